@@ -1,0 +1,97 @@
+// The intermediate document every extractor produces, whatever the format: ordered
+// blocks of paragraphs and tables. The template mapping is written once against this
+// form (normalizers/), never per format. Think mammoth's document model: small, plain.
+
+/** Where something came from in its file, so every diagnostic can point at it. */
+export interface Place {
+  /** 1-based line in a text file. */
+  line?: number;
+  /** 1-based page of a PDF. */
+  page?: number;
+  /** Index of the table in the document (0-based) and row within it. */
+  table?: number;
+  row?: number;
+  /** Position on the page, PDF user space (points, origin bottom-left). */
+  box?: { x0: number; y0: number; x1: number; y1: number };
+}
+
+export interface Cell {
+  /** Text as printed; lines inside the cell joined with "\n". Empty string for a blank cell. */
+  text: string;
+  /** Merges as the source states them (HTML rowspan/colspan, w:vMerge/w:gridSpan, PDF ruling). */
+  rowSpan: number;
+  colSpan: number;
+  place?: Place;
+}
+
+export interface Table {
+  kind: "table";
+  /**
+   * Rows as printed. Each row lists the cells that START in it, left to right (the
+   * HTML convention): a cell covered by a merge from above is not repeated.
+   */
+  rows: Cell[][];
+  /**
+   * True when the extractor knows the real grid (DOCX, HTML, PDF with ruling lines):
+   * every cell, blank or not, is present. False when rows were rebuilt from text,
+   * where a blank cell may have vanished or a row may be shifted.
+   */
+  exactGrid: boolean;
+  place?: Place;
+}
+
+export interface Paragraph {
+  kind: "paragraph";
+  text: string;
+  place?: Place;
+}
+
+export type Block = Paragraph | Table;
+
+export type Severity = "error" | "warning" | "info";
+
+/** A message about the input, attached to the file and place it came from (vfile habit). */
+export interface Diagnostic {
+  severity: Severity;
+  message: string;
+  /** Short machine name of the concern, e.g. "docx:tracked-changes". */
+  source: string;
+  place?: Place;
+}
+
+export interface DocumentMeta {
+  /** The page or file title where the format states one (HTML <title>, DOCX core title). */
+  title?: string;
+  /** A publication date the container states (an HTML page's date), ISO 8601. */
+  publishedOn?: string;
+  /** Links to the real report (DOCX/PDF attachments of an HTML page), absolute where known. */
+  attachments?: { url: string; text: string }[];
+  /** Pages in a PDF. */
+  pages?: number;
+}
+
+export interface Document {
+  blocks: Block[];
+  meta: DocumentMeta;
+  diagnostics: Diagnostic[];
+}
+
+/** A failure that stops one file: the message names the reason, the caller names the file. */
+export class ExtractError extends Error {
+  constructor(
+    message: string,
+    /** Stable code for the store and summaries: "empty", "binary", "zip-bomb", "scanned", "timeout", ... */
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = "ExtractError";
+  }
+}
+
+export function paragraph(text: string, place?: Place): Paragraph {
+  return place ? { kind: "paragraph", text, place } : { kind: "paragraph", text };
+}
+
+export function cell(text: string, rowSpan = 1, colSpan = 1, place?: Place): Cell {
+  return place ? { text, rowSpan, colSpan, place } : { text, rowSpan, colSpan };
+}
