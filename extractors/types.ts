@@ -1,0 +1,22 @@
+// What every extractor takes and gives. One module per format in this folder turns
+// bytes into the shared intermediate Document (src/document.ts); nothing here knows
+// the template.
+import type { Document } from "../src/document.js";
+import type { Limits } from "../src/limits.js";
+
+export interface ExtractOptions {
+  /** The file's path or URL, for messages. */
+  name: string;
+  limits: Limits;
+  /** HTTP Content-Type header where the bytes came over HTTP (charset for HTML). */
+  contentType?: string;
+  /** The page URL, to resolve attachment links of an HTML page. */
+  url?: string;
+}
+
+/**
+ * An extractor. It throws ExtractError (src/document.ts) with a clear reason when the
+ * file cannot be read (empty, corrupt, scanned, a bound tripped); it never returns a
+ * half-read document silently: what it could not read goes to diagnostics.
+ */
+export type Extractor = (bytes: Uint8Array, options: ExtractOptions) => Promise<Document>;

@@ -1,0 +1,28 @@
+// Bounds on every parse. Hostile files exist (zip bombs, PDFs that hang a parser,
+// pages nested 100,000 deep); when a bound trips, the file is recorded as failed.
+export interface Limits {
+  /** Largest input file read at all. */
+  maxFileBytes: number;
+  /** Largest size one zip entry may inflate to (DOCX parts, archive members). */
+  maxZipEntryBytes: number;
+  /** Largest total a zip may inflate to. */
+  maxZipTotalBytes: number;
+  /** Most entries a zip may hold. */
+  maxZipEntries: number;
+  /** Deepest element nesting an HTML page or XML part may have. */
+  maxNestingDepth: number;
+  /** Most pages of a PDF that are read. */
+  maxPdfPages: number;
+  /** Wall-clock limit for one document's extraction (PDF runs in a worker that is killed). */
+  timeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxFileBytes: 64 * 1024 * 1024,
+  maxZipEntryBytes: 64 * 1024 * 1024,
+  maxZipTotalBytes: 256 * 1024 * 1024,
+  maxZipEntries: 10_000,
+  maxNestingDepth: 512,
+  maxPdfPages: 200,
+  timeoutMs: 30_000,
+};
