@@ -1,8 +1,14 @@
-// One report in, one record out: sniff the format, extract the shared document,
-// map it onto the template, check it. Batches, the store and the CLI call this.
-import type { Diagnostic } from "./document.js";
-import type { Format, ReportRecord } from "./record.js";
-import type { Limits } from "./limits.js";
+// One report in, one record out: sniff the format from the bytes, extract the shared
+// document, map it onto the template, check it, validate it against the contract.
+// Batches, the store, the crawler and the CLI all call parseReport.
+import { createHash } from "node:crypto";
+import { ExtractError, type Diagnostic, type Document } from "./document.js";
+import { DEFAULT_LIMITS, type Limits } from "./limits.js";
+import { ReportRecord, SCHEMA_VERSION, TOP_LEVEL_KEYS, type Format } from "./record.js";
+import { extractorFor, sniff, type Sniffed } from "../extractors/index.js";
+import { mapTables, placeText } from "../normalizers/tables.js";
+import { readMeta } from "../normalizers/meta.js";
+import { checkNarrative, checkRequests, checkReviews } from "../normalizers/checks.js";
 
 export interface ParseInput {
   bytes: Uint8Array;
@@ -19,7 +25,87 @@ export interface ParseInput {
 
 export type ParseOutcome =
   | { ok: true; record: ReportRecord; diagnostics: Diagnostic[]; attachments: { url: string; text: string }[] }
-  | { ok: false; code: string; message: string };
+  | { ok: false; code: string; message: string; attachments?: { url: string; text: string }[] };
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
 
 /** Parses one report. Never throws for bad input: a failure comes back as { ok: false }. */
-export declare function parseReport(input: ParseInput): Promise<ParseOutcome>;
+export async function parseReport(input: ParseInput): Promise<ParseOutcome> {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...input.limits };
+  let sniffed: Sniffed;
+  let doc: Document;
+  try {
+    if (input.bytes.length === 0) throw new ExtractError("the file is empty", "empty");
+    if (input.bytes.length > limits.maxFileBytes)
+      throw new ExtractError(`the file is ${input.bytes.length} bytes, over the ${limits.maxFileBytes}-byte limit`, "too-large");
+    sniffed = input.format ? { kind: input.format } : sniff(input.bytes, input.name);
+    const extract = await extractorFor(sniffed.kind);
+    doc = await extract(input.bytes, { name: input.name, limits, contentType: input.contentType, url: input.url ?? undefined });
+  } catch (e) {
+    if (e instanceof ExtractError) return { ok: false, code: e.code, message: e.message };
+    return { ok: false, code: "extract-error", message: `could not be read: ${(e as Error).message ?? String(e)}` };
+  }
+  return buildRecord(doc, input, sniffed.kind === "legacy-word" ? "docx" : sniffed.kind);
+}
+
+/** Map an extracted document onto the template. Exported for tests of the mapping. */
+export function buildRecord(doc: Document, input: ParseInput, format: Format): ParseOutcome {
+  const attachments = doc.meta.attachments ?? [];
+  const meta = readMeta(doc);
+  const tables = mapTables(doc, meta.year);
+  const hasTables = doc.blocks.some((b) => b.kind === "table");
+
+  if (tables.rowsFound === 0) {
+    const titled = meta.sections.length > 0 || meta.organ !== null;
+    if (attachments.length > 0)
+      return {
+        ok: false,
+        code: "attachments-only",
+        message: `the page has no report tables; the report is in ${attachments.length} attachment(s): ${attachments.map((a) => a.url).join(", ")}`,
+        attachments,
+      };
+    if (!titled) return { ok: false, code: "not-a-report", message: "not an annual report: no report title, sections or template tables found" };
+    return {
+      ok: false,
+      code: "no-tables",
+      message: hasTables ? "no table of the national template was found (tables present, none readable as the template's)" : "the report has no tables",
+    };
+  }
+
+  const warnings = [
+    ...doc.diagnostics.filter((d) => d.severity !== "info").map((d) => `${d.message}${placeText(d.place)}`),
+    ...meta.warnings,
+    ...tables.warnings,
+    "region: not determined (no region hint given, and the organ's name alone does not place it)",
+  ];
+  const checks = [...checkRequests(tables.requests), ...checkReviews(tables.reviews), ...checkNarrative(meta.sections, tables.requests)];
+
+  const candidate = {
+    schemaVersion: SCHEMA_VERSION,
+    source: { path: input.path ?? null, url: input.url ?? null, sha256: sha256(input.bytes), format },
+    template: tables.template,
+    organ: meta.organ,
+    year: meta.year,
+    publishedOn: meta.publishedOn,
+    region: null,
+    active: tables.active,
+    requests: tables.requests,
+    reviews: tables.reviews,
+    sections: meta.sections,
+    checks,
+    warnings,
+  };
+  const parsed = ReportRecord.safeParse(candidate);
+  if (!parsed.success)
+    return { ok: false, code: "internal", message: `record failed the contract (a parser bug): ${parsed.error.message.slice(0, 500)}` };
+  return { ok: true, record: orderKeys(parsed.data), diagnostics: doc.diagnostics, attachments };
+}
+
+/** The contract's key order, so JSON output reads as the spec does. */
+export function orderKeys(r: ReportRecord): ReportRecord {
+  const out: Record<string, unknown> = {};
+  for (const k of TOP_LEVEL_KEYS) out[k] = (r as Record<string, unknown>)[k];
+  return out as ReportRecord;
+}

@@ -1,0 +1,35 @@
+// Which extractor reads a file: decided by its bytes, not its name (portals serve
+// PDFs as .htm and DOCX as .doc); the name only breaks ties.
+import { ExtractError } from "../src/document.js";
+import type { Format } from "../src/record.js";
+import type { Extractor } from "./types.js";
+import { looksBinary } from "./text.js";
+
+export type Kind = Format | "legacy-word";
+export interface Sniffed {
+  kind: Kind;
+}
+
+const ascii = (bytes: Uint8Array, n: number) => Buffer.from(bytes.subarray(0, n)).toString("latin1");
+
+export function sniff(bytes: Uint8Array, name: string): Sniffed {
+  if (ascii(bytes, 1024).includes("%PDF-")) return { kind: "pdf" };
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 0x03 || bytes[2] === 0x05)) return { kind: "docx" };
+  if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) return { kind: "legacy-word" };
+  if (/\.(docx?|wps|pdf)$/i.test(name) && looksBinary(bytes))
+    throw new ExtractError(`the file is named ${name.split(".").pop()} but its bytes are not that format`, "corrupt");
+  if (looksBinary(bytes)) throw new ExtractError("the file is binary and not a format xxgk reads (DOCX, PDF, HTML, text)", "binary");
+  const head = ascii(bytes, 4096).toLowerCase();
+  if (/<(?:!doctype\s+html|html|head|body|meta|table|div|article)[\s>]/.test(head) || /\.s?html?$/i.test(name)) return { kind: "html" };
+  return { kind: "text" };
+}
+
+/** Loaded on first use: a batch of text files never pays for pdfjs. */
+export async function extractorFor(kind: Kind): Promise<Extractor> {
+  switch (kind) {
+    case "text":
+      return (await import("./text.js")).extractText;
+    default:
+      throw new ExtractError(`no extractor for ${kind} yet`, "unsupported");
+  }
+}

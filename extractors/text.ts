@@ -1,0 +1,242 @@
+// Plain text as real conversions leave it. Four layouts, told apart line by line:
+//  - cells-per-line: each table cell on its own tab-led line, a blank line between
+//    rows, a cell's wrapped text on following lines without a tab (DOCX → text);
+//  - tab-rows: one table row per line, cells split by tabs, some rows shifted;
+//  - markdown: pipe tables (PDF → markdown converters), `#` headings;
+//  - pdf-text: no tabs at all; prose and labels broken at the page width, a table
+//    row's cells split by spaces, blank cells gone (PDF → text).
+// Each becomes the shared Document; tables from text are never `exactGrid`.
+import { ExtractError, cell, paragraph, type Block, type Cell, type Document, type Paragraph, type Table } from "../src/document.js";
+import { decode } from "../src/charset.js";
+import { cleanText, joinWrapped } from "../normalizers/text.js";
+import { sectionHeading } from "../normalizers/tables.js";
+import type { Extractor } from "./types.js";
+
+export const extractText: Extractor = async (bytes, options) => {
+  if (bytes.length === 0) throw new ExtractError("the file is empty", "empty");
+  if (bytes.length > options.limits.maxFileBytes)
+    throw new ExtractError(`the file is larger than ${options.limits.maxFileBytes} bytes`, "too-large");
+  if (looksBinary(bytes)) throw new ExtractError("the file is binary, not text", "binary");
+  const decoded = decode(bytes, null);
+  const doc = parseText(decoded.text);
+  if (decoded.encoding !== "utf-8")
+    doc.diagnostics.push({ severity: "info", message: `decoded as ${decoded.encoding}`, source: "text:encoding" });
+  return doc;
+};
+
+/** NUL bytes or many control characters: not a text file (GBK and UTF-16 with a BOM pass). */
+export function looksBinary(bytes: Uint8Array): boolean {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return false;
+  const n = Math.min(bytes.length, 8192);
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i];
+    if (b === 0) return true;
+    if (b < 0x09 || (b > 0x0d && b < 0x20 && b !== 0x1b)) control++;
+  }
+  return control > n * 0.02;
+}
+
+const TABLE_LIKE = /\t/;
+const PIPE_ROW = /^\s*\|.*\|\s*$/;
+const PIPE_RULE = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
+
+export function parseText(text: string): Document {
+  const lines = text.replace(/\r\n?/g, "\n").split("\n").map(cleanText);
+  const tabbed = lines.some((l) => TABLE_LIKE.test(l));
+  const blocks = tabbed ? parseTabbed(lines) : parsePlain(lines);
+  return { blocks, meta: {}, diagnostics: [] };
+}
+
+// ---- cells-per-line and tab-rows ------------------------------------------------
+
+function parseTabbed(lines: string[]): Block[] {
+  const blocks: Block[] = [];
+  let table: Table | null = null;
+  let row: Cell[] = [];
+  /** The last line was part of the table (a cell line or its continuation). */
+  let inCell = false;
+
+  const endRow = () => {
+    if (table && row.length) table.rows.push(row);
+    row = [];
+  };
+  const endTable = () => {
+    endRow();
+    if (table && table.rows.length) blocks.push(table);
+    table = null;
+  };
+  const startTable = (line: number): Table => (table ??= { kind: "table", rows: [], exactGrid: false, place: { line } });
+
+  lines.forEach((line, i) => {
+    const lineNo = i + 1;
+    if (PIPE_ROW.test(line) && !line.includes("\t")) {
+      endTable();
+      inCell = false;
+      pushPipeRow(blocks, line, lineNo);
+      return;
+    }
+    if (line.trim() === "") {
+      endRow();
+      inCell = false;
+      return;
+    }
+    const singleCell = /^\t[^\t]*$/.test(line);
+    if (singleCell) {
+      startTable(lineNo);
+      row.push(cell(line.slice(1).trim(), 1, 1, { line: lineNo }));
+      inCell = true;
+      return;
+    }
+    if (line.includes("\t")) {
+      // One row per line, cells split by tabs.
+      endRow();
+      startTable(lineNo).rows.push(line.split("\t").map((t) => cell(t.trim(), 1, 1, { line: lineNo })));
+      inCell = false;
+      return;
+    }
+    if (inCell && row.length) {
+      // A cell's text wrapped onto the next line (`商业\n企业`).
+      const last = row[row.length - 1];
+      last.text = last.text ? `${last.text}\n${line.trim()}` : line.trim();
+      return;
+    }
+    endTable();
+    pushParagraph(blocks, line, lineNo);
+  });
+  endTable();
+  return blocks;
+}
+
+// ---- markdown pipe rows (in any layout) ----------------------------------------
+
+function pushPipeRow(blocks: Block[], line: string, lineNo: number) {
+  if (PIPE_RULE.test(line)) return;
+  const inner = line.trim().replace(/^\|/, "").replace(/\|$/, "");
+  const cells = inner.split("|").map((t) => cell(t.replace(/<br\s*\/?>/gi, "\n").trim(), 1, 1, { line: lineNo }));
+  // Pipe rows separated only by blank lines or separator rules stay one table.
+  const last = blocks[blocks.length - 1];
+  if (last && last.kind === "table" && pipeTables.has(last)) last.rows.push(cells);
+  else {
+    const t: Table = { kind: "table", rows: [cells], exactGrid: false, place: { line: lineNo } };
+    pipeTables.add(t);
+    blocks.push(t);
+  }
+}
+const pipeTables = new WeakSet<Table>();
+
+// ---- pdf-text (no tabs) --------------------------------------------------------
+
+/**
+ * Text from a PDF: blocks are separated by blank lines; inside a block, lines are
+ * broken at the page width. In sections 二 to 四 a block that is not prose is a table:
+ * each line a row, cells split by spaces.
+ */
+function parsePlain(lines: string[]): Block[] {
+  const groups: { lines: string[]; start: number }[] = [];
+  let cur: { lines: string[]; start: number } | null = null;
+  lines.forEach((line, i) => {
+    if (PIPE_ROW.test(line) || /^\s*#{1,6}\s/.test(line)) {
+      if (cur) groups.push(cur);
+      groups.push({ lines: [line], start: i + 1 });
+      cur = null;
+      return;
+    }
+    if (line.trim() === "") {
+      if (cur) groups.push(cur);
+      cur = null;
+      return;
+    }
+    (cur ??= { lines: [], start: i + 1 }).lines.push(line);
+  });
+  if (cur) groups.push(cur);
+
+  const blocks: Block[] = [];
+  let section: number | null = null;
+  let table: Table | null = null;
+  const endTable = () => {
+    if (table && table.rows.length) blocks.push(table);
+    table = null;
+  };
+
+  for (const g of groups) {
+    const first = g.lines[0];
+    if (PIPE_ROW.test(first)) {
+      endTable();
+      pushPipeRow(blocks, first, g.start);
+      continue;
+    }
+    const heading = /^\s*#{1,6}\s+(.*)$/.exec(first);
+    const joined = g.lines.map((l) => l.trim()).reduce(joinWrapped, "");
+    const h = sectionHeading(heading ? heading[1] : joined);
+    if (h) {
+      endTable();
+      section = h.number;
+      blocks.push(paragraph(heading ? heading[1].trim() : joined, { line: g.start }));
+      continue;
+    }
+    if (heading) {
+      endTable();
+      blocks.push(paragraph(heading[1].trim(), { line: g.start }));
+      continue;
+    }
+    if (section !== null && section >= 2 && section <= 4 && !isProse(g.lines)) {
+      table ??= { kind: "table", rows: [], exactGrid: false, place: { line: g.start } };
+      g.lines.forEach((l, k) => {
+        const cells = splitSpaced(l).map((t) => cell(t, 1, 1, { line: g.start + k }));
+        if (cells.length) table!.rows.push(cells);
+      });
+      continue;
+    }
+    endTable();
+    // Prose: lines broken at the page width join; a line ending a sentence ends a paragraph.
+    let para = "";
+    let start = g.start;
+    g.lines.forEach((l, k) => {
+      const t = l.trim();
+      if (para && startsItem(t)) {
+        blocks.push(paragraph(para, { line: start }));
+        para = "";
+        start = g.start + k;
+      }
+      para = joinWrapped(para, t);
+    });
+    if (para) blocks.push(paragraph(para, { line: start }));
+  }
+  endTable();
+  return blocks;
+}
+
+/** A new numbered item inside a block of wrapped prose. */
+function startsItem(t: string): boolean {
+  return /^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[、.．](?!\d))/.test(t);
+}
+
+/** Prose, not table rows: sentences (。) or lines as long as the page is wide. */
+function isProse(lines: string[]): boolean {
+  const text = lines.join("");
+  if (/[。！？]/.test(text)) return true;
+  return lines.length > 1 && lines.every((l) => l.trim().length >= 30) && !/\d\s+\d/.test(text);
+}
+
+/**
+ * Split a pdf-text line into cells: runs of spaces separate cells, but a space inside
+ * a label (`结果 维持`, `(一) 予以公开`) does not. Numbers are always their own cells.
+ */
+function splitSpaced(line: string): string[] {
+  const tokens = line.trim().split(/\s+/).filter(Boolean);
+  const out: string[] = [];
+  for (const tok of tokens) {
+    const prev = out[out.length - 1];
+    const isNum = /^[+\-−]?[\d０-９][\d０-９,，.]*$/.test(tok) || /^[-—/／]$/.test(tok);
+    const prevIsNum = prev !== undefined && (/^[+\-−]?[\d０-９][\d０-９,，.]*$/.test(prev) || /^[-—/／]$/.test(prev));
+    if (prev !== undefined && !isNum && !prevIsNum) out[out.length - 1] = joinWrapped(prev, tok);
+    else out.push(tok);
+  }
+  return out;
+}
+
+function pushParagraph(blocks: Block[], line: string, lineNo: number) {
+  const t = line.replace(/^\s*#{1,6}\s+/, "").trim();
+  if (t) blocks.push(paragraph(t, { line: lineNo }) as Paragraph);
+}

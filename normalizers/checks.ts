@@ -1,0 +1,119 @@
+// The template's own arithmetic (勾稽关系) and the narrative cross-check. A failing
+// rule is a finding about the document; the values stay as printed. A rule whose
+// operands include a null is not computed (the null already has its warning).
+import {
+  OTHER_ROW_2019,
+  OTHER_ROWS_2021,
+  REQUEST_COLUMNS,
+  REVIEW_GROUPS,
+  type Check,
+  type Requests,
+  type Reviews,
+  type Section,
+} from "../src/record.js";
+
+const COLUMN_NAMES = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"];
+const GROUP_NAMES: Record<string, string> = {
+  administrativeReview: "行政复议",
+  litigationDirect: "行政诉讼（未经复议直接起诉）",
+  litigationAfterReview: "行政诉讼（复议后起诉）",
+};
+
+/** Rows whose sum is （七）总计, in the order the template prints them. */
+function resultRows(requests: Requests): string[] {
+  const base = Object.keys(requests).filter(
+    (k) => !["newReceived", "carriedOver", "total", "carriedForward"].includes(k),
+  );
+  return base.filter((k) => k !== OTHER_ROW_2019 || !OTHER_ROWS_2021.some((o) => o in requests));
+}
+
+const sum = (xs: (number | null)[]): number | null => (xs.some((x) => x === null) ? null : (xs as number[]).reduce((a, b) => a + b, 0));
+
+export function checkRequests(requests: Requests): Check[] {
+  const checks: Check[] = [];
+  const col = (row: string, c: number) => requests[row]?.[c] ?? null;
+
+  REQUEST_COLUMNS.forEach((name, c) => {
+    const a = col("newReceived", c);
+    const b = col("carriedOver", c);
+    const t = col("total", c);
+    const f = col("carriedForward", c);
+    if (a !== null && b !== null && t !== null && f !== null && a + b !== t + f)
+      checks.push({
+        rule: "requests.balance",
+        severity: "error",
+        message: `${COLUMN_NAMES[c]}: 一 (${a}) + 二 (${b}) = ${a + b}, but （七）总计 (${t}) + 四 (${f}) = ${t + f}`,
+        where: `requests.carriedForward.${name}`,
+      });
+  });
+
+  for (const [row, values] of Object.entries(requests)) {
+    const parts = sum(values.slice(0, 6));
+    const total = values[6];
+    if (parts !== null && total !== null && parts !== total)
+      checks.push({
+        rule: "requests.rowTotal",
+        severity: "error",
+        message: `${row}: the six applicant columns add up to ${parts}, but 总计 says ${total}`,
+        where: `requests.${row}.total`,
+      });
+  }
+
+  const rows = resultRows(requests);
+  REQUEST_COLUMNS.forEach((name, c) => {
+    const parts = sum(rows.map((r) => col(r, c)));
+    const total = col("total", c);
+    if (parts !== null && total !== null && parts !== total)
+      checks.push({
+        rule: "requests.resultsTotal",
+        severity: "error",
+        message: `${COLUMN_NAMES[c]}: （一） to （六） add up to ${parts}, but （七）总计 says ${total}`,
+        where: `requests.total.${name}`,
+      });
+  });
+  return checks;
+}
+
+export function checkReviews(reviews: Reviews): Check[] {
+  const checks: Check[] = [];
+  for (const g of REVIEW_GROUPS) {
+    const r = reviews[g];
+    const parts = sum([r.upheld, r.corrected, r.other, r.pending]);
+    if (parts !== null && r.total !== null && parts !== r.total)
+      checks.push({
+        rule: "reviews.total",
+        severity: "error",
+        message: `${GROUP_NAMES[g]}: 维持 + 纠正 + 其他 + 尚未审结 = ${parts}, but 总计 says ${r.total}`,
+        where: `reviews.${g}.total`,
+      });
+  }
+  return checks;
+}
+
+/** What the prose says about requests received: a count, or 0 for "未收到…申请". */
+export function statedRequests(sections: Section[]): { count: number; evidence: string } | null {
+  const text = sections
+    .filter((s) => s.number <= 3)
+    .map((s) => s.text)
+    .join("\n")
+    .normalize("NFKC");
+  const none = /(?:未|没有|无)(?:新)?(?:收到|受理|接到)[^。；\n]{0,24}?申请/.exec(text);
+  const some = /(?:新收|收到|受理|接到)[^。；，,\n]{0,24}?申请[^。；，,\n]{0,8}?(\d+)\s*(?:件|个|条|例|份|次|宗)/.exec(text);
+  const first = [none, some].filter((m): m is RegExpExecArray => m !== null).sort((x, y) => x.index - y.index)[0];
+  if (!first) return null;
+  return first === some ? { count: Number(some![1]), evidence: some![0] } : { count: 0, evidence: none![0] };
+}
+
+export function checkNarrative(sections: Section[], requests: Requests): Check[] {
+  const stated = statedRequests(sections);
+  const table = requests.newReceived?.[6] ?? null;
+  if (!stated || table === null || stated.count === table) return [];
+  return [
+    {
+      rule: "narrative.requestsReceived",
+      severity: "warning",
+      message: `the text says ${stated.count} request${stated.count === 1 ? " was" : "s were"} received ("${stated.evidence}"), table 3 says ${table}`,
+      where: "requests.newReceived.total",
+    },
+  ];
+}

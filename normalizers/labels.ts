@@ -1,0 +1,88 @@
+// Matching a printed row label to a template row. Real labels differ from the
+// template: brackets and numbering typed otherwise, group labels glued in front
+// (`三、本年度办理结果（一）予以公开`), lines wrapped, a character mistyped. Matching is
+// on folded text (normalizers/text.ts) and says how sure it is.
+import { editDistance, foldLabel } from "./text.js";
+import type { RowDef } from "../data/template.js";
+
+export interface LabelMatch<K extends string> {
+  key: K;
+  score: number;
+  /** The folded label variant that matched. */
+  variant: string;
+}
+
+interface Prepared<K extends string> {
+  key: K;
+  variants: string[];
+}
+
+export class LabelMatcher<K extends string> {
+  private readonly rows: Prepared<K>[];
+
+  constructor(defs: RowDef<K>[]) {
+    this.rows = defs.map((d) => ({ key: d.key, variants: d.labels.map(foldLabel).filter(Boolean) }));
+  }
+
+  /**
+   * Best template row for a printed label, or null. Scores: 1 exact; 0.95 the label
+   * ends with a variant (a group label glued in front); 0.9 it starts with one (a note
+   * after it); below that, similarity for typos (at least 0.85, long labels only).
+   * Short variants (under 4 characters) match only exactly, so `规章` never matches
+   * inside prose.
+   */
+  match(printed: string): LabelMatch<K> | null {
+    const label = foldLabel(printed);
+    if (!label) return null;
+    let best: LabelMatch<K> | null = null;
+    let tie = false;
+    for (const row of this.rows) {
+      let rowBest = 0;
+      let rowVariant = "";
+      for (const v of row.variants) {
+        const s = score(label, v);
+        if (s > rowBest) [rowBest, rowVariant] = [s, v];
+      }
+      if (rowBest === 0) continue;
+      if (!best || rowBest > best.score) {
+        best = { key: row.key, score: rowBest, variant: rowVariant };
+        tie = false;
+      } else if (rowBest === best.score && row.key !== best.key) {
+        // Equal scores: the longer variant is the more specific reading.
+        if (rowVariant.length > best.variant.length) best = { key: row.key, score: rowBest, variant: rowVariant };
+        else if (rowVariant.length === best.variant.length) tie = true;
+      }
+    }
+    return best && !tie ? best : null;
+  }
+}
+
+function score(label: string, v: string): number {
+  if (label === v) return 1;
+  if (v.length < 4) return 0;
+  if (label.endsWith(v)) return 0.95;
+  if (label.startsWith(v) && label.length <= v.length * 1.6) return 0.9;
+  if (v.length >= 6) {
+    const maxDist = Math.floor(v.length * 0.15);
+    // Compare with the label's tail of the variant's length too: a glued group label
+    // in front plus a typo.
+    const d1 = editDistance(label, v, maxDist);
+    const tail = label.length > v.length ? label.slice(label.length - v.length) : label;
+    const d2 = editDistance(tail, v, maxDist);
+    const d = Math.min(d1, d2 + (label.length > v.length ? 0 : 0));
+    if (d <= maxDist) return 0.85 + 0.04 * (1 - d / Math.max(1, maxDist));
+  }
+  return 0;
+}
+
+/** Whether folded text contains a header word, allowing one typo in words of 5+ characters. */
+export function hasWord(text: string, word: string): boolean {
+  const t = foldLabel(text);
+  const w = foldLabel(word);
+  if (t.includes(w)) return true;
+  if (w.length < 5) return false;
+  for (let i = 0; i + w.length <= t.length; i++) {
+    if (editDistance(t.slice(i, i + w.length), w, 1) <= 1) return true;
+  }
+  return false;
+}

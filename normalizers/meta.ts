@@ -1,0 +1,178 @@
+// Who issued the report, which year it covers, when it was signed, and its six
+// sections, read from the document's own words. Where the document does not say,
+// the value is null and a warning says so.
+import type { Document, Paragraph } from "../src/document.js";
+import type { Section } from "../src/record.js";
+import { SECTION_TITLES } from "../data/template.js";
+import { sectionHeading } from "./tables.js";
+import { cleanText, joinWrapped } from "./text.js";
+
+export interface Meta {
+  organ: string | null;
+  year: number | null;
+  publishedOn: string | null;
+  sections: Section[];
+  warnings: string[];
+}
+
+const CN_DIGIT: Record<string, number> = { 〇: 0, 零: 0, Ｏ: 0, O: 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+/** `二〇二五` → 2025; `十二` → 12; `三十一` → 31; plain digits pass through. */
+export function chineseNumber(s: string): number | null {
+  const t = s.normalize("NFKC").trim();
+  if (/^\d+$/.test(t)) return Number(t);
+  if (/^[〇零一二三四五六七八九OＯ]{4}$/.test(t)) return Number([...t].map((c) => CN_DIGIT[c]).join(""));
+  const m = /^([一二三四五六七八九])?(十)?([一二三四五六七八九])?$/.exec(t);
+  if (!m || (!m[1] && !m[2] && !m[3])) return null;
+  if (!m[2]) return m[1] ? CN_DIGIT[m[1]] : null;
+  return (m[1] ? CN_DIGIT[m[1]] : 1) * 10 + (m[3] ? CN_DIGIT[m[3]] : 0);
+}
+
+const NUM = "(\\d{1,4}|[〇零一二三四五六七八九十OＯ]{1,4})";
+const DATE = new RegExp(`${NUM}\\s*年\\s*${NUM}\\s*月\\s*${NUM}\\s*日`);
+const DATE_DASHED = /(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})/;
+
+function isoDate(y: number | null, m: number | null, d: number | null): string | null {
+  if (y === null || m === null || d === null) return null;
+  if (y < 2000 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31) return null;
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  if (dt.getUTCMonth() !== m - 1) return null;
+  return `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+export function readDate(text: string): string | null {
+  const m = DATE.exec(text);
+  if (m) return isoDate(chineseNumber(m[1]), chineseNumber(m[2]), chineseNumber(m[3]));
+  const d = DATE_DASHED.exec(text);
+  return d ? isoDate(Number(d[1]), Number(d[2]), Number(d[3])) : null;
+}
+
+/** Organ, year: `硚口区商务局2024年政府信息公开工作年度报告`, `2023年度XX局政府信息公开工作年度报告`. */
+const TITLE = /^(.*?)(?:关于)?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(.*?)(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:的)?\s*年度?\s*报\s*告/;
+const ORGAN_SUFFIX = /(?:局|委员会|委|办公室|办|人民政府|政府|办事处|街道|中心|院|所|处|厅|部|会|署|站|队|镇|乡|馆|公司|管理区|区|县|市|州|盟|旗)$/;
+
+function cleanOrgan(s: string): string | null {
+  const t = cleanText(s)
+    .replace(/\s+/g, "")
+    .replace(/^[#《“"]+|[》”"：:，,]+$/g, "")
+    .replace(/关于$/, "")
+    .replace(/的$/, "");
+  if (t.length < 2 || t.length > 40) return null;
+  if (/[，。；：、！？,.;:!?（）()]/.test(t)) return null;
+  return ORGAN_SUFFIX.test(t) ? t : null;
+}
+
+export function readMeta(doc: Document): Meta {
+  const warnings: string[] = [];
+  const paras = doc.blocks.filter((b): b is Paragraph => b.kind === "paragraph");
+  const texts = paras.map((p) => cleanText(p.text).trim()).filter(Boolean);
+
+  // ---- title: the first lines, joined while a converter broke them ----
+  let organ: string | null = null;
+  let year: number | null = null;
+  let titleFound = false;
+  const titleCandidates: string[] = [];
+  let joined = "";
+  for (let i = 0; i < Math.min(4, texts.length); i++) {
+    if (sectionHeading(texts[i]) || /^(根据|依据|按照|本报告)/.test(texts[i])) break;
+    joined = joinWrapped(joined, texts[i].replace(/^#+\s*/, ""));
+    titleCandidates.push(joined);
+  }
+  if (doc.meta.title) titleCandidates.push(cleanText(doc.meta.title));
+  for (const t of titleCandidates) {
+    const m = TITLE.exec(t.replace(/\s+/g, ""));
+    if (!m) continue;
+    titleFound = true;
+    year = chineseNumber(m[2]);
+    organ = cleanOrgan(m[1]) ?? cleanOrgan(m[3]);
+    break;
+  }
+
+  const body = texts.join("\n");
+  if (!organ) {
+    const found = organFromBody(texts);
+    if (found) {
+      organ = found.organ;
+      warnings.push(`organ not named in the title; read from the body ("${found.evidence}")`);
+    } else warnings.push("organ: the report does not name its issuing body in the title or the preamble; null");
+  }
+  if (year === null) {
+    const m = /时间范围为\s*(\d{4})\s*年\s*1\s*月\s*1\s*日\s*(?:至|到|-|—)\s*(\d{4})\s*年\s*12\s*月\s*31\s*日/.exec(body.replace(/\s+/g, ""));
+    if (m && m[1] === m[2]) {
+      year = Number(m[1]);
+      warnings.push(`year not in the title; read from the statistics period (${m[1]}年1月1日至12月31日)`);
+    } else warnings.push("year: the report does not state the year it covers in its title; null");
+  }
+
+  // ---- publishedOn: the date printed at the end (a signature block) ----
+  let publishedOn: string | null = null;
+  const tail: number[] = [];
+  for (let i = texts.length - 1; i >= 0 && tail.length < 5; i--) {
+    if (/^\d{1,3}$/.test(texts[i]) || /^[-—第\s\d页共/]+$/.test(texts[i])) continue; // page numbers
+    tail.push(i);
+  }
+  const signature = new Set<string>();
+  for (const i of tail) {
+    const t = texts[i].replace(/\s+/g, "");
+    if (t.length > 40) continue;
+    const d = readDate(t);
+    if (d) {
+      const rest = t.replace(DATE, "").replace(DATE_DASHED, "");
+      if (rest === "" || cleanOrgan(rest)) {
+        publishedOn = d;
+        signature.add(texts[i]);
+        if (i > 0 && cleanOrgan(texts[i - 1])) signature.add(texts[i - 1]);
+        break;
+      }
+    }
+  }
+  if (!publishedOn) warnings.push("publishedOn: no date printed at the end of the report; null");
+  if (!titleFound && !doc.meta.title) warnings.push("title: no line reads as an annual report title");
+
+  // ---- sections ----
+  const sections: Section[] = [];
+  let current: Section | null = null;
+  for (const b of doc.blocks) {
+    if (b.kind !== "paragraph") continue;
+    const t = cleanText(b.text).trim();
+    if (!t) continue;
+    const h = sectionHeading(t);
+    if (h) {
+      const existing = sections.find((s) => s.number === h.number);
+      if (existing) current = existing;
+      else {
+        current = { number: h.number, title: h.title, text: "" };
+        sections.push(current);
+      }
+      continue;
+    }
+    if (!current || signature.has(t)) continue;
+    current.text = current.text ? `${current.text}\n${t}` : t;
+  }
+  sections.sort((a, b) => a.number - b.number);
+  const missing = SECTION_TITLES.map((_, i) => i + 1).filter((n) => !sections.some((s) => s.number === n));
+  if (missing.length) warnings.push(`sections not found: ${missing.join(", ")}`);
+  return { organ, year, publishedOn, sections, warnings };
+}
+
+function organFromBody(texts: string[]): { organ: string; evidence: string } | null {
+  const head = texts.slice(0, 6).join("\n");
+  const patterns = [
+    /请与\s*([^\s，。；（(]{2,40}?)\s*联系/,
+    /结合\s*\d{4}\s*年度?\s*([^\s，。；]{2,40}?)(?:单位)?(?:政府)?信息公开工作实际/,
+    /[，。]\s*([^\s，。；《》]{2,30}?)\s*(?:认真|严格|深入)?(?:贯彻|落实)/,
+  ];
+  for (const re of patterns) {
+    const m = re.exec(head);
+    if (m) {
+      const organ = cleanOrgan(m[1]);
+      if (organ) return { organ, evidence: m[0].trim() };
+    }
+  }
+  // A signature line before the closing date.
+  for (let i = texts.length - 1; i >= Math.max(0, texts.length - 4); i--) {
+    const organ = cleanOrgan(texts[i]);
+    if (organ && texts[i].length <= 30 && readDate(texts[i + 1] ?? "")) return { organ, evidence: texts[i] };
+  }
+  return null;
+}

@@ -1,0 +1,63 @@
+// Repairs of what conversion does to text, shared by every format: Word bookmark
+// markers, zero-width and no-break spaces, full-width forms. Prose keeps its
+// characters; folding (NFKC, no spaces) is only for comparing labels and reading numbers.
+
+const BOOKMARK = /\[bookmark:\s*[^\]]*\]/g;
+const INVISIBLE = /[\u200b-\u200f\u2060\ufeff\u00ad]/g;
+
+/** Clean text as printed: drop markers and invisible characters, unify spaces. */
+export function cleanText(s: string): string {
+  return s.replace(BOOKMARK, "").replace(INVISIBLE, "").replace(/[\u00a0\u3000\u2002-\u200a]/g, " ");
+}
+
+/**
+ * Fold text for comparison: NFKC (full-width digits, letters and brackets to ASCII),
+ * no whitespace, no quotes. `（一）` and `(一)` fold alike; so do `０` and `0`.
+ */
+export function fold(s: string): string {
+  return cleanText(s)
+    .normalize("NFKC")
+    .replace(/\s+/g, "")
+    .replace(/[“”"'‘’「」『』〝〞]/g, "");
+}
+
+/** Fold for label matching: also drop punctuation, so `1.属于` and `1、属于` agree. */
+export function foldLabel(s: string): string {
+  return fold(s).replace(/[()（）【】\[\]〔〕、.．。,，:：;；!！?？·•\-—–_/|*#]/g, "");
+}
+
+/** Han characters, for deciding how to join wrapped lines. */
+export const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
+
+/**
+ * Join two pieces of a line that a converter broke: Chinese text joins with nothing,
+ * Latin words and numbers keep one space between them.
+ */
+export function joinWrapped(a: string, b: string): string {
+  if (!a) return b;
+  if (!b) return a;
+  const last = a[a.length - 1];
+  const first = b[0];
+  if (/[A-Za-z0-9]/.test(last) && /[A-Za-z0-9]/.test(first)) return `${a} ${b}`;
+  return a + b;
+}
+
+/** Levenshtein distance, bounded: returns max+1 as soon as the distance exceeds max. */
+export function editDistance(a: string, b: string, max = Infinity): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = new Array<number>(b.length + 1);
+  let cur = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = cur[0];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (cur[j] < rowMin) rowMin = cur[j];
+    }
+    if (rowMin > max) return max + 1;
+    [prev, cur] = [cur, prev];
+  }
+  return prev[b.length];
+}

@@ -1,0 +1,85 @@
+// Reading one table cell as a number. The rule of the contract: a blank cell is null,
+// not 0; `-`, `—`, `/`, `无` are null too; a number with more around it gives the
+// number, and what else the cell says is reported. Nothing is ever guessed.
+import { fold } from "./text.js";
+
+export type ValueKind = "count" | "signed" | "amount";
+export type Unit = "wanYuan" | "yuan";
+
+export interface CellReading {
+  value: number | null;
+  /** Why the value is null, or what else the cell held; becomes a warning. */
+  note?: string;
+}
+
+/** Dashes, slashes and 无: printed to say "nothing", read as null. */
+const NOTHING = /^(?:[-－—–―‐‑/／\\、]+|无|空|暂无)$/;
+/** A number at the start of a cell: sign, digits with optional thousands commas, decimals. */
+const NUMBER = /^([+＋\-−－]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?/;
+/** What may follow a number in a value cell without making it a label. */
+const TRAILER = /^(?:万元|元|件|个|项|条|次|家|人|份|宗|起|%)?(?:[(（\[【].*[)）\]】])?$/;
+
+function normalizeCell(text: string): string {
+  // fold() removes all whitespace, so digits typed with spaces ("1 2") read as one number;
+  // that only happens inside one cell, where the spaces cannot separate two columns.
+  return fold(text).replace(/，/g, ",");
+}
+
+/** Whether a cell reads as a value (a number, or a printed "nothing"), not a label. */
+export function isValueLike(text: string): boolean {
+  const t = normalizeCell(text);
+  if (t === "") return false;
+  if (NOTHING.test(t)) return true;
+  const m = NUMBER.exec(t);
+  if (!m) return false;
+  return TRAILER.test(t.slice(m[0].length));
+}
+
+export function isBlank(text: string): boolean {
+  return normalizeCell(text) === "";
+}
+
+/**
+ * Read a cell. `unit` is the unit the record key names (fees in 万元, procurement in
+ * 元); a unit printed in the cell is converted to it.
+ */
+export function readCell(text: string, kind: ValueKind, unit?: Unit): CellReading {
+  const raw = text.trim();
+  const t = normalizeCell(text);
+  if (t === "") return { value: null, note: "blank" };
+  if (NOTHING.test(t)) return { value: null, note: `printed as "${raw}"` };
+  const m = NUMBER.exec(t);
+  if (!m) return { value: null, note: `not a number: "${raw}"` };
+  const sign = m[1] === "" || m[1] === "+" || m[1] === "＋" ? 1 : -1;
+  const intPart = m[2].replace(/,/g, "");
+  const frac = m[3] ?? "";
+  let value = sign * Number(frac ? `${intPart}.${frac}` : intPart);
+  const rest = t.slice(m[0].length);
+  const notes: string[] = [];
+  if (m[1] === "+" || m[1] === "＋") notes.push(`printed with a sign: "${raw}"`);
+  if (sign < 0 && kind !== "signed") return { value: null, note: `negative where a count is expected: "${raw}"` };
+
+  let printedUnit: Unit | null = null;
+  if (rest.startsWith("万元")) printedUnit = "wanYuan";
+  else if (rest.startsWith("元")) printedUnit = "yuan";
+  if (printedUnit && unit && printedUnit !== unit) {
+    // Convert exactly in decimal: 12.34万元 → 123400元; 251000元 → 25.1万元.
+    value = printedUnit === "wanYuan" ? scale(value, 4) : scale(value, -4);
+    notes.push(`"${raw}" converted to ${unit === "yuan" ? "元" : "万元"}`);
+  } else if (printedUnit && !unit) {
+    notes.push(`unit printed in a count cell: "${raw}"`);
+  }
+  const extra = printedUnit ? rest.replace(/^万?元/, "") : rest;
+  if (extra && !(printedUnit && extra === "")) {
+    if (!/^(?:件|个|项|条|次|家|人|份|宗|起)$/.test(extra)) notes.push(`cell also says "${extra}" (read ${value})`);
+  }
+  if (kind !== "amount" && !Number.isInteger(value)) return { value: null, note: `not a whole number: "${raw}"` };
+  if (rest && !TRAILER.test(rest)) return { value: null, note: `not a number: "${raw}"` };
+  return notes.length ? { value, note: notes.join("; ") } : { value };
+}
+
+/** Multiply by 10^exp without binary floating-point noise. */
+function scale(v: number, exp: number): number {
+  const [mant, e = "0"] = v.toExponential().split("e");
+  return Number(`${mant}e${Number(e) + exp}`);
+}
