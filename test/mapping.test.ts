@@ -1,0 +1,324 @@
+// The template mapping on hand-built documents: each case is a way real files
+// differ from the template, with distinct values so a wrong cell cannot pass.
+import { describe, expect, it } from "vitest";
+import { cell, paragraph, type Block, type Document } from "../src/document.js";
+import { buildRecord } from "../src/pipeline.js";
+import type { ReportRecord } from "../src/record.js";
+
+const row = (...texts: string[]) => texts.map((t) => cell(t));
+const table = (exactGrid: boolean, ...rows: string[][]): Block => ({ kind: "table", exactGrid, rows: rows.map((r) => row(...r)) });
+const seq = (start: number) => [0, 1, 2, 3, 4, 5].map((i) => start + i);
+const withTotal = (xs: number[]) => [...xs, xs.reduce((a, b) => a + b, 0)].map(String);
+
+/** A consistent 2021 report: distinct values, every rule holds. */
+function requestRows(): [string, string[]][] {
+  return [
+    ["（一）予以公开", withTotal(seq(11))],
+    ["（二）部分公开（区分处理的，只计这一情形，不计其他情形）", withTotal(seq(21))],
+    ["1.属于国家秘密", withTotal(seq(31))],
+    ["2.其他法律行政法规禁止公开", withTotal(seq(41))],
+    ["3.危及“三安全一稳定”", withTotal(seq(51))],
+    ["4.保护第三方合法权益", withTotal(seq(61))],
+    ["5.属于三类内部事务信息", withTotal(seq(71))],
+    ["6.属于四类过程性信息", withTotal(seq(81))],
+    ["7.属于行政执法案卷", withTotal(seq(91))],
+    ["8.属于行政查询事项", withTotal(seq(101))],
+    ["1.本机关不掌握相关政府信息", withTotal(seq(111))],
+    ["2.没有现成信息需要另行制作", withTotal(seq(121))],
+    ["3.补正后申请内容仍不明确", withTotal(seq(131))],
+    ["1.信访举报投诉类申请", withTotal(seq(141))],
+    ["2.重复申请", withTotal(seq(151))],
+    ["3.要求提供公开出版物", withTotal(seq(161))],
+    ["4.无正当理由大量反复申请", withTotal(seq(171))],
+    ["5.要求行政机关确认或重新出具已获取信息", withTotal(seq(181))],
+    ["1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", withTotal(seq(191))],
+    ["2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", withTotal(seq(201))],
+    ["3.其他", withTotal(seq(211))],
+  ];
+}
+function totals(): { total: number[]; carriedOver: number[]; carriedForward: number[]; newReceived: number[] } {
+  const rows = requestRows().map(([, v]) => v.map(Number));
+  const total = [0, 1, 2, 3, 4, 5, 6].map((c) => rows.reduce((a, r) => a + r[c], 0));
+  const carriedOver = [2, 3, 4, 5, 6, 7].map((x) => x * 10);
+  carriedOver.push(carriedOver.reduce((a, b) => a + b, 0));
+  const carriedForward = [1, 2, 3, 4, 5, 6].map((x) => x * 3);
+  carriedForward.push(carriedForward.reduce((a, b) => a + b, 0));
+  const newReceived = total.map((t, c) => t + carriedForward[c] - carriedOver[c]);
+  return { total, carriedOver, carriedForward, newReceived };
+}
+
+function report(opts: { requests?: Block[]; active?: Block[]; reviews?: Block[]; prose3?: string } = {}): Document {
+  const t = totals();
+  const requests =
+    opts.requests ??
+    [
+      table(
+        true,
+        ["一、本年新收政府信息公开申请数量", ...t.newReceived.map(String)],
+        ["二、上年结转政府信息公开申请数量", ...t.carriedOver.map(String)],
+        ...requestRows().map(([l, v], i) => (i === 0 ? ["三、本年度办理结果", l, ...v] : [l, ...v])),
+        ["（七）总计", ...t.total.map(String)],
+        ["四、结转下年度继续办理", ...t.carriedForward.map(String)],
+      ),
+    ];
+  return {
+    meta: {},
+    diagnostics: [],
+    blocks: [
+      paragraph("测试区商务局2024年政府信息公开工作年度报告"),
+      paragraph("一、总体情况"),
+      paragraph("本年度工作概述。"),
+      paragraph("二、主动公开政府信息情况"),
+      ...(opts.active ?? [
+        table(
+          true,
+          ["第二十条第（一）项"],
+          ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+          ["规章", "3", "4", "5"],
+          ["行政规范性文件", "6", "7", "8"],
+          ["信息内容", "本年处理决定数量"],
+          ["行政许可", "9"],
+          ["行政处罚", "10"],
+          ["行政强制", "11"],
+          ["信息内容", "本年收费金额（单位：万元）"],
+          ["行政事业性收费", "12.5"],
+        ),
+      ]),
+      paragraph("三、收到和处理政府信息公开申请情况"),
+      paragraph(opts.prose3 ?? "本年度共收到政府信息公开申请" + t.newReceived[6] + "件。"),
+      ...requests,
+      paragraph("四、政府信息公开行政复议、行政诉讼情况"),
+      ...(opts.reviews ?? [
+        table(
+          true,
+          ["行政复议", "行政诉讼"],
+          ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"],
+          ["1", "2", "3", "4", "10", "5", "6", "7", "8", "26", "9", "11", "13", "14", "47"],
+        ),
+      ]),
+      paragraph("五、存在的主要问题及改进情况"),
+      paragraph("无。"),
+      paragraph("六、其他需要报告的事项"),
+      paragraph("无。"),
+      paragraph("测试区商务局"),
+      paragraph("2025年1月20日"),
+    ],
+  };
+}
+
+function build(doc: Document): ReportRecord {
+  const out = buildRecord(doc, { bytes: new Uint8Array([1]), name: "t" }, "docx");
+  if (!out.ok) throw new Error(out.message);
+  return out.record;
+}
+
+describe("mapping onto the template", () => {
+  it("reads a consistent report exactly, with no failed check", () => {
+    const r = build(report());
+    const t = totals();
+    expect(r.organ).toBe("测试区商务局");
+    expect(r.year).toBe(2024);
+    expect(r.publishedOn).toBe("2025-01-20");
+    expect(r.template).toBe("2021");
+    expect(r.active).toEqual({
+      regulations: { issued: 3, repealed: 4, inForce: 5 },
+      normativeDocuments: { issued: 6, repealed: 7, inForce: 8 },
+      licensing: { decisions: 9 },
+      penalties: { decisions: 10 },
+      coercion: { decisions: 11 },
+      fees: { amountWanYuan: 12.5 },
+    });
+    expect(r.requests.newReceived).toEqual(t.newReceived);
+    expect(r.requests["denied.enforcementCaseFile"]).toEqual(withTotal(seq(91)).map(Number));
+    expect(r.requests["other.other"]).toEqual(withTotal(seq(211)).map(Number));
+    expect(r.requests.total).toEqual(t.total);
+    expect(r.reviews.litigationDirect).toEqual({ upheld: 5, corrected: 6, other: 7, pending: 8, total: 26 });
+    expect(r.reviews.litigationAfterReview.total).toBe(47);
+    expect(r.checks).toEqual([]);
+  });
+
+  it("names each failed rule with its place, and keeps the printed values", () => {
+    const t = totals();
+    const bad = [...t.carriedForward];
+    bad[2] += 1; // 科研机构 carried forward off by one: balance and rowTotal both fail
+    const doc = report({
+      requests: [
+        table(
+          true,
+          ["一、本年新收政府信息公开申请数量", ...t.newReceived.map(String)],
+          ["二、上年结转政府信息公开申请数量", ...t.carriedOver.map(String)],
+          ...requestRows().map(([l, v]) => [l, ...v]),
+          ["（七）总计", ...t.total.map(String)],
+          ["四、结转下年度继续办理", ...bad.map(String)],
+        ),
+      ],
+      reviews: [table(true, ["行政复议"], ["1", "2", "3", "4", "11", "5", "6", "7", "8", "26", "9", "11", "13", "14", "47"])],
+    });
+    const r = build(doc);
+    expect(r.requests.carriedForward[2]).toBe(bad[2]);
+    const got = r.checks.map((c) => `${c.rule} ${c.where}`).sort();
+    expect(got).toEqual(
+      [
+        "requests.balance requests.carriedForward.researchInstitution",
+        "requests.rowTotal requests.carriedForward.total",
+        "reviews.total reviews.administrativeReview.total",
+      ].sort(),
+    );
+    expect(r.checks.find((c) => c.rule === "reviews.total")!.message).toContain("11");
+  });
+
+  it("checks the narrative count against table 3", () => {
+    const r = build(report({ prose3: "本年度新收到政府信息公开申请3件，均已办结。" }));
+    const c = r.checks.filter((x) => x.rule === "narrative.requestsReceived");
+    expect(c).toHaveLength(1);
+    expect(c[0].message).toContain("3");
+    const zero = build(report({ prose3: "本年度未收到政府信息公开申请。" }));
+    expect(zero.checks.some((x) => x.rule === "narrative.requestsReceived")).toBe(true);
+  });
+
+  it("reads labels with typos, other brackets and glued group labels", () => {
+    const t = totals();
+    const rows = requestRows().map(([l, v]) => [l.replace("（", "(").replace("）", ")").replace("属于国家秘密", "属于国家秘蜜"), ...v]);
+    const r = build(
+      report({
+        requests: [
+          table(
+            false,
+            ["一、本年新收政府信息公开申请数量", ...t.newReceived.map(String)],
+            ["二、上年结转政府信息公开申请数量", ...t.carriedOver.map(String)],
+            ...rows.map((x, i) => (i >= 2 && i <= 9 ? ["三、本年度办理结果（三）不予公开" + x[0], ...x.slice(1)] : x)),
+            ["(七)总计", ...t.total.map(String)],
+            ["四、结转下年度继续办理", ...t.carriedForward.map(String)],
+          ),
+        ],
+      }),
+    );
+    expect(r.requests["denied.stateSecret"]).toEqual(withTotal(seq(31)).map(Number));
+    expect(r.requests.granted).toEqual(withTotal(seq(11)).map(Number));
+    expect(r.checks).toEqual([]);
+  });
+
+  it("joins numbers wrapped onto the next line and labels wrapped before their numbers", () => {
+    const t = totals();
+    const rows = requestRows();
+    const r = build(
+      report({
+        requests: [
+          table(false, ["一、本年新收政府信息公开申请数量", ...t.newReceived.slice(0, 6).map(String)], [String(t.newReceived[6])]),
+          table(false, ["二、上年结转政府信息公开申请数量", ...t.carriedOver.map(String)]),
+          table(
+            false,
+            ...rows.flatMap(([l, v]): string[][] =>
+              l.length > 20 ? [[l.slice(0, 12)], [l.slice(12)], v.slice(0, 6), v.slice(6)] : [[l, ...v]],
+            ),
+            ["（七）总计", ...t.total.map(String)],
+            ["四、结转下年度继续办理", ...t.carriedForward.map(String)],
+          ),
+        ],
+      }),
+    );
+    expect(r.requests.newReceived).toEqual(t.newReceived);
+    expect(r.requests["other.overdueFee"]).toEqual(withTotal(seq(201)).map(Number));
+    expect(r.requests["notProcessed.confirmation"]).toEqual(withTotal(seq(181)).map(Number));
+    expect(r.checks).toEqual([]);
+  });
+
+  it("never guesses which cell of a shifted text row is blank", () => {
+    const t = totals();
+    const v = withTotal(seq(11));
+    const r = build(
+      report({
+        requests: [
+          table(
+            false,
+            ["一、本年新收政府信息公开申请数量", "", ...t.newReceived.map(String), ""], // shifted: extras are blanks at both ends, one reading
+            ["（一）予以公开", "", "", ...v.slice(1), ""], // a real blank and a shift: two readings
+            ["（二）部分公开", ...v.slice(0, 6)], // a blank vanished in text
+          ),
+        ],
+      }),
+    );
+    expect(r.requests.newReceived).toEqual(t.newReceived);
+    expect(r.requests.granted).toEqual([null, null, null, null, null, null, null]);
+    expect(r.requests.partiallyGranted).toEqual([null, null, null, null, null, null, null]);
+    expect(r.warnings.some((w) => w.startsWith("requests.granted:") && w.includes("cannot be told"))).toBe(true);
+    expect(r.warnings.some((w) => w.startsWith("requests.partiallyGranted:") && w.includes("6 value cells"))).toBe(true);
+    expect(r.warnings.some((w) => w.startsWith("requests.carriedOver:") && w.includes("not found"))).toBe(true);
+  });
+
+  it("reads real blanks and printed dashes in a grid as null, with a warning each", () => {
+    const r = build(
+      report({
+        active: [
+          table(true, ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "3", "", "—"], ["行政规范性文件", "6", "7", "8"],
+            ["行政许可", "9", "", ""], ["行政处罚", "/"], ["行政强制", "11"], ["行政事业性收费", "251000元"]),
+        ],
+      }),
+    );
+    expect(r.active).toMatchObject({
+      regulations: { issued: 3, repealed: null, inForce: null },
+      licensing: { decisions: 9 },
+      penalties: { decisions: null },
+      fees: { amountWanYuan: 25.1 },
+    });
+    expect(r.warnings).toEqual(expect.arrayContaining([
+      expect.stringContaining("active.regulations.repealed: blank"),
+      expect.stringContaining('active.regulations.inForce: printed as "—"'),
+      expect.stringContaining('active.penalties.decisions: printed as "/"'),
+      expect.stringContaining("active.fees.amountWanYuan"),
+    ]));
+  });
+
+  it("reads the 2019 table 2 in its five blocks and （六） as one row", () => {
+    const t = totals();
+    const rows = requestRows();
+    const other = [0, 1, 2, 3, 4, 5, 6].map((c) => rows.slice(18).reduce((a, [, v]) => a + Number(v[c]), 0));
+    const r = build(
+      report({
+        active: [
+          table(true, ["第二十条第（一）项"], ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"], ["规章", "1", "2", "3"], ["规范性文件", "4", "5", "6"],
+            ["第二十条第（五）项"], ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"], ["行政许可", "7", "-2", "9"], ["其他对外管理服务事项", "10", "+3", "12"],
+            ["第二十条第（六）项"], ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"], ["行政处罚", "13", "14", "15"], ["行政强制", "16", "17", "18"],
+            ["第二十条第（八）项"], ["信息内容", "上一年项目数量", "本年增/减"], ["行政事业性收费", "19", "20"],
+            ["第二十条第（九）项"], ["信息内容", "采购项目数量", "采购总金额"], ["政府集中采购", "21", "22.5万元"]),
+        ],
+        requests: [
+          table(true,
+            ["一、本年新收政府信息公开申请数量", ...t.newReceived.map(String)],
+            ["二、上年结转政府信息公开申请数量", ...t.carriedOver.map(String)],
+            ...rows.slice(0, 18).map(([l, v]) => [l, ...v]),
+            ["（六）其他处理", ...other.map(String)],
+            ["（七）总计", ...t.total.map(String)],
+            ["四、结转下年度继续办理", ...t.carriedForward.map(String)]),
+        ],
+      }),
+    );
+    expect(r.template).toBe("2019");
+    expect(r.active).toEqual({
+      regulations: { newlyMade: 1, newlyPublished: 2, totalPublished: 3 },
+      normativeDocuments: { newlyMade: 4, newlyPublished: 5, totalPublished: 6 },
+      licensing: { previousYear: 7, change: -2, decisions: 9 },
+      otherServices: { previousYear: 10, change: 3, decisions: 12 },
+      penalties: { previousYear: 13, change: 14, decisions: 15 },
+      coercion: { previousYear: 16, change: 17, decisions: 18 },
+      fees: { previousYear: 19, change: 20 },
+      procurement: { projects: 21, amountYuan: 225000 },
+    });
+    expect(r.requests.other).toEqual(other);
+    expect(r.requests["other.other"]).toBeUndefined();
+    expect(r.checks).toEqual([]);
+  });
+
+  it("sets a row printed twice with different values to null", () => {
+    const r = build(report({ active: [table(true, ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "3", "4", "5"], ["规章", "3", "4", "6"])] }));
+    expect(r.active.regulations).toEqual({ issued: null, repealed: null, inForce: null });
+    expect(r.warnings.some((w) => w.includes("printed twice"))).toBe(true);
+  });
+
+  it("fails a document with no template table, and one that is no report", () => {
+    const noTables = buildRecord({ meta: {}, diagnostics: [], blocks: [paragraph("测试局2024年政府信息公开工作年度报告"), paragraph("一、总体情况")] }, { bytes: new Uint8Array([1]), name: "x" }, "docx");
+    expect(noTables).toMatchObject({ ok: false, code: "no-tables" });
+    const notReport = buildRecord({ meta: {}, diagnostics: [], blocks: [paragraph("今天天气很好。")] }, { bytes: new Uint8Array([1]), name: "x" }, "text");
+    expect(notReport).toMatchObject({ ok: false, code: "not-a-report" });
+  });
+});

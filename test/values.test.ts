@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { isValueLike, readCell } from "../normalizers/values.js";
+
+describe("reading a cell", () => {
+  it("reads plain, full-width, spaced and comma-grouped numbers", () => {
+    expect(readCell("17", "count")).toEqual({ value: 17 });
+    expect(readCell("１２３", "count")).toEqual({ value: 123 });
+    expect(readCell(" 1 2 ", "count")).toEqual({ value: 12 });
+    expect(readCell("1,234", "count")).toEqual({ value: 1234 });
+    expect(readCell("1，234", "count")).toEqual({ value: 1234 });
+  });
+
+  it("reads blanks and printed nothings as null, saying which", () => {
+    expect(readCell("", "count")).toEqual({ value: null, note: "blank" });
+    expect(readCell("\u00a0", "count").value).toBeNull();
+    for (const t of ["-", "—", "/", "无", "／", "——"]) {
+      const r = readCell(t, "count");
+      expect(r.value).toBeNull();
+      expect(r.note).toContain(t);
+    }
+  });
+
+  it("gives the number of a cell that says more, and reports the rest", () => {
+    const r = readCell("55（含自然失效29件）", "count");
+    expect(r.value).toBe(55);
+    expect(r.note).toContain("含自然失效29件");
+    const plus = readCell("+3", "signed");
+    expect(plus.value).toBe(3);
+    expect(plus.note).toContain("+3");
+    expect(readCell("-4", "signed").value).toBe(-4);
+    expect(readCell("-4", "count").value).toBeNull();
+  });
+
+  it("converts a printed unit to the key's unit exactly", () => {
+    expect(readCell("251000元", "amount", "wanYuan").value).toBe(25.1);
+    expect(readCell("12.34万元", "amount", "yuan").value).toBe(123400);
+    expect(readCell("0.35", "amount", "wanYuan")).toEqual({ value: 0.35 });
+    expect(readCell("3.5", "count").value).toBeNull();
+  });
+
+  it("tells value cells from labels that start with a number", () => {
+    expect(isValueLike("1.属于国家秘密")).toBe(false);
+    expect(isValueLike("2.重复申请")).toBe(false);
+    expect(isValueLike("3")).toBe(true);
+    expect(isValueLike("—")).toBe(true);
+    expect(isValueLike("55（含自然失效29件）")).toBe(true);
+    expect(isValueLike("")).toBe(false);
+  });
+});
