@@ -8,6 +8,8 @@ import { sectionHeading } from "./tables.js";
 import { cleanText, joinWrapped } from "./text.js";
 
 export interface Meta {
+  /** The title as read (lines a converter broke, joined), or null. */
+  title: string | null;
   organ: string | null;
   year: number | null;
   publishedOn: string | null;
@@ -71,6 +73,7 @@ export function readMeta(doc: Document): Meta {
   let organ: string | null = null;
   let year: number | null = null;
   let titleFound = false;
+  let title: string | null = null;
   const titleCandidates: string[] = [];
   let joined = "";
   for (let i = 0; i < Math.min(4, texts.length); i++) {
@@ -83,6 +86,7 @@ export function readMeta(doc: Document): Meta {
     const m = TITLE.exec(t.replace(/\s+/g, ""));
     if (!m) continue;
     titleFound = true;
+    title = t;
     year = chineseNumber(m[2]);
     organ = cleanOrgan(m[1]) ?? cleanOrgan(m[3]);
     break;
@@ -152,7 +156,7 @@ export function readMeta(doc: Document): Meta {
   sections.sort((a, b) => a.number - b.number);
   const missing = SECTION_TITLES.map((_, i) => i + 1).filter((n) => !sections.some((s) => s.number === n));
   if (missing.length) warnings.push(`sections not found: ${missing.join(", ")}`);
-  return { organ, year, publishedOn, sections, warnings };
+  return { title, organ, year, publishedOn, sections, warnings };
 }
 
 function organFromBody(texts: string[]): { organ: string; evidence: string } | null {

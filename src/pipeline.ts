@@ -9,6 +9,7 @@ import { extractorFor, sniff, type Sniffed } from "../extractors/index.js";
 import { mapTables, placeText } from "../normalizers/tables.js";
 import { readMeta } from "../normalizers/meta.js";
 import { checkNarrative, checkRequests, checkReviews } from "../normalizers/checks.js";
+import { resolveRegion, type RegionDecision } from "../normalizers/region.js";
 
 export interface ParseInput {
   bytes: Uint8Array;
@@ -21,10 +22,19 @@ export interface ParseInput {
   /** Force a format instead of sniffing it. */
   format?: Format;
   limits?: Partial<Limits>;
+  /** What the caller knows beyond the document: a GB/T 2260 code from `--region` or a portal. */
+  hints?: { region?: string | null; organ?: string | null };
 }
 
 export type ParseOutcome =
-  | { ok: true; record: ReportRecord; diagnostics: Diagnostic[]; attachments: { url: string; text: string }[] }
+  | {
+      ok: true;
+      record: ReportRecord;
+      diagnostics: Diagnostic[];
+      attachments: { url: string; text: string }[];
+      /** How the region was decided and how sure it is (the store keeps it beside the record). */
+      region: RegionDecision;
+    }
   | { ok: false; code: string; message: string; attachments?: { url: string; text: string }[] };
 
 export function sha256(bytes: Uint8Array): string {
@@ -74,12 +84,20 @@ export function buildRecord(doc: Document, input: ParseInput, format: Format): P
     };
   }
 
+  const prose = doc.blocks.filter((b) => b.kind === "paragraph").map((b) => (b as { text: string }).text);
+  const region = resolveRegion({
+    organ: meta.organ,
+    title: meta.title,
+    text: [...prose.slice(0, 5), ...prose.slice(-5)].join("\n"),
+    hint: input.hints?.region ?? null,
+  });
   const warnings = [
     ...doc.diagnostics.filter((d) => d.severity !== "info").map((d) => `${d.message}${placeText(d.place)}`),
     ...meta.warnings,
     ...tables.warnings,
-    "region: not determined (no region hint given, and the organ's name alone does not place it)",
   ];
+  if (!region.region) warnings.push(`region: null; ${region.note}`);
+  else if (region.confidence !== "high") warnings.push(`region: ${region.note}`);
   const checks = [...checkRequests(tables.requests), ...checkReviews(tables.reviews), ...checkNarrative(meta.sections, tables.requests)];
 
   const candidate = {
@@ -89,7 +107,7 @@ export function buildRecord(doc: Document, input: ParseInput, format: Format): P
     organ: meta.organ,
     year: meta.year,
     publishedOn: meta.publishedOn,
-    region: null,
+    region: region.region,
     active: tables.active,
     requests: tables.requests,
     reviews: tables.reviews,
@@ -100,7 +118,7 @@ export function buildRecord(doc: Document, input: ParseInput, format: Format): P
   const parsed = ReportRecord.safeParse(candidate);
   if (!parsed.success)
     return { ok: false, code: "internal", message: `record failed the contract (a parser bug): ${parsed.error.message.slice(0, 500)}` };
-  return { ok: true, record: orderKeys(parsed.data), diagnostics: doc.diagnostics, attachments };
+  return { ok: true, record: orderKeys(parsed.data), diagnostics: doc.diagnostics, attachments, region };
 }
 
 /** The contract's key order, so JSON output reads as the spec does. */

