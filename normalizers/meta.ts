@@ -17,6 +17,9 @@ export interface Meta {
   warnings: string[];
 }
 
+/** A page number left in the text by a converter: `3`, `- 3 -`, `第3页 共6页`. */
+const PAGE_NUMBER = /^(?:\d{1,3}|[-—–\s]*\d{1,3}[-—–\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*\/\s*\d+)$/;
+
 const CN_DIGIT: Record<string, number> = { 〇: 0, 零: 0, Ｏ: 0, O: 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 
 /** `二〇二五` → 2025; `十二` → 12; `三十一` → 31; plain digits pass through. */
@@ -50,14 +53,14 @@ export function readDate(text: string): string | null {
 }
 
 /** Organ, year: `硚口区商务局2024年政府信息公开工作年度报告`, `2023年度XX局政府信息公开工作年度报告`. */
-const TITLE = /^(.*?)(?:关于)?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(.*?)(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:的)?\s*年度?\s*报\s*告/;
+const TITLE = /^(.*?)(?:关于)?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(.*?)(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:的)?\s*(?:年度|年)?\s*报\s*告/;
 const ORGAN_SUFFIX = /(?:局|委员会|委|办公室|办|人民政府|政府|办事处|街道|中心|院|所|处|厅|部|会|署|站|队|镇|乡|馆|公司|管理区|区|县|市|州|盟|旗)$/;
 
 function cleanOrgan(s: string): string | null {
   const t = cleanText(s)
     .replace(/\s+/g, "")
     .replace(/^[#《“"]+|[》”"：:，,]+$/g, "")
-    .replace(/关于$/, "")
+    .replace(/^关于|关于$/g, "")
     .replace(/的$/, "");
   if (t.length < 2 || t.length > 40) return null;
   if (/[，。；：、！？,.;:!?（）()]/.test(t)) return null;
@@ -112,7 +115,7 @@ export function readMeta(doc: Document): Meta {
   let publishedOn: string | null = null;
   const tail: number[] = [];
   for (let i = texts.length - 1; i >= 0 && tail.length < 5; i--) {
-    if (/^\d{1,3}$/.test(texts[i]) || /^[-—第\s\d页共/]+$/.test(texts[i])) continue; // page numbers
+    if (PAGE_NUMBER.test(texts[i])) continue;
     tail.push(i);
   }
   const signature = new Set<string>();
@@ -150,7 +153,7 @@ export function readMeta(doc: Document): Meta {
       }
       continue;
     }
-    if (!current || signature.has(t)) continue;
+    if (!current || signature.has(t) || PAGE_NUMBER.test(t)) continue;
     current.text = current.text ? `${current.text}\n${t}` : t;
   }
   sections.sort((a, b) => a.number - b.number);
