@@ -1,0 +1,42 @@
+// Checks across a body's consecutive years: what one year carries forward, the next
+// carries over; what was in force, plus what was issued, minus what was repealed, is
+// in force now. Stored and reported like the template's own checks, and re-run when a
+// year arrives later.
+import { REQUEST_COLUMNS, type Check, type ReportRecord } from "../src/record.js";
+
+const COLUMN_NAMES = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"];
+
+/** Checks on `current` given the same body's report for the year before. */
+export function crossYearChecks(previous: ReportRecord, current: ReportRecord): Check[] {
+  if (previous.year === null || current.year === null || current.year !== previous.year + 1) return [];
+  const checks: Check[] = [];
+  const over = current.requests.carriedOver;
+  const forward = previous.requests.carriedForward;
+  REQUEST_COLUMNS.forEach((col, c) => {
+    const a = over?.[c] ?? null;
+    const b = forward?.[c] ?? null;
+    if (a !== null && b !== null && a !== b)
+      checks.push({
+        rule: "crossYear.carriedOver",
+        severity: "error",
+        message: `${COLUMN_NAMES[c]}: ${current.year} 上年结转 says ${a}, but ${previous.year} 结转下年度继续办理 says ${b}`,
+        where: `requests.carriedOver.${col}`,
+      });
+  });
+  if (current.template === "2021" && previous.template === "2021") {
+    for (const row of ["regulations", "normativeDocuments"] as const) {
+      const now = current.active[row];
+      const before = previous.active[row].inForce;
+      if (now.inForce === null || before === null || now.issued === null || now.repealed === null) continue;
+      const expected = before + now.issued - now.repealed;
+      if (now.inForce !== expected)
+        checks.push({
+          rule: "crossYear.inForce",
+          severity: "error",
+          message: `${row === "regulations" ? "规章" : "行政规范性文件"}: ${previous.year} 现行有效 ${before} + ${current.year} 制发 ${now.issued} − 废止 ${now.repealed} = ${expected}, but ${current.year} 现行有效 says ${now.inForce}`,
+          where: `active.${row}.inForce`,
+        });
+    }
+  }
+  return checks;
+}
