@@ -22,6 +22,14 @@ function canonical(label: string): string | null {
   return iconv.encodingExists(l) ? l : null;
 }
 
+/**
+ * The decoder a charset label names (lower case, e.g. "utf-8", "gb18030"), or null for a
+ * label no decoder knows. Callers use it to tell an unknown label from one the bytes contradict.
+ */
+export function canonicalCharset(label: string): string | null {
+  return canonical(label);
+}
+
 export function decodeWith(bytes: Uint8Array, encoding: string): string {
   if (encoding === "utf-8") return new TextDecoder("utf-8").decode(bytes);
   return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding);

@@ -1,0 +1,88 @@
+// HTML extractor: a portal article page → the shared Document.
+//
+// 1. Bounds and format: size over limits.maxFileBytes, empty or binary input → ExtractError.
+// 2. Charset: HTTP header, else <meta> prescan of the first 4 KB, checked by decode().
+// 3. Parse with htmlparser2 (cheerio's parser) under limits.maxNestingDepth.
+// 4. Find the article container by content, drop page chrome (html/body.ts).
+// 5. Paragraphs and exact-grid tables in document order (html/blocks.ts).
+// 6. Title, publication date, attachment links (html/meta.ts).
+import * as cheerio from "cheerio";
+import { ExtractError, type Diagnostic, type Document, type DocumentMeta } from "../src/document.js";
+import type { Extractor } from "./types.js";
+import { analyse, articleRegion } from "./html/body.js";
+import { walkBlocks } from "./html/blocks.js";
+import { decodePage, refuseBinary } from "./html/decode.js";
+import { isElement, parseBounded, type Element } from "./html/dom.js";
+import { countImages, findAttachments, pageBase, pickPublishedOn, pickTitle } from "./html/meta.js";
+
+/** Markup that makes text an HTML page (or fragment) rather than plain text. */
+const MARKUP = /<(?:!doctype\s+html|html|head|body|meta|title|div|p|table|tr|td|span|a|br|h[1-6]|font|center|article|section|script|style|link)\b/i;
+
+export const extractHtml: Extractor = async (bytes, options) => {
+  const { name, limits } = options;
+  if (bytes.byteLength === 0) throw new ExtractError(`${name}: the file is empty`, "empty");
+  if (bytes.byteLength > limits.maxFileBytes)
+    throw new ExtractError(`${name}: ${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");
+  refuseBinary(bytes, name);
+
+  const diagnostics: Diagnostic[] = [];
+  const decoded = decodePage(bytes, options.contentType, diagnostics);
+  const html = decoded.text;
+  if (html.trim() === "") throw new ExtractError(`${name}: the page holds only whitespace`, "empty");
+  if (!MARKUP.test(html.slice(0, 65536)))
+    throw new ExtractError(`${name}: not an HTML page: no HTML markup in the text`, "not-html");
+
+  const root = parseBounded(html, limits.maxNestingDepth);
+  const $ = cheerio.load(root);
+
+  const analysis = analyse(root);
+  const { container, dropped } = analysis;
+  const blocks = walkBlocks(container, { dropped, stats: analysis.stats });
+  const tables = blocks.filter((b) => b.kind === "table").length;
+
+  const meta: DocumentMeta = {};
+  const title = pickTitle($, container);
+  if (title) meta.title = title;
+  const publishedOn = pickPublishedOn($, root);
+  if (publishedOn) meta.publishedOn = publishedOn;
+
+  const base = pageBase($, options.url);
+  const region = articleRegion(analysis);
+  let attachments = findAttachments(region, dropped, base);
+  if (attachments.length === 0 && tables === 0) {
+    // The article may list its files outside its own box: look at the whole page.
+    attachments = findAttachments(root, dropped, base);
+    if (attachments.length)
+      diagnostics.push({
+        severity: "info",
+        source: "html:attachments-outside-article",
+        message: `${attachments.length} attachment link(s) found outside the article container; they may be page furniture`,
+      });
+  }
+  if (attachments.length) meta.attachments = attachments;
+
+  diagnostics.push({
+    severity: "info",
+    source: "html:article",
+    message: `article container: ${describe(container)}; ${decoded.encoding} (${decoded.by}); ${blocks.length - tables} paragraph(s), ${tables} table(s)`,
+  });
+  if (tables === 0) {
+    const images = countImages(region, dropped);
+    diagnostics.push({
+      severity: "warning",
+      source: "html:no-tables",
+      message:
+        `the page itself has no tables: ${attachments.length} attachment link(s) and ${images} image(s) found in the article` +
+        (attachments.length ? "; the report is likely in an attachment" : images ? "; the tables may be images" : ""),
+    });
+  }
+  return { blocks, meta, diagnostics } satisfies Document;
+};
+
+function describe(node: unknown): string {
+  const n = node as Element;
+  if (!n || typeof n !== "object" || !("type" in n) || !isElement(n)) return "the whole document";
+  const id = n.attribs.id ? `#${n.attribs.id}` : "";
+  const cls = n.attribs.class ? "." + n.attribs.class.trim().split(/\s+/).join(".") : "";
+  return `<${n.name}${id}${cls}>`;
+}

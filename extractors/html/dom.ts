@@ -1,0 +1,155 @@
+// Parsing with a depth bound, and the small DOM and text helpers the HTML extractor shares.
+//
+// htmlparser2 (cheerio's own HTML parser, installed with it) builds the tree: it is
+// about 3x faster than parse5 on Word-pasted report pages and its tokenizer is a loop,
+// not recursion. Its open-element stack grows by unshift (O(depth) per tag), so the
+// depth is checked on every open tag and parsing stops at the bound: a page nested
+// 100,000 deep costs no more than one nested to the bound.
+import { Parser } from "htmlparser2";
+import { DomHandler, type Document as DomDocument, type Element, type AnyNode, type ParentNode } from "domhandler";
+import { ExtractError } from "../../src/document.js";
+
+class BoundedHandler extends DomHandler {
+  constructor(private readonly maxDepth: number) {
+    super(null, { withStartIndices: false, withEndIndices: false });
+  }
+  override onopentag(name: string, attribs: { [key: string]: string }): void {
+    // tagStack holds the document root, then one entry per open element.
+    if (this.tagStack.length > this.maxDepth)
+      throw new ExtractError(`elements are nested deeper than ${this.maxDepth} (limits.maxNestingDepth)`, "too-deep");
+    super.onopentag(name, attribs);
+  }
+}
+
+export function parseBounded(html: string, maxDepth: number): DomDocument {
+  const handler = new BoundedHandler(maxDepth);
+  const parser = new Parser(handler, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+  parser.end(html);
+  return handler.root;
+}
+
+export type { Element, AnyNode, ParentNode, DomDocument };
+
+export function isElement(n: AnyNode): n is Element {
+  return n.type === "tag" || n.type === "script" || n.type === "style";
+}
+
+export function isText(n: AnyNode): n is AnyNode & { data: string } {
+  return n.type === "text";
+}
+
+/** Elements that start and end a line of text. */
+export const BLOCK = new Set([
+  "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "dir", "div",
+  "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+  "hgroup", "hr", "html", "legend", "li", "listing", "main", "menu", "nav", "ol", "p", "plaintext", "pre", "section",
+  "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "xmp",
+]);
+
+/** Never content: dropped with everything inside. */
+export const NEVER = new Set([
+  "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed", "applet", "svg", "math",
+  "canvas", "select", "button", "input", "textarea", "option", "optgroup", "datalist", "audio", "video", "map",
+  "head", "title", "link", "meta", "base",
+]);
+
+/** Page chrome by element name. */
+export const CHROME = new Set(["nav", "header", "footer", "aside"]);
+
+/** Wide (East Asian) characters: a source line break between two of them renders as nothing. */
+const WIDE = /[\u1100-\u115f\u2e80-\u2fff\u3001-\u303f\u3040-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6]/;
+const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/g;
+const SPACE_RUN = /\s+/g; // \s includes U+00A0 (&nbsp;) and U+3000 (ideographic space)
+
+/**
+ * One printed line from raw text: whitespace runs collapse to one space, except a run
+ * holding a source line break between two wide characters, which disappears (CSS Text
+ * segment-break rule: Word wraps its HTML in the middle of Chinese text); trimmed.
+ */
+export function normLine(raw: string): string {
+  let s = raw;
+  if (ZERO_WIDTH.test(s)) s = s.replace(ZERO_WIDTH, "");
+  ZERO_WIDTH.lastIndex = 0;
+  return s
+    .replace(SPACE_RUN, (run: string, offset: number, all: string) => {
+      if (run.includes("\n") || run.includes("\r")) {
+        const a = all[offset - 1];
+        const b = all[offset + run.length];
+        if (a !== undefined && b !== undefined && WIDE.test(a) && WIDE.test(b)) return "";
+      }
+      return " ";
+    })
+    .trim();
+}
+
+/** Non-whitespace characters in a string. */
+export function visibleLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x20 && c !== 0xa0 && c !== 0x3000 && c !== 0xfeff && !(c >= 0x2000 && c <= 0x200d)) n++;
+  }
+  return n;
+}
+
+/** Accumulates raw text; break() ends a line. */
+export class Lines {
+  readonly lines: string[] = [];
+  private buf = "";
+  add(text: string): void {
+    this.buf += text;
+  }
+  break(): void {
+    if (this.buf === "") return;
+    const line = normLine(this.buf);
+    this.buf = "";
+    if (line) this.lines.push(line);
+  }
+}
+
+export function attr(el: Element, name: string): string | undefined {
+  return el.attribs[name];
+}
+
+export function classAndId(el: Element): string {
+  const c = el.attribs.class;
+  const i = el.attribs.id;
+  return c && i ? `${c} ${i}` : (c ?? i ?? "");
+}
+
+/** Hidden by its own attributes (inline style display:none / visibility:hidden, `hidden`). */
+export function isHidden(el: Element): boolean {
+  if (el.attribs.hidden !== undefined) return true;
+  const style = el.attribs.style;
+  return style !== undefined && /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b/i.test(style);
+}
+
+/** Text of a subtree, lines joined with "\n" (iterative; for titles and small elements). */
+export function textOf(root: ParentNode, skip?: (el: Element) => boolean): string {
+  const lines = new Lines();
+  const stack: (AnyNode | null)[] = [...root.children].reverse();
+  while (stack.length) {
+    const n = stack.pop();
+    if (n === null) {
+      lines.break();
+      continue;
+    }
+    if (n === undefined) break;
+    if (isText(n)) lines.add(n.data);
+    else if (isElement(n)) {
+      if (NEVER.has(n.name) || (skip && skip(n))) continue;
+      if (n.name === "br") {
+        lines.break();
+        continue;
+      }
+      const block = BLOCK.has(n.name);
+      if (block) {
+        lines.break();
+        stack.push(null);
+      }
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+    }
+  }
+  lines.break();
+  return lines.lines.join("\n");
+}

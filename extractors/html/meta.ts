@@ -1,0 +1,214 @@
+// Page metadata: the article's title, its publication date, its attachment links.
+import type { CheerioAPI } from "cheerio";
+import { ATTACHMENT_HREF } from "./body.js";
+import { isElement, normLine, textOf, type AnyNode, type Element, type ParentNode } from "./dom.js";
+
+const SITE_SEGMENT =
+  /(?:人民政府|人民政府网|人民政府门户网站|政府网|门户网站|网站|政府门户|政务网|政务服务网|官网|首页|信息公开平台|政府信息公开|政务公开)$/;
+
+/** `<title>` minus the site-name segments portals append (`_XX区人民政府`, ` - XX市政府网`). */
+export function cleanTitle(raw: string): { text: string; siteOnly: boolean } | null {
+  const t = normLine(raw);
+  if (!t) return null;
+  const segments = t
+    .split(/\s*(?:[_|｜]|——|--|\s[-–—]\s)\s*/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (segments.length === 0) return null;
+  const article = segments.find((s) => !SITE_SEGMENT.test(s));
+  return article ? { text: article, siteOnly: false } : { text: segments[0], siteOnly: true };
+}
+
+const compact = (s: string) => s.replace(/\s+/g, "");
+
+function within(el: Element, names: Set<string>): boolean {
+  for (let p = el.parent; p && isElement(p); p = p.parent) if (names.has(p.name)) return true;
+  return false;
+}
+
+const NOT_TITLE_ANCESTOR = new Set(["nav", "footer", "a", "li", "ul", "ol", "table", "head", "select"]);
+
+/** Chain from the root down to the node. */
+function chain(n: AnyNode): AnyNode[] {
+  const out: AnyNode[] = [];
+  for (let p: AnyNode | null = n; p; p = p.parent) out.push(p);
+  return out.reverse();
+}
+
+/** -1 when a comes before b in document order, 1 after, 0 when one contains the other. */
+function order(a: AnyNode, b: AnyNode): number {
+  const ca = chain(a);
+  const cb = chain(b);
+  let i = 0;
+  while (i < ca.length && i < cb.length && ca[i] === cb[i]) i++;
+  if (i === ca.length || i === cb.length) return 0;
+  const parent = ca[i - 1] as ParentNode;
+  return parent.children.indexOf(ca[i] as never) < parent.children.indexOf(cb[i] as never) ? -1 : 1;
+}
+
+function contains(outer: AnyNode, inner: AnyNode): boolean {
+  for (let p: AnyNode | null = inner; p; p = p.parent) if (p === outer) return true;
+  return false;
+}
+
+/**
+ * The article's title: a heading (h1-h3, .title) that matches the page's stated title
+ * (`<meta name="ArticleTitle">`, `<title>` minus the site name), else that stated
+ * article title, else the heading nearest above the article, else the `<title>`.
+ */
+export function pickTitle($: CheerioAPI, container: ParentNode): string | undefined {
+  const metaTitle = $('meta[name="ArticleTitle" i], meta[name="articletitle" i], meta[property="og:title" i], meta[name="title" i]')
+    .toArray()
+    .map((m) => normLine(m.attribs.content ?? ""))
+    .find((s) => s.length > 0);
+  const docTitle = cleanTitle($("title").first().text());
+  const reference = compact(metaTitle ?? (docTitle && !docTitle.siteOnly ? docTitle.text : ""));
+
+  const headings: { el: Element; text: string; rank: number }[] = [];
+  for (const el of $("h1, h2, h3, [class*=title i], [id*=title i], [class*=biaoti i]").toArray()) {
+    if (within(el, NOT_TITLE_ANCESTOR) || el.name === "title" || el.name === "meta") continue;
+    const text = normLine(textOf(el).replace(/\n/g, " "));
+    if (text.length < 4 || text.length > 150) continue;
+    headings.push({ el, text, rank: el.name === "h1" ? 0 : el.name === "h2" ? 1 : el.name === "h3" ? 3 : 2 });
+  }
+  if (reference) {
+    const strong = headings.filter((h) => {
+      const c = compact(h.text);
+      return c === reference || (reference.length >= 6 && c.includes(reference)) || (c.length >= 6 && reference.includes(c));
+    });
+    if (strong.length) return strong.reduce((a, b) => (b.text.length > a.text.length ? b : a)).text;
+    if (metaTitle) return metaTitle;
+  }
+  // The heading nearest above the article (or first inside it), within the article's wrapper.
+  let zone: AnyNode = container;
+  for (let k = 0; k < 3; k++) {
+    const p: ParentNode | null = zone.parent;
+    if (!p || !isElement(p) || p.name === "body" || p.name === "html") break;
+    zone = p;
+  }
+  const near = headings
+    .filter((h) => contains(zone, h.el) && (contains(container, h.el) || order(h.el, container) < 0))
+    .sort((a, b) => a.rank - b.rank);
+  if (near.length) {
+    // The best rank; among those, the nearest above the article, else the first inside it.
+    const top = near.filter((h) => h.rank === near[0].rank);
+    const above = top.filter((h) => !contains(container, h.el));
+    return (above.length ? above[above.length - 1] : top[0]).text;
+  }
+  return docTitle?.text;
+}
+
+const META_DATE = new Set([
+  "pubdate", "publishdate", "publish_date", "publish-date", "publishtime", "firstpublishedtime", "article:published_time",
+  "dc.date", "dc.date.issued", "dcterms.issued", "og:release_date", "releasedate", "date",
+]);
+
+const DATE = String.raw`(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})`;
+const LABELS: RegExp[] = [
+  ...["发布时间", "发布日期", "发文日期", "公开日期", "公布日期", "发表时间", "生成日期", "成文日期"].map(
+    (l) => new RegExp(`${l}\\s*[:：]?\\s*${DATE}`),
+  ),
+  new RegExp(String.raw`(?<![\u4e00-\u9fff])(?:日期|时间)\s*[:：]\s*${DATE}`),
+];
+
+function isoDate(y: string, m: string, d: string): string | undefined {
+  const year = Number(y);
+  const month = Number(m);
+  const day = Number(d);
+  if (year < 1990 || year > 2100 || month < 1 || month > 12 || day < 1) return undefined;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day > days) return undefined;
+  return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
+const halfWidthDigits = (s: string) => s.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+
+/** A date the page states for itself: a <meta> (PubDate, ...) or a labelled line (发布时间：...). */
+export function pickPublishedOn($: CheerioAPI, root: ParentNode): string | undefined {
+  for (const m of $("meta").toArray()) {
+    const key = (m.attribs.name ?? m.attribs.property ?? m.attribs.itemprop ?? "").toLowerCase();
+    if (!META_DATE.has(key)) continue;
+    const d = new RegExp(DATE).exec(halfWidthDigits(m.attribs.content ?? ""));
+    const iso = d && isoDate(d[1], d[2], d[3]);
+    if (iso) return iso;
+  }
+  const text = halfWidthDigits(textOf(root).replace(/\n/g, " "));
+  for (const re of LABELS) {
+    const d = re.exec(text);
+    const iso = d && isoDate(d[1], d[2], d[3]);
+    if (iso) return iso;
+  }
+  return undefined;
+}
+
+export interface Attachment {
+  url: string;
+  text: string;
+}
+
+/** The base a relative link resolves against: <base href> over the page URL. */
+export function pageBase($: CheerioAPI, url: string | undefined): string | undefined {
+  const base = $("base[href]").first().attr("href");
+  try {
+    if (base) return new URL(base, url).href;
+  } catch {
+    /* a relative <base> without a page URL: ignore it */
+  }
+  return url;
+}
+
+function resolve(href: string, base: string | undefined): string {
+  try {
+    return new URL(href, base).href;
+  } catch {
+    return href;
+  }
+}
+
+/** Links to .doc/.docx/.wps/.pdf/.xls/.xlsx/.zip inside a subtree, skipping dropped elements. */
+export function findAttachments(region: ParentNode, dropped: Set<Element>, base: string | undefined): Attachment[] {
+  const out: Attachment[] = [];
+  const seen = new Set<string>();
+  const stack: AnyNode[] = [...region.children].reverse();
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (!isElement(n) || dropped.has(n)) continue;
+    if (n.name === "a") {
+      const href = (n.attribs.href ?? "").trim();
+      if (href && ATTACHMENT_HREF.test(href) && !/^(?:javascript|mailto):/i.test(href)) {
+        const url = resolve(href, base);
+        if (!seen.has(url)) {
+          seen.add(url);
+          let text = normLine(textOf(n).replace(/\n/g, " "));
+          if (!text) text = normLine(n.attribs.title ?? "");
+          if (!text) text = decodeURIComponentSafe(url.split(/[?#]/)[0].split("/").pop() ?? "");
+          out.push({ url, text });
+        }
+        continue;
+      }
+    }
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+  }
+  return out;
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** Images in a subtree, skipping dropped elements. */
+export function countImages(region: ParentNode, dropped: Set<Element>): number {
+  let k = 0;
+  const stack: AnyNode[] = [...region.children];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (!isElement(n) || dropped.has(n)) continue;
+    if (n.name === "img") k++;
+    for (const c of n.children) stack.push(c);
+  }
+  return k;
+}
