@@ -6,14 +6,13 @@
 // 4. Find the article container by content, drop page chrome (html/body.ts).
 // 5. Paragraphs and exact-grid tables in document order (html/blocks.ts).
 // 6. Title, publication date, attachment links (html/meta.ts).
-import * as cheerio from "cheerio";
 import { ExtractError, type Diagnostic, type Document, type DocumentMeta } from "../src/document.js";
 import type { Extractor } from "./types.js";
 import { analyse, articleRegion } from "./html/body.js";
 import { walkBlocks } from "./html/blocks.js";
 import { decodePage, refuseBinary } from "./html/decode.js";
 import { isElement, parseBounded, type Element } from "./html/dom.js";
-import { countImages, findAttachments, pageBase, pickPublishedOn, pickTitle } from "./html/meta.js";
+import { collectPage, countImages, findAttachments, pageBase, pickPublishedOn, pickTitle } from "./html/meta.js";
 
 /** Markup that makes text an HTML page (or fragment) rather than plain text. */
 const MARKUP = /<(?:!doctype\s+html|html|head|body|meta|title|div|p|table|tr|td|span|a|br|h[1-6]|font|center|article|section|script|style|link)\b/i;
@@ -33,20 +32,20 @@ export const extractHtml: Extractor = async (bytes, options) => {
     throw new ExtractError(`${name}: not an HTML page: no HTML markup in the text`, "not-html");
 
   const root = parseBounded(html, limits.maxNestingDepth);
-  const $ = cheerio.load(root);
 
   const analysis = analyse(root);
   const { container, dropped } = analysis;
   const blocks = walkBlocks(container, { dropped, stats: analysis.stats });
   const tables = blocks.filter((b) => b.kind === "table").length;
 
+  const page = collectPage(root);
   const meta: DocumentMeta = {};
-  const title = pickTitle($, container);
+  const title = pickTitle(page, container);
   if (title) meta.title = title;
-  const publishedOn = pickPublishedOn($, root);
+  const publishedOn = pickPublishedOn(page, root);
   if (publishedOn) meta.publishedOn = publishedOn;
 
-  const base = pageBase($, options.url);
+  const base = pageBase(page, options.url);
   const region = articleRegion(analysis);
   let attachments = findAttachments(region, dropped, base);
   if (attachments.length === 0 && tables === 0) {

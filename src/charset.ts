@@ -1,6 +1,7 @@
 // Decoding bytes to text. Government files come in UTF-8, GB18030/GBK/GB2312 and
 // now and then UTF-16; a wrong guess mangles every label, so decode in a fixed order:
 // a byte-order mark, then a declared charset, then strict UTF-8, then GB18030.
+import { isUtf8 } from "node:buffer";
 import iconv from "iconv-lite";
 
 export interface Decoded {
@@ -31,17 +32,17 @@ export function canonicalCharset(label: string): string | null {
 }
 
 export function decodeWith(bytes: Uint8Array, encoding: string): string {
-  if (encoding === "utf-8") return new TextDecoder("utf-8").decode(bytes);
+  if (encoding === "utf-8") {
+    // Buffer's decoder is TextDecoder's (same replacement of bad bytes) minus BOM stripping, done here.
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    return Buffer.from(bytes.buffer, bytes.byteOffset + bom, bytes.byteLength - bom).toString("utf8");
+  }
   return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding);
 }
 
 export function isValidUtf8(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
+  // node:buffer isUtf8 (simdutf) validates as TextDecoder's fatal mode does, without decoding.
+  return isUtf8(bytes);
 }
 
 /**

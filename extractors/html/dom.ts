@@ -121,7 +121,8 @@ export function classAndId(el: Element): string {
 export function isHidden(el: Element): boolean {
   if (el.attribs.hidden !== undefined) return true;
   const style = el.attribs.style;
-  return style !== undefined && /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b/i.test(style);
+  if (style === undefined || !/none|hidden/i.test(style)) return false;
+  return /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b/i.test(style);
 }
 
 /** Text of a subtree, lines joined with "\n" (iterative; for titles and small elements). */

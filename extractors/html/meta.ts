@@ -1,5 +1,4 @@
 // Page metadata: the article's title, its publication date, its attachment links.
-import type { CheerioAPI } from "cheerio";
 import { ATTACHMENT_HREF } from "./body.js";
 import { isElement, normLine, textOf, type AnyNode, type Element, type ParentNode } from "./dom.js";
 
@@ -21,12 +20,53 @@ export function cleanTitle(raw: string): { text: string; siteOnly: boolean } | n
 
 const compact = (s: string) => s.replace(/\s+/g, "");
 
-function within(el: Element, names: Set<string>): boolean {
-  for (let p = el.parent; p && isElement(p); p = p.parent) if (names.has(p.name)) return true;
-  return false;
-}
 
 const NOT_TITLE_ANCESTOR = new Set(["nav", "footer", "a", "li", "ul", "ol", "table", "head", "select"]);
+const HEADING_CLASS = /title|biaoti/i;
+
+/** What the metadata needs from the whole page, gathered in one walk. */
+export interface PageInfo {
+  /** Text of the first <title>. */
+  title: string;
+  metas: Element[];
+  baseHref: string | undefined;
+  /** h1-h3 and .title-like elements outside nav/footer/links/lists/tables, in document order. */
+  headings: Element[];
+}
+
+export function collectPage(root: ParentNode): PageInfo {
+  const info: PageInfo = { title: "", metas: [], baseHref: undefined, headings: [] };
+  let seenTitle = false;
+  const stack: { n: AnyNode; banned: boolean }[] = [];
+  for (let i = root.children.length - 1; i >= 0; i--) stack.push({ n: root.children[i], banned: false });
+  while (stack.length) {
+    const { n, banned } = stack.pop()!;
+    if (!isElement(n)) continue;
+    switch (n.name) {
+      case "script":
+      case "style":
+        continue;
+      case "title":
+        if (!seenTitle) info.title = textOf(n);
+        seenTitle = true;
+        continue;
+      case "meta":
+        info.metas.push(n);
+        continue;
+      case "base":
+        if (info.baseHref === undefined && n.attribs.href) info.baseHref = n.attribs.href;
+        continue;
+    }
+    if (
+      !banned &&
+      (n.name === "h1" || n.name === "h2" || n.name === "h3" || HEADING_CLASS.test(n.attribs.class ?? "") || HEADING_CLASS.test(n.attribs.id ?? ""))
+    )
+      info.headings.push(n);
+    const ban = banned || NOT_TITLE_ANCESTOR.has(n.name);
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push({ n: n.children[i], banned: ban });
+  }
+  return info;
+}
 
 /** Chain from the root down to the node. */
 function chain(n: AnyNode): AnyNode[] {
@@ -56,17 +96,18 @@ function contains(outer: AnyNode, inner: AnyNode): boolean {
  * (`<meta name="ArticleTitle">`, `<title>` minus the site name), else that stated
  * article title, else the heading nearest above the article, else the `<title>`.
  */
-export function pickTitle($: CheerioAPI, container: ParentNode): string | undefined {
-  const metaTitle = $('meta[name="ArticleTitle" i], meta[name="articletitle" i], meta[property="og:title" i], meta[name="title" i]')
-    .toArray()
+const TITLE_META = new Set(["articletitle", "og:title", "title"]);
+
+export function pickTitle(page: PageInfo, container: ParentNode): string | undefined {
+  const metaTitle = page.metas
+    .filter((m) => TITLE_META.has((m.attribs.name ?? m.attribs.property ?? "").toLowerCase()))
     .map((m) => normLine(m.attribs.content ?? ""))
     .find((s) => s.length > 0);
-  const docTitle = cleanTitle($("title").first().text());
+  const docTitle = cleanTitle(page.title);
   const reference = compact(metaTitle ?? (docTitle && !docTitle.siteOnly ? docTitle.text : ""));
 
   const headings: { el: Element; text: string; rank: number }[] = [];
-  for (const el of $("h1, h2, h3, [class*=title i], [id*=title i], [class*=biaoti i]").toArray()) {
-    if (within(el, NOT_TITLE_ANCESTOR) || el.name === "title" || el.name === "meta") continue;
+  for (const el of page.headings) {
     const text = normLine(textOf(el).replace(/\n/g, " "));
     if (text.length < 4 || text.length > 150) continue;
     headings.push({ el, text, rank: el.name === "h1" ? 0 : el.name === "h2" ? 1 : el.name === "h3" ? 3 : 2 });
@@ -124,8 +165,8 @@ function isoDate(y: string, m: string, d: string): string | undefined {
 const halfWidthDigits = (s: string) => s.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 
 /** A date the page states for itself: a <meta> (PubDate, ...) or a labelled line (发布时间：...). */
-export function pickPublishedOn($: CheerioAPI, root: ParentNode): string | undefined {
-  for (const m of $("meta").toArray()) {
+export function pickPublishedOn(page: PageInfo, root: ParentNode): string | undefined {
+  for (const m of page.metas) {
     const key = (m.attribs.name ?? m.attribs.property ?? m.attribs.itemprop ?? "").toLowerCase();
     if (!META_DATE.has(key)) continue;
     const d = new RegExp(DATE).exec(halfWidthDigits(m.attribs.content ?? ""));
@@ -147,8 +188,8 @@ export interface Attachment {
 }
 
 /** The base a relative link resolves against: <base href> over the page URL. */
-export function pageBase($: CheerioAPI, url: string | undefined): string | undefined {
-  const base = $("base[href]").first().attr("href");
+export function pageBase(page: PageInfo, url: string | undefined): string | undefined {
+  const base = page.baseHref;
   try {
     if (base) return new URL(base, url).href;
   } catch {
