@@ -29,6 +29,8 @@ export async function extractorFor(kind: Kind): Promise<Extractor> {
   switch (kind) {
     case "text":
       return (await import("./text.js")).extractText;
+    case "html":
+      return (await import("./html.js")).extractHtml;
     default:
       throw new ExtractError(`no extractor for ${kind} yet`, "unsupported");
   }

@@ -100,7 +100,7 @@ export function placeText(p: Place | undefined): string {
   const parts: string[] = [];
   if (p.page !== undefined) parts.push(`page ${p.page}`);
   if (p.line !== undefined) parts.push(`line ${p.line}`);
-  if (p.table !== undefined) parts.push(`table ${p.table + 1}`);
+  if (p.table !== undefined) parts.push(`document table ${p.table + 1}`);
   if (p.row !== undefined) parts.push(`row ${p.row + 1}`);
   return parts.length ? ` (${parts.join(", ")})` : "";
 }
