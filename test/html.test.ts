@@ -192,6 +192,22 @@ describe("the article among portal chrome", () => {
     expect(d.meta).toEqual({ title: "某局2024年政府信息公开工作年度报告", publishedOn: "2025-01-10" });
   });
 
+  it("walks through a wrapper table inside the article instead of emitting it as data", async () => {
+    const d = await extract(
+      page(`<html><body><div id="zoom"><table width="600" align="center"><tr><td>
+        <p>一、总体情况</p><p>本年度工作有序开展，政府信息公开质量稳步提高。</p>
+        <table border="1"><tr><td>行政许可</td><td>15</td></tr></table>
+        <p>二、存在的主要问题</p>
+      </td></tr></table></div></body></html>`),
+    );
+    expect(d.blocks.map((b) => (b.kind === "paragraph" ? b.text : grid(b)))).toEqual([
+      "一、总体情况",
+      "本年度工作有序开展，政府信息公开质量稳步提高。",
+      [[["行政许可", 1, 1], ["15", 1, 1]]],
+      "二、存在的主要问题",
+    ]);
+  });
+
   it("needs no portal class names: a page of plain divs", async () => {
     const links = Array.from({ length: 30 }, (_, i) => `<a href="/n${i}">栏目${i}</a>`).join(" ");
     const d = await extract(
@@ -273,6 +289,8 @@ describe("metadata", () => {
     expect(d.meta.publishedOn).toBe("2025-01-13");
     const t = await extract(page(`<html><head><title>某县2024年政府信息公开工作年度报告 - 某县人民政府</title></head><body><div><p>正文</p></div></body></html>`));
     expect(t.meta.title).toBe("某县2024年政府信息公开工作年度报告");
+    const first = await extract(page(`<html><head><title>某县人民政府 | 某县2024年政府信息公开工作年度报告</title></head><body><div><p>正文</p></div></body></html>`));
+    expect(first.meta.title).toBe("某县2024年政府信息公开工作年度报告");
   });
 
   it('prefers <meta name="PubDate"> and rejects impossible dates', async () => {
