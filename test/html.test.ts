@@ -208,6 +208,20 @@ describe("the article among portal chrome", () => {
     ]);
   });
 
+  it("keeps tables that sit beside the hinted #zoom box in the same article", async () => {
+    const prose = "本机关认真贯彻落实政府信息公开条例，持续推进决策、执行、管理、服务、结果公开。".repeat(8);
+    const rows = Array.from({ length: 12 }, (_, i) => `<tr><td>第${i + 1}项</td><td>${i}</td><td>0</td></tr>`).join("");
+    const links = Array.from({ length: 20 }, (_, i) => `<li><a href="/n${i}">相关文章标题${i}</a></li>`).join("");
+    const d = await extract(
+      page(`<html><body><ul>${links}</ul><div class="detail"><h1>年度报告</h1>
+        <div id="zoom"><p>${prose}</p><p>${prose}</p></div>
+        <div class="tables"><table>${rows}</table></div></div><ul>${links}</ul></body></html>`),
+    );
+    expect(tables(d)).toHaveLength(1);
+    expect(tables(d)[0].rows).toHaveLength(12);
+    expect(paragraphs(d)).toEqual(["年度报告", prose, prose]);
+  });
+
   it("needs no portal class names: a page of plain divs", async () => {
     const links = Array.from({ length: 30 }, (_, i) => `<a href="/n${i}">栏目${i}</a>`).join(" ");
     const d = await extract(

@@ -4,7 +4,7 @@
 // - per element, counts content characters (text outside links, table text, attachment
 //   link text) and chrome characters (link text, short lines like 发布时间/来源/版权所有);
 // - picks the candidate container (div/article/section/main/td/center/body) with the
-//   highest content − chrome; portal hints (#zoom, .TRS_Editor, ...) add a bonus but
+//   highest content − chrome; portal hints (#zoom, .TRS_Editor, ...) add 5% but
 //   are never required. Ties go to the deeper, earlier element.
 import { BLOCK, CHROME, NEVER, classAndId, isElement, isHidden, isText, visibleLength, type AnyNode, type Element, type ParentNode } from "./dom.js";
 
@@ -42,6 +42,11 @@ const WIDGET =
 const CHROME_TEXT =
   /发布时间|发布日期|发布机构|信息来源|来源[:：]|浏览次数|阅读次数|浏览量|点击数|访问次数|字号[:：]|字体[:：]|打印本页|打印此页|【打印】|关闭窗口|【关闭】|分享到|扫一扫|当前位置|您的位置|您现在的位置|所在位置|版权所有|主办单位|承办单位|主办[:：]|承办[:：]|技术支持|网站标识码|ICP备|公网安备|Copyright|©|网站地图|联系我们|设为首页|加入收藏|无障碍|长者模式|适老化|索引号|主题分类|上一篇|下一篇/i;
 
+const SENTENCE = /[，。；！？,;]/;
+
+/** What a table cell with content adds beyond its text: tables are the report's substance. */
+const CELL_BONUS = 2;
+
 export const ATTACHMENT_HREF = /\.(?:docx?|wps|pdf|xlsx?|zip)(?:$|[?#&;])/i;
 
 export function isAttachmentLink(el: Element): boolean {
@@ -72,6 +77,9 @@ function flushInline(f: Frame): void {
   const plain = f.inlineChars - f.inlineLink - f.inlineAttach;
   const chromeLine = f.inlineChars < 200 && CHROME_TEXT.test(f.inlineText);
   if (chromeLine) f.stats.chrome += plain;
+  // A short line without sentence punctuation (a title, a label, a number) weighs half a
+  // sentence: an article's wrapper holding its title line does not outweigh the article.
+  else if (f.inlineChars < 60 && !SENTENCE.test(f.inlineText)) f.stats.content += plain / 2;
   else f.stats.content += plain;
   f.stats.chrome += f.inlineLink;
   f.stats.content += f.inlineAttach;
@@ -150,8 +158,10 @@ export function analyse(root: ParentNode): Analysis {
       dropped.add(el);
       continue;
     }
-    if (f.block) flushInline(f);
-    else {
+    if (f.block) {
+      flushInline(f);
+      if ((el.name === "td" || el.name === "th") && f.stats.content > 0) f.stats.content += CELL_BONUS;
+    } else {
       // Inline: its text joins the parent's line.
       if (parent.inlineText.length < 400) parent.inlineText += f.inlineText;
       parent.inlineChars += f.inlineChars;
@@ -168,7 +178,7 @@ export function analyse(root: ParentNode): Analysis {
     ps.images += s.images;
     if (CANDIDATE.has(el.name)) {
       let score = s.content - s.chrome;
-      if (score > 0 && (HINT.test(el.attribs.class ?? "") || HINT_ID.test(el.attribs.id ?? ""))) score *= 1.15;
+      if (score > 0 && (HINT.test(el.attribs.class ?? "") || HINT_ID.test(el.attribs.id ?? ""))) score *= 1.05;
       if (!best || score > best.score) best = { node: el, score };
     }
   }
