@@ -213,7 +213,7 @@ describe("the article among portal chrome", () => {
     const rows = Array.from({ length: 12 }, (_, i) => `<tr><td>第${i + 1}项</td><td>${i}</td><td>0</td></tr>`).join("");
     const links = Array.from({ length: 20 }, (_, i) => `<li><a href="/n${i}">相关文章标题${i}</a></li>`).join("");
     const d = await extract(
-      page(`<html><body><ul>${links}</ul><div class="detail"><h1>年度报告</h1>
+      page(`<html><body><ul>${links}</ul><div class="box"><h1>年度报告</h1>
         <div id="zoom"><p>${prose}</p><p>${prose}</p></div>
         <div class="tables"><table>${rows}</table></div></div><ul>${links}</ul></body></html>`),
     );
