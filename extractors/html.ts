@@ -31,7 +31,13 @@ export const extractHtml: Extractor = async (bytes, options) => {
   if (!MARKUP.test(html.slice(0, 65536)))
     throw new ExtractError(`${name}: not an HTML page: no HTML markup in the text`, "not-html");
 
-  const root = parseBounded(html, limits.maxNestingDepth);
+  const { root, parser } = parseBounded(html, limits.maxNestingDepth);
+  if (parser === "parse5")
+    diagnostics.push({
+      severity: "info",
+      source: "html:reparsed",
+      message: `nesting over ${limits.maxNestingDepth} as read by the fast parser (unclosed tags); read again by the standard HTML algorithm`,
+    });
 
   const analysis = analyse(root);
   const { container, dropped } = analysis;

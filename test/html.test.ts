@@ -355,13 +355,20 @@ describe("metadata", () => {
 
 describe("bounds and bad input", () => {
   it("fails a page nested 100,000 deep with too-deep, quickly", async () => {
-    for (const tag of ["div", "table"]) {
-      const html = `<html><body>${`<${tag}>`.repeat(100_000)}x${`</${tag}>`.repeat(100_000)}</body></html>`;
+    for (const [open, close] of [["<div>", "</div>"], ["<table><tr><td>", "</td></tr></table>"], ["<span>", "</span>"]]) {
+      const html = `<html><body>${open.repeat(100_000)}x${close.repeat(100_000)}</body></html>`;
       const t0 = performance.now();
       const e = await failure(extract(page(html)));
       expect(e.code).toBe("too-deep");
       expect(performance.now() - t0).toBeLessThan(2000);
     }
+  });
+
+  it("reads 600 unclosed <p><font> paragraphs: too deep for the fast parser, flat for the HTML standard", async () => {
+    const d = await extract(page(`<html><body><div>${"<p><font size=3>本段为正文内容，共有若干字。".repeat(600)}</div></body></html>`));
+    expect(paragraphs(d)).toHaveLength(600);
+    expect(new Set(paragraphs(d))).toEqual(new Set(["本段为正文内容，共有若干字。"]));
+    expect(bySource(d, "html:reparsed")).toHaveLength(1);
   });
 
   it("reads a page nested just under the bound", async () => {

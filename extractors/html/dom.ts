@@ -5,7 +5,9 @@
 // not recursion. Its open-element stack grows by unshift (O(depth) per tag), so the
 // depth is checked on every open tag and parsing stops at the bound: a page nested
 // 100,000 deep costs no more than one nested to the bound.
+import * as cheerio from "cheerio";
 import { Parser } from "htmlparser2";
+import { adapter } from "parse5-htmlparser2-tree-adapter";
 import { DomHandler, type Document as DomDocument, type Element, type AnyNode, type ParentNode } from "domhandler";
 import { ExtractError } from "../../src/document.js";
 
@@ -21,11 +23,54 @@ class BoundedHandler extends DomHandler {
   }
 }
 
-export function parseBounded(html: string, maxDepth: number): DomDocument {
+export interface Parsed {
+  root: DomDocument;
+  /** "htmlparser2", or "parse5" when the fast parser's nesting tripped the bound. */
+  parser: "htmlparser2" | "parse5";
+}
+
+/**
+ * Parse under the depth bound. htmlparser2 does not apply every implied end tag of the
+ * HTML standard (an unclosed <p> with an unclosed <font> inside nests each following
+ * paragraph one level deeper), so when its nesting trips the bound the page is parsed
+ * again by the standard's own algorithm (parse5, cheerio's default parser), which builds
+ * the nesting a browser would, bounded the same way through the tree adapter.
+ */
+export function parseBounded(html: string, maxDepth: number): Parsed {
   const handler = new BoundedHandler(maxDepth);
   const parser = new Parser(handler, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
-  parser.end(html);
-  return handler.root;
+  try {
+    parser.end(html);
+    return { root: handler.root, parser: "htmlparser2" };
+  } catch (e) {
+    if (!(e instanceof ExtractError) || e.code !== "too-deep") throw e;
+  }
+  return { root: parseStandard(html, maxDepth), parser: "parse5" };
+}
+
+function parseStandard(html: string, maxDepth: number): DomDocument {
+  // Depth of each pushed element, from its parent's (cached; a walk up when not known).
+  const depthOf = new WeakMap<ParentNode, number>();
+  const depth = (node: ParentNode): number => {
+    let d = 0;
+    for (let p: ParentNode | null = node; p; p = p.parent) {
+      const known = depthOf.get(p);
+      if (known !== undefined) return d + known;
+      d++;
+    }
+    return d;
+  };
+  const treeAdapter: typeof adapter = {
+    ...adapter,
+    onItemPush(element: Element): void {
+      const d = depth(element);
+      depthOf.set(element, d);
+      // The document and <html> sit above <body>'s content: allow for them.
+      if (d > maxDepth + 1) throw new ExtractError(`elements are nested deeper than ${maxDepth} (limits.maxNestingDepth)`, "too-deep");
+    },
+  };
+  const $ = cheerio.load(html, { treeAdapter });
+  return $.root()[0] as DomDocument;
 }
 
 export type { Element, AnyNode, ParentNode, DomDocument };
