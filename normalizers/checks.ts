@@ -90,6 +90,9 @@ export function checkReviews(reviews: Reviews): Check[] {
   return checks;
 }
 
+/** Requests that are not disclosure requests: reviews, lawsuits, deputies' proposals. */
+const OTHER_MATTERS = /复议|诉讼|提案|建议|议案|信访|投诉|举报|人大|政协/;
+
 /** What the prose says about requests received: a count, or 0 for "未收到…申请". */
 export function statedRequests(sections: Section[]): { count: number; evidence: string } | null {
   const text = sections
@@ -97,11 +100,13 @@ export function statedRequests(sections: Section[]): { count: number; evidence: 
     .map((s) => s.text)
     .join("\n")
     .normalize("NFKC");
-  const none = /(?:未|没有|无)(?:新)?(?:收到|受理|接到)[^。；\n]{0,24}?申请/.exec(text);
-  const some = /(?:新收|收到|受理|接到)[^。；，,\n]{0,24}?申请[^。；，,\n]{0,8}?(\d+)\s*(?:件|个|条|例|份|次|宗)/.exec(text);
-  const first = [none, some].filter((m): m is RegExpExecArray => m !== null).sort((x, y) => x.index - y.index)[0];
-  if (!first) return null;
-  return first === some ? { count: Number(some![1]), evidence: some![0] } : { count: 0, evidence: none![0] };
+  const statements: { index: number; count: number; evidence: string }[] = [];
+  for (const m of text.matchAll(/(?:未|没有|无)(?:新)?(?:收到|受理|接到)[^。；\n]{0,24}?申请/g))
+    statements.push({ index: m.index!, count: 0, evidence: m[0] });
+  for (const m of text.matchAll(/(?:新收|收到|受理|接到)[^。；，,\n]{0,24}?申请[^。；，,\n]{0,8}?(\d+)\s*(?:件|个|条|例|份|次|宗)/g))
+    statements.push({ index: m.index!, count: Number(m[1]), evidence: m[0] });
+  const first = statements.filter((s) => !OTHER_MATTERS.test(s.evidence)).sort((a, b) => a.index - b.index)[0];
+  return first ? { count: first.count, evidence: first.evidence } : null;
 }
 
 export function checkNarrative(sections: Section[], requests: Requests): Check[] {

@@ -322,3 +322,13 @@ describe("mapping onto the template", () => {
     expect(notReport).toMatchObject({ ok: false, code: "not-a-report" });
   });
 });
+
+describe("the narrative statement", () => {
+  it("ignores counts of reviews, lawsuits and proposals", async () => {
+    const { statedRequests } = await import("../normalizers/checks.js");
+    const s = (text: string) => statedRequests([{ number: 3, title: "收到和处理政府信息公开申请情况", text }]);
+    expect(s("本年度收到行政复议申请1件。本年度共收到政府信息公开申请12件。")).toEqual({ count: 12, evidence: "收到政府信息公开申请12件" });
+    expect(s("收到人大建议申请5件。")).toBeNull();
+    expect(s("本年度未收到政府信息公开申请。")?.count).toBe(0);
+  });
+});
