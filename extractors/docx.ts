@@ -1,0 +1,120 @@
+// DOCX extractor: a Word file → the shared Document.
+//
+// 1. Bounds: empty, over limits.maxFileBytes, not a zip → ExtractError.
+// 2. The zip through src/zip.ts (declared and real inflated sizes, entry count).
+// 3. The main part named by _rels/.rels (word/document.xml as a fallback; neither → "not-docx").
+// 4. XML parsed under limits.maxNestingDepth (docx/xml.ts).
+// 5. The body walked in document order into paragraphs and exact-grid tables (docx/body.ts).
+// 6. meta.title from docProps/core.xml dc:title.
+// mammoth is not used: see docx/body.ts for why a direct OOXML read gives the exact grid.
+import { ExtractError, type Diagnostic, type Document, type DocumentMeta } from "../src/document.js";
+import type { Limits } from "../src/limits.js";
+import { looksLikeZip, ZipArchive } from "../src/zip.js";
+import type { Extractor } from "./types.js";
+import { BodyReader } from "./docx/body.js";
+import { attr, child, find, kids, parseXml, tagOf, textOf, type XNode } from "./docx/xml.js";
+
+/** A zip container (DOCX, XLSX, .zip), by its first bytes. */
+export function isZip(bytes: Uint8Array): boolean {
+  return looksLikeZip(bytes);
+}
+
+/** An OLE compound file (legacy .doc, .wps, .xls; also encrypted Office files), by its D0 CF 11 E0 signature. */
+export function isOleCompound(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0 && bytes[4] === 0xa1 && bytes[5] === 0xb1 && bytes[6] === 0x1a && bytes[7] === 0xe1;
+}
+
+export function openZip(bytes: Uint8Array, limits: Limits): ZipArchive {
+  return ZipArchive.open(bytes, { maxEntryBytes: limits.maxZipEntryBytes, maxTotalBytes: limits.maxZipTotalBytes, maxEntries: limits.maxZipEntries });
+}
+
+const OFFICE_DOCUMENT = /\/officeDocument$/;
+const CORE_PROPERTIES = /\/metadata\/core-properties$/;
+
+export const extractDocx: Extractor = async (bytes, options) => {
+  const { name, limits } = options;
+  if (bytes.byteLength === 0) throw new ExtractError(`${name}: the file is empty`, "empty");
+  if (bytes.byteLength > limits.maxFileBytes)
+    throw new ExtractError(`${name}: ${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");
+  if (!isZip(bytes)) {
+    if (isOleCompound(bytes))
+      throw new ExtractError(`${name}: a legacy Word (.doc/.wps) or encrypted Office file, not DOCX`, "not-docx");
+    throw new ExtractError(`${name}: not a DOCX: the bytes are not a zip archive`, "corrupt-zip");
+  }
+  const zip = openZip(bytes, limits);
+  const diagnostics: Diagnostic[] = [];
+
+  const rels = packageRels(zip, limits, diagnostics);
+  const mainName = [rels.main, "word/document.xml"].find((n) => n && zip.find(n));
+  if (!mainName) throw new ExtractError(`${name}: not a DOCX: no word/document.xml in the archive`, "not-docx");
+  const main = zip.find(mainName)!;
+  if (mainName !== "word/document.xml")
+    diagnostics.push({ severity: "info", source: "docx:main-part", message: `the main part is ${main.name}, as _rels/.rels names it` });
+
+  const tree = parseXml(decodeXml(zip.read(main)), main.name, limits.maxNestingDepth);
+  const body = findBody(tree);
+  if (!body) throw new ExtractError(`${name}: ${main.name} has no w:document/w:body: not a Word document`, "not-docx");
+
+  const reader = new BodyReader();
+  reader.read(body);
+  diagnostics.push(...reader.diagnostics);
+
+  const meta: DocumentMeta = {};
+  const title = coreTitle(zip, rels.core, limits, diagnostics);
+  if (title) meta.title = title;
+
+  if (!reader.blocks.some((b) => b.kind === "table"))
+    diagnostics.push({ severity: "warning", source: "docx:no-tables", message: "the document has no tables: paragraphs only" });
+  return { blocks: reader.blocks, meta, diagnostics } satisfies Document;
+};
+
+/** The main and core-properties parts as the package relationships name them. */
+function packageRels(zip: ZipArchive, limits: Limits, diagnostics: Diagnostic[]): { main?: string; core?: string } {
+  const entry = zip.find("_rels/.rels");
+  if (!entry) return {};
+  try {
+    const tree = parseXml(decodeXml(zip.read(entry)), "_rels/.rels", limits.maxNestingDepth);
+    const root = tree.find((n) => tagOf(n).endsWith("Relationships"));
+    const out: { main?: string; core?: string } = {};
+    for (const r of root ? kids(root) : []) {
+      if (!tagOf(r).endsWith("Relationship") || attr(r, "TargetMode") === "External") continue;
+      const type = attr(r, "Type") ?? "";
+      const target = (attr(r, "Target") ?? "").replace(/^\/+/, "");
+      if (!target) continue;
+      if (OFFICE_DOCUMENT.test(type) && !out.main) out.main = target;
+      if (CORE_PROPERTIES.test(type) && !out.core) out.core = target;
+    }
+    return out;
+  } catch (e) {
+    if (e instanceof ExtractError && (e.code === "zip-bomb" || e.code === "corrupt-zip")) throw e;
+    diagnostics.push({ severity: "warning", source: "docx:rels", message: `_rels/.rels is unreadable (${(e as Error).message}); looked for word/document.xml` });
+    return {};
+  }
+}
+
+function findBody(tree: XNode[]): XNode | undefined {
+  const doc = tree.find((n) => tagOf(n) === "w:document");
+  return doc && child(doc, "w:body");
+}
+
+function coreTitle(zip: ZipArchive, named: string | undefined, limits: Limits, diagnostics: Diagnostic[]): string | undefined {
+  const entry = (named && zip.find(named)) || zip.find("docProps/core.xml");
+  if (!entry) return undefined;
+  try {
+    const tree = parseXml(decodeXml(zip.read(entry)), entry.name, limits.maxNestingDepth);
+    const t = find(tree, "dc:title");
+    const title = t ? textOf(t).replace(/\s+/g, " ").trim() : "";
+    return title || undefined;
+  } catch (e) {
+    if (e instanceof ExtractError && (e.code === "zip-bomb" || e.code === "corrupt-zip")) throw e;
+    diagnostics.push({ severity: "warning", source: "docx:core", message: `docProps/core.xml is unreadable: ${(e as Error).message}` });
+    return undefined;
+  }
+}
+
+/** XML parts are UTF-8 or UTF-16 (with a BOM); anything else is read as UTF-8. */
+function decodeXml(buf: Buffer): string {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return new TextDecoder("utf-16le").decode(buf);
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return new TextDecoder("utf-16be").decode(buf);
+  return new TextDecoder("utf-8").decode(buf);
+}
