@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+// The xxgk command line. commander parses the arguments (its help, errors and
+// subcommands are better than hand-written parsing); cli-progress draws the bar,
+// only when stderr is a terminal so cron logs stay clean.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { Command, InvalidArgumentError } from "commander";
+import cliProgress from "cli-progress";
+import { parseReport } from "./pipeline.js";
+import { openStore, type Store } from "./store.js";
+import { describeSummary, ingestPaths, walk } from "./ingest.js";
+import { exportRecords, type ExportFormat } from "./export.js";
+import { PARSER_VERSION } from "./version.js";
+import { TOP_LEVEL_KEYS, type ReportRecord } from "./record.js";
+
+const DEFAULT_DB = "data/xxgk.sqlite";
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`xxgk: ${message}\n`);
+  process.exit(code);
+}
+
+function regionCode(v: string): string {
+  if (!/^\d{6}$/.test(v)) throw new InvalidArgumentError("a GB/T 2260 code is six digits, e.g. 420104");
+  return v;
+}
+
+function open(db: string): Store {
+  try {
+    return openStore(db);
+  } catch (e) {
+    fail(`cannot open the database ${db}: ${(e as Error).message}`);
+  }
+}
+
+export function summaryOf(r: ReportRecord): string {
+  const lines = [
+    `${r.organ ?? "(organ not read)"} · ${r.year ?? "(year not read)"} · template ${r.template} · ${r.source.format}`,
+    `published ${r.publishedOn ?? "(no date)"} · region ${r.region ? `${r.region.code} ${r.region.province ?? ""}${r.region.city && r.region.city !== r.region.province ? r.region.city : ""}${r.region.county ?? ""}` : "(not placed)"}`,
+  ];
+  if (r.checks.length === 0) lines.push("checks: all pass");
+  else {
+    lines.push(`checks: ${r.checks.length} failed`);
+    for (const c of r.checks) lines.push(`  ${c.rule} (${c.where}): ${c.message}`);
+  }
+  lines.push(`warnings: ${r.warnings.length}${r.warnings.length ? " (--json shows them)" : ""}`);
+  return lines.join("\n");
+}
+
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+
+const program = new Command();
+program
+  .name("xxgk")
+  .description("Government information-disclosure annual reports (政府信息公开工作年度报告) → a validated dataset")
+  .version(PARSER_VERSION);
+
+program
+  .command("extract")
+  .description("read one report and print its record")
+  .argument("<file>", "a DOCX, DOC/WPS, PDF, HTML or text report")
+  .option("--json", "print exactly the record contract as JSON")
+  .option("--region <code>", "GB/T 2260 code of the issuing body, where the document does not say", regionCode)
+  .action(async (file: string, opts: { json?: boolean; region?: string }) => {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (e) {
+      fail(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const out = await parseReport({ bytes, name: file, path: file, hints: { region: opts.region } });
+    if (!out.ok) fail(`${file}: ${out.message} [${out.code}]`);
+    if (opts.json) {
+      const ordered: Record<string, unknown> = {};
+      for (const k of TOP_LEVEL_KEYS) ordered[k] = (out.record as Record<string, unknown>)[k];
+      process.stdout.write(JSON.stringify(ordered, null, 2) + "\n");
+    } else process.stdout.write(summaryOf(out.record) + "\n");
+  });
+
+program
+  .command("ingest")
+  .description("read files and folders (recursively, .zip archives too) into the database")
+  .argument("<paths...>", "files or folders")
+  .option("--db <file>", "SQLite database", DEFAULT_DB)
+  .option("--region <code>", "GB/T 2260 code for every report in this batch", regionCode)
+  .action(async (paths: string[], opts: { db: string; region?: string }) => {
+    for (const p of paths) if (!existsSync(p)) fail(`${p}: no such file or folder`, 2);
+    const store = open(opts.db);
+    const signal = { stop: false };
+    process.on("SIGINT", () => {
+      if (signal.stop) process.exit(130);
+      signal.stop = true;
+      process.stderr.write("\nxxgk: stopping after the current document (Ctrl-C again to quit now; finished documents are kept)\n");
+    });
+    let bar: cliProgress.SingleBar | null = null;
+    if (process.stderr.isTTY) {
+      const total = [...walk(paths)].length;
+      bar = new cliProgress.SingleBar(
+        { stream: process.stderr, format: "{bar} {value}/{total} {file}", hideCursor: true, clearOnComplete: true },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(total, 0, { file: "" });
+    }
+    const summary = await ingestPaths(store, paths, {
+      region: opts.region,
+      signal,
+      onResult: (path) => bar?.increment({ file: path.split("/").pop() }),
+    });
+    bar?.stop();
+    store.close();
+    process.stdout.write(describeSummary(summary, opts.db) + "\n");
+    process.exit(summary.interrupted ? 130 : summary.failed.length ? 1 : 0);
+  });
+
+program
+  .command("export")
+  .description("write the records: jsonl (the contract), csv (long: one row per cell), wide-csv (one row per report)")
+  .option("--db <file>", "SQLite database", DEFAULT_DB)
+  .requiredOption("--format <format>", "csv | jsonl | wide-csv")
+  .option("--out <file>", "output file (default: stdout)")
+  .action(async (opts: { db: string; format: string; out?: string }) => {
+    if (!["csv", "jsonl", "wide-csv"].includes(opts.format)) fail(`--format must be csv, jsonl or wide-csv, not "${opts.format}"`, 2);
+    if (!existsSync(opts.db)) fail(`${opts.db}: no such database (ingest something first)`, 2);
+    const store = open(opts.db);
+    const n = await exportRecords(store, opts.format as ExportFormat, opts.out);
+    store.close();
+    if (opts.out) process.stderr.write(`${n} report(s) → ${opts.out}\n`);
+  });
+
+program
+  .command("reparse")
+  .description("re-run the current parser over stored documents read by older versions; print what changed")
+  .option("--db <file>", "SQLite database", DEFAULT_DB)
+  .action(async (opts: { db: string }) => {
+    if (!existsSync(opts.db)) fail(`${opts.db}: no such database`, 2);
+    const store = open(opts.db);
+    const changes = await store.reparse((c) => {
+      if (c.changed) process.stdout.write(`${c.locator} (parsed by ${c.from}):\n${c.notes.map((n) => `  ${n}`).join("\n")}\n`);
+    });
+    store.close();
+    const changed = changes.filter((c) => c.changed).length;
+    process.stdout.write(`${changes.length} document(s) re-parsed with ${PARSER_VERSION}; ${changed} changed, ${changes.length - changed} unchanged\n`);
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,398 @@
+// The SQLite store (better-sqlite3). One transaction per document: a crash or Ctrl-C
+// mid-batch leaves every finished document stored and nothing half-written. The
+// bytes' sha256 is a document's identity: the same bytes twice add nothing; changed
+// bytes at the same path are a new version of the same source. Bytes are kept in a
+// content-addressed folder beside the database so a better parser can re-run them.
+import Database from "better-sqlite3";
+import { mkdirSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { parseReport, sha256, type ParseOutcome } from "./pipeline.js";
+import { PARSER_VERSION } from "./version.js";
+import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, type Check, type ReportRecord } from "./record.js";
+import { crossYearChecks } from "../normalizers/crossyear.js";
+import { bareName, organKey } from "../normalizers/organ.js";
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS sources (
+  id INTEGER PRIMARY KEY,
+  locator TEXT NOT NULL UNIQUE,          -- the path or URL the document came from
+  path TEXT, url TEXT,
+  first_seen TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS versions (
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  content_type TEXT,
+  seen_at TEXT NOT NULL,
+  UNIQUE (source_id, sha256)
+);
+CREATE INDEX IF NOT EXISTS versions_sha ON versions(sha256);
+CREATE TABLE IF NOT EXISTS reports (
+  id INTEGER PRIMARY KEY,
+  version_id INTEGER NOT NULL REFERENCES versions(id),
+  parser_version TEXT NOT NULL,
+  parsed_at TEXT NOT NULL,
+  is_current INTEGER NOT NULL DEFAULT 1,  -- 0: an older version of the source, or a record from an older parser
+  format TEXT NOT NULL,
+  template TEXT NOT NULL,
+  organ TEXT, organ_bare TEXT, organ_key TEXT,
+  year INTEGER, published_on TEXT,
+  region_code TEXT, region_name TEXT, province TEXT, city TEXT, county TEXT,
+  region_by TEXT, region_confidence TEXT,
+  record_json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reports_version ON reports(version_id);
+CREATE INDEX IF NOT EXISTS reports_organ ON reports(organ_key, year);
+CREATE TABLE IF NOT EXISTS cells (
+  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  tbl TEXT NOT NULL,                     -- active | requests | reviews
+  row TEXT NOT NULL,                     -- e.g. regulations, denied.stateSecret, litigationDirect
+  col TEXT NOT NULL,                     -- e.g. issued, naturalPerson, pending
+  value REAL,                            -- NULL: the document shows none (see warnings)
+  PRIMARY KEY (report_id, tbl, row, col)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sections (
+  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  number INTEGER NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS checks (
+  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  rule TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, where_ TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS checks_report ON checks(report_id);
+CREATE TABLE IF NOT EXISTS warnings (
+  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  message TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS failures (
+  id INTEGER PRIMARY KEY,
+  version_id INTEGER REFERENCES versions(id),
+  locator TEXT, sha256 TEXT,
+  code TEXT NOT NULL, message TEXT NOT NULL,
+  parser_version TEXT NOT NULL, at TEXT NOT NULL,
+  is_current INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+
+CREATE VIEW IF NOT EXISTS v_reports AS
+  SELECT r.id AS report_id, r.organ, r.organ_key, r.year, r.published_on, r.template, r.format,
+         r.region_code, r.region_name, r.province, r.city, r.county, r.region_by, r.region_confidence,
+         s.path AS source_path, s.url AS source_url, v.sha256, r.parser_version, r.parsed_at,
+         (SELECT count(*) FROM checks c WHERE c.report_id = r.id) AS checks_failed,
+         (SELECT count(*) FROM warnings w WHERE w.report_id = r.id) AS warnings
+  FROM reports r JOIN versions v ON v.id = r.version_id JOIN sources s ON s.id = v.source_id
+  WHERE r.is_current = 1;
+CREATE VIEW IF NOT EXISTS v_cells AS
+  SELECT vr.report_id, vr.organ, vr.year, vr.region_code, vr.province, vr.city, vr.county, vr.template, vr.format,
+         vr.source_path, vr.source_url, vr.sha256, c.tbl AS "table", c.row, c.col AS "column", c.value
+  FROM cells c JOIN v_reports vr ON vr.report_id = c.report_id;
+CREATE VIEW IF NOT EXISTS v_checks AS
+  SELECT vr.report_id, vr.organ, vr.year, vr.region_code, c.rule, c.severity, c.message, c.where_ AS "where"
+  FROM checks c JOIN v_reports vr ON vr.report_id = c.report_id;
+CREATE VIEW IF NOT EXISTS v_failures AS
+  SELECT locator, sha256, code, message, parser_version, at FROM failures WHERE is_current = 1;
+`;
+
+export interface IngestInput {
+  bytes: Uint8Array;
+  path?: string | null;
+  url?: string | null;
+  contentType?: string;
+  hints?: { region?: string | null; organ?: string | null };
+}
+
+export interface IngestResult {
+  status: "ingested" | "present" | "failed";
+  sha256: string;
+  reportId?: number;
+  code?: string;
+  message?: string;
+  checksFailed?: number;
+  failedRules?: string[];
+  record?: ReportRecord;
+  attachments?: { url: string; text: string }[];
+}
+
+const now = () => new Date().toISOString();
+
+/** Every cell of a record as (table, row, column, value), in the contract's order. */
+export function cellsOf(r: ReportRecord): [string, string, string, number | null][] {
+  const out: [string, string, string, number | null][] = [];
+  for (const [row, cols] of Object.entries(r.active)) for (const [col, v] of Object.entries(cols)) out.push(["active", row, col, v as number | null]);
+  for (const [row, values] of Object.entries(r.requests)) values.forEach((v, i) => out.push(["requests", row, REQUEST_COLUMNS[i], v]));
+  for (const g of REVIEW_GROUPS) for (const c of REVIEW_COLUMNS) out.push(["reviews", g, c, r.reviews[g][c]]);
+  return out;
+}
+
+export class Store {
+  readonly db: Database.Database;
+  readonly blobDir: string;
+
+  constructor(readonly path: string) {
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("foreign_keys = ON");
+    this.db.pragma("busy_timeout = 5000");
+    const version = this.db.pragma("user_version", { simple: true }) as number;
+    if (version > SCHEMA_VERSION) throw new Error(`${path}: made by a newer xxgk (schema ${version}); update xxgk`);
+    this.db.exec(SCHEMA);
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.blobDir = join(dirname(resolve(path)), "blobs");
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Path of a document's bytes in the content-addressed folder. */
+  blobPath(sha: string): string {
+    return join(this.blobDir, sha.slice(0, 2), sha.slice(2));
+  }
+
+  /** Keep the bytes (temp file + rename: a kill never leaves a partial blob). */
+  keepBytes(sha: string, bytes: Uint8Array): void {
+    const p = this.blobPath(sha);
+    if (existsSync(p)) return;
+    mkdirSync(dirname(p), { recursive: true });
+    const tmp = `${p}.${process.pid}.tmp`;
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, p);
+  }
+
+  readBytes(sha: string): Uint8Array | null {
+    const p = this.blobPath(sha);
+    return existsSync(p) ? readFileSync(p) : null;
+  }
+
+  /** Parse and store one document. Never throws for bad input; a failure is stored with its reason. */
+  async ingestOne(input: IngestInput): Promise<IngestResult> {
+    const sha = sha256(input.bytes);
+    const locator = input.url ?? input.path ?? `sha256:${sha}`;
+    // The same bytes already handled by this parser version: nothing to add.
+    const seen = this.db
+      .prepare(
+        `SELECT (SELECT r.id FROM reports r JOIN versions v ON v.id = r.version_id WHERE v.sha256 = ? AND r.is_current = 1 LIMIT 1) AS report,
+                (SELECT f.code FROM failures f WHERE f.sha256 = ? AND f.is_current = 1 AND f.parser_version = ? LIMIT 1) AS failure`,
+      )
+      .get(sha, sha, PARSER_VERSION) as { report: number | null; failure: string | null };
+    if (seen.report !== null) return { status: "present", sha256: sha, reportId: seen.report };
+    if (seen.failure !== null) return { status: "present", sha256: sha, code: seen.failure };
+
+    const name = input.url ?? input.path ?? sha;
+    const outcome = await parseReport({
+      bytes: input.bytes,
+      name,
+      path: input.path ?? null,
+      url: input.url ?? null,
+      contentType: input.contentType,
+      hints: input.hints,
+    });
+    this.keepBytes(sha, input.bytes);
+    return this.save(outcome, { sha, locator, input });
+  }
+
+  /** Write one parse outcome in one transaction. */
+  save(outcome: ParseOutcome, at: { sha: string; locator: string; input: IngestInput }): IngestResult {
+    const { sha, locator, input } = at;
+    const t = now();
+    const write = this.db.transaction((): IngestResult => {
+      const versionId = this.versionOf(locator, input, sha, t);
+      if (!outcome.ok) {
+        this.db.prepare("UPDATE failures SET is_current = 0 WHERE sha256 = ?").run(sha);
+        this.db
+          .prepare("INSERT INTO failures (version_id, locator, sha256, code, message, parser_version, at) VALUES (?,?,?,?,?,?,?)")
+          .run(versionId, locator, sha, outcome.code, outcome.message, PARSER_VERSION, t);
+        return { status: "failed", sha256: sha, code: outcome.code, message: outcome.message, attachments: outcome.attachments };
+      }
+      const reportId = this.insertReport(versionId, outcome, t);
+      const crossYear = this.refreshCrossYear(reportId);
+      const checks = [...outcome.record.checks, ...crossYear];
+      return {
+        status: "ingested",
+        sha256: sha,
+        reportId,
+        checksFailed: checks.length,
+        failedRules: checks.map((c) => c.rule),
+        record: outcome.record,
+        attachments: outcome.attachments,
+      };
+    });
+    return write.immediate();
+  }
+
+  private versionOf(locator: string, input: IngestInput, sha: string, t: string): number {
+    this.db
+      .prepare("INSERT INTO sources (locator, path, url, first_seen) VALUES (?,?,?,?) ON CONFLICT(locator) DO NOTHING")
+      .run(locator, input.path ?? null, input.url ?? null, t);
+    const source = (this.db.prepare("SELECT id FROM sources WHERE locator = ?").get(locator) as { id: number }).id;
+    this.db
+      .prepare("INSERT INTO versions (source_id, sha256, size, content_type, seen_at) VALUES (?,?,?,?,?) ON CONFLICT(source_id, sha256) DO NOTHING")
+      .run(source, sha, input.bytes.length, input.contentType ?? null, t);
+    const version = (this.db.prepare("SELECT id FROM versions WHERE source_id = ? AND sha256 = ?").get(source, sha) as { id: number }).id;
+    // A new version (or a re-parse) supersedes this source's earlier records.
+    this.db
+      .prepare("UPDATE reports SET is_current = 0 WHERE version_id IN (SELECT id FROM versions WHERE source_id = ?)")
+      .run(source);
+    this.db.prepare("UPDATE failures SET is_current = 0 WHERE version_id IN (SELECT id FROM versions WHERE source_id = ?)").run(source);
+    return version;
+  }
+
+  private insertReport(versionId: number, outcome: Extract<ParseOutcome, { ok: true }>, t: string): number {
+    const r = outcome.record;
+    const region = r.region;
+    const bare = r.organ ? bareName(r.organ, [region?.province, region?.city, region?.county]) : null;
+    const info = this.db
+      .prepare(
+        `INSERT INTO reports (version_id, parser_version, parsed_at, format, template, organ, organ_bare, year, published_on,
+           region_code, region_name, province, city, county, region_by, region_confidence, record_json)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+      )
+      .run(
+        versionId, PARSER_VERSION, t, r.source.format, r.template, r.organ, bare, r.year, r.publishedOn,
+        region?.code ?? null, region?.name ?? null, region?.province ?? null, region?.city ?? null, region?.county ?? null,
+        outcome.region.by, outcome.region.confidence, JSON.stringify(r),
+      );
+    const id = Number(info.lastInsertRowid);
+    const cell = this.db.prepare("INSERT INTO cells (report_id, tbl, row, col, value) VALUES (?,?,?,?,?)");
+    for (const [tbl, row, col, v] of cellsOf(r)) cell.run(id, tbl, row, col, v);
+    const sec = this.db.prepare("INSERT INTO sections (report_id, number, title, text) VALUES (?,?,?,?)");
+    for (const s of r.sections) sec.run(id, s.number, s.title, s.text);
+    const chk = this.db.prepare("INSERT INTO checks (report_id, rule, severity, message, where_) VALUES (?,?,?,?,?)");
+    for (const c of r.checks) chk.run(id, c.rule, c.severity, c.message, c.where);
+    const warn = this.db.prepare("INSERT INTO warnings (report_id, message) VALUES (?,?)");
+    for (const w of r.warnings) warn.run(id, w);
+    this.rekeyOrgans(region?.code ?? null);
+    return id;
+  }
+
+  /** Recompute organ keys of a region: a full name arriving after its abbreviation links both. */
+  private rekeyOrgans(regionCode: string | null): void {
+    const rows = this.db
+      .prepare("SELECT DISTINCT organ_bare FROM reports WHERE organ_bare IS NOT NULL AND region_code IS ?")
+      .all(regionCode) as { organ_bare: string }[];
+    const names = rows.map((r) => r.organ_bare);
+    const upd = this.db.prepare("UPDATE reports SET organ_key = ? WHERE organ_bare = ? AND region_code IS ?");
+    for (const n of names) upd.run(organKey(regionCode, n, names), n, regionCode);
+  }
+
+  /** Re-run cross-year checks around a report (its year before and after); returns those on it. */
+  private refreshCrossYear(reportId: number): Check[] {
+    const me = this.db.prepare("SELECT organ_key, year FROM reports WHERE id = ?").get(reportId) as { organ_key: string | null; year: number | null };
+    if (!me.organ_key || me.year === null) return [];
+    const rows = this.db
+      .prepare("SELECT id, year, record_json FROM reports WHERE organ_key = ? AND is_current = 1 AND year BETWEEN ? AND ? ORDER BY year")
+      .all(me.organ_key, me.year - 1, me.year + 1) as { id: number; year: number; record_json: string }[];
+    const del = this.db.prepare("DELETE FROM checks WHERE report_id = ? AND rule LIKE 'crossYear.%'");
+    const ins = this.db.prepare("INSERT INTO checks (report_id, rule, severity, message, where_) VALUES (?,?,?,?,?)");
+    let mine: Check[] = [];
+    for (const cur of rows) {
+      const prev = rows.find((p) => p.year === cur.year - 1);
+      del.run(cur.id);
+      if (!prev) continue;
+      const found = crossYearChecks(JSON.parse(prev.record_json), JSON.parse(cur.record_json));
+      for (const c of found) ins.run(cur.id, c.rule, c.severity, c.message, c.where);
+      if (cur.id === reportId) mine = found;
+    }
+    return mine;
+  }
+
+  /** Current records, with the checks as stored (the template's and the cross-year ones). */
+  *records(): Generator<{ id: number; record: ReportRecord; parsedAt: string }> {
+    const checks = this.db.prepare("SELECT rule, severity, message, where_ AS \"where\" FROM checks WHERE report_id = ? ORDER BY rowid");
+    for (const row of this.db.prepare("SELECT id, record_json, parsed_at FROM reports WHERE is_current = 1 ORDER BY id").iterate() as Iterable<{
+      id: number;
+      record_json: string;
+      parsed_at: string;
+    }>) {
+      const record = JSON.parse(row.record_json) as ReportRecord;
+      record.checks = checks.all(row.id) as Check[];
+      yield { id: row.id, record, parsedAt: row.parsed_at };
+    }
+  }
+
+  /**
+   * Re-run the current parser over the stored bytes of every document last read by
+   * another parser version. Old records stay as history (is_current = 0). Returns
+   * what changed per document: cells, checks, or the outcome itself.
+   */
+  async reparse(onChange?: (c: ReparseChange) => void): Promise<ReparseChange[]> {
+    const stale = this.db
+      .prepare(
+        `SELECT v.id AS version_id, v.sha256, v.content_type, s.locator, s.path, s.url,
+                (SELECT r.id FROM reports r WHERE r.version_id = v.id AND r.is_current = 1) AS report_id,
+                (SELECT f.code FROM failures f WHERE f.version_id = v.id AND f.is_current = 1) AS failure,
+                coalesce((SELECT r.parser_version FROM reports r WHERE r.version_id = v.id AND r.is_current = 1),
+                         (SELECT f.parser_version FROM failures f WHERE f.version_id = v.id AND f.is_current = 1)) AS parser_version
+         FROM versions v JOIN sources s ON s.id = v.source_id`,
+      )
+      .all() as {
+      version_id: number; sha256: string; content_type: string | null; locator: string; path: string | null; url: string | null;
+      report_id: number | null; failure: string | null; parser_version: string | null;
+    }[];
+    const changes: ReparseChange[] = [];
+    for (const v of stale) {
+      if (v.parser_version === null || v.parser_version === PARSER_VERSION) continue;
+      const bytes = this.readBytes(v.sha256);
+      if (!bytes) {
+        const c: ReparseChange = { locator: v.locator, from: v.parser_version, changed: false, notes: ["bytes not kept; cannot re-run"] };
+        changes.push(c);
+        onChange?.(c);
+        continue;
+      }
+      const before = v.report_id !== null ? (JSON.parse((this.db.prepare("SELECT record_json FROM reports WHERE id = ?").get(v.report_id) as { record_json: string }).record_json) as ReportRecord) : null;
+      const outcome = await parseReport({ bytes, name: v.locator, path: v.path, url: v.url, contentType: v.content_type ?? undefined });
+      this.save(outcome, { sha: v.sha256, locator: v.locator, input: { bytes, path: v.path, url: v.url, contentType: v.content_type ?? undefined } });
+      const notes = diffRecords(before, v.failure, outcome);
+      const c: ReparseChange = { locator: v.locator, from: v.parser_version, changed: notes.length > 0, notes };
+      changes.push(c);
+      onChange?.(c);
+    }
+    return changes;
+  }
+
+  counts(): { reports: number; failures: number; sources: number; versions: number; cells: number } {
+    const one = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    return {
+      reports: one("SELECT count(*) AS n FROM reports WHERE is_current = 1"),
+      failures: one("SELECT count(*) AS n FROM failures WHERE is_current = 1"),
+      sources: one("SELECT count(*) AS n FROM sources"),
+      versions: one("SELECT count(*) AS n FROM versions"),
+      cells: one("SELECT count(*) AS n FROM cells c JOIN reports r ON r.id = c.report_id WHERE r.is_current = 1"),
+    };
+  }
+}
+
+export interface ReparseChange {
+  locator: string;
+  from: string;
+  changed: boolean;
+  notes: string[];
+}
+
+/** What differs between an old record (or failure) and a new parse: cells, checks, outcome. */
+export function diffRecords(before: ReportRecord | null, beforeFailure: string | null, after: ParseOutcome): string[] {
+  if (!before) return after.ok ? [`now read (was failed: ${beforeFailure})`] : beforeFailure === after.code ? [] : [`failure ${beforeFailure} → ${after.code}`];
+  if (!after.ok) return [`now fails: ${after.code} ${after.message}`];
+  const notes: string[] = [];
+  const old = new Map(cellsOf(before).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v]));
+  const now = new Map(cellsOf(after.record).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v]));
+  for (const k of new Set([...old.keys(), ...now.keys()])) if (old.get(k) !== now.get(k)) notes.push(`${k}: ${old.get(k) ?? "null"} → ${now.get(k) ?? "null"}`);
+  for (const f of ["organ", "year", "publishedOn", "template"] as const)
+    if (before[f] !== after.record[f]) notes.push(`${f}: ${before[f]} → ${after.record[f]}`);
+  const key = (c: Check) => `${c.rule} ${c.where}`;
+  const oldChecks = new Set(before.checks.map(key));
+  const newChecks = new Set(after.record.checks.map(key));
+  for (const c of newChecks) if (!oldChecks.has(c)) notes.push(`check now fails: ${c}`);
+  for (const c of oldChecks) if (!newChecks.has(c)) notes.push(`check now passes: ${c}`);
+  return notes;
+}
+
+export function openStore(dbPath: string): Store {
+  return new Store(dbPath);
+}
