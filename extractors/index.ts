@@ -31,6 +31,10 @@ export async function extractorFor(kind: Kind): Promise<Extractor> {
       return (await import("./text.js")).extractText;
     case "html":
       return (await import("./html.js")).extractHtml;
+    case "docx":
+      return (await import("./docx.js")).extractDocx;
+    case "legacy-word":
+      return (await import("./legacy-word.js")).extractLegacyWord;
     default:
       throw new ExtractError(`no extractor for ${kind} yet`, "unsupported");
   }
