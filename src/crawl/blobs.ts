@@ -1,0 +1,76 @@
+// Content-addressed store of every fetched document, next to the database:
+// <db dir>/blobs/ab/cdef… named by sha256. Written to a temp file, flushed, then renamed
+// into place, so a kill at any moment leaves either the whole blob or none.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { sha256 } from "../pipeline.js";
+
+export class BlobStore {
+  readonly dir: string;
+  private readonly tmp: string;
+
+  constructor(dir: string) {
+    this.dir = resolve(dir);
+    this.tmp = join(this.dir, "tmp");
+    mkdirSync(this.tmp, { recursive: true });
+  }
+
+  /** The blob folder that sits next to a database file. */
+  static besideDb(dbPath: string): BlobStore {
+    return new BlobStore(join(dirname(resolve(dbPath)), "blobs"));
+  }
+
+  pathOf(hash: string): string {
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`not a sha256: ${hash}`);
+    return join(this.dir, hash.slice(0, 2), hash.slice(2));
+  }
+
+  has(hash: string): boolean {
+    return existsSync(this.pathOf(hash));
+  }
+
+  /** Stores the bytes (once: an existing blob is left alone) and returns their sha256. */
+  put(bytes: Uint8Array): { sha256: string; path: string; existed: boolean } {
+    const hash = sha256(bytes);
+    const path = this.pathOf(hash);
+    if (existsSync(path)) return { sha256: hash, path, existed: true };
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = join(this.tmp, `${hash}.${process.pid}.${randomBytes(4).toString("hex")}`);
+    const fd = openSync(tmp, "w");
+    try {
+      let at = 0;
+      while (at < bytes.byteLength) at += writeSync(fd, bytes, at, bytes.byteLength - at);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+    return { sha256: hash, path, existed: false };
+  }
+
+  get(hash: string): Uint8Array | null {
+    try {
+      return new Uint8Array(readFileSync(this.pathOf(hash)));
+    } catch {
+      return null;
+    }
+  }
+
+  /** Removes temp files a killed run left behind (older than `olderThanMs`). */
+  sweepTemp(olderThanMs = 60_000): number {
+    let n = 0;
+    for (const f of readdirSync(this.tmp)) {
+      const p = join(this.tmp, f);
+      try {
+        if (Date.now() - statSync(p).mtimeMs > olderThanMs) {
+          rmSync(p, { force: true });
+          n++;
+        }
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+    return n;
+  }
+}

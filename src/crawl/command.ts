@@ -1,0 +1,132 @@
+// `xxgk crawl --config portals.json [--db FILE] [--json]`: the command and the function
+// behind it. runCrawl takes the lock, opens the store and the crawl state on the same
+// database, runs every portal and returns the summary; the command prints it and sets
+// the exit code (0: nothing failed, 1: something failed, 2: the crawl could not run).
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import Database from "better-sqlite3";
+import type { Command } from "commander";
+import { ConfigError, loadConfig, parseConfig, type CrawlConfig, type CrawlConfigInput } from "./config.js";
+import { Crawler, type CrawlSummary, type Ingestor, type PortalSummary, type Progress } from "./crawler.js";
+import { BlobStore } from "./blobs.js";
+import { acquireLock, CrawlLockedError } from "./lock.js";
+import { DEFAULT_LIMITS } from "../limits.js";
+import { openStore } from "../store.js";
+
+export type { CrawlSummary, PortalSummary, Ingestor, Progress };
+export { CrawlLockedError, ConfigError };
+
+export const DEFAULT_DB = "data/xxgk.sqlite";
+
+export interface RunCrawlOptions {
+  /** A path to the portal list (JSON), or the list itself. */
+  config: string | CrawlConfig | CrawlConfigInput;
+  /** SQLite database (created if missing); blobs go to `blobs/` beside it. */
+  db?: string;
+  /** Where documents are ingested; the store on `db` unless given (tests pass a fake). */
+  ingestor?: Ingestor;
+  onProgress?: (p: Progress) => void;
+}
+
+/** Runs one crawl. Throws ConfigError for a bad portal list, CrawlLockedError when another crawl holds the database. */
+export async function runCrawl(options: RunCrawlOptions): Promise<CrawlSummary> {
+  const config: CrawlConfig = typeof options.config === "string" ? loadConfig(options.config) : parseConfig(options.config);
+  const dbPath = options.db ?? DEFAULT_DB;
+  mkdirSync(dirname(resolve(dbPath)), { recursive: true });
+  const lock = acquireLock(dbPath);
+  let store: ReturnType<typeof openStore> | null = null;
+  let db: Database.Database | null = null;
+  try {
+    if (!options.ingestor) store = openStore(dbPath);
+    const ingestor: Ingestor = options.ingestor ?? store!;
+    db = new Database(dbPath);
+    const crawler = new Crawler({
+      config,
+      db,
+      dbPath,
+      blobs: BlobStore.besideDb(dbPath),
+      ingestor,
+      maxBytes: config.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes,
+      onProgress: options.onProgress,
+    });
+    return await crawler.run();
+  } finally {
+    db?.close();
+    store?.close();
+    lock.release();
+  }
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The per-portal summary as printed at the end of a run. */
+export function describeCrawl(s: CrawlSummary): string {
+  const lines: string[] = [];
+  for (const p of s.portals) {
+    const parts = [
+      plural(p.reports.new, "new report"),
+      `${p.reports.present} already stored`,
+      `${p.documents.unchanged} unchanged`,
+      `lists ${p.listPages.fetched} fetched, ${p.listPages.notModified} not modified`,
+      plural(p.failed.length, "failure"),
+      `${p.skipped.length} skipped`,
+      plural(p.requests, "request"),
+    ];
+    if (p.reports.containers) parts.splice(2, 0, `${p.reports.containers} pages with the report in attachments`);
+    if (p.documents.resumed) parts.splice(3, 0, `${p.documents.resumed} resumed`);
+    lines.push(`${p.portal}: ${parts.join(", ")}`);
+    for (const r of p.newReports) lines.push(`  new     ${r.url}${r.organ || r.year ? `  (${r.organ ?? "?"} ${r.year ?? "?"})` : ""}`);
+    for (const f of p.failed) lines.push(`  failed  ${f.url}  ${f.reason}`);
+    for (const k of p.skipped) lines.push(`  skipped ${k.url}  ${k.reason}`);
+    for (const r of p.robots) lines.push(`  robots  ${r.host}  ${r.note}`);
+  }
+  const news = s.portals.reduce((n, p) => n + p.reports.new, 0);
+  const failed = s.portals.reduce((n, p) => n + p.failed.length, 0);
+  lines.push(
+    `crawl finished in ${(s.durationMs / 1000).toFixed(1)} s: ${plural(s.portals.length, "portal")}, ${plural(news, "new report")}, ` +
+      `${plural(failed, "failure")}, ${plural(s.requests, "request")}; database ${s.db}`,
+  );
+  return lines.join("\n");
+}
+
+function progressLine(): ((p: Progress) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let last = 0;
+  return (p) => {
+    const t = Date.now();
+    if (t - last < 100) return;
+    last = t;
+    const line = `crawl: ${p.requests} requests, ${p.documents} documents, ${p.newReports} new reports, ${p.failed} failed, ${p.pending} in progress`;
+    process.stderr.write(`\r${line.slice(0, (process.stderr.columns ?? 100) - 1)}\x1b[K`);
+  };
+}
+
+export function registerCrawlCommand(program: Command): Command {
+  return program
+    .command("crawl")
+    .description("fetch new reports from the portals in a portal list (politely, resumably) and ingest them")
+    .requiredOption("--config <file>", "portal list (JSON); see docs/crawl.md")
+    .option("--db <file>", "SQLite database", DEFAULT_DB)
+    .option("--json", "print the run's summary as JSON (for monitoring)")
+    .action(async (opts: { config: string; db: string; json?: boolean }) => {
+      // The state is consistent at every moment: an interrupt just stops (the lock is
+      // released by the exit handler) and the next run resumes.
+      const stop = (code: number) => () => process.exit(code);
+      process.once("SIGINT", stop(130));
+      process.once("SIGTERM", stop(143));
+      const onProgress = progressLine();
+      let summary: CrawlSummary;
+      try {
+        summary = await runCrawl({ config: opts.config, db: opts.db, onProgress });
+      } catch (e) {
+        if (onProgress) process.stderr.write("\r\x1b[K");
+        const known = e instanceof ConfigError || e instanceof CrawlLockedError;
+        process.stderr.write(`xxgk crawl: ${known ? (e as Error).message : (e as Error).stack ?? String(e)}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      if (onProgress) process.stderr.write("\r\x1b[K");
+      process.stdout.write(opts.json ? JSON.stringify(summary, null, 2) + "\n" : describeCrawl(summary) + "\n");
+      process.exitCode = summary.ok ? 0 : 1;
+    });
+}

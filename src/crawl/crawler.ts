@@ -1,0 +1,498 @@
+// One crawl run over every portal: list pages (conditionally), new article pages, their
+// attachments; each document kept as a blob, ingested, and recorded in crawl_urls only
+// once both are committed. Portals run side by side; every request goes through the
+// host scheduler, so one slow portal never holds up the others.
+import type { Database } from "better-sqlite3";
+import { portalHosts, userAgentOf, type CrawlConfig, type Portal } from "./config.js";
+import { Fetcher, hostAllowed, type FetchOutcome } from "./fetch.js";
+import { HostScheduler } from "./queue.js";
+import { robotsVerdict, verdictOf, type HostRobots } from "./robots.js";
+import { BlobStore } from "./blobs.js";
+import { CrawlState, isoNow, type UrlKind, type UrlRow, type UrlStatus } from "./state.js";
+import {
+  attachmentLinks,
+  decodeHtml,
+  isAttachmentUrl,
+  jsonPageUrl,
+  JsonListError,
+  parseJsonList,
+  parseListPage,
+  absolute,
+  type Link,
+} from "./lists.js";
+import { decode } from "../charset.js";
+import { charsetOfContentType } from "../../extractors/html/decode.js";
+
+/** What the crawler needs from the store (src/store.ts `Store` fits). */
+export interface IngestInput {
+  bytes: Uint8Array;
+  path?: string | null;
+  url?: string | null;
+  contentType?: string;
+  hints?: { region?: string | null; organ?: string | null };
+}
+export interface IngestResult {
+  status: "ingested" | "present" | "failed";
+  sha256: string;
+  reportId?: number;
+  code?: string;
+  message?: string;
+  checksFailed?: number;
+  record?: { organ: string | null; year: number | null };
+  attachments?: { url: string; text: string }[];
+}
+export interface Ingestor {
+  ingestOne(input: IngestInput): Promise<IngestResult>;
+}
+
+export interface Failure {
+  url: string;
+  kind: UrlKind | "robots";
+  reason: string;
+}
+
+export interface PortalSummary {
+  portal: string;
+  listPages: { fetched: number; notModified: number; failed: number };
+  /** Documents (articles, attachments) fetched this run; known ones not fetched again; resumed from a killed run. */
+  documents: { fetched: number; unchanged: number; resumed: number };
+  /** Ingest outcomes of the documents fetched: new reports, bytes already in the store, pages whose report is in attachments. */
+  reports: { new: number; present: number; containers: number };
+  /** HTTP requests made for this portal (retries, redirects and robots.txt included). */
+  requests: number;
+  newReports: { url: string; reportId?: number; organ?: string | null; year?: number | null }[];
+  failed: Failure[];
+  skipped: { url: string; reason: string }[];
+  robots: { host: string; note: string }[];
+}
+
+export interface CrawlSummary {
+  ok: boolean;
+  db: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  requests: number;
+  portals: PortalSummary[];
+}
+
+export interface Progress {
+  requests: number;
+  documents: number;
+  newReports: number;
+  failed: number;
+  pending: number;
+}
+
+export interface CrawlOptions {
+  config: CrawlConfig;
+  /** A better-sqlite3 handle on the database the crawl state lives in. */
+  db: Database;
+  dbPath: string;
+  blobs: BlobStore;
+  ingestor: Ingestor;
+  /** Body size cap. */
+  maxBytes: number;
+  onProgress?: (p: Progress) => void;
+}
+
+const FINAL: ReadonlySet<UrlStatus> = new Set(["done", "gone", "refused"]);
+
+function newSummary(name: string): PortalSummary {
+  return {
+    portal: name,
+    listPages: { fetched: 0, notModified: 0, failed: 0 },
+    documents: { fetched: 0, unchanged: 0, resumed: 0 },
+    reports: { new: 0, present: 0, containers: 0 },
+    requests: 0,
+    newReports: [],
+    failed: [],
+    skipped: [],
+    robots: [],
+  };
+}
+
+function looksHtml(contentType: string | undefined, bytes: Uint8Array): boolean {
+  if (contentType) {
+    if (/html|xml/i.test(contentType)) return true;
+    if (!/text\/plain|octet-stream/i.test(contentType)) return false;
+  }
+  const head = Buffer.from(bytes.subarray(0, 512)).toString("latin1").trimStart().toLowerCase();
+  return head.startsWith("<!doctype html") || head.startsWith("<html") || /<(head|body|meta|div|p)\b/.test(head);
+}
+
+interface PortalCtx {
+  portal: Portal;
+  hosts: Set<string>;
+  hints: { region?: string; organ?: string } | undefined;
+  s: PortalSummary;
+}
+
+export class Crawler {
+  private readonly state: CrawlState;
+  private readonly scheduler: HostScheduler;
+  private readonly fetcher: Fetcher;
+  private readonly agentToken = "xxgk";
+  private readonly robots = new Map<string, Promise<HostRobots>>();
+  /** Documents claimed this run: a URL found twice is handled once. */
+  private readonly claims = new Map<string, Promise<void>>();
+  private inFlight = 0;
+  private readonly totals = { requests: 0, documents: 0, newReports: 0, failed: 0 };
+
+  constructor(private readonly o: CrawlOptions) {
+    this.state = new CrawlState(o.db);
+    const c = o.config;
+    this.scheduler = new HostScheduler({ concurrency: c.concurrency, perHostConcurrency: c.perHostConcurrency, defaultIntervalMs: c.perHostIntervalMs });
+    this.fetcher = new Fetcher({
+      userAgent: userAgentOf(c),
+      timeoutMs: c.timeoutMs,
+      retries: c.retries,
+      retryBaseMs: c.retryBaseMs,
+      maxRedirects: c.maxRedirects,
+      maxBytes: o.maxBytes,
+      scheduler: this.scheduler,
+    });
+  }
+
+  private progress(): void {
+    this.o.onProgress?.({ ...this.totals, pending: this.inFlight });
+  }
+
+  private fail(ctx: PortalCtx, f: Failure): void {
+    ctx.s.failed.push(f);
+    this.totals.failed++;
+    this.progress();
+  }
+
+  async run(): Promise<CrawlSummary> {
+    const started = new Date();
+    this.state.startRun();
+    this.o.blobs.sweepTemp(0);
+    const ctxs: PortalCtx[] = this.o.config.portals.map((p) => {
+      const hosts = portalHosts(p);
+      for (const h of hosts) {
+        if (p.perHostIntervalMs !== undefined) this.scheduler.setInterval(h, p.perHostIntervalMs, true);
+      }
+      const hints = p.region || p.organ ? { ...(p.region ? { region: p.region } : {}), ...(p.organ ? { organ: p.organ } : {}) } : undefined;
+      return { portal: p, hosts, hints, s: newSummary(p.name) };
+    });
+    await Promise.all(ctxs.map((ctx) => this.crawlPortal(ctx)));
+    const finished = new Date();
+    const summary: CrawlSummary = {
+      ok: ctxs.every((c) => c.s.failed.length === 0),
+      db: this.o.dbPath,
+      startedAt: started.toISOString(),
+      finishedAt: finished.toISOString(),
+      durationMs: finished.getTime() - started.getTime(),
+      requests: this.totals.requests,
+      portals: ctxs.map((c) => c.s),
+    };
+    this.state.finishRun(summary.ok, summary);
+    return summary;
+  }
+
+  private async crawlPortal(ctx: PortalCtx): Promise<void> {
+    const work: Promise<void>[] = [];
+    // Documents an earlier run left unfinished (killed, or a transient failure).
+    for (const row of this.state.pending(ctx.portal.name)) work.push(this.claim(ctx, row.url, row.kind === "attachment" ? "attachment" : "article"));
+    const visited = new Set<string>();
+    const chains: Promise<void>[] = [];
+    for (const start of ctx.portal.startUrls) {
+      chains.push(
+        (async () => {
+          let url: string | null = start;
+          for (let n = 0; url && n < ctx.portal.maxPages && !visited.has(url); n++) {
+            visited.add(url);
+            const page = await this.listPage(ctx, url, "html");
+            for (const l of page.links) work.push(this.claim(ctx, l.url, "article"));
+            url = page.next;
+          }
+        })(),
+      );
+    }
+    const jl = ctx.portal.jsonList;
+    if (jl) {
+      chains.push(
+        (async () => {
+          const pages = jl.nextPageParam ? (jl.maxPages ?? ctx.portal.maxPages) : 1;
+          for (let n = 0; n < pages; n++) {
+            const url = jsonPageUrl(jl, jl.firstPage + n);
+            if (visited.has(url)) break;
+            visited.add(url);
+            const page = await this.listPage(ctx, url, "json");
+            for (const l of page.links) work.push(this.claim(ctx, l.url, "article"));
+            if (page.links.length === 0 || page.failed) break;
+          }
+        })(),
+      );
+    }
+    await Promise.all(chains);
+    // `work` grows while list chains run; all chains are done now, so it is complete.
+    await Promise.all(work);
+  }
+
+  // ---- robots.txt ---------------------------------------------------------------
+
+  private robotsFor(ctx: PortalCtx, url: URL): Promise<HostRobots> {
+    const key = `${url.protocol}//${url.host.toLowerCase()}`;
+    let p = this.robots.get(key);
+    if (!p) {
+      p = this.fetchRobots(ctx, url, key);
+      this.robots.set(key, p);
+    }
+    return p;
+  }
+
+  private async fetchRobots(ctx: PortalCtx, url: URL, key: string): Promise<HostRobots> {
+    const robotsUrl = `${key}/robots.txt`;
+    const res = await this.fetcher.fetch({
+      url: robotsUrl,
+      allowedHosts: new Set([url.host.toLowerCase()]),
+      onRequest: () => this.countRequest(ctx),
+    });
+    this.log(res);
+    let verdict: HostRobots;
+    if (res.kind === "ok") verdict = verdictOf({ status: res.status, body: res.bytes }, this.agentToken);
+    else if (res.kind === "failed" && res.status !== null) verdict = verdictOf({ status: res.status, body: new Uint8Array() }, this.agentToken);
+    else if (res.kind === "failed") verdict = verdictOf({ status: null, error: res.reason }, this.agentToken);
+    else verdict = { kind: "allow-all", status: null, note: `robots.txt ${res.kind === "blocked" ? res.reason : "not modified"}: every path allowed` };
+    const host = url.host.toLowerCase();
+    if (verdict.kind === "disallow-all") {
+      ctx.s.robots.push({ host, note: verdict.note });
+      this.fail(ctx, { url: robotsUrl, kind: "robots", reason: verdict.note });
+    } else if (verdict.kind === "allow-all") ctx.s.robots.push({ host, note: verdict.note });
+    else if (verdict.crawlDelay !== undefined) {
+      const ms = Math.min(verdict.crawlDelay * 1000, 60_000);
+      this.scheduler.setInterval(host, ms, false);
+      ctx.s.robots.push({ host, note: `Crawl-delay ${verdict.crawlDelay}s: at least ${ms} ms between requests` });
+    }
+    return verdict;
+  }
+
+  private gate(ctx: PortalCtx) {
+    return async (u: URL): Promise<string | null> => {
+      const v = await this.robotsFor(ctx, u);
+      const path = u.pathname + u.search;
+      if (robotsVerdict(v, path)) return null;
+      return v.kind === "disallow-all" ? v.note : `robots.txt disallows ${path}`;
+    };
+  }
+
+  private countRequest(ctx: PortalCtx): void {
+    ctx.s.requests++;
+    this.totals.requests++;
+    this.progress();
+  }
+
+  private log(res: FetchOutcome, sha?: string): void {
+    this.state.logFetch({
+      url: res.url,
+      finalUrl: res.finalUrl,
+      status: res.kind === "ok" || res.kind === "not-modified" || res.kind === "failed" ? res.status : null,
+      sha256: sha ?? null,
+      bytes: res.kind === "ok" ? res.bytes.byteLength : null,
+      headers: res.kind === "blocked" ? null : (res.headers ?? null),
+      error: res.kind === "failed" || res.kind === "blocked" ? res.reason : null,
+      requests: res.requests,
+    });
+  }
+
+  // ---- list pages -----------------------------------------------------------------
+
+  private async listPage(ctx: PortalCtx, url: string, kind: "html" | "json"): Promise<{ links: Link[]; next: string | null; failed?: boolean }> {
+    const none = { links: [], next: null, failed: true };
+    if (!hostAllowed(new URL(url), ctx.hosts)) {
+      ctx.s.skipped.push({ url, reason: "list page off the portal's hosts" });
+      return none;
+    }
+    const row = this.state.get(url);
+    const cached = row?.sha256 && this.o.blobs.has(row.sha256) ? row : null;
+    const res = await this.fetcher.fetch({
+      url,
+      allowedHosts: ctx.hosts,
+      etag: cached?.etag,
+      lastModified: cached?.last_modified,
+      gate: this.gate(ctx),
+      onRequest: () => this.countRequest(ctx),
+    });
+    let bytes: Uint8Array | null = null;
+    let contentType: string | undefined;
+    let base = url;
+    const t = isoNow();
+    if (res.kind === "ok") {
+      const blob = this.o.blobs.put(res.bytes);
+      this.log(res, blob.sha256);
+      this.state.put({
+        url, portal: ctx.portal.name, kind: "list", status: "done",
+        etag: res.etag ?? null, last_modified: res.lastModified ?? null, sha256: blob.sha256, last_status: res.status,
+        attempts: 0, last_error: null, fetched_at: t, final_url: res.finalUrl, content_type: res.contentType ?? null,
+      });
+      ctx.s.listPages.fetched++;
+      bytes = res.bytes;
+      contentType = res.contentType;
+      base = res.finalUrl;
+    } else if (res.kind === "not-modified" && cached) {
+      this.log(res);
+      this.state.put({ url, portal: ctx.portal.name, kind: "list", status: "done", last_status: 304, attempts: 0, last_error: null, fetched_at: t });
+      ctx.s.listPages.notModified++;
+      bytes = this.o.blobs.get(cached.sha256!);
+      contentType = cached.content_type ?? undefined;
+      base = cached.final_url ?? url;
+    } else if (res.kind === "blocked") {
+      this.log(res);
+      this.state.put({ url, portal: ctx.portal.name, kind: "list", status: res.code === "robots" ? "blocked" : "refused", last_error: res.reason, final_url: res.finalUrl });
+      ctx.s.skipped.push({ url, reason: res.reason });
+      return none;
+    } else {
+      this.log(res);
+      const reason = res.kind === "failed" ? res.reason : "304 Not Modified to an unconditional request";
+      this.state.put({
+        url, portal: ctx.portal.name, kind: "list", status: "failed",
+        last_status: res.status, attempts: (row?.attempts ?? 0) + 1, last_error: reason, fetched_at: t,
+      });
+      ctx.s.listPages.failed++;
+      this.fail(ctx, { url, kind: "list", reason });
+      return none;
+    }
+    if (!bytes) return none;
+    try {
+      if (kind === "json") {
+        const text = decode(bytes, charsetOfContentType(contentType) ?? "utf-8").text;
+        const links = parseJsonList(text, ctx.portal.jsonList!, base);
+        this.state.links(url, links);
+        return { links, next: null };
+      }
+      const html = decodeHtml(bytes, contentType);
+      const page = parseListPage(html, base, ctx.portal.reportLink!, ctx.portal.nextPage);
+      this.state.links(url, page.links);
+      return page;
+    } catch (e) {
+      const reason = e instanceof JsonListError ? e.message : `the list page could not be read: ${(e as Error).message}`;
+      ctx.s.listPages.failed++;
+      this.fail(ctx, { url, kind: "list", reason });
+      return none;
+    }
+  }
+
+  // ---- documents ------------------------------------------------------------------
+
+  private claim(ctx: PortalCtx, url: string, kind: "article" | "attachment"): Promise<void> {
+    let p = this.claims.get(url);
+    if (!p) {
+      this.inFlight++;
+      p = this.document(ctx, url, kind)
+        .catch((e: unknown) => this.fail(ctx, { url, kind, reason: `crawler error: ${(e as Error).message ?? String(e)}` }))
+        .finally(() => {
+          this.inFlight--;
+          this.progress();
+        });
+      this.claims.set(url, p);
+    }
+    return p;
+  }
+
+  private async document(ctx: PortalCtx, url: string, kind: "article" | "attachment"): Promise<void> {
+    const { s } = ctx;
+    const name = ctx.portal.name;
+    const row = this.state.get(url);
+    if (row && FINAL.has(row.status)) {
+      s.documents.unchanged++;
+      return;
+    }
+    if (row?.status === "failed" && row.attempts >= this.o.config.maxAttempts) {
+      s.skipped.push({ url, reason: `given up after ${row.attempts} failed runs: ${row.last_error}` });
+      return;
+    }
+    if (row?.status === "fetched" && row.sha256 && this.o.blobs.has(row.sha256)) {
+      // Stored and ingested by a run that was stopped before its attachments were all handled.
+      s.documents.resumed++;
+      await this.children(ctx, url, this.state.children(url));
+      this.state.put({ url, portal: name, kind, status: "done" });
+      return;
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      s.skipped.push({ url, reason: "not a URL" });
+      return;
+    }
+    if (!hostAllowed(parsed, ctx.hosts)) {
+      s.skipped.push({ url, reason: `${parsed.host} is not one of the portal's hosts (add it to allowedHosts to follow it)` });
+      return;
+    }
+    const res = await this.fetcher.fetch({ url, allowedHosts: ctx.hosts, gate: this.gate(ctx), onRequest: () => this.countRequest(ctx) });
+    const t = isoNow();
+    if (res.kind === "blocked") {
+      this.log(res);
+      this.state.put({ url, portal: name, kind, status: res.code === "robots" ? "blocked" : "refused", last_error: res.reason, final_url: res.finalUrl, fetched_at: t });
+      s.skipped.push({ url, reason: res.reason });
+      return;
+    }
+    if (res.kind !== "ok") {
+      this.log(res);
+      const reason = res.kind === "failed" ? res.reason : "304 Not Modified to an unconditional request";
+      const status: UrlStatus = res.kind === "failed" && res.permanent ? (res.code === "http-4xx" ? "gone" : "refused") : "failed";
+      this.state.put({ url, portal: name, kind, status, last_status: res.status, attempts: (row?.attempts ?? 0) + 1, last_error: reason, final_url: res.finalUrl, fetched_at: t });
+      this.fail(ctx, { url, kind, reason });
+      return;
+    }
+    const blob = this.o.blobs.put(res.bytes);
+    this.log(res, blob.sha256);
+    s.documents.fetched++;
+    this.totals.documents++;
+    let ing: IngestResult;
+    try {
+      ing = await this.o.ingestor.ingestOne({ bytes: res.bytes, url: res.finalUrl, contentType: res.contentType, ...(ctx.hints ? { hints: ctx.hints } : {}) });
+    } catch (e) {
+      const reason = `ingest failed: ${(e as Error).message ?? String(e)}`;
+      this.state.put({ url, portal: name, kind, status: "failed", sha256: blob.sha256, last_status: res.status, attempts: (row?.attempts ?? 0) + 1, last_error: reason, final_url: res.finalUrl, fetched_at: t });
+      this.fail(ctx, { url, kind, reason });
+      return;
+    }
+    // Only pages found on a list have attachments (an attachment never does: no cycles).
+    const children = kind === "article" && !isAttachmentUrl(url) && looksHtml(res.contentType, res.bytes) ? this.attachmentsOf(res.bytes, res.contentType, res.finalUrl, ing) : [];
+    const ingestError = ing.status === "failed" ? `${ing.code}: ${ing.message}` : null;
+    if (ing.status === "ingested") {
+      s.reports.new++;
+      this.totals.newReports++;
+      s.newReports.push({ url, reportId: ing.reportId, organ: ing.record?.organ ?? null, year: ing.record?.year ?? null });
+    } else if (ing.status === "present") s.reports.present++;
+    else if (ing.code === "attachments-only" || (kind === "article" && children.length > 0)) s.reports.containers++;
+    else this.fail(ctx, { url, kind, reason: `not read as a report: ${ingestError}` });
+    const full: Partial<UrlRow> & Pick<UrlRow, "url" | "portal" | "kind" | "status"> = {
+      url, portal: name, kind, status: "done",
+      etag: res.etag ?? null, last_modified: res.lastModified ?? null, sha256: blob.sha256, last_status: res.status,
+      attempts: 0, last_error: ingestError, fetched_at: t, final_url: res.finalUrl, content_type: res.contentType ?? null,
+      ingest_status: ing.status, ingest_code: ing.code ?? null, report_id: ing.reportId ?? null,
+    };
+    if (children.length === 0) {
+      this.state.put(full);
+      return;
+    }
+    this.state.putWithLinks({ ...full, status: "fetched" }, children);
+    await this.children(ctx, url, children);
+    this.state.put({ url, portal: name, kind, status: "done" });
+  }
+
+  private attachmentsOf(bytes: Uint8Array, contentType: string | undefined, pageUrl: string, ing: IngestResult): Link[] {
+    const out = new Map<string, Link>();
+    for (const a of ing.attachments ?? []) {
+      const url = absolute(a.url, pageUrl);
+      if (url && isAttachmentUrl(url)) out.set(url, { url, text: a.text });
+    }
+    try {
+      for (const a of attachmentLinks(decodeHtml(bytes, contentType), pageUrl)) if (!out.has(a.url)) out.set(a.url, a);
+    } catch {
+      /* the ingest's list stands */
+    }
+    out.delete(pageUrl);
+    return [...out.values()];
+  }
+
+  private async children(ctx: PortalCtx, parent: string, links: { url: string }[]): Promise<void> {
+    await Promise.all(links.map((l) => (l.url === parent ? Promise.resolve() : this.claim(ctx, l.url, "attachment"))));
+  }
+}
+
+export type { UrlRow };

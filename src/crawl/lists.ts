@@ -1,0 +1,147 @@
+// Finding links: report links and the next page on an HTML list page (cheerio selector
+// and/or a pattern on the link text), items of a JSON list endpoint, and attachment
+// links (.docx, .doc, .wps, .pdf) on an article page.
+import * as cheerio from "cheerio";
+import { decodePage } from "../../extractors/html/decode.js";
+import type { JsonList, LinkRule } from "./config.js";
+
+export interface Link {
+  url: string;
+  text: string;
+}
+
+/** Decodes an HTML page as the extractor does (header charset, <meta>, then the bytes). */
+export function decodeHtml(bytes: Uint8Array, contentType?: string): string {
+  return decodePage(bytes, contentType, []).text;
+}
+
+/** An absolute http(s) URL without its fragment, or null. */
+export function absolute(href: string | undefined, base: string): string | null {
+  if (!href) return null;
+  const h = href.trim();
+  if (!h || /^(javascript|mailto|tel|data):/i.test(h) || h.startsWith("#")) return null;
+  try {
+    const u = new URL(h, base);
+    if (u.protocol !== "http:" && u.protocol !== "https:") return null;
+    u.hash = "";
+    return u.href;
+  } catch {
+    return null;
+  }
+}
+
+const squash = (s: string) => s.replace(/\s+/g, " ").trim();
+
+function matching($: cheerio.CheerioAPI, rule: LinkRule, base: string): Link[] {
+  const re = rule.text ? new RegExp(rule.text, "u") : null;
+  const out: Link[] = [];
+  const seen = new Set<string>();
+  const els = $(rule.selector ?? "a[href]");
+  els.each((_, el) => {
+    // A selector may name the link's container: take the anchors inside it.
+    const anchors = el.type === "tag" && el.name === "a" ? [el] : $(el).find("a[href]").toArray();
+    for (const a of anchors) {
+      const $a = $(a);
+      const text = squash($a.text());
+      const title = squash($a.attr("title") ?? "");
+      if (re && !re.test(text) && !re.test(title)) continue;
+      const url = absolute($a.attr("href"), base);
+      if (!url || seen.has(url)) continue;
+      seen.add(url);
+      out.push({ url, text: title.length > text.length ? title : text });
+    }
+  });
+  return out;
+}
+
+export interface ListPage {
+  links: Link[];
+  next: string | null;
+}
+
+export function parseListPage(html: string, pageUrl: string, reportLink: LinkRule, nextPage?: LinkRule): ListPage {
+  const $ = cheerio.load(html);
+  const base = absolute($("base[href]").attr("href"), pageUrl) ?? pageUrl;
+  const links = matching($, reportLink, base);
+  let next: string | null = null;
+  if (nextPage) {
+    const cands = matching($, nextPage, base).filter((l) => l.url !== pageUrl);
+    next = cands[0]?.url ?? null;
+  }
+  return { links, next };
+}
+
+/** Reads a dotted path (`data.list`, `result.items.0`) out of parsed JSON. */
+export function at(value: unknown, path: string): unknown {
+  if (!path) return value;
+  let v: unknown = value;
+  for (const key of path.split(".")) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string, unknown>)[key];
+  }
+  return v;
+}
+
+export class JsonListError extends Error {}
+
+export function parseJsonList(text: string, cfg: JsonList, pageUrl: string): Link[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (e) {
+    throw new JsonListError(`the list endpoint did not answer JSON: ${(e as Error).message}`);
+  }
+  const items = at(json, cfg.itemsPath);
+  if (items === undefined || items === null) return [];
+  if (!Array.isArray(items)) throw new JsonListError(`${cfg.itemsPath || "(top)"} is not an array in the list endpoint's answer`);
+  const re = cfg.titleMatch ? new RegExp(cfg.titleMatch, "u") : null;
+  const out: Link[] = [];
+  const seen = new Set<string>();
+  for (const item of items) {
+    const href = at(item, cfg.urlField);
+    const title = at(item, cfg.titleField);
+    const text = typeof title === "string" ? squash(title) : "";
+    if (re && !re.test(text)) continue;
+    const url = typeof href === "string" ? absolute(href, pageUrl) : null;
+    if (!url || seen.has(url)) continue;
+    seen.add(url);
+    out.push({ url, text });
+  }
+  return out;
+}
+
+/** The URL of page `n` of a JSON list. */
+export function jsonPageUrl(cfg: JsonList, n: number): string {
+  const u = new URL(cfg.url);
+  if (cfg.nextPageParam) u.searchParams.set(cfg.nextPageParam, String(n));
+  return u.href;
+}
+
+export const ATTACHMENT_EXT = /\.(?:docx|doc|wps|pdf)$/i;
+
+export function isAttachmentUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    if (ATTACHMENT_EXT.test(decodeURIComponent(u.pathname))) return true;
+    // Download scripts: ?file=xxx.pdf, ?filename=...
+    for (const v of u.searchParams.values()) if (ATTACHMENT_EXT.test(v)) return true;
+    return false;
+  } catch {
+    return false;
+  }
+}
+
+/** Attachment links on an article page. */
+export function attachmentLinks(html: string, pageUrl: string): Link[] {
+  const $ = cheerio.load(html);
+  const base = absolute($("base[href]").attr("href"), pageUrl) ?? pageUrl;
+  const out: Link[] = [];
+  const seen = new Set<string>();
+  $("a[href]").each((_, a) => {
+    const url = absolute($(a).attr("href"), base);
+    if (!url || seen.has(url) || !isAttachmentUrl(url)) return;
+    seen.add(url);
+    out.push({ url, text: squash($(a).text()) });
+  });
+  return out;
+}
