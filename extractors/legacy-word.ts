@@ -1,0 +1,127 @@
+// Legacy Word (.doc) and WPS (.wps) files: converted to DOCX by LibreOffice, then read
+// by the DOCX extractor, so both formats give the same tables.
+//
+// Each call gets a fresh temp folder holding its own LibreOffice profile (two soffice
+// processes on one profile collide), the input under a fixed safe name and the output.
+// soffice exits 0 even when it fails, so success is the output file existing. The
+// process group is killed at limits.timeoutMs. Without LibreOffice the file fails with
+// "needs-libreoffice"; nothing crashes.
+import { spawn } from "node:child_process";
+import { constants } from "node:fs";
+import { access, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { ExtractError } from "../src/document.js";
+import type { Extractor } from "./types.js";
+import { extractDocx, isOleCompound } from "./docx.js";
+
+/** The soffice to run: env XXGK_SOFFICE, else soffice (or libreoffice) on PATH; null when none is there. */
+export async function findSoffice(): Promise<string | null> {
+  const named = process.env.XXGK_SOFFICE;
+  const candidates = named ? [named] : ["soffice", "libreoffice"];
+  for (const c of candidates) {
+    const paths = c.includes("/") ? [c] : (process.env.PATH ?? "").split(delimiter).filter(Boolean).map((d) => join(d, c));
+    for (const p of paths) {
+      try {
+        await access(p, constants.X_OK);
+        if ((await stat(p)).isFile()) return p;
+      } catch {
+        /* not here */
+      }
+    }
+  }
+  return null;
+}
+
+export const extractLegacyWord: Extractor = async (bytes, options) => {
+  const { name, limits } = options;
+  if (bytes.byteLength === 0) throw new ExtractError(`${name}: the file is empty`, "empty");
+  if (bytes.byteLength > limits.maxFileBytes)
+    throw new ExtractError(`${name}: ${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");
+  const soffice = await findSoffice();
+  if (!soffice) throw new ExtractError("legacy Word format: install LibreOffice", "needs-libreoffice");
+
+  const dir = await mkdtemp(join(tmpdir(), "xxgk-legacy-"));
+  try {
+    const profile = join(dir, "profile");
+    const out = join(dir, "out");
+    await Promise.all([mkdir(profile), mkdir(out)]);
+    // A fixed name: the file's own name never reaches the file system or the command line.
+    const input = join(dir, /\.wps$/i.test(name) ? "input.wps" : "input.doc");
+    await writeFile(input, bytes);
+    const args = [
+      `-env:UserInstallation=${pathToFileURL(profile).href}`,
+      "--headless",
+      "--norestore",
+      "--nolockcheck",
+      "--convert-to",
+      "docx:MS Word 2007 XML",
+      "--outdir",
+      out,
+      input,
+    ];
+    const run = await runBounded(soffice, args, dir, limits.timeoutMs);
+    if (run.timedOut) throw new ExtractError(`${name}: LibreOffice did not convert the file within ${limits.timeoutMs} ms (limits.timeoutMs)`, "timeout");
+    let docx: Buffer;
+    try {
+      docx = await readFile(join(out, "input.docx"));
+    } catch {
+      const why = run.stderr.trim().split("\n").pop() || `exit code ${run.code}`;
+      throw new ExtractError(
+        `${name}: LibreOffice could not convert the file to DOCX (${why})${isOleCompound(bytes) ? "" : "; the bytes are not an OLE compound (.doc/.wps) file"}`,
+        "convert-failed",
+      );
+    }
+    if (docx.length === 0) throw new ExtractError(`${name}: LibreOffice wrote an empty DOCX`, "convert-failed");
+    const doc = await extractDocx(docx, options);
+    doc.diagnostics.unshift({
+      severity: "info",
+      source: "docx:converted",
+      message: `legacy ${/\.wps$/i.test(name) ? "WPS" : "Word"} binary file converted to DOCX by LibreOffice before reading`,
+    });
+    return doc;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};
+
+interface RunResult {
+  code: number | null;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** Runs a command in its own process group; kills the whole group at the deadline. */
+function runBounded(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, detached: true, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, HOME: cwd } });
+    let stderr = "";
+    let timedOut = false;
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (d: string) => {
+      if (stderr.length < 8192) stderr += d;
+    });
+    const kill = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, timeoutMs);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new ExtractError(`could not start LibreOffice (${cmd}): ${e.message}`, "needs-libreoffice"));
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      // soffice may leave helpers behind in its group; they have no business outliving the call.
+      kill();
+      resolve({ code, stderr, timedOut });
+    });
+  });
+}
