@@ -19,6 +19,8 @@ interface Prepared<K extends string> {
 
 export class LabelMatcher<K extends string> {
   private readonly rows: Prepared<K>[];
+  /** Labels repeat across thousands of reports: remember each answer (bounded). */
+  private readonly cache = new Map<string, LabelMatch<K> | null>();
 
   constructor(defs: RowDef<K>[]) {
     this.rows = defs.map((d) => ({ key: d.key, variants: d.labels.map(foldLabel).filter(Boolean) }));
@@ -32,6 +34,15 @@ export class LabelMatcher<K extends string> {
    * inside prose.
    */
   match(printed: string): LabelMatch<K> | null {
+    const cached = this.cache.get(printed);
+    if (cached !== undefined) return cached;
+    const result = this.compute(printed);
+    if (this.cache.size > 20_000) this.cache.clear();
+    this.cache.set(printed, result);
+    return result;
+  }
+
+  private compute(printed: string): LabelMatch<K> | null {
     const label = foldLabel(printed);
     if (!label) return null;
     let best: LabelMatch<K> | null = null;

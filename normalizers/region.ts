@@ -104,7 +104,8 @@ export function resolveRegion(input: { organ: string | null; title: string | nul
     if (d) return { region: toRegion(d), by: "hint", confidence: "high", note: `region given as ${input.hint}` };
   }
   const text = input.text.normalize("NFKC");
-  const namedInText = new Set(namesIn(`${input.title ?? ""}\n${text}`));
+  let named: Set<string> | null = null;
+  const namedInText = () => (named ??= new Set(namesIn(`${input.title ?? ""}\n${text}`)));
   const phoneCities = new Set<string>();
   for (const m of text.matchAll(/(?:电话|联系方式|咨询)[^0-9]{0,8}(0\d{2,3})\s*[-—–－)）]?\s*\d{7,8}/g))
     for (const city of areaCodes.get(m[1]) ?? []) phoneCities.add(city);
@@ -128,7 +129,7 @@ export function resolveRegion(input: { organ: string | null; title: string | nul
     if (higher.length) candidates = candidates.filter((c) => higher.every((h) => h.name === c.city || h.name === c.province));
     if (candidates.length > 1) {
       const score = (c: Division) =>
-        (c.city && namedInText.has(c.city) ? 2 : 0) + (namedInText.has(c.province) ? 1 : 0) + (c.city && phoneCities.has(c.city) ? 2 : 0);
+        (c.city && namedInText().has(c.city) ? 2 : 0) + (namedInText().has(c.province) ? 1 : 0) + (c.city && phoneCities.has(c.city) ? 2 : 0);
       const best = Math.max(...candidates.map(score));
       const top = candidates.filter((c) => score(c) === best);
       if (best > 0 && top.length === 1)

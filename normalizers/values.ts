@@ -26,7 +26,18 @@ function normalizeCell(text: string): string {
 }
 
 /** Whether a cell reads as a value (a number, or a printed "nothing"), not a label. */
+const valueLike = new Map<string, boolean>();
 export function isValueLike(text: string): boolean {
+  let v = valueLike.get(text);
+  if (v === undefined) {
+    v = computeValueLike(text);
+    if (valueLike.size > 50_000) valueLike.clear();
+    valueLike.set(text, v);
+  }
+  return v;
+}
+
+function computeValueLike(text: string): boolean {
   const t = normalizeCell(text);
   if (t === "") return false;
   if (NOTHING.test(t)) return true;

@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS reports (
 );
 CREATE INDEX IF NOT EXISTS reports_version ON reports(version_id);
 CREATE INDEX IF NOT EXISTS reports_organ ON reports(organ_key, year);
+CREATE INDEX IF NOT EXISTS reports_region_organ ON reports(region_code, organ_bare);
 CREATE TABLE IF NOT EXISTS cells (
   report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
   tbl TEXT NOT NULL,                     -- active | requests | reviews
@@ -131,6 +132,14 @@ export function cellsOf(r: ReportRecord): [string, string, string, number | null
 export class Store {
   readonly db: Database.Database;
   readonly blobDir: string;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, compiled once per store (preparing costs more than running). */
+  private sql(text: string): Database.Statement {
+    let st = this.statements.get(text);
+    if (!st) this.statements.set(text, (st = this.db.prepare(text)));
+    return st;
+  }
 
   constructor(readonly path: string) {
     mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -175,8 +184,7 @@ export class Store {
     const sha = sha256(input.bytes);
     const locator = input.url ?? input.path ?? `sha256:${sha}`;
     // The same bytes already handled by this parser version: nothing to add.
-    const seen = this.db
-      .prepare(
+    const seen = this.sql(
         `SELECT (SELECT r.id FROM reports r JOIN versions v ON v.id = r.version_id WHERE v.sha256 = ? AND r.is_current = 1 LIMIT 1) AS report,
                 (SELECT f.code FROM failures f WHERE f.sha256 = ? AND f.is_current = 1 AND f.parser_version = ? LIMIT 1) AS failure`,
       )
@@ -204,7 +212,7 @@ export class Store {
     const write = this.db.transaction((): IngestResult => {
       const versionId = this.versionOf(locator, input, sha, t);
       if (!outcome.ok) {
-        this.db.prepare("UPDATE failures SET is_current = 0 WHERE sha256 = ?").run(sha);
+        this.sql("UPDATE failures SET is_current = 0 WHERE sha256 = ?").run(sha);
         this.db
           .prepare("INSERT INTO failures (version_id, locator, sha256, code, message, parser_version, at) VALUES (?,?,?,?,?,?,?)")
           .run(versionId, locator, sha, outcome.code, outcome.message, PARSER_VERSION, t);
@@ -227,19 +235,16 @@ export class Store {
   }
 
   private versionOf(locator: string, input: IngestInput, sha: string, t: string): number {
-    this.db
-      .prepare("INSERT INTO sources (locator, path, url, first_seen) VALUES (?,?,?,?) ON CONFLICT(locator) DO NOTHING")
+    this.sql("INSERT INTO sources (locator, path, url, first_seen) VALUES (?,?,?,?) ON CONFLICT(locator) DO NOTHING")
       .run(locator, input.path ?? null, input.url ?? null, t);
-    const source = (this.db.prepare("SELECT id FROM sources WHERE locator = ?").get(locator) as { id: number }).id;
-    this.db
-      .prepare("INSERT INTO versions (source_id, sha256, size, content_type, seen_at) VALUES (?,?,?,?,?) ON CONFLICT(source_id, sha256) DO NOTHING")
+    const source = (this.sql("SELECT id FROM sources WHERE locator = ?").get(locator) as { id: number }).id;
+    this.sql("INSERT INTO versions (source_id, sha256, size, content_type, seen_at) VALUES (?,?,?,?,?) ON CONFLICT(source_id, sha256) DO NOTHING")
       .run(source, sha, input.bytes.length, input.contentType ?? null, t);
-    const version = (this.db.prepare("SELECT id FROM versions WHERE source_id = ? AND sha256 = ?").get(source, sha) as { id: number }).id;
+    const version = (this.sql("SELECT id FROM versions WHERE source_id = ? AND sha256 = ?").get(source, sha) as { id: number }).id;
     // A new version (or a re-parse) supersedes this source's earlier records.
-    this.db
-      .prepare("UPDATE reports SET is_current = 0 WHERE version_id IN (SELECT id FROM versions WHERE source_id = ?)")
+    this.sql("UPDATE reports SET is_current = 0 WHERE version_id IN (SELECT id FROM versions WHERE source_id = ?)")
       .run(source);
-    this.db.prepare("UPDATE failures SET is_current = 0 WHERE version_id IN (SELECT id FROM versions WHERE source_id = ?)").run(source);
+    this.sql("UPDATE failures SET is_current = 0 WHERE version_id IN (SELECT id FROM versions WHERE source_id = ?)").run(source);
     return version;
   }
 
@@ -247,8 +252,7 @@ export class Store {
     const r = outcome.record;
     const region = r.region;
     const bare = r.organ ? bareName(r.organ, [region?.province, region?.city, region?.county]) : null;
-    const info = this.db
-      .prepare(
+    const info = this.sql(
         `INSERT INTO reports (version_id, parser_version, parsed_at, format, template, organ, organ_bare, year, published_on,
            region_code, region_name, province, city, county, region_by, region_confidence, record_json)
          VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
@@ -259,37 +263,46 @@ export class Store {
         outcome.region.by, outcome.region.confidence, JSON.stringify(r),
       );
     const id = Number(info.lastInsertRowid);
-    const cell = this.db.prepare("INSERT INTO cells (report_id, tbl, row, col, value) VALUES (?,?,?,?,?)");
+    const cell = this.sql("INSERT INTO cells (report_id, tbl, row, col, value) VALUES (?,?,?,?,?)");
     for (const [tbl, row, col, v] of cellsOf(r)) cell.run(id, tbl, row, col, v);
-    const sec = this.db.prepare("INSERT INTO sections (report_id, number, title, text) VALUES (?,?,?,?)");
+    const sec = this.sql("INSERT INTO sections (report_id, number, title, text) VALUES (?,?,?,?)");
     for (const s of r.sections) sec.run(id, s.number, s.title, s.text);
-    const chk = this.db.prepare("INSERT INTO checks (report_id, rule, severity, message, where_) VALUES (?,?,?,?,?)");
+    const chk = this.sql("INSERT INTO checks (report_id, rule, severity, message, where_) VALUES (?,?,?,?,?)");
     for (const c of r.checks) chk.run(id, c.rule, c.severity, c.message, c.where);
-    const warn = this.db.prepare("INSERT INTO warnings (report_id, message) VALUES (?,?)");
+    const warn = this.sql("INSERT INTO warnings (report_id, message) VALUES (?,?)");
     for (const w of r.warnings) warn.run(id, w);
-    this.rekeyOrgans(region?.code ?? null);
+    // Rekey the region's bodies only when this name is new to it.
+    const known = this.sql("SELECT organ_key FROM reports WHERE region_code IS ? AND organ_bare = ? AND id != ? AND organ_key IS NOT NULL LIMIT 1").get(
+      region?.code ?? null, bare, id,
+    ) as { organ_key: string } | undefined;
+    if (known) this.sql("UPDATE reports SET organ_key = ? WHERE id = ?").run(known.organ_key, id);
+    else this.rekeyOrgans(region?.code ?? null);
     return id;
   }
 
   /** Recompute organ keys of a region: a full name arriving after its abbreviation links both. */
   private rekeyOrgans(regionCode: string | null): void {
-    const rows = this.db
-      .prepare("SELECT DISTINCT organ_bare FROM reports WHERE organ_bare IS NOT NULL AND region_code IS ?")
+    const rows = this.sql("SELECT DISTINCT organ_bare FROM reports WHERE organ_bare IS NOT NULL AND region_code IS ?")
       .all(regionCode) as { organ_bare: string }[];
     const names = rows.map((r) => r.organ_bare);
-    const upd = this.db.prepare("UPDATE reports SET organ_key = ? WHERE organ_bare = ? AND region_code IS ?");
+    const upd = this.sql("UPDATE reports SET organ_key = ? WHERE organ_bare = ? AND region_code IS ?");
     for (const n of names) upd.run(organKey(regionCode, n, names), n, regionCode);
   }
 
   /** Re-run cross-year checks around a report (its year before and after); returns those on it. */
   private refreshCrossYear(reportId: number): Check[] {
-    const me = this.db.prepare("SELECT organ_key, year FROM reports WHERE id = ?").get(reportId) as { organ_key: string | null; year: number | null };
+    const me = this.sql("SELECT organ_key, year FROM reports WHERE id = ?").get(reportId) as { organ_key: string | null; year: number | null };
     if (!me.organ_key || me.year === null) return [];
-    const rows = this.db
-      .prepare("SELECT id, year, record_json FROM reports WHERE organ_key = ? AND is_current = 1 AND year BETWEEN ? AND ? ORDER BY year")
-      .all(me.organ_key, me.year - 1, me.year + 1) as { id: number; year: number; record_json: string }[];
-    const del = this.db.prepare("DELETE FROM checks WHERE report_id = ? AND rule LIKE 'crossYear.%'");
-    const ins = this.db.prepare("INSERT INTO checks (report_id, rule, severity, message, where_) VALUES (?,?,?,?,?)");
+    // The latest current report of each neighbouring year (a body-year read twice, from
+    // two sources, is compared once: through its newest record).
+    const latest = this.sql(
+      "SELECT id, year, record_json FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1 ORDER BY id DESC LIMIT 1",
+    );
+    const rows = [me.year - 1, me.year, me.year + 1]
+      .map((y) => latest.get(me.organ_key, y) as { id: number; year: number; record_json: string } | undefined)
+      .filter((r): r is { id: number; year: number; record_json: string } => r !== undefined);
+    const del = this.sql("DELETE FROM checks WHERE report_id = ? AND rule LIKE 'crossYear.%'");
+    const ins = this.sql("INSERT INTO checks (report_id, rule, severity, message, where_) VALUES (?,?,?,?,?)");
     let mine: Check[] = [];
     for (const cur of rows) {
       const prev = rows.find((p) => p.year === cur.year - 1);
@@ -304,8 +317,8 @@ export class Store {
 
   /** Current records, with the checks as stored (the template's and the cross-year ones). */
   *records(): Generator<{ id: number; record: ReportRecord; parsedAt: string }> {
-    const checks = this.db.prepare("SELECT rule, severity, message, where_ AS \"where\" FROM checks WHERE report_id = ? ORDER BY rowid");
-    for (const row of this.db.prepare("SELECT id, record_json, parsed_at FROM reports WHERE is_current = 1 ORDER BY id").iterate() as Iterable<{
+    const checks = this.sql("SELECT rule, severity, message, where_ AS \"where\" FROM checks WHERE report_id = ? ORDER BY rowid");
+    for (const row of this.sql("SELECT id, record_json, parsed_at FROM reports WHERE is_current = 1 ORDER BY id").iterate() as Iterable<{
       id: number;
       record_json: string;
       parsed_at: string;
@@ -322,8 +335,7 @@ export class Store {
    * what changed per document: cells, checks, or the outcome itself.
    */
   async reparse(onChange?: (c: ReparseChange) => void): Promise<ReparseChange[]> {
-    const stale = this.db
-      .prepare(
+    const stale = this.sql(
         `SELECT v.id AS version_id, v.sha256, v.content_type, s.locator, s.path, s.url,
                 (SELECT r.id FROM reports r WHERE r.version_id = v.id AND r.is_current = 1) AS report_id,
                 (SELECT f.code FROM failures f WHERE f.version_id = v.id AND f.is_current = 1) AS failure,
@@ -345,7 +357,7 @@ export class Store {
         onChange?.(c);
         continue;
       }
-      const before = v.report_id !== null ? (JSON.parse((this.db.prepare("SELECT record_json FROM reports WHERE id = ?").get(v.report_id) as { record_json: string }).record_json) as ReportRecord) : null;
+      const before = v.report_id !== null ? (JSON.parse((this.sql("SELECT record_json FROM reports WHERE id = ?").get(v.report_id) as { record_json: string }).record_json) as ReportRecord) : null;
       const outcome = await parseReport({ bytes, name: v.locator, path: v.path, url: v.url, contentType: v.content_type ?? undefined });
       this.save(outcome, { sha: v.sha256, locator: v.locator, input: { bytes, path: v.path, url: v.url, contentType: v.content_type ?? undefined } });
       const notes = diffRecords(before, v.failure, outcome);
@@ -357,7 +369,7 @@ export class Store {
   }
 
   counts(): { reports: number; failures: number; sources: number; versions: number; cells: number } {
-    const one = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    const one = (sql: string) => (this.sql(sql).get() as { n: number }).n;
     return {
       reports: one("SELECT count(*) AS n FROM reports WHERE is_current = 1"),
       failures: one("SELECT count(*) AS n FROM failures WHERE is_current = 1"),
