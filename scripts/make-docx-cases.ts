@@ -284,6 +284,22 @@ write(
   ),
 );
 
+// A vertical merge that continues a cell of another width is not a merge (read as its own
+// cell); one that continues a cell two rows up through a plain row does not reach it.
+write(
+  "merge-width.docx",
+  docx(
+    tbl(
+      [
+        tr([tc(p(t("宽")), vStart + span(2)), tc(p(t("右")))]),
+        tr([tc(p(t("窄")), vCont), tc(p(t("中"))), tc(p(t("右2")))]),
+        tr([tc(p(t("底")), span(2)), tc(p(t("右3")), vCont)]),
+      ],
+      3,
+    ),
+  ),
+);
+
 // Another namespace prefix for WordprocessingML, and the main part named by _rels/.rels.
 write(
   "prefix.docx",

@@ -195,6 +195,21 @@ describe("OOXML as Word writes it", () => {
     ]);
   });
 
+  it("does not merge a continuation into a cell of another width; merges by start column, not cell index", async () => {
+    const d = await extract("merge-width.docx");
+    expect(tables(d).map(grid)).toEqual([
+      [
+        [["宽", 1, 2], ["右", 1, 1]],
+        [["窄", 1, 1], ["中", 1, 1], ["右2\n右3", 2, 1]],
+        [["底", 1, 2]],
+      ],
+    ]);
+    expect(bySource(d, "docx:merge").map((x) => [x.severity, x.place])).toEqual([
+      ["warning", { table: 0, row: 1 }],
+      ["warning", { table: 0, row: 2 }],
+    ]);
+  });
+
   it("reads another namespace prefix and the main part _rels/.rels names", async () => {
     const d = await extract("prefix.docx");
     expect(shape(d)).toEqual(["P:前缀", "T0"]);
