@@ -401,6 +401,46 @@ describe("xxgk crawl against a fake portal", () => {
   });
 });
 
+describe("politeness across portals", () => {
+  it("a slow portal does not hold up a fast one (one queue per host under the global limit)", async () => {
+    const slow = await startPortal({ delayMs: 250 });
+    const fast = await startPortal();
+    const jsonOnly = (name: string, base: string) => ({
+      name,
+      jsonList: { url: `${base}/api/list`, itemsPath: "data.list", nextPageParam: "page" },
+    });
+    const t0 = Date.now();
+    const s = await runCrawl({
+      config: { contact: "mailto:t@example.org", concurrency: 2, perHostIntervalMs: 0, timeoutMs: 2000, retryBaseMs: 10, portals: [jsonOnly("slow", slow.base), jsonOnly("fast", fast.base)] },
+      db: join(tmp("hosts"), "x.sqlite"),
+      ingestor: { ingestOne: async (i) => ({ status: "ingested", sha256: sha(i.bytes) }) },
+    });
+    expect(s.ok).toBe(true);
+    expect(fast.hits.length).toBe(7); // robots.txt, 3 list pages, 3 articles
+    expect(slow.hits.length).toBe(7);
+    const fastDone = Math.max(...fast.hits.map((h) => h.at)) - t0;
+    const slowDone = Math.max(...slow.hits.map((h) => h.at)) - t0;
+    expect(slowDone).toBeGreaterThan(1200); // 7 requests one after another, 250 ms each
+    expect(fastDone).toBeLessThan(slowDone / 2);
+    await slow.close();
+    await fast.close();
+  });
+
+  it("a robots.txt answering 5xx disallows the whole host for the run, and is reported", async () => {
+    const portal = await startPortal({ robotsStatus: 503 });
+    const db = join(tmp("robots"), "x.sqlite");
+    const s = await runCrawl({ config: portalConfig(portal.base), db });
+    expect([...portal.paths()]).toEqual(["/robots.txt"]);
+    expect(portal.count("/robots.txt")).toBe(3); // retried like any 5xx, once per run
+    expect(s.ok).toBe(false);
+    const html = s.portals.find((p) => p.portal === "html-portal")!;
+    expect(html.failed).toEqual([{ url: `${portal.base}/robots.txt`, kind: "robots", reason: "robots.txt answered 503: every path disallowed this run" }]);
+    expect(html.robots[0].note).toMatch(/503/);
+    expect(rows(db, "SELECT status FROM crawl_urls WHERE url = ?", `${portal.base}/zwgk/nb/index.html`)).toEqual([{ status: "blocked" }]);
+    await portal.close();
+  });
+});
+
 describe("a killed crawl resumes", () => {
   it("killed twice half-way and restarted, it ends with the same database as an uninterrupted run", async () => {
     // The uninterrupted run.
