@@ -254,8 +254,8 @@ function rows(dbPath: string, sql: string, ...args: unknown[]): Record<string, u
   }
 }
 
-function startChild(configPath: string, dbPath: string): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ["--import", "tsx", runner, configPath, dbPath], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+function startChild(configPath: string, dbPath: string, ...rest: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, ["--import", "tsx", runner, configPath, dbPath, ...rest], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (d) => (stdout += d));
@@ -448,10 +448,13 @@ describe("a killed crawl resumes", () => {
     const wholeDir = tmp("whole");
     const wholeConfig = join(wholeDir, "portals.json");
     writeFileSync(wholeConfig, JSON.stringify(portalConfig(whole.base)));
-    const w = startChild(wholeConfig, join(wholeDir, "xxgk.sqlite"));
+    const w = startChild(wholeConfig, join(wholeDir, "xxgk.sqlite"), "--json");
     const wr = await w.done;
     expect(wr.stderr).toBe("");
     expect(wr.code).toBe(1); // the 404 and the timeout
+    const summary = JSON.parse(wr.stdout) as Awaited<ReturnType<typeof runCrawl>>;
+    expect(summary.ok).toBe(false);
+    expect(summary.portals.map((p) => p.portal)).toEqual(["html-portal", "json-portal"]);
     const expected = snapshot(join(wholeDir, "xxgk.sqlite"), whole);
     const total = whole.hits.length;
     await whole.close();
@@ -485,6 +488,8 @@ describe("a killed crawl resumes", () => {
     const last = await startChild(config, db).done;
     expect(last.stderr).toBe("");
     expect(last.code).toBe(1);
+    expect(last.stdout).toMatch(/^html-portal: \d+ new reports?, .*\n(.*\n)*crawl finished in [\d.]+ s: 2 portals, /);
+    expect(last.stdout).toMatch(/failed {2}http:\/\/127\.0\.0\.1:\d+\/zwgk\/nb\/slow\.html {2}timed out/);
     const got = snapshot(db, portal);
     expect(got).toEqual(expected);
     expect(existsSync(`${db}.crawl.lock`)).toBe(false);
@@ -517,7 +522,12 @@ describe("two crawls on one database", () => {
     // ...and as another process.
     const second = await startChild(config, db).done;
     expect(second.code).toBe(2);
-    expect(second.stderr).toMatch(/another xxgk crawl is running on this database/);
+    expect(second.stderr).toMatch(/^xxgk crawl: another xxgk crawl is running on this database \(pid \d+ /);
+    // A bad portal list: exit 2, every problem named.
+    writeFileSync(join(dir, "bad.json"), JSON.stringify({ portals: [{ name: "x", startUrls: ["not a url"] }] }));
+    const bad = await startChild(join(dir, "bad.json"), db).done;
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.json is not a valid portal list:\n {2}portals\.0\.startUrls\.0: must be an absolute http\(s\) URL/);
     firstRun.child.kill("SIGKILL");
     await firstRun.done;
     // The dead run's lock is stale: the next run takes it over and finishes.
