@@ -1,0 +1,74 @@
+// What the quality report page is drawn from. The store fills QualityData from SQLite
+// (src/quality.ts); buildReportRows turns stored records into the rows the page reads.
+import type { ReportRecord } from "../record.js";
+
+export interface ReportRow {
+  id: number; // report id in the store
+  organ: string | null;
+  year: number | null;
+  template: "2021" | "2019";
+  format: "docx" | "pdf" | "html" | "text";
+  province: string | null;
+  city: string | null;
+  county: string | null;
+  regionCode: string | null;
+  sourcePath: string | null;
+  sourceUrl: string | null;
+  checks: { rule: string; severity: "error" | "warning"; message: string; where: string }[];
+  warnings: string[];
+  nullCells: number; // cells that are null in active/requests/reviews
+  ingestedAt: string; // ISO time
+}
+
+export interface FailureRow {
+  path: string | null;
+  url: string | null;
+  code: string;
+  message: string;
+  at: string;
+}
+
+export interface QualityData {
+  generatedAt: string; // ISO time
+  reports: ReportRow[];
+  failures: FailureRow[];
+  rules: string[]; // every rule that is evaluated (so a rule that never fails still shows 100%)
+  previous?: { generatedAt: string; reportIds: number[]; failingReportIds: number[] } | null; // the last report's snapshot
+}
+
+/** Null leaves under a value: objects and arrays are walked, numbers and strings are cells. */
+export function countNullCells(value: unknown): number {
+  if (value === null) return 1;
+  if (Array.isArray(value)) {
+    let n = 0;
+    for (const v of value) n += countNullCells(v);
+    return n;
+  }
+  if (typeof value === "object" && value !== undefined) {
+    let n = 0;
+    for (const v of Object.values(value as Record<string, unknown>)) n += countNullCells(v);
+    return n;
+  }
+  return 0;
+}
+
+/** One row per stored record, in the order given. */
+export function buildReportRows(records: { id: number; record: ReportRecord; ingestedAt: string }[]): ReportRow[] {
+  return records.map(({ id, record: r, ingestedAt }) => ({
+    id,
+    organ: r.organ,
+    year: r.year,
+    template: r.template,
+    format: r.source.format,
+    province: r.region?.province ?? null,
+    city: r.region?.city ?? null,
+    county: r.region?.county ?? null,
+    regionCode: r.region?.code ?? null,
+    sourcePath: r.source.path,
+    sourceUrl: r.source.url,
+    checks: r.checks.map((c) => ({ rule: c.rule, severity: c.severity, message: c.message, where: c.where })),
+    warnings: [...r.warnings],
+    nullCells: countNullCells(r.active) + countNullCells(r.requests) + countNullCells(r.reviews),
+    ingestedAt,
+  }));
+}
