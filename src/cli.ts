@@ -11,6 +11,7 @@ import { describeSummary, ingestPaths, walk } from "./ingest.js";
 import { exportRecords, type ExportFormat } from "./export.js";
 import { PARSER_VERSION } from "./version.js";
 import { TOP_LEVEL_KEYS, type ReportRecord } from "./record.js";
+import { registerCrawlCommand } from "./crawl/command.js";
 
 const DEFAULT_DB = "data/xxgk.sqlite";
 

@@ -58,7 +58,7 @@ export async function ingestPaths(store: Store, paths: string[], opts: BatchOpti
   };
 
   // Never read the database itself, its journal or its kept bytes (`xxgk ingest data/`).
-  const own = (p: string) => p.startsWith(resolve(store.path)) || p.startsWith(store.blobDir + "/");
+  const own = (p: string) => p.startsWith(resolve(store.path)) || p.startsWith(store.blobs.dir + "/");
   for (const path of walk(paths)) {
     if (own(path)) continue;
     if (opts.signal?.stop) {

@@ -4,8 +4,9 @@
 // bytes at the same path are a new version of the same source. Bytes are kept in a
 // content-addressed folder beside the database so a better parser can re-run them.
 import Database from "better-sqlite3";
-import { mkdirSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { BlobStore } from "./blobs.js";
 import { parseReport, sha256, type ParseOutcome } from "./pipeline.js";
 import { PARSER_VERSION } from "./version.js";
 import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, type Check, type ReportRecord } from "./record.js";
@@ -131,7 +132,8 @@ export function cellsOf(r: ReportRecord): [string, string, string, number | null
 
 export class Store {
   readonly db: Database.Database;
-  readonly blobDir: string;
+  /** The documents' bytes by sha256, beside the database (shared with the crawler). */
+  readonly blobs: BlobStore;
   private readonly statements = new Map<string, Database.Statement>();
 
   /** A prepared statement, compiled once per store (preparing costs more than running). */
@@ -152,31 +154,15 @@ export class Store {
     if (version > SCHEMA_VERSION) throw new Error(`${path}: made by a newer xxgk (schema ${version}); update xxgk`);
     this.db.exec(SCHEMA);
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    this.blobDir = join(dirname(resolve(path)), "blobs");
+    this.blobs = BlobStore.besideDb(path);
   }
 
   close(): void {
     this.db.close();
   }
 
-  /** Path of a document's bytes in the content-addressed folder. */
-  blobPath(sha: string): string {
-    return join(this.blobDir, sha.slice(0, 2), sha.slice(2));
-  }
-
-  /** Keep the bytes (temp file + rename: a kill never leaves a partial blob). */
-  keepBytes(sha: string, bytes: Uint8Array): void {
-    const p = this.blobPath(sha);
-    if (existsSync(p)) return;
-    mkdirSync(dirname(p), { recursive: true });
-    const tmp = `${p}.${process.pid}.tmp`;
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, p);
-  }
-
   readBytes(sha: string): Uint8Array | null {
-    const p = this.blobPath(sha);
-    return existsSync(p) ? readFileSync(p) : null;
+    return this.blobs.has(sha) ? this.blobs.get(sha) : null;
   }
 
   /** Parse and store one document. Never throws for bad input; a failure is stored with its reason. */
@@ -201,7 +187,7 @@ export class Store {
       contentType: input.contentType,
       hints: input.hints,
     });
-    this.keepBytes(sha, input.bytes);
+    this.blobs.put(input.bytes);
     return this.save(outcome, { sha, locator, input });
   }
 

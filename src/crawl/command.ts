@@ -8,7 +8,7 @@ import Database from "better-sqlite3";
 import type { Command } from "commander";
 import { ConfigError, loadConfig, parseConfig, type CrawlConfig, type CrawlConfigInput } from "./config.js";
 import { Crawler, type CrawlSummary, type Ingestor, type PortalSummary, type Progress } from "./crawler.js";
-import { BlobStore } from "./blobs.js";
+import { BlobStore } from "../blobs.js";
 import { acquireLock, CrawlLockedError } from "./lock.js";
 import { DEFAULT_LIMITS } from "../limits.js";
 import { openStore } from "../store.js";

@@ -7,7 +7,7 @@ import { portalHosts, userAgentOf, type CrawlConfig, type Portal } from "./confi
 import { Fetcher, hostAllowed, type FetchOutcome } from "./fetch.js";
 import { HostScheduler } from "./queue.js";
 import { robotsVerdict, verdictOf, type HostRobots } from "./robots.js";
-import { BlobStore } from "./blobs.js";
+import { BlobStore } from "../blobs.js";
 import { CrawlState, isoNow, type UrlKind, type UrlRow, type UrlStatus } from "./state.js";
 import {
   attachmentLinks,
