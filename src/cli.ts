@@ -12,6 +12,7 @@ import { exportRecords, type ExportFormat } from "./export.js";
 import { PARSER_VERSION } from "./version.js";
 import { TOP_LEVEL_KEYS, type ReportRecord } from "./record.js";
 import { registerCrawlCommand } from "./crawl/command.js";
+import { qualityPage } from "./quality.js";
 
 const DEFAULT_DB = "data/xxgk.sqlite";
 
@@ -145,5 +146,20 @@ program
     const changed = changes.filter((c) => c.changed).length;
     process.stdout.write(`${changes.length} document(s) re-parsed with ${PARSER_VERSION}; ${changed} changed, ${changes.length - changed} unchanged\n`);
   });
+
+program
+  .command("report")
+  .description("write one self-contained HTML page on the dataset's quality (charts, checks, reports needing a look)")
+  .option("--db <file>", "SQLite database", DEFAULT_DB)
+  .requiredOption("--out <file>", "the HTML file to write")
+  .action(async (opts: { db: string; out: string }) => {
+    if (!existsSync(opts.db)) fail(`${opts.db}: no such database`, 2);
+    const store = open(opts.db);
+    writeFileSync(opts.out, qualityPage(store));
+    store.close();
+    process.stderr.write(`report → ${opts.out}\n`);
+  });
+
+registerCrawlCommand(program);
 
 await program.parseAsync(process.argv);

@@ -24,6 +24,15 @@ describe("xxgk CLI", () => {
     expect(first.stdout).toContain("5 ingested, 0 already present, 0 failed");
     const again = run("ingest", "data/samples", "--db", db);
     expect(again.stdout).toContain("0 ingested, 5 already present, 0 failed");
+    // The quality page of that database, then a second one that compares with it.
+    const page = join(db, "..", "report.html");
+    expect(run("report", "--db", db, "--out", page).status).toBe(0);
+    const html = readFileSync(page, "utf8");
+    expect(html).toContain("5 report(s)");
+    expect(html).toContain("湖北省");
+    expect(html).toContain("This is the first report");
+    run("report", "--db", db, "--out", page);
+    expect(readFileSync(page, "utf8")).not.toContain("This is the first report");
   });
 
   it("prints exactly the contract with --json, and a summary without", () => {
