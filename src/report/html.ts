@@ -160,11 +160,22 @@ export function sourceHref(path: string | null, url: string | null): string | nu
   return null;
 }
 
+/** host/…/last-segment, so a long URL does not wrap into a column of fragments. */
+function shortUrl(url: string): string {
+  const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/?#]*)(.*)$/i.exec(url.trim());
+  if (!m) return cut(url, 40);
+  const host = m[1].replace(/^www\./i, "");
+  const segs = m[2].split(/[?#]/)[0].split("/").filter(Boolean);
+  const last = segs.pop();
+  const text = !last ? host || url : segs.length ? `${host}/…/${last}` : `${host}/${last}`;
+  return cut(text, 40);
+}
+
 function sourceLinks(path: string | null, url: string | null): string {
   const parts: string[] = [];
   if (url) {
     const href = sourceHref(null, url);
-    const text = cut(url.replace(/^https?:\/\//i, ""), 48);
+    const text = shortUrl(url);
     parts.push(href ? `<a class="src" href="${esc(href)}" title="${esc(url)}">${esc(text)}</a>` : `<span class="src" title="${esc(url)}">${esc(text)}</span>`);
   }
   if (path) {
@@ -261,33 +272,35 @@ function stacked(id: string, title: string, items: Item[], total: number): strin
   return `<svg id="${esc(id)}" class="chart stacked" role="img" aria-label="${esc(title)}" viewBox="0 0 ${W} ${h}" width="100%" preserveAspectRatio="none"><title>${esc(title)}</title>${segs.join("")}</svg><ul class="legend">${legend}</ul>`;
 }
 
-/** Pass share per rule: a 0–100% track per rule, coloured by how bad it is. */
+/** Pass share per rule: one 0–100% bar per rule, the passing part green, the failing part red. */
 function ruleBars(id: string, rules: RulePass[], total: number): string {
   if (rules.length === 0) return noData(id, "No rules evaluated");
   if (total === 0) return noData(id, "No reports yet");
-  const labelW = 210, valueW = 120, rowH = 24, barH = 15, top = 4;
-  const span = W - labelW - valueW;
+  const RW = 1160, labelW = 210, valueW = 170, rowH = 26, barH = 16, top = 4;
+  const span = RW - labelW - valueW;
   const h = top * 2 + rowH * rules.length + 16;
   const rows = rules.map((r, i) => {
-    const y = top + i * rowH;
-    const cy = y + rowH / 2;
-    const frac = r.passing / total;
-    const colour = r.failing === 0 ? "#59a14f" : frac >= 0.9 ? "#edc948" : frac >= 0.5 ? "#f28e2b" : "#e15759";
+    const y = top + i * rowH + (rowH - barH) / 2;
+    const cy = top + i * rowH + rowH / 2;
+    // a failing rule always shows a visible red sliver, however rare the failure
+    const failW = r.failing === 0 ? 0 : Math.max(3, (r.failing / total) * span);
+    const passW = span - failW;
     return (
-      `<g class="row"><title>${esc(r.rule)}: ${r.passing} of ${total} pass, ${r.failing} fail</title>` +
-      `<text class="label mono" x="${labelW - 8}" y="${cy}" text-anchor="end" dominant-baseline="central">${esc(fit(r.rule, labelW - 12, 11.5))}</text>` +
-      `<rect class="track" x="${labelW}" y="${y + (rowH - barH) / 2}" width="${span}" height="${barH}" rx="2"/>` +
-      `<rect class="bar" data-label="${esc(r.rule)}" data-value="${esc(r.share)}" x="${labelW}" y="${y + (rowH - barH) / 2}" width="${(frac * span).toFixed(1)}" height="${barH}" rx="2" fill="${colour}"/>` +
-      `<text class="value" x="${labelW + span + 6}" y="${cy}" dominant-baseline="central">${esc(r.share)}${r.failing ? ` · ${r.failing} fail` : ""}</text></g>`
+      `<g class="row"><title>${esc(r.rule)}: ${r.passing} of ${total} reports pass, ${r.failing} fail</title>` +
+      `<text class="label mono" x="${labelW - 10}" y="${cy}" text-anchor="end" dominant-baseline="central">${esc(fit(r.rule, labelW - 14, 11.5))}</text>` +
+      `<rect class="bar" data-label="${esc(r.rule)}" data-value="${esc(r.share)}" x="${labelW}" y="${y}" width="${passW.toFixed(1)}" height="${barH}" fill="#59a14f"/>` +
+      (failW ? `<rect class="fail" data-label="${esc(r.rule)}" data-value="${r.failing}" x="${(labelW + passW).toFixed(1)}" y="${y}" width="${failW.toFixed(1)}" height="${barH}" fill="#e15759"/>` : "") +
+      `<text class="value" x="${labelW + span + 8}" y="${cy}" dominant-baseline="central"><tspan class="share${r.failing ? "" : " full"}">${esc(r.share)}</tspan>${r.failing ? ` · ${r.failing} failing` : " · none failing"}</text></g>`
     );
   });
-  const ticks = [0, 50, 100]
+  const ticks = [0, 25, 50, 75, 100]
     .map((p) => {
       const x = labelW + (p / 100) * span;
       return `<line class="grid" x1="${x}" x2="${x}" y1="${top}" y2="${top + rowH * rules.length}"/><text class="tick" x="${x}" y="${h - 3}" text-anchor="middle">${p}%</text>`;
     })
     .join("");
-  return `<svg id="${esc(id)}" class="chart" role="img" aria-label="Share of reports passing each check rule" viewBox="0 0 ${W} ${h}" width="100%" preserveAspectRatio="xMinYMin meet"><title>Share of reports passing each check rule</title>${rows.join("")}${ticks}</svg>`;
+  const title = "Share of reports passing each check rule";
+  return `<svg id="${esc(id)}" class="chart wide" role="img" aria-label="${title}" viewBox="0 0 ${RW} ${h}" width="100%" preserveAspectRatio="xMinYMin meet"><title>${title}</title>${ticks}${rows.join("")}</svg>`;
 }
 
 function when(iso: string): string {
@@ -366,12 +379,18 @@ function failureTable(failures: FailureRow[], maxRows: number): string {
 }
 
 function changeList(title: string, cls: string, rows: ReportRow[], max: number): string {
-  const items = rows
-    .slice(0, max)
-    .map((r) => `<li data-id="${r.id}"><span class="code">#${r.id}</span> ${organ(r)} ${r.year ?? ""}${r.checks.length ? ` <span class="muted">(${r.checks.map((c) => esc(c.rule)).filter((x, i, a) => a.indexOf(x) === i).join(", ")})</span>` : ""}</li>`)
-    .join("");
-  const more = rows.length > max ? `<li class="muted">…and ${rows.length - max} more</li>` : "";
-  return `<div class="change ${cls}"><h3>${esc(title)} <span class="count">${rows.length}</span></h3>${rows.length ? `<ul class="plain">${items}${more}</ul>` : `<p class="muted">none</p>`}</div>`;
+  const li = (r: ReportRow) => {
+    const rules = r.checks.map((c) => c.rule).filter((x, i, a) => a.indexOf(x) === i);
+    return `<li data-id="${r.id}"><span class="code">#${r.id}</span> ${organ(r)} ${r.year ?? ""}${rules.length ? ` <span class="muted">(${rules.map(esc).join(", ")})</span>` : ""}</li>`;
+  };
+  const open = 10;
+  const listed = rows.slice(0, max);
+  const head = listed.slice(0, open).map(li).join("");
+  const rest = listed.slice(open);
+  const folded = rest.length ? `<details><summary>${rest.length} more</summary><ul class="plain">${rest.map(li).join("")}</ul></details>` : "";
+  const more = rows.length > max ? `<p class="muted">…and ${rows.length - max} more not listed.</p>` : "";
+  const body = rows.length ? `<ul class="plain">${head}</ul>${folded}${more}` : `<p class="muted">none</p>`;
+  return `<div class="change ${cls}"><h3>${esc(title)} <span class="count">${rows.length}</span></h3>${body}</div>`;
 }
 
 function changesSection(data: QualityData, max: number): string {
@@ -394,7 +413,8 @@ main{max-width:1240px;margin:0 auto;padding:24px 20px 48px}
 h1{font-size:22px;margin:0 0 2px}
 h2{font-size:16px;margin:0 0 10px}
 h3{font-size:14px;margin:0 0 6px}
-.sub{color:#57606a;margin:0 0 18px}
+.sub{color:#57606a;margin:0 0 6px}
+nav{font-size:13px;color:#6e7781;margin:0 0 16px}
 .muted{color:#6e7781}
 .cards{display:grid;grid-template-columns:repeat(4,1fr);gap:12px;margin-bottom:16px}
 .card{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:12px 16px}
@@ -404,7 +424,10 @@ h3{font-size:14px;margin:0 0 6px}
 .card.warn .n{color:#9a6700}
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:16px;margin-bottom:16px}
 section.panel{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:14px 16px;margin-bottom:16px;min-width:0}
+.grid2>section.panel{margin-bottom:0}
 .chart{display:block;max-width:${W}px;height:auto;overflow:visible}
+.chart.wide{max-width:none}
+.chart tspan.share{font-weight:700;fill:#a40e26}.chart tspan.share.full{fill:#116329}
 .chart.stacked{height:26px;border-radius:4px;overflow:hidden;max-width:none}
 .chart text{font-size:12px;fill:#1f2328}
 .chart text.value,.chart text.tick{fill:#57606a;font-variant-numeric:tabular-nums}
@@ -412,17 +435,17 @@ section.panel{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding
 .chart .track{fill:#eef1f4}
 .chart .grid{stroke:#d8dee4;stroke-dasharray:2 3}
 .chart .axis{stroke:#afb8c1}
-.legend{list-style:none;margin:6px 0 12px;padding:0;display:flex;flex-wrap:wrap;gap:4px 16px}
+.legend{list-style:none;margin:8px 0 0;padding:0;display:flex;flex-wrap:wrap;gap:4px 16px}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px}
 .empty{color:#6e7781;font-style:italic}
 table{border-collapse:collapse;width:100%;font-size:13px}
-th{text-align:left;font-weight:600;color:#57606a;border-bottom:2px solid #d8dee4;padding:6px 8px;white-space:nowrap}
+th{text-align:left;font-weight:600;color:#57606a;border-bottom:2px solid #d8dee4;padding:6px 8px;white-space:nowrap;position:sticky;top:0;background:#fff}
 td{border-bottom:1px solid #eaeef2;padding:6px 8px;vertical-align:top;overflow-wrap:anywhere}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.organ{min-width:9em}
 td.region{min-width:7em}
 td.failed{min-width:22em}
-td.source{max-width:16em}
+td.source{max-width:15em;font-size:12px}
 .nowrap{white-space:nowrap}
 tr.rank3 td:first-child{box-shadow:inset 3px 0 #cf222e}
 tr.rank2 td:first-child{box-shadow:inset 3px 0 #bf8700}
@@ -433,7 +456,7 @@ tr.rank1 td:first-child{box-shadow:inset 3px 0 #8c959f}
 .sev.err{background:#cf222e;color:#fff}.sev.warn{background:#bf8700;color:#fff}.sev.note{background:#eaeef2;color:#424a53}
 code,.code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12px}
 .code{color:#6e7781}
-.where{color:#6e7781;font-size:12px}
+.where{color:#6e7781;font-size:12px;white-space:nowrap}
 ul.plain{list-style:none;margin:0;padding:0}
 ul.plain li{margin:0 0 3px}
 details summary{cursor:pointer;color:#0969da;font-size:12px}
@@ -489,6 +512,8 @@ export function renderQualityReport(data: QualityData, opts: RenderOptions = {})
 <h1>xxgk data quality report</h1>
 <p class="sub">政府信息公开工作年度报告 · generated ${esc(when(data.generatedAt))} · ${total} report(s), ${data.rules.length} check rule(s) evaluated</p>
 
+<nav><a href="#rules">check rules</a> · <a href="#changes">changes since the last report</a> · <a href="#look">reports needing a look</a> · <a href="#failed-files">failed files</a></nav>
+
 <div class="cards">
 ${card(total, "reports in the store", "", "total-reports")}
 ${card(data.failures.length, "files that failed to ingest", data.failures.length ? "bad" : "", "total-failures")}
@@ -498,12 +523,17 @@ ${card(failing, `reports failing a check <span class="muted">(${esc(formatPercen
 
 <div class="grid2">
 <section class="panel"><h2>Reports by province</h2>${hbars("chart-province", "Reports by province", provinces, total)}</section>
-<section class="panel"><h2>Reports by year covered</h2>${columns("chart-year", "Reports by year covered", years)}
-<h2 style="margin-top:14px">By template</h2>${stacked("chart-template", "Reports by template", templates, total)}
-<h2>By source format</h2>${stacked("chart-format", "Reports by source format", formats, total)}</section>
+<section class="panel"><h2>Reports by year covered</h2>${columns("chart-year", "Reports by year covered", years)}</section>
+</div>
+<div class="grid2">
+<section class="panel"><h2>By template</h2>${stacked("chart-template", "Reports by template", templates, total)}</section>
+<section class="panel"><h2>By source format</h2>${stacked("chart-format", "Reports by source format", formats, total)}</section>
 </div>
 
 <section class="panel" id="rules"><h2>Share of reports passing each check rule</h2>${ruleBars("chart-rules", rules, total)}</section>
+
+<section class="panel" id="changes"><h2>Changes since the last report</h2>
+${changesSection(data, maxChanges)}</section>
 
 <section class="panel" id="look"><h2>Reports that need a human look <span class="muted">(${look.length})</span></h2>
 <p class="muted">Most severe first: a failed error check, then a failed warning check, then extraction warnings, then null cells only. ${withErrors} with an error check failing · ${withWarnings} with warnings · ${withNulls} with null cells.</p>
@@ -512,9 +542,6 @@ ${lookTable(look, maxRows)}</section>
 <section class="panel" id="failed-files"><h2>Files that failed to ingest <span class="muted">(${data.failures.length})</span></h2>
 ${failureCodes.length > 1 ? hbars("chart-failures", "Failed files by code", failureCodes, data.failures.length) : ""}
 ${failureTable(data.failures, maxRows)}</section>
-
-<section class="panel" id="changes"><h2>Changes since the last report</h2>
-${changesSection(data, maxChanges)}</section>
 
 <footer>Generated by xxgk. A failed check is a finding about the source document: the record keeps what the document prints. Null cells are blank or unreadable cells (see each record's warnings).</footer>
 </main>
