@@ -76,7 +76,9 @@ function parseTabbed(lines: string[]): Block[] {
       pushPipeRow(blocks, line, lineNo);
       return;
     }
-    if (line.trim() === "") {
+    // A line holding only a tab is an empty cell (a blank value, or a merge placeholder);
+    // only a line without a tab ends a row.
+    if (line.trim() === "" && !line.includes("\t")) {
       endRow();
       inCell = false;
       return;

@@ -1,0 +1,92 @@
+// npm run fixtures: writes test/fixtures/reports/ — every report of
+// scripts/fixtures/model.ts in every format, made by real tools, with the record each
+// must read back to. Needs LibreOffice (soffice), pandoc and Chromium from Debian;
+// the outputs are committed so tests never need them.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import iconv from "iconv-lite";
+import { REPORTS, expectedRecord } from "./fixtures/model.js";
+import { cellsPerLine, documentHtml, markdown, portalHtml, tabRows } from "./fixtures/render.js";
+
+const OUT = resolve("test/fixtures/reports");
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+const work = mkdtempSync(join(tmpdir(), "xxgk-fixtures-"));
+const profile = `file://${join(work, "lo-profile")}`;
+
+interface Entry {
+  id: string;
+  file: string;
+  format: "text" | "html" | "docx" | "pdf";
+  layout: string;
+  template: string;
+  expected: string;
+}
+const manifest: Entry[] = [];
+const add = (id: string, file: string, format: Entry["format"], layout: string) => {
+  const r = REPORTS.find((x) => x.id === id)!;
+  manifest.push({ id, file, format, layout, template: r.template, expected: `${id}.expected.json` });
+};
+
+function soffice(args: string[], cwd: string) {
+  execFileSync("soffice", [`-env:UserInstallation=${profile}`, "--headless", ...args], { cwd, stdio: "ignore", timeout: 180_000 });
+}
+
+for (const r of REPORTS) {
+  writeFileSync(join(OUT, `${r.id}.expected.json`), JSON.stringify(expectedRecord(r), null, 2) + "\n");
+  // Plain text in three layouts, and markdown.
+  writeFileSync(join(OUT, `${r.id}.cells.txt`), cellsPerLine(r));
+  add(r.id, `${r.id}.cells.txt`, "text", "cells-per-line");
+  writeFileSync(join(OUT, `${r.id}.tabs.txt`), tabRows(r));
+  add(r.id, `${r.id}.tabs.txt`, "text", "tab-rows");
+  writeFileSync(join(OUT, `${r.id}.md`), markdown(r));
+  add(r.id, `${r.id}.md`, "text", "markdown");
+  // Portal pages: UTF-8, and GBK declared in <meta> or not at all.
+  writeFileSync(join(OUT, `${r.id}.portal.html`), portalHtml(r, '<meta charset="utf-8">'));
+  add(r.id, `${r.id}.portal.html`, "html", "portal-utf8");
+  writeFileSync(join(OUT, `${r.id}.portal-gbk.html`), iconv.encode(portalHtml(r, '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'), "gbk"));
+  add(r.id, `${r.id}.portal-gbk.html`, "html", "portal-gbk-meta");
+  writeFileSync(join(OUT, `${r.id}.portal-gbk-undeclared.html`), iconv.encode(portalHtml(r, null), "gbk"));
+  add(r.id, `${r.id}.portal-gbk-undeclared.html`, "html", "portal-gbk-undeclared");
+  // The document alone, for the DOCX writers.
+  writeFileSync(join(work, `${r.id}.lo.html`), documentHtml(r, true));
+  writeFileSync(join(work, `${r.id}.noborder.html`), documentHtml(r, false));
+}
+
+// DOCX by LibreOffice (one call for all: start-up dominates), PDF from those DOCX.
+const names = REPORTS.map((r) => r.id);
+soffice(["--infilter=HTML (StarWriter)", "--convert-to", "docx", ...names.map((n) => `${n}.lo.html`)], work);
+soffice(["--infilter=HTML (StarWriter)", "--convert-to", "docx", ...names.map((n) => `${n}.noborder.html`)], work);
+soffice(["--convert-to", "pdf", ...names.map((n) => `${n}.lo.docx`), ...names.map((n) => `${n}.noborder.docx`)], work);
+soffice(["--convert-to", "doc", `${names[0]}.lo.docx`], work);
+for (const n of names) {
+  for (const [from, to, format, layout] of [
+    [`${n}.lo.docx`, `${n}.lo.docx`, "docx", "libreoffice"],
+    [`${n}.lo.pdf`, `${n}.lo.pdf`, "pdf", "libreoffice-bordered"],
+    [`${n}.noborder.pdf`, `${n}.noborder.pdf`, "pdf", "libreoffice-borderless"],
+  ] as const) {
+    if (!existsSync(join(work, from))) throw new Error(`soffice made no ${from}`);
+    copyFileSync(join(work, from), join(OUT, to));
+    add(n, to, format, layout);
+  }
+  // A second DOCX writer: pandoc.
+  execFileSync("pandoc", [join(work, `${n}.lo.html`), "-o", join(OUT, `${n}.pandoc.docx`)], { timeout: 60_000 });
+  add(n, `${n}.pandoc.docx`, "docx", "pandoc");
+  // A second PDF engine: Chromium printing the portal page.
+  execFileSync(
+    "chromium",
+    ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+      "--disable-sync", `--user-data-dir=${join(work, "chromium")}`, "--no-pdf-header-footer", `--print-to-pdf=${join(OUT, `${n}.chromium.pdf`)}`,
+      `file://${join(work, `${n}.lo.html`)}`],
+    { stdio: "ignore", timeout: 120_000 },
+  );
+  add(n, `${n}.chromium.pdf`, "pdf", "chromium");
+}
+copyFileSync(join(work, `${names[0]}.lo.doc`), join(OUT, `${names[0]}.legacy.doc`));
+add(names[0], `${names[0]}.legacy.doc`, "docx", "legacy-doc");
+
+writeFileSync(join(OUT, "manifest.json"), JSON.stringify(manifest, null, 1) + "\n");
+rmSync(work, { recursive: true, force: true });
+console.log(`${manifest.length} fixtures of ${REPORTS.length} reports → ${OUT} (${readdirSync(OUT).length} files)`);
