@@ -138,7 +138,8 @@ function parsePlain(lines: string[]): Block[] {
   const groups: { lines: string[]; start: number }[] = [];
   let cur: { lines: string[]; start: number } | null = null;
   lines.forEach((line, i) => {
-    if (PIPE_ROW.test(line) || /^\s*#{1,6}\s/.test(line)) {
+    // Headings, pipe rows and markdown headings stand alone even without blank lines around them.
+    if (PIPE_ROW.test(line) || /^\s*#{1,6}\s/.test(line) || sectionHeading(line)) {
       if (cur) groups.push(cur);
       groups.push({ lines: [line], start: i + 1 });
       cur = null;
@@ -196,7 +197,8 @@ function parsePlain(lines: string[]): Block[] {
     let start = g.start;
     g.lines.forEach((l, k) => {
       const t = l.trim();
-      if (para && startsItem(t)) {
+      // A numbered item, or any line after a finished sentence (a signature, a date), starts anew.
+      if (para && (startsItem(t) || /[。！？]$/.test(para))) {
         blocks.push(paragraph(para, { line: start }));
         para = "";
         start = g.start + k;

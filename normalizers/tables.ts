@@ -272,6 +272,25 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
     return best;
   };
 
+  /**
+   * Another complete row label among the pending lines before the one that matched (a
+   * group label of the matched row, such as （六）其他处理 over other.*, does not count).
+   */
+  const rivalLabel = (m: { target: Target; label: string }): string | null => {
+    const used = pendingCandidates([]).indexOf(m.label) + 1; // lines the match took
+    const earlier = pending.slice(0, Math.max(0, pending.length - used));
+    for (let i = 0; i < earlier.length; i++)
+      for (let j = i + 1; j <= earlier.length; j++) {
+        const t = target(earlier.slice(i, j).reduce(joinWrapped, ""));
+        if (!t || t.score < 0.9) continue;
+        const key = describe(t.target);
+        if (key === describe(m.target)) continue;
+        if (key === "requests.other" && describe(m.target).startsWith("requests.other.")) continue;
+        return earlier.slice(i, j).join("");
+      }
+    return null;
+  };
+
   const pendingCandidates = (tail: string[]): string[] => {
     const out: string[] = [];
     for (let k = 1; k <= Math.min(pending.length, 6); k++) {
@@ -288,11 +307,10 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
     if (REVIEW_WORDS.some((w) => rowText.includes(w))) reviewContext = true;
 
     if (labels.length > 0 && values.length === 0) {
-      // A header row, a group label, or a label wrapped before its numbers.
-      if (open && open.values.length >= open.expected) {
-        finish(open);
-        open = null;
-      }
+      // A header row, a group label, or a label wrapped before its numbers. Either way the
+      // open row is over: numbers after a new label never continue an earlier row.
+      finish(open);
+      open = null;
       pending.push(labels.join(""));
       if (pending.length > 12) pending.shift();
       continue;
@@ -314,6 +332,16 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
       const nonBlank = values.filter((v) => !isBlank(v)).length;
       const inReviews = row.section === 4 || (row.section === null && reviewContext);
       const viaPending = pending.length && !inReviews ? resolve(pendingCandidates([])) : null;
+      const rival = viaPending ? rivalLabel(viaPending) : null;
+      if (viaPending && rival) {
+        // Text that lists several row labels and then numbers (pdftotext reorders cells):
+        // which label owns the numbers cannot be told.
+        warnings.push(
+          `numbers "${values.join(" ")}" follow several row labels ("${rival}", "${viaPending.label}"); which row they belong to cannot be told, so they were not read${placeText(row.place)}`,
+        );
+        pending = [];
+        continue;
+      }
       if (viaPending) {
         open = { target: viaPending.target, values: [...values], expected: expectedOf(viaPending.target), exact: row.exact, place: row.place, label: viaPending.label };
       } else if (inReviews || nonBlank >= 15) {
