@@ -13,6 +13,14 @@ import { DEFAULT_LIMITS, type Limits } from "../src/limits.js";
 import { isUnsafeEntryName, ZipArchive } from "../src/zip.js";
 
 const dir = "test/fixtures/docx-cases/";
+const HAVE_SOFFICE = (() => {
+  try {
+    execFileSync("sh", ["-c", "command -v soffice"], { stdio: "pipe" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 const read = (f: string) => readFileSync(dir + f);
 /** Small zip caps so the bomb fixtures stay small: 1 MB an entry, 2 MB in all, 10 entries. */
 const SMALL: Partial<Limits> = { maxZipEntryBytes: 1_000_000, maxZipTotalBytes: 2_000_000, maxZipEntries: 10 };
@@ -317,16 +325,8 @@ describe("legacy .doc and .wps through LibreOffice", () => {
   });
   const legacy = (bytes: Uint8Array, limits: Partial<Limits> = {}, name = "report.doc") =>
     extractLegacyWord(bytes, { name, limits: { ...DEFAULT_LIMITS, ...limits } });
-  const haveSoffice = (() => {
-    try {
-      execFileSync("sh", ["-c", "command -v soffice"], { stdio: "pipe" });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
 
-  it.skipIf(!haveSoffice)("a .doc converted by soffice gives the same tables as its DOCX, and leaves no temp folder", async () => {
+  it.skipIf(!HAVE_SOFFICE)("a .doc converted by soffice gives the same tables as its DOCX, and leaves no temp folder", async () => {
     const before = readdirSync(tmpdir()).filter((f) => f.startsWith("xxgk-legacy-")).length;
     const fromDoc = await legacy(read("lo-template.doc"));
     const fromDocx = await extract("lo-template.docx");
@@ -383,28 +383,35 @@ describe("legacy .doc and .wps through LibreOffice", () => {
   });
 });
 
-// Report fixtures made by the fixture generator: every DOCX that test/fixtures/manifest.json
-// lists must extract exactly to the tables its *.grid.json describes. Runs once the manifest
-// exists; an unknown shape fails loudly rather than passing vacuously.
-const FIXTURES = "test/fixtures/";
-const MANIFEST = FIXTURES + "manifest.json";
+// Report fixtures made by the fixture generator (test/fixtures/reports/manifest.json, or
+// test/fixtures/manifest.json): every DOCX (and the legacy .doc) it lists must extract to
+// exact, rectangular grids; where a *.grid.json describes the tables, exactly to it; where
+// only an expected record is given, the pipeline must read that record from the tables.
+// Skipped until a manifest exists; an unknown shape fails loudly rather than passing vacuously.
+const MANIFESTS = ["test/fixtures/manifest.json", "test/fixtures/reports/manifest.json"].filter((p) => existsSync(p));
 type GridCell = { text: string; rowSpan?: number; colSpan?: number } | [string, number?, number?];
-type Entry = string | { file?: string; path?: string; name?: string; format?: string; grid?: string };
+type Entry = string | { file?: string; path?: string; name?: string; format?: string; grid?: string; expected?: string };
+interface Fixture {
+  file: string;
+  grid?: string;
+  expected?: string;
+}
 
-function docxFixtures(): { file: string; grid: string }[] {
-  const raw = JSON.parse(readFileSync(MANIFEST, "utf8")) as Entry[] | { fixtures?: Entry[]; files?: Entry[] };
+function docxFixtures(manifest: string): Fixture[] {
+  const base = manifest.slice(0, manifest.lastIndexOf("/") + 1);
+  const raw = JSON.parse(readFileSync(manifest, "utf8")) as Entry[] | { fixtures?: Entry[]; files?: Entry[] };
   const entries = Array.isArray(raw) ? raw : (raw.fixtures ?? raw.files);
-  if (!Array.isArray(entries)) throw new Error(`${MANIFEST}: no list of fixtures found (keys: ${Object.keys(raw).join(", ")})`);
-  const out: { file: string; grid: string }[] = [];
+  if (!Array.isArray(entries)) throw new Error(`${manifest}: no list of fixtures found (keys: ${Object.keys(raw).join(", ")})`);
+  const path = (p: string) => (existsSync(p) ? p : base + p);
+  const out: Fixture[] = [];
   for (const e of entries) {
     const file = typeof e === "string" ? e : (e.file ?? e.path ?? e.name ?? "");
-    const format = typeof e === "string" ? undefined : e.format;
-    if (!(format === "docx" || /\.docx$/i.test(file))) continue;
-    const path = (p: string) => (existsSync(p) ? p : FIXTURES + p);
-    const candidates = [...(typeof e !== "string" && e.grid ? [e.grid] : []), file.replace(/\.docx$/i, ".grid.json"), file + ".grid.json"].map(path);
-    const gridFile = candidates.find((p) => existsSync(p));
-    if (!gridFile) throw new Error(`${file}: no grid.json next to it (looked for ${candidates.join(", ")})`);
-    out.push({ file: path(file), grid: gridFile });
+    if (!/\.(docx|doc|wps)$/i.test(file)) continue;
+    const candidates = [...(typeof e !== "string" && e.grid ? [e.grid] : []), file.replace(/\.(docx|doc|wps)$/i, ".grid.json"), file + ".grid.json"].map(path);
+    const grid = candidates.find((p) => existsSync(p));
+    const expected = typeof e !== "string" && e.expected ? path(e.expected) : undefined;
+    if (!grid && !expected) throw new Error(`${file}: neither a grid.json (looked for ${candidates.join(", ")}) nor an expected record`);
+    out.push({ file: path(file), grid, expected });
   }
   return out;
 }
@@ -422,13 +429,49 @@ function expectedTables(gridFile: string): [string, number, number][][][] {
   });
 }
 
-describe.skipIf(!existsSync(MANIFEST))("generated report fixtures", () => {
-  it("extracts every DOCX fixture in the manifest exactly to its grid.json tables", async () => {
-    const list = docxFixtures();
+describe.skipIf(MANIFESTS.length === 0)("generated report fixtures", () => {
+  // .doc/.wps fixtures need LibreOffice; without it they are left out (their own test says why).
+  const all = () => MANIFESTS.flatMap(docxFixtures).filter((f) => HAVE_SOFFICE || !/\.(doc|wps)$/i.test(f.file));
+  const read1 = (f: Fixture) =>
+    (/\.(doc|wps)$/i.test(f.file) ? extractLegacyWord : extractDocx)(readFileSync(f.file), { name: f.file, limits: DEFAULT_LIMITS });
+
+  it("extracts every DOCX/.doc fixture to exact, rectangular grids, and to its grid.json where there is one", async () => {
+    const list = all();
     expect(list.length).toBeGreaterThan(0);
-    for (const { file, grid: gridFile } of list) {
-      const d = await extractDocx(readFileSync(file), { name: file, limits: DEFAULT_LIMITS });
-      expect(tables(d).map(grid), file).toEqual(expectedTables(gridFile));
+    for (const f of list) {
+      const d = await read1(f);
+      const ts = tables(d);
+      expect(ts.length, f.file).toBeGreaterThanOrEqual(3);
+      for (const t of ts) {
+        expect(t.exactGrid).toBe(true);
+        const w = widths(grid(t) as [string, number, number][][]);
+        expect(new Set(w).size, `${f.file} table ${t.place?.table}: row widths ${w.join(",")}`).toBe(1);
+      }
+      expect(d.diagnostics.filter((x) => x.severity !== "info"), f.file).toEqual([]);
+      if (f.grid) expect(ts.map(grid), f.file).toEqual(expectedTables(f.grid));
+    }
+  });
+
+  it("gives the expected record through the pipeline for every DOCX/.doc fixture", async () => {
+    const { parseReport } = await import("../src/pipeline.js");
+    const keys = ["template", "organ", "year", "publishedOn", "active", "requests", "reviews"] as const;
+    for (const f of all().filter((x) => x.expected)) {
+      const out = await parseReport({ bytes: readFileSync(f.file), name: f.file });
+      if (!out.ok) throw new Error(`${f.file}: ${out.code}: ${out.message}`);
+      const want = JSON.parse(readFileSync(f.expected!, "utf8")) as Record<string, unknown>;
+      const got = out.record as unknown as Record<string, unknown>;
+      for (const k of keys) expect(got[k], `${f.file}: ${k}`).toEqual(want[k]);
+    }
+  });
+
+  it("reads a legacy .doc fixture to the same tables as the DOCX of the same report", async () => {
+    const docs = all().filter((f) => /\.doc$/i.test(f.file));
+    for (const f of docs) {
+      const sibling = f.file.replace(/\.[^.]*\.doc$/i, ".lo.docx");
+      if (!existsSync(sibling)) continue;
+      const fromDoc = tables(await read1(f)).map(grid);
+      const fromDocx = tables(await extractDocx(readFileSync(sibling), { name: sibling, limits: DEFAULT_LIMITS })).map(grid);
+      expect(fromDoc, f.file).toEqual(fromDocx);
     }
   });
 });
