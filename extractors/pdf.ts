@@ -1,0 +1,31 @@
+// PDF extractor: a PDF's bytes → the shared Document.
+//
+// 1. Bounds here: empty, over limits.maxFileBytes, no %PDF- header → ExtractError.
+// 2. The rest in a worker (pdf/pool.ts, pdf/worker.ts) killed after limits.timeoutMs:
+//    pdfjs-dist reads text runs with positions and the operator list's ruling lines
+//    (pdf/read.ts), at most limits.maxPdfPages pages (a warning names the rest).
+// 3. Layout (pdf/layout.ts): ruled tables become exact grids with merges from missing
+//    rule segments; unruled tables are rebuilt from text positions (exactGrid false);
+//    a table broken across pages is one table; running heads and page numbers dropped;
+//    other lines become paragraphs.
+// Failures: "scanned" (images, no text layer), "no-text", "encrypted", "corrupt-pdf",
+// "timeout", "too-large", "empty".
+import { ExtractError } from "../src/document.js";
+import type { Extractor } from "./types.js";
+import { pdfPool } from "./pdf/pool.js";
+
+export { closePdfWorkers } from "./pdf/pool.js";
+
+/** A PDF header in the first KB (some files carry junk before it, as readers allow). */
+export function looksLikePdf(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024)).toString("latin1").includes("%PDF-");
+}
+
+export const extractPdf: Extractor = async (bytes, options) => {
+  const { name, limits } = options;
+  if (bytes.byteLength === 0) throw new ExtractError(`${name}: the file is empty`, "empty");
+  if (bytes.byteLength > limits.maxFileBytes)
+    throw new ExtractError(`${name}: ${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");
+  if (!looksLikePdf(bytes)) throw new ExtractError(`${name}: not a PDF: no %PDF- header`, "corrupt-pdf");
+  return pdfPool().run(bytes, limits.maxPdfPages, limits.timeoutMs);
+};

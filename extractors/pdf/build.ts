@@ -1,0 +1,29 @@
+// Read result → Document: the checks that make a file fail (no text: a scan) and the
+// diagnostics for what was read only in part. Runs in the PDF worker.
+import { ExtractError, type Diagnostic, type Document } from "../../src/document.js";
+import { layout } from "./layout.js";
+import { readPdf, type ReadResult } from "./read.js";
+
+export function buildDocument(r: ReadResult): Document {
+  const diagnostics: Diagnostic[] = r.notes.map((message) => ({ severity: "warning", source: "pdf:pages-limit", message }));
+  const withText = r.pages.filter((p) => p.runs.some((t) => t.str.trim()));
+  const images = r.pages.reduce((n, p) => n + p.images, 0);
+  if (withText.length === 0) {
+    if (images > 0) throw new ExtractError("no text layer (scanned): the pages are images; OCR is not done", "scanned");
+    throw new ExtractError("the PDF has no text layer: no text and no images were found on its pages", "no-text");
+  }
+  for (const p of r.pages)
+    if (!withText.includes(p) && p.images > 0)
+      diagnostics.push({ severity: "warning", source: "pdf:scanned-page", message: `page ${p.page} has no text layer (an image: scanned?); its content is not read`, place: { page: p.page } });
+  const blocks = layout(r.pages, diagnostics);
+  if (!blocks.some((b) => b.kind === "table"))
+    diagnostics.push({ severity: "warning", source: "pdf:no-tables", message: "no tables were found: paragraphs only" });
+  const meta: Document["meta"] = { pages: r.numPages };
+  if (r.title) meta.title = r.title;
+  return { blocks, meta, diagnostics };
+}
+
+/** Read and lay out in this thread (the worker's job; tests of layout may call it directly). */
+export async function extractInThread(bytes: Uint8Array, maxPages: number): Promise<Document> {
+  return buildDocument(await readPdf(bytes, maxPages));
+}

@@ -1,0 +1,625 @@
+// Page data (read.ts) → the shared Document blocks. Pure functions, no pdfjs.
+//
+// Per page:
+//  1. Runs split at whitespace into pieces (a run "16   21" is two numbers).
+//  2. Rules: collinear segments merged (LibreOffice draws each border twice, 0.5 pt apart;
+//     Chromium draws one thin rectangle per cell edge); rules that cross form a component;
+//     a component with ≥ 2 horizontal and ≥ 2 vertical rules is a LATTICE table. Its grid
+//     is the distinct rule positions; a unit-cell boundary that no rule covers is a merge.
+//  3. Pieces inside a lattice go to their cell; the rest become lines (baselines grouped
+//     with a tolerance: digits sit up to ~1 pt off their label's baseline).
+//  4. Running headers/footers (a line at the same place on most pages, digits ignored)
+//     and page numbers (a lone number line near the bottom) are dropped.
+//  5. Lines with wide gaps and numbers form STREAM tables (columns from the gaps between
+//     the number rows' chunks; other lines attach to the nearest number row); other lines
+//     become paragraphs: a line that reaches the right margin and does not end a sentence
+//     joins the next.
+// Then, over pages: a table that opens a page (nothing but running heads above it) and
+// has the column edges of the table that closed the previous page continues it: a
+// repeated header row is dropped, and a blank label cell under a label cell at the break
+// continues that cell's row span.
+import type { Block, Cell, Diagnostic, Table } from "../../src/document.js";
+import type { PageData, Segment, TextRun } from "./read.js";
+
+export interface Piece {
+  str: string;
+  x0: number;
+  x1: number;
+  /** Baseline. */
+  y: number;
+  size: number;
+}
+
+interface Rule {
+  /** y of a horizontal rule, x of a vertical one. */
+  pos: number;
+  /** Extent along the rule. */
+  a: number;
+  b: number;
+}
+
+/** A table on one page, before pages are joined: cells on a grid of edges. */
+interface Part {
+  page: number;
+  /** Column edges, left to right. */
+  xs: number[];
+  /** Row edges, top to bottom (descending y). */
+  ys: number[];
+  cells: PartCell[];
+  exact: boolean;
+}
+
+interface PartCell {
+  r: number;
+  c: number;
+  rs: number;
+  cs: number;
+  text: string;
+}
+
+interface Line {
+  page: number;
+  pieces: Piece[];
+  y: number;
+  x0: number;
+  x1: number;
+  size: number;
+  text: string;
+}
+
+type PageBlock = { top: number; part: Part } | { top: number; lines: Line[] };
+
+const isCjk = (ch: string) => {
+  const c = ch.codePointAt(0) ?? 0;
+  return (c >= 0x2e80 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xff00 && c <= 0xffef) || (c >= 0x3000 && c <= 0x303f) || (c >= 0x20000 && c <= 0x2ffff) || c === 0x201c || c === 0x201d;
+};
+
+// ---------------------------------------------------------------- pieces
+
+/** Runs split at whitespace, each piece's extent estimated from character widths (CJK 1 em, others ½ em). */
+export function pieces(runs: TextRun[]): Piece[] {
+  const out: Piece[] = [];
+  for (const r of runs) {
+    if (!r.str.trim()) continue;
+    if (!/\s/.test(r.str)) {
+      out.push({ str: r.str, x0: r.x, x1: r.x + r.w, y: r.y, size: r.size });
+      continue;
+    }
+    const chars = [...r.str];
+    const weights = chars.map((ch) => (isCjk(ch) ? 1 : 0.5));
+    const total = weights.reduce((a, b) => a + b, 0) || 1;
+    const unit = r.w / total;
+    let x = r.x;
+    let cur = "";
+    let start = x;
+    chars.forEach((ch, i) => {
+      if (/\s/.test(ch)) {
+        if (cur) out.push({ str: cur, x0: start, x1: x, y: r.y, size: r.size });
+        cur = "";
+      } else {
+        if (!cur) start = x;
+        cur += ch;
+      }
+      x += weights[i] * unit;
+    });
+    if (cur) out.push({ str: cur, x0: start, x1: x, y: r.y, size: r.size });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- rules
+
+const SAME = 1.6; // rules closer than this are one rule (double borders)
+const TOUCH = 2.5; // rules that end this close to each other touch
+
+function mergeRules(segs: Segment[], horizontal: boolean): Rule[] {
+  const raw = segs.map((s) => (horizontal ? { pos: s.y0, a: s.x0, b: s.x1 } : { pos: s.x0, a: s.y0, b: s.y1 }));
+  raw.sort((p, q) => p.pos - q.pos);
+  const clusters: { pos: number; items: Rule[] }[] = [];
+  for (const s of raw) {
+    const last = clusters[clusters.length - 1];
+    if (last && s.pos - last.items[0].pos <= SAME) last.items.push(s);
+    else clusters.push({ pos: s.pos, items: [s] });
+  }
+  const out: Rule[] = [];
+  for (const cl of clusters) {
+    const pos = cl.items.reduce((a, s) => a + s.pos, 0) / cl.items.length;
+    const items = cl.items.sort((p, q) => p.a - q.a);
+    let cur: Rule | undefined;
+    for (const s of items) {
+      if (cur && s.a <= cur.b + TOUCH) cur.b = Math.max(cur.b, s.b);
+      else {
+        if (cur) out.push(cur);
+        cur = { pos, a: s.a, b: s.b };
+      }
+    }
+    if (cur) out.push(cur);
+  }
+  return out.filter((r) => r.b - r.a > 3);
+}
+
+function find(parent: number[], i: number): number {
+  while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+  return i;
+}
+
+/** Rule components that form grids: each a set of horizontal and vertical rules. */
+function grids(hs: Rule[], vs: Rule[]): { h: Rule[]; v: Rule[] }[] {
+  const n = hs.length + vs.length;
+  const parent = Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < hs.length; i++)
+    for (let j = 0; j < vs.length; j++) {
+      const h = hs[i], v = vs[j];
+      if (v.pos >= h.a - TOUCH && v.pos <= h.b + TOUCH && h.pos >= v.a - TOUCH && h.pos <= v.b + TOUCH) parent[find(parent, i)] = find(parent, hs.length + j);
+    }
+  const groups = new Map<number, { h: Rule[]; v: Rule[] }>();
+  for (let i = 0; i < n; i++) {
+    const root = find(parent, i);
+    let g = groups.get(root);
+    if (!g) groups.set(root, (g = { h: [], v: [] }));
+    if (i < hs.length) g.h.push(hs[i]);
+    else g.v.push(vs[i - hs.length]);
+  }
+  return [...groups.values()].filter((g) => g.h.length >= 2 && g.v.length >= 2);
+}
+
+/** Distinct positions, positions closer than `tol` merged (mean). */
+function positions(values: number[], tol: number): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const out: number[][] = [];
+  for (const v of sorted) {
+    const last = out[out.length - 1];
+    if (last && v - last[0] <= tol) last.push(v);
+    else out.push([v]);
+  }
+  return out.map((g) => g.reduce((a, b) => a + b, 0) / g.length);
+}
+
+/** How much of [a, b] the rules at `pos` cover. */
+function coverage(rules: Rule[], pos: number, a: number, b: number): number {
+  let covered = 0;
+  for (const r of rules) {
+    if (Math.abs(r.pos - pos) > TOUCH) continue;
+    covered += Math.max(0, Math.min(b, r.b) - Math.max(a, r.a));
+  }
+  return covered / Math.max(b - a, 1e-6);
+}
+
+interface Lattice {
+  xs: number[];
+  ys: number[];
+  /** Origin cell index per unit cell. */
+  owner: number[][];
+  cells: { r: number; c: number; rs: number; cs: number; pieces: Piece[] }[];
+}
+
+function lattice(g: { h: Rule[]; v: Rule[] }): Lattice | undefined {
+  const xs = positions(g.v.map((r) => r.pos), TOUCH);
+  const ys = positions(g.h.map((r) => r.pos), TOUCH).reverse();
+  const R = ys.length - 1, C = xs.length - 1;
+  if (R < 1 || C < 1 || (R === 1 && C === 1)) return undefined;
+  // Boundary present: vertical edge k between rows i..i+1; horizontal edge i between columns.
+  const vEdge = (k: number, i: number) => coverage(g.v, xs[k], ys[i + 1], ys[i]) >= 0.5;
+  const hEdge = (i: number, k: number) => coverage(g.h, ys[i], xs[k], xs[k + 1]) >= 0.5;
+  const owner = Array.from({ length: R }, () => new Array<number>(C).fill(-1));
+  const cells: Lattice["cells"] = [];
+  for (let r = 0; r < R; r++)
+    for (let c = 0; c < C; c++) {
+      if (owner[r][c] >= 0) continue;
+      let cs = 1;
+      while (c + cs < C && owner[r][c + cs] < 0 && !vEdge(c + cs, r)) cs++;
+      let rs = 1;
+      while (r + rs < R && Array.from({ length: cs }, (_, k) => c + k).every((k) => owner[r + rs][k] < 0 && !hEdge(r + rs, k))) rs++;
+      const id = cells.length;
+      cells.push({ r, c, rs, cs, pieces: [] });
+      for (let i = r; i < r + rs; i++) for (let k = c; k < c + cs; k++) owner[i][k] = id;
+    }
+  return { xs, ys, owner, cells };
+}
+
+// ---------------------------------------------------------------- text joining
+
+/** Pieces grouped into lines: baselines within a third of the font size are one line. */
+function toLines(ps: Piece[], page: number): Line[] {
+  const sorted = [...ps].sort((p, q) => q.y - p.y || p.x0 - q.x0);
+  const lines: Piece[][] = [];
+  for (const p of sorted) {
+    const last = lines[lines.length - 1];
+    const ref = last?.[0];
+    if (ref && Math.abs(ref.y - p.y) <= Math.max(ref.size, p.size) * 0.35) last.push(p);
+    else lines.push([p]);
+  }
+  return lines.map((l) => {
+    l.sort((p, q) => p.x0 - q.x0);
+    const size = Math.max(...l.map((p) => p.size));
+    // The line's baseline: its most common (labels, not the digits off by a point).
+    return { page, pieces: l, y: l[0].y, x0: l[0].x0, x1: Math.max(...l.map((p) => p.x1)), size, text: joinLine(l) };
+  });
+}
+
+/**
+ * Whether two neighbouring pieces of a line are words apart: Latin/digits a fifth of an em
+ * apart; CJK next to anything only a whole em apart (Word and LibreOffice space digits
+ * from CJK by a fraction of an em: "2024 年" is "2024年").
+ */
+function spaced(prev: Piece, p: Piece): boolean {
+  const cjk = (isCjk(prev.str[prev.str.length - 1]) ? 1 : 0) + (isCjk(p.str[0]) ? 1 : 0);
+  return p.x0 - prev.x1 > p.size * [0.2, 1, 1.5][cjk];
+}
+
+/** Pieces of one line joined, a space where they are words apart. */
+function joinLine(l: Piece[]): string {
+  let s = "";
+  let prev: Piece | undefined;
+  for (const p of l) {
+    if (prev) {
+      const gap = p.x0 - prev.x1;
+      if (spaced(prev, p)) s += " ";
+    }
+    s += p.str;
+    prev = p;
+  }
+  return s;
+}
+
+function cellText(ps: Piece[]): string {
+  return toLines(ps, 0)
+    .map((l) => l.text.trim())
+    .filter(Boolean)
+    .join("\n");
+}
+
+// ---------------------------------------------------------------- per page
+
+interface PageLayout {
+  page: number;
+  blocks: PageBlock[];
+  box: PageData["box"];
+}
+
+function layoutPage(p: PageData): PageLayout {
+  const ps = pieces(p.runs);
+  const hs = mergeRules(p.h, true);
+  const vs = mergeRules(p.v, false);
+  const lats = grids(hs, vs)
+    .map(lattice)
+    .filter((l): l is Lattice => !!l);
+  const loose: Piece[] = [];
+  for (const piece of ps) {
+    const cx = (piece.x0 + piece.x1) / 2;
+    const cy = piece.y + piece.size * 0.3;
+    let placed = false;
+    for (const l of lats) {
+      if (cx < l.xs[0] || cx > l.xs[l.xs.length - 1] || cy > l.ys[0] || cy < l.ys[l.ys.length - 1]) continue;
+      let c = l.xs.findIndex((x, k) => k > 0 && cx <= x) - 1;
+      let r = l.ys.findIndex((y, k) => k > 0 && cy >= y) - 1;
+      if (c < 0) c = 0;
+      if (r < 0) r = 0;
+      l.cells[l.owner[r][c]].pieces.push(piece);
+      placed = true;
+      break;
+    }
+    if (!placed) loose.push(piece);
+  }
+  const blocks: PageBlock[] = lats.map((l) => ({
+    top: l.ys[0],
+    part: { page: p.page, xs: l.xs, ys: l.ys, exact: true, cells: l.cells.map((c) => ({ r: c.r, c: c.c, rs: c.rs, cs: c.cs, text: cellText(c.pieces) })) },
+  }));
+  const lines = toLines(loose, p.page);
+  for (const line of lines) blocks.push({ top: line.y + line.size, lines: [line] });
+  blocks.sort((a, b) => b.top - a.top);
+  return { page: p.page, blocks, box: p.box };
+}
+
+// ---------------------------------------------------------------- running heads, page numbers
+
+const PAGE_NUMBER = /^(?:[-—–－\s]*\d+[-—–－\s]*|第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*\/\s*\d+|page\s*\d+(?:\s*of\s*\d+)?)$/i;
+
+function dropRunningHeads(pages: PageLayout[], diagnostics: Diagnostic[]): void {
+  const key = (l: Line) => `${l.text.replace(/\d+/g, "#")}@${Math.round(l.y / 4)}`;
+  const counts = new Map<string, number>();
+  for (const p of pages) {
+    const seen = new Set<string>();
+    for (const b of p.blocks) if ("lines" in b) for (const l of b.lines) seen.add(key(l));
+    for (const k of seen) counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  const minRepeat = Math.max(2, Math.ceil(pages.length * 0.5));
+  let dropped = 0;
+  for (const p of pages) {
+    const h = p.box.y1 - p.box.y0;
+    p.blocks = p.blocks.filter((b) => {
+      if (!("lines" in b)) return true;
+      const l = b.lines[0];
+      const edge = l.y > p.box.y1 - h * 0.12 || l.y < p.box.y0 + h * 0.12;
+      if (!edge) return true;
+      const repeated = pages.length >= 2 && (counts.get(key(l)) ?? 0) >= minRepeat;
+      const pageNo = l.y < p.box.y0 + h * 0.12 && PAGE_NUMBER.test(l.text.trim());
+      if (repeated || pageNo) dropped++;
+      return !(repeated || pageNo);
+    });
+  }
+  if (dropped) diagnostics.push({ severity: "info", source: "pdf:running-heads", message: `dropped ${dropped} running header/footer or page-number lines` });
+}
+
+// ---------------------------------------------------------------- stream tables
+
+const NUMERIC = /^[-+]?(?:\d[\d,，]*(?:\.\d+)?|\.\d+)%?$|^[—–\-/／]$/;
+
+/** A line's chunks: pieces separated by a gap wider than the font size. */
+function chunks(l: Line): Piece[] {
+  const out: Piece[] = [];
+  for (const p of l.pieces) {
+    const last = out[out.length - 1];
+    if (last && p.x0 - last.x1 < l.size * 0.9) {
+      const between = spaced(last, p) ? " " : "";
+      out.push({ ...last, str: last.str + between + p.str, x1: Math.max(last.x1, p.x1) });
+      out.splice(out.length - 2, 1);
+    } else out.push({ ...p });
+  }
+  return out;
+}
+
+const isDataLine = (cs: Piece[]) => cs.length >= 2 && cs.slice(1).some((c) => NUMERIC.test(c.str));
+
+/**
+ * Runs of consecutive lines that look tabular: a stretch that holds at least two lines
+ * with two or more chunks, one of them a number, and no long single-chunk line (prose).
+ */
+function streamTables(lines: Line[], textWidth: number, page: number): { at: number; end: number; part: Part }[] {
+  const info = lines.map((l) => ({ l, cs: chunks(l) }));
+  const out: { at: number; end: number; part: Part }[] = [];
+  let i = 0;
+  while (i < info.length) {
+    if (!isDataLine(info[i].cs) && !(info[i].cs.length >= 3)) {
+      i++;
+      continue;
+    }
+    // Grow: lines that are multi-chunk, or short single chunks between them.
+    let j = i;
+    let lastData = isDataLine(info[i].cs) ? i : -1;
+    while (j + 1 < info.length) {
+      const n = info[j + 1];
+      const gap = info[j].l.y - n.l.y;
+      if (gap > n.l.size * 3.2) break;
+      const prose = n.cs.length === 1 && n.l.x1 - n.l.x0 > textWidth * 0.6;
+      if (prose) break;
+      j++;
+      if (isDataLine(n.cs)) lastData = j;
+    }
+    const dataCount = info.slice(i, lastData + 1).filter((x) => isDataLine(x.cs)).length;
+    if (lastData < 0 || dataCount < 2) {
+      i = Math.max(i + 1, j + 1);
+      continue;
+    }
+    // Header lines: up to 6 non-data lines just before, when they have chunks in the table's columns.
+    let start = i;
+    while (start > 0 && i - start < 6) {
+      const prev = info[start - 1];
+      const gap = prev.l.y - info[start].l.y;
+      if (gap > prev.l.size * 3.2 || (prev.cs.length === 1 && prev.l.x1 - prev.l.x0 > textWidth * 0.6)) break;
+      if (prev.cs.length < 2 && start === i) break;
+      start--;
+    }
+    const region = info.slice(start, lastData + 1);
+    out.push({ at: start, end: lastData + 1, part: streamPart(region, page) });
+    i = lastData + 1;
+  }
+  return out;
+}
+
+function streamPart(region: { l: Line; cs: Piece[] }[], page: number): Part {
+  const data = region.filter((x) => isDataLine(x.cs));
+  // Column separators: x positions no chunk of a data row covers.
+  const spans = data.flatMap((x) => x.cs.map((c) => [c.x0, c.x1] as [number, number])).sort((a, b) => a[0] - b[0]);
+  const bands: [number, number][] = [];
+  for (const [a, b] of spans) {
+    const last = bands[bands.length - 1];
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else bands.push([a, b]);
+  }
+  const xs = [bands[0][0] - 1];
+  for (let k = 1; k < bands.length; k++) xs.push((bands[k - 1][1] + bands[k][0]) / 2);
+  xs.push(bands[bands.length - 1][1] + 1);
+  const C = xs.length - 1;
+  const colOf = (x: number) => Math.max(0, Math.min(C - 1, xs.findIndex((e, k) => k > 0 && x <= e) - 1));
+  // Rows: each data line; header lines above the first data row each their own row
+  // group; other lines attach to the nearest data row.
+  const dataYs = data.map((x) => x.l.y);
+  const firstData = region.indexOf(data[0]);
+  type Row = { y: number; cells: Piece[][]; header: boolean };
+  const rows: Row[] = [];
+  const header: Row = { y: region[0].l.y, cells: Array.from({ length: C }, () => []), header: true };
+  if (firstData > 0) rows.push(header);
+  const dataRows: Row[] = data.map((x) => ({ y: x.l.y, cells: Array.from({ length: C }, () => []), header: false }));
+  rows.push(...dataRows);
+  const spansOut: { row: Row; c: number; cs: number }[] = [];
+  region.forEach((x, idx) => {
+    let row: Row;
+    if (idx < firstData) row = header;
+    else {
+      let best = 0;
+      for (let k = 1; k < dataYs.length; k++) if (Math.abs(dataYs[k] - x.l.y) < Math.abs(dataYs[best] - x.l.y)) best = k;
+      row = dataRows[best];
+    }
+    for (const ch of x.cs) {
+      const c0 = colOf(ch.x0 + 0.5), c1 = colOf(ch.x1 - 0.5);
+      if (row.header && c1 > c0) spansOut.push({ row, c: c0, cs: c1 - c0 + 1 });
+      row.cells[c0].push(ch);
+    }
+  });
+  const cells: PartCell[] = [];
+  rows.forEach((row, r) => {
+    for (let c = 0; c < C; c++) {
+      const sp = spansOut.find((s) => s.row === row && s.c === c);
+      cells.push({ r, c, rs: 1, cs: sp ? sp.cs : 1, text: cellText(row.cells[c]) });
+      if (sp) c += sp.cs - 1;
+    }
+  });
+  const ys = [region[0].l.y + region[0].l.size, ...rows.slice(1).map((r) => r.y + 1), region[region.length - 1].l.y - 3];
+  return { page, xs, ys, cells, exact: false };
+}
+
+// ---------------------------------------------------------------- paragraphs
+
+const SENTENCE_END = /[。！？!?；;：:」』”）)]$/;
+
+function paragraphs(lines: Line[], right: number, left: number): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let prev: Line | undefined;
+  for (const l of lines) {
+    const text = l.text.trim();
+    const continues =
+      prev &&
+      prev.x1 >= right - prev.size * 1.5 &&
+      !SENTENCE_END.test(prev.text.trim()) &&
+      prev.y - l.y < prev.size * 2.2 &&
+      l.x0 <= left + l.size * 0.8;
+    if (continues) {
+      const a = cur[cur.length - 1] ?? "", b = text[0] ?? "";
+      cur += isCjk(a) || isCjk(b) ? text : " " + text;
+    } else {
+      if (cur) out.push(cur);
+      cur = text;
+    }
+    prev = l;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+// ---------------------------------------------------------------- join pages, emit
+
+const COL_TOL = 3;
+const near = (a: number, b: number) => Math.abs(a - b) <= COL_TOL;
+
+/** Same outer edges, and one part's column edges are a subset of the other's. */
+function sameColumns(a: Part, b: Part): boolean {
+  if (!near(a.xs[0], b.xs[0]) || !near(a.xs[a.xs.length - 1], b.xs[b.xs.length - 1])) return false;
+  const sub = (p: number[], q: number[]) => p.every((x) => q.some((y) => near(x, y)));
+  return sub(b.xs, a.xs) || sub(a.xs, b.xs);
+}
+
+/** A part's cells re-gridded on finer column edges (a page may lack edges no row on it uses). */
+function regrid(p: Part, xs: number[]): PartCell[] {
+  const idx = (x: number) => xs.reduce((best, y, k) => (Math.abs(y - x) < Math.abs(xs[best] - x) ? k : best), 0);
+  return p.cells.map((c) => {
+    const c0 = idx(p.xs[c.c]), c1 = idx(p.xs[c.c + c.cs]);
+    return { ...c, c: c0, cs: Math.max(1, c1 - c0) };
+  });
+}
+
+const rowsOf = (cells: PartCell[]) => {
+  const rows: PartCell[][] = [];
+  for (const c of cells) (rows[c.r] ??= []).push(c);
+  return rows;
+};
+const rowKey = (row: PartCell[] | undefined) => (row ?? []).map((c) => `${c.c}:${c.cs}:${c.rs}:${c.text}`).join("|");
+const isLabel = (s: string) => s !== "" && !NUMERIC.test(s.replace(/\s/g, ""));
+const rowCount = (cells: PartCell[]) => cells.reduce((n, c) => Math.max(n, c.r + c.rs), 0);
+
+/**
+ * b continues a on the next page. b's leading rows that repeat a's header are dropped.
+ * b's first row either continues a's last row (a row split by the page break: every
+ * cell is blank or sits under a label cell, whose text it continues) or starts a new
+ * row, where a blank cell under a label cell that reached a's bottom continues that
+ * cell's row span.
+ */
+function joinParts(a: Part, b: Part): Part {
+  const xs = a.xs.length >= b.xs.length ? a.xs : b.xs;
+  const aCells = regrid(a, xs).map((c) => ({ ...c }));
+  let bCells = regrid(b, xs);
+  const aRows = rowCount(aCells);
+  const ar = rowsOf(aCells), br = rowsOf(bCells);
+  let k = 0;
+  while (k < br.length && k < ar.length && rowKey(br[k]) === rowKey(ar[k]) && br[k].some((c) => c.text)) k++;
+  if (k > 0 && br.slice(0, k).every((row) => row.every((c) => c.r + c.rs <= k))) bCells = bCells.filter((c) => c.r >= k).map((c) => ({ ...c, r: c.r - k }));
+  const above = (c: PartCell) => aCells.find((u) => u.c === c.c && u.cs === c.cs && u.r + u.rs === aRows);
+  const first = bCells.filter((c) => c.r === 0);
+  const split =
+    first.length > 0 &&
+    first.some((c) => c.text !== "") &&
+    first.every((c) => {
+      const u = above(c);
+      return u && (c.text === "" || isLabel(u.text));
+    });
+  const merged = aCells;
+  const shift = split ? aRows - 1 : aRows;
+  for (const c of bCells) {
+    if (c.r === 0) {
+      const u = above(c);
+      if (u && split) {
+        if (c.text) u.text = u.text ? `${u.text}\n${c.text}` : c.text;
+        u.rs += c.rs - 1;
+        continue;
+      }
+      if (u && c.text === "" && isLabel(u.text)) {
+        u.rs += c.rs;
+        continue;
+      }
+    }
+    merged.push({ ...c, r: c.r + shift });
+  }
+  const rows = rowCount(merged);
+  return { page: a.page, xs, ys: [...a.ys, ...new Array<number>(Math.max(0, rows + 1 - a.ys.length)).fill(0)], cells: merged, exact: a.exact && b.exact };
+}
+
+function toTable(p: Part, index: number): Table {
+  const rows: Cell[][] = Array.from({ length: p.ys.length - 1 }, () => []);
+  for (const c of [...p.cells].sort((x, y) => x.r - y.r || x.c - y.c)) rows[c.r].push({ text: c.text, rowSpan: c.rs, colSpan: c.cs });
+  return { kind: "table", rows: rows.filter((r) => r.length), exactGrid: p.exact, place: { page: p.page, table: index } };
+}
+
+export function layout(pages: PageData[], diagnostics: Diagnostic[]): Block[] {
+  const laid = pages.map(layoutPage);
+  dropRunningHeads(laid, diagnostics);
+  // Per page: lines between tables → stream tables and paragraphs.
+  type Item = { kind: "part"; part: Part } | { kind: "para"; text: string; page: number };
+  const items: Item[][] = [];
+  let streams = 0;
+  for (const p of laid) {
+    const all = p.blocks.flatMap((b) => ("lines" in b ? b.lines : []));
+    const left = all.length ? Math.min(...all.map((l) => l.x0)) : 0;
+    const xsRight = all.map((l) => l.x1).sort((a, b) => a - b);
+    const right = xsRight.length ? xsRight[Math.floor(xsRight.length * 0.9)] : 0;
+    const pageItems: Item[] = [];
+    let run: Line[] = [];
+    const flush = () => {
+      if (!run.length) return;
+      const found = streamTables(run, right - left, p.page);
+      let at = 0;
+      for (const t of found) {
+        for (const text of paragraphs(run.slice(at, t.at), right, left)) pageItems.push({ kind: "para", text, page: p.page });
+        pageItems.push({ kind: "part", part: t.part });
+        streams++;
+        at = t.end;
+      }
+      for (const text of paragraphs(run.slice(at), right, left)) pageItems.push({ kind: "para", text, page: p.page });
+      run = [];
+    };
+    for (const b of p.blocks) {
+      if ("lines" in b) run.push(...b.lines);
+      else {
+        flush();
+        pageItems.push({ kind: "part", part: b.part });
+      }
+    }
+    flush();
+    items.push(pageItems);
+  }
+  if (streams) diagnostics.push({ severity: "info", source: "pdf:stream-table", message: `${streams} table part(s) without ruling lines rebuilt from text positions (exactGrid false)` });
+
+  // Join tables across page breaks.
+  const flat: Item[] = [];
+  for (const pageItems of items) {
+    pageItems.forEach((it, i) => {
+      const last = flat[flat.length - 1];
+      if (i === 0 && it.kind === "part" && last?.kind === "part" && last.part.page !== it.part.page && sameColumns(last.part, it.part)) {
+        diagnostics.push({ severity: "info", source: "pdf:table-continued", message: `a table continues from page ${last.part.page} onto page ${it.part.page}`, place: { page: it.part.page } });
+        last.part = joinParts(last.part, it.part);
+      } else flat.push(it);
+    });
+  }
+  let t = 0;
+  return flat.map((it) => (it.kind === "part" ? toTable(it.part, t++) : { kind: "paragraph", text: it.text, place: { page: it.page } }));
+}

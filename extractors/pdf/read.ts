@@ -1,0 +1,287 @@
+// pdfjs-dist → plain page data: positioned text items and the straight, axis-aligned
+// strokes and thin filled rectangles that draw table borders. Nothing here knows tables;
+// layout.ts does. Runs inside the PDF worker (worker.ts), never on the caller's thread.
+//
+// pdfjs facts (see /work/shared/notes/toolchain.md): the legacy build for Node, data as a
+// Uint8Array, cMapUrl/standardFontDataUrl as plain folder paths with a trailing slash and
+// cMapPacked (without CMaps a non-embedded Chinese font yields no text at all),
+// isEvalSupported false, no font faces, no system fonts, nothing fetched.
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { ExtractError } from "../../src/document.js";
+
+/** One run of text as pdfjs gives it, in PDF user space (points, origin bottom-left). */
+export interface TextRun {
+  str: string;
+  /** Left end of the baseline. */
+  x: number;
+  /** Baseline. */
+  y: number;
+  /** Advance width. */
+  w: number;
+  /** Font size (em height). */
+  size: number;
+}
+
+/** An axis-aligned ruling segment in user space: horizontal when y0 === y1, vertical when x0 === x1. */
+export interface Segment {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+export interface PageData {
+  /** 1-based page number. */
+  page: number;
+  /** The page box in user space. */
+  box: { x0: number; y0: number; x1: number; y1: number };
+  runs: TextRun[];
+  /** Horizontal rules (y0 === y1, x0 < x1). */
+  h: Segment[];
+  /** Vertical rules (x0 === x1, y0 < y1). */
+  v: Segment[];
+  /** Images painted (a page that is all image and no text is a scan). */
+  images: number;
+}
+
+export interface ReadResult {
+  pages: PageData[];
+  /** Pages in the file (may be more than read). */
+  numPages: number;
+  title?: string;
+  /** What pdfjs or the reader noticed (warnings only: errors throw). */
+  notes: string[];
+}
+
+type Pdfjs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
+let pdfjsPromise: Promise<Pdfjs> | undefined;
+const pdfjs = () => (pdfjsPromise ??= import("pdfjs-dist/legacy/build/pdf.mjs"));
+/** Loads pdfjs ahead of the first document. */
+export const warm = async (): Promise<void> => {
+  await pdfjs();
+};
+
+const require = createRequire(import.meta.url);
+const pdfjsRoot = dirname(require.resolve("pdfjs-dist/package.json"));
+const CMAPS = join(pdfjsRoot, "cmaps") + "/";
+const FONTS = join(pdfjsRoot, "standard_fonts") + "/";
+
+/** Thicker than this, a filled rectangle is a shape (cell shading), not a rule. */
+const RULE_MAX = 2.5;
+
+type M = [number, number, number, number, number, number];
+const mul = (m: M, n: M): M => [
+  m[0] * n[0] + m[2] * n[1],
+  m[1] * n[0] + m[3] * n[1],
+  m[0] * n[2] + m[2] * n[3],
+  m[1] * n[2] + m[3] * n[3],
+  m[0] * n[4] + m[2] * n[5] + m[4],
+  m[1] * n[4] + m[3] * n[5] + m[5],
+];
+const apply = (m: M, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
+
+export async function readPdf(data: Uint8Array, maxPages: number): Promise<ReadResult> {
+  const lib = await pdfjs();
+  const notes: string[] = [];
+  const task = lib.getDocument({
+    data,
+    cMapUrl: CMAPS,
+    cMapPacked: true,
+    standardFontDataUrl: FONTS,
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    useWorkerFetch: false,
+    disableAutoFetch: true,
+    disableStream: true,
+    enableXfa: false,
+    verbosity: 0,
+    stopAtErrors: false,
+  });
+  let doc: Awaited<typeof task.promise>;
+  try {
+    doc = await task.promise;
+  } catch (e) {
+    await task.destroy().catch(() => {});
+    throw mapError(e);
+  }
+  try {
+    const numPages = doc.numPages;
+    const n = Math.min(numPages, maxPages);
+    if (numPages > maxPages) notes.push(`the PDF has ${numPages} pages: read the first ${maxPages} (limits.maxPdfPages)`);
+    let title: string | undefined;
+    try {
+      const meta = await doc.getMetadata();
+      const t = (meta.info as { Title?: unknown } | undefined)?.Title;
+      if (typeof t === "string" && t.trim()) title = t.trim();
+    } catch {
+      /* metadata is optional */
+    }
+    const pages: PageData[] = [];
+    for (let p = 1; p <= n; p++) {
+      const page = await doc.getPage(p);
+      try {
+        pages.push(await readPage(lib, page, p));
+      } finally {
+        page.cleanup();
+      }
+    }
+    return { pages, numPages, title, notes };
+  } catch (e) {
+    throw mapError(e);
+  } finally {
+    await doc.destroy().catch(() => {});
+  }
+}
+
+function mapError(e: unknown): ExtractError {
+  if (e instanceof ExtractError) return e;
+  const name = (e as { name?: string })?.name ?? "";
+  const message = (e as { message?: string })?.message ?? String(e);
+  if (name === "PasswordException") return new ExtractError("the PDF is encrypted with a password", "encrypted");
+  if (name === "InvalidPDFException" || name === "FormatError" || name === "UnknownErrorException" || /Invalid PDF|XRef|bad FCHECK|stream/i.test(message))
+    return new ExtractError(`the PDF is damaged or truncated: ${message}`, "corrupt-pdf");
+  return new ExtractError(`the PDF could not be read: ${message}`, "corrupt-pdf");
+}
+
+type PdfPage = Awaited<ReturnType<Awaited<ReturnType<Pdfjs["getDocument"]>["promise"]>["getPage"]>>;
+
+async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<PageData> {
+  const [vx0, vy0, vx1, vy1] = page.view;
+  const content = await page.getTextContent({ includeMarkedContent: false });
+  const runs: TextRun[] = [];
+  for (const it of content.items) {
+    if (!("str" in it) || it.str === "") continue;
+    const [a, b, c, d, e, f] = it.transform as number[];
+    // Upright text only: rotated runs (stamps, vertical captions) are kept at their origin.
+    const size = Math.hypot(c, d) || Math.hypot(a, b) || 1;
+    runs.push({ str: it.str, x: e, y: f, w: Math.abs(b) > Math.abs(a) ? 0 : it.width, size });
+  }
+
+  const ops = await page.getOperatorList();
+  const { OPS } = lib;
+  const h: Segment[] = [];
+  const v: Segment[] = [];
+  let images = 0;
+  let ctm: M = [1, 0, 0, 1, 0, 0];
+  let lineWidth = 1;
+  const stack: { ctm: M; lineWidth: number }[] = [];
+  const { fnArray, argsArray } = ops;
+  for (let i = 0; i < fnArray.length; i++) {
+    const fn = fnArray[i];
+    const args = argsArray[i] as unknown[];
+    switch (fn) {
+      case OPS.save:
+        stack.push({ ctm, lineWidth });
+        break;
+      case OPS.restore: {
+        const s = stack.pop();
+        if (s) ({ ctm, lineWidth } = s);
+        break;
+      }
+      case OPS.transform:
+        ctm = mul(ctm, args as unknown as M);
+        break;
+      case OPS.paintFormXObjectBegin: {
+        stack.push({ ctm, lineWidth });
+        const m = args[0] as number[] | null;
+        if (m && m.length === 6) ctm = mul(ctm, m as M);
+        break;
+      }
+      case OPS.paintFormXObjectEnd: {
+        const s = stack.pop();
+        if (s) ({ ctm, lineWidth } = s);
+        break;
+      }
+      case OPS.setLineWidth:
+        lineWidth = args[0] as number;
+        break;
+      case OPS.paintImageXObject:
+      case OPS.paintInlineImageXObject:
+      case OPS.paintImageMaskXObject:
+      case OPS.paintImageXObjectRepeat:
+      case OPS.paintImageMaskXObjectRepeat:
+      case OPS.paintSolidColorImageMask:
+        images++;
+        break;
+      case OPS.constructPath: {
+        const paint = args[0] as number;
+        const path = (args[1] as (Float32Array | null)[])?.[0];
+        if (!path || paint === OPS.endPath) break;
+        const stroke = paint === OPS.stroke || paint === OPS.closeStroke || paint === OPS.fillStroke || paint === OPS.eoFillStroke || paint === OPS.closeFillStroke || paint === OPS.closeEOFillStroke;
+        const fill = paint === OPS.fill || paint === OPS.eoFill || paint === OPS.fillStroke || paint === OPS.eoFillStroke || paint === OPS.closeFillStroke || paint === OPS.closeEOFillStroke;
+        pathSegments(path, ctm, stroke, fill, lineWidth, h, v);
+        break;
+      }
+    }
+  }
+  return { page: number, box: { x0: Math.min(vx0, vx1), y0: Math.min(vy0, vy1), x1: Math.max(vx0, vx1), y1: Math.max(vy0, vy1) }, runs, h, v, images };
+}
+
+const AXIS = 0.6;
+
+/** Straight axis-aligned pieces of one painted path, in user space. */
+function pathSegments(path: Float32Array, ctm: M, stroke: boolean, fill: boolean, lineWidth: number, h: Segment[], v: Segment[]): void {
+  // Subpaths as point lists (curves end a subpath's straightness: their pieces are skipped).
+  const subpaths: { pts: [number, number][]; straight: boolean; closed: boolean }[] = [];
+  let cur: { pts: [number, number][]; straight: boolean; closed: boolean } | undefined;
+  for (let i = 0; i < path.length; ) {
+    const op = path[i++];
+    if (op === 0) {
+      cur = { pts: [apply(ctm, path[i], path[i + 1])], straight: true, closed: false };
+      subpaths.push(cur);
+      i += 2;
+    } else if (op === 1) {
+      cur?.pts.push(apply(ctm, path[i], path[i + 1]));
+      i += 2;
+    } else if (op === 2) {
+      if (cur) {
+        cur.straight = false;
+        cur.pts.push(apply(ctm, path[i + 4], path[i + 5]));
+      }
+      i += 6;
+    } else if (op === 3) {
+      if (cur) {
+        cur.straight = false;
+        cur.pts.push(apply(ctm, path[i + 2], path[i + 3]));
+      }
+      i += 4;
+    } else if (op === 4) {
+      if (cur) cur.closed = true;
+    } else break;
+  }
+  for (const sp of subpaths) {
+    if (!sp.straight || sp.pts.length < 2) continue;
+    const xs = sp.pts.map((p) => p[0]);
+    const ys = sp.pts.map((p) => p[1]);
+    const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
+    const wdt = x1 - x0, hgt = y1 - y0;
+    if (fill && sp.pts.length >= 3 && wdt > 0 && hgt > 0) {
+      // A filled thin rectangle is a rule along its long side.
+      if (hgt <= RULE_MAX && wdt > hgt) {
+        h.push({ x0, x1, y0: (y0 + y1) / 2, y1: (y0 + y1) / 2 });
+        continue;
+      }
+      if (wdt <= RULE_MAX && hgt > wdt) {
+        v.push({ x0: (x0 + x1) / 2, x1: (x0 + x1) / 2, y0, y1 });
+        continue;
+      }
+      if (!stroke) continue;
+    }
+    if (!stroke && !(fill && (wdt <= RULE_MAX || hgt <= RULE_MAX))) continue;
+    if (lineWidth * Math.hypot(ctm[0], ctm[1]) > RULE_MAX * 2) continue;
+    const pts = sp.closed ? [...sp.pts, sp.pts[0]] : sp.pts;
+    for (let k = 1; k < pts.length; k++) {
+      const [ax, ay] = pts[k - 1];
+      const [bx, by] = pts[k];
+      if (Math.abs(ay - by) <= AXIS && Math.abs(ax - bx) > AXIS) {
+        const y = (ay + by) / 2;
+        h.push({ x0: Math.min(ax, bx), x1: Math.max(ax, bx), y0: y, y1: y });
+      } else if (Math.abs(ax - bx) <= AXIS && Math.abs(ay - by) > AXIS) {
+        const x = (ax + bx) / 2;
+        v.push({ x0: x, x1: x, y0: Math.min(ay, by), y1: Math.max(ay, by) });
+      }
+    }
+  }
+}
