@@ -23,24 +23,9 @@ import {
 import { decode } from "../charset.js";
 import { charsetOfContentType } from "../../extractors/html/decode.js";
 
-/** What the crawler needs from the store (src/store.ts `Store` fits). */
-export interface IngestInput {
-  bytes: Uint8Array;
-  path?: string | null;
-  url?: string | null;
-  contentType?: string;
-  hints?: { region?: string | null; organ?: string | null };
-}
-export interface IngestResult {
-  status: "ingested" | "present" | "failed";
-  sha256: string;
-  reportId?: number;
-  code?: string;
-  message?: string;
-  checksFailed?: number;
-  record?: { organ: string | null; year: number | null };
-  attachments?: { url: string; text: string }[];
-}
+/** What the crawler needs from the store: its ingestOne (tests pass a fake). */
+import type { IngestInput, IngestResult } from "../store.js";
+export type { IngestInput, IngestResult };
 export interface Ingestor {
   ingestOne(input: IngestInput): Promise<IngestResult>;
 }
