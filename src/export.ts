@@ -2,8 +2,7 @@
 // row per report × table × row × column: what R and pandas load), and wide CSV (one
 // row per report, one column per cell, stable names from the contract's keys).
 // Rows are streamed, never built in memory.
-import { createWriteStream, type WriteStream } from "node:fs";
-import { once } from "node:events";
+import { createWriteStream, renameSync, rmSync, type WriteStream } from "node:fs";
 import type { Store } from "./store.js";
 import { cellsOf } from "./store.js";
 import { ACTIVE_2019, ACTIVE_2021, REQUEST_ROW_DEFS } from "../data/template.js";
@@ -42,37 +41,104 @@ function ids(id: number, r: ReportRecord) {
   return [id, r.organ, r.year, r.region?.code, r.region?.province, r.region?.city, r.region?.county, r.template, r.source.format, r.source.path, r.source.url, r.source.sha256];
 }
 
-async function write(out: WriteStream | NodeJS.WriteStream, s: string) {
-  if (!out.write(s)) await once(out, "drain");
-}
+/**
+ * A sink that respects back-pressure and turns stream errors (a folder that does not
+ * exist, a full disk) into rejected promises instead of uncaught 'error' events. A file
+ * is written beside its target and renamed into place at the end, so a failed or
+ * interrupted export never leaves a half file under the requested name.
+ */
+class Sink {
+  private error: Error | null = null;
+  private constructor(
+    private readonly out: WriteStream | NodeJS.WriteStream,
+    private readonly tmp: string | null,
+    private readonly target: string | null,
+  ) {
+    out.on("error", (e: Error) => (this.error ??= e));
+  }
 
-export async function exportRecords(store: Store, format: ExportFormat, outPath?: string): Promise<number> {
-  const out = outPath ? createWriteStream(outPath) : process.stdout;
-  let n = 0;
-  // A BOM so Excel opens the Chinese text as UTF-8; R and pandas skip it.
-  if (format !== "jsonl") await write(out, "\ufeff");
-  if (format === "csv") await write(out, csvLine(LONG_HEADER));
-  const wide = format === "wide-csv" ? wideColumns() : [];
-  if (format === "wide-csv") await write(out, csvLine([...ID_HEADER, ...wide]));
-  for (const { id, record } of store.records()) {
-    n++;
-    if (format === "jsonl") {
-      const ordered: Record<string, unknown> = {};
-      for (const k of TOP_LEVEL_KEYS) ordered[k] = (record as Record<string, unknown>)[k];
-      await write(out, JSON.stringify(ordered) + "\n");
-    } else if (format === "csv") {
-      const head = ids(id, record);
-      for (const [tbl, row, col, v] of cellsOf(record)) await write(out, csvLine([...head, tbl, row, col, v]));
-    } else {
-      const values = new Map(cellsOf(record).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v]));
-      const head = ids(id, record);
-      head.splice(3, 0, record.publishedOn);
-      await write(out, csvLine([...head, record.checks.length, record.warnings.length, ...wide.map((c) => values.get(c) ?? null)]));
+  static async open(outPath?: string): Promise<Sink> {
+    if (!outPath) return new Sink(process.stdout, null, null);
+    const tmp = `${outPath}.tmp-${process.pid}`;
+    const out = createWriteStream(tmp);
+    await new Promise<void>((resolve, reject) => {
+      out.once("open", () => resolve());
+      out.once("error", (e: NodeJS.ErrnoException) => reject(new Error(`${outPath}: cannot write: ${e.code === "ENOENT" ? "no such folder" : e.code ?? e.message}`)));
+    });
+    return new Sink(out, tmp, outPath);
+  }
+
+  async write(s: string): Promise<void> {
+    if (this.error) throw this.error;
+    if (!this.out.write(s)) {
+      await new Promise<void>((resolve, reject) => {
+        const onErr = (e: Error) => reject(e);
+        this.out.once("error", onErr);
+        this.out.once("drain", () => {
+          this.out.off("error", onErr);
+          resolve();
+        });
+      });
     }
   }
-  if (outPath) {
-    (out as WriteStream).end();
-    await once(out, "finish");
+
+  async close(): Promise<void> {
+    if (!this.tmp || !this.target) return;
+    const out = this.out as WriteStream;
+    out.end();
+    await new Promise<void>((resolve, reject) => {
+      if (this.error) return reject(this.error);
+      out.once("finish", () => resolve());
+      out.once("error", reject);
+    });
+    renameSync(this.tmp, this.target);
+  }
+
+  abort(): void {
+    if (!this.tmp) return;
+    (this.out as WriteStream).destroy();
+    rmSync(this.tmp, { force: true });
+  }
+}
+
+/**
+ * Writes every current record of the store: `jsonl` one contract record per line;
+ * `csv` long form, one row per report × table × row × column; `wide-csv` one row per
+ * report. CSV is RFC 4180 (CRLF line ends, quotes doubled) in UTF-8 with a BOM. Rows
+ * are streamed one report at a time. Returns the number of reports written.
+ */
+export async function exportRecords(store: Store, format: ExportFormat, outPath?: string): Promise<number> {
+  const out = await Sink.open(outPath);
+  let n = 0;
+  try {
+    // A BOM so Excel opens the Chinese text as UTF-8; R and pandas skip it.
+    if (format !== "jsonl") await out.write("\ufeff");
+    if (format === "csv") await out.write(csvLine(LONG_HEADER));
+    const wide = format === "wide-csv" ? wideColumns() : [];
+    if (format === "wide-csv") await out.write(csvLine([...ID_HEADER, ...wide]));
+    for (const { id, record } of store.records()) {
+      n++;
+      if (format === "jsonl") {
+        const ordered: Record<string, unknown> = {};
+        for (const k of TOP_LEVEL_KEYS) ordered[k] = (record as Record<string, unknown>)[k];
+        await out.write(JSON.stringify(ordered) + "\n");
+      } else if (format === "csv") {
+        // The identifying fields are the same on each of a report's rows: quote them once.
+        const head = ids(id, record).map(csvField).join(",") + ",";
+        let chunk = "";
+        for (const [tbl, row, col, v] of cellsOf(record)) chunk += head + csvField(tbl) + "," + csvField(row) + "," + csvField(col) + "," + csvField(v) + "\r\n";
+        await out.write(chunk);
+      } else {
+        const values = new Map(cellsOf(record).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v]));
+        const head = ids(id, record);
+        head.splice(3, 0, record.publishedOn);
+        await out.write(csvLine([...head, record.checks.length, record.warnings.length, ...wide.map((c) => values.get(c) ?? null)]));
+      }
+    }
+    await out.close();
+  } catch (e) {
+    out.abort();
+    throw e;
   }
   return n;
 }

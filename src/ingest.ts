@@ -1,95 +1,217 @@
 // A batch: files and folders (recursively, in a stable order), each read with a size
-// bound, parsed and stored; one broken file never stops the batch. Zip archives of
-// reports are read member by member with the same bounds as DOCX.
-import { lstatSync, readdirSync, readFileSync } from "node:fs";
-import { basename, extname, join, resolve } from "node:path";
+// bound, parsed and stored one transaction per document; one broken file never stops
+// the batch. Zip archives of reports are read member by member with the same bounds as
+// DOCX.
+import { closeSync, fstatSync, lstatSync, openSync, readSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { extname, join, resolve, sep } from "node:path";
 import { DEFAULT_LIMITS } from "./limits.js";
+import { sha256 } from "./pipeline.js";
 import type { IngestResult, Store } from "./store.js";
 import { readArchive } from "./archive.js";
 
 export interface BatchSummary {
   ingested: number;
+  /** Bytes stored before as a report: nothing added. */
   present: number;
-  failed: { path: string; code: string; message: string }[];
-  /** Failed check rule → how many reports failed it. */
+  /**
+   * Files not read as a report, each with its reason. `before: true` when these bytes
+   * had already failed the same way (the failure is stored once, and listed every run).
+   */
+  failed: { path: string; code: string; message: string; before?: boolean }[];
+  /** What the walk passed over on purpose (links out of the tree, devices, …). */
+  skipped: { path: string; reason: string }[];
+  /** Failed check rule → how many reports of this batch failed it. */
   checks: Record<string, number>;
   reportsWithFailedChecks: number;
+  /** Stopped early (Ctrl-C): the rest was not read. */
   interrupted: boolean;
 }
 
-/** Every file under the given paths: sorted, dotfiles skipped, links not followed. */
-export function* walk(paths: string[]): Generator<string> {
+/** One thing the walk found: a file to read, or a reason it is not read. */
+export type WalkEntry =
+  | { kind: "file"; path: string }
+  | { kind: "skip"; path: string; reason: string }
+  | { kind: "error"; path: string; code: string; message: string };
+
+const errText = (e: unknown) => {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === "ENOENT") return "no such file or folder";
+  if (err.code === "EACCES" || err.code === "EPERM") return "permission denied";
+  if (err.code === "EISDIR") return "is a folder";
+  return err.message ?? String(e);
+};
+const inside = (root: string, p: string) => p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
+
+/**
+ * Every file under the given paths, in a stable order (each path in the order given,
+ * folder entries sorted by name), dotfiles and dot-folders skipped. A path given on the
+ * command line is followed even when it is a link; inside a folder, a link to a file in
+ * the same tree is read, a link out of the tree or to a folder is not (no escapes, no
+ * cycles).
+ */
+export function* walk(paths: string[]): Generator<WalkEntry> {
   for (const p of paths) {
     const abs = resolve(p);
     let st;
     try {
-      st = lstatSync(abs);
-    } catch {
-      yield abs; // reported as failed by the reader
+      st = statSync(abs);
+    } catch (e) {
+      yield { kind: "error", path: abs, code: "unreadable", message: errText(e) };
       continue;
     }
-    if (st.isSymbolicLink()) continue;
     if (st.isDirectory()) {
-      const names = readdirSync(abs).filter((n) => !n.startsWith(".")).sort();
-      yield* walk(names.map((n) => join(abs, n)));
-    } else if (st.isFile()) yield abs;
+      let root: string;
+      try {
+        root = realpathSync(abs);
+      } catch (e) {
+        yield { kind: "error", path: abs, code: "unreadable", message: errText(e) };
+        continue;
+      }
+      yield* walkDir(abs, root);
+    } else if (st.isFile()) yield { kind: "file", path: abs };
+    else yield { kind: "skip", path: abs, reason: "not a regular file" };
+  }
+}
+
+function* walkDir(dir: string, root: string): Generator<WalkEntry> {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => !n.startsWith(".")).sort();
+  } catch (e) {
+    yield { kind: "error", path: dir, code: "unreadable", message: `cannot list the folder: ${errText(e)}` };
+    return;
+  }
+  for (const name of names) {
+    const path = join(dir, name);
+    let st;
+    try {
+      st = lstatSync(path);
+    } catch (e) {
+      yield { kind: "error", path, code: "unreadable", message: errText(e) };
+      continue;
+    }
+    if (st.isSymbolicLink()) {
+      let target: string;
+      try {
+        target = realpathSync(path);
+        st = statSync(target);
+      } catch {
+        yield { kind: "skip", path, reason: "broken symbolic link" };
+        continue;
+      }
+      if (!inside(root, target)) yield { kind: "skip", path, reason: `symbolic link out of the tree (→ ${target})` };
+      else if (st.isFile()) yield { kind: "file", path };
+      else yield { kind: "skip", path, reason: "symbolic link to a folder (not followed)" };
+    } else if (st.isDirectory()) yield* walkDir(path, root);
+    else if (st.isFile()) yield { kind: "file", path };
+    else yield { kind: "skip", path, reason: "not a regular file" };
+  }
+}
+
+/**
+ * Reads a whole file, refusing one over `max` bytes without reading it (the size is
+ * taken from the open descriptor, and the read stops at max + 1 in case it grows).
+ */
+export function readBounded(path: string, max: number): { ok: true; bytes: Buffer } | { ok: false; code: string; message: string } {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (e) {
+    return { ok: false, code: "unreadable", message: `cannot read: ${errText(e)}` };
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size > max) return { ok: false, code: "too-large", message: `the file is ${size} bytes, over the ${max}-byte limit` };
+    const buf = Buffer.allocUnsafe(Math.min(size, max) + 1);
+    let at = 0;
+    for (;;) {
+      const n = readSync(fd, buf, at, buf.length - at, null);
+      if (n === 0) break;
+      at += n;
+      if (at === buf.length) {
+        if (at > max) return { ok: false, code: "too-large", message: `the file grew past the ${max}-byte limit while being read` };
+        break;
+      }
+    }
+    return { ok: true, bytes: buf.subarray(0, at) };
+  } catch (e) {
+    return { ok: false, code: "unreadable", message: `cannot read: ${errText(e)}` };
+  } finally {
+    closeSync(fd);
   }
 }
 
 export interface BatchOptions {
+  /** GB/T 2260 code given for every report of the batch (`--region`). */
   region?: string;
+  /** Largest file read (default DEFAULT_LIMITS.maxFileBytes). */
+  maxFileBytes?: number;
   /** Called after each document (for a progress bar). */
   onResult?: (path: string, result: IngestResult) => void;
-  /** Set to stop after the current document (Ctrl-C). */
+  /** Set `stop` to end the batch after the current document (Ctrl-C). */
   signal?: { stop: boolean };
+  /** Filled as the batch goes (so a caller can print what was done if it must quit at once). */
+  summary?: BatchSummary;
 }
 
+export function emptySummary(): BatchSummary {
+  return { ingested: 0, present: 0, failed: [], skipped: [], checks: {}, reportsWithFailedChecks: 0, interrupted: false };
+}
+
+/** Ingests every file under `paths` into the store; one document per transaction. */
 export async function ingestPaths(store: Store, paths: string[], opts: BatchOptions = {}): Promise<BatchSummary> {
-  const summary: BatchSummary = { ingested: 0, present: 0, failed: [], checks: {}, reportsWithFailedChecks: 0, interrupted: false };
+  const summary = opts.summary ?? emptySummary();
   const hints = opts.region ? { region: opts.region } : undefined;
+  const max = opts.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes;
   const record = (path: string, r: IngestResult) => {
     if (r.status === "ingested") {
       summary.ingested++;
       if (r.failedRules?.length) summary.reportsWithFailedChecks++;
       for (const rule of new Set(r.failedRules ?? [])) summary.checks[rule] = (summary.checks[rule] ?? 0) + 1;
-    } else if (r.status === "present") summary.present++;
-    else summary.failed.push({ path, code: r.code ?? "failed", message: r.message ?? "" });
+    } else if (r.status === "present" && r.code === undefined) summary.present++;
+    else summary.failed.push({ path, code: r.code ?? "failed", message: r.message ?? "", ...(r.status === "present" ? { before: true } : {}) });
     opts.onResult?.(path, r);
   };
 
   // Never read the database itself, its journal or its kept bytes (`xxgk ingest data/`).
-  const own = (p: string) => p.startsWith(resolve(store.path)) || p.startsWith(store.blobs.dir + "/");
-  for (const path of walk(paths)) {
-    if (own(path)) continue;
+  const db = resolve(store.path);
+  const own = (p: string) => p === db || p === `${db}-wal` || p === `${db}-shm` || p === `${db}-journal` || inside(store.blobs.dir, p);
+  for (const entry of walk(paths)) {
+    // Give the event loop a turn between documents: a text parse never waits on I/O, so
+    // without this a Ctrl-C (and the progress bar's timer) would only be seen at the end.
+    await new Promise<void>((r) => setImmediate(r));
     if (opts.signal?.stop) {
       summary.interrupted = true;
       break;
     }
-    let bytes: Buffer;
-    try {
-      const size = lstatSync(path).size;
-      if (size > DEFAULT_LIMITS.maxFileBytes) {
-        const r = store.save(
-          { ok: false, code: "too-large", message: `the file is ${size} bytes, over the ${DEFAULT_LIMITS.maxFileBytes}-byte limit` },
-          { sha: "0".repeat(64), locator: path, input: { bytes: new Uint8Array(), path } },
-        );
-        record(path, r);
-        continue;
-      }
-      bytes = readFileSync(path);
-    } catch (e) {
-      summary.failed.push({ path, code: "unreadable", message: (e as Error).message });
+    const path = entry.path;
+    if (own(path)) continue;
+    if (entry.kind === "skip") {
+      summary.skipped.push({ path, reason: entry.reason });
       continue;
     }
+    if (entry.kind === "error") {
+      record(path, store.recordFailure({ path, code: entry.code, message: entry.message }));
+      continue;
+    }
+    const read = readBounded(path, max);
+    if (!read.ok) {
+      record(path, store.recordFailure({ path, code: read.code, message: read.message }));
+      continue;
+    }
+    const bytes = read.bytes;
     if (extname(path).toLowerCase() === ".zip") {
       const members = readArchive(bytes, path);
       if (!members.ok) {
-        record(path, store.save({ ok: false, code: members.code, message: members.message }, { sha: (await import("./pipeline.js")).sha256(bytes), locator: path, input: { bytes, path } }));
+        record(path, store.save({ ok: false, code: members.code, message: members.message }, { sha: sha256(bytes), locator: path, input: { bytes, path } }));
         continue;
       }
       if (members.docx === false) {
         for (const m of members.entries) {
-          if (opts.signal?.stop) break;
+          if (opts.signal?.stop) {
+            summary.interrupted = true;
+            break;
+          }
           const locator = `${path}!/${m.name}`;
           record(locator, await store.ingestOne({ bytes: m.bytes, path: locator, hints }));
         }
@@ -101,17 +223,22 @@ export async function ingestPaths(store: Store, paths: string[], opts: BatchOpti
   return summary;
 }
 
+/** The summary a person reads after `xxgk ingest`. */
 export function describeSummary(s: BatchSummary, db: string): string {
   const lines = [
     `${s.ingested} ingested, ${s.present} already present, ${s.failed.length} failed${s.interrupted ? " (interrupted: the rest was not read)" : ""} → ${db}`,
   ];
   if (s.reportsWithFailedChecks) {
-    lines.push(`${s.reportsWithFailedChecks} report(s) with failed checks (stored with them):`);
+    lines.push(`${s.reportsWithFailedChecks} report(s) with failed checks (findings about the documents; stored with them):`);
     for (const [rule, n] of Object.entries(s.checks).sort()) lines.push(`  ${rule}: ${n}`);
   }
   if (s.failed.length) {
     lines.push("failed:");
-    for (const f of s.failed) lines.push(`  ${basename(f.path) === f.path ? f.path : f.path} — ${f.code}: ${f.message}`);
+    for (const f of s.failed) lines.push(`  ${f.path} — ${f.code}: ${f.message}${f.before ? " (as before: same bytes, same parser)" : ""}`);
+  }
+  if (s.skipped.length) {
+    lines.push("skipped:");
+    for (const k of s.skipped) lines.push(`  ${k.path} — ${k.reason}`);
   }
   return lines.join("\n");
 }

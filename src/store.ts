@@ -4,8 +4,9 @@
 // bytes at the same path are a new version of the same source. Bytes are kept in a
 // content-addressed folder beside the database so a better parser can re-run them.
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { BlobStore } from "./blobs.js";
 import { parseReport, sha256, type ParseOutcome } from "./pipeline.js";
 import { PARSER_VERSION } from "./version.js";
@@ -13,9 +14,15 @@ import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, type Check, type Report
 import { crossYearChecks } from "../normalizers/crossyear.js";
 import { bareName, organKey } from "../normalizers/organ.js";
 
-const SCHEMA_VERSION = 1;
+/**
+ * The schema version this code writes, kept in `PRAGMA user_version`. A database made by
+ * an older xxgk is brought up to date by MIGRATIONS on open (each step in its own
+ * transaction); one made by a newer xxgk is refused rather than guessed at.
+ */
+export const STORE_SCHEMA_VERSION = 2;
 
-const SCHEMA = `
+/** Version 1: the tables and views. */
+const SCHEMA_V1 = `
 CREATE TABLE IF NOT EXISTS sources (
   id INTEGER PRIMARY KEY,
   locator TEXT NOT NULL UNIQUE,          -- the path or URL the document came from
@@ -99,27 +106,66 @@ CREATE VIEW IF NOT EXISTS v_failures AS
   SELECT locator, sha256, code, message, parser_version, at FROM failures WHERE is_current = 1;
 `;
 
+/**
+ * Schema steps, in order: `MIGRATIONS[i]` takes a database from version i+1 to i+2 (a
+ * fresh database runs SCHEMA_V1 and then every step). Append; never edit a released step.
+ */
+const MIGRATIONS: { to: number; why: string; sql: string }[] = [
+  {
+    to: 2,
+    why: "versions.format (the format a version was read as); indexes so failure look-ups stay O(log n)",
+    sql: `
+      ALTER TABLE versions ADD COLUMN format TEXT;
+      UPDATE versions SET format = (SELECT r.format FROM reports r WHERE r.version_id = versions.id ORDER BY r.id DESC LIMIT 1);
+      CREATE INDEX IF NOT EXISTS failures_sha ON failures(sha256);
+      CREATE INDEX IF NOT EXISTS failures_version ON failures(version_id);
+      CREATE INDEX IF NOT EXISTS failures_locator ON failures(locator);
+    `,
+  },
+];
+
+/** One document to store: its bytes and where they came from. */
 export interface IngestInput {
+  /** The document's bytes; their sha256 is its identity. */
   bytes: Uint8Array;
+  /** File path (or `archive.zip!/member`), shown in messages and kept in `sources`. */
   path?: string | null;
+  /** URL the bytes were fetched from; when given, the source is the URL, not the path. */
   url?: string | null;
+  /** HTTP Content-Type where the bytes came over HTTP (helps sniff the format). */
   contentType?: string;
+  /** What the caller knows beyond the document, e.g. `{ region: "420104" }` from `--region` or a portal. */
   hints?: { region?: string | null; organ?: string | null };
 }
 
+/** What `ingestOne` did with one document. */
 export interface IngestResult {
+  /**
+   * `ingested`: parsed and stored (a new report). `present`: these bytes were stored
+   * before (as a report, or as a failure by this parser version); nothing was added, and
+   * `code`/`message` are set when they had failed. `failed`: not read as a report; the
+   * failure is stored with `code` and `message`.
+   */
   status: "ingested" | "present" | "failed";
+  /** sha256 of the bytes (hex). */
   sha256: string;
+  /** The stored report (ingested, or present as a report). */
   reportId?: number;
+  /** Why it failed, e.g. `empty`, `corrupt`, `not-a-report`, `too-large`. */
   code?: string;
   message?: string;
+  /** How many checks failed (template arithmetic and cross-year), when ingested. */
   checksFailed?: number;
+  /** Rule of every failed check, when ingested. */
   failedRules?: string[];
+  /** The contract record, when ingested. */
   record?: ReportRecord;
+  /** Links to attachments found on an HTML page (the crawler follows them). */
   attachments?: { url: string; text: string }[];
 }
 
 const now = () => new Date().toISOString();
+const CELL_BATCH = 50;
 
 /** Every cell of a record as (table, row, column, value), in the contract's order. */
 export function cellsOf(r: ReportRecord): [string, string, string, number | null][] {
@@ -130,6 +176,12 @@ export function cellsOf(r: ReportRecord): [string, string, string, number | null
   return out;
 }
 
+/**
+ * The store: one SQLite file (WAL, synchronous=NORMAL, foreign keys on) plus the
+ * documents' bytes in `blobs/` beside it. Open with `openStore`; not safe to share one
+ * Store between threads, but several processes may open one file (writers queue on
+ * SQLite's lock, `busy_timeout` 5 s).
+ */
 export class Store {
   readonly db: Database.Database;
   /** The documents' bytes by sha256, beside the database (shared with the crawler). */
@@ -143,40 +195,101 @@ export class Store {
     return st;
   }
 
+  private readonly blobDirs = new Set<string>();
+
   constructor(readonly path: string) {
     mkdirSync(dirname(resolve(path)), { recursive: true });
     this.db = new Database(path);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("foreign_keys = ON");
-    this.db.pragma("busy_timeout = 5000");
-    const version = this.db.pragma("user_version", { simple: true }) as number;
-    if (version > SCHEMA_VERSION) throw new Error(`${path}: made by a newer xxgk (schema ${version}); update xxgk`);
-    this.db.exec(SCHEMA);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    try {
+      this.db.pragma("busy_timeout = 5000");
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("synchronous = NORMAL");
+      this.db.pragma("foreign_keys = ON");
+      this.migrate();
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
     this.blobs = BlobStore.besideDb(path);
   }
 
+  /** The schema version of the open database (`PRAGMA user_version`). */
+  schemaVersion(): number {
+    return this.db.pragma("user_version", { simple: true }) as number;
+  }
+
+  private migrate(): void {
+    const at = this.schemaVersion();
+    if (at > STORE_SCHEMA_VERSION)
+      throw new Error(`made by a newer xxgk (store schema ${at}; this xxgk knows up to ${STORE_SCHEMA_VERSION}): update xxgk`);
+    if (at === STORE_SCHEMA_VERSION) return;
+    // BEGIN IMMEDIATE: two processes opening a fresh file do not both migrate it.
+    this.db.transaction(() => {
+      const now = this.schemaVersion();
+      if (now === 0) {
+        this.db.exec(SCHEMA_V1);
+        this.db.pragma("user_version = 1");
+      }
+      for (const m of MIGRATIONS) {
+        if (this.schemaVersion() >= m.to) continue;
+        this.db.exec(m.sql);
+        this.db.pragma(`user_version = ${m.to}`);
+      }
+    }).immediate();
+  }
+
+  /** Closes the database. Every finished document is already committed. */
   close(): void {
-    this.db.close();
+    if (this.db.open) this.db.close();
   }
 
+  /** The stored bytes of a document, or null when not kept (or damaged: the hash is checked). */
   readBytes(sha: string): Uint8Array | null {
-    return this.blobs.has(sha) ? this.blobs.get(sha) : null;
+    const bytes = this.blobs.has(sha) ? this.blobs.get(sha) : null;
+    return bytes && sha256(bytes) === sha ? bytes : null;
   }
 
-  /** Parse and store one document. Never throws for bad input; a failure is stored with its reason. */
+  /**
+   * Keeps the bytes in blobs/ (content-addressed, temp file then rename, so a kill leaves
+   * the whole blob or none). Unlike BlobStore.put it does not fsync each blob (that alone
+   * cost a quarter of a text batch's time): after a power cut a blob may be lost or cut
+   * short, which readBytes detects by its hash; the database's own synchronous=NORMAL
+   * makes the same trade for its last commits.
+   */
+  private keepBytes(sha: string, bytes: Uint8Array): void {
+    const path = this.blobs.pathOf(sha);
+    if (existsSync(path)) return;
+    const dir = dirname(path);
+    if (!this.blobDirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.blobDirs.add(dir);
+    }
+    const tmp = join(this.blobs.dir, "tmp", `${sha}.${process.pid}.${randomBytes(4).toString("hex")}`);
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
+  }
+
+  /**
+   * Parses and stores one document, all of it in one transaction. Never throws for bad
+   * input: a document that cannot be read is stored as a failure with its reason
+   * (`status: "failed"`). The same bytes seen before add nothing (`status: "present"`);
+   * changed bytes at a known path or URL become a new version of that source, and its
+   * earlier record stops being current. Throws only when the database itself fails.
+   */
   async ingestOne(input: IngestInput): Promise<IngestResult> {
     const sha = sha256(input.bytes);
     const locator = input.url ?? input.path ?? `sha256:${sha}`;
     // The same bytes already handled by this parser version: nothing to add.
     const seen = this.sql(
         `SELECT (SELECT r.id FROM reports r JOIN versions v ON v.id = r.version_id WHERE v.sha256 = ? AND r.is_current = 1 LIMIT 1) AS report,
-                (SELECT f.code FROM failures f WHERE f.sha256 = ? AND f.is_current = 1 AND f.parser_version = ? LIMIT 1) AS failure`,
+                (SELECT f.id FROM failures f WHERE f.sha256 = ? AND f.is_current = 1 AND f.parser_version = ? LIMIT 1) AS failure`,
       )
-      .get(sha, sha, PARSER_VERSION) as { report: number | null; failure: string | null };
+      .get(sha, sha, PARSER_VERSION) as { report: number | null; failure: number | null };
     if (seen.report !== null) return { status: "present", sha256: sha, reportId: seen.report };
-    if (seen.failure !== null) return { status: "present", sha256: sha, code: seen.failure };
+    if (seen.failure !== null) {
+      const f = this.sql("SELECT code, message FROM failures WHERE id = ?").get(seen.failure) as { code: string; message: string };
+      return { status: "present", sha256: sha, code: f.code, message: f.message };
+    }
 
     const name = input.url ?? input.path ?? sha;
     const outcome = await parseReport({
@@ -187,11 +300,26 @@ export class Store {
       contentType: input.contentType,
       hints: input.hints,
     });
-    this.blobs.put(input.bytes);
+    this.keepBytes(sha, input.bytes);
     return this.save(outcome, { sha, locator, input });
   }
 
-  /** Write one parse outcome in one transaction. */
+  /**
+   * Records a file that was never read into bytes (too large, unreadable, a folder that
+   * cannot be listed): a failure by path, with no version. Replaces an earlier such
+   * failure of the same path.
+   */
+  recordFailure(f: { path: string; code: string; message: string }): IngestResult {
+    const t = now();
+    this.db.transaction(() => {
+      this.sql("UPDATE failures SET is_current = 0 WHERE locator = ? AND version_id IS NULL").run(f.path);
+      this.sql("INSERT INTO failures (version_id, locator, sha256, code, message, parser_version, at) VALUES (NULL,?,NULL,?,?,?,?)")
+        .run(f.path, f.code, f.message, PARSER_VERSION, t);
+    }).immediate();
+    return { status: "failed", sha256: "", code: f.code, message: f.message };
+  }
+
+  /** Writes one parse outcome in one transaction (all its rows, or none). */
   save(outcome: ParseOutcome, at: { sha: string; locator: string; input: IngestInput }): IngestResult {
     const { sha, locator, input } = at;
     const t = now();
@@ -199,11 +327,11 @@ export class Store {
       const versionId = this.versionOf(locator, input, sha, t);
       if (!outcome.ok) {
         this.sql("UPDATE failures SET is_current = 0 WHERE sha256 = ?").run(sha);
-        this.db
-          .prepare("INSERT INTO failures (version_id, locator, sha256, code, message, parser_version, at) VALUES (?,?,?,?,?,?,?)")
+        this.sql("INSERT INTO failures (version_id, locator, sha256, code, message, parser_version, at) VALUES (?,?,?,?,?,?,?)")
           .run(versionId, locator, sha, outcome.code, outcome.message, PARSER_VERSION, t);
         return { status: "failed", sha256: sha, code: outcome.code, message: outcome.message, attachments: outcome.attachments };
       }
+      this.sql("UPDATE versions SET format = ? WHERE id = ?").run(outcome.record.source.format, versionId);
       const reportId = this.insertReport(versionId, outcome, t);
       const crossYear = this.refreshCrossYear(reportId);
       const checks = [...outcome.record.checks, ...crossYear];
@@ -231,6 +359,7 @@ export class Store {
     this.sql("UPDATE reports SET is_current = 0 WHERE version_id IN (SELECT id FROM versions WHERE source_id = ?)")
       .run(source);
     this.sql("UPDATE failures SET is_current = 0 WHERE version_id IN (SELECT id FROM versions WHERE source_id = ?)").run(source);
+    this.sql("UPDATE failures SET is_current = 0 WHERE locator = ? AND version_id IS NULL").run(locator);
     return version;
   }
 
@@ -249,8 +378,17 @@ export class Store {
         outcome.region.by, outcome.region.confidence, JSON.stringify(r),
       );
     const id = Number(info.lastInsertRowid);
+    // Cells go in CELL_BATCH rows per statement: one call per row was half of a save.
+    const cells = cellsOf(r);
+    const many = this.sql(`INSERT INTO cells (report_id, tbl, row, col, value) VALUES ${Array(CELL_BATCH).fill("(?,?,?,?,?)").join(",")}`);
     const cell = this.sql("INSERT INTO cells (report_id, tbl, row, col, value) VALUES (?,?,?,?,?)");
-    for (const [tbl, row, col, v] of cellsOf(r)) cell.run(id, tbl, row, col, v);
+    let i = 0;
+    for (; i + CELL_BATCH <= cells.length; i += CELL_BATCH) {
+      const params: (string | number | null)[] = [];
+      for (let j = i; j < i + CELL_BATCH; j++) params.push(id, ...cells[j]);
+      many.run(params);
+    }
+    for (; i < cells.length; i++) cell.run(id, ...cells[i]);
     const sec = this.sql("INSERT INTO sections (report_id, number, title, text) VALUES (?,?,?,?)");
     for (const s of r.sections) sec.run(id, s.number, s.title, s.text);
     const chk = this.sql("INSERT INTO checks (report_id, rule, severity, message, where_) VALUES (?,?,?,?,?)");
@@ -301,7 +439,11 @@ export class Store {
     return mine;
   }
 
-  /** Current records, with the checks as stored (the template's and the cross-year ones). */
+  /**
+   * Current records (one per source: its latest version, by the latest parse), in id
+   * order, streamed from the database; `checks` as stored (the template's and the
+   * cross-year ones). Do not write to the store while iterating.
+   */
   *records(): Generator<{ id: number; record: ReportRecord; parsedAt: string }> {
     const checks = this.sql("SELECT rule, severity, message, where_ AS \"where\" FROM checks WHERE report_id = ? ORDER BY rowid");
     for (const row of this.sql("SELECT id, record_json, parsed_at FROM reports WHERE is_current = 1 ORDER BY id").iterate() as Iterable<{
@@ -354,6 +496,7 @@ export class Store {
     return changes;
   }
 
+  /** How many current reports, current failures, sources, versions and current cells are stored. */
   counts(): { reports: number; failures: number; sources: number; versions: number; cells: number } {
     const one = (sql: string) => (this.sql(sql).get() as { n: number }).n;
     return {
@@ -391,6 +534,11 @@ export function diffRecords(before: ReportRecord | null, beforeFailure: string |
   return notes;
 }
 
+/**
+ * Opens (creating when missing: parent folder, file, schema) the store at `dbPath`, and
+ * migrates an older schema. Throws with a readable message when the file is not a
+ * database or was made by a newer xxgk.
+ */
 export function openStore(dbPath: string): Store {
   return new Store(dbPath);
 }

@@ -1,13 +1,13 @@
 // The store on a real SQLite file: identity by content, versions, failures, atomic
 // documents, archives, exports and re-parsing.
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import iconv from "iconv-lite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openStore, type Store } from "../src/store.js";
-import { ingestPaths } from "../src/ingest.js";
-import { exportRecords, wideColumns } from "../src/export.js";
+import { cellsOf, openStore, STORE_SCHEMA_VERSION, type Store } from "../src/store.js";
+import { ingestPaths, walk } from "../src/ingest.js";
+import { csvField, exportRecords, wideColumns } from "../src/export.js";
 import { parseReport } from "../src/pipeline.js";
 import { PARSER_VERSION } from "../src/version.js";
 import { makeZip } from "./helpers/zip.js";
@@ -48,25 +48,112 @@ describe("store", () => {
   it("adds nothing for the same bytes twice, and a new version for changed bytes", async () => {
     const path = join(dir, "r.txt");
     writeFileSync(path, SAMPLE);
-    expect((await store.ingestOne({ bytes: readFileSync(path), path })).status).toBe("ingested");
-    expect((await store.ingestOne({ bytes: readFileSync(path), path })).status).toBe("present");
+    const first = await store.ingestOne({ bytes: readFileSync(path), path });
+    expect(first.status).toBe("ingested");
+    const rowsAfterFirst = ["sources", "versions", "reports", "cells", "sections", "checks", "warnings", "failures"].map((t) => count(`SELECT count(*) AS n FROM ${t}`));
+    const again = await store.ingestOne({ bytes: readFileSync(path), path });
+    expect(again).toMatchObject({ status: "present", reportId: first.reportId, sha256: first.sha256 });
+    // Same bytes under another name: still the same document.
+    expect((await store.ingestOne({ bytes: readFileSync(path), path: join(dir, "copy.txt") })).status).toBe("present");
+    expect(["sources", "versions", "reports", "cells", "sections", "checks", "warnings", "failures"].map((t) => count(`SELECT count(*) AS n FROM ${t}`))).toEqual(rowsAfterFirst);
     expect(store.counts()).toMatchObject({ reports: 1, sources: 1, versions: 1 });
     writeFileSync(path, SAMPLE.replace("收到政府信息公开申请1例", "收到政府信息公开申请1件"));
-    expect((await store.ingestOne({ bytes: readFileSync(path), path })).status).toBe("ingested");
+    const changed = await store.ingestOne({ bytes: readFileSync(path), path });
+    expect(changed.status).toBe("ingested");
+    expect(changed.sha256).not.toBe(first.sha256);
     expect(store.counts()).toMatchObject({ reports: 1, sources: 1, versions: 2 });
+    expect(store.db.prepare("SELECT DISTINCT source_id FROM versions").all()).toHaveLength(1);
     expect(count("SELECT count(*) AS n FROM reports")).toBe(2); // the old one kept as history
-    expect(store.readBytes((await store.ingestOne({ bytes: readFileSync(path), path })).sha256)).not.toBeNull();
+    const current = store.db.prepare("SELECT r.id, v.sha256, v.format FROM reports r JOIN versions v ON v.id = r.version_id WHERE r.is_current = 1").all();
+    expect(current).toEqual([{ id: changed.reportId, sha256: changed.sha256, format: "text" }]);
+    expect([...store.records()].map((r) => r.id)).toEqual([changed.reportId]);
+    expect(store.readBytes(changed.sha256)).toEqual(new Uint8Array(readFileSync(path)));
+  });
+
+  it("creates a fresh database at the current schema version, and migrates a version-1 file", async () => {
+    expect(store.schemaVersion()).toBe(STORE_SCHEMA_VERSION);
+    expect(store.db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(store.db.pragma("foreign_keys", { simple: true })).toBe(1);
+    await store.ingestOne({ bytes: Buffer.from(SAMPLE), path: "a.txt" });
+    // Turn the file back into what version 1 wrote: no versions.format, no failure indexes.
+    store.db.exec("DROP INDEX failures_sha; DROP INDEX failures_version; DROP INDEX failures_locator; ALTER TABLE versions DROP COLUMN format; PRAGMA user_version = 1;");
+    store.close();
+    store = openStore(join(dir, "db", "x.sqlite"));
+    expect(store.schemaVersion()).toBe(2);
+    expect(store.db.prepare("SELECT format FROM versions").all()).toEqual([{ format: "text" }]);
+    expect(store.db.prepare("SELECT name FROM sqlite_master WHERE name = 'failures_sha'").get()).toEqual({ name: "failures_sha" });
+    expect(store.counts().reports).toBe(1);
+  });
+
+  it("refuses a database made by a newer xxgk, and a file that is not a database", () => {
+    store.db.pragma("user_version = 99");
+    store.close();
+    expect(() => openStore(join(dir, "db", "x.sqlite"))).toThrow(/newer xxgk/);
+    writeFileSync(join(dir, "junk.sqlite"), "this is not a database, just some text that is long enough ".repeat(100));
+    expect(() => openStore(join(dir, "junk.sqlite"))).toThrow(/not a database/);
+    store = openStore(join(dir, "db", "other.sqlite")); // for afterEach
   });
 
   it("records a failure with its reason and goes on with the batch", async () => {
     writeFileSync(join(dir, "a-empty.txt"), "");
     writeFileSync(join(dir, "b.pdf"), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1]));
     writeFileSync(join(dir, "c.txt"), SAMPLE);
-    const s = await ingestPaths(store, [dir]); // the database's own folder is inside: it must be skipped
+    writeFileSync(join(dir, "d-big.txt"), SAMPLE + "x".repeat(20_000));
+    writeFileSync(join(dir, "e-big.txt"), SAMPLE + "y".repeat(20_000));
+    const s = await ingestPaths(store, [dir], { maxFileBytes: 15_000 }); // the database's own folder is inside: it must be skipped
     expect(s.ingested).toBe(1);
-    expect(s.failed.map((f) => f.code).sort()).toEqual(["corrupt", "empty"]);
-    expect(count("SELECT count(*) AS n FROM v_failures")).toBe(2);
-    expect((store.db.prepare("SELECT message FROM failures WHERE code = 'empty'").get() as { message: string }).message).toContain("empty");
+    expect(s.failed.map((f) => [f.path.split("/").pop(), f.code])).toEqual([
+      ["a-empty.txt", "empty"],
+      ["b.pdf", "corrupt"],
+      ["d-big.txt", "too-large"],
+      ["e-big.txt", "too-large"],
+    ]);
+    // Every failure is stored and current, with its reason and path.
+    const rows = store.db.prepare("SELECT locator, code, message FROM v_failures ORDER BY locator").all() as { locator: string; code: string; message: string }[];
+    expect(rows.map((r) => [r.locator.split("/").pop(), r.code])).toEqual(s.failed.map((f) => [f.path.split("/").pop(), f.code]));
+    expect(rows.find((r) => r.code === "empty")!.message).toContain("empty");
+    expect(rows.find((r) => r.locator.endsWith("d-big.txt"))!.message).toMatch(/over the 15000-byte limit/);
+    expect(count("SELECT count(*) AS n FROM reports")).toBe(1);
+
+    // A second run adds nothing, and still lists the files that do not read.
+    const before = count("SELECT count(*) AS n FROM failures WHERE is_current = 1");
+    const again = await ingestPaths(store, [dir], { maxFileBytes: 15_000 });
+    expect(again).toMatchObject({ ingested: 0, present: 1 });
+    expect(again.failed.map((f) => [f.code, f.before ?? false])).toEqual([
+      ["empty", true],
+      ["corrupt", true],
+      ["too-large", false],
+      ["too-large", false],
+    ]);
+    expect(count("SELECT count(*) AS n FROM failures WHERE is_current = 1")).toBe(before);
+    expect(count("SELECT count(*) AS n FROM versions")).toBe(3);
+  });
+
+  it("walks folders in name order, skips dotfiles, reads links inside the tree and not out of it", () => {
+    const root = join(dir, "tree");
+    mkdirSync(join(root, "b", ".hidden"), { recursive: true });
+    mkdirSync(join(dir, "outside"));
+    writeFileSync(join(dir, "outside", "secret.txt"), "x");
+    writeFileSync(join(root, "b", "2.txt"), "x");
+    writeFileSync(join(root, "b", ".hidden", "h.txt"), "x");
+    writeFileSync(join(root, "a.txt"), "x");
+    writeFileSync(join(root, ".dot.txt"), "x");
+    symlinkSync(join(root, "a.txt"), join(root, "c-link.txt"));
+    symlinkSync(join(dir, "outside", "secret.txt"), join(root, "d-out.txt"));
+    symlinkSync(join(dir, "outside"), join(root, "e-outdir"));
+    symlinkSync(root, join(root, "f-loop"));
+    const got = [...walk([root])].map((e) => [e.path.slice(root.length + 1), e.kind]);
+    expect(got).toEqual([
+      ["a.txt", "file"],
+      ["b/2.txt", "file"],
+      ["c-link.txt", "file"],
+      ["d-out.txt", "skip"],
+      ["e-outdir", "skip"],
+      ["f-loop", "skip"],
+    ]);
+    // A link named on the command line is followed: the user asked for it.
+    expect([...walk([join(root, "d-out.txt")])].map((e) => e.kind)).toEqual(["file"]);
+    expect([...walk([join(dir, "missing")])]).toMatchObject([{ kind: "error", code: "unreadable", message: "no such file or folder" }]);
   });
 
   it("leaves nothing half-written when a document's transaction fails", async () => {
@@ -76,6 +163,10 @@ describe("store", () => {
     (broken.record.sections as unknown[]).push({ number: 7, title: null, text: null }); // NOT NULL fails after the report row is in
     expect(() => store.save(broken, { sha: out.record.source.sha256, locator: "x", input: { bytes: Buffer.from(SAMPLE), path: "x" } })).toThrow();
     for (const t of ["reports", "cells", "sections", "checks", "warnings", "sources", "versions"]) expect(count(`SELECT count(*) AS n FROM ${t}`)).toBe(0);
+    // The store is still usable, and the same document stores whole.
+    const ok = store.save(out, { sha: out.record.source.sha256, locator: "x", input: { bytes: Buffer.from(SAMPLE), path: "x" } });
+    expect(ok.status).toBe("ingested");
+    expect(count("SELECT count(*) AS n FROM cells")).toBe(cellsOf(out.record).length);
   });
 
   it("reads zip archives: nested folders, GBK names; refuses a bomb and a ../ path", async () => {
@@ -94,15 +185,32 @@ describe("store", () => {
   it("exports long CSV (one row per cell), wide CSV and JSON lines that read back", async () => {
     mkdirSync(join(dir, "in"));
     writeFileSync(join(dir, "in", "a.txt"), SAMPLE);
-    writeFileSync(join(dir, "in", "b.txt"), readFileSync("data/samples/2024-环翠区商务局.txt"));
+    const other = readFileSync("data/samples/2024-环翠区商务局.txt");
+    writeFileSync(join(dir, "in", 'b,"q".txt'), other); // a name that needs RFC 4180 quoting
     await ingestPaths(store, [join(dir, "in")]);
-    const cells = store.counts().cells;
+    // Expected rows: the cells of each record, counted from the parser, not the store.
+    let expected = 0;
+    for (const bytes of [Buffer.from(SAMPLE), other]) {
+      const p = await parseReport({ bytes, name: "x" });
+      if (!p.ok) throw new Error(p.message);
+      expected += cellsOf(p.record).length;
+    }
+    expect(expected).toBeGreaterThan(300);
     await exportRecords(store, "csv", join(dir, "long.csv"));
-    const long = readCsv(readFileSync(join(dir, "long.csv"), "utf8").replace(/^\ufeff/, ""));
-    expect(long[0].slice(-4)).toEqual(["table", "row", "column", "value"]);
-    expect(long.length - 1).toBe(cells);
+    const raw = readFileSync(join(dir, "long.csv"));
+    expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM for Excel
+    const long = readCsv(raw.toString("utf8").replace(/^\ufeff/, ""));
+    expect(long[0]).toEqual(["report_id", "organ", "year", "region_code", "province", "city", "county", "template", "format", "source_path", "source_url", "sha256", "table", "row", "column", "value"]);
+    expect(long.length - 1).toBe(expected);
+    expect(long.every((r) => r.length === 16)).toBe(true);
     const one = long.find((r) => r[1] === "硚口区商务局" && r[13] === "newReceived" && r[14] === "total")!;
     expect(one[15]).toBe("1");
+    expect(one.slice(3, 7)).toEqual(["420104", "湖北省", "武汉市", "硚口区"]);
+    expect(one[9].endsWith("a.txt")).toBe(true);
+    expect(long.find((r) => r[1] === "环翠区商务局")![9].endsWith('b,"q".txt')).toBe(true);
+    expect(csvField('a"b')).toBe('"a""b"');
+    expect(csvField("x\ny")).toBe('"x\ny"');
+    expect(csvField(null)).toBe("");
     await exportRecords(store, "wide-csv", join(dir, "wide.csv"));
     const wide = readCsv(readFileSync(join(dir, "wide.csv"), "utf8").replace(/^\ufeff/, ""));
     expect(wide).toHaveLength(3);
