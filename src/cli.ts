@@ -2,12 +2,13 @@
 // The xxgk command line. commander parses the arguments (its help, errors and
 // subcommands are better than hand-written parsing); cli-progress draws the bar,
 // only when stderr is a terminal so cron logs stay clean.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { Command, InvalidArgumentError } from "commander";
+import { existsSync, writeFileSync } from "node:fs";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
 import { parseReport } from "./pipeline.js";
 import { openStore, type Store } from "./store.js";
-import { describeSummary, ingestPaths, walk } from "./ingest.js";
+import { describeSummary, emptySummary, ingestPaths, readBounded, walk } from "./ingest.js";
+import { DEFAULT_LIMITS } from "./limits.js";
 import { exportRecords, type ExportFormat } from "./export.js";
 import { PARSER_VERSION } from "./version.js";
 import { TOP_LEVEL_KEYS, type ReportRecord } from "./record.js";
@@ -16,6 +17,9 @@ import { qualityPage } from "./quality.js";
 
 const DEFAULT_DB = "data/xxgk.sqlite";
 
+// Exit codes: 0 done (failed checks are findings, not failures); 1 a file failed or
+// the work could not be done; 2 usage (bad arguments, a path or database that does not
+// exist); 130 interrupted (Ctrl-C).
 function fail(message: string, code = 1): never {
   process.stderr.write(`xxgk: ${message}\n`);
   process.exit(code);
@@ -58,7 +62,9 @@ const program = new Command();
 program
   .name("xxgk")
   .description("Government information-disclosure annual reports (政府信息公开工作年度报告) → a validated dataset")
-  .version(PARSER_VERSION);
+  .version(PARSER_VERSION)
+  // Throw instead of exiting, so usage errors end with 2 (set before the subcommands: they inherit it).
+  .exitOverride();
 
 program
   .command("extract")
@@ -67,13 +73,9 @@ program
   .option("--json", "print exactly the record contract as JSON")
   .option("--region <code>", "GB/T 2260 code of the issuing body, where the document does not say", regionCode)
   .action(async (file: string, opts: { json?: boolean; region?: string }) => {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch (e) {
-      fail(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    const out = await parseReport({ bytes, name: file, path: file, hints: { region: opts.region } });
+    const read = readBounded(file, DEFAULT_LIMITS.maxFileBytes);
+    if (!read.ok) fail(`${file}: ${read.message} [${read.code}]`);
+    const out = await parseReport({ bytes: read.bytes, name: file, path: file, hints: { region: opts.region } });
     if (!out.ok) fail(`${file}: ${out.message} [${out.code}]`);
     if (opts.json) {
       const ordered: Record<string, unknown> = {};
@@ -92,24 +94,41 @@ program
     for (const p of paths) if (!existsSync(p)) fail(`${p}: no such file or folder`, 2);
     const store = open(opts.db);
     const signal = { stop: false };
-    process.on("SIGINT", () => {
-      if (signal.stop) process.exit(130);
-      signal.stop = true;
-      process.stderr.write("\nxxgk: stopping after the current document (Ctrl-C again to quit now; finished documents are kept)\n");
-    });
+    const summary = emptySummary();
     let bar: cliProgress.SingleBar | null = null;
+    // Ctrl-C (or a TERM): finish the current document, then print the summary and exit 130.
+    // A second Ctrl-C quits at once: signal handlers run between event-loop turns, never
+    // inside a (synchronous) transaction, so every committed document is whole.
+    const stop = () => {
+      if (signal.stop) {
+        bar?.stop();
+        store.close();
+        summary.interrupted = true;
+        process.stdout.write(describeSummary(summary, opts.db) + "\n");
+        process.exit(130);
+      }
+      signal.stop = true;
+      bar?.stop();
+      process.stderr.write("\nxxgk: stopping after the current document (Ctrl-C again to quit now; finished documents are kept)\n");
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
     if (process.stderr.isTTY) {
-      const total = [...walk(paths)].length;
+      let total = 0;
+      for (const e of walk(paths)) if (e.kind === "file") total++;
       bar = new cliProgress.SingleBar(
         { stream: process.stderr, format: "{bar} {value}/{total} {file}", hideCursor: true, clearOnComplete: true },
         cliProgress.Presets.shades_classic,
       );
       bar.start(total, 0, { file: "" });
     }
-    const summary = await ingestPaths(store, paths, {
+    await ingestPaths(store, paths, {
       region: opts.region,
       signal,
-      onResult: (path) => bar?.increment({ file: path.split("/").pop() }),
+      summary,
+      onResult: (path) => {
+        if (!signal.stop) bar?.increment({ file: path.split("/").pop() });
+      },
     });
     bar?.stop();
     store.close();
@@ -162,4 +181,12 @@ program
 
 registerCrawlCommand(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  // commander has already printed its message (usage, --help, --version).
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
+  // Anything else is not the input's fault, but still no stack trace unless asked for.
+  if (process.env.XXGK_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+  fail((e as Error).message ?? String(e));
+}

@@ -1,6 +1,6 @@
 // The built CLI as a user runs it: node dist/src/cli.js, real files, a real database.
-import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -11,10 +11,78 @@ import { parseReport } from "../src/pipeline.js";
 
 const CLI = "dist/src/cli.js";
 const run = (...args: string[]) => spawnSync("node", [CLI, ...args], { encoding: "utf8" });
+const SAMPLE = readFileSync("data/samples/2024-硚口区商务局.txt", "utf8");
+const N = 400;
+let batch: string; // N distinct copies of a sample, for the kill and Ctrl-C runs
 
 beforeAll(() => {
-  execFileSync("node_modules/.bin/tsc", ["-p", "tsconfig.json"], { stdio: "inherit" });
+  // tsc emits even when some other file has a type error (the typecheck is its own
+  // step): what matters here is that the CLI was built from the current sources.
+  const tsc = spawnSync("node_modules/.bin/tsc", ["-p", "tsconfig.json"], { encoding: "utf8" });
+  if (!existsSync(CLI) || statSync(CLI).mtimeMs < statSync("src/cli.ts").mtimeMs) throw new Error(`build failed:\n${tsc.stdout}${tsc.stderr}`);
+  batch = join(mkdtempSync(join(tmpdir(), "xxgk-batch-")), "in");
+  mkdirSync(batch);
+  for (let i = 0; i < N; i++) writeFileSync(join(batch, `r${String(i).padStart(4, "0")}.txt`), `${SAMPLE}\n附注：第${i}号副本。\n`);
 }, 120_000);
+
+/** Resolves once the database holds at least `n` reports (polled read-only, as another process would). */
+function whenStored(db: string, n: number, child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      try {
+        const probe = new Database(db, { readonly: true, fileMustExist: true });
+        const done = (probe.prepare("SELECT count(*) AS n FROM reports").get() as { n: number }).n;
+        probe.close();
+        if (done >= n) {
+          clearInterval(timer);
+          resolve();
+        }
+      } catch {
+        /* not created yet */
+      }
+      if (child.exitCode !== null) (clearInterval(timer), reject(new Error("the batch ended before it could be interrupted")));
+      if (Date.now() - started > 30_000) (clearInterval(timer), reject(new Error("no progress")));
+    }, 10);
+  });
+}
+
+/** Every stored report has exactly the cells of the sample's record: no half-written document. */
+async function expectWholeDocuments(db: string): Promise<number> {
+  const parsed = await parseReport({ bytes: Buffer.from(SAMPLE), name: "x" });
+  if (!parsed.ok) throw new Error(parsed.message);
+  const perReport = cellsOf(parsed.record).length;
+  const check = new Database(db);
+  expect(check.pragma("integrity_check", { simple: true })).toBe("ok");
+  const stored = (check.prepare("SELECT count(*) AS n FROM reports").get() as { n: number }).n;
+  const partial = check.prepare("SELECT r.id, count(c.row) AS cells FROM reports r LEFT JOIN cells c ON c.report_id = r.id GROUP BY r.id HAVING cells != ?").all(perReport);
+  expect(partial).toEqual([]);
+  // Every report has its version and source (the same transaction wrote them).
+  expect((check.prepare("SELECT count(*) AS n FROM reports r JOIN versions v ON v.id = r.version_id JOIN sources s ON s.id = v.source_id").get() as { n: number }).n).toBe(stored);
+  check.close();
+  return stored;
+}
+
+/** RFC 4180 reader (quoted fields may hold commas, quotes and line breaks). */
+function readCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") row.push(field), (field = "");
+    else if (ch === "\r" && text[i + 1] === "\n") row.push(field), rows.push(row), (row = []), (field = ""), i++;
+    else field += ch;
+  }
+  if (field || row.length) row.push(field), rows.push(row);
+  return rows;
+}
 
 describe("xxgk CLI", () => {
   it("ingests the bundled samples, then finds them all present", () => {
@@ -56,50 +124,130 @@ describe("xxgk CLI", () => {
     expect(run("export", "--db", join(dir, "x.sqlite"), "--format", "xml").status).toBe(2);
   });
 
-  it("survives a kill mid-batch: only whole documents are stored, and the next run finishes the rest", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "xxgk-kill-"));
+  it("exits 2 on usage errors, 1 on a file that cannot be read, never with a stack trace", () => {
+    const dir = mkdtempSync(join(tmpdir(), "xxgk-cli-"));
+    const none = run();
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain("Usage: xxgk");
+    expect(run("ingest", "--bogus", dir).status).toBe(2);
+    const region = run("ingest", "data/samples", "--db", join(dir, "x.sqlite"), "--region", "12");
+    expect(region.status).toBe(2);
+    expect(region.stderr).toContain("six digits");
+    expect(existsSync(join(dir, "x.sqlite"))).toBe(false);
+    const missing = run("extract", join(dir, "nope.docx"));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe(`xxgk: ${join(dir, "nope.docx")}: cannot read: no such file or folder [unreadable]\n`);
+    writeFileSync(join(dir, "not-a-db.sqlite"), "plain text, not SQLite ".repeat(200));
+    const notDb = run("export", "--db", join(dir, "not-a-db.sqlite"), "--format", "csv");
+    expect(notDb.status).toBe(1);
+    expect(notDb.stderr).toMatch(/not-a-db\.sqlite.*not a database/);
+    for (const r of [none, region, missing, notDb]) expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 1 when a file of the batch fails, naming it and the reason; the rest is stored", () => {
+    const dir = mkdtempSync(join(tmpdir(), "xxgk-cli-"));
     const input = join(dir, "in");
     mkdirSync(input);
-    const sample = readFileSync("data/samples/2024-硚口区商务局.txt", "utf8");
-    const n = 400;
-    for (let i = 0; i < n; i++) writeFileSync(join(input, `r${String(i).padStart(4, "0")}.txt`), `${sample}\n附注：第${i}号副本。\n`);
+    writeFileSync(join(input, "a.txt"), SAMPLE);
+    writeFileSync(join(input, "b-broken.docx"), Buffer.from("PK\u0003\u0004 this is not really a zip"));
+    writeFileSync(join(input, "c.txt"), readFileSync("data/samples/2024-环翠区商务局.txt"));
+    const out = run("ingest", input, "--db", join(dir, "x.sqlite"));
+    expect(out.status).toBe(1);
+    expect(out.stdout).toContain("2 ingested, 0 already present, 1 failed");
+    expect(out.stdout).toMatch(new RegExp(`${join(input, "b-broken.docx").replace(/[.]/g, "\\.")} — [a-z-]+: \\S`));
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 0 when only checks fail (findings, not failures) and shows them", () => {
+    const dir = mkdtempSync(join(tmpdir(), "xxgk-cli-"));
+    const broken = SAMPLE.replace(/二、上年结转政府信息公开申请数量\n\t0/, "二、上年结转政府信息公开申请数量\n\t3");
+    expect(broken).not.toBe(SAMPLE);
+    writeFileSync(join(dir, "r.txt"), broken);
+    const out = run("ingest", join(dir, "r.txt"), "--db", join(dir, "x.sqlite"));
+    expect(out.status).toBe(0);
+    expect(out.stdout).toContain("1 ingested, 0 already present, 0 failed");
+    expect(out.stdout).toContain("1 report(s) with failed checks");
+    expect(out.stdout).toMatch(/^  requests\.rowTotal: 1$/m);
+    const human = run("extract", join(dir, "r.txt"));
+    expect(human.status).toBe(0);
+    expect(human.stdout).toMatch(/^checks: \d+ failed$/m);
+    expect(human.stdout).toMatch(/^  requests\.rowTotal \(requests\.carriedOver\.total\): /m);
+  });
+
+  it("exports csv (long, BOM, one row per report × cell) and jsonl (the contract) that read back", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xxgk-cli-"));
     const db = join(dir, "x.sqlite");
-    const child = spawn("node", [CLI, "ingest", input, "--db", db], { stdio: "ignore" });
-    // Kill once some documents are in, long before all are.
-    await new Promise<void>((resolve, reject) => {
-      const started = Date.now();
-      const timer = setInterval(() => {
-        try {
-          const probe = new Database(db, { readonly: true, fileMustExist: true });
-          const done = (probe.prepare("SELECT count(*) AS n FROM reports").get() as { n: number }).n;
-          probe.close();
-          if (done >= 10) {
-            clearInterval(timer);
-            child.kill("SIGKILL");
-            resolve();
-          }
-        } catch {
-          /* not created yet */
-        }
-        if (Date.now() - started > 30_000) (clearInterval(timer), reject(new Error("no progress")));
-      }, 20);
-    });
+    expect(run("ingest", "data/samples", "--db", db).status).toBe(0);
+    const samples = readdirSync("data/samples").map((f) => join("data/samples", f));
+    const perSha = new Map<string, number>();
+    for (const f of samples) {
+      const p = await parseReport({ bytes: readFileSync(f), name: f });
+      if (!p.ok) throw new Error(p.message);
+      perSha.set(p.record.source.sha256, cellsOf(p.record).length);
+    }
+    const out = run("export", "--db", db, "--format", "csv", "--out", join(dir, "x.csv"));
+    expect(out.status).toBe(0);
+    expect(out.stderr).toContain(`${samples.length} report(s) →`);
+    const raw = readFileSync(join(dir, "x.csv"));
+    expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = readCsv(raw.toString("utf8").slice(1));
+    const header = rows.shift()!;
+    expect(header).toEqual(["report_id", "organ", "year", "region_code", "province", "city", "county", "template", "format", "source_path", "source_url", "sha256", "table", "row", "column", "value"]);
+    expect(rows.length).toBe([...perSha.values()].reduce((a, b) => a + b, 0));
+    // Each report's rows are exactly its cells.
+    const bySha = new Map<string, number>();
+    for (const r of rows) bySha.set(r[11], (bySha.get(r[11]) ?? 0) + 1);
+    expect(bySha).toEqual(perSha);
+    expect(rows.every((r) => r.length === 16 && ["active", "requests", "reviews"].includes(r[12]) && (r[15] === "" || Number.isFinite(Number(r[15]))))).toBe(true);
+
+    const jsonl = run("export", "--db", db, "--format", "jsonl");
+    expect(jsonl.status).toBe(0);
+    const lines = jsonl.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(samples.length);
+    for (const l of lines) expect(Object.keys(l)).toEqual([...TOP_LEVEL_KEYS]);
+    // The stored record is the one `extract --json` prints (the path is stored absolute).
+    const one = JSON.parse(run("extract", samples[0], "--json").stdout);
+    const stored = lines.find((l) => l.source.sha256 === one.source.sha256);
+    expect({ ...stored, source: { ...stored.source, path: null } }).toEqual({ ...one, source: { ...one.source, path: null } });
+
+    const bad = run("export", "--db", db, "--format", "csv", "--out", join(dir, "no-such-folder", "x.csv"));
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe(`xxgk: ${join(dir, "no-such-folder", "x.csv")}: cannot write: no such folder\n`);
+    expect(existsSync(join(dir, "no-such-folder"))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
+  });
+
+  it("survives a kill mid-batch: only whole documents are stored, and the next run finishes the rest", async () => {
+    const db = join(mkdtempSync(join(tmpdir(), "xxgk-kill-")), "x.sqlite");
+    const child = spawn("node", [CLI, "ingest", batch, "--db", db], { stdio: "ignore" });
+    await whenStored(db, 10, child);
+    child.kill("SIGKILL");
     await new Promise((r) => child.on("exit", r));
+    const stored = await expectWholeDocuments(db);
+    expect(stored).toBeGreaterThanOrEqual(10);
+    expect(stored).toBeLessThan(N);
 
-    const parsed = await parseReport({ bytes: Buffer.from(sample), name: "x" });
-    if (!parsed.ok) throw new Error(parsed.message);
-    const perReport = cellsOf(parsed.record).length;
-    const check = new Database(db);
-    expect(check.pragma("integrity_check", { simple: true })).toBe("ok");
-    const stored = (check.prepare("SELECT count(*) AS n FROM reports").get() as { n: number }).n;
-    expect(stored).toBeGreaterThan(0);
-    expect(stored).toBeLessThan(n);
-    const partial = check.prepare("SELECT r.id, count(c.row) AS cells FROM reports r LEFT JOIN cells c ON c.report_id = r.id GROUP BY r.id HAVING cells != ?").all(perReport);
-    expect(partial).toEqual([]);
-    check.close();
-
-    const resumed = run("ingest", input, "--db", db);
+    const resumed = run("ingest", batch, "--db", db);
     expect(resumed.status).toBe(0);
-    expect(resumed.stdout).toContain(`${n - stored} ingested, ${stored} already present, 0 failed`);
+    expect(resumed.stdout).toContain(`${N - stored} ingested, ${stored} already present, 0 failed`);
+  });
+
+  it("stops cleanly on Ctrl-C: finishes the document in hand, prints what was done, exits 130", async () => {
+    const db = join(mkdtempSync(join(tmpdir(), "xxgk-int-")), "x.sqlite");
+    const child = spawn("node", [CLI, "ingest", batch, "--db", db], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d) => (stdout += d));
+    child.stderr!.on("data", (d) => (stderr += d));
+    await whenStored(db, 10, child);
+    child.kill("SIGINT");
+    const code = await new Promise((r) => child.on("exit", (c) => r(c)));
+    expect(code).toBe(130);
+    expect(stderr).toContain("stopping after the current document");
+    const m = /^(\d+) ingested, 0 already present, 0 failed \(interrupted: the rest was not read\)/.exec(stdout);
+    expect(m, stdout).not.toBeNull();
+    const stored = await expectWholeDocuments(db);
+    expect(Number(m![1])).toBe(stored); // the summary tells exactly what is in the database
+    expect(stored).toBeLessThan(N);
   });
 });
