@@ -27,7 +27,8 @@ const office = !process.argv.includes("--no-office");
 export interface Entry {
   id: string;
   file: string;
-  format: "text" | "html" | "docx" | "pdf";
+  /** "doc" is the legacy Word file (the pipeline records it as docx). */
+  format: "text" | "html" | "docx" | "pdf" | "doc";
   layout: string;
   template: "2021" | "2019";
   /** Table 3's form of （六）其他处理 where it differs from the template (the mixed report). */
