@@ -350,7 +350,9 @@ function chunks(l: Line): Piece[] {
   const out: Piece[] = [];
   for (const p of l.pieces) {
     const last = out[out.length - 1];
-    if (last && p.x0 - last.x1 < l.size * 0.9) {
+    // Two numbers are two values however close (narrow columns); other pieces under an em apart are one chunk.
+    const numbers = last && (NUMERIC.test(p.str) || NUMERIC.test(last.str)) && p.x0 - last.x1 > l.size * 0.2;
+    if (last && !numbers && p.x0 - last.x1 < l.size * 0.9) {
       const between = spaced(last, p) ? " " : "";
       out.push({ ...last, str: last.str + between + p.str, x1: Math.max(last.x1, p.x1) });
       out.splice(out.length - 2, 1);
@@ -358,6 +360,12 @@ function chunks(l: Line): Piece[] {
   }
   return out;
 }
+
+/** A section heading of the report (一、总体情况): never a table row when it stands alone. */
+const SECTION = /^[一二三四五六七八九十]+、/;
+
+/** What opens an item of a list in a label: 1. / （三） / 四、 */
+const MARKER = /^(?:\d+[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)/;
 
 const isDataLine = (cs: Piece[]) => cs.length >= 2 && cs.slice(1).some((c) => NUMERIC.test(c.str));
 
@@ -381,13 +389,17 @@ function streamTables(lines: Line[], textWidth: number, page: number): { at: num
       const n = info[j + 1];
       const gap = info[j].l.y - n.l.y;
       if (gap > n.l.size * 3.2) break;
-      const prose = n.cs.length === 1 && n.l.x1 - n.l.x0 > textWidth * 0.6;
+      const prose = n.cs.length === 1 && (n.l.x1 - n.l.x0 > textWidth * 0.6 || SECTION.test(n.l.text));
       if (prose) break;
       j++;
       if (isDataLine(n.cs)) lastData = j;
     }
     const dataCount = info.slice(i, lastData + 1).filter((x) => isDataLine(x.cs)).length;
-    if (lastData < 0 || dataCount < 2) {
+    // Trailing short lines (the end of a wrapped label) belong to the last row.
+    while (lastData + 1 < info.length && lastData + 1 <= j && !isDataLine(info[lastData + 1].cs) && info[lastData + 1].cs.length === 1 && info[lastData].l.y - info[lastData + 1].l.y < info[lastData].l.size * 2 && info[lastData + 1].l.x1 - info[lastData + 1].l.x0 < textWidth * 0.4)
+      lastData++;
+    const wide = lastData >= 0 && info.slice(i, lastData + 1).some((x) => x.cs.filter((c) => NUMERIC.test(c.str)).length >= 4);
+    if (lastData < 0 || (dataCount < 2 && !wide)) {
       i = Math.max(i + 1, j + 1);
       continue;
     }
@@ -396,8 +408,8 @@ function streamTables(lines: Line[], textWidth: number, page: number): { at: num
     while (start > 0 && i - start < 6) {
       const prev = info[start - 1];
       const gap = prev.l.y - info[start].l.y;
-      if (gap > prev.l.size * 3.2 || (prev.cs.length === 1 && prev.l.x1 - prev.l.x0 > textWidth * 0.6)) break;
-      if (prev.cs.length < 2 && start === i) break;
+      if (gap > prev.l.size * 3.2 || (prev.cs.length === 1 && (prev.l.x1 - prev.l.x0 > textWidth * 0.6 || SECTION.test(prev.l.text)))) break;
+      if (prev.cs.length < 2 && prev.l.x1 - prev.l.x0 > textWidth * 0.4) break;
       start--;
     }
     const region = info.slice(start, lastData + 1);
@@ -407,52 +419,103 @@ function streamTables(lines: Line[], textWidth: number, page: number): { at: num
   return out;
 }
 
+/**
+ * One unruled table. Columns: number columns are the bands that numbers of the data rows
+ * occupy (numbers of one column overlap, whether left, centred or right aligned); label
+ * columns are where the data rows' label chunks start, left of the first number band.
+ * Rows: each data row; lines before the first data row are one header row (a chunk over
+ * several number bands spans them); other lines attach to the nearest data row.
+ */
 function streamPart(region: { l: Line; cs: Piece[] }[], page: number): Part {
   const data = region.filter((x) => isDataLine(x.cs));
-  // Column separators: x positions no chunk of a data row covers.
-  const spans = data.flatMap((x) => x.cs.map((c) => [c.x0, c.x1] as [number, number])).sort((a, b) => a[0] - b[0]);
+  const nums = data.flatMap((x) => x.cs.filter((c) => NUMERIC.test(c.str)));
+  const spans = nums.map((c) => [c.x0, c.x1] as [number, number]).sort((a, b) => a[0] - b[0]);
   const bands: [number, number][] = [];
   for (const [a, b] of spans) {
     const last = bands[bands.length - 1];
-    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    if (last && a <= last[1] + 0.5) last[1] = Math.max(last[1], b);
     else bands.push([a, b]);
   }
-  const xs = [bands[0][0] - 1];
+  const labelEnd = bands[0][0] - 2;
+  const starts = positions(
+    data.flatMap((x) => x.cs.filter((c) => !NUMERIC.test(c.str) && c.x0 < labelEnd).map((c) => c.x0)),
+    4,
+  );
+  if (!starts.length) starts.push(Math.min(...region.map((x) => x.l.x0)));
+  // Column edges: label starts, then the midpoints between bands.
+  const xs = [...starts];
+  xs.push((Math.max(...data.flatMap((x) => x.cs.filter((c) => c.x0 < labelEnd).map((c) => c.x1)), starts[starts.length - 1] + 1) + bands[0][0]) / 2);
+  xs[xs.length - 1] = Math.min(xs[xs.length - 1], bands[0][0] - 1);
   for (let k = 1; k < bands.length; k++) xs.push((bands[k - 1][1] + bands[k][0]) / 2);
   xs.push(bands[bands.length - 1][1] + 1);
+  const L = starts.length;
   const C = xs.length - 1;
-  const colOf = (x: number) => Math.max(0, Math.min(C - 1, xs.findIndex((e, k) => k > 0 && x <= e) - 1));
-  // Rows: each data line; header lines above the first data row each their own row
-  // group; other lines attach to the nearest data row.
+  const bandOf = (x: number) => {
+    let best = 0;
+    bands.forEach((b, k) => {
+      const d = x < b[0] ? b[0] - x : x > b[1] ? x - b[1] : 0;
+      const db = x < bands[best][0] ? bands[best][0] - x : x > bands[best][1] ? x - bands[best][1] : 0;
+      if (d < db) best = k;
+    });
+    return L + best;
+  };
+  const labelOf = (x: number) => {
+    let k = 0;
+    while (k + 1 < L && starts[k + 1] <= x + 2) k++;
+    return k;
+  };
+  /** First and last column a chunk falls in. */
+  const colsOf = (ch: Piece): [number, number] => {
+    if (NUMERIC.test(ch.str)) {
+      const b = bandOf((ch.x0 + ch.x1) / 2);
+      return [b, b];
+    }
+    if (ch.x0 < labelEnd) return [labelOf(ch.x0), labelOf(ch.x0)];
+    const over = bands.map((b, k) => (Math.min(b[1], ch.x1) - Math.max(b[0], ch.x0) > 0 ? L + k : -1)).filter((k) => k >= 0);
+    const c0 = over.length ? over[0] : bandOf(ch.x0);
+    return [c0, over.length ? over[over.length - 1] : c0];
+  };
   const dataYs = data.map((x) => x.l.y);
-  const firstData = region.indexOf(data[0]);
-  type Row = { y: number; cells: Piece[][]; header: boolean };
-  const rows: Row[] = [];
-  const header: Row = { y: region[0].l.y, cells: Array.from({ length: C }, () => []), header: true };
-  if (firstData > 0) rows.push(header);
-  const dataRows: Row[] = data.map((x) => ({ y: x.l.y, cells: Array.from({ length: C }, () => []), header: false }));
-  rows.push(...dataRows);
-  const spansOut: { row: Row; c: number; cs: number }[] = [];
+  // The header is the lines down to the last one with a chunk over the number columns;
+  // label-only lines after it (a wrapped label continued from the previous page) go to
+  // the first data row.
+  let firstData = region.indexOf(data[0]);
+  while (firstData > 0 && region[firstData - 1].cs.every((c) => c.x0 < labelEnd)) firstData--;
+  type Row = { y: number; cells: Piece[][]; header: boolean; spans: Map<number, number> };
+  const newRow = (y: number, header: boolean): Row => ({ y, cells: Array.from({ length: C }, () => []), header, spans: new Map() });
+  const header = newRow(region[0].l.y, true);
+  const dataRows = data.map((x) => newRow(x.l.y, false));
+  const rows = firstData > 0 ? [header, ...dataRows] : dataRows;
+  // A label line between data rows: one that opens an item (1. / （三） / 四、) belongs to
+  // the row below; one that does not continues the label above it in its column.
+  const lastRow = new Map<number, Row>();
   region.forEach((x, idx) => {
-    let row: Row;
-    if (idx < firstData) row = header;
-    else {
+    let nearest = header;
+    let below = header;
+    const isData = idx >= firstData && isDataLine(x.cs);
+    if (idx >= firstData) {
       let best = 0;
       for (let k = 1; k < dataYs.length; k++) if (Math.abs(dataYs[k] - x.l.y) < Math.abs(dataYs[best] - x.l.y)) best = k;
-      row = dataRows[best];
+      nearest = dataRows[best];
+      const b = dataYs.findIndex((y) => y <= x.l.y + 0.5);
+      below = b >= 0 ? dataRows[b] : nearest;
     }
     for (const ch of x.cs) {
-      const c0 = colOf(ch.x0 + 0.5), c1 = colOf(ch.x1 - 0.5);
-      if (row.header && c1 > c0) spansOut.push({ row, c: c0, cs: c1 - c0 + 1 });
+      const [c0, c1] = colsOf(ch);
+      let row = nearest;
+      if (idx >= firstData && !isData && c0 < L) row = MARKER.test(ch.str) ? below : (lastRow.get(c0) ?? nearest);
+      if (c0 < L) lastRow.set(c0, row);
+      if (row.header && c1 > c0) row.spans.set(c0, Math.max(row.spans.get(c0) ?? 1, c1 - c0 + 1));
       row.cells[c0].push(ch);
     }
   });
   const cells: PartCell[] = [];
   rows.forEach((row, r) => {
     for (let c = 0; c < C; c++) {
-      const sp = spansOut.find((s) => s.row === row && s.c === c);
-      cells.push({ r, c, rs: 1, cs: sp ? sp.cs : 1, text: cellText(row.cells[c]) });
-      if (sp) c += sp.cs - 1;
+      const cs = row.spans.get(c) ?? 1;
+      const text = cellText(row.cells.slice(c, c + cs).flat());
+      cells.push({ r, c, rs: 1, cs, text });
+      c += cs - 1;
     }
   });
   const ys = [region[0].l.y + region[0].l.size, ...rows.slice(1).map((r) => r.y + 1), region[region.length - 1].l.y - 3];

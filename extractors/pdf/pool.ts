@@ -143,8 +143,7 @@ export class PdfPool {
       slot.dead = true;
       this.slots = this.slots.filter((s) => s !== slot);
       void slot.worker.terminate();
-      const secs = p.timeoutMs / 1000;
-      p.reject(new ExtractError(`PDF parse timed out after ${Number.isInteger(secs) ? secs : secs.toFixed(1)}s`, "timeout"));
+      p.reject(new ExtractError(`PDF parse timed out after ${+(p.timeoutMs / 1000).toFixed(3)}s`, "timeout"));
       this.pump();
     }, p.timeoutMs);
     slot.current = { ...p, timer };

@@ -1,0 +1,225 @@
+// The PDF extractor: exact grids from ruled tables LibreOffice and Chromium printed,
+// tables joined across page breaks, unruled tables rebuilt row by row, paragraphs,
+// running heads, and every way a PDF fails (scan, password, truncation, timeout, bounds).
+// Fixtures: scripts/make-pdf-cases.ts → test/fixtures/pdf-cases/ (*.grid.json is the data
+// the HTML was written from, never the extractor's own output).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { closePdfWorkers, extractPdf } from "../extractors/pdf.js";
+import { pdfPool, workerEntry } from "../extractors/pdf/pool.js";
+import { ExtractError, type Document, type Table } from "../src/document.js";
+import { DEFAULT_LIMITS, type Limits } from "../src/limits.js";
+
+const dir = "test/fixtures/pdf-cases/";
+const read = (f: string) => new Uint8Array(readFileSync(dir + f));
+const extract = (f: string | Uint8Array, limits: Partial<Limits> = {}) =>
+  extractPdf(typeof f === "string" ? read(f) : f, { name: typeof f === "string" ? f : "file.pdf", limits: { ...DEFAULT_LIMITS, ...limits } });
+
+type G = [string, number, number][][][];
+const expected = (f: string): G => JSON.parse(readFileSync(dir + f.replace(/\.pdf$/, ".grid.json"), "utf8"));
+const tables = (d: Document) => d.blocks.filter((b): b is Table => b.kind === "table");
+const paragraphs = (d: Document) => d.blocks.flatMap((b) => (b.kind === "paragraph" ? [b.text] : []));
+/** Tables as [text, rowSpan, colSpan] per origin cell; a PDF cannot tell a wrapped line from a typed break, so "\n" is dropped. */
+const grids = (d: Document): G => tables(d).map((t) => t.rows.map((r) => r.map((c) => [c.text.replace(/\n/g, ""), c.rowSpan, c.colSpan])));
+
+async function failure(p: Promise<unknown>): Promise<ExtractError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(ExtractError);
+    return e as ExtractError;
+  }
+  throw new Error("expected an ExtractError");
+}
+
+afterAll(async () => {
+  await closePdfWorkers();
+});
+
+describe("ruled tables (lattice)", () => {
+  for (const f of ["lattice.pdf", "pagebreak.pdf", "chromium.pdf", "nonembedded.pdf"])
+    it(`${f}: every table exactly as the source wrote it (text, rowSpan, colSpan)`, async () => {
+      const d = await extract(f);
+      expect(grids(d)).toEqual(expected(f));
+      expect(tables(d).every((t) => t.exactGrid)).toBe(true);
+    });
+
+  it("joins lines inside a cell with \\n and CJK glyphs with nothing", async () => {
+    const d = await extract("lattice.pdf");
+    const [, req, rev] = tables(d);
+    // 社会公益组织 wraps over three lines in its narrow column.
+    expect(req.rows[2].map((c) => c.text)).toEqual(["商业企业", "科研\n机构", "社会\n公益\n组织", "法律服务\n机构", "其他"]);
+    expect(req.rows[5][0]).toMatchObject({ text: "三、本年\n度办理结\n果", rowSpan: 22, colSpan: 1 });
+    expect(rev.rows[3].map((c) => c.text)).toEqual(expected("lattice.pdf")[2][3].map((c) => c[0]));
+    // Blank cells are "" and stay in place.
+    expect(tables(d)[0].rows[2].map((c) => c.text)).toEqual(["规章", "16", "", "21"]);
+  });
+
+  it("a table broken across pages is one table: a split row is one row, a spanning label keeps its span", async () => {
+    for (const f of ["lattice.pdf", "pagebreak.pdf"]) {
+      const d = await extract(f);
+      expect(tables(d)).toHaveLength(3);
+      expect(d.diagnostics.some((x) => x.source === "pdf:table-continued")).toBe(true);
+    }
+    // lattice.pdf breaks the row 3.要求提供公开出版物 between 出版 and 物.
+    const d = await extract("lattice.pdf");
+    const row = tables(d)[1].rows.find((r) => r.some((c) => c.text.startsWith("3.要求提供")))!;
+    expect(row.map((c) => c.text)).toEqual(["3.要求提供公开出版\n物", "584", "590", "595", "598", "604", "609", "612"]);
+    expect(tables(d)[1].rows.find((r) => r[0]?.text.startsWith("（五"))![0].rowSpan).toBe(5);
+  });
+
+  it("Chromium: the <thead> repeated on the next page is dropped, the running header and page numbers are gone", async () => {
+    const d = await extract("chromium.pdf");
+    expect(tables(d)[1].rows.filter((r) => r.some((c) => c.text === "申请人情况"))).toHaveLength(1);
+    expect(paragraphs(d)).not.toContain("某某区人民政府门户网站");
+    expect(paragraphs(d).filter((p) => /^\d+$/.test(p))).toEqual([]);
+    expect(d.diagnostics.some((x) => x.source === "pdf:running-heads")).toBe(true);
+  });
+
+  it("a non-embedded Chinese font (STSong-Light) still yields its text: the CMaps are loaded", async () => {
+    const bytes = readFileSync(dir + "nonembedded.pdf").toString("latin1");
+    expect(bytes).toContain("/BaseFont /STSong-Light");
+    expect(bytes).not.toMatch(/FontFile/);
+    const d = await extract("nonembedded.pdf");
+    expect(paragraphs(d)).toEqual(["某某局政府信息公开工作年度报告", "本年度，我局认真贯彻落实政府信息公开条例。", "二、收到和处理政府信息公开申请情况"]);
+  });
+});
+
+describe("paragraphs", () => {
+  it("in reading order, lines broken at the page width joined, tables in place", async () => {
+    const d = await extract("lattice.pdf");
+    const shape = d.blocks.map((b) => (b.kind === "paragraph" ? b.text.slice(0, 12) : `T${b.place?.table}`));
+    expect(shape.slice(0, 6)).toEqual(["某某区商务局2024年政", "一、总体情况", "1、本年度，我局坚持以习", "二、主动公开政府信息情况", "T0", "三、收到和处理政府信息公"]);
+    // The paragraph runs over three printed lines, broken inside 《中华人民共和国…》.
+    expect(paragraphs(d)[2]).toBe(
+      "1、本年度，我局坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻落实《中华人民共和国政府信息公开条例》，围绕中心工作，持续深化政务公开，主动回应社会关切，不断提升政务服务水平。",
+    );
+    expect(paragraphs(d).slice(-4)).toEqual(["五、存在的主要问题及改进情况", "一是公开内容还不够全面，二是解读形式较为单一。下一步，我局将进一步加强培训，提高公开质量。", "六、其他需要报告的事项", "本年度未收取信息处理费。"]);
+    expect(d.meta).toEqual({ pages: 3, title: "某某区商务局2024年政府信息公开工作年度报告" });
+  });
+});
+
+describe("unruled tables (stream)", () => {
+  it("borderless.pdf: every row with numbers comes back with its label and its values in their columns, blanks included", async () => {
+    const d = await extract("borderless.pdf");
+    const ts = tables(d);
+    expect(ts.length).toBeGreaterThan(0);
+    expect(ts.every((t) => !t.exactGrid)).toBe(true);
+    const ours = ts.flatMap((t) => t.rows.map((r) => r.map((c) => c.text.replace(/\n/g, ""))));
+    const want = expected("borderless.pdf")
+      .flat()
+      .filter((r) => r.some((c) => /^\d+(\.\d+)?$/.test(c[0])));
+    let checked = 0;
+    for (const row of want) {
+      const texts = row.map((c) => c[0]);
+      const firstValue = texts.findIndex((t) => /^\d+(\.\d+)?$/.test(t) || t === "");
+      const labels = texts.slice(0, Math.max(firstValue, 0));
+      const values = texts.slice(Math.max(firstValue, 0));
+      if (values.length < 7) continue; // table 2's one-value rows (colspan 3) are checked below
+      if (values.length > 7) {
+        // Table 4's one number row: a blank there has no number above or below it to give
+        // its column away (a known limit of unruled tables): the numbers in order.
+        expect(ours.some((r) => r.filter(Boolean).join("|") === values.filter(Boolean).join("|"))).toBe(true);
+        checked++;
+        continue;
+      }
+      const hit = ours.find((r) => r.slice(-values.length).join("|") === values.join("|"));
+      expect(hit, `row ${texts.join(" ")}`).toBeDefined();
+      const last = labels[labels.length - 1];
+      if (last) expect(hit!.join(""), `label of ${texts.join(" ")}`).toContain(last.slice(-4));
+      checked++;
+    }
+    expect(checked).toBe(26); // 25 rows of table 3 and the number row of table 4
+    expect(ours.find((r) => r[0] === "规章")).toEqual(["规章", "16", "", "21"]);
+  });
+});
+
+describe("failures", () => {
+  it("a scan (pages are images, no text layer) → scanned", async () => {
+    const e = await failure(extract("scanned.pdf"));
+    expect(e.code).toBe("scanned");
+    expect(e.message).toContain("no text layer (scanned)");
+  });
+
+  it.runIf(existsSync(dir + "encrypted.pdf"))("a password → encrypted", async () => {
+    expect((await failure(extract("encrypted.pdf"))).code).toBe("encrypted");
+  });
+
+  it("truncated, not a PDF, empty, too large", async () => {
+    expect((await failure(extract("truncated.pdf"))).code).toBe("corrupt-pdf");
+    expect((await failure(extract(new TextEncoder().encode("<html>not a pdf</html>")))).code).toBe("corrupt-pdf");
+    expect((await failure(extract(new Uint8Array(0)))).code).toBe("empty");
+    expect((await failure(extract("lattice.pdf", { maxFileBytes: 1000 }))).code).toBe("too-large");
+    // A PDF header and garbage.
+    expect((await failure(extract(new TextEncoder().encode("%PDF-1.7\n" + "x".repeat(2000))))).code).toBe("corrupt-pdf");
+  });
+
+  it("reads only limits.maxPdfPages pages and says so", async () => {
+    const d = await extract("lattice.pdf", { maxPdfPages: 1 });
+    expect(d.meta.pages).toBe(3);
+    expect(d.diagnostics.find((x) => x.source === "pdf:pages-limit")).toMatchObject({ severity: "warning" });
+    expect(paragraphs(d)).not.toContain("六、其他需要报告的事项");
+    expect(paragraphs(d)).toContain("一、总体情况");
+  });
+
+  it("a parse over limits.timeoutMs is killed → timeout; the next document gets a fresh worker", async () => {
+    await extract("nonembedded.pdf"); // a warm worker: the limit counts the document, not start-up
+    const e = await failure(extract("lattice.pdf", { timeoutMs: 1 }));
+    expect(e.code).toBe("timeout");
+    expect(e.message).toBe("PDF parse timed out after 0.001s");
+    const d = await extract("lattice.pdf");
+    expect(tables(d)).toHaveLength(3);
+  });
+
+  it("the caller's bytes stay usable (the worker gets a copy)", async () => {
+    const bytes = read("nonembedded.pdf");
+    await extract(bytes);
+    expect(bytes.byteLength).toBeGreaterThan(1000);
+    expect(new TextDecoder().decode(bytes.subarray(0, 5))).toBe("%PDF-");
+  });
+});
+
+describe("the worker", () => {
+  it("one warm worker serves a batch", async () => {
+    await closePdfWorkers();
+    for (const f of ["lattice.pdf", "chromium.pdf", "nonembedded.pdf"]) await extract(f);
+    expect(pdfPool().workers).toBeGreaterThanOrEqual(1);
+    expect(pdfPool().workers).toBeLessThanOrEqual(pdfPool().size);
+  });
+
+  it("is worker.js next to the compiled module, worker.ts through tsx from sources", () => {
+    expect(workerEntry("file:///x/dist/extractors/pdf/pool.js")).toEqual({ entry: new URL("file:///x/dist/extractors/pdf/worker.js"), eval: false });
+    const dev = workerEntry("file:///work/main/extractors/pdf/pool.ts");
+    expect(dev.eval).toBe(true);
+    expect(dev.entry).toContain("file:///work/main/extractors/pdf/worker.ts");
+  });
+
+  it("compiled JS runs the worker too", () => {
+    const out = resolve("node_modules/.cache/xxgk-pdf-test");
+    rmSync(out, { recursive: true, force: true });
+    try {
+      const tsc = spawnSync(
+        "node_modules/.bin/tsc",
+        ["--outDir", out, "--rootDir", ".", "--module", "NodeNext", "--moduleResolution", "NodeNext", "--target", "ES2022", "--strict", "--skipLibCheck", "--types", "node", "extractors/pdf.ts"],
+        { encoding: "utf8" },
+      );
+      expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
+      expect(existsSync(join(out, "extractors/pdf/worker.js"))).toBe(true);
+      writeFileSync(join(out, "package.json"), '{"type":"module"}');
+      const script = `import { extractPdf, closePdfWorkers } from ${JSON.stringify(join(out, "extractors/pdf.js"))};
+import { readFileSync } from "node:fs";
+const d = await extractPdf(new Uint8Array(readFileSync(${JSON.stringify(resolve(dir, "lattice.pdf"))})), { name: "x", limits: { maxFileBytes: 1e8, maxPdfPages: 50, timeoutMs: 30000 } });
+console.log(d.blocks.filter((b) => b.kind === "table").length);
+await closePdfWorkers();`;
+      const tmp = mkdtempSync(join(out, "run-"));
+      writeFileSync(join(tmp, "run.mjs"), script);
+      const run = spawnSync(process.execPath, [join(tmp, "run.mjs")], { encoding: "utf8", timeout: 60_000 });
+      expect(run.stderr).toBe("");
+      expect(run.stdout.trim()).toBe("3");
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
