@@ -1,8 +1,14 @@
-// npm run bench: documents per second and peak memory, per format, on one core.
-// Text: a batch of generated reports ingested into a fresh database (the whole
-// pipeline, store included), memory sampled as the batch grows to show it stays
-// flat. DOCX/HTML/PDF: the committed fixtures parsed repeatedly; PDF beside
-// `pdftotext -layout` on the same files as the floor to compare with.
+// npm run bench: documents per second and memory, on one core (one Node process).
+//
+// text: N generated reports (default 3000, `--n`) ingested into a fresh database, the
+//       whole pipeline and the store included; RSS sampled at 1/4, 1/2 and the full batch
+//       to show memory stays flat.
+// docx, html, pdf, doc: the fixtures test/fixtures/manifest.json lists for that format,
+//       parsed `--repeat` times (default 20) after one warm-up; one function per format,
+//       so a format gets its own set-up (PDF: pdftotext as the floor to compare with).
+//
+// Wall time is what a user waits; CPU time (user + system of this process) is what the
+// work costs, and is the steadier number on a machine busy with other things.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,83 +19,174 @@ import { parseReport } from "../src/pipeline.js";
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+  const v = i > 0 ? Number(process.argv[i + 1]) : dflt;
+  if (!Number.isInteger(v) || v < 1) {
+    console.error(`bench: --${name} takes a positive whole number`);
+    process.exit(2);
+  }
+  return v;
 };
 const N = arg("n", 3000);
 const REPEAT = arg("repeat", 20);
+const only = (() => {
+  const i = process.argv.indexOf("--only");
+  return i > 0 ? new Set(process.argv[i + 1].split(",")) : null;
+})();
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 
-async function benchText() {
-  const dir = mkdtempSync(join(tmpdir(), "xxgk-bench-"));
-  const input = join(dir, "in");
-  mkdirSync(input);
-  const samples = readdirSync("data/samples").map((f) => readFileSync(join("data/samples", f), "utf8"));
-  for (let i = 0; i < N; i++) {
-    // Vary the numbers so every document is new content with its own cells.
-    const base = samples[i % samples.length];
-    const text = base.replace(/\t0\n/g, () => `\t${(i * 7 + Math.floor(i / 3)) % 97}\n`) + `\n附注：批次样本 ${i}。\n`;
-    writeFileSync(join(input, `r${String(i).padStart(5, "0")}.txt`), text);
-  }
-  const store = openStore(join(dir, "bench.sqlite"));
-  const marks: string[] = [];
-  let done = 0;
-  let peak = 0;
+/** Wall and CPU seconds of a piece of work. */
+async function timed<T>(work: () => Promise<T>): Promise<{ result: T; wall: number; cpu: number }> {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
-  await ingestPaths(store, [input], {
-    onResult: () => {
-      done++;
-      const rss = process.memoryUsage().rss;
-      peak = Math.max(peak, rss);
-      if (done === Math.floor(N / 4) || done === Math.floor(N / 2) || done === N) marks.push(`${done}: ${mb(rss)}`);
-    },
-  });
-  const secs = (performance.now() - t0) / 1000;
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-  console.log(`text   ${N} documents ingested in ${secs.toFixed(1)} s: ${(N / secs).toFixed(0)} documents/s; peak RSS ${mb(peak)}; RSS at ${marks.join(", ")}`);
+  const result = await work();
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return { result, wall, cpu: (c.user + c.system) / 1e6 };
 }
+const rate = (n: number, wall: number, cpu: number) => `${(n / wall).toFixed(0)} documents/s (${(n / cpu).toFixed(0)} per CPU-second)`;
+
+// ---- text: a generated batch through ingest ------------------------------------
+
+/** Report texts to vary: the bundled samples, else the text fixtures. */
+function textBases(): string[] {
+  if (existsSync("data/samples")) {
+    const files = readdirSync("data/samples").filter((f) => f.endsWith(".txt"));
+    if (files.length) return files.map((f) => readFileSync(join("data/samples", f), "utf8"));
+  }
+  const texts = fixtures("text");
+  if (texts.length) return texts.map((f) => readFileSync(f, "utf8"));
+  throw new Error("no text reports to generate from (data/samples/*.txt or text fixtures)");
+}
+
+/**
+ * Writes n reports: the bases in turn, with the cells printed as 0 on a line of their
+ * own set to numbers varying with i (so every document is new content with its own
+ * cells, and some fail their checks, as real ones do), and a closing line numbering it.
+ */
+function generateText(dir: string, n: number): void {
+  const bases = textBases();
+  for (let i = 0; i < n; i++) {
+    let k = 0;
+    const text = bases[i % bases.length].replace(/\t0\n/g, () => `\t${(i * 7 + k++ * 13) % 97}\n`) + `\n附注：批次样本 ${i}。\n`;
+    writeFileSync(join(dir, `r${String(i).padStart(5, "0")}.txt`), text);
+  }
+}
+
+async function benchText(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "xxgk-bench-"));
+  try {
+    const input = join(dir, "in");
+    mkdirSync(input);
+    generateText(input, N);
+    const store = openStore(join(dir, "bench.sqlite"));
+    const marks: string[] = [];
+    const at = new Set([Math.floor(N / 4), Math.floor(N / 2), N]);
+    let done = 0;
+    let peak = 0;
+    const { result: summary, wall, cpu } = await timed(() =>
+      ingestPaths(store, [input], {
+        onResult: () => {
+          done++;
+          const rss = process.memoryUsage.rss();
+          peak = Math.max(peak, rss);
+          if (at.has(done)) marks.push(`${done}: ${mb(rss)}`);
+        },
+      }),
+    );
+    const counts = store.counts();
+    store.close();
+    console.log(
+      `text   ${N} documents ingested in ${wall.toFixed(1)} s: ${rate(N, wall, cpu)}; peak RSS ${mb(peak)}; RSS at ${marks.join(", ")}`,
+    );
+    console.log(
+      `       ${summary.ingested} ingested, ${summary.failed.length} failed, ${summary.reportsWithFailedChecks} with failed checks; ${counts.cells} cells stored`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---- other formats: the committed fixtures ----------------------------------------
 
 interface Entry {
   file: string;
   format: string;
 }
+
+/** The fixture files of one format listed in test/fixtures/manifest.json (paths from the repo root). */
 function fixtures(format: string): string[] {
   const manifest = "test/fixtures/manifest.json";
   if (!existsSync(manifest)) return [];
   const raw = JSON.parse(readFileSync(manifest, "utf8"));
-  const list: Entry[] = Array.isArray(raw) ? raw : raw.fixtures ?? raw.files ?? [];
-  return list.filter((e) => e.format === format).map((e) => join("test/fixtures", e.file)).filter(existsSync);
+  const list: Entry[] = Array.isArray(raw) ? raw : (raw.fixtures ?? raw.files ?? []);
+  return [...new Set(list.filter((e) => e.format === format).map((e) => join("test/fixtures", e.file)))].filter((f) => existsSync(f));
 }
 
-async function benchFormat(format: string) {
+/** Parses each fixture REPEAT times; only fixtures that parse are timed, the others are named. */
+async function benchFixtures(format: string, extra?: (files: string[], secsEach: number) => string): Promise<void> {
   const files = fixtures(format);
-  if (!files.length) {
-    console.log(`${format.padEnd(6)} no fixtures in test/fixtures/manifest.json`);
-    return;
+  const label = format.padEnd(6);
+  if (!files.length) return console.log(`${label} no fixtures in test/fixtures/manifest.json`);
+  const ok: { file: string; bytes: Uint8Array }[] = [];
+  const failed = new Map<string, number>();
+  for (const file of files) {
+    const bytes = new Uint8Array(readFileSync(file));
+    const out = await parseReport({ bytes, name: file }); // also the warm-up
+    if (out.ok) ok.push({ file, bytes });
+    else failed.set(out.code, (failed.get(out.code) ?? 0) + 1);
   }
-  const bytes = files.map((f) => readFileSync(f));
-  for (const [i, b] of bytes.entries()) await parseReport({ bytes: b, name: files[i] }); // warm
+  const failedText = failed.size ? `; ${[...failed.values()].reduce((a, b) => a + b, 0)} fixture(s) not parsed (${[...failed].map(([c, n]) => `${c}: ${n}`).join(", ")}), not timed` : "";
+  if (!ok.length) return console.log(`${label} ${files.length} fixtures, none parsed${failedText}`);
   let peak = 0;
-  let pages = 0;
-  const t0 = performance.now();
-  for (let r = 0; r < REPEAT; r++)
-    for (const [i, b] of bytes.entries()) {
-      await parseReport({ bytes: b, name: files[i] });
-      peak = Math.max(peak, process.memoryUsage().rss);
-    }
-  const secs = (performance.now() - t0) / 1000;
-  const n = REPEAT * bytes.length;
-  let line = `${format.padEnd(6)} ${n} parses of ${bytes.length} fixtures in ${secs.toFixed(2)} s: ${(n / secs).toFixed(0)} documents/s (${((secs / n) * 1000).toFixed(1)} ms each); peak RSS ${mb(peak)}`;
-  if (format === "pdf") {
-    for (const f of files) pages += Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [f], { encoding: "utf8" }))?.[1] ?? 0);
-    const p0 = performance.now();
-    for (let r = 0; r < REPEAT; r++) for (const f of files) execFileSync("pdftotext", ["-layout", f, "-"], { stdio: ["ignore", "ignore", "ignore"] });
-    const floor = (performance.now() - p0) / 1000;
-    line += `; ${((REPEAT * pages) / secs).toFixed(0)} pages/s; pdftotext -layout: ${((floor / n) * 1000).toFixed(1)} ms each (xxgk/pdftotext = ${(secs / floor).toFixed(1)}x)`;
-  }
-  console.log(line);
+  const { wall, cpu } = await timed(async () => {
+    for (let r = 0; r < REPEAT; r++)
+      for (const f of ok) {
+        await parseReport({ bytes: f.bytes, name: f.file });
+        peak = Math.max(peak, process.memoryUsage.rss());
+      }
+  });
+  const n = REPEAT * ok.length;
+  const each = wall / n;
+  console.log(
+    `${label} ${n} parses of ${ok.length} fixtures in ${wall.toFixed(2)} s: ${rate(n, wall, cpu)}, ${(each * 1000).toFixed(1)} ms each; peak RSS ${mb(peak)}${failedText}${extra ? extra(ok.map((f) => f.file), each) : ""}`,
+  );
 }
 
-console.log(`xxgk bench (one process, one core): node ${process.version}`);
-await benchText();
-for (const f of ["docx", "html", "pdf"]) await benchFormat(f);
+const benchDocx = () => benchFixtures("docx");
+const benchHtml = () => benchFixtures("html");
+// Legacy .doc goes through LibreOffice (seconds per file): once over, not repeated.
+const benchDoc = async () => {
+  const files = fixtures("doc");
+  if (!files.length) return console.log("doc    no fixtures in test/fixtures/manifest.json");
+  const { result, wall } = await timed(async () => {
+    let ok = 0;
+    for (const f of files) if ((await parseReport({ bytes: new Uint8Array(readFileSync(f)), name: f })).ok) ok++;
+    return ok;
+  });
+  console.log(`doc    ${files.length} fixtures (via LibreOffice) in ${wall.toFixed(1)} s, ${result} parsed: ${((wall / files.length) * 1000).toFixed(0)} ms each`);
+};
+// PDF beside `pdftotext -layout` on the same files, as the floor to compare with.
+const benchPdf = () =>
+  benchFixtures("pdf", (files, each) => {
+    try {
+      let pages = 0;
+      for (const f of files) pages += Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [f], { encoding: "utf8" }))?.[1] ?? 0);
+      const p0 = performance.now();
+      for (const f of files) execFileSync("pdftotext", ["-layout", f, "-"], { stdio: ["ignore", "ignore", "ignore"] });
+      const floor = (performance.now() - p0) / 1000 / files.length;
+      return `; ${(pages / files.length / each).toFixed(0)} pages/s; pdftotext -layout ${(floor * 1000).toFixed(1)} ms each (xxgk/pdftotext = ${(each / floor).toFixed(1)}x)`;
+    } catch {
+      return "; (pdftotext not installed: no floor to compare with)";
+    }
+  });
+
+const BENCHES: [string, () => Promise<void>][] = [
+  ["text", benchText],
+  ["docx", benchDocx],
+  ["html", benchHtml],
+  ["pdf", benchPdf],
+  ["doc", benchDoc],
+];
+
+console.log(`xxgk bench (one process, one core): node ${process.version}; --n ${N} --repeat ${REPEAT}${only ? ` --only ${[...only].join(",")}` : ""}`);
+for (const [name, run] of BENCHES) if (!only || only.has(name)) await run();
