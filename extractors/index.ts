@@ -31,6 +31,8 @@ export async function extractorFor(kind: Kind): Promise<Extractor> {
       return (await import("./text.js")).extractText;
     case "html":
       return (await import("./html.js")).extractHtml;
+    case "pdf":
+      return (await import("./pdf.js")).extractPdf;
     case "docx":
       return (await import("./docx.js")).extractDocx;
     case "legacy-word":

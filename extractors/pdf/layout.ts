@@ -396,10 +396,16 @@ function streamTables(lines: Line[], textWidth: number, page: number): { at: num
     }
     const dataCount = info.slice(i, lastData + 1).filter((x) => isDataLine(x.cs)).length;
     // Trailing short lines (the end of a wrapped label) belong to the last row.
-    while (lastData + 1 < info.length && lastData + 1 <= j && !isDataLine(info[lastData + 1].cs) && info[lastData + 1].cs.length === 1 && info[lastData].l.y - info[lastData + 1].l.y < info[lastData].l.size * 2 && info[lastData + 1].l.x1 - info[lastData + 1].l.x0 < textWidth * 0.4)
+    while (lastData >= 0 && lastData + 1 < info.length && lastData + 1 <= j && !isDataLine(info[lastData + 1].cs) && info[lastData + 1].cs.length === 1 && info[lastData].l.y - info[lastData + 1].l.y < info[lastData].l.size * 2 && info[lastData + 1].l.x1 - info[lastData + 1].l.x0 < textWidth * 0.4)
       lastData++;
     const wide = lastData >= 0 && info.slice(i, lastData + 1).some((x) => x.cs.filter((c) => NUMERIC.test(c.str)).length >= 4);
-    if (lastData < 0 || (dataCount < 2 && !wide)) {
+    // Numbers of a table line up in columns; numbers in prose do not.
+    const numChunks = info.slice(i, lastData + 1).filter((x) => isDataLine(x.cs)).map((x) => x.cs.filter((c) => NUMERIC.test(c.str)));
+    const lined = (c: Piece, other: Piece) => Math.abs(c.x0 - other.x0) < 2.5 || Math.abs(c.x1 - other.x1) < 2.5 || Math.abs(c.x0 + c.x1 - other.x0 - other.x1) < 5;
+    const all = numChunks.flat();
+    const aligned = all.filter((c) => numChunks.some((line) => !line.includes(c) && line.some((o) => lined(c, o)))).length;
+    const columnar = all.length > 0 && aligned >= all.length * 0.6;
+    if (lastData < 0 || (dataCount < 2 && !wide) || (dataCount >= 2 && !columnar && !wide)) {
       i = Math.max(i + 1, j + 1);
       continue;
     }
@@ -584,7 +590,8 @@ const rowCount = (cells: PartCell[]) => cells.reduce((n, c) => Math.max(n, c.r +
 /**
  * b continues a on the next page. b's leading rows that repeat a's header are dropped.
  * b's first row either continues a's last row (a row split by the page break: every
- * cell is blank or sits under a label cell, whose text it continues) or starts a new
+ * cell lines up with a cell of a's last row and is blank or continues a label; an
+ * all-blank remnant of a split row counts too) or starts a new
  * row, where a blank cell under a label cell that reached a's bottom continues that
  * cell's row span.
  */
@@ -601,11 +608,12 @@ function joinParts(a: Part, b: Part): Part {
   const first = bCells.filter((c) => c.r === 0);
   const split =
     first.length > 0 &&
-    first.some((c) => c.text !== "") &&
     first.every((c) => {
       const u = above(c);
-      return u && (c.text === "" || isLabel(u.text));
+      return u && (c.text === "" || (isLabel(u.text) && isLabel(c.text)));
     });
+  // Left of b's first number: the label columns, where a blank cell can continue a span.
+  const firstNum = Math.min(...first.filter((c) => c.text && !isLabel(c.text)).map((c) => c.c), xs.length);
   const merged = aCells;
   const shift = split ? aRows - 1 : aRows;
   for (const c of bCells) {
@@ -616,7 +624,7 @@ function joinParts(a: Part, b: Part): Part {
         u.rs += c.rs - 1;
         continue;
       }
-      if (u && c.text === "" && isLabel(u.text)) {
+      if (u && c.text === "" && isLabel(u.text) && (u.rs > 1 || u.c + u.cs <= firstNum)) {
         u.rs += c.rs;
         continue;
       }
