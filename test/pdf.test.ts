@@ -136,6 +136,47 @@ describe("unruled tables (stream)", () => {
   });
 });
 
+// The shared report fixtures (another generator, test/fixtures/manifest.json): every PDF
+// with ruled tables extracts exactly to its grid.json; unruled ones row by row.
+const MANIFEST = "test/fixtures/manifest.json";
+interface ManifestEntry {
+  file: string;
+  format: string;
+  layout: string;
+  grid?: string;
+}
+const manifestPdfs: ManifestEntry[] = existsSync(MANIFEST)
+  ? (JSON.parse(readFileSync(MANIFEST, "utf8")) as ManifestEntry[]).filter((e) => e.format === "pdf" && e.grid)
+  : [];
+const fixtureGrid = (e: ManifestEntry): G =>
+  (JSON.parse(readFileSync(join("test/fixtures", e.grid!), "utf8")) as { rows: { text: string; rowSpan: number; colSpan: number }[][] }[]).map((t) =>
+    t.rows.map((r) => r.map((c) => [c.text.replace(/\n/g, ""), c.rowSpan, c.colSpan])),
+  );
+const extractFixture = (e: ManifestEntry) =>
+  extractPdf(new Uint8Array(readFileSync(join("test/fixtures", e.file))), { name: e.file, limits: DEFAULT_LIMITS });
+
+describe.runIf(manifestPdfs.length > 0)("report fixtures (manifest.json)", () => {
+  for (const e of manifestPdfs.filter((x) => !x.layout.includes("noborder")))
+    it(`${e.file} (${e.layout}): tables exactly as generated`, async () => {
+      const d = await extractFixture(e);
+      expect(grids(d)).toEqual(fixtureGrid(e));
+      expect(tables(d).every((t) => t.exactGrid)).toBe(true);
+    });
+
+  for (const e of manifestPdfs.filter((x) => x.layout.includes("noborder")))
+    it(`${e.file} (${e.layout}): every row of table 3 with its values in place`, async () => {
+      const d = await extractFixture(e);
+      expect(tables(d).every((t) => !t.exactGrid)).toBe(true);
+      const ours = tables(d).flatMap((t) => t.rows.map((r) => r.map((c) => c.text.replace(/\n/g, ""))));
+      const want = fixtureGrid(e)[1].filter((r) => r.length >= 8 && /^\d/.test(r[r.length - 1][0]));
+      expect(want.length).toBeGreaterThanOrEqual(20);
+      for (const row of want) {
+        const values = row.slice(-7).map((c) => c[0]);
+        expect(ours.some((r) => r.slice(-7).join("|") === values.join("|")), `row ${row.map((c) => c[0]).join(" ")}`).toBe(true);
+      }
+    });
+});
+
 describe("failures", () => {
   it("a scan (pages are images, no text layer) → scanned", async () => {
     const e = await failure(extract("scanned.pdf"));

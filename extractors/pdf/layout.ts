@@ -111,6 +111,7 @@ export function pieces(runs: TextRun[]): Piece[] {
 
 const SAME = 1.6; // rules closer than this are one rule (double borders)
 const TOUCH = 2.5; // rules that end this close to each other touch
+const GRID = 4.5; // no row or column of a table is thinner than this
 
 function mergeRules(segs: Segment[], horizontal: boolean): Rule[] {
   const raw = segs.map((s) => (horizontal ? { pos: s.y0, a: s.x0, b: s.x1 } : { pos: s.x0, a: s.y0, b: s.y1 }));
@@ -179,7 +180,7 @@ function positions(values: number[], tol: number): number[] {
 function coverage(rules: Rule[], pos: number, a: number, b: number): number {
   let covered = 0;
   for (const r of rules) {
-    if (Math.abs(r.pos - pos) > TOUCH) continue;
+    if (Math.abs(r.pos - pos) > GRID) continue;
     covered += Math.max(0, Math.min(b, r.b) - Math.max(a, r.a));
   }
   return covered / Math.max(b - a, 1e-6);
@@ -194,8 +195,10 @@ interface Lattice {
 }
 
 function lattice(g: { h: Rule[]; v: Rule[] }): Lattice | undefined {
-  const xs = positions(g.v.map((r) => r.pos), TOUCH);
-  const ys = positions(g.h.map((r) => r.pos), TOUCH).reverse();
+  // Edges closer than GRID are one edge: HTML's separated borders (border="1" without
+  // collapse) draw each cell's own frame, 2-4 pt from its neighbour's.
+  const xs = positions(g.v.map((r) => r.pos), GRID);
+  const ys = positions(g.h.map((r) => r.pos), GRID).reverse();
   const R = ys.length - 1, C = xs.length - 1;
   if (R < 1 || C < 1 || (R === 1 && C === 1)) return undefined;
   // Boundary present: vertical edge k between rows i..i+1; horizontal edge i between columns.
@@ -215,6 +218,31 @@ function lattice(g: { h: Rule[]; v: Rule[] }): Lattice | undefined {
       for (let i = r; i < r + rs; i++) for (let k = c; k < c + cs; k++) owner[i][k] = id;
     }
   return { xs, ys, owner, cells };
+}
+
+/**
+ * A grid row in which only blank cells start while every other column is crossed by a
+ * cell from above is not a row: a rule that ends one tall cell short of its neighbours
+ * (Chromium's row-spanned cells in separated-border tables). The blank cells join the
+ * cell above them and the row goes.
+ */
+function dropSliverRows(p: Part): void {
+  for (let r = p.ys.length - 2; r > 0; r--) {
+    const starting = p.cells.filter((c) => c.r === r);
+    if (!starting.length || starting.some((c) => c.text !== "" || c.rs !== 1)) continue;
+    const crossing = p.cells.filter((c) => c.r < r && c.r + c.rs > r);
+    const width = [...starting, ...crossing].reduce((n, c) => n + c.cs, 0);
+    if (width !== p.xs.length - 1 || !crossing.length) continue;
+    const ups = starting.map((c) => p.cells.find((u) => u.r < r && u.r + u.rs === r && u.c === c.c && u.cs === c.cs));
+    if (ups.some((u) => !u)) continue;
+    ups.forEach((u) => u!.rs++);
+    p.cells = p.cells.filter((c) => !starting.includes(c));
+    for (const c of p.cells) {
+      if (c.r < r && c.r + c.rs > r) c.rs--;
+      else if (c.r > r) c.r--;
+    }
+    p.ys.splice(r + 1, 1);
+  }
 }
 
 // ---------------------------------------------------------------- text joining
@@ -301,10 +329,11 @@ function layoutPage(p: PageData): PageLayout {
     }
     if (!placed) loose.push(piece);
   }
-  const blocks: PageBlock[] = lats.map((l) => ({
-    top: l.ys[0],
-    part: { page: p.page, xs: l.xs, ys: l.ys, exact: true, cells: l.cells.map((c) => ({ r: c.r, c: c.c, rs: c.rs, cs: c.cs, text: cellText(c.pieces) })) },
-  }));
+  const blocks: PageBlock[] = lats.map((l) => {
+    const part: Part = { page: p.page, xs: l.xs, ys: l.ys, exact: true, cells: l.cells.map((c) => ({ r: c.r, c: c.c, rs: c.rs, cs: c.cs, text: cellText(c.pieces) })) };
+    dropSliverRows(part);
+    return { top: l.ys[0], part };
+  });
   const lines = toLines(loose, p.page);
   for (const line of lines) blocks.push({ top: line.y + line.size, lines: [line] });
   blocks.sort((a, b) => b.top - a.top);
@@ -432,7 +461,23 @@ function streamTables(lines: Line[], textWidth: number, page: number): { at: num
  * Rows: each data row; lines before the first data row are one header row (a chunk over
  * several number bands spans them); other lines attach to the nearest data row.
  */
-function streamPart(region: { l: Line; cs: Piece[] }[], page: number): Part {
+function streamPart(input: { l: Line; cs: Piece[] }[], page: number): Part {
+  // Numbers of one row may sit on baselines over half a line apart (a cell whose text
+  // wraps differently is centred differently): consecutive data lines less than a line
+  // apart whose numbers fall in different columns are one row.
+  const region: { l: Line; cs: Piece[] }[] = [];
+  for (const x of input) {
+    const last = region[region.length - 1];
+    if (last && isDataLine(last.cs) && isDataLine(x.cs) && last.l.y - x.l.y < x.l.size * 0.9) {
+      const overlaps = x.cs.some((c) => last.cs.some((o) => Math.min(o.x1, c.x1) - Math.max(o.x0, c.x0) > 0));
+      if (!overlaps) {
+        const label = last.cs[0].x0 <= x.cs[0].x0 ? last : x;
+        region[region.length - 1] = { l: { ...label.l, pieces: [...last.l.pieces, ...x.l.pieces] }, cs: [...last.cs, ...x.cs].sort((a, b) => a.x0 - b.x0) };
+        continue;
+      }
+    }
+    region.push(x);
+  }
   const data = region.filter((x) => isDataLine(x.cs));
   const nums = data.flatMap((x) => x.cs.filter((c) => NUMERIC.test(c.str)));
   const spans = nums.map((c) => [c.x0, c.x1] as [number, number]).sort((a, b) => a[0] - b[0]);
@@ -625,6 +670,12 @@ function joinParts(a: Part, b: Part): Part {
         continue;
       }
       if (u && c.text === "" && isLabel(u.text) && (u.rs > 1 || u.c + u.cs <= firstNum)) {
+        u.rs += c.rs;
+        continue;
+      }
+      // A spanning label whose text itself runs over the break (（三）不 | 予公开): not a new item.
+      if (u && isLabel(c.text) && isLabel(u.text) && (u.rs > 1 || c.rs > 1) && u.c + u.cs <= firstNum && !MARKER.test(c.text)) {
+        u.text = `${u.text}\n${c.text}`;
         u.rs += c.rs;
         continue;
       }
