@@ -180,12 +180,15 @@ const benchPdf = () =>
     }
   });
 
+import { benchCrawl } from "./bench-crawl.js";
+
 const BENCHES: [string, () => Promise<void>][] = [
   ["text", benchText],
   ["docx", benchDocx],
   ["html", benchHtml],
   ["pdf", benchPdf],
   ["doc", benchDoc],
+  ["crawl", () => benchCrawl(Math.min(N, 3000))],
 ];
 
 console.log(`xxgk bench (one process, one core): node ${process.version}; --n ${N} --repeat ${REPEAT}${only ? ` --only ${[...only].join(",")}` : ""}`);

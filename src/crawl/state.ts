@@ -111,6 +111,8 @@ export class CrawlState {
 
   constructor(readonly db: Database) {
     db.pragma("journal_mode = WAL");
+    // As the store: durable across a killed process; a power cut may lose the last rows.
+    db.pragma("synchronous = NORMAL");
     db.pragma("busy_timeout = 10000");
     db.exec(SCHEMA);
     this.getStmt = db.prepare("SELECT * FROM crawl_urls WHERE url = ?");
