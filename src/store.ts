@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { BlobStore } from "./blobs.js";
+import { wideViewSql } from "./views.js";
 import { parseReport, sha256, type ParseOutcome } from "./pipeline.js";
 import { PARSER_VERSION } from "./version.js";
 import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, type Check, type ReportRecord } from "./record.js";
@@ -19,7 +20,7 @@ import { bareName, organKey } from "../normalizers/organ.js";
  * an older xxgk is brought up to date by MIGRATIONS on open (each step in its own
  * transaction); one made by a newer xxgk is refused rather than guessed at.
  */
-export const STORE_SCHEMA_VERSION = 2;
+export const STORE_SCHEMA_VERSION = 3;
 
 /** Version 1: the tables and views. */
 const SCHEMA_V1 = `
@@ -122,6 +123,11 @@ const MIGRATIONS: { to: number; why: string; sql: string }[] = [
       CREATE INDEX IF NOT EXISTS failures_locator ON failures(locator);
     `,
   },
+  {
+    to: 3,
+    why: "v_wide: one row per current report, one column per cell (the wide CSV's columns)",
+    sql: wideViewSql(),
+  },
 ];
 
 /** One document to store: its bytes and where they came from. */
@@ -165,7 +171,7 @@ export interface IngestResult {
 }
 
 const now = () => new Date().toISOString();
-const CELL_BATCH = 50;
+const BATCH = 50;
 
 /** Every cell of a record as (table, row, column, value), in the contract's order. */
 export function cellsOf(r: ReportRecord): [string, string, string, number | null][] {
@@ -378,23 +384,12 @@ export class Store {
         outcome.region.by, outcome.region.confidence, JSON.stringify(r),
       );
     const id = Number(info.lastInsertRowid);
-    // Cells go in CELL_BATCH rows per statement: one call per row was half of a save.
-    const cells = cellsOf(r);
-    const many = this.sql(`INSERT INTO cells (report_id, tbl, row, col, value) VALUES ${Array(CELL_BATCH).fill("(?,?,?,?,?)").join(",")}`);
-    const cell = this.sql("INSERT INTO cells (report_id, tbl, row, col, value) VALUES (?,?,?,?,?)");
-    let i = 0;
-    for (; i + CELL_BATCH <= cells.length; i += CELL_BATCH) {
-      const params: (string | number | null)[] = [];
-      for (let j = i; j < i + CELL_BATCH; j++) params.push(id, ...cells[j]);
-      many.run(params);
-    }
-    for (; i < cells.length; i++) cell.run(id, ...cells[i]);
+    // Rows go in BATCH rows per statement: one call per row was half of a save.
+    this.insertMany("cells", ["report_id", "tbl", "row", "col", "value"], cellsOf(r).map((c) => [id, ...c]));
     const sec = this.sql("INSERT INTO sections (report_id, number, title, text) VALUES (?,?,?,?)");
     for (const s of r.sections) sec.run(id, s.number, s.title, s.text);
-    const chk = this.sql("INSERT INTO checks (report_id, rule, severity, message, where_) VALUES (?,?,?,?,?)");
-    for (const c of r.checks) chk.run(id, c.rule, c.severity, c.message, c.where);
-    const warn = this.sql("INSERT INTO warnings (report_id, message) VALUES (?,?)");
-    for (const w of r.warnings) warn.run(id, w);
+    this.insertMany("checks", ["report_id", "rule", "severity", "message", "where_"], r.checks.map((c) => [id, c.rule, c.severity, c.message, c.where]));
+    this.insertMany("warnings", ["report_id", "message"], r.warnings.map((w) => [id, w]));
     // Rekey the region's bodies only when this name is new to it.
     const known = this.sql("SELECT organ_key FROM reports WHERE region_code IS ? AND organ_bare = ? AND id != ? AND organ_key IS NOT NULL LIMIT 1").get(
       region?.code ?? null, bare, id,
@@ -402,6 +397,21 @@ export class Store {
     if (known) this.sql("UPDATE reports SET organ_key = ? WHERE id = ?").run(known.organ_key, id);
     else this.rekeyOrgans(region?.code ?? null);
     return id;
+  }
+
+  /** Inserts rows BATCH at a time (one statement per BATCH rows, then one per leftover row). */
+  private insertMany(table: string, cols: string[], rows: (string | number | null)[][]): void {
+    const one = `(${cols.map(() => "?").join(",")})`;
+    const head = `INSERT INTO ${table} (${cols.join(", ")}) VALUES `;
+    let i = 0;
+    if (rows.length >= BATCH) {
+      const many = this.sql(head + Array(BATCH).fill(one).join(","));
+      for (; i + BATCH <= rows.length; i += BATCH) many.run(rows.slice(i, i + BATCH).flat());
+    }
+    if (i < rows.length) {
+      const single = this.sql(head + one);
+      for (; i < rows.length; i++) single.run(rows[i]);
+    }
   }
 
   /** Recompute organ keys of a region: a full name arriving after its abbreviation links both. */

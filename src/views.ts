@@ -1,8 +1,8 @@
 // The wide view: one row per current report, one column per cell, named by the
 // contract's keys (active.regulations.issued, requests.denied.stateSecret.total, …),
 // so `SELECT * FROM v_wide` loads straight into a data frame. Built from the same
-// column list as `xxgk export --format wide-csv`, so the two never disagree.
-import type Database from "better-sqlite3";
+// column list as `xxgk export --format wide-csv`, so the two never disagree; created
+// by a store migration (a change of columns is a new migration).
 import { wideColumns } from "./export.js";
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -14,7 +14,8 @@ export function wideViewSql(): string {
     const row = rest.join(".");
     return `MAX(CASE WHEN c.tbl = '${tbl}' AND c.row = '${row}' AND c.col = '${col}' THEN c.value END) AS ${quote(c)}`;
   });
-  return `CREATE VIEW v_wide AS
+  return `DROP VIEW IF EXISTS v_wide;
+  CREATE VIEW v_wide AS
   SELECT vr.report_id, vr.organ, vr.year, vr.published_on, vr.region_code, vr.province, vr.city, vr.county,
          vr.template, vr.format, vr.source_path, vr.source_url, vr.sha256,
          ${cols.join(",\n         ")}
@@ -22,7 +23,3 @@ export function wideViewSql(): string {
   GROUP BY vr.report_id`;
 }
 
-/** (Re)create v_wide: its columns follow the template definitions of this xxgk version. */
-export function createWideView(db: Database.Database): void {
-  db.exec(`DROP VIEW IF EXISTS v_wide; ${wideViewSql()};`);
-}

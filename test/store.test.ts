@@ -76,10 +76,11 @@ describe("store", () => {
     expect(store.db.pragma("foreign_keys", { simple: true })).toBe(1);
     await store.ingestOne({ bytes: Buffer.from(SAMPLE), path: "a.txt" });
     // Turn the file back into what version 1 wrote: no versions.format, no failure indexes.
-    store.db.exec("DROP INDEX failures_sha; DROP INDEX failures_version; DROP INDEX failures_locator; ALTER TABLE versions DROP COLUMN format; PRAGMA user_version = 1;");
+    store.db.exec("DROP VIEW v_wide; DROP INDEX failures_sha; DROP INDEX failures_version; DROP INDEX failures_locator; ALTER TABLE versions DROP COLUMN format; PRAGMA user_version = 1;");
     store.close();
     store = openStore(join(dir, "db", "x.sqlite"));
-    expect(store.schemaVersion()).toBe(2);
+    expect(store.schemaVersion()).toBe(3);
+    expect(store.db.prepare("SELECT organ FROM v_wide").all()).toEqual([{ organ: "硚口区商务局" }]);
     expect(store.db.prepare("SELECT format FROM versions").all()).toEqual([{ format: "text" }]);
     expect(store.db.prepare("SELECT name FROM sqlite_master WHERE name = 'failures_sha'").get()).toEqual({ name: "failures_sha" });
     expect(store.counts().reports).toBe(1);
