@@ -210,6 +210,8 @@ export class Store {
       this.db.pragma("busy_timeout = 5000");
       this.db.pragma("journal_mode = WAL");
       this.db.pragma("synchronous = NORMAL");
+      // Checkpoint (and fsync) every ~32 MB of WAL instead of 4 MB: fewer syncs in a batch.
+      this.db.pragma("wal_autocheckpoint = 8192");
       this.db.pragma("foreign_keys = ON");
       this.migrate();
     } catch (e) {
