@@ -153,7 +153,7 @@ export interface IngestResult {
    * failure is stored with `code` and `message`.
    */
   status: "ingested" | "present" | "failed";
-  /** sha256 of the bytes (hex). */
+  /** sha256 of the bytes (hex); "" from `recordFailure`, whose bytes were never read. */
   sha256: string;
   /** The stored report (ingested, or present as a report). */
   reportId?: number;
