@@ -47,6 +47,7 @@ export async function benchCrawl(pages: number, latencyMs = 20): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), "xxgk-crawl-bench-"));
     const noop = { ingestOne: async (_: IngestInput): Promise<IngestResult> => ({ status: "ingested", sha256: "0".repeat(64), attachments: [] }) };
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const summary = await runCrawl({
       db: join(dir, "crawl.sqlite"),
       ingestor: mode === "no-op ingest" ? noop : undefined,
@@ -60,11 +61,13 @@ export async function benchCrawl(pages: number, latencyMs = 20): Promise<void> {
       },
     });
     const secs = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSecs = (cpu.user + cpu.system) / 1e6;
     server.close();
     rmSync(dir, { recursive: true, force: true });
     const requests = summary.requests;
     console.log(
-      `crawl  ${mode}: ${requests} requests (${pages} articles, ${latencyMs} ms simulated latency, per-host limits off) in ${secs.toFixed(1)} s: ${(requests / secs).toFixed(0)} pages/s`,
+      `crawl  ${mode}: ${requests} requests (${pages} articles, ${latencyMs} ms simulated latency, per-host limits off) in ${secs.toFixed(1)} s: ${(requests / secs).toFixed(0)} pages/s; CPU busy ${((100 * cpuSecs) / secs).toFixed(0)}% (the rest is waiting on the portal)`,
     );
   }
 }
