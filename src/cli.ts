@@ -133,7 +133,7 @@ program
     bar?.stop();
     store.close();
     process.stdout.write(describeSummary(summary, opts.db) + "\n");
-    process.exit(summary.interrupted ? 130 : summary.failed.length ? 1 : 0);
+    process.exit(summary.interrupted ? 130 : summary.failed.length || summary.error ? 1 : 0);
   });
 
 program

@@ -25,6 +25,8 @@ export interface BatchSummary {
   reportsWithFailedChecks: number;
   /** Stopped early (Ctrl-C): the rest was not read. */
   interrupted: boolean;
+  /** Stopped because storing failed (database locked past the timeout, disk full, …): the rest was not read. */
+  error?: string;
 }
 
 /** One thing the walk found: a file to read, or a reason it is not read. */
@@ -184,41 +186,48 @@ export async function ingestPaths(store: Store, paths: string[], opts: BatchOpti
       summary.interrupted = true;
       break;
     }
-    const path = entry.path;
-    if (own(path)) continue;
-    if (entry.kind === "skip") {
-      summary.skipped.push({ path, reason: entry.reason });
-      continue;
-    }
-    if (entry.kind === "error") {
-      record(path, store.recordFailure({ path, code: entry.code, message: entry.message }));
-      continue;
-    }
-    const read = readBounded(path, max);
-    if (!read.ok) {
-      record(path, store.recordFailure({ path, code: read.code, message: read.message }));
-      continue;
-    }
-    const bytes = read.bytes;
-    if (extname(path).toLowerCase() === ".zip") {
-      const members = readArchive(bytes, path);
-      if (!members.ok) {
-        record(path, store.save({ ok: false, code: members.code, message: members.message }, { sha: sha256(bytes), locator: path, input: { bytes, path } }));
+    try {
+      const path = entry.path;
+      if (own(path)) continue;
+      if (entry.kind === "skip") {
+        summary.skipped.push({ path, reason: entry.reason });
         continue;
       }
-      if (members.docx === false) {
-        for (const m of members.entries) {
-          if (opts.signal?.stop) {
-            summary.interrupted = true;
-            break;
-          }
-          const locator = `${path}!/${m.name}`;
-          record(locator, await store.ingestOne({ bytes: m.bytes, path: locator, hints }));
+      if (entry.kind === "error") {
+        record(path, store.recordFailure({ path, code: entry.code, message: entry.message }));
+        continue;
+      }
+      const read = readBounded(path, max);
+      if (!read.ok) {
+        record(path, store.recordFailure({ path, code: read.code, message: read.message }));
+        continue;
+      }
+      const bytes = read.bytes;
+      if (extname(path).toLowerCase() === ".zip") {
+        const members = readArchive(bytes, path);
+        if (!members.ok) {
+          record(path, store.save({ ok: false, code: members.code, message: members.message }, { sha: sha256(bytes), locator: path, input: { bytes, path } }));
+          continue;
         }
-        continue;
+        if (members.docx === false) {
+          for (const m of members.entries) {
+            if (opts.signal?.stop) {
+              summary.interrupted = true;
+              break;
+            }
+            const locator = `${path}!/${m.name}`;
+            record(locator, await store.ingestOne({ bytes: m.bytes, path: locator, hints }));
+          }
+          continue;
+        }
       }
+      record(path, await store.ingestOne({ bytes, path, hints }));
+    } catch (e) {
+      // Not the document's fault (parse failures come back as results): storing failed
+      // (the database locked past its timeout, a full disk, …). Stop, keep what is stored, say why.
+      summary.error = `${entry.path}: could not be stored: ${(e as Error)?.message ?? String(e)}`;
+      break;
     }
-    record(path, await store.ingestOne({ bytes, path, hints }));
   }
   return summary;
 }
@@ -228,6 +237,7 @@ export function describeSummary(s: BatchSummary, db: string): string {
   const lines = [
     `${s.ingested} ingested, ${s.present} already present, ${s.failed.length} failed${s.interrupted ? " (interrupted: the rest was not read)" : ""} → ${db}`,
   ];
+  if (s.error) lines.push(`stopped early: ${s.error} (the rest was not read)`);
   if (s.reportsWithFailedChecks) {
     lines.push(`${s.reportsWithFailedChecks} report(s) with failed checks (findings about the documents; stored with them):`);
     for (const [rule, n] of Object.entries(s.checks).sort()) lines.push(`  ${rule}: ${n}`);

@@ -171,6 +171,19 @@ export interface IngestResult {
 }
 
 const now = () => new Date().toISOString();
+
+/**
+ * parseReport, with a throw (a parser bug met by one document) turned into that
+ * document's failure, so one document never stops a batch; the bytes are kept, so a
+ * fixed parser can read it again (`xxgk reparse`).
+ */
+async function safeParse(input: Parameters<typeof parseReport>[0]): Promise<ParseOutcome> {
+  try {
+    return await parseReport(input);
+  } catch (e) {
+    return { ok: false, code: "internal", message: `the parser failed on this document (a bug): ${(e as Error)?.message ?? String(e)}` };
+  }
+}
 const BATCH = 50;
 
 /** Every cell of a record as (table, row, column, value), in the contract's order. */
@@ -300,7 +313,7 @@ export class Store {
     }
 
     const name = input.url ?? input.path ?? sha;
-    const outcome = await parseReport({
+    const outcome = await safeParse({
       bytes: input.bytes,
       name,
       path: input.path ?? null,
@@ -498,7 +511,7 @@ export class Store {
         continue;
       }
       const before = v.report_id !== null ? (JSON.parse((this.sql("SELECT record_json FROM reports WHERE id = ?").get(v.report_id) as { record_json: string }).record_json) as ReportRecord) : null;
-      const outcome = await parseReport({ bytes, name: v.locator, path: v.path, url: v.url, contentType: v.content_type ?? undefined });
+      const outcome = await safeParse({ bytes, name: v.locator, path: v.path, url: v.url, contentType: v.content_type ?? undefined });
       this.save(outcome, { sha: v.sha256, locator: v.locator, input: { bytes, path: v.path, url: v.url, contentType: v.content_type ?? undefined } });
       const notes = diffRecords(before, v.failure, outcome);
       const c: ReparseChange = { locator: v.locator, from: v.parser_version, changed: notes.length > 0, notes };

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, symlinkSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import iconv from "iconv-lite";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cellsOf, openStore, STORE_SCHEMA_VERSION, type Store } from "../src/store.js";
 import { ingestPaths, walk } from "../src/ingest.js";
 import { csvField, exportRecords, wideColumns } from "../src/export.js";
@@ -128,6 +128,43 @@ describe("store", () => {
     ]);
     expect(count("SELECT count(*) AS n FROM failures WHERE is_current = 1")).toBe(before);
     expect(count("SELECT count(*) AS n FROM versions")).toBe(3);
+  });
+
+  it("records a parser that throws on one document as that document's failure, and goes on", async () => {
+    vi.resetModules();
+    vi.doMock("../src/pipeline.js", async (importOriginal) => {
+      const real = await importOriginal<typeof import("../src/pipeline.js")>();
+      return { ...real, parseReport: async (i: Parameters<typeof real.parseReport>[0]) => (i.name.includes("boom") ? Promise.reject(new TypeError("x is undefined")) : real.parseReport(i)) };
+    });
+    try {
+      const fresh = await import("../src/store.js");
+      const { ingestPaths: batch } = await import("../src/ingest.js");
+      const other = fresh.openStore(join(dir, "db", "mocked.sqlite"));
+      writeFileSync(join(dir, "a-boom.txt"), SAMPLE + "\n附注：坏。\n");
+      writeFileSync(join(dir, "b.txt"), SAMPLE);
+      const s = await batch(other, [join(dir, "a-boom.txt"), join(dir, "b.txt")]);
+      expect(s.ingested).toBe(1);
+      expect(s.failed).toMatchObject([{ code: "internal", message: "the parser failed on this document (a bug): x is undefined" }]);
+      expect(other.counts()).toMatchObject({ reports: 1, failures: 1 });
+      other.close();
+    } finally {
+      vi.doUnmock("../src/pipeline.js");
+      vi.resetModules();
+    }
+  });
+
+  it("stops the batch with the reason when storing fails, keeping what was stored", async () => {
+    for (const n of ["a", "b", "c", "d"]) writeFileSync(join(dir, `${n}.txt`), `${SAMPLE}\n附注：${n}。\n`);
+    let seen = 0;
+    const s = await ingestPaths(store, ["a", "b", "c", "d"].map((n) => join(dir, `${n}.txt`)), {
+      onResult: () => {
+        if (++seen === 2) store.db.close(); // the database goes away mid-batch
+      },
+    });
+    expect(s.ingested).toBe(2);
+    expect(s.error).toMatch(/c\.txt: could not be stored: .*not open/);
+    store = openStore(join(dir, "db", "x.sqlite"));
+    expect(store.counts().reports).toBe(2);
   });
 
   it("walks folders in name order, skips dotfiles, reads links inside the tree and not out of it", () => {
