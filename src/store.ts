@@ -4,9 +4,8 @@
 // bytes at the same path are a new version of the same source. Bytes are kept in a
 // content-addressed folder beside the database so a better parser can re-run them.
 import Database from "better-sqlite3";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { BlobStore } from "./blobs.js";
 import { wideViewSql } from "./views.js";
 import { parseReport, sha256, type ParseOutcome } from "./pipeline.js";
@@ -214,8 +213,6 @@ export class Store {
     return st;
   }
 
-  private readonly blobDirs = new Set<string>();
-
   constructor(readonly path: string) {
     mkdirSync(dirname(resolve(path)), { recursive: true });
     this.db = new Database(path);
@@ -264,31 +261,11 @@ export class Store {
     if (this.db.open) this.db.close();
   }
 
-  /** The stored bytes of a document, or null when not kept (or damaged: the hash is checked). */
+  /** The stored bytes of a document, or null when not kept (or damaged: BlobStore.get checks the hash). */
   readBytes(sha: string): Uint8Array | null {
-    const bytes = this.blobs.has(sha) ? this.blobs.get(sha) : null;
-    return bytes && sha256(bytes) === sha ? bytes : null;
+    return this.blobs.get(sha);
   }
 
-  /**
-   * Keeps the bytes in blobs/ (content-addressed, temp file then rename, so a kill leaves
-   * the whole blob or none). Unlike BlobStore.put it does not fsync each blob (that alone
-   * cost a quarter of a text batch's time): after a power cut a blob may be lost or cut
-   * short, which readBytes detects by its hash; the database's own synchronous=NORMAL
-   * makes the same trade for its last commits.
-   */
-  private keepBytes(sha: string, bytes: Uint8Array): void {
-    const path = this.blobs.pathOf(sha);
-    if (existsSync(path)) return;
-    const dir = dirname(path);
-    if (!this.blobDirs.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      this.blobDirs.add(dir);
-    }
-    const tmp = join(this.blobs.dir, "tmp", `${sha}.${process.pid}.${randomBytes(4).toString("hex")}`);
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  }
 
   /**
    * Parses and stores one document, all of it in one transaction. Never throws for bad
@@ -321,7 +298,8 @@ export class Store {
       contentType: input.contentType,
       hints: input.hints,
     });
-    this.keepBytes(sha, input.bytes);
+    // Kept (content-addressed, temp file then rename, not fsynced) so `xxgk reparse` can read it again.
+    this.blobs.put(input.bytes);
     return this.save(outcome, { sha, locator, input });
   }
 
