@@ -61,7 +61,6 @@ interface OpenRow {
   expected: number;
   exact: boolean;
   place: Place;
-  label: string;
 }
 
 const ACTIVE_MATCHER = new LabelMatcher([...ACTIVE_2021, ...ACTIVE_2019.filter((d) => !ACTIVE_2021.some((e) => e.key === d.key))]);
@@ -343,9 +342,9 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
         continue;
       }
       if (viaPending) {
-        open = { target: viaPending.target, values: [...values], expected: expectedOf(viaPending.target), exact: row.exact, place: row.place, label: viaPending.label };
+        open = { target: viaPending.target, values: [...values], expected: expectedOf(viaPending.target), exact: row.exact, place: row.place };
       } else if (inReviews || nonBlank >= 15) {
-        open = { target: { table: "reviews" }, values: [...values], expected: 15, exact: row.exact, place: row.place, label: "" };
+        open = { target: { table: "reviews" }, values: [...values], expected: 15, exact: row.exact, place: row.place };
       } else {
         warnings.push(`numbers without a row label were not read: "${values.join(" ")}"${placeText(row.place)}`);
         pending = [];
@@ -369,7 +368,7 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
     if (!m) {
       const nonBlank = values.filter((v) => !isBlank(v)).length;
       if ((row.section === 4 || reviewContext) && nonBlank >= 15 && !reviewsRaw) {
-        open = { target: { table: "reviews" }, values: [...values], expected: 15, exact: row.exact, place: row.place, label: "" };
+        open = { target: { table: "reviews" }, values: [...values], expected: 15, exact: row.exact, place: row.place };
         finish(open);
         open = null;
       } else if (row.section !== null && row.section >= 2 && row.section <= 4 && nonBlank > 0 && labels.join("").length <= 40) {
@@ -377,7 +376,7 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
       }
       continue;
     }
-    open = { target: m.target, values: [...values], expected: expectedOf(m.target), exact: row.exact, place: row.place, label: m.label };
+    open = { target: m.target, values: [...values], expected: expectedOf(m.target), exact: row.exact, place: row.place };
     if (m.score < 0.9) warnings.push(`row label "${labels.join("")}" read as ${describe(m.target)} (similar, not equal)${placeText(row.place)}`);
     if (open.values.length >= open.expected || row.exact) {
       finish(open);
@@ -387,7 +386,7 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
   finish(open);
 
   // ---- assemble, reading every cell ----
-  const active = assembleActive(template, activeDefs, activeRaw, warnings);
+  const active = assembleActive(activeDefs, activeRaw, warnings);
   const requests = assembleRequests(template, requestRaw, warnings);
   const reviews = assembleReviews(reviewsRaw, warnings);
   if (by !== "table2" && rowsFound > 0)
@@ -407,7 +406,6 @@ function read(text: string | null, kind: ValueKind, where: string, warnings: str
 }
 
 function assembleActive(
-  template: Template,
   defs: ActiveRowDef[],
   raw: Map<string, { cells: (string | null)[]; place: Place }>,
   warnings: string[],

@@ -281,7 +281,6 @@ function joinLine(l: Piece[]): string {
   let prev: Piece | undefined;
   for (const p of l) {
     if (prev) {
-      const gap = p.x0 - prev.x1;
       if (spaced(prev, p)) s += " ";
     }
     s += p.str;
