@@ -9,21 +9,13 @@
 // mammoth is not used: see docx/body.ts for why a direct OOXML read gives the exact grid.
 import { ExtractError, type Diagnostic, type Document, type DocumentMeta } from "../src/document.js";
 import type { Limits } from "../src/limits.js";
-import { looksLikeZip, ZipArchive } from "../src/zip.js";
+import { ZipArchive } from "../src/zip.js";
+import { isOleCompound, looksLikeZip } from "./signatures.js";
 import type { Extractor } from "./types.js";
 import { BodyReader } from "./docx/body.js";
 import { attr, child, find, kids, parseXml, tagOf, textOf, type XNode } from "./docx/xml.js";
 
 /** A zip container (DOCX, XLSX, .zip), by its first bytes. */
-export function isZip(bytes: Uint8Array): boolean {
-  return looksLikeZip(bytes);
-}
-
-/** An OLE compound file (legacy .doc, .wps, .xls; also encrypted Office files), by its D0 CF 11 E0 signature. */
-export function isOleCompound(bytes: Uint8Array): boolean {
-  return bytes.length >= 8 && bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0 && bytes[4] === 0xa1 && bytes[5] === 0xb1 && bytes[6] === 0x1a && bytes[7] === 0xe1;
-}
-
 export function openZip(bytes: Uint8Array, limits: Limits): ZipArchive {
   return ZipArchive.open(bytes, { maxEntryBytes: limits.maxZipEntryBytes, maxTotalBytes: limits.maxZipTotalBytes, maxEntries: limits.maxZipEntries });
 }
@@ -36,7 +28,7 @@ export const extractDocx: Extractor = async (bytes, options) => {
   if (bytes.byteLength === 0) throw new ExtractError(`${name}: the file is empty`, "empty");
   if (bytes.byteLength > limits.maxFileBytes)
     throw new ExtractError(`${name}: ${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");
-  if (!isZip(bytes)) {
+  if (!looksLikeZip(bytes)) {
     if (isOleCompound(bytes))
       throw new ExtractError(`${name}: a legacy Word (.doc/.wps) or encrypted Office file, not DOCX`, "not-docx");
     throw new ExtractError(`${name}: not a DOCX: the bytes are not a zip archive`, "corrupt-zip");

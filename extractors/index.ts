@@ -4,6 +4,7 @@ import { ExtractError } from "../src/document.js";
 import type { Format } from "../src/record.js";
 import type { Extractor } from "./types.js";
 import { looksBinary } from "./text.js";
+import { isOleCompound, looksLikePdf, looksLikeZip } from "./signatures.js";
 
 export type Kind = Format | "legacy-word";
 export interface Sniffed {
@@ -13,9 +14,9 @@ export interface Sniffed {
 const ascii = (bytes: Uint8Array, n: number) => Buffer.from(bytes.subarray(0, n)).toString("latin1");
 
 export function sniff(bytes: Uint8Array, name: string): Sniffed {
-  if (ascii(bytes, 1024).includes("%PDF-")) return { kind: "pdf" };
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 0x03 || bytes[2] === 0x05)) return { kind: "docx" };
-  if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) return { kind: "legacy-word" };
+  if (looksLikePdf(bytes)) return { kind: "pdf" };
+  if (looksLikeZip(bytes)) return { kind: "docx" };
+  if (isOleCompound(bytes)) return { kind: "legacy-word" };
   if (/\.(docx?|wps|pdf)$/i.test(name) && looksBinary(bytes))
     throw new ExtractError(`the file is named ${name.split(".").pop()} but its bytes are not that format`, "corrupt");
   if (looksBinary(bytes)) throw new ExtractError("the file is binary and not a format xxgk reads (DOCX, PDF, HTML, text)", "binary");

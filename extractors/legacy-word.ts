@@ -14,7 +14,8 @@ import { delimiter, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ExtractError } from "../src/document.js";
 import type { Extractor } from "./types.js";
-import { extractDocx, isOleCompound } from "./docx.js";
+import { extractDocx } from "./docx.js";
+import { isOleCompound } from "./signatures.js";
 
 /** The soffice to run: env XXGK_SOFFICE, else soffice (or libreoffice) on PATH; null when none is there. */
 export async function findSoffice(): Promise<string | null> {

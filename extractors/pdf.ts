@@ -13,13 +13,11 @@
 import { ExtractError } from "../src/document.js";
 import type { Extractor } from "./types.js";
 import { pdfPool } from "./pdf/pool.js";
+import { looksLikePdf } from "./signatures.js";
 
 export { closePdfWorkers } from "./pdf/pool.js";
 
 /** A PDF header in the first KB (some files carry junk before it, as readers allow). */
-export function looksLikePdf(bytes: Uint8Array): boolean {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024)).toString("latin1").includes("%PDF-");
-}
 
 export const extractPdf: Extractor = async (bytes, options) => {
   const { name, limits } = options;

@@ -6,7 +6,8 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { extractDocx, isOleCompound, isZip } from "../extractors/docx.js";
+import { extractDocx } from "../extractors/docx.js";
+import { isOleCompound, looksLikeZip as isZip } from "../extractors/signatures.js";
 import { extractLegacyWord } from "../extractors/legacy-word.js";
 import { ExtractError, type Block, type Document, type Table } from "../src/document.js";
 import { DEFAULT_LIMITS, type Limits } from "../src/limits.js";
