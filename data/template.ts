@@ -80,12 +80,11 @@ export const REQUEST_ROW_DEFS: RowDef<RequestRow>[] = [
   { key: "carriedForward", labels: ["四、结转下年度继续办理", "结转下年度继续办理"] },
 ];
 
-/** Header words of table 4, to recognise it and to check its column order. */
-export const REVIEW_HEADERS = ["行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"];
-export const REVIEW_COLUMN_LABELS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
+/** Words of table 4's header: a values-only row after them is table 4's data row. */
+export const REVIEW_HEADERS = ["行政复议", "行政诉讼", "结果维持", "未经复议", "复议后起诉"];
 
-/** Header words of table 3, to recognise it. */
-export const REQUEST_HEADERS = ["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构"];
+/** Table 3's applicant columns as printed, in REQUEST_COLUMNS order (for messages). */
+export const REQUEST_COLUMN_LABELS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"];
 
 /** The six numbered sections and their titles as the template prints them. */
 export const SECTION_TITLES = [

@@ -1,6 +1,7 @@
 // The template's own arithmetic (勾稽关系) and the narrative cross-check. A failing
 // rule is a finding about the document; the values stay as printed. A rule whose
 // operands include a null is not computed (the null already has its warning).
+import { REQUEST_COLUMN_LABELS } from "../data/template.js";
 import {
   OTHER_ROW_2019,
   OTHER_ROWS_2021,
@@ -12,7 +13,6 @@ import {
   type Section,
 } from "../src/record.js";
 
-const COLUMN_NAMES = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"];
 const GROUP_NAMES: Record<string, string> = {
   administrativeReview: "行政复议",
   litigationDirect: "行政诉讼（未经复议直接起诉）",
@@ -42,7 +42,7 @@ export function checkRequests(requests: Requests): Check[] {
       checks.push({
         rule: "requests.balance",
         severity: "error",
-        message: `${COLUMN_NAMES[c]}: 一 (${a}) + 二 (${b}) = ${a + b}, but （七）总计 (${t}) + 四 (${f}) = ${t + f}`,
+        message: `${REQUEST_COLUMN_LABELS[c]}: 一 (${a}) + 二 (${b}) = ${a + b}, but （七）总计 (${t}) + 四 (${f}) = ${t + f}`,
         where: `requests.carriedForward.${name}`,
       });
   });
@@ -67,7 +67,7 @@ export function checkRequests(requests: Requests): Check[] {
       checks.push({
         rule: "requests.resultsTotal",
         severity: "error",
-        message: `${COLUMN_NAMES[c]}: （一） to （六） add up to ${parts}, but （七）总计 says ${total}`,
+        message: `${REQUEST_COLUMN_LABELS[c]}: （一） to （六） add up to ${parts}, but （七）总计 says ${total}`,
         where: `requests.total.${name}`,
       });
   });

@@ -2,9 +2,9 @@
 // carries over; what was in force, plus what was issued, minus what was repealed, is
 // in force now. Stored and reported like the template's own checks, and re-run when a
 // year arrives later.
+import { REQUEST_COLUMN_LABELS } from "../data/template.js";
 import { REQUEST_COLUMNS, type Check, type ReportRecord } from "../src/record.js";
 
-const COLUMN_NAMES = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"];
 
 /** Checks on `current` given the same body's report for the year before. */
 export function crossYearChecks(previous: ReportRecord, current: ReportRecord): Check[] {
@@ -19,7 +19,7 @@ export function crossYearChecks(previous: ReportRecord, current: ReportRecord): 
       checks.push({
         rule: "crossYear.carriedOver",
         severity: "error",
-        message: `${COLUMN_NAMES[c]}: ${current.year} 上年结转 says ${a}, but ${previous.year} 结转下年度继续办理 says ${b}`,
+        message: `${REQUEST_COLUMN_LABELS[c]}: ${current.year} 上年结转 says ${a}, but ${previous.year} 结转下年度继续办理 says ${b}`,
         where: `requests.carriedOver.${col}`,
       });
   });

@@ -10,6 +10,7 @@ import {
   ACTIVE_2021,
   ACTIVE_HEADERS,
   REQUEST_ROW_DEFS,
+  REVIEW_HEADERS,
   SECTION_TITLES,
   TEMPLATE_CITATIONS,
   type ActiveRowDef,
@@ -65,7 +66,6 @@ interface OpenRow {
 
 const ACTIVE_MATCHER = new LabelMatcher([...ACTIVE_2021, ...ACTIVE_2019.filter((d) => !ACTIVE_2021.some((e) => e.key === d.key))]);
 const REQUEST_MATCHER = new LabelMatcher(REQUEST_ROW_DEFS);
-const REVIEW_WORDS = ["行政复议", "行政诉讼", "结果维持", "复议后起诉", "未经复议"];
 const SECTION_HEADING = /^\s*([一二三四五六])\s*[、.．，,]\s*(.+)$/;
 const CN_NUM: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6 };
 
@@ -303,7 +303,7 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
     const { labels, values } = splitRow(row.cells);
     if (labels.length === 0 && values.length === 0) continue;
     const rowText = row.cells.join("");
-    if (REVIEW_WORDS.some((w) => rowText.includes(w))) reviewContext = true;
+    if (REVIEW_HEADERS.some((w) => rowText.includes(w))) reviewContext = true;
 
     if (labels.length > 0 && values.length === 0) {
       // A header row, a group label, or a label wrapped before its numbers. Either way the
