@@ -18,6 +18,8 @@ const NOTHING = /^(?:[-－—–―‐‑/／\\、]+|无|空|暂无)$/;
 const NUMBER = /^([+＋\-−－]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?/;
 /** What may follow a number in a value cell without making it a label. */
 const TRAILER = /^(?:万元|元|件|个|项|条|次|家|人|份|宗|起|%)?(?:[(（\[【].*[)）\]】])?$/;
+/** A count's unit after the number (3件): part of the count, not something more the cell says. */
+const COUNT_UNIT = /^(?:件|个|项|条|次|家|人|份|宗|起)$/;
 
 function normalizeCell(text: string): string {
   // fold() removes all whitespace, so digits typed with spaces ("1 2") read as one number;
@@ -81,9 +83,7 @@ export function readCell(text: string, kind: ValueKind, unit?: Unit): CellReadin
     notes.push(`unit printed in a count cell: "${raw}"`);
   }
   const extra = printedUnit ? rest.replace(/^万?元/, "") : rest;
-  if (extra && !(printedUnit && extra === "")) {
-    if (!/^(?:件|个|项|条|次|家|人|份|宗|起)$/.test(extra)) notes.push(`cell also says "${extra}" (read ${value})`);
-  }
+  if (extra && !COUNT_UNIT.test(extra)) notes.push(`cell also says "${extra}" (read ${value})`);
   if (kind !== "amount" && !Number.isInteger(value)) return { value: null, note: `not a whole number: "${raw}"` };
   if (rest && !TRAILER.test(rest)) return { value: null, note: `not a number: "${raw}"` };
   return notes.length ? { value, note: notes.join("; ") } : { value };

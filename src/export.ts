@@ -18,8 +18,33 @@ export function csvField(v: unknown): string {
 }
 const csvLine = (fields: unknown[]) => fields.map(csvField).join(",") + "\r\n";
 
-const LONG_HEADER = ["report_id", "organ", "year", "region_code", "province", "city", "county", "template", "format", "source_path", "source_url", "sha256", "table", "row", "column", "value"];
-const ID_HEADER = ["report_id", "organ", "year", "published_on", "region_code", "province", "city", "county", "template", "format", "source_path", "source_url", "sha256", "checks_failed", "warnings"];
+/** A report's identifying columns: header name and value, from one list so they never drift apart. */
+type IdColumn = [name: string, value: (id: number, r: ReportRecord) => unknown];
+const SOURCE_IDS: IdColumn[] = [
+  ["report_id", (id) => id],
+  ["organ", (_, r) => r.organ],
+  ["year", (_, r) => r.year],
+  ["region_code", (_, r) => r.region?.code],
+  ["province", (_, r) => r.region?.province],
+  ["city", (_, r) => r.region?.city],
+  ["county", (_, r) => r.region?.county],
+  ["template", (_, r) => r.template],
+  ["format", (_, r) => r.source.format],
+  ["source_path", (_, r) => r.source.path],
+  ["source_url", (_, r) => r.source.url],
+  ["sha256", (_, r) => r.source.sha256],
+];
+const LONG_IDS = SOURCE_IDS;
+const WIDE_IDS: IdColumn[] = [
+  ...SOURCE_IDS.slice(0, 3),
+  ["published_on", (_, r) => r.publishedOn],
+  ...SOURCE_IDS.slice(3),
+  ["checks_failed", (_, r) => r.checks.length],
+  ["warnings", (_, r) => r.warnings.length],
+];
+const LONG_HEADER = [...LONG_IDS.map(([n]) => n), "table", "row", "column", "value"];
+const ID_HEADER = WIDE_IDS.map(([n]) => n);
+const idValues = (cols: IdColumn[], id: number, r: ReportRecord) => cols.map(([, value]) => value(id, r));
 
 /** Every cell column a wide row can have, both templates, both forms of （六）. */
 export function wideColumns(): string[] {
@@ -31,14 +56,9 @@ export function wideColumns(): string[] {
     active.set(d.key, s);
   }
   for (const [row, set] of active) for (const c of set) cols.push(`active.${row}.${c}`);
-  const rows = ["newReceived", "carriedOver", ...REQUEST_ROW_DEFS.map((d) => d.key).filter((k) => k !== "newReceived" && k !== "carriedOver")];
-  for (const r of rows) for (const c of REQUEST_COLUMNS) cols.push(`requests.${r}.${c}`);
+  for (const { key } of REQUEST_ROW_DEFS) for (const c of REQUEST_COLUMNS) cols.push(`requests.${key}.${c}`);
   for (const g of REVIEW_GROUPS) for (const c of REVIEW_COLUMNS) cols.push(`reviews.${g}.${c}`);
   return cols;
-}
-
-function ids(id: number, r: ReportRecord) {
-  return [id, r.organ, r.year, r.region?.code, r.region?.province, r.region?.city, r.region?.county, r.template, r.source.format, r.source.path, r.source.url, r.source.sha256];
 }
 
 /**
@@ -124,15 +144,13 @@ export async function exportRecords(store: Store, format: ExportFormat, outPath?
         await out.write(JSON.stringify(ordered) + "\n");
       } else if (format === "csv") {
         // The identifying fields are the same on each of a report's rows: quote them once.
-        const head = ids(id, record).map(csvField).join(",") + ",";
+        const head = idValues(LONG_IDS, id, record).map(csvField).join(",") + ",";
         let chunk = "";
         for (const [tbl, row, col, v] of cellsOf(record)) chunk += head + csvField(tbl) + "," + csvField(row) + "," + csvField(col) + "," + csvField(v) + "\r\n";
         await out.write(chunk);
       } else {
         const values = new Map(cellsOf(record).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v]));
-        const head = ids(id, record);
-        head.splice(3, 0, record.publishedOn);
-        await out.write(csvLine([...head, record.checks.length, record.warnings.length, ...wide.map((c) => values.get(c) ?? null)]));
+        await out.write(csvLine([...idValues(WIDE_IDS, id, record), ...wide.map((c) => values.get(c) ?? null)]));
       }
     }
     await out.close();
