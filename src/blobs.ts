@@ -30,9 +30,9 @@ export class BlobStore {
     return existsSync(this.pathOf(hash));
   }
 
-  /** Stores the bytes (once: an existing blob is left alone) and returns their sha256. */
-  put(bytes: Uint8Array): { sha256: string; path: string; existed: boolean } {
-    const hash = sha256(bytes);
+  /** Stores the bytes (once: an existing blob is left alone) and returns their sha256 (`known`: already computed by the caller). */
+  put(bytes: Uint8Array, known?: string): { sha256: string; path: string; existed: boolean } {
+    const hash = known ?? sha256(bytes);
     const path = this.pathOf(hash);
     if (existsSync(path)) return { sha256: hash, path, existed: true };
     mkdirSync(dirname(path), { recursive: true });

@@ -22,6 +22,8 @@ export interface ParseInput {
   /** Force a format instead of sniffing it. */
   format?: Format;
   limits?: Partial<Limits>;
+  /** The bytes' sha256 where the caller has already computed it (hashing large PDFs again is waste). */
+  sha256?: string;
   /** What the caller knows beyond the document: a GB/T 2260 code from `--region` or a portal. */
   hints?: { region?: string | null; organ?: string | null };
 }
@@ -102,7 +104,7 @@ export function buildRecord(doc: Document, input: ParseInput, format: Format): P
 
   const candidate = {
     schemaVersion: SCHEMA_VERSION,
-    source: { path: input.path ?? null, url: input.url ?? null, sha256: sha256(input.bytes), format },
+    source: { path: input.path ?? null, url: input.url ?? null, sha256: input.sha256 ?? sha256(input.bytes), format },
     template: tables.template,
     organ: meta.organ,
     year: meta.year,

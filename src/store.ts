@@ -141,6 +141,8 @@ export interface IngestInput {
   contentType?: string;
   /** What the caller knows beyond the document, e.g. `{ region: "420104" }` from `--region` or a portal. */
   hints?: { region?: string | null; organ?: string | null };
+  /** The bytes' sha256 where the caller has already computed it (the crawler, for its blob). */
+  sha256?: string;
 }
 
 /** What `ingestOne` did with one document. */
@@ -275,7 +277,7 @@ export class Store {
    * earlier record stops being current. Throws only when the database itself fails.
    */
   async ingestOne(input: IngestInput): Promise<IngestResult> {
-    const sha = sha256(input.bytes);
+    const sha = input.sha256 ?? sha256(input.bytes);
     const locator = input.url ?? input.path ?? `sha256:${sha}`;
     // The same bytes already handled by this parser version: nothing to add.
     const seen = this.sql(
@@ -297,9 +299,10 @@ export class Store {
       url: input.url ?? null,
       contentType: input.contentType,
       hints: input.hints,
+      sha256: sha,
     });
     // Kept (content-addressed, temp file then rename, not fsynced) so `xxgk reparse` can read it again.
-    this.blobs.put(input.bytes);
+    this.blobs.put(input.bytes, sha);
     return this.save(outcome, { sha, locator, input });
   }
 

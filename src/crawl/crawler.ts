@@ -428,7 +428,7 @@ export class Crawler {
     this.totals.documents++;
     let ing: IngestResult;
     try {
-      ing = await this.o.ingestor.ingestOne({ bytes: res.bytes, url: res.finalUrl, contentType: res.contentType, ...(ctx.hints ? { hints: ctx.hints } : {}) });
+      ing = await this.o.ingestor.ingestOne({ bytes: res.bytes, sha256: blob.sha256, url: res.finalUrl, contentType: res.contentType, ...(ctx.hints ? { hints: ctx.hints } : {}) });
     } catch (e) {
       const reason = `ingest failed: ${(e as Error).message ?? String(e)}`;
       this.state.put({ url, portal: name, kind, status: "failed", sha256: blob.sha256, last_status: res.status, attempts: (row?.attempts ?? 0) + 1, last_error: reason, final_url: res.finalUrl, fetched_at: t });
