@@ -104,6 +104,27 @@ export function placeText(p: Place | undefined): string {
   return parts.length ? ` (${parts.join(", ")})` : "";
 }
 
+/**
+ * What one cell says about the form of table 2: a 2019 or 2021 column header, or a
+ * row only the 2019 form has. Header words are matched fuzzily (a typo allowed), which
+ * is slow, and cell texts repeat across reports: each text is judged once (bounded).
+ */
+const evidence = new Map<string, { h2019: number; h2021: number; row2019: number }>();
+function templateEvidence(t: string) {
+  let e = evidence.get(t);
+  if (!e) {
+    const m = ACTIVE_MATCHER.match(t);
+    e = {
+      h2019: ACTIVE_HEADERS["2019"].some((w) => hasWord(t, w)) ? 1 : 0,
+      h2021: ACTIVE_HEADERS["2021"].some((w) => hasWord(t, w)) ? 1 : 0,
+      row2019: m && (m.key === "otherServices" || m.key === "procurement") && m.score >= 0.9 ? 1 : 0,
+    };
+    if (evidence.size > 20_000) evidence.clear();
+    evidence.set(t, e);
+  }
+  return e;
+}
+
 /** Decide the form of table 2 from the document itself. */
 export function detectTemplate(blocks: Block[], year: number | null): { template: Template; by: TablesResult["templateBy"] } {
   let h2019 = 0;
@@ -119,10 +140,10 @@ export function detectTemplate(blocks: Block[], year: number | null): { template
       for (const c of row) {
         const t = c.text;
         if (!t || isValueLike(t)) continue;
-        if (ACTIVE_HEADERS["2019"].some((w) => hasWord(t, w))) h2019++;
-        if (ACTIVE_HEADERS["2021"].some((w) => hasWord(t, w))) h2021++;
-        const m = ACTIVE_MATCHER.match(t);
-        if (m && (m.key === "otherServices" || m.key === "procurement") && m.score >= 0.9) rows2019++;
+        const e = templateEvidence(t);
+        h2019 += e.h2019;
+        h2021 += e.h2021;
+        rows2019 += e.row2019;
       }
   }
   if (h2019 !== h2021) return { template: h2019 > h2021 ? "2019" : "2021", by: "table2" };
