@@ -9,9 +9,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { extractDocx } from "../extractors/docx.js";
 import { isOleCompound, looksLikeZip as isZip } from "../extractors/signatures.js";
 import { extractLegacyWord } from "../extractors/legacy-word.js";
-import { ExtractError, type Block, type Document, type Table } from "../src/document.js";
+import { ExtractError, type Document, type Table } from "../src/document.js";
 import { DEFAULT_LIMITS, type Limits } from "../src/limits.js";
 import { isUnsafeEntryName, ZipArchive } from "../src/zip.js";
+import { bySource, failure, grid, paragraphs, tables } from "./helpers/document.js";
 
 const dir = "test/fixtures/docx-cases/";
 const HAVE_SOFFICE = (() => {
@@ -28,22 +29,8 @@ const SMALL: Partial<Limits> = { maxZipEntryBytes: 1_000_000, maxZipTotalBytes: 
 const extract = (f: string | Uint8Array, limits: Partial<Limits> = {}) =>
   extractDocx(typeof f === "string" ? read(f) : f, { name: typeof f === "string" ? f : "file.docx", limits: { ...DEFAULT_LIMITS, ...limits } });
 
-const tables = (d: Document) => d.blocks.filter((b): b is Table => b.kind === "table");
-const paragraphs = (d: Document) => d.blocks.filter((b): b is Extract<Block, { kind: "paragraph" }> => b.kind === "paragraph").map((b) => b.text);
-/** A table as [text, rowSpan, colSpan] per origin cell, row by row. */
-const grid = (t: Table) => t.rows.map((r) => r.map((c) => [c.text, c.rowSpan, c.colSpan]));
 const shape = (d: Document) => d.blocks.map((b) => (b.kind === "paragraph" ? `P:${b.text}` : `T${b.place?.table}`));
-const bySource = (d: Document, source: string) => d.diagnostics.filter((x) => x.source === source);
 
-async function failure(p: Promise<unknown>): Promise<ExtractError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ExtractError);
-    return e as ExtractError;
-  }
-  throw new Error("expected an ExtractError");
-}
 
 /** Every row of a grid covers the same number of columns once row spans are counted. */
 function widths(rows: [string, number, number][][] | (string | number)[][][]): number[] {

@@ -4,8 +4,9 @@ import { existsSync, readFileSync } from "node:fs";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { extractHtml } from "../extractors/html.js";
-import { ExtractError, type Block, type Document, type Table } from "../src/document.js";
+import type { Document } from "../src/document.js";
 import { DEFAULT_LIMITS } from "../src/limits.js";
+import { bySource, failure, grid, paragraphs, tables } from "./helpers/document.js";
 
 const dir = "test/fixtures/html-cases/";
 const read = (f: string) => readFileSync(dir + f);
@@ -13,24 +14,10 @@ const extract = (bytes: Uint8Array, extra: { contentType?: string; url?: string;
   extractHtml(bytes, { name: "page.html", ...extra, limits: { ...DEFAULT_LIMITS, ...extra.limits } });
 const page = (html: string) => Buffer.from(html, "utf8");
 
-const paragraphs = (d: Document) => d.blocks.filter((b): b is Extract<Block, { kind: "paragraph" }> => b.kind === "paragraph").map((b) => b.text);
-const tables = (d: Document) => d.blocks.filter((b): b is Table => b.kind === "table");
-/** A table as [text, rowSpan, colSpan] per origin cell, row by row. */
-const grid = (t: Table) => t.rows.map((r) => r.map((c) => [c.text, c.rowSpan, c.colSpan]));
 const allText = (d: Document) =>
   d.blocks.map((b) => (b.kind === "paragraph" ? b.text : b.rows.flat().map((c) => c.text).join("|"))).join("\n");
-const bySource = (d: Document, source: string) => d.diagnostics.filter((x) => x.source === source);
 const articleNote = (d: Document) => bySource(d, "html:article")[0]?.message ?? "";
 
-async function failure(p: Promise<unknown>): Promise<ExtractError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ExtractError);
-    return e as ExtractError;
-  }
-  throw new Error("expected an ExtractError");
-}
 
 /** The small GBK/Big5 pages: one paragraph pair and one table, whatever the encoding. */
 const GBK_TABLE = [

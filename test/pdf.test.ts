@@ -9,8 +9,9 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { closePdfWorkers, extractPdf } from "../extractors/pdf.js";
 import { pdfPool, workerEntry } from "../extractors/pdf/pool.js";
-import { ExtractError, type Document, type Table } from "../src/document.js";
+import type { Document } from "../src/document.js";
 import { DEFAULT_LIMITS, type Limits } from "../src/limits.js";
+import { failure, paragraphs, tables } from "./helpers/document.js";
 
 const dir = "test/fixtures/pdf-cases/";
 const read = (f: string) => new Uint8Array(readFileSync(dir + f));
@@ -19,20 +20,8 @@ const extract = (f: string | Uint8Array, limits: Partial<Limits> = {}) =>
 
 type G = [string, number, number][][][];
 const expected = (f: string): G => JSON.parse(readFileSync(dir + f.replace(/\.pdf$/, ".grid.json"), "utf8"));
-const tables = (d: Document) => d.blocks.filter((b): b is Table => b.kind === "table");
-const paragraphs = (d: Document) => d.blocks.flatMap((b) => (b.kind === "paragraph" ? [b.text] : []));
 /** Tables as [text, rowSpan, colSpan] per origin cell; a PDF cannot tell a wrapped line from a typed break, so "\n" is dropped. */
 const grids = (d: Document): G => tables(d).map((t) => t.rows.map((r) => r.map((c) => [c.text.replace(/\n/g, ""), c.rowSpan, c.colSpan])));
-
-async function failure(p: Promise<unknown>): Promise<ExtractError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ExtractError);
-    return e as ExtractError;
-  }
-  throw new Error("expected an ExtractError");
-}
 
 afterAll(async () => {
   await closePdfWorkers();
