@@ -386,41 +386,28 @@ export class BodyReader {
 
 // ---------------------------------------------------------------- helpers
 
-/** Rows of a table, through content controls and custom XML wrappers. */
-function rowsOf(list: XNode[]): XNode[] {
+/** Elements with this tag (w:tr, w:tc) among `list`, through content controls, custom XML and alternate content. */
+function unwrapped(tag: "w:tr" | "w:tc", list: XNode[]): XNode[] {
   const out: XNode[] = [];
   for (const n of list) {
-    const tag = tagOf(n);
-    if (tag === "w:tr") out.push(n);
-    else if (tag === "w:sdt") {
+    const t = tagOf(n);
+    if (t === tag) out.push(n);
+    else if (t === "w:sdt") {
       const content = child(n, "w:sdtContent");
-      if (content) out.push(...rowsOf(kids(content)));
-    } else if (tag === "w:customXml") out.push(...rowsOf(kids(n)));
-    else if (tag === "mc:AlternateContent") {
+      if (content) out.push(...unwrapped(tag, kids(content)));
+    } else if (t === "w:customXml") out.push(...unwrapped(tag, kids(n)));
+    else if (t === "mc:AlternateContent") {
       const b = chooseBranch(n);
-      if (b) out.push(...rowsOf(kids(b)));
+      if (b) out.push(...unwrapped(tag, kids(b)));
     }
   }
   return out;
 }
 
-/** Cells of a row, through content controls and custom XML wrappers. */
-function cellsOf(list: XNode[]): XNode[] {
-  const out: XNode[] = [];
-  for (const n of list) {
-    const tag = tagOf(n);
-    if (tag === "w:tc") out.push(n);
-    else if (tag === "w:sdt") {
-      const content = child(n, "w:sdtContent");
-      if (content) out.push(...cellsOf(kids(content)));
-    } else if (tag === "w:customXml") out.push(...cellsOf(kids(n)));
-    else if (tag === "mc:AlternateContent") {
-      const b = chooseBranch(n);
-      if (b) out.push(...cellsOf(kids(b)));
-    }
-  }
-  return out;
-}
+/** Rows of a table. */
+const rowsOf = (list: XNode[]) => unwrapped("w:tr", list);
+/** Cells of a row. */
+const cellsOf = (list: XNode[]) => unwrapped("w:tc", list);
 
 /** Always mc:Choice when there is one (Word writes the same content in both), else mc:Fallback. */
 function chooseBranch(n: XNode): XNode | undefined {
