@@ -19,16 +19,9 @@
 // repeated header row is dropped, and a blank label cell under a label cell at the break
 // continues that cell's row span.
 import type { Block, Cell, Diagnostic, Table } from "../../src/document.js";
-import type { PageData, Segment, TextRun } from "./read.js";
+import type { PageData, Segment } from "./read.js";
+import { cellText, isCjk, pieces, positions, spaced, toLines, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
 
-export interface Piece {
-  str: string;
-  x0: number;
-  x1: number;
-  /** Baseline. */
-  y: number;
-  size: number;
-}
 
 interface Rule {
   /** y of a horizontal rule, x of a vertical one. */
@@ -39,73 +32,9 @@ interface Rule {
 }
 
 /** A table on one page, before pages are joined: cells on a grid of edges. */
-interface Part {
-  page: number;
-  /** Column edges, left to right. */
-  xs: number[];
-  /** Row edges, top to bottom (descending y). */
-  ys: number[];
-  cells: PartCell[];
-  exact: boolean;
-}
 
-interface PartCell {
-  r: number;
-  c: number;
-  rs: number;
-  cs: number;
-  text: string;
-}
-
-interface Line {
-  page: number;
-  pieces: Piece[];
-  y: number;
-  x0: number;
-  x1: number;
-  size: number;
-  text: string;
-}
 
 type PageBlock = { top: number; part: Part } | { top: number; lines: Line[] };
-
-const isCjk = (ch: string) => {
-  const c = ch.codePointAt(0) ?? 0;
-  return (c >= 0x2e80 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xff00 && c <= 0xffef) || (c >= 0x3000 && c <= 0x303f) || (c >= 0x20000 && c <= 0x2ffff) || c === 0x201c || c === 0x201d;
-};
-
-// ---------------------------------------------------------------- pieces
-
-/** Runs split at whitespace, each piece's extent estimated from character widths (CJK 1 em, others ½ em). */
-export function pieces(runs: TextRun[]): Piece[] {
-  const out: Piece[] = [];
-  for (const r of runs) {
-    if (!r.str.trim()) continue;
-    if (!/\s/.test(r.str)) {
-      out.push({ str: r.str, x0: r.x, x1: r.x + r.w, y: r.y, size: r.size });
-      continue;
-    }
-    const chars = [...r.str];
-    const weights = chars.map((ch) => (isCjk(ch) ? 1 : 0.5));
-    const total = weights.reduce((a, b) => a + b, 0) || 1;
-    const unit = r.w / total;
-    let x = r.x;
-    let cur = "";
-    let start = x;
-    chars.forEach((ch, i) => {
-      if (/\s/.test(ch)) {
-        if (cur) out.push({ str: cur, x0: start, x1: x, y: r.y, size: r.size });
-        cur = "";
-      } else {
-        if (!cur) start = x;
-        cur += ch;
-      }
-      x += weights[i] * unit;
-    });
-    if (cur) out.push({ str: cur, x0: start, x1: x, y: r.y, size: r.size });
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------- rules
 
@@ -164,17 +93,6 @@ function grids(hs: Rule[], vs: Rule[]): { h: Rule[]; v: Rule[] }[] {
   return [...groups.values()].filter((g) => g.h.length >= 2 && g.v.length >= 2);
 }
 
-/** Distinct positions, positions closer than `tol` merged (mean). */
-function positions(values: number[], tol: number): number[] {
-  const sorted = [...values].sort((a, b) => a - b);
-  const out: number[][] = [];
-  for (const v of sorted) {
-    const last = out[out.length - 1];
-    if (last && v - last[0] <= tol) last.push(v);
-    else out.push([v]);
-  }
-  return out.map((g) => g.reduce((a, b) => a + b, 0) / g.length);
-}
 
 /** How much of [a, b] the rules at `pos` cover. */
 function coverage(rules: Rule[], pos: number, a: number, b: number): number {
@@ -243,57 +161,6 @@ function dropSliverRows(p: Part): void {
     }
     p.ys.splice(r + 1, 1);
   }
-}
-
-// ---------------------------------------------------------------- text joining
-
-/** Pieces grouped into lines: baselines within a third of the font size are one line. */
-function toLines(ps: Piece[], page: number): Line[] {
-  const sorted = [...ps].sort((p, q) => q.y - p.y || p.x0 - q.x0);
-  const lines: Piece[][] = [];
-  for (const p of sorted) {
-    const last = lines[lines.length - 1];
-    const ref = last?.[0];
-    if (ref && Math.abs(ref.y - p.y) <= Math.max(ref.size, p.size) * 0.35) last.push(p);
-    else lines.push([p]);
-  }
-  return lines.map((l) => {
-    l.sort((p, q) => p.x0 - q.x0);
-    const size = Math.max(...l.map((p) => p.size));
-    // The line's baseline: its most common (labels, not the digits off by a point).
-    return { page, pieces: l, y: l[0].y, x0: l[0].x0, x1: Math.max(...l.map((p) => p.x1)), size, text: joinLine(l) };
-  });
-}
-
-/**
- * Whether two neighbouring pieces of a line are words apart: Latin/digits a fifth of an em
- * apart; CJK next to anything only a whole em apart (Word and LibreOffice space digits
- * from CJK by a fraction of an em: "2024 年" is "2024年").
- */
-function spaced(prev: Piece, p: Piece): boolean {
-  const cjk = (isCjk(prev.str[prev.str.length - 1]) ? 1 : 0) + (isCjk(p.str[0]) ? 1 : 0);
-  return p.x0 - prev.x1 > p.size * [0.2, 1, 1.5][cjk];
-}
-
-/** Pieces of one line joined, a space where they are words apart. */
-function joinLine(l: Piece[]): string {
-  let s = "";
-  let prev: Piece | undefined;
-  for (const p of l) {
-    if (prev) {
-      if (spaced(prev, p)) s += " ";
-    }
-    s += p.str;
-    prev = p;
-  }
-  return s;
-}
-
-function cellText(ps: Piece[]): string {
-  return toLines(ps, 0)
-    .map((l) => l.text.trim())
-    .filter(Boolean)
-    .join("\n");
 }
 
 // ---------------------------------------------------------------- per page
