@@ -8,6 +8,7 @@
 // isEvalSupported false, no font faces, no system fonts, nothing fetched.
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { inflateSync } from "node:zlib";
 import { ExtractError } from "../../src/document.js";
 
 /** One run of text as pdfjs gives it, in PDF user space (points, origin bottom-left). */
@@ -56,11 +57,76 @@ export interface ReadResult {
 
 type Pdfjs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 let pdfjsPromise: Promise<Pdfjs> | undefined;
-const pdfjs = () => (pdfjsPromise ??= import("pdfjs-dist/legacy/build/pdf.mjs"));
+const pdfjs = () => (pdfjsPromise ??= loadPdfjs());
+
+/**
+ * Loads pdfjs and its worker code (which runs in this thread: pdfjs's "fake worker"),
+ * then puts back the built-ins the legacy build's core-js polyfills replace although
+ * Node has them: Array.prototype.push (replaced over a V8 corner case with read-only
+ * `length` that nothing here meets; the JS version made every push in this thread
+ * several times slower, a quarter of a document's time) and JSON.parse/stringify.
+ * The worker module is loaded here too, not on the first document: its own copy of
+ * core-js would replace push again.
+ */
+async function loadPdfjs(): Promise<Pdfjs> {
+  const native = { push: Array.prototype.push, parse: JSON.parse, stringify: JSON.stringify };
+  const lib = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  // Sets globalThis.pdfjsWorker, which getDocument's fake worker uses instead of importing it.
+  const workerModule = "pdfjs-dist/legacy/build/pdf.worker.mjs"; // (no type declarations)
+  await import(workerModule);
+  const restore = (obj: object, key: string, fn: unknown) => {
+    const d = Object.getOwnPropertyDescriptor(obj, key);
+    if (d && d.value !== fn) Object.defineProperty(obj, key, { ...d, value: fn });
+  };
+  restore(Array.prototype, "push", native.push);
+  restore(JSON, "parse", native.parse);
+  restore(JSON, "stringify", native.stringify);
+  return lib;
+}
 /** Loads pdfjs ahead of the first document. */
 export const warm = async (): Promise<void> => {
   await pdfjs();
 };
+
+/**
+ * For the PDF worker thread only (it changes a global): pdfjs inflates every Flate
+ * stream (content streams, fonts, CMaps) through the web DecompressionStream, which on
+ * Node is zlib run on the thread pool behind web-stream adapters: many awaits and a
+ * hop to another thread per stream, a fifth of a document's time. This stand-in does
+ * the same inflate synchronously (zlib.inflateSync: same library, same results, same
+ * errors on a bad or truncated stream, after which pdfjs falls back to its own
+ * decoder as before). Formats other than "deflate" go to the built-in class.
+ */
+export function installSyncInflate(): void {
+  const Native = globalThis.DecompressionStream;
+  if (!Native || (Native as { syncInflate?: boolean }).syncInflate) return;
+  function SyncDecompressionStream(format: string) {
+    if (format !== "deflate") return new Native(format as "deflate");
+    let input: Uint8Array | undefined;
+    const done = Promise.resolve();
+    return {
+      writable: {
+        getWriter: () => ({
+          ready: done,
+          write(chunk: Uint8Array) {
+            input = input ? Buffer.concat([input, chunk]) : chunk;
+            return done;
+          },
+          close: () => done,
+          releaseLock() {},
+        }),
+      },
+      readable: {
+        async *[Symbol.asyncIterator]() {
+          const out = inflateSync(input ?? new Uint8Array(0));
+          yield new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+        },
+      },
+    };
+  }
+  SyncDecompressionStream.syncInflate = true;
+  globalThis.DecompressionStream = SyncDecompressionStream as unknown as typeof DecompressionStream;
+}
 
 const require = createRequire(import.meta.url);
 const pdfjsRoot = dirname(require.resolve("pdfjs-dist/package.json"));
