@@ -20,6 +20,8 @@ export interface Part {
   ys: number[];
   cells: PartCell[];
   exact: boolean;
+  /** Unruled tables: how many of the columns hold labels (the rest hold values). */
+  labelCols?: number;
 }
 
 export interface PartCell {

@@ -20,7 +20,8 @@
 // continues that cell's row span.
 import type { Block, Cell, Diagnostic, Table } from "../../src/document.js";
 import type { PageData, Segment } from "./read.js";
-import { cellText, isCjk, pieces, positions, spaced, toLines, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
+import { cellText, isCjk, pieces, positions, toLines, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
+import { isNumber, joinStreamParts, MARKER, sameValueColumns, streamTables } from "./stream.js";
 
 
 interface Rule {
@@ -236,209 +237,6 @@ function dropRunningHeads(pages: PageLayout[], diagnostics: Diagnostic[]): void 
   if (dropped) diagnostics.push({ severity: "info", source: "pdf:running-heads", message: `dropped ${dropped} running header/footer or page-number lines` });
 }
 
-// ---------------------------------------------------------------- stream tables
-
-const NUMERIC = /^[-+]?(?:\d[\d,，]*(?:\.\d+)?|\.\d+)%?$|^[—–\-/／]$/;
-
-/** A line's chunks: pieces separated by a gap wider than the font size. */
-function chunks(l: Line): Piece[] {
-  const out: Piece[] = [];
-  for (const p of l.pieces) {
-    const last = out[out.length - 1];
-    // Two numbers are two values however close (narrow columns); other pieces under an em apart are one chunk.
-    const numbers = last && (NUMERIC.test(p.str) || NUMERIC.test(last.str)) && p.x0 - last.x1 > l.size * 0.2;
-    if (last && !numbers && p.x0 - last.x1 < l.size * 0.9) {
-      const between = spaced(last, p) ? " " : "";
-      out.push({ ...last, str: last.str + between + p.str, x1: Math.max(last.x1, p.x1) });
-      out.splice(out.length - 2, 1);
-    } else out.push({ ...p });
-  }
-  return out;
-}
-
-/** A section heading of the report (一、总体情况): never a table row when it stands alone. */
-const SECTION = /^[一二三四五六七八九十]+、/;
-
-/** What opens an item of a list in a label: 1. / （三） / 四、 */
-const MARKER = /^(?:\d+[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)/;
-
-const isDataLine = (cs: Piece[]) => cs.length >= 2 && cs.slice(1).some((c) => NUMERIC.test(c.str));
-
-/**
- * Runs of consecutive lines that look tabular: a stretch that holds at least two lines
- * with two or more chunks, one of them a number, and no long single-chunk line (prose).
- */
-function streamTables(lines: Line[], textWidth: number, page: number): { at: number; end: number; part: Part }[] {
-  const info = lines.map((l) => ({ l, cs: chunks(l) }));
-  const out: { at: number; end: number; part: Part }[] = [];
-  let i = 0;
-  while (i < info.length) {
-    if (!isDataLine(info[i].cs) && !(info[i].cs.length >= 3)) {
-      i++;
-      continue;
-    }
-    // Grow: lines that are multi-chunk, or short single chunks between them.
-    let j = i;
-    let lastData = isDataLine(info[i].cs) ? i : -1;
-    while (j + 1 < info.length) {
-      const n = info[j + 1];
-      const gap = info[j].l.y - n.l.y;
-      if (gap > n.l.size * 3.2) break;
-      const prose = n.cs.length === 1 && (n.l.x1 - n.l.x0 > textWidth * 0.6 || SECTION.test(n.l.text));
-      if (prose) break;
-      j++;
-      if (isDataLine(n.cs)) lastData = j;
-    }
-    const dataCount = info.slice(i, lastData + 1).filter((x) => isDataLine(x.cs)).length;
-    // Trailing short lines (the end of a wrapped label) belong to the last row.
-    while (lastData >= 0 && lastData + 1 < info.length && lastData + 1 <= j && !isDataLine(info[lastData + 1].cs) && info[lastData + 1].cs.length === 1 && info[lastData].l.y - info[lastData + 1].l.y < info[lastData].l.size * 2 && info[lastData + 1].l.x1 - info[lastData + 1].l.x0 < textWidth * 0.4)
-      lastData++;
-    const wide = lastData >= 0 && info.slice(i, lastData + 1).some((x) => x.cs.filter((c) => NUMERIC.test(c.str)).length >= 4);
-    // Numbers of a table line up in columns; numbers in prose do not.
-    const numChunks = info.slice(i, lastData + 1).filter((x) => isDataLine(x.cs)).map((x) => x.cs.filter((c) => NUMERIC.test(c.str)));
-    const lined = (c: Piece, other: Piece) => Math.abs(c.x0 - other.x0) < 2.5 || Math.abs(c.x1 - other.x1) < 2.5 || Math.abs(c.x0 + c.x1 - other.x0 - other.x1) < 5;
-    const all = numChunks.flat();
-    const aligned = all.filter((c) => numChunks.some((line) => !line.includes(c) && line.some((o) => lined(c, o)))).length;
-    const columnar = all.length > 0 && aligned >= all.length * 0.6;
-    if (lastData < 0 || (dataCount < 2 && !wide) || (dataCount >= 2 && !columnar && !wide)) {
-      i = Math.max(i + 1, j + 1);
-      continue;
-    }
-    // Header lines: up to 6 non-data lines just before, when they have chunks in the table's columns.
-    let start = i;
-    while (start > 0 && i - start < 6) {
-      const prev = info[start - 1];
-      const gap = prev.l.y - info[start].l.y;
-      if (gap > prev.l.size * 3.2 || (prev.cs.length === 1 && (prev.l.x1 - prev.l.x0 > textWidth * 0.6 || SECTION.test(prev.l.text)))) break;
-      if (prev.cs.length < 2 && prev.l.x1 - prev.l.x0 > textWidth * 0.4) break;
-      start--;
-    }
-    const region = info.slice(start, lastData + 1);
-    out.push({ at: start, end: lastData + 1, part: streamPart(region, page) });
-    i = lastData + 1;
-  }
-  return out;
-}
-
-/**
- * One unruled table. Columns: number columns are the bands that numbers of the data rows
- * occupy (numbers of one column overlap, whether left, centred or right aligned); label
- * columns are where the data rows' label chunks start, left of the first number band.
- * Rows: each data row; lines before the first data row are one header row (a chunk over
- * several number bands spans them); other lines attach to the nearest data row.
- */
-function streamPart(input: { l: Line; cs: Piece[] }[], page: number): Part {
-  // Numbers of one row may sit on baselines over half a line apart (a cell whose text
-  // wraps differently is centred differently): consecutive data lines less than a line
-  // apart whose numbers fall in different columns are one row.
-  const region: { l: Line; cs: Piece[] }[] = [];
-  for (const x of input) {
-    const last = region[region.length - 1];
-    if (last && isDataLine(last.cs) && isDataLine(x.cs) && last.l.y - x.l.y < x.l.size * 0.9) {
-      const overlaps = x.cs.some((c) => last.cs.some((o) => Math.min(o.x1, c.x1) - Math.max(o.x0, c.x0) > 0));
-      if (!overlaps) {
-        const label = last.cs[0].x0 <= x.cs[0].x0 ? last : x;
-        region[region.length - 1] = { l: { ...label.l, pieces: [...last.l.pieces, ...x.l.pieces] }, cs: [...last.cs, ...x.cs].sort((a, b) => a.x0 - b.x0) };
-        continue;
-      }
-    }
-    region.push(x);
-  }
-  const data = region.filter((x) => isDataLine(x.cs));
-  const nums = data.flatMap((x) => x.cs.filter((c) => NUMERIC.test(c.str)));
-  const spans = nums.map((c) => [c.x0, c.x1] as [number, number]).sort((a, b) => a[0] - b[0]);
-  const bands: [number, number][] = [];
-  for (const [a, b] of spans) {
-    const last = bands[bands.length - 1];
-    if (last && a <= last[1] + 0.5) last[1] = Math.max(last[1], b);
-    else bands.push([a, b]);
-  }
-  const labelEnd = bands[0][0] - 2;
-  const starts = positions(
-    data.flatMap((x) => x.cs.filter((c) => !NUMERIC.test(c.str) && c.x0 < labelEnd).map((c) => c.x0)),
-    4,
-  );
-  if (!starts.length) starts.push(Math.min(...region.map((x) => x.l.x0)));
-  // Column edges: label starts, then the midpoints between bands.
-  const xs = [...starts];
-  xs.push((Math.max(...data.flatMap((x) => x.cs.filter((c) => c.x0 < labelEnd).map((c) => c.x1)), starts[starts.length - 1] + 1) + bands[0][0]) / 2);
-  xs[xs.length - 1] = Math.min(xs[xs.length - 1], bands[0][0] - 1);
-  for (let k = 1; k < bands.length; k++) xs.push((bands[k - 1][1] + bands[k][0]) / 2);
-  xs.push(bands[bands.length - 1][1] + 1);
-  const L = starts.length;
-  const C = xs.length - 1;
-  const bandOf = (x: number) => {
-    let best = 0;
-    bands.forEach((b, k) => {
-      const d = x < b[0] ? b[0] - x : x > b[1] ? x - b[1] : 0;
-      const db = x < bands[best][0] ? bands[best][0] - x : x > bands[best][1] ? x - bands[best][1] : 0;
-      if (d < db) best = k;
-    });
-    return L + best;
-  };
-  const labelOf = (x: number) => {
-    let k = 0;
-    while (k + 1 < L && starts[k + 1] <= x + 2) k++;
-    return k;
-  };
-  /** First and last column a chunk falls in. */
-  const colsOf = (ch: Piece): [number, number] => {
-    if (NUMERIC.test(ch.str)) {
-      const b = bandOf((ch.x0 + ch.x1) / 2);
-      return [b, b];
-    }
-    if (ch.x0 < labelEnd) return [labelOf(ch.x0), labelOf(ch.x0)];
-    const over = bands.map((b, k) => (Math.min(b[1], ch.x1) - Math.max(b[0], ch.x0) > 0 ? L + k : -1)).filter((k) => k >= 0);
-    const c0 = over.length ? over[0] : bandOf(ch.x0);
-    return [c0, over.length ? over[over.length - 1] : c0];
-  };
-  const dataYs = data.map((x) => x.l.y);
-  // The header is the lines down to the last one with a chunk over the number columns;
-  // label-only lines after it (a wrapped label continued from the previous page) go to
-  // the first data row.
-  let firstData = region.indexOf(data[0]);
-  while (firstData > 0 && region[firstData - 1].cs.every((c) => c.x0 < labelEnd)) firstData--;
-  type Row = { y: number; cells: Piece[][]; header: boolean; spans: Map<number, number> };
-  const newRow = (y: number, header: boolean): Row => ({ y, cells: Array.from({ length: C }, () => []), header, spans: new Map() });
-  const header = newRow(region[0].l.y, true);
-  const dataRows = data.map((x) => newRow(x.l.y, false));
-  const rows = firstData > 0 ? [header, ...dataRows] : dataRows;
-  // A label line between data rows: one that opens an item (1. / （三） / 四、) belongs to
-  // the row below; one that does not continues the label above it in its column.
-  const lastRow = new Map<number, Row>();
-  region.forEach((x, idx) => {
-    let nearest = header;
-    let below = header;
-    const isData = idx >= firstData && isDataLine(x.cs);
-    if (idx >= firstData) {
-      let best = 0;
-      for (let k = 1; k < dataYs.length; k++) if (Math.abs(dataYs[k] - x.l.y) < Math.abs(dataYs[best] - x.l.y)) best = k;
-      nearest = dataRows[best];
-      const b = dataYs.findIndex((y) => y <= x.l.y + 0.5);
-      below = b >= 0 ? dataRows[b] : nearest;
-    }
-    for (const ch of x.cs) {
-      const [c0, c1] = colsOf(ch);
-      let row = nearest;
-      if (idx >= firstData && !isData && c0 < L) row = MARKER.test(ch.str) ? below : (lastRow.get(c0) ?? nearest);
-      if (c0 < L) lastRow.set(c0, row);
-      if (row.header && c1 > c0) row.spans.set(c0, Math.max(row.spans.get(c0) ?? 1, c1 - c0 + 1));
-      row.cells[c0].push(ch);
-    }
-  });
-  const cells: PartCell[] = [];
-  rows.forEach((row, r) => {
-    for (let c = 0; c < C; c++) {
-      const cs = row.spans.get(c) ?? 1;
-      const text = cellText(row.cells.slice(c, c + cs).flat());
-      cells.push({ r, c, rs: 1, cs, text });
-      c += cs - 1;
-    }
-  });
-  const ys = [region[0].l.y + region[0].l.size, ...rows.slice(1).map((r) => r.y + 1), region[region.length - 1].l.y - 3];
-  return { page, xs, ys, cells, exact: false };
-}
-
 // ---------------------------------------------------------------- paragraphs
 
 const SENTENCE_END = /[。！？!?；;：:」』”）)]$/;
@@ -473,6 +271,12 @@ function paragraphs(lines: Line[], right: number, left: number): string[] {
 const COL_TOL = 3;
 const near = (a: number, b: number) => Math.abs(a - b) <= COL_TOL;
 
+/** b continues a: ruled tables with the same column edges, or unruled ones with the same value columns. */
+function continues(a: Part, b: Part): boolean {
+  if ((a.labelCols === undefined) !== (b.labelCols === undefined)) return false;
+  return a.labelCols === undefined ? sameColumns(a, b) : sameValueColumns(a, b);
+}
+
 /** Same outer edges, and one part's column edges are a subset of the other's. */
 function sameColumns(a: Part, b: Part): boolean {
   if (!near(a.xs[0], b.xs[0]) || !near(a.xs[a.xs.length - 1], b.xs[b.xs.length - 1])) return false;
@@ -495,7 +299,7 @@ const rowsOf = (cells: PartCell[]) => {
   return rows;
 };
 const rowKey = (row: PartCell[] | undefined) => (row ?? []).map((c) => `${c.c}:${c.cs}:${c.rs}:${c.text}`).join("|");
-const isLabel = (s: string) => s !== "" && !NUMERIC.test(s.replace(/\s/g, ""));
+const isLabel = (s: string) => s !== "" && !isNumber(s.replace(/\s/g, ""));
 const rowCount = (cells: PartCell[]) => cells.reduce((n, c) => Math.max(n, c.r + c.rs), 0);
 
 /**
@@ -602,9 +406,9 @@ export function layout(pages: PageData[], diagnostics: Diagnostic[]): Block[] {
   for (const pageItems of items) {
     pageItems.forEach((it, i) => {
       const last = flat[flat.length - 1];
-      if (i === 0 && it.kind === "part" && last?.kind === "part" && last.part.page !== it.part.page && sameColumns(last.part, it.part)) {
+      if (i === 0 && it.kind === "part" && last?.kind === "part" && last.part.page !== it.part.page && continues(last.part, it.part)) {
         diagnostics.push({ severity: "info", source: "pdf:table-continued", message: `a table continues from page ${last.part.page} onto page ${it.part.page}`, place: { page: it.part.page } });
-        last.part = joinParts(last.part, it.part);
+        last.part = last.part.labelCols !== undefined ? joinStreamParts(last.part, it.part) : joinParts(last.part, it.part);
       } else flat.push(it);
     });
   }

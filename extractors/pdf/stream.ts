@@ -1,0 +1,600 @@
+// Unruled tables: a table drawn without ruling lines, rebuilt from text positions alone
+// (the "stream" approach). Pure functions over the lines of one page.
+//
+// Columns. Value columns are the bands the numbers of the data lines occupy (numbers of
+// one column overlap however they are aligned); a header word over no band is a column
+// of its own (a column blank in every row). Label columns start where label fragments
+// start, left of the first band.
+// Label cells. Fragments of one label column form a block: a fragment continues the one
+// above it when that line was full (text wraps only at the cell's edge), it does not open
+// a new item (1. / （三） / 四、) and it is about a line below.
+// Rows. A block with another block to its right at the same height is a group label
+// (三、本年度办理结果); the others are row labels. Each value column's numbers are matched
+// to the row labels in reading order, each to the nearest label, at most one per label:
+// an order-preserving assignment, so numbers set at the top, middle or bottom of a tall
+// row all land in it, and a blank cell stays blank. Numbers no label claims form rows of
+// their own (table 4's data row). Lines with words over the value columns are header rows.
+import { positions, spaced, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
+
+const NUMERIC = /^[-+]?(?:\d[\d,，]*(?:\.\d+)?|\.\d+)%?$|^[—–\-/／]$/;
+/** A value as printed: a number (full-width digits too) or a dash or slash for none. */
+export const isNumber = (s: string) => NUMERIC.test(s.normalize("NFKC"));
+
+/** A section heading of the report (一、总体情况): never a table row when it stands alone. */
+export const SECTION = /^[一二三四五六七八九十]+、/;
+
+/** A line of prose: it ends a sentence (no table cell of the template does). */
+const SENTENCE = /[。！？]\s*$/;
+
+/** What opens an item of a list in a label: 1. / （三） / 四、 */
+export const MARKER = /^(?:\d+[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)/;
+
+/** A line's chunks: pieces separated by a gap of about an em (numbers always apart). */
+export function chunks(l: Line): Piece[] {
+  const out: Piece[] = [];
+  for (const p of l.pieces) {
+    const last = out[out.length - 1];
+    // Two numbers are two values however close (narrow columns); other pieces under an em apart are one chunk.
+    const numbers = last && (isNumber(p.str) || isNumber(last.str)) && p.x0 - last.x1 > l.size * 0.2;
+    if (last && !numbers && p.x0 - last.x1 < l.size * 0.9) out[out.length - 1] = merge(last, p);
+    else out.push({ ...p });
+  }
+  return out;
+}
+
+const merge = (a: Piece, b: Piece): Piece => ({ ...a, str: a.str + (spaced(a, b) ? " " : "") + b.str, x1: Math.max(a.x1, b.x1) });
+
+export const isDataLine = (cs: Piece[]) => cs.length >= 2 && cs.slice(1).some((c) => isNumber(c.str));
+
+/**
+ * Runs of consecutive lines that look tabular: a stretch that holds at least two lines
+ * with two or more chunks, one of them a number, and no long single-chunk line (prose).
+ */
+export function streamTables(lines: Line[], textWidth: number, page: number): { at: number; end: number; part: Part }[] {
+  const info = lines.map((l) => ({ l, cs: chunks(l) }));
+  const out: { at: number; end: number; part: Part }[] = [];
+  let i = 0;
+  while (i < info.length) {
+    if (!isDataLine(info[i].cs) && !(info[i].cs.length >= 3)) {
+      i++;
+      continue;
+    }
+    // Grow: lines that are multi-chunk, or short single chunks between them.
+    let j = i;
+    let lastData = isDataLine(info[i].cs) ? i : -1;
+    while (j + 1 < info.length) {
+      const n = info[j + 1];
+      const gap = info[j].l.y - n.l.y;
+      if (gap > n.l.size * 3.2) break;
+      const prose = (n.cs.length === 1 && (n.l.x1 - n.l.x0 > textWidth * 0.6 || SECTION.test(n.l.text))) || SENTENCE.test(n.l.text);
+      if (prose) break;
+      j++;
+      if (isDataLine(n.cs)) lastData = j;
+    }
+    const dataCount = info.slice(i, lastData + 1).filter((x) => isDataLine(x.cs)).length;
+    // Trailing short lines (the end of a wrapped label) belong to the last row.
+    while (lastData >= 0 && lastData + 1 < info.length && lastData + 1 <= j && !isDataLine(info[lastData + 1].cs) && info[lastData + 1].cs.length === 1 && info[lastData].l.y - info[lastData + 1].l.y < info[lastData].l.size * 2 && info[lastData + 1].l.x1 - info[lastData + 1].l.x0 < textWidth * 0.4)
+      lastData++;
+    const wide = lastData >= 0 && info.slice(i, lastData + 1).some((x) => x.cs.filter((c) => isNumber(c.str)).length >= 4);
+    // Numbers of a table line up in columns; numbers in prose do not.
+    const numChunks = info.slice(i, lastData + 1).filter((x) => isDataLine(x.cs)).map((x) => x.cs.filter((c) => isNumber(c.str)));
+    const lined = (c: Piece, other: Piece) => Math.abs(c.x0 - other.x0) < 2.5 || Math.abs(c.x1 - other.x1) < 2.5 || Math.abs(c.x0 + c.x1 - other.x0 - other.x1) < 5;
+    const all = numChunks.flat();
+    const aligned = all.filter((c) => numChunks.some((line) => !line.includes(c) && line.some((o) => lined(c, o)))).length;
+    const columnar = all.length > 0 && aligned >= all.length * 0.6;
+    // Or a header line of three chunks or more stands over them.
+    const headed = info.slice(i, lastData + 1).some((x) => !isDataLine(x.cs) && x.cs.length >= 3);
+    if (lastData < 0 || (dataCount < 2 && !wide) || (dataCount >= 2 && !columnar && !wide && !headed)) {
+      i = Math.max(i + 1, j + 1);
+      continue;
+    }
+    // Header lines: up to 6 non-data lines just before, when they have chunks in the table's columns.
+    let start = i;
+    while (start > 0 && i - start < 6) {
+      const prev = info[start - 1];
+      const gap = prev.l.y - info[start].l.y;
+      if (gap > prev.l.size * 3.2 || SENTENCE.test(prev.l.text) || (prev.cs.length === 1 && (prev.l.x1 - prev.l.x0 > textWidth * 0.6 || SECTION.test(prev.l.text)))) break;
+      if (prev.cs.length < 2 && prev.l.x1 - prev.l.x0 > textWidth * 0.4) break;
+      start--;
+    }
+    // A header inside the table (table 2's small tables) starts a part with its own columns.
+    let at = start;
+    for (const section of sections(info.slice(start, lastData + 1).map((x) => x.l))) {
+      out.push({ at, end: at + section.length, part: streamPart(section, page) });
+      at += section.length;
+    }
+    i = lastData + 1;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- one table
+
+/** Which lines hold values (numbers right of a label), and those values' pieces. */
+function valuesOf(lines: Line[]): { isValueLine: boolean[]; valuePieces: { p: Piece; line: number }[] } {
+  // A data line, or numbers alone (a row's values set lower or higher than its label).
+  const isValueLine = lines.map((l) => {
+    const cs = chunks(l);
+    return isDataLine(cs) || (cs.length > 0 && cs.every((c) => isNumber(c.str)));
+  });
+  const valuePieces: { p: Piece; line: number }[] = [];
+  lines.forEach((l, i) => {
+    if (!isValueLine[i]) return;
+    // The label is what precedes the first number.
+    const first = l.pieces.findIndex((p) => isNumber(p.str));
+    const labelEnd = Math.max(-Infinity, ...l.pieces.slice(0, first).map((p) => p.x1));
+    for (const p of l.pieces.slice(first)) if (isNumber(p.str) && p.x0 >= labelEnd - 0.5) valuePieces.push({ p, line: i });
+  });
+  return { isValueLine, valuePieces };
+}
+
+/**
+ * A table's lines cut where a header line (words over the value columns) follows rows of
+ * values: each piece has its own column heads, so its own columns.
+ */
+function sections(input: Line[]): Line[][] {
+  const lines = input.map((l) => ({ ...l, pieces: touching(l.pieces) }));
+  const { isValueLine, valuePieces } = valuesOf(lines);
+  if (!valuePieces.length) return [input];
+  const valueStart = Math.min(...valuePieces.map((v) => v.p.x0));
+  const isHeader = lines.map((l, i) => !isValueLine[i] && l.pieces.some((p) => !isNumber(p.str) && (p.x0 + p.x1) / 2 >= valueStart - 1));
+  const out: Line[][] = [[]];
+  let values = false;
+  input.forEach((l, i) => {
+    if (isHeader[i] && values) {
+      out.push([]);
+      values = false;
+    }
+    out[out.length - 1].push(l);
+    if (isValueLine[i]) values = true;
+  });
+  // A piece without values joins the one before it.
+  const merged: Line[][] = [];
+  let start = 0;
+  for (const sec of out) {
+    const has = sec.some((_, k) => isValueLine[start + k]);
+    if (!has && merged.length) merged[merged.length - 1].push(...sec);
+    else if (!has) merged.push(sec);
+    else if (merged.length && !merged[merged.length - 1].some((l) => isValueLine[input.indexOf(l)])) merged[merged.length - 1].push(...sec);
+    else merged.push(sec);
+    start += sec.length;
+  }
+  return merged;
+}
+
+/** A chunk of a table line: label text, a value, or a header word. */
+interface Frag {
+  text: string;
+  x0: number;
+  x1: number;
+  y: number;
+  size: number;
+  /** Index of its line in the table. */
+  line: number;
+}
+
+/** A label cell: fragments of one label column, top to bottom. */
+interface Block {
+  col: number;
+  frags: Frag[];
+  top: number;
+  bottom: number;
+  group: boolean;
+}
+
+type RowItem =
+  | { kind: "header"; top: number; lines: number[] }
+  | { kind: "label"; top: number; block: Block; values: (Frag | undefined)[] }
+  | { kind: "values"; top: number; values: (Frag | undefined)[] };
+
+const textTop = (f: { y: number; size: number }) => f.y + f.size * 0.8;
+const textBottom = (f: { y: number; size: number }) => f.y - f.size * 0.2;
+const middle = (f: { y: number; size: number }) => f.y + f.size * 0.3;
+
+/** One unruled table from its lines (top to bottom). */
+export function streamPart(input: Line[], page: number): Part {
+  // Pieces that touch are one word ("本年增" "/" "减"), unless both are numbers.
+  const lines = input.map((l) => ({ ...l, pieces: touching(l.pieces) }));
+  const size = median(lines.map((l) => l.size));
+
+  // Values: on a data line, the numbers right of its label.
+  const { isValueLine, valuePieces } = valuesOf(lines);
+  let bands = mergeSpans(valuePieces.map(({ p }) => [p.x0, p.x1]));
+  const valueStart = bands[0][0];
+  const inValueArea = (p: Piece) => (p.x0 + p.x1) / 2 >= valueStart - 1;
+
+  // Column heads. A head with nothing narrower under it is a leaf: the bands under a leaf
+  // are one column (its numbers set left, centred or right do not overlap), and a leaf
+  // over no band is a column blank in every row (stacked words of one head merge).
+  const heads: Piece[] = [];
+  lines.forEach((l, i) => {
+    if (!isValueLine[i]) for (const p of l.pieces) if (!isNumber(p.str) && inValueArea(p)) heads.push(p);
+  });
+  const crosses = (a: { x0: number; x1: number }, b: [number, number]) => Math.min(b[1], a.x1) - Math.max(b[0], a.x0) > 0;
+  const leaves = heads.filter((h) => !heads.some((u) => u.y < h.y - h.size * 0.5 && u.x1 > h.x0 && u.x0 < h.x1 && u.x1 - u.x0 < h.x1 - h.x0 - 1));
+  for (const h of leaves) {
+    const under = bands.filter((b) => crosses(h, b));
+    if (under.length < 2) continue;
+    const joined: [number, number] = [Math.min(...under.map((b) => b[0])), Math.max(...under.map((b) => b[1]))];
+    bands = [...bands.filter((b) => !under.includes(b)), joined].sort((a, b) => a[0] - b[0]);
+  }
+  const lonely = leaves.filter((h) => !bands.some((b) => crosses(h, b))).map((h): [number, number] => [h.x0, h.x1]);
+  for (const s of mergeSpans(lonely)) bands.push(s);
+  bands.sort((a, b) => a[0] - b[0]);
+  const bandOf = (x: number) => {
+    let best = 0;
+    let bestD = Infinity;
+    bands.forEach((b, k) => {
+      const d = x < b[0] ? b[0] - x : x > b[1] ? x - b[1] : 0;
+      if (d < bestD) [best, bestD] = [k, d];
+    });
+    return best;
+  };
+
+  // Label columns: where label pieces start after a gap, at places used on two lines or more.
+  const startsSeen: { x: number; line: number }[] = [];
+  lines.forEach((l, i) => {
+    let prev: Piece | undefined;
+    for (const p of l.pieces) {
+      if (inValueArea(p)) break;
+      if (!prev || p.x0 - prev.x1 >= p.size * 0.15) startsSeen.push({ x: p.x0, line: i });
+      prev = p;
+    }
+  });
+  const recurring = positions(startsSeen.map((s) => s.x), 2.5).filter((x) => new Set(startsSeen.filter((s) => Math.abs(s.x - x) <= 2.5).map((s) => s.line)).size >= 2);
+
+  // Each line's fragments: label chunks (split where a recurring column starts), values, header words.
+  const labels: Frag[] = [];
+  const values: (Frag & { band: number })[] = [];
+  const headerWords: (Frag & { b0: number; b1: number })[][] = lines.map(() => []);
+  const headerLabels: Frag[][] = lines.map(() => []);
+  const frag = (p: Piece, line: number): Frag => ({ text: p.str, x0: p.x0, x1: p.x1, y: p.y, size: p.size, line });
+  lines.forEach((l, i) => {
+    const valueSet = new Set(valuePieces.filter((v) => v.line === i).map((v) => v.p));
+    let cur: Piece | undefined;
+    const label: Piece[] = [];
+    for (const p of l.pieces) {
+      if (inValueArea(p) || valueSet.has(p)) break;
+      const gap = cur ? p.x0 - cur.x1 : Infinity;
+      const opens = gap >= p.size * 0.9 || (gap >= p.size * 0.15 && recurring.some((x) => Math.abs(x - p.x0) <= 2.5));
+      if (cur && !opens) cur = merge(cur, p);
+      else {
+        if (cur) label.push(cur);
+        cur = { ...p };
+      }
+    }
+    if (cur) label.push(cur);
+    const rest = l.pieces.filter((p) => valueSet.has(p) || inValueArea(p));
+    const words: (Frag & { b0: number; b1: number })[] = [];
+    for (const p of rest) {
+      if (valueSet.has(p)) {
+        values.push({ ...frag(p, i), band: bandOf((p.x0 + p.x1) / 2) });
+        continue;
+      }
+      if (isNumber(p.str) && !isValueLine[i]) {
+        // A number on a line of its own is a value of a label-less row.
+        values.push({ ...frag(p, i), band: bandOf((p.x0 + p.x1) / 2) });
+        continue;
+      }
+      const over = bands.map((b, k) => (Math.min(b[1], p.x1) - Math.max(b[0], p.x0) > 0 ? k : -1)).filter((k) => k >= 0);
+      const b0 = over.length ? over[0] : bandOf((p.x0 + p.x1) / 2);
+      const b1 = over.length ? over[over.length - 1] : b0;
+      const last = words[words.length - 1];
+      if (last && last.b0 === last.b1 && b0 === b1 && b0 === last.b0 && p.x0 - last.x1 < p.size * 0.9) Object.assign(last, { text: merge({ ...last, str: last.text }, p).str, x1: p.x1 });
+      else words.push({ ...frag(p, i), b0, b1 });
+    }
+    headerWords[i] = words;
+    for (const p of label) (words.length && !valueSet.size ? headerLabels[i] : labels).push(frag(p, i));
+  });
+
+  // Header lines: words over the value columns and no values; label-only lines above the
+  // first of them (titles) go with it, label-only lines after it are labels.
+  const isHeader = lines.map((_, i) => headerWords[i].length > 0 && !values.some((v) => v.line === i));
+  const firstHeader = isHeader.indexOf(true);
+  const firstValue = Math.min(...values.map((v) => v.line));
+  if (firstHeader >= 0 && firstHeader < firstValue)
+    for (let i = 0; i < firstHeader; i++)
+      if (!values.some((v) => v.line === i)) {
+        isHeader[i] = true;
+        headerLabels[i].push(...labels.filter((f) => f.line === i));
+      }
+  const labelFrags = labels.filter((f) => !isHeader[f.line]);
+
+  // Label blocks. A fragment continues the block whose last line is the nearest one above
+  // it over the same stretch of the page (a wrapped line may be centred or indented).
+  const allStarts = positions(labelFrags.map((f) => f.x0), 4);
+  const headerYs = lines.filter((_, i) => isHeader[i]).map((l) => l.y);
+  const boundary = (f: Frag) => Math.min(valueStart, ...allStarts.filter((s) => s > f.x1 - 1));
+  const full = (f: Frag) => f.x1 >= boundary(f) - (f.size * 2.5 + 3);
+  const sorted = [...labelFrags].sort((a, b) => b.y - a.y || a.x0 - b.x0);
+  /** The nearest fragment below each fragment over its stretch. */
+  const below = new Map<Frag, Frag>();
+  const above = new Map<Frag, Frag>();
+  sorted.forEach((p, i) => {
+    const n = sorted.slice(i + 1).find((f) => f.y < p.y - p.size * 0.5 && f.x1 > p.x0 - 2 && f.x0 < boundary(p));
+    if (!n) return;
+    below.set(p, n);
+    if (!above.has(n)) above.set(n, p);
+  });
+  let pitch = Infinity;
+  for (const [p, n] of below) pitch = Math.min(pitch, p.y - n.y);
+  if (!isFinite(pitch)) pitch = size * 1.25;
+  const blocks: Block[] = [];
+  const blockOf = new Map<Frag, Block>();
+  for (const f of sorted) {
+    const p = above.get(f);
+    const continues = p && !MARKER.test(f.text) && full(p) && p.y - f.y <= pitch * 1.35 && !headerYs.some((y) => y < p.y && y > f.y);
+    const open = p && blockOf.get(p)?.frags.at(-1) === p;
+    if (p && open && continues) {
+      const b = blockOf.get(p)!;
+      b.frags.push(f);
+      b.bottom = textBottom(f);
+      blockOf.set(f, b);
+    } else {
+      const b: Block = { col: 0, frags: [f], top: textTop(f), bottom: textBottom(f), group: false };
+      blocks.push(b);
+      blockOf.set(f, b);
+    }
+  }
+  // Label columns: where blocks start.
+  const starts = positions(blocks.map((b) => b.frags[0].x0), 4);
+  // No label column at all when nothing is left of the values (table 4).
+  const headerText = lines.some((_, i) => isHeader[i] && headerLabels[i].length > 0);
+  if (!starts.length && headerText) starts.push(Math.min(...lines.map((l) => l.x0)));
+  const L = starts.length;
+  for (const b of blocks) b.col = starts.reduce((best, s, k) => (Math.abs(s - b.frags[0].x0) < Math.abs(starts[best] - b.frags[0].x0) ? k : best), 0);
+  const overlap = (a: Block, b: Block) => Math.min(a.top, b.top) - Math.max(a.bottom, b.bottom);
+  for (const b of blocks) b.group = blocks.some((o) => o.col > b.col && overlap(b, o) > size * 0.3);
+  const rowLabels = blocks.filter((b) => !b.group).sort((a, b) => b.top + b.bottom - a.top - a.bottom);
+
+  // Each value column's numbers matched to row labels in order.
+  const B = bands.length;
+  const claimed = new Map<Block, (Frag | undefined)[]>(rowLabels.map((b) => [b, new Array(B).fill(undefined)]));
+  const loose: (Frag & { band: number })[] = [];
+  for (let k = 0; k < B; k++) {
+    const ns = values.filter((v) => v.band === k).sort((a, b) => b.y - a.y);
+    const match = assign(ns, rowLabels, size);
+    ns.forEach((n, i) => {
+      const lb = match[i];
+      if (lb === undefined) loose.push(n);
+      else claimed.get(rowLabels[lb])![k] = n;
+    });
+  }
+
+  // Row items, top to bottom.
+  const items: RowItem[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!isHeader[i]) continue;
+    const zone = [i];
+    while (i + 1 < lines.length && isHeader[i + 1]) zone.push(++i);
+    items.push({ kind: "header", top: lines[zone[0]].y + lines[zone[0]].size, lines: zone });
+  }
+  for (const b of rowLabels) {
+    const vs = claimed.get(b)!;
+    items.push({ kind: "label", top: Math.max(b.top, ...vs.filter((v) => v).map((v) => textTop(v!))), block: b, values: vs });
+  }
+  loose.sort((a, b) => b.y - a.y);
+  let row: (Frag | undefined)[] | undefined;
+  let rowTop = 0;
+  for (const v of loose) {
+    if (!row || row[v.band] || rowTop - middle(v) > size * 1.9) {
+      row = new Array(B).fill(undefined);
+      rowTop = textTop(v);
+      items.push({ kind: "values", top: rowTop, values: row });
+    }
+    row[v.band] = v;
+  }
+  items.sort((a, b) => b.top - a.top);
+
+  // Cells.
+  const cells: PartCell[] = [];
+  const tops: number[] = []; // each grid row's top edge
+  const rowOf = new Map<RowItem, number>();
+  for (const it of items) {
+    rowOf.set(it, tops.length);
+    if (it.kind === "header") {
+      const ws = it.lines.flatMap((i) => headerWords[i]);
+      const labelText = it.lines.flatMap((i) => headerLabels[i]).map((f) => f.text).join("\n");
+      const spanning = ws.filter((w) => w.b1 > w.b0).sort((a, b) => a.b0 - b.b0 || b.y - a.y);
+      if (spanning.length) {
+        // A tier of words over several columns (申请人情况), then the column heads.
+        const r = tops.length;
+        tops.push(it.top);
+        if (L) cells.push({ r, c: 0, rs: 1, cs: L, text: "" });
+        let next = 0;
+        for (const w of spanning) {
+          if (w.b0 < next) continue;
+          for (; next < w.b0; next++) cells.push({ r, c: L + next, rs: 1, cs: 1, text: "" });
+          const same = spanning.filter((s) => s.b0 === w.b0 && s.b1 === w.b1);
+          cells.push({ r, c: L + w.b0, rs: 1, cs: w.b1 - w.b0 + 1, text: same.map((s) => s.text).join("\n") });
+          next = w.b1 + 1;
+        }
+        for (; next < B; next++) cells.push({ r, c: L + next, rs: 1, cs: 1, text: "" });
+      }
+      const r = tops.length;
+      tops.push(spanning.length ? it.top - 0.01 : it.top);
+      if (L) cells.push({ r, c: 0, rs: 1, cs: L, text: labelText });
+      for (let k = 0; k < B; k++) {
+        const own = ws.filter((w) => w.b0 === k && w.b1 === k).sort((a, b) => b.y - a.y || a.x0 - b.x0);
+        cells.push({ r, c: L + k, rs: 1, cs: 1, text: own.map((w) => w.text).join("\n") });
+      }
+      continue;
+    }
+    const r = tops.length;
+    tops.push(it.top);
+    if (it.kind === "label") cells.push({ r, c: it.block.col, rs: 1, cs: L - it.block.col, text: blockText(it.block) });
+    it.values.forEach((v, k) => cells.push({ r, c: L + k, rs: 1, cs: 1, text: v ? v.text : "" }));
+  }
+  const R = tops.length;
+
+  // Group labels: from the first row at or below their top, down to the next row that
+  // has a label in their column or left of it, another group starting there, or a header.
+  const groups = blocks
+    .filter((b) => b.group)
+    .map((g) => ({ g, r0: items.find((it) => it.kind !== "header" && it.top <= g.top + size * 0.5) }))
+    .filter((x): x is { g: Block; r0: RowItem } => !!x.r0)
+    .map(({ g, r0 }) => ({ g, r0: rowOf.get(r0)! }));
+  const isHeaderRow = new Set(items.filter((it) => it.kind === "header").flatMap((it) => [rowOf.get(it)!, rowOf.get(it)! + 1]));
+  for (const { g, r0 } of groups) {
+    let r1 = r0 + 1;
+    while (
+      r1 < R &&
+      !isHeaderRow.has(r1) &&
+      !cells.some((c) => c.r === r1 && c.c <= g.col && c.c < L && c.text !== "") &&
+      !groups.some((o) => o.g !== g && o.r0 === r1 && o.g.col <= g.col)
+    )
+      r1++;
+    const right = Math.min(L, ...cells.filter((c) => c.r === r0 && c.c > g.col && c.c < L).map((c) => c.c), ...groups.filter((o) => o.r0 === r0 && o.g.col > g.col).map((o) => o.g.col));
+    // The group's columns must be free in every row it spans.
+    const free = (row: number) => !cells.some((c) => c.r <= row && c.r + c.rs > row && c.c < right && c.c + c.cs > g.col);
+    let rs = 0;
+    while (r0 + rs < r1 && free(r0 + rs)) rs++;
+    if (rs && right > g.col) cells.push({ r: r0, c: g.col, rs, cs: right - g.col, text: blockText(g) });
+  }
+  fillLabelColumns(cells, R, L);
+
+  const xs = [...starts];
+  xs.push(valueStart - 1);
+  for (let k = 1; k < B; k++) xs.push((bands[k - 1][1] + bands[k][0]) / 2);
+  xs.push(bands[B - 1][1] + 1);
+  const edges = [...tops, Math.min(...lines.map((l) => l.y)) - 3];
+  return { page, xs, ys: edges, cells, exact: false, labelCols: L };
+}
+
+/** Label columns no cell covers get blank cells, so every row spans the grid. */
+function fillLabelColumns(cells: PartCell[], rows: number, labelCols: number): void {
+  for (let row = 0; row < rows; row++)
+    for (let c = 0; c < labelCols; c++)
+      if (!cells.some((x) => x.r <= row && x.r + x.rs > row && x.c <= c && x.c + x.cs > c)) cells.push({ r: row, c, rs: 1, cs: 1, text: "" });
+  cells.sort((a, b) => a.r - b.r || a.c - b.c);
+}
+
+/** Centres of an unruled part's value columns. */
+const valueCentres = (p: Part) => p.xs.slice(p.labelCols!).slice(0, -1).map((x, k) => (x + p.xs[p.labelCols! + k + 1]) / 2);
+
+/** Two unruled parts with the same value columns (a table continued on the next page). */
+export function sameValueColumns(a: Part, b: Part): boolean {
+  const ca = valueCentres(a), cb = valueCentres(b);
+  if (ca.length !== cb.length) return false;
+  const width = (p: Part, k: number) => p.xs[p.labelCols! + k + 1] - p.xs[p.labelCols! + k];
+  return ca.every((x, k) => Math.abs(x - cb[k]) <= Math.min(8, 0.3 * Math.min(width(a, k), width(b, k))));
+}
+
+/**
+ * b continues a on the next page: label columns are the union of both parts' (each cell
+ * moved to the nearest), value columns are a's; b's leading rows that repeat a's header
+ * are dropped. A row's label cut by the page break stays two rows: the mapping reads a
+ * label-only row as the start of the next row's label.
+ */
+export function joinStreamParts(a: Part, b: Part): Part {
+  const starts = positions([...a.xs.slice(0, a.labelCols), ...b.xs.slice(0, b.labelCols)], 4);
+  const L = starts.length;
+  const nearest = (x: number) => starts.reduce((best, s, k) => (Math.abs(s - x) < Math.abs(starts[best] - x) ? k : best), 0);
+  const remap = (p: Part) =>
+    p.cells.map((c) => {
+      const Lp = p.labelCols!;
+      if (c.c >= Lp) return { ...c, c: L + c.c - Lp };
+      const c0 = nearest(p.xs[c.c]);
+      const c1 = c.c + c.cs >= Lp ? L : nearest(p.xs[c.c + c.cs]);
+      return { ...c, c: c0, cs: Math.max(1, c1 - c0) };
+    });
+  const aCells = remap(a);
+  let bCells = remap(b);
+  const rowsA = rowCount(aCells);
+  const rowText = (cells: PartCell[], r: number) => cells.filter((c) => c.r === r).map((c) => c.text).join("\u0001");
+  let k = 0;
+  while (k < rowsA && rowCount(bCells) > k && rowText(bCells, k) === rowText(aCells, k) && rowText(bCells, k).replace(/\u0001/g, "")) k++;
+  if (k > 0) bCells = bCells.filter((c) => c.r >= k).map((c) => ({ ...c, r: c.r - k }));
+  // A label cut by the break: b opens with label text alone, no new item, in the column
+  // of a's last row label; it ends that label.
+  const firstB = bCells.filter((c) => c.r === 0 && c.text);
+  const lastLabel = aCells.filter((c) => c.r === rowsA - 1 && c.c < L && c.text).at(-1);
+  if (firstB.length === 1 && firstB[0].c < L && lastLabel && firstB[0].c === lastLabel.c && !MARKER.test(firstB[0].text) && aCells.some((c) => c.r === rowsA - 1 && c.c >= L && c.text)) {
+    lastLabel.text += `\n${firstB[0].text}`;
+    bCells = bCells.filter((c) => c.r > 0).map((c) => ({ ...c, r: c.r - 1 }));
+    k++;
+  }
+  const cells = [...aCells, ...bCells.map((c) => ({ ...c, r: c.r + rowsA }))];
+  const rows = rowCount(cells);
+  fillLabelColumns(cells, rows, L);
+  const ys = [...a.ys.slice(0, rowsA), ...b.ys.slice(k)];
+  return { page: a.page, xs: [...starts, ...a.xs.slice(a.labelCols)], ys: ys.slice(0, rows + 1), cells, exact: false, labelCols: L };
+}
+
+const rowCount = (cells: PartCell[]) => cells.reduce((n, c) => Math.max(n, c.r + c.rs), 0);
+
+function blockText(b: Block): string {
+  return b.frags.map((f) => f.text).join("\n");
+}
+
+/**
+ * Numbers (top to bottom) matched to row labels (top to bottom) in order, each label
+ * taking at most one: the assignment with the least total distance from each number to
+ * its label's text band; a number further than 2.5 lines from every label stays
+ * unmatched. Returns each number's label index or undefined.
+ */
+function assign(ns: Frag[], ls: Block[], size: number): (number | undefined)[] {
+  const LIMIT = size * 2.5;
+  const cost = (n: Frag, l: Block) => {
+    const y = middle(n);
+    const d = y < l.bottom ? l.bottom - y : y > l.top ? y - l.top : 0;
+    return d > LIMIT ? Infinity : d + Math.abs(y - (l.top + l.bottom) / 2) * 0.01;
+  };
+  const N = ns.length, M = ls.length;
+  // f[i][k]: least cost placing the first i numbers with the first k labels.
+  const f = Array.from({ length: N + 1 }, () => new Array<number>(M + 1).fill(Infinity));
+  const how = Array.from({ length: N + 1 }, () => new Array<number>(M + 1).fill(0));
+  f[0][0] = 0;
+  for (let i = 0; i <= N; i++)
+    for (let k = 0; k <= M; k++) {
+      const here = f[i][k];
+      if (here === Infinity) continue;
+      if (k < M && here < f[i][k + 1]) [f[i][k + 1], how[i][k + 1]] = [here, 1]; // label k takes none
+      if (i < N && here + LIMIT < f[i + 1][k]) [f[i + 1][k], how[i + 1][k]] = [here + LIMIT, 2]; // number i unmatched
+      if (i < N && k < M) {
+        const c = here + cost(ns[i], ls[k]);
+        if (c < f[i + 1][k + 1]) [f[i + 1][k + 1], how[i + 1][k + 1]] = [c, 3];
+      }
+    }
+  const out: (number | undefined)[] = new Array(N).fill(undefined);
+  let i = N, k = M;
+  while (i > 0 || k > 0) {
+    const h = how[i][k];
+    if (h === 1) k--;
+    else if (h === 2) i--;
+    else {
+      out[i - 1] = k - 1;
+      i--;
+      k--;
+    }
+  }
+  return out;
+}
+
+function touching(ps: Piece[]): Piece[] {
+  const out: Piece[] = [];
+  for (const p of ps) {
+    const last = out[out.length - 1];
+    if (last && p.x0 - last.x1 < p.size * 0.12 && !(isNumber(p.str) && isNumber(last.str))) out[out.length - 1] = merge(last, p);
+    else out.push(p);
+  }
+  return out;
+}
+
+/** Overlapping spans merged, left to right. */
+function mergeSpans(spans: [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [a, b] of [...spans].sort((p, q) => p[0] - q[0])) {
+    const last = out[out.length - 1];
+    if (last && a <= last[1] + 0.5) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : 10;
+}
+
+
