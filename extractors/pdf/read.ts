@@ -88,44 +88,69 @@ export const warm = async (): Promise<void> => {
   await pdfjs();
 };
 
+/** Set by tuneWorkerThread: where pdfjs "installs" font faces (nowhere). */
+let fontSink: { fonts: { add(): void; delete(): void } } | undefined;
+
 /**
- * For the PDF worker thread only (it changes a global): pdfjs inflates every Flate
- * stream (content streams, fonts, CMaps) through the web DecompressionStream, which on
- * Node is zlib run on the thread pool behind web-stream adapters: many awaits and a
- * hop to another thread per stream, a fifth of a document's time. This stand-in does
- * the same inflate synchronously (zlib.inflateSync: same library, same results, same
- * errors on a bad or truncated stream, after which pdfjs falls back to its own
- * decoder as before). Formats other than "deflate" go to the built-in class.
+ * For the PDF worker thread only (it changes globals there): two stand-ins that spare
+ * pdfjs work it does for drawing, which nothing here does. Without them (tests calling
+ * extractInThread) pdfjs takes its slower built-in routes, with the same results.
+ *
+ * - Inflate: pdfjs inflates every Flate stream (content streams, fonts, CMaps) through
+ *   the web DecompressionStream, which on Node is zlib run on the thread pool behind
+ *   web-stream adapters: many awaits and a hop to another thread per stream, a fifth of
+ *   a document's time. The stand-in does the same inflate synchronously
+ *   (zlib.inflateSync: same library, same results, same errors on a bad or truncated
+ *   stream, after which pdfjs falls back to its own decoder as before). Formats other
+ *   than "deflate" go to the built-in class.
+ * - Font faces: with disableFontFace pdfjs compiles every glyph shown into a path (to
+ *   draw text without the font), a tenth of the time. With font faces on and a
+ *   document whose `fonts` set ignores what it is given (and a FontFace that loads at
+ *   once), pdfjs hands the font over and is done; text extraction does not use either.
  */
-export function installSyncInflate(): void {
+export function tuneWorkerThread(): void {
   const Native = globalThis.DecompressionStream;
-  if (!Native || (Native as { syncInflate?: boolean }).syncInflate) return;
-  function SyncDecompressionStream(format: string) {
-    if (format !== "deflate") return new Native(format as "deflate");
-    let input: Uint8Array | undefined;
-    const done = Promise.resolve();
-    return {
-      writable: {
-        getWriter: () => ({
-          ready: done,
-          write(chunk: Uint8Array) {
-            input = input ? Buffer.concat([input, chunk]) : chunk;
-            return done;
-          },
-          close: () => done,
-          releaseLock() {},
-        }),
-      },
-      readable: {
-        async *[Symbol.asyncIterator]() {
-          const out = inflateSync(input ?? new Uint8Array(0));
-          yield new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  if (Native && !(Native as { syncInflate?: boolean }).syncInflate) {
+    function SyncDecompressionStream(format: string) {
+      if (format !== "deflate") return new Native(format as "deflate");
+      let input: Uint8Array | undefined;
+      const done = Promise.resolve();
+      return {
+        writable: {
+          getWriter: () => ({
+            ready: done,
+            write(chunk: Uint8Array) {
+              input = input ? Buffer.concat([input, chunk]) : chunk;
+              return done;
+            },
+            close: () => done,
+            releaseLock() {},
+          }),
         },
-      },
-    };
+        readable: {
+          async *[Symbol.asyncIterator]() {
+            const out = inflateSync(input ?? new Uint8Array(0));
+            yield new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+          },
+        },
+      };
+    }
+    SyncDecompressionStream.syncInflate = true;
+    globalThis.DecompressionStream = SyncDecompressionStream as unknown as typeof DecompressionStream;
   }
-  SyncDecompressionStream.syncInflate = true;
-  globalThis.DecompressionStream = SyncDecompressionStream as unknown as typeof DecompressionStream;
+  const g = globalThis as { FontFace?: unknown };
+  if (g.FontFace === undefined) {
+    g.FontFace = class NoFontFace {
+      readonly loaded: Promise<this>;
+      constructor(readonly family: string) {
+        this.loaded = Promise.resolve(this);
+      }
+      load() {
+        return this.loaded;
+      }
+    };
+    fontSink = { fonts: { add() {}, delete() {} } };
+  }
 }
 
 const require = createRequire(import.meta.url);
@@ -156,7 +181,8 @@ export async function readPdf(data: Uint8Array, maxPages: number): Promise<ReadR
     cMapPacked: true,
     standardFontDataUrl: FONTS,
     isEvalSupported: false,
-    disableFontFace: true,
+    disableFontFace: !fontSink,
+    ownerDocument: fontSink as never, // pdfjs uses only its `fonts`
     useSystemFonts: false,
     useWorkerFetch: false,
     disableAutoFetch: true,

@@ -4,7 +4,7 @@
 import { parentPort } from "node:worker_threads";
 import { ExtractError } from "../../src/document.js";
 import { extractInThread } from "./build.js";
-import { installSyncInflate, warm } from "./read.js";
+import { tuneWorkerThread, warm } from "./read.js";
 
 export interface Job {
   id: number;
@@ -29,6 +29,6 @@ port.on("message", async (job: Job) => {
   port.postMessage(answer);
 });
 // Load pdfjs before saying ready: a job's time limit counts the document, not start-up.
-installSyncInflate();
+tuneWorkerThread();
 await warm();
 port.postMessage({ ready: true });
