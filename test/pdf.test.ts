@@ -107,13 +107,7 @@ describe("unruled tables (stream)", () => {
       const labels = texts.slice(0, Math.max(firstValue, 0));
       const values = texts.slice(Math.max(firstValue, 0));
       if (values.length < 7) continue; // table 2's one-value rows (colspan 3) are checked below
-      if (values.length > 7) {
-        // Table 4's one number row: a blank there has no number above or below it to give
-        // its column away (a known limit of unruled tables): the numbers in order.
-        expect(ours.some((r) => r.filter(Boolean).join("|") === values.filter(Boolean).join("|"))).toBe(true);
-        checked++;
-        continue;
-      }
+      // Table 4's one number row too: a blank there is placed by the column head above it.
       const hit = ours.find((r) => r.slice(-values.length).join("|") === values.join("|"));
       expect(hit, `row ${texts.join(" ")}`).toBeDefined();
       const last = labels[labels.length - 1];

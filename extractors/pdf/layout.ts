@@ -223,13 +223,15 @@ function dropRunningHeads(pages: PageLayout[], diagnostics: Diagnostic[]): void 
   let dropped = 0;
   for (const p of pages) {
     const h = p.box.y1 - p.box.y0;
+    const lowest = Math.min(...p.blocks.map((b) => ("lines" in b ? b.lines[0].y : b.part.ys[b.part.ys.length - 1])));
     p.blocks = p.blocks.filter((b) => {
       if (!("lines" in b)) return true;
       const l = b.lines[0];
       const edge = l.y > p.box.y1 - h * 0.12 || l.y < p.box.y0 + h * 0.12;
       if (!edge) return true;
       const repeated = pages.length >= 2 && (counts.get(key(l)) ?? 0) >= minRepeat;
-      const pageNo = l.y < p.box.y0 + h * 0.12 && PAGE_NUMBER.test(l.text.trim());
+      // A page number is the last line of its page (a lone number above other lines is a value).
+      const pageNo = l.y < p.box.y0 + h * 0.12 && l.y <= lowest + 1 && PAGE_NUMBER.test(l.text.trim());
       if (repeated || pageNo) dropped++;
       return !(repeated || pageNo);
     });

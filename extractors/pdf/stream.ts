@@ -69,7 +69,8 @@ export function streamTables(lines: Line[], textWidth: number, page: number): { 
       const prose = (n.cs.length === 1 && (n.l.x1 - n.l.x0 > textWidth * 0.6 || SECTION.test(n.l.text))) || SENTENCE.test(n.l.text);
       if (prose) break;
       j++;
-      if (isDataLine(n.cs)) lastData = j;
+      // Numbers alone on a line inside a table are a row's values set off its label's line.
+      if (isDataLine(n.cs) || n.cs.every((c) => isNumber(c.str))) lastData = j;
     }
     const dataCount = info.slice(i, lastData + 1).filter((x) => isDataLine(x.cs)).length;
     // Trailing short lines (the end of a wrapped label) belong to the last row.
@@ -218,8 +219,22 @@ export function streamPart(input: Line[], page: number): Part {
     const joined: [number, number] = [Math.min(...under.map((b) => b[0])), Math.max(...under.map((b) => b[1]))];
     bands = [...bands.filter((b) => !under.includes(b)), joined].sort((a, b) => a[0] - b[0]);
   }
-  const lonely = leaves.filter((h) => !bands.some((b) => crosses(h, b))).map((h): [number, number] => [h.x0, h.x1]);
-  for (const s of mergeSpans(lonely)) bands.push(s);
+  const lonely = mergeSpans(leaves.filter((h) => !bands.some((b) => crosses(h, b))).map((h): [number, number] => [h.x0, h.x1]));
+  // Where there are heads, every column has one: a band under no head belongs to the
+  // nearest head over no band (a number set left under a centred head), when that head
+  // is clearly the nearer one and nothing lies between.
+  const headless = bands.filter((b) => leaves.length && !leaves.some((h) => crosses(h, b)));
+  for (const b of headless) {
+    const gap = (s: [number, number]) => (s[0] >= b[1] ? s[0] - b[1] : b[0] >= s[1] ? b[0] - s[1] : 0);
+    const byGap = [...lonely].sort((p, q) => gap(p) - gap(q));
+    const best = byGap[0];
+    if (!best || (byGap[1] && gap(byGap[1]) < gap(best) * 2 + 2)) continue;
+    const lo = Math.min(b[0], best[0]), hi = Math.max(b[1], best[1]);
+    if (bands.some((o) => o !== b && o[0] < hi && o[1] > lo)) continue;
+    bands[bands.indexOf(b)] = [lo, hi];
+    lonely.splice(lonely.indexOf(best), 1);
+  }
+  bands.push(...lonely);
   bands.sort((a, b) => a[0] - b[0]);
   const bandOf = (x: number) => {
     let best = 0;

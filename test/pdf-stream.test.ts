@@ -1,0 +1,115 @@
+// Unruled tables from text positions alone (extractors/pdf/stream.ts), on hand-placed
+// text: the cases real borderless PDFs mix, one at a time.
+import { describe, expect, it } from "vitest";
+import type { Line, Part, Piece } from "../extractors/pdf/geometry.js";
+import { streamPart } from "../extractors/pdf/stream.js";
+
+const SIZE = 12;
+/** Pieces placed as [text, x, y]; CJK one em a character, digits half an em. */
+function linesOf(...placed: [string, number, number][]): Line[] {
+  const ps: Piece[] = placed.map(([str, x, y]) => ({ str, x0: x, x1: x + [...str].reduce((w, ch) => w + (/[\x00-\x7f]/.test(ch) ? 6 : 12), 0), y, size: SIZE }));
+  const ys = [...new Set(ps.map((p) => p.y))].sort((a, b) => b - a);
+  return ys.map((y) => {
+    const pieces = ps.filter((p) => p.y === y).sort((a, b) => a.x0 - b.x0);
+    return { page: 1, pieces, y, x0: pieces[0].x0, x1: Math.max(...pieces.map((p) => p.x1)), size: SIZE, text: pieces.map((p) => p.str).join(" ") };
+  });
+}
+
+/** Rows as texts (newlines dropped), origin cells only. */
+function rows(p: Part): string[][] {
+  const out: string[][] = [];
+  for (const c of [...p.cells].sort((a, b) => a.r - b.r || a.c - b.c)) (out[c.r] ??= []).push(c.text.replace(/\n/g, ""));
+  return out;
+}
+
+describe("unruled tables", () => {
+  it("a row's numbers set at the top, middle and bottom of a tall row stay in that row", () => {
+    const p = streamPart(
+      linesOf(
+        ["信息内容", 60, 500], ["甲数", 200, 500], ["乙数", 260, 500], ["丙数", 320, 500],
+        ["1.第一行的标签文字很长", 60, 480], ["11", 200, 480],
+        ["需要换行", 60, 466], ["12", 260, 466],
+        ["13", 320, 452],
+        ["2.第二行", 60, 430], ["21", 200, 430], ["22", 260, 430], ["23", 320, 430],
+      ),
+      1,
+    );
+    expect(rows(p)).toEqual([
+      ["信息内容", "甲数", "乙数", "丙数"],
+      ["1.第一行的标签文字很长需要换行", "11", "12", "13"],
+      ["2.第二行", "21", "22", "23"],
+    ]);
+    expect(p.exact).toBe(false);
+  });
+
+  it("a column blank in every row keeps its place from its head; a blank cell stays blank", () => {
+    const p = streamPart(
+      linesOf(
+        ["信息内容", 60, 500], ["甲数", 200, 500], ["乙数", 260, 500], ["丙数", 320, 500],
+        ["行一", 60, 480], ["11", 200, 480], ["13", 320, 480],
+        ["行二", 60, 460], ["21", 200, 460], ["23", 320, 460],
+        ["行三", 60, 440], ["23", 320, 440],
+      ),
+      1,
+    );
+    expect(rows(p).slice(1)).toEqual([
+      ["行一", "11", "", "13"],
+      ["行二", "21", "", "23"],
+      ["行三", "", "", "23"],
+    ]);
+  });
+
+  it("a label row with no numbers does not take its neighbour's numbers", () => {
+    const p = streamPart(
+      linesOf(
+        ["信息内容", 60, 500], ["甲数", 200, 500], ["乙数", 260, 500],
+        ["行一", 60, 480], ["11", 200, 480], ["12", 260, 480],
+        ["行二", 60, 460],
+        ["行三", 60, 440], ["31", 200, 440], ["32", 260, 440],
+      ),
+      1,
+    );
+    expect(rows(p).slice(1)).toEqual([
+      ["行一", "11", "12"],
+      ["行二", "", ""],
+      ["行三", "31", "32"],
+    ]);
+  });
+
+  it("a group label beside its items spans their rows; the items keep their own labels", () => {
+    const p = streamPart(
+      linesOf(
+        ["信息内容", 60, 500], ["甲数", 200, 500], ["乙数", 260, 500],
+        ["（三）", 60, 480], ["1.其一", 110, 480], ["11", 200, 480], ["12", 260, 480],
+        ["不予公", 60, 466],
+        ["开", 60, 452], ["2.其二", 110, 460], ["21", 200, 460], ["22", 260, 460],
+        ["3.其三", 110, 440], ["31", 200, 440], ["32", 260, 440],
+        ["四、结转", 60, 420], ["41", 200, 420], ["42", 260, 420],
+      ),
+      1,
+    );
+    const group = p.cells.find((c) => c.text.replace(/\n/g, "") === "（三）不予公开");
+    expect(group).toMatchObject({ r: 1, c: 0, rs: 3 });
+    expect(rows(p).slice(1)).toEqual([
+      ["（三）不予公开", "1.其一", "11", "12"],
+      ["2.其二", "21", "22"],
+      ["3.其三", "31", "32"],
+      ["四、结转", "41", "42"],
+    ]);
+  });
+
+  it("a line that opens a new item is a new row even right under a full line", () => {
+    const p = streamPart(
+      linesOf(
+        ["信息内容", 60, 500], ["甲数", 200, 500],
+        ["1.一二三四五六七八九十", 60, 480], ["11", 200, 480],
+        ["2.其二", 60, 466], ["21", 200, 466],
+      ),
+      1,
+    );
+    expect(rows(p).slice(1)).toEqual([
+      ["1.一二三四五六七八九十", "11"],
+      ["2.其二", "21"],
+    ]);
+  });
+});
