@@ -3,7 +3,7 @@
 // must read back to. Needs LibreOffice (soffice), pandoc and Chromium from Debian;
 // the outputs are committed so tests never need them.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import iconv from "iconv-lite";
@@ -11,8 +11,13 @@ import { REPORTS, expectedRecord } from "./report-fixtures/model.js";
 import { cellsPerLine, documentHtml, markdown, portalHtml, tabRows } from "./report-fixtures/render.js";
 
 const OUT = resolve("test/fixtures/reports");
-rmSync(OUT, { recursive: true, force: true });
-mkdirSync(OUT, { recursive: true });
+// `--only chromium-noborder` adds that one layout to the committed set (the others stay byte for byte).
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
+if (only && only !== "chromium-noborder") throw new Error(`--only ${only}: only chromium-noborder can be made alone`);
+if (!only) {
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+}
 const work = mkdtempSync(join(tmpdir(), "xxgk-fixtures-"));
 const profile = `file://${join(work, "lo-profile")}`;
 
@@ -32,6 +37,35 @@ const add = (id: string, file: string, format: Entry["format"], layout: string) 
 
 function soffice(args: string[], cwd: string) {
   execFileSync("soffice", [`-env:UserInstallation=${profile}`, "--headless", ...args], { cwd, stdio: "ignore", timeout: 180_000 });
+}
+
+function chromiumPdf(html: string, pdf: string) {
+  execFileSync(
+    "chromium",
+    ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+      "--disable-sync", `--user-data-dir=${join(work, "chromium")}`, "--no-pdf-header-footer", `--print-to-pdf=${pdf}`, `file://${html}`],
+    { stdio: "ignore", timeout: 120_000 },
+  );
+}
+
+// A second engine's borderless tables: Chromium printing the document without borders
+// (its own line breaks, font metrics and cell padding).
+function chromiumBorderless() {
+  for (const r of REPORTS) {
+    writeFileSync(join(work, `${r.id}.noborder.html`), documentHtml(r, false));
+    chromiumPdf(join(work, `${r.id}.noborder.html`), join(OUT, `${r.id}.chromium-noborder.pdf`));
+    add(r.id, `${r.id}.chromium-noborder.pdf`, "pdf", "chromium-borderless");
+  }
+}
+
+if (only) {
+  chromiumBorderless();
+  const path = join(OUT, "manifest.json");
+  const kept = (JSON.parse(readFileSync(path, "utf8")) as Entry[]).filter((e) => e.layout !== "chromium-borderless");
+  writeFileSync(path, JSON.stringify([...kept, ...manifest], null, 1) + "\n");
+  rmSync(work, { recursive: true, force: true });
+  console.log(`${manifest.length} chromium-borderless fixtures → ${OUT}`);
+  process.exit(0);
 }
 
 for (const r of REPORTS) {
@@ -75,15 +109,10 @@ for (const n of names) {
   execFileSync("pandoc", [join(work, `${n}.lo.html`), "-o", join(OUT, `${n}.pandoc.docx`)], { timeout: 60_000 });
   add(n, `${n}.pandoc.docx`, "docx", "pandoc");
   // A second PDF engine: Chromium printing the portal page.
-  execFileSync(
-    "chromium",
-    ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-      "--disable-sync", `--user-data-dir=${join(work, "chromium")}`, "--no-pdf-header-footer", `--print-to-pdf=${join(OUT, `${n}.chromium.pdf`)}`,
-      `file://${join(work, `${n}.lo.html`)}`],
-    { stdio: "ignore", timeout: 120_000 },
-  );
+  chromiumPdf(join(work, `${n}.lo.html`), join(OUT, `${n}.chromium.pdf`));
   add(n, `${n}.chromium.pdf`, "pdf", "chromium");
 }
+chromiumBorderless();
 // Text as pdftotext (no -layout) gives it for those PDFs: a real tool's mess, cells
 // reordered around blanks. Read back, a cell may be null (with a warning), never wrong.
 for (const n of names) {

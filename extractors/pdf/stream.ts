@@ -326,7 +326,7 @@ export function streamPart(input: Line[], page: number): Part {
   const below = new Map<Frag, Frag>();
   const above = new Map<Frag, Frag>();
   sorted.forEach((p, i) => {
-    const n = sorted.slice(i + 1).find((f) => f.y < p.y - p.size * 0.5 && f.x1 > p.x0 - 2 && f.x0 < boundary(p));
+    const n = sorted.slice(i + 1).find((f) => f.y < p.y - p.size * 0.5 && f.x1 > p.x0 - 2 && f.x0 < boundary(p) - 1);
     if (!n) return;
     below.set(p, n);
     if (!above.has(n)) above.set(n, p);
