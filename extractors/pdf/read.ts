@@ -172,10 +172,94 @@ const mul = (m: M, n: M): M => [
 ];
 const apply = (m: M, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
 
+/** The operators whose arguments readPage reads; the others it only counts or skips. */
+const ARGS_READ = (OPS: Pdfjs["OPS"]) => new Set<number>([OPS.transform, OPS.paintFormXObjectBegin, OPS.setLineWidth, OPS.constructPath]);
+let argsRead: Set<number> | undefined;
+
+/**
+ * The port between pdfjs's API and its worker code, both in this thread. pdfjs's own
+ * in-thread port (its "fake worker") structured-clones every message as a real
+ * worker's would, a sixth of a document's time, mostly operator lists' arguments
+ * (glyph lists, colours, text matrices) that nothing here reads, and text items. This
+ * port clones the same way, except:
+ * - operator-list chunks travel with only the arguments readPage reads (ARGS_READ;
+ *   the others null);
+ * - text-content chunks are copied shallowly: their items are objects pdfjs's worker
+ *   code makes for the chunk and never touches again once sent (the chunk object
+ *   itself it reuses).
+ */
+class InThreadPort {
+  private listeners = new Set<(e: { data: unknown }) => void>();
+  private deferred = Promise.resolve();
+  constructor(private readonly argsRead: Set<number>) {}
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void {
+    const event = { data: this.copy(message, transfer) };
+    // Delivered later, in order, as pdfjs's own port does.
+    this.deferred.then(() => {
+      for (const listener of this.listeners) listener.call(this, event);
+    });
+  }
+  addEventListener(_name: string, listener: (e: { data: unknown }) => void): void {
+    this.listeners.add(listener);
+  }
+  removeEventListener(_name: string, listener: (e: { data: unknown }) => void): void {
+    this.listeners.delete(listener);
+  }
+  terminate(): void {
+    this.listeners.clear();
+  }
+  private copy(message: unknown, transfer?: ArrayBuffer[]): unknown {
+    const chunk = (message as { chunk?: { fnArray?: unknown; argsArray?: unknown; items?: unknown; separateAnnots?: unknown } } | null)?.chunk;
+    if (chunk && Array.isArray(chunk.fnArray) && Array.isArray(chunk.argsArray)) {
+      // pdfjs empties these arrays once sent: new ones, with copies of the arguments kept.
+      const fns = (chunk.fnArray as number[]).slice();
+      const args = (chunk.argsArray as unknown[]).map((a, i) => (this.argsRead.has(fns[i]) ? copyArgs(a) : null));
+      return { ...(message as object), chunk: { ...chunk, fnArray: fns, argsArray: args, separateAnnots: structuredClone(chunk.separateAnnots) } };
+    }
+    // The chunk object itself is reused (its items and styles replaced once sent): a shallow copy.
+    if (chunk && Array.isArray(chunk.items) && !transfer?.length) return { ...(message as object), chunk: { ...chunk } };
+    return structuredClone(message, transfer ? { transfer } : undefined);
+  }
+}
+
+/** A copy of an operator's arguments: numbers, arrays and typed arrays of them (anything else cloned). */
+function copyArgs(a: unknown): unknown {
+  if (a === null || typeof a !== "object") return a;
+  if (Array.isArray(a)) return a.map(copyArgs);
+  if (ArrayBuffer.isView(a) && "slice" in a) return (a as Float32Array).slice();
+  return structuredClone(a);
+}
+
+/** A pdfjs worker in this thread on an InThreadPort (undefined: pdfjs's worker code is not loaded). */
+function inThreadWorker(lib: Pdfjs): { worker: InstanceType<Pdfjs["PDFWorker"]>; close: () => void } | undefined {
+  const handler = (globalThis as { pdfjsWorker?: { WorkerMessageHandler?: { initializeFromPort(port: unknown): void } } }).pdfjsWorker?.WorkerMessageHandler;
+  if (!handler) return undefined;
+  const port = new InThreadPort((argsRead ??= ARGS_READ(lib.OPS)));
+  const worker = new lib.PDFWorker({ port: port as never, verbosity: 0 });
+  handler.initializeFromPort(port);
+  return {
+    worker,
+    close: () => {
+      worker.destroy();
+      port.terminate();
+    },
+  };
+}
+
 export async function readPdf(data: Uint8Array, maxPages: number): Promise<ReadResult> {
   const lib = await pdfjs();
   const notes: string[] = [];
+  const own = inThreadWorker(lib);
+  try {
+    return await readWith(lib, own?.worker, data, maxPages, notes);
+  } finally {
+    own?.close();
+  }
+}
+
+async function readWith(lib: Pdfjs, worker: InstanceType<Pdfjs["PDFWorker"]> | undefined, data: Uint8Array, maxPages: number, notes: string[]): Promise<ReadResult> {
   const task = lib.getDocument({
+    worker,
     data,
     cMapUrl: CMAPS,
     cMapPacked: true,
