@@ -22,6 +22,8 @@ export interface Part {
   exact: boolean;
   /** Unruled tables: how many of the columns hold labels (the rest hold values). */
   labelCols?: number;
+  /** What the layout could not tell (each becomes a warning). */
+  notes?: string[];
 }
 
 export interface PartCell {

@@ -21,7 +21,7 @@
 import type { Block, Cell, Diagnostic, Table } from "../../src/document.js";
 import type { PageData, Segment } from "./read.js";
 import { cellText, isCjk, pieces, positions, toLines, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
-import { isNumber, joinStreamParts, MARKER, sameValueColumns, streamTables } from "./stream.js";
+import { isNumber, joinStreamParts, MARKER, streamTables, valueColumnMap } from "./stream.js";
 
 
 interface Rule {
@@ -276,7 +276,7 @@ const near = (a: number, b: number) => Math.abs(a - b) <= COL_TOL;
 /** b continues a: ruled tables with the same column edges, or unruled ones with the same value columns. */
 function continues(a: Part, b: Part): boolean {
   if ((a.labelCols === undefined) !== (b.labelCols === undefined)) return false;
-  return a.labelCols === undefined ? sameColumns(a, b) : sameValueColumns(a, b);
+  return a.labelCols === undefined ? sameColumns(a, b) : valueColumnMap(a, b) !== null;
 }
 
 /** Same outer edges, and one part's column edges are a subset of the other's. */
@@ -415,5 +415,9 @@ export function layout(pages: PageData[], diagnostics: Diagnostic[]): Block[] {
     });
   }
   let t = 0;
-  return flat.map((it) => (it.kind === "part" ? toTable(it.part, t++) : { kind: "paragraph", text: it.text, place: { page: it.page } }));
+  return flat.map((it) => {
+    if (it.kind === "para") return { kind: "paragraph" as const, text: it.text, place: { page: it.page } };
+    for (const message of it.part.notes ?? []) diagnostics.push({ severity: "warning", source: "pdf:stream-table", message, place: { page: it.part.page, table: t } });
+    return toTable(it.part, t++);
+  });
 }

@@ -271,7 +271,8 @@ export function streamPart(input: Line[], page: number): Part {
     for (const p of l.pieces) {
       if (inValueArea(p) || valueSet.has(p)) break;
       const gap = cur ? p.x0 - cur.x1 : Infinity;
-      const opens = gap >= p.size * 0.9 || (gap >= p.size * 0.15 && recurring.some((x) => Math.abs(x - p.x0) <= 2.5));
+      // A gap opens a new cell at a column start seen on other lines, or before an item marker.
+      const opens = gap >= p.size * 0.9 || (gap >= p.size * 0.15 && (MARKER.test(p.str) || recurring.some((x) => Math.abs(x - p.x0) <= 2.5)));
       if (cur && !opens) cur = merge(cur, p);
       else {
         if (cur) label.push(cur);
@@ -364,6 +365,7 @@ export function streamPart(input: Line[], page: number): Part {
 
   // Each value column's numbers matched to row labels in order.
   const B = bands.length;
+  const notes: string[] = [];
   const claimed = new Map<Block, (Frag | undefined)[]>(rowLabels.map((b) => [b, new Array(B).fill(undefined)]));
   const loose: (Frag & { band: number })[] = [];
   for (let k = 0; k < B; k++) {
@@ -374,6 +376,29 @@ export function streamPart(input: Line[], page: number): Part {
       if (lb === undefined) loose.push(n);
       else claimed.get(rowLabels[lb])![k] = n;
     });
+  }
+
+  // A number no row took, right above or below one a row took in its column: one number
+  // wrapped inside a narrow cell (１４６ / ８６), when lines inside a cell are measurably
+  // closer than lines of neighbouring cells (cell padding). Without that evidence the two
+  // cannot be told from two rows' numbers: the cell is left blank, with a warning.
+  const sameBlock = [...below].filter(([p, n]) => blockOf.get(p) === blockOf.get(n)).map(([p, n]) => p.y - n.y);
+  const acrossBlocks = [...below].filter(([p, n]) => blockOf.get(p) !== blockOf.get(n) && blockOf.get(p)!.frags.at(-1) === p && blockOf.get(n)!.frags[0] === n).map(([p, n]) => p.y - n.y);
+  const linePitch = sameBlock.length ? Math.min(...sameBlock) : pitch;
+  const padded = sameBlock.length > 0 && acrossBlocks.length > 0 && Math.min(...acrossBlocks) > linePitch + size * 0.1;
+  for (const n of [...loose]) {
+    for (const [b, vs] of claimed) {
+      const a = vs[n.band];
+      if (!a || Math.abs(a.y - n.y) > linePitch * 1.15 || Math.min(a.x1, n.x1) - Math.max(a.x0, n.x0) <= 0) continue;
+      loose.splice(loose.indexOf(n), 1);
+      const [upper, lower] = a.y > n.y ? [a, n] : [n, a];
+      if (padded) vs[n.band] = { ...upper, text: upper.text + lower.text, x0: Math.min(a.x0, n.x0), x1: Math.max(a.x1, n.x1) };
+      else {
+        vs[n.band] = undefined;
+        notes.push(`"${upper.text}" and "${lower.text}" stand one above the other in the row of "${blockText(b).replace(/\n/g, "")}": one number wrapped in its cell or two rows' numbers cannot be told apart without ruling lines; the cell is left blank`);
+      }
+      break;
+    }
   }
 
   // Row items, top to bottom.
@@ -473,7 +498,7 @@ export function streamPart(input: Line[], page: number): Part {
   for (let k = 1; k < B; k++) xs.push((bands[k - 1][1] + bands[k][0]) / 2);
   xs.push(bands[B - 1][1] + 1);
   const edges = [...tops, Math.min(...lines.map((l) => l.y)) - 3];
-  return { page, xs, ys: edges, cells, exact: false, labelCols: L };
+  return { page, xs, ys: edges, cells, exact: false, labelCols: L, ...(notes.length ? { notes } : {}) };
 }
 
 /** Label columns no cell covers get blank cells, so every row spans the grid. */
@@ -487,12 +512,35 @@ function fillLabelColumns(cells: PartCell[], rows: number, labelCols: number): v
 /** Centres of an unruled part's value columns. */
 const valueCentres = (p: Part) => p.xs.slice(p.labelCols!).slice(0, -1).map((x, k) => (x + p.xs[p.labelCols! + k + 1]) / 2);
 
-/** Two unruled parts with the same value columns (a table continued on the next page). */
-export function sameValueColumns(a: Part, b: Part): boolean {
+/**
+ * Where b's value columns fall among a's (a table continued on the next page): b's
+ * column k lies in a's column map[k]. The same columns, or b's split finer (a page
+ * without the header, where numbers set left and right in one column do not overlap),
+ * as long as no row of b puts two values into one of a's columns. Null when b does not
+ * fit a's columns.
+ */
+export function valueColumnMap(a: Part, b: Part): number[] | null {
+  const La = a.labelCols!, Lb = b.labelCols!;
   const ca = valueCentres(a), cb = valueCentres(b);
-  if (ca.length !== cb.length) return false;
   const width = (p: Part, k: number) => p.xs[p.labelCols! + k + 1] - p.xs[p.labelCols! + k];
-  return ca.every((x, k) => Math.abs(x - cb[k]) <= Math.min(8, 0.3 * Math.min(width(a, k), width(b, k))));
+  if (ca.length === cb.length && ca.every((x, k) => Math.abs(x - cb[k]) <= Math.min(8, 0.3 * Math.min(width(a, k), width(b, k))))) return ca.map((_, k) => k);
+  if (cb.length < ca.length) return null;
+  const edges = a.xs.slice(La);
+  const map = cb.map((x) => {
+    const k = edges.findIndex((e, i) => i + 1 < edges.length && x >= e && x < edges[i + 1]);
+    return k < 0 ? -1 : k;
+  });
+  if (map.some((k) => k < 0) || map.some((k, i) => i > 0 && k < map[i - 1])) return null;
+  const rows = new Map<number, Set<number>>();
+  for (const c of b.cells) {
+    if (c.c < Lb || !c.text) continue;
+    const k = map[c.c - Lb];
+    const used = rows.get(c.r) ?? new Set<number>();
+    if (used.has(k)) return null;
+    used.add(k);
+    rows.set(c.r, used);
+  }
+  return map;
 }
 
 /**
@@ -505,16 +553,18 @@ export function joinStreamParts(a: Part, b: Part): Part {
   const starts = positions([...a.xs.slice(0, a.labelCols), ...b.xs.slice(0, b.labelCols)], 4);
   const L = starts.length;
   const nearest = (x: number) => starts.reduce((best, s, k) => (Math.abs(s - x) < Math.abs(starts[best] - x) ? k : best), 0);
-  const remap = (p: Part) =>
+  const columns = valueColumnMap(a, b)!;
+  const remap = (p: Part, map: number[] | null) =>
     p.cells.map((c) => {
       const Lp = p.labelCols!;
-      if (c.c >= Lp) return { ...c, c: L + c.c - Lp };
+      if (c.c >= Lp) return { ...c, c: L + (map ? map[c.c - Lp] : c.c - Lp) };
       const c0 = nearest(p.xs[c.c]);
       const c1 = c.c + c.cs >= Lp ? L : nearest(p.xs[c.c + c.cs]);
       return { ...c, c: c0, cs: Math.max(1, c1 - c0) };
     });
-  const aCells = remap(a);
-  let bCells = remap(b);
+  const aCells = remap(a, null);
+  // b's finer columns folded into a's: one cell per column, the one with text.
+  let bCells = foldValues(remap(b, columns), L);
   const rowsA = rowCount(aCells);
   const rowText = (cells: PartCell[], r: number) => cells.filter((c) => c.r === r).map((c) => c.text).join("\u0001");
   let k = 0;
@@ -533,7 +583,20 @@ export function joinStreamParts(a: Part, b: Part): Part {
   const rows = rowCount(cells);
   fillLabelColumns(cells, rows, L);
   const ys = [...a.ys.slice(0, rowsA), ...b.ys.slice(k)];
-  return { page: a.page, xs: [...starts, ...a.xs.slice(a.labelCols)], ys: ys.slice(0, rows + 1), cells, exact: false, labelCols: L };
+  const notes = [...(a.notes ?? []), ...(b.notes ?? [])];
+  return { page: a.page, xs: [...starts, ...a.xs.slice(a.labelCols)], ys: ys.slice(0, rows + 1), cells, exact: false, labelCols: L, ...(notes.length ? { notes } : {}) };
+}
+
+/** Value cells that landed in one column of one row: the one with text stays. */
+function foldValues(cells: PartCell[], labelCols: number): PartCell[] {
+  const kept = new Map<string, PartCell>();
+  for (const c of cells) {
+    if (c.c < labelCols) continue;
+    const key = `${c.r}:${c.c}`;
+    const prev = kept.get(key);
+    if (!prev || (!prev.text && c.text)) kept.set(key, c);
+  }
+  return [...cells.filter((c) => c.c < labelCols), ...kept.values()];
 }
 
 const rowCount = (cells: PartCell[]) => cells.reduce((n, c) => Math.max(n, c.r + c.rs), 0);
