@@ -21,7 +21,7 @@
 import type { Block, Cell, Diagnostic, Table } from "../../src/document.js";
 import type { PageData, Segment } from "./read.js";
 import { cellText, isCjk, pieces, positions, toLines, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
-import { isNumber, joinStreamParts, MARKER, streamTables, valueColumnMap } from "./stream.js";
+import { isNumber, MARKER, streamTables } from "./stream.js";
 
 
 interface Rule {
@@ -243,9 +243,10 @@ function dropRunningHeads(pages: PageLayout[], diagnostics: Diagnostic[]): void 
 
 const SENTENCE_END = /[。！？!?；;：:」』”）)]$/;
 
-function paragraphs(lines: Line[], right: number, left: number): string[] {
-  const out: string[] = [];
+function paragraphs(lines: Line[], right: number, left: number): { text: string; page: number }[] {
+  const out: { text: string; page: number }[] = [];
   let cur = "";
+  let page = lines[0]?.page ?? 0;
   let prev: Line | undefined;
   for (const l of lines) {
     const text = l.text.trim();
@@ -259,12 +260,13 @@ function paragraphs(lines: Line[], right: number, left: number): string[] {
       const a = cur[cur.length - 1] ?? "", b = text[0] ?? "";
       cur += isCjk(a) || isCjk(b) ? text : " " + text;
     } else {
-      if (cur) out.push(cur);
+      if (cur) out.push({ text: cur, page });
       cur = text;
+      page = l.page;
     }
     prev = l;
   }
-  if (cur) out.push(cur);
+  if (cur) out.push({ text: cur, page });
   return out;
 }
 
@@ -272,12 +274,6 @@ function paragraphs(lines: Line[], right: number, left: number): string[] {
 
 const COL_TOL = 3;
 const near = (a: number, b: number) => Math.abs(a - b) <= COL_TOL;
-
-/** b continues a: ruled tables with the same column edges, or unruled ones with the same value columns. */
-function continues(a: Part, b: Part): boolean {
-  if ((a.labelCols === undefined) !== (b.labelCols === undefined)) return false;
-  return a.labelCols === undefined ? sameColumns(a, b) : valueColumnMap(a, b) !== null;
-}
 
 /** Same outer edges, and one part's column edges are a subset of the other's. */
 function sameColumns(a: Part, b: Part): boolean {
@@ -367,57 +363,68 @@ function toTable(p: Part, index: number): Table {
 export function layout(pages: PageData[], diagnostics: Diagnostic[]): Block[] {
   const laid = pages.map(layoutPage);
   dropRunningHeads(laid, diagnostics);
-  // Per page: lines between tables → stream tables and paragraphs.
-  type Item = { kind: "part"; part: Part } | { kind: "para"; text: string; page: number };
-  const items: Item[][] = [];
+  // Lines between ruled tables, over page breaks: the next page's lines are moved up to
+  // follow the last line before the break, so an unruled table, a wrapped label or a
+  // paragraph cut by the break reads as one. Those runs → stream tables and paragraphs.
+  type Item = { kind: "part"; part: Part; opensPage: boolean } | { kind: "para"; text: string; page: number };
+  const flat: Item[] = [];
   let streams = 0;
+  let run: Line[] = [];
+  let left = 0;
+  let right = 0;
+  const flush = () => {
+    if (!run.length) return;
+    const found = streamTables(run, right - left);
+    let at = 0;
+    for (const t of found) {
+      for (const p of paragraphs(run.slice(at, t.at), right, left)) flat.push({ kind: "para", ...p });
+      flat.push({ kind: "part", part: t.part, opensPage: false });
+      const pages = [...new Set(run.slice(t.at, t.end).map((l) => l.page))];
+      if (pages.length > 1) diagnostics.push({ severity: "info", source: "pdf:table-continued", message: `a table continues from page ${pages[0]} onto page ${pages.slice(1).join(", ")}`, place: { page: pages[1] } });
+      streams++;
+      at = t.end;
+    }
+    for (const p of paragraphs(run.slice(at), right, left)) flat.push({ kind: "para", ...p });
+    run = [];
+  };
   for (const p of laid) {
     const all = p.blocks.flatMap((b) => ("lines" in b ? b.lines : []));
-    const left = all.length ? Math.min(...all.map((l) => l.x0)) : 0;
-    const xsRight = all.map((l) => l.x1).sort((a, b) => a - b);
-    const right = xsRight.length ? xsRight[Math.floor(xsRight.length * 0.9)] : 0;
-    const pageItems: Item[] = [];
-    let run: Line[] = [];
-    const flush = () => {
-      if (!run.length) return;
-      const found = streamTables(run, right - left, p.page);
-      let at = 0;
-      for (const t of found) {
-        for (const text of paragraphs(run.slice(at, t.at), right, left)) pageItems.push({ kind: "para", text, page: p.page });
-        pageItems.push({ kind: "part", part: t.part });
-        streams++;
-        at = t.end;
-      }
-      for (const text of paragraphs(run.slice(at), right, left)) pageItems.push({ kind: "para", text, page: p.page });
-      run = [];
-    };
-    for (const b of p.blocks) {
-      if ("lines" in b) run.push(...b.lines);
+    if (!run.length && all.length) {
+      left = Math.min(...all.map((l) => l.x0));
+      const xsRight = all.map((l) => l.x1).sort((a, b) => a - b);
+      right = xsRight[Math.floor(xsRight.length * 0.9)];
+    }
+    // A run carried over from the page before continues a line pitch below its last line.
+    const last = run[run.length - 1];
+    const first = all[0];
+    const shift = last && first ? last.y - last.size * 1.3 - first.y : 0;
+    p.blocks.forEach((b, i) => {
+      if ("lines" in b) run.push(...b.lines.map((l) => (shift ? moved(l, shift) : l)));
       else {
         flush();
-        pageItems.push({ kind: "part", part: b.part });
+        flat.push({ kind: "part", part: b.part, opensPage: i === 0 });
       }
-    }
-    flush();
-    items.push(pageItems);
-  }
-  if (streams) diagnostics.push({ severity: "info", source: "pdf:stream-table", message: `${streams} table part(s) without ruling lines rebuilt from text positions (exactGrid false)` });
-
-  // Join tables across page breaks.
-  const flat: Item[] = [];
-  for (const pageItems of items) {
-    pageItems.forEach((it, i) => {
-      const last = flat[flat.length - 1];
-      if (i === 0 && it.kind === "part" && last?.kind === "part" && last.part.page !== it.part.page && continues(last.part, it.part)) {
-        diagnostics.push({ severity: "info", source: "pdf:table-continued", message: `a table continues from page ${last.part.page} onto page ${it.part.page}`, place: { page: it.part.page } });
-        last.part = last.part.labelCols !== undefined ? joinStreamParts(last.part, it.part) : joinParts(last.part, it.part);
-      } else flat.push(it);
     });
   }
+  flush();
+  if (streams) diagnostics.push({ severity: "info", source: "pdf:stream-table", message: `${streams} table part(s) without ruling lines rebuilt from text positions (exactGrid false)` });
+
+  // A ruled table that opens a page and has the columns of the ruled table before it continues it.
+  const joined: Item[] = [];
+  for (const it of flat) {
+    const last = joined[joined.length - 1];
+    if (it.kind === "part" && it.opensPage && last?.kind === "part" && last.part.page !== it.part.page && last.part.labelCols === undefined && it.part.labelCols === undefined && sameColumns(last.part, it.part)) {
+      diagnostics.push({ severity: "info", source: "pdf:table-continued", message: `a table continues from page ${last.part.page} onto page ${it.part.page}`, place: { page: it.part.page } });
+      last.part = joinParts(last.part, it.part);
+    } else joined.push(it);
+  }
   let t = 0;
-  return flat.map((it) => {
+  return joined.map((it) => {
     if (it.kind === "para") return { kind: "paragraph" as const, text: it.text, place: { page: it.page } };
     for (const message of it.part.notes ?? []) diagnostics.push({ severity: "warning", source: "pdf:stream-table", message, place: { page: it.part.page, table: t } });
     return toTable(it.part, t++);
   });
 }
+
+/** A line moved by dy (a page's lines placed after the previous page's). */
+const moved = (l: Line, dy: number): Line => ({ ...l, y: l.y + dy, pieces: l.pieces.map((p) => ({ ...p, y: p.y + dy })) });

@@ -50,7 +50,7 @@ export const isDataLine = (cs: Piece[]) => cs.length >= 2 && cs.slice(1).some((c
  * Runs of consecutive lines that look tabular: a stretch that holds at least two lines
  * with two or more chunks, one of them a number, and no long single-chunk line (prose).
  */
-export function streamTables(lines: Line[], textWidth: number, page: number): { at: number; end: number; part: Part }[] {
+export function streamTables(lines: Line[], textWidth: number): { at: number; end: number; part: Part }[] {
   const info = lines.map((l) => ({ l, cs: chunks(l) }));
   const out: { at: number; end: number; part: Part }[] = [];
   let i = 0;
@@ -65,7 +65,10 @@ export function streamTables(lines: Line[], textWidth: number, page: number): { 
     while (j + 1 < info.length) {
       const n = info[j + 1];
       const gap = info[j].l.y - n.l.y;
-      if (gap > n.l.size * 3.2) break;
+      // Rows may be tall (a set row height, a label over several lines beside them): a
+      // line that looks tabular may follow a wider gap than prose would.
+      const tabular = isDataLine(n.cs) || n.cs.every((c) => isNumber(c.str)) || n.cs.length >= 2 || n.l.x1 - n.l.x0 < textWidth * 0.4;
+      if (gap > n.l.size * (tabular ? 7 : 3.2)) break;
       const prose = (n.cs.length === 1 && (n.l.x1 - n.l.x0 > textWidth * 0.6 || SECTION.test(n.l.text))) || SENTENCE.test(n.l.text);
       if (prose) break;
       j++;
@@ -101,7 +104,7 @@ export function streamTables(lines: Line[], textWidth: number, page: number): { 
     // A header inside the table (table 2's small tables) starts a part with its own columns.
     let at = start;
     for (const section of sections(info.slice(start, lastData + 1).map((x) => x.l))) {
-      out.push({ at, end: at + section.length, part: streamPart(section, page) });
+      out.push({ at, end: at + section.length, part: streamPart(section, section[0].page) });
       at += section.length;
     }
     i = lastData + 1;
@@ -509,97 +512,6 @@ function fillLabelColumns(cells: PartCell[], rows: number, labelCols: number): v
   cells.sort((a, b) => a.r - b.r || a.c - b.c);
 }
 
-/** Centres of an unruled part's value columns. */
-const valueCentres = (p: Part) => p.xs.slice(p.labelCols!).slice(0, -1).map((x, k) => (x + p.xs[p.labelCols! + k + 1]) / 2);
-
-/**
- * Where b's value columns fall among a's (a table continued on the next page): b's
- * column k lies in a's column map[k]. The same columns, or b's split finer (a page
- * without the header, where numbers set left and right in one column do not overlap),
- * as long as no row of b puts two values into one of a's columns. Null when b does not
- * fit a's columns.
- */
-export function valueColumnMap(a: Part, b: Part): number[] | null {
-  const La = a.labelCols!, Lb = b.labelCols!;
-  const ca = valueCentres(a), cb = valueCentres(b);
-  const width = (p: Part, k: number) => p.xs[p.labelCols! + k + 1] - p.xs[p.labelCols! + k];
-  if (ca.length === cb.length && ca.every((x, k) => Math.abs(x - cb[k]) <= Math.min(8, 0.3 * Math.min(width(a, k), width(b, k))))) return ca.map((_, k) => k);
-  if (cb.length < ca.length) return null;
-  const edges = a.xs.slice(La);
-  const map = cb.map((x) => {
-    const k = edges.findIndex((e, i) => i + 1 < edges.length && x >= e && x < edges[i + 1]);
-    return k < 0 ? -1 : k;
-  });
-  if (map.some((k) => k < 0) || map.some((k, i) => i > 0 && k < map[i - 1])) return null;
-  const rows = new Map<number, Set<number>>();
-  for (const c of b.cells) {
-    if (c.c < Lb || !c.text) continue;
-    const k = map[c.c - Lb];
-    const used = rows.get(c.r) ?? new Set<number>();
-    if (used.has(k)) return null;
-    used.add(k);
-    rows.set(c.r, used);
-  }
-  return map;
-}
-
-/**
- * b continues a on the next page: label columns are the union of both parts' (each cell
- * moved to the nearest), value columns are a's; b's leading rows that repeat a's header
- * are dropped. A row's label cut by the page break stays two rows: the mapping reads a
- * label-only row as the start of the next row's label.
- */
-export function joinStreamParts(a: Part, b: Part): Part {
-  const starts = positions([...a.xs.slice(0, a.labelCols), ...b.xs.slice(0, b.labelCols)], 4);
-  const L = starts.length;
-  const nearest = (x: number) => starts.reduce((best, s, k) => (Math.abs(s - x) < Math.abs(starts[best] - x) ? k : best), 0);
-  const columns = valueColumnMap(a, b)!;
-  const remap = (p: Part, map: number[] | null) =>
-    p.cells.map((c) => {
-      const Lp = p.labelCols!;
-      if (c.c >= Lp) return { ...c, c: L + (map ? map[c.c - Lp] : c.c - Lp) };
-      const c0 = nearest(p.xs[c.c]);
-      const c1 = c.c + c.cs >= Lp ? L : nearest(p.xs[c.c + c.cs]);
-      return { ...c, c: c0, cs: Math.max(1, c1 - c0) };
-    });
-  const aCells = remap(a, null);
-  // b's finer columns folded into a's: one cell per column, the one with text.
-  let bCells = foldValues(remap(b, columns), L);
-  const rowsA = rowCount(aCells);
-  const rowText = (cells: PartCell[], r: number) => cells.filter((c) => c.r === r).map((c) => c.text).join("\u0001");
-  let k = 0;
-  while (k < rowsA && rowCount(bCells) > k && rowText(bCells, k) === rowText(aCells, k) && rowText(bCells, k).replace(/\u0001/g, "")) k++;
-  if (k > 0) bCells = bCells.filter((c) => c.r >= k).map((c) => ({ ...c, r: c.r - k }));
-  // A label cut by the break: b opens with label text alone, no new item, in the column
-  // of a's last row label; it ends that label.
-  const firstB = bCells.filter((c) => c.r === 0 && c.text);
-  const lastLabel = aCells.filter((c) => c.r === rowsA - 1 && c.c < L && c.text).at(-1);
-  if (firstB.length === 1 && firstB[0].c < L && lastLabel && firstB[0].c === lastLabel.c && !MARKER.test(firstB[0].text) && aCells.some((c) => c.r === rowsA - 1 && c.c >= L && c.text)) {
-    lastLabel.text += `\n${firstB[0].text}`;
-    bCells = bCells.filter((c) => c.r > 0).map((c) => ({ ...c, r: c.r - 1 }));
-    k++;
-  }
-  const cells = [...aCells, ...bCells.map((c) => ({ ...c, r: c.r + rowsA }))];
-  const rows = rowCount(cells);
-  fillLabelColumns(cells, rows, L);
-  const ys = [...a.ys.slice(0, rowsA), ...b.ys.slice(k)];
-  const notes = [...(a.notes ?? []), ...(b.notes ?? [])];
-  return { page: a.page, xs: [...starts, ...a.xs.slice(a.labelCols)], ys: ys.slice(0, rows + 1), cells, exact: false, labelCols: L, ...(notes.length ? { notes } : {}) };
-}
-
-/** Value cells that landed in one column of one row: the one with text stays. */
-function foldValues(cells: PartCell[], labelCols: number): PartCell[] {
-  const kept = new Map<string, PartCell>();
-  for (const c of cells) {
-    if (c.c < labelCols) continue;
-    const key = `${c.r}:${c.c}`;
-    const prev = kept.get(key);
-    if (!prev || (!prev.text && c.text)) kept.set(key, c);
-  }
-  return [...cells.filter((c) => c.c < labelCols), ...kept.values()];
-}
-
-const rowCount = (cells: PartCell[]) => cells.reduce((n, c) => Math.max(n, c.r + c.rs), 0);
 
 function blockText(b: Block): string {
   return b.frags.map((f) => f.text).join("\n");
