@@ -69,7 +69,11 @@ export function streamTables(lines: Line[], textWidth: number): { at: number; en
       // line that looks tabular may follow a wider gap than prose would.
       const tabular = isDataLine(n.cs) || n.cs.every((c) => isNumber(c.str)) || n.cs.length >= 2 || n.l.x1 - n.l.x0 < textWidth * 0.4;
       if (gap > n.l.size * (tabular ? 7 : 3.2)) break;
-      const prose = (n.cs.length === 1 && (n.l.x1 - n.l.x0 > textWidth * 0.6 || SECTION.test(n.l.text))) || SENTENCE.test(n.l.text);
+      // 三、… alone on a line is a section heading, unless a row of numbers follows at
+      // once (三、本年度办理结果, a group label set in the middle of its rows).
+      const numbersNext = info.slice(j + 2, j + 4).some((x) => (isDataLine(x.cs) || x.cs.every((c) => isNumber(c.str))) && n.l.y - x.l.y < n.l.size * 2.5);
+      const heading = SECTION.test(n.l.text) && !numbersNext;
+      const prose = (n.cs.length === 1 && (n.l.x1 - n.l.x0 > textWidth * 0.6 || heading)) || SENTENCE.test(n.l.text);
       if (prose) break;
       j++;
       // Numbers alone on a line inside a table are a row's values set off its label's line.
@@ -223,21 +227,39 @@ export function streamPart(input: Line[], page: number): Part {
     bands = [...bands.filter((b) => !under.includes(b)), joined].sort((a, b) => a[0] - b[0]);
   }
   const lonely = mergeSpans(leaves.filter((h) => !bands.some((b) => crosses(h, b))).map((h): [number, number] => [h.x0, h.x1]));
-  // Where there are heads, every column has one: a band under no head belongs to the
-  // nearest head over no band (a number set left under a centred head), when that head
-  // is clearly the nearer one and nothing lies between.
-  const headless = bands.filter((b) => leaves.length && !leaves.some((h) => crosses(h, b)));
-  for (const b of headless) {
-    const gap = (s: [number, number]) => (s[0] >= b[1] ? s[0] - b[1] : b[0] >= s[1] ? b[0] - s[1] : 0);
-    const byGap = [...lonely].sort((p, q) => gap(p) - gap(q));
-    const best = byGap[0];
-    if (!best || (byGap[1] && gap(byGap[1]) < gap(best) * 2 + 2)) continue;
-    const lo = Math.min(b[0], best[0]), hi = Math.max(b[1], best[1]);
-    if (bands.some((o) => o !== b && o[0] < hi && o[1] > lo)) continue;
-    bands[bands.indexOf(b)] = [lo, hi];
-    lonely.splice(lonely.indexOf(best), 1);
+  // Where there are heads, every column has one. A band under no head (a number set
+  // right under a head set left) belongs to the nearest column, a headed band with its
+  // head's width or a head over no band, when that one is clearly the nearest, nothing
+  // lies between and no line has numbers in both.
+  if (leaves.length) {
+    type Column = { span: [number, number]; bands: [number, number][] };
+    const columns: Column[] = [
+      ...bands.filter((b) => leaves.some((h) => crosses(h, b))).map((b) => {
+        const hs = leaves.filter((h) => crosses(h, b));
+        return { span: [Math.min(b[0], ...hs.map((h) => h.x0)), Math.max(b[1], ...hs.map((h) => h.x1))] as [number, number], bands: [b] };
+      }),
+      ...lonely.map((l) => ({ span: l, bands: [] as [number, number][] })),
+    ];
+    const linesIn = (b: [number, number]) => new Set(valuePieces.filter((v) => crosses(v.p, b)).map((v) => v.line));
+    for (const b of bands.filter((x) => !leaves.some((h) => crosses(h, x)))) {
+      const gap = (s: [number, number]) => (s[0] >= b[1] ? s[0] - b[1] : b[0] >= s[1] ? b[0] - s[1] : 0);
+      const byGap = [...columns].sort((p, q) => gap(p.span) - gap(q.span));
+      const best = byGap[0];
+      if (!best || (byGap[1] && gap(byGap[1].span) < gap(best.span) * 2 + 2)) continue;
+      const lo = Math.min(b[0], best.span[0]), hi = Math.max(b[1], best.span[1]);
+      if (bands.some((o) => o !== b && !best.bands.includes(o) && o[0] < hi && o[1] > lo)) continue;
+      const mine = linesIn(b);
+      if (best.bands.some((o) => [...linesIn(o)].some((l) => mine.has(l)))) continue;
+      best.bands.push(b);
+      best.span = [lo, hi];
+    }
+    // Each column's bands are one band; heads over no band are columns blank in every row.
+    bands = [
+      ...bands.filter((b) => !columns.some((c) => c.bands.includes(b))),
+      ...columns.filter((c) => c.bands.length).map((c): [number, number] => [Math.min(...c.bands.map((b) => b[0])), Math.max(...c.bands.map((b) => b[1]))]),
+      ...columns.filter((c) => !c.bands.length).map((c) => c.span),
+    ];
   }
-  bands.push(...lonely);
   bands.sort((a, b) => a[0] - b[0]);
   const bandOf = (x: number) => {
     let best = 0;
