@@ -6,10 +6,11 @@
 //
 //   tsx scripts/make-fixtures.ts            everything (needs soffice, pandoc, chromium, pdftotext)
 //   tsx scripts/make-fixtures.ts --no-office  text, HTML and expected records only
+//   tsx scripts/make-fixtures.ts --only borderless  the borderless PDFs alone (the rest stay byte for byte)
 //
 // Deterministic: same output on every run, apart from the bytes LibreOffice and
 // Chromium embed (dates, ids).
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import iconv from "iconv-lite";
 import { buildReport, expected, type Report } from "./fixtures/gen/model.js";
@@ -17,7 +18,7 @@ import { SPECS } from "./fixtures/gen/reports.js";
 import { grids } from "./fixtures/gen/tables.js";
 import { cellsPerLine, markdown, pdfText, tabRows } from "./fixtures/gen/text.js";
 import { attachmentsPage, portalHtml, type Charset } from "./fixtures/gen/html.js";
-import { makeOffice } from "./fixtures/gen/office.js";
+import { makeBorderless, makeOffice } from "./fixtures/gen/office.js";
 
 const ROOT = resolve("test/fixtures");
 const DIR = "generated";
@@ -40,9 +41,6 @@ export interface Entry {
   note?: string;
 }
 
-rmSync(OUT, { recursive: true, force: true });
-mkdirSync(OUT, { recursive: true });
-
 const reports: Report[] = SPECS.map(buildReport);
 const manifest: Entry[] = [];
 const rel = (f: string) => `${DIR}/${f}`;
@@ -60,6 +58,20 @@ function add(r: Report, file: string, format: Entry["format"], layout: string, e
     ...extra,
   });
 }
+
+if (process.argv.includes("--only")) {
+  const what = process.argv[process.argv.indexOf("--only") + 1];
+  if (what !== "borderless") throw new Error(`--only ${what}: only "borderless" can be made alone`);
+  makeBorderless(reports, OUT, (r, file, format, layout, extra) => add(r, file, format, layout, extra));
+  const layouts = new Set(manifest.map((e) => e.layout));
+  const kept = (JSON.parse(readFileSync(join(ROOT, "manifest.json"), "utf8")) as Entry[]).filter((e) => !layouts.has(e.layout));
+  writeFileSync(join(ROOT, "manifest.json"), JSON.stringify([...kept, ...manifest], null, 1) + "\n");
+  console.log(`wrote ${manifest.length} borderless PDFs to ${OUT}`);
+  process.exit(0);
+}
+
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
 
 const hasTrueBlank = (r: Report) => Object.values(r.spec.nulls).some((t) => t === "");
 

@@ -112,4 +112,37 @@ describe("unruled tables", () => {
       ["2.其二", "21"],
     ]);
   });
+
+  it("a number wrapped inside its cell is one number: lines in a cell closer than lines of neighbouring cells", () => {
+    const p = streamPart(
+      linesOf(
+        ["信息内容", 60, 500], ["甲数", 200, 500], ["乙数", 260, 500],
+        ["1.一二三四五六七八九十", 60, 480], ["１４６", 200, 480], ["12", 260, 480],
+        ["续", 60, 468], ["８６", 200, 468],
+        ["2.其二", 60, 450], ["21", 200, 450], ["22", 260, 450],
+      ),
+      1,
+    );
+    expect(rows(p).slice(1)).toEqual([
+      ["1.一二三四五六七八九十续", "１４６８６", "12"],
+      ["2.其二", "21", "22"],
+    ]);
+  });
+
+  it("a number wrapped inside its cell is one number: no other row could own the second line", () => {
+    const p = streamPart(
+      linesOf(
+        ["信息内容", 60, 500], ["甲数", 200, 500], ["乙数", 260, 500],
+        ["行一", 60, 480], ["１４６", 200, 480], ["12", 260, 480],
+        ["８６", 200, 468],
+        ["行二", 60, 456], ["21", 200, 456], ["22", 260, 456],
+      ),
+      1,
+    );
+    expect(rows(p).slice(1)).toEqual([
+      ["行一", "１４６８６", "12"],
+      ["行二", "21", "22"],
+    ]);
+    expect(p.notes).toBeUndefined();
+  });
 });

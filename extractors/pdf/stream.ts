@@ -405,8 +405,9 @@ export function streamPart(input: Line[], page: number): Part {
 
   // A number no row took, right above or below one a row took in its column: one number
   // wrapped inside a narrow cell (１４６ / ８６), when lines inside a cell are measurably
-  // closer than lines of neighbouring cells (cell padding). Without that evidence the two
-  // cannot be told from two rows' numbers: the cell is left blank, with a warning.
+  // closer than lines of neighbouring cells (cell padding), or when no other row could
+  // own it. Without that evidence the two cannot be told from two rows' numbers: the
+  // cell is left blank, with a warning.
   const sameBlock = [...below].filter(([p, n]) => blockOf.get(p) === blockOf.get(n)).map(([p, n]) => p.y - n.y);
   const acrossBlocks = [...below].filter(([p, n]) => blockOf.get(p) !== blockOf.get(n) && blockOf.get(p)!.frags.at(-1) === p && blockOf.get(n)!.frags[0] === n).map(([p, n]) => p.y - n.y);
   const linePitch = sameBlock.length ? Math.min(...sameBlock) : pitch;
@@ -417,7 +418,9 @@ export function streamPart(input: Line[], page: number): Part {
       if (!a || Math.abs(a.y - n.y) > linePitch * 1.15 || Math.min(a.x1, n.x1) - Math.max(a.x0, n.x0) <= 0) continue;
       loose.splice(loose.indexOf(n), 1);
       const [upper, lower] = a.y > n.y ? [a, n] : [n, a];
-      if (padded) vs[n.band] = { ...upper, text: upper.text + lower.text, x0: Math.min(a.x0, n.x0), x1: Math.max(a.x1, n.x1) };
+      // Or when every other row near enough to own it has its number in this column.
+      const homeless = rowLabels.every((o) => o === b || distance(n, o) > size * REACH || claimed.get(o)![n.band] !== undefined);
+      if (padded || homeless) vs[n.band] = { ...upper, text: upper.text + lower.text, x0: Math.min(a.x0, n.x0), x1: Math.max(a.x1, n.x1) };
       else {
         vs[n.band] = undefined;
         notes.push(`"${upper.text}" and "${lower.text}" stand one above the other in the row of "${blockText(b).replace(/\n/g, "")}": one number wrapped in its cell or two rows' numbers cannot be told apart without ruling lines; the cell is left blank`);
@@ -539,6 +542,15 @@ function blockText(b: Block): string {
   return b.frags.map((f) => f.text).join("\n");
 }
 
+/** How far a number may stand from its row's label, in font sizes. */
+const REACH = 2.5;
+
+/** Vertical distance from a number's middle to a label's text band (0 inside it). */
+function distance(n: Frag, l: Block): number {
+  const y = middle(n);
+  return y < l.bottom ? l.bottom - y : y > l.top ? y - l.top : 0;
+}
+
 /**
  * Numbers (top to bottom) matched to row labels (top to bottom) in order, each label
  * taking at most one: the assignment with the least total distance from each number to
@@ -546,11 +558,10 @@ function blockText(b: Block): string {
  * unmatched. Returns each number's label index or undefined.
  */
 function assign(ns: Frag[], ls: Block[], size: number): (number | undefined)[] {
-  const LIMIT = size * 2.5;
+  const LIMIT = size * REACH;
   const cost = (n: Frag, l: Block) => {
-    const y = middle(n);
-    const d = y < l.bottom ? l.bottom - y : y > l.top ? y - l.top : 0;
-    return d > LIMIT ? Infinity : d + Math.abs(y - (l.top + l.bottom) / 2) * 0.01;
+    const d = distance(n, l);
+    return d > LIMIT ? Infinity : d + Math.abs(middle(n) - (l.top + l.bottom) / 2) * 0.01;
   };
   const N = ns.length, M = ls.length;
   // f[i][k]: least cost placing the first i numbers with the first k labels.
