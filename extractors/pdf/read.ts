@@ -209,17 +209,23 @@ class InThreadPort {
     this.listeners.clear();
   }
   private copy(message: unknown, transfer?: ArrayBuffer[]): unknown {
-    const chunk = (message as { chunk?: { fnArray?: unknown; argsArray?: unknown; items?: unknown; separateAnnots?: unknown } } | null)?.chunk;
+    if (message === null || typeof message !== "object") return message;
+    const chunk = (message as { chunk?: { fnArray?: unknown; argsArray?: unknown; items?: unknown; separateAnnots?: unknown } }).chunk;
     if (chunk && Array.isArray(chunk.fnArray) && Array.isArray(chunk.argsArray)) {
       // pdfjs empties these arrays once sent: new ones, with copies of the arguments kept.
       const fns = (chunk.fnArray as number[]).slice();
-      const args = (chunk.argsArray as unknown[]).map((a, i) => (this.argsRead.has(fns[i]) ? copyArgs(a) : null));
-      return { ...(message as object), chunk: { ...chunk, fnArray: fns, argsArray: args, separateAnnots: structuredClone(chunk.separateAnnots) } };
+      const from = chunk.argsArray as unknown[];
+      const args: unknown[] = new Array(fns.length).fill(null);
+      for (let i = 0; i < fns.length; i++) if (this.argsRead.has(fns[i])) args[i] = copyArgs(from[i]);
+      return { ...message, chunk: { ...chunk, fnArray: fns, argsArray: args, separateAnnots: structuredClone(chunk.separateAnnots) } };
     }
     // The chunk object itself is reused (its items and styles replaced once sent): a shallow copy.
-    if (chunk && Array.isArray(chunk.items) && !transfer?.length) return { ...(message as object), chunk: { ...chunk } };
+    if (chunk && Array.isArray(chunk.items) && !transfer?.length) return { ...message, chunk: { ...chunk } };
+    // Stream control messages (pull, close, ...): primitives only, a shallow copy is a clone.
+    if (!transfer?.length && Object.values(message).every((v) => v === null || typeof v !== "object")) return { ...message };
     return structuredClone(message, transfer ? { transfer } : undefined);
   }
+
 }
 
 /** A copy of an operator's arguments: numbers, arrays and typed arrays of them (anything else cloned). */
@@ -343,6 +349,8 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
   let ctm: M = [1, 0, 0, 1, 0, 0];
   let lineWidth = 1;
   const stack: { ctm: M; lineWidth: number }[] = [];
+  // Arguments are there only for the operators in ARGS_READ (the port leaves the rest out):
+  // a case here that reads its operator's arguments needs its operator listed there.
   const { fnArray, argsArray } = ops;
   for (let i = 0; i < fnArray.length; i++) {
     const fn = fnArray[i];
