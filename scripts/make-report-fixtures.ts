@@ -11,9 +11,10 @@ import { REPORTS, expectedRecord } from "./report-fixtures/model.js";
 import { cellsPerLine, documentHtml, markdown, portalHtml, tabRows } from "./report-fixtures/render.js";
 
 const OUT = resolve("test/fixtures/reports");
-// `--only chromium-noborder` adds that one layout to the committed set (the others stay byte for byte).
+// `--only chromium-noborder` (or chromium-spaced) adds that one layout to the committed
+// set (the others stay byte for byte).
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
-if (only && only !== "chromium-noborder") throw new Error(`--only ${only}: only chromium-noborder can be made alone`);
+if (only && only !== "chromium-noborder" && only !== "chromium-spaced") throw new Error(`--only ${only}: only chromium-noborder or chromium-spaced can be made alone`);
 if (!only) {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
@@ -58,13 +59,28 @@ function chromiumBorderless() {
   }
 }
 
+// Letter-spaced text (CSS letter-spacing, as a justified or spaced-out Word cell prints):
+// the PDF's text runs come as "规 章" and "4 1", with and without borders.
+function chromiumSpaced() {
+  for (const r of REPORTS)
+    for (const borders of [true, false]) {
+      const name = `${r.id}.spaced${borders ? "" : "-noborder"}`;
+      const style = "<style>td, th { letter-spacing: 0.25em; } p { letter-spacing: 0.1em; }</style>";
+      writeFileSync(join(work, `${name}.html`), documentHtml(r, borders).replace("<head>", `<head>${style}`));
+      chromiumPdf(join(work, `${name}.html`), join(OUT, `${name}.pdf`));
+      add(r.id, `${name}.pdf`, "pdf", borders ? "chromium-spaced" : "chromium-spaced-borderless");
+    }
+}
+
 if (only) {
-  chromiumBorderless();
+  if (only === "chromium-noborder") chromiumBorderless();
+  else chromiumSpaced();
   const path = join(OUT, "manifest.json");
-  const kept = (JSON.parse(readFileSync(path, "utf8")) as Entry[]).filter((e) => e.layout !== "chromium-borderless");
+  const layouts = new Set(manifest.map((e) => e.layout));
+  const kept = (JSON.parse(readFileSync(path, "utf8")) as Entry[]).filter((e) => !layouts.has(e.layout));
   writeFileSync(path, JSON.stringify([...kept, ...manifest], null, 1) + "\n");
   rmSync(work, { recursive: true, force: true });
-  console.log(`${manifest.length} chromium-borderless fixtures → ${OUT}`);
+  console.log(`${manifest.length} ${only} fixtures → ${OUT}`);
   process.exit(0);
 }
 
@@ -113,6 +129,7 @@ for (const n of names) {
   add(n, `${n}.chromium.pdf`, "pdf", "chromium");
 }
 chromiumBorderless();
+chromiumSpaced();
 // Text as pdftotext (no -layout) gives it for those PDFs: a real tool's mess, cells
 // reordered around blanks. Read back, a cell may be null (with a warning), never wrong.
 for (const n of names) {

@@ -2,6 +2,7 @@
 // text: the cases real borderless PDFs mix, one at a time.
 import { describe, expect, it } from "vitest";
 import type { Line, Part, Piece } from "../extractors/pdf/geometry.js";
+import { pieces } from "../extractors/pdf/geometry.js";
 import { streamPart } from "../extractors/pdf/stream.js";
 
 const SIZE = 12;
@@ -144,5 +145,16 @@ describe("unruled tables", () => {
       ["行二", "21", "22"],
     ]);
     expect(p.notes).toBeUndefined();
+  });
+
+  it("letter-spaced runs are words, numbers in one run a column apart are numbers", () => {
+    const run = (str: string, x: number, w: number) => ({ str, x, y: 500, w, size: 12 });
+    expect(pieces([run("4 1", 210, 15), run("规 范 性 文 件", 36, 72), run("- 6 0", 333, 22)]).map((p) => p.str)).toEqual(["41", "规范性文件", "-60"]);
+    // Digits ½ em each: the 29 pt the run is wider by are two column gaps.
+    const cols = pieces([run("3996 4044 4098", 318, 101)]);
+    expect(cols.map((p) => p.str)).toEqual(["3996", "4044", "4098"]);
+    expect(cols[1].x0).toBeCloseTo(318 + 24 + 14.5, 0);
+    // Single digits far apart stay apart.
+    expect(pieces([run("1 2", 300, 50)]).map((p) => p.str)).toEqual(["1", "2"]);
   });
 });

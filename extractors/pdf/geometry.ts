@@ -9,7 +9,12 @@ export interface Piece {
   /** Baseline. */
   y: number;
   size: number;
+  /** Letter spacing: the extra gap between its characters (pt), where the text is spaced out. */
+  track?: number;
 }
+
+/** The gap between two pieces beyond their letter spacing: what says they are apart. */
+export const gapBetween = (a: Piece, b: Piece) => b.x0 - a.x1 - Math.max(a.track ?? 0, b.track ?? 0);
 
 /** A table on one page, before pages are joined: cells on a grid of edges. */
 export interface Part {
@@ -60,10 +65,20 @@ export function pieces(runs: TextRun[]): Piece[] {
       out.push({ str: r.str, x0: r.x, x1: r.x + r.w, y: r.y, size: r.size });
       continue;
     }
+    // Glyphs at their natural width (CJK and full-width 1 em, others ½ em); what the run
+    // is wider by goes to its spaces.
     const chars = [...r.str];
-    const weights = chars.map((ch) => (isCjk(ch) ? 1 : 0.5));
-    const total = weights.reduce((a, b) => a + b, 0) || 1;
-    const unit = r.w / total;
+    const natural = chars.map((ch) => (/\s/.test(ch) ? 0 : (isCjk(ch) ? 1 : 0.5) * r.size));
+    const spaces = chars.filter((ch) => /\s/.test(ch)).length;
+    const excess = r.w - natural.reduce((a, b) => a + b, 0);
+    const tokens = r.str.trim().split(/\s+/);
+    // Letter-spaced text (规 章, 4 1, - 6 0): single characters a fraction of an em
+    // apart are one word; a number's digits are never split.
+    if (tokens.length > 1 && tokens.every((t) => [...t].length === 1) && excess / (tokens.length - 1) < r.size * 0.4) {
+      out.push({ str: tokens.join(""), x0: r.x, x1: r.x + r.w, y: r.y, size: r.size, track: Math.max(0, excess / (tokens.length - 1)) });
+      continue;
+    }
+    const widths = excess > 0 ? chars.map((ch, i) => (/\s/.test(ch) ? excess / spaces : natural[i])) : chars.map((ch) => (isCjk(ch) ? 1 : 0.5) * (r.w / chars.reduce((n, c) => n + (isCjk(c) ? 1 : 0.5), 0)));
     let x = r.x;
     let cur = "";
     let start = x;
@@ -75,13 +90,12 @@ export function pieces(runs: TextRun[]): Piece[] {
         if (!cur) start = x;
         cur += ch;
       }
-      x += weights[i] * unit;
+      x += widths[i];
     });
     if (cur) out.push({ str: cur, x0: start, x1: x, y: r.y, size: r.size });
   }
   return out;
 }
-
 
 /** Distinct positions, positions closer than `tol` merged (mean). */
 export function positions(values: number[], tol: number): number[] {
@@ -121,7 +135,7 @@ export function toLines(ps: Piece[], page: number): Line[] {
  */
 export function spaced(prev: Piece, p: Piece): boolean {
   const cjk = (isCjk(prev.str[prev.str.length - 1]) ? 1 : 0) + (isCjk(p.str[0]) ? 1 : 0);
-  return p.x0 - prev.x1 > p.size * [0.2, 1, 1.5][cjk];
+  return gapBetween(prev, p) > p.size * [0.2, 1, 1.5][cjk];
 }
 
 /** Pieces of one line joined, a space where they are words apart. */

@@ -113,16 +113,23 @@ interface Lattice {
   cells: { r: number; c: number; rs: number; cs: number; pieces: Piece[] }[];
 }
 
-function lattice(g: { h: Rule[]; v: Rule[] }): Lattice | undefined {
+function lattice(g: { h: Rule[]; v: Rule[] }, textIn: (x0: number, x1: number, y0: number, y1: number) => boolean): Lattice | undefined {
   // Edges closer than GRID are one edge: HTML's separated borders (border="1" without
   // collapse) draw each cell's own frame, 2-4 pt from its neighbour's.
   const xs = positions(g.v.map((r) => r.pos), GRID);
   const ys = positions(g.h.map((r) => r.pos), GRID).reverse();
+  // A row cut by a page break is drawn open: its vertical rules run past the last
+  // horizontal rule (or start above the first, on the next page) and there is text
+  // between. The grid ends where they end, across every column.
+  const open = new Set<number>();
+  const top = Math.max(...g.v.map((r) => r.b)), bottom = Math.min(...g.v.map((r) => r.a));
+  if (top > ys[0] + GRID && textIn(xs[0], xs[xs.length - 1], ys[0], top)) ys.unshift(top), open.add(0);
+  if (bottom < ys[ys.length - 1] - GRID && textIn(xs[0], xs[xs.length - 1], bottom, ys[ys.length - 1])) ys.push(bottom), open.add(ys.length - 1);
   const R = ys.length - 1, C = xs.length - 1;
   if (R < 1 || C < 1 || (R === 1 && C === 1)) return undefined;
   // Boundary present: vertical edge k between rows i..i+1; horizontal edge i between columns.
   const vEdge = (k: number, i: number) => coverage(g.v, xs[k], ys[i + 1], ys[i]) >= 0.5;
-  const hEdge = (i: number, k: number) => coverage(g.h, ys[i], xs[k], xs[k + 1]) >= 0.5;
+  const hEdge = (i: number, k: number) => open.has(i) || coverage(g.h, ys[i], xs[k], xs[k + 1]) >= 0.5;
   const owner = Array.from({ length: R }, () => new Array<number>(C).fill(-1));
   const cells: Lattice["cells"] = [];
   for (let r = 0; r < R; r++)
@@ -176,8 +183,10 @@ function layoutPage(p: PageData): PageLayout {
   const ps = pieces(p.runs);
   const hs = mergeRules(p.h, true);
   const vs = mergeRules(p.v, false);
+  const textIn = (x0: number, x1: number, y0: number, y1: number) =>
+    ps.some((q) => (q.x0 + q.x1) / 2 > x0 && (q.x0 + q.x1) / 2 < x1 && q.y + q.size * 0.3 > y0 && q.y + q.size * 0.3 < y1);
   const lats = grids(hs, vs)
-    .map(lattice)
+    .map((g) => lattice(g, textIn))
     .filter((l): l is Lattice => !!l);
   const loose: Piece[] = [];
   for (const piece of ps) {

@@ -14,7 +14,7 @@
 // an order-preserving assignment, so numbers set at the top, middle or bottom of a tall
 // row all land in it, and a blank cell stays blank. Numbers no label claims form rows of
 // their own (table 4's data row). Lines with words over the value columns are header rows.
-import { positions, spaced, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
+import { gapBetween, positions, spaced, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
 
 const NUMERIC = /^[-+]?(?:\d[\d,，]*(?:\.\d+)?|\.\d+)%?$|^[—–\-/／]$/;
 /** A value as printed: a number (full-width digits too) or a dash or slash for none. */
@@ -26,8 +26,8 @@ export const SECTION = /^[一二三四五六七八九十]+、/;
 /** A line of prose: it ends a sentence (no table cell of the template does). */
 const SENTENCE = /[。！？]\s*$/;
 
-/** What opens an item of a list in a label: 1. / （三） / 四、 */
-export const MARKER = /^(?:\d+[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)/;
+/** What opens an item of a list in a label: 1. / （三） / 四、, or a title 第二十条第（五）项. */
+export const MARKER = /^(?:\d+[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+条)/;
 
 /** A line's chunks: pieces separated by a gap of about an em (numbers always apart). */
 export function chunks(l: Line): Piece[] {
@@ -42,7 +42,7 @@ export function chunks(l: Line): Piece[] {
   return out;
 }
 
-const merge = (a: Piece, b: Piece): Piece => ({ ...a, str: a.str + (spaced(a, b) ? " " : "") + b.str, x1: Math.max(a.x1, b.x1) });
+const merge = (a: Piece, b: Piece): Piece => ({ ...a, str: a.str + (spaced(a, b) ? " " : "") + b.str, x1: Math.max(a.x1, b.x1), track: Math.max(a.track ?? 0, b.track ?? 0) });
 
 export const isDataLine = (cs: Piece[]) => cs.length >= 2 && cs.slice(1).some((c) => isNumber(c.str));
 
@@ -277,7 +277,7 @@ export function streamPart(input: Line[], page: number): Part {
     let prev: Piece | undefined;
     for (const p of l.pieces) {
       if (inValueArea(p)) break;
-      if (!prev || p.x0 - prev.x1 >= p.size * 0.15) startsSeen.push({ x: p.x0, line: i });
+      if (!prev || gapBetween(prev, p) >= p.size * 0.15) startsSeen.push({ x: p.x0, line: i });
       prev = p;
     }
   });
@@ -295,7 +295,7 @@ export function streamPart(input: Line[], page: number): Part {
     const label: Piece[] = [];
     for (const p of l.pieces) {
       if (inValueArea(p) || valueSet.has(p)) break;
-      const gap = cur ? p.x0 - cur.x1 : Infinity;
+      const gap = cur ? gapBetween(cur, p) : Infinity;
       // A gap opens a new cell at a column start seen on other lines, or before an item marker.
       const opens = gap >= p.size * 0.9 || (gap >= p.size * 0.15 && (MARKER.test(p.str) || recurring.some((x) => Math.abs(x - p.x0) <= 2.5)));
       if (cur && !opens) cur = merge(cur, p);
@@ -598,7 +598,7 @@ function touching(ps: Piece[]): Piece[] {
   const out: Piece[] = [];
   for (const p of ps) {
     const last = out[out.length - 1];
-    if (last && p.x0 - last.x1 < p.size * 0.12 && !(isNumber(p.str) && isNumber(last.str))) out[out.length - 1] = merge(last, p);
+    if (last && gapBetween(last, p) < p.size * 0.12 && !(isNumber(p.str) && isNumber(last.str))) out[out.length - 1] = merge(last, p);
     else out.push(p);
   }
   return out;
