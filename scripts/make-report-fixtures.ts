@@ -14,7 +14,8 @@ const OUT = resolve("test/fixtures/reports");
 // `--only chromium-noborder` (or chromium-spaced) adds that one layout to the committed
 // set (the others stay byte for byte).
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
-if (only && only !== "chromium-noborder" && only !== "chromium-spaced") throw new Error(`--only ${only}: only chromium-noborder or chromium-spaced can be made alone`);
+const alone = ["chromium-noborder", "chromium-spaced", "chromium-rules"];
+if (only && !alone.includes(only)) throw new Error(`--only ${only}: only ${alone.join(", ")} can be made alone`);
 if (!only) {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
@@ -72,12 +73,27 @@ function chromiumSpaced() {
     }
 }
 
+// Tables ruled in part: a frame with lines under the rows (no lines between columns),
+// and a three-line table (三线表: top, under the header, bottom).
+function chromiumRules() {
+  const styles: Record<string, string> = {
+    framerows: "table { border-collapse: collapse; border: 1px solid #000; } td, th { border-bottom: 1px solid #000; }",
+    threeline: "table { border-collapse: collapse; border-top: 2px solid #000; border-bottom: 2px solid #000; } tr:first-child td { border-bottom: 1px solid #000; }",
+  };
+  for (const r of REPORTS)
+    for (const [kind, css] of Object.entries(styles)) {
+      const name = `${r.id}.${kind}`;
+      writeFileSync(join(work, `${name}.html`), documentHtml(r, false).replace("<head>", `<head><style>${css}</style>`));
+      chromiumPdf(join(work, `${name}.html`), join(OUT, `${name}.pdf`));
+      add(r.id, `${name}.pdf`, "pdf", `chromium-${kind}`);
+    }
+}
+
 if (only) {
-  if (only === "chromium-noborder") chromiumBorderless();
-  else chromiumSpaced();
+  ({ "chromium-noborder": chromiumBorderless, "chromium-spaced": chromiumSpaced, "chromium-rules": chromiumRules })[only as "chromium-rules"]();
   const path = join(OUT, "manifest.json");
-  const layouts = new Set(manifest.map((e) => e.layout));
-  const kept = (JSON.parse(readFileSync(path, "utf8")) as Entry[]).filter((e) => !layouts.has(e.layout));
+  const made = new Set(manifest.map((e) => e.file));
+  const kept = (JSON.parse(readFileSync(path, "utf8")) as Entry[]).filter((e) => !made.has(e.file));
   writeFileSync(path, JSON.stringify([...kept, ...manifest], null, 1) + "\n");
   rmSync(work, { recursive: true, force: true });
   console.log(`${manifest.length} ${only} fixtures → ${OUT}`);
@@ -130,6 +146,7 @@ for (const n of names) {
 }
 chromiumBorderless();
 chromiumSpaced();
+chromiumRules();
 // Text as pdftotext (no -layout) gives it for those PDFs: a real tool's mess, cells
 // reordered around blanks. Read back, a cell may be null (with a warning), never wrong.
 for (const n of names) {

@@ -20,7 +20,7 @@
 // continues that cell's row span.
 import type { Block, Cell, Diagnostic, Table } from "../../src/document.js";
 import type { PageData, Segment } from "./read.js";
-import { cellText, isCjk, pieces, positions, toLines, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
+import { cellText, gapBetween, isCjk, pieces, positions, toLines, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
 import { isNumber, MARKER, streamTables } from "./stream.js";
 
 
@@ -205,7 +205,17 @@ function layoutPage(p: PageData): PageLayout {
     }
     if (!placed) loose.push(piece);
   }
-  const blocks: PageBlock[] = lats.map((l) => {
+  // Rules that do not separate the columns (a frame, lines under the rows): a cell holding
+  // a number an em or more after other text on its line is several cells. Such a grid
+  // is not the table's: its text is read as an unruled table.
+  const ruled = lats.filter((l) => {
+    const crowded = l.cells.some((c) =>
+      toLines(c.pieces, 0).some((line) => line.pieces.some((q, i) => i > 0 && isNumber(q.str) && gapBetween(line.pieces[i - 1], q) >= q.size * 0.9)),
+    );
+    if (crowded) loose.push(...l.cells.flatMap((c) => c.pieces));
+    return !crowded;
+  });
+  const blocks: PageBlock[] = ruled.map((l) => {
     const part: Part = { page: p.page, xs: l.xs, ys: l.ys, exact: true, cells: l.cells.map((c) => ({ r: c.r, c: c.c, rs: c.rs, cs: c.cs, text: cellText(c.pieces) })) };
     dropSliverRows(part);
     return { top: l.ys[0], part };
