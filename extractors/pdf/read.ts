@@ -173,8 +173,13 @@ const mul = (m: M, n: M): M => [
 const apply = (m: M, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
 
 /** The operators whose arguments readPage reads; the others it only counts or skips. */
-const ARGS_READ = (OPS: Pdfjs["OPS"]) => new Set<number>([OPS.transform, OPS.paintFormXObjectBegin, OPS.setLineWidth, OPS.constructPath]);
-let argsRead: Set<number> | undefined;
+const ARGS_READ = (OPS: Pdfjs["OPS"]) => {
+  const read = [OPS.transform, OPS.paintFormXObjectBegin, OPS.setLineWidth, OPS.constructPath];
+  const table = new Uint8Array(Math.max(...Object.values(OPS)) + 1); // operator number → 1: read
+  for (const op of read) table[op] = 1;
+  return table;
+};
+let argsRead: Uint8Array | undefined;
 
 /**
  * The port between pdfjs's API and its worker code, both in this thread. pdfjs's own
@@ -191,7 +196,7 @@ let argsRead: Set<number> | undefined;
 class InThreadPort {
   private listeners = new Set<(e: { data: unknown }) => void>();
   private deferred = Promise.resolve();
-  constructor(private readonly argsRead: Set<number>) {}
+  constructor(private readonly argsRead: Uint8Array) {}
   postMessage(message: unknown, transfer?: ArrayBuffer[]): void {
     const event = { data: this.copy(message, transfer) };
     // Delivered later, in order, as pdfjs's own port does.
@@ -215,8 +220,8 @@ class InThreadPort {
       // pdfjs empties these arrays once sent: new ones, with copies of the arguments kept.
       const fns = (chunk.fnArray as number[]).slice();
       const from = chunk.argsArray as unknown[];
-      const args: unknown[] = new Array(fns.length).fill(null);
-      for (let i = 0; i < fns.length; i++) if (this.argsRead.has(fns[i])) args[i] = copyArgs(from[i]);
+      const args: unknown[] = [];
+      for (let i = 0; i < fns.length; i++) args.push(this.argsRead[fns[i]] === 1 ? copyArgs(from[i]) : null);
       return { ...message, chunk: { ...chunk, fnArray: fns, argsArray: args, separateAnnots: structuredClone(chunk.separateAnnots) } };
     }
     // The chunk object itself is reused (its items and styles replaced once sent): a shallow copy.
