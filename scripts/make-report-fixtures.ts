@@ -14,7 +14,7 @@ const OUT = resolve("test/fixtures/reports");
 // `--only chromium-noborder` (or chromium-spaced) adds that one layout to the committed
 // set (the others stay byte for byte).
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
-const alone = ["chromium-noborder", "chromium-spaced", "chromium-rules"];
+const alone = ["chromium-noborder", "chromium-spaced", "chromium-rules", "chromium-styles"];
 if (only && !alone.includes(only)) throw new Error(`--only ${only}: only ${alone.join(", ")} can be made alone`);
 if (!only) {
   rmSync(OUT, { recursive: true, force: true });
@@ -89,8 +89,25 @@ function chromiumRules() {
     }
 }
 
+// Borderless cells set other ways: small type with no padding, right- and
+// bottom-aligned cells, tight line height (wrapped lines as close as rows).
+function chromiumStyles() {
+  const styles: Record<string, string> = {
+    small: "td, th { font-size: 9pt; padding: 0; }",
+    right: "td, th { font-size: 12pt; padding: 1px; vertical-align: bottom; text-align: right; }",
+    tight: "body { font-size: 10.5pt; } td, th { padding: 2px 8px; text-align: center; vertical-align: middle; line-height: 1.0; }",
+  };
+  for (const r of REPORTS)
+    for (const [kind, css] of Object.entries(styles)) {
+      const name = `${r.id}.${kind}`;
+      writeFileSync(join(work, `${name}.html`), documentHtml(r, false).replace("<head>", `<head><style>${css}</style>`));
+      chromiumPdf(join(work, `${name}.html`), join(OUT, `${name}.pdf`));
+      add(r.id, `${name}.pdf`, "pdf", `chromium-borderless-${kind}`);
+    }
+}
+
 if (only) {
-  ({ "chromium-noborder": chromiumBorderless, "chromium-spaced": chromiumSpaced, "chromium-rules": chromiumRules })[only as "chromium-rules"]();
+  ({ "chromium-noborder": chromiumBorderless, "chromium-spaced": chromiumSpaced, "chromium-rules": chromiumRules, "chromium-styles": chromiumStyles })[only as "chromium-rules"]();
   const path = join(OUT, "manifest.json");
   const made = new Set(manifest.map((e) => e.file));
   const kept = (JSON.parse(readFileSync(path, "utf8")) as Entry[]).filter((e) => !made.has(e.file));
@@ -147,6 +164,7 @@ for (const n of names) {
 chromiumBorderless();
 chromiumSpaced();
 chromiumRules();
+chromiumStyles();
 // Text as pdftotext (no -layout) gives it for those PDFs: a real tool's mess, cells
 // reordered around blanks. Read back, a cell may be null (with a warning), never wrong.
 for (const n of names) {

@@ -355,7 +355,7 @@ export function streamPart(input: Line[], page: number): Part {
     const n = sorted.slice(i + 1).find((f) => f.y < p.y - p.size * 0.5 && f.x1 > p.x0 - 2 && f.x0 < boundary(p) - 1);
     if (!n) return;
     below.set(p, n);
-    if (!above.has(n)) above.set(n, p);
+    above.set(n, p); // the nearest line above that has it below (sorted top to bottom)
   });
   let pitch = Infinity;
   for (const [p, n] of below) pitch = Math.min(pitch, p.y - n.y);
