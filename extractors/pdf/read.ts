@@ -5,7 +5,9 @@
 // pdfjs facts (see /work/shared/notes/toolchain.md): the legacy build for Node, data as a
 // Uint8Array, cMapUrl/standardFontDataUrl as plain folder paths with a trailing slash and
 // cMapPacked (without CMaps a non-embedded Chinese font yields no text at all),
-// isEvalSupported false, no font faces, no system fonts, nothing fetched.
+// isEvalSupported false, no font faces (in the PDF worker, faces handed to a sink: see
+// tuneWorkerThread), no system fonts, nothing fetched. Speed notes: loadPdfjs,
+// tuneWorkerThread and InThreadPort say what each spares and why the results are the same.
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { inflateSync } from "node:zlib";
@@ -230,7 +232,6 @@ class InThreadPort {
     if (!transfer?.length && Object.values(message).every((v) => v === null || typeof v !== "object")) return { ...message };
     return structuredClone(message, transfer ? { transfer } : undefined);
   }
-
 }
 
 /** A copy of an operator's arguments: numbers, arrays and typed arrays of them (anything else cloned). */
