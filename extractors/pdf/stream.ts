@@ -16,7 +16,8 @@
 // their own (table 4's data row). Lines with words over the value columns are header rows.
 import { gapBetween, positions, spaced, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
 
-const NUMERIC = /^[-+]?(?:\d[\d,，]*(?:\.\d+)?|\.\d+)%?$|^[—–\-/／]$/;
+// A count may carry its unit (3件, 12.5万元); 无 and dashes print "none".
+const NUMERIC = /^[-+]?(?:\d[\d,，]*(?:\.\d+)?|\.\d+)(?:%|件|个|项|条|次|家|人|份|宗|起|万元|元)?$|^(?:[—–\-/／]|无|空|暂无)$/;
 /** A value as printed: a number (full-width digits too) or a dash or slash for none. */
 export const isNumber = (s: string) => NUMERIC.test(s.normalize("NFKC"));
 
@@ -44,7 +45,15 @@ export function chunks(l: Line): Piece[] {
 
 const merge = (a: Piece, b: Piece): Piece => ({ ...a, str: a.str + (spaced(a, b) ? " " : "") + b.str, x1: Math.max(a.x1, b.x1), track: Math.max(a.track ?? 0, b.track ?? 0) });
 
-export const isDataLine = (cs: Piece[]) => cs.length >= 2 && cs.slice(1).some((c) => isNumber(c.str));
+/**
+ * A table row's line: a label (or a number) and then values, nothing but values after
+ * the first of them. Prose that cites numbers ("申请 14374 件，上年结转 853 件") goes on
+ * with words.
+ */
+export const isDataLine = (cs: Piece[]) => {
+  const first = cs.findIndex((c, i) => i > 0 && isNumber(c.str));
+  return cs.length >= 2 && first > 0 && cs.slice(first).every((c) => isNumber(c.str));
+};
 
 /**
  * Runs of consecutive lines that look tabular: a stretch that holds at least two lines
@@ -413,19 +422,36 @@ export function streamPart(input: Line[], page: number): Part {
   const linePitch = sameBlock.length ? Math.min(...sameBlock) : pitch;
   const padded = sameBlock.length > 0 && acrossBlocks.length > 0 && Math.min(...acrossBlocks) > linePitch + size * 0.1;
   for (const n of [...loose]) {
-    for (const [b, vs] of claimed) {
-      const a = vs[n.band];
-      if (!a || Math.abs(a.y - n.y) > linePitch * 1.15 || Math.min(a.x1, n.x1) - Math.max(a.x0, n.x0) <= 0) continue;
-      loose.splice(loose.indexOf(n), 1);
-      const [upper, lower] = a.y > n.y ? [a, n] : [n, a];
-      // Or when every other row near enough to own it has its number in this column.
-      const homeless = rowLabels.every((o) => o === b || distance(n, o) > size * REACH || claimed.get(o)![n.band] !== undefined);
-      if (padded || homeless) vs[n.band] = { ...upper, text: upper.text + lower.text, x0: Math.min(a.x0, n.x0), x1: Math.max(a.x1, n.x1) };
-      else {
-        vs[n.band] = undefined;
-        notes.push(`"${upper.text}" and "${lower.text}" stand one above the other in the row of "${blockText(b).replace(/\n/g, "")}": one number wrapped in its cell or two rows' numbers cannot be told apart without ruling lines; the cell is left blank`);
-      }
-      break;
+    // The row whose number it continues: of the numbers just above and below it, the one
+    // whose pair with it stands where that row's other numbers stand (a wrapped number
+    // straddles its row's line when centred, starts on it when set at the top).
+    const near = [...claimed]
+      .map(([b, vs]) => ({ b, vs, a: vs[n.band] }))
+      .filter((x): x is { b: Block; vs: (Frag | undefined)[]; a: Frag } => !!x.a && Math.abs(x.a.y - n.y) <= linePitch * 1.15 && Math.min(x.a.x1, n.x1) - Math.max(x.a.x0, n.x0) > 0);
+    const rowLine = (x: { b: Block; vs: (Frag | undefined)[]; a: Frag }) => {
+      const others = x.vs.filter((v, k): v is Frag => !!v && k !== n.band).map((v) => v.y);
+      return others.length ? median(others) : (x.b.frags[0].y + x.b.frags[x.b.frags.length - 1].y) / 2;
+    };
+    const fit = (x: { b: Block; vs: (Frag | undefined)[]; a: Frag }) => Math.min(Math.abs(rowLine(x) - (x.a.y + n.y) / 2), Math.abs(rowLine(x) - Math.max(x.a.y, n.y)));
+    // Text wraps only where a line is full: the upper piece is as wide as the column's
+    // widest number, give or take a character.
+    const widest = Math.max(...values.filter((v) => v.band === n.band).map((v) => v.x1 - v.x0));
+    const full = (x: { a: Frag }) => {
+      const upper = x.a.y > n.y ? x.a : n;
+      return upper.x1 - upper.x0 >= widest - upper.size - 0.5;
+    };
+    const fits = near.filter(full).sort((p, q) => fit(p) - fit(q));
+    if (!fits.length) continue;
+    loose.splice(loose.indexOf(n), 1);
+    const { b, vs, a } = fits[0];
+    const [upper, lower] = a.y > n.y ? [a, n] : [n, a];
+    // Or when every other row near enough to own it has its number in this column.
+    const homeless = rowLabels.every((o) => o === b || distance(n, o) > size * REACH || claimed.get(o)![n.band] !== undefined);
+    const clear = fits.length === 1 || fit(fits[1]) - fit(fits[0]) > size * 0.3;
+    if ((padded || homeless) && clear) vs[n.band] = { ...upper, text: upper.text + lower.text, x0: Math.min(a.x0, n.x0), x1: Math.max(a.x1, n.x1) };
+    else {
+      for (const x of clear ? [fits[0]] : fits) x.vs[n.band] = undefined;
+      notes.push(`"${upper.text}" and "${lower.text}" stand one above the other in the row of "${blockText(b).replace(/\n/g, "")}": one number wrapped in its cell or two rows' numbers cannot be told apart without ruling lines; the cell is left blank`);
     }
   }
 
@@ -442,6 +468,25 @@ export function streamPart(input: Line[], page: number): Part {
     items.push({ kind: "label", top: Math.max(b.top, ...vs.filter((v) => v).map((v) => textTop(v!))), block: b, values: vs });
   }
   loose.sort((a, b) => b.y - a.y);
+  // Numbers no label owns (table 4's row): pieces stacked in one column, a line apart,
+  // the upper one full, where every other column shows one number there, are one number
+  // wrapped in its cell (１ / ２ / ０).
+  const lastLine = new Map<Frag, number>(); // a joined number's lowest line
+  for (let i = 0; i + 1 < loose.length; i++) {
+    const upper = loose[i];
+    const upperY = lastLine.get(upper) ?? upper.y;
+    const j = loose.findIndex((v, k) => k > i && v.band === upper.band);
+    if (j < 0) continue;
+    const lower = loose[j];
+    const widest = Math.max(...values.filter((v) => v.band === upper.band).map((v) => v.x1 - v.x0));
+    const stacked = (k: number) => loose.filter((v) => v.band === k && v.y <= upper.y + size && v.y >= lower.y - size).length;
+    if (upperY - lower.y > linePitch * 1.15 || upper.x1 - upper.x0 < widest - upper.size - 0.5) continue;
+    if (bands.some((_, k) => k !== upper.band && stacked(k) > 1)) continue;
+    loose[i] = { ...upper, text: upper.text + lower.text, x0: Math.min(upper.x0, lower.x0), x1: Math.max(upper.x1, lower.x1) };
+    lastLine.set(loose[i], lower.y);
+    loose.splice(j, 1);
+    i--;
+  }
   let row: (Frag | undefined)[] | undefined;
   let rowTop = 0;
   for (const v of loose) {
