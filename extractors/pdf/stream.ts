@@ -292,6 +292,8 @@ export function streamPart(input: Line[], page: number): Part {
   });
   const recurring = positions(startsSeen.map((s) => s.x), 2.5).filter((x) => new Set(startsSeen.filter((s) => Math.abs(s.x - x) <= 2.5).map((s) => s.line)).size >= 2);
 
+  const valueSets = lines.map(() => new Set<Piece>());
+  for (const v of valuePieces) valueSets[v.line].add(v.p);
   // Each line's fragments: label chunks (split where a recurring column starts), values, header words.
   const labels: Frag[] = [];
   const values: (Frag & { band: number })[] = [];
@@ -299,7 +301,7 @@ export function streamPart(input: Line[], page: number): Part {
   const headerLabels: Frag[][] = lines.map(() => []);
   const frag = (p: Piece, line: number): Frag => ({ text: p.str, x0: p.x0, x1: p.x1, y: p.y, size: p.size, line });
   lines.forEach((l, i) => {
-    const valueSet = new Set(valuePieces.filter((v) => v.line === i).map((v) => v.p));
+    const valueSet = valueSets[i];
     let cur: Piece | undefined;
     const label: Piece[] = [];
     for (const p of l.pieces) {
@@ -339,12 +341,13 @@ export function streamPart(input: Line[], page: number): Part {
 
   // Header lines: words over the value columns and no values; label-only lines above the
   // first of them (titles) go with it, label-only lines after it are labels.
-  const isHeader = lines.map((_, i) => headerWords[i].length > 0 && !values.some((v) => v.line === i));
+  const valueLines = new Set(values.map((v) => v.line));
+  const isHeader = lines.map((_, i) => headerWords[i].length > 0 && !valueLines.has(i));
   const firstHeader = isHeader.indexOf(true);
   const firstValue = Math.min(...values.map((v) => v.line));
   if (firstHeader >= 0 && firstHeader < firstValue)
     for (let i = 0; i < firstHeader; i++)
-      if (!values.some((v) => v.line === i)) {
+      if (!valueLines.has(i)) {
         isHeader[i] = true;
         headerLabels[i].push(...labels.filter((f) => f.line === i));
       }
