@@ -25,5 +25,5 @@ export const extractPdf: Extractor = async (bytes, options) => {
   if (bytes.byteLength > limits.maxFileBytes)
     throw new ExtractError(`${name}: ${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");
   if (!looksLikePdf(bytes)) throw new ExtractError(`${name}: not a PDF: no %PDF- header`, "corrupt-pdf");
-  return pdfPool().run(bytes, limits.maxPdfPages, limits.timeoutMs);
+  return pdfPool().run(bytes, limits.maxPdfPages, limits.timeoutMs, limits.maxPdfInflateBytes);
 };

@@ -13,6 +13,8 @@ export interface Limits {
   maxNestingDepth: number;
   /** Most pages of a PDF that are read. */
   maxPdfPages: number;
+  /** Most bytes a PDF's compressed streams may inflate to, all together (decompression bombs). */
+  maxPdfInflateBytes: number;
   /** Wall-clock limit for one document's extraction (PDF runs in a worker that is killed). */
   timeoutMs: number;
 }
@@ -24,5 +26,6 @@ export const DEFAULT_LIMITS: Limits = {
   maxZipEntries: 10_000,
   maxNestingDepth: 512,
   maxPdfPages: 200,
+  maxPdfInflateBytes: 512 * 1024 * 1024,
   timeoutMs: 30_000,
 };

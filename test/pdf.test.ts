@@ -4,6 +4,7 @@
 // Fixtures: scripts/make-pdf-cases.ts → test/fixtures/pdf-cases/ (*.grid.json is the data
 // the HTML was written from, never the extractor's own output).
 import { spawnSync } from "node:child_process";
+import { deflateSync } from "node:zlib";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -188,6 +189,34 @@ describe("failures", () => {
     expect(paragraphs(d)).toContain("一、总体情况");
   });
 
+  it("a stream that inflates past limits.maxPdfInflateBytes (a Flate bomb) → too-large; the next document reads", async () => {
+    // A page whose content stream is 4 MB of path operators, deflated to a few KB.
+    const content = deflateSync(Buffer.from("0 0 m 1 1 l S\n".repeat(300_000)));
+    const objs = [
+      "<< /Type /Catalog /Pages 2 0 R >>",
+      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
+    ];
+    const parts: Buffer[] = [Buffer.from("%PDF-1.7\n")];
+    const offsets: number[] = [];
+    const size = () => parts.reduce((n, b) => n + b.length, 0);
+    objs.forEach((o, i) => {
+      offsets.push(size());
+      parts.push(Buffer.from(`${i + 1} 0 obj\n${o}\nendobj\n`));
+    });
+    offsets.push(size());
+    parts.push(Buffer.from(`4 0 obj\n<< /Length ${content.length} /Filter /FlateDecode >>\nstream\n`), content, Buffer.from("\nendstream\nendobj\n"));
+    const xref = size();
+    parts.push(Buffer.from(`xref\n0 5\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`));
+    const bomb = new Uint8Array(Buffer.concat(parts));
+    const e = await failure(extract(bomb, { maxPdfInflateBytes: 1_000_000 }));
+    expect(e.code).toBe("too-large");
+    expect(e.message).toContain("limits.maxPdfInflateBytes");
+    // Under the default budget the same file is no bomb: it reads (a page with no text).
+    expect((await failure(extract(bomb))).code).toBe("no-text");
+    expect(tables(await extract("lattice.pdf"))).toHaveLength(3);
+  });
+
   it("a parse over limits.timeoutMs is killed → timeout; the next document gets a fresh worker", async () => {
     await extract("nonembedded.pdf"); // a warm worker: the limit counts the document, not start-up
     const e = await failure(extract("lattice.pdf", { timeoutMs: 1 }));
@@ -233,6 +262,7 @@ describe("the worker", () => {
       expect(existsSync(join(out, "extractors/pdf/worker.js"))).toBe(true);
       writeFileSync(join(out, "package.json"), '{"type":"module"}');
       const script = `import { extractPdf, closePdfWorkers } from ${JSON.stringify(join(out, "extractors/pdf.js"))};
+import { deflateSync } from "node:zlib";
 import { readFileSync } from "node:fs";
 const d = await extractPdf(new Uint8Array(readFileSync(${JSON.stringify(resolve(dir, "lattice.pdf"))})), { name: "x", limits: { maxFileBytes: 1e8, maxPdfPages: 50, timeoutMs: 30000 } });
 console.log(d.blocks.filter((b) => b.kind === "table").length);

@@ -50,12 +50,12 @@ export class PdfPool {
 
   constructor(readonly size = Math.max(1, Math.min(2, availableParallelism() - 1))) {}
 
-  run(bytes: Uint8Array, maxPages: number, timeoutMs: number): Promise<Document> {
+  run(bytes: Uint8Array, maxPages: number, timeoutMs: number, maxInflateBytes = Infinity): Promise<Document> {
     // A copy the worker can own: the caller's buffer stays usable.
     const copy = new Uint8Array(bytes.byteLength);
     copy.set(bytes);
     return new Promise<Document>((resolve, reject) => {
-      this.queue.push({ job: { id: this.nextId++, bytes: copy, maxPages }, timeoutMs, resolve, reject });
+      this.queue.push({ job: { id: this.nextId++, bytes: copy, maxPages, maxInflateBytes }, timeoutMs, resolve, reject });
       this.pump();
     });
   }

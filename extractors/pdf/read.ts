@@ -93,6 +93,16 @@ export const warm = async (): Promise<void> => {
 /** Set by tuneWorkerThread: where pdfjs "installs" font faces (nowhere). */
 let fontSink: { fonts: { add(): void; delete(): void } } | undefined;
 
+/** The current document's inflate budget (worker thread): what its streams may still inflate to. */
+const inflate: { budget: number; left: number; tripped?: string } = { budget: Infinity, left: Infinity };
+/** Starts a document's budget (limits.maxPdfInflateBytes). */
+export function startInflateBudget(bytes: number): void {
+  inflate.budget = inflate.left = bytes;
+  inflate.tripped = undefined;
+}
+/** Why the document's streams went over budget, if they did. */
+export const inflateTripped = (): string | undefined => inflate.tripped;
+
 /**
  * For the PDF worker thread only (it changes globals there): two stand-ins that spare
  * pdfjs work it does for drawing, which nothing here does. Without them (tests calling
@@ -103,8 +113,8 @@ let fontSink: { fonts: { add(): void; delete(): void } } | undefined;
  *   web-stream adapters: many awaits and a hop to another thread per stream, a fifth of
  *   a document's time. The stand-in does the same inflate synchronously
  *   (zlib.inflateSync: same library, same results, same errors on a bad or truncated
- *   stream, after which pdfjs falls back to its own decoder as before). Formats other
- *   than "deflate" go to the built-in class.
+ *   stream, after which pdfjs falls back to its own decoder as before), bounded by the
+ *   document's inflate budget. Formats other than "deflate" go to the built-in class.
  * - Font faces: with disableFontFace pdfjs compiles every glyph shown into a path (to
  *   draw text without the font), a tenth of the time. With font faces on and a
  *   document whose `fonts` set ignores what it is given (and a FontFace that loads at
@@ -131,7 +141,17 @@ export function tuneWorkerThread(): void {
         },
         readable: {
           async *[Symbol.asyncIterator]() {
-            const out = inflateSync(input ?? new Uint8Array(0));
+            // Bounded: a stream that would inflate past what is left of the document's
+            // budget (a Flate bomb) yields nothing and marks the document as failed.
+            let out: Buffer;
+            try {
+              out = inflateSync(input ?? new Uint8Array(0), { maxOutputLength: Math.max(1, Math.min(inflate.left, 2 ** 31 - 1)) });
+            } catch (e) {
+              if ((e as { code?: string }).code !== "ERR_BUFFER_TOO_LARGE") throw e;
+              inflate.tripped ??= `a compressed stream inflates past ${inflate.budget} bytes (limits.maxPdfInflateBytes): a decompression bomb?`;
+              return;
+            }
+            inflate.left -= out.byteLength;
             yield new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
           },
         },

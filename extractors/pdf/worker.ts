@@ -4,12 +4,14 @@
 import { parentPort } from "node:worker_threads";
 import { ExtractError } from "../../src/document.js";
 import { extractInThread } from "./build.js";
-import { tuneWorkerThread, warm } from "./read.js";
+import { inflateTripped, startInflateBudget, tuneWorkerThread, warm } from "./read.js";
 
 export interface Job {
   id: number;
   bytes: Uint8Array;
   maxPages: number;
+  /** What the document's compressed streams may inflate to in all (limits.maxPdfInflateBytes). */
+  maxInflateBytes: number;
 }
 
 export type Answer = { id: number; ok: true; doc: import("../../src/document.js").Document } | { id: number; ok: false; message: string; code: string };
@@ -18,6 +20,7 @@ if (!parentPort) throw new Error("extractors/pdf/worker is a worker_threads entr
 const port = parentPort;
 port.on("message", async (job: Job) => {
   let answer: Answer;
+  startInflateBudget(job.maxInflateBytes);
   try {
     answer = { id: job.id, ok: true, doc: await extractInThread(job.bytes, job.maxPages) };
   } catch (e) {
@@ -26,6 +29,9 @@ port.on("message", async (job: Job) => {
         ? { id: job.id, ok: false, message: e.message, code: e.code }
         : { id: job.id, ok: false, message: `the PDF could not be read: ${(e as Error)?.message ?? String(e)}`, code: "corrupt-pdf" };
   }
+  // Over the inflate budget, what was read is not the document (a stream came out empty).
+  const tripped = inflateTripped();
+  if (tripped) answer = { id: job.id, ok: false, message: tripped, code: "too-large" };
   port.postMessage(answer);
 });
 // Load pdfjs before saying ready: a job's time limit counts the document, not start-up.
