@@ -3,11 +3,12 @@
 // 1. Bounds here: empty, over limits.maxFileBytes, no %PDF- header → ExtractError.
 // 2. The rest in a worker (pdf/pool.ts, pdf/worker.ts) killed after limits.timeoutMs:
 //    pdfjs-dist reads text runs with positions and the operator list's ruling lines
-//    (pdf/read.ts), at most limits.maxPdfPages pages (a warning names the rest).
-// 3. Layout (pdf/layout.ts): ruled tables become exact grids with merges from missing
-//    rule segments; unruled tables are rebuilt from text positions (exactGrid false);
-//    a table broken across pages is one table; running heads and page numbers dropped;
-//    other lines become paragraphs.
+//    (pdf/read.ts), at most limits.maxPdfPages pages (a warning names the rest), its
+//    streams inflating to at most limits.maxPdfInflateBytes.
+// 3. Layout (pdf/layout.ts, pdf/geometry.ts): ruled tables become exact grids with
+//    merges from missing rule segments; unruled tables are rebuilt from text positions
+//    (pdf/stream.ts, exactGrid false); a table broken across pages is one table;
+//    running heads and page numbers dropped; other lines become paragraphs.
 // Failures: "scanned" (images, no text layer), "no-text", "encrypted", "corrupt-pdf",
 // "timeout", "too-large", "empty".
 import { ExtractError } from "../src/document.js";

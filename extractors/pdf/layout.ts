@@ -1,23 +1,26 @@
 // Page data (read.ts) → the shared Document blocks. Pure functions, no pdfjs.
 //
 // Per page:
-//  1. Runs split at whitespace into pieces (a run "16   21" is two numbers).
+//  1. Runs split into pieces (geometry.ts): at spaces a column apart ("16   21" is two
+//     numbers), not inside letter-spaced text ("规 章", "4 1" are one word each).
 //  2. Rules: collinear segments merged (LibreOffice draws each border twice, 0.5 pt apart;
 //     Chromium draws one thin rectangle per cell edge); rules that cross form a component;
 //     a component with ≥ 2 horizontal and ≥ 2 vertical rules is a LATTICE table. Its grid
-//     is the distinct rule positions; a unit-cell boundary that no rule covers is a merge.
+//     is the distinct rule positions (closed where vertical rules run past the last
+//     horizontal one: a row cut open by a page break); a unit-cell boundary that no rule
+//     covers is a merge. A grid whose cells hold several columns' numbers (a frame, lines
+//     under the rows) is not the table's: its text is left to the stream reader.
 //  3. Pieces inside a lattice go to their cell; the rest become lines (baselines grouped
 //     with a tolerance: digits sit up to ~1 pt off their label's baseline).
 //  4. Running headers/footers (a line at the same place on most pages, digits ignored)
-//     and page numbers (a lone number line near the bottom) are dropped.
-//  5. Lines with wide gaps and numbers form STREAM tables (columns from the gaps between
-//     the number rows' chunks; other lines attach to the nearest number row); other lines
-//     become paragraphs: a line that reaches the right margin and does not end a sentence
-//     joins the next.
-// Then, over pages: a table that opens a page (nothing but running heads above it) and
-// has the column edges of the table that closed the previous page continues it: a
-// repeated header row is dropped, and a blank label cell under a label cell at the break
-// continues that cell's row span.
+//     and page numbers (a lone number that is its page's last line) are dropped.
+// Then the lines between lattice tables, run on over page breaks (the next page's lines
+// moved up under the last line before the break), become STREAM tables (stream.ts) and
+// paragraphs (a line that reaches the right margin and does not end a sentence joins
+// the next). A lattice table that opens a page and has the column edges of the one that
+// closed the previous page continues it: a repeated header row is dropped, a row cut by
+// the break is one row, and a blank label cell under a label cell at the break continues
+// that cell's row span.
 import type { Block, Cell, Diagnostic, Table } from "../../src/document.js";
 import type { PageData, Segment } from "./read.js";
 import { cellText, gapBetween, isCjk, pieces, positions, toLines, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
