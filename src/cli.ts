@@ -17,8 +17,8 @@ import { qualityPage } from "./quality.js";
 
 const DEFAULT_DB = "data/xxgk.sqlite";
 
-// Exit codes: 0 done (failed checks are findings, not failures); 1 a file failed or
-// the work could not be done; 2 usage (bad arguments, a path or database that does not
+// Exit codes: 0 done (failed checks are findings, not failures; a file failing again as
+// it failed before is listed but not new); 1 a file failed or the work could not be done; 2 usage (bad arguments, a path or database that does not
 // exist); 130 interrupted (Ctrl-C).
 function fail(message: string, code = 1): never {
   process.stderr.write(`xxgk: ${message}\n`);
@@ -133,7 +133,10 @@ program
     bar?.stop();
     store.close();
     process.stdout.write(describeSummary(summary, opts.db) + "\n");
-    process.exit(summary.interrupted ? 130 : summary.failed.length || summary.error ? 1 : 0);
+    // A failure already recorded for the same bytes and parser is listed, not a new failure:
+    // a scheduled run over the same folder exits 0 until something new goes wrong.
+    const fresh = summary.failed.filter((f) => !f.before).length;
+    process.exit(summary.interrupted ? 130 : fresh || summary.error ? 1 : 0);
   });
 
 program

@@ -156,6 +156,14 @@ describe("xxgk CLI", () => {
     expect(out.stdout).toContain("2 ingested, 0 already present, 1 failed");
     expect(out.stdout).toMatch(new RegExp(`${join(input, "b-broken.docx").replace(/[.]/g, "\\.")} — [a-z-]+: \\S`));
     expect(out.stderr).not.toMatch(/\n\s+at /);
+    // The same folder again: the known failure is listed as before, and is not new.
+    const again = run("ingest", input, "--db", join(dir, "x.sqlite"));
+    expect(again.stdout).toContain("0 ingested, 2 already present, 1 failed");
+    expect(again.stdout).toContain("(as before: same bytes, same parser)");
+    expect(again.status).toBe(0);
+    // A new broken file fails the run again.
+    writeFileSync(join(input, "d-broken.docx"), Buffer.from("PK\u0003\u0004 also not a zip"));
+    expect(run("ingest", input, "--db", join(dir, "x.sqlite")).status).toBe(1);
   });
 
   it("exits 0 when only checks fail (findings, not failures) and shows them", () => {
