@@ -13,12 +13,15 @@
 //      scanned.pdf       a page rendered to PNG by pdftoppm and printed as an image
 //      truncated.pdf     the first 40 % of lattice.pdf
 //      encrypted.pdf     LibreOffice with an open password
+//      ocr.pdf           page 1 of lattice.pdf as a picture with tesseract's invisible OCR
+//                        text layer over it (tesseract -l chi_sim+eng … pdf)
 // 2. Hand-written PDFs for what tools here will not make:
 //      nonembedded.pdf   text in STSong-Light, a CJK font that is not embedded (pdfjs
 //                        needs the Adobe-GB1 CMaps to read it), a table drawn with
 //                        thin filled rectangles, digits 1 pt off the labels' baseline
 //
-// Run: npx tsx scripts/make-pdf-cases.ts   (needs soffice, chromium, pdftoppm)
+// Run: npx tsx scripts/make-pdf-cases.ts   (needs soffice, chromium, pdftoppm, tesseract
+// with chi_sim); `--only ocr` makes ocr.pdf alone, the other cases staying byte for byte.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -249,6 +252,21 @@ function nonEmbedded(): { pdf: Buffer; grid: C[][] } {
 // ---------------------------------------------------------------- main
 
 const work = mkdtempSync(join(tmpdir(), "xxgk-pdf-cases-"));
+
+/** An OCR'd scan: the picture of lattice.pdf's page 1 with tesseract's invisible text over it. */
+function ocr(): void {
+  run("pdftoppm", ["-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", join(OUT, "lattice.pdf"), join(work, "page")], work);
+  run("tesseract", [join(work, "page.png"), join(work, "ocr"), "-l", "chi_sim+eng", "pdf"], work);
+  copyFileSync(must(join(work, "ocr.pdf")), join(OUT, "ocr.pdf"));
+}
+
+if (process.argv.includes("--only")) {
+  if (process.argv[process.argv.indexOf("--only") + 1] !== "ocr") throw new Error("--only: only ocr can be made alone");
+  ocr();
+  rmSync(work, { recursive: true, force: true });
+  process.exit(0);
+}
+
 try {
   const tables = template2021();
   const grid = JSON.stringify(tables) + "\n";
@@ -293,6 +311,8 @@ try {
   } catch (e) {
     console.warn("encrypted.pdf not made:", (e as Error).message);
   }
+
+  ocr();
 
   const ne = nonEmbedded();
   writeFileSync(join(OUT, "nonembedded.pdf"), ne.pdf);

@@ -165,6 +165,17 @@ describe.runIf(manifestPdfs.length > 0)("report fixtures (manifest.json)", () =>
 });
 
 describe("failures", () => {
+  it("an OCR'd scan (invisible text over a picture of the page) reads, with a warning that its numbers are the OCR's", async () => {
+    const d = await extract("ocr.pdf");
+    const w = d.diagnostics.filter((x) => x.source === "pdf:ocr-layer");
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatchObject({ severity: "warning", place: { page: 1 } });
+    expect(w[0].message).toContain("invisible layer over an image");
+    expect(paragraphs(d).join("")).toContain("政府信息公开");
+    for (const f of ["lattice.pdf", "borderless.pdf", "chromium.pdf", "nonembedded.pdf"])
+      expect((await extract(f)).diagnostics.some((x) => x.source === "pdf:ocr-layer")).toBe(false);
+  });
+
   it("a scan (pages are images, no text layer) → scanned", async () => {
     const e = await failure(extract("scanned.pdf"));
     expect(e.code).toBe("scanned");

@@ -12,6 +12,11 @@ export function buildDocument(r: ReadResult): Document {
     if (images > 0) throw new ExtractError("no text layer (scanned): the pages are images; OCR is not done", "scanned");
     throw new ExtractError("the PDF has no text layer: no text and no images were found on its pages", "no-text");
   }
+  // Text drawn invisibly over a picture of the page is an OCR layer: its numbers are the
+  // OCR's reading, which may differ from what the page shows.
+  const ocr = withText.filter((p) => p.hiddenText > 0 && p.shownText === 0 && p.images > 0).map((p) => p.page);
+  if (ocr.length)
+    diagnostics.push({ severity: "warning", source: "pdf:ocr-layer", message: `page${ocr.length > 1 ? "s" : ""} ${ocr.join(", ")}: the text is an invisible layer over an image of the page (OCR of a scan?); numbers are read from that layer and may differ from what the page shows`, place: { page: ocr[0] } });
   for (const p of r.pages)
     if (!withText.includes(p) && p.images > 0)
       diagnostics.push({ severity: "warning", source: "pdf:scanned-page", message: `page ${p.page} has no text layer (an image: scanned?); its content is not read`, place: { page: p.page } });

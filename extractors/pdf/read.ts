@@ -46,6 +46,9 @@ export interface PageData {
   v: Segment[];
   /** Images painted (a page that is all image and no text is a scan). */
   images: number;
+  /** Text shown invisibly (render mode 3 or 7: an OCR layer over a scan) and visibly. */
+  hiddenText: number;
+  shownText: number;
 }
 
 export interface ReadResult {
@@ -196,7 +199,7 @@ const apply = (m: M, x: number, y: number): [number, number] => [m[0] * x + m[2]
 
 /** The operators whose arguments readPage reads; the others it only counts or skips. */
 const ARGS_READ = (OPS: Pdfjs["OPS"]) => {
-  const read = [OPS.transform, OPS.paintFormXObjectBegin, OPS.setLineWidth, OPS.constructPath];
+  const read = [OPS.transform, OPS.paintFormXObjectBegin, OPS.setLineWidth, OPS.constructPath, OPS.setTextRenderingMode];
   const table = new Uint8Array(Math.max(...Object.values(OPS)) + 1); // operator number → 1: read
   for (const op of read) table[op] = 1;
   return table;
@@ -374,7 +377,10 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
   let images = 0;
   let ctm: M = [1, 0, 0, 1, 0, 0];
   let lineWidth = 1;
-  const stack: { ctm: M; lineWidth: number }[] = [];
+  let renderMode = 0;
+  let hiddenText = 0;
+  let shownText = 0;
+  const stack: { ctm: M; lineWidth: number; renderMode: number }[] = [];
   // Arguments are there only for the operators in ARGS_READ (the port leaves the rest out):
   // a case here that reads its operator's arguments needs its operator listed there.
   const { fnArray, argsArray } = ops;
@@ -383,25 +389,35 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
     const args = argsArray[i] as unknown[];
     switch (fn) {
       case OPS.save:
-        stack.push({ ctm, lineWidth });
+        stack.push({ ctm, lineWidth, renderMode });
         break;
       case OPS.restore: {
         const s = stack.pop();
-        if (s) ({ ctm, lineWidth } = s);
+        if (s) ({ ctm, lineWidth, renderMode } = s);
         break;
       }
+      case OPS.setTextRenderingMode:
+        renderMode = args[0] as number;
+        break;
+      case OPS.showText:
+      case OPS.showSpacedText:
+      case OPS.nextLineShowText:
+      case OPS.nextLineSetSpacingShowText:
+        if (renderMode === 3 || renderMode === 7) hiddenText++;
+        else shownText++;
+        break;
       case OPS.transform:
         ctm = mul(ctm, args as unknown as M);
         break;
       case OPS.paintFormXObjectBegin: {
-        stack.push({ ctm, lineWidth });
+        stack.push({ ctm, lineWidth, renderMode });
         const m = args[0] as number[] | null;
         if (m && m.length === 6) ctm = mul(ctm, m as M);
         break;
       }
       case OPS.paintFormXObjectEnd: {
         const s = stack.pop();
-        if (s) ({ ctm, lineWidth } = s);
+        if (s) ({ ctm, lineWidth, renderMode } = s);
         break;
       }
       case OPS.setLineWidth:
@@ -426,7 +442,7 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
       }
     }
   }
-  return { page: number, box: { x0: Math.min(vx0, vx1), y0: Math.min(vy0, vy1), x1: Math.max(vx0, vx1), y1: Math.max(vy0, vy1) }, runs, h, v, images };
+  return { page: number, box: { x0: Math.min(vx0, vx1), y0: Math.min(vy0, vy1), x1: Math.max(vx0, vx1), y1: Math.max(vy0, vy1) }, runs, h, v, images, hiddenText, shownText };
 }
 
 const AXIS = 0.6;
