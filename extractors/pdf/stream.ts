@@ -19,7 +19,8 @@ import { gapBetween, positions, spaced, type Line, type Part, type PartCell, typ
 // A count may carry its unit (3件, 12.5万元); 无 and dashes print "none".
 const NUMERIC = /^[-+]?(?:\d[\d,，]*(?:\.\d+)?|\.\d+)(?:%|件|个|项|条|次|家|人|份|宗|起|万元|元)?$|^(?:[—–\-/／]|无|空|暂无)$/;
 /** A value as printed: a number (full-width digits too) or a dash or slash for none. */
-export const isNumber = (s: string) => NUMERIC.test(s.normalize("NFKC"));
+export const isNumber = (s: string) => NUMERIC.test(ASCII.test(s) ? s : s.normalize("NFKC"));
+const ASCII = /^[\x20-\x7e]*$/;
 
 /** A section heading of the report (一、总体情况): never a table row when it stands alone. */
 export const SECTION = /^[一二三四五六七八九十]+、/;
