@@ -43,12 +43,15 @@ export const extractDocx: Extractor = async (bytes, options) => {
   if (mainName !== "word/document.xml")
     diagnostics.push({ severity: "info", source: "docx:main-part", message: `the main part is ${main.name}, as _rels/.rels names it` });
 
+  options.deadline?.check(name);
   const tree = parseXml(decodeXml(zip.read(main)), main.name, limits.maxNestingDepth);
+  options.deadline?.check(name);
   const body = findBody(tree);
   if (!body) throw new ExtractError(`${name}: ${main.name} has no w:document/w:body: not a Word document`, "not-docx");
 
   const reader = new BodyReader();
   reader.read(body);
+  options.deadline?.check(name);
   diagnostics.push(...reader.diagnostics);
 
   const meta: DocumentMeta = {};

@@ -31,7 +31,9 @@ export const extractHtml: Extractor = async (bytes, options) => {
   if (!MARKUP.test(html.slice(0, 65536)))
     throw new ExtractError(`${name}: not an HTML page: no HTML markup in the text`, "not-html");
 
+  options.deadline?.check(name);
   const { root, parser } = parseBounded(html, limits.maxNestingDepth);
+  options.deadline?.check(name);
   if (parser === "parse5")
     diagnostics.push({
       severity: "info",
@@ -41,7 +43,9 @@ export const extractHtml: Extractor = async (bytes, options) => {
 
   const analysis = analyse(root);
   const { container, dropped } = analysis;
+  options.deadline?.check(name);
   const blocks = walkBlocks(container, { dropped, stats: analysis.stats });
+  options.deadline?.check(name);
   const tables = blocks.filter((b) => b.kind === "table").length;
 
   const page = collectPage(root);

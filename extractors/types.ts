@@ -2,7 +2,7 @@
 // bytes into the shared intermediate Document (src/document.ts); nothing here knows
 // the template.
 import type { Document } from "../src/document.js";
-import type { Limits } from "../src/limits.js";
+import type { Deadline, Limits } from "../src/limits.js";
 
 export interface ExtractOptions {
   /** The file's path or URL, for messages. */
@@ -12,6 +12,8 @@ export interface ExtractOptions {
   contentType?: string;
   /** The page URL, to resolve attachment links of an HTML page. */
   url?: string;
+  /** Checked between steps by the readers that run in this thread (limits.timeoutMs). */
+  deadline?: Deadline;
 }
 
 /**

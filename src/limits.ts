@@ -1,3 +1,4 @@
+import { ExtractError } from "./document.js";
 // Bounds on every parse. Hostile files exist (zip bombs, PDFs that hang a parser,
 // pages nested 100,000 deep); when a bound trips, the file is recorded as failed.
 export interface Limits {
@@ -15,7 +16,11 @@ export interface Limits {
   maxPdfPages: number;
   /** Most bytes a PDF's compressed streams may inflate to, all together (decompression bombs). */
   maxPdfInflateBytes: number;
-  /** Wall-clock limit for one document's extraction (PDF runs in a worker that is killed). */
+  /**
+   * Wall-clock limit for one document's parse. A PDF runs in a worker that is killed at
+   * the limit; the other readers run in this thread and check it between their steps
+   * (each step is linear in the bounded input), failing as timeout at the next check.
+   */
   timeoutMs: number;
 }
 
@@ -29,3 +34,15 @@ export const DEFAULT_LIMITS: Limits = {
   maxPdfInflateBytes: 512 * 1024 * 1024,
   timeoutMs: 30_000,
 };
+
+/** A parse's wall-clock deadline (limits.timeoutMs from when the parse began). */
+export class Deadline {
+  readonly at: number;
+  constructor(readonly ms: number) {
+    this.at = Date.now() + ms;
+  }
+  /** Throws a timeout failure once the deadline has passed. */
+  check(name: string): void {
+    if (Date.now() >= this.at) throw new ExtractError(`${name}: the parse took longer than ${+(this.ms / 1000).toFixed(3)}s (limits.timeoutMs)`, "timeout");
+  }
+}

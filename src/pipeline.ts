@@ -3,7 +3,7 @@
 // Batches, the store, the crawler and the CLI all call parseReport.
 import { createHash } from "node:crypto";
 import { ExtractError, type Diagnostic, type Document } from "./document.js";
-import { DEFAULT_LIMITS, type Limits } from "./limits.js";
+import { DEFAULT_LIMITS, Deadline, type Limits } from "./limits.js";
 import { ReportRecord, SCHEMA_VERSION, TOP_LEVEL_KEYS, type Format } from "./record.js";
 import { extractorFor, sniff, type Sniffed } from "../extractors/index.js";
 import { mapTables, placeText } from "../normalizers/tables.js";
@@ -46,6 +46,7 @@ export function sha256(bytes: Uint8Array): string {
 /** Parses one report. Never throws for bad input: a failure comes back as { ok: false }. */
 export async function parseReport(input: ParseInput): Promise<ParseOutcome> {
   const limits: Limits = { ...DEFAULT_LIMITS, ...input.limits };
+  const deadline = new Deadline(limits.timeoutMs);
   let sniffed: Sniffed;
   let doc: Document;
   try {
@@ -54,12 +55,15 @@ export async function parseReport(input: ParseInput): Promise<ParseOutcome> {
       throw new ExtractError(`the file is ${input.bytes.length} bytes, over the ${limits.maxFileBytes}-byte limit`, "too-large");
     sniffed = input.format ? { kind: input.format } : sniff(input.bytes, input.name);
     const extract = await extractorFor(sniffed.kind);
-    doc = await extract(input.bytes, { name: input.name, limits, contentType: input.contentType, url: input.url ?? undefined });
+    doc = await extract(input.bytes, { name: input.name, limits, contentType: input.contentType, url: input.url ?? undefined, deadline });
+    deadline.check(input.name);
+    const out = buildRecord(doc, input, sniffed.kind === "legacy-word" ? "docx" : sniffed.kind);
+    deadline.check(input.name);
+    return out;
   } catch (e) {
     if (e instanceof ExtractError) return { ok: false, code: e.code, message: e.message };
     return { ok: false, code: "extract-error", message: `could not be read: ${(e as Error).message ?? String(e)}` };
   }
-  return buildRecord(doc, input, sniffed.kind === "legacy-word" ? "docx" : sniffed.kind);
 }
 
 /** Map an extracted document onto the template. Exported for tests of the mapping. */
