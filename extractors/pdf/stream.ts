@@ -209,50 +209,65 @@ const textTop = (f: { y: number; size: number }) => f.y + f.size * 0.8;
 const textBottom = (f: { y: number; size: number }) => f.y - f.size * 0.2;
 const middle = (f: { y: number; size: number }) => f.y + f.size * 0.3;
 
-/** One unruled table from its lines (top to bottom). */
+/** One unruled table from its lines (top to bottom): columns, cells, rows, then the grid. */
 export function streamPart(input: Line[], page: number): Part {
   // Pieces that touch are one word ("本年增" "/" "减"), unless both are numbers.
   const lines = input.map((l) => ({ ...l, pieces: touching(l.pieces) }));
   const size = median(lines.map((l) => l.size));
-
-  // Values: on a data line, the numbers right of its label.
   const { isValueLine, valuePieces } = valuesOf(lines);
+  const bands = valueColumns(lines, isValueLine, valuePieces);
+  const split = splitLines(lines, bands, isValueLine, valuePieces);
+  const labels = labelBlocks(lines, split, bands[0][0], size);
+  const notes: string[] = [];
+  const { claimed, loose } = assignValues(split, labels, bands.length, size, notes);
+  const items = rowItems(lines, split, labels, claimed, loose, bands.length, size);
+  const grid = gridOf(items, split, labels, bands.length, size);
+  const xs = [...labels.starts, bands[0][0] - 1];
+  for (let k = 1; k < bands.length; k++) xs.push((bands[k - 1][1] + bands[k][0]) / 2);
+  xs.push(bands[bands.length - 1][1] + 1);
+  const ys = [...grid.tops, Math.min(...lines.map((l) => l.y)) - 3];
+  return { page, xs, ys, cells: grid.cells, exact: false, labelCols: labels.starts.length, ...(notes.length ? { notes } : {}) };
+}
+
+type Span = [number, number];
+const crosses = (a: { x0: number; x1: number }, b: Span) => Math.min(b[1], a.x1) - Math.max(b[0], a.x0) > 0;
+
+/**
+ * The value columns, left to right, as x spans. Numbers of one column overlap however
+ * they are aligned: their bands. A column head with nothing narrower under it is a
+ * leaf: the bands under a leaf are one column, and a leaf over no band is a column blank
+ * in every row (stacked words of one head merge). Where there are heads every column has
+ * one: a band under no head (a number set right under a head set left) joins the
+ * nearest column, a headed band with its head's width or a head over no band, when that
+ * one is clearly the nearest, nothing lies between and no line has numbers in both.
+ */
+function valueColumns(lines: Line[], isValueLine: boolean[], valuePieces: { p: Piece; line: number }[]): Span[] {
   let bands = mergeSpans(valuePieces.map(({ p }) => [p.x0, p.x1]));
   const valueStart = bands[0][0];
-  const inValueArea = (p: Piece) => (p.x0 + p.x1) / 2 >= valueStart - 1;
-
-  // Column heads. A head with nothing narrower under it is a leaf: the bands under a leaf
-  // are one column (its numbers set left, centred or right do not overlap), and a leaf
-  // over no band is a column blank in every row (stacked words of one head merge).
   const heads: Piece[] = [];
   lines.forEach((l, i) => {
-    if (!isValueLine[i]) for (const p of l.pieces) if (!isNumber(p.str) && inValueArea(p)) heads.push(p);
+    if (!isValueLine[i]) for (const p of l.pieces) if (!isNumber(p.str) && (p.x0 + p.x1) / 2 >= valueStart - 1) heads.push(p);
   });
-  const crosses = (a: { x0: number; x1: number }, b: [number, number]) => Math.min(b[1], a.x1) - Math.max(b[0], a.x0) > 0;
   const leaves = heads.filter((h) => !heads.some((u) => u.y < h.y - h.size * 0.5 && u.x1 > h.x0 && u.x0 < h.x1 && u.x1 - u.x0 < h.x1 - h.x0 - 1));
   for (const h of leaves) {
     const under = bands.filter((b) => crosses(h, b));
     if (under.length < 2) continue;
-    const joined: [number, number] = [Math.min(...under.map((b) => b[0])), Math.max(...under.map((b) => b[1]))];
+    const joined: Span = [Math.min(...under.map((b) => b[0])), Math.max(...under.map((b) => b[1]))];
     bands = [...bands.filter((b) => !under.includes(b)), joined].sort((a, b) => a[0] - b[0]);
   }
-  const lonely = mergeSpans(leaves.filter((h) => !bands.some((b) => crosses(h, b))).map((h): [number, number] => [h.x0, h.x1]));
-  // Where there are heads, every column has one. A band under no head (a number set
-  // right under a head set left) belongs to the nearest column, a headed band with its
-  // head's width or a head over no band, when that one is clearly the nearest, nothing
-  // lies between and no line has numbers in both.
+  const lonely = mergeSpans(leaves.filter((h) => !bands.some((b) => crosses(h, b))).map((h): Span => [h.x0, h.x1]));
   if (leaves.length) {
-    type Column = { span: [number, number]; bands: [number, number][] };
+    type Column = { span: Span; bands: Span[] };
     const columns: Column[] = [
       ...bands.filter((b) => leaves.some((h) => crosses(h, b))).map((b) => {
         const hs = leaves.filter((h) => crosses(h, b));
-        return { span: [Math.min(b[0], ...hs.map((h) => h.x0)), Math.max(b[1], ...hs.map((h) => h.x1))] as [number, number], bands: [b] };
+        return { span: [Math.min(b[0], ...hs.map((h) => h.x0)), Math.max(b[1], ...hs.map((h) => h.x1))] as Span, bands: [b] };
       }),
-      ...lonely.map((l) => ({ span: l, bands: [] as [number, number][] })),
+      ...lonely.map((l) => ({ span: l, bands: [] as Span[] })),
     ];
-    const linesIn = (b: [number, number]) => new Set(valuePieces.filter((v) => crosses(v.p, b)).map((v) => v.line));
+    const linesIn = (b: Span) => new Set(valuePieces.filter((v) => crosses(v.p, b)).map((v) => v.line));
     for (const b of bands.filter((x) => !leaves.some((h) => crosses(h, x)))) {
-      const gap = (s: [number, number]) => (s[0] >= b[1] ? s[0] - b[1] : b[0] >= s[1] ? b[0] - s[1] : 0);
+      const gap = (s: Span) => (s[0] >= b[1] ? s[0] - b[1] : b[0] >= s[1] ? b[0] - s[1] : 0);
       const byGap = [...columns].sort((p, q) => gap(p.span) - gap(q.span));
       const best = byGap[0];
       if (!best || (byGap[1] && gap(byGap[1].span) < gap(best.span) * 2 + 2)) continue;
@@ -263,14 +278,36 @@ export function streamPart(input: Line[], page: number): Part {
       best.bands.push(b);
       best.span = [lo, hi];
     }
-    // Each column's bands are one band; heads over no band are columns blank in every row.
     bands = [
       ...bands.filter((b) => !columns.some((c) => c.bands.includes(b))),
-      ...columns.filter((c) => c.bands.length).map((c): [number, number] => [Math.min(...c.bands.map((b) => b[0])), Math.max(...c.bands.map((b) => b[1]))]),
+      ...columns.filter((c) => c.bands.length).map((c): Span => [Math.min(...c.bands.map((b) => b[0])), Math.max(...c.bands.map((b) => b[1]))]),
       ...columns.filter((c) => !c.bands.length).map((c) => c.span),
     ];
   }
-  bands.sort((a, b) => a[0] - b[0]);
+  return bands.sort((a, b) => a[0] - b[0]);
+}
+
+/** The table's lines taken apart: label fragments, values (with their column), header words and header lines. */
+interface Split {
+  /** Label fragments of the rows (not of header lines). */
+  labelFrags: Frag[];
+  values: (Frag & { band: number })[];
+  /** Per line: words over the value columns (first and last column they cross). */
+  headerWords: (Frag & { b0: number; b1: number })[][];
+  /** Per line: label text of header lines. */
+  headerLabels: Frag[][];
+  isHeader: boolean[];
+}
+
+/**
+ * Each line's pieces → label fragments (split where a label column recurs or an item
+ * marker opens, a gap before it), values and header words. Header lines have words over
+ * the value columns and no values; label-only lines above the first of them (titles) go
+ * with it, label-only lines after it are labels.
+ */
+function splitLines(lines: Line[], bands: Span[], isValueLine: boolean[], valuePieces: { p: Piece; line: number }[]): Split {
+  const valueStart = bands[0][0];
+  const inValueArea = (p: Piece) => (p.x0 + p.x1) / 2 >= valueStart - 1;
   const bandOf = (x: number) => {
     let best = 0;
     let bestD = Infinity;
@@ -280,8 +317,7 @@ export function streamPart(input: Line[], page: number): Part {
     });
     return best;
   };
-
-  // Label columns: where label pieces start after a gap, at places used on two lines or more.
+  // Label columns seen: where label pieces start after a gap, at places used on two lines or more.
   const startsSeen: { x: number; line: number }[] = [];
   lines.forEach((l, i) => {
     let prev: Piece | undefined;
@@ -295,7 +331,6 @@ export function streamPart(input: Line[], page: number): Part {
 
   const valueSets = lines.map(() => new Set<Piece>());
   for (const v of valuePieces) valueSets[v.line].add(v.p);
-  // Each line's fragments: label chunks (split where a recurring column starts), values, header words.
   const labels: Frag[] = [];
   const values: (Frag & { band: number })[] = [];
   const headerWords: (Frag & { b0: number; b1: number })[][] = lines.map(() => []);
@@ -317,19 +352,14 @@ export function streamPart(input: Line[], page: number): Part {
       }
     }
     if (cur) label.push(cur);
-    const rest = l.pieces.filter((p) => valueSet.has(p) || inValueArea(p));
     const words: (Frag & { b0: number; b1: number })[] = [];
-    for (const p of rest) {
-      if (valueSet.has(p)) {
+    for (const p of l.pieces.filter((q) => valueSet.has(q) || inValueArea(q))) {
+      // A value, or a number on a line of its own: a value of a label-less row.
+      if (valueSet.has(p) || (isNumber(p.str) && !isValueLine[i])) {
         values.push({ ...frag(p, i), band: bandOf((p.x0 + p.x1) / 2) });
         continue;
       }
-      if (isNumber(p.str) && !isValueLine[i]) {
-        // A number on a line of its own is a value of a label-less row.
-        values.push({ ...frag(p, i), band: bandOf((p.x0 + p.x1) / 2) });
-        continue;
-      }
-      const over = bands.map((b, k) => (Math.min(b[1], p.x1) - Math.max(b[0], p.x0) > 0 ? k : -1)).filter((k) => k >= 0);
+      const over = bands.map((b, k) => (crosses(p, b) ? k : -1)).filter((k) => k >= 0);
       const b0 = over.length ? over[0] : bandOf((p.x0 + p.x1) / 2);
       const b1 = over.length ? over[over.length - 1] : b0;
       const last = words[words.length - 1];
@@ -340,8 +370,6 @@ export function streamPart(input: Line[], page: number): Part {
     for (const p of label) (words.length && !valueSet.size ? headerLabels[i] : labels).push(frag(p, i));
   });
 
-  // Header lines: words over the value columns and no values; label-only lines above the
-  // first of them (titles) go with it, label-only lines after it are labels.
   const valueLines = new Set(values.map((v) => v.line));
   const isHeader = lines.map((_, i) => headerWords[i].length > 0 && !valueLines.has(i));
   const firstHeader = isHeader.indexOf(true);
@@ -352,23 +380,45 @@ export function streamPart(input: Line[], page: number): Part {
         isHeader[i] = true;
         headerLabels[i].push(...labels.filter((f) => f.line === i));
       }
-  const labelFrags = labels.filter((f) => !isHeader[f.line]);
+  return { labelFrags: labels.filter((f) => !isHeader[f.line]), values, headerWords, headerLabels, isHeader };
+}
 
-  // Label blocks. A fragment continues the block whose last line is the nearest one above
-  // it over the same stretch of the page (a wrapped line may be centred or indented).
+/** The label cells: blocks, their columns, which are row labels, and how far apart lines stand. */
+interface Labels {
+  blocks: Block[];
+  rowLabels: Block[];
+  /** Label columns' starts (x), left to right. */
+  starts: number[];
+  /** Baseline distance of lines inside one cell. */
+  linePitch: number;
+  /** Lines of neighbouring cells stand measurably further apart than lines in a cell. */
+  padded: boolean;
+}
+
+/**
+ * Label fragments → blocks. A fragment continues the block whose last line is the
+ * nearest one above it over the same stretch of the page (a wrapped line may be centred
+ * or indented), when that line was full (text wraps only at the cell's edge), the
+ * fragment opens no new item and it is about a line below. A block with another block to
+ * its right at the same height is a group label (三、本年度办理结果); the others are row
+ * labels.
+ */
+function labelBlocks(lines: Line[], split: Split, valueStart: number, size: number): Labels {
+  const { labelFrags, isHeader, headerLabels } = split;
   const allStarts = positions(labelFrags.map((f) => f.x0), 4);
   const headerYs = lines.filter((_, i) => isHeader[i]).map((l) => l.y);
   const boundary = (f: Frag) => Math.min(valueStart, ...allStarts.filter((s) => s > f.x1 - 1));
   const full = (f: Frag) => f.x1 >= boundary(f) - (f.size * 2.5 + 3);
   const sorted = [...labelFrags].sort((a, b) => b.y - a.y || a.x0 - b.x0);
-  /** The nearest fragment below each fragment over its stretch. */
+  // The nearest fragment below each fragment over its stretch, and the nearest line above
+  // that has it below (sorted top to bottom, the last one set is the nearest).
   const below = new Map<Frag, Frag>();
   const above = new Map<Frag, Frag>();
   sorted.forEach((p, i) => {
     const n = sorted.slice(i + 1).find((f) => f.y < p.y - p.size * 0.5 && f.x1 > p.x0 - 2 && f.x0 < boundary(p) - 1);
     if (!n) return;
     below.set(p, n);
-    above.set(n, p); // the nearest line above that has it below (sorted top to bottom)
+    above.set(n, p);
   });
   let pitch = Infinity;
   for (const [p, n] of below) pitch = Math.min(pitch, p.y - n.y);
@@ -390,21 +440,35 @@ export function streamPart(input: Line[], page: number): Part {
       blockOf.set(f, b);
     }
   }
-  // Label columns: where blocks start.
+  // Label columns: where blocks start; none when nothing is left of the values (table 4).
   const starts = positions(blocks.map((b) => b.frags[0].x0), 4);
-  // No label column at all when nothing is left of the values (table 4).
   const headerText = lines.some((_, i) => isHeader[i] && headerLabels[i].length > 0);
   if (!starts.length && headerText) starts.push(Math.min(...lines.map((l) => l.x0)));
-  const L = starts.length;
   for (const b of blocks) b.col = starts.reduce((best, s, k) => (Math.abs(s - b.frags[0].x0) < Math.abs(starts[best] - b.frags[0].x0) ? k : best), 0);
   const overlap = (a: Block, b: Block) => Math.min(a.top, b.top) - Math.max(a.bottom, b.bottom);
   for (const b of blocks) b.group = blocks.some((o) => o.col > b.col && overlap(b, o) > size * 0.3);
   const rowLabels = blocks.filter((b) => !b.group).sort((a, b) => b.top + b.bottom - a.top - a.bottom);
+  // Lines in one cell vs lines of neighbouring cells (evidence of cell padding).
+  const sameBlock = [...below].filter(([p, n]) => blockOf.get(p) === blockOf.get(n)).map(([p, n]) => p.y - n.y);
+  const acrossBlocks = [...below].filter(([p, n]) => blockOf.get(p) !== blockOf.get(n) && blockOf.get(p)!.frags.at(-1) === p && blockOf.get(n)!.frags[0] === n).map(([p, n]) => p.y - n.y);
+  const linePitch = sameBlock.length ? Math.min(...sameBlock) : pitch;
+  const padded = sameBlock.length > 0 && acrossBlocks.length > 0 && Math.min(...acrossBlocks) > linePitch + size * 0.1;
+  return { blocks, rowLabels, starts, linePitch, padded };
+}
 
-  // Each value column's numbers matched to row labels in order.
-  const B = bands.length;
-  const notes: string[] = [];
-  const claimed = new Map<Block, (Frag | undefined)[]>(rowLabels.map((b) => [b, new Array(B).fill(undefined)]));
+type Claimed = Map<Block, (Frag | undefined)[]>;
+
+/**
+ * Each value column's numbers matched to the row labels in order (assign). A number no
+ * row took, right above or below one a row took in its column, is one number wrapped
+ * inside a narrow cell (１４６ / ８６) when lines inside a cell are measurably closer than
+ * lines of neighbouring cells, or when no other row could own it; without that evidence
+ * the two cannot be told from two rows' numbers: the cell is left blank, with a note.
+ */
+function assignValues(split: Split, labels: Labels, B: number, size: number, notes: string[]): { claimed: Claimed; loose: (Frag & { band: number })[] } {
+  const { values } = split;
+  const { rowLabels, linePitch, padded } = labels;
+  const claimed: Claimed = new Map(rowLabels.map((b) => [b, new Array(B).fill(undefined)]));
   const loose: (Frag & { band: number })[] = [];
   for (let k = 0; k < B; k++) {
     const ns = values.filter((v) => v.band === k).sort((a, b) => b.y - a.y);
@@ -415,32 +479,23 @@ export function streamPart(input: Line[], page: number): Part {
       else claimed.get(rowLabels[lb])![k] = n;
     });
   }
-
-  // A number no row took, right above or below one a row took in its column: one number
-  // wrapped inside a narrow cell (１４６ / ８６), when lines inside a cell are measurably
-  // closer than lines of neighbouring cells (cell padding), or when no other row could
-  // own it. Without that evidence the two cannot be told from two rows' numbers: the
-  // cell is left blank, with a warning.
-  const sameBlock = [...below].filter(([p, n]) => blockOf.get(p) === blockOf.get(n)).map(([p, n]) => p.y - n.y);
-  const acrossBlocks = [...below].filter(([p, n]) => blockOf.get(p) !== blockOf.get(n) && blockOf.get(p)!.frags.at(-1) === p && blockOf.get(n)!.frags[0] === n).map(([p, n]) => p.y - n.y);
-  const linePitch = sameBlock.length ? Math.min(...sameBlock) : pitch;
-  const padded = sameBlock.length > 0 && acrossBlocks.length > 0 && Math.min(...acrossBlocks) > linePitch + size * 0.1;
+  type Near = { b: Block; vs: (Frag | undefined)[]; a: Frag };
   for (const n of [...loose]) {
     // The row whose number it continues: of the numbers just above and below it, the one
     // whose pair with it stands where that row's other numbers stand (a wrapped number
     // straddles its row's line when centred, starts on it when set at the top).
     const near = [...claimed]
       .map(([b, vs]) => ({ b, vs, a: vs[n.band] }))
-      .filter((x): x is { b: Block; vs: (Frag | undefined)[]; a: Frag } => !!x.a && Math.abs(x.a.y - n.y) <= linePitch * 1.15 && Math.min(x.a.x1, n.x1) - Math.max(x.a.x0, n.x0) > 0);
-    const rowLine = (x: { b: Block; vs: (Frag | undefined)[]; a: Frag }) => {
+      .filter((x): x is Near => !!x.a && Math.abs(x.a.y - n.y) <= linePitch * 1.15 && Math.min(x.a.x1, n.x1) - Math.max(x.a.x0, n.x0) > 0);
+    const rowLine = (x: Near) => {
       const others = x.vs.filter((v, k): v is Frag => !!v && k !== n.band).map((v) => v.y);
       return others.length ? median(others) : (x.b.frags[0].y + x.b.frags[x.b.frags.length - 1].y) / 2;
     };
-    const fit = (x: { b: Block; vs: (Frag | undefined)[]; a: Frag }) => Math.min(Math.abs(rowLine(x) - (x.a.y + n.y) / 2), Math.abs(rowLine(x) - Math.max(x.a.y, n.y)));
+    const fit = (x: Near) => Math.min(Math.abs(rowLine(x) - (x.a.y + n.y) / 2), Math.abs(rowLine(x) - Math.max(x.a.y, n.y)));
     // Text wraps only where a line is full: the upper piece is as wide as the column's
     // widest number, give or take a character.
     const widest = Math.max(...values.filter((v) => v.band === n.band).map((v) => v.x1 - v.x0));
-    const full = (x: { a: Frag }) => {
+    const full = (x: Near) => {
       const upper = x.a.y > n.y ? x.a : n;
       return upper.x1 - upper.x0 >= widest - upper.size - 0.5;
     };
@@ -449,7 +504,6 @@ export function streamPart(input: Line[], page: number): Part {
     loose.splice(loose.indexOf(n), 1);
     const { b, vs, a } = fits[0];
     const [upper, lower] = a.y > n.y ? [a, n] : [n, a];
-    // Or when every other row near enough to own it has its number in this column.
     const homeless = rowLabels.every((o) => o === b || distance(n, o) > size * REACH || claimed.get(o)![n.band] !== undefined);
     const clear = fits.length === 1 || fit(fits[1]) - fit(fits[0]) > size * 0.3;
     if ((padded || homeless) && clear) vs[n.band] = { ...upper, text: upper.text + lower.text, x0: Math.min(a.x0, n.x0), x1: Math.max(a.x1, n.x1) };
@@ -458,8 +512,17 @@ export function streamPart(input: Line[], page: number): Part {
       notes.push(`"${upper.text}" and "${lower.text}" stand one above the other in the row of "${blockText(b).replace(/\n/g, "")}": one number wrapped in its cell or two rows' numbers cannot be told apart without ruling lines; the cell is left blank`);
     }
   }
+  return { claimed, loose };
+}
 
-  // Row items, top to bottom.
+/**
+ * The table's rows, top to bottom: header zones, row labels with their numbers, and
+ * rows of numbers no label owns (table 4's). Among those, pieces stacked in one column a
+ * line apart, the upper one full, where every other column shows one number there, are
+ * one number wrapped in its cell (１ / ２ / ０).
+ */
+function rowItems(lines: Line[], split: Split, labels: Labels, claimed: Claimed, loose: (Frag & { band: number })[], B: number, size: number): RowItem[] {
+  const { isHeader, values } = split;
   const items: RowItem[] = [];
   for (let i = 0; i < lines.length; i++) {
     if (!isHeader[i]) continue;
@@ -467,33 +530,30 @@ export function streamPart(input: Line[], page: number): Part {
     while (i + 1 < lines.length && isHeader[i + 1]) zone.push(++i);
     items.push({ kind: "header", top: lines[zone[0]].y + lines[zone[0]].size, lines: zone });
   }
-  for (const b of rowLabels) {
+  for (const b of labels.rowLabels) {
     const vs = claimed.get(b)!;
     items.push({ kind: "label", top: Math.max(b.top, ...vs.filter((v) => v).map((v) => textTop(v!))), block: b, values: vs });
   }
-  loose.sort((a, b) => b.y - a.y);
-  // Numbers no label owns (table 4's row): pieces stacked in one column, a line apart,
-  // the upper one full, where every other column shows one number there, are one number
-  // wrapped in its cell (１ / ２ / ０).
+  const rest = [...loose].sort((a, b) => b.y - a.y);
   const lastLine = new Map<Frag, number>(); // a joined number's lowest line
-  for (let i = 0; i + 1 < loose.length; i++) {
-    const upper = loose[i];
+  for (let i = 0; i + 1 < rest.length; i++) {
+    const upper = rest[i];
     const upperY = lastLine.get(upper) ?? upper.y;
-    const j = loose.findIndex((v, k) => k > i && v.band === upper.band);
+    const j = rest.findIndex((v, k) => k > i && v.band === upper.band);
     if (j < 0) continue;
-    const lower = loose[j];
+    const lower = rest[j];
     const widest = Math.max(...values.filter((v) => v.band === upper.band).map((v) => v.x1 - v.x0));
-    const stacked = (k: number) => loose.filter((v) => v.band === k && v.y <= upper.y + size && v.y >= lower.y - size).length;
-    if (upperY - lower.y > linePitch * 1.15 || upper.x1 - upper.x0 < widest - upper.size - 0.5) continue;
-    if (bands.some((_, k) => k !== upper.band && stacked(k) > 1)) continue;
-    loose[i] = { ...upper, text: upper.text + lower.text, x0: Math.min(upper.x0, lower.x0), x1: Math.max(upper.x1, lower.x1) };
-    lastLine.set(loose[i], lower.y);
-    loose.splice(j, 1);
+    const stacked = (k: number) => rest.filter((v) => v.band === k && v.y <= upper.y + size && v.y >= lower.y - size).length;
+    if (upperY - lower.y > labels.linePitch * 1.15 || upper.x1 - upper.x0 < widest - upper.size - 0.5) continue;
+    if (Array.from({ length: B }, (_, k) => k).some((k) => k !== upper.band && stacked(k) > 1)) continue;
+    rest[i] = { ...upper, text: upper.text + lower.text, x0: Math.min(upper.x0, lower.x0), x1: Math.max(upper.x1, lower.x1) };
+    lastLine.set(rest[i], lower.y);
+    rest.splice(j, 1);
     i--;
   }
   let row: (Frag | undefined)[] | undefined;
   let rowTop = 0;
-  for (const v of loose) {
+  for (const v of rest) {
     if (!row || row[v.band] || rowTop - middle(v) > size * 1.9) {
       row = new Array(B).fill(undefined);
       rowTop = textTop(v);
@@ -501,11 +561,21 @@ export function streamPart(input: Line[], page: number): Part {
     }
     row[v.band] = v;
   }
-  items.sort((a, b) => b.top - a.top);
+  return items.sort((a, b) => b.top - a.top);
+}
 
-  // Cells.
+/**
+ * Rows → origin cells on the grid (label columns, then value columns) and each grid
+ * row's top. A header zone is one row of column heads, under a row of the words that
+ * span several columns (申请人情况) where there are any. Group labels span from the first
+ * row at or below their top down to the next row that has a label in their column or
+ * left of it, another group starting there, or a header.
+ */
+function gridOf(items: RowItem[], split: Split, labels: Labels, B: number, size: number): { cells: PartCell[]; tops: number[] } {
+  const { headerWords, headerLabels } = split;
+  const L = labels.starts.length;
   const cells: PartCell[] = [];
-  const tops: number[] = []; // each grid row's top edge
+  const tops: number[] = [];
   const rowOf = new Map<RowItem, number>();
   for (const it of items) {
     rowOf.set(it, tops.length);
@@ -514,7 +584,6 @@ export function streamPart(input: Line[], page: number): Part {
       const labelText = it.lines.flatMap((i) => headerLabels[i]).map((f) => f.text).join("\n");
       const spanning = ws.filter((w) => w.b1 > w.b0).sort((a, b) => a.b0 - b.b0 || b.y - a.y);
       if (spanning.length) {
-        // A tier of words over several columns (申请人情况), then the column heads.
         const r = tops.length;
         tops.push(it.top);
         if (L) cells.push({ r, c: 0, rs: 1, cs: L, text: "" });
@@ -544,9 +613,7 @@ export function streamPart(input: Line[], page: number): Part {
   }
   const R = tops.length;
 
-  // Group labels: from the first row at or below their top, down to the next row that
-  // has a label in their column or left of it, another group starting there, or a header.
-  const groups = blocks
+  const groups = labels.blocks
     .filter((b) => b.group)
     .map((g) => ({ g, r0: items.find((it) => it.kind !== "header" && it.top <= g.top + size * 0.5) }))
     .filter((x): x is { g: Block; r0: RowItem } => !!x.r0)
@@ -569,13 +636,7 @@ export function streamPart(input: Line[], page: number): Part {
     if (rs && right > g.col) cells.push({ r: r0, c: g.col, rs, cs: right - g.col, text: blockText(g) });
   }
   fillLabelColumns(cells, R, L);
-
-  const xs = [...starts];
-  xs.push(valueStart - 1);
-  for (let k = 1; k < B; k++) xs.push((bands[k - 1][1] + bands[k][0]) / 2);
-  xs.push(bands[B - 1][1] + 1);
-  const edges = [...tops, Math.min(...lines.map((l) => l.y)) - 3];
-  return { page, xs, ys: edges, cells, exact: false, labelCols: L, ...(notes.length ? { notes } : {}) };
+  return { cells, tops };
 }
 
 /** Label columns no cell covers get blank cells, so every row spans the grid. */
