@@ -14,7 +14,7 @@ const OUT = resolve("test/fixtures/reports");
 // `--only chromium-noborder` (or chromium-spaced) adds that one layout to the committed
 // set (the others stay byte for byte).
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
-const alone = ["chromium-noborder", "chromium-spaced", "chromium-rules", "chromium-styles"];
+const alone = ["chromium-noborder", "chromium-spaced", "chromium-rules", "chromium-styles", "repeated-header"];
 if (only && !alone.includes(only)) throw new Error(`--only ${only}: only ${alone.join(", ")} can be made alone`);
 if (!only) {
   rmSync(OUT, { recursive: true, force: true });
@@ -106,8 +106,41 @@ function chromiumStyles() {
     }
 }
 
+// Table 3's header as a <thead> and a long introduction before it: the table breaks
+// over a page and its header is printed again on the next one (Chromium repeats a
+// <thead>; LibreOffice makes it Writer's repeated heading rows). Borderless through
+// Chromium, ruled through LibreOffice.
+function repeatedHeader() {
+  const thead = (html: string) => {
+    let t = 0;
+    let rows = 0;
+    return html
+      .replace(/<table[^>]*>|<\/tr>/g, (m) => {
+        if (m.startsWith("<table")) {
+          t++;
+          rows = 0;
+          return t === 2 ? `${m}<thead>` : m;
+        }
+        return t === 2 && ++rows === 3 ? "</tr></thead><tbody>" : m;
+      })
+      .replace("<body>", "<body>" + "<p>一、总体情况 本年度工作情况说明，本年度工作情况说明，本年度工作情况说明，本年度工作情况说明。</p>".repeat(14));
+  };
+  for (const r of REPORTS) {
+    writeFileSync(join(work, `${r.id}.thead-noborder.html`), thead(documentHtml(r, false)));
+    chromiumPdf(join(work, `${r.id}.thead-noborder.html`), join(OUT, `${r.id}.thead-noborder.pdf`));
+    add(r.id, `${r.id}.thead-noborder.pdf`, "pdf", "chromium-borderless-repeated-header");
+    writeFileSync(join(work, `${r.id}.thead.html`), thead(documentHtml(r, true)));
+  }
+  soffice(["--infilter=HTML (StarWriter)", "--convert-to", "pdf:writer_pdf_Export", ...REPORTS.map((r) => `${r.id}.thead.html`)], work);
+  for (const r of REPORTS) {
+    if (!existsSync(join(work, `${r.id}.thead.pdf`))) throw new Error(`soffice made no ${r.id}.thead.pdf`);
+    copyFileSync(join(work, `${r.id}.thead.pdf`), join(OUT, `${r.id}.thead.pdf`));
+    add(r.id, `${r.id}.thead.pdf`, "pdf", "libreoffice-repeated-header");
+  }
+}
+
 if (only) {
-  ({ "chromium-noborder": chromiumBorderless, "chromium-spaced": chromiumSpaced, "chromium-rules": chromiumRules, "chromium-styles": chromiumStyles })[only as "chromium-rules"]();
+  ({ "chromium-noborder": chromiumBorderless, "chromium-spaced": chromiumSpaced, "chromium-rules": chromiumRules, "chromium-styles": chromiumStyles, "repeated-header": repeatedHeader })[only as "chromium-rules"]();
   const path = join(OUT, "manifest.json");
   const made = new Set(manifest.map((e) => e.file));
   const kept = (JSON.parse(readFileSync(path, "utf8")) as Entry[]).filter((e) => !made.has(e.file));
@@ -165,6 +198,7 @@ chromiumBorderless();
 chromiumSpaced();
 chromiumRules();
 chromiumStyles();
+repeatedHeader();
 // Text as pdftotext (no -layout) gives it for those PDFs: a real tool's mess, cells
 // reordered around blanks. Read back, a cell may be null (with a warning), never wrong.
 for (const n of names) {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { Line, Part, Piece } from "../extractors/pdf/geometry.js";
 import { pieces } from "../extractors/pdf/geometry.js";
-import { streamPart } from "../extractors/pdf/stream.js";
+import { streamPart, streamTables } from "../extractors/pdf/stream.js";
 
 const SIZE = 12;
 /** Pieces placed as [text, x, y]; CJK one em a character, digits half an em. */
@@ -156,5 +156,21 @@ describe("unruled tables", () => {
     expect(cols[1].x0).toBeCloseTo(318 + 24 + 14.5, 0);
     // Single digits far apart stay apart.
     expect(pieces([run("1 2", 300, 50)]).map((p) => p.str)).toEqual(["1", "2"]);
+  });
+
+  it("a header printed again after a page break is dropped: one table; a different header starts a part", () => {
+    const head = (y: number): [string, number, number][] => [["信息内容", 60, y], ["甲数", 200, y], ["乙数", 260, y]];
+    const found = streamTables(
+      linesOf(
+        ...head(700), ["行一", 60, 680], ["11", 200, 680], ["12", 260, 680], ["行二", 60, 660], ["21", 200, 660], ["22", 260, 660],
+        ...head(640), ["行三", 60, 620], ["31", 200, 620], ["32", 260, 620],
+        ["信息内容", 60, 600], ["丙数", 230, 600], ["行四", 60, 580], ["41", 230, 580],
+      ),
+      500,
+    );
+    expect(found.map((t) => rows(t.part))).toEqual([
+      [["信息内容", "甲数", "乙数"], ["行一", "11", "12"], ["行二", "21", "22"], ["行三", "31", "32"]],
+      [["信息内容", "丙数"], ["行四", "41"]],
+    ]);
   });
 });

@@ -156,10 +156,19 @@ function sections(input: Line[]): Line[][] {
   if (!valuePieces.length) return [input];
   const valueStart = Math.min(...valuePieces.map((v) => v.p.x0));
   const isHeader = lines.map((l, i) => !isValueLine[i] && l.pieces.some((p) => !isNumber(p.str) && (p.x0 + p.x1) / 2 >= valueStart - 1));
+  // A header zone that repeats the first one (the header printed again on the next page)
+  // continues the table; a different one starts a part.
+  const zoneText = (i: number) => {
+    let t = "";
+    for (let k = i; k < lines.length && isHeader[k]; k++) t += lines[k].text;
+    return t.replace(/\s+/g, "");
+  };
+  const firstZone = isHeader.indexOf(true);
+  const first = firstZone >= 0 ? zoneText(firstZone) : "";
   const out: Line[][] = [[]];
   let values = false;
   input.forEach((l, i) => {
-    if (isHeader[i] && values) {
+    if (isHeader[i] && values && !(i > 0 && !isHeader[i - 1] && zoneText(i) === first)) {
       out.push([]);
       values = false;
     }
@@ -249,9 +258,20 @@ function valueColumns(lines: Line[], isValueLine: boolean[], valuePieces: { p: P
     if (!isValueLine[i]) for (const p of l.pieces) if (!isNumber(p.str) && (p.x0 + p.x1) / 2 >= valueStart - 1) heads.push(p);
   });
   const leaves = heads.filter((h) => !heads.some((u) => u.y < h.y - h.size * 0.5 && u.x1 > h.x0 && u.x0 < h.x1 && u.x1 - u.x0 < h.x1 - h.x0 - 1));
+  // Bands with numbers on one line are never one column.
+  const linesIn = (b: Span) => new Set(valuePieces.filter((v) => crosses(v.p, b)).map((v) => v.line));
+  const shareALine = (bs: Span[]) => {
+    const seen = new Set<number>();
+    for (const b of bs)
+      for (const l of linesIn(b)) {
+        if (seen.has(l)) return true;
+        seen.add(l);
+      }
+    return false;
+  };
   for (const h of leaves) {
     const under = bands.filter((b) => crosses(h, b));
-    if (under.length < 2) continue;
+    if (under.length < 2 || shareALine(under)) continue;
     const joined: Span = [Math.min(...under.map((b) => b[0])), Math.max(...under.map((b) => b[1]))];
     bands = [...bands.filter((b) => !under.includes(b)), joined].sort((a, b) => a[0] - b[0]);
   }
@@ -265,7 +285,6 @@ function valueColumns(lines: Line[], isValueLine: boolean[], valuePieces: { p: P
       }),
       ...lonely.map((l) => ({ span: l, bands: [] as Span[] })),
     ];
-    const linesIn = (b: Span) => new Set(valuePieces.filter((v) => crosses(v.p, b)).map((v) => v.line));
     for (const b of bands.filter((x) => !leaves.some((h) => crosses(h, x)))) {
       const gap = (s: Span) => (s[0] >= b[1] ? s[0] - b[1] : b[0] >= s[1] ? b[0] - s[1] : 0);
       const byGap = [...columns].sort((p, q) => gap(p.span) - gap(q.span));
@@ -273,8 +292,7 @@ function valueColumns(lines: Line[], isValueLine: boolean[], valuePieces: { p: P
       if (!best || (byGap[1] && gap(byGap[1].span) < gap(best.span) * 2 + 2)) continue;
       const lo = Math.min(b[0], best.span[0]), hi = Math.max(b[1], best.span[1]);
       if (bands.some((o) => o !== b && !best.bands.includes(o) && o[0] < hi && o[1] > lo)) continue;
-      const mine = linesIn(b);
-      if (best.bands.some((o) => [...linesIn(o)].some((l) => mine.has(l)))) continue;
+      if (shareALine([b, ...best.bands])) continue;
       best.bands.push(b);
       best.span = [lo, hi];
     }
@@ -486,7 +504,7 @@ function assignValues(split: Split, labels: Labels, B: number, size: number, not
     // straddles its row's line when centred, starts on it when set at the top).
     const near = [...claimed]
       .map(([b, vs]) => ({ b, vs, a: vs[n.band] }))
-      .filter((x): x is Near => !!x.a && Math.abs(x.a.y - n.y) <= linePitch * 1.15 && Math.min(x.a.x1, n.x1) - Math.max(x.a.x0, n.x0) > 0);
+      .filter((x): x is Near => !!x.a && Math.abs(x.a.y - n.y) <= linePitch * 1.15 && Math.abs(x.a.y - n.y) >= size * 0.6 && Math.min(x.a.x1, n.x1) - Math.max(x.a.x0, n.x0) > 0);
     const rowLine = (x: Near) => {
       const others = x.vs.filter((v, k): v is Frag => !!v && k !== n.band).map((v) => v.y);
       return others.length ? median(others) : (x.b.frags[0].y + x.b.frags[x.b.frags.length - 1].y) / 2;
@@ -524,10 +542,15 @@ function assignValues(split: Split, labels: Labels, B: number, size: number, not
 function rowItems(lines: Line[], split: Split, labels: Labels, claimed: Claimed, loose: (Frag & { band: number })[], B: number, size: number): RowItem[] {
   const { isHeader, values } = split;
   const items: RowItem[] = [];
+  const seen = new Set<string>();
   for (let i = 0; i < lines.length; i++) {
     if (!isHeader[i]) continue;
     const zone = [i];
     while (i + 1 < lines.length && isHeader[i + 1]) zone.push(++i);
+    // The header printed again after a page break is dropped.
+    const text = zone.map((k) => lines[k].text).join("").replace(/\s+/g, "");
+    if (seen.has(text)) continue;
+    seen.add(text);
     items.push({ kind: "header", top: lines[zone[0]].y + lines[zone[0]].size, lines: zone });
   }
   for (const b of labels.rowLabels) {
@@ -544,7 +567,7 @@ function rowItems(lines: Line[], split: Split, labels: Labels, claimed: Claimed,
     const lower = rest[j];
     const widest = Math.max(...values.filter((v) => v.band === upper.band).map((v) => v.x1 - v.x0));
     const stacked = (k: number) => rest.filter((v) => v.band === k && v.y <= upper.y + size && v.y >= lower.y - size).length;
-    if (upperY - lower.y > labels.linePitch * 1.15 || upper.x1 - upper.x0 < widest - upper.size - 0.5) continue;
+    if (upperY - lower.y > labels.linePitch * 1.15 || upperY - lower.y < size * 0.6 || upper.x1 - upper.x0 < widest - upper.size - 0.5) continue;
     if (Array.from({ length: B }, (_, k) => k).some((k) => k !== upper.band && stacked(k) > 1)) continue;
     rest[i] = { ...upper, text: upper.text + lower.text, x0: Math.min(upper.x0, lower.x0), x1: Math.max(upper.x1, lower.x1) };
     lastLine.set(rest[i], lower.y);
