@@ -385,6 +385,13 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
     const last = labels[labels.length - 1];
     const candidates = [last, labels.join(""), ...pendingCandidates(labels)];
     const m = resolve(candidates);
+    if (!m && values.every(isBlank)) {
+      // No template row, and no numbers: the first part of a label cut off from its
+      // numbers (a row split by a page break), as a label-only row would be.
+      pending.push(labels.join(""));
+      if (pending.length > 12) pending.shift();
+      continue;
+    }
     pending = [];
     if (!m) {
       const nonBlank = values.filter((v) => !isBlank(v)).length;

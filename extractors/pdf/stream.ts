@@ -251,7 +251,7 @@ const crosses = (a: { x0: number; x1: number }, b: Span) => Math.min(b[1], a.x1)
  * one is clearly the nearest, nothing lies between and no line has numbers in both.
  */
 function valueColumns(lines: Line[], isValueLine: boolean[], valuePieces: { p: Piece; line: number }[]): Span[] {
-  let bands = mergeSpans(valuePieces.map(({ p }) => [p.x0, p.x1]));
+  let bands = valueBands(valuePieces);
   const valueStart = bands[0][0];
   const heads: Piece[] = [];
   lines.forEach((l, i) => {
@@ -735,6 +735,43 @@ function touching(ps: Piece[]): Piece[] {
     else out.push(p);
   }
   return out;
+}
+
+/**
+ * The bands numbers occupy: numbers that overlap (by more than half a point) are one
+ * column's; a band holding two numbers of one line (columns whose numbers touch, with
+ * no padding) is cut between them.
+ */
+function valueBands(values: { p: Piece; line: number }[]): Span[] {
+  const groups: { p: Piece; line: number }[][] = [];
+  let end = -Infinity;
+  for (const v of [...values].sort((a, b) => a.p.x0 - b.p.x0)) {
+    if (groups.length && v.p.x0 < end - 0.5) groups[groups.length - 1].push(v);
+    else groups.push([v]);
+    end = groups[groups.length - 1].length === 1 ? v.p.x1 : Math.max(end, v.p.x1);
+  }
+  const out: Span[] = [];
+  const queue = groups;
+  while (queue.length) {
+    const g = queue.shift()!;
+    const onLine = new Map<number, Piece>();
+    let cut: number | undefined;
+    for (const { p, line } of g) {
+      const other = onLine.get(line);
+      if (other) {
+        const [l, r] = other.x0 < p.x0 ? [other, p] : [p, other];
+        cut = (l.x1 + r.x0) / 2;
+        break;
+      }
+      onLine.set(line, p);
+    }
+    const centre = (v: { p: Piece }) => (v.p.x0 + v.p.x1) / 2;
+    const left = cut === undefined ? [] : g.filter((v) => centre(v) < cut!);
+    const right = cut === undefined ? [] : g.filter((v) => centre(v) >= cut!);
+    if (left.length && right.length) queue.unshift(left, right);
+    else out.push([Math.min(...g.map((v) => v.p.x0)), Math.max(...g.map((v) => v.p.x1))]);
+  }
+  return out.sort((a, b) => a[0] - b[0]);
 }
 
 /** Overlapping spans merged, left to right. */
