@@ -439,7 +439,8 @@ function labelBlocks(lines: Line[], split: Split, valueStart: number, size: numb
     above.set(n, p);
   });
   let pitch = Infinity;
-  for (const [p, n] of below) pitch = Math.min(pitch, p.y - n.y);
+  // Lines of one cell are at least about an em apart; closer pairs are of different cells.
+  for (const [p, n] of below) if (p.y - n.y >= Math.min(p.size, n.size) * 0.9) pitch = Math.min(pitch, p.y - n.y);
   if (!isFinite(pitch)) pitch = size * 1.25;
   const blocks: Block[] = [];
   const blockOf = new Map<Frag, Block>();
