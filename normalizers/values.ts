@@ -65,6 +65,9 @@ export function readCell(text: string, kind: ValueKind, unit?: Unit): CellReadin
   if (!m) return { value: null, note: `not a number: "${raw}"` };
   const sign = m[1] === "" || m[1] === "+" || m[1] === "＋" ? 1 : -1;
   const intPart = m[2].replace(/,/g, "");
+  // No count or amount of a report runs to 13 digits: that is several numbers run together
+  // (cells with no padding between them, printed as one run of digits).
+  if (intPart.length > 12) return { value: null, note: `${intPart.length} digits in one cell, too many for one value (numbers of several cells run together?): "${raw}"` };
   const frac = m[3] ?? "";
   let value = sign * Number(frac ? `${intPart}.${frac}` : intPart);
   const rest = t.slice(m[0].length);

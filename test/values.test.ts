@@ -10,6 +10,13 @@ describe("reading a cell", () => {
     expect(readCell("1，234", "count")).toEqual({ value: 1234 });
   });
 
+  it("reads a run of 13+ digits (several cells' numbers run together) as null, saying so; 12 digits still read", () => {
+    const r = readCell("39453996404440984155420624444", "count");
+    expect(r.value).toBeNull();
+    expect(r.note).toContain("29 digits in one cell");
+    expect(readCell("123456789012", "count")).toEqual({ value: 123456789012 });
+  });
+
   it("reads blanks and printed nothings as null, saying which", () => {
     expect(readCell("", "count")).toEqual({ value: null, note: "blank" });
     expect(readCell("\u00a0", "count").value).toBeNull();

@@ -223,11 +223,11 @@ export function streamPart(input: Line[], page: number): Part {
   // Pieces that touch are one word ("本年增" "/" "减"), unless both are numbers.
   const lines = input.map((l) => ({ ...l, pieces: touching(l.pieces) }));
   const size = median(lines.map((l) => l.size));
-  const { isValueLine, valuePieces } = valuesOf(lines);
+  const notes: string[] = [];
+  const { isValueLine, valuePieces } = readableValues(lines, notes);
   const bands = valueColumns(lines, isValueLine, valuePieces);
   const split = splitLines(lines, bands, isValueLine, valuePieces);
   const labels = labelBlocks(lines, split, bands[0][0], size);
-  const notes: string[] = [];
   const { claimed, loose } = assignValues(split, labels, bands.length, size, notes);
   const items = rowItems(lines, split, labels, claimed, loose, bands.length, size);
   const grid = gridOf(items, split, labels, bands.length, size);
@@ -236,6 +236,25 @@ export function streamPart(input: Line[], page: number): Part {
   xs.push(bands[bands.length - 1][1] + 1);
   const ys = [...grid.tops, Math.min(...lines.map((l) => l.y)) - 3];
   return { page, xs, ys, cells: grid.cells, exact: false, labelCols: labels.starts.length, ...(notes.length ? { notes } : {}) };
+}
+
+/**
+ * The values of valuesOf, less runs of digits that span the numbers of several columns
+ * on another row: cells with no space between them whose numbers the PDF writer printed
+ * as one run ("772577767824"). What that run says cannot be split; it is not read (a note
+ * says so) and its cells stay blank.
+ */
+function readableValues(lines: Line[], notes: string[]): ReturnType<typeof valuesOf> {
+  const { isValueLine, valuePieces } = valuesOf(lines);
+  const overlap = (a: Piece, b: Piece) => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 0.5;
+  const kept = valuePieces.filter((v) => {
+    const perLine = new Map<number, number>();
+    for (const o of valuePieces) if (o.line !== v.line && overlap(o.p, v.p)) perLine.set(o.line, (perLine.get(o.line) ?? 0) + 1);
+    if (![...perLine.values()].some((n) => n >= 2)) return true;
+    notes.push(`"${v.p.str}" spans the numbers of several columns on another row: several cells' numbers run together (no space between the cells); it was not read`);
+    return false;
+  });
+  return { isValueLine, valuePieces: kept.length ? kept : valuePieces };
 }
 
 type Span = [number, number];
@@ -361,8 +380,8 @@ function splitLines(lines: Line[], bands: Span[], isValueLine: boolean[], valueP
     for (const p of l.pieces) {
       if (inValueArea(p) || valueSet.has(p)) break;
       const gap = cur ? gapBetween(cur, p) : Infinity;
-      // A gap opens a new cell at a column start seen on other lines, or before an item marker.
-      const opens = gap >= p.size * 0.9 || (gap >= p.size * 0.15 && (MARKER.test(p.str) || recurring.some((x) => Math.abs(x - p.x0) <= 2.5)));
+      // A new cell: after a wide gap, at an item marker (a run of its own), or after a gap at a column start seen on other lines.
+      const opens = gap >= p.size * 0.9 || MARKER.test(p.str) || (gap >= p.size * 0.15 && recurring.some((x) => Math.abs(x - p.x0) <= 2.5));
       if (cur && !opens) cur = merge(cur, p);
       else {
         if (cur) label.push(cur);
@@ -732,7 +751,9 @@ function touching(ps: Piece[]): Piece[] {
   const out: Piece[] = [];
   for (const p of ps) {
     const last = out[out.length - 1];
-    if (last && gapBetween(last, p) < p.size * 0.12 && !(isNumber(p.str) && isNumber(last.str))) out[out.length - 1] = merge(last, p);
+    // A run that opens an item (2. / （二）) starts its own cell even touching the text before
+    // it (cells with no padding, text set right).
+    if (last && gapBetween(last, p) < p.size * 0.12 && !(isNumber(p.str) && isNumber(last.str)) && !MARKER.test(p.str)) out[out.length - 1] = merge(last, p);
     else out.push(p);
   }
   return out;
