@@ -173,4 +173,20 @@ describe("unruled tables", () => {
       [["信息内容", "丙数"], ["行四", "41"]],
     ]);
   });
+
+  it("two rows' labels read as one cell (numbers stacked in several columns) give no number, and a note", () => {
+    // Labels set right against the value columns: each line looks full, so the two read as one cell.
+    const p = streamPart(
+      linesOf(
+        ["信息内容", 60, 500], ["甲数", 200, 500], ["乙数", 260, 500],
+        ["行政处罚", 150, 480], ["131", 200, 480], ["134", 260, 480],
+        ["行政强制", 150, 468], ["140", 200, 468], ["141", 260, 468],
+      ),
+      1,
+    );
+    const texts = p.cells.map((c) => c.text);
+    for (const joined of ["131140", "134141"]) expect(texts).not.toContain(joined);
+    expect(texts.filter((t) => /^\d+$/.test(t))).toEqual([]);
+    expect(p.notes?.join(" ")).toContain("may be two rows");
+  });
 });

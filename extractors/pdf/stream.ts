@@ -496,6 +496,13 @@ function labelBlocks(lines: Line[], split: Split, valueStart: number, size: numb
 
 type Claimed = Map<Block, (Frag | undefined)[]>;
 
+/** The widest thing set on one line in a value column: its numbers and its own head words. */
+function widestIn(split: Split, band: number): number {
+  const widths = split.values.filter((v) => v.band === band).map((v) => v.x1 - v.x0);
+  for (const words of split.headerWords) for (const w of words) if (w.b0 === band && w.b1 === band) widths.push(w.x1 - w.x0);
+  return Math.max(0, ...widths);
+}
+
 /**
  * Each value column's numbers matched to the row labels in order (assign). A number no
  * row took, right above or below one a row took in its column, is one number wrapped
@@ -518,6 +525,19 @@ function assignValues(split: Split, labels: Labels, B: number, size: number, not
     });
   }
   type Near = { b: Block; vs: (Frag | undefined)[]; a: Frag };
+  // A label with numbers stacked a line apart in two columns or more is rather two rows
+  // read as one label (lines of two cells taken for one cell's): none of its numbers is
+  // read, and a note says why. (One wrapped number stacks in one column.)
+  const stackedIn = (b: Block) =>
+    new Set(loose.filter((n) => { const a = claimed.get(b)![n.band]; return a && Math.abs(a.y - n.y) <= linePitch * 1.15 && Math.abs(a.y - n.y) >= size * 0.6; }).map((n) => n.band));
+  for (const b of rowLabels) {
+    const bands = stackedIn(b);
+    if (bands.size < 2) continue;
+    const vs = claimed.get(b)!;
+    for (let k = 0; k < B; k++) vs[k] = undefined;
+    for (const n of [...loose]) if (bands.has(n.band) && Math.abs(middle(n) - (b.top + b.bottom) / 2) <= b.top - b.bottom + linePitch) loose.splice(loose.indexOf(n), 1);
+    notes.push(`"${blockText(b).replace(/\n/g, "")}" has numbers stacked a line apart in ${bands.size} columns: it may be two rows' labels read as one; its numbers were not read`);
+  }
   for (const n of [...loose]) {
     // The row whose number it continues: of the numbers just above and below it, the one
     // whose pair with it stands where that row's other numbers stand (a wrapped number
@@ -532,10 +552,12 @@ function assignValues(split: Split, labels: Labels, B: number, size: number, not
     const fit = (x: Near) => Math.min(Math.abs(rowLine(x) - (x.a.y + n.y) / 2), Math.abs(rowLine(x) - Math.max(x.a.y, n.y)));
     // Text wraps only where a line is full: the upper piece is as wide as the column's
     // widest number, give or take a character.
-    const widest = Math.max(...values.filter((v) => v.band === n.band).map((v) => v.x1 - v.x0));
+    const widest = widestIn(split, n.band);
+    // And the pieces joined are wider than anything set on one line in the column (else
+    // the number would have fitted: two rows' numbers, not one wrapped).
     const full = (x: Near) => {
       const upper = x.a.y > n.y ? x.a : n;
-      return upper.x1 - upper.x0 >= widest - upper.size - 0.5;
+      return upper.x1 - upper.x0 >= widest - upper.size - 0.5 && x.a.x1 - x.a.x0 + (n.x1 - n.x0) > widest + upper.size * 0.5;
     };
     const fits = near.filter(full).sort((p, q) => fit(p) - fit(q));
     if (!fits.length) continue;
@@ -560,7 +582,7 @@ function assignValues(split: Split, labels: Labels, B: number, size: number, not
  * one number wrapped in its cell (１ / ２ / ０).
  */
 function rowItems(lines: Line[], split: Split, labels: Labels, claimed: Claimed, loose: (Frag & { band: number })[], B: number, size: number): RowItem[] {
-  const { isHeader, values } = split;
+  const { isHeader } = split;
   const items: RowItem[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < lines.length; i++) {
@@ -585,9 +607,10 @@ function rowItems(lines: Line[], split: Split, labels: Labels, claimed: Claimed,
     const j = rest.findIndex((v, k) => k > i && v.band === upper.band);
     if (j < 0) continue;
     const lower = rest[j];
-    const widest = Math.max(...values.filter((v) => v.band === upper.band).map((v) => v.x1 - v.x0));
+    const widest = widestIn(split, upper.band);
     const stacked = (k: number) => rest.filter((v) => v.band === k && v.y <= upper.y + size && v.y >= lower.y - size).length;
     if (upperY - lower.y > labels.linePitch * 1.15 || upperY - lower.y < size * 0.6 || upper.x1 - upper.x0 < widest - upper.size - 0.5) continue;
+    if (upper.x1 - upper.x0 + (lower.x1 - lower.x0) <= widest + upper.size * 0.5) continue;
     if (Array.from({ length: B }, (_, k) => k).some((k) => k !== upper.band && stacked(k) > 1)) continue;
     rest[i] = { ...upper, text: upper.text + lower.text, x0: Math.min(upper.x0, lower.x0), x1: Math.max(upper.x1, lower.x1) };
     lastLine.set(rest[i], lower.y);
