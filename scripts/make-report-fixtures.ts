@@ -14,7 +14,7 @@ const OUT = resolve("test/fixtures/reports");
 // `--only chromium-noborder` (or chromium-spaced) adds that one layout to the committed
 // set (the others stay byte for byte).
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
-const alone = ["chromium-noborder", "chromium-spaced", "chromium-rules", "chromium-styles", "repeated-header"];
+const alone = ["chromium-noborder", "chromium-spaced", "chromium-rules", "chromium-styles", "repeated-header", "libreoffice-extremes"];
 if (only && !alone.includes(only)) throw new Error(`--only ${only}: only ${alone.join(", ")} can be made alone`);
 if (!only) {
   rmSync(OUT, { recursive: true, force: true });
@@ -139,8 +139,37 @@ function repeatedHeader() {
   }
 }
 
+// Layouts at the edge of what can be read without borders, through LibreOffice's HTML
+// attributes: no cell padding with text set right (cells' text and numbers touch; the
+// PDF may print touching numbers as one run of digits), and labels set right against
+// the numbers. Some cells cannot be read; the test holds that none is read wrong.
+function libreofficeExtremes() {
+  const configs: [string, string, string, string, string][] = [
+    ["touching", "0", "right", "top", "4"],
+    ["runs", "0", "right", "top", "3"],
+    ["rightlabels", "6", "right", "bottom", "2"],
+  ];
+  const made: string[] = [];
+  for (const [kind, pad, align, valign, size] of configs)
+    for (const r of [REPORTS[0], REPORTS.find((x) => x.id === "rreviews")!, REPORTS.find((x) => x.id === "rblanks")!]) {
+      let html = documentHtml(r, false);
+      html = html.replace(/<table[^>]*>/g, `<table border="0" cellpadding="${pad}" cellspacing="0">`);
+      html = html.replace(/<td([^>]*)>/g, `<td$1 align="${align}" valign="${valign}"><font size="${size}">`).replace(/<\/td>/g, "</font></td>");
+      if (kind !== "rightlabels") html = html.replace("<body>", "<body>" + "<p>本年度工作情况说明，本年度工作情况说明，本年度工作情况说明。</p>".repeat(20));
+      const name = `${r.id}.lo-${kind}`;
+      writeFileSync(join(work, `${name}.html`), html);
+      made.push(name);
+    }
+  soffice(["--infilter=HTML (StarWriter)", "--convert-to", "pdf:writer_pdf_Export", ...made.map((n) => `${n}.html`)], work);
+  for (const name of made) {
+    if (!existsSync(join(work, `${name}.pdf`))) throw new Error(`soffice made no ${name}.pdf`);
+    copyFileSync(join(work, `${name}.pdf`), join(OUT, `${name}.pdf`));
+    add(name.split(".")[0], `${name}.pdf`, "pdf", `libreoffice-extreme-${name.split("-").pop()}`);
+  }
+}
+
 if (only) {
-  ({ "chromium-noborder": chromiumBorderless, "chromium-spaced": chromiumSpaced, "chromium-rules": chromiumRules, "chromium-styles": chromiumStyles, "repeated-header": repeatedHeader })[only as "chromium-rules"]();
+  ({ "chromium-noborder": chromiumBorderless, "chromium-spaced": chromiumSpaced, "chromium-rules": chromiumRules, "chromium-styles": chromiumStyles, "repeated-header": repeatedHeader, "libreoffice-extremes": libreofficeExtremes })[only as "chromium-rules"]();
   const path = join(OUT, "manifest.json");
   const made = new Set(manifest.map((e) => e.file));
   const kept = (JSON.parse(readFileSync(path, "utf8")) as Entry[]).filter((e) => !made.has(e.file));
@@ -199,6 +228,7 @@ chromiumSpaced();
 chromiumRules();
 chromiumStyles();
 repeatedHeader();
+libreofficeExtremes();
 // Text as pdftotext (no -layout) gives it for those PDFs: a real tool's mess, cells
 // reordered around blanks. Read back, a cell may be null (with a warning), never wrong.
 for (const n of names) {

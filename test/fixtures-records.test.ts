@@ -4,7 +4,8 @@
 //  - Text, HTML, DOCX (and the legacy .doc) and PDF, ruled or not, read back exactly:
 //    every cell, organ, year, template, date, region; the failed checks named; every
 //    null cell warned about; a report's renderings give the same record.
-//  - Text pdftotext wrote without -layout: cells it scrambles may be null (with a
+//  - Text pdftotext wrote without -layout, and borderless PDFs whose cells touch (no
+//    padding, text set right): cells that cannot be told apart may be null (with a
 //    warning), but a number that is read is never a wrong one.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -22,7 +23,9 @@ const sets = [
 const all = sets.flatMap(({ dir, manifest }) =>
   (JSON.parse(readFileSync(manifest, "utf8")) as Entry[]).map((e) => ({ ...e, file: join(dir, e.file), expected: e.expected && join(dir, e.expected) })),
 );
-const scrambling = (e: Entry) => e.format === "text" && e.file.endsWith(".pdftext.txt");
+// Text pdftotext reordered, and PDFs at the edge of what a borderless layout can say
+// (no padding, text set right: cells that touch): some cells null and warned, none wrong.
+const scrambling = (e: Entry) => (e.format === "text" && e.file.endsWith(".pdftext.txt")) || e.layout.startsWith("libreoffice-extreme");
 const exact = all.filter((e) => e.expected && !scrambling(e));
 const tolerant = all.filter((e) => e.expected && scrambling(e));
 
@@ -41,7 +44,7 @@ describe("generated report fixtures", () => {
     for (const f of ["text", "html", "docx", "pdf"]) expect(new Set(exact.filter((e) => e.format === f).map((e) => e.template))).toEqual(new Set(["2021", "2019"]));
     expect(exact.filter((e) => e.format === "pdf").length).toBeGreaterThanOrEqual(30);
     expect(exact.length).toBeGreaterThan(150);
-    expect(tolerant.length).toBeGreaterThanOrEqual(7);
+    expect(tolerant.length).toBeGreaterThanOrEqual(16);
   });
 
   for (const e of exact) {
