@@ -320,9 +320,37 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
     return out;
   };
 
+  // A row with numbers whose label matches no template row, kept one row: the next row may
+  // be the rest of its label alone (a label cut by a page break after its numbers).
+  let unmatched: { labels: string[]; values: string[]; row: RowView } | null = null;
+  const dropUnmatched = () => {
+    if (!unmatched) return;
+    const { labels, values, row } = unmatched;
+    unmatched = null;
+    if (row.section !== null && row.section >= 2 && row.section <= 4 && values.some((v) => !isBlank(v)) && labels.join("").length <= 40)
+      warnings.push(`row "${labels.join(" ")}" matches no template row; its values were not read${placeText(row.place)}`);
+  };
+  const ITEM = /^\s*(?:\d+[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)/;
+
   for (const row of rows) {
     const { labels, values } = splitRow(row.cells);
     if (labels.length === 0 && values.length === 0) continue;
+    if (unmatched) {
+      const rest = labels.join("");
+      const held: { labels: string[]; values: string[]; row: RowView } = unmatched;
+      if (labels.length > 0 && values.every(isBlank) && !ITEM.test(rest)) {
+        const m = resolve([joinWrapped(held.labels[held.labels.length - 1], rest), joinWrapped(held.labels.join(""), rest)]);
+        if (m && m.score >= 0.9) {
+          unmatched = null;
+          finish(open);
+          open = { target: m.target, values: [...held.values], expected: expectedOf(m.target), exact: held.row.exact, place: held.row.place };
+          finish(open);
+          open = null;
+          continue;
+        }
+      }
+      dropUnmatched();
+    }
     const rowText = row.cells.join("");
     if (REVIEW_HEADERS.some((w) => rowText.includes(w))) reviewContext = true;
 
@@ -399,9 +427,7 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
         open = { target: { table: "reviews" }, values: [...values], expected: 15, exact: row.exact, place: row.place };
         finish(open);
         open = null;
-      } else if (row.section !== null && row.section >= 2 && row.section <= 4 && nonBlank > 0 && labels.join("").length <= 40) {
-        warnings.push(`row "${labels.join(" ")}" matches no template row; its values were not read${placeText(row.place)}`);
-      }
+      } else if (nonBlank > 0) unmatched = { labels, values, row };
       continue;
     }
     open = { target: m.target, values: [...values], expected: expectedOf(m.target), exact: row.exact, place: row.place };
@@ -411,6 +437,7 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
       open = null;
     }
   }
+  dropUnmatched();
   finish(open);
 
   // ---- assemble, reading every cell ----

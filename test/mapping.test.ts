@@ -223,6 +223,34 @@ describe("mapping onto the template", () => {
     expect(r.checks).toEqual([]);
   });
 
+  it("reads a label cut after its numbers (its rest alone on the next row), and a label cut before them", () => {
+    const t = totals();
+    const rows = requestRows();
+    const blanks = ["", "", "", "", "", "", ""];
+    const r = build(
+      report({
+        requests: [
+          table(false, ["一、本年新收政府信息公开申请数量", ...t.newReceived.map(String)], ["二、上年结转政府信息公开申请数量", ...t.carriedOver.map(String)]),
+          table(
+            false,
+            ...rows.flatMap(([l, v]): string[][] =>
+              // Long labels cut in two: first part with the numbers, rest alone below it (blank cells);
+              // the 2. row the other way round.
+              l.startsWith("1.申请人") ? [[l.slice(0, 13), ...v], [l.slice(13), ...blanks]] : l.startsWith("2.申请人") ? [[l.slice(0, 13), ...blanks], [l.slice(13), ...v]] : [[l, ...v]],
+            ),
+            ["（七）总计", ...t.total.map(String)],
+            ["四、结转下年度继续办理", ...t.carriedForward.map(String)],
+          ),
+        ],
+      }),
+    );
+    expect(r.requests["other.overdueCorrection"]).toEqual(withTotal(seq(191)).map(Number));
+    expect(r.requests["other.overdueFee"]).toEqual(withTotal(seq(201)).map(Number));
+    expect(r.requests["other.other"]).toEqual(withTotal(seq(211)).map(Number));
+    expect(r.checks).toEqual([]);
+    expect(r.warnings.filter((w) => w.includes("matches no template row"))).toEqual([]);
+  });
+
   it("never guesses which cell of a shifted text row is blank", () => {
     const t = totals();
     const v = withTotal(seq(11));
