@@ -496,6 +496,23 @@ function labelBlocks(lines: Line[], split: Split, valueStart: number, size: numb
 
 type Claimed = Map<Block, (Frag | undefined)[]>;
 
+/** Two pieces dy apart stand on lines next to each other in one cell: not one line, not further than the cell's line pitch. */
+const lineApart = (dy: number, linePitch: number, size: number) => Math.abs(dy) >= size * 0.6 && Math.abs(dy) <= linePitch * 1.15;
+
+/**
+ * Whether upper and lower can be one number wrapped in its cell. Text wraps only where a
+ * line is full: the upper piece is as wide as the column's widest one-line content, give
+ * or take a character; and the two joined are wider than that (else the number would
+ * have fitted: two rows' numbers, not one wrapped).
+ */
+function couldWrap(upper: Frag, lower: Frag, widest: number): boolean {
+  const w = (f: Frag) => f.x1 - f.x0;
+  return w(upper) >= widest - upper.size - 0.5 && w(upper) + w(lower) > widest + upper.size * 0.5;
+}
+
+/** A wrapped number's pieces as the one number (upper line first). */
+const joinPieces = <F extends Frag>(upper: F, lower: Frag): F => ({ ...upper, text: upper.text + lower.text, x0: Math.min(upper.x0, lower.x0), x1: Math.max(upper.x1, lower.x1) });
+
 /** The widest thing set on one line in a value column: its numbers and its own head words. */
 function widestIn(split: Split, band: number): number {
   const widths = split.values.filter((v) => v.band === band).map((v) => v.x1 - v.x0);
@@ -529,7 +546,7 @@ function assignValues(split: Split, labels: Labels, B: number, size: number, not
   // read as one label (lines of two cells taken for one cell's): none of its numbers is
   // read, and a note says why. (One wrapped number stacks in one column.)
   const stackedIn = (b: Block) =>
-    new Set(loose.filter((n) => { const a = claimed.get(b)![n.band]; return a && Math.abs(a.y - n.y) <= linePitch * 1.15 && Math.abs(a.y - n.y) >= size * 0.6; }).map((n) => n.band));
+    new Set(loose.filter((n) => { const a = claimed.get(b)![n.band]; return a && lineApart(a.y - n.y, linePitch, size); }).map((n) => n.band));
   for (const b of rowLabels) {
     const bands = stackedIn(b);
     if (bands.size < 2) continue;
@@ -544,29 +561,21 @@ function assignValues(split: Split, labels: Labels, B: number, size: number, not
     // straddles its row's line when centred, starts on it when set at the top).
     const near = [...claimed]
       .map(([b, vs]) => ({ b, vs, a: vs[n.band] }))
-      .filter((x): x is Near => !!x.a && Math.abs(x.a.y - n.y) <= linePitch * 1.15 && Math.abs(x.a.y - n.y) >= size * 0.6 && Math.min(x.a.x1, n.x1) - Math.max(x.a.x0, n.x0) > 0);
+      .filter((x): x is Near => !!x.a && lineApart(x.a.y - n.y, linePitch, size) && Math.min(x.a.x1, n.x1) - Math.max(x.a.x0, n.x0) > 0);
     const rowLine = (x: Near) => {
       const others = x.vs.filter((v, k): v is Frag => !!v && k !== n.band).map((v) => v.y);
       return others.length ? median(others) : (x.b.frags[0].y + x.b.frags[x.b.frags.length - 1].y) / 2;
     };
     const fit = (x: Near) => Math.min(Math.abs(rowLine(x) - (x.a.y + n.y) / 2), Math.abs(rowLine(x) - Math.max(x.a.y, n.y)));
-    // Text wraps only where a line is full: the upper piece is as wide as the column's
-    // widest number, give or take a character.
     const widest = widestIn(split, n.band);
-    // And the pieces joined are wider than anything set on one line in the column (else
-    // the number would have fitted: two rows' numbers, not one wrapped).
-    const full = (x: Near) => {
-      const upper = x.a.y > n.y ? x.a : n;
-      return upper.x1 - upper.x0 >= widest - upper.size - 0.5 && x.a.x1 - x.a.x0 + (n.x1 - n.x0) > widest + upper.size * 0.5;
-    };
-    const fits = near.filter(full).sort((p, q) => fit(p) - fit(q));
+    const fits = near.filter((x) => (x.a.y > n.y ? couldWrap(x.a, n, widest) : couldWrap(n, x.a, widest))).sort((p, q) => fit(p) - fit(q));
     if (!fits.length) continue;
     loose.splice(loose.indexOf(n), 1);
     const { b, vs, a } = fits[0];
     const [upper, lower] = a.y > n.y ? [a, n] : [n, a];
     const homeless = rowLabels.every((o) => o === b || distance(n, o) > size * REACH || claimed.get(o)![n.band] !== undefined);
     const clear = fits.length === 1 || fit(fits[1]) - fit(fits[0]) > size * 0.3;
-    if ((padded || homeless) && clear) vs[n.band] = { ...upper, text: upper.text + lower.text, x0: Math.min(a.x0, n.x0), x1: Math.max(a.x1, n.x1) };
+    if ((padded || homeless) && clear) vs[n.band] = joinPieces(upper, lower);
     else {
       for (const x of clear ? [fits[0]] : fits) x.vs[n.band] = undefined;
       notes.push(`"${upper.text}" and "${lower.text}" stand one above the other in the row of "${blockText(b).replace(/\n/g, "")}": one number wrapped in its cell or two rows' numbers cannot be told apart without ruling lines; the cell is left blank`);
@@ -607,12 +616,10 @@ function rowItems(lines: Line[], split: Split, labels: Labels, claimed: Claimed,
     const j = rest.findIndex((v, k) => k > i && v.band === upper.band);
     if (j < 0) continue;
     const lower = rest[j];
-    const widest = widestIn(split, upper.band);
     const stacked = (k: number) => rest.filter((v) => v.band === k && v.y <= upper.y + size && v.y >= lower.y - size).length;
-    if (upperY - lower.y > labels.linePitch * 1.15 || upperY - lower.y < size * 0.6 || upper.x1 - upper.x0 < widest - upper.size - 0.5) continue;
-    if (upper.x1 - upper.x0 + (lower.x1 - lower.x0) <= widest + upper.size * 0.5) continue;
+    if (!lineApart(upperY - lower.y, labels.linePitch, size) || !couldWrap(upper, lower, widestIn(split, upper.band))) continue;
     if (Array.from({ length: B }, (_, k) => k).some((k) => k !== upper.band && stacked(k) > 1)) continue;
-    rest[i] = { ...upper, text: upper.text + lower.text, x0: Math.min(upper.x0, lower.x0), x1: Math.max(upper.x1, lower.x1) };
+    rest[i] = joinPieces(upper, lower);
     lastLine.set(rest[i], lower.y);
     rest.splice(j, 1);
     i--;
