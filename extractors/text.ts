@@ -8,7 +8,7 @@
 // Each becomes the shared Document; tables from text are never `exactGrid`.
 import { ExtractError, cell, paragraph, type Block, type Cell, type Document, type Paragraph, type Table } from "../src/document.js";
 import { decode } from "../src/charset.js";
-import { cleanText, joinWrapped } from "../normalizers/text.js";
+import { cleanText, ITEM_NUMBER, joinWrapped } from "../normalizers/text.js";
 import { sectionHeading } from "../normalizers/tables.js";
 import type { Extractor } from "./types.js";
 
@@ -214,9 +214,7 @@ function parsePlain(lines: string[]): Block[] {
 }
 
 /** A new numbered item inside a block of wrapped prose. */
-function startsItem(t: string): boolean {
-  return /^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[、.．](?!\d))/.test(t);
-}
+const startsItem = (t: string): boolean => ITEM_NUMBER.test(t);
 
 /** Prose, not table rows: sentences (。) or lines as long as the page is wide. */
 function isProse(lines: string[]): boolean {

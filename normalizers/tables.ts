@@ -29,7 +29,7 @@ import {
   type Template,
 } from "../src/record.js";
 import { hasWord, LabelMatcher } from "./labels.js";
-import { cleanText, fold, joinWrapped } from "./text.js";
+import { cleanText, fold, ITEM_NUMBER, joinWrapped } from "./text.js";
 import { isBlank, isValueLike, readCell, type ValueKind } from "./values.js";
 
 export interface TablesResult {
@@ -330,7 +330,6 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
     if (row.section !== null && row.section >= 2 && row.section <= 4 && values.some((v) => !isBlank(v)) && labels.join("").length <= 40)
       warnings.push(`row "${labels.join(" ")}" matches no template row; its values were not read${placeText(row.place)}`);
   };
-  const ITEM = /^\s*(?:\d+[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)/;
 
   for (const row of rows) {
     const { labels, values } = splitRow(row.cells);
@@ -338,7 +337,7 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
     if (unmatched) {
       const rest = labels.join("");
       const held: { labels: string[]; values: string[]; row: RowView } = unmatched;
-      if (labels.length > 0 && values.every(isBlank) && !ITEM.test(rest)) {
+      if (labels.length > 0 && values.every(isBlank) && !ITEM_NUMBER.test(rest)) {
         const m = resolve([joinWrapped(held.labels[held.labels.length - 1], rest), joinWrapped(held.labels.join(""), rest)]);
         if (m && m.score >= 0.9) {
           unmatched = null;

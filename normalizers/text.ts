@@ -26,6 +26,9 @@ export function foldLabel(s: string): string {
   return fold(s).replace(/[()（）【】\[\]〔〕、.．。,，:：;；!！?？·•\-—–_/|*#]/g, "");
 }
 
+/** What opens a numbered item: 一、 / （三） / 1. (a decimal such as 1.5 does not). */
+export const ITEM_NUMBER = /^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[、.．](?!\d))/;
+
 /** Han characters, for deciding how to join wrapped lines. */
 export const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
 

@@ -14,6 +14,7 @@
 // an order-preserving assignment, so numbers set at the top, middle or bottom of a tall
 // row all land in it, and a blank cell stays blank. Numbers no label claims form rows of
 // their own (table 4's data row). Lines with words over the value columns are header rows.
+import { ITEM_NUMBER } from "../../normalizers/text.js";
 import { gapBetween, positions, spaced, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
 
 // A count may carry its unit (3件, 12.5万元); 无 and dashes print "none".
@@ -29,7 +30,7 @@ export const SECTION = /^[一二三四五六七八九十]+、/;
 const SENTENCE = /[。！？]\s*$/;
 
 /** What opens an item of a list in a label: 1. / （三） / 四、, or a title 第二十条第（五）项. */
-export const MARKER = /^(?:\d+[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+条)/;
+export const MARKER = new RegExp(`${ITEM_NUMBER.source}|^第[一二三四五六七八九十]+条`);
 
 /** A line's chunks: pieces separated by a gap of about an em (numbers always apart). */
 export function chunks(l: Line): Piece[] {
