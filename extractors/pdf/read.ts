@@ -383,19 +383,22 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
   const stack: { ctm: M; lineWidth: number; renderMode: number }[] = [];
   // Arguments are there only for the operators in ARGS_READ (the port leaves the rest out):
   // a case here that reads its operator's arguments needs its operator listed there.
+  const save = () => stack.push({ ctm, lineWidth, renderMode });
+  const restore = () => {
+    const s = stack.pop();
+    if (s) ({ ctm, lineWidth, renderMode } = s);
+  };
   const { fnArray, argsArray } = ops;
   for (let i = 0; i < fnArray.length; i++) {
     const fn = fnArray[i];
     const args = argsArray[i] as unknown[];
     switch (fn) {
       case OPS.save:
-        stack.push({ ctm, lineWidth, renderMode });
+        save();
         break;
-      case OPS.restore: {
-        const s = stack.pop();
-        if (s) ({ ctm, lineWidth, renderMode } = s);
+      case OPS.restore:
+        restore();
         break;
-      }
       case OPS.setTextRenderingMode:
         renderMode = args[0] as number;
         break;
@@ -410,16 +413,14 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
         ctm = mul(ctm, args as unknown as M);
         break;
       case OPS.paintFormXObjectBegin: {
-        stack.push({ ctm, lineWidth, renderMode });
+        save(); // a form's drawing runs in its own graphics state
         const m = args[0] as number[] | null;
         if (m && m.length === 6) ctm = mul(ctm, m as M);
         break;
       }
-      case OPS.paintFormXObjectEnd: {
-        const s = stack.pop();
-        if (s) ({ ctm, lineWidth, renderMode } = s);
+      case OPS.paintFormXObjectEnd:
+        restore();
         break;
-      }
       case OPS.setLineWidth:
         lineWidth = args[0] as number;
         break;
