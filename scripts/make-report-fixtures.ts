@@ -50,27 +50,39 @@ function chromiumPdf(html: string, pdf: string) {
   );
 }
 
+/** A report's HTML printed by Chromium as OUT/<name>.pdf, and listed. */
+function printChromium(id: string, name: string, html: string, layout: string) {
+  writeFileSync(join(work, `${name}.html`), html);
+  chromiumPdf(join(work, `${name}.html`), join(OUT, `${name}.pdf`));
+  add(id, `${name}.pdf`, "pdf", layout);
+}
+
+/** Reports' HTML printed by LibreOffice (one call: start-up dominates) as OUT/<name>.pdf, and listed. */
+function printLibreOffice(docs: { id: string; name: string; html: string; layout: string }[]) {
+  for (const d of docs) writeFileSync(join(work, `${d.name}.html`), d.html);
+  soffice(["--infilter=HTML (StarWriter)", "--convert-to", "pdf:writer_pdf_Export", ...docs.map((d) => `${d.name}.html`)], work);
+  for (const d of docs) {
+    if (!existsSync(join(work, `${d.name}.pdf`))) throw new Error(`soffice made no ${d.name}.pdf`);
+    copyFileSync(join(work, `${d.name}.pdf`), join(OUT, `${d.name}.pdf`));
+    add(d.id, `${d.name}.pdf`, "pdf", d.layout);
+  }
+}
+
+const withStyle = (html: string, css: string) => html.replace("<head>", `<head><style>${css}</style>`);
+
 // A second engine's borderless tables: Chromium printing the document without borders
 // (its own line breaks, font metrics and cell padding).
 function chromiumBorderless() {
-  for (const r of REPORTS) {
-    writeFileSync(join(work, `${r.id}.noborder.html`), documentHtml(r, false));
-    chromiumPdf(join(work, `${r.id}.noborder.html`), join(OUT, `${r.id}.chromium-noborder.pdf`));
-    add(r.id, `${r.id}.chromium-noborder.pdf`, "pdf", "chromium-borderless");
-  }
+  for (const r of REPORTS) printChromium(r.id, `${r.id}.chromium-noborder`, documentHtml(r, false), "chromium-borderless");
 }
 
 // Letter-spaced text (CSS letter-spacing, as a justified or spaced-out Word cell prints):
 // the PDF's text runs come as "规 章" and "4 1", with and without borders.
 function chromiumSpaced() {
+  const css = "td, th { letter-spacing: 0.25em; } p { letter-spacing: 0.1em; }";
   for (const r of REPORTS)
-    for (const borders of [true, false]) {
-      const name = `${r.id}.spaced${borders ? "" : "-noborder"}`;
-      const style = "<style>td, th { letter-spacing: 0.25em; } p { letter-spacing: 0.1em; }</style>";
-      writeFileSync(join(work, `${name}.html`), documentHtml(r, borders).replace("<head>", `<head>${style}`));
-      chromiumPdf(join(work, `${name}.html`), join(OUT, `${name}.pdf`));
-      add(r.id, `${name}.pdf`, "pdf", borders ? "chromium-spaced" : "chromium-spaced-borderless");
-    }
+    for (const borders of [true, false])
+      printChromium(r.id, `${r.id}.spaced${borders ? "" : "-noborder"}`, withStyle(documentHtml(r, borders), css), borders ? "chromium-spaced" : "chromium-spaced-borderless");
 }
 
 // Tables ruled in part: a frame with lines under the rows (no lines between columns),
@@ -81,12 +93,7 @@ function chromiumRules() {
     threeline: "table { border-collapse: collapse; border-top: 2px solid #000; border-bottom: 2px solid #000; } tr:first-child td { border-bottom: 1px solid #000; }",
   };
   for (const r of REPORTS)
-    for (const [kind, css] of Object.entries(styles)) {
-      const name = `${r.id}.${kind}`;
-      writeFileSync(join(work, `${name}.html`), documentHtml(r, false).replace("<head>", `<head><style>${css}</style>`));
-      chromiumPdf(join(work, `${name}.html`), join(OUT, `${name}.pdf`));
-      add(r.id, `${name}.pdf`, "pdf", `chromium-${kind}`);
-    }
+    for (const [kind, css] of Object.entries(styles)) printChromium(r.id, `${r.id}.${kind}`, withStyle(documentHtml(r, false), css), `chromium-${kind}`);
 }
 
 // Borderless cells set other ways: small type with no padding, right- and
@@ -98,12 +105,7 @@ function chromiumStyles() {
     tight: "body { font-size: 10.5pt; } td, th { padding: 2px 8px; text-align: center; vertical-align: middle; line-height: 1.0; }",
   };
   for (const r of REPORTS)
-    for (const [kind, css] of Object.entries(styles)) {
-      const name = `${r.id}.${kind}`;
-      writeFileSync(join(work, `${name}.html`), documentHtml(r, false).replace("<head>", `<head><style>${css}</style>`));
-      chromiumPdf(join(work, `${name}.html`), join(OUT, `${name}.pdf`));
-      add(r.id, `${name}.pdf`, "pdf", `chromium-borderless-${kind}`);
-    }
+    for (const [kind, css] of Object.entries(styles)) printChromium(r.id, `${r.id}.${kind}`, withStyle(documentHtml(r, false), css), `chromium-borderless-${kind}`);
 }
 
 // Table 3's header as a <thead> and a long introduction before it: the table breaks
@@ -125,18 +127,8 @@ function repeatedHeader() {
       })
       .replace("<body>", "<body>" + "<p>一、总体情况 本年度工作情况说明，本年度工作情况说明，本年度工作情况说明，本年度工作情况说明。</p>".repeat(14));
   };
-  for (const r of REPORTS) {
-    writeFileSync(join(work, `${r.id}.thead-noborder.html`), thead(documentHtml(r, false)));
-    chromiumPdf(join(work, `${r.id}.thead-noborder.html`), join(OUT, `${r.id}.thead-noborder.pdf`));
-    add(r.id, `${r.id}.thead-noborder.pdf`, "pdf", "chromium-borderless-repeated-header");
-    writeFileSync(join(work, `${r.id}.thead.html`), thead(documentHtml(r, true)));
-  }
-  soffice(["--infilter=HTML (StarWriter)", "--convert-to", "pdf:writer_pdf_Export", ...REPORTS.map((r) => `${r.id}.thead.html`)], work);
-  for (const r of REPORTS) {
-    if (!existsSync(join(work, `${r.id}.thead.pdf`))) throw new Error(`soffice made no ${r.id}.thead.pdf`);
-    copyFileSync(join(work, `${r.id}.thead.pdf`), join(OUT, `${r.id}.thead.pdf`));
-    add(r.id, `${r.id}.thead.pdf`, "pdf", "libreoffice-repeated-header");
-  }
+  for (const r of REPORTS) printChromium(r.id, `${r.id}.thead-noborder`, thead(documentHtml(r, false)), "chromium-borderless-repeated-header");
+  printLibreOffice(REPORTS.map((r) => ({ id: r.id, name: `${r.id}.thead`, html: thead(documentHtml(r, true)), layout: "libreoffice-repeated-header" })));
 }
 
 // Layouts at the edge of what can be read without borders, through LibreOffice's HTML
@@ -149,23 +141,16 @@ function libreofficeExtremes() {
     ["runs", "0", "right", "top", "3"],
     ["rightlabels", "6", "right", "bottom", "2"],
   ];
-  const made: string[] = [];
+  const docs: { id: string; name: string; html: string; layout: string }[] = [];
   for (const [kind, pad, align, valign, size] of configs)
     for (const r of [REPORTS[0], REPORTS.find((x) => x.id === "rreviews")!, REPORTS.find((x) => x.id === "rblanks")!]) {
       let html = documentHtml(r, false);
       html = html.replace(/<table[^>]*>/g, `<table border="0" cellpadding="${pad}" cellspacing="0">`);
       html = html.replace(/<td([^>]*)>/g, `<td$1 align="${align}" valign="${valign}"><font size="${size}">`).replace(/<\/td>/g, "</font></td>");
       if (kind !== "rightlabels") html = html.replace("<body>", "<body>" + "<p>本年度工作情况说明，本年度工作情况说明，本年度工作情况说明。</p>".repeat(20));
-      const name = `${r.id}.lo-${kind}`;
-      writeFileSync(join(work, `${name}.html`), html);
-      made.push(name);
+      docs.push({ id: r.id, name: `${r.id}.lo-${kind}`, html, layout: `libreoffice-extreme-${kind}` });
     }
-  soffice(["--infilter=HTML (StarWriter)", "--convert-to", "pdf:writer_pdf_Export", ...made.map((n) => `${n}.html`)], work);
-  for (const name of made) {
-    if (!existsSync(join(work, `${name}.pdf`))) throw new Error(`soffice made no ${name}.pdf`);
-    copyFileSync(join(work, `${name}.pdf`), join(OUT, `${name}.pdf`));
-    add(name.split(".")[0], `${name}.pdf`, "pdf", `libreoffice-extreme-${name.split("-").pop()}`);
-  }
+  printLibreOffice(docs);
 }
 
 if (only) {
