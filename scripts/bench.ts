@@ -123,6 +123,19 @@ function fixtures(format: string): string[] {
   return [...new Set(list.filter((e) => e.format === format).map((e) => join("test/fixtures", e.file)))].filter((f) => existsSync(f));
 }
 
+/** Every file parsed REPEAT times over: wall and CPU seconds, and the peak RSS seen. */
+async function parseRepeatedly(files: { file: string; bytes: Uint8Array }[]): Promise<{ wall: number; cpu: number; peak: number }> {
+  let peak = 0;
+  const { wall, cpu } = await timed(async () => {
+    for (let r = 0; r < REPEAT; r++)
+      for (const f of files) {
+        await parseReport({ bytes: f.bytes, name: f.file });
+        peak = Math.max(peak, process.memoryUsage.rss());
+      }
+  });
+  return { wall, cpu, peak };
+}
+
 /** Parses each fixture REPEAT times; only fixtures that parse are timed, the others are named. */
 async function benchFixtures(format: string): Promise<void> {
   const files = fixtures(format);
@@ -138,14 +151,7 @@ async function benchFixtures(format: string): Promise<void> {
   }
   const failedText = failed.size ? `; ${[...failed.values()].reduce((a, b) => a + b, 0)} fixture(s) not parsed (${[...failed].map(([c, n]) => `${c}: ${n}`).join(", ")}), not timed` : "";
   if (!ok.length) return console.log(`${label} ${files.length} fixtures, none parsed${failedText}`);
-  let peak = 0;
-  const { wall, cpu } = await timed(async () => {
-    for (let r = 0; r < REPEAT; r++)
-      for (const f of ok) {
-        await parseReport({ bytes: f.bytes, name: f.file });
-        peak = Math.max(peak, process.memoryUsage.rss());
-      }
-  });
+  const { wall, cpu, peak } = await parseRepeatedly(ok);
   const n = REPEAT * ok.length;
   const each = wall / n;
   console.log(
@@ -237,14 +243,7 @@ async function benchPdf(): Promise<void> {
   }
   if (failed.length) console.log(`pdf    ${failed.length} fixture(s) not parsed, not timed: ${failed.join(", ")}`);
   if (!ok.length) return console.log(`pdf    ${files.length} fixtures, none parsed`);
-  let peak = 0;
-  const { wall, cpu } = await timed(async () => {
-    for (let r = 0; r < REPEAT; r++)
-      for (const f of ok) {
-        await parseReport({ bytes: f.bytes, name: f.file });
-        peak = Math.max(peak, process.memoryUsage.rss());
-      }
-  });
+  const { wall, cpu, peak } = await parseRepeatedly(ok);
   const n = REPEAT * ok.length;
   const pages = ok.reduce((a, f) => a + f.pages, 0) * REPEAT;
   const pageCounts = ok.map((f) => f.pages).sort((a, b) => a - b);
