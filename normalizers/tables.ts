@@ -311,6 +311,12 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
     return null;
   };
 
+  /** A label waiting for its numbers (the last 12 kept). */
+  const addPending = (label: string) => {
+    pending.push(label);
+    if (pending.length > 12) pending.shift();
+  };
+
   const pendingCandidates = (tail: string[]): string[] => {
     const out: string[] = [];
     for (let k = 1; k <= Math.min(pending.length, 6); k++) {
@@ -358,8 +364,7 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
       // open row is over: numbers after a new label never continue an earlier row.
       finish(open);
       open = null;
-      pending.push(labels.join(""));
-      if (pending.length > 12) pending.shift();
+      addPending(labels.join(""));
       continue;
     }
 
@@ -415,8 +420,7 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
     if (!m && values.every(isBlank)) {
       // No template row, and no numbers: the first part of a label cut off from its
       // numbers (a row split by a page break), as a label-only row would be.
-      pending.push(labels.join(""));
-      if (pending.length > 12) pending.shift();
+      addPending(labels.join(""));
       continue;
     }
     pending = [];

@@ -4,6 +4,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseReport } from "../src/pipeline.js";
+import { Deadline, DEFAULT_LIMITS } from "../src/limits.js";
+import { extractText } from "../extractors/text.js";
+import { extractHtml } from "../extractors/html.js";
+import { extractDocx } from "../extractors/docx.js";
+import type { ExtractOptions } from "../extractors/types.js";
 
 const files = ["test/fixtures/generated/g01-2021.cells.txt", "test/fixtures/generated/g01-2021.portal-utf-8.html", "test/fixtures/generated/g01-2021.lo.docx"];
 
@@ -15,5 +20,21 @@ describe("limits.timeoutMs outside PDFs", () => {
       expect(late).toMatchObject({ ok: false, code: "timeout" });
       if (!late.ok) expect(late.message).toBe(`${file}: the parse took longer than 0s (limits.timeoutMs)`);
       expect((await parseReport({ bytes, name: file })).ok).toBe(true);
+    });
+});
+
+describe("each in-thread reader checks the deadline itself", () => {
+  // Called directly with a deadline already passed, a reader stops at its first check
+  // (before the pipeline's own check after extraction could).
+  const cases: [string, (b: Uint8Array, o: ExtractOptions) => Promise<unknown>][] = [
+    ["test/fixtures/generated/g01-2021.cells.txt", extractText],
+    ["test/fixtures/generated/g01-2021.portal-utf-8.html", extractHtml],
+    ["test/fixtures/generated/g01-2021.lo.docx", extractDocx],
+  ];
+  for (const [file, extract] of cases)
+    it(file.split(".").slice(1).join("."), async () => {
+      const options = { name: file, limits: DEFAULT_LIMITS, deadline: new Deadline(0) };
+      await expect(extract(new Uint8Array(readFileSync(file)), options)).rejects.toMatchObject({ code: "timeout" });
+      await expect(extract(new Uint8Array(readFileSync(file)), { ...options, deadline: new Deadline(60_000) })).resolves.toBeTruthy();
     });
 });
