@@ -2,7 +2,7 @@
 // The mapping reads tables by these labels; variants list how real reports type them.
 // Labels are compared after normalizers/labels.ts has folded widths, brackets and
 // spacing, so variants here differ in words, not in punctuation.
-import type { RequestRow } from "../src/record.js";
+import type { RequestRow } from "./keys.js";
 
 export interface RowDef<K extends string = string> {
   /** Path in the record, e.g. "active.regulations" or "requests.granted". */

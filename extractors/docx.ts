@@ -7,9 +7,9 @@
 // 5. The body walked in document order into paragraphs and exact-grid tables (docx/body.ts).
 // 6. meta.title from docProps/core.xml dc:title.
 // mammoth is not used: see docx/body.ts for why a direct OOXML read gives the exact grid.
-import { ExtractError, type Diagnostic, type Document, type DocumentMeta } from "../src/document.js";
-import type { Limits } from "../src/limits.js";
-import { ZipArchive } from "../src/zip.js";
+import { ExtractError, type Diagnostic, type Document, type DocumentMeta } from "../model/document.js";
+import type { Limits } from "../model/limits.js";
+import { ZipArchive } from "../model/zip.js";
 import { isOleCompound, looksLikeZip } from "./signatures.js";
 import type { Extractor } from "./types.js";
 import { BodyReader } from "./docx/body.js";

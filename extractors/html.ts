@@ -6,7 +6,7 @@
 // 4. Find the article container by content, drop page chrome (html/body.ts).
 // 5. Paragraphs and exact-grid tables in document order (html/blocks.ts).
 // 6. Title, publication date, attachment links (html/meta.ts).
-import { ExtractError, type Diagnostic, type Document, type DocumentMeta } from "../src/document.js";
+import { ExtractError, type Diagnostic, type Document, type DocumentMeta } from "../model/document.js";
 import type { Extractor } from "./types.js";
 import { analyse, articleRegion } from "./html/body.js";
 import { walkBlocks } from "./html/blocks.js";

@@ -1,7 +1,7 @@
 // Which extractor reads a file: decided by its bytes, not its name (portals serve
 // PDFs as .htm and DOCX as .doc); the name only breaks ties.
-import { ExtractError } from "../src/document.js";
-import type { Format } from "../src/record.js";
+import { ExtractError } from "../model/document.js";
+import type { Format } from "../model/record.js";
 import type { Extractor } from "./types.js";
 import { looksBinary } from "./text.js";
 import { isOleCompound, looksLikePdf, looksLikeZip } from "./signatures.js";

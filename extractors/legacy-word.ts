@@ -12,7 +12,7 @@ import { access, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/p
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ExtractError } from "../src/document.js";
+import { ExtractError } from "../model/document.js";
 import type { Extractor } from "./types.js";
 import { extractDocx } from "./docx.js";
 import { isOleCompound } from "./signatures.js";

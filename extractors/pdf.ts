@@ -11,7 +11,7 @@
 //    running heads and page numbers dropped; other lines become paragraphs.
 // Failures: "scanned" (images, no text layer), "no-text", "encrypted", "corrupt-pdf",
 // "timeout", "too-large", "empty".
-import { ExtractError } from "../src/document.js";
+import { ExtractError } from "../model/document.js";
 import type { Extractor } from "./types.js";
 import { pdfPool } from "./pdf/pool.js";
 import { looksLikePdf } from "./signatures.js";

@@ -1,7 +1,7 @@
 // What a file is, from its first bytes: portals serve PDFs as .htm and DOCX as .doc,
 // so the router (index.ts) and the extractors decide by content, with these checks.
 // Kept apart from the extractors so routing a batch of text never loads pdfjs.
-export { looksLikeZip } from "../src/zip.js";
+export { looksLikeZip } from "../model/zip.js";
 
 /** A `%PDF-` header in the first 1 KiB (some writers put junk before it). */
 export function looksLikePdf(bytes: Uint8Array): boolean {

@@ -6,10 +6,10 @@
 //  - pdf-text: no tabs at all; prose and labels broken at the page width, a table
 //    row's cells split by spaces, blank cells gone (PDF → text).
 // Each becomes the shared Document; tables from text are never `exactGrid`.
-import { ExtractError, cell, paragraph, type Block, type Cell, type Document, type Paragraph, type Table } from "../src/document.js";
-import { decode } from "../src/charset.js";
-import { cleanText, ITEM_NUMBER, joinWrapped } from "../normalizers/text.js";
-import { sectionHeading } from "../normalizers/tables.js";
+import { ExtractError, cell, paragraph, type Block, type Cell, type Document, type Paragraph, type Table } from "../model/document.js";
+import { decode } from "../model/charset.js";
+import { cleanText, ITEM_NUMBER, joinWrapped } from "../model/text.js";
+import { sectionHeading } from "../model/sections.js";
 import type { Extractor } from "./types.js";
 
 export const extractText: Extractor = async (bytes, options) => {

@@ -1,8 +1,8 @@
 // What every extractor takes and gives. One module per format in this folder turns
 // bytes into the shared intermediate Document (src/document.ts); nothing here knows
 // the template.
-import type { Document } from "../src/document.js";
-import type { Deadline, Limits } from "../src/limits.js";
+import type { Document } from "../model/document.js";
+import type { Deadline, Limits } from "../model/limits.js";
 
 export interface ExtractOptions {
   /** The file's path or URL, for messages. */

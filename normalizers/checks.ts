@@ -11,7 +11,7 @@ import {
   type Requests,
   type Reviews,
   type Section,
-} from "../src/record.js";
+} from "../model/record.js";
 
 const GROUP_NAMES: Record<string, string> = {
   administrativeReview: "行政复议",

@@ -3,7 +3,7 @@
 // in force now. Stored and reported like the template's own checks, and re-run when a
 // year arrives later.
 import { REQUEST_COLUMN_LABELS } from "../data/template.js";
-import { REQUEST_COLUMNS, type Check, type ReportRecord } from "../src/record.js";
+import { REQUEST_COLUMNS, type Check, type ReportRecord } from "../model/record.js";
 
 
 /** Checks on `current` given the same body's report for the year before. */

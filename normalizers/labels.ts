@@ -2,7 +2,7 @@
 // template: brackets and numbering typed otherwise, group labels glued in front
 // (`三、本年度办理结果（一）予以公开`), lines wrapped, a character mistyped. Matching is
 // on folded text (normalizers/text.ts) and says how sure it is.
-import { editDistance, foldLabel } from "./text.js";
+import { editDistance, foldLabel } from "../model/text.js";
 import type { RowDef } from "../data/template.js";
 
 export interface LabelMatch<K extends string> {

@@ -1,11 +1,11 @@
 // Who issued the report, which year it covers, when it was signed, and its six
 // sections, read from the document's own words. Where the document does not say,
 // the value is null and a warning says so.
-import type { Document, Paragraph } from "../src/document.js";
-import type { Section } from "../src/record.js";
+import type { Document, Paragraph } from "../model/document.js";
+import type { Section } from "../model/record.js";
 import { SECTION_TITLES } from "../data/template.js";
-import { sectionHeading } from "./tables.js";
-import { cleanText, joinWrapped } from "./text.js";
+import { sectionHeading } from "../model/sections.js";
+import { cleanText, joinWrapped } from "../model/text.js";
 
 export interface Meta {
   /** The title as read (lines a converter broke, joined), or null. */

@@ -6,7 +6,7 @@
 // the title, then the address; a city named in the text or the telephone area code
 // tells same-named counties apart. Ambiguous stays null, with a warning: never a guess.
 import { createRequire } from "node:module";
-import type { Region } from "../src/record.js";
+import type { Region } from "../model/record.js";
 
 export type RegionBy = "hint" | "organ" | "title" | "address";
 export interface RegionDecision {

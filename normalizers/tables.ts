@@ -4,7 +4,7 @@
 // A row's values are fitted to the template's column count; where the text cannot say
 // which cell is which (a shifted row, a vanished blank), the values are null and a
 // warning says why. Nothing is guessed.
-import type { Block, Document, Place } from "../src/document.js";
+import type { Block, Document, Place } from "../model/document.js";
 import {
   ACTIVE_2019,
   ACTIVE_2021,
@@ -27,9 +27,10 @@ import {
   type Requests,
   type Reviews,
   type Template,
-} from "../src/record.js";
+} from "../model/record.js";
 import { hasWord, LabelMatcher } from "./labels.js";
-import { cleanText, fold, ITEM_NUMBER, joinWrapped } from "./text.js";
+import { cleanText, fold, ITEM_NUMBER, joinWrapped } from "../model/text.js";
+import { sectionHeading } from "../model/sections.js";
 import { isBlank, isValueLike, readCell, type ValueKind } from "./values.js";
 
 export interface TablesResult {
@@ -66,34 +67,6 @@ interface OpenRow {
 
 const ACTIVE_MATCHER = new LabelMatcher([...ACTIVE_2021, ...ACTIVE_2019.filter((d) => !ACTIVE_2021.some((e) => e.key === d.key))]);
 const REQUEST_MATCHER = new LabelMatcher(REQUEST_ROW_DEFS);
-const SECTION_HEADING = /^\s*([一二三四五六])\s*[、.．，,]\s*(.+)$/;
-const CN_NUM: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6 };
-
-/** Words a section's heading carries however it is worded (key words of the template's titles). */
-const SECTION_KEYWORDS: string[][] = [
-  ["总体情况", "概述", "基本情况"],
-  ["主动公开"],
-  ["收到和处理", "依申请公开", "申请情况"],
-  ["行政复议", "行政诉讼"],
-  ["存在的主要问题", "改进情况", "主要问题"],
-  ["其他需要报告", "其他事项", "其他需报告"],
-];
-
-/**
- * The number of a section heading (`三、收到和处理政府信息公开申请情况` → 3), or null.
- * The title must carry its section's key words and no figures, so rows of table 3
- * such as `二、上年结转政府信息公开申请数量 0 0 0` or `三、本年度办理结果` are not headings.
- */
-export function sectionHeading(text: string): { number: number; title: string } | null {
-  const m = SECTION_HEADING.exec(cleanText(text).replace(/^#+\s*/, "").trim());
-  if (!m) return null;
-  const number = CN_NUM[m[1]];
-  const title = m[2].trim().replace(/[：:]$/, "");
-  const f = fold(title);
-  if (/\d/.test(f) || f.length > SECTION_TITLES[number - 1].length + 12) return null;
-  return SECTION_KEYWORDS[number - 1].some((k) => f.includes(k)) ? { number, title } : null;
-}
-
 export function placeText(p: Place | undefined): string {
   if (!p) return "";
   const parts: string[] = [];

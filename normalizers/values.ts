@@ -1,7 +1,7 @@
 // Reading one table cell as a number. The rule of the contract: a blank cell is null,
 // not 0; `-`, `—`, `/`, `无` are null too; a number with more around it gives the
 // number, and what else the cell says is reported. Nothing is ever guessed.
-import { fold } from "./text.js";
+import { fold } from "../model/text.js";
 
 export type ValueKind = "count" | "signed" | "amount";
 export type Unit = "wanYuan" | "yuan";

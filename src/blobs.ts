@@ -4,7 +4,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
-import { sha256 } from "./pipeline.js";
+import { sha256 } from "../model/hash.js";
 
 export class BlobStore {
   readonly dir: string;

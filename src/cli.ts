@@ -8,10 +8,10 @@ import cliProgress from "cli-progress";
 import { parseReport } from "./pipeline.js";
 import { openStore, type Store } from "./store.js";
 import { describeSummary, emptySummary, ingestPaths, readBounded, walk } from "./ingest.js";
-import { DEFAULT_LIMITS } from "./limits.js";
+import { DEFAULT_LIMITS } from "../model/limits.js";
 import { exportRecords, type ExportFormat } from "./export.js";
 import { PARSER_VERSION } from "./version.js";
-import { TOP_LEVEL_KEYS, type ReportRecord } from "./record.js";
+import { TOP_LEVEL_KEYS, type ReportRecord } from "../model/record.js";
 import { registerCrawlCommand } from "./crawl/command.js";
 import { qualityPage } from "./quality.js";
 

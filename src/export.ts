@@ -4,9 +4,8 @@
 // Rows are streamed, never built in memory.
 import { createWriteStream, renameSync, rmSync, type WriteStream } from "node:fs";
 import type { Store } from "./store.js";
-import { cellsOf } from "./store.js";
-import { ACTIVE_2019, ACTIVE_2021, REQUEST_ROW_DEFS } from "../data/template.js";
-import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, TOP_LEVEL_KEYS, type ReportRecord } from "./record.js";
+import { cellsOf, wideColumns } from "../model/cells.js";
+import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, TOP_LEVEL_KEYS, type ReportRecord } from "../model/record.js";
 
 export type ExportFormat = "csv" | "jsonl" | "wide-csv";
 
@@ -45,21 +44,6 @@ const WIDE_IDS: IdColumn[] = [
 const LONG_HEADER = [...LONG_IDS.map(([n]) => n), "table", "row", "column", "value"];
 const ID_HEADER = WIDE_IDS.map(([n]) => n);
 const idValues = (cols: IdColumn[], id: number, r: ReportRecord) => cols.map(([, value]) => value(id, r));
-
-/** Every cell column a wide row can have, both templates, both forms of （六）. */
-export function wideColumns(): string[] {
-  const cols: string[] = [];
-  const active = new Map<string, Set<string>>();
-  for (const d of [...ACTIVE_2021, ...ACTIVE_2019]) {
-    const s = active.get(d.key) ?? new Set<string>();
-    d.columns.forEach((c) => s.add(c));
-    active.set(d.key, s);
-  }
-  for (const [row, set] of active) for (const c of set) cols.push(`active.${row}.${c}`);
-  for (const { key } of REQUEST_ROW_DEFS) for (const c of REQUEST_COLUMNS) cols.push(`requests.${key}.${c}`);
-  for (const g of REVIEW_GROUPS) for (const c of REVIEW_COLUMNS) cols.push(`reviews.${g}.${c}`);
-  return cols;
-}
 
 /**
  * A sink that respects back-pressure and turns stream errors (a folder that does not

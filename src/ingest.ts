@@ -4,10 +4,10 @@
 // DOCX.
 import { closeSync, fstatSync, lstatSync, openSync, readSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { extname, join, resolve, sep } from "node:path";
-import { DEFAULT_LIMITS } from "./limits.js";
-import { sha256 } from "./pipeline.js";
+import { DEFAULT_LIMITS } from "../model/limits.js";
+import { sha256 } from "../model/hash.js";
 import type { IngestResult, Store } from "./store.js";
-import { readArchive } from "./archive.js";
+import { readArchive } from "../model/archive.js";
 
 export interface BatchSummary {
   ingested: number;

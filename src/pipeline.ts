@@ -1,10 +1,10 @@
 // One report in, one record out: sniff the format from the bytes, extract the shared
 // document, map it onto the template, check it, validate it against the contract.
 // Batches, the store, the crawler and the CLI all call parseReport.
-import { createHash } from "node:crypto";
-import { ExtractError, type Diagnostic, type Document } from "./document.js";
-import { DEFAULT_LIMITS, Deadline, type Limits } from "./limits.js";
-import { ReportRecord, SCHEMA_VERSION, TOP_LEVEL_KEYS, type Format } from "./record.js";
+import { sha256 } from "../model/hash.js";
+import { ExtractError, type Diagnostic, type Document } from "../model/document.js";
+import { DEFAULT_LIMITS, Deadline, type Limits } from "../model/limits.js";
+import { ReportRecord, SCHEMA_VERSION, TOP_LEVEL_KEYS, type Format } from "../model/record.js";
 import { extractorFor, sniff, type Sniffed } from "../extractors/index.js";
 import { mapTables, placeText } from "../normalizers/tables.js";
 import { readMeta } from "../normalizers/meta.js";
@@ -38,10 +38,6 @@ export type ParseOutcome =
       region: RegionDecision;
     }
   | { ok: false; code: string; message: string; attachments?: { url: string; text: string }[] };
-
-export function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
 
 /** Parses one report. Never throws for bad input: a failure comes back as { ok: false }. */
 export async function parseReport(input: ParseInput): Promise<ParseOutcome> {

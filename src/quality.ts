@@ -3,7 +3,7 @@
 import type { Store } from "./store.js";
 import { buildReportRows, type FailureRow, type QualityData } from "./report/data.js";
 import { renderQualityReport, snapshotOf } from "./report/html.js";
-import type { ReportRecord } from "./record.js";
+import type { ReportRecord } from "../model/record.js";
 
 /** Every rule xxgk evaluates, so a rule that never fails still shows 100%. */
 export const RULES = [

@@ -8,9 +8,11 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { BlobStore } from "./blobs.js";
 import { wideViewSql } from "./views.js";
-import { parseReport, sha256, type ParseOutcome } from "./pipeline.js";
+import { parseReport, type ParseOutcome } from "./pipeline.js";
+import { sha256 } from "../model/hash.js";
+import { cellsOf } from "../model/cells.js";
 import { PARSER_VERSION } from "./version.js";
-import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, type Check, type ReportRecord } from "./record.js";
+import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, type Check, type ReportRecord } from "../model/record.js";
 import { crossYearChecks } from "../normalizers/crossyear.js";
 import { bareName, organKey } from "../normalizers/organ.js";
 
@@ -186,15 +188,6 @@ async function safeParse(input: Parameters<typeof parseReport>[0]): Promise<Pars
   }
 }
 const BATCH = 50;
-
-/** Every cell of a record as (table, row, column, value), in the contract's order. */
-export function cellsOf(r: ReportRecord): [string, string, string, number | null][] {
-  const out: [string, string, string, number | null][] = [];
-  for (const [row, cols] of Object.entries(r.active)) for (const [col, v] of Object.entries(cols)) out.push(["active", row, col, v as number | null]);
-  for (const [row, values] of Object.entries(r.requests)) values.forEach((v, i) => out.push(["requests", row, REQUEST_COLUMNS[i], v]));
-  for (const g of REVIEW_GROUPS) for (const c of REVIEW_COLUMNS) out.push(["reviews", g, c, r.reviews[g][c]]);
-  return out;
-}
 
 /**
  * The store: one SQLite file (WAL, synchronous=NORMAL, foreign keys on) plus the

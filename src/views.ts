@@ -3,7 +3,7 @@
 // so `SELECT * FROM v_wide` loads straight into a data frame. Built from the same
 // column list as `xxgk export --format wide-csv`, so the two never disagree; created
 // by a store migration (a change of columns is a new migration).
-import { wideColumns } from "./export.js";
+import { wideColumns } from "../model/cells.js";
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 

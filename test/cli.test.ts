@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TOP_LEVEL_KEYS } from "../src/record.js";
-import { cellsOf } from "../src/store.js";
+import { TOP_LEVEL_KEYS } from "../model/record.js";
+import { cellsOf } from "../model/cells.js";
 import { parseReport } from "../src/pipeline.js";
 
 const CLI = "dist/src/cli.js";

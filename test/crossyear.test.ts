@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseReport } from "../src/pipeline.js";
 import { crossYearChecks } from "../normalizers/crossyear.js";
-import type { ReportRecord } from "../src/record.js";
+import type { ReportRecord } from "../model/record.js";
 
 async function sample(): Promise<ReportRecord> {
   const path = "data/samples/2024-环翠区商务局.txt";

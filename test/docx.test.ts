@@ -9,9 +9,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { extractDocx } from "../extractors/docx.js";
 import { isOleCompound, looksLikeZip as isZip } from "../extractors/signatures.js";
 import { extractLegacyWord } from "../extractors/legacy-word.js";
-import { ExtractError, type Document, type Table } from "../src/document.js";
-import { DEFAULT_LIMITS, type Limits } from "../src/limits.js";
-import { isUnsafeEntryName, ZipArchive } from "../src/zip.js";
+import { ExtractError, type Document, type Table } from "../model/document.js";
+import { DEFAULT_LIMITS, type Limits } from "../model/limits.js";
+import { isUnsafeEntryName, ZipArchive } from "../model/zip.js";
 import { bySource, failure, grid, paragraphs, tables } from "./helpers/document.js";
 
 const dir = "test/fixtures/docx-cases/";

@@ -11,8 +11,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseReport } from "../src/pipeline.js";
-import type { ReportRecord } from "../src/record.js";
-import { cellsOf } from "../src/store.js";
+import type { ReportRecord } from "../model/record.js";
+import { cellsOf } from "../model/cells.js";
 import { closePdfWorkers } from "../extractors/pdf.js";
 
 interface Entry { id: string; file: string; format: string; layout: string; template: string; expected: string | null }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { ReportRecord } from "../src/record.js";
+import { ReportRecord } from "../model/record.js";
 
 const ROOT = "test/fixtures";
 const MANIFEST = join(ROOT, "manifest.json");

@@ -4,8 +4,8 @@ import { existsSync, readFileSync } from "node:fs";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { extractHtml } from "../extractors/html.js";
-import type { Document } from "../src/document.js";
-import { DEFAULT_LIMITS } from "../src/limits.js";
+import type { Document } from "../model/document.js";
+import { DEFAULT_LIMITS } from "../model/limits.js";
 import { bySource, failure, grid, paragraphs, tables } from "./helpers/document.js";
 
 const dir = "test/fixtures/html-cases/";

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseReport } from "../src/pipeline.js";
-import { Deadline, DEFAULT_LIMITS } from "../src/limits.js";
+import { Deadline, DEFAULT_LIMITS } from "../model/limits.js";
 import { extractText } from "../extractors/text.js";
 import { extractHtml } from "../extractors/html.js";
 import { extractDocx } from "../extractors/docx.js";

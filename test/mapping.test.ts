@@ -1,9 +1,9 @@
 // The template mapping on hand-built documents: each case is a way real files
 // differ from the template, with distinct values so a wrong cell cannot pass.
 import { describe, expect, it } from "vitest";
-import { cell, paragraph, type Block, type Document } from "../src/document.js";
+import { cell, paragraph, type Block, type Document } from "../model/document.js";
 import { buildRecord } from "../src/pipeline.js";
-import type { ReportRecord } from "../src/record.js";
+import type { ReportRecord } from "../model/record.js";
 
 const row = (...texts: string[]) => texts.map((t) => cell(t));
 const table = (exactGrid: boolean, ...rows: string[][]): Block => ({ kind: "table", exactGrid, rows: rows.map((r) => row(...r)) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { paragraph, type Document } from "../src/document.js";
+import { paragraph, type Document } from "../model/document.js";
 import { readDate, readMeta } from "../normalizers/meta.js";
 
 const doc = (...texts: string[]): Document => ({ blocks: texts.map((t) => paragraph(t)), meta: {}, diagnostics: [] });

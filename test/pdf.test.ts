@@ -10,8 +10,8 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { closePdfWorkers, extractPdf } from "../extractors/pdf.js";
 import { pdfPool, workerEntry } from "../extractors/pdf/pool.js";
-import type { Document } from "../src/document.js";
-import { DEFAULT_LIMITS, type Limits } from "../src/limits.js";
+import type { Document } from "../model/document.js";
+import { DEFAULT_LIMITS, type Limits } from "../model/limits.js";
 import { failure, paragraphs, tables } from "./helpers/document.js";
 
 const dir = "test/fixtures/pdf-cases/";

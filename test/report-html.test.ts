@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as cheerio from "cheerio";
 import { afterAll, describe, expect, it } from "vitest";
-import { ReportRecord, REQUEST_COLUMNS, REQUEST_ROWS, OTHER_ROWS_2021 } from "../src/record.js";
+import { ReportRecord, REQUEST_COLUMNS, REQUEST_ROWS, OTHER_ROWS_2021 } from "../model/record.js";
 import { buildReportRows, type QualityData, type ReportRow } from "../src/report/data.js";
 import { renderQualityReport, snapshotOf } from "../src/report/html.js";
 

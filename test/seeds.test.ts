@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseReport } from "../src/pipeline.js";
-import type { ReportRecord } from "../src/record.js";
+import type { ReportRecord } from "../model/record.js";
 
 const zeros7 = () => [0, 0, 0, 0, 0, 0, 0];
 const zeroReviews = () => {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openStore } from "../src/store.js";
 import { ingestPaths } from "../src/ingest.js";
-import { wideColumns } from "../src/export.js";
+import { wideColumns } from "../model/cells.js";
 
 describe("views", () => {
   it("v_wide has a row per current report and a column per cell, named by the contract's keys", async () => {

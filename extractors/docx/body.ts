@@ -6,7 +6,7 @@
 // things were. Here the grid is built from grid columns: each w:tc starts at the column
 // after the previous one (plus gridBefore) and covers gridSpan columns; a w:vMerge
 // continuation extends the cell above that starts at the same column with the same span.
-import { cell, paragraph, type Block, type Cell, type Diagnostic, type Table } from "../../src/document.js";
+import { cell, paragraph, type Block, type Cell, type Diagnostic, type Table } from "../../model/document.js";
 import { attr, child, kids, tagOf, textOf, type XNode } from "./xml.js";
 
 /** What the walk met, for diagnostics. */

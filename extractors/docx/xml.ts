@@ -1,7 +1,7 @@
 // XML of a DOCX part → an ordered tree, bounded in depth, with namespace prefixes
 // rewritten to the usual ones (w:, mc:, m:) whatever the file declares.
 import { XMLParser } from "fast-xml-parser";
-import { ExtractError } from "../../src/document.js";
+import { ExtractError } from "../../model/document.js";
 
 /** fast-xml-parser's preserveOrder form: one key naming the element (or "#text"), ":@" for attributes. */
 export type XNode = { [tag: string]: XNode[] | string | Record<string, string> | undefined } & { ":@"?: Record<string, string> };

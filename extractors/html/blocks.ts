@@ -3,7 +3,7 @@
 // Table (exact grid, cells that start in each row with their spans); tables nested in
 // its cells follow it as separate tables. A layout table (one cell holding the article,
 // or cells holding whole sections and other tables) is walked through like a <div>.
-import { cell, paragraph, type Block, type Cell, type Table } from "../../src/document.js";
+import { cell, paragraph, type Block, type Cell, type Table } from "../../model/document.js";
 import { BLOCK, Lines, isElement, isText, type AnyNode, type Element, type ParentNode } from "./dom.js";
 import type { Stats } from "./body.js";
 

@@ -1,7 +1,7 @@
 // Bytes → text for an HTML page: the charset the HTTP header or a <meta> declares, checked
 // against the bytes by src/charset.ts, and a diagnostic when the two disagree.
-import { canonicalCharset, decode, type Decoded } from "../../src/charset.js";
-import { ExtractError, type Diagnostic } from "../../src/document.js";
+import { canonicalCharset, decode, type Decoded } from "../../model/charset.js";
+import { ExtractError, type Diagnostic } from "../../model/document.js";
 
 /** How far into the bytes a <meta> charset is looked for (browsers prescan 1024; portals put it later). */
 const PRESCAN_BYTES = 4096;

@@ -9,7 +9,7 @@ import * as cheerio from "cheerio";
 import { Parser } from "htmlparser2";
 import { adapter } from "parse5-htmlparser2-tree-adapter";
 import { DomHandler, type Document as DomDocument, type Element, type AnyNode, type ParentNode } from "domhandler";
-import { ExtractError } from "../../src/document.js";
+import { ExtractError } from "../../model/document.js";
 
 class BoundedHandler extends DomHandler {
   constructor(private readonly maxDepth: number) {

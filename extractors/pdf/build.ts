@@ -1,6 +1,6 @@
 // Read result → Document: the checks that make a file fail (no text: a scan) and the
 // diagnostics for what was read only in part. Runs in the PDF worker.
-import { ExtractError, type Diagnostic, type Document } from "../../src/document.js";
+import { ExtractError, type Diagnostic, type Document } from "../../model/document.js";
 import { layout } from "./layout.js";
 import { readPdf, type ReadResult } from "./read.js";
 

@@ -21,7 +21,7 @@
 // closed the previous page continues it: a repeated header row is dropped, a row cut by
 // the break is one row, and a blank label cell under a label cell at the break continues
 // that cell's row span.
-import type { Block, Cell, Diagnostic, Table } from "../../src/document.js";
+import type { Block, Cell, Diagnostic, Table } from "../../model/document.js";
 import type { PageData, Segment } from "./read.js";
 import { cellText, gapBetween, isCjk, pieces, positions, toLines, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
 import { isNumber, MARKER, streamTables } from "./stream.js";

@@ -11,7 +11,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { ExtractError, type Document } from "../../src/document.js";
+import { ExtractError, type Document } from "../../model/document.js";
 import type { Answer, Job } from "./worker.js";
 
 interface Pending {

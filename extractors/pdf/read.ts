@@ -11,7 +11,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { inflateSync } from "node:zlib";
-import { ExtractError } from "../../src/document.js";
+import { ExtractError } from "../../model/document.js";
 
 /** One run of text as pdfjs gives it, in PDF user space (points, origin bottom-left). */
 export interface TextRun {

@@ -14,7 +14,7 @@
 // an order-preserving assignment, so numbers set at the top, middle or bottom of a tall
 // row all land in it, and a blank cell stays blank. Numbers no label claims form rows of
 // their own (table 4's data row). Lines with words over the value columns are header rows.
-import { ITEM_NUMBER } from "../../normalizers/text.js";
+import { ITEM_NUMBER } from "../../model/text.js";
 import { gapBetween, positions, spaced, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
 
 // A count may carry its unit (3件, 12.5万元); 无 and dashes print "none".

@@ -2,7 +2,7 @@
 // Document or the failure's message and code. pdfjs runs here, so a file that hangs it
 // costs a terminated worker, never the caller's event loop.
 import { parentPort } from "node:worker_threads";
-import { ExtractError } from "../../src/document.js";
+import { ExtractError } from "../../model/document.js";
 import { extractInThread } from "./build.js";
 import { inflateTripped, startInflateBudget, tuneWorkerThread, warm } from "./read.js";
 
@@ -14,7 +14,7 @@ export interface Job {
   maxInflateBytes: number;
 }
 
-export type Answer = { id: number; ok: true; doc: import("../../src/document.js").Document } | { id: number; ok: false; message: string; code: string };
+export type Answer = { id: number; ok: true; doc: import("../../model/document.js").Document } | { id: number; ok: false; message: string; code: string };
 
 if (!parentPort) throw new Error("extractors/pdf/worker is a worker_threads entry");
 const port = parentPort;

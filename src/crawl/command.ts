@@ -10,7 +10,7 @@ import { ConfigError, loadConfig, parseConfig, type CrawlConfig, type CrawlConfi
 import { Crawler, type CrawlSummary, type Ingestor, type PortalSummary, type Progress } from "./crawler.js";
 import { BlobStore } from "../blobs.js";
 import { acquireLock, CrawlLockedError } from "./lock.js";
-import { DEFAULT_LIMITS } from "../limits.js";
+import { DEFAULT_LIMITS } from "../../model/limits.js";
 import { openStore } from "../store.js";
 
 export type { CrawlSummary, PortalSummary, Ingestor, Progress };

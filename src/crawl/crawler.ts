@@ -20,7 +20,7 @@ import {
   absolute,
   type Link,
 } from "./lists.js";
-import { decode } from "../charset.js";
+import { decode } from "../../model/charset.js";
 import { charsetOfContentType } from "../../extractors/html/decode.js";
 
 /** What the crawler needs from the store: its ingestOne (tests pass a fake). */

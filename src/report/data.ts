@@ -1,6 +1,6 @@
 // What the quality report page is drawn from. The store fills QualityData from SQLite
 // (src/quality.ts); buildReportRows turns stored records into the rows the page reads.
-import type { ReportRecord } from "../record.js";
+import type { ReportRecord } from "../../model/record.js";
 
 export interface ReportRow {
   id: number; // report id in the store

@@ -1,6 +1,6 @@
 // Looking into an extracted Document in tests (shared by the extractor tests).
 import { expect } from "vitest";
-import { ExtractError, type Document, type Table } from "../../src/document.js";
+import { ExtractError, type Document, type Table } from "../../model/document.js";
 
 export const tables = (d: Document) => d.blocks.filter((b): b is Table => b.kind === "table");
 export const paragraphs = (d: Document) => d.blocks.flatMap((b) => (b.kind === "paragraph" ? [b.text] : []));

@@ -1,6 +1,9 @@
 // The report record: the contract in shared/spec/record.md, defined once as zod
 // schemas. Every output (extract --json, the store, every export) carries these keys.
 import { z } from "zod";
+import { OTHER_ROW_2019, OTHER_ROWS_2021, REQUEST_COLUMNS, REQUEST_ROWS } from "../data/keys.js";
+
+export * from "../data/keys.js";
 
 export const SCHEMA_VERSION = 1 as const;
 
@@ -60,51 +63,6 @@ export type Active2019 = z.infer<typeof Active2019>;
 
 // ---- requests (三、收到和处理政府信息公开申请情况) --------------------------------
 
-/** The seven applicant columns, in the template's order. */
-export const REQUEST_COLUMNS = [
-  "naturalPerson", // 自然人
-  "commercialEnterprise", // 商业企业
-  "researchInstitution", // 科研机构
-  "publicInterestOrganization", // 社会公益组织
-  "legalServiceProvider", // 法律服务机构
-  "otherOrganization", // 其他
-  "total", // 总计
-] as const;
-export type RequestColumn = (typeof REQUEST_COLUMNS)[number];
-
-/** Row keys every requests table has, whichever form （六） takes. */
-export const REQUEST_ROWS = [
-  "newReceived",
-  "carriedOver",
-  "granted",
-  "partiallyGranted",
-  "denied.stateSecret",
-  "denied.prohibitedByLaw",
-  "denied.endangersSafety",
-  "denied.thirdPartyRights",
-  "denied.internalAffairs",
-  "denied.processInformation",
-  "denied.enforcementCaseFile",
-  "denied.administrativeQuery",
-  "unavailable.notHeld",
-  "unavailable.needsCreation",
-  "unavailable.stillUnclear",
-  "notProcessed.petition",
-  "notProcessed.duplicate",
-  "notProcessed.publication",
-  "notProcessed.excessive",
-  "notProcessed.confirmation",
-  "total",
-  "carriedForward",
-] as const;
-/** （六）其他处理 as three rows (2021 form) or as one row (2019 form). */
-export const OTHER_ROWS_2021 = ["other.overdueCorrection", "other.overdueFee", "other.other"] as const;
-export const OTHER_ROW_2019 = "other" as const;
-export type RequestRow =
-  | (typeof REQUEST_ROWS)[number]
-  | (typeof OTHER_ROWS_2021)[number]
-  | typeof OTHER_ROW_2019;
-
 const RequestValues = z.array(Count).length(REQUEST_COLUMNS.length);
 
 export const Requests = z
@@ -123,8 +81,6 @@ export type Requests = Record<string, (number | null)[]>;
 
 // ---- reviews (四、政府信息公开行政复议、行政诉讼情况) ------------------------------
 
-export const REVIEW_GROUPS = ["administrativeReview", "litigationDirect", "litigationAfterReview"] as const;
-export const REVIEW_COLUMNS = ["upheld", "corrected", "other", "pending", "total"] as const;
 const ReviewGroup = z.strictObject({ upheld: Count, corrected: Count, other: Count, pending: Count, total: Count });
 export const Reviews = z.strictObject({
   administrativeReview: ReviewGroup,

@@ -1,0 +1,30 @@
+// Cell keys of the contract (docs/record.md, "Cell keys"): every value of a record,
+// named `table.row.column`. The store's cells, the wide view and every export list
+// cells through these two functions, so they agree on names and order.
+import { ACTIVE_2019, ACTIVE_2021, REQUEST_ROW_DEFS } from "../data/template.js";
+import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, type ReportRecord } from "./record.js";
+
+/** Every cell of a record as (table, row, column, value), in the contract's order. */
+export function cellsOf(r: ReportRecord): [string, string, string, number | null][] {
+  const out: [string, string, string, number | null][] = [];
+  for (const [row, cols] of Object.entries(r.active)) for (const [col, v] of Object.entries(cols)) out.push(["active", row, col, v as number | null]);
+  for (const [row, values] of Object.entries(r.requests)) values.forEach((v, i) => out.push(["requests", row, REQUEST_COLUMNS[i], v]));
+  for (const g of REVIEW_GROUPS) for (const c of REVIEW_COLUMNS) out.push(["reviews", g, c, r.reviews[g][c]]);
+  return out;
+}
+
+/** Every cell column a wide row can have, both templates, both forms of （六）. */
+export function wideColumns(): string[] {
+  const cols: string[] = [];
+  const active = new Map<string, Set<string>>();
+  for (const d of [...ACTIVE_2021, ...ACTIVE_2019]) {
+    const s = active.get(d.key) ?? new Set<string>();
+    d.columns.forEach((c) => s.add(c));
+    active.set(d.key, s);
+  }
+  for (const [row, set] of active) for (const c of set) cols.push(`active.${row}.${c}`);
+  for (const { key } of REQUEST_ROW_DEFS) for (const c of REQUEST_COLUMNS) cols.push(`requests.${key}.${c}`);
+  for (const g of REVIEW_GROUPS) for (const c of REVIEW_COLUMNS) cols.push(`reviews.${g}.${c}`);
+  return cols;
+}
+

@@ -1,0 +1,51 @@
+// Record contract v2 (docs/record.md, "Version 2"): where every value came from, and
+// every note the reader made as an object with a stable code. Defined once here; the
+// readers, the mapping, the store, the exports and the review page all use these shapes.
+import { z } from "zod";
+
+/**
+ * Where a value or a note was read, in the record's own terms (1-based throughout):
+ * `page` and `box` ([x0, y0, x1, y1], PDF points, origin top-left of the page) for PDF;
+ * `table`, `row`, `col` in the document's own tables (after merged cells are expanded)
+ * for every format with tables; `line` for text.
+ */
+export const RecordPlace = z.strictObject({
+  page: z.number().int().min(1).optional(),
+  box: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
+  table: z.number().int().min(1).optional(),
+  row: z.number().int().min(1).optional(),
+  col: z.number().int().min(1).optional(),
+  line: z.number().int().min(1).optional(),
+});
+export type RecordPlace = z.infer<typeof RecordPlace>;
+
+/** How a value was read. */
+export const VALUE_STATUSES = ["printed", "blank", "dash", "note", "split", "ocr", "unreadable"] as const;
+export const ValueStatus = z.enum(VALUE_STATUSES);
+export type ValueStatus = z.infer<typeof ValueStatus>;
+
+export const ProvenanceEntry = z.strictObject({
+  /** The cell exactly as printed (whitespace collapsed); "" for a blank or a missing cell. */
+  text: z.string(),
+  status: ValueStatus,
+  place: RecordPlace.optional(),
+  /** OCR confidence 0..1, where the value was read from an image. */
+  confidence: z.number().min(0).max(1).optional(),
+});
+export type ProvenanceEntry = z.infer<typeof ProvenanceEntry>;
+
+export const SEVERITIES = ["info", "warning", "error"] as const;
+export const DiagnosticSeverity = z.enum(SEVERITIES);
+export type DiagnosticSeverity = z.infer<typeof DiagnosticSeverity>;
+
+export const RecordDiagnostic = z.strictObject({
+  /** Stable, dotted: `cell.blank`, `cell.dash`, `row.unmatched`, `meta.noDate`, ... */
+  code: z.string().regex(/^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)+$/),
+  severity: DiagnosticSeverity,
+  /** The cell key (or metadata key) the note is about. */
+  key: z.string().optional(),
+  place: RecordPlace.optional(),
+  /** A sentence for people; it never repeats the file name. */
+  message: z.string(),
+});
+export type RecordDiagnostic = z.infer<typeof RecordDiagnostic>;
