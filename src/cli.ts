@@ -182,6 +182,20 @@ program
     process.stderr.write(`report → ${opts.out}\n`);
   });
 
+program
+  .command("codebook")
+  .description("every cell key with its table, the template's row and column labels, unit and type")
+  .option("--format <format>", "csv or md", "csv")
+  .option("--out <file>", "write to a file instead of stdout")
+  .action(async (opts: { format: string; out?: string }) => {
+    const { CODEBOOK_FORMATS, renderCodebook } = await import("./codebook.js");
+    const format = CODEBOOK_FORMATS.find((f) => f === opts.format);
+    if (!format) fail(`--format must be one of ${CODEBOOK_FORMATS.join(", ")}, not ${opts.format}`, 2);
+    const text = renderCodebook(format);
+    if (opts.out) writeFileSync(opts.out, text);
+    else process.stdout.write(text);
+  });
+
 registerCrawlCommand(program);
 
 try {
