@@ -141,15 +141,40 @@ program
 
 program
   .command("export")
-  .description("write the records: jsonl (the contract), csv (long: one row per cell), wide-csv (one row per report)")
+  .description("write the reports: jsonl (the contract), csv (long: one row per cell), wide-csv (one row per report), parquet (one row per report, typed), datapackage (a folder of typed CSVs with datapackage.json)")
   .option("--db <file>", "SQLite database", DEFAULT_DB)
-  .requiredOption("--format <format>", "csv | jsonl | wide-csv")
-  .option("--out <file>", "output file (default: stdout)")
-  .action(async (opts: { db: string; format: string; out?: string }) => {
-    if (!["csv", "jsonl", "wide-csv"].includes(opts.format)) fail(`--format must be csv, jsonl or wide-csv, not "${opts.format}"`, 2);
+  .requiredOption("--format <format>", "csv | jsonl | wide-csv | parquet | datapackage")
+  .option("--out <path>", "output file (default: stdout); a folder for datapackage")
+  .option("--year <year>", "only reports on this year", (v) => Number(v))
+  .option("--region <prefix>", "only bodies whose GB/T 2260 code starts so (35 = 福建)")
+  .option("--organ <text>", "only bodies whose name contains this")
+  .option("--license <id>", "datapackage: the dataset's licence id (e.g. CC-BY-4.0)")
+  .action(async (opts: { db: string; format: string; out?: string; year?: number; region?: string; organ?: string; license?: string }) => {
+    const formats = ["csv", "jsonl", "wide-csv", "parquet", "datapackage"];
+    if (!formats.includes(opts.format)) fail(`--format must be one of ${formats.join(", ")}, not "${opts.format}"`, 2);
+    const { filterProblem, matchesFilter } = await import("./dataset/filter.js");
+    const filter = { year: opts.year, region: opts.region, organ: opts.organ };
+    const problem = filterProblem(filter);
+    if (problem) fail(problem, 2);
+    if ((opts.format === "parquet" || opts.format === "datapackage") && !opts.out) fail(`--format ${opts.format} needs --out`, 2);
     if (!existsSync(opts.db)) fail(`${opts.db}: no such database (ingest something first)`, 2);
     const store = open(opts.db);
-    const n = await exportRecords(store, opts.format as ExportFormat, opts.out);
+    const selected = function* () {
+      for (const s of store.records()) if (matchesFilter(s.record, filter)) yield s;
+    };
+    let n: number;
+    try {
+      if (opts.format === "parquet") {
+        const [{ writeParquet }, { reportsTable }] = await Promise.all([import("./dataset/parquet.js"), import("./dataset/tables.js")]);
+        n = writeParquet(reportsTable(), selected(), opts.out!);
+      } else if (opts.format === "datapackage") {
+        const { writeDataPackage } = await import("./dataset/datapackage.js");
+        n = await writeDataPackage(selected(), opts.out!, { filter, license: opts.license, parser: PARSER_VERSION });
+      } else n = await exportRecords(store, opts.format as ExportFormat, opts.out, filter);
+    } catch (e) {
+      store.close();
+      fail(`${opts.out ?? "stdout"}: ${(e as Error).message}`);
+    }
     store.close();
     if (opts.out) process.stderr.write(`${n} report(s) → ${opts.out}\n`);
   });

@@ -5,6 +5,7 @@
 import { createWriteStream, renameSync, rmSync, type WriteStream } from "node:fs";
 import type { Store } from "./store.js";
 import { cellsOf, wideColumns } from "../model/cells.js";
+import { matchesFilter, type ReportFilter } from "./dataset/filter.js";
 import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, TOP_LEVEL_KEYS, type ReportRecord } from "../model/record.js";
 
 export type ExportFormat = "csv" | "jsonl" | "wide-csv";
@@ -111,7 +112,7 @@ class Sink {
  * report. CSV is RFC 4180 (CRLF line ends, quotes doubled) in UTF-8 with a BOM. Rows
  * are streamed one report at a time. Returns the number of reports written.
  */
-export async function exportRecords(store: Store, format: ExportFormat, outPath?: string): Promise<number> {
+export async function exportRecords(store: Store, format: ExportFormat, outPath?: string, filter: ReportFilter = {}): Promise<number> {
   const out = await Sink.open(outPath);
   let n = 0;
   try {
@@ -121,6 +122,7 @@ export async function exportRecords(store: Store, format: ExportFormat, outPath?
     const wide = format === "wide-csv" ? wideColumns() : [];
     if (format === "wide-csv") await out.write(csvLine([...ID_HEADER, ...wide]));
     for (const { id, record } of store.records()) {
+      if (!matchesFilter(record, filter)) continue;
       n++;
       if (format === "jsonl") {
         const ordered: Record<string, unknown> = {};
