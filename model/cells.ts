@@ -28,3 +28,29 @@ export function wideColumns(): string[] {
   return cols;
 }
 
+
+/** A cell key's parts: `requests.denied.stateSecret.total` → requests / denied.stateSecret / total. */
+export function splitCellKey(key: string): { table: string; row: string; column: string } {
+  const first = key.indexOf(".");
+  const last = key.lastIndexOf(".");
+  return { table: key.slice(0, first), row: key.slice(first + 1, last), column: key.slice(last + 1) };
+}
+
+/** Every cell of a record by its key. */
+export function cellMap(r: ReportRecord): Map<string, number | null> {
+  return new Map(cellsOf(r).map(([t, row, c, v]) => [`${t}.${row}.${c}`, v]));
+}
+
+/** Sets one cell of a record by its key (the record's own shape: active rows, requests arrays, reviews groups). */
+export function setCell(r: ReportRecord, key: string, value: number | null): void {
+  const { table, row, column } = splitCellKey(key);
+  if (table === "requests") {
+    const i = (REQUEST_COLUMNS as readonly string[]).indexOf(column);
+    if (i < 0 || !r.requests[row]) throw new Error(`no cell ${key} in this record`);
+    r.requests[row][i] = value;
+    return;
+  }
+  const group = (table === "active" ? r.active : table === "reviews" ? r.reviews : undefined) as Record<string, Record<string, number | null>> | undefined;
+  if (!group?.[row] || !(column in group[row])) throw new Error(`no cell ${key} in this record`);
+  group[row][column] = value;
+}
