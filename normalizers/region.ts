@@ -15,6 +15,8 @@ export interface RegionDecision {
   confidence: "high" | "medium" | null;
   /** How it was decided, or why it could not be. */
   note: string;
+  /** Where a hint was taken although the document places the body elsewhere: what the document says. */
+  contradiction?: string;
 }
 
 interface Division {
@@ -31,8 +33,20 @@ interface RawNode {
   d?: RawNode[];
 }
 
-let index: { byName: Map<string, Division[]>; byCode: Map<string, Division>; areaCodes: Map<string, string[]>; names: string[] } | null =
-  null;
+let index: {
+  byName: Map<string, Division[]>;
+  byCode: Map<string, Division>;
+  areaCodes: Map<string, string[]>;
+  names: string[];
+  /** Division names without their suffix (平潭县 → 平潭), each with every division so named. */
+  byBareName: Map<string, Division[]>;
+} | null = null;
+
+/** What follows a division's bare name when a body is named after its zone (平潭综合实验区). */
+const ZONE_AFTER_BARE_NAME = /^(?:综合实验区|综合试验区|实验区|试验区|示范区|经济技术开发区|经济开发区|高新技术产业开发区|开发区|高新区|管理区)/;
+
+/** The suffixes of division names, longest first (平潭县 is printed 平潭 in 平潭综合实验区). */
+const DIVISION_SUFFIX = /(?:自治县|自治旗|自治州|林区|特区|新区|矿区|地区|盟|县|区|市|旗|省)$/;
 
 function load() {
   if (index) return index;
@@ -65,8 +79,18 @@ function load() {
   for (const { name, code } of phone) areaCodes.set(code, [...(areaCodes.get(code) ?? []), name]);
   // Longest names first, so 东城区 is found before 城区.
   const names = [...byName.keys()].sort((a, b) => b.length - a.length);
-  index = { byName, byCode, areaCodes, names };
+  const byBareName = new Map<string, Division[]>();
+  for (const [name, divisions] of byName) {
+    const bare = name.replace(DIVISION_SUFFIX, "");
+    if (bare.length < 2 || bare === name) continue;
+    byBareName.set(bare, [...(byBareName.get(bare) ?? []), ...divisions]);
+  }
+  index = { byName, byCode, areaCodes, names, byBareName };
   return index;
+}
+
+function describeDivision(d: Division): string {
+  return `${d.province}${d.city && d.city !== d.province && d.level !== "city" ? d.city : ""}${d.level === "province" ? "" : d.name}`;
 }
 
 function toRegion(d: Division): Region {
@@ -92,6 +116,20 @@ function namesIn(text: string): string[] {
   return found;
 }
 
+/** Whether a code is a GB/T 2260 division this build knows (a `--region` or portal hint must be). */
+export function isKnownRegionCode(code: string): boolean {
+  return /^\d{6}$/.test(code) && load().byCode.has(code);
+}
+
+/** Whether one division lies within the other (a county within its city or province, or the same). */
+function nested(a: string, b: string): boolean {
+  const within = (inner: string, outer: string) => {
+    const o = outer.replace(/(00)+$/, "");
+    return inner.startsWith(o);
+  };
+  return within(a, b) || within(b, a);
+}
+
 export function regionByCode(code: string): Region | null {
   const d = load().byCode.get(code);
   return d ? toRegion(d) : null;
@@ -101,7 +139,15 @@ export function resolveRegion(input: { organ: string | null; title: string | nul
   const { byName, byCode, areaCodes } = load();
   if (input.hint) {
     const d = byCode.get(input.hint);
-    if (d) return { region: toRegion(d), by: "hint", confidence: "high", note: `region given as ${input.hint}` };
+    if (d) {
+      const decision: RegionDecision = { region: toRegion(d), by: "hint", confidence: "high", note: `region given as ${input.hint}` };
+      // The hint is taken (the user or portal knows best), but a document that places the
+      // body elsewhere is said: a wrong --region on a batch is otherwise silent.
+      const own = resolveRegion({ ...input, hint: null });
+      if (own.region && own.confidence === "high" && !nested(own.region.code, d.code))
+        decision.contradiction = `region given as ${d.code} (${describeDivision(d)}), but the document names ${own.region.name} (${own.region.code}, ${own.note})`;
+      return decision;
+    }
   }
   const text = input.text.normalize("NFKC");
   let named: Set<string> | null = null;
@@ -153,6 +199,29 @@ export function resolveRegion(input: { organ: string | null; title: string | nul
         confidence: by === "address" ? "medium" : "high",
         note: `from the ${by === "organ" ? "organ's name" : by}: ${candidates[0].name}`,
       };
+  }
+  // A body named after its division without the division's suffix (平潭综合实验区 is
+  // 平潭县's), taken only where that bare name opens the organ's name and no other
+  // division anywhere has it (鼓楼 alone is four cities' 鼓楼区: not taken).
+  // The bare name must be followed by a zone's word (综合实验区, 开发区, …): 公安局 is not 公安县's,
+  // and a town (城关镇) is not the county of its name.
+  const organ = input.organ ?? "";
+  for (let n = Math.min(organ.length - 1, 8); n >= 2; n--) {
+    const divisions = load().byBareName.get(organ.slice(0, n));
+    if (!divisions || !ZONE_AFTER_BARE_NAME.test(organ.slice(n))) continue;
+    if (divisions.length === 1)
+      return {
+        region: toRegion(divisions[0]),
+        by: "organ",
+        confidence: "medium",
+        note: `${organ.slice(0, n)} read as ${divisions[0].name} (${describeDivision(divisions[0])}), the only division so named`,
+      };
+    return {
+      region: null,
+      by: null,
+      confidence: null,
+      note: `${organ.slice(0, n)} could be ${divisions.map(describeDivision).join(", ")}; nothing in the document tells which`,
+    };
   }
   return { region: null, by: null, confidence: null, note: "no division name in the organ's name, the title or the address" };
 }

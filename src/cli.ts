@@ -14,6 +14,7 @@ import { PARSER_VERSION } from "./version.js";
 import { TOP_LEVEL_KEYS, type ReportRecord } from "../model/record.js";
 import { registerCrawlCommand } from "./crawl/command.js";
 import { qualityPage } from "./quality.js";
+import { isKnownRegionCode } from "../normalizers/region.js";
 
 const DEFAULT_DB = "data/xxgk.sqlite";
 
@@ -27,6 +28,7 @@ function fail(message: string, code = 1): never {
 
 function regionCode(v: string): string {
   if (!/^\d{6}$/.test(v)) throw new InvalidArgumentError("a GB/T 2260 code is six digits, e.g. 420104");
+  if (!isKnownRegionCode(v)) throw new InvalidArgumentError(`${v} is not a GB/T 2260 division code`);
   return v;
 }
 

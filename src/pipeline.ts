@@ -100,6 +100,7 @@ export function buildRecord(doc: Document, input: ParseInput, format: Format): P
   ];
   if (!region.region) warnings.push(`region: null; ${region.note}`);
   else if (region.confidence !== "high") warnings.push(`region: ${region.note}`);
+  if (region.contradiction) warnings.push(`region: ${region.contradiction}`);
   const checks = [...checkRequests(tables.requests), ...checkReviews(tables.reviews), ...checkNarrative(meta.sections, tables.requests)];
 
   const candidate = {

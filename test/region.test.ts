@@ -35,3 +35,52 @@ describe("placing the issuing body", () => {
     expect(d.note).toContain("no division name");
   });
 });
+
+describe("region hints and bare division names", () => {
+  it("knows which codes are GB/T 2260 divisions", async () => {
+    const { isKnownRegionCode } = await import("../normalizers/region.js");
+    expect(isKnownRegionCode("420104")).toBe(true);
+    expect(isKnownRegionCode("350128")).toBe(true);
+    expect(isKnownRegionCode("999999")).toBe(false);
+    expect(isKnownRegionCode("42010")).toBe(false);
+  });
+
+  it("takes a hint but says so when the document names another division", () => {
+    const wrong = resolveRegion({ organ: "硚口区商务局", title: null, text: "", hint: "110101" });
+    expect(wrong.region?.code).toBe("110101");
+    expect(wrong.contradiction).toContain("硚口区");
+    expect(wrong.contradiction).toContain("110101");
+    // A hint that narrows what the document says (the city's 商务局 given its county) agrees.
+    expect(resolveRegion({ organ: "武汉市商务局", title: null, text: "", hint: "420104" }).contradiction).toBeUndefined();
+    expect(resolveRegion({ organ: "硚口区商务局", title: null, text: "", hint: "420100" }).contradiction).toBeUndefined();
+    expect(resolveRegion({ organ: "鼓楼区商务局", title: null, text: "", hint: "410204" }).contradiction).toBeUndefined();
+  });
+
+  it("reads a body named after its division without the suffix, only where that name is unique", () => {
+    const pt = resolveRegion({ organ: "平潭综合实验区管理委员会", title: null, text: "" });
+    expect(pt.region).toMatchObject({ code: "350128", name: "平潭县", city: "福州市", province: "福建省" });
+    expect(pt).toMatchObject({ by: "organ", confidence: "medium" });
+    const gl = resolveRegion({ organ: "鼓楼开发区管理委员会", title: null, text: "" });
+    expect(gl.region).toBeNull();
+    expect(gl.note).toContain("南京市");
+    // A bare name followed by an office's word is no division: 公安局 is not in 公安县, 城关镇 not in 城关区.
+    expect(resolveRegion({ organ: "公安局", title: null, text: "" }).region).toBeNull();
+    expect(resolveRegion({ organ: "城关镇人民政府", title: null, text: "" }).region).toBeNull();
+  });
+});
+
+describe("--region on the command line", () => {
+  it("refuses a code that is no division, and warns when the document names another", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const sample = "data/samples/2024-硚口区商务局.txt";
+    const bad = spawnSync("node", ["dist/src/cli.js", "extract", sample, "--region", "999999"], { encoding: "utf8" });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    expect(bad.stderr).toContain("999999");
+    const wrong = spawnSync("node", ["dist/src/cli.js", "extract", sample, "--region", "110101", "--json"], { encoding: "utf8" });
+    expect(wrong.status).toBe(0);
+    const r = JSON.parse(wrong.stdout);
+    expect(r.region.code).toBe("110101");
+    expect(JSON.stringify(r)).toContain("but the document names 硚口区");
+  });
+});
