@@ -149,3 +149,30 @@ describe("export filters", () => {
     expect(noOut.status).toBe(2);
   });
 });
+
+describe("loading recipes (README): DuckDB reads the exports", () => {
+  it("read_parquet and the data package's CSVs give the records' values, region codes as text", async () => {
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const pq = join(dir, "recipe.parquet");
+    const pkg = join(dir, "recipe-pkg");
+    expect(run("export", "--db", db, "--format", "parquet", "--out", pq).status).toBe(0);
+    expect(run("export", "--db", db, "--format", "datapackage", "--out", pkg).status).toBe(0);
+    const duck = await (await DuckDBInstance.create(":memory:")).connect();
+    const fromParquet = (await duck.runAndReadAll(`SELECT sha256, region_code, "requests.newReceived.total" AS received FROM read_parquet('${pq}')`)).getRowObjects();
+    const fromCsv = (
+      await duck.runAndReadAll(
+        `SELECT r.sha256, r.region_code, c.value AS received FROM read_csv('${join(pkg, "reports.csv")}', types={'region_code': 'VARCHAR'}) r
+         JOIN read_csv('${join(pkg, "cells.csv")}') c ON c.report_id = r.report_id AND c.key = 'requests.newReceived.total'`,
+      )
+    ).getRowObjects();
+    for (const rows of [fromParquet, fromCsv]) {
+      expect(rows).toHaveLength(records.length);
+      for (const row of rows) {
+        const rec = records.find((x) => x.source.sha256 === row.sha256)!;
+        expect(row.region_code).toBe(rec.region?.code ?? null);
+        expect(row.received === null ? null : Number(row.received)).toBe(rec.requests.newReceived[6]);
+      }
+    }
+    duck.closeSync();
+  });
+});
