@@ -1,4 +1,4 @@
-// Record contract v2 (docs/record.md, "Version 2"): where every value came from, and
+// Record contract v2 (docs/record.md): where every value came from, and
 // every note the reader made as an object with a stable code. Defined once here; the
 // readers, the mapping, the store, the exports and the review page all use these shapes.
 import { z } from "zod";

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { cell, paragraph, type Block, type Document } from "../model/document.js";
 import { buildRecord } from "../src/pipeline.js";
-import type { ReportRecord } from "../model/record.js";
+import { REQUEST_COLUMNS, type ReportRecord } from "../model/record.js";
 
 const row = (...texts: string[]) => texts.map((t) => cell(t));
 const table = (exactGrid: boolean, ...rows: string[][]): Block => ({ kind: "table", exactGrid, rows: rows.map((r) => row(...r)) });
@@ -248,7 +248,7 @@ describe("mapping onto the template", () => {
     expect(r.requests["other.overdueFee"]).toEqual(withTotal(seq(201)).map(Number));
     expect(r.requests["other.other"]).toEqual(withTotal(seq(211)).map(Number));
     expect(r.checks).toEqual([]);
-    expect(r.warnings.filter((w) => w.includes("matches no template row"))).toEqual([]);
+    expect(r.diagnostics.filter((d) => d.code === "row.unmatched")).toEqual([]);
   });
 
   it("never guesses which cell of a shifted text row is blank", () => {
@@ -269,9 +269,13 @@ describe("mapping onto the template", () => {
     expect(r.requests.newReceived).toEqual(t.newReceived);
     expect(r.requests.granted).toEqual([null, null, null, null, null, null, null]);
     expect(r.requests.partiallyGranted).toEqual([null, null, null, null, null, null, null]);
-    expect(r.warnings.some((w) => w.startsWith("requests.granted:") && w.includes("cannot be told"))).toBe(true);
-    expect(r.warnings.some((w) => w.startsWith("requests.partiallyGranted:") && w.includes("6 value cells"))).toBe(true);
-    expect(r.warnings.some((w) => w.startsWith("requests.carriedOver:") && w.includes("not found"))).toBe(true);
+    const about = (key: string) => r.diagnostics.filter((d) => d.key === key);
+    for (const c of REQUEST_COLUMNS) {
+      expect(about(`requests.granted.${c}`)).toEqual([expect.objectContaining({ code: "row.unfit", severity: "warning", message: expect.stringContaining("cannot be told") })]);
+      expect(about(`requests.partiallyGranted.${c}`)).toEqual([expect.objectContaining({ code: "row.unfit", message: expect.stringContaining("6 value cells") })]);
+      expect(about(`requests.carriedOver.${c}`)).toEqual([expect.objectContaining({ code: "row.missing", message: expect.stringContaining("not found") })]);
+      expect(r.provenance[`requests.granted.${c}`]).toMatchObject({ status: "unreadable" });
+    }
   });
 
   it("reads real blanks and printed dashes in a grid as null, with a warning each", () => {
@@ -289,12 +293,16 @@ describe("mapping onto the template", () => {
       penalties: { decisions: null },
       fees: { amountWanYuan: 25.1 },
     });
-    expect(r.warnings).toEqual(expect.arrayContaining([
-      expect.stringContaining("active.regulations.repealed: blank"),
-      expect.stringContaining('active.regulations.inForce: printed as "—"'),
-      expect.stringContaining('active.penalties.decisions: printed as "/"'),
-      expect.stringContaining("active.fees.amountWanYuan"),
+    expect(r.diagnostics).toEqual(expect.arrayContaining([
+      expect.objectContaining({ code: "cell.blank", severity: "info", key: "active.regulations.repealed" }),
+      expect.objectContaining({ code: "cell.dash", severity: "info", key: "active.regulations.inForce", message: expect.stringContaining('printed as "—"') }),
+      expect.objectContaining({ code: "cell.dash", key: "active.penalties.decisions", message: expect.stringContaining('printed as "/"') }),
+      expect.objectContaining({ code: "cell.unitConverted", severity: "info", key: "active.fees.amountWanYuan" }),
     ]));
+    expect(r.provenance["active.regulations.issued"]).toEqual({ text: "3", status: "printed", place: { table: 1, row: 2, col: 2 } });
+    expect(r.provenance["active.regulations.repealed"]).toMatchObject({ text: "", status: "blank", place: { table: 1, row: 2, col: 3 } });
+    expect(r.provenance["active.regulations.inForce"]).toMatchObject({ text: "—", status: "dash", place: { col: 4 } });
+    expect(r.provenance["active.fees.amountWanYuan"]).toMatchObject({ text: "251000元", status: "printed" });
   });
 
   it("reads the 2019 table 2 in its five blocks and （六） as one row", () => {
@@ -340,7 +348,8 @@ describe("mapping onto the template", () => {
   it("sets a row printed twice with different values to null", () => {
     const r = build(report({ active: [table(true, ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "3", "4", "5"], ["规章", "3", "4", "6"])] }));
     expect(r.active.regulations).toEqual({ issued: null, repealed: null, inForce: null });
-    expect(r.warnings.some((w) => w.includes("printed twice"))).toBe(true);
+    for (const c of ["issued", "repealed", "inForce"])
+      expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: "row.printedTwice", key: `active.regulations.${c}`, message: expect.stringContaining("printed twice") }));
   });
 
   it("fails a document with no template table, and one that is no report", () => {
