@@ -15,7 +15,7 @@
 // row all land in it, and a blank cell stays blank. Numbers no label claims form rows of
 // their own (table 4's data row). Lines with words over the value columns are header rows.
 import { ITEM_NUMBER } from "../../model/text.js";
-import { gapBetween, positions, spaced, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
+import { gapBetween, positions, spaced, type CellArea, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
 
 // A count may carry its unit (3件, 12.5万元); 无 and dashes print "none".
 const NUMERIC = /^[-+]?(?:\d[\d,，]*(?:\.\d+)?|\.\d+)(?:%|件|个|项|条|次|家|人|份|宗|起|万元|元)?$|^(?:[—–\-/／]|无|空|暂无)$/;
@@ -231,7 +231,7 @@ export function streamPart(input: Line[], page: number): Part {
   const labels = labelBlocks(lines, split, bands[0][0], size);
   const { claimed, loose } = assignValues(split, labels, bands.length, size, notes);
   const items = rowItems(lines, split, labels, claimed, loose, bands.length, size);
-  const grid = gridOf(items, split, labels, bands.length, size);
+  const grid = gridOf(items, split, labels, bands.length, size, lines);
   const xs = [...labels.starts, bands[0][0] - 1];
   for (let k = 1; k < bands.length; k++) xs.push((bands[k - 1][1] + bands[k][0]) / 2);
   xs.push(bands[bands.length - 1][1] + 1);
@@ -645,7 +645,13 @@ function rowItems(lines: Line[], split: Split, labels: Labels, claimed: Claimed,
  * row at or below their top down to the next row that has a label in their column or
  * left of it, another group starting there, or a header.
  */
-function gridOf(items: RowItem[], split: Split, labels: Labels, B: number, size: number): { cells: PartCell[]; tops: number[] } {
+function gridOf(items: RowItem[], split: Split, labels: Labels, B: number, size: number, lines: Line[]): { cells: PartCell[]; tops: number[] } {
+  /** A value's area on its own page (a line moved to follow the page before is moved back). */
+  const areaOf = (f: Frag): CellArea => {
+    const line = lines[f.line];
+    const dy = line?.dy ?? 0;
+    return { page: line?.page ?? 0, x0: f.x0, x1: f.x1, y0: textBottom(f) - dy, y1: textTop(f) - dy };
+  };
   const { headerWords, headerLabels } = split;
   const L = labels.starts.length;
   const cells: PartCell[] = [];
@@ -683,7 +689,7 @@ function gridOf(items: RowItem[], split: Split, labels: Labels, B: number, size:
     const r = tops.length;
     tops.push(it.top);
     if (it.kind === "label") cells.push({ r, c: it.block.col, rs: 1, cs: L - it.block.col, text: blockText(it.block) });
-    it.values.forEach((v, k) => cells.push({ r, c: L + k, rs: 1, cs: 1, text: v ? v.text : "" }));
+    it.values.forEach((v, k) => cells.push(v ? { r, c: L + k, rs: 1, cs: 1, text: v.text, at: areaOf(v) } : { r, c: L + k, rs: 1, cs: 1, text: "" }));
   }
   const R = tops.length;
 
