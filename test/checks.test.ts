@@ -68,3 +68,11 @@ describe("check rules", () => {
     expect(REQUEST_COLUMNS.length).toBe(7);
   });
 });
+
+describe("docs/record.md", () => {
+  it("lists every check rule of the registry", async () => {
+    const { readFileSync } = await import("node:fs");
+    const docs = readFileSync("docs/record.md", "utf8");
+    for (const r of CHECK_RULES) expect([r.rule, docs.includes(`| \`${r.rule}\` | ${r.scope} | ${r.severity} |`)]).toEqual([r.rule, true]);
+  });
+});

@@ -41,6 +41,8 @@ async function read(e: Entry): Promise<ReportRecord> {
 }
 const want = (e: Entry) => JSON.parse(readFileSync(e.expected!, "utf8"));
 const key = (c: { rule: string; where: string }) => `${c.rule} ${c.where}`;
+/** The contract as the repository states it: every code a record carries is listed there. */
+const DOCS = readFileSync("docs/record.md", "utf8");
 /** expected.json names a requests cell by its column's index (`requests.denied.stateSecret.2`). */
 const cellKey = (path: string) => {
   const m = /^(requests\..+)\.(\d)$/.exec(path);
@@ -106,7 +108,11 @@ function expectTraceable(r: ReportRecord): void {
     if (!r.provenance[m]) problems.push(`${m}: no provenance`);
     if (r[m] === null && !r.diagnostics.some((d) => d.key === m)) problems.push(`${m}: null without a diagnostic`);
   }
-  for (const d of r.diagnostics) if (!RecordDiagnostic.safeParse(d).success) problems.push(`diagnostic ${JSON.stringify(d)} is not the contract's`);
+  for (const d of r.diagnostics) {
+    if (!RecordDiagnostic.safeParse(d).success) problems.push(`diagnostic ${JSON.stringify(d)} is not the contract's`);
+    if (!DOCS.includes(`\`${d.code}\``)) problems.push(`diagnostic code ${d.code} is not listed in docs/record.md`);
+    if (/\.(txt|pdf|docx?|html?)\b/.test(d.message)) problems.push(`diagnostic message names a file: ${d.message}`);
+  }
   expect(problems).toEqual([]);
 }
 

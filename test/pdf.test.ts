@@ -98,8 +98,8 @@ describe("unruled tables (stream)", () => {
     expect(ts.length).toBeGreaterThan(0);
     expect(ts.every((t) => !t.exactGrid)).toBe(true);
     // The record says its tables were inferred (a warning), a ruled PDF's does not.
-    expect(d.diagnostics.filter((x) => x.source === "pdf:stream-table").map((x) => x.severity)).toEqual(["warning"]);
-    expect((await extract("lattice.pdf")).diagnostics.some((x) => x.source === "pdf:stream-table")).toBe(false);
+    expect(d.diagnostics.filter((x) => x.source === "table:inferred").map((x) => x.severity)).toEqual(["warning"]);
+    expect((await extract("lattice.pdf")).diagnostics.some((x) => x.source === "table:inferred" || x.source === "pdf:stream-table")).toBe(false);
     const ours = ts.flatMap((t) => t.rows.map((r) => r.map((c) => c.text.replace(/\n/g, ""))));
     const want = expected("borderless.pdf")
       .flat()

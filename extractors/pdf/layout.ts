@@ -450,7 +450,7 @@ export function layout(pages: PageData[], diagnostics: Diagnostic[]): Block[] {
   flush();
   // A warning, so a record read this way can be told and reviewed: without ruling lines
   // every row and column was inferred.
-  if (streams) diagnostics.push({ severity: "warning", source: "pdf:stream-table", message: `${streams} table part(s) had no ruling lines: their rows and columns were rebuilt from the positions of the text` });
+  if (streams) diagnostics.push({ severity: "warning", source: "table:inferred", message: `${streams} table part(s) had no ruling lines: their rows and columns were rebuilt from the positions of the text` });
 
   // A ruled table that opens a page and has the columns of the ruled table before it continues it.
   const joined: Item[] = [];
