@@ -18,8 +18,6 @@ import { looksLikePdf } from "./signatures.js";
 
 export { closePdfWorkers } from "./pdf/pool.js";
 
-/** A PDF header in the first KB (some files carry junk before it, as readers allow). */
-
 export const extractPdf: Extractor = async (bytes, options) => {
   const { name, limits } = options;
   if (bytes.byteLength === 0) throw new ExtractError(`the file is empty`, "empty");

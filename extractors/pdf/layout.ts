@@ -35,9 +35,6 @@ interface Rule {
   b: number;
 }
 
-/** A table on one page, before pages are joined: cells on a grid of edges. */
-
-
 type PageBlock = { top: number; part: Part } | { top: number; lines: Line[] };
 
 // ---------------------------------------------------------------- rules
