@@ -345,6 +345,31 @@ describe("mapping onto the template", () => {
     expect(r.checks).toEqual([]);
   });
 
+  it("places a value by its column after merged cells are expanded, and keeps how the reader read it", () => {
+    // A label spanning two rows covers column 1 of the second row: its cells start at column 2.
+    const ocr = { ...cell("6"), read: { status: "ocr" as const, confidence: 0.87 } };
+    const split = { ...cell("7"), read: { status: "split" as const } };
+    const active: Block = {
+      kind: "table",
+      exactGrid: true,
+      rows: [
+        [cell("第二十条", 1, 1), cell("信息内容"), cell("本年制发件数"), cell("本年废止件数"), cell("现行有效件数")],
+        [cell("（一）", 2, 1), cell("规章"), cell("3"), cell("4"), cell("5")],
+        [cell("行政规范性文件"), ocr, split, cell("8")],
+        [cell("行政许可", 1, 2), cell("9", 1, 3)],
+      ],
+    };
+    const r = build(report({ active: [active] }));
+    expect(r.active.normativeDocuments).toEqual({ issued: 6, repealed: 7, inForce: 8 });
+    expect(r.provenance["active.regulations.issued"].place).toEqual({ table: 1, row: 2, col: 3 });
+    expect(r.provenance["active.normativeDocuments.issued"]).toEqual({ text: "6", status: "ocr", confidence: 0.87, place: { table: 1, row: 3, col: 3 } });
+    expect(r.provenance["active.normativeDocuments.repealed"]).toEqual({ text: "7", status: "split", place: { table: 1, row: 3, col: 4 } });
+    expect(r.provenance["active.normativeDocuments.inForce"].place).toEqual({ table: 1, row: 3, col: 5 });
+    // A spanning label takes two columns; the value after it starts at the third.
+    expect(r.active.licensing.decisions).toBe(9);
+    expect(r.provenance["active.licensing.decisions"].place).toEqual({ table: 1, row: 4, col: 3 });
+  });
+
   it("sets a row printed twice with different values to null", () => {
     const r = build(report({ active: [table(true, ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "3", "4", "5"], ["规章", "3", "4", "6"])] }));
     expect(r.active.regulations).toEqual({ issued: null, repealed: null, inForce: null });
