@@ -16,7 +16,6 @@ import {
   ACTIVE_HEADERS,
   REQUEST_ROW_DEFS,
   REVIEW_HEADERS,
-  SECTION_TITLES,
   TEMPLATE_CITATIONS,
   type ActiveRowDef,
 } from "../data/template.js";
@@ -29,7 +28,6 @@ import { sectionHeading } from "../model/sections.js";
 import { isBlank, isValueLike } from "./values.js";
 import { assembleActive, assembleRequests, assembleReviews, Notes, placeText, rowPlace, type CellRef, type RawRow } from "./assemble.js";
 
-export { placeText };
 
 export interface TablesResult {
   template: Template;
