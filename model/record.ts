@@ -1,7 +1,7 @@
 // The report record: the contract in docs/record.md, defined once as zod schemas.
 // Every output (extract --json, the store, every export) carries these keys.
 import { z } from "zod";
-import { ProvenanceEntry, RecordDiagnostic } from "./provenance.js";
+import { Provenance, RecordDiagnostic } from "./provenance.js";
 import { OTHER_ROW_2019, OTHER_ROWS_2021, REQUEST_COLUMNS, REQUEST_ROWS } from "../data/keys.js";
 
 export * from "../data/keys.js";
@@ -120,7 +120,7 @@ const common = {
   sections: z.array(Section),
   checks: z.array(Check),
   /** Cell key (and organ, year, publishedOn) → where and how its value was read. */
-  provenance: z.record(z.string(), ProvenanceEntry),
+  provenance: Provenance,
   /** Every note the reader made, as an object with a stable code. */
   diagnostics: z.array(RecordDiagnostic),
 };
