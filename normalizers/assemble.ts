@@ -48,7 +48,7 @@ export function placeText(p: Place | undefined): string {
   return parts.length ? ` (${parts.join(", ")})` : "";
 }
 
-/** A document place (0-based table and row, bottom-left or top-left box) → the record's place (1-based). */
+/** A row's document place (0-based table and row) → the record's place (1-based; page and line as they are). */
 export function rowPlace(p: Place | undefined): RecordPlace | undefined {
   if (!p) return undefined;
   const out: RecordPlace = {};
