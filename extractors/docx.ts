@@ -25,33 +25,33 @@ const CORE_PROPERTIES = /\/metadata\/core-properties$/;
 
 export const extractDocx: Extractor = async (bytes, options) => {
   const { name, limits } = options;
-  if (bytes.byteLength === 0) throw new ExtractError(`${name}: the file is empty`, "empty");
+  if (bytes.byteLength === 0) throw new ExtractError(`the file is empty`, "empty");
   if (bytes.byteLength > limits.maxFileBytes)
-    throw new ExtractError(`${name}: ${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");
+    throw new ExtractError(`${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");
   if (!looksLikeZip(bytes)) {
     if (isOleCompound(bytes))
-      throw new ExtractError(`${name}: a legacy Word (.doc/.wps) or encrypted Office file, not DOCX`, "not-docx");
-    throw new ExtractError(`${name}: not a DOCX: the bytes are not a zip archive`, "corrupt-zip");
+      throw new ExtractError(`a legacy Word (.doc/.wps) or encrypted Office file, not DOCX`, "not-docx");
+    throw new ExtractError(`not a DOCX: the bytes are not a zip archive`, "corrupt-zip");
   }
   const zip = openZip(bytes, limits);
   const diagnostics: Diagnostic[] = [];
 
   const rels = packageRels(zip, limits, diagnostics);
   const mainName = [rels.main, "word/document.xml"].find((n) => n && zip.find(n));
-  if (!mainName) throw new ExtractError(`${name}: not a DOCX: no word/document.xml in the archive`, "not-docx");
+  if (!mainName) throw new ExtractError(`not a DOCX: no word/document.xml in the archive`, "not-docx");
   const main = zip.find(mainName)!;
   if (mainName !== "word/document.xml")
     diagnostics.push({ severity: "info", source: "docx:main-part", message: `the main part is ${main.name}, as _rels/.rels names it` });
 
-  options.deadline?.check(name);
+  options.deadline?.check();
   const tree = parseXml(decodeXml(zip.read(main)), main.name, limits.maxNestingDepth);
-  options.deadline?.check(name);
+  options.deadline?.check();
   const body = findBody(tree);
-  if (!body) throw new ExtractError(`${name}: ${main.name} has no w:document/w:body: not a Word document`, "not-docx");
+  if (!body) throw new ExtractError(`${main.name} has no w:document/w:body: not a Word document`, "not-docx");
 
   const reader = new BodyReader();
   reader.read(body);
-  options.deadline?.check(name);
+  options.deadline?.check();
   diagnostics.push(...reader.diagnostics);
 
   const meta: DocumentMeta = {};

@@ -19,21 +19,21 @@ const MARKUP = /<(?:!doctype\s+html|html|head|body|meta|title|div|p|table|tr|td|
 
 export const extractHtml: Extractor = async (bytes, options) => {
   const { name, limits } = options;
-  if (bytes.byteLength === 0) throw new ExtractError(`${name}: the file is empty`, "empty");
+  if (bytes.byteLength === 0) throw new ExtractError(`the file is empty`, "empty");
   if (bytes.byteLength > limits.maxFileBytes)
-    throw new ExtractError(`${name}: ${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");
+    throw new ExtractError(`${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");
   refuseBinary(bytes, name);
 
   const diagnostics: Diagnostic[] = [];
   const decoded = decodePage(bytes, options.contentType, diagnostics);
   const html = decoded.text;
-  if (html.trim() === "") throw new ExtractError(`${name}: the page holds only whitespace`, "empty");
+  if (html.trim() === "") throw new ExtractError(`the page holds only whitespace`, "empty");
   if (!MARKUP.test(html.slice(0, 65536)))
-    throw new ExtractError(`${name}: not an HTML page: no HTML markup in the text`, "not-html");
+    throw new ExtractError(`not an HTML page: no HTML markup in the text`, "not-html");
 
-  options.deadline?.check(name);
+  options.deadline?.check();
   const { root, parser } = parseBounded(html, limits.maxNestingDepth);
-  options.deadline?.check(name);
+  options.deadline?.check();
   if (parser === "parse5")
     diagnostics.push({
       severity: "info",
@@ -43,9 +43,9 @@ export const extractHtml: Extractor = async (bytes, options) => {
 
   const analysis = analyse(root);
   const { container, dropped } = analysis;
-  options.deadline?.check(name);
+  options.deadline?.check();
   const blocks = walkBlocks(container, { dropped, stats: analysis.stats });
-  options.deadline?.check(name);
+  options.deadline?.check();
   const tables = blocks.filter((b) => b.kind === "table").length;
 
   const page = collectPage(root);

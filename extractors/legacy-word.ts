@@ -37,9 +37,9 @@ export async function findSoffice(): Promise<string | null> {
 
 export const extractLegacyWord: Extractor = async (bytes, options) => {
   const { name, limits } = options;
-  if (bytes.byteLength === 0) throw new ExtractError(`${name}: the file is empty`, "empty");
+  if (bytes.byteLength === 0) throw new ExtractError(`the file is empty`, "empty");
   if (bytes.byteLength > limits.maxFileBytes)
-    throw new ExtractError(`${name}: ${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");
+    throw new ExtractError(`${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");
   const soffice = await findSoffice();
   if (!soffice) throw new ExtractError("legacy Word format: install LibreOffice", "needs-libreoffice");
 
@@ -63,7 +63,7 @@ export const extractLegacyWord: Extractor = async (bytes, options) => {
       input,
     ];
     const run = await runBounded(soffice, args, dir, limits.timeoutMs);
-    if (run.timedOut) throw new ExtractError(`${name}: LibreOffice did not convert the file within ${limits.timeoutMs} ms (limits.timeoutMs)`, "timeout");
+    if (run.timedOut) throw new ExtractError(`LibreOffice did not convert the file within ${limits.timeoutMs} ms (limits.timeoutMs)`, "timeout");
     let docx: Buffer;
     try {
       docx = await readFile(join(out, "input.docx"));
@@ -74,7 +74,7 @@ export const extractLegacyWord: Extractor = async (bytes, options) => {
         "convert-failed",
       );
     }
-    if (docx.length === 0) throw new ExtractError(`${name}: LibreOffice wrote an empty DOCX`, "convert-failed");
+    if (docx.length === 0) throw new ExtractError(`LibreOffice wrote an empty DOCX`, "convert-failed");
     const doc = await extractDocx(docx, options);
     doc.diagnostics.unshift({
       severity: "info",

@@ -18,13 +18,11 @@ import { looksLikePdf } from "./signatures.js";
 
 export { closePdfWorkers } from "./pdf/pool.js";
 
-/** A PDF header in the first KB (some files carry junk before it, as readers allow). */
-
 export const extractPdf: Extractor = async (bytes, options) => {
   const { name, limits } = options;
-  if (bytes.byteLength === 0) throw new ExtractError(`${name}: the file is empty`, "empty");
+  if (bytes.byteLength === 0) throw new ExtractError(`the file is empty`, "empty");
   if (bytes.byteLength > limits.maxFileBytes)
-    throw new ExtractError(`${name}: ${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");
-  if (!looksLikePdf(bytes)) throw new ExtractError(`${name}: not a PDF: no %PDF- header`, "corrupt-pdf");
+    throw new ExtractError(`${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");
+  if (!looksLikePdf(bytes)) throw new ExtractError(`not a PDF: no %PDF- header`, "corrupt-pdf");
   return pdfPool().run(bytes, limits.maxPdfPages, limits.timeoutMs, limits.maxPdfInflateBytes);
 };

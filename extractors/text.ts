@@ -18,9 +18,9 @@ export const extractText: Extractor = async (bytes, options) => {
     throw new ExtractError(`the file is larger than ${options.limits.maxFileBytes} bytes`, "too-large");
   if (looksBinary(bytes)) throw new ExtractError("the file is binary, not text", "binary");
   const decoded = decode(bytes, null);
-  options.deadline?.check(options.name);
+  options.deadline?.check();
   const doc = parseText(decoded.text);
-  options.deadline?.check(options.name);
+  options.deadline?.check();
   if (decoded.encoding !== "utf-8")
     doc.diagnostics.push({ severity: "info", message: `decoded as ${decoded.encoding}`, source: "text:encoding" });
   return doc;

@@ -11,7 +11,11 @@ export interface Place {
   /** Index of the table in the document (0-based) and row within it. */
   table?: number;
   row?: number;
-  /** Position on the page, PDF user space (points, origin bottom-left). */
+  /**
+   * Position on the page in PDF points, origin TOP-LEFT of the page (y grows downwards),
+   * as the record's places are. The PDF reader converts from PDF user space (origin
+   * bottom-left) once, in extractors/pdf/layout.ts (`topLeftBox`).
+   */
   box?: { x0: number; y0: number; x1: number; y1: number };
 }
 
@@ -21,6 +25,8 @@ export interface Cell {
   /** Merges as the source states them (HTML rowspan/colspan, w:vMerge/w:gridSpan, PDF ruling). */
   rowSpan: number;
   colSpan: number;
+  /** How a value was read when it is not plainly printed: split from digits run together, or OCR'd from an image. */
+  read?: { status: "split" | "ocr"; confidence?: number };
   place?: Place;
 }
 

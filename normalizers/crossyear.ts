@@ -6,9 +6,18 @@ import { REQUEST_COLUMN_LABELS } from "../data/template.js";
 import { REQUEST_COLUMNS, type Check, type ReportRecord } from "../model/record.js";
 
 
-/** Checks on `current` given the same body's report for the year before. */
+/** Consecutive years of one body: the only pair these rules judge. */
+const consecutive = (previous: ReportRecord, current: ReportRecord) =>
+  previous.year !== null && current.year !== null && current.year === previous.year + 1;
+
+/** Checks on `current` given the same body's report for the year before (both rules). */
 export function crossYearChecks(previous: ReportRecord, current: ReportRecord): Check[] {
-  if (previous.year === null || current.year === null || current.year !== previous.year + 1) return [];
+  return [...checkCarriedOver(previous, current), ...checkInForce(previous, current)];
+}
+
+/** crossYear.carriedOver: this year's 上年结转 = last year's 结转下年度继续办理. */
+export function checkCarriedOver(previous: ReportRecord, current: ReportRecord): Check[] {
+  if (!consecutive(previous, current)) return [];
   const checks: Check[] = [];
   const over = current.requests.carriedOver;
   const forward = previous.requests.carriedForward;
@@ -23,6 +32,13 @@ export function crossYearChecks(previous: ReportRecord, current: ReportRecord): 
         where: `requests.carriedOver.${col}`,
       });
   });
+  return checks;
+}
+
+/** crossYear.inForce: last year's 现行有效 + 制发 − 废止 = this year's 现行有效 (2021 form). */
+export function checkInForce(previous: ReportRecord, current: ReportRecord): Check[] {
+  if (!consecutive(previous, current)) return [];
+  const checks: Check[] = [];
   if (current.template === "2021" && previous.template === "2021") {
     for (const row of ["regulations", "normativeDocuments"] as const) {
       const now = current.active[row];

@@ -1,8 +1,10 @@
 // Who issued the report, which year it covers, when it was signed, and its six
 // sections, read from the document's own words. Where the document does not say,
-// the value is null and a warning says so.
-import type { Document, Paragraph } from "../model/document.js";
+// the value is null and a diagnostic says so.
+import type { Document, Paragraph, Place } from "../model/document.js";
 import type { Section } from "../model/record.js";
+import type { ProvenanceEntry, RecordDiagnostic } from "../model/provenance.js";
+import { Notes, rowPlace } from "./assemble.js";
 import { SECTION_TITLES } from "../data/template.js";
 import { sectionHeading } from "../model/sections.js";
 import { cleanText, joinWrapped } from "../model/text.js";
@@ -14,7 +16,9 @@ export interface Meta {
   year: number | null;
   publishedOn: string | null;
   sections: Section[];
-  warnings: string[];
+  /** Where organ, year and publishedOn were read, and how. */
+  provenance: Record<string, ProvenanceEntry>;
+  diagnostics: RecordDiagnostic[];
 }
 
 /** A page number left in the text by a converter: `3`, `- 3 -`, `第3页 共6页`. */
@@ -68,9 +72,16 @@ function cleanOrgan(s: string): string | null {
 }
 
 export function readMeta(doc: Document): Meta {
-  const warnings: string[] = [];
+  const notes = new Notes();
   const paras = doc.blocks.filter((b): b is Paragraph => b.kind === "paragraph");
-  const texts = paras.map((p) => cleanText(p.text).trim()).filter(Boolean);
+  const kept = paras.map((p) => ({ text: cleanText(p.text).trim(), place: p.place })).filter((p) => p.text !== "");
+  const texts = kept.map((p) => p.text);
+  const placeOf = (i: number): Place | undefined => kept[i]?.place;
+  /** The line(s) a value was read from, as printed. */
+  let titleAt: { text: string; place?: Place } | null = null;
+  let organAt: { text: string; place?: Place } | null = null;
+  let yearAt: { text: string; place?: Place } | null = null;
+  let dateAt: { text: string; place?: Place } | null = null;
 
   // ---- title: the first lines, joined while a converter broke them ----
   let organ: string | null = null;
@@ -84,12 +95,14 @@ export function readMeta(doc: Document): Meta {
     joined = joinWrapped(joined, texts[i].replace(/^#+\s*/, ""));
     titleCandidates.push(joined);
   }
+  const fromText = titleCandidates.length;
   if (doc.meta.title) titleCandidates.push(cleanText(doc.meta.title));
-  for (const t of titleCandidates) {
+  for (const [k, t] of titleCandidates.entries()) {
     const m = TITLE.exec(t.replace(/\s+/g, ""));
     if (!m) continue;
     titleFound = true;
     title = t;
+    titleAt = { text: t, place: k < fromText ? placeOf(0) : undefined };
     year = chineseNumber(m[2]);
     organ = cleanOrgan(m[1]) ?? cleanOrgan(m[3]);
     break;
@@ -100,15 +113,19 @@ export function readMeta(doc: Document): Meta {
     const found = organFromBody(texts);
     if (found) {
       organ = found.organ;
-      warnings.push(`organ not named in the title; read from the body ("${found.evidence}")`);
-    } else warnings.push("organ: the report does not name its issuing body in the title or the preamble; null");
-  }
+      organAt = { text: found.evidence, place: placeOf(found.index) };
+      notes.add("meta.organFromBody", "info", `organ not named in the title; read from the body ("${found.evidence}")`, { key: "organ", place: rowPlace(placeOf(found.index)) });
+    } else notes.add("meta.noOrgan", "warning", "organ: the report does not name its issuing body in the title or the preamble; null", { key: "organ" });
+  } else organAt = titleAt;
+  if (year !== null) yearAt = titleAt;
   if (year === null) {
     const m = /时间范围为\s*(\d{4})\s*年\s*1\s*月\s*1\s*日\s*(?:至|到|-|—)\s*(\d{4})\s*年\s*12\s*月\s*31\s*日/.exec(body.replace(/\s+/g, ""));
     if (m && m[1] === m[2]) {
       year = Number(m[1]);
-      warnings.push(`year not in the title; read from the statistics period (${m[1]}年1月1日至12月31日)`);
-    } else warnings.push("year: the report does not state the year it covers in its title; null");
+      const at = texts.findIndex((t) => t.replace(/\s+/g, "").includes(m[0]));
+      yearAt = { text: m[0], place: at >= 0 ? placeOf(at) : undefined };
+      notes.add("meta.yearFromPeriod", "info", `year not in the title; read from the statistics period (${m[1]}年1月1日至12月31日)`, { key: "year", ...(yearAt.place ? { place: rowPlace(yearAt.place) } : {}) });
+    } else notes.add("meta.noYear", "warning", "year: the report does not state the year it covers in its title; null", { key: "year" });
   }
 
   // ---- publishedOn: the date printed at the end (a signature block) ----
@@ -127,14 +144,15 @@ export function readMeta(doc: Document): Meta {
       const rest = t.replace(DATE, "").replace(DATE_DASHED, "");
       if (rest === "" || cleanOrgan(rest)) {
         publishedOn = d;
+        dateAt = { text: texts[i], place: placeOf(i) };
         signature.add(texts[i]);
         if (i > 0 && cleanOrgan(texts[i - 1])) signature.add(texts[i - 1]);
         break;
       }
     }
   }
-  if (!publishedOn) warnings.push("publishedOn: no date printed at the end of the report; null");
-  if (!titleFound && !doc.meta.title) warnings.push("title: no line reads as an annual report title");
+  if (!publishedOn) notes.add("meta.noDate", "info", "publishedOn: no date printed at the end of the report; null", { key: "publishedOn" });
+  if (!titleFound && !doc.meta.title) notes.add("meta.noTitle", "warning", "title: no line reads as an annual report title");
 
   // ---- sections ----
   const sections: Section[] = [];
@@ -158,11 +176,23 @@ export function readMeta(doc: Document): Meta {
   }
   sections.sort((a, b) => a.number - b.number);
   const missing = SECTION_TITLES.map((_, i) => i + 1).filter((n) => !sections.some((s) => s.number === n));
-  if (missing.length) warnings.push(`sections not found: ${missing.join(", ")}`);
-  return { title, organ, year, publishedOn, sections, warnings };
+  if (missing.length) notes.add("meta.sectionsMissing", "warning", `sections not found: ${missing.join(", ")}`);
+  const provenance: Record<string, ProvenanceEntry> = {
+    organ: metaEntry(organ, organAt),
+    year: metaEntry(year, yearAt),
+    publishedOn: metaEntry(publishedOn, dateAt),
+  };
+  return { title, organ, year, publishedOn, sections, provenance, diagnostics: notes.list };
 }
 
-function organFromBody(texts: string[]): { organ: string; evidence: string } | null {
+/** A metadata value's provenance: the line it was read from, or unreadable where none says it. */
+function metaEntry(value: unknown, at: { text: string; place?: Place } | null): ProvenanceEntry {
+  if (value === null || !at) return { text: "", status: "unreadable" };
+  const place = rowPlace(at.place);
+  return { text: at.text.replace(/\s+/g, " ").trim(), status: "printed", ...(place ? { place } : {}) };
+}
+
+function organFromBody(texts: string[]): { organ: string; evidence: string; index: number } | null {
   const head = texts.slice(0, 6).join("\n");
   const patterns = [
     /请与\s*([^\s，。；（(]{2,40}?)\s*联系/,
@@ -173,13 +203,23 @@ function organFromBody(texts: string[]): { organ: string; evidence: string } | n
     const m = re.exec(head);
     if (m) {
       const organ = cleanOrgan(m[1]);
-      if (organ) return { organ, evidence: m[0].trim() };
+      if (organ) return { organ, evidence: m[0].trim(), index: lineOf(texts, m.index) };
     }
   }
   // A signature line before the closing date.
   for (let i = texts.length - 1; i >= Math.max(0, texts.length - 4); i--) {
     const organ = cleanOrgan(texts[i]);
-    if (organ && texts[i].length <= 30 && readDate(texts[i + 1] ?? "")) return { organ, evidence: texts[i] };
+    if (organ && texts[i].length <= 30 && readDate(texts[i + 1] ?? "")) return { organ, evidence: texts[i], index: i };
   }
   return null;
+}
+
+/** Which of the first texts (joined with "\n") holds the character at `offset`. */
+function lineOf(texts: string[], offset: number): number {
+  let at = 0;
+  for (let i = 0; i < texts.length; i++) {
+    at += texts[i].length + 1;
+    if (offset < at) return i;
+  }
+  return texts.length - 1;
 }

@@ -3,50 +3,60 @@
 // glued to group labels, header rows repeated or tables cut in pieces all read alike.
 // A row's values are fitted to the template's column count; where the text cannot say
 // which cell is which (a shifted row, a vanished blank), the values are null and a
-// warning says why. Nothing is guessed.
-import type { Block, Document, Place } from "../model/document.js";
+// diagnostic says why. Nothing is guessed.
+//
+// The steps: tableRows (the document's tables as rows, each cell knowing its table, row
+// and column after merged cells are expanded) → RowMapper, one row at a time (a label
+// row waits for its numbers, numbers find their label, a wrapped row is joined) → the
+// raw cells of each template row → assemble.ts reads every cell into the record's
+// values, provenance and diagnostics.
 import {
   ACTIVE_2019,
   ACTIVE_2021,
   ACTIVE_HEADERS,
   REQUEST_ROW_DEFS,
   REVIEW_HEADERS,
-  SECTION_TITLES,
   TEMPLATE_CITATIONS,
   type ActiveRowDef,
 } from "../data/template.js";
-import {
-  OTHER_ROW_2019,
-  OTHER_ROWS_2021,
-  REQUEST_COLUMNS,
-  REQUEST_ROWS,
-  REVIEW_COLUMNS,
-  REVIEW_GROUPS,
-  type Active2019,
-  type Active2021,
-  type Requests,
-  type Reviews,
-  type Template,
-} from "../model/record.js";
+import type { Block, Cell, Document, Place } from "../model/document.js";
+import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, type Active2019, type Active2021, type Requests, type Reviews, type Template } from "../model/record.js";
+import type { ProvenanceEntry, RecordDiagnostic } from "../model/provenance.js";
 import { hasWord, LabelMatcher } from "./labels.js";
 import { cleanText, fold, ITEM_NUMBER, joinWrapped } from "../model/text.js";
 import { sectionHeading } from "../model/sections.js";
-import { isBlank, isValueLike, readCell, type ValueKind } from "./values.js";
+import { isBlank, isValueLike } from "./values.js";
+import { assembleActive, assembleRequests, assembleReviews, Notes, placeText, rowPlace, type CellRef, type RawRow } from "./assemble.js";
+
 
 export interface TablesResult {
   template: Template;
-  /** How the template was decided, for the warnings when it was not from table 2. */
+  /** How the template was decided, for the diagnostics when it was not from table 2. */
   templateBy: "table2" | "rows" | "citation" | "year" | "default";
   active: Active2021 | Active2019;
   requests: Requests;
   reviews: Reviews;
   /** Template rows found in the document (0 means no report tables at all). */
   rowsFound: number;
-  warnings: string[];
+  /** Cell key → where and how its value was read (every cell key of the three tables). */
+  provenance: Record<string, ProvenanceEntry>;
+  diagnostics: RecordDiagnostic[];
 }
+
+/** Table 4's data row: three groups of five. */
+export const REVIEW_CELLS = REVIEW_GROUPS.length * REVIEW_COLUMNS.length;
+/** A row label read from this score on is the row's own (below: similar, and said so). */
+const SURE = 0.9;
+/** Label lines kept waiting for their numbers, and how many of the last are joined at most. */
+const PENDING_KEPT = 12;
+const PENDING_JOINED = 6;
+/** A label longer than this (folded) is prose, not a row label: no unmatched-row note. */
+const UNMATCHED_LABEL_MAX = 40;
 
 interface RowView {
   cells: string[];
+  /** Each cell's origin, parallel to `cells`. */
+  refs: CellRef[];
   exact: boolean;
   place: Place;
   section: number | null;
@@ -60,6 +70,7 @@ type Target =
 interface OpenRow {
   target: Target;
   values: string[];
+  refs: (CellRef | undefined)[];
   expected: number;
   exact: boolean;
   place: Place;
@@ -67,15 +78,6 @@ interface OpenRow {
 
 const ACTIVE_MATCHER = new LabelMatcher([...ACTIVE_2021, ...ACTIVE_2019.filter((d) => !ACTIVE_2021.some((e) => e.key === d.key))]);
 const REQUEST_MATCHER = new LabelMatcher(REQUEST_ROW_DEFS);
-export function placeText(p: Place | undefined): string {
-  if (!p) return "";
-  const parts: string[] = [];
-  if (p.page !== undefined) parts.push(`page ${p.page}`);
-  if (p.line !== undefined) parts.push(`line ${p.line}`);
-  if (p.table !== undefined) parts.push(`document table ${p.table + 1}`);
-  if (p.row !== undefined) parts.push(`row ${p.row + 1}`);
-  return parts.length ? ` (${parts.join(", ")})` : "";
-}
 
 /**
  * What one cell says about the form of table 2: a 2019 or 2021 column header, or a
@@ -129,7 +131,12 @@ export function detectTemplate(blocks: Block[], year: number | null): { template
   return { template: "2021", by: "default" };
 }
 
-/** Flatten the document's tables into rows, each knowing the section it stands in. */
+/**
+ * Flatten the document's tables into rows, each knowing the section it stands in. A
+ * cell's column is counted after merged cells are expanded: a cell covered by a row span
+ * from above is skipped over, and a cell spanning columns takes the first of them. So
+ * `col` is the column of the printed grid, whatever the format stated as spans.
+ */
 function tableRows(blocks: Block[]): RowView[] {
   const rows: RowView[] = [];
   let section: number | null = null;
@@ -140,25 +147,38 @@ function tableRows(blocks: Block[]): RowView[] {
       if (h) section = h.number;
       continue;
     }
+    /** Columns still covered by a row span from above: column → rows left. */
+    const covered = new Map<number, number>();
     b.rows.forEach((row, r) => {
       const place: Place = { ...(b.place ?? {}), ...(row[0]?.place ?? {}), table: tableIndex, row: r };
       delete place.box;
-      rows.push({ cells: row.map((c) => cleanText(c.text).trim()), exact: b.exactGrid, place, section });
+      const refs: CellRef[] = [];
+      let col = 0;
+      for (const cell of row) {
+        while ((covered.get(col) ?? 0) > 0) col++;
+        refs.push({ cell, table: tableIndex, row: r, col, tablePlace: b.place });
+        const rs = Math.max(1, cell.rowSpan || 1);
+        const cs = Math.max(1, cell.colSpan || 1);
+        if (rs > 1) for (let k = 0; k < cs; k++) covered.set(col + k, rs);
+        col += cs;
+      }
+      for (const [c, left] of covered) if (left <= 1) covered.delete(c); else covered.set(c, left - 1);
+      rows.push({ cells: row.map((c: Cell) => cleanText(c.text).trim()), refs, exact: b.exactGrid, place, section });
     });
     tableIndex++;
   }
   return rows;
 }
 
-/** Split a row into its label cells and its value cells. */
-function splitRow(cells: string[]): { labels: string[]; values: string[] } {
+/** Split a row into its label cells and its value cells (which start at `start`). */
+function splitRow(cells: string[]): { labels: string[]; values: string[]; start: number } {
   const firstValue = cells.findIndex(isValueLike);
   const end = firstValue === -1 ? cells.length : firstValue;
   let lastLabel = -1;
   for (let i = 0; i < end; i++) if (!isBlank(cells[i])) lastLabel = i;
   const labels = cells.slice(0, lastLabel + 1).filter((c) => !isBlank(c));
-  if (firstValue === -1 && lastLabel === -1) return { labels: [], values: [] };
-  return { labels, values: cells.slice(lastLabel + 1) };
+  if (firstValue === -1 && lastLabel === -1) return { labels: [], values: [], start: cells.length };
+  return { labels, values: cells.slice(lastLabel + 1), start: lastLabel + 1 };
 }
 
 /**
@@ -167,8 +187,8 @@ function splitRow(cells: string[]): { labels: string[]; values: string[] } {
  * if more than one way of dropping them is possible and the ways disagree, the row
  * cannot be read.
  */
-export function fitValues(values: string[], expected: number): { cells: string[] } | { problem: string } {
-  if (values.length === expected) return { cells: values };
+export function fitValues(values: string[], expected: number): { cells: string[]; start: number } | { problem: string } {
+  if (values.length === expected) return { cells: values, start: 0 };
   if (values.length < expected)
     return { problem: `${values.length} value cell${values.length === 1 ? "" : "s"} where ${expected} are expected; which are missing cannot be told` };
   const excess = values.length - expected;
@@ -177,317 +197,294 @@ export function fitValues(values: string[], expected: number): { cells: string[]
   let trail = 0;
   while (trail < values.length && isBlank(values[values.length - 1 - trail])) trail++;
   const options: string[][] = [];
-  for (let k = Math.max(0, excess - trail); k <= Math.min(excess, lead); k++) options.push(values.slice(k, k + expected));
+  const first = Math.max(0, excess - trail);
+  for (let k = first; k <= Math.min(excess, lead); k++) options.push(values.slice(k, k + expected));
   if (options.length === 0)
     return { problem: `${values.length} value cells where ${expected} are expected, and the extra cells are not blank` };
   const distinct = new Set(options.map((o) => o.map((c) => (isBlank(c) ? "" : c)).join("\u0001")));
-  if (distinct.size === 1) return { cells: options[0] };
+  if (distinct.size === 1) return { cells: options[0], start: first };
   return {
     problem: `${values.length} cells where ${expected} are expected, with blanks at both ends; which blank is a value cannot be told`,
   };
 }
 
-export function mapTables(doc: Document, year: number | null): TablesResult {
-  const warnings: string[] = [];
-  const { template, by } = detectTemplate(doc.blocks, year);
-  const activeDefs = template === "2021" ? ACTIVE_2021 : ACTIVE_2019;
-  const rows = tableRows(doc.blocks);
+/** Where a template row's cells go, and how many it has. */
+function describe(t: Target): string {
+  return t.table === "active" ? `active.${t.def.key}` : t.table === "requests" ? `requests.${t.key}` : "reviews";
+}
+const expectedOf = (t: Target) => (t.table === "active" ? t.def.columns.length : t.table === "requests" ? REQUEST_COLUMNS.length : REVIEW_CELLS);
 
-  const activeRaw = new Map<string, { cells: (string | null)[]; place: Place }>();
-  const requestRaw = new Map<string, { cells: (string | null)[]; place: Place }>();
-  let reviewsRaw: { cells: (string | null)[]; place: Place } | null = null;
-  let rowsFound = 0;
+/**
+ * The mapping's state, one document at a time: the row whose numbers are being read
+ * (`open`), the label lines waiting for numbers (`pending`), a row with numbers and an
+ * unknown label held one row (`unmatched`), whether table 4's headers were seen, and
+ * the raw cells found for each template row. `step` takes one row; `end` closes.
+ */
+class RowMapper {
+  readonly activeRaw = new Map<string, RawRow>();
+  readonly requestRaw = new Map<string, RawRow>();
+  reviewsRaw: RawRow | null = null;
+  rowsFound = 0;
+  private open: OpenRow | null = null;
+  private pending: string[] = [];
+  private reviewContext = false;
+  /** A row with numbers whose label matches no template row, kept one row: the next row may be the rest of its label alone (a label cut by a page break after its numbers). */
+  private unmatched: { labels: string[]; values: string[]; refs: CellRef[]; row: RowView } | null = null;
 
-  let open: OpenRow | null = null;
-  let pending: string[] = [];
-  let reviewContext = false;
+  constructor(
+    private readonly activeDefs: ActiveRowDef[],
+    private readonly notes: Notes,
+  ) {}
 
-  const store = (o: OpenRow, cells: (string | null)[]) => {
-    rowsFound++;
-    const t = o.target;
-    if (t.table === "reviews") {
-      if (reviewsRaw) warnings.push(`table 4 printed twice${placeText(o.place)}: the first one is kept`);
-      else reviewsRaw = { cells, place: o.place };
+  /** One row of the document's tables. */
+  step(row: RowView): void {
+    const { labels, values, start } = splitRow(row.cells);
+    if (labels.length === 0 && values.length === 0) return;
+    const refs = row.refs.slice(start);
+    if (this.unmatched) {
+      if (this.joinCutLabel(labels, values)) return;
+      this.dropUnmatched();
+    }
+    const rowText = row.cells.join("");
+    if (REVIEW_HEADERS.some((w) => rowText.includes(w))) this.reviewContext = true;
+    if (labels.length > 0 && values.length === 0) return this.labelOnly(labels);
+    if (labels.length === 0) return this.numbersOnly(values, refs, row);
+    return this.labelled(labels, values, refs, row);
+  }
+
+  /** After the last row. */
+  end(): void {
+    this.dropUnmatched();
+    this.finish();
+  }
+
+  // ---- the kinds of row
+
+  /** A held row's label continued alone on this row: the two are one row. */
+  private joinCutLabel(labels: string[], values: string[]): boolean {
+    const held = this.unmatched!;
+    const rest = labels.join("");
+    if (!(labels.length > 0 && values.every(isBlank) && !ITEM_NUMBER.test(rest))) return false;
+    const m = this.resolve([joinWrapped(held.labels[held.labels.length - 1], rest), joinWrapped(held.labels.join(""), rest)]);
+    if (!m || m.score < SURE) return false;
+    this.unmatched = null;
+    this.finish();
+    this.open = this.opened(m.target, held.values, held.refs, held.row);
+    this.finish();
+    return true;
+  }
+
+  /**
+   * A header row, a group label, or a label wrapped before its numbers. Either way the
+   * open row is over: numbers after a new label never continue an earlier row.
+   */
+  private labelOnly(labels: string[]): void {
+    this.finish();
+    this.addPending(labels.join(""));
+  }
+
+  /**
+   * Numbers with no label: the rest of a wrapped row, table 4's data row, or a row whose
+   * label was wrapped onto lines of its own.
+   */
+  private numbersOnly(values: string[], refs: CellRef[], row: RowView): void {
+    const open = this.open;
+    if (open && open.values.length < open.expected && !row.exact) {
+      open.values.push(...values);
+      open.refs.push(...refs);
+      if (open.values.length >= open.expected) this.finish();
       return;
     }
-    const map = t.table === "active" ? activeRaw : requestRaw;
+    this.finish();
+    const nonBlank = values.filter((v) => !isBlank(v)).length;
+    const inReviews = row.section === 4 || (row.section === null && this.reviewContext);
+    const viaPending = this.pending.length && !inReviews ? this.resolve(this.pendingCandidates([])) : null;
+    const rival = viaPending ? this.rivalLabel(viaPending) : null;
+    if (viaPending && rival) {
+      // Text that lists several row labels and then numbers (pdftotext reorders cells):
+      // which label owns the numbers cannot be told.
+      this.notes.add("row.ambiguous", "warning",
+        `numbers "${values.join(" ")}" follow several row labels ("${rival}", "${viaPending.label}"); which row they belong to cannot be told, so they were not read${placeText(row.place)}`,
+        { place: rowPlace(row.place) });
+      this.pending = [];
+      return;
+    }
+    if (viaPending) this.open = this.opened(viaPending.target, values, refs, row);
+    else if (inReviews || nonBlank >= REVIEW_CELLS) this.open = this.opened({ table: "reviews" }, values, refs, row);
+    else {
+      this.notes.add("row.noLabel", "warning", `numbers without a row label were not read: "${values.join(" ")}"${placeText(row.place)}`, { place: rowPlace(row.place) });
+      this.pending = [];
+      return;
+    }
+    this.pending = [];
+    this.closeIfFull(row);
+  }
+
+  /** A label with values. */
+  private labelled(labels: string[], values: string[], refs: CellRef[], row: RowView): void {
+    this.finish();
+    const last = labels[labels.length - 1];
+    const m = this.resolve([last, labels.join(""), ...this.pendingCandidates(labels)]);
+    if (!m && values.every(isBlank)) {
+      // No template row, and no numbers: the first part of a label cut off from its
+      // numbers (a row split by a page break), as a label-only row would be.
+      this.addPending(labels.join(""));
+      return;
+    }
+    this.pending = [];
+    if (!m) {
+      const nonBlank = values.filter((v) => !isBlank(v)).length;
+      if ((row.section === 4 || this.reviewContext) && nonBlank >= REVIEW_CELLS && !this.reviewsRaw) {
+        this.open = this.opened({ table: "reviews" }, values, refs, row);
+        this.finish();
+      } else if (nonBlank > 0) this.unmatched = { labels, values, refs, row };
+      return;
+    }
+    this.open = this.opened(m.target, values, refs, row);
+    if (m.score < SURE)
+      this.notes.add("row.similarLabel", "warning", `row label "${labels.join("")}" read as ${describe(m.target)} (similar, not equal)${placeText(row.place)}`, { place: rowPlace(row.place) });
+    this.closeIfFull(row);
+  }
+
+  // ---- open rows
+
+  private opened(target: Target, values: string[], refs: (CellRef | undefined)[], row: RowView): OpenRow {
+    return { target, values: [...values], refs: [...refs], expected: expectedOf(target), exact: row.exact, place: row.place };
+  }
+
+  /** An exact grid's row is whole; a rebuilt row is whole once it has its cells. */
+  private closeIfFull(row: RowView): void {
+    if (this.open && (this.open.values.length >= this.open.expected || row.exact)) this.finish();
+  }
+
+  /** Fit the open row's values to its columns and keep them. */
+  private finish(): void {
+    const o = this.open;
+    this.open = null;
+    if (!o) return;
+    const fitted = fitValues(o.values, o.expected);
+    if ("problem" in fitted) {
+      const reason = { code: "row.unfit", message: `${describe(o.target)}: ${fitted.problem}${placeText(o.place)}; the row is read as null` };
+      this.keep(o, { cells: new Array(o.expected).fill(null), refs: new Array(o.expected).fill(undefined), place: o.place, reason });
+      return;
+    }
+    this.keep(o, { cells: fitted.cells, refs: o.refs.slice(fitted.start, fitted.start + o.expected), place: o.place });
+  }
+
+  /** A template row's cells, once; printed twice with different values, its cells are null. */
+  private keep(o: OpenRow, raw: RawRow): void {
+    this.rowsFound++;
+    const t = o.target;
+    if (t.table === "reviews") {
+      if (this.reviewsRaw) this.notes.add("table.printedTwice", "warning", `table 4 printed twice${placeText(o.place)}: the first one is kept`, { place: rowPlace(o.place) });
+      else this.reviewsRaw = raw;
+      return;
+    }
+    const map = t.table === "active" ? this.activeRaw : this.requestRaw;
     const key = t.table === "active" ? t.def.key : t.key;
     const prev = map.get(key);
     if (!prev) {
-      map.set(key, { cells, place: o.place });
+      map.set(key, raw);
       return;
     }
-    const same = prev.cells.length === cells.length && prev.cells.every((c, i) => (c ?? "") === (cells[i] ?? ""));
+    const same = prev.cells.length === raw.cells.length && prev.cells.every((c, i) => (c ?? "") === (raw.cells[i] ?? ""));
     if (!same) {
-      warnings.push(
-        `${t.table}.${key} is printed twice with different values${placeText(prev.place)}${placeText(o.place)}: both are set to null`,
-      );
-      map.set(key, { cells: cells.map(() => null), place: o.place });
+      const message = `${t.table}.${key} is printed twice with different values${placeText(prev.place)}${placeText(o.place)}: both are set to null`;
+      map.set(key, { cells: raw.cells.map(() => null), refs: raw.cells.map(() => undefined), place: o.place, reason: { code: "row.printedTwice", message } });
     }
-  };
+  }
 
-  const finish = (o: OpenRow | null) => {
-    if (!o) return;
-    const fitted = fitValues(o.values, o.expected);
-    const where = o.target.table === "active" ? `active.${o.target.def.key}` : o.target.table === "requests" ? `requests.${o.target.key}` : "reviews";
-    if ("problem" in fitted) {
-      warnings.push(`${where}: ${fitted.problem}${placeText(o.place)}; the row is read as null`);
-      store(o, new Array(o.expected).fill(null));
-      return;
-    }
-    store(o, fitted.cells);
-  };
+  // ---- labels
 
-  const expectedOf = (t: Target) =>
-    t.table === "active" ? t.def.columns.length : t.table === "requests" ? REQUEST_COLUMNS.length : 15;
-
-  const target = (label: string): { target: Target; score: number } | null => {
+  private target(label: string): { target: Target; score: number } | null {
     const a = ACTIVE_MATCHER.match(label);
     const r = REQUEST_MATCHER.match(label);
     if (r && (!a || r.score >= a.score)) return { target: { table: "requests", key: r.key }, score: r.score };
     if (a) {
-      const def = activeDefs.find((d) => d.key === a.key);
-      if (!def) return null; // a 2019-only row in a 2021 table 2: reported below as unread
+      const def = this.activeDefs.find((d) => d.key === a.key);
+      if (!def) return null; // a 2019-only row in a 2021 table 2: reported as unread
       return { target: { table: "active", def }, score: a.score };
     }
     return null;
-  };
+  }
 
   /** Try label readings from the most specific (the last cell) to the widest. */
-  const resolve = (candidates: string[]): { target: Target; score: number; label: string } | null => {
+  private resolve(candidates: string[]): { target: Target; score: number; label: string } | null {
     let best: { target: Target; score: number; label: string } | null = null;
     for (const c of candidates) {
-      const m = target(c);
+      const m = this.target(c);
       if (!m) continue;
-      if (m.score >= 0.9) return { ...m, label: c };
+      if (m.score >= SURE) return { ...m, label: c };
       if (!best || m.score > best.score) best = { ...m, label: c };
     }
     return best;
-  };
+  }
 
   /**
    * Another complete row label among the pending lines before the one that matched (a
    * group label of the matched row, such as （六）其他处理 over other.*, does not count).
    */
-  const rivalLabel = (m: { target: Target; label: string }): string | null => {
-    const used = pendingCandidates([]).indexOf(m.label) + 1; // lines the match took
-    const earlier = pending.slice(0, Math.max(0, pending.length - used));
+  private rivalLabel(m: { target: Target; label: string }): string | null {
+    const used = this.pendingCandidates([]).indexOf(m.label) + 1; // lines the match took
+    const earlier = this.pending.slice(0, Math.max(0, this.pending.length - used));
     for (let i = 0; i < earlier.length; i++)
       for (let j = i + 1; j <= earlier.length; j++) {
-        const t = target(earlier.slice(i, j).reduce(joinWrapped, ""));
-        if (!t || t.score < 0.9) continue;
+        const t = this.target(earlier.slice(i, j).reduce(joinWrapped, ""));
+        if (!t || t.score < SURE) continue;
         const key = describe(t.target);
         if (key === describe(m.target)) continue;
         if (key === "requests.other" && describe(m.target).startsWith("requests.other.")) continue;
         return earlier.slice(i, j).join("");
       }
     return null;
-  };
+  }
 
-  /** A label waiting for its numbers (the last 12 kept). */
-  const addPending = (label: string) => {
-    pending.push(label);
-    if (pending.length > 12) pending.shift();
-  };
+  /** A label waiting for its numbers (the last PENDING_KEPT kept). */
+  private addPending(label: string): void {
+    this.pending.push(label);
+    if (this.pending.length > PENDING_KEPT) this.pending.shift();
+  }
 
-  const pendingCandidates = (tail: string[]): string[] => {
+  /** The waiting labels joined, last line first, then the last two, ...; `tail` appended. */
+  private pendingCandidates(tail: string[]): string[] {
     const out: string[] = [];
-    for (let k = 1; k <= Math.min(pending.length, 6); k++) {
-      const joined = pending.slice(pending.length - k).reduce(joinWrapped, "");
+    for (let k = 1; k <= Math.min(this.pending.length, PENDING_JOINED); k++) {
+      const joined = this.pending.slice(this.pending.length - k).reduce(joinWrapped, "");
       out.push(tail.length ? joinWrapped(joined, tail.join("")) : joined);
     }
     return out;
-  };
-
-  // A row with numbers whose label matches no template row, kept one row: the next row may
-  // be the rest of its label alone (a label cut by a page break after its numbers).
-  let unmatched: { labels: string[]; values: string[]; row: RowView } | null = null;
-  const dropUnmatched = () => {
-    if (!unmatched) return;
-    const { labels, values, row } = unmatched;
-    unmatched = null;
-    if (row.section !== null && row.section >= 2 && row.section <= 4 && values.some((v) => !isBlank(v)) && labels.join("").length <= 40)
-      warnings.push(`row "${labels.join(" ")}" matches no template row; its values were not read${placeText(row.place)}`);
-  };
-
-  for (const row of rows) {
-    const { labels, values } = splitRow(row.cells);
-    if (labels.length === 0 && values.length === 0) continue;
-    if (unmatched) {
-      const rest = labels.join("");
-      const held: { labels: string[]; values: string[]; row: RowView } = unmatched;
-      if (labels.length > 0 && values.every(isBlank) && !ITEM_NUMBER.test(rest)) {
-        const m = resolve([joinWrapped(held.labels[held.labels.length - 1], rest), joinWrapped(held.labels.join(""), rest)]);
-        if (m && m.score >= 0.9) {
-          unmatched = null;
-          finish(open);
-          open = { target: m.target, values: [...held.values], expected: expectedOf(m.target), exact: held.row.exact, place: held.row.place };
-          finish(open);
-          open = null;
-          continue;
-        }
-      }
-      dropUnmatched();
-    }
-    const rowText = row.cells.join("");
-    if (REVIEW_HEADERS.some((w) => rowText.includes(w))) reviewContext = true;
-
-    if (labels.length > 0 && values.length === 0) {
-      // A header row, a group label, or a label wrapped before its numbers. Either way the
-      // open row is over: numbers after a new label never continue an earlier row.
-      finish(open);
-      open = null;
-      addPending(labels.join(""));
-      continue;
-    }
-
-    if (labels.length === 0) {
-      // Numbers with no label: the rest of a wrapped row, table 4's data row, or a row
-      // whose label was wrapped onto lines of its own.
-      if (open && open.values.length < open.expected && !row.exact) {
-        open.values.push(...values);
-        if (open.values.length >= open.expected) {
-          finish(open);
-          open = null;
-        }
-        continue;
-      }
-      finish(open);
-      open = null;
-      const nonBlank = values.filter((v) => !isBlank(v)).length;
-      const inReviews = row.section === 4 || (row.section === null && reviewContext);
-      const viaPending = pending.length && !inReviews ? resolve(pendingCandidates([])) : null;
-      const rival = viaPending ? rivalLabel(viaPending) : null;
-      if (viaPending && rival) {
-        // Text that lists several row labels and then numbers (pdftotext reorders cells):
-        // which label owns the numbers cannot be told.
-        warnings.push(
-          `numbers "${values.join(" ")}" follow several row labels ("${rival}", "${viaPending.label}"); which row they belong to cannot be told, so they were not read${placeText(row.place)}`,
-        );
-        pending = [];
-        continue;
-      }
-      if (viaPending) {
-        open = { target: viaPending.target, values: [...values], expected: expectedOf(viaPending.target), exact: row.exact, place: row.place };
-      } else if (inReviews || nonBlank >= 15) {
-        open = { target: { table: "reviews" }, values: [...values], expected: 15, exact: row.exact, place: row.place };
-      } else {
-        warnings.push(`numbers without a row label were not read: "${values.join(" ")}"${placeText(row.place)}`);
-        pending = [];
-        continue;
-      }
-      pending = [];
-      if (open.values.length >= open.expected || row.exact) {
-        finish(open);
-        open = null;
-      }
-      continue;
-    }
-
-    // A label with values.
-    finish(open);
-    open = null;
-    const last = labels[labels.length - 1];
-    const candidates = [last, labels.join(""), ...pendingCandidates(labels)];
-    const m = resolve(candidates);
-    if (!m && values.every(isBlank)) {
-      // No template row, and no numbers: the first part of a label cut off from its
-      // numbers (a row split by a page break), as a label-only row would be.
-      addPending(labels.join(""));
-      continue;
-    }
-    pending = [];
-    if (!m) {
-      const nonBlank = values.filter((v) => !isBlank(v)).length;
-      if ((row.section === 4 || reviewContext) && nonBlank >= 15 && !reviewsRaw) {
-        open = { target: { table: "reviews" }, values: [...values], expected: 15, exact: row.exact, place: row.place };
-        finish(open);
-        open = null;
-      } else if (nonBlank > 0) unmatched = { labels, values, row };
-      continue;
-    }
-    open = { target: m.target, values: [...values], expected: expectedOf(m.target), exact: row.exact, place: row.place };
-    if (m.score < 0.9) warnings.push(`row label "${labels.join("")}" read as ${describe(m.target)} (similar, not equal)${placeText(row.place)}`);
-    if (open.values.length >= open.expected || row.exact) {
-      finish(open);
-      open = null;
-    }
   }
-  dropUnmatched();
-  finish(open);
 
-  // ---- assemble, reading every cell ----
-  const active = assembleActive(activeDefs, activeRaw, warnings);
-  const requests = assembleRequests(template, requestRaw, warnings);
-  const reviews = assembleReviews(reviewsRaw, warnings);
-  if (by !== "table2" && rowsFound > 0)
-    warnings.push(`template ${template} decided by ${by === "rows" ? "table 2's rows" : by === "citation" ? "the template cited in the text" : by === "year" ? "the report's year" : "default"}: table 2's column headers were not found`);
-  return { template, templateBy: by, active, requests, reviews, rowsFound, warnings };
-}
-
-function describe(t: Target): string {
-  return t.table === "active" ? `active.${t.def.key}` : t.table === "requests" ? `requests.${t.key}` : "reviews";
-}
-
-function read(text: string | null, kind: ValueKind, where: string, warnings: string[], unit?: "wanYuan" | "yuan"): number | null {
-  if (text === null) return null;
-  const r = readCell(text, kind, unit);
-  if (r.note) warnings.push(`${where}: ${r.note}${r.value === null ? "; read as null" : ""}`);
-  return r.value;
-}
-
-function assembleActive(
-  defs: ActiveRowDef[],
-  raw: Map<string, { cells: (string | null)[]; place: Place }>,
-  warnings: string[],
-): Active2021 | Active2019 {
-  const out: Record<string, Record<string, number | null>> = {};
-  for (const def of defs) {
-    const row = raw.get(def.key);
-    if (!row) warnings.push(`active.${def.key}: row not found in table 2; its values are null`);
-    out[def.key] = {};
-    def.columns.forEach((col, i) => {
-      const where = `active.${def.key}.${col}`;
-      const unit = def.units?.[col];
-      const kind: ValueKind = unit ? "amount" : col === "change" ? "signed" : "count";
-      out[def.key][col] = row ? read(row.cells[i], kind, where, warnings, unit) : null;
-    });
+  /** The held row is not continued: its numbers are not read (said so where it stands in tables 2 to 4). */
+  private dropUnmatched(): void {
+    if (!this.unmatched) return;
+    const { labels, values, row } = this.unmatched;
+    this.unmatched = null;
+    if (row.section !== null && row.section >= 2 && row.section <= 4 && values.some((v) => !isBlank(v)) && labels.join("").length <= UNMATCHED_LABEL_MAX)
+      this.notes.add("row.unmatched", "warning", `row "${labels.join(" ")}" matches no template row; its values were not read${placeText(row.place)}`, { place: rowPlace(row.place) });
   }
-  return out as unknown as Active2021 | Active2019;
 }
 
-function assembleRequests(template: Template, raw: Map<string, { cells: (string | null)[]; place: Place }>, warnings: string[]): Requests {
-  const hasOne = raw.has(OTHER_ROW_2019);
-  const hasThree = OTHER_ROWS_2021.some((k) => raw.has(k));
-  let otherRows: string[];
-  if (hasOne && hasThree) {
-    warnings.push("requests: （六）其他处理 is printed both as one row and as three; the three rows are kept");
-    otherRows = [...OTHER_ROWS_2021];
-  } else if (hasOne) otherRows = [OTHER_ROW_2019];
-  else if (hasThree) otherRows = [...OTHER_ROWS_2021];
-  else otherRows = template === "2019" ? [OTHER_ROW_2019] : [...OTHER_ROWS_2021];
+const TEMPLATE_BY: Record<Exclude<TablesResult["templateBy"], "table2">, string> = {
+  rows: "table 2's rows",
+  citation: "the template cited in the text",
+  year: "the report's year",
+  default: "default",
+};
 
-  const keys = [...REQUEST_ROWS.slice(0, REQUEST_ROWS.indexOf("total")), ...otherRows, "total", "carriedForward"];
-  const out: Requests = {};
-  const missing: string[] = [];
-  for (const key of keys) {
-    const row = raw.get(key);
-    if (!row) missing.push(key);
-    out[key] = REQUEST_COLUMNS.map((col, i) => (row ? read(row.cells[i], "count", `requests.${key}.${col}`, warnings) : null));
-  }
-  if (missing.length === keys.length) warnings.push("requests: table 3 not found; all its values are null");
-  else for (const k of missing) warnings.push(`requests.${k}: row not found in table 3; its values are null`);
-  return out;
-}
+export function mapTables(doc: Document, year: number | null): TablesResult {
+  const notes = new Notes();
+  const { template, by } = detectTemplate(doc.blocks, year);
+  const activeDefs = template === "2021" ? ACTIVE_2021 : ACTIVE_2019;
+  const mapper = new RowMapper(activeDefs, notes);
+  for (const row of tableRows(doc.blocks)) mapper.step(row);
+  mapper.end();
 
-function assembleReviews(raw: { cells: (string | null)[]; place: Place } | null, warnings: string[]): Reviews {
-  if (!raw) warnings.push("reviews: table 4's data row not found; all its values are null");
-  const out: Record<string, Record<string, number | null>> = {};
-  REVIEW_GROUPS.forEach((g, gi) => {
-    out[g] = {};
-    REVIEW_COLUMNS.forEach((c, ci) => {
-      out[g][c] = raw ? read(raw.cells[gi * 5 + ci], "count", `reviews.${g}.${c}`, warnings) : null;
-    });
-  });
-  return out as unknown as Reviews;
+  const provenance: Record<string, ProvenanceEntry> = {};
+  const active = assembleActive(activeDefs, mapper.activeRaw, provenance, notes);
+  const requests = assembleRequests(template, mapper.requestRaw, provenance, notes);
+  const reviews = assembleReviews(mapper.reviewsRaw, provenance, notes);
+  if (by !== "table2" && mapper.rowsFound > 0)
+    notes.add("template.inferred", "warning", `template ${template} decided by ${TEMPLATE_BY[by]}: table 2's column headers were not found`, { key: "template" });
+  return { template, templateBy: by, active, requests, reviews, rowsFound: mapper.rowsFound, provenance, diagnostics: notes.list };
 }

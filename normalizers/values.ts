@@ -6,10 +6,16 @@ import { fold } from "../model/text.js";
 export type ValueKind = "count" | "signed" | "amount";
 export type Unit = "wanYuan" | "yuan";
 
+/** How a cell reads, in the record's terms (model/provenance.ts ValueStatus, less split/ocr, which come from Cell.read). */
+export type CellStatus = "printed" | "blank" | "dash" | "note" | "unreadable";
+
 export interface CellReading {
   value: number | null;
-  /** Why the value is null, or what else the cell held; becomes a warning. */
+  status: CellStatus;
+  /** Why the value is null, or what else the cell held; becomes a diagnostic. */
   note?: string;
+  /** The diagnostic's stable code (docs/record.md), with `note`. */
+  code?: string;
 }
 
 /** Dashes, slashes and 无: printed to say "nothing", read as null. */
@@ -59,21 +65,23 @@ export function isBlank(text: string): boolean {
 export function readCell(text: string, kind: ValueKind, unit?: Unit): CellReading {
   const raw = text.trim();
   const t = normalizeCell(text);
-  if (t === "") return { value: null, note: "blank" };
-  if (NOTHING.test(t)) return { value: null, note: `printed as "${raw}"` };
+  const unreadable = (code: string, note: string): CellReading => ({ value: null, status: "unreadable", code, note });
+  if (t === "") return { value: null, status: "blank", code: "cell.blank", note: "blank" };
+  if (NOTHING.test(t)) return { value: null, status: "dash", code: "cell.dash", note: `printed as "${raw}"` };
   const m = NUMBER.exec(t);
-  if (!m) return { value: null, note: `not a number: "${raw}"` };
+  if (!m) return unreadable("cell.notNumber", `not a number: "${raw}"`);
   const sign = m[1] === "" || m[1] === "+" || m[1] === "＋" ? 1 : -1;
   const intPart = m[2].replace(/,/g, "");
   // No count or amount of a report runs to 13 digits: that is several numbers run together
   // (cells with no padding between them, printed as one run of digits).
-  if (intPart.length > 12) return { value: null, note: `${intPart.length} digits in one cell, too many for one value (numbers of several cells run together?): "${raw}"` };
+  if (intPart.length > 12) return unreadable("cell.runTogether", `${intPart.length} digits in one cell, too many for one value (numbers of several cells run together?): "${raw}"`);
   const frac = m[3] ?? "";
   let value = sign * Number(frac ? `${intPart}.${frac}` : intPart);
   const rest = t.slice(m[0].length);
-  const notes: string[] = [];
-  if (m[1] === "+" || m[1] === "＋") notes.push(`printed with a sign: "${raw}"`);
-  if (sign < 0 && kind !== "signed") return { value: null, note: `negative where a count is expected: "${raw}"` };
+  // Each note with its code; the first code names the reading's diagnostic.
+  const notes: { code: string; note: string }[] = [];
+  if (m[1] === "+" || m[1] === "＋") notes.push({ code: "cell.signed", note: `printed with a sign: "${raw}"` });
+  if (sign < 0 && kind !== "signed") return unreadable("cell.negative", `negative where a count is expected: "${raw}"`);
 
   let printedUnit: Unit | null = null;
   if (rest.startsWith("万元")) printedUnit = "wanYuan";
@@ -81,15 +89,19 @@ export function readCell(text: string, kind: ValueKind, unit?: Unit): CellReadin
   if (printedUnit && unit && printedUnit !== unit) {
     // Convert exactly in decimal: 12.34万元 → 123400元; 251000元 → 25.1万元.
     value = printedUnit === "wanYuan" ? scale(value, 4) : scale(value, -4);
-    notes.push(`"${raw}" converted to ${unit === "yuan" ? "元" : "万元"}`);
+    notes.push({ code: "cell.unitConverted", note: `"${raw}" converted to ${unit === "yuan" ? "元" : "万元"}` });
   } else if (printedUnit && !unit) {
-    notes.push(`unit printed in a count cell: "${raw}"`);
+    notes.push({ code: "cell.unitInCount", note: `unit printed in a count cell: "${raw}"` });
   }
   const extra = printedUnit ? rest.replace(/^万?元/, "") : rest;
-  if (extra && !COUNT_UNIT.test(extra)) notes.push(`cell also says "${extra}" (read ${value})`);
-  if (kind !== "amount" && !Number.isInteger(value)) return { value: null, note: `not a whole number: "${raw}"` };
-  if (rest && !TRAILER.test(rest)) return { value: null, note: `not a number: "${raw}"` };
-  return notes.length ? { value, note: notes.join("; ") } : { value };
+  const says = extra !== "" && !COUNT_UNIT.test(extra);
+  if (says) notes.push({ code: "cell.note", note: `cell also says "${extra}" (read ${value})` });
+  if (kind !== "amount" && !Number.isInteger(value)) return unreadable("cell.notWhole", `not a whole number: "${raw}"`);
+  if (rest && !TRAILER.test(rest)) return unreadable("cell.notNumber", `not a number: "${raw}"`);
+  const status: CellStatus = says ? "note" : "printed";
+  if (!notes.length) return { value, status };
+  const main = notes.find((n) => n.code === "cell.note") ?? notes[0];
+  return { value, status, code: main.code, note: notes.map((n) => n.note).join("; ") };
 }
 
 /** Multiply by 10^exp without binary floating-point noise. */

@@ -50,7 +50,8 @@ export function summaryOf(r: ReportRecord): string {
     lines.push(`checks: ${r.checks.length} failed`);
     for (const c of r.checks) lines.push(`  ${c.rule} (${c.where}): ${c.message}`);
   }
-  lines.push(`warnings: ${r.warnings.length}${r.warnings.length ? " (--json shows them)" : ""}`);
+  const notes = r.diagnostics.filter((d) => d.severity !== "info").length;
+  lines.push(`warnings: ${notes}${r.diagnostics.length ? ` (${r.diagnostics.length} notes in all; --json shows them)` : ""}`);
   return lines.join("\n");
 }
 

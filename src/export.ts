@@ -40,7 +40,7 @@ const WIDE_IDS: IdColumn[] = [
   ["published_on", (_, r) => r.publishedOn],
   ...SOURCE_IDS.slice(3),
   ["checks_failed", (_, r) => r.checks.length],
-  ["warnings", (_, r) => r.warnings.length],
+  ["warnings", (_, r) => r.diagnostics.filter((d) => d.severity !== "info").length],
 ];
 const LONG_HEADER = [...LONG_IDS.map(([n]) => n), "table", "row", "column", "value"];
 const ID_HEADER = WIDE_IDS.map(([n]) => n);

@@ -6,10 +6,12 @@ import { ExtractError, type Diagnostic, type Document } from "../model/document.
 import { DEFAULT_LIMITS, Deadline, type Limits } from "../model/limits.js";
 import { ReportRecord, SCHEMA_VERSION, TOP_LEVEL_KEYS, type Format } from "../model/record.js";
 import { extractorFor, sniff, type Sniffed } from "../extractors/index.js";
-import { mapTables, placeText } from "../normalizers/tables.js";
+import { mapTables } from "../normalizers/tables.js";
+import { rowPlace } from "../normalizers/assemble.js";
 import { readMeta } from "../normalizers/meta.js";
-import { checkNarrative, checkRequests, checkReviews } from "../normalizers/checks.js";
+import { runRecordRules } from "../normalizers/rules.js";
 import { resolveRegion, type RegionDecision } from "../normalizers/region.js";
+import type { RecordDiagnostic } from "../model/provenance.js";
 
 export interface ParseInput {
   bytes: Uint8Array;
@@ -52,9 +54,9 @@ export async function parseReport(input: ParseInput): Promise<ParseOutcome> {
     sniffed = input.format ? { kind: input.format } : sniff(input.bytes, input.name);
     const extract = await extractorFor(sniffed.kind);
     doc = await extract(input.bytes, { name: input.name, limits, contentType: input.contentType, url: input.url ?? undefined, deadline });
-    deadline.check(input.name);
+    deadline.check();
     const out = buildRecord(doc, input, sniffed.kind === "legacy-word" ? "docx" : sniffed.kind);
-    deadline.check(input.name);
+    deadline.check();
     return out;
   } catch (e) {
     if (e instanceof ExtractError) return { ok: false, code: e.code, message: e.message };
@@ -93,15 +95,11 @@ export function buildRecord(doc: Document, input: ParseInput, format: Format): P
     text: [...prose.slice(0, 5), ...prose.slice(-5)].join("\n"),
     hint: input.hints?.region ?? null,
   });
-  const warnings = [
-    ...doc.diagnostics.filter((d) => d.severity !== "info").map((d) => `${d.message}${placeText(d.place)}`),
-    ...meta.warnings,
-    ...tables.warnings,
-  ];
-  if (!region.region) warnings.push(`region: null; ${region.note}`);
-  else if (region.confidence !== "high") warnings.push(`region: ${region.note}`);
-  if (region.contradiction) warnings.push(`region: ${region.contradiction}`);
-  const checks = [...checkRequests(tables.requests), ...checkReviews(tables.reviews), ...checkNarrative(meta.sections, tables.requests)];
+  const diagnostics: RecordDiagnostic[] = [...doc.diagnostics.map(readerDiagnostic), ...meta.diagnostics, ...tables.diagnostics];
+  if (!region.region) diagnostics.push({ code: "region.none", severity: "warning", key: "region", message: `region: null; ${region.note}` });
+  else if (region.confidence !== "high") diagnostics.push({ code: "region.uncertain", severity: "info", key: "region", message: `region: ${region.note}` });
+  if (region.contradiction) diagnostics.push({ code: "region.hintContradicted", severity: "warning", key: "region", message: `region: ${region.contradiction}` });
+  const checks = runRecordRules({ requests: tables.requests, reviews: tables.reviews, sections: meta.sections });
 
   const candidate = {
     schemaVersion: SCHEMA_VERSION,
@@ -116,12 +114,26 @@ export function buildRecord(doc: Document, input: ParseInput, format: Format): P
     reviews: tables.reviews,
     sections: meta.sections,
     checks,
-    warnings,
+    provenance: { ...meta.provenance, ...tables.provenance },
+    diagnostics,
   };
   const parsed = ReportRecord.safeParse(candidate);
   if (!parsed.success)
     return { ok: false, code: "internal", message: `record failed the contract (a parser bug): ${parsed.error.message.slice(0, 500)}` };
   return { ok: true, record: orderKeys(parsed.data), diagnostics: doc.diagnostics, attachments, region };
+}
+
+/**
+ * A reader's note as a record diagnostic: its source (`pdf:stream-table`) becomes the
+ * dotted code (`pdf.streamTable`), its place the record's (1-based).
+ */
+export function readerDiagnostic(d: Diagnostic): RecordDiagnostic {
+  const code = d.source
+    .split(":")
+    .map((part) => part.replace(/[-_]+([a-z0-9])/gi, (_, c: string) => c.toUpperCase()))
+    .join(".");
+  const place = rowPlace(d.place);
+  return { code: code.includes(".") ? code : `reader.${code}`, severity: d.severity, message: d.message, ...(place ? { place } : {}) };
 }
 
 /** The contract's key order, so JSON output reads as the spec does. */

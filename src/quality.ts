@@ -4,17 +4,10 @@ import type { Store } from "./store.js";
 import { buildReportRows, type FailureRow, type QualityData } from "./report/data.js";
 import { renderQualityReport, snapshotOf } from "./report/html.js";
 import type { ReportRecord } from "../model/record.js";
+import { CHECK_RULES } from "../normalizers/rules.js";
 
-/** Every rule xxgk evaluates, so a rule that never fails still shows 100%. */
-export const RULES = [
-  "requests.balance",
-  "requests.rowTotal",
-  "requests.resultsTotal",
-  "reviews.total",
-  "narrative.requestsReceived",
-  "crossYear.carriedOver",
-  "crossYear.inForce",
-];
+/** Every rule xxgk evaluates, so a rule that never fails still shows 100%: from the registry (normalizers/rules.ts). */
+export const RULES = CHECK_RULES.map((r) => r.rule);
 
 export function qualityData(store: Store): QualityData {
   const records: { id: number; record: ReportRecord; ingestedAt: string }[] = [];

@@ -378,7 +378,8 @@ export class Store {
     const sec = this.sql("INSERT INTO sections (report_id, number, title, text) VALUES (?,?,?,?)");
     for (const s of r.sections) sec.run(id, s.number, s.title, s.text);
     this.insertMany("checks", ["report_id", "rule", "severity", "message", "where_"], r.checks.map((c) => [id, c.rule, c.severity, c.message, c.where]));
-    this.insertMany("warnings", ["report_id", "message"], r.warnings.map((w) => [id, w]));
+    // Until the diagnostics table (code, severity, key, place) lands: their messages.
+    this.insertMany("warnings", ["report_id", "message"], r.diagnostics.map((d) => [id, d.message]));
     // Rekey the region's bodies only when this name is new to it.
     const known = this.sql("SELECT organ_key FROM reports WHERE region_code IS ? AND organ_bare = ? AND id != ? AND organ_key IS NOT NULL LIMIT 1").get(
       region?.code ?? null, bare, id,

@@ -109,6 +109,11 @@ describe("xxgk CLI", () => {
     const rec = JSON.parse(out.stdout);
     expect(Object.keys(rec)).toEqual([...TOP_LEVEL_KEYS]);
     expect(rec.region.code).toBe("420104");
+    // Record v2: every cell traced to its line, every note an object with a code.
+    expect(rec.schemaVersion).toBe(2);
+    expect(rec.provenance["active.regulations.issued"]).toMatchObject({ status: "printed", place: { line: expect.any(Number) } });
+    expect(rec.provenance["reviews.litigationDirect.upheld"]).toMatchObject({ place: { line: expect.any(Number) } });
+    for (const d of rec.diagnostics) expect(d).toEqual(expect.objectContaining({ code: expect.stringMatching(/^[a-z]+(\.[A-Za-z0-9]+)+$/), severity: expect.stringMatching(/^(info|warning|error)$/) }));
     const human = run("extract", "data/samples/2024-硚口区商务局.txt");
     expect(human.stdout).toContain("硚口区商务局 · 2024 · template 2021");
     expect(human.stdout).toContain("checks: all pass");
@@ -119,7 +124,8 @@ describe("xxgk CLI", () => {
     writeFileSync(join(dir, "broken.docx"), Buffer.from("PK\u0003\u0004 this is not really a zip"));
     const out = run("extract", join(dir, "broken.docx"));
     expect(out.status).toBe(1);
-    expect(out.stderr).toContain("broken.docx");
+    // One line, the file named once (the reader's message does not repeat it).
+    expect(out.stderr).toBe(`xxgk: ${join(dir, "broken.docx")}: corrupt zip: no end-of-central-directory record (truncated or not a zip) [corrupt-zip]\n`);
     expect(run("ingest", join(dir, "nope"), "--db", join(dir, "x.sqlite")).status).toBe(2);
     expect(run("export", "--db", join(dir, "x.sqlite"), "--format", "xml").status).toBe(2);
   });

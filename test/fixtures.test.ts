@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { ReportRecord } from "../model/record.js";
+import { ReportRecord, SCHEMA_VERSION } from "../model/record.js";
 
 const ROOT = "test/fixtures";
 const MANIFEST = join(ROOT, "manifest.json");
@@ -142,10 +142,11 @@ describe.skipIf(!existsSync(MANIFEST))("generated report fixtures are consistent
     for (const r of ["requests.balance", "requests.rowTotal", "reviews.total"]) expect(rules.has(r), r).toBe(true);
   });
 
-  it("expected records fit the record contract (with source, checks and warnings added)", () => {
+  it("expected records fit the record contract (with source, checks, provenance and diagnostics added)", () => {
     for (const p of ids) {
       const { expectedNullCells: _n, expectedChecks: _c, ...rest } = expectedOf(p);
-      const record = { ...rest, source: { path: null, url: null, sha256: "0".repeat(64), format: "text" }, checks: [], warnings: [] };
+      // The files were written for schema 1 (their values are the same in 2).
+      const record = { ...rest, schemaVersion: SCHEMA_VERSION, source: { path: null, url: null, sha256: "0".repeat(64), format: "text" }, checks: [], provenance: {}, diagnostics: [] };
       const parsed = ReportRecord.safeParse(record);
       expect(parsed.success, `${p}: ${parsed.success ? "" : JSON.stringify(parsed.error.issues.slice(0, 3))}`).toBe(true);
       expect(rest.sections.map((s) => s.number)).toEqual([1, 2, 3, 4, 5, 6]);

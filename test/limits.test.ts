@@ -18,7 +18,7 @@ describe("limits.timeoutMs outside PDFs", () => {
       const bytes = readFileSync(file);
       const late = await parseReport({ bytes, name: file, limits: { timeoutMs: 0 } });
       expect(late).toMatchObject({ ok: false, code: "timeout" });
-      if (!late.ok) expect(late.message).toBe(`${file}: the parse took longer than 0s (limits.timeoutMs)`);
+      if (!late.ok) expect(late.message).toBe("the parse took longer than 0s (limits.timeoutMs)"); // the caller names the file, once
       expect((await parseReport({ bytes, name: file })).ok).toBe(true);
     });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { cell, paragraph, type Block, type Document } from "../model/document.js";
 import { buildRecord } from "../src/pipeline.js";
-import type { ReportRecord } from "../model/record.js";
+import { REQUEST_COLUMNS, type ReportRecord } from "../model/record.js";
 
 const row = (...texts: string[]) => texts.map((t) => cell(t));
 const table = (exactGrid: boolean, ...rows: string[][]): Block => ({ kind: "table", exactGrid, rows: rows.map((r) => row(...r)) });
@@ -248,7 +248,7 @@ describe("mapping onto the template", () => {
     expect(r.requests["other.overdueFee"]).toEqual(withTotal(seq(201)).map(Number));
     expect(r.requests["other.other"]).toEqual(withTotal(seq(211)).map(Number));
     expect(r.checks).toEqual([]);
-    expect(r.warnings.filter((w) => w.includes("matches no template row"))).toEqual([]);
+    expect(r.diagnostics.filter((d) => d.code === "row.unmatched")).toEqual([]);
   });
 
   it("never guesses which cell of a shifted text row is blank", () => {
@@ -269,9 +269,13 @@ describe("mapping onto the template", () => {
     expect(r.requests.newReceived).toEqual(t.newReceived);
     expect(r.requests.granted).toEqual([null, null, null, null, null, null, null]);
     expect(r.requests.partiallyGranted).toEqual([null, null, null, null, null, null, null]);
-    expect(r.warnings.some((w) => w.startsWith("requests.granted:") && w.includes("cannot be told"))).toBe(true);
-    expect(r.warnings.some((w) => w.startsWith("requests.partiallyGranted:") && w.includes("6 value cells"))).toBe(true);
-    expect(r.warnings.some((w) => w.startsWith("requests.carriedOver:") && w.includes("not found"))).toBe(true);
+    const about = (key: string) => r.diagnostics.filter((d) => d.key === key);
+    for (const c of REQUEST_COLUMNS) {
+      expect(about(`requests.granted.${c}`)).toEqual([expect.objectContaining({ code: "row.unfit", severity: "warning", message: expect.stringContaining("cannot be told") })]);
+      expect(about(`requests.partiallyGranted.${c}`)).toEqual([expect.objectContaining({ code: "row.unfit", message: expect.stringContaining("6 value cells") })]);
+      expect(about(`requests.carriedOver.${c}`)).toEqual([expect.objectContaining({ code: "row.missing", message: expect.stringContaining("not found") })]);
+      expect(r.provenance[`requests.granted.${c}`]).toMatchObject({ status: "unreadable" });
+    }
   });
 
   it("reads real blanks and printed dashes in a grid as null, with a warning each", () => {
@@ -289,12 +293,16 @@ describe("mapping onto the template", () => {
       penalties: { decisions: null },
       fees: { amountWanYuan: 25.1 },
     });
-    expect(r.warnings).toEqual(expect.arrayContaining([
-      expect.stringContaining("active.regulations.repealed: blank"),
-      expect.stringContaining('active.regulations.inForce: printed as "—"'),
-      expect.stringContaining('active.penalties.decisions: printed as "/"'),
-      expect.stringContaining("active.fees.amountWanYuan"),
+    expect(r.diagnostics).toEqual(expect.arrayContaining([
+      expect.objectContaining({ code: "cell.blank", severity: "info", key: "active.regulations.repealed" }),
+      expect.objectContaining({ code: "cell.dash", severity: "info", key: "active.regulations.inForce", message: expect.stringContaining('printed as "—"') }),
+      expect.objectContaining({ code: "cell.dash", key: "active.penalties.decisions", message: expect.stringContaining('printed as "/"') }),
+      expect.objectContaining({ code: "cell.unitConverted", severity: "info", key: "active.fees.amountWanYuan" }),
     ]));
+    expect(r.provenance["active.regulations.issued"]).toEqual({ text: "3", status: "printed", place: { table: 1, row: 2, col: 2 } });
+    expect(r.provenance["active.regulations.repealed"]).toMatchObject({ text: "", status: "blank", place: { table: 1, row: 2, col: 3 } });
+    expect(r.provenance["active.regulations.inForce"]).toMatchObject({ text: "—", status: "dash", place: { col: 4 } });
+    expect(r.provenance["active.fees.amountWanYuan"]).toMatchObject({ text: "251000元", status: "printed" });
   });
 
   it("reads the 2019 table 2 in its five blocks and （六） as one row", () => {
@@ -337,10 +345,36 @@ describe("mapping onto the template", () => {
     expect(r.checks).toEqual([]);
   });
 
+  it("places a value by its column after merged cells are expanded, and keeps how the reader read it", () => {
+    // A label spanning two rows covers column 1 of the second row: its cells start at column 2.
+    const ocr = { ...cell("6"), read: { status: "ocr" as const, confidence: 0.87 } };
+    const split = { ...cell("7"), read: { status: "split" as const } };
+    const active: Block = {
+      kind: "table",
+      exactGrid: true,
+      rows: [
+        [cell("第二十条", 1, 1), cell("信息内容"), cell("本年制发件数"), cell("本年废止件数"), cell("现行有效件数")],
+        [cell("（一）", 2, 1), cell("规章"), cell("3"), cell("4"), cell("5")],
+        [cell("行政规范性文件"), ocr, split, cell("8")],
+        [cell("行政许可", 1, 2), cell("9", 1, 3)],
+      ],
+    };
+    const r = build(report({ active: [active] }));
+    expect(r.active.normativeDocuments).toEqual({ issued: 6, repealed: 7, inForce: 8 });
+    expect(r.provenance["active.regulations.issued"].place).toEqual({ table: 1, row: 2, col: 3 });
+    expect(r.provenance["active.normativeDocuments.issued"]).toEqual({ text: "6", status: "ocr", confidence: 0.87, place: { table: 1, row: 3, col: 3 } });
+    expect(r.provenance["active.normativeDocuments.repealed"]).toEqual({ text: "7", status: "split", place: { table: 1, row: 3, col: 4 } });
+    expect(r.provenance["active.normativeDocuments.inForce"].place).toEqual({ table: 1, row: 3, col: 5 });
+    // A spanning label takes two columns; the value after it starts at the third.
+    expect(r.active.licensing.decisions).toBe(9);
+    expect(r.provenance["active.licensing.decisions"].place).toEqual({ table: 1, row: 4, col: 3 });
+  });
+
   it("sets a row printed twice with different values to null", () => {
     const r = build(report({ active: [table(true, ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "3", "4", "5"], ["规章", "3", "4", "6"])] }));
     expect(r.active.regulations).toEqual({ issued: null, repealed: null, inForce: null });
-    expect(r.warnings.some((w) => w.includes("printed twice"))).toBe(true);
+    for (const c of ["issued", "repealed", "inForce"])
+      expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: "row.printedTwice", key: `active.regulations.${c}`, message: expect.stringContaining("printed twice") }));
   });
 
   it("fails a document with no template table, and one that is no report", () => {

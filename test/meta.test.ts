@@ -26,6 +26,11 @@ describe("organ, year, date and sections", () => {
     expect(m.organ).toBeNull();
     expect(m.year).toBeNull();
     expect(m.publishedOn).toBeNull();
-    expect(m.warnings.join("\n")).toMatch(/organ[\s\S]*year[\s\S]*publishedOn/);
+    expect(m.diagnostics.map((d) => [d.code, d.severity, d.key])).toEqual(expect.arrayContaining([
+      ["meta.noOrgan", "warning", "organ"],
+      ["meta.noYear", "warning", "year"],
+      ["meta.noDate", "info", "publishedOn"],
+    ]));
+    expect(m.provenance).toMatchObject({ organ: { status: "unreadable" }, year: { status: "unreadable" }, publishedOn: { status: "unreadable" } });
   });
 });

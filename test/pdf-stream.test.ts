@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { Line, Part, Piece } from "../extractors/pdf/geometry.js";
 import { pieces } from "../extractors/pdf/geometry.js";
-import { streamPart, streamTables } from "../extractors/pdf/stream.js";
+import { median, streamPart, streamTables } from "../extractors/pdf/stream.js";
 
 const SIZE = 12;
 /** Pieces placed as [text, x, y]; CJK one em a character, digits half an em. */
@@ -188,5 +188,13 @@ describe("unruled tables", () => {
     for (const joined of ["131140", "134141"]) expect(texts).not.toContain(joined);
     expect(texts.filter((t) => /^\d+$/.test(t))).toEqual([]);
     expect(p.notes?.join(" ")).toContain("may be two rows");
+  });
+});
+
+describe("median", () => {
+  it("is the middle value, and no value has none (it used to be 10, a font size from nowhere)", () => {
+    expect(median([12, 9, 10.5])).toBe(10.5);
+    expect(median([7])).toBe(7);
+    expect(() => median([])).toThrow();
   });
 });

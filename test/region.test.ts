@@ -15,6 +15,13 @@ describe("placing the issuing body", () => {
     expect(d.note).toContain("福州市");
   });
 
+  it("narrows a same-named county by the city printed before it in the organ's own name", () => {
+    // 鼓楼区 is in 南京, 福州, 徐州 and 开封; the name itself says which, with no other text.
+    const d = resolveRegion({ organ: "南京市鼓楼区商务局", title: null, text: "" });
+    expect(d.region).toEqual({ code: "320106", name: "鼓楼区", province: "江苏省", city: "南京市", county: "鼓楼区" });
+    expect(resolveRegion({ organ: "福州市鼓楼区商务局", title: null, text: "" }).region?.code).toBe("350102");
+  });
+
   it("tells same-named counties apart by a city named in the text or the telephone area code", () => {
     expect(resolveRegion({ organ: "鼓楼区商务局", title: null, text: "地址：南京市中山北路1号" }).region?.code).toBe("320106");
     const byPhone = resolveRegion({ organ: "鼓楼区商务局", title: null, text: "如有疑问，请联系：办公室，电话：0591-87654321。" });

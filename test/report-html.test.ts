@@ -245,7 +245,7 @@ describe("buildReportRows", () => {
   requests["denied.stateSecret"] = REQUEST_COLUMNS.map(() => null); // 7 nulls
   const group = { upheld: 0, corrected: 0, other: 0, pending: 0, total: 0 };
   const record = ReportRecord.parse({
-    schemaVersion: 1,
+    schemaVersion: 2,
     source: { path: "/data/a.docx", url: "https://x.gov.cn/a.docx", sha256: "a".repeat(64), format: "docx" },
     template: "2021",
     organ: "硚口区商务局",
@@ -264,10 +264,14 @@ describe("buildReportRows", () => {
     reviews: { administrativeReview: { ...group, pending: null }, litigationDirect: group, litigationAfterReview: group },
     sections: [{ number: 1, title: "总体情况", text: "" }],
     checks: [{ rule: "requests.balance", severity: "error", message: "m", where: "w" }],
-    warnings: ["licensing.decisions: '—' read as null"],
+    provenance: { "active.licensing.decisions": { text: "—", status: "unreadable", place: { table: 1, row: 4, col: 2 } } },
+    diagnostics: [
+      { code: "cell.notNumber", severity: "warning", key: "active.licensing.decisions", message: "licensing.decisions: '—' read as null" },
+      { code: "cell.blank", severity: "info", key: "active.regulations.repealed", message: "blank; read as null" },
+    ],
   });
 
-  it("takes ids, region, source, checks, warnings and counts null cells", () => {
+  it("takes ids, region, source, checks, warnings (diagnostics that are not info) and counts null cells", () => {
     const [r] = buildReportRows([{ id: 42, record, ingestedAt: "2025-03-01T00:00:00Z" }]);
     expect(r).toEqual({
       id: 42,

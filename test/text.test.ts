@@ -15,7 +15,10 @@ describe("text input", () => {
     if (!utf8.ok || !gbk.ok || !utf16.ok) throw new Error("parse failed");
     for (const other of [gbk.record, utf16.record]) {
       expect(other.organ).toBe("硚口区商务局");
-      expect({ ...other, source: null }).toEqual({ ...utf8.record, source: null });
+      // The one difference: an info note naming the encoding it was decoded from.
+      expect(other.diagnostics.filter((d) => d.code === "text.encoding")).toEqual([expect.objectContaining({ severity: "info" })]);
+      const same = (r: typeof other) => ({ ...r, source: null, diagnostics: r.diagnostics.filter((d) => d.code !== "text.encoding") });
+      expect(same(other)).toEqual(same(utf8.record));
     }
   });
 
@@ -59,10 +62,10 @@ describe("text input", () => {
     if (!out.ok) throw new Error(out.message);
     expect(out.record.requests.granted).toEqual([1, 0, 0, 0, 0, 0, 1]);
     expect(out.record.requests.total).toEqual([null, null, null, null, null, null, null]);
-    expect(out.record.warnings).toEqual(expect.arrayContaining([
-      expect.stringContaining("requests.total: row not found"),
-      expect.stringContaining("requests.unavailable.notHeld: row not found"),
-      expect.stringContaining("reviews: table 4's data row not found"),
+    expect(out.record.diagnostics).toEqual(expect.arrayContaining([
+      expect.objectContaining({ code: "row.missing", key: "requests.total.total", message: expect.stringContaining("requests.total: row not found") }),
+      expect.objectContaining({ code: "row.missing", key: "requests.unavailable.notHeld.naturalPerson", message: expect.stringContaining("requests.unavailable.notHeld: row not found") }),
+      expect.objectContaining({ code: "table.missing", key: "reviews.litigationDirect.upheld", message: expect.stringContaining("reviews: table 4's data row not found") }),
     ]));
   });
 });

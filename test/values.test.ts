@@ -3,22 +3,22 @@ import { isValueLike, readCell } from "../normalizers/values.js";
 
 describe("reading a cell", () => {
   it("reads plain, full-width, spaced and comma-grouped numbers", () => {
-    expect(readCell("17", "count")).toEqual({ value: 17 });
-    expect(readCell("１２３", "count")).toEqual({ value: 123 });
-    expect(readCell(" 1 2 ", "count")).toEqual({ value: 12 });
-    expect(readCell("1,234", "count")).toEqual({ value: 1234 });
-    expect(readCell("1，234", "count")).toEqual({ value: 1234 });
+    expect(readCell("17", "count")).toEqual({ value: 17, status: "printed" });
+    expect(readCell("１２３", "count")).toEqual({ value: 123, status: "printed" });
+    expect(readCell(" 1 2 ", "count")).toEqual({ value: 12, status: "printed" });
+    expect(readCell("1,234", "count")).toEqual({ value: 1234, status: "printed" });
+    expect(readCell("1，234", "count")).toEqual({ value: 1234, status: "printed" });
   });
 
   it("reads a run of 13+ digits (several cells' numbers run together) as null, saying so; 12 digits still read", () => {
     const r = readCell("39453996404440984155420624444", "count");
     expect(r.value).toBeNull();
     expect(r.note).toContain("29 digits in one cell");
-    expect(readCell("123456789012", "count")).toEqual({ value: 123456789012 });
+    expect(readCell("123456789012", "count")).toEqual({ value: 123456789012, status: "printed" });
   });
 
   it("reads blanks and printed nothings as null, saying which", () => {
-    expect(readCell("", "count")).toEqual({ value: null, note: "blank" });
+    expect(readCell("", "count")).toEqual({ value: null, status: "blank", code: "cell.blank", note: "blank" });
     expect(readCell("\u00a0", "count").value).toBeNull();
     for (const t of ["-", "—", "/", "无", "／", "——"]) {
       const r = readCell(t, "count");
@@ -41,7 +41,7 @@ describe("reading a cell", () => {
   it("converts a printed unit to the key's unit exactly", () => {
     expect(readCell("251000元", "amount", "wanYuan").value).toBe(25.1);
     expect(readCell("12.34万元", "amount", "yuan").value).toBe(123400);
-    expect(readCell("0.35", "amount", "wanYuan")).toEqual({ value: 0.35 });
+    expect(readCell("0.35", "amount", "wanYuan")).toEqual({ value: 0.35, status: "printed" });
     expect(readCell("3.5", "count").value).toBeNull();
   });
 

@@ -47,13 +47,13 @@ const MAGIC: [string, number[]][] = [
 export function refuseBinary(bytes: Uint8Array, name: string): void {
   for (const [what, sig] of MAGIC) {
     if (bytes.length >= sig.length && sig.every((b, i) => bytes[i] === b))
-      throw new ExtractError(`${name}: not an HTML page: the bytes are ${what}`, "binary");
+      throw new ExtractError(`not an HTML page: the bytes are ${what}`, "binary");
   }
   const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
   if (!utf16) {
     const n = Math.min(bytes.length, 1024);
     for (let i = 0; i < n; i++)
-      if (bytes[i] === 0) throw new ExtractError(`${name}: not an HTML page: NUL bytes in the first 1 KB (binary data)`, "binary");
+      if (bytes[i] === 0) throw new ExtractError(`not an HTML page: NUL bytes in the first 1 KB (binary data)`, "binary");
   }
 }
 

@@ -37,10 +37,23 @@ export interface PartCell {
   rs: number;
   cs: number;
   text: string;
+  /** Where the cell's text stands: its page and extent in that page's user space (origin bottom-left). */
+  at?: CellArea;
+}
+
+/** An area of one page in PDF user space (points, origin bottom-left), before any page is moved. */
+export interface CellArea {
+  page: number;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
 }
 
 export interface Line {
   page: number;
+  /** How far the line was moved up or down to follow the page before (layout.ts `moved`); its own page's y is y − dy. */
+  dy?: number;
   pieces: Piece[];
   y: number;
   x0: number;

@@ -21,9 +21,9 @@
 // closed the previous page continues it: a repeated header row is dropped, a row cut by
 // the break is one row, and a blank label cell under a label cell at the break continues
 // that cell's row span.
-import type { Block, Cell, Diagnostic, Table } from "../../model/document.js";
+import type { Block, Cell, Diagnostic, Place, Table } from "../../model/document.js";
 import type { PageData, Segment } from "./read.js";
-import { cellText, gapBetween, isCjk, pieces, positions, toLines, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
+import { cellText, gapBetween, isCjk, pieces, positions, toLines, type CellArea, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
 import { isNumber, MARKER, streamTables } from "./stream.js";
 
 
@@ -34,9 +34,6 @@ interface Rule {
   a: number;
   b: number;
 }
-
-/** A table on one page, before pages are joined: cells on a grid of edges. */
-
 
 type PageBlock = { top: number; part: Part } | { top: number; lines: Line[] };
 
@@ -219,7 +216,13 @@ function layoutPage(p: PageData): PageLayout {
     return !crowded;
   });
   const blocks: PageBlock[] = ruled.map((l) => {
-    const part: Part = { page: p.page, xs: l.xs, ys: l.ys, exact: true, cells: l.cells.map((c) => ({ r: c.r, c: c.c, rs: c.rs, cs: c.cs, text: cellText(c.pieces) })) };
+    const part: Part = {
+      page: p.page,
+      xs: l.xs,
+      ys: l.ys,
+      exact: true,
+      cells: l.cells.map((c) => ({ r: c.r, c: c.c, rs: c.rs, cs: c.cs, text: cellText(c.pieces), at: { page: p.page, x0: l.xs[c.c], x1: l.xs[c.c + c.cs], y0: l.ys[c.r + c.rs], y1: l.ys[c.r] } })),
+    };
     dropSliverRows(part);
     return { top: l.ys[0], part };
   });
@@ -376,13 +379,26 @@ function joinParts(a: Part, b: Part): Part {
   return { page: a.page, xs, ys: [...a.ys, ...new Array<number>(Math.max(0, rows + 1 - a.ys.length)).fill(0)], cells: merged, exact: a.exact && b.exact };
 }
 
-function toTable(p: Part, index: number): Table {
+/**
+ * A cell's area in the Document's terms: its page, and its box with the origin at the
+ * TOP-LEFT of that page (PDF user space has it bottom-left). The one conversion.
+ */
+export function topLeftBox(at: CellArea, page: PageData["box"]): Place {
+  const r = (v: number) => Math.round(v * 100) / 100;
+  return { page: at.page, box: { x0: r(at.x0 - page.x0), y0: r(page.y1 - at.y1), x1: r(at.x1 - page.x0), y1: r(page.y1 - at.y0) } };
+}
+
+function toTable(p: Part, index: number, pageBoxes: Map<number, PageData["box"]>): Table {
   const rows: Cell[][] = Array.from({ length: p.ys.length - 1 }, () => []);
-  for (const c of [...p.cells].sort((x, y) => x.r - y.r || x.c - y.c)) rows[c.r].push({ text: c.text, rowSpan: c.rs, colSpan: c.cs });
+  for (const c of [...p.cells].sort((x, y) => x.r - y.r || x.c - y.c)) {
+    const box = c.at && pageBoxes.get(c.at.page);
+    rows[c.r].push(c.at && box ? { text: c.text, rowSpan: c.rs, colSpan: c.cs, place: topLeftBox(c.at, box) } : { text: c.text, rowSpan: c.rs, colSpan: c.cs });
+  }
   return { kind: "table", rows: rows.filter((r) => r.length), exactGrid: p.exact, place: { page: p.page, table: index } };
 }
 
 export function layout(pages: PageData[], diagnostics: Diagnostic[]): Block[] {
+  const pageBoxes = new Map(pages.map((p) => [p.page, p.box]));
   const laid = pages.map(layoutPage);
   dropRunningHeads(laid, diagnostics);
   // Lines between ruled tables, over page breaks: the next page's lines are moved up to
@@ -431,7 +447,7 @@ export function layout(pages: PageData[], diagnostics: Diagnostic[]): Block[] {
   flush();
   // A warning, so a record read this way can be told and reviewed: without ruling lines
   // every row and column was inferred.
-  if (streams) diagnostics.push({ severity: "warning", source: "pdf:stream-table", message: `${streams} table part(s) had no ruling lines: their rows and columns were rebuilt from the positions of the text` });
+  if (streams) diagnostics.push({ severity: "warning", source: "table:inferred", message: `${streams} table part(s) had no ruling lines: their rows and columns were rebuilt from the positions of the text` });
 
   // A ruled table that opens a page and has the columns of the ruled table before it continues it.
   const joined: Item[] = [];
@@ -446,9 +462,9 @@ export function layout(pages: PageData[], diagnostics: Diagnostic[]): Block[] {
   return joined.map((it) => {
     if (it.kind === "para") return { kind: "paragraph" as const, text: it.text, place: { page: it.page } };
     for (const message of it.part.notes ?? []) diagnostics.push({ severity: "warning", source: "pdf:stream-table", message, place: { page: it.part.page, table: t } });
-    return toTable(it.part, t++);
+    return toTable(it.part, t++, pageBoxes);
   });
 }
 
 /** A line moved by dy (a page's lines placed after the previous page's). */
-const moved = (l: Line, dy: number): Line => ({ ...l, y: l.y + dy, pieces: l.pieces.map((p) => ({ ...p, y: p.y + dy })) });
+const moved = (l: Line, dy: number): Line => ({ ...l, y: l.y + dy, dy: (l.dy ?? 0) + dy, pieces: l.pieces.map((p) => ({ ...p, y: p.y + dy })) });

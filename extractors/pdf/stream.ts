@@ -15,7 +15,7 @@
 // row all land in it, and a blank cell stays blank. Numbers no label claims form rows of
 // their own (table 4's data row). Lines with words over the value columns are header rows.
 import { ITEM_NUMBER } from "../../model/text.js";
-import { gapBetween, positions, spaced, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
+import { gapBetween, positions, spaced, type CellArea, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
 
 // A count may carry its unit (3件, 12.5万元); 无 and dashes print "none".
 const NUMERIC = /^[-+]?(?:\d[\d,，]*(?:\.\d+)?|\.\d+)(?:%|件|个|项|条|次|家|人|份|宗|起|万元|元)?$|^(?:[—–\-/／]|无|空|暂无)$/;
@@ -29,6 +29,85 @@ export const SECTION = /^[一二三四五六七八九十]+、/;
 /** A line of prose: it ends a sentence (no table cell of the template does). */
 const SENTENCE = /[。！？]\s*$/;
 
+/**
+ * Every tolerance of the unruled-table reader, named once (as layout.ts names its own).
+ * `…Em` are in font sizes, `…Pt` in PDF points, `…Width` fractions of the text width,
+ * `…Pitch` multiples of the line pitch; plain numbers are counts.
+ */
+const T = {
+  /** Two numbers this far apart (or more) are two values, however close the columns. */
+  numbersApartEm: 0.2,
+  /** Pieces closer than this are one chunk; this far apart a new cell or fragment opens. */
+  chunkGapEm: 0.9,
+  /** Pieces closer than this touch: one word ("本年增" "/" "减"). */
+  touchEm: 0.12,
+  /** A line with this many chunks is tabular even without a number. */
+  tabularChunks: 3,
+  /** A line narrower than this share of the text width is short (a label's tail, a cell). */
+  shortLineWidth: 0.4,
+  /** A single-chunk line wider than this share of the text width is prose. */
+  proseLineWidth: 0.6,
+  /** A vertical gap wider than this ends a table (rows may be tall) … */
+  tableGapEm: 7,
+  /** … or, between lines that do not look tabular, a run of prose. */
+  proseGapEm: 3.2,
+  /** Numbers this close below a line make it part of the table. */
+  numbersNextEm: 2.5,
+  /** A trailing short line this close below the last data line belongs to its row. */
+  tailLineEm: 2,
+  /** A row with this many numbers is wide: a table however its lines align. */
+  wideRowNumbers: 4,
+  /** Chunks whose left, right (or, at twice this, centre) edges are this close are aligned. */
+  alignPt: 2.5,
+  /** This share of chunks aligned makes the lines columnar. */
+  alignedShare: 0.6,
+  /** Lines looked back over for a table's head. */
+  lookBackLines: 6,
+  /** Slack at edges: overlaps, the label area's end, merged spans. */
+  edgeSlackPt: 0.5,
+  /** A text's top, bottom and middle from its baseline. */
+  ascentEm: 0.8,
+  descentEm: 0.2,
+  middleEm: 0.3,
+  /** One text this far above another stands above it (stacked heads, the next fragment). */
+  stackedEm: 0.5,
+  /** A band joins a column this many times nearer than the next one, plus this many points. */
+  nearestRatio: 2,
+  nearestPt: 2,
+  /** A label piece after a gap this wide (at a recurring start) opens a fragment. */
+  labelStartEm: 0.15,
+  /** Label starts this close are one start. */
+  labelStartPt: 2.5,
+  /** Label column starts this close are one column. */
+  labelColumnPt: 4,
+  /** A fragment reaching its column's edge within this (em, plus points) is a full line that wraps. */
+  fullLineEm: 2.5,
+  fullLinePt: 3,
+  /** Horizontal slack when a fragment lies below another. */
+  overlapSlackPt: 2,
+  /** The smallest line pitch counted, and the one assumed when none is seen. */
+  pitchMinEm: 0.9,
+  defaultPitchEm: 1.25,
+  /** A fragment continues the one above it within this many line pitches. */
+  continuePitch: 1.35,
+  /** A block overlapping another to its right by this much is a group label. */
+  groupOverlapEm: 0.3,
+  /** Rows padded apart: their lines this much more than a line pitch apart. */
+  paddedEm: 0.1,
+  /** Two lines a line apart: at least this far, at most this many pitches. */
+  lineApartMinEm: 0.6,
+  lineApartMaxPitch: 1.15,
+  /** A wrapped number's two pieces are wider than the column's widest content by this. */
+  wrapExcessEm: 0.5,
+  /** One fit clearly better than the next by this much. */
+  clearFitEm: 0.3,
+  /** A number this far below a row's top starts a row of its own. */
+  rowReachEm: 1.9,
+  /** How far a number may stand from its row's label. */
+  labelReachEm: 2.5,
+} as const;
+
+
 /** What opens an item of a list in a label: 1. / （三） / 四、, or a title 第二十条第（五）项. */
 export const MARKER = new RegExp(`${ITEM_NUMBER.source}|^第[一二三四五六七八九十]+条`);
 
@@ -38,8 +117,8 @@ export function chunks(l: Line): Piece[] {
   for (const p of l.pieces) {
     const last = out[out.length - 1];
     // Two numbers are two values however close (narrow columns); other pieces under an em apart are one chunk.
-    const numbers = last && (isNumber(p.str) || isNumber(last.str)) && p.x0 - last.x1 > l.size * 0.2;
-    if (last && !numbers && p.x0 - last.x1 < l.size * 0.9) out[out.length - 1] = merge(last, p);
+    const numbers = last && (isNumber(p.str) || isNumber(last.str)) && p.x0 - last.x1 > l.size * T.numbersApartEm;
+    if (last && !numbers && p.x0 - last.x1 < l.size * T.chunkGapEm) out[out.length - 1] = merge(last, p);
     else out.push({ ...p });
   }
   return out;
@@ -66,7 +145,7 @@ export function streamTables(lines: Line[], textWidth: number): { at: number; en
   const out: { at: number; end: number; part: Part }[] = [];
   let i = 0;
   while (i < info.length) {
-    if (!isDataLine(info[i].cs) && !(info[i].cs.length >= 3)) {
+    if (!isDataLine(info[i].cs) && !(info[i].cs.length >= T.tabularChunks)) {
       i++;
       continue;
     }
@@ -78,13 +157,13 @@ export function streamTables(lines: Line[], textWidth: number): { at: number; en
       const gap = info[j].l.y - n.l.y;
       // Rows may be tall (a set row height, a label over several lines beside them): a
       // line that looks tabular may follow a wider gap than prose would.
-      const tabular = isDataLine(n.cs) || n.cs.every((c) => isNumber(c.str)) || n.cs.length >= 2 || n.l.x1 - n.l.x0 < textWidth * 0.4;
-      if (gap > n.l.size * (tabular ? 7 : 3.2)) break;
+      const tabular = isDataLine(n.cs) || n.cs.every((c) => isNumber(c.str)) || n.cs.length >= 2 || n.l.x1 - n.l.x0 < textWidth * T.shortLineWidth;
+      if (gap > n.l.size * (tabular ? T.tableGapEm : T.proseGapEm)) break;
       // 三、… alone on a line is a section heading, unless a row of numbers follows at
       // once (三、本年度办理结果, a group label set in the middle of its rows).
-      const numbersNext = info.slice(j + 2, j + 4).some((x) => (isDataLine(x.cs) || x.cs.every((c) => isNumber(c.str))) && n.l.y - x.l.y < n.l.size * 2.5);
+      const numbersNext = info.slice(j + 2, j + 4).some((x) => (isDataLine(x.cs) || x.cs.every((c) => isNumber(c.str))) && n.l.y - x.l.y < n.l.size * T.numbersNextEm);
       const heading = SECTION.test(n.l.text) && !numbersNext;
-      const prose = (n.cs.length === 1 && (n.l.x1 - n.l.x0 > textWidth * 0.6 || heading)) || SENTENCE.test(n.l.text);
+      const prose = (n.cs.length === 1 && (n.l.x1 - n.l.x0 > textWidth * T.proseLineWidth || heading)) || SENTENCE.test(n.l.text);
       if (prose) break;
       j++;
       // Numbers alone on a line inside a table are a row's values set off its label's line.
@@ -92,28 +171,28 @@ export function streamTables(lines: Line[], textWidth: number): { at: number; en
     }
     const dataCount = info.slice(i, lastData + 1).filter((x) => isDataLine(x.cs)).length;
     // Trailing short lines (the end of a wrapped label) belong to the last row.
-    while (lastData >= 0 && lastData + 1 < info.length && lastData + 1 <= j && !isDataLine(info[lastData + 1].cs) && info[lastData + 1].cs.length === 1 && info[lastData].l.y - info[lastData + 1].l.y < info[lastData].l.size * 2 && info[lastData + 1].l.x1 - info[lastData + 1].l.x0 < textWidth * 0.4)
+    while (lastData >= 0 && lastData + 1 < info.length && lastData + 1 <= j && !isDataLine(info[lastData + 1].cs) && info[lastData + 1].cs.length === 1 && info[lastData].l.y - info[lastData + 1].l.y < info[lastData].l.size * T.tailLineEm && info[lastData + 1].l.x1 - info[lastData + 1].l.x0 < textWidth * T.shortLineWidth)
       lastData++;
-    const wide = lastData >= 0 && info.slice(i, lastData + 1).some((x) => x.cs.filter((c) => isNumber(c.str)).length >= 4);
+    const wide = lastData >= 0 && info.slice(i, lastData + 1).some((x) => x.cs.filter((c) => isNumber(c.str)).length >= T.wideRowNumbers);
     // Numbers of a table line up in columns; numbers in prose do not.
     const numChunks = info.slice(i, lastData + 1).filter((x) => isDataLine(x.cs)).map((x) => x.cs.filter((c) => isNumber(c.str)));
-    const lined = (c: Piece, other: Piece) => Math.abs(c.x0 - other.x0) < 2.5 || Math.abs(c.x1 - other.x1) < 2.5 || Math.abs(c.x0 + c.x1 - other.x0 - other.x1) < 5;
+    const lined = (c: Piece, other: Piece) => Math.abs(c.x0 - other.x0) < T.alignPt || Math.abs(c.x1 - other.x1) < T.alignPt || Math.abs(c.x0 + c.x1 - other.x0 - other.x1) < T.alignPt * 2;
     const all = numChunks.flat();
     const aligned = all.filter((c) => numChunks.some((line) => !line.includes(c) && line.some((o) => lined(c, o)))).length;
-    const columnar = all.length > 0 && aligned >= all.length * 0.6;
+    const columnar = all.length > 0 && aligned >= all.length * T.alignedShare;
     // Or a header line of three chunks or more stands over them.
-    const headed = info.slice(i, lastData + 1).some((x) => !isDataLine(x.cs) && x.cs.length >= 3);
+    const headed = info.slice(i, lastData + 1).some((x) => !isDataLine(x.cs) && x.cs.length >= T.tabularChunks);
     if (lastData < 0 || (dataCount < 2 && !wide) || (dataCount >= 2 && !columnar && !wide && !headed)) {
       i = Math.max(i + 1, j + 1);
       continue;
     }
     // Header lines: up to 6 non-data lines just before, when they have chunks in the table's columns.
     let start = i;
-    while (start > 0 && i - start < 6) {
+    while (start > 0 && i - start < T.lookBackLines) {
       const prev = info[start - 1];
       const gap = prev.l.y - info[start].l.y;
-      if (gap > prev.l.size * 3.2 || SENTENCE.test(prev.l.text) || (prev.cs.length === 1 && (prev.l.x1 - prev.l.x0 > textWidth * 0.6 || SECTION.test(prev.l.text)))) break;
-      if (prev.cs.length < 2 && prev.l.x1 - prev.l.x0 > textWidth * 0.4) break;
+      if (gap > prev.l.size * T.proseGapEm || SENTENCE.test(prev.l.text) || (prev.cs.length === 1 && (prev.l.x1 - prev.l.x0 > textWidth * T.proseLineWidth || SECTION.test(prev.l.text)))) break;
+      if (prev.cs.length < 2 && prev.l.x1 - prev.l.x0 > textWidth * T.shortLineWidth) break;
       start--;
     }
     // A header inside the table (table 2's small tables) starts a part with its own columns.
@@ -142,7 +221,7 @@ function valuesOf(lines: Line[]): { isValueLine: boolean[]; valuePieces: { p: Pi
     // The label is what precedes the first number.
     const first = l.pieces.findIndex((p) => isNumber(p.str));
     const labelEnd = Math.max(-Infinity, ...l.pieces.slice(0, first).map((p) => p.x1));
-    for (const p of l.pieces.slice(first)) if (isNumber(p.str) && p.x0 >= labelEnd - 0.5) valuePieces.push({ p, line: i });
+    for (const p of l.pieces.slice(first)) if (isNumber(p.str) && p.x0 >= labelEnd - T.edgeSlackPt) valuePieces.push({ p, line: i });
   });
   return { isValueLine, valuePieces };
 }
@@ -215,9 +294,9 @@ type RowItem =
   | { kind: "label"; top: number; block: Block; values: (Frag | undefined)[] }
   | { kind: "values"; top: number; values: (Frag | undefined)[] };
 
-const textTop = (f: { y: number; size: number }) => f.y + f.size * 0.8;
-const textBottom = (f: { y: number; size: number }) => f.y - f.size * 0.2;
-const middle = (f: { y: number; size: number }) => f.y + f.size * 0.3;
+const textTop = (f: { y: number; size: number }) => f.y + f.size * T.ascentEm;
+const textBottom = (f: { y: number; size: number }) => f.y - f.size * T.descentEm;
+const middle = (f: { y: number; size: number }) => f.y + f.size * T.middleEm;
 
 /** One unruled table from its lines (top to bottom): columns, cells, rows, then the grid. */
 export function streamPart(input: Line[], page: number): Part {
@@ -231,7 +310,7 @@ export function streamPart(input: Line[], page: number): Part {
   const labels = labelBlocks(lines, split, bands[0][0], size);
   const { claimed, loose } = assignValues(split, labels, bands.length, size, notes);
   const items = rowItems(lines, split, labels, claimed, loose, bands.length, size);
-  const grid = gridOf(items, split, labels, bands.length, size);
+  const grid = gridOf(items, split, labels, bands.length, size, lines);
   const xs = [...labels.starts, bands[0][0] - 1];
   for (let k = 1; k < bands.length; k++) xs.push((bands[k - 1][1] + bands[k][0]) / 2);
   xs.push(bands[bands.length - 1][1] + 1);
@@ -247,15 +326,21 @@ export function streamPart(input: Line[], page: number): Part {
  */
 function readableValues(lines: Line[], notes: string[]): ReturnType<typeof valuesOf> {
   const { isValueLine, valuePieces } = valuesOf(lines);
-  const overlap = (a: Piece, b: Piece) => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 0.5;
+  const overlap = (a: Piece, b: Piece) => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > T.edgeSlackPt;
+  const runs: Piece[] = [];
   const kept = valuePieces.filter((v) => {
     const perLine = new Map<number, number>();
     for (const o of valuePieces) if (o.line !== v.line && overlap(o.p, v.p)) perLine.set(o.line, (perLine.get(o.line) ?? 0) + 1);
     if (![...perLine.values()].some((n) => n >= 2)) return true;
-    notes.push(`"${v.p.str}" spans the numbers of several columns on another row: several cells' numbers run together (no space between the cells); it was not read`);
+    runs.push(v.p);
     return false;
   });
-  return { isValueLine, valuePieces: kept.length ? kept : valuePieces };
+  // Where every number would go, none is dropped (nothing else says where the columns
+  // are): the values are read as they are, and no note claims otherwise.
+  if (!kept.length) return { isValueLine, valuePieces };
+  for (const p of runs)
+    notes.push(`"${p.str}" spans the numbers of several columns on another row: several cells' numbers run together (no space between the cells); it was not read`);
+  return { isValueLine, valuePieces: kept };
 }
 
 type Span = [number, number];
@@ -277,7 +362,7 @@ function valueColumns(lines: Line[], isValueLine: boolean[], valuePieces: { p: P
   lines.forEach((l, i) => {
     if (!isValueLine[i]) for (const p of l.pieces) if (!isNumber(p.str) && (p.x0 + p.x1) / 2 >= valueStart - 1) heads.push(p);
   });
-  const leaves = heads.filter((h) => !heads.some((u) => u.y < h.y - h.size * 0.5 && u.x1 > h.x0 && u.x0 < h.x1 && u.x1 - u.x0 < h.x1 - h.x0 - 1));
+  const leaves = heads.filter((h) => !heads.some((u) => u.y < h.y - h.size * T.stackedEm && u.x1 > h.x0 && u.x0 < h.x1 && u.x1 - u.x0 < h.x1 - h.x0 - 1));
   // Bands with numbers on one line are never one column.
   const linesIn = (b: Span) => new Set(valuePieces.filter((v) => crosses(v.p, b)).map((v) => v.line));
   const shareALine = (bs: Span[]) => {
@@ -309,7 +394,7 @@ function valueColumns(lines: Line[], isValueLine: boolean[], valuePieces: { p: P
       const gap = (s: Span) => (s[0] >= b[1] ? s[0] - b[1] : b[0] >= s[1] ? b[0] - s[1] : 0);
       const byGap = [...columns].sort((p, q) => gap(p.span) - gap(q.span));
       const best = byGap[0];
-      if (!best || (byGap[1] && gap(byGap[1].span) < gap(best.span) * 2 + 2)) continue;
+      if (!best || (byGap[1] && gap(byGap[1].span) < gap(best.span) * T.nearestRatio + T.nearestPt)) continue;
       const lo = Math.min(b[0], best.span[0]), hi = Math.max(b[1], best.span[1]);
       if (bands.some((o) => o !== b && !best.bands.includes(o) && o[0] < hi && o[1] > lo)) continue;
       if (shareALine([b, ...best.bands])) continue;
@@ -361,11 +446,11 @@ function splitLines(lines: Line[], bands: Span[], isValueLine: boolean[], valueP
     let prev: Piece | undefined;
     for (const p of l.pieces) {
       if (inValueArea(p)) break;
-      if (!prev || gapBetween(prev, p) >= p.size * 0.15) startsSeen.push({ x: p.x0, line: i });
+      if (!prev || gapBetween(prev, p) >= p.size * T.labelStartEm) startsSeen.push({ x: p.x0, line: i });
       prev = p;
     }
   });
-  const recurring = positions(startsSeen.map((s) => s.x), 2.5).filter((x) => new Set(startsSeen.filter((s) => Math.abs(s.x - x) <= 2.5).map((s) => s.line)).size >= 2);
+  const recurring = positions(startsSeen.map((s) => s.x), T.labelStartPt).filter((x) => new Set(startsSeen.filter((s) => Math.abs(s.x - x) <= T.labelStartPt).map((s) => s.line)).size >= 2);
 
   const valueSets = lines.map(() => new Set<Piece>());
   for (const v of valuePieces) valueSets[v.line].add(v.p);
@@ -382,7 +467,7 @@ function splitLines(lines: Line[], bands: Span[], isValueLine: boolean[], valueP
       if (inValueArea(p) || valueSet.has(p)) break;
       const gap = cur ? gapBetween(cur, p) : Infinity;
       // A new cell: after a wide gap, at an item marker (a run of its own), or after a gap at a column start seen on other lines.
-      const opens = gap >= p.size * 0.9 || MARKER.test(p.str) || (gap >= p.size * 0.15 && recurring.some((x) => Math.abs(x - p.x0) <= 2.5));
+      const opens = gap >= p.size * T.chunkGapEm || MARKER.test(p.str) || (gap >= p.size * T.labelStartEm && recurring.some((x) => Math.abs(x - p.x0) <= T.labelStartPt));
       if (cur && !opens) cur = merge(cur, p);
       else {
         if (cur) label.push(cur);
@@ -401,7 +486,7 @@ function splitLines(lines: Line[], bands: Span[], isValueLine: boolean[], valueP
       const b0 = over.length ? over[0] : bandOf((p.x0 + p.x1) / 2);
       const b1 = over.length ? over[over.length - 1] : b0;
       const last = words[words.length - 1];
-      if (last && last.b0 === last.b1 && b0 === b1 && b0 === last.b0 && p.x0 - last.x1 < p.size * 0.9) Object.assign(last, { text: merge({ ...last, str: last.text }, p).str, x1: p.x1 });
+      if (last && last.b0 === last.b1 && b0 === b1 && b0 === last.b0 && p.x0 - last.x1 < p.size * T.chunkGapEm) Object.assign(last, { text: merge({ ...last, str: last.text }, p).str, x1: p.x1 });
       else words.push({ ...frag(p, i), b0, b1 });
     }
     headerWords[i] = words;
@@ -443,30 +528,30 @@ interface Labels {
  */
 function labelBlocks(lines: Line[], split: Split, valueStart: number, size: number): Labels {
   const { labelFrags, isHeader, headerLabels } = split;
-  const allStarts = positions(labelFrags.map((f) => f.x0), 4);
+  const allStarts = positions(labelFrags.map((f) => f.x0), T.labelColumnPt);
   const headerYs = lines.filter((_, i) => isHeader[i]).map((l) => l.y);
   const boundary = (f: Frag) => Math.min(valueStart, ...allStarts.filter((s) => s > f.x1 - 1));
-  const full = (f: Frag) => f.x1 >= boundary(f) - (f.size * 2.5 + 3);
+  const full = (f: Frag) => f.x1 >= boundary(f) - (f.size * T.fullLineEm + T.fullLinePt);
   const sorted = [...labelFrags].sort((a, b) => b.y - a.y || a.x0 - b.x0);
   // The nearest fragment below each fragment over its stretch, and the nearest line above
   // that has it below (sorted top to bottom, the last one set is the nearest).
   const below = new Map<Frag, Frag>();
   const above = new Map<Frag, Frag>();
   sorted.forEach((p, i) => {
-    const n = sorted.slice(i + 1).find((f) => f.y < p.y - p.size * 0.5 && f.x1 > p.x0 - 2 && f.x0 < boundary(p) - 1);
+    const n = sorted.slice(i + 1).find((f) => f.y < p.y - p.size * T.stackedEm && f.x1 > p.x0 - T.overlapSlackPt && f.x0 < boundary(p) - 1);
     if (!n) return;
     below.set(p, n);
     above.set(n, p);
   });
   let pitch = Infinity;
   // Lines of one cell are at least about an em apart; closer pairs are of different cells.
-  for (const [p, n] of below) if (p.y - n.y >= Math.min(p.size, n.size) * 0.9) pitch = Math.min(pitch, p.y - n.y);
-  if (!isFinite(pitch)) pitch = size * 1.25;
+  for (const [p, n] of below) if (p.y - n.y >= Math.min(p.size, n.size) * T.pitchMinEm) pitch = Math.min(pitch, p.y - n.y);
+  if (!isFinite(pitch)) pitch = size * T.defaultPitchEm;
   const blocks: Block[] = [];
   const blockOf = new Map<Frag, Block>();
   for (const f of sorted) {
     const p = above.get(f);
-    const continues = p && !MARKER.test(f.text) && full(p) && p.y - f.y <= pitch * 1.35 && !headerYs.some((y) => y < p.y && y > f.y);
+    const continues = p && !MARKER.test(f.text) && full(p) && p.y - f.y <= pitch * T.continuePitch && !headerYs.some((y) => y < p.y && y > f.y);
     const open = p && blockOf.get(p)?.frags.at(-1) === p;
     if (p && open && continues) {
       const b = blockOf.get(p)!;
@@ -480,25 +565,25 @@ function labelBlocks(lines: Line[], split: Split, valueStart: number, size: numb
     }
   }
   // Label columns: where blocks start; none when nothing is left of the values (table 4).
-  const starts = positions(blocks.map((b) => b.frags[0].x0), 4);
+  const starts = positions(blocks.map((b) => b.frags[0].x0), T.labelColumnPt);
   const headerText = lines.some((_, i) => isHeader[i] && headerLabels[i].length > 0);
   if (!starts.length && headerText) starts.push(Math.min(...lines.map((l) => l.x0)));
   for (const b of blocks) b.col = starts.reduce((best, s, k) => (Math.abs(s - b.frags[0].x0) < Math.abs(starts[best] - b.frags[0].x0) ? k : best), 0);
   const overlap = (a: Block, b: Block) => Math.min(a.top, b.top) - Math.max(a.bottom, b.bottom);
-  for (const b of blocks) b.group = blocks.some((o) => o.col > b.col && overlap(b, o) > size * 0.3);
+  for (const b of blocks) b.group = blocks.some((o) => o.col > b.col && overlap(b, o) > size * T.groupOverlapEm);
   const rowLabels = blocks.filter((b) => !b.group).sort((a, b) => b.top + b.bottom - a.top - a.bottom);
   // Lines in one cell vs lines of neighbouring cells (evidence of cell padding).
   const sameBlock = [...below].filter(([p, n]) => blockOf.get(p) === blockOf.get(n)).map(([p, n]) => p.y - n.y);
   const acrossBlocks = [...below].filter(([p, n]) => blockOf.get(p) !== blockOf.get(n) && blockOf.get(p)!.frags.at(-1) === p && blockOf.get(n)!.frags[0] === n).map(([p, n]) => p.y - n.y);
   const linePitch = sameBlock.length ? Math.min(...sameBlock) : pitch;
-  const padded = sameBlock.length > 0 && acrossBlocks.length > 0 && Math.min(...acrossBlocks) > linePitch + size * 0.1;
+  const padded = sameBlock.length > 0 && acrossBlocks.length > 0 && Math.min(...acrossBlocks) > linePitch + size * T.paddedEm;
   return { blocks, rowLabels, starts, linePitch, padded };
 }
 
 type Claimed = Map<Block, (Frag | undefined)[]>;
 
 /** Two pieces dy apart stand on lines next to each other in one cell: not one line, not further than the cell's line pitch. */
-const lineApart = (dy: number, linePitch: number, size: number) => Math.abs(dy) >= size * 0.6 && Math.abs(dy) <= linePitch * 1.15;
+const lineApart = (dy: number, linePitch: number, size: number) => Math.abs(dy) >= size * T.lineApartMinEm && Math.abs(dy) <= linePitch * T.lineApartMaxPitch;
 
 /**
  * Whether upper and lower can be one number wrapped in its cell. Text wraps only where a
@@ -508,7 +593,7 @@ const lineApart = (dy: number, linePitch: number, size: number) => Math.abs(dy) 
  */
 function couldWrap(upper: Frag, lower: Frag, widest: number): boolean {
   const w = (f: Frag) => f.x1 - f.x0;
-  return w(upper) >= widest - upper.size - 0.5 && w(upper) + w(lower) > widest + upper.size * 0.5;
+  return w(upper) >= widest - upper.size - T.edgeSlackPt && w(upper) + w(lower) > widest + upper.size * T.wrapExcessEm;
 }
 
 /** A wrapped number's pieces as the one number (upper line first). */
@@ -575,7 +660,7 @@ function assignValues(split: Split, labels: Labels, B: number, size: number, not
     const { b, vs, a } = fits[0];
     const [upper, lower] = a.y > n.y ? [a, n] : [n, a];
     const homeless = rowLabels.every((o) => o === b || distance(n, o) > size * REACH || claimed.get(o)![n.band] !== undefined);
-    const clear = fits.length === 1 || fit(fits[1]) - fit(fits[0]) > size * 0.3;
+    const clear = fits.length === 1 || fit(fits[1]) - fit(fits[0]) > size * T.clearFitEm;
     if ((padded || homeless) && clear) vs[n.band] = joinPieces(upper, lower);
     else {
       for (const x of clear ? [fits[0]] : fits) x.vs[n.band] = undefined;
@@ -628,7 +713,7 @@ function rowItems(lines: Line[], split: Split, labels: Labels, claimed: Claimed,
   let row: (Frag | undefined)[] | undefined;
   let rowTop = 0;
   for (const v of rest) {
-    if (!row || row[v.band] || rowTop - middle(v) > size * 1.9) {
+    if (!row || row[v.band] || rowTop - middle(v) > size * T.rowReachEm) {
       row = new Array(B).fill(undefined);
       rowTop = textTop(v);
       items.push({ kind: "values", top: rowTop, values: row });
@@ -645,7 +730,13 @@ function rowItems(lines: Line[], split: Split, labels: Labels, claimed: Claimed,
  * row at or below their top down to the next row that has a label in their column or
  * left of it, another group starting there, or a header.
  */
-function gridOf(items: RowItem[], split: Split, labels: Labels, B: number, size: number): { cells: PartCell[]; tops: number[] } {
+function gridOf(items: RowItem[], split: Split, labels: Labels, B: number, size: number, lines: Line[]): { cells: PartCell[]; tops: number[] } {
+  /** A value's area on its own page (a line moved to follow the page before is moved back). */
+  const areaOf = (f: Frag): CellArea => {
+    const line = lines[f.line];
+    const dy = line?.dy ?? 0;
+    return { page: line?.page ?? 0, x0: f.x0, x1: f.x1, y0: textBottom(f) - dy, y1: textTop(f) - dy };
+  };
   const { headerWords, headerLabels } = split;
   const L = labels.starts.length;
   const cells: PartCell[] = [];
@@ -683,13 +774,13 @@ function gridOf(items: RowItem[], split: Split, labels: Labels, B: number, size:
     const r = tops.length;
     tops.push(it.top);
     if (it.kind === "label") cells.push({ r, c: it.block.col, rs: 1, cs: L - it.block.col, text: blockText(it.block) });
-    it.values.forEach((v, k) => cells.push({ r, c: L + k, rs: 1, cs: 1, text: v ? v.text : "" }));
+    it.values.forEach((v, k) => cells.push(v ? { r, c: L + k, rs: 1, cs: 1, text: v.text, at: areaOf(v) } : { r, c: L + k, rs: 1, cs: 1, text: "" }));
   }
   const R = tops.length;
 
   const groups = labels.blocks
     .filter((b) => b.group)
-    .map((g) => ({ g, r0: items.find((it) => it.kind !== "header" && it.top <= g.top + size * 0.5) }))
+    .map((g) => ({ g, r0: items.find((it) => it.kind !== "header" && it.top <= g.top + size * T.stackedEm) }))
     .filter((x): x is { g: Block; r0: RowItem } => !!x.r0)
     .map(({ g, r0 }) => ({ g, r0: rowOf.get(r0)! }));
   const isHeaderRow = new Set(items.filter((it) => it.kind === "header").flatMap((it) => [rowOf.get(it)!, rowOf.get(it)! + 1]));
@@ -727,7 +818,7 @@ function blockText(b: Block): string {
 }
 
 /** How far a number may stand from its row's label, in font sizes. */
-const REACH = 2.5;
+const REACH = T.labelReachEm;
 
 /** Vertical distance from a number's middle to a label's text band (0 inside it). */
 function distance(n: Frag, l: Block): number {
@@ -784,7 +875,7 @@ function touching(ps: Piece[]): Piece[] {
     const last = out[out.length - 1];
     // A run that opens an item (2. / （二）) starts its own cell even touching the text before
     // it (cells with no padding, text set right).
-    if (last && gapBetween(last, p) < p.size * 0.12 && !(isNumber(p.str) && isNumber(last.str)) && !MARKER.test(p.str)) out[out.length - 1] = merge(last, p);
+    if (last && gapBetween(last, p) < p.size * T.touchEm && !(isNumber(p.str) && isNumber(last.str)) && !MARKER.test(p.str)) out[out.length - 1] = merge(last, p);
     else out.push(p);
   }
   return out;
@@ -799,7 +890,7 @@ function valueBands(values: { p: Piece; line: number }[]): Span[] {
   const groups: { p: Piece; line: number }[][] = [];
   let end = -Infinity;
   for (const v of [...values].sort((a, b) => a.p.x0 - b.p.x0)) {
-    if (groups.length && v.p.x0 < end - 0.5) groups[groups.length - 1].push(v);
+    if (groups.length && v.p.x0 < end - T.edgeSlackPt) groups[groups.length - 1].push(v);
     else groups.push([v]);
     end = groups[groups.length - 1].length === 1 ? v.p.x1 : Math.max(end, v.p.x1);
   }
@@ -832,15 +923,17 @@ function mergeSpans(spans: [number, number][]): [number, number][] {
   const out: [number, number][] = [];
   for (const [a, b] of [...spans].sort((p, q) => p[0] - q[0])) {
     const last = out[out.length - 1];
-    if (last && a <= last[1] + 0.5) last[1] = Math.max(last[1], b);
+    if (last && a <= last[1] + T.edgeSlackPt) last[1] = Math.max(last[1], b);
     else out.push([a, b]);
   }
   return out;
 }
 
-function median(xs: number[]): number {
+/** The middle value; a median of nothing is a bug in the caller (every caller passes lines or pieces). */
+export function median(xs: number[]): number {
+  if (xs.length === 0) throw new Error("median of no values");
   const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)] : 10;
+  return s[Math.floor(s.length / 2)];
 }
 
 

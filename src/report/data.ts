@@ -67,7 +67,7 @@ export function buildReportRows(records: { id: number; record: ReportRecord; ing
     sourcePath: r.source.path,
     sourceUrl: r.source.url,
     checks: r.checks.map((c) => ({ rule: c.rule, severity: c.severity, message: c.message, where: c.where })),
-    warnings: [...r.warnings],
+    warnings: (r.diagnostics ?? []).filter((d) => d.severity !== "info").map((d) => d.message),
     nullCells: countNullCells(r.active) + countNullCells(r.requests) + countNullCells(r.reviews),
     ingestedAt,
   }));
