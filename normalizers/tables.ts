@@ -32,6 +32,7 @@ import { hasWord, LabelMatcher } from "./labels.js";
 import { cleanText, fold, ITEM_NUMBER, joinWrapped } from "../model/text.js";
 import { sectionHeading } from "../model/sections.js";
 import { isBlank, isValueLike, readCell, type ValueKind } from "./values.js";
+import { splitRunTogether } from "./split-hook.js";
 
 export interface TablesResult {
   template: Template;
@@ -191,7 +192,10 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
   const warnings: string[] = [];
   const { template, by } = detectTemplate(doc.blocks, year);
   const activeDefs = template === "2021" ? ACTIVE_2021 : ACTIVE_2019;
-  const rows = tableRows(doc.blocks);
+  // Hook (inputs): digits run together are cut by the template's arithmetic first.
+  const split = splitRunTogether(doc, activeDefs);
+  warnings.push(...split.notes.map((n) => n.message));
+  const rows = tableRows(split.doc.blocks);
 
   const activeRaw = new Map<string, { cells: (string | null)[]; place: Place }>();
   const requestRaw = new Map<string, { cells: (string | null)[]; place: Place }>();
