@@ -62,13 +62,15 @@ function tableLines(text: string, section: number): { rows: string[]; rest: stri
   let m: RegExpExecArray | null;
   while ((m = NUM.exec(text))) {
     let digits = m[0];
+    const after = text.slice(m.index + digits.length, m.index + digits.length + 2);
+    // `1.属于国家秘密` right after a group label: an item number, part of the label.
+    if (/^[.、．][\u4e00-\u9fff]/.test(after) && digits.length === 1 && !carry) continue;
     let label = carry + text.slice(pos, m.index);
     carry = "";
     if (/[。！？]/.test(label)) {
       // Prose after the table: the table ended before it.
       return { rows, rest: text.slice(pos) };
     }
-    const after = text.slice(m.index + digits.length, m.index + digits.length + 2);
     if (/^[.、．][\u4e00-\u9fff]/.test(after) && !digits.includes(".") && digits.length > 1) {
       // The next item's number follows the digits: `1.`…`8.` is one digit.
       carry = digits.slice(-1);
@@ -90,6 +92,22 @@ function tableLines(text: string, section: number): { rows: string[]; rest: stri
   return { rows, rest: carry + text.slice(pos) };
 }
 
+/**
+ * Where a section's table starts: the first header word that is not inside a sentence
+ * (`…行政复议、行政诉讼情况如下。` is prose; `行政复议行政诉讼结果维持…` is the table).
+ */
+function tableStart(body: string, n: number): { index: number } | null {
+  const re = TABLE_START[n];
+  if (!re) return null;
+  const g = new RegExp(re.source, "g");
+  for (const m of body.matchAll(g)) {
+    const next = body.slice(m.index).search(/\d/);
+    const upto = next === -1 ? body.slice(m.index) : body.slice(m.index, m.index + next);
+    if (!/[。！？]/.test(upto)) return { index: m.index! };
+  }
+  return null;
+}
+
 /** Cut a run-on report line into the lines a PDF's text would have. */
 export function unrunLine(line: string): string[] {
   const hs = headings(line);
@@ -104,7 +122,7 @@ export function unrunLine(line: string): string[] {
   hs.forEach((h, i) => {
     const body = line.slice(h.end, i + 1 < hs.length ? hs[i + 1].at : line.length);
     out.push(line.slice(h.at, h.end), "");
-    const start = TABLE_START[h.n]?.exec(body);
+    const start = tableStart(body, h.n);
     if (!start) {
       out.push(...lastSentenceSplit(body));
       return;

@@ -65,7 +65,7 @@ export function runTogether(r: Report): string {
     if (it.kind === "title") out += r.title;
     else if (it.kind === "h") out += heading(it.n);
     else if (it.kind === "p" || it.kind === "sign") out += it.text;
-    else for (const row of physicalRows(it.grid)) for (const { cell, continuation } of row) out += continuation ? "" : cell.text;
+    else for (const row of physicalRows(it.grid)) for (const { cell, continuation } of row) out += continuation ? "" : cell.text.replace(/\n/g, "");
   }
   return out + "\n";
 }
