@@ -13,6 +13,8 @@ export interface Meta {
   organ: string | null;
   year: number | null;
   publishedOn: string | null;
+  /** Where publishedOn was read: the signature at the end, or a date line in the page header (发布日期：…). */
+  publishedOnFrom: "signature" | "pageHeader" | null;
   sections: Section[];
   warnings: string[];
 }
@@ -94,6 +96,11 @@ export function readMeta(doc: Document): Meta {
     organ = cleanOrgan(m[1]) ?? cleanOrgan(m[3]);
     break;
   }
+  if (organ === null) {
+    // Hook (inputs): a page saved from a portal carries its navigation before the title.
+    const found = titleAfterChrome(texts);
+    if (found) ({ title, year, organ } = found), (titleFound = true);
+  }
 
   const body = texts.join("\n");
   if (!organ) {
@@ -133,6 +140,16 @@ export function readMeta(doc: Document): Meta {
       }
     }
   }
+  let publishedOnFrom: Meta["publishedOnFrom"] = publishedOn ? "signature" : null;
+  if (!publishedOn) {
+    // Hook (inputs): a date line under the title (发布日期：2021-01-29), as pages print it.
+    const header = pageHeaderDate(texts);
+    if (header) {
+      publishedOn = header.date;
+      publishedOnFrom = "pageHeader";
+      warnings.push(`publishedOn: no date at the end of the report; read from the page header ("${header.evidence}")`);
+    }
+  }
   if (!publishedOn) warnings.push("publishedOn: no date printed at the end of the report; null");
   if (!titleFound && !doc.meta.title) warnings.push("title: no line reads as an annual report title");
 
@@ -159,7 +176,7 @@ export function readMeta(doc: Document): Meta {
   sections.sort((a, b) => a.number - b.number);
   const missing = SECTION_TITLES.map((_, i) => i + 1).filter((n) => !sections.some((s) => s.number === n));
   if (missing.length) warnings.push(`sections not found: ${missing.join(", ")}`);
-  return { title, organ, year, publishedOn, sections, warnings };
+  return { title, organ, year, publishedOn, publishedOnFrom, sections, warnings };
 }
 
 function organFromBody(texts: string[]): { organ: string; evidence: string } | null {
@@ -180,6 +197,60 @@ function organFromBody(texts: string[]): { organ: string; evidence: string } | n
   for (let i = texts.length - 1; i >= Math.max(0, texts.length - 4); i--) {
     const organ = cleanOrgan(texts[i]);
     if (organ && texts[i].length <= 30 && readDate(texts[i + 1] ?? "")) return { organ, evidence: texts[i] };
+  }
+  return null;
+}
+
+/** What opens a report's body: its preamble (根据…编制本报告) or a section heading. */
+const PREAMBLE = /^(根据|依据|按照|本报告|本年度报告)/;
+
+/**
+ * Title lines after a site's navigation (a DOCX or PDF saved from a web page): every short
+ * line before the preamble or the first section, the last ones first (the title stands
+ * just above the body; lists of other years' reports and menus stand higher up). Each
+ * line alone and joined with the next (a title broken over two lines).
+ */
+export function titleAfterChrome(texts: string[]): { title: string; year: number | null; organ: string } | null {
+  for (const t of titleLinesAfterChrome(texts)) {
+    const m = TITLE.exec(t.replace(/\s+/g, ""));
+    if (!m) continue;
+    const organ = cleanOrgan(m[1]) ?? cleanOrgan(m[3]);
+    if (organ) return { title: t, year: chineseNumber(m[2]), organ };
+  }
+  return null;
+}
+
+function titleLinesAfterChrome(texts: string[]): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < Math.min(texts.length, 200); i++) {
+    const t = texts[i].replace(/^#+\s*/, "");
+    if (sectionHeading(t) || PREAMBLE.test(t)) break;
+    lines.push(t);
+  }
+  const out: string[] = [];
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const t = lines[i];
+    if (t.length > 60 || isChrome(t)) continue;
+    if (i + 1 < lines.length && !isChrome(lines[i + 1]) && lines[i + 1].length <= 40) out.push(joinWrapped(t, lines[i + 1]));
+    out.push(t);
+  }
+  return out;
+}
+
+/** Navigation, breadcrumbs, login links, font-size switches: not a title. */
+function isChrome(t: string): boolean {
+  return /当前位置|您的位置|首页\s*[>＞»/]|[>＞»]\s*\S|登录|注册|无障碍|字号|打印|关闭|分享|浏览次数|来源[:：]|\|/.test(t);
+}
+
+/** `发布日期：2021-01-29` (or 发布时间, 日期) in the lines before the first section. */
+export function pageHeaderDate(texts: string[]): { date: string; evidence: string } | null {
+  for (let i = 0; i < Math.min(texts.length, 200); i++) {
+    const t = texts[i];
+    if (sectionHeading(t)) break;
+    const m = /(?:发布日期|发布时间|成文日期|日期)\s*[:：]\s*(\S+(?:\s*\S+){0,2})/.exec(t);
+    if (!m) continue;
+    const d = readDate(m[1]);
+    if (d) return { date: d, evidence: m[0].trim() };
   }
   return null;
 }

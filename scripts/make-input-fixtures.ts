@@ -12,7 +12,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { buildReport, expected, type Report, type Val } from "./fixtures/gen/model.js";
 import { SPECS } from "./fixtures/gen/reports.js";
-import { flow, heading } from "./fixtures/gen/text.js";
+import { cellsPerLine, flow, heading } from "./fixtures/gen/text.js";
+import { documentHtml } from "./fixtures/gen/html.js";
 import { physicalRows } from "./fixtures/gen/tables.js";
 import { REQUEST_ROWS, OTHER_ROWS_2021, REVIEW_GROUPS, REVIEW_COLUMNS } from "../data/keys.js";
 
@@ -125,5 +126,55 @@ for (const [r, open, note] of [
   writeFileSync(join(OUT, `${r.id}.expected.json`), JSON.stringify(exp, null, 1) + "\n");
   manifest.push({ id: r.id, file: `${r.id}.runon.txt`, form: "run-together", expected: `${r.id}.expected.json`, openCells: open, note });
 }
+// ---- the same report in other hard forms, values as the model has them ----------
+
+const full = expected(g01);
+writeFileSync(join(OUT, "g01.expected.json"), JSON.stringify(full, null, 1) + "\n");
+const add = (file: string, form: string, text: string, note: string, exp = "g01.expected.json") => {
+  writeFileSync(join(OUT, file), text);
+  manifest.push({ id: g01.id, file, form, expected: exp, openCells: [], note });
+};
+
+// An article's HTML saved alone: no <html>, no <body>, first tag <p …>.
+const page = documentHtml(g01, { border: true });
+add("g01.fragment", "html-fragment", page.slice(page.indexOf("<body>") + 6, page.indexOf("</body>")).trim() + "\n", "the article's HTML only, starting <p align=\"center\">");
+
+// A page saved as text with the site's navigation before the title.
+const NAV = [
+  "首页 | 登录 | 注册 | 无障碍",
+  "硚口区人民政府门户网站",
+  "首页",
+  "政务公开",
+  "政府信息公开年报",
+  "互动交流",
+  "硚口区商务局2023年政府信息公开工作年度报告",
+  "硚口区教育局2024年政府信息公开工作年度报告",
+  "当前位置：首页 > 政务公开 > 政府信息公开年报",
+  "字号：大 中 小  打印  关闭",
+];
+const cells = cellsPerLine(g01);
+add("g01.chrome.txt", "page-chrome", [...NAV, "", cells].join("\n"), "navigation, other reports' titles and a breadcrumb before the title");
+
+// The same, without the signature: the date is the page header's 发布日期.
+const unsigned: Report = structuredClone(g01);
+unsigned.signature = [];
+const body = cellsPerLine(unsigned);
+const cut = body.indexOf("\n\n");
+const dated = `${body.slice(0, cut)}\n发布日期：${g01.publishedOn}  来源：硚口区商务局  浏览次数：125\n${body.slice(cut)}`;
+add("g01.pagedate.txt", "page-date", [...NAV, "", dated].join("\n"), "no signature; 发布日期 under the title");
+
+// Labels as real reports misspell them (the values stay where the model puts them).
+const VARIANTS: [string, string][] = [
+  ["2.其他法律行政法规禁止公开", "2.其他法律行政止公开"],
+  ["4.无正当理由大量反复申请", "4.无正当理由大量反复 申请"],
+  ["1.属于国家秘密", "1、属于国家秘密"],
+  ["2.没有现成信息需要另行制作", "2、没有现成信息需要另行制作"],
+  ["3.补正后申请内容仍不明确", "3、补正后申请内容仍不明确"],
+];
+let variant = cells;
+for (const [a, b] of VARIANTS) variant = variant.replace(`\t${a}\n`, `\t${b}\n`).replace(`]${a}\n`, `]${b}\n`);
+variant = variant.replace(/\t行政复议\n/, "\t行政法复议\n");
+add("g01.labels.txt", "label-variants", variant, VARIANTS.map(([, b]) => b).join(", ") + ", 行政法复议");
+
 writeFileSync(join(OUT, "manifest.json"), JSON.stringify(manifest, null, 1) + "\n");
 console.log(`wrote ${manifest.length} fixtures to ${OUT}`);
