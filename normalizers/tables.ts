@@ -33,6 +33,7 @@ import { cleanText, fold, ITEM_NUMBER, joinWrapped } from "../model/text.js";
 import { sectionHeading } from "../model/sections.js";
 import { isBlank, isValueLike, readCell, type ValueKind } from "./values.js";
 import { splitRunTogether } from "./split-hook.js";
+import { attachLabelsBelow } from "./detached.js";
 
 export interface TablesResult {
   template: Template;
@@ -193,7 +194,7 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
   const { template, by } = detectTemplate(doc.blocks, year);
   const activeDefs = template === "2021" ? ACTIVE_2021 : ACTIVE_2019;
   // Hook (inputs): digits run together are cut by the template's arithmetic first.
-  const split = splitRunTogether(doc, activeDefs);
+  const split = splitRunTogether(attachLabelsBelow(doc).doc, activeDefs);
   warnings.push(...split.notes.map((n) => n.message));
   const rows = tableRows(split.doc.blocks);
 

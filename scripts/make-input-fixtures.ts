@@ -13,6 +13,8 @@ import { join, resolve } from "node:path";
 import { buildReport, expected, type Report, type Val } from "./fixtures/gen/model.js";
 import { SPECS } from "./fixtures/gen/reports.js";
 import { cellsPerLine, flow, heading } from "./fixtures/gen/text.js";
+import { expand } from "./fixtures/gen/tables.js";
+import { SECTION_TITLES } from "../data/template.js";
 import { documentHtml } from "./fixtures/gen/html.js";
 import { physicalRows } from "./fixtures/gen/tables.js";
 import { REQUEST_ROWS, OTHER_ROWS_2021, REVIEW_GROUPS, REVIEW_COLUMNS } from "../data/keys.js";
@@ -175,6 +177,41 @@ let variant = cells;
 for (const [a, b] of VARIANTS) variant = variant.replace(`\t${a}\n`, `\t${b}\n`).replace(`]${a}\n`, `]${b}\n`);
 variant = variant.replace(/\t行政复议\n/, "\t行政法复议\n");
 add("g01.labels.txt", "label-variants", variant, VARIANTS.map(([, b]) => b).join(", ") + ", 行政法复议");
+
+// A PDF → Markdown converter's output: table 2's labels on rows of their own above their
+// numbers, table 3's below them, group labels alone on a row, sections 二 to 四 renumbered.
+const pipe = (cells: string[]) => `| ${cells.join(" | ")} |`;
+function detachedMarkdown(r: Report): string {
+  const CN = ["一", "二", "三", "四", "五", "六"];
+  const out: string[] = [`# ${r.title}`, ""];
+  for (const it of flow(r)) {
+    if (it.kind === "title") continue;
+    if (it.kind === "h") out.push(`## ${CN[it.n >= 2 && it.n <= 4 ? it.n : it.n - 1]}、${SECTION_TITLES[it.n - 1]}`, "");
+    else if (it.kind === "p" || it.kind === "sign") out.push(it.text, "");
+    else {
+      const full = expand(it.grid);
+      const width = full[0].length;
+      const rows: string[][] = [];
+      const blank = (n: number) => new Array<string>(n).fill("");
+      full.forEach((row, ri) => {
+        const cells = row.map((s) => (s && s.origin ? s.cell.text.replace(/\n/g, "") : ""));
+        const firstValue = cells.findIndex((c, i) => i > 0 && /^-?[\d０-９.]+$/.test(c));
+        if (it.index === 2 || firstValue === -1 || ri < 3) return rows.push(cells);
+        const labels = cells.slice(0, firstValue).filter(Boolean);
+        const nums = [...blank(firstValue), ...cells.slice(firstValue)];
+        const own = labels[labels.length - 1];
+        // group labels (三、本年度办理结果, （三）不予公开) alone on a row first
+        for (const g of labels.slice(0, -1)) rows.push([g, ...blank(width - 1)]);
+        const label = [own, ...blank(width - 1)];
+        if (it.index === 0) rows.push(label, nums);
+        else rows.push(nums, label);
+      });
+      out.push(pipe(rows[0]), pipe(rows[0].map(() => "---")), ...rows.slice(1).map(pipe), "");
+    }
+  }
+  return out.join("\n");
+}
+add("g01.detached.md", "markdown-detached", detachedMarkdown(g01), "labels alone on a row above (table 2) or below (table 3) their numbers; group labels alone; sections 二-四 renumbered 三-五");
 
 writeFileSync(join(OUT, "manifest.json"), JSON.stringify(manifest, null, 1) + "\n");
 console.log(`wrote ${manifest.length} fixtures to ${OUT}`);

@@ -30,6 +30,7 @@ describe("hard-input fixtures", () => {
         publishedOn: exp.publishedOn,
         template: exp.template,
       });
+      expect(r.sections.map((s) => s.number)).toEqual(exp.sections.map((s: { number: number }) => s.number));
       expect(r.active).toEqual(exp.active);
       expect(r.requests).toEqual(exp.requests);
       expect(r.reviews).toEqual(exp.reviews);
