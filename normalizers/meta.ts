@@ -96,8 +96,9 @@ export function readMeta(doc: Document): Meta {
     organ = cleanOrgan(m[1]) ?? cleanOrgan(m[3]);
     break;
   }
-  if (organ === null) {
-    // Hook (inputs): a page saved from a portal carries its navigation before the title.
+  if (organ === null || chromeBeforeBody(texts)) {
+    // Hook (inputs): a page saved from a portal carries its navigation before the title
+    // (menus, breadcrumbs, links to other years' reports): the title is the one just above the body.
     const found = titleAfterChrome(texts);
     if (found) ({ title, year, organ } = found), (titleFound = true);
   }
@@ -237,9 +238,19 @@ function titleLinesAfterChrome(texts: string[]): string[] {
   return out;
 }
 
+/** Whether lines of a site's navigation stand before the report's body. */
+export function chromeBeforeBody(texts: string[]): boolean {
+  for (let i = 0; i < Math.min(texts.length, 200); i++) {
+    const t = texts[i].replace(/^#+\s*/, "");
+    if (sectionHeading(t) || PREAMBLE.test(t)) return false;
+    if (isChrome(t)) return true;
+  }
+  return false;
+}
+
 /** Navigation, breadcrumbs, login links, font-size switches: not a title. */
 function isChrome(t: string): boolean {
-  return /当前位置|您的位置|首页\s*[>＞»/]|[>＞»]\s*\S|登录|注册|无障碍|字号|打印|关闭|分享|浏览次数|来源[:：]|\|/.test(t);
+  return /当前位置|您的位置|首页\s*[>＞»/]|[>＞»]\s*\S|登录|注册|无障碍|字号|打印|关闭|分享|浏览次数|来源[:：]|上一篇|下一篇|相关(?:文章|链接|阅读)|\|/.test(t);
 }
 
 /** `发布日期：2021-01-29` (or 发布时间, 日期) in the lines before the first section. */

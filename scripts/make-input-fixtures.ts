@@ -143,6 +143,7 @@ add("g01.fragment", "html-fragment", page.slice(page.indexOf("<body>") + 6, page
 
 // A page saved as text with the site's navigation before the title.
 const NAV = [
+  "硚口区商务局2023年政府信息公开工作年度报告",
   "首页 | 登录 | 注册 | 无障碍",
   "硚口区人民政府门户网站",
   "首页",
