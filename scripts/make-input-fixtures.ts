@@ -97,6 +97,18 @@ const ambiguous = withValues(g01, "rt-ambiguous", {
   reviews: [[0, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1]],
 });
 
+// The source's own arithmetic broken: （七）总计 one more than its rows in 自然人 (and 总计),
+// 一 one more too, so the balance still holds. No cut of table 3 fits every sum: its run-together
+// rows are null, never forced; tables 2 and 4 still read.
+const broken: Report = structuredClone(unique);
+broken.id = "rt-broken";
+broken.spec = { ...broken.spec, id: "rt-broken" };
+for (const [row, d] of [["total", 1], ["newReceived", 1]] as const) {
+  const cells = broken.requests[row];
+  for (const i of [0, 6]) cells[i] = num((cells[i].v as number) + d);
+}
+for (const s of broken.sections) s.paragraphs = s.paragraphs.map((p) => p.replace(`共收到政府信息公开申请${unique.requests.newReceived[6].v}件`, `共收到政府信息公开申请${broken.requests.newReceived[6].v}件`));
+
 interface Entry {
   id: string;
   file: string;
@@ -104,6 +116,8 @@ interface Entry {
   expected: string;
   /** Cells the arithmetic leaves open, by the model's construction: null, with these candidates named. */
   openCells: { key: string; candidates: string[] }[];
+  /** Rows whose digits no cut fits (the source's arithmetic broken): null, with a note saying so. */
+  impossibleRows?: string[];
   note: string;
 }
 const manifest: Entry[] = [];
@@ -120,13 +134,16 @@ for (const [r, open, note] of [
     ],
     "（四）1. and 2. print the same digits 111000012 (1|11 and 11|1): both assignments fit every sum",
   ],
+  [broken, [NORMATIVE_OPEN], "（七）总计 and 一 moved by one in 自然人: no cut of table 3 fits, so its rows are null (cell.splitImpossible)"],
 ] as [Report, Entry["openCells"], string][]) {
   const exp = expected(r) as { active: Record<string, Record<string, number | null>>; requests: Record<string, (number | null)[]> };
   exp.active.normativeDocuments = { issued: null, repealed: null, inForce: null };
   if (r === ambiguous) for (const k of ["unavailable.notHeld", "unavailable.needsCreation"]) exp.requests[k] = exp.requests[k].map((x, i) => (i < 2 ? null : x));
+  if (r === broken) for (const k of Object.keys(exp.requests)) exp.requests[k] = exp.requests[k].map(() => null);
   writeFileSync(join(OUT, `${r.id}.runon.txt`), runTogether(r));
   writeFileSync(join(OUT, `${r.id}.expected.json`), JSON.stringify(exp, null, 1) + "\n");
-  manifest.push({ id: r.id, file: `${r.id}.runon.txt`, form: "run-together", expected: `${r.id}.expected.json`, openCells: open, note });
+  const impossibleRows = r === broken ? Object.keys(exp.requests).map((k) => `requests.${k}`) : undefined;
+  manifest.push({ id: r.id, file: `${r.id}.runon.txt`, form: "run-together", expected: `${r.id}.expected.json`, openCells: open, ...(impossibleRows ? { impossibleRows } : {}), note });
 }
 // ---- the same report in other hard forms, values as the model has them ----------
 

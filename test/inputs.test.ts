@@ -14,6 +14,7 @@ interface Entry {
   form: string;
   expected: string;
   openCells: { key: string; candidates: string[] }[];
+  impossibleRows?: string[];
 }
 const manifest: Entry[] = JSON.parse(readFileSync(join(ROOT, "manifest.json"), "utf8"));
 
@@ -39,5 +40,6 @@ describe("hard-input fixtures", () => {
         expect(note, open.key).toBeDefined();
         for (const c of open.candidates) expect(note).toContain(c);
       }
+      for (const key of e.impossibleRows ?? []) expect(r.warnings.some((w) => w.startsWith(`${key}: no cut`)), key).toBe(true);
     });
 });
