@@ -8,7 +8,9 @@
 // The truth is the model's: a row printed as exactly seven digits has one cut; the
 // "ambiguous" report prints two rows whose digits trade places (1|11 and 11|1) with equal
 // totals, so both assignments fit every sum and those cells must come out null.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildReport, expected, type Report, type Val } from "./fixtures/gen/model.js";
 import { SPECS } from "./fixtures/gen/reports.js";
@@ -195,6 +197,32 @@ let variant = cells;
 for (const [a, b] of VARIANTS) variant = variant.replace(`\t${a}\n`, `\t${b}\n`).replace(`]${a}\n`, `]${b}\n`);
 variant = variant.replace(/\t行政复议\n/, "\t行政法复议\n");
 add("g01.labels.txt", "label-variants", variant, VARIANTS.map(([, b]) => b).join(", ") + ", 行政法复议");
+
+// The same page saved as DOCX and PDF by a real writer (LibreOffice), navigation first.
+// Skipped with --no-office (the committed files stay).
+if (!process.argv.includes("--no-office")) {
+  const work = mkdtempSync(join(tmpdir(), "xxgk-inputs-"));
+  try {
+    const esc = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+    const nav = NAV.map((l) => `<p>${esc(l)}</p>`).join("\n");
+    writeFileSync(join(work, "g01.chrome.html"), page.replace("<body>\n", `<body>\n${nav}\n`));
+    const profile = `file://${join(work, "profile")}`;
+    const soffice = (args: string[]) =>
+      execFileSync("soffice", [`-env:UserInstallation=${profile}`, "--headless", ...args, "--outdir", work, join(work, "g01.chrome.html")], { stdio: "pipe", timeout: 180_000 });
+    soffice(["--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML"]);
+    soffice(["--infilter=HTML (StarWriter)", "--convert-to", "pdf:writer_web_pdf_Export"]);
+    for (const [ext, form] of [["docx", "page-chrome-docx"], ["pdf", "page-chrome-pdf"]] as const) {
+      const f = join(work, `g01.chrome.${ext}`);
+      if (!existsSync(f)) throw new Error(`soffice wrote no ${ext}`);
+      copyFileSync(f, join(OUT, `g01.chrome.${ext}`));
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+for (const [ext, form] of [["docx", "page-chrome-docx"], ["pdf", "page-chrome-pdf"]] as const)
+  if (existsSync(join(OUT, `g01.chrome.${ext}`)))
+    manifest.push({ id: g01.id, file: `g01.chrome.${ext}`, form, expected: "g01.expected.json", openCells: [], note: "the page with its navigation, saved by LibreOffice" });
 
 // A PDF → Markdown converter's output: table 2's labels on rows of their own above their
 // numbers, table 3's below them, group labels alone on a row, sections 二 to 四 renumbered.
