@@ -56,7 +56,9 @@ function sentences(text: string): string[] {
 /** A table's text cut into rows: `label digits`, header words on lines of their own. */
 function tableLines(text: string, section: number): { rows: string[]; rest: string } {
   const rows: string[] = [];
-  const NUM = /\d+(?:\.\d+)?/g;
+  // A run of digits with any sign, dash or slash inside or around it (`348-6672`, `—12`):
+  // such a run is kept whole, so the mapping never cuts it (only plain digits are cut).
+  const NUM = /[-−－—–/／]*\d+(?:\.\d+)?(?:[-−－—–/／]+\d*(?:\.\d+)?)*/g;
   let pos = 0;
   let carry = ""; // an item number cut off the end of the previous run (`…20000022.没有…`)
   let m: RegExpExecArray | null;

@@ -44,8 +44,16 @@ export function statedReceived(blocks: Block[]): number | null {
   return found.size === 1 ? [...found][0] : null;
 }
 
+/** One matcher (and its cache of answers) per form of table 2. */
+const activeMatchers = new Map<ActiveRowDef[], LabelMatcher<string>>();
+function activeMatcherFor(defs: ActiveRowDef[]): LabelMatcher<string> {
+  let m = activeMatchers.get(defs);
+  if (!m) activeMatchers.set(defs, (m = new LabelMatcher(defs)));
+  return m;
+}
+
 export function splitRunTogether(doc: Document, activeDefs: ActiveRowDef[]): { doc: Document; notes: SplitNote[] } {
-  const activeMatcher = new LabelMatcher(activeDefs);
+  const activeMatcher = activeMatcherFor(activeDefs);
   // Table 2 has no arithmetic to check a cut against: its rows are cut only where the reader
   // saw the text run together (a row with a vanished blank, `政府集中采购 71`, is not cut).
   const runTogether = doc.diagnostics.some((d) => d.source === RUN_TOGETHER);

@@ -48,6 +48,12 @@ describe("a report run together on one line", () => {
     expect(lines).toContain("000001200300101");
     expect(lines.slice(-2)).toEqual(["某局", "2025年1月2日"]);
   });
+  it("keeps a sign or dash with its digits, so such a run is never cut (2019's 本年增/减)", () => {
+    const l2019 = line.replace("规章102", "行政许可348-6672其他对外管理服务事项—12");
+    const lines = unrunLine(l2019).filter(Boolean);
+    expect(lines).toContain("行政许可 348-6672");
+    expect(lines).toContain("其他对外管理服务事项 —12");
+  });
 });
 
 describe("labels detached from their numbers", () => {
