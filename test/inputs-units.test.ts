@@ -138,3 +138,31 @@ describe("the narrative's figure", () => {
     expect(statedReceived([paragraph("收到政府信息公开申请23件。"), paragraph("新收到申请24件。")])).toBeNull();
   });
 });
+
+import { splitRunTogether } from "../normalizers/split-hook.js";
+import { ACTIVE_2021 } from "../data/template.js";
+
+describe("the split hook on a document", () => {
+  const t = (rows: string[][], exactGrid = false): Table => ({ kind: "table", rows: rows.map((r) => r.map((x) => cell(x))), exactGrid });
+  it("replaces a run by one cell per column, each marked read: split, and leaves real grids alone", () => {
+    const doc: Document = {
+      blocks: [paragraph("四、政府信息公开行政复议、行政诉讼情况"), t([["000001200300101"]])],
+      meta: {},
+      diagnostics: [],
+    };
+    const out = splitRunTogether(doc, ACTIVE_2021);
+    const row = (out.doc.blocks[1] as Table).rows[0];
+    expect(row.map((c) => c.text)).toEqual(["0", "0", "0", "0", "0", "1", "2", "0", "0", "3", "0", "0", "1", "0", "1"]);
+    expect(row.every((c) => c.read?.status === "split")).toBe(true);
+    expect((doc.blocks[1] as Table).rows[0]).toHaveLength(1); // the input is not changed
+    const exact: Document = { ...doc, blocks: [doc.blocks[0], t([["000001200300101"]], true)] };
+    expect(splitRunTogether(exact, ACTIVE_2021).doc).toBe(exact);
+  });
+  it("cuts table 2 only where the reader saw the text run together (a vanished blank is not a run)", () => {
+    const blocks = [paragraph("二、主动公开政府信息情况"), t([["规章", "102"]])];
+    const plain = splitRunTogether({ blocks, meta: {}, diagnostics: [] }, ACTIVE_2021);
+    expect((plain.doc.blocks[1] as Table).rows[0].map((c) => c.text)).toEqual(["规章", "102"]);
+    const run = splitRunTogether({ blocks, meta: {}, diagnostics: [{ severity: "info", message: "", source: "text:run-together" }] }, ACTIVE_2021);
+    expect((run.doc.blocks[1] as Table).rows[0].map((c) => c.text)).toEqual(["规章", "1", "0", "2"]);
+  });
+});
