@@ -17,6 +17,12 @@ import { collectPage, countImages, findAttachments, pageBase, pickPublishedOn, p
 /** Markup that makes text an HTML page (or fragment) rather than plain text. */
 const MARKUP = /<(?:!doctype\s+html|html|head|body|meta|title|div|p|table|tr|td|span|a|br|h[1-6]|font|center|article|section|script|style|link)\b/i;
 
+/** HTML with no <html> and no <body>: the article's markup alone. */
+export function isFragment(html: string): boolean {
+  const head = html.slice(0, 65536);
+  return !/<(?:html|body)[\s>]/i.test(head) && !/<frameset[\s>]/i.test(head);
+}
+
 export const extractHtml: Extractor = async (bytes, options) => {
   const { name, limits } = options;
   if (bytes.byteLength === 0) throw new ExtractError(`the file is empty`, "empty");
@@ -26,10 +32,12 @@ export const extractHtml: Extractor = async (bytes, options) => {
 
   const diagnostics: Diagnostic[] = [];
   const decoded = decodePage(bytes, options.contentType, diagnostics);
-  const html = decoded.text;
+  let html = decoded.text;
   if (html.trim() === "") throw new ExtractError(`the page holds only whitespace`, "empty");
   if (!MARKUP.test(html.slice(0, 65536)))
     throw new ExtractError(`not an HTML page: no HTML markup in the text`, "not-html");
+  // A fragment (an article's HTML saved alone, no <body>) reads as the same bytes in a page would.
+  if (isFragment(html)) html = `<html><body>\n${html}\n</body></html>`;
 
   options.deadline?.check();
   const { root, parser } = parseBounded(html, limits.maxNestingDepth);

@@ -4,14 +4,12 @@ import { ExtractError } from "../model/document.js";
 import type { Format } from "../model/record.js";
 import type { Extractor } from "./types.js";
 import { looksBinary } from "./text.js";
-import { isOleCompound, looksLikePdf, looksLikeZip } from "./signatures.js";
+import { isOleCompound, looksLikeHtml, looksLikePdf, looksLikeZip } from "./signatures.js";
 
 export type Kind = Format | "legacy-word";
 export interface Sniffed {
   kind: Kind;
 }
-
-const ascii = (bytes: Uint8Array, n: number) => Buffer.from(bytes.subarray(0, n)).toString("latin1");
 
 export function sniff(bytes: Uint8Array, name: string): Sniffed {
   if (looksLikePdf(bytes)) return { kind: "pdf" };
@@ -20,8 +18,7 @@ export function sniff(bytes: Uint8Array, name: string): Sniffed {
   if (/\.(docx?|wps|pdf)$/i.test(name) && looksBinary(bytes))
     throw new ExtractError(`the file is named ${name.split(".").pop()} but its bytes are not that format`, "corrupt");
   if (looksBinary(bytes)) throw new ExtractError("the file is binary and not a format xxgk reads (DOCX, PDF, HTML, text)", "binary");
-  const head = ascii(bytes, 4096).toLowerCase();
-  if (/<(?:!doctype\s+html|html|head|body|meta|table|div|article)[\s>]/.test(head) || /\.s?html?$/i.test(name)) return { kind: "html" };
+  if (looksLikeHtml(bytes, name)) return { kind: "html" };
   return { kind: "text" };
 }
 

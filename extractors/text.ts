@@ -11,6 +11,7 @@ import { decode } from "../model/charset.js";
 import { cleanText, ITEM_NUMBER, joinWrapped } from "../model/text.js";
 import { sectionHeading } from "../model/sections.js";
 import type { Extractor } from "./types.js";
+import { isRunOn, RUN_TOGETHER, unrunLine } from "./runon.js";
 
 export const extractText: Extractor = async (bytes, options) => {
   if (bytes.length === 0) throw new ExtractError("the file is empty", "empty");
@@ -44,10 +45,22 @@ const PIPE_ROW = /^\s*\|.*\|\s*$/;
 const PIPE_RULE = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 
 export function parseText(text: string): Document {
-  const lines = text.replace(/\r\n?/g, "\n").split("\n").map(cleanText);
+  let lines = text.replace(/\r\n?/g, "\n").split("\n").map(cleanText);
+  const diagnostics: Document["diagnostics"] = [];
+  const runOn = lines.findIndex(isRunOn);
+  if (runOn !== -1) {
+    // A whole report on one line, cells run together: cut back into lines first.
+    lines = lines.flatMap((l) => (isRunOn(l) ? unrunLine(l) : [l]));
+    diagnostics.push({
+      severity: "info",
+      message: "the text runs the report together on one line (no separators between table cells); digit runs are cut by the template's arithmetic",
+      source: RUN_TOGETHER,
+      place: { line: runOn + 1 },
+    });
+  }
   const tabbed = lines.some((l) => TABLE_LIKE.test(l));
   const blocks = tabbed ? parseTabbed(lines) : parsePlain(lines);
-  return { blocks, meta: {}, diagnostics: [] };
+  return { blocks, meta: {}, diagnostics };
 }
 
 // ---- cells-per-line and tab-rows ------------------------------------------------

@@ -25,8 +25,13 @@ export interface Cell {
   /** Merges as the source states them (HTML rowspan/colspan, w:vMerge/w:gridSpan, PDF ruling). */
   rowSpan: number;
   colSpan: number;
-  /** How a value was read when it is not plainly printed: split from digits run together, or OCR'd from an image. */
-  read?: { status: "split" | "ocr"; confidence?: number };
+  /**
+   * How a value was read when it is not plainly printed: split from digits run together, or
+   * OCR'd from an image; `unreadable` where the reader knows the cell holds something it
+   * could not settle (digits run together that the arithmetic leaves open), so it is null
+   * as unread, never as a blank.
+   */
+  read?: { status: "split" | "ocr" | "unreadable"; confidence?: number };
   place?: Place;
 }
 

@@ -29,6 +29,10 @@ export function sectionHeading(text: string): { number: number; title: string } 
   const title = m[2].trim().replace(/[：:]$/, "");
   const f = fold(title);
   if (/\d/.test(f) || f.length > SECTION_TITLES[number - 1].length + 12) return null;
-  return SECTION_KEYWORDS[number - 1].some((k) => f.includes(k)) ? { number, title } : null;
+  if (SECTION_KEYWORDS[number - 1].some((k) => f.includes(k))) return { number, title };
+  // Renumbered (a section inserted, a converter's own numbering): read by its title when the
+  // title is the template's own, word for word.
+  const byTitle = SECTION_TITLES.findIndex((t) => fold(t) === f);
+  return byTitle === -1 ? null : { number: byTitle + 1, title };
 }
 

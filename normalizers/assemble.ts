@@ -97,9 +97,15 @@ function readInto(row: RawRow | undefined, i: number, key: string, kind: ValueKi
     notes.add(reason.code, "warning", reason.message, { key, ...(place ? { place } : {}) });
     return null;
   }
-  const r: CellReading = readCell(text, kind, unit);
   const place = ref ? cellPlace(ref) : rowPlace(row!.place);
   const how = ref?.cell.read;
+  if (how?.status === "unreadable") {
+    // The reader saw something here it could not settle (its own note says why): unread, not blank.
+    prov[key] = { text: printed(ref!.cell.text), status: "unreadable", ...(place ? { place } : {}) };
+    notes.add("cell.unsettled", "warning", `${key}: the reader could not settle this cell (see the row's note); read as null`, { key, ...(place ? { place } : {}) });
+    return null;
+  }
+  const r: CellReading = readCell(text, kind, unit);
   const entry: ProvenanceEntry = { text: printed(ref ? ref.cell.text : text), status: r.value !== null && how ? how.status : r.status };
   if (place) entry.place = place;
   if (r.value !== null && how?.confidence !== undefined) entry.confidence = how.confidence;

@@ -83,7 +83,33 @@ function score(label: string, v: string): number {
     const d = Math.min(d1, d2 + (label.length > v.length ? 0 : 0));
     if (d <= maxDist) return 0.85 + 0.04 * (1 - d / Math.max(1, maxDist));
   }
-  return 0;
+  return numberedSimilarity(label, v);
+}
+
+/**
+ * The loosest tier (0.80–0.84): a label carrying the same item number as the template
+ * row (`2.其他法律行政止公开` for `2.其他法律行政法规禁止公开`, characters missing) whose
+ * words share most of the row's (LCS ratio ≥ 0.8, rows of 6+ characters). The item number
+ * must agree: similarity alone never picks a row.
+ */
+export function numberedSimilarity(label: string, v: string): number {
+  const a = /^(\d{1,2})(\D.*)$/.exec(label);
+  const b = /^(\d{1,2})(\D.*)$/.exec(v);
+  if (!a || !b || a[1] !== b[1] || b[2].length < 6 || a[2].length < 4 || a[2].length > b[2].length * 1.5) return 0;
+  const sim = (2 * lcs(a[2], b[2])) / (a[2].length + b[2].length);
+  return sim >= 0.8 ? 0.8 + (0.04 * (sim - 0.8)) / 0.2 : 0;
+}
+
+/** Length of the longest common subsequence (labels are short: O(n·m) is fine). */
+function lcs(a: string, b: string): number {
+  if (a.length > 200 || b.length > 200) return 0;
+  let prev = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = new Array<number>(b.length + 1).fill(0);
+    for (let j = 1; j <= b.length; j++) cur[j] = a[i - 1] === b[j - 1] ? prev[j - 1] + 1 : Math.max(prev[j], cur[j - 1]);
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 /** Whether folded text contains a header word, allowing one typo in words of 5+ characters. */

@@ -15,6 +15,8 @@ export interface Meta {
   organ: string | null;
   year: number | null;
   publishedOn: string | null;
+  /** Where publishedOn was read: the signature at the end, or a date line in the page header (发布日期：…). */
+  publishedOnFrom: "signature" | "pageHeader" | null;
   sections: Section[];
   /** Where organ, year and publishedOn were read, and how. */
   provenance: Record<string, ProvenanceEntry>;
@@ -107,6 +109,16 @@ export function readMeta(doc: Document): Meta {
     organ = cleanOrgan(m[1]) ?? cleanOrgan(m[3]);
     break;
   }
+  if (organ === null || chromeBeforeBody(texts)) {
+    // Hook (inputs): a page saved from a portal carries its navigation before the title
+    // (menus, breadcrumbs, links to other years' reports): the title is the one just above the body.
+    const found = titleAfterChrome(texts);
+    if (found) {
+      ({ title, year, organ } = found);
+      titleFound = true;
+      titleAt = { text: found.title, place: placeOf(found.index) };
+    }
+  }
 
   const body = texts.join("\n");
   if (!organ) {
@@ -151,6 +163,20 @@ export function readMeta(doc: Document): Meta {
       }
     }
   }
+  let publishedOnFrom: Meta["publishedOnFrom"] = publishedOn ? "signature" : null;
+  if (!publishedOn) {
+    // A date line under the title (发布日期：2021-01-29), as pages print it.
+    const header = pageHeaderDate(texts);
+    if (header) {
+      publishedOn = header.date;
+      publishedOnFrom = "pageHeader";
+      dateAt = { text: texts[header.index], place: placeOf(header.index) };
+      notes.add("meta.dateFromPageHeader", "info", `publishedOn: no date at the end of the report; read from the page header ("${header.evidence}")`, {
+        key: "publishedOn",
+        place: rowPlace(placeOf(header.index)),
+      });
+    }
+  }
   if (!publishedOn) notes.add("meta.noDate", "info", "publishedOn: no date printed at the end of the report; null", { key: "publishedOn" });
   if (!titleFound && !doc.meta.title) notes.add("meta.noTitle", "warning", "title: no line reads as an annual report title");
 
@@ -182,7 +208,7 @@ export function readMeta(doc: Document): Meta {
     year: metaEntry(year, yearAt),
     publishedOn: metaEntry(publishedOn, dateAt),
   };
-  return { title, organ, year, publishedOn, sections, provenance, diagnostics: notes.list };
+  return { title, organ, year, publishedOn, publishedOnFrom, sections, provenance, diagnostics: notes.list };
 }
 
 /** A metadata value's provenance: the line it was read from, or unreadable where none says it. */
@@ -222,4 +248,69 @@ function lineOf(texts: string[], offset: number): number {
     if (offset < at) return i;
   }
   return texts.length - 1;
+}
+
+/** What opens a report's body: its preamble (根据…编制本报告) or a section heading. */
+const PREAMBLE = /^(根据|依据|按照|本报告|本年度报告)/;
+
+/**
+ * Title lines after a site's navigation (a DOCX or PDF saved from a web page): every short
+ * line before the preamble or the first section, the last ones first (the title stands
+ * just above the body; lists of other years' reports and menus stand higher up). Each
+ * line alone and joined with the next (a title broken over two lines).
+ */
+export function titleAfterChrome(texts: string[]): { title: string; year: number | null; organ: string; index: number } | null {
+  for (const { text: t, index } of titleLinesAfterChrome(texts)) {
+    const m = TITLE.exec(t.replace(/\s+/g, ""));
+    if (!m) continue;
+    const organ = cleanOrgan(m[1]) ?? cleanOrgan(m[3]);
+    if (organ) return { title: t, year: chineseNumber(m[2]), organ, index };
+  }
+  return null;
+}
+
+/** Candidate title lines with the index of the (first) line in `texts` they stand on. */
+function titleLinesAfterChrome(texts: string[]): { text: string; index: number }[] {
+  const lines: string[] = [];
+  for (let i = 0; i < Math.min(texts.length, 200); i++) {
+    const t = texts[i].replace(/^#+\s*/, "");
+    if (sectionHeading(t) || PREAMBLE.test(t)) break;
+    lines.push(t);
+  }
+  const out: { text: string; index: number }[] = [];
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const t = lines[i];
+    if (t.length > 60 || isChrome(t)) continue;
+    if (i + 1 < lines.length && !isChrome(lines[i + 1]) && lines[i + 1].length <= 40) out.push({ text: joinWrapped(t, lines[i + 1]), index: i });
+    out.push({ text: t, index: i });
+  }
+  return out;
+}
+
+/** Whether lines of a site's navigation stand before the report's body. */
+export function chromeBeforeBody(texts: string[]): boolean {
+  for (let i = 0; i < Math.min(texts.length, 200); i++) {
+    const t = texts[i].replace(/^#+\s*/, "");
+    if (sectionHeading(t) || PREAMBLE.test(t)) return false;
+    if (isChrome(t)) return true;
+  }
+  return false;
+}
+
+/** Navigation, breadcrumbs, login links, font-size switches: not a title. */
+function isChrome(t: string): boolean {
+  return /当前位置|您的位置|首页\s*[>＞»/]|[>＞»]\s*\S|登录|注册|无障碍|字号|打印|关闭|分享|浏览次数|来源[:：]|上一篇|下一篇|相关(?:文章|链接|阅读)|\|/.test(t);
+}
+
+/** `发布日期：2021-01-29` (or 发布时间, 日期) in the lines before the first section. */
+export function pageHeaderDate(texts: string[]): { date: string; evidence: string; index: number } | null {
+  for (let i = 0; i < Math.min(texts.length, 200); i++) {
+    const t = texts[i];
+    if (sectionHeading(t)) break;
+    const m = /(?:发布日期|发布时间|成文日期|日期)\s*[:：]\s*(\S+(?:\s*\S+){0,2})/.exec(t);
+    if (!m) continue;
+    const d = readDate(m[1]);
+    if (d) return { date: d, evidence: m[0].trim(), index: i };
+  }
+  return null;
 }

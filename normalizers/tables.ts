@@ -28,6 +28,8 @@ import { sectionHeading } from "../model/sections.js";
 import { isBlank, isValueLike } from "./values.js";
 import { assembleActive, assembleRequests, assembleReviews, Notes, placeText, rowPlace, type CellRef, type RawRow } from "./assemble.js";
 
+import { splitRunTogether } from "./split-hook.js";
+import { attachLabelsBelow } from "./detached.js";
 
 export interface TablesResult {
   template: Template;
@@ -477,7 +479,11 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
   const { template, by } = detectTemplate(doc.blocks, year);
   const activeDefs = template === "2021" ? ACTIVE_2021 : ACTIVE_2019;
   const mapper = new RowMapper(activeDefs, notes);
-  for (const row of tableRows(doc.blocks)) mapper.step(row);
+  // Converter markdown's detached labels joined to their numbers, then digits run together
+  // cut by the template's arithmetic, before rows are matched.
+  const split = splitRunTogether(attachLabelsBelow(doc).doc, activeDefs);
+  for (const n of split.notes) notes.add(n.code, n.severity, n.message, { key: n.key });
+  for (const row of tableRows(split.doc.blocks)) mapper.step(row);
   mapper.end();
 
   const provenance: Record<string, ProvenanceEntry> = {};
