@@ -12,6 +12,7 @@ import { BlobStore } from "../blobs.js";
 import { acquireLock, CrawlLockedError } from "./lock.js";
 import { DEFAULT_LIMITS } from "../../model/limits.js";
 import { openStore } from "../store.js";
+import { IngestService } from "../ingest-service.js";
 
 export type { CrawlSummary, PortalSummary, Ingestor, Progress };
 export { CrawlLockedError, ConfigError };
@@ -38,7 +39,7 @@ export async function runCrawl(options: RunCrawlOptions): Promise<CrawlSummary> 
   let db: Database.Database | null = null;
   try {
     if (!options.ingestor) store = openStore(dbPath);
-    const ingestor: Ingestor = options.ingestor ?? store!;
+    const ingestor: Ingestor = options.ingestor ?? new IngestService(store!);
     db = new Database(dbPath);
     const crawler = new Crawler({
       config,
