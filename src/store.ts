@@ -5,6 +5,7 @@
 // unique indexes (one current report, one current failure per sha256) that the inserts
 // rely on, so two processes storing the same bytes at once store them once. Bytes are
 // kept in a content-addressed folder beside the database so a better parser can re-run them.
+import "./sqlite-uri.js";
 import Database from "better-sqlite3";
 import { mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -434,6 +435,8 @@ export class Store {
 
 /** Why a path cannot be a database, in words, before SQLite is asked (a folder, a device, /proc). */
 function notAFile(path: string, mustExist: boolean): string | null {
+  const abs = resolve(path);
+  if (abs === "/proc" || abs === "/sys" || abs.startsWith("/proc/") || abs.startsWith("/sys/")) return "not a database file (a kernel file)";
   let st;
   try {
     st = statSync(path);
@@ -446,7 +449,6 @@ function notAFile(path: string, mustExist: boolean): string | null {
   }
   if (st.isDirectory()) return "is a folder, not a database file";
   if (!st.isFile()) return "not a regular file";
-  if (resolve(path).startsWith("/proc/") || resolve(path).startsWith("/sys/")) return "not a database file (a kernel file)";
   return null;
 }
 
