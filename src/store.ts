@@ -169,6 +169,9 @@ export class Store {
 
   /** Records that these (already stored) bytes were also seen at `locator`: a source and a version, nothing superseded. */
   notePlace(sha: string, locator: string, input: IngestInput): void {
+    // A re-run over the same folder meets only known places: a read, no write.
+    const known = this.sql("SELECT 1 FROM versions v JOIN sources s ON s.id = v.source_id WHERE s.locator = ? AND v.sha256 = ?").get(locator, sha);
+    if (known) return;
     this.transaction(() => this.versionOf(locator, input, sha, now()));
   }
 
