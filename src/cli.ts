@@ -6,14 +6,15 @@ import { existsSync, writeFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
 import { parseReport } from "./pipeline.js";
-import { openStore, type Store } from "./store.js";
+import { openStore, StoreOpenError, type Store } from "./store.js";
+import { IngestService } from "./ingest-service.js";
 import { describeSummary, emptySummary, ingestPaths, readBounded, walk } from "./ingest.js";
 import { DEFAULT_LIMITS } from "../model/limits.js";
-import { exportRecords, type ExportFormat } from "./export.js";
-import { PARSER_VERSION } from "./version.js";
+import { EXPORT_WRITERS, exportRecords, writerFor } from "./export.js";
+import { PACKAGE_VERSION, parserIdentity } from "./version.js";
 import { TOP_LEVEL_KEYS, type ReportRecord } from "../model/record.js";
 import { registerCrawlCommand } from "./crawl/command.js";
-import { qualityPage } from "./quality.js";
+import { keepSnapshot, qualityPage } from "./quality.js";
 import { isKnownRegionCode } from "../normalizers/region.js";
 
 const DEFAULT_DB = "data/xxgk.sqlite";
@@ -32,11 +33,17 @@ function regionCode(v: string): string {
   return v;
 }
 
-function open(db: string): Store {
+/**
+ * Opens the database, or ends with one line and exit 2 when the path is not one (a
+ * folder, a PDF, a kernel file, a newer xxgk's): the user's to fix, not a failed run.
+ * Reading commands open it read-only (they work on read-only media and write nothing).
+ */
+function open(db: string, opts: { readonly?: boolean } = {}): Store {
   try {
-    return openStore(db);
+    return openStore(db, opts);
   } catch (e) {
-    fail(`cannot open the database ${db}: ${(e as Error).message}`);
+    if (e instanceof StoreOpenError) fail(`${db}: ${e.message}`, 2);
+    fail(`${db}: cannot open the database: ${(e as Error).message}`);
   }
 }
 
@@ -65,7 +72,7 @@ const program = new Command();
 program
   .name("xxgk")
   .description("Government information-disclosure annual reports (政府信息公开工作年度报告) → a validated dataset")
-  .version(PARSER_VERSION)
+  .version(PACKAGE_VERSION)
   // Throw instead of exiting, so usage errors end with 2 (set before the subcommands: they inherit it).
   .exitOverride();
 
@@ -96,6 +103,7 @@ program
   .action(async (paths: string[], opts: { db: string; region?: string }) => {
     for (const p of paths) if (!existsSync(p)) fail(`${p}: no such file or folder`, 2);
     const store = open(opts.db);
+    const service = new IngestService(store);
     const signal = { stop: false };
     const summary = emptySummary();
     let bar: cliProgress.SingleBar | null = null;
@@ -125,7 +133,7 @@ program
       );
       bar.start(total, 0, { file: "" });
     }
-    await ingestPaths(store, paths, {
+    await ingestPaths(service, paths, {
       region: opts.region,
       signal,
       summary,
@@ -144,39 +152,29 @@ program
 
 program
   .command("export")
-  .description("write the reports: jsonl (the contract), csv (long: one row per cell), wide-csv (one row per report), parquet (one row per report, typed), datapackage (a folder of typed CSVs with datapackage.json)")
-  .option("--db <file>", "SQLite database", DEFAULT_DB)
-  .requiredOption("--format <format>", "csv | jsonl | wide-csv | parquet | datapackage")
+  .description(`write the records: ${EXPORT_WRITERS.map((w) => w.format).join(", ")}`)
+  .option("--db <file>", "SQLite database (opened read-only)", DEFAULT_DB)
+  .requiredOption("--format <format>", EXPORT_WRITERS.map((w) => `${w.format}: ${w.description}`).join("; "))
   .option("--out <path>", "output file (default: stdout); a folder for datapackage")
   .option("--year <year>", "only reports on this year", (v) => Number(v))
   .option("--region <prefix>", "only bodies whose GB/T 2260 code starts so (35 = 福建)")
   .option("--organ <text>", "only bodies whose name contains this")
   .option("--license <id>", "datapackage: the dataset's licence id (e.g. CC-BY-4.0)")
   .action(async (opts: { db: string; format: string; out?: string; year?: number; region?: string; organ?: string; license?: string }) => {
-    const formats = ["csv", "jsonl", "wide-csv", "parquet", "datapackage"];
-    if (!formats.includes(opts.format)) fail(`--format must be one of ${formats.join(", ")}, not "${opts.format}"`, 2);
-    const { filterProblem, matchesFilter } = await import("./dataset/filter.js");
+    const writer = writerFor(opts.format);
+    if (!writer) fail(`--format must be one of ${EXPORT_WRITERS.map((w) => w.format).join(", ")}, not "${opts.format}"`, 2);
+    const { filterProblem } = await import("./dataset/filter.js");
     const filter = { year: opts.year, region: opts.region, organ: opts.organ };
     const problem = filterProblem(filter);
     if (problem) fail(problem, 2);
-    if ((opts.format === "parquet" || opts.format === "datapackage") && !opts.out) fail(`--format ${opts.format} needs --out`, 2);
-    if (!existsSync(opts.db)) fail(`${opts.db}: no such database (ingest something first)`, 2);
-    const store = open(opts.db);
-    const selected = function* () {
-      for (const s of store.records()) if (matchesFilter(s.record, filter)) yield s;
-    };
+    if (writer.to !== "stream" && !opts.out) fail(`--format ${opts.format} writes a ${writer.to}: give it --out`, 2);
+    const store = open(opts.db, { readonly: true });
     let n: number;
     try {
-      if (opts.format === "parquet") {
-        const [{ writeParquet }, { reportsTable }] = await Promise.all([import("./dataset/parquet.js"), import("./dataset/tables.js")]);
-        n = writeParquet(reportsTable(), selected(), opts.out!);
-      } else if (opts.format === "datapackage") {
-        const { writeDataPackage } = await import("./dataset/datapackage.js");
-        n = await writeDataPackage(selected(), opts.out!, { filter, license: opts.license, parser: PARSER_VERSION });
-      } else n = await exportRecords(store, opts.format as ExportFormat, opts.out, filter);
+      n = await exportRecords(store, opts.format, opts.out, { filter, license: opts.license, parser: parserIdentity() });
     } catch (e) {
       store.close();
-      fail(`${opts.out ?? "stdout"}: ${(e as Error).message}`);
+      fail((e as Error).message);
     }
     store.close();
     if (opts.out) process.stderr.write(`${n} report(s) → ${opts.out}\n`);
@@ -184,30 +182,49 @@ program
 
 program
   .command("reparse")
-  .description("re-run the current parser over stored documents read by older versions; print what changed")
+  .description("re-run this build's parser over stored documents read by another build; print what changed")
   .option("--db <file>", "SQLite database", DEFAULT_DB)
   .action(async (opts: { db: string }) => {
     if (!existsSync(opts.db)) fail(`${opts.db}: no such database`, 2);
     const store = open(opts.db);
-    const changes = await store.reparse((c) => {
+    const service = new IngestService(store);
+    const changes = await service.reparse((c) => {
       if (c.changed) process.stdout.write(`${c.locator} (parsed by ${c.from}):\n${c.notes.map((n) => `  ${n}`).join("\n")}\n`);
     });
     store.close();
     const changed = changes.filter((c) => c.changed).length;
-    process.stdout.write(`${changes.length} document(s) re-parsed with ${PARSER_VERSION}; ${changed} changed, ${changes.length - changed} unchanged\n`);
+    process.stdout.write(`${changes.length} document(s) re-parsed with ${service.parser}; ${changed} changed, ${changes.length - changed} unchanged\n`);
   });
 
 program
   .command("report")
   .description("write one self-contained HTML page on the dataset's quality (charts, checks, reports needing a look)")
-  .option("--db <file>", "SQLite database", DEFAULT_DB)
+  .option("--db <file>", "SQLite database (read-only; the snapshot for next time is kept when it can be written)", DEFAULT_DB)
   .requiredOption("--out <file>", "the HTML file to write")
   .action(async (opts: { db: string; out: string }) => {
-    if (!existsSync(opts.db)) fail(`${opts.db}: no such database`, 2);
-    const store = open(opts.db);
-    writeFileSync(opts.out, qualityPage(store));
+    const store = open(opts.db, { readonly: true });
+    const page = qualityPage(store);
     store.close();
+    try {
+      writeFileSync(opts.out, page.html);
+    } catch (e) {
+      fail(`${opts.out}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    // "Changes since the last report" need the snapshot kept; a read-only database keeps the old one.
+    let kept = false;
+    try {
+      const w = openStore(opts.db);
+      try {
+        keepSnapshot(w, page.snapshot);
+        kept = true;
+      } finally {
+        w.close();
+      }
+    } catch {
+      /* read-only: said below */
+    }
     process.stderr.write(`report → ${opts.out}\n`);
+    if (!kept) process.stderr.write(`xxgk: ${opts.db} is read-only: this report's snapshot was not kept (the next report compares with the last one kept)\n`);
   });
 
 program

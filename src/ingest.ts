@@ -6,7 +6,8 @@ import { closeSync, fstatSync, lstatSync, openSync, readSync, readdirSync, realp
 import { extname, join, resolve, sep } from "node:path";
 import { DEFAULT_LIMITS } from "../model/limits.js";
 import { sha256 } from "../model/hash.js";
-import type { IngestResult, Store } from "./store.js";
+import { Store, type IngestResult } from "./store.js";
+import { IngestService } from "./ingest-service.js";
 import { readArchive } from "../model/archive.js";
 
 export interface BatchSummary {
@@ -160,8 +161,13 @@ export function emptySummary(): BatchSummary {
   return { ingested: 0, present: 0, failed: [], skipped: [], checks: {}, reportsWithFailedChecks: 0, interrupted: false };
 }
 
-/** Ingests every file under `paths` into the store; one document per transaction. */
-export async function ingestPaths(store: Store, paths: string[], opts: BatchOptions = {}): Promise<BatchSummary> {
+/**
+ * Ingests every file under `paths` through the ingest service (a bare store gets one
+ * with parseReport); one document per transaction.
+ */
+export async function ingestPaths(target: Store | IngestService, paths: string[], opts: BatchOptions = {}): Promise<BatchSummary> {
+  const service = target instanceof Store ? new IngestService(target) : target;
+  const store = service.store;
   const summary = opts.summary ?? emptySummary();
   const hints = opts.region ? { region: opts.region } : undefined;
   const max = opts.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes;
@@ -194,19 +200,19 @@ export async function ingestPaths(store: Store, paths: string[], opts: BatchOpti
         continue;
       }
       if (entry.kind === "error") {
-        record(path, store.recordFailure({ path, code: entry.code, message: entry.message }));
+        record(path, service.recordFailure({ path, code: entry.code, message: entry.message }));
         continue;
       }
       const read = readBounded(path, max);
       if (!read.ok) {
-        record(path, store.recordFailure({ path, code: read.code, message: read.message }));
+        record(path, service.recordFailure({ path, code: read.code, message: read.message }));
         continue;
       }
       const bytes = read.bytes;
       if (extname(path).toLowerCase() === ".zip") {
         const members = readArchive(bytes, path);
         if (!members.ok) {
-          record(path, store.save({ ok: false, code: members.code, message: members.message }, { sha: sha256(bytes), locator: path, input: { bytes, path } }));
+          record(path, service.save({ ok: false, code: members.code, message: members.message }, { sha: sha256(bytes), locator: path, input: { bytes, path } }));
           continue;
         }
         if (members.docx === false) {
@@ -216,12 +222,12 @@ export async function ingestPaths(store: Store, paths: string[], opts: BatchOpti
               break;
             }
             const locator = `${path}!/${m.name}`;
-            record(locator, await store.ingestOne({ bytes: m.bytes, path: locator, hints }));
+            record(locator, await service.ingestOne({ bytes: m.bytes, path: locator, hints }));
           }
           continue;
         }
       }
-      record(path, await store.ingestOne({ bytes, path, hints }));
+      record(path, await service.ingestOne({ bytes, path, hints }));
     } catch (e) {
       // Not the document's fault (parse failures come back as results): storing failed
       // (the database locked past its timeout, a full disk, …). Stop, keep what is stored, say why.

@@ -1,5 +1,6 @@
 // Gathers the quality report's data from the store and renders it (src/report/).
-// The page compares itself with the last one: a snapshot is kept in the meta table.
+// The page compares itself with the last one: a snapshot is kept in the meta table,
+// when the database can be written (a read-only one is reported on all the same).
 import type { Store } from "./store.js";
 import { buildReportRows, type FailureRow, type QualityData } from "./report/data.js";
 import { renderQualityReport, snapshotOf } from "./report/html.js";
@@ -9,17 +10,16 @@ import { CHECK_RULES } from "../normalizers/rules.js";
 /** Every rule xxgk evaluates, so a rule that never fails still shows 100%: from the registry (normalizers/rules.ts). */
 export const RULES = CHECK_RULES.map((r) => r.rule);
 
+const SNAPSHOT = "quality.snapshot";
+
 export function qualityData(store: Store): QualityData {
   const records: { id: number; record: ReportRecord; ingestedAt: string }[] = [];
   for (const { id, record, parsedAt } of store.records()) records.push({ id, record, ingestedAt: parsedAt });
-  const failures = store.db
-    .prepare("SELECT locator, code, message, at FROM failures WHERE is_current = 1 ORDER BY at")
-    .all() as { locator: string; code: string; message: string; at: string }[];
-  const prev = store.db.prepare("SELECT value FROM meta WHERE key = 'quality.snapshot'").get() as { value: string } | undefined;
+  const prev = store.getMeta(SNAPSHOT);
   return {
     generatedAt: new Date().toISOString(),
     reports: buildReportRows(records),
-    failures: failures.map(
+    failures: store.currentFailures().map(
       (f): FailureRow => ({
         path: /^https?:/.test(f.locator) ? null : f.locator,
         url: /^https?:/.test(f.locator) ? f.locator : null,
@@ -29,16 +29,17 @@ export function qualityData(store: Store): QualityData {
       }),
     ),
     rules: RULES,
-    previous: prev ? JSON.parse(prev.value) : null,
+    previous: prev ? JSON.parse(prev) : null,
   };
 }
 
-/** The page, and the snapshot stored for the next one's "changes since the last report". */
-export function qualityPage(store: Store): string {
+/** The page, and the snapshot to keep for the next one's "changes since the last report". */
+export function qualityPage(store: Store): { html: string; snapshot: string } {
   const data = qualityData(store);
-  const html = renderQualityReport(data);
-  store.db
-    .prepare("INSERT INTO meta (key, value) VALUES ('quality.snapshot', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-    .run(JSON.stringify(snapshotOf(data)));
-  return html;
+  return { html: renderQualityReport(data), snapshot: JSON.stringify(snapshotOf(data)) };
+}
+
+/** Keeps the snapshot in a writable store (the next page compares itself with it). */
+export function keepSnapshot(store: Store, snapshot: string): void {
+  store.setMeta(SNAPSHOT, snapshot);
 }

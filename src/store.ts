@@ -1,135 +1,22 @@
-// The SQLite store (better-sqlite3). One transaction per document: a crash or Ctrl-C
-// mid-batch leaves every finished document stored and nothing half-written. The
-// bytes' sha256 is a document's identity: the same bytes twice add nothing; changed
-// bytes at the same path are a new version of the same source. Bytes are kept in a
-// content-addressed folder beside the database so a better parser can re-run them.
+// The SQLite store (better-sqlite3): it persists and queries, nothing else (parsing and
+// the cross-year refresh are the ingest service's, src/ingest-service.ts). One
+// transaction per document: a crash or Ctrl-C mid-batch leaves every finished document
+// stored and nothing half-written. The bytes' sha256 is a document's identity, held by
+// unique indexes (one current report, one current failure per sha256) that the inserts
+// rely on, so two processes storing the same bytes at once store them once. Bytes are
+// kept in a content-addressed folder beside the database so a better parser can re-run them.
+import "./sqlite-uri.js";
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { BlobStore } from "./blobs.js";
-import { wideViewSql } from "./views.js";
-import { parseReport, type ParseOutcome } from "./pipeline.js";
-import { sha256 } from "../model/hash.js";
+import type { ParseOutcome } from "./pipeline.js";
 import { cellsOf } from "../model/cells.js";
-import { PARSER_VERSION } from "./version.js";
-import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, type Check, type ReportRecord } from "../model/record.js";
-import { crossYearChecks } from "../normalizers/crossyear.js";
-import { bareName, organKey } from "../normalizers/organ.js";
+import type { Check, ReportRecord } from "../model/record.js";
+import { checkSchema, migrate, NewerSchemaError, schemaVersionOf, STORE_SCHEMA_VERSION } from "./migrations.js";
+import { diagnosticsOf, placeColumns, provenanceOf } from "./record-access.js";
 
-/**
- * The schema version this code writes, kept in `PRAGMA user_version`. A database made by
- * an older xxgk is brought up to date by MIGRATIONS on open (each step in its own
- * transaction); one made by a newer xxgk is refused rather than guessed at.
- */
-export const STORE_SCHEMA_VERSION = 3;
-
-/** Version 1: the tables and views. */
-const SCHEMA_V1 = `
-CREATE TABLE IF NOT EXISTS sources (
-  id INTEGER PRIMARY KEY,
-  locator TEXT NOT NULL UNIQUE,          -- the path or URL the document came from
-  path TEXT, url TEXT,
-  first_seen TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS versions (
-  id INTEGER PRIMARY KEY,
-  source_id INTEGER NOT NULL REFERENCES sources(id),
-  sha256 TEXT NOT NULL,
-  size INTEGER NOT NULL,
-  content_type TEXT,
-  seen_at TEXT NOT NULL,
-  UNIQUE (source_id, sha256)
-);
-CREATE INDEX IF NOT EXISTS versions_sha ON versions(sha256);
-CREATE TABLE IF NOT EXISTS reports (
-  id INTEGER PRIMARY KEY,
-  version_id INTEGER NOT NULL REFERENCES versions(id),
-  parser_version TEXT NOT NULL,
-  parsed_at TEXT NOT NULL,
-  is_current INTEGER NOT NULL DEFAULT 1,  -- 0: an older version of the source, or a record from an older parser
-  format TEXT NOT NULL,
-  template TEXT NOT NULL,
-  organ TEXT, organ_bare TEXT, organ_key TEXT,
-  year INTEGER, published_on TEXT,
-  region_code TEXT, region_name TEXT, province TEXT, city TEXT, county TEXT,
-  region_by TEXT, region_confidence TEXT,
-  record_json TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS reports_version ON reports(version_id);
-CREATE INDEX IF NOT EXISTS reports_organ ON reports(organ_key, year);
-CREATE INDEX IF NOT EXISTS reports_region_organ ON reports(region_code, organ_bare);
-CREATE TABLE IF NOT EXISTS cells (
-  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
-  tbl TEXT NOT NULL,                     -- active | requests | reviews
-  row TEXT NOT NULL,                     -- e.g. regulations, denied.stateSecret, litigationDirect
-  col TEXT NOT NULL,                     -- e.g. issued, naturalPerson, pending
-  value REAL,                            -- NULL: the document shows none (see warnings)
-  PRIMARY KEY (report_id, tbl, row, col)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS sections (
-  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
-  number INTEGER NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS checks (
-  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
-  rule TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, where_ TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS checks_report ON checks(report_id);
-CREATE TABLE IF NOT EXISTS warnings (
-  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
-  message TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS failures (
-  id INTEGER PRIMARY KEY,
-  version_id INTEGER REFERENCES versions(id),
-  locator TEXT, sha256 TEXT,
-  code TEXT NOT NULL, message TEXT NOT NULL,
-  parser_version TEXT NOT NULL, at TEXT NOT NULL,
-  is_current INTEGER NOT NULL DEFAULT 1
-);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-
-CREATE VIEW IF NOT EXISTS v_reports AS
-  SELECT r.id AS report_id, r.organ, r.organ_key, r.year, r.published_on, r.template, r.format,
-         r.region_code, r.region_name, r.province, r.city, r.county, r.region_by, r.region_confidence,
-         s.path AS source_path, s.url AS source_url, v.sha256, r.parser_version, r.parsed_at,
-         (SELECT count(*) FROM checks c WHERE c.report_id = r.id) AS checks_failed,
-         (SELECT count(*) FROM warnings w WHERE w.report_id = r.id) AS warnings
-  FROM reports r JOIN versions v ON v.id = r.version_id JOIN sources s ON s.id = v.source_id
-  WHERE r.is_current = 1;
-CREATE VIEW IF NOT EXISTS v_cells AS
-  SELECT vr.report_id, vr.organ, vr.year, vr.region_code, vr.province, vr.city, vr.county, vr.template, vr.format,
-         vr.source_path, vr.source_url, vr.sha256, c.tbl AS "table", c.row, c.col AS "column", c.value
-  FROM cells c JOIN v_reports vr ON vr.report_id = c.report_id;
-CREATE VIEW IF NOT EXISTS v_checks AS
-  SELECT vr.report_id, vr.organ, vr.year, vr.region_code, c.rule, c.severity, c.message, c.where_ AS "where"
-  FROM checks c JOIN v_reports vr ON vr.report_id = c.report_id;
-CREATE VIEW IF NOT EXISTS v_failures AS
-  SELECT locator, sha256, code, message, parser_version, at FROM failures WHERE is_current = 1;
-`;
-
-/**
- * Schema steps, in order: `MIGRATIONS[i]` takes a database from version i+1 to i+2 (a
- * fresh database runs SCHEMA_V1 and then every step). Append; never edit a released step.
- */
-const MIGRATIONS: { to: number; why: string; sql: string }[] = [
-  {
-    to: 2,
-    why: "versions.format (the format a version was read as); indexes so failure look-ups stay O(log n)",
-    sql: `
-      ALTER TABLE versions ADD COLUMN format TEXT;
-      UPDATE versions SET format = (SELECT r.format FROM reports r WHERE r.version_id = versions.id ORDER BY r.id DESC LIMIT 1);
-      CREATE INDEX IF NOT EXISTS failures_sha ON failures(sha256);
-      CREATE INDEX IF NOT EXISTS failures_version ON failures(version_id);
-      CREATE INDEX IF NOT EXISTS failures_locator ON failures(locator);
-    `,
-  },
-  {
-    to: 3,
-    why: "v_wide: one row per current report, one column per cell (the wide CSV's columns)",
-    sql: wideViewSql(),
-  },
-];
+export { STORE_SCHEMA_VERSION, NewerSchemaError };
 
 /** One document to store: its bytes and where they came from. */
 export interface IngestInput {
@@ -147,13 +34,13 @@ export interface IngestInput {
   sha256?: string;
 }
 
-/** What `ingestOne` did with one document. */
+/** What ingesting one document did. */
 export interface IngestResult {
   /**
    * `ingested`: parsed and stored (a new report). `present`: these bytes were stored
-   * before (as a report, or as a failure by this parser version); nothing was added, and
-   * `code`/`message` are set when they had failed. `failed`: not read as a report; the
-   * failure is stored with `code` and `message`.
+   * before (as a report, or as a failure by this parser identity); nothing was added
+   * but the place they were seen, and `code`/`message` are set when they had failed.
+   * `failed`: not read as a report; the failure is stored with `code` and `message`.
    */
   status: "ingested" | "present" | "failed";
   /** sha256 of the bytes (hex); "" from `recordFailure`, whose bytes were never read. */
@@ -173,21 +60,45 @@ export interface IngestResult {
   attachments?: { url: string; text: string }[];
 }
 
-const now = () => new Date().toISOString();
-
-/**
- * parseReport, with a throw (a parser bug met by one document) turned into that
- * document's failure, so one document never stops a batch; the bytes are kept, so a
- * fixed parser can read it again (`xxgk reparse`).
- */
-async function safeParse(input: Parameters<typeof parseReport>[0]): Promise<ParseOutcome> {
-  try {
-    return await parseReport(input);
-  } catch (e) {
-    return { ok: false, code: "internal", message: `the parser failed on this document (a bug): ${(e as Error)?.message ?? String(e)}` };
-  }
+/** Where a document's bytes were seen and who read them, for `saveOutcome`. */
+export interface SaveAt {
+  sha: string;
+  locator: string;
+  input: IngestInput;
+  /** The parser identity that produced the outcome (src/version.ts). */
+  parser: string;
+  /** `reparse`: the outcome replaces the current record of these bytes (by another parser). */
+  replace?: boolean;
 }
+
+/** A stored document read by another parser identity: what `reparse` re-runs. */
+export interface StaleDocument {
+  sha256: string;
+  locator: string;
+  path: string | null;
+  url: string | null;
+  contentType: string | null;
+  reportId: number | null;
+  failure: string | null;
+  parser: string;
+}
+
+export interface StoreOptions {
+  /**
+   * Open for reading only (`export`, `report`): never creates, migrates or writes; works
+   * on a read-only file or folder. A database older than this build is read as it is
+   * only when its schema is current; otherwise the caller is told to run a writing command.
+   */
+  readonly?: boolean;
+}
+
+const now = () => new Date().toISOString();
 const BATCH = 50;
+
+/** A user error about the database file itself (not a database, a folder, newer schema): one line, exit 2. */
+export class StoreOpenError extends Error {
+  override name = "StoreOpenError";
+}
 
 /**
  * The store: one SQLite file (WAL, synchronous=NORMAL, foreign keys on) plus the
@@ -197,8 +108,8 @@ const BATCH = 50;
  */
 export class Store {
   readonly db: Database.Database;
-  /** The documents' bytes by sha256, beside the database (shared with the crawler). */
-  readonly blobs: BlobStore;
+  readonly readonly: boolean;
+  private blobStore: BlobStore | null = null;
   private readonly statements = new Map<string, Database.Statement>();
 
   /** A prepared statement, compiled once per store (preparing costs more than running). */
@@ -208,47 +119,19 @@ export class Store {
     return st;
   }
 
-  constructor(readonly path: string) {
-    mkdirSync(dirname(resolve(path)), { recursive: true });
-    this.db = new Database(path);
-    try {
-      this.db.pragma("busy_timeout = 5000");
-      this.db.pragma("journal_mode = WAL");
-      this.db.pragma("synchronous = NORMAL");
-      // Checkpoint (and fsync) every ~32 MB of WAL instead of 4 MB: fewer syncs in a batch.
-      this.db.pragma("wal_autocheckpoint = 8192");
-      this.db.pragma("foreign_keys = ON");
-      this.migrate();
-    } catch (e) {
-      this.db.close();
-      throw e;
-    }
-    this.blobs = BlobStore.besideDb(path);
+  constructor(readonly path: string, opts: StoreOptions = {}) {
+    this.readonly = opts.readonly ?? false;
+    this.db = this.readonly ? openReadOnly(path) : openWritable(path);
+  }
+
+  /** The documents' bytes by sha256, beside the database (shared with the crawler); the folder is made on first use. */
+  get blobs(): BlobStore {
+    return (this.blobStore ??= BlobStore.besideDb(this.path));
   }
 
   /** The schema version of the open database (`PRAGMA user_version`). */
   schemaVersion(): number {
-    return this.db.pragma("user_version", { simple: true }) as number;
-  }
-
-  private migrate(): void {
-    const at = this.schemaVersion();
-    if (at > STORE_SCHEMA_VERSION)
-      throw new Error(`made by a newer xxgk (store schema ${at}; this xxgk knows up to ${STORE_SCHEMA_VERSION}): update xxgk`);
-    if (at === STORE_SCHEMA_VERSION) return;
-    // BEGIN IMMEDIATE: two processes opening a fresh file do not both migrate it.
-    this.db.transaction(() => {
-      const now = this.schemaVersion();
-      if (now === 0) {
-        this.db.exec(SCHEMA_V1);
-        this.db.pragma("user_version = 1");
-      }
-      for (const m of MIGRATIONS) {
-        if (this.schemaVersion() >= m.to) continue;
-        this.db.exec(m.sql);
-        this.db.pragma(`user_version = ${m.to}`);
-      }
-    }).immediate();
+    return schemaVersionOf(this.db);
   }
 
   /** Closes the database. Every finished document is already committed. */
@@ -256,47 +139,40 @@ export class Store {
     if (this.db.open) this.db.close();
   }
 
+  /** Runs `fn` in one IMMEDIATE transaction (nested: a savepoint): all its writes, or none. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
   /** The stored bytes of a document, or null when not kept (or damaged: BlobStore.get checks the hash). */
   readBytes(sha: string): Uint8Array | null {
     return this.blobs.get(sha);
   }
 
+  /** Keeps a document's bytes (content-addressed, temp file then rename) so `reparse` can read them again. */
+  keepBytes(bytes: Uint8Array, sha: string): void {
+    this.blobs.put(bytes, sha);
+  }
 
   /**
-   * Parses and stores one document, all of it in one transaction. Never throws for bad
-   * input: a document that cannot be read is stored as a failure with its reason
-   * (`status: "failed"`). The same bytes seen before add nothing (`status: "present"`);
-   * changed bytes at a known path or URL become a new version of that source, and its
-   * earlier record stops being current. Throws only when the database itself fails.
+   * What is stored for these bytes: the current report (any parser), or the current
+   * failure when `parser` made it (an older parser's failure is to be read again).
    */
-  async ingestOne(input: IngestInput): Promise<IngestResult> {
-    const sha = input.sha256 ?? sha256(input.bytes);
-    const locator = input.url ?? input.path ?? `sha256:${sha}`;
-    // The same bytes already handled by this parser version: nothing to add.
-    const seen = this.sql(
-        `SELECT (SELECT r.id FROM reports r JOIN versions v ON v.id = r.version_id WHERE v.sha256 = ? AND r.is_current = 1 LIMIT 1) AS report,
-                (SELECT f.id FROM failures f WHERE f.sha256 = ? AND f.is_current = 1 AND f.parser_version = ? LIMIT 1) AS failure`,
-      )
-      .get(sha, sha, PARSER_VERSION) as { report: number | null; failure: number | null };
-    if (seen.report !== null) return { status: "present", sha256: sha, reportId: seen.report };
-    if (seen.failure !== null) {
-      const f = this.sql("SELECT code, message FROM failures WHERE id = ?").get(seen.failure) as { code: string; message: string };
-      return { status: "present", sha256: sha, code: f.code, message: f.message };
-    }
+  lookup(sha: string, parser: string): { reportId: number } | { failure: { code: string; message: string } } | null {
+    const r = this.sql("SELECT id FROM reports WHERE sha256 = ? AND is_current = 1").get(sha) as { id: number } | undefined;
+    if (r) return { reportId: r.id };
+    const f = this.sql("SELECT code, message FROM failures WHERE sha256 = ? AND is_current = 1 AND parser_version = ?").get(sha, parser) as
+      | { code: string; message: string }
+      | undefined;
+    return f ? { failure: f } : null;
+  }
 
-    const name = input.url ?? input.path ?? sha;
-    const outcome = await safeParse({
-      bytes: input.bytes,
-      name,
-      path: input.path ?? null,
-      url: input.url ?? null,
-      contentType: input.contentType,
-      hints: input.hints,
-      sha256: sha,
-    });
-    // Kept (content-addressed, temp file then rename, not fsynced) so `xxgk reparse` can read it again.
-    this.blobs.put(input.bytes, sha);
-    return this.save(outcome, { sha, locator, input });
+  /** Records that these (already stored) bytes were also seen at `locator`: a source and a version, nothing superseded. */
+  notePlace(sha: string, locator: string, input: IngestInput): void {
+    // A re-run over the same folder meets only known places: a read, no write.
+    const known = this.sql("SELECT 1 FROM versions v JOIN sources s ON s.id = v.source_id WHERE s.locator = ? AND v.sha256 = ?").get(locator, sha);
+    if (known) return;
+    this.transaction(() => this.versionOf(locator, input, sha, now()));
   }
 
   /**
@@ -304,88 +180,108 @@ export class Store {
    * cannot be listed): a failure by path, with no version. Replaces an earlier such
    * failure of the same path.
    */
-  recordFailure(f: { path: string; code: string; message: string }): IngestResult {
+  recordFailure(f: { path: string; code: string; message: string }, parser: string): IngestResult {
     const t = now();
-    this.db.transaction(() => {
+    this.transaction(() => {
       this.sql("UPDATE failures SET is_current = 0 WHERE locator = ? AND version_id IS NULL").run(f.path);
       this.sql("INSERT INTO failures (version_id, locator, sha256, code, message, parser_version, at) VALUES (NULL,?,NULL,?,?,?,?)")
-        .run(f.path, f.code, f.message, PARSER_VERSION, t);
-    }).immediate();
+        .run(f.path, f.code, f.message, parser, t);
+    });
     return { status: "failed", sha256: "", code: f.code, message: f.message };
   }
 
-  /** Writes one parse outcome in one transaction (all its rows, or none). */
-  save(outcome: ParseOutcome, at: { sha: string; locator: string; input: IngestInput }): IngestResult {
-    const { sha, locator, input } = at;
+  /**
+   * Writes one parse outcome in one transaction (all its rows, or none). The claim of
+   * the bytes is the insert itself: a unique index allows one current report (and one
+   * current failure) per sha256, so when another process stored the same bytes first
+   * the insert adds nothing and the result is `present`. With `replace` (reparse) the
+   * current record of the bytes gives way first.
+   */
+  saveOutcome(outcome: ParseOutcome, at: SaveAt): IngestResult {
+    const { sha, locator, input, parser } = at;
     const t = now();
-    const write = this.db.transaction((): IngestResult => {
-      const versionId = this.versionOf(locator, input, sha, t);
+    return this.transaction((): IngestResult => {
+      const { versionId, sourceId } = this.versionOf(locator, input, sha, t);
       if (!outcome.ok) {
-        this.sql("UPDATE failures SET is_current = 0 WHERE sha256 = ?").run(sha);
-        this.sql("INSERT INTO failures (version_id, locator, sha256, code, message, parser_version, at) VALUES (?,?,?,?,?,?,?)")
-          .run(versionId, locator, sha, outcome.code, outcome.message, PARSER_VERSION, t);
+        // An older parser's failure of these bytes gives way; this parser's stays (the unique index).
+        this.sql("UPDATE failures SET is_current = 0 WHERE sha256 = ? AND is_current = 1 AND parser_version != ?").run(sha, parser);
+        if (at.replace) this.sql("UPDATE reports SET is_current = 0 WHERE sha256 = ? AND is_current = 1").run(sha);
+        const ins = this.sql(
+          `INSERT INTO failures (version_id, locator, sha256, code, message, parser_version, at) VALUES (?,?,?,?,?,?,?)
+           ON CONFLICT (sha256) WHERE is_current = 1 AND sha256 IS NOT NULL DO NOTHING`,
+        ).run(versionId, locator, sha, outcome.code, outcome.message, parser, t);
+        if (ins.changes === 0) return { status: "present", sha256: sha, code: outcome.code, message: outcome.message, attachments: outcome.attachments };
         return { status: "failed", sha256: sha, code: outcome.code, message: outcome.message, attachments: outcome.attachments };
       }
+      if (at.replace) this.sql("UPDATE reports SET is_current = 0 WHERE sha256 = ? AND is_current = 1").run(sha);
+      const reportId = this.insertReport(versionId, sha, outcome, parser, t);
+      if (reportId === null) {
+        const id = (this.sql("SELECT id FROM reports WHERE sha256 = ? AND is_current = 1").get(sha) as { id: number }).id;
+        return { status: "present", sha256: sha, reportId: id };
+      }
       this.sql("UPDATE versions SET format = ? WHERE id = ?").run(outcome.record.source.format, versionId);
-      const reportId = this.insertReport(versionId, outcome, t);
-      const crossYear = this.refreshCrossYear(reportId);
-      const checks = [...outcome.record.checks, ...crossYear];
+      // A new version (or a re-parse) supersedes this source's earlier records, and its failures.
+      this.sql("UPDATE reports SET is_current = 0 WHERE is_current = 1 AND id != ? AND version_id IN (SELECT id FROM versions WHERE source_id = ?)")
+        .run(reportId, sourceId);
+      this.sql("UPDATE failures SET is_current = 0 WHERE is_current = 1 AND (sha256 = ? OR version_id IN (SELECT id FROM versions WHERE source_id = ?))")
+        .run(sha, sourceId);
+      this.sql("UPDATE failures SET is_current = 0 WHERE locator = ? AND version_id IS NULL").run(locator);
       return {
         status: "ingested",
         sha256: sha,
         reportId,
-        checksFailed: checks.length,
-        failedRules: checks.map((c) => c.rule),
+        checksFailed: outcome.record.checks.length,
+        failedRules: outcome.record.checks.map((c) => c.rule),
         record: outcome.record,
         attachments: outcome.attachments,
       };
     });
-    return write.immediate();
   }
 
-  private versionOf(locator: string, input: IngestInput, sha: string, t: string): number {
+  private versionOf(locator: string, input: IngestInput, sha: string, t: string): { versionId: number; sourceId: number } {
     this.sql("INSERT INTO sources (locator, path, url, first_seen) VALUES (?,?,?,?) ON CONFLICT(locator) DO NOTHING")
       .run(locator, input.path ?? null, input.url ?? null, t);
-    const source = (this.sql("SELECT id FROM sources WHERE locator = ?").get(locator) as { id: number }).id;
+    const sourceId = (this.sql("SELECT id FROM sources WHERE locator = ?").get(locator) as { id: number }).id;
     this.sql("INSERT INTO versions (source_id, sha256, size, content_type, seen_at) VALUES (?,?,?,?,?) ON CONFLICT(source_id, sha256) DO NOTHING")
-      .run(source, sha, input.bytes.length, input.contentType ?? null, t);
-    const version = (this.sql("SELECT id FROM versions WHERE source_id = ? AND sha256 = ?").get(source, sha) as { id: number }).id;
-    // A new version (or a re-parse) supersedes this source's earlier records.
-    this.sql("UPDATE reports SET is_current = 0 WHERE version_id IN (SELECT id FROM versions WHERE source_id = ?)")
-      .run(source);
-    this.sql("UPDATE failures SET is_current = 0 WHERE version_id IN (SELECT id FROM versions WHERE source_id = ?)").run(source);
-    this.sql("UPDATE failures SET is_current = 0 WHERE locator = ? AND version_id IS NULL").run(locator);
-    return version;
+      .run(sourceId, sha, input.bytes.length, input.contentType ?? null, t);
+    const versionId = (this.sql("SELECT id FROM versions WHERE source_id = ? AND sha256 = ?").get(sourceId, sha) as { id: number }).id;
+    return { versionId, sourceId };
   }
 
-  private insertReport(versionId: number, outcome: Extract<ParseOutcome, { ok: true }>, t: string): number {
+  /** Inserts the report and its rows; null when the bytes already have a current report (the unique index). */
+  private insertReport(versionId: number, sha: string, outcome: Extract<ParseOutcome, { ok: true }>, parser: string, t: string): number | null {
     const r = outcome.record;
     const region = r.region;
-    const bare = r.organ ? bareName(r.organ, [region?.province, region?.city, region?.county]) : null;
     const info = this.sql(
-        `INSERT INTO reports (version_id, parser_version, parsed_at, format, template, organ, organ_bare, year, published_on,
+        `INSERT INTO reports (version_id, sha256, parser_version, parsed_at, format, template, organ, year, published_on,
            region_code, region_name, province, city, county, region_by, region_confidence, record_json)
-         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+         ON CONFLICT (sha256) WHERE is_current = 1 DO NOTHING`,
       )
       .run(
-        versionId, PARSER_VERSION, t, r.source.format, r.template, r.organ, bare, r.year, r.publishedOn,
+        versionId, sha, parser, t, r.source.format, r.template, r.organ, r.year, r.publishedOn,
         region?.code ?? null, region?.name ?? null, region?.province ?? null, region?.city ?? null, region?.county ?? null,
         outcome.region.by, outcome.region.confidence, JSON.stringify(r),
       );
+    if (info.changes === 0) return null;
     const id = Number(info.lastInsertRowid);
     // Rows go in BATCH rows per statement: one call per row was half of a save.
-    this.insertMany("cells", ["report_id", "tbl", "row", "col", "value"], cellsOf(r).map((c) => [id, ...c]));
+    this.insertMany(
+      "cells",
+      ["report_id", "tbl", "row", "col", "value", "status", "text", "page", "box", "table_no", "row_no", "col_no", "line"],
+      cellsOf(r).map(([tbl, row, col, v]) => {
+        const p = provenanceOf(r, `${tbl}.${row}.${col}`);
+        return [id, tbl, row, col, v, p?.status ?? null, p?.text ?? null, ...placeColumns(p?.place)];
+      }),
+    );
     const sec = this.sql("INSERT INTO sections (report_id, number, title, text) VALUES (?,?,?,?)");
     for (const s of r.sections) sec.run(id, s.number, s.title, s.text);
     this.insertMany("checks", ["report_id", "rule", "severity", "message", "where_"], r.checks.map((c) => [id, c.rule, c.severity, c.message, c.where]));
-    // Until the diagnostics table (code, severity, key, place) lands: their messages.
-    this.insertMany("warnings", ["report_id", "message"], r.diagnostics.map((d) => [id, d.message]));
-    // Rekey the region's bodies only when this name is new to it.
-    const known = this.sql("SELECT organ_key FROM reports WHERE region_code IS ? AND organ_bare = ? AND id != ? AND organ_key IS NOT NULL LIMIT 1").get(
-      region?.code ?? null, bare, id,
-    ) as { organ_key: string } | undefined;
-    if (known) this.sql("UPDATE reports SET organ_key = ? WHERE id = ?").run(known.organ_key, id);
-    else this.rekeyOrgans(region?.code ?? null);
+    this.insertMany(
+      "diagnostics",
+      ["report_id", "code", "severity", "key", "message", "page", "box", "table_no", "row_no", "col_no", "line"],
+      diagnosticsOf(r).map((d) => [id, d.code, d.severity, d.key ?? null, d.message, ...placeColumns(d.place)]),
+    );
     return id;
   }
 
@@ -404,43 +300,73 @@ export class Store {
     }
   }
 
-  /** Recompute organ keys of a region: a full name arriving after its abbreviation links both. */
-  private rekeyOrgans(regionCode: string | null): void {
-    const rows = this.sql("SELECT DISTINCT organ_bare FROM reports WHERE organ_bare IS NOT NULL AND region_code IS ?")
-      .all(regionCode) as { organ_bare: string }[];
-    const names = rows.map((r) => r.organ_bare);
-    const upd = this.sql("UPDATE reports SET organ_key = ? WHERE organ_bare = ? AND region_code IS ?");
-    for (const n of names) upd.run(organKey(regionCode, n, names), n, regionCode);
+  // ---- organ keys (the service decides them; the store keeps them) ----
+
+  /** A report's region code and organ name. */
+  organOf(reportId: number): { regionCode: string | null; organ: string | null; province: string | null; city: string | null; county: string | null } {
+    return this.sql("SELECT region_code AS regionCode, organ, province, city, county FROM reports WHERE id = ?").get(reportId) as never;
   }
 
-  /** Re-run cross-year checks around a report (its year before and after); returns those on it. */
-  private refreshCrossYear(reportId: number): Check[] {
-    const me = this.sql("SELECT organ_key, year FROM reports WHERE id = ?").get(reportId) as { organ_key: string | null; year: number | null };
-    if (!me.organ_key || me.year === null) return [];
-    // The latest current report of each neighbouring year (a body-year read twice, from
-    // two sources, is compared once: through its newest record).
-    const latest = this.sql(
-      "SELECT id, year, record_json FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1 ORDER BY id DESC LIMIT 1",
-    );
-    const rows = [me.year - 1, me.year, me.year + 1]
-      .map((y) => latest.get(me.organ_key, y) as { id: number; year: number; record_json: string } | undefined)
-      .filter((r): r is { id: number; year: number; record_json: string } => r !== undefined);
-    const del = this.sql("DELETE FROM checks WHERE report_id = ? AND rule LIKE 'crossYear.%'");
-    const ins = this.sql("INSERT INTO checks (report_id, rule, severity, message, where_) VALUES (?,?,?,?,?)");
-    let mine: Check[] = [];
-    for (const cur of rows) {
-      const prev = rows.find((p) => p.year === cur.year - 1);
-      del.run(cur.id);
-      if (!prev) continue;
-      const found = crossYearChecks(JSON.parse(prev.record_json), JSON.parse(cur.record_json));
-      for (const c of found) ins.run(cur.id, c.rule, c.severity, c.message, c.where);
-      if (cur.id === reportId) mine = found;
-    }
-    return mine;
+  /** Sets a report's bare organ name (the name without its region). */
+  setOrganBare(reportId: number, bare: string | null): void {
+    this.sql("UPDATE reports SET organ_bare = ? WHERE id = ?").run(bare, reportId);
   }
+
+  /** The organ key another report of the region already has under this bare name, if any. */
+  knownOrganKey(regionCode: string | null, bare: string | null, exceptId: number): string | null {
+    const row = this.sql("SELECT organ_key FROM reports WHERE region_code IS ? AND organ_bare = ? AND id != ? AND organ_key IS NOT NULL LIMIT 1").get(
+      regionCode, bare, exceptId,
+    ) as { organ_key: string } | undefined;
+    return row?.organ_key ?? null;
+  }
+
+  setOrganKey(reportId: number, key: string | null): void {
+    this.sql("UPDATE reports SET organ_key = ? WHERE id = ?").run(key, reportId);
+  }
+
+  /** Every bare organ name of a region. */
+  organNames(regionCode: string | null): string[] {
+    return (this.sql("SELECT DISTINCT organ_bare FROM reports WHERE organ_bare IS NOT NULL AND region_code IS ?").all(regionCode) as { organ_bare: string }[]).map(
+      (r) => r.organ_bare,
+    );
+  }
+
+  /** Sets the organ key of every report of a region with this bare name. */
+  setRegionOrganKey(regionCode: string | null, bare: string, key: string): void {
+    this.sql("UPDATE reports SET organ_key = ? WHERE organ_bare = ? AND region_code IS ?").run(key, bare, regionCode);
+  }
+
+  // ---- cross-year checks (computed by the service, kept here) ----
+
+  /** A report's organ key and year. */
+  keyYearOf(reportId: number): { organKey: string | null; year: number | null } {
+    return this.sql("SELECT organ_key AS organKey, year FROM reports WHERE id = ?").get(reportId) as never;
+  }
+
+  /** The latest current report of a body for a year (a body-year read from two sources is compared through its newest record). */
+  latestOfYear(organKey: string, year: number): { id: number; record: ReportRecord } | null {
+    const row = this.sql("SELECT id, record_json FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1 ORDER BY id DESC LIMIT 1").get(
+      organKey, year,
+    ) as { id: number; record_json: string } | undefined;
+    return row ? { id: row.id, record: JSON.parse(row.record_json) as ReportRecord } : null;
+  }
+
+  /** Replaces a report's cross-year checks (`crossYear.*`) with these. */
+  replaceCrossYearChecks(reportId: number, checks: Check[]): void {
+    this.sql("DELETE FROM checks WHERE report_id = ? AND rule LIKE 'crossYear.%'").run(reportId);
+    const ins = this.sql("INSERT INTO checks (report_id, rule, severity, message, where_) VALUES (?,?,?,?,?)");
+    for (const c of checks) ins.run(reportId, c.rule, c.severity, c.message, c.where);
+  }
+
+  /** The checks stored on a report (the template's and the cross-year ones), in the order stored. */
+  checksOf(reportId: number): Check[] {
+    return this.sql("SELECT rule, severity, message, where_ AS \"where\" FROM checks WHERE report_id = ? ORDER BY rowid").all(reportId) as Check[];
+  }
+
+  // ---- reading ----
 
   /**
-   * Current records (one per source: its latest version, by the latest parse), in id
+   * Current records (one per document: its latest version, by the latest parse), in id
    * order, streamed from the database; `checks` as stored (the template's and the
    * cross-year ones). Do not write to the store while iterating.
    */
@@ -457,43 +383,44 @@ export class Store {
     }
   }
 
+  /** A stored record by report id (as parsed; checks as in the record). */
+  recordOf(reportId: number): ReportRecord | null {
+    const row = this.sql("SELECT record_json FROM reports WHERE id = ?").get(reportId) as { record_json: string } | undefined;
+    return row ? (JSON.parse(row.record_json) as ReportRecord) : null;
+  }
+
   /**
-   * Re-run the current parser over the stored bytes of every document last read by
-   * another parser version. Old records stay as history (is_current = 0). Returns
-   * what changed per document: cells, checks, or the outcome itself.
+   * Every stored document whose current record or failure was made by another parser
+   * identity: one row per sha256 (the place it was first seen), in the order stored.
    */
-  async reparse(onChange?: (c: ReparseChange) => void): Promise<ReparseChange[]> {
-    const stale = this.sql(
-        `SELECT v.id AS version_id, v.sha256, v.content_type, s.locator, s.path, s.url,
-                (SELECT r.id FROM reports r WHERE r.version_id = v.id AND r.is_current = 1) AS report_id,
-                (SELECT f.code FROM failures f WHERE f.version_id = v.id AND f.is_current = 1) AS failure,
-                coalesce((SELECT r.parser_version FROM reports r WHERE r.version_id = v.id AND r.is_current = 1),
-                         (SELECT f.parser_version FROM failures f WHERE f.version_id = v.id AND f.is_current = 1)) AS parser_version
-         FROM versions v JOIN sources s ON s.id = v.source_id`,
-      )
-      .all() as {
-      version_id: number; sha256: string; content_type: string | null; locator: string; path: string | null; url: string | null;
-      report_id: number | null; failure: string | null; parser_version: string | null;
-    }[];
-    const changes: ReparseChange[] = [];
-    for (const v of stale) {
-      if (v.parser_version === null || v.parser_version === PARSER_VERSION) continue;
-      const bytes = this.readBytes(v.sha256);
-      if (!bytes) {
-        const c: ReparseChange = { locator: v.locator, from: v.parser_version, changed: false, notes: ["bytes not kept; cannot re-run"] };
-        changes.push(c);
-        onChange?.(c);
-        continue;
-      }
-      const before = v.report_id !== null ? (JSON.parse((this.sql("SELECT record_json FROM reports WHERE id = ?").get(v.report_id) as { record_json: string }).record_json) as ReportRecord) : null;
-      const outcome = await safeParse({ bytes, name: v.locator, path: v.path, url: v.url, contentType: v.content_type ?? undefined });
-      this.save(outcome, { sha: v.sha256, locator: v.locator, input: { bytes, path: v.path, url: v.url, contentType: v.content_type ?? undefined } });
-      const notes = diffRecords(before, v.failure, outcome);
-      const c: ReparseChange = { locator: v.locator, from: v.parser_version, changed: notes.length > 0, notes };
-      changes.push(c);
-      onChange?.(c);
-    }
-    return changes;
+  staleDocuments(parser: string): StaleDocument[] {
+    return this.sql(
+      `SELECT d.sha256, d.report_id AS reportId, d.failure, d.parser,
+              s.locator, s.path, s.url, v.content_type AS contentType
+       FROM (SELECT sha256, id AS report_id, NULL AS failure, parser_version AS parser, version_id FROM reports WHERE is_current = 1
+             UNION ALL
+             SELECT sha256, NULL, code, parser_version, version_id FROM failures
+              WHERE is_current = 1 AND sha256 IS NOT NULL AND version_id IS NOT NULL
+                AND sha256 NOT IN (SELECT sha256 FROM reports WHERE is_current = 1)) d
+       JOIN versions v ON v.id = d.version_id JOIN sources s ON s.id = v.source_id
+       WHERE d.parser != ?
+       ORDER BY v.id`,
+    ).all(parser) as StaleDocument[];
+  }
+
+  /** Current failures, oldest first. */
+  currentFailures(): { locator: string; code: string; message: string; at: string }[] {
+    return this.sql("SELECT locator, code, message, at FROM failures WHERE is_current = 1 ORDER BY at").all() as never;
+  }
+
+  /** A value kept in the meta table, or null. */
+  getMeta(key: string): string | null {
+    return ((this.sql("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined)?.value) ?? null;
+  }
+
+  /** Keeps a value in the meta table (a writable store only). */
+  setMeta(key: string, value: string): void {
+    this.sql("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, value);
   }
 
   /** How many current reports, current failures, sources, versions and current cells are stored. */
@@ -509,36 +436,123 @@ export class Store {
   }
 }
 
-export interface ReparseChange {
-  locator: string;
-  from: string;
-  changed: boolean;
-  notes: string[];
+/** Why a path cannot be a database, in words, before SQLite is asked (a folder, a device, /proc). */
+function notAFile(path: string, mustExist: boolean): string | null {
+  const abs = resolve(path);
+  if (abs === "/proc" || abs === "/sys" || abs.startsWith("/proc/") || abs.startsWith("/sys/")) return "not a database file (a kernel file)";
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return mustExist ? "no such database (ingest something first)" : null;
+    if (code === "EACCES" || code === "EPERM") return "permission denied";
+    if (code === "ENOTDIR") return "a part of the path is not a folder";
+    return code ?? String(e);
+  }
+  if (st.isDirectory()) return "is a folder, not a database file";
+  if (!st.isFile()) return "not a regular file";
+  return null;
 }
 
-/** What differs between an old record (or failure) and a new parse: cells, checks, outcome. */
-export function diffRecords(before: ReportRecord | null, beforeFailure: string | null, after: ParseOutcome): string[] {
-  if (!before) return after.ok ? [`now read (was failed: ${beforeFailure})`] : beforeFailure === after.code ? [] : [`failure ${beforeFailure} → ${after.code}`];
-  if (!after.ok) return [`now fails: ${after.code} ${after.message}`];
-  const notes: string[] = [];
-  const old = new Map(cellsOf(before).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v]));
-  const now = new Map(cellsOf(after.record).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v]));
-  for (const k of new Set([...old.keys(), ...now.keys()])) if (old.get(k) !== now.get(k)) notes.push(`${k}: ${old.get(k) ?? "null"} → ${now.get(k) ?? "null"}`);
-  for (const f of ["organ", "year", "publishedOn", "template"] as const)
-    if (before[f] !== after.record[f]) notes.push(`${f}: ${before[f]} → ${after.record[f]}`);
-  const key = (c: Check) => `${c.rule} ${c.where}`;
-  const oldChecks = new Set(before.checks.map(key));
-  const newChecks = new Set(after.record.checks.map(key));
-  for (const c of newChecks) if (!oldChecks.has(c)) notes.push(`check now fails: ${c}`);
-  for (const c of oldChecks) if (!newChecks.has(c)) notes.push(`check now passes: ${c}`);
-  return notes;
+/** SQLite's messages about a file that is not ours, in words. */
+function sqliteReason(e: unknown): string {
+  const err = e as { code?: string; message?: string };
+  if (err.code === "SQLITE_NOTADB") return "not a database (file is not a SQLite database)";
+  if (err.code === "SQLITE_CANTOPEN") return "cannot open the file";
+  if (err.code === "SQLITE_READONLY" || err.code === "SQLITE_READONLY_DIRECTORY") return "read-only (cannot write the database or its folder)";
+  if (err.code === "SQLITE_CORRUPT") return "the database is damaged (corrupt)";
+  return err.message ?? String(e);
+}
+
+function openWritable(path: string): Database.Database {
+  const why = notAFile(path, false);
+  if (why) throw new StoreOpenError(why);
+  try {
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new StoreOpenError(`cannot make its folder: ${code === "EACCES" || code === "EPERM" ? "permission denied" : code ?? String(e)}`);
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+  } catch (e) {
+    throw new StoreOpenError(sqliteReason(e));
+  }
+  try {
+    db.pragma("busy_timeout = 5000");
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    // Checkpoint (and fsync) every ~32 MB of WAL instead of 4 MB: fewer syncs in a batch.
+    db.pragma("wal_autocheckpoint = 8192");
+    db.pragma("foreign_keys = ON");
+    migrate(db);
+  } catch (e) {
+    db.close();
+    if (e instanceof NewerSchemaError) throw new StoreOpenError(e.message);
+    throw new StoreOpenError(sqliteReason(e));
+  }
+  return db;
+}
+
+/**
+ * Opens for reading only: never creates the file, writes nothing (no -wal or -shm made
+ * where the folder is read-only: then SQLite is told the file is immutable).
+ */
+class OlderSchema extends Error {}
+
+function openReadOnly(path: string): Database.Database {
+  const why = notAFile(path, true);
+  if (why) throw new StoreOpenError(why);
+  const attempt = (p: string): Database.Database => {
+    const db = new Database(p, { readonly: true, fileMustExist: true });
+    try {
+      db.pragma("busy_timeout = 5000");
+      checkSchema(db);
+      const at = schemaVersionOf(db);
+      if (at < STORE_SCHEMA_VERSION)
+        throw new OlderSchema(`made by an older xxgk (store schema ${at}; this xxgk writes ${STORE_SCHEMA_VERSION}): run \`xxgk ingest\` or \`xxgk reparse\` on it once to bring it up to date`);
+      db.prepare("SELECT count(*) FROM reports").get();
+      return db;
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  };
+  try {
+    return attempt(path);
+  } catch (e) {
+    if (e instanceof OlderSchema) {
+      // Made by an older xxgk: bring it up to date once where it can be written, then read.
+      try {
+        openWritable(path).close();
+      } catch {
+        throw new StoreOpenError(e.message);
+      }
+      return openReadOnly(path);
+    }
+    if (e instanceof NewerSchemaError) throw new StoreOpenError(e.message);
+    const code = (e as { code?: string }).code;
+    // A WAL database in a read-only folder: the shared-memory file cannot be made. Read it as immutable.
+    if (code === "SQLITE_CANTOPEN" || code === "SQLITE_READONLY" || code === "SQLITE_READONLY_DIRECTORY" || code === "SQLITE_READONLY_CANTINIT") {
+      try {
+        return attempt(`file:${encodeURI(resolve(path)).replace(/\?/g, "%3f").replace(/#/g, "%23")}?immutable=1`);
+      } catch (e2) {
+        if (e2 instanceof NewerSchemaError || e2 instanceof OlderSchema) throw new StoreOpenError(e2.message);
+        throw new StoreOpenError(sqliteReason(e2));
+      }
+    }
+    throw new StoreOpenError(sqliteReason(e));
+  }
 }
 
 /**
  * Opens (creating when missing: parent folder, file, schema) the store at `dbPath`, and
- * migrates an older schema. Throws with a readable message when the file is not a
- * database or was made by a newer xxgk.
+ * migrates an older schema; with `{ readonly: true }` opens an existing database for
+ * reading only. Throws StoreOpenError, with a one-line reason, when the path is not a
+ * database (a folder, a PDF, a kernel file) or was made by a newer xxgk.
  */
-export function openStore(dbPath: string): Store {
-  return new Store(dbPath);
+export function openStore(dbPath: string, opts: StoreOptions = {}): Store {
+  return new Store(dbPath, opts);
 }

@@ -1,6 +1,6 @@
 // The built CLI as a user runs it: node dist/src/cli.js, real files, a real database.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -145,7 +145,7 @@ describe("xxgk CLI", () => {
     expect(missing.stderr).toBe(`xxgk: ${join(dir, "nope.docx")}: cannot read: no such file or folder [unreadable]\n`);
     writeFileSync(join(dir, "not-a-db.sqlite"), "plain text, not SQLite ".repeat(200));
     const notDb = run("export", "--db", join(dir, "not-a-db.sqlite"), "--format", "csv");
-    expect(notDb.status).toBe(1);
+    expect(notDb.status).toBe(2);
     expect(notDb.stderr).toMatch(/not-a-db\.sqlite.*not a database/);
     for (const r of [none, region, missing, notDb]) expect(r.stderr).not.toMatch(/\n\s+at /);
   });
@@ -206,13 +206,14 @@ describe("xxgk CLI", () => {
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = readCsv(raw.toString("utf8").slice(1));
     const header = rows.shift()!;
-    expect(header).toEqual(["report_id", "organ", "year", "region_code", "province", "city", "county", "template", "format", "source_path", "source_url", "sha256", "table", "row", "column", "value"]);
+    expect(header.slice(0, 16)).toEqual(["report_id", "organ", "year", "region_code", "province", "city", "county", "template", "format", "source_path", "source_url", "sha256", "table", "row", "column", "value"]);
+    expect(header.slice(16)).toEqual(["status", "text", "page", "box", "table_no", "row_no", "col_no", "line"]);
     expect(rows.length).toBe([...perSha.values()].reduce((a, b) => a + b, 0));
     // Each report's rows are exactly its cells.
     const bySha = new Map<string, number>();
     for (const r of rows) bySha.set(r[11], (bySha.get(r[11]) ?? 0) + 1);
     expect(bySha).toEqual(perSha);
-    expect(rows.every((r) => r.length === 16 && ["active", "requests", "reviews"].includes(r[12]) && (r[15] === "" || Number.isFinite(Number(r[15]))))).toBe(true);
+    expect(rows.every((r) => r.length === 24 && ["active", "requests", "reviews"].includes(r[12]) && (r[15] === "" || Number.isFinite(Number(r[15]))))).toBe(true);
 
     const jsonl = run("export", "--db", db, "--format", "jsonl");
     expect(jsonl.status).toBe(0);
@@ -263,5 +264,118 @@ describe("xxgk CLI", () => {
     const stored = await expectWholeDocuments(db);
     expect(Number(m![1])).toBe(stored); // the summary tells exactly what is in the database
     expect(stored).toBeLessThan(N);
+  });
+
+  it("stores each document once when two ingests run at once over the same files; their summaries add up", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xxgk-twice-"));
+    const db = join(dir, "x.sqlite");
+    const shared = join(dir, "in");
+    mkdirSync(shared);
+    const M = 200;
+    for (let i = 0; i < M; i++) writeFileSync(join(shared, `r${String(i).padStart(3, "0")}.txt`), `${SAMPLE}\n附注：第${i}号并发副本。\n`);
+    // The same bytes under two names, one given to each run.
+    const same = `${SAMPLE}\n附注：同一份文件，两个名字。\n`;
+    writeFileSync(join(dir, "one.txt"), same);
+    writeFileSync(join(dir, "two.txt"), same);
+    const start = (extra: string) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn("node", [CLI, "ingest", shared, extra, "--db", db]);
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => (stdout += d));
+        child.stderr.on("data", (d) => (stderr += d));
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
+      });
+    const [a, b] = await Promise.all([start(join(dir, "one.txt")), start(join(dir, "two.txt"))]);
+    expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, "", ""]);
+    const ingested = (out: string) => Number(/^(\d+) ingested, (\d+) already present, 0 failed/.exec(out)![1]);
+    const present = (out: string) => Number(/^(\d+) ingested, (\d+) already present/.exec(out)![2]);
+    expect(ingested(a.stdout) + ingested(b.stdout)).toBe(M + 1);
+    expect(present(a.stdout) + present(b.stdout)).toBe(M + 1);
+    const check = new Database(db, { readonly: true });
+    const n = (sql: string) => (check.prepare(sql).get() as { n: number }).n;
+    expect(n("SELECT count(*) AS n FROM reports")).toBe(M + 1);
+    expect(n("SELECT count(*) AS n FROM reports WHERE is_current = 1")).toBe(M + 1);
+    expect(n("SELECT count(*) AS n FROM (SELECT version_id FROM reports WHERE is_current = 1 GROUP BY version_id HAVING count(*) > 1)")).toBe(0);
+    expect(n("SELECT count(DISTINCT sha256) AS n FROM reports WHERE is_current = 1")).toBe(M + 1);
+    // Both names of the shared bytes are kept as places they were seen.
+    const sha = (check.prepare("SELECT v.sha256 FROM versions v JOIN sources s ON s.id = v.source_id WHERE s.locator = ?").get(join(dir, "one.txt")) as { sha256: string }).sha256;
+    expect((check.prepare("SELECT s.locator FROM versions v JOIN sources s ON s.id = v.source_id WHERE v.sha256 = ? ORDER BY s.locator").all(sha) as { locator: string }[]).map((r) => r.locator)).toEqual([
+      join(dir, "one.txt"),
+      join(dir, "two.txt"),
+    ]);
+    check.close();
+  }, 180_000);
+
+  it("says in one line, exit 2, when --db is not a database: a PDF, a folder, a kernel file, a newer xxgk's", () => {
+    const dir = mkdtempSync(join(tmpdir(), "xxgk-baddb-"));
+    writeFileSync(join(dir, "report.pdf"), "%PDF-1.4\n" + "1 0 obj << >> endobj\n".repeat(300));
+    const newer = join(dir, "newer.sqlite");
+    const d = new Database(newer);
+    d.pragma("user_version = 99");
+    d.close();
+    const config = join(dir, "portals.json");
+    writeFileSync(config, JSON.stringify({ portals: [] }));
+    const cases: [string, RegExp][] = [
+      [join(dir, "report.pdf"), /not a database/],
+      [dir, /is a folder/],
+      ["/proc/self/status", /not a database file/],
+      ["/proc/nonexistent-dir/x.sqlite", /not a database file|no such database/],
+      [newer, /newer xxgk/],
+    ];
+    for (const [db, why] of cases) {
+      for (const args of [
+        ["ingest", "data/samples", "--db", db],
+        ["export", "--format", "csv", "--db", db],
+        ["export", "--format", "jsonl", "--db", db],
+        ["report", "--out", join(dir, "r.html"), "--db", db],
+        ["reparse", "--db", db],
+      ]) {
+        const out = run(...args);
+        expect({ args, status: out.status }).toEqual({ args, status: 2 });
+        expect(out.stderr.trimEnd().split("\n")).toHaveLength(1);
+        expect(out.stderr).toMatch(why);
+        expect(out.stderr.startsWith(`xxgk: ${db}: `)).toBe(true);
+      }
+    }
+    expect(readdirSync(dir).sort()).toEqual(["newer.sqlite", "portals.json", "report.pdf"]);
+  });
+
+  it("exports and reports from a read-only database in a read-only folder, writing nothing; report says its snapshot was not kept", () => {
+    const dir = mkdtempSync(join(tmpdir(), "xxgk-ro-"));
+    chmodSync(dir, 0o755); // mkdtemp's 0700 would keep the other user out altogether
+    const ro = join(dir, "ro");
+    mkdirSync(ro);
+    const db = join(ro, "x.sqlite");
+    expect(run("ingest", "data/samples", "--db", db).status).toBe(0);
+    rmSync(join(ro, "blobs"), { recursive: true });
+    const out = join(dir, "out");
+    mkdirSync(out);
+    chmodSync(out, 0o777);
+    chmodSync(db, 0o444);
+    chmodSync(ro, 0o555);
+    const before = readdirSync(ro).sort();
+    const bytes = readFileSync(db);
+    // Another user than root (root writes through any chmod): the folder and the file are really read-only to it.
+    const asNobody = (...args: string[]) => spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "node", CLI, ...args], { encoding: "utf8" });
+    const csv = asNobody("export", "--db", db, "--format", "csv", "--out", join(out, "x.csv"));
+    expect(csv.stderr).toBe(`5 report(s) → ${join(out, "x.csv")}\n`);
+    expect(csv.status).toBe(0);
+    expect(readCsv(readFileSync(join(out, "x.csv"), "utf8").slice(1)).length).toBeGreaterThan(5 * 100);
+    const jsonl = asNobody("export", "--db", db, "--format", "jsonl");
+    expect(jsonl.status).toBe(0);
+    expect(jsonl.stdout.trimEnd().split("\n")).toHaveLength(5);
+    const report = asNobody("report", "--db", db, "--out", join(out, "r.html"));
+    expect(report.status).toBe(0);
+    expect(report.stderr).toContain("read-only: this report's snapshot was not kept");
+    expect(readFileSync(join(out, "r.html"), "utf8")).toContain("5 report(s)");
+    expect(readdirSync(ro).sort()).toEqual(before);
+    expect(readFileSync(db).equals(bytes)).toBe(true);
+    chmodSync(ro, 0o755);
+    chmodSync(db, 0o644);
+    // Writable again: the report keeps its snapshot (no note).
+    const kept = run("report", "--db", db, "--out", join(out, "r2.html"));
+    expect(kept.status).toBe(0);
+    expect(kept.stderr).not.toContain("read-only");
   });
 });

@@ -1,26 +1,32 @@
 // The store on a real SQLite file: identity by content, versions, failures, atomic
 // documents, archives, exports and re-parsing.
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, symlinkSync, cpSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import iconv from "iconv-lite";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore, STORE_SCHEMA_VERSION, type Store } from "../src/store.js";
 import { cellsOf, wideColumns } from "../model/cells.js";
 import { ingestPaths, walk } from "../src/ingest.js";
-import { csvField, exportRecords } from "../src/export.js";
-import { parseReport } from "../src/pipeline.js";
-import { PARSER_VERSION } from "../src/version.js";
+import { csvField, csvText, exportRecords } from "../src/export.js";
+import { parseReport, type ParseOutcome } from "../src/pipeline.js";
+import { codeIdentity, PACKAGE_VERSION, parserIdentity } from "../src/version.js";
+import { IngestService } from "../src/ingest-service.js";
+import { MIGRATIONS } from "../src/migrations.js";
+import type { ReportRecord } from "../model/record.js";
 import { makeZip } from "./helpers/zip.js";
 
 const SAMPLE = readFileSync("data/samples/2024-硚口区商务局.txt", "utf8");
 let dir: string;
 let store: Store;
+let service: IngestService;
 const count = (sql: string) => (store.db.prepare(sql).get() as { n: number }).n;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "xxgk-store-"));
   store = openStore(join(dir, "db", "x.sqlite"));
+  service = new IngestService(store);
 });
 afterEach(() => store.close());
 
@@ -49,21 +55,24 @@ describe("store", () => {
   it("adds nothing for the same bytes twice, and a new version for changed bytes", async () => {
     const path = join(dir, "r.txt");
     writeFileSync(path, SAMPLE);
-    const first = await store.ingestOne({ bytes: readFileSync(path), path });
+    const first = await service.ingestOne({ bytes: readFileSync(path), path });
     expect(first.status).toBe("ingested");
-    const rowsAfterFirst = ["sources", "versions", "reports", "cells", "sections", "checks", "warnings", "failures"].map((t) => count(`SELECT count(*) AS n FROM ${t}`));
-    const again = await store.ingestOne({ bytes: readFileSync(path), path });
+    const rowsAfterFirst = ["sources", "versions", "reports", "cells", "sections", "checks", "diagnostics", "failures"].map((t) => count(`SELECT count(*) AS n FROM ${t}`));
+    const again = await service.ingestOne({ bytes: readFileSync(path), path });
     expect(again).toMatchObject({ status: "present", reportId: first.reportId, sha256: first.sha256 });
-    // Same bytes under another name: still the same document.
-    expect((await store.ingestOne({ bytes: readFileSync(path), path: join(dir, "copy.txt") })).status).toBe("present");
-    expect(["sources", "versions", "reports", "cells", "sections", "checks", "warnings", "failures"].map((t) => count(`SELECT count(*) AS n FROM ${t}`))).toEqual(rowsAfterFirst);
-    expect(store.counts()).toMatchObject({ reports: 1, sources: 1, versions: 1 });
+    expect(["sources", "versions", "reports", "cells", "sections", "checks", "diagnostics", "failures"].map((t) => count(`SELECT count(*) AS n FROM ${t}`))).toEqual(rowsAfterFirst);
+    // Same bytes under another name: still the same document, and the name kept as a place it was seen.
+    expect((await service.ingestOne({ bytes: readFileSync(path), path: join(dir, "copy.txt") })).status).toBe("present");
+    const [sources, versions, ...rest] = rowsAfterFirst;
+    expect(["sources", "versions", "reports", "cells", "sections", "checks", "diagnostics", "failures"].map((t) => count(`SELECT count(*) AS n FROM ${t}`))).toEqual([sources + 1, versions + 1, ...rest]);
+    expect(store.db.prepare("SELECT s.locator FROM versions v JOIN sources s ON s.id = v.source_id WHERE v.sha256 = ? ORDER BY v.id").all(first.sha256)).toEqual([{ locator: path }, { locator: join(dir, "copy.txt") }]);
+    expect(store.counts()).toMatchObject({ reports: 1, sources: 2, versions: 2 });
     writeFileSync(path, SAMPLE.replace("收到政府信息公开申请1例", "收到政府信息公开申请1件"));
-    const changed = await store.ingestOne({ bytes: readFileSync(path), path });
+    const changed = await service.ingestOne({ bytes: readFileSync(path), path });
     expect(changed.status).toBe("ingested");
     expect(changed.sha256).not.toBe(first.sha256);
-    expect(store.counts()).toMatchObject({ reports: 1, sources: 1, versions: 2 });
-    expect(store.db.prepare("SELECT DISTINCT source_id FROM versions").all()).toHaveLength(1);
+    expect(store.counts()).toMatchObject({ reports: 1, sources: 2, versions: 3 });
+    expect(store.db.prepare("SELECT DISTINCT source_id FROM versions WHERE sha256 = ?").all(changed.sha256)).toEqual(store.db.prepare("SELECT DISTINCT source_id FROM versions WHERE sha256 = ?").all(first.sha256).slice(0, 1));
     expect(count("SELECT count(*) AS n FROM reports")).toBe(2); // the old one kept as history
     const current = store.db.prepare("SELECT r.id, v.sha256, v.format FROM reports r JOIN versions v ON v.id = r.version_id WHERE r.is_current = 1").all();
     expect(current).toEqual([{ id: changed.reportId, sha256: changed.sha256, format: "text" }]);
@@ -75,16 +84,43 @@ describe("store", () => {
     expect(store.schemaVersion()).toBe(STORE_SCHEMA_VERSION);
     expect(store.db.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(store.db.pragma("foreign_keys", { simple: true })).toBe(1);
-    await store.ingestOne({ bytes: Buffer.from(SAMPLE), path: "a.txt" });
-    // Turn the file back into what version 1 wrote: no versions.format, no failure indexes.
-    store.db.exec("DROP VIEW v_wide; DROP INDEX failures_sha; DROP INDEX failures_version; DROP INDEX failures_locator; ALTER TABLE versions DROP COLUMN format; PRAGMA user_version = 1;");
-    store.close();
-    store = openStore(join(dir, "db", "x.sqlite"));
-    expect(store.schemaVersion()).toBe(3);
-    expect(store.db.prepare("SELECT organ FROM v_wide").all()).toEqual([{ organ: "硚口区商务局" }]);
-    expect(store.db.prepare("SELECT format FROM versions").all()).toEqual([{ format: "text" }]);
-    expect(store.db.prepare("SELECT name FROM sqlite_master WHERE name = 'failures_sha'").get()).toEqual({ name: "failures_sha" });
-    expect(store.counts().reports).toBe(1);
+    // Every table, the crawl state's included, comes from the migrations.
+    const tables = (store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    expect(tables).toEqual(expect.arrayContaining(["crawl_fetches", "crawl_links", "crawl_runs", "crawl_urls", "diagnostics", "cells", "reports"]));
+    expect(tables).not.toContain("warnings");
+    // A version-1 file as version 1 wrote it, by its own frozen text: a cell stored as REAL,
+    // a warning, and the same bytes current twice (two ingests at once, before version 4).
+    const v1 = new Database(join(dir, "v1.sqlite"));
+    v1.exec(MIGRATIONS[0].sql);
+    v1.pragma("user_version = 1");
+    v1.exec(`INSERT INTO sources VALUES (1, 'a.txt', 'a.txt', NULL, 't'), (2, 'b.txt', 'b.txt', NULL, 't');
+      INSERT INTO versions VALUES (1, 1, 'abc', 3, NULL, 't'), (2, 2, 'abc', 3, NULL, 't');
+      INSERT INTO reports (id, version_id, parser_version, parsed_at, format, template, organ, year, record_json) VALUES
+        (1, 1, '0.1.0', 't', 'text', '2021', 'X局', 2024, '{}'), (2, 2, '0.1.0', 't', 'text', '2021', 'X局', 2024, '{}');
+      INSERT INTO cells VALUES (1, 'requests', 'granted', 'total', 5.0), (2, 'requests', 'granted', 'total', 2.5);
+      INSERT INTO warnings VALUES (1, 'licensing.decisions: ''—'' read as null');`);
+    expect(v1.prepare("SELECT typeof(value) AS t FROM cells WHERE report_id = 1").get()).toEqual({ t: "real" });
+    v1.close();
+    const migrated = openStore(join(dir, "v1.sqlite"));
+    expect(migrated.schemaVersion()).toBe(STORE_SCHEMA_VERSION);
+    expect(migrated.db.prepare("SELECT report_id, typeof(value) AS t, value FROM cells ORDER BY report_id").all()).toEqual([
+      { report_id: 1, t: "integer", value: 5 },
+      { report_id: 2, t: "real", value: 2.5 },
+    ]);
+    expect(migrated.db.prepare("SELECT id FROM reports WHERE is_current = 1").all()).toEqual([{ id: 2 }]);
+    expect(migrated.db.prepare("SELECT report_id, code, severity, message FROM diagnostics").all()).toEqual([
+      { report_id: 1, code: "note.legacy", severity: "warning", message: "licensing.decisions: '—' read as null" },
+    ]);
+    expect(migrated.db.prepare("SELECT organ FROM v_wide").all()).toEqual([{ organ: "X局" }]);
+    migrated.close();
+  });
+
+  it("keeps each migration step frozen: v_wide's text is the one released, and matches the wide columns of today", async () => {
+    const { wideViewSql } = await import("../src/views.js");
+    // If the template's columns change, this fails: add a migration with the new view's frozen text.
+    expect(MIGRATIONS.find((m) => m.to === 3)!.sql).toBe(wideViewSql());
+    expect(new Set(MIGRATIONS.map((m) => m.to)).size).toBe(MIGRATIONS.length);
+    expect(MIGRATIONS.map((m) => m.to)).toEqual(MIGRATIONS.map((_, i) => i + 1));
   });
 
   it("refuses a database made by a newer xxgk, and a file that is not a database", () => {
@@ -93,6 +129,9 @@ describe("store", () => {
     expect(() => openStore(join(dir, "db", "x.sqlite"))).toThrow(/newer xxgk/);
     writeFileSync(join(dir, "junk.sqlite"), "this is not a database, just some text that is long enough ".repeat(100));
     expect(() => openStore(join(dir, "junk.sqlite"))).toThrow(/not a database/);
+    expect(() => openStore(dir)).toThrow(/is a folder/);
+    expect(() => openStore("/proc/self/status")).toThrow(/not a database file/);
+    expect(() => openStore(join(dir, "db", "x.sqlite"), { readonly: true })).toThrow(/newer xxgk/);
     store = openStore(join(dir, "db", "other.sqlite")); // for afterEach
   });
 
@@ -132,26 +171,14 @@ describe("store", () => {
   });
 
   it("records a parser that throws on one document as that document's failure, and goes on", async () => {
-    vi.resetModules();
-    vi.doMock("../src/pipeline.js", async (importOriginal) => {
-      const real = await importOriginal<typeof import("../src/pipeline.js")>();
-      return { ...real, parseReport: async (i: Parameters<typeof real.parseReport>[0]) => (i.name.includes("boom") ? Promise.reject(new TypeError("x is undefined")) : real.parseReport(i)) };
-    });
-    try {
-      const fresh = await import("../src/store.js");
-      const { ingestPaths: batch } = await import("../src/ingest.js");
-      const other = fresh.openStore(join(dir, "db", "mocked.sqlite"));
-      writeFileSync(join(dir, "a-boom.txt"), SAMPLE + "\n附注：坏。\n");
-      writeFileSync(join(dir, "b.txt"), SAMPLE);
-      const s = await batch(other, [join(dir, "a-boom.txt"), join(dir, "b.txt")]);
-      expect(s.ingested).toBe(1);
-      expect(s.failed).toMatchObject([{ code: "internal", message: "the parser failed on this document (a bug): x is undefined" }]);
-      expect(other.counts()).toMatchObject({ reports: 1, failures: 1 });
-      other.close();
-    } finally {
-      vi.doUnmock("../src/pipeline.js");
-      vi.resetModules();
-    }
+    const parse = async (i: Parameters<typeof parseReport>[0]): Promise<ParseOutcome> =>
+      i.name.includes("boom") ? Promise.reject(new TypeError("x is undefined")) : parseReport(i);
+    writeFileSync(join(dir, "a-boom.txt"), SAMPLE + "\n附注：坏。\n");
+    writeFileSync(join(dir, "b.txt"), SAMPLE);
+    const s = await ingestPaths(new IngestService(store, { parse }), [join(dir, "a-boom.txt"), join(dir, "b.txt")]);
+    expect(s.ingested).toBe(1);
+    expect(s.failed).toMatchObject([{ code: "internal", message: "the parser failed on this document (a bug): x is undefined" }]);
+    expect(store.counts()).toMatchObject({ reports: 1, failures: 1 });
   });
 
   it("stops the batch with the reason when storing fails, keeping what was stored", async () => {
@@ -200,10 +227,10 @@ describe("store", () => {
     if (!out.ok) throw new Error(out.message);
     const broken = structuredClone(out);
     (broken.record.sections as unknown[]).push({ number: 7, title: null, text: null }); // NOT NULL fails after the report row is in
-    expect(() => store.save(broken, { sha: out.record.source.sha256, locator: "x", input: { bytes: Buffer.from(SAMPLE), path: "x" } })).toThrow();
-    for (const t of ["reports", "cells", "sections", "checks", "warnings", "sources", "versions"]) expect(count(`SELECT count(*) AS n FROM ${t}`)).toBe(0);
+    expect(() => service.save(broken, { sha: out.record.source.sha256, locator: "x", input: { bytes: Buffer.from(SAMPLE), path: "x" } })).toThrow();
+    for (const t of ["reports", "cells", "sections", "checks", "diagnostics", "sources", "versions"]) expect(count(`SELECT count(*) AS n FROM ${t}`)).toBe(0);
     // The store is still usable, and the same document stores whole.
-    const ok = store.save(out, { sha: out.record.source.sha256, locator: "x", input: { bytes: Buffer.from(SAMPLE), path: "x" } });
+    const ok = service.save(out, { sha: out.record.source.sha256, locator: "x", input: { bytes: Buffer.from(SAMPLE), path: "x" } });
     expect(ok.status).toBe("ingested");
     expect(count("SELECT count(*) AS n FROM cells")).toBe(cellsOf(out.record).length);
   });
@@ -239,9 +266,10 @@ describe("store", () => {
     const raw = readFileSync(join(dir, "long.csv"));
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM for Excel
     const long = readCsv(raw.toString("utf8").replace(/^\ufeff/, ""));
-    expect(long[0]).toEqual(["report_id", "organ", "year", "region_code", "province", "city", "county", "template", "format", "source_path", "source_url", "sha256", "table", "row", "column", "value"]);
+    expect(long[0]).toEqual(["report_id", "organ", "year", "region_code", "province", "city", "county", "template", "format", "source_path", "source_url", "sha256", "table", "row", "column", "value",
+      "status", "text", "page", "box", "table_no", "row_no", "col_no", "line"]);
     expect(long.length - 1).toBe(expected);
-    expect(long.every((r) => r.length === 16)).toBe(true);
+    expect(long.every((r) => r.length === 24)).toBe(true);
     const one = long.find((r) => r[1] === "硚口区商务局" && r[13] === "newReceived" && r[14] === "total")!;
     expect(one[15]).toBe("1");
     expect(one.slice(3, 7)).toEqual(["420104", "湖北省", "武汉市", "硚口区"]);
@@ -264,41 +292,182 @@ describe("store", () => {
   });
 
   it("re-parses documents read by an older parser and reports exactly what changed", async () => {
-    await store.ingestOne({ bytes: Buffer.from(SAMPLE), path: "a.txt" });
-    await store.ingestOne({ bytes: readFileSync("data/samples/2024-环翠区商务局.txt"), path: "b.txt" });
+    await service.ingestOne({ bytes: Buffer.from(SAMPLE), path: "a.txt" });
+    await service.ingestOne({ bytes: readFileSync("data/samples/2024-环翠区商务局.txt"), path: "b.txt" });
     // An older parser that read one cell differently.
     store.db.prepare("UPDATE reports SET parser_version = '0.0.1'").run();
     const old = store.db.prepare("SELECT id, record_json FROM reports WHERE organ = '硚口区商务局'").get() as { id: number; record_json: string };
     const rec = JSON.parse(old.record_json);
     rec.requests.granted[0] = 0;
     store.db.prepare("UPDATE reports SET record_json = ? WHERE id = ?").run(JSON.stringify(rec), old.id);
-    const changes = await store.reparse();
+    const changes = await service.reparse();
     expect(changes).toHaveLength(2);
     const changed = changes.filter((c) => c.changed);
     expect(changed).toHaveLength(1);
     expect(changed[0].notes).toEqual(["requests.granted.naturalPerson: 0 → 1"]);
-    expect(count(`SELECT count(*) AS n FROM reports WHERE is_current = 1 AND parser_version = '${PARSER_VERSION}'`)).toBe(2);
+    expect(count(`SELECT count(*) AS n FROM reports WHERE is_current = 1 AND parser_version = '${service.parser}'`)).toBe(2);
     expect(count("SELECT count(*) AS n FROM reports WHERE is_current = 0")).toBe(2);
-    expect(await store.reparse()).toEqual([]);
+    expect(await service.reparse()).toEqual([]);
   });
 
   it("links a body's years and checks them against each other", async () => {
     const y2024 = SAMPLE;
     const y2023 = SAMPLE.replaceAll("2024", "2023").replace("硚口区商务局2023年政府", "硚口区商务局2023年政府");
-    await store.ingestOne({ bytes: Buffer.from(y2024), path: "2024.txt" });
-    const r = await store.ingestOne({ bytes: Buffer.from(y2023), path: "2023.txt" });
+    await service.ingestOne({ bytes: Buffer.from(y2024), path: "2024.txt" });
+    const r = await service.ingestOne({ bytes: Buffer.from(y2023), path: "2023.txt" });
     expect(r.status).toBe("ingested");
     const keys = store.db.prepare("SELECT DISTINCT organ_key FROM reports").all();
     expect(keys).toEqual([{ organ_key: "420104:商务局" }]);
     expect(count("SELECT count(*) AS n FROM checks WHERE rule LIKE 'crossYear.%'")).toBe(0); // 0 carried forward, 0 carried over
     // A 2025 report whose carried-over requests disagree with 2024's carried forward.
     const y2025 = SAMPLE.replaceAll("2024", "2025").replace(/二、上年结转政府信息公开申请数量\n\t0/, "二、上年结转政府信息公开申请数量\n\t3");
-    const r25 = await store.ingestOne({ bytes: Buffer.from(y2025), path: "2025.txt" });
+    const r25 = await service.ingestOne({ bytes: Buffer.from(y2025), path: "2025.txt" });
     expect(r25.failedRules).toContain("crossYear.carriedOver");
     expect(store.db.prepare("SELECT where_ FROM checks WHERE rule = 'crossYear.carriedOver'").all()).toEqual([{ where_: "requests.carriedOver.naturalPerson" }]);
   });
 
-  it("keeps the parser version equal to package.json's", () => {
-    expect(PARSER_VERSION).toBe(JSON.parse(readFileSync("package.json", "utf8")).version);
+  it("keeps a year's cross-year checks when the next year arrives, and checks the next year against it", async () => {
+    const y2024 = SAMPLE;
+    const y2025 = SAMPLE.replaceAll("2024", "2025").replace(/二、上年结转政府信息公开申请数量\n\t0/, "二、上年结转政府信息公开申请数量\n\t3");
+    const y2026 = SAMPLE.replaceAll("2024", "2026");
+    await service.ingestOne({ bytes: Buffer.from(y2024), path: "2024.txt" });
+    const r25 = await service.ingestOne({ bytes: Buffer.from(y2025), path: "2025.txt" });
+    const rules = () => store.db.prepare("SELECT r.year, c.rule, c.where_ FROM checks c JOIN reports r ON r.id = c.report_id WHERE c.rule LIKE 'crossYear.%' ORDER BY r.year, c.where_").all();
+    const with2025 = rules();
+    expect(with2025).toContainEqual({ year: 2025, rule: "crossYear.carriedOver", where_: "requests.carriedOver.naturalPerson" });
+    // 2026 arrives: 2025's finding against 2024 stays; 2026 is checked against 2025.
+    const r26 = await service.ingestOne({ bytes: Buffer.from(y2026), path: "2026.txt" });
+    expect(r26.status).toBe("ingested");
+    const after = rules() as { year: number }[];
+    expect(after.filter((c) => c.year === 2025)).toEqual(with2025.filter((c) => (c as { year: number }).year === 2025));
+    expect(store.checksOf(r25.reportId!).map((c) => c.rule)).toContain("crossYear.carriedOver");
+    // And the reverse order: 2024 arriving last recomputes 2025's checks.
+    const other = openStore(join(dir, "db", "reverse.sqlite"));
+    const s2 = new IngestService(other);
+    for (const [y, text] of [[2026, y2026], [2025, y2025], [2024, y2024]] as const) await s2.ingestOne({ bytes: Buffer.from(text), path: `${y}.txt` });
+    expect(other.db.prepare("SELECT r.year, c.rule, c.where_ FROM checks c JOIN reports r ON r.id = c.report_id WHERE c.rule LIKE 'crossYear.%' ORDER BY r.year, c.where_").all()).toEqual(after);
+    other.close();
+  });
+
+  it("stores whole counts as integers, and each cell's status and place and each diagnostic with its code, key and place", async () => {
+    await service.ingestOne({ bytes: Buffer.from(SAMPLE), path: "a.txt" });
+    expect(store.db.prepare("SELECT DISTINCT typeof(value) AS t FROM cells WHERE value IS NOT NULL").all()).toEqual([{ t: "integer" }]);
+    // A record v2 (provenance, diagnostics, no warnings), as the readers will give it.
+    const out = await parseReport({ bytes: Buffer.from(SAMPLE.replace("2024", "2023")), name: "v2.txt" });
+    if (!out.ok) throw new Error(out.message);
+    const r = out.record as ReportRecord & Record<string, unknown>;
+    delete r.warnings;
+    r.schemaVersion = 2 as never;
+    r.provenance = {
+      "requests.granted.total": { text: "1", status: "printed", place: { page: 2, box: [10, 20, 30, 40], table: 2, row: 5, col: 9 } },
+      "requests.granted.naturalPerson": { text: "", status: "blank", place: { line: 17 } },
+    };
+    r.source.sha256 = "f".repeat(64);
+    r.diagnostics = [{ code: "cell.blank", severity: "info", key: "requests.granted.naturalPerson", place: { line: 17 }, message: "the cell is blank" }];
+    const saved = service.save(out, { sha: "f".repeat(64), locator: "v2.txt", input: { bytes: Buffer.from("v2"), path: "v2.txt" } });
+    expect(saved.status).toBe("ingested");
+    const cell = (key: string) => store.db.prepare("SELECT value, status, text, page, box, table_no, row_no, col_no, line FROM v_cells WHERE report_id = ? AND key = ?").get(saved.reportId, key);
+    expect(cell("requests.granted.total")).toEqual({ value: r.requests.granted[6], status: "printed", text: "1", page: 2, box: "[10,20,30,40]", table_no: 2, row_no: 5, col_no: 9, line: null });
+    expect(cell("requests.granted.naturalPerson")).toMatchObject({ status: "blank", text: "", line: 17, page: null });
+    expect(store.db.prepare("SELECT code, severity, key, line, message FROM v_diagnostics WHERE report_id = ?").all(saved.reportId)).toEqual([
+      { code: "cell.blank", severity: "info", key: "requests.granted.naturalPerson", line: 17, message: "the cell is blank" },
+    ]);
+    // The long CSV carries them; an `info` note is not a warning.
+    await exportRecords(store, "csv", join(dir, "long.csv"));
+    const rows = readCsv(readFileSync(join(dir, "long.csv"), "utf8").replace(/^\ufeff/, ""));
+    const row = rows.find((x) => x[11] === "f".repeat(64) && x[13] === "granted" && x[14] === "total")!;
+    expect(row.slice(15)).toEqual([String(r.requests.granted[6]), "printed", "1", "2", "[10,20,30,40]", "2", "5", "9", ""]);
+    expect(store.db.prepare("SELECT warnings, diagnostics FROM v_reports WHERE report_id = ?").get(saved.reportId)).toEqual({ warnings: 0, diagnostics: 1 });
+  });
+
+  it("writes text a spreadsheet would run as a formula with a leading ' in CSV, numbers and JSON lines unchanged", async () => {
+    const out = await parseReport({ bytes: Buffer.from(SAMPLE), name: "x.txt" });
+    if (!out.ok) throw new Error(out.message);
+    const r = structuredClone(out.record);
+    r.organ = '=HYPERLINK("http://x","y")';
+    r.source.path = "-cmd|' /C calc'!A0";
+    r.region!.province = "@SUM(1)";
+    r.region!.city = "\tx";
+    r.requests.granted[0] = -3; // a number, not a formula
+    const fake = { records: () => [{ id: 7, record: r }].values() } as unknown as Store;
+    await exportRecords(fake, "csv", join(dir, "evil.csv"));
+    const rows = readCsv(readFileSync(join(dir, "evil.csv"), "utf8").replace(/^\ufeff/, ""));
+    const granted = rows.find((x) => x[13] === "granted" && x[14] === "naturalPerson")!;
+    expect(granted.slice(1, 6)).toEqual([`'=HYPERLINK("http://x","y")`, "2024", "420104", "'@SUM(1)", "'\tx"]);
+    expect(granted[9]).toBe("'-cmd|' /C calc'!A0");
+    expect(granted[15]).toBe("-3");
+    await exportRecords(fake, "wide-csv", join(dir, "evil-wide.csv"));
+    const wide = readCsv(readFileSync(join(dir, "evil-wide.csv"), "utf8").replace(/^\ufeff/, ""));
+    expect(wide[1][1]).toBe(`'=HYPERLINK("http://x","y")`);
+    expect(wide[1][wide[0].indexOf("requests.granted.naturalPerson")]).toBe("-3");
+    await exportRecords(fake, "jsonl", join(dir, "evil.jsonl"));
+    expect(JSON.parse(readFileSync(join(dir, "evil.jsonl"), "utf8")).organ).toBe('=HYPERLINK("http://x","y")');
+    expect(csvText("+1")).toBe("'+1");
+    expect(csvText("\r=1")).toBe(`"'\r=1"`);
+    expect(csvText("硚口区")).toBe("硚口区");
+  });
+
+  it("stores the same bytes once when two stores claim them at once: one current report, both names kept", async () => {
+    const out = await parseReport({ bytes: Buffer.from(SAMPLE), name: "x" });
+    if (!out.ok) throw new Error(out.message);
+    const sha = out.record.source.sha256;
+    // Two connections (as two processes) that both looked and found nothing, then both store.
+    const second = openStore(join(dir, "db", "x.sqlite"));
+    const a = new IngestService(store);
+    const b = new IngestService(second);
+    expect(store.lookup(sha, a.parser)).toBeNull();
+    expect(second.lookup(sha, b.parser)).toBeNull();
+    const ra = a.save(out, { sha, locator: "one.txt", input: { bytes: Buffer.from(SAMPLE), path: "one.txt" } });
+    const rb = b.save(out, { sha, locator: "two.txt", input: { bytes: Buffer.from(SAMPLE), path: "two.txt" } });
+    second.close();
+    expect([ra.status, rb.status]).toEqual(["ingested", "present"]);
+    expect(rb.reportId).toBe(ra.reportId);
+    expect(count("SELECT count(*) AS n FROM reports WHERE is_current = 1")).toBe(1);
+    expect(count("SELECT count(*) AS n FROM reports")).toBe(1);
+    expect(store.db.prepare("SELECT s.locator FROM versions v JOIN sources s ON s.id = v.source_id WHERE v.sha256 = ? ORDER BY s.locator").all(sha)).toEqual([{ locator: "one.txt" }, { locator: "two.txt" }]);
+    // The database itself refuses a second current report of the same bytes.
+    expect(() => store.db.prepare("INSERT INTO reports (version_id, sha256, parser_version, parsed_at, format, template, record_json) VALUES (1, ?, 'p', 't', 'text', '2021', '{}')").run(sha)).toThrow(/UNIQUE/);
+    // The same for failures.
+    const bad: ParseOutcome = { ok: false, code: "corrupt", message: "broken" };
+    expect(a.save(bad, { sha: "e".repeat(64), locator: "x.pdf", input: { bytes: Buffer.from("x"), path: "x.pdf" } }).status).toBe("failed");
+    expect(a.save(bad, { sha: "e".repeat(64), locator: "y.pdf", input: { bytes: Buffer.from("x"), path: "y.pdf" } })).toMatchObject({ status: "present", code: "corrupt" });
+    expect(count("SELECT count(*) AS n FROM failures WHERE is_current = 1")).toBe(1);
+  });
+
+  it("reads again, on the next ingest, a file an older build failed on; reparse re-runs failures and reports of another build", async () => {
+    const path = join(dir, "r.txt");
+    writeFileSync(path, SAMPLE);
+    // An older build, with another identity, that could not read the file.
+    const old = new IngestService(store, { parser: "0.1.0", parse: async () => ({ ok: false, code: "not-a-report", message: "no tables found" }) });
+    expect(await old.ingestOne({ bytes: readFileSync(path), path })).toMatchObject({ status: "failed", code: "not-a-report" });
+    // The same build again: as before, not re-read.
+    expect(await old.ingestOne({ bytes: readFileSync(path), path })).toMatchObject({ status: "present", code: "not-a-report" });
+    // This build: read again, and stored.
+    const now = await service.ingestOne({ bytes: readFileSync(path), path });
+    expect(now.status).toBe("ingested");
+    expect(store.counts()).toMatchObject({ reports: 1, failures: 0 });
+    // reparse: a failure stored by another build is re-run from the kept bytes.
+    const other = join(dir, "s.txt");
+    writeFileSync(other, SAMPLE.replace("2024", "2023"));
+    await old.ingestOne({ bytes: readFileSync(other), path: other });
+    const changes = await service.reparse();
+    expect(changes).toEqual([{ locator: other, from: "0.1.0", changed: true, notes: ["now read (was failed: not-a-report)"] }]);
+    expect(store.counts()).toMatchObject({ reports: 2, failures: 0 });
+    expect(await service.reparse()).toEqual([]);
+  });
+
+  it("derives the parser identity from the code that reads documents, not from a constant", () => {
+    expect(parserIdentity()).toMatch(new RegExp(`^${PACKAGE_VERSION.replace(/\./g, "\\.")}\\+[0-9a-f]{12}$`));
+    const root = mkdtempSync(join(tmpdir(), "xxgk-identity-"));
+    for (const d of ["model", "data", "extractors", "normalizers", "src"]) cpSync(d, join(root, d), { recursive: true });
+    const before = codeIdentity(root, ".ts");
+    expect(before).toBe(parserIdentity().split("+")[1]); // the same code, wherever it lives
+    writeFileSync(join(root, "src", "cli.ts"), "// not a reader\n", { flag: "a" });
+    expect(codeIdentity(root, ".ts")).toBe(before);
+    writeFileSync(join(root, "normalizers", "checks.ts"), "// a changed rule\n", { flag: "a" });
+    const after = codeIdentity(root, ".ts");
+    expect(after).not.toBe(before);
+    writeFileSync(join(root, "extractors", "text.ts"), "// a changed reader\n", { flag: "a" });
+    expect(codeIdentity(root, ".ts")).not.toBe(after);
   });
 });

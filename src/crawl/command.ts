@@ -11,7 +11,8 @@ import { Crawler, type CrawlSummary, type Ingestor, type PortalSummary, type Pro
 import { BlobStore } from "../blobs.js";
 import { acquireLock, CrawlLockedError } from "./lock.js";
 import { DEFAULT_LIMITS } from "../../model/limits.js";
-import { openStore } from "../store.js";
+import { openStore, StoreOpenError } from "../store.js";
+import { IngestService } from "../ingest-service.js";
 
 export type { CrawlSummary, PortalSummary, Ingestor, Progress };
 export { CrawlLockedError, ConfigError };
@@ -38,7 +39,7 @@ export async function runCrawl(options: RunCrawlOptions): Promise<CrawlSummary> 
   let db: Database.Database | null = null;
   try {
     if (!options.ingestor) store = openStore(dbPath);
-    const ingestor: Ingestor = options.ingestor ?? store!;
+    const ingestor: Ingestor = options.ingestor ?? new IngestService(store!);
     db = new Database(dbPath);
     const crawler = new Crawler({
       config,
@@ -121,7 +122,8 @@ export function registerCrawlCommand(program: Command): Command {
       } catch (e) {
         if (onProgress) process.stderr.write("\r\x1b[K");
         const known = e instanceof ConfigError || e instanceof CrawlLockedError;
-        process.stderr.write(`xxgk crawl: ${known ? (e as Error).message : (e as Error).stack ?? String(e)}\n`);
+        if (e instanceof StoreOpenError) process.stderr.write(`xxgk: ${opts.db}: ${e.message}\n`);
+        else process.stderr.write(`xxgk crawl: ${known ? (e as Error).message : (e as Error).stack ?? String(e)}\n`);
         process.exitCode = 2;
         return;
       }

@@ -3,6 +3,7 @@
 // store), so a run killed at any moment leaves rows that are all true; a URL that was
 // in progress has no new row and is simply fetched again by the next run.
 import type { Database } from "better-sqlite3";
+import { migrate } from "../migrations.js";
 
 export type UrlKind = "list" | "article" | "attachment";
 
@@ -35,57 +36,7 @@ export interface UrlRow {
   report_id: number | null;
 }
 
-export const SCHEMA = `
-CREATE TABLE IF NOT EXISTS crawl_urls (
-  url TEXT PRIMARY KEY,
-  portal TEXT NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('list', 'article', 'attachment')),
-  status TEXT NOT NULL CHECK (status IN ('done', 'fetched', 'failed', 'gone', 'refused', 'blocked')),
-  etag TEXT,
-  last_modified TEXT,
-  sha256 TEXT,
-  last_status INTEGER,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  last_error TEXT,
-  fetched_at TEXT,
-  final_url TEXT,
-  content_type TEXT,
-  ingest_status TEXT,
-  ingest_code TEXT,
-  report_id INTEGER
-);
-CREATE INDEX IF NOT EXISTS crawl_urls_portal ON crawl_urls (portal, status);
-CREATE TABLE IF NOT EXISTS crawl_fetches (
-  id INTEGER PRIMARY KEY,
-  run_id INTEGER,
-  url TEXT NOT NULL,
-  final_url TEXT,
-  fetched_at TEXT NOT NULL,
-  status INTEGER,
-  sha256 TEXT,
-  bytes INTEGER,
-  headers TEXT,
-  error TEXT,
-  requests INTEGER NOT NULL DEFAULT 1
-);
-CREATE INDEX IF NOT EXISTS crawl_fetches_url ON crawl_fetches (url);
-CREATE INDEX IF NOT EXISTS crawl_fetches_sha ON crawl_fetches (sha256);
-CREATE TABLE IF NOT EXISTS crawl_links (
-  parent_url TEXT NOT NULL,
-  child_url TEXT NOT NULL,
-  text TEXT,
-  PRIMARY KEY (parent_url, child_url)
-);
-CREATE INDEX IF NOT EXISTS crawl_links_child ON crawl_links (child_url);
-CREATE TABLE IF NOT EXISTS crawl_runs (
-  id INTEGER PRIMARY KEY,
-  pid INTEGER NOT NULL,
-  started_at TEXT NOT NULL,
-  finished_at TEXT,
-  ok INTEGER,
-  summary TEXT
-);
-`;
+// The crawl_* tables are made by the store's migrations (src/migrations.ts), with every other table.
 
 const now = () => new Date().toISOString();
 
@@ -114,7 +65,8 @@ export class CrawlState {
     // As the store: durable across a killed process; a power cut may lose the last rows.
     db.pragma("synchronous = NORMAL");
     db.pragma("busy_timeout = 10000");
-    db.exec(SCHEMA);
+    // The tables come from the one list of migrations (a no-op when the store has opened the file).
+    migrate(db);
     this.getStmt = db.prepare("SELECT * FROM crawl_urls WHERE url = ?");
     this.upsertStmt = db.prepare(`
       INSERT INTO crawl_urls (url, portal, kind, status, etag, last_modified, sha256, last_status, attempts, last_error, fetched_at, final_url, content_type, ingest_status, ingest_code, report_id)

@@ -1,6 +1,7 @@
 // What the quality report page is drawn from. The store fills QualityData from SQLite
 // (src/quality.ts); buildReportRows turns stored records into the rows the page reads.
 import type { ReportRecord } from "../../model/record.js";
+import { diagnosticsOf } from "../record-access.js";
 
 export interface ReportRow {
   id: number; // report id in the store
@@ -67,7 +68,8 @@ export function buildReportRows(records: { id: number; record: ReportRecord; ing
     sourcePath: r.source.path,
     sourceUrl: r.source.url,
     checks: r.checks.map((c) => ({ rule: c.rule, severity: c.severity, message: c.message, where: c.where })),
-    warnings: (r.diagnostics ?? []).filter((d) => d.severity !== "info").map((d) => d.message),
+    // The notes that need a look (a blank cell or an unprinted date is `info`: nothing is wrong).
+    warnings: diagnosticsOf(r).filter((d) => d.severity !== "info").map((d) => (d.key && !d.message.startsWith(d.key) ? `${d.key}: ${d.message}` : d.message)),
     nullCells: countNullCells(r.active) + countNullCells(r.requests) + countNullCells(r.reviews),
     ingestedAt,
   }));

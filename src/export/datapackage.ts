@@ -11,8 +11,9 @@
 import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { once } from "node:events";
-import { checksTable, cellsTable, codebookTable, reportsTable, type DatasetTable, type StoredReport } from "./tables.js";
-import { describeFilter, type ReportFilter } from "./filter.js";
+import { checksTable, cellsTable, codebookTable, reportsTable, type DatasetTable, type StoredReport } from "../dataset/tables.js";
+import { describeFilter, type ReportFilter } from "../dataset/filter.js";
+import type { PathWriter } from "./writer.js";
 
 export interface DataPackageOptions {
   /** A licence id (Open Definition / SPDX, e.g. CC-BY-4.0) for the dataset; by default attribution to the sources. */
@@ -118,3 +119,10 @@ export async function writeDataPackage(reports: Iterable<StoredReport>, dir: str
   renameSync(tmp, join(dir, "datapackage.json"));
   return n;
 }
+
+export const datapackage: PathWriter = {
+  format: "datapackage",
+  description: "a Frictionless Data Package: a folder of typed CSVs (reports, cells, checks, codebook) and datapackage.json; needs --out",
+  to: "folder",
+  write: (records, outPath, options) => writeDataPackage(records, outPath, options),
+};

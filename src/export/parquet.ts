@@ -4,7 +4,8 @@
 // group rather than the dataset. Written beside its target and renamed into place.
 import { renameSync, rmSync } from "node:fs";
 import { fileWriter, parquetWriteRows } from "hyparquet-writer";
-import type { DatasetTable, FieldType, StoredReport } from "./tables.js";
+import { reportsTable, type DatasetTable, type FieldType, type StoredReport } from "../dataset/tables.js";
+import type { PathWriter } from "./writer.js";
 
 type BasicType = "INT32" | "DOUBLE" | "STRING";
 const PARQUET_TYPE: Record<FieldType, BasicType> = { integer: "INT32", number: "DOUBLE", string: "STRING", date: "STRING" };
@@ -45,3 +46,10 @@ function normalise(v: unknown, type: FieldType): unknown {
   if (type === "integer" || type === "number") return typeof v === "number" ? v : Number(v);
   return String(v);
 }
+
+export const parquet: PathWriter = {
+  format: "parquet",
+  description: "Parquet: one row per report, typed columns (counts INT32, amounts DOUBLE, codes as text); needs --out",
+  to: "file",
+  write: async (records, outPath) => writeParquet(reportsTable(), records, outPath),
+};

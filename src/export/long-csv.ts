@@ -1,0 +1,36 @@
+// Long CSV: one row per report × table × row × column, with how the cell was read
+// (status, the printed text) and where (page, box, table/row/col, line).
+import { cellsOf } from "../../model/cells.js";
+import { placeColumns, provenanceOf } from "../record-access.js";
+import { csvField, csvLine, csvText, idFields, SOURCE_IDS } from "./csv.js";
+import type { StreamWriter } from "./writer.js";
+
+export const LONG_HEADER = [
+  ...SOURCE_IDS.map(([n]) => n),
+  "table", "row", "column", "value",
+  "status", "text", "page", "box", "table_no", "row_no", "col_no", "line",
+];
+
+export const longCsv: StreamWriter = {
+  to: "stream",
+  format: "csv",
+  description: "long CSV: one row per report × cell, with each cell's status and place (UTF-8 with BOM, RFC 4180)",
+  async write(records, out) {
+    // A BOM so Excel opens the Chinese text as UTF-8; R and pandas skip it.
+    await out.write("\ufeff" + csvLine(LONG_HEADER.map(csvField)));
+    let n = 0;
+    for (const { id, record } of records) {
+      n++;
+      // The identifying fields are the same on each of a report's rows: write them once.
+      const head = idFields(SOURCE_IDS, id, record).join(",") + ",";
+      let chunk = "";
+      for (const [tbl, row, col, v] of cellsOf(record)) {
+        const p = provenanceOf(record, `${tbl}.${row}.${col}`);
+        const place = placeColumns(p?.place);
+        chunk += head + [csvField(tbl), csvField(row), csvField(col), csvField(v), csvText(p?.status), csvText(p?.text), csvField(place[0]), csvText(place[1]), ...place.slice(2).map(csvField)].join(",") + "\r\n";
+      }
+      await out.write(chunk);
+    }
+    return n;
+  },
+};

@@ -1,0 +1,285 @@
+// Every table of the database (reports and crawl state alike) is made by this one list
+// of steps, applied in order on open. Each step is frozen text: once released it is
+// never edited and never built from the current template, so a database migrated today
+// and one migrated next year end up with the same schema. A change is a new step.
+import type Database from "better-sqlite3";
+import { V3_WIDE_VIEW } from "./migrations/v3-wide-view.js";
+
+/** A database made by a newer xxgk than this one: refused rather than guessed at. */
+export class NewerSchemaError extends Error {
+  override name = "NewerSchemaError";
+}
+
+/** Version 1: the tables and views. */
+const SCHEMA_V1 = `
+CREATE TABLE IF NOT EXISTS sources (
+  id INTEGER PRIMARY KEY,
+  locator TEXT NOT NULL UNIQUE,          -- the path or URL the document came from
+  path TEXT, url TEXT,
+  first_seen TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS versions (
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  content_type TEXT,
+  seen_at TEXT NOT NULL,
+  UNIQUE (source_id, sha256)
+);
+CREATE INDEX IF NOT EXISTS versions_sha ON versions(sha256);
+CREATE TABLE IF NOT EXISTS reports (
+  id INTEGER PRIMARY KEY,
+  version_id INTEGER NOT NULL REFERENCES versions(id),
+  parser_version TEXT NOT NULL,
+  parsed_at TEXT NOT NULL,
+  is_current INTEGER NOT NULL DEFAULT 1,  -- 0: an older version of the source, or a record from an older parser
+  format TEXT NOT NULL,
+  template TEXT NOT NULL,
+  organ TEXT, organ_bare TEXT, organ_key TEXT,
+  year INTEGER, published_on TEXT,
+  region_code TEXT, region_name TEXT, province TEXT, city TEXT, county TEXT,
+  region_by TEXT, region_confidence TEXT,
+  record_json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reports_version ON reports(version_id);
+CREATE INDEX IF NOT EXISTS reports_organ ON reports(organ_key, year);
+CREATE INDEX IF NOT EXISTS reports_region_organ ON reports(region_code, organ_bare);
+CREATE TABLE IF NOT EXISTS cells (
+  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  tbl TEXT NOT NULL,                     -- active | requests | reviews
+  row TEXT NOT NULL,                     -- e.g. regulations, denied.stateSecret, litigationDirect
+  col TEXT NOT NULL,                     -- e.g. issued, naturalPerson, pending
+  value REAL,                            -- NULL: the document shows none (see warnings)
+  PRIMARY KEY (report_id, tbl, row, col)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sections (
+  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  number INTEGER NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS checks (
+  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  rule TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, where_ TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS checks_report ON checks(report_id);
+CREATE TABLE IF NOT EXISTS warnings (
+  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  message TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS failures (
+  id INTEGER PRIMARY KEY,
+  version_id INTEGER REFERENCES versions(id),
+  locator TEXT, sha256 TEXT,
+  code TEXT NOT NULL, message TEXT NOT NULL,
+  parser_version TEXT NOT NULL, at TEXT NOT NULL,
+  is_current INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+
+CREATE VIEW IF NOT EXISTS v_reports AS
+  SELECT r.id AS report_id, r.organ, r.organ_key, r.year, r.published_on, r.template, r.format,
+         r.region_code, r.region_name, r.province, r.city, r.county, r.region_by, r.region_confidence,
+         s.path AS source_path, s.url AS source_url, v.sha256, r.parser_version, r.parsed_at,
+         (SELECT count(*) FROM checks c WHERE c.report_id = r.id) AS checks_failed,
+         (SELECT count(*) FROM warnings w WHERE w.report_id = r.id) AS warnings
+  FROM reports r JOIN versions v ON v.id = r.version_id JOIN sources s ON s.id = v.source_id
+  WHERE r.is_current = 1;
+CREATE VIEW IF NOT EXISTS v_cells AS
+  SELECT vr.report_id, vr.organ, vr.year, vr.region_code, vr.province, vr.city, vr.county, vr.template, vr.format,
+         vr.source_path, vr.source_url, vr.sha256, c.tbl AS "table", c.row, c.col AS "column", c.value
+  FROM cells c JOIN v_reports vr ON vr.report_id = c.report_id;
+CREATE VIEW IF NOT EXISTS v_checks AS
+  SELECT vr.report_id, vr.organ, vr.year, vr.region_code, c.rule, c.severity, c.message, c.where_ AS "where"
+  FROM checks c JOIN v_reports vr ON vr.report_id = c.report_id;
+CREATE VIEW IF NOT EXISTS v_failures AS
+  SELECT locator, sha256, code, message, parser_version, at FROM failures WHERE is_current = 1;
+`;
+
+/** The crawl state's tables (they were created by the crawler itself before version 4). */
+const CRAWL_TABLES = `
+CREATE TABLE IF NOT EXISTS crawl_urls (
+  url TEXT PRIMARY KEY,
+  portal TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('list', 'article', 'attachment')),
+  status TEXT NOT NULL CHECK (status IN ('done', 'fetched', 'failed', 'gone', 'refused', 'blocked')),
+  etag TEXT,
+  last_modified TEXT,
+  sha256 TEXT,
+  last_status INTEGER,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  fetched_at TEXT,
+  final_url TEXT,
+  content_type TEXT,
+  ingest_status TEXT,
+  ingest_code TEXT,
+  report_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS crawl_urls_portal ON crawl_urls (portal, status);
+CREATE TABLE IF NOT EXISTS crawl_fetches (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER,
+  url TEXT NOT NULL,
+  final_url TEXT,
+  fetched_at TEXT NOT NULL,
+  status INTEGER,
+  sha256 TEXT,
+  bytes INTEGER,
+  headers TEXT,
+  error TEXT,
+  requests INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS crawl_fetches_url ON crawl_fetches (url);
+CREATE INDEX IF NOT EXISTS crawl_fetches_sha ON crawl_fetches (sha256);
+CREATE TABLE IF NOT EXISTS crawl_links (
+  parent_url TEXT NOT NULL,
+  child_url TEXT NOT NULL,
+  text TEXT,
+  PRIMARY KEY (parent_url, child_url)
+);
+CREATE INDEX IF NOT EXISTS crawl_links_child ON crawl_links (child_url);
+CREATE TABLE IF NOT EXISTS crawl_runs (
+  id INTEGER PRIMARY KEY,
+  pid INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  ok INTEGER,
+  summary TEXT
+);
+`;
+
+/** Version 4: crawl tables, one current record per bytes, record v2 (cell status and place, diagnostics). */
+const V4 = `
+${CRAWL_TABLES}
+-- The bytes' identity on the record itself, and at most one current record (and one
+-- current failure) per bytes: the unique indexes the insert relies on, so two processes
+-- storing the same document at once cannot both succeed. Duplicates an older xxgk left
+-- (two runs at once) are resolved first: the newest stays current.
+ALTER TABLE reports ADD COLUMN sha256 TEXT;
+UPDATE reports SET sha256 = (SELECT v.sha256 FROM versions v WHERE v.id = reports.version_id);
+UPDATE reports SET is_current = 0
+  WHERE is_current = 1 AND id NOT IN (SELECT max(id) FROM reports WHERE is_current = 1 GROUP BY sha256);
+CREATE UNIQUE INDEX reports_one_current ON reports (sha256) WHERE is_current = 1;
+UPDATE failures SET is_current = 0
+  WHERE is_current = 1 AND sha256 IS NOT NULL
+    AND id NOT IN (SELECT max(id) FROM failures WHERE is_current = 1 AND sha256 IS NOT NULL GROUP BY sha256);
+CREATE UNIQUE INDEX failures_one_current ON failures (sha256) WHERE is_current = 1 AND sha256 IS NOT NULL;
+
+DROP VIEW IF EXISTS v_wide;
+DROP VIEW IF EXISTS v_cells;
+DROP VIEW IF EXISTS v_checks;
+DROP VIEW IF EXISTS v_failures;
+DROP VIEW IF EXISTS v_reports;
+
+-- cells: value NUMERIC (a whole number is stored, and loads, as an integer: 5, not 5.0),
+-- with how it was read (status, the printed text) and where (place).
+CREATE TABLE cells_v4 (
+  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  tbl TEXT NOT NULL,
+  row TEXT NOT NULL,
+  col TEXT NOT NULL,
+  value NUMERIC,
+  status TEXT,                           -- printed | blank | dash | note | split | ocr | unreadable (NULL: read before version 4)
+  text TEXT,                             -- the cell as printed
+  page INTEGER, box TEXT,                -- PDF: 1-based page, [x0,y0,x1,y1] in points as JSON
+  table_no INTEGER, row_no INTEGER, col_no INTEGER,  -- 1-based, in the document's own tables
+  line INTEGER,                          -- text: 1-based line
+  PRIMARY KEY (report_id, tbl, row, col)
+) WITHOUT ROWID;
+INSERT INTO cells_v4 (report_id, tbl, row, col, value) SELECT report_id, tbl, row, col, value FROM cells;
+DROP TABLE cells;
+ALTER TABLE cells_v4 RENAME TO cells;
+
+-- diagnostics replace warnings: every note with a stable code, a severity, the key it is about and its place.
+CREATE TABLE diagnostics (
+  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  code TEXT NOT NULL,
+  severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'error')),
+  key TEXT,
+  message TEXT NOT NULL,
+  page INTEGER, box TEXT, table_no INTEGER, row_no INTEGER, col_no INTEGER, line INTEGER
+);
+CREATE INDEX diagnostics_report ON diagnostics (report_id);
+CREATE INDEX diagnostics_code ON diagnostics (code, key);
+INSERT INTO diagnostics (report_id, code, severity, message) SELECT report_id, 'note.legacy', 'warning', message FROM warnings;
+DROP TABLE warnings;
+
+CREATE VIEW v_reports AS
+  SELECT r.id AS report_id, r.organ, r.organ_key, r.year, r.published_on, r.template, r.format,
+         r.region_code, r.region_name, r.province, r.city, r.county, r.region_by, r.region_confidence,
+         s.path AS source_path, s.url AS source_url, v.sha256, r.parser_version, r.parsed_at,
+         (SELECT count(*) FROM checks c WHERE c.report_id = r.id) AS checks_failed,
+         (SELECT count(*) FROM diagnostics d WHERE d.report_id = r.id AND d.severity != 'info') AS warnings,
+         (SELECT count(*) FROM diagnostics d WHERE d.report_id = r.id) AS diagnostics
+  FROM reports r JOIN versions v ON v.id = r.version_id JOIN sources s ON s.id = v.source_id
+  WHERE r.is_current = 1;
+CREATE VIEW v_cells AS
+  SELECT vr.report_id, vr.organ, vr.year, vr.region_code, vr.province, vr.city, vr.county, vr.template, vr.format,
+         vr.source_path, vr.source_url, vr.sha256, c.tbl AS "table", c.row, c.col AS "column",
+         c.tbl || '.' || c.row || '.' || c.col AS key, c.value, c.status, c.text,
+         c.page, c.box, c.table_no, c.row_no, c.col_no, c.line
+  FROM cells c JOIN v_reports vr ON vr.report_id = c.report_id;
+CREATE VIEW v_checks AS
+  SELECT vr.report_id, vr.organ, vr.year, vr.region_code, c.rule, c.severity, c.message, c.where_ AS "where"
+  FROM checks c JOIN v_reports vr ON vr.report_id = c.report_id;
+CREATE VIEW v_diagnostics AS
+  SELECT vr.report_id, vr.organ, vr.year, vr.region_code, d.code, d.severity, d.key, d.message,
+         d.page, d.box, d.table_no, d.row_no, d.col_no, d.line
+  FROM diagnostics d JOIN v_reports vr ON vr.report_id = d.report_id;
+CREATE VIEW v_failures AS
+  SELECT locator, sha256, code, message, parser_version, at FROM failures WHERE is_current = 1;
+${V3_WIDE_VIEW};
+`;
+
+/**
+ * Schema steps, in order; a fresh database runs every one. Append; never edit a released
+ * step (its text is what older databases were built with).
+ */
+export const MIGRATIONS: readonly { to: number; why: string; sql: string }[] = [
+  { to: 1, why: "the tables and views", sql: SCHEMA_V1 },
+  {
+    to: 2,
+    why: "versions.format (the format a version was read as); indexes so failure look-ups stay O(log n)",
+    sql: `
+      ALTER TABLE versions ADD COLUMN format TEXT;
+      UPDATE versions SET format = (SELECT r.format FROM reports r WHERE r.version_id = versions.id ORDER BY r.id DESC LIMIT 1);
+      CREATE INDEX IF NOT EXISTS failures_sha ON failures(sha256);
+      CREATE INDEX IF NOT EXISTS failures_version ON failures(version_id);
+      CREATE INDEX IF NOT EXISTS failures_locator ON failures(locator);
+    `,
+  },
+  { to: 3, why: "v_wide: one row per current report, one column per cell (the wide CSV's columns)", sql: V3_WIDE_VIEW },
+  { to: 4, why: "crawl_* tables; one current record per bytes (unique); cells with status and place, NUMERIC values; diagnostics replace warnings", sql: V4 },
+];
+
+/** The schema version this code writes (`PRAGMA user_version`). */
+export const STORE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].to;
+
+/** The schema version of an open database. */
+export const schemaVersionOf = (db: Database.Database) => db.pragma("user_version", { simple: true }) as number;
+
+/**
+ * Brings a database up to STORE_SCHEMA_VERSION, every step in one IMMEDIATE transaction
+ * (two processes opening a fresh file do not both migrate it). Throws NewerSchemaError
+ * for a database made by a newer xxgk.
+ */
+export function migrate(db: Database.Database): void {
+  const at = schemaVersionOf(db);
+  if (at > STORE_SCHEMA_VERSION)
+    throw new NewerSchemaError(`made by a newer xxgk (store schema ${at}; this xxgk knows up to ${STORE_SCHEMA_VERSION}): update xxgk`);
+  if (at === STORE_SCHEMA_VERSION) return;
+  db.transaction(() => {
+    for (const m of MIGRATIONS) {
+      if (schemaVersionOf(db) >= m.to) continue;
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.to}`);
+    }
+  }).immediate();
+}
+
+/** Throws NewerSchemaError when the database was made by a newer xxgk (for read-only opens, which never migrate). */
+export function checkSchema(db: Database.Database): void {
+  const at = schemaVersionOf(db);
+  if (at > STORE_SCHEMA_VERSION)
+    throw new NewerSchemaError(`made by a newer xxgk (store schema ${at}; this xxgk knows up to ${STORE_SCHEMA_VERSION}): update xxgk`);
+}
