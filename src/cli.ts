@@ -14,6 +14,7 @@ import { PARSER_VERSION } from "./version.js";
 import { TOP_LEVEL_KEYS, type ReportRecord } from "../model/record.js";
 import { registerCrawlCommand } from "./crawl/command.js";
 import { qualityPage } from "./quality.js";
+import { printable } from "./printable.js";
 
 const DEFAULT_DB = "data/xxgk.sqlite";
 
@@ -21,7 +22,7 @@ const DEFAULT_DB = "data/xxgk.sqlite";
 // it failed before is listed but not new); 1 a file failed or the work could not be done; 2 usage (bad arguments, a path or database that does not
 // exist); 130 interrupted (Ctrl-C).
 function fail(message: string, code = 1): never {
-  process.stderr.write(`xxgk: ${message}\n`);
+  process.stderr.write(`xxgk: ${printable(message)}\n`);
   process.exit(code);
 }
 
@@ -162,7 +163,7 @@ program
     if (!existsSync(opts.db)) fail(`${opts.db}: no such database`, 2);
     const store = open(opts.db);
     const changes = await store.reparse((c) => {
-      if (c.changed) process.stdout.write(`${c.locator} (parsed by ${c.from}):\n${c.notes.map((n) => `  ${n}`).join("\n")}\n`);
+      if (c.changed) process.stdout.write(`${printable(c.locator)} (parsed by ${c.from}):\n${c.notes.map((n) => `  ${printable(n)}`).join("\n")}\n`);
     });
     store.close();
     const changed = changes.filter((c) => c.changed).length;
