@@ -527,7 +527,7 @@ describe("two crawls on one database", () => {
     writeFileSync(join(dir, "bad.json"), JSON.stringify({ portals: [{ name: "x", startUrls: ["not a url"] }] }));
     const bad = await startChild(join(dir, "bad.json"), db).done;
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/bad\.json is not a valid portal list:\n {2}portals\.0\.startUrls\.0: must be an absolute http\(s\) URL/);
+    expect(bad.stderr).toMatch(/^xxgk crawl: \S*bad\.json is not a valid portal list: portals\.0\.startUrls\.0: must be an absolute http\(s\) URL.*\n$/);
     firstRun.child.kill("SIGKILL");
     await firstRun.done;
     // The dead run's lock is stale: the next run takes it over and finishes.
