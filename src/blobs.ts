@@ -18,6 +18,8 @@ export class BlobStore {
     this.dir = resolve(dir);
     this.tmp = join(this.dir, "tmp");
     mkdirSync(this.tmp, { recursive: true });
+    // What killed writers left (a kill -9, a full disk): gone whenever a store or a crawl opens.
+    this.sweepTemp();
   }
 
   /** The blob folder that sits next to a database file. */
