@@ -524,7 +524,7 @@ const cases: Case[] = [
         must(p.left.documents === n - 300, `left for the next run: ${p.left.documents} (${n - 300} expected)`);
         const asked = s.hits.filter((h) => h.path.startsWith("/d/")).length;
         must(asked === 300, `${asked} documents requested`);
-        must((r.peakMb ?? 0) < 512, `peak memory ${r.peakMb} MB`);
+        must((r.peakMb ?? 0) < 400, `peak memory ${r.peakMb} MB`);
         const again = await cli(["crawl", "--config", cfg, "--db", db, "--json"], { limitMs: 90_000 });
         const q = summaryOf(again).portals[0];
         const fresh = new Set(s.hits.filter((h) => h.path.startsWith("/d/")).map((h) => h.path)).size;
