@@ -339,6 +339,23 @@ describe("the portal list's numbers and encoding", () => {
     expect(r.stderr).toMatch(/^xxgk crawl: \S+portals\.json is not a valid portal list: timeoutMs: .*\n$/);
   });
 
+  it("xxgk crawl --db on a folder, under /proc, or a database from a newer xxgk: one line each, exit 2", () => {
+    const dir = tmp("dbs");
+    const f = join(dir, "portals.json");
+    writeFileSync(f, JSON.stringify(config("http://127.0.0.1:9")));
+    const folder = join(dir, "a-folder");
+    mkdirSync(folder);
+    const newer = join(dir, "newer.sqlite");
+    const w = new Database(newer);
+    w.pragma("user_version = 9999");
+    w.close();
+    for (const db of [folder, "/proc/self/xxgk.sqlite", newer]) {
+      const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "test/fixtures/portal/run-crawl.ts"), f, db], { cwd: root, encoding: "utf8", timeout: 60_000 });
+      expect(r.status, db).toBe(2);
+      expect(r.stderr, db).toMatch(/^xxgk crawl: [^\n]+\n$/);
+    }
+  });
+
   it("xxgk crawl --db on a file that is not a database: one line, exit 2", () => {
     const dir = tmp("notdb");
     const f = join(dir, "portals.json");
