@@ -365,6 +365,7 @@ describe("xxgk crawl against a fake portal", () => {
     expect([...portal.paths()].sort()).toEqual([...lists, "/robots.txt", "/zwgk/nb/slow.html"].sort());
     for (const h of portal.hits.filter((h) => lists.includes(h.path))) {
       expect(h.conditional).toBe(true);
+      expect(h.ifNoneMatch, h.path).toMatch(/^"[0-9a-f]{16}"$/); // the ETag, not only If-Modified-Since
       expect(h.status).toBe(304);
     }
     const html = second.portals.find((p) => p.portal === "html-portal")!;
