@@ -453,16 +453,7 @@ export class Crawler {
       s.skipped.push({ url, reason: `given up after ${row.attempts} failed runs: ${row.last_error}` });
       return;
     }
-    const resuming = row?.status === "fetched" && row.sha256 !== null && this.o.blobs.has(row.sha256);
-    // An article's attachments complete it and are not counted; every other fetch is.
-    if (!resuming && kind === "article") {
-      if (ctx.fetched >= ctx.portal.maxDocuments) {
-        s.left.documents++;
-        return;
-      }
-      ctx.fetched++;
-    }
-    if (resuming) {
+    if (row?.status === "fetched" && row.sha256 !== null && this.o.blobs.has(row.sha256)) {
       // Stored and ingested by a run that was stopped before its attachments were all handled.
       s.documents.resumed++;
       await this.children(ctx, url, this.state.children(url).slice(0, ctx.portal.maxLinksPerPage));
@@ -479,6 +470,14 @@ export class Crawler {
     if (!hostAllowed(parsed, ctx.hosts)) {
       s.skipped.push({ url, reason: `${parsed.host} is not one of the portal's hosts (add it to allowedHosts to follow it)` });
       return;
+    }
+    // An article's attachments complete it and are not counted; every other fetch is.
+    if (kind === "article") {
+      if (ctx.fetched >= ctx.portal.maxDocuments) {
+        s.left.documents++;
+        return;
+      }
+      ctx.fetched++;
     }
     const res = await this.fetcher.fetch({ url, allowedHosts: ctx.hosts, gate: this.gate(ctx), onRequest: () => this.countRequest(ctx) });
     const t = isoNow();
