@@ -522,7 +522,8 @@ const cases: Case[] = [
         const p = summaryOf(r).portals[0];
         must(p.documents.fetched === 300, `${p.documents.fetched} documents fetched (cap 300)`);
         must(p.left.documents === n - 300, `left for the next run: ${p.left.documents} (${n - 300} expected)`);
-        const asked = s.hits.filter((h) => h.path.startsWith("/d/")).length;
+        // Distinct paths: a request timed out on a loaded machine is retried, and that is fine.
+        const asked = new Set(s.hits.filter((h) => h.path.startsWith("/d/")).map((h) => h.path)).size;
         must(asked === 300, `${asked} documents requested`);
         must((r.peakMb ?? 0) < 400, `peak memory ${r.peakMb} MB`);
         const again = await cli(["crawl", "--config", cfg, "--db", db, "--json"], { limitMs: 90_000 });
