@@ -130,6 +130,10 @@ function verify(dbPath: string, atRest = true): Contents {
       .prepare("SELECT v.sha256, count(*) AS n FROM reports r JOIN versions v ON v.id = r.version_id WHERE r.is_current = 1 GROUP BY v.sha256 HAVING n > 1")
       .all() as { sha256: string; n: number }[];
     must(dup.length === 0, `${dup.length} documents with two current reports (e.g. ${dup[0]?.sha256.slice(0, 12)} ×${dup[0]?.n})`);
+    const doubled = db
+      .prepare("SELECT count(*) AS n FROM (SELECT version_id FROM reports GROUP BY version_id, parser_version HAVING count(*) > 1)")
+      .get() as { n: number };
+    must(doubled.n === 0, `${doubled.n} stored versions read into two report rows by the same parser (doubled)`);
     const half = db
       .prepare("SELECT count(*) AS n FROM versions v WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.version_id = v.id) AND NOT EXISTS (SELECT 1 FROM failures f WHERE f.version_id = v.id)")
       .get() as { n: number };
