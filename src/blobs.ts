@@ -1,6 +1,10 @@
 // Content-addressed store of every fetched document, next to the database:
-// <db dir>/blobs/ab/cdef… named by sha256. Written to a temp file, flushed, then renamed
-// into place, so a kill at any moment leaves either the whole blob or none.
+// <db dir>/blobs/ab/cdef… named by sha256. Written to a temp file (blobs/tmp, named
+// <sha>.<pid>.<random>), then renamed into place, so a kill at any moment leaves either
+// the whole blob or none. Not fsynced: a killed process loses nothing already written;
+// after a power cut a torn blob fails the hash check in get(). A write that fails (a full
+// disk) removes its own temp file; a killed writer's temp file is removed by sweepTemp
+// once its process is dead, never while a live process may still be writing it.
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -14,6 +18,8 @@ export class BlobStore {
     this.dir = resolve(dir);
     this.tmp = join(this.dir, "tmp");
     mkdirSync(this.tmp, { recursive: true });
+    // What killed writers left (a kill -9, a full disk): gone whenever a store or a crawl opens.
+    this.sweepTemp();
   }
 
   /** The blob folder that sits next to a database file. */
@@ -37,16 +43,20 @@ export class BlobStore {
     if (existsSync(path)) return { sha256: hash, path, existed: true };
     mkdirSync(dirname(path), { recursive: true });
     const tmp = join(this.tmp, `${hash}.${process.pid}.${randomBytes(4).toString("hex")}`);
-    const fd = openSync(tmp, "w");
     try {
-      let at = 0;
-      while (at < bytes.byteLength) at += writeSync(fd, bytes, at, bytes.byteLength - at);
-      // No fsync: a killed process loses nothing already written, and after a power cut
-      // a torn blob fails the hash check in get(), like the database's synchronous=NORMAL.
-    } finally {
-      closeSync(fd);
+      const fd = openSync(tmp, "w");
+      try {
+        let at = 0;
+        while (at < bytes.byteLength) at += writeSync(fd, bytes, at, bytes.byteLength - at);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, path);
+    } catch (e) {
+      // ENOSPC and the like: this writer's own temp file (the name is unique to it) goes.
+      rmSync(tmp, { force: true });
+      throw e;
     }
-    renameSync(tmp, path);
     return { sha256: hash, path, existed: false };
   }
 
@@ -60,13 +70,25 @@ export class BlobStore {
     }
   }
 
-  /** Removes temp files a killed run left behind (older than `olderThanMs`). */
-  sweepTemp(olderThanMs = 60_000): number {
+  /**
+   * Removes temp files a killed writer left behind: those whose process (the pid in the
+   * name) is gone, and any older than `staleMs` (a pid reused by another process since).
+   * A live writer's file, another process's included, is left alone.
+   */
+  sweepTemp(staleMs = 24 * 3600_000): number {
     let n = 0;
-    for (const f of readdirSync(this.tmp)) {
+    let names: string[];
+    try {
+      names = readdirSync(this.tmp);
+    } catch {
+      return 0;
+    }
+    for (const f of names) {
       const p = join(this.tmp, f);
       try {
-        if (Date.now() - statSync(p).mtimeMs > olderThanMs) {
+        const pid = Number(/^[0-9a-f]{64}\.(\d+)\.[0-9a-f]+$/.exec(f)?.[1] ?? NaN);
+        const abandoned = (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) || Date.now() - statSync(p).mtimeMs > staleMs;
+        if (abandoned) {
           rmSync(p, { force: true });
           n++;
         }
@@ -75,5 +97,15 @@ export class BlobStore {
       }
     }
     return n;
+  }
+}
+
+/** Whether a process with this pid exists on this machine (EPERM: it does, owned by someone else). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }

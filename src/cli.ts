@@ -16,6 +16,7 @@ import { TOP_LEVEL_KEYS, type ReportRecord } from "../model/record.js";
 import { registerCrawlCommand } from "./crawl/command.js";
 import { keepSnapshot, qualityPage } from "./quality.js";
 import { isKnownRegionCode } from "../normalizers/region.js";
+import { printable } from "./printable.js";
 
 const DEFAULT_DB = "data/xxgk.sqlite";
 
@@ -23,7 +24,7 @@ const DEFAULT_DB = "data/xxgk.sqlite";
 // it failed before is listed but not new); 1 a file failed or the work could not be done; 2 usage (bad arguments, a path or database that does not
 // exist); 130 interrupted (Ctrl-C).
 function fail(message: string, code = 1): never {
-  process.stderr.write(`xxgk: ${message}\n`);
+  process.stderr.write(`xxgk: ${printable(message)}\n`);
   process.exit(code);
 }
 
@@ -189,7 +190,7 @@ program
     const store = open(opts.db);
     const service = new IngestService(store);
     const changes = await service.reparse((c) => {
-      if (c.changed) process.stdout.write(`${c.locator} (parsed by ${c.from}):\n${c.notes.map((n) => `  ${n}`).join("\n")}\n`);
+      if (c.changed) process.stdout.write(`${printable(c.locator)} (parsed by ${c.from}):\n${c.notes.map((n) => `  ${printable(n)}`).join("\n")}\n`);
     });
     store.close();
     const changed = changes.filter((c) => c.changed).length;

@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS } from "../model/limits.js";
 import { sha256 } from "../model/hash.js";
 import { Store, type IngestResult } from "./store.js";
 import { IngestService } from "./ingest-service.js";
+import { printable } from "./printable.js";
 import { readArchive } from "../model/archive.js";
 
 export interface BatchSummary {
@@ -241,20 +242,20 @@ export async function ingestPaths(target: Store | IngestService, paths: string[]
 /** The summary a person reads after `xxgk ingest`. */
 export function describeSummary(s: BatchSummary, db: string): string {
   const lines = [
-    `${s.ingested} ingested, ${s.present} already present, ${s.failed.length} failed${s.interrupted ? " (interrupted: the rest was not read)" : ""} → ${db}`,
+    `${s.ingested} ingested, ${s.present} already present, ${s.failed.length} failed${s.interrupted ? " (interrupted: the rest was not read)" : ""} → ${printable(db)}`,
   ];
-  if (s.error) lines.push(`stopped early: ${s.error} (the rest was not read)`);
+  if (s.error) lines.push(`stopped early: ${printable(s.error)} (the rest was not read)`);
   if (s.reportsWithFailedChecks) {
     lines.push(`${s.reportsWithFailedChecks} report(s) with failed checks (findings about the documents; stored with them):`);
     for (const [rule, n] of Object.entries(s.checks).sort()) lines.push(`  ${rule}: ${n}`);
   }
   if (s.failed.length) {
     lines.push("failed:");
-    for (const f of s.failed) lines.push(`  ${f.path} — ${f.code}: ${f.message}${f.before ? " (as before: same bytes, same parser)" : ""}`);
+    for (const f of s.failed) lines.push(`  ${printable(f.path)} — ${printable(f.code)}: ${printable(f.message)}${f.before ? " (as before: same bytes, same parser)" : ""}`);
   }
   if (s.skipped.length) {
     lines.push("skipped:");
-    for (const k of s.skipped) lines.push(`  ${k.path} — ${k.reason}`);
+    for (const k of s.skipped) lines.push(`  ${printable(k.path)} — ${printable(k.reason)}`);
   }
   return lines.join("\n");
 }

@@ -365,6 +365,7 @@ describe("xxgk crawl against a fake portal", () => {
     expect([...portal.paths()].sort()).toEqual([...lists, "/robots.txt", "/zwgk/nb/slow.html"].sort());
     for (const h of portal.hits.filter((h) => lists.includes(h.path))) {
       expect(h.conditional).toBe(true);
+      expect(h.ifNoneMatch, h.path).toMatch(/^"[0-9a-f]{16}"$/); // the ETag, not only If-Modified-Since
       expect(h.status).toBe(304);
     }
     const html = second.portals.find((p) => p.portal === "html-portal")!;
@@ -527,7 +528,7 @@ describe("two crawls on one database", () => {
     writeFileSync(join(dir, "bad.json"), JSON.stringify({ portals: [{ name: "x", startUrls: ["not a url"] }] }));
     const bad = await startChild(join(dir, "bad.json"), db).done;
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/bad\.json is not a valid portal list:\n {2}portals\.0\.startUrls\.0: must be an absolute http\(s\) URL/);
+    expect(bad.stderr).toMatch(/^xxgk crawl: \S*bad\.json is not a valid portal list: portals\.0\.startUrls\.0: must be an absolute http\(s\) URL.*\n$/);
     firstRun.child.kill("SIGKILL");
     await firstRun.done;
     // The dead run's lock is stale: the next run takes it over and finishes.

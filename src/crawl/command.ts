@@ -13,6 +13,7 @@ import { acquireLock, CrawlLockedError } from "./lock.js";
 import { DEFAULT_LIMITS } from "../../model/limits.js";
 import { openStore, StoreOpenError } from "../store.js";
 import { IngestService } from "../ingest-service.js";
+import { printable } from "../printable.js";
 
 export type { CrawlSummary, PortalSummary, Ingestor, Progress };
 export { CrawlLockedError, ConfigError };
@@ -75,17 +76,25 @@ export function describeCrawl(s: CrawlSummary): string {
     ];
     if (p.reports.containers) parts.splice(2, 0, `${p.reports.containers} pages with the report in attachments`);
     if (p.documents.resumed) parts.splice(3, 0, `${p.documents.resumed} resumed`);
-    lines.push(`${p.portal}: ${parts.join(", ")}`);
-    for (const r of p.newReports) lines.push(`  new     ${r.url}${r.organ || r.year ? `  (${r.organ ?? "?"} ${r.year ?? "?"})` : ""}`);
-    for (const f of p.failed) lines.push(`  failed  ${f.url}  ${f.reason}`);
-    for (const k of p.skipped) lines.push(`  skipped ${k.url}  ${k.reason}`);
-    for (const r of p.robots) lines.push(`  robots  ${r.host}  ${r.note}`);
+    lines.push(`${printable(p.portal)}: ${parts.join(", ")}`);
+    if (p.left.documents || p.left.links) {
+      const what = [
+        p.left.documents ? `${plural(p.left.documents, "document")} past the cap of documents per run (maxDocuments)` : "",
+        p.left.links ? `${plural(p.left.links, "link")} past the cap of links per list page (maxLinksPerPage)` : "",
+      ].filter(Boolean);
+      lines.push(`  left    for the next run: ${what.join("; ")}`);
+    }
+    const t = printable;
+    for (const r of p.newReports) lines.push(`  new     ${t(r.url)}${r.organ || r.year ? `  (${t(r.organ ?? "?")} ${r.year ?? "?"})` : ""}`);
+    for (const f of p.failed) lines.push(`  failed  ${t(f.url)}  ${t(f.reason)}`);
+    for (const k of p.skipped) lines.push(`  skipped ${t(k.url)}  ${t(k.reason)}`);
+    for (const r of p.robots) lines.push(`  robots  ${t(r.host)}  ${t(r.note)}`);
   }
   const news = s.portals.reduce((n, p) => n + p.reports.new, 0);
   const failed = s.portals.reduce((n, p) => n + p.failed.length, 0);
   lines.push(
     `crawl finished in ${(s.durationMs / 1000).toFixed(1)} s: ${plural(s.portals.length, "portal")}, ${plural(news, "new report")}, ` +
-      `${plural(failed, "failure")}, ${plural(s.requests, "request")}; database ${s.db}`,
+      `${plural(failed, "failure")}, ${plural(s.requests, "request")}; database ${printable(s.db)}`,
   );
   return lines.join("\n");
 }
@@ -121,9 +130,17 @@ export function registerCrawlCommand(program: Command): Command {
         summary = await runCrawl({ config: opts.config, db: opts.db, onProgress });
       } catch (e) {
         if (onProgress) process.stderr.write("\r\x1b[K");
+        // One line, whatever went wrong (a bad portal list, a locked or unreadable database,
+        // a disk that filled up): the state is consistent, the next run resumes. The stack
+        // only when asked for (XXGK_DEBUG=1).
         const known = e instanceof ConfigError || e instanceof CrawlLockedError;
-        if (e instanceof StoreOpenError) process.stderr.write(`xxgk: ${opts.db}: ${e.message}\n`);
-        else process.stderr.write(`xxgk crawl: ${known ? (e as Error).message : (e as Error).stack ?? String(e)}\n`);
+        if (!known && process.env.XXGK_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+        if (e instanceof StoreOpenError) process.stderr.write(`xxgk crawl: ${printable(opts.db)}: ${printable(e.message)}\n`);
+        else {
+          const code = (e as { code?: unknown }).code;
+          const db = !known && typeof code === "string" && code.startsWith("SQLITE_") ? `${opts.db}: ` : "";
+          process.stderr.write(`xxgk crawl: ${printable(db + ((e as Error)?.message ?? String(e)))}\n`);
+        }
         process.exitCode = 2;
         return;
       }

@@ -40,10 +40,13 @@ export const JsonList = z.strictObject({
   /** Query parameter carrying the page number; without it only `url` is read. */
   nextPageParam: z.string().optional(),
   /** First page number (1 unless the endpoint counts from 0). */
-  firstPage: z.number().int().min(0).default(1),
+  firstPage: z.number().int().min(0).max(1_000_000).default(1),
   maxPages: z.number().int().min(1).max(10_000).optional(),
 });
 export type JsonList = z.infer<typeof JsonList>;
+
+/** The longest wait any setting may ask for: ten minutes (Node's timers stop at 2^31 - 1 ms). */
+const MAX_WAIT_MS = 600_000;
 
 const hostName = z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, "must be a host name, e.g. file.example.gov.cn");
 
@@ -56,9 +59,13 @@ export const Portal = z
     jsonList: JsonList.optional(),
     /** Hosts besides the start URLs' (and the JSON list's) that links and redirects may go to. */
     allowedHosts: z.array(hostName).default([]),
-    perHostIntervalMs: z.number().int().min(0).optional(),
+    perHostIntervalMs: z.number().int().min(0).max(MAX_WAIT_MS).optional(),
     /** Most list pages read per run (each start URL's chain, and the JSON list, separately). */
     maxPages: z.number().int().min(1).max(10_000).default(20),
+    /** Most links followed from one list page (a real list shows 15 to 100); the rest are counted, not followed. */
+    maxLinksPerPage: z.number().int().min(1).max(100_000).default(1000),
+    /** Most documents (articles, attachments) fetched per run; the rest are left for the next run, which picks them up. */
+    maxDocuments: z.number().int().min(1).max(1_000_000).default(2000),
     /** GB/T 2260 code passed to ingest as a hint. */
     region: z.string().regex(/^\d{6}$/, "a six-digit GB/T 2260 code").optional(),
     organ: z.string().min(1).optional(),
@@ -77,18 +84,20 @@ export const CrawlConfig = z
     /** Requests in flight per host. */
     perHostConcurrency: z.number().int().min(1).max(16).default(1),
     /** Default gap between request starts on one host (a portal may set its own). */
-    perHostIntervalMs: z.number().int().min(0).default(1000),
+    perHostIntervalMs: z.number().int().min(0).max(MAX_WAIT_MS).default(1000),
     /** Per request, headers and body. */
-    timeoutMs: z.number().int().min(1).default(30_000),
+    timeoutMs: z.number().int().min(1).max(MAX_WAIT_MS).default(30_000),
     /** Retries after the first attempt, on 5xx, network errors and timeouts. */
     retries: z.number().int().min(0).max(10).default(3),
     /** First backoff; doubles per retry, with up to 50% jitter. */
-    retryBaseMs: z.number().int().min(0).default(1000),
+    retryBaseMs: z.number().int().min(0).max(MAX_WAIT_MS).default(1000),
+    /** Longest Retry-After (429, 503) waited for within a run; a server asking for more is tried again next run. */
+    maxRetryAfterMs: z.number().int().min(0).max(MAX_WAIT_MS).default(120_000),
     maxRedirects: z.number().int().min(0).max(20).default(5),
     /** Body size cap (defaults to limits.maxFileBytes). */
-    maxFileBytes: z.number().int().min(1).optional(),
-    /** Runs after which a URL whose fetch keeps failing (5xx, timeout) is given up. */
-    maxAttempts: z.number().int().min(1).default(5),
+    maxFileBytes: z.number().int().min(1).max(2 ** 31 - 1).optional(),
+    /** Runs after which a URL whose fetch keeps failing (5xx, 429, timeout) is given up. */
+    maxAttempts: z.number().int().min(1).max(1000).default(5),
     portals: z.array(Portal).min(1),
   })
   .refine((c) => c.userAgent !== undefined || c.contact !== undefined, "give a userAgent naming a contact, or a contact")
@@ -100,12 +109,12 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-/** Validates a parsed config; throws ConfigError listing every problem with its path. */
+/** Validates a parsed config; throws ConfigError naming every problem with its path, on one line. */
 export function parseConfig(value: unknown, source = "config"): CrawlConfig {
   const r = CrawlConfig.safeParse(value);
   if (!r.success) {
-    const lines = r.error.issues.map((i) => `  ${i.path.length ? i.path.join(".") : "(top)"}: ${i.message}`);
-    throw new ConfigError(`${source} is not a valid portal list:\n${lines.join("\n")}`);
+    const problems = r.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(top)"}: ${i.message.replace(/\s+/g, " ")}`);
+    throw new ConfigError(`${source} is not a valid portal list: ${problems.join("; ")}`);
   }
   return r.data;
 }
@@ -119,7 +128,8 @@ export function loadConfig(path: string): CrawlConfig {
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // A BOM is how some editors (Notepad) save UTF-8: not part of the JSON.
+    value = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (e) {
     throw new ConfigError(`${path} is not JSON: ${(e as Error).message}`);
   }

@@ -3,6 +3,7 @@
 // once both are committed. Portals run side by side; every request goes through the
 // host scheduler, so one slow portal never holds up the others.
 import type { Database } from "better-sqlite3";
+import PQueue from "p-queue";
 import { portalHosts, userAgentOf, type CrawlConfig, type Portal } from "./config.js";
 import { Fetcher, hostAllowed, type FetchOutcome } from "./fetch.js";
 import { HostScheduler } from "./queue.js";
@@ -43,6 +44,12 @@ export interface PortalSummary {
   documents: { fetched: number; unchanged: number; resumed: number };
   /** Ingest outcomes of the documents fetched: new reports, bytes already in the store, pages whose report is in attachments. */
   reports: { new: number; present: number; containers: number };
+  /**
+   * Work left for the next run by the caps: documents not fetched once `maxDocuments` were
+   * (`documents`), and new links on a list page past `maxLinksPerPage` (`links`). The next
+   * run reads the same lists and picks them up.
+   */
+  left: { documents: number; links: number };
   /** HTTP requests made for this portal (retries, redirects and robots.txt included). */
   requests: number;
   newReports: { url: string; reportId?: number; organ?: string | null; year?: number | null }[];
@@ -89,6 +96,7 @@ function newSummary(name: string): PortalSummary {
     listPages: { fetched: 0, notModified: 0, failed: 0 },
     documents: { fetched: 0, unchanged: 0, resumed: 0 },
     reports: { new: 0, present: 0, containers: 0 },
+    left: { documents: 0, links: 0 },
     requests: 0,
     newReports: [],
     failed: [],
@@ -111,6 +119,10 @@ interface PortalCtx {
   hosts: Set<string>;
   hints: { region?: string; organ?: string } | undefined;
   s: PortalSummary;
+  /** Documents from the lists (and earlier runs) fetched so far this run, against `maxDocuments`. */
+  fetched: number;
+  /** Documents in progress for this portal; list reading waits while it is full (the queue is streamed, never held whole). */
+  work: PQueue;
 }
 
 export class Crawler {
@@ -121,6 +133,8 @@ export class Crawler {
   private readonly robots = new Map<string, Promise<HostRobots>>();
   /** Documents claimed this run: a URL found twice is handled once. */
   private readonly claims = new Map<string, Promise<void>>();
+  /** Ingests in flight by sha256: the same bytes under a second URL wait for the first and come back `present`. */
+  private readonly ingesting = new Map<string, Promise<unknown>>();
   private inFlight = 0;
   private readonly totals = { requests: 0, documents: 0, newReports: 0, failed: 0 };
 
@@ -135,6 +149,7 @@ export class Crawler {
       retryBaseMs: c.retryBaseMs,
       maxRedirects: c.maxRedirects,
       maxBytes: o.maxBytes,
+      maxRetryAfterMs: c.maxRetryAfterMs,
       scheduler: this.scheduler,
     });
   }
@@ -152,14 +167,18 @@ export class Crawler {
   async run(): Promise<CrawlSummary> {
     const started = new Date();
     this.state.startRun();
-    this.o.blobs.sweepTemp(0);
+    // URLs an older build judged gone on a 429, 503-like or other passing 4xx: tried again.
+    this.state.reviveTransient();
+    // Only what dead writers left: a concurrent ingest's temp files are its own.
+    this.o.blobs.sweepTemp();
     const ctxs: PortalCtx[] = this.o.config.portals.map((p) => {
       const hosts = portalHosts(p);
       for (const h of hosts) {
         if (p.perHostIntervalMs !== undefined) this.scheduler.setInterval(h, p.perHostIntervalMs, true);
       }
       const hints = p.region || p.organ ? { ...(p.region ? { region: p.region } : {}), ...(p.organ ? { organ: p.organ } : {}) } : undefined;
-      return { portal: p, hosts, hints, s: newSummary(p.name) };
+      const width = Math.max(4, 2 * this.o.config.concurrency);
+      return { portal: p, hosts, hints, s: newSummary(p.name), fetched: 0, work: new PQueue({ concurrency: width }) };
     });
     await Promise.all(ctxs.map((ctx) => this.crawlPortal(ctx)));
     const finished = new Date();
@@ -176,10 +195,15 @@ export class Crawler {
     return summary;
   }
 
+  /** Queues one document, waiting while the portal's queue is full (a list of 100,000 links is never held as 100,000 tasks). */
+  private async enqueue(ctx: PortalCtx, url: string, kind: "article" | "attachment"): Promise<void> {
+    await ctx.work.onSizeLessThan(ctx.work.concurrency);
+    void ctx.work.add(() => this.claim(ctx, url, kind));
+  }
+
   private async crawlPortal(ctx: PortalCtx): Promise<void> {
-    const work: Promise<void>[] = [];
     // Documents an earlier run left unfinished (killed, or a transient failure).
-    for (const row of this.state.pending(ctx.portal.name)) work.push(this.claim(ctx, row.url, row.kind === "attachment" ? "attachment" : "article"));
+    for (const row of this.state.pending(ctx.portal.name)) await this.enqueue(ctx, row.url, row.kind === "attachment" ? "attachment" : "article");
     const visited = new Set<string>();
     const chains: Promise<void>[] = [];
     for (const start of ctx.portal.startUrls) {
@@ -189,7 +213,7 @@ export class Crawler {
           for (let n = 0; url && n < ctx.portal.maxPages && !visited.has(url); n++) {
             visited.add(url);
             const page = await this.listPage(ctx, url, "html");
-            for (const l of page.links) work.push(this.claim(ctx, l.url, "article"));
+            for (const l of page.links) await this.enqueue(ctx, l.url, "article");
             url = page.next;
           }
         })(),
@@ -205,15 +229,53 @@ export class Crawler {
             if (visited.has(url)) break;
             visited.add(url);
             const page = await this.listPage(ctx, url, "json");
-            for (const l of page.links) work.push(this.claim(ctx, l.url, "article"));
-            if (page.links.length === 0 || page.failed) break;
+            for (const l of page.links) await this.enqueue(ctx, l.url, "article");
+            if (page.found === 0 || page.failed) break;
           }
         })(),
       );
     }
     await Promise.all(chains);
-    // `work` grows while list chains run; all chains are done now, so it is complete.
-    await Promise.all(work);
+    // Every link is queued once the chains are done; attachments are queued by their
+    // pages, which are in the queue until their attachments are handled.
+    await ctx.work.onIdle();
+  }
+
+  /** Whether a URL would be fetched this run (not finished, not given up): the links a list page's cap counts. */
+  private toDo(url: string): boolean {
+    if (this.claims.has(url)) return false;
+    const row = this.state.get(url);
+    if (!row) return true;
+    if (FINAL.has(row.status)) return false;
+    return !(row.status === "failed" && row.attempts >= this.o.config.maxAttempts);
+  }
+
+  /** The links of a list page kept in crawl_links: its first `maxLinksPerPage`, and those followed this run. */
+  private recordLinks(ctx: PortalCtx, url: string, found: Link[], followed: Link[]): void {
+    const keep = new Map<string, Link>();
+    for (const l of found.slice(0, ctx.portal.maxLinksPerPage)) keep.set(l.url, l);
+    for (const l of followed) keep.set(l.url, l);
+    this.state.links(url, [...keep.values()]);
+  }
+
+  /** At most `maxLinksPerPage` of the links still to do; the rest counted as left for the next run. */
+  private capLinks(ctx: PortalCtx, links: Link[]): Link[] {
+    const cap = ctx.portal.maxLinksPerPage;
+    const out: Link[] = [];
+    for (const l of links) {
+      if (this.claims.has(l.url)) continue;
+      if (!this.toDo(l.url)) {
+        // Known and finished (or given up): counted once, as the document queue would.
+        const row = this.state.get(l.url)!;
+        if (FINAL.has(row.status)) ctx.s.documents.unchanged++;
+        else ctx.s.skipped.push({ url: l.url, reason: `given up after ${row.attempts} failed runs: ${row.last_error}` });
+        this.claims.set(l.url, Promise.resolve());
+        continue;
+      }
+      if (out.length < cap) out.push(l);
+      else ctx.s.left.links++;
+    }
+    return out;
   }
 
   // ---- robots.txt ---------------------------------------------------------------
@@ -284,8 +346,9 @@ export class Crawler {
 
   // ---- list pages -----------------------------------------------------------------
 
-  private async listPage(ctx: PortalCtx, url: string, kind: "html" | "json"): Promise<{ links: Link[]; next: string | null; failed?: boolean }> {
-    const none = { links: [], next: null, failed: true };
+  /** A list page's links to follow (still to do, at most `maxLinksPerPage`), `found` on it in all, and its next page. */
+  private async listPage(ctx: PortalCtx, url: string, kind: "html" | "json"): Promise<{ links: Link[]; found: number; next: string | null; failed?: boolean }> {
+    const none = { links: [], found: 0, next: null, failed: true };
     if (!hostAllowed(new URL(url), ctx.hosts)) {
       ctx.s.skipped.push({ url, reason: "list page off the portal's hosts" });
       return none;
@@ -343,14 +406,16 @@ export class Crawler {
     try {
       if (kind === "json") {
         const text = decode(bytes, charsetOfContentType(contentType) ?? "utf-8").text;
-        const links = parseJsonList(text, ctx.portal.jsonList!, base);
-        this.state.links(url, links);
-        return { links, next: null };
+        const found = parseJsonList(text, ctx.portal.jsonList!, base);
+        const links = this.capLinks(ctx, found);
+        this.recordLinks(ctx, url, found, links);
+        return { links, found: found.length, next: null };
       }
       const html = decodeHtml(bytes, contentType);
       const page = parseListPage(html, base, ctx.portal.reportLink!, ctx.portal.nextPage);
-      this.state.links(url, page.links);
-      return page;
+      const links = this.capLinks(ctx, page.links);
+      this.recordLinks(ctx, url, page.links, links);
+      return { links, found: page.links.length, next: page.next };
     } catch (e) {
       const reason = e instanceof JsonListError ? e.message : `the list page could not be read: ${(e as Error).message}`;
       ctx.s.listPages.failed++;
@@ -388,10 +453,10 @@ export class Crawler {
       s.skipped.push({ url, reason: `given up after ${row.attempts} failed runs: ${row.last_error}` });
       return;
     }
-    if (row?.status === "fetched" && row.sha256 && this.o.blobs.has(row.sha256)) {
+    if (row?.status === "fetched" && row.sha256 !== null && this.o.blobs.has(row.sha256)) {
       // Stored and ingested by a run that was stopped before its attachments were all handled.
       s.documents.resumed++;
-      await this.children(ctx, url, this.state.children(url));
+      await this.children(ctx, url, this.state.children(url).slice(0, ctx.portal.maxLinksPerPage));
       this.state.put({ url, portal: name, kind, status: "done" });
       return;
     }
@@ -405,6 +470,14 @@ export class Crawler {
     if (!hostAllowed(parsed, ctx.hosts)) {
       s.skipped.push({ url, reason: `${parsed.host} is not one of the portal's hosts (add it to allowedHosts to follow it)` });
       return;
+    }
+    // An article's attachments complete it and are not counted; every other fetch is.
+    if (kind === "article") {
+      if (ctx.fetched >= ctx.portal.maxDocuments) {
+        s.left.documents++;
+        return;
+      }
+      ctx.fetched++;
     }
     const res = await this.fetcher.fetch({ url, allowedHosts: ctx.hosts, gate: this.gate(ctx), onRequest: () => this.countRequest(ctx) });
     const t = isoNow();
@@ -428,7 +501,7 @@ export class Crawler {
     this.totals.documents++;
     let ing: IngestResult;
     try {
-      ing = await this.o.ingestor.ingestOne({ bytes: res.bytes, sha256: blob.sha256, url: res.finalUrl, contentType: res.contentType, ...(ctx.hints ? { hints: ctx.hints } : {}) });
+      ing = await this.ingest({ bytes: res.bytes, sha256: blob.sha256, url: res.finalUrl, contentType: res.contentType, ...(ctx.hints ? { hints: ctx.hints } : {}) });
     } catch (e) {
       const reason = `ingest failed: ${(e as Error).message ?? String(e)}`;
       this.state.put({ url, portal: name, kind, status: "failed", sha256: blob.sha256, last_status: res.status, attempts: (row?.attempts ?? 0) + 1, last_error: reason, final_url: res.finalUrl, fetched_at: t });
@@ -436,20 +509,22 @@ export class Crawler {
       return;
     }
     // Only pages found on a list have attachments (an attachment never does: no cycles).
-    const children = kind === "article" && !isAttachmentUrl(url) && looksHtml(res.contentType, res.bytes) ? this.attachmentsOf(res.bytes, res.contentType, res.finalUrl, ing) : [];
-    const ingestError = ing.status === "failed" ? `${ing.code}: ${ing.message}` : null;
+    const children = kind === "article" && !isAttachmentUrl(url) && looksHtml(res.contentType, res.bytes) ? this.attachmentsOf(ctx.portal.maxLinksPerPage, res.bytes, res.contentType, res.finalUrl, ing) : [];
+    // `present` with a code: these bytes failed before (this parser read them already): a failure still, not a report.
+    const failedBefore = ing.status === "present" && ing.code !== undefined;
+    const ingestError = ing.status === "failed" || failedBefore ? `${ing.code}: ${ing.message}` : null;
     if (ing.status === "ingested") {
       s.reports.new++;
       this.totals.newReports++;
       s.newReports.push({ url, reportId: ing.reportId, organ: ing.record?.organ ?? null, year: ing.record?.year ?? null });
-    } else if (ing.status === "present") s.reports.present++;
+    } else if (ing.status === "present" && !failedBefore) s.reports.present++;
     else if (ing.code === "attachments-only" || (kind === "article" && children.length > 0)) s.reports.containers++;
     else this.fail(ctx, { url, kind, reason: `not read as a report: ${ingestError}` });
     const full: Partial<UrlRow> & Pick<UrlRow, "url" | "portal" | "kind" | "status"> = {
       url, portal: name, kind, status: "done",
       etag: res.etag ?? null, last_modified: res.lastModified ?? null, sha256: blob.sha256, last_status: res.status,
       attempts: 0, last_error: ingestError, fetched_at: t, final_url: res.finalUrl, content_type: res.contentType ?? null,
-      ingest_status: ing.status, ingest_code: ing.code ?? null, report_id: ing.reportId ?? null,
+      ingest_status: failedBefore ? "failed" : ing.status, ingest_code: ing.code ?? null, report_id: ing.reportId ?? null,
     };
     if (children.length === 0) {
       this.state.put(full);
@@ -460,7 +535,19 @@ export class Crawler {
     this.state.put({ url, portal: name, kind, status: "done" });
   }
 
-  private attachmentsOf(bytes: Uint8Array, contentType: string | undefined, pageUrl: string, ing: IngestResult): Link[] {
+  /** The store's ingest, one at a time per sha256 (two URLs serving one PDF in one crawl store it once). */
+  private ingest(input: IngestInput & { sha256: string }): Promise<IngestResult> {
+    const key = input.sha256;
+    const before = this.ingesting.get(key) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(() => this.o.ingestor.ingestOne(input));
+    this.ingesting.set(key, mine);
+    void mine.catch(() => undefined).finally(() => {
+      if (this.ingesting.get(key) === mine) this.ingesting.delete(key);
+    });
+    return mine;
+  }
+
+  private attachmentsOf(cap: number, bytes: Uint8Array, contentType: string | undefined, pageUrl: string, ing: IngestResult): Link[] {
     const out = new Map<string, Link>();
     for (const a of ing.attachments ?? []) {
       const url = absolute(a.url, pageUrl);
@@ -472,7 +559,8 @@ export class Crawler {
       /* the ingest's list stands */
     }
     out.delete(pageUrl);
-    return [...out.values()];
+    // A page with more attachment links than a list page may have is not a report page: the first ones only.
+    return [...out.values()].slice(0, cap);
   }
 
   private async children(ctx: PortalCtx, parent: string, links: { url: string }[]): Promise<void> {

@@ -1,12 +1,15 @@
 // One document over HTTP with Node's own fetch, the way an unattended crawler must:
 // a timeout per request (headers and body), retries with exponential backoff and
-// jitter on 5xx, network errors and timeouts (never on 4xx), redirects followed by
+// jitter on 5xx, 429, network errors and timeouts (never on another 4xx), a server's
+// Retry-After honoured (seconds or an HTTP date, capped: a longer wait is left to the
+// next run rather than spent idle or ignored), redirects followed by
 // hand and only within the portal's hosts, a cap on the body size, conditional
 // requests, and every request through the host scheduler.
 import type { HostScheduler } from "./queue.js";
 
 export type FailCode =
   | "http-4xx"
+  | "http-429"
   | "http-5xx"
   | "timeout"
   | "network"
@@ -39,7 +42,7 @@ export type FetchOutcome =
       headers?: Record<string, string>;
       code: FailCode;
       reason: string;
-      /** A 4xx, a body over the cap, a bad redirect: trying again later will not help. */
+      /** A 404 or 410, a body over the cap, a bad redirect: trying again later will not help. */
       permanent: boolean;
       requests: number;
       redirects: string[];
@@ -62,7 +65,7 @@ export interface FetcherOptions {
   maxRedirects: number;
   maxBytes: number;
   scheduler: HostScheduler;
-  /** Longest wait a Retry-After header may impose (ms). */
+  /** Longest wait a Retry-After header may impose (ms); a server asking for more is tried again next run. */
   maxRetryAfterMs?: number;
 }
 
@@ -109,6 +112,16 @@ function errorCode(e: unknown): { code: "timeout" | "network"; reason: string } 
   if (err?.name === "TimeoutError" || err?.cause?.name === "TimeoutError") return { code: "timeout", reason: "timed out" };
   const cause = err?.cause?.code ?? err?.cause?.message ?? err?.message ?? String(e);
   return { code: "network", reason: `network error: ${cause}` };
+}
+
+/** A Retry-After header in ms from now (delta seconds or an HTTP date), or null when absent or unreadable. */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | null {
+  if (value === undefined) return null;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  if (!/[a-z]/i.test(v)) return null;
+  const at = Date.parse(v);
+  return Number.isFinite(at) ? Math.max(0, at - now) : null;
 }
 
 export class Fetcher {
@@ -163,15 +176,9 @@ export class Fetcher {
     return { type: "response", status: res.status, headers: h, bytes };
   }
 
-  private backoff(retry: number, retryAfter?: string): number {
+  private backoff(retry: number): number {
     const base = this.opts.retryBaseMs * 2 ** (retry - 1);
-    let ms = base * (1 + Math.random() * 0.5);
-    if (retryAfter) {
-      const secs = Number(retryAfter);
-      const after = Number.isFinite(secs) ? secs * 1000 : Date.parse(retryAfter) - Date.now();
-      if (Number.isFinite(after) && after > ms) ms = Math.min(after, this.opts.maxRetryAfterMs ?? 60_000);
-    }
-    return ms;
+    return base * (1 + Math.random() * 0.5);
   }
 
   async fetch(req: FetchRequest): Promise<FetchOutcome> {
@@ -205,14 +212,25 @@ export class Fetcher {
       if (req.lastModified) headers["if-modified-since"] = req.lastModified;
 
       let attempt: Attempt;
+      /** A Retry-After over the cap: not waited for in this run. */
+      let tooLong: number | null = null;
       for (let retry = 0; ; retry++) {
         attempt = await this.opts.scheduler.run(current.host.toLowerCase(), () => this.once(current, headers));
         requests++;
         req.onRequest?.(finalUrl, attempt.type === "response" ? attempt.status : (attempt.status ?? null));
         const transient =
-          (attempt.type === "error" && attempt.code !== "too-large") || (attempt.type === "response" && attempt.status >= 500);
-        if (!transient || retry >= this.opts.retries) break;
-        await sleep(this.backoff(retry + 1, attempt.type === "response" ? attempt.headers["retry-after"] : undefined));
+          (attempt.type === "error" && attempt.code !== "too-large") || (attempt.type === "response" && (attempt.status >= 500 || attempt.status === 429));
+        if (!transient) break;
+        const asked = attempt.type === "response" ? retryAfterMs(attempt.headers["retry-after"]) : null;
+        const cap = this.opts.maxRetryAfterMs ?? 60_000;
+        if (asked !== null && asked > cap) {
+          tooLong = asked;
+          break;
+        }
+        // The whole host was asked to wait, not only this URL.
+        if (asked !== null) this.opts.scheduler.holdOff(current.host.toLowerCase(), asked);
+        if (retry >= this.opts.retries) break;
+        await sleep(Math.max(asked ?? 0, this.backoff(retry + 1)));
       }
       const tries = `after ${requests - hop} attempt${requests - hop === 1 ? "" : "s"}`;
       if (attempt.type === "error") {
@@ -240,10 +258,16 @@ export class Fetcher {
         continue;
       }
       if (status === 304) return { kind: "not-modified", status: 304, ...base, finalUrl, headers: got, requests, redirects };
-      if (status >= 400 && status < 500)
-        return { kind: "failed", status, ...base, finalUrl, headers: got, code: "http-4xx", reason: `HTTP ${status}`, permanent: true, requests, redirects };
+      const later = tooLong !== null ? `; Retry-After ${Math.ceil(tooLong / 1000)} s is over the ${Math.round((this.opts.maxRetryAfterMs ?? 60_000) / 1000)} s cap: tried again next run` : "";
+      if (status === 429)
+        return { kind: "failed", status, ...base, finalUrl, headers: got, code: "http-429", reason: `HTTP 429 Too Many Requests (${tries}${later})`, permanent: false, requests, redirects };
+      if (status >= 400 && status < 500) {
+        // Only 404 and 410 say the document is gone; 401, 403 and the rest may pass (a firewall, a login wall).
+        const gone = status === 404 || status === 410;
+        return { kind: "failed", status, ...base, finalUrl, headers: got, code: "http-4xx", reason: `HTTP ${status}`, permanent: gone, requests, redirects };
+      }
       if (status >= 500)
-        return { kind: "failed", status, ...base, finalUrl, headers: got, code: "http-5xx", reason: `HTTP ${status} (${tries})`, permanent: false, requests, redirects };
+        return { kind: "failed", status, ...base, finalUrl, headers: got, code: "http-5xx", reason: `HTTP ${status} (${tries}${later})`, permanent: false, requests, redirects };
       if (status < 200 || status >= 300 || !attempt.bytes)
         return { kind: "failed", status, ...base, finalUrl, headers: got, code: "http-4xx", reason: `unexpected HTTP ${status}`, permanent: true, requests, redirects };
       return {

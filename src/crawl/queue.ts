@@ -58,6 +58,12 @@ export class HostScheduler {
     } else h.intervalMs = Math.max(h.intervalMs, ms);
   }
 
+  /** No request to `host` starts before `ms` from now (a Retry-After). */
+  holdOff(host: string, ms: number): void {
+    const h = this.host(host);
+    h.nextStart = Math.max(h.nextStart, Date.now() + ms);
+  }
+
   intervalOf(host: string): number {
     return this.host(host).intervalMs;
   }

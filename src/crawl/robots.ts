@@ -132,6 +132,7 @@ export function verdictOf(
     const { rules, crawlDelay } = rulesFor(parseRobots(text), agent);
     return { kind: "rules", rules, status: s, crawlDelay };
   }
-  if (s >= 400 && s < 500) return { kind: "allow-all", status: s, note: `robots.txt answered ${s}: every path allowed` };
+  // 429 is the server asking for less, not a missing file: treated as a 5xx.
+  if (s >= 400 && s < 500 && s !== 429) return { kind: "allow-all", status: s, note: `robots.txt answered ${s}: every path allowed` };
   return { kind: "disallow-all", status: s, note: `robots.txt answered ${s}: every path disallowed this run` };
 }

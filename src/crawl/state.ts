@@ -11,7 +11,7 @@ export type UrlKind = "list" | "article" | "attachment";
  * done      fetched, stored and ingested, links handled: never fetched again
  * fetched   stored and ingested, its attachments not all handled yet: resumed from the blob
  * failed    a 5xx, timeout or network error: tried again next run (until maxAttempts)
- * gone      a 4xx: not tried again
+ * gone      a 404 or 410: not tried again (a 429, 401, 403… is `failed`)
  * refused   a redirect off the portal's hosts, a body over the cap: not tried again
  * blocked   robots.txt disallows it: checked again each run (robots.txt may change)
  */
@@ -135,6 +135,16 @@ export class CrawlState {
 
   children(parent: string): { url: string; text: string | null }[] {
     return this.childrenStmt.all(parent) as { url: string; text: string | null }[];
+  }
+
+  /**
+   * Rows an older build marked `gone` on a status that is not 404 or 410 (a 429, a 403):
+   * failed again with a fresh count, so this run tries them. Returns how many.
+   */
+  reviveTransient(): number {
+    return this.db
+      .prepare("UPDATE crawl_urls SET status = 'failed', attempts = 0 WHERE status = 'gone' AND (last_status IS NULL OR last_status NOT IN (404, 410))")
+      .run().changes;
   }
 
   /** A portal's documents left unfinished by earlier runs. */
