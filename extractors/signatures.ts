@@ -1,7 +1,18 @@
 // What a file is, from its first bytes: portals serve PDFs as .htm and DOCX as .doc,
-// so the router (index.ts) and the extractors decide by content, with these checks.
-// Kept apart from the extractors so routing a batch of text never loads pdfjs.
+// so the format registry (index.ts) decides by content, with these checks. Each is one
+// format's `sniff`, held by that format's registry entry. Kept apart from the
+// extractors so routing a batch of text never loads pdfjs.
 export { looksLikeZip } from "../model/zip.js";
+
+/** What every sniff sees of a file: its bytes and name, and the cheap views several need. */
+export interface Probe {
+  bytes: Uint8Array;
+  name: string;
+  /** The first 4 KiB as latin1, lower-cased (markup is ASCII whatever the charset). */
+  head: string;
+  /** NUL bytes or many control characters (extractors/text.ts looksBinary). */
+  binary: boolean;
+}
 
 /** A `%PDF-` header in the first 1 KiB (some writers put junk before it). */
 export function looksLikePdf(bytes: Uint8Array): boolean {
@@ -14,3 +25,12 @@ const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 export function isOleCompound(bytes: Uint8Array): boolean {
   return bytes.length >= OLE.length && OLE.every((b, i) => bytes[i] === b);
 }
+
+/** Text with an HTML tag near its start, or a text file named .htm/.html/.shtml. */
+export function looksLikeHtml(p: Probe): boolean {
+  if (p.binary) return false;
+  return /<(?:!doctype\s+html|html|head|body|meta|table|div|article)[\s>]/.test(p.head) || /\.s?html?$/i.test(p.name);
+}
+
+/** Anything that is not binary: the last entry, read as plain text. */
+export const looksLikeText = (p: Probe): boolean => !p.binary;

@@ -5,7 +5,7 @@ import { sha256 } from "../model/hash.js";
 import { ExtractError, type Diagnostic, type Document } from "../model/document.js";
 import { DEFAULT_LIMITS, Deadline, type Limits } from "../model/limits.js";
 import { ReportRecord, SCHEMA_VERSION, TOP_LEVEL_KEYS, type Format } from "../model/record.js";
-import { extractorFor, sniff, type Sniffed } from "../extractors/index.js";
+import { extractorFor, recordFormat, sniff, type Sniffed } from "../extractors/index.js";
 import { mapTables, placeText } from "../normalizers/tables.js";
 import { readMeta } from "../normalizers/meta.js";
 import { checkNarrative, checkRequests, checkReviews } from "../normalizers/checks.js";
@@ -53,7 +53,7 @@ export async function parseReport(input: ParseInput): Promise<ParseOutcome> {
     const extract = await extractorFor(sniffed.kind);
     doc = await extract(input.bytes, { name: input.name, limits, contentType: input.contentType, url: input.url ?? undefined, deadline });
     deadline.check(input.name);
-    const out = buildRecord(doc, input, sniffed.kind === "legacy-word" ? "docx" : sniffed.kind);
+    const out = buildRecord(doc, input, recordFormat(sniffed.kind));
     deadline.check(input.name);
     return out;
   } catch (e) {
