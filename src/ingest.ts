@@ -6,7 +6,7 @@ import { closeSync, fstatSync, lstatSync, openSync, readSync, readdirSync, realp
 import { extname, join, resolve, sep } from "node:path";
 import { DEFAULT_LIMITS } from "../model/limits.js";
 import { sha256 } from "../model/hash.js";
-import type { IngestResult, Store } from "./store.js";
+import type { IngestInput, IngestResult, Parse, Store } from "./store.js";
 import { readArchive } from "../model/archive.js";
 
 export interface BatchSummary {
@@ -154,6 +154,10 @@ export interface BatchOptions {
   signal?: { stop: boolean };
   /** Filled as the batch goes (so a caller can print what was done if it must quit at once). */
   summary?: BatchSummary;
+  /** How documents are parsed (default parseReport in this thread; the CLI passes a worker pool's). */
+  parse?: Parse;
+  /** Documents parsed at once (the pool's size); each is stored by this thread as it finishes. Default 1. */
+  jobs?: number;
 }
 
 export function emptySummary(): BatchSummary {
@@ -178,6 +182,39 @@ export async function ingestPaths(store: Store, paths: string[], opts: BatchOpti
   // Never read the database itself, its journal or its kept bytes (`xxgk ingest data/`).
   const db = resolve(store.path);
   const own = (p: string) => p === db || p === `${db}-wal` || p === `${db}-shm` || p === `${db}-journal` || inside(store.blobs.dir, p);
+
+  // Up to `jobs` documents parse at once; each is stored as its parse ends (this thread is
+  // the one writer) and recorded in the summary in walk order.
+  const jobs = Math.max(1, Math.floor(opts.jobs ?? 1));
+  const pending: { sha: string; done: Promise<void> }[] = [];
+  let inOrder: Promise<void> = Promise.resolve();
+  let storeError: unknown;
+  const ingest = async (locator: string, input: IngestInput) => {
+    const sha = sha256(input.bytes);
+    if (jobs === 1) {
+      record(locator, await store.ingestOne({ ...input, sha256: sha }, opts.parse));
+      return;
+    }
+    // The same bytes twice at once would both pass the store's "seen before" test: let the first finish.
+    if (pending.some((p) => p.sha === sha)) await Promise.all(pending.map((p) => p.done));
+    while (pending.length >= jobs) await Promise.race(pending.map((p) => p.done));
+    if (storeError) throw storeError;
+    const result = store.ingestOne({ ...input, sha256: sha }, opts.parse);
+    const before = inOrder;
+    inOrder = result.then(
+      async (r) => {
+        await before;
+        record(locator, r);
+      },
+      (e) => {
+        storeError ??= e;
+      },
+    );
+    const p = { sha, done: result.then(() => undefined, () => undefined) };
+    pending.push(p);
+    void p.done.then(() => pending.splice(pending.indexOf(p), 1));
+  };
+
   for (const entry of walk(paths)) {
     // Give the event loop a turn between documents: a text parse never waits on I/O, so
     // without this a Ctrl-C (and the progress bar's timer) would only be seen at the end.
@@ -216,12 +253,12 @@ export async function ingestPaths(store: Store, paths: string[], opts: BatchOpti
               break;
             }
             const locator = `${path}!/${m.name}`;
-            record(locator, await store.ingestOne({ bytes: m.bytes, path: locator, hints }));
+            await ingest(locator, { bytes: m.bytes, path: locator, hints });
           }
           continue;
         }
       }
-      record(path, await store.ingestOne({ bytes, path, hints }));
+      await ingest(path, { bytes, path, hints });
     } catch (e) {
       // Not the document's fault (parse failures come back as results): storing failed
       // (the database locked past its timeout, a full disk, …). Stop, keep what is stored, say why.
@@ -229,6 +266,9 @@ export async function ingestPaths(store: Store, paths: string[], opts: BatchOpti
       break;
     }
   }
+  await Promise.all(pending.map((p) => p.done));
+  await inOrder;
+  if (storeError && !summary.error) summary.error = `could not be stored: ${(storeError as Error)?.message ?? String(storeError)}`;
   return summary;
 }
 

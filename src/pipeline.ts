@@ -58,7 +58,8 @@ export async function parseReport(input: ParseInput): Promise<ParseOutcome> {
     return out;
   } catch (e) {
     if (e instanceof ExtractError) return { ok: false, code: e.code, message: e.message };
-    return { ok: false, code: "extract-error", message: `could not be read: ${(e as Error).message ?? String(e)}` };
+    // Readers throw ExtractError for what is wrong with the file; anything else is a bug met by this file.
+    return { ok: false, code: "internal", message: `the parser failed on this document (a bug): ${(e as Error)?.message ?? String(e)}` };
   }
 }
 

@@ -180,14 +180,17 @@ const now = () => new Date().toISOString();
  * document's failure, so one document never stops a batch; the bytes are kept, so a
  * fixed parser can read it again (`xxgk reparse`).
  */
-async function safeParse(input: Parameters<typeof parseReport>[0]): Promise<ParseOutcome> {
+async function safeParse(input: Parameters<typeof parseReport>[0], parse: Parse = parseReport): Promise<ParseOutcome> {
   try {
-    return await parseReport(input);
+    return await parse(input);
   } catch (e) {
     return { ok: false, code: "internal", message: `the parser failed on this document (a bug): ${(e as Error)?.message ?? String(e)}` };
   }
 }
 const BATCH = 50;
+
+/** How a document is parsed: parseReport in this thread, or a worker pool's parse (src/parse-pool.ts). */
+export type Parse = (input: Parameters<typeof parseReport>[0]) => Promise<ParseOutcome>;
 
 /**
  * The store: one SQLite file (WAL, synchronous=NORMAL, foreign keys on) plus the
@@ -269,7 +272,7 @@ export class Store {
    * changed bytes at a known path or URL become a new version of that source, and its
    * earlier record stops being current. Throws only when the database itself fails.
    */
-  async ingestOne(input: IngestInput): Promise<IngestResult> {
+  async ingestOne(input: IngestInput, parse: Parse = parseReport): Promise<IngestResult> {
     const sha = input.sha256 ?? sha256(input.bytes);
     const locator = input.url ?? input.path ?? `sha256:${sha}`;
     // The same bytes already handled by this parser version: nothing to add.
@@ -293,7 +296,7 @@ export class Store {
       contentType: input.contentType,
       hints: input.hints,
       sha256: sha,
-    });
+    }, parse);
     // Kept (content-addressed, temp file then rename, not fsynced) so `xxgk reparse` can read it again.
     this.blobs.put(input.bytes, sha);
     return this.save(outcome, { sha, locator, input });
@@ -461,7 +464,7 @@ export class Store {
    * another parser version. Old records stay as history (is_current = 0). Returns
    * what changed per document: cells, checks, or the outcome itself.
    */
-  async reparse(onChange?: (c: ReparseChange) => void): Promise<ReparseChange[]> {
+  async reparse(onChange?: (c: ReparseChange) => void, parse: Parse = parseReport): Promise<ReparseChange[]> {
     const stale = this.sql(
         `SELECT v.id AS version_id, v.sha256, v.content_type, s.locator, s.path, s.url,
                 (SELECT r.id FROM reports r WHERE r.version_id = v.id AND r.is_current = 1) AS report_id,
@@ -485,7 +488,7 @@ export class Store {
         continue;
       }
       const before = v.report_id !== null ? (JSON.parse((this.sql("SELECT record_json FROM reports WHERE id = ?").get(v.report_id) as { record_json: string }).record_json) as ReportRecord) : null;
-      const outcome = await safeParse({ bytes, name: v.locator, path: v.path, url: v.url, contentType: v.content_type ?? undefined });
+      const outcome = await safeParse({ bytes, name: v.locator, path: v.path, url: v.url, contentType: v.content_type ?? undefined }, parse);
       this.save(outcome, { sha: v.sha256, locator: v.locator, input: { bytes, path: v.path, url: v.url, contentType: v.content_type ?? undefined } });
       const notes = diffRecords(before, v.failure, outcome);
       const c: ReparseChange = { locator: v.locator, from: v.parser_version, changed: notes.length > 0, notes };

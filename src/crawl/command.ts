@@ -11,7 +11,8 @@ import { Crawler, type CrawlSummary, type Ingestor, type PortalSummary, type Pro
 import { BlobStore } from "../blobs.js";
 import { acquireLock, CrawlLockedError } from "./lock.js";
 import { DEFAULT_LIMITS } from "../../model/limits.js";
-import { openStore } from "../store.js";
+import { openStore, type Parse } from "../store.js";
+import { jobsOption } from "../jobs.js";
 
 export type { CrawlSummary, PortalSummary, Ingestor, Progress };
 export { CrawlLockedError, ConfigError };
@@ -26,6 +27,8 @@ export interface RunCrawlOptions {
   /** Where documents are ingested; the store on `db` unless given (tests pass a fake). */
   ingestor?: Ingestor;
   onProgress?: (p: Progress) => void;
+  /** How documents are parsed (default in this thread; the CLI passes its worker pool's parse). */
+  parse?: Parse;
 }
 
 /** Runs one crawl. Throws ConfigError for a bad portal list, CrawlLockedError when another crawl holds the database. */
@@ -38,7 +41,8 @@ export async function runCrawl(options: RunCrawlOptions): Promise<CrawlSummary> 
   let db: Database.Database | null = null;
   try {
     if (!options.ingestor) store = openStore(dbPath);
-    const ingestor: Ingestor = options.ingestor ?? store!;
+    const parse = options.parse;
+    const ingestor: Ingestor = options.ingestor ?? (parse ? { ingestOne: (input) => store!.ingestOne(input, parse) } : store!);
     db = new Database(dbPath);
     const crawler = new Crawler({
       config,
@@ -108,7 +112,8 @@ export function registerCrawlCommand(program: Command): Command {
     .requiredOption("--config <file>", "portal list (JSON); see docs/crawl.md")
     .option("--db <file>", "SQLite database", DEFAULT_DB)
     .option("--json", "print the run's summary as JSON (for monitoring)")
-    .action(async (opts: { config: string; db: string; json?: boolean }) => {
+    .addOption(jobsOption())
+    .action(async (opts: { config: string; db: string; json?: boolean; jobs?: number }) => {
       // The state is consistent at every moment: an interrupt just stops (the lock is
       // released by the exit handler) and the next run resumes.
       const stop = (code: number) => () => process.exit(code);
@@ -116,14 +121,17 @@ export function registerCrawlCommand(program: Command): Command {
       process.once("SIGTERM", stop(143));
       const onProgress = progressLine();
       let summary: CrawlSummary;
+      const pool = new (await import("../parse-pool.js")).ParsePool({ jobs: opts.jobs });
       try {
-        summary = await runCrawl({ config: opts.config, db: opts.db, onProgress });
+        summary = await runCrawl({ config: opts.config, db: opts.db, onProgress, parse: (input) => pool.parse(input) });
       } catch (e) {
         if (onProgress) process.stderr.write("\r\x1b[K");
         const known = e instanceof ConfigError || e instanceof CrawlLockedError;
         process.stderr.write(`xxgk crawl: ${known ? (e as Error).message : (e as Error).stack ?? String(e)}\n`);
         process.exitCode = 2;
         return;
+      } finally {
+        await pool.close();
       }
       if (onProgress) process.stderr.write("\r\x1b[K");
       process.stdout.write(opts.json ? JSON.stringify(summary, null, 2) + "\n" : describeCrawl(summary) + "\n");
