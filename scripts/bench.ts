@@ -120,7 +120,7 @@ async function ingestText(input: string, db: string, jobs: number): Promise<void
     const how = jobs ? `--jobs ${jobs}` : "in this thread";
     console.log(
       `text   ${how.padEnd(14)} ${N} documents ingested in ${wall.toFixed(1)} s: ${(N / wall).toFixed(0)} documents/s ` +
-        `(main thread CPU ${(cpu / N * 1000).toFixed(2)} ms each${jobs ? ", parses in workers not counted" : ""}); peak RSS ${mb(peak)} (main thread's process); RSS at ${marks.join(", ")}`,
+        `(CPU of all threads ${((cpu / N) * 1000).toFixed(2)} ms each); peak RSS ${mb(peak)}; RSS at ${marks.join(", ")}`,
     );
     console.log(
       `       ${summary.ingested} ingested, ${summary.failed.length} failed, ${summary.reportsWithFailedChecks} with failed checks; ${counts.cells} cells stored`,
