@@ -79,11 +79,15 @@ program
   .option("--json", "print exactly the record contract as JSON")
   .option("--region <code>", "GB/T 2260 code of the issuing body, where the document does not say", regionCode)
   .action(async (file: string, opts: { json?: boolean; region?: string }) => {
+    // One worker, started first (it loads the readers while this thread reads the file):
+    // the document's time limit holds for every format (the worker is ended at it).
+    const pool = await startPool(1);
     const [{ readBounded }, { DEFAULT_LIMITS }] = await Promise.all([import("./ingest.js"), import("../model/limits.js")]);
     const read = readBounded(file, DEFAULT_LIMITS.maxFileBytes);
-    if (!read.ok) fail(`${file}: ${read.message} [${read.code}]`);
-    // One worker: the document's time limit holds for every format (the worker is ended at it).
-    const pool = await startPool(1);
+    if (!read.ok) {
+      await pool.close();
+      fail(`${file}: ${read.message} [${read.code}]`);
+    }
     const out = await pool.parse({ bytes: read.bytes, name: file, path: file, hints: { region: opts.region } });
     await pool.close();
     if (!out.ok) fail(`${file}: ${out.message} [${out.code}]`);

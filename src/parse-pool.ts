@@ -56,7 +56,8 @@ export class ParsePool {
     this.jobs = Math.max(1, Math.floor(options.jobs ?? defaultJobs()));
     this.pool = new Tinypool({
       filename: workerFile(),
-      minThreads: 0,
+      // Started at once: a worker loads the readers while the caller reads its first file.
+      minThreads: this.jobs,
       maxThreads: this.jobs,
       // Warm workers serve the whole batch (pdfjs costs ~200 ms to load in each).
       idleTimeout: 60_000,
