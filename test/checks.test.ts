@@ -97,6 +97,42 @@ describe("requests arithmetic", () => {
   });
 });
 
+describe("requests arithmetic: what mutation testing found unguarded", () => {
+  it("the balance's message adds 一 + 二 and 总计 + 四 (terms that are not 0)", () => {
+    const t = copy(table("2019"));
+    // Column 1 (商业企业): 四 = 1. Give 二 a value too, then break the balance by one.
+    t.carriedOver[1] = 2;
+    t.carriedOver[6] = (t.carriedOver[6] as number) + 2;
+    const found = checkRequests(t).filter((c) => c.where === "requests.carriedForward.commercialEnterprise");
+    const [a, b, tot, f] = [t.newReceived[1], 2, t.total[1], t.carriedForward[1]] as number[];
+    expect(f).toBe(1);
+    expect(found.map((c) => c.message)).toEqual([`商业企业: 一 (${a}) + 二 (${b}) = ${a + b}, but （七）总计 (${tot}) + 四 (${f}) = ${tot + f}`]);
+  });
+
+  it("a null 二 or 四 leaves the balance uncomputed", () => {
+    for (const row of ["carriedOver", "carriedForward"]) {
+      const t = copy(table("2019"));
+      (t.newReceived[3] as number) += 4; // would break column 3's balance …
+      (t.newReceived[6] as number) += 4;
+      t[row][3] = null; // … but one of its terms is not printed
+      expect(checkRequests(t).map((c) => c.where)).not.toContain("requests.carriedForward.researchInstitution");
+    }
+  });
+
+  it("row and results totals: the message names the sums; a null result row leaves its column uncomputed", () => {
+    const t = copy(table("2021"));
+    t.granted[0] = (t.granted[0] as number) + 1;
+    const row = checkRequests(t).find((c) => c.rule === "requests.rowTotal")!;
+    expect(row.message).toBe(`granted: the six applicant columns add up to ${(t.granted.slice(0, 6) as number[]).reduce((x, y) => x + y, 0)}, but 总计 says ${t.granted[6]}`);
+    const col = checkRequests(t).find((c) => c.rule === "requests.resultsTotal")!;
+    expect(col).toMatchObject({ severity: "error", where: "requests.total.naturalPerson" });
+    expect(col.message).toBe(`自然人: （一） to （六） add up to ${(t.total[0] as number) + 1}, but （七）总计 says ${t.total[0]}`);
+    const u = copy(table("2021"));
+    u["denied.stateSecret"][4] = null;
+    expect(checkRequests(u).map((c) => c.where)).not.toContain("requests.total.legalServiceProvider");
+  });
+});
+
 describe("reviews arithmetic", () => {
   const group = (upheld: number, corrected: number, other: number, pending: number) => ({ upheld, corrected, other, pending, total: upheld + corrected + other + pending });
   const reviews = (): Reviews => ({ administrativeReview: group(0, 1, 0, 2), litigationDirect: group(0, 0, 0, 0), litigationAfterReview: group(3, 0, 1, 0) });
@@ -127,6 +163,10 @@ describe("the narrative beside table 3", () => {
     expect(statedRequests(sections("本年度收到行政复议申请2件。全年共收到政府信息公开申请15件。"))).toEqual({ count: 15, evidence: "收到政府信息公开申请15件" });
     expect(statedRequests(sections("本年度未收到政府信息公开申请。"))).toMatchObject({ count: 0 });
     expect(statedRequests(sections("全年共收到政府信息公开申请15件。", 4))).toBeNull();
+    // The first statement in the text, whichever pattern found it.
+    expect(statedRequests(sections("本年度新收政府信息公开申请3件。其中第四季度未收到申请。"))).toMatchObject({ count: 3 });
+    // Words between 申请 and the number.
+    expect(statedRequests(sections("本年度收到政府信息公开申请共15件。"))).toMatchObject({ count: 15 });
   });
 
   it("warns when the text and table 3 disagree, and only then", () => {
