@@ -115,7 +115,10 @@ describe("requests arithmetic: what mutation testing found unguarded", () => {
       (t.newReceived[3] as number) += 4; // would break column 3's balance …
       (t.newReceived[6] as number) += 4;
       t[row][3] = null; // … but one of its terms is not printed
-      expect(checkRequests(t).map((c) => c.where)).not.toContain("requests.carriedForward.researchInstitution");
+      expect(checkRequests(t).map((c) => c.where)).not.toContain("requests.carriedForward.publicInterestOrganization");
+      // (and with the term printed, the same numbers are found)
+      t[row][3] = 0;
+      expect(checkRequests(t).map((c) => c.where)).toContain("requests.carriedForward.publicInterestOrganization");
     }
   });
 
