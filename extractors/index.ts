@@ -1,41 +1,75 @@
-// Which extractor reads a file: decided by its bytes, not its name (portals serve
-// PDFs as .htm and DOCX as .doc); the name only breaks ties.
+// The format registry: which reader reads a file, decided by its bytes, not its name
+// (portals serve PDFs as .htm and DOCX as .doc); the name only breaks ties.
+//
+// One entry per format: `kind` (what the file is), `format` (what the record says it
+// was read as: the contract's vocabulary, model/record.ts), `sniff` (a cheap test of
+// the first bytes, from signatures.ts) and `extract` (the reader, loaded on first use:
+// a batch of text never pays for pdfjs). Entries are tried in order; the first whose
+// sniff says yes reads the file. Adding a format: its reader's file, and one line here.
 import { ExtractError } from "../model/document.js";
 import type { Format } from "../model/record.js";
 import type { Extractor } from "./types.js";
 import { looksBinary } from "./text.js";
-import { isOleCompound, looksLikeHtml, looksLikePdf, looksLikeZip } from "./signatures.js";
+import { isOleCompound, looksLikeHtml, looksLikePdf, looksLikeText, looksLikeZip, type Probe } from "./signatures.js";
 
-export type Kind = Format | "legacy-word";
+export interface FormatEntry<K extends string = string> {
+  kind: K;
+  /** The record's `source.format` for a file of this kind. */
+  format: Format;
+  sniff: (probe: Probe) => boolean;
+  /** Loads the reader (dynamic import) and returns it. */
+  extract: () => Promise<Extractor>;
+}
+
+const entry = <K extends string>(e: FormatEntry<K>) => e;
+
+export const FORMATS = [
+  entry({ kind: "pdf", format: "pdf", sniff: (p) => looksLikePdf(p.bytes), extract: async () => (await import("./pdf.js")).extractPdf }),
+  entry({ kind: "docx", format: "docx", sniff: (p) => looksLikeZip(p.bytes), extract: async () => (await import("./docx.js")).extractDocx }),
+  entry({ kind: "legacy-word", format: "docx", sniff: (p) => isOleCompound(p.bytes), extract: async () => (await import("./legacy-word.js")).extractLegacyWord }),
+  entry({ kind: "html", format: "html", sniff: looksLikeHtml, extract: async () => (await import("./html.js")).extractHtml }),
+  entry({ kind: "text", format: "text", sniff: looksLikeText, extract: async () => (await import("./text.js")).extractText }),
+] as const;
+
+/** What a file can be: one of the registry's kinds. */
+export type Kind = (typeof FORMATS)[number]["kind"];
+
+// Every format of the record contract has a reader (a compile error here otherwise).
+type Unread = Exclude<Format, (typeof FORMATS)[number]["format"]>;
+const everyFormatRead: [Unread] extends [never] ? true : Unread = true;
+void everyFormatRead;
+
 export interface Sniffed {
   kind: Kind;
 }
 
-export function sniff(bytes: Uint8Array, name: string): Sniffed {
-  if (looksLikePdf(bytes)) return { kind: "pdf" };
-  if (looksLikeZip(bytes)) return { kind: "docx" };
-  if (isOleCompound(bytes)) return { kind: "legacy-word" };
-  if (/\.(docx?|wps|pdf)$/i.test(name) && looksBinary(bytes))
-    throw new ExtractError(`the file is named ${name.split(".").pop()} but its bytes are not that format`, "corrupt");
-  if (looksBinary(bytes)) throw new ExtractError("the file is binary and not a format xxgk reads (DOCX, PDF, HTML, text)", "binary");
-  if (looksLikeHtml(bytes, name)) return { kind: "html" };
-  return { kind: "text" };
+const BY_KIND = new Map<string, FormatEntry>(FORMATS.map((e) => [e.kind, e]));
+
+/** The registry entry of a kind (a record format is also a kind). */
+export function formatEntry(kind: Kind): FormatEntry {
+  const e = BY_KIND.get(kind);
+  if (!e) throw new ExtractError(`no reader for ${kind}`, "unsupported");
+  return e;
 }
 
-/** Loaded on first use: a batch of text files never pays for pdfjs. */
+/** The record format a kind is read as (legacy Word is read as the DOCX LibreOffice makes of it). */
+export const recordFormat = (kind: Kind): Format => formatEntry(kind).format;
+
+export function sniff(bytes: Uint8Array, name: string): Sniffed {
+  const probe: Probe = {
+    bytes,
+    name,
+    head: Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 4096)).toString("latin1").toLowerCase(),
+    binary: looksBinary(bytes),
+  };
+  const found = FORMATS.find((e) => e.sniff(probe));
+  if (found) return { kind: found.kind };
+  if (/\.(docx?|wps|pdf)$/i.test(name))
+    throw new ExtractError(`the file is named ${name.split(".").pop()} but its bytes are not that format`, "corrupt");
+  throw new ExtractError(`the file is binary and not a format xxgk reads (${[...new Set(FORMATS.map((e) => (e.format === "text" ? "text" : e.format.toUpperCase())))].join(", ")})`, "binary");
+}
+
+/** The reader of a kind, loaded on first use. */
 export async function extractorFor(kind: Kind): Promise<Extractor> {
-  switch (kind) {
-    case "text":
-      return (await import("./text.js")).extractText;
-    case "html":
-      return (await import("./html.js")).extractHtml;
-    case "pdf":
-      return (await import("./pdf.js")).extractPdf;
-    case "docx":
-      return (await import("./docx.js")).extractDocx;
-    case "legacy-word":
-      return (await import("./legacy-word.js")).extractLegacyWord;
-    default:
-      throw new ExtractError(`no extractor for ${kind} yet`, "unsupported");
-  }
+  return formatEntry(kind).extract();
 }

@@ -1,28 +1,48 @@
 // PDF extractor: a PDF's bytes → the shared Document.
 //
 // 1. Bounds here: empty, over limits.maxFileBytes, no %PDF- header → ExtractError.
-// 2. The rest in a worker (pdf/pool.ts, pdf/worker.ts) killed after limits.timeoutMs:
-//    pdfjs-dist reads text runs with positions and the operator list's ruling lines
+// 2. pdfjs-dist reads text runs with positions and the operator list's ruling lines
 //    (pdf/read.ts), at most limits.maxPdfPages pages (a warning names the rest), its
-//    streams inflating to at most limits.maxPdfInflateBytes.
+//    streams inflating to at most limits.maxPdfInflateBytes. It runs in the calling
+//    thread: the application parses every document in a worker of the parse pool
+//    (src/parse-pool.ts), which is ended at limits.timeoutMs, so a PDF that hangs
+//    pdfjs costs a worker, never the batch.
 // 3. Layout (pdf/layout.ts, pdf/geometry.ts): ruled tables become exact grids with
 //    merges from missing rule segments; unruled tables are rebuilt from text positions
 //    (pdf/stream.ts, exactGrid false); a table broken across pages is one table;
 //    running heads and page numbers dropped; other lines become paragraphs.
-// Failures: "scanned" (images, no text layer), "no-text", "encrypted", "corrupt-pdf",
-// "timeout", "too-large", "empty".
+// Failures: "scanned" (images, no text layer), "no-text", "encrypted", "corrupt-pdf"
+// (what pdfjs could not read), "timeout", "too-large", "empty". An error thrown by the
+// layout code is not the file's fault: it leaves as it is, and the pipeline stores it
+// as "internal" (a bug).
 import { ExtractError } from "../model/document.js";
 import type { Extractor } from "./types.js";
-import { pdfPool } from "./pdf/pool.js";
+import { buildDocument } from "./pdf/build.js";
+import { inflateTripped, readPdf, startInflateBudget, tuneWorkerThread } from "./pdf/read.js";
 import { looksLikePdf } from "./signatures.js";
 
-export { closePdfWorkers } from "./pdf/pool.js";
+let tuned = false;
 
 export const extractPdf: Extractor = async (bytes, options) => {
-  const { name, limits } = options;
+  const { name, limits, deadline } = options;
   if (bytes.byteLength === 0) throw new ExtractError(`the file is empty`, "empty");
   if (bytes.byteLength > limits.maxFileBytes)
     throw new ExtractError(`${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");
   if (!looksLikePdf(bytes)) throw new ExtractError(`not a PDF: no %PDF- header`, "corrupt-pdf");
-  return pdfPool().run(bytes, limits.maxPdfPages, limits.timeoutMs, limits.maxPdfInflateBytes);
+  // The synchronous, budgeted inflate is what bounds a decompression bomb (read.ts).
+  if (!tuned) {
+    tuneWorkerThread();
+    tuned = true;
+  }
+  startInflateBudget(limits.maxPdfInflateBytes ?? Infinity);
+  // pdfjs may detach the buffer it is given: it gets a copy, the caller's bytes stay usable.
+  const read = await readPdf(new Uint8Array(bytes), limits.maxPdfPages);
+  // Over the inflate budget, what was read is not the document (a stream came out empty).
+  const tripped = inflateTripped();
+  if (tripped) throw new ExtractError(tripped, "too-large");
+  deadline?.check();
+  return buildDocument(read);
 };
+
+/** Nothing to close any more: pdfjs runs in the caller's thread (kept so callers need not change). */
+export async function closePdfWorkers(): Promise<void> {}

@@ -1,7 +1,18 @@
 // What a file is, from its first bytes: portals serve PDFs as .htm and DOCX as .doc,
-// so the router (index.ts) and the extractors decide by content, with these checks.
-// Kept apart from the extractors so routing a batch of text never loads pdfjs.
+// so the format registry (index.ts) decides by content, with these checks. Each is one
+// format's `sniff`, held by that format's registry entry. Kept apart from the
+// extractors so routing a batch of text never loads pdfjs.
 export { looksLikeZip } from "../model/zip.js";
+
+/** What every sniff sees of a file: its bytes and name, and the cheap views several need. */
+export interface Probe {
+  bytes: Uint8Array;
+  name: string;
+  /** The first 4 KiB as latin1, lower-cased (markup is ASCII whatever the charset). */
+  head: string;
+  /** NUL bytes or many control characters (extractors/text.ts looksBinary). */
+  binary: boolean;
+}
 
 /** A `%PDF-` header in the first 1 KiB (some writers put junk before it). */
 export function looksLikePdf(bytes: Uint8Array): boolean {
@@ -25,9 +36,12 @@ const CLOSING = /<\/(?:p|td|tr|span|div|h[1-6]|li|strong|font)>/gi;
  * or `<table>` and carries no `<html>` or `<body>`), or text full of closing tags. The
  * name only breaks ties (`.html`, `.shtml`).
  */
-export function looksLikeHtml(bytes: Uint8Array, name: string): boolean {
-  const head = Buffer.from(bytes.subarray(0, 4096)).toString("latin1").toLowerCase();
-  if (HTML_HEAD.test(head) || /\.s?html?$/i.test(name)) return true;
-  if (FRAGMENT_START.test(head)) return true;
-  return (head.match(CLOSING) ?? []).length >= 3;
+export function looksLikeHtml(p: Probe): boolean {
+  if (p.binary) return false;
+  if (HTML_HEAD.test(p.head) || /\.s?html?$/i.test(p.name)) return true;
+  if (FRAGMENT_START.test(p.head)) return true;
+  return (p.head.match(CLOSING) ?? []).length >= 3;
 }
+
+/** Anything that is not binary: the last entry, read as plain text. */
+export const looksLikeText = (p: Probe): boolean => !p.binary;

@@ -17,9 +17,10 @@ export interface Limits {
   /** Most bytes a PDF's compressed streams may inflate to, all together (decompression bombs). */
   maxPdfInflateBytes: number;
   /**
-   * Wall-clock limit for one document's parse. A PDF runs in a worker that is killed at
-   * the limit; the other readers run in this thread and check it between their steps
-   * (each step is linear in the bounded input), failing as timeout at the next check.
+   * Wall-clock limit for one document's parse, every format: the application parses in a
+   * worker of the parse pool (src/parse-pool.ts), ended at the limit. The readers also
+   * check it between their steps (each linear in the bounded input), so a parse in the
+   * caller's thread fails as timeout at the next check.
    */
   timeoutMs: number;
 }

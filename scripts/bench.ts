@@ -1,12 +1,14 @@
-// npm run bench: documents per second and memory, on one core (one Node process).
+// npm run bench: each format beside its floor, measured in the same run on the same files.
 //
-// text: N generated reports (default 3000, `--n`) ingested into a fresh database, the
-//       whole pipeline and the store included; RSS sampled at 1/4, 1/2 and the full batch
-//       to show memory stays flat.
+// text:  N generated reports (default 3000, `--n`) ingested into a fresh database, the
+//        whole pipeline and the store included, with the parse pool at --jobs 1 and 2
+//        (and in this thread, no pool); RSS sampled to show memory stays flat.
 // docx, html, pdf, doc: the fixtures test/fixtures/manifest.json lists for that format,
-//       parsed `--repeat` times (default 20) after one warm-up; one function per format,
-//       so a format gets its own set-up (PDF: pages/s, the largest file on its own, a
-//       6-page document, and `pdftotext -layout` on the same files as the floor).
+//        parsed `--repeat` times (default 20) after one warm-up, in this thread. Floors:
+//        HTML beside htmlparser2 parsing the same pages; DOCX beside unzipping
+//        word/document.xml and parsing it with fast-xml-parser (the project's own zip
+//        reader and XML parser); PDF beside `pdftotext -layout` (a process per file).
+// start: `xxgk --help` and `xxgk extract` of a text report beside a bare `node -e 0`.
 //
 // Wall time is what a user waits; CPU time (user + system of this process) is what the
 // work costs, and is the steadier number on a machine busy with other things.
@@ -15,8 +17,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../src/store.js";
+import { IngestService } from "../src/ingest-service.js";
 import { ingestPaths } from "../src/ingest.js";
 import { parseReport } from "../src/pipeline.js";
+import { ParsePool } from "../src/parse-pool.js";
+import { parseDocument } from "htmlparser2";
+import { XMLParser } from "fast-xml-parser";
+import { ZipArchive } from "../model/zip.js";
+import { DEFAULT_LIMITS } from "../model/limits.js";
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,6 +41,8 @@ const only = (() => {
   const i = process.argv.indexOf("--only");
   return i > 0 ? new Set(process.argv[i + 1].split(",")) : null;
 })();
+const ms = (s: number | null) => (s === null ? "?" : `${(s * 1000).toFixed(1)} ms`);
+const ratio = (a: number, b: number | null) => (b ? `${(a / b).toFixed(2)}x` : "?");
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 
 /** Wall and CPU seconds of a piece of work. */
@@ -79,13 +89,24 @@ async function benchText(): Promise<void> {
     const input = join(dir, "in");
     mkdirSync(input);
     generateText(input, N);
-    const store = openStore(join(dir, "bench.sqlite"));
+    for (const jobs of [0, 1, 2]) await ingestText(input, join(dir, `bench-${jobs}.sqlite`), jobs);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One ingest of the generated batch: jobs 0 parses in this thread, else in a pool of that many workers. */
+async function ingestText(input: string, db: string, jobs: number): Promise<void> {
+  {
+    const pool = jobs ? new ParsePool({ jobs }) : null;
+    const store = openStore(db);
     const marks: string[] = [];
     const at = new Set([Math.floor(N / 4), Math.floor(N / 2), N]);
     let done = 0;
     let peak = 0;
     const { result: summary, wall, cpu } = await timed(() =>
-      ingestPaths(store, [input], {
+      ingestPaths(pool ? new IngestService(store, { parse: (i) => pool.parse(i) }) : store, [input], {
+        ...(pool ? { jobs } : {}),
         onResult: () => {
           done++;
           const rss = process.memoryUsage.rss();
@@ -96,14 +117,15 @@ async function benchText(): Promise<void> {
     );
     const counts = store.counts();
     store.close();
+    await pool?.close();
+    const how = jobs ? `--jobs ${jobs}` : "in this thread";
     console.log(
-      `text   ${N} documents ingested in ${wall.toFixed(1)} s: ${rate(N, wall, cpu)}; peak RSS ${mb(peak)}; RSS at ${marks.join(", ")}`,
+      `text   ${how.padEnd(14)} ${N} documents ingested in ${wall.toFixed(1)} s: ${(N / wall).toFixed(0)} documents/s ` +
+        `(CPU of all threads ${((cpu / N) * 1000).toFixed(2)} ms each); peak RSS ${mb(peak)}; RSS at ${marks.join(", ")}`,
     );
     console.log(
       `       ${summary.ingested} ingested, ${summary.failed.length} failed, ${summary.reportsWithFailedChecks} with failed checks; ${counts.cells} cells stored`,
     );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -136,6 +158,31 @@ async function parseRepeatedly(files: { file: string; bytes: Uint8Array }[]): Pr
   return { wall, cpu, peak };
 }
 
+/** A floor: the same files through the project's low-level libraries only, REPEAT times after one warm-up. */
+async function floorTimes(files: { bytes: Uint8Array }[], read: (bytes: Uint8Array) => unknown): Promise<{ wall: number; cpu: number }> {
+  for (const f of files) read(f.bytes);
+  const { wall, cpu } = await timed(async () => {
+    for (let r = 0; r < REPEAT; r++) for (const f of files) read(f.bytes);
+  });
+  const n = REPEAT * files.length;
+  return { wall: wall / n, cpu: cpu / n };
+}
+
+const utf8 = new TextDecoder("utf-8");
+/** HTML: decode and parse the page with htmlparser2 (what extractors/html.ts starts from). */
+const htmlFloor = (bytes: Uint8Array) => parseDocument(utf8.decode(bytes), { decodeEntities: true, lowerCaseTags: true });
+/** DOCX: unzip word/document.xml (model/zip.ts) and parse it with fast-xml-parser (what extractors/docx.ts starts from). */
+const docxFloor = (bytes: Uint8Array) => {
+  const zip = ZipArchive.open(bytes, { maxEntryBytes: DEFAULT_LIMITS.maxZipEntryBytes, maxTotalBytes: DEFAULT_LIMITS.maxZipTotalBytes, maxEntries: DEFAULT_LIMITS.maxZipEntries });
+  const main = zip.find("word/document.xml");
+  if (!main) throw new Error("no word/document.xml");
+  return new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: "", trimValues: false, parseTagValue: false }).parse(utf8.decode(zip.read(main)));
+};
+const FLOORS: Record<string, [string, (bytes: Uint8Array) => unknown]> = {
+  html: ["htmlparser2 parseDocument", htmlFloor],
+  docx: ["unzip word/document.xml + fast-xml-parser", docxFloor],
+};
+
 /** Parses each fixture REPEAT times; only fixtures that parse are timed, the others are named. */
 async function benchFixtures(format: string): Promise<void> {
   const files = fixtures(format);
@@ -155,8 +202,15 @@ async function benchFixtures(format: string): Promise<void> {
   const n = REPEAT * ok.length;
   const each = wall / n;
   console.log(
-    `${label} ${n} parses of ${ok.length} fixtures in ${wall.toFixed(2)} s: ${rate(n, wall, cpu)}, ${(each * 1000).toFixed(1)} ms each; peak RSS ${mb(peak)}${failedText}`,
+    `${label} ${n} parses of ${ok.length} fixtures in ${wall.toFixed(2)} s: ${rate(n, wall, cpu)}, ${(each * 1000).toFixed(2)} ms each; peak RSS ${mb(peak)}${failedText}`,
   );
+  const floor = FLOORS[format];
+  if (floor) {
+    const f = await floorTimes(ok, floor[1]);
+    console.log(
+      `       floor (${floor[0]}), same files × ${REPEAT}: ${ms(f.wall)} each, CPU ${ms(f.cpu)} each; xxgk/floor = ${ratio(each, f.wall)} wall, ${ratio(cpu / n, f.cpu)} CPU`,
+    );
+  }
 }
 
 const benchDocx = () => benchFixtures("docx");
@@ -217,8 +271,6 @@ async function xxgkTimes(file: string, bytes: Uint8Array, repeat: number): Promi
   return { wall: wall / repeat, cpu: cpu / repeat };
 }
 
-const ms = (s: number | null) => (s === null ? "?" : `${(s * 1000).toFixed(1)} ms`);
-const ratio = (a: number, b: number | null) => (b ? `${(a / b).toFixed(1)}x` : "?");
 
 async function benchPdf(): Promise<void> {
   const files = fixtures("pdf");
@@ -298,9 +350,34 @@ async function benchPdf(): Promise<void> {
 
 }
 
+// ---- start-up: the CLI beside a bare node ---------------------------------------
+
+/** Median wall time of running a command `times` times (after one warm-up run). */
+function medianRun(args: string[], times: number): number {
+  const once = () => {
+    const t0 = performance.now();
+    execFileSync(process.execPath, args, { stdio: ["ignore", "ignore", "ignore"] });
+    return performance.now() - t0;
+  };
+  once();
+  const t = Array.from({ length: times }, once).sort((a, b) => a - b);
+  return t[Math.floor(times / 2)] / 1000;
+}
+
+async function benchStart(): Promise<void> {
+  const cli = "dist/src/cli.js";
+  if (!existsSync(cli)) return console.log("start  dist/src/cli.js not built (npm run build)");
+  const text = fixtures("text")[0];
+  const times = Math.max(5, Math.min(REPEAT, 15));
+  const node = medianRun(["-e", "0"], times);
+  const help = medianRun([cli, "--help"], times);
+  console.log(`start  median of ${times}: node -e 0 ${ms(node)}; xxgk --help ${ms(help)} (+${ms(help - node)})` + (text ? `; xxgk extract ${text.replace(/^.*\//, "")} ${ms(medianRun([cli, "extract", text], times))}` : ""));
+}
+
 import { benchCrawl } from "./bench-crawl.js";
 
 const BENCHES: [string, () => Promise<void>][] = [
+  ["start", benchStart],
   ["text", benchText],
   ["docx", benchDocx],
   ["html", benchHtml],
@@ -309,5 +386,5 @@ const BENCHES: [string, () => Promise<void>][] = [
   ["crawl", () => benchCrawl(Math.min(N, 3000))],
 ];
 
-console.log(`xxgk bench (one process, one core): node ${process.version}; --n ${N} --repeat ${REPEAT}${only ? ` --only ${[...only].join(",")}` : ""}`);
+console.log(`xxgk bench (parses in this thread unless --jobs is named): node ${process.version}; --n ${N} --repeat ${REPEAT}${only ? ` --only ${[...only].join(",")}` : ""}`);
 for (const [name, run] of BENCHES) if (!only || only.has(name)) await run();

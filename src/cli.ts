@@ -2,19 +2,19 @@
 // The xxgk command line. commander parses the arguments (its help, errors and
 // subcommands are better than hand-written parsing); cli-progress draws the bar,
 // only when stderr is a terminal so cron logs stay clean.
+//
+// Start-up is kept short: only commander is loaded up front; each command loads what it
+// needs when it runs (dynamic import), so `xxgk --help` never loads SQLite, zod or a
+// reader, and `xxgk extract` of a text file never loads pdfjs. Documents are parsed in a
+// pool of worker threads (src/parse-pool.ts; `--jobs`), this thread stores.
 import { existsSync, writeFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import cliProgress from "cli-progress";
-import { parseReport } from "./pipeline.js";
-import { openStore, StoreOpenError, type Store } from "./store.js";
-import { IngestService } from "./ingest-service.js";
-import { describeSummary, emptySummary, ingestPaths, readBounded, walk } from "./ingest.js";
-import { DEFAULT_LIMITS } from "../model/limits.js";
-import { EXPORT_WRITERS, exportRecords, writerFor } from "./export.js";
+import type { Store } from "./store.js";
+import type { ReportRecord } from "../model/record.js";
+import type { ParsePool } from "./parse-pool.js";
 import { PACKAGE_VERSION, parserIdentity } from "./version.js";
-import { TOP_LEVEL_KEYS, type ReportRecord } from "../model/record.js";
-import { registerCrawlCommand } from "./crawl/command.js";
-import { keepSnapshot, qualityPage } from "./quality.js";
+import { jobsOption } from "./jobs.js";
+import { EXPORT_WRITERS, exportRecords, writerFor } from "./export.js";
 import { isKnownRegionCode } from "../normalizers/region.js";
 import { printable } from "./printable.js";
 
@@ -28,6 +28,11 @@ function fail(message: string, code = 1): never {
   process.exit(code);
 }
 
+async function startPool(jobs?: number): Promise<ParsePool> {
+  const { ParsePool } = await import("./parse-pool.js");
+  return new ParsePool({ jobs });
+}
+
 function regionCode(v: string): string {
   if (!/^\d{6}$/.test(v)) throw new InvalidArgumentError("a GB/T 2260 code is six digits, e.g. 420104");
   if (!isKnownRegionCode(v)) throw new InvalidArgumentError(`${v} is not a GB/T 2260 division code`);
@@ -39,7 +44,8 @@ function regionCode(v: string): string {
  * folder, a PDF, a kernel file, a newer xxgk's): the user's to fix, not a failed run.
  * Reading commands open it read-only (they work on read-only media and write nothing).
  */
-function open(db: string, opts: { readonly?: boolean } = {}): Store {
+async function open(db: string, opts: { readonly?: boolean } = {}): Promise<Store> {
+  const { openStore, StoreOpenError } = await import("./store.js");
   try {
     return openStore(db, opts);
   } catch (e) {
@@ -84,14 +90,21 @@ program
   .option("--json", "print exactly the record contract as JSON")
   .option("--region <code>", "GB/T 2260 code of the issuing body, where the document does not say", regionCode)
   .action(async (file: string, opts: { json?: boolean; region?: string }) => {
+    // One worker, started first (it loads the readers while this thread reads the file):
+    // the document's time limit holds for every format (the worker is ended at it).
+    const pool = await startPool(1);
+    const [{ readBounded }, { DEFAULT_LIMITS }] = await Promise.all([import("./ingest.js"), import("../model/limits.js")]);
     const read = readBounded(file, DEFAULT_LIMITS.maxFileBytes);
-    if (!read.ok) fail(`${file}: ${read.message} [${read.code}]`);
-    const out = await parseReport({ bytes: read.bytes, name: file, path: file, hints: { region: opts.region } });
+    if (!read.ok) {
+      await pool.close();
+      fail(`${file}: ${read.message} [${read.code}]`);
+    }
+    const out = await pool.parse({ bytes: read.bytes, name: file, path: file, hints: { region: opts.region } });
+    await pool.close();
     if (!out.ok) fail(`${file}: ${out.message} [${out.code}]`);
     if (opts.json) {
-      const ordered: Record<string, unknown> = {};
-      for (const k of TOP_LEVEL_KEYS) ordered[k] = (out.record as Record<string, unknown>)[k];
-      process.stdout.write(JSON.stringify(ordered, null, 2) + "\n");
+      // The worker's record arrives in the contract's key order (pipeline.ts orderKeys).
+      process.stdout.write(JSON.stringify(out.record, null, 2) + "\n");
     } else process.stdout.write(summaryOf(out.record) + "\n");
   });
 
@@ -101,19 +114,23 @@ program
   .argument("<paths...>", "files or folders")
   .option("--db <file>", "SQLite database", DEFAULT_DB)
   .option("--region <code>", "GB/T 2260 code for every report in this batch", regionCode)
-  .action(async (paths: string[], opts: { db: string; region?: string }) => {
+  .addOption(jobsOption())
+  .action(async (paths: string[], opts: { db: string; region?: string; jobs?: number }) => {
     for (const p of paths) if (!existsSync(p)) fail(`${p}: no such file or folder`, 2);
-    const store = open(opts.db);
-    const service = new IngestService(store);
+    const [{ describeSummary, emptySummary, ingestPaths, walk }, { IngestService }] = await Promise.all([import("./ingest.js"), import("./ingest-service.js")]);
+    const store = await open(opts.db);
+    const pool = await startPool(opts.jobs);
+    const service = new IngestService(store, { parse: (input) => pool.parse(input) });
     const signal = { stop: false };
     const summary = emptySummary();
-    let bar: cliProgress.SingleBar | null = null;
+    let bar: import("cli-progress").SingleBar | null = null;
     // Ctrl-C (or a TERM): finish the current document, then print the summary and exit 130.
     // A second Ctrl-C quits at once: signal handlers run between event-loop turns, never
     // inside a (synchronous) transaction, so every committed document is whole.
     const stop = () => {
       if (signal.stop) {
         bar?.stop();
+        void pool.close();
         store.close();
         summary.interrupted = true;
         process.stdout.write(describeSummary(summary, opts.db) + "\n");
@@ -126,6 +143,7 @@ program
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
     if (process.stderr.isTTY) {
+      const { default: cliProgress } = await import("cli-progress");
       let total = 0;
       for (const e of walk(paths)) if (e.kind === "file") total++;
       bar = new cliProgress.SingleBar(
@@ -138,11 +156,13 @@ program
       region: opts.region,
       signal,
       summary,
+      jobs: pool.jobs,
       onResult: (path) => {
         if (!signal.stop) bar?.increment({ file: path.split("/").pop() });
       },
     });
     bar?.stop();
+    await pool.close();
     store.close();
     process.stdout.write(describeSummary(summary, opts.db) + "\n");
     // A failure already recorded for the same bytes and parser is listed, not a new failure:
@@ -169,7 +189,7 @@ program
     const problem = filterProblem(filter);
     if (problem) fail(problem, 2);
     if (writer.to !== "stream" && !opts.out) fail(`--format ${opts.format} writes a ${writer.to}: give it --out`, 2);
-    const store = open(opts.db, { readonly: true });
+    const store = await open(opts.db, { readonly: true });
     let n: number;
     try {
       n = await exportRecords(store, opts.format, opts.out, { filter, license: opts.license, parser: parserIdentity() });
@@ -185,13 +205,17 @@ program
   .command("reparse")
   .description("re-run this build's parser over stored documents read by another build; print what changed")
   .option("--db <file>", "SQLite database", DEFAULT_DB)
-  .action(async (opts: { db: string }) => {
+  .addOption(jobsOption())
+  .action(async (opts: { db: string; jobs?: number }) => {
     if (!existsSync(opts.db)) fail(`${opts.db}: no such database`, 2);
-    const store = open(opts.db);
-    const service = new IngestService(store);
+    const store = await open(opts.db);
+    const pool = await startPool(opts.jobs);
+    const { IngestService } = await import("./ingest-service.js");
+    const service = new IngestService(store, { parse: (input) => pool.parse(input) });
     const changes = await service.reparse((c) => {
       if (c.changed) process.stdout.write(`${printable(c.locator)} (parsed by ${c.from}):\n${c.notes.map((n) => `  ${printable(n)}`).join("\n")}\n`);
     });
+    await pool.close();
     store.close();
     const changed = changes.filter((c) => c.changed).length;
     process.stdout.write(`${changes.length} document(s) re-parsed with ${service.parser}; ${changed} changed, ${changes.length - changed} unchanged\n`);
@@ -203,7 +227,8 @@ program
   .option("--db <file>", "SQLite database (read-only; the snapshot for next time is kept when it can be written)", DEFAULT_DB)
   .requiredOption("--out <file>", "the HTML file to write")
   .action(async (opts: { db: string; out: string }) => {
-    const store = open(opts.db, { readonly: true });
+    const store = await open(opts.db, { readonly: true });
+    const { keepSnapshot, qualityPage } = await import("./quality.js");
     const page = qualityPage(store);
     store.close();
     try {
@@ -213,6 +238,7 @@ program
     }
     // "Changes since the last report" need the snapshot kept; a read-only database keeps the old one.
     let kept = false;
+    const { openStore } = await import("./store.js");
     try {
       const w = openStore(opts.db);
       try {
@@ -242,7 +268,10 @@ program
     else process.stdout.write(text);
   });
 
-registerCrawlCommand(program);
+// The crawl command's module loads the crawler, SQLite and the store: only when it runs
+// (or its own help is asked for). Otherwise a stand-in names it in `xxgk --help`.
+if (process.argv.slice(2).find((a) => !a.startsWith("-")) === "crawl") (await import("./crawl/command.js")).registerCrawlCommand(program);
+else program.command("crawl").description("fetch new reports from the portals in a portal list (politely, resumably) and ingest them (xxgk crawl --help)");
 
 try {
   await program.parseAsync(process.argv);

@@ -6,7 +6,7 @@ import { closeSync, fstatSync, lstatSync, openSync, readSync, readdirSync, realp
 import { extname, join, resolve, sep } from "node:path";
 import { DEFAULT_LIMITS } from "../model/limits.js";
 import { sha256 } from "../model/hash.js";
-import { Store, type IngestResult } from "./store.js";
+import { Store, type IngestInput, type IngestResult } from "./store.js";
 import { IngestService } from "./ingest-service.js";
 import { printable } from "./printable.js";
 import { readArchive } from "../model/archive.js";
@@ -156,6 +156,8 @@ export interface BatchOptions {
   signal?: { stop: boolean };
   /** Filled as the batch goes (so a caller can print what was done if it must quit at once). */
   summary?: BatchSummary;
+  /** Documents parsed at once (the size of the pool the service parses in); each is stored by this thread as it finishes. Default 1. */
+  jobs?: number;
 }
 
 export function emptySummary(): BatchSummary {
@@ -185,6 +187,40 @@ export async function ingestPaths(target: Store | IngestService, paths: string[]
   // Never read the database itself, its journal or its kept bytes (`xxgk ingest data/`).
   const db = resolve(store.path);
   const own = (p: string) => p === db || p === `${db}-wal` || p === `${db}-shm` || p === `${db}-journal` || inside(store.blobs.dir, p);
+
+  // Up to `jobs` documents parse at once; each is stored as its parse ends (this thread is
+  // the one writer) and recorded in the summary in walk order.
+  const jobs = Math.max(1, Math.floor(opts.jobs ?? 1));
+  const pending: { sha: string; done: Promise<void> }[] = [];
+  let inOrder: Promise<void> = Promise.resolve();
+  let storeError: unknown;
+  const ingest = async (locator: string, input: IngestInput) => {
+    const sha = sha256(input.bytes);
+    if (jobs === 1) {
+      record(locator, await service.ingestOne({ ...input, sha256: sha }));
+      return;
+    }
+    // The same bytes twice at once: the store keeps one (its unique index), but the second
+    // would be parsed for nothing and counted as a failure to store; let the first finish.
+    if (pending.some((p) => p.sha === sha)) await Promise.all(pending.map((p) => p.done));
+    while (pending.length >= jobs) await Promise.race(pending.map((p) => p.done));
+    if (storeError) throw storeError;
+    const result = service.ingestOne({ ...input, sha256: sha });
+    const before = inOrder;
+    inOrder = result.then(
+      async (r) => {
+        await before;
+        record(locator, r);
+      },
+      (e) => {
+        storeError ??= e;
+      },
+    );
+    const p = { sha, done: result.then(() => undefined, () => undefined) };
+    pending.push(p);
+    void p.done.then(() => pending.splice(pending.indexOf(p), 1));
+  };
+
   for (const entry of walk(paths)) {
     // Give the event loop a turn between documents: a text parse never waits on I/O, so
     // without this a Ctrl-C (and the progress bar's timer) would only be seen at the end.
@@ -223,12 +259,12 @@ export async function ingestPaths(target: Store | IngestService, paths: string[]
               break;
             }
             const locator = `${path}!/${m.name}`;
-            record(locator, await service.ingestOne({ bytes: m.bytes, path: locator, hints }));
+            await ingest(locator, { bytes: m.bytes, path: locator, hints });
           }
           continue;
         }
       }
-      record(path, await service.ingestOne({ bytes, path, hints }));
+      await ingest(path, { bytes, path, hints });
     } catch (e) {
       // Not the document's fault (parse failures come back as results): storing failed
       // (the database locked past its timeout, a full disk, …). Stop, keep what is stored, say why.
@@ -236,6 +272,9 @@ export async function ingestPaths(target: Store | IngestService, paths: string[]
       break;
     }
   }
+  await Promise.all(pending.map((p) => p.done));
+  await inOrder;
+  if (storeError && !summary.error) summary.error = `could not be stored: ${(storeError as Error)?.message ?? String(storeError)}`;
   return summary;
 }
 

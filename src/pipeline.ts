@@ -5,7 +5,7 @@ import { sha256 } from "../model/hash.js";
 import { ExtractError, type Diagnostic, type Document } from "../model/document.js";
 import { DEFAULT_LIMITS, Deadline, type Limits } from "../model/limits.js";
 import { ReportRecord, SCHEMA_VERSION, TOP_LEVEL_KEYS, type Format } from "../model/record.js";
-import { extractorFor, sniff, type Sniffed } from "../extractors/index.js";
+import { extractorFor, recordFormat, sniff, type Sniffed } from "../extractors/index.js";
 import { mapTables } from "../normalizers/tables.js";
 import { rowPlace } from "../normalizers/assemble.js";
 import { readMeta } from "../normalizers/meta.js";
@@ -55,12 +55,13 @@ export async function parseReport(input: ParseInput): Promise<ParseOutcome> {
     const extract = await extractorFor(sniffed.kind);
     doc = await extract(input.bytes, { name: input.name, limits, contentType: input.contentType, url: input.url ?? undefined, deadline });
     deadline.check();
-    const out = buildRecord(doc, input, sniffed.kind === "legacy-word" ? "docx" : sniffed.kind);
+    const out = buildRecord(doc, input, recordFormat(sniffed.kind));
     deadline.check();
     return out;
   } catch (e) {
     if (e instanceof ExtractError) return { ok: false, code: e.code, message: e.message };
-    return { ok: false, code: "extract-error", message: `could not be read: ${(e as Error).message ?? String(e)}` };
+    // Readers throw ExtractError for what is wrong with the file; anything else is a bug met by this file.
+    return { ok: false, code: "internal", message: `the parser failed on this document (a bug): ${(e as Error)?.message ?? String(e)}` };
   }
 }
 

@@ -8,8 +8,8 @@ import { deflateSync } from "node:zlib";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { closePdfWorkers, extractPdf } from "../extractors/pdf.js";
-import { pdfPool, workerEntry } from "../extractors/pdf/pool.js";
+import { extractPdf } from "../extractors/pdf.js";
+import { ParsePool, workerFile } from "../src/parse-pool.js";
 import type { Document } from "../model/document.js";
 import { DEFAULT_LIMITS, type Limits } from "../model/limits.js";
 import { failure, paragraphs, tables } from "./helpers/document.js";
@@ -24,9 +24,8 @@ const expected = (f: string): G => JSON.parse(readFileSync(dir + f.replace(/\.pd
 /** Tables as [text, rowSpan, colSpan] per origin cell; a PDF cannot tell a wrapped line from a typed break, so "\n" is dropped. */
 const grids = (d: Document): G => tables(d).map((t) => t.rows.map((r) => r.map((c) => [c.text.replace(/\n/g, ""), c.rowSpan, c.colSpan])));
 
-afterAll(async () => {
-  await closePdfWorkers();
-});
+const pool = new ParsePool({ jobs: 1 });
+afterAll(() => pool.close());
 
 describe("ruled tables (lattice)", () => {
   for (const f of ["lattice.pdf", "pagebreak.pdf", "chromium.pdf", "nonembedded.pdf"])
@@ -243,61 +242,55 @@ describe("failures", () => {
     expect(tables(await extract("lattice.pdf"))).toHaveLength(3);
   });
 
-  it("a parse over limits.timeoutMs is killed → timeout; the next document gets a fresh worker", async () => {
-    await extract("nonembedded.pdf"); // a warm worker: the limit counts the document, not start-up
-    const e = await failure(extract("lattice.pdf", { timeoutMs: 1 }));
-    expect(e.code).toBe("timeout");
-    expect(e.message).toBe("PDF parse timed out after 0.001s");
-    const d = await extract("lattice.pdf");
-    expect(tables(d)).toHaveLength(3);
+  it("a parse over limits.timeoutMs: its worker is ended → timeout; the next document gets a fresh worker", async () => {
+    // Loading the readers and pdfjs alone takes longer than 50 ms: the pool's clock (started
+    // when the document is handed over) ends the worker before the reader's own deadline
+    // check, which comes only after pdfjs has read every page.
+    const e = await pool.parse({ bytes: read("lattice.pdf"), name: "lattice.pdf", limits: { timeoutMs: 50 } });
+    expect(e).toMatchObject({ ok: false, code: "timeout" });
+    expect(e.ok || e.message).toContain("its worker was ended");
+    const next = await pool.parse({ bytes: read("lattice.pdf"), name: "lattice.pdf" });
+    expect(next.ok || next.message).toBe(true);
   });
 
-  it("the caller's bytes stay usable (the worker gets a copy)", async () => {
+  it("the caller's bytes stay usable (pdfjs and the worker get copies)", async () => {
     const bytes = read("nonembedded.pdf");
     await extract(bytes);
+    await pool.parse({ bytes, name: "nonembedded.pdf" });
     expect(bytes.byteLength).toBeGreaterThan(1000);
     expect(new TextDecoder().decode(bytes.subarray(0, 5))).toBe("%PDF-");
   });
 });
 
-describe("the worker", () => {
-  it("one warm worker serves a batch", async () => {
-    await closePdfWorkers();
-    for (const f of ["lattice.pdf", "chromium.pdf", "nonembedded.pdf"]) await extract(f);
-    expect(pdfPool().workers).toBeGreaterThanOrEqual(1);
-    expect(pdfPool().workers).toBeLessThanOrEqual(pdfPool().size);
-  });
-
-  it("is worker.js next to the compiled module, worker.ts through tsx from sources", () => {
-    expect(workerEntry("file:///x/dist/extractors/pdf/pool.js")).toEqual({ entry: new URL("file:///x/dist/extractors/pdf/worker.js"), eval: false });
-    const dev = workerEntry("file:///work/main/extractors/pdf/pool.ts");
-    expect(dev.eval).toBe(true);
-    expect(dev.entry).toContain("file:///work/main/extractors/pdf/worker.ts");
+describe("the parse worker", () => {
+  it("is parse-worker.js next to the compiled module, parse-worker.ts through tsx from sources", () => {
+    expect(workerFile("file:///anywhere/dist/src/parse-pool.js")).toBe("file:///anywhere/dist/src/parse-worker.js");
+    // From sources: tsx is resolved from the module's own place, wherever the repository is.
+    const here = new URL("../src/parse-pool.ts", import.meta.url).href;
+    const dev = decodeURIComponent(workerFile(here));
+    expect(dev.startsWith("data:text/javascript,")).toBe(true);
+    expect(dev).toContain(JSON.stringify(new URL("../src/parse-worker.ts", import.meta.url).href));
   });
 
   it("compiled JS runs the worker too", () => {
-    const out = resolve("node_modules/.cache/xxgk-pdf-test");
+    const out = resolve("node_modules/.cache/xxgk-pool-test");
     rmSync(out, { recursive: true, force: true });
     try {
-      const tsc = spawnSync(
-        "node_modules/.bin/tsc",
-        ["--outDir", out, "--rootDir", ".", "--module", "NodeNext", "--moduleResolution", "NodeNext", "--target", "ES2022", "--strict", "--skipLibCheck", "--types", "node", "extractors/pdf.ts"],
-        { encoding: "utf8" },
-      );
+      const tsc = spawnSync(process.execPath, [resolve("node_modules/typescript/bin/tsc"), "-p", "tsconfig.json", "--outDir", out], { encoding: "utf8" });
       expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
-      expect(existsSync(join(out, "extractors/pdf/worker.js"))).toBe(true);
+      expect(existsSync(join(out, "src/parse-worker.js"))).toBe(true);
       writeFileSync(join(out, "package.json"), '{"type":"module"}');
-      const script = `import { extractPdf, closePdfWorkers } from ${JSON.stringify(join(out, "extractors/pdf.js"))};
-import { deflateSync } from "node:zlib";
+      const script = `import { ParsePool } from ${JSON.stringify(join(out, "src/parse-pool.js"))};
 import { readFileSync } from "node:fs";
-const d = await extractPdf(new Uint8Array(readFileSync(${JSON.stringify(resolve(dir, "lattice.pdf"))})), { name: "x", limits: { maxFileBytes: 1e8, maxPdfPages: 50, timeoutMs: 30000 } });
-console.log(d.blocks.filter((b) => b.kind === "table").length);
-await closePdfWorkers();`;
+const pool = new ParsePool({ jobs: 1 });
+const o = await pool.parse({ bytes: readFileSync(${JSON.stringify(resolve("test/fixtures/reports/r2019.lo.pdf"))}), name: "r2019.lo.pdf" });
+console.log(o.ok ? o.record.source.format + " " + o.record.year : o.code);
+await pool.close();`;
       const tmp = mkdtempSync(join(out, "run-"));
       writeFileSync(join(tmp, "run.mjs"), script);
       const run = spawnSync(process.execPath, [join(tmp, "run.mjs")], { encoding: "utf8", timeout: 60_000 });
       expect(run.stderr).toBe("");
-      expect(run.stdout.trim()).toBe("3");
+      expect(run.stdout.trim()).toBe("pdf 2020");
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

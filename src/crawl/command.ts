@@ -14,6 +14,8 @@ import { DEFAULT_LIMITS } from "../../model/limits.js";
 import { openStore, StoreOpenError } from "../store.js";
 import { IngestService } from "../ingest-service.js";
 import { printable } from "../printable.js";
+import { jobsOption } from "../jobs.js";
+import type { ParseFn } from "../ingest-service.js";
 
 export type { CrawlSummary, PortalSummary, Ingestor, Progress };
 export { CrawlLockedError, ConfigError };
@@ -28,6 +30,8 @@ export interface RunCrawlOptions {
   /** Where documents are ingested; the store on `db` unless given (tests pass a fake). */
   ingestor?: Ingestor;
   onProgress?: (p: Progress) => void;
+  /** How documents are parsed (default in this thread; the CLI passes its worker pool's parse). */
+  parse?: ParseFn;
 }
 
 /** Runs one crawl. Throws ConfigError for a bad portal list, CrawlLockedError when another crawl holds the database. */
@@ -40,7 +44,7 @@ export async function runCrawl(options: RunCrawlOptions): Promise<CrawlSummary> 
   let db: Database.Database | null = null;
   try {
     if (!options.ingestor) store = openStore(dbPath);
-    const ingestor: Ingestor = options.ingestor ?? new IngestService(store!);
+    const ingestor: Ingestor = options.ingestor ?? new IngestService(store!, options.parse ? { parse: options.parse } : {});
     db = new Database(dbPath);
     const crawler = new Crawler({
       config,
@@ -118,7 +122,8 @@ export function registerCrawlCommand(program: Command): Command {
     .requiredOption("--config <file>", "portal list (JSON); see docs/crawl.md")
     .option("--db <file>", "SQLite database", DEFAULT_DB)
     .option("--json", "print the run's summary as JSON (for monitoring)")
-    .action(async (opts: { config: string; db: string; json?: boolean }) => {
+    .addOption(jobsOption())
+    .action(async (opts: { config: string; db: string; json?: boolean; jobs?: number }) => {
       // The state is consistent at every moment: an interrupt just stops (the lock is
       // released by the exit handler) and the next run resumes.
       const stop = (code: number) => () => process.exit(code);
@@ -126,8 +131,9 @@ export function registerCrawlCommand(program: Command): Command {
       process.once("SIGTERM", stop(143));
       const onProgress = progressLine();
       let summary: CrawlSummary;
+      const pool = new (await import("../parse-pool.js")).ParsePool({ jobs: opts.jobs });
       try {
-        summary = await runCrawl({ config: opts.config, db: opts.db, onProgress });
+        summary = await runCrawl({ config: opts.config, db: opts.db, onProgress, parse: (input) => pool.parse(input) });
       } catch (e) {
         if (onProgress) process.stderr.write("\r\x1b[K");
         // One line, whatever went wrong (a bad portal list, a locked or unreadable database,
@@ -143,6 +149,8 @@ export function registerCrawlCommand(program: Command): Command {
         }
         process.exitCode = 2;
         return;
+      } finally {
+        await pool.close();
       }
       if (onProgress) process.stderr.write("\r\x1b[K");
       process.stdout.write(opts.json ? JSON.stringify(summary, null, 2) + "\n" : describeCrawl(summary) + "\n");

@@ -3,7 +3,6 @@
 // build, no download) and writes row groups as it goes, so memory stays bounded by a row
 // group rather than the dataset. Written beside its target and renamed into place.
 import { renameSync, rmSync } from "node:fs";
-import { fileWriter, parquetWriteRows } from "hyparquet-writer";
 import { reportsTable, type DatasetTable, type FieldType, type StoredReport } from "../dataset/tables.js";
 import type { PathWriter } from "./writer.js";
 
@@ -11,7 +10,9 @@ type BasicType = "INT32" | "DOUBLE" | "STRING";
 const PARQUET_TYPE: Record<FieldType, BasicType> = { integer: "INT32", number: "DOUBLE", string: "STRING", date: "STRING" };
 
 /** Writes `table`'s rows for every report to `path`; returns the number of rows. */
-export function writeParquet(table: DatasetTable, reports: Iterable<StoredReport>, path: string): number {
+export async function writeParquet(table: DatasetTable, reports: Iterable<StoredReport>, path: string): Promise<number> {
+  // Loaded here, not at start-up: the CLI lists the export formats in its help.
+  const { fileWriter, parquetWriteRows } = await import("hyparquet-writer");
   const tmp = `${path}.tmp-${process.pid}`;
   let n = 0;
   function* rows() {
