@@ -9,12 +9,15 @@
 //    merges from missing rule segments; unruled tables are rebuilt from text positions
 //    (pdf/stream.ts, exactGrid false); a table broken across pages is one table;
 //    running heads and page numbers dropped; other lines become paragraphs.
-// Failures: "scanned" (images, no text layer), "no-text", "encrypted", "corrupt-pdf",
+// 4. A PDF whose pages are all images (a scan) is read by OCR (pdf/ocr.ts) where
+//    Tesseract is installed; without it, it fails as "scanned" saying what to install.
+// Failures: "scanned" (images, no text layer, no Tesseract), "no-text", "encrypted", "corrupt-pdf",
 // "timeout", "too-large", "empty".
 import { ExtractError } from "../model/document.js";
 import type { Extractor } from "./types.js";
 import { pdfPool } from "./pdf/pool.js";
 import { looksLikePdf } from "./signatures.js";
+import { ocrPdf } from "./pdf/ocr.js";
 
 export { closePdfWorkers } from "./pdf/pool.js";
 
@@ -26,5 +29,11 @@ export const extractPdf: Extractor = async (bytes, options) => {
   if (bytes.byteLength > limits.maxFileBytes)
     throw new ExtractError(`${name}: ${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");
   if (!looksLikePdf(bytes)) throw new ExtractError(`${name}: not a PDF: no %PDF- header`, "corrupt-pdf");
-  return pdfPool().run(bytes, limits.maxPdfPages, limits.timeoutMs, limits.maxPdfInflateBytes);
+  try {
+    return await pdfPool().run(bytes, limits.maxPdfPages, limits.timeoutMs, limits.maxPdfInflateBytes);
+  } catch (e) {
+    // Every page an image, no text layer: read by OCR where Tesseract is installed.
+    if (e instanceof ExtractError && e.code === "scanned") return ocrPdf(bytes, limits);
+    throw e;
+  }
 };

@@ -21,6 +21,8 @@ export interface Cell {
   /** Merges as the source states them (HTML rowspan/colspan, w:vMerge/w:gridSpan, PDF ruling). */
   rowSpan: number;
   colSpan: number;
+  /** How a value was read when it is not plainly printed: split from digits run together, or OCR'd from an image. */
+  read?: { status: "split" | "ocr"; confidence?: number };
   place?: Place;
 }
 

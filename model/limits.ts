@@ -22,6 +22,10 @@ export interface Limits {
    * (each step is linear in the bounded input), failing as timeout at the next check.
    */
   timeoutMs: number;
+  /** Most pages of a scanned PDF (pages are images) that are read by OCR. */
+  maxOcrPages: number;
+  /** Wall-clock limit for OCR of one scanned PDF, every Tesseract and pdftoppm run killed at it. */
+  ocrTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -33,6 +37,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxPdfPages: 200,
   maxPdfInflateBytes: 512 * 1024 * 1024,
   timeoutMs: 30_000,
+  maxOcrPages: 12,
+  ocrTimeoutMs: 120_000,
 };
 
 /** A parse's wall-clock deadline (limits.timeoutMs from when the parse began). */
