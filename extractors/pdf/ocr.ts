@@ -25,7 +25,7 @@ import { isCjk } from "./geometry.js";
 import { layout } from "./layout.js";
 import type { PageData, Segment, TextRun } from "./read.js";
 import { eraseRules, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "./scan-image.js";
-import { MissingTool, OCR_PACKAGES, pdftoppmCommand, run, tesseract, tesseractCommand, type OcrWord } from "./scan-tools.js";
+import { MissingTool, OCR_PACKAGES, pdfinfoCommand, pdftoppmCommand, run, tesseract, tesseractCommand, type OcrWord } from "./scan-tools.js";
 
 /** Resolution pages are rendered at for OCR (scans are mostly 150–300 dpi). */
 export const OCR_DPI = 200;
@@ -75,6 +75,8 @@ export async function ocrPdf(bytes: Uint8Array, limits: Limits): Promise<Documen
       if (e instanceof ExtractError) throw e;
       throw new ExtractError(`the scanned PDF's pages could not be rendered: ${(e as Error).message}`, "corrupt-pdf");
     }
+    const info = await run(pdfinfoCommand(), [pdf], deadline).catch(() => undefined);
+    const numPages = Number(/^Pages:\s+(\d+)/m.exec(info?.toString("latin1") ?? "")?.[1]) || undefined;
     const files = (await readdir(dir)).filter((f) => /^p-\d+\.pgm$/.test(f)).sort((a, b) => pageNo(a) - pageNo(b));
     const diagnostics: Diagnostic[] = [];
     if (files.length > last) {
@@ -87,7 +89,7 @@ export async function ocrPdf(bytes: Uint8Array, limits: Limits): Promise<Documen
       await rm(join(dir, f));
       pages.push(await ocrPage(img, pageNo(f), dir, deadline));
     }
-    return toDocument(pages, diagnostics);
+    return toDocument(pages, diagnostics, numPages);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -103,10 +105,10 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
   const clean = eraseRules(img, found);
   const file = join(dir, `clean-${page}.pgm`);
   await writeFile(file, writePgm(clean));
-  const [text, digits] = [
-    await tesseract(file, "chi_sim", 6, deadline, ["preserve_interword_spaces=1"]),
-    await tesseract(file, "eng", 6, deadline, ["tessedit_char_whitelist=0123456789- "]),
-  ];
+  const [text, digits] = await Promise.all([
+    tesseract(file, "chi_sim", 6, deadline, ["preserve_interword_spaces=1"]),
+    tesseract(file, "eng", 6, deadline, ["tessedit_char_whitelist=0123456789- "]),
+  ]);
   await rm(file);
   const s = 72 / OCR_DPI;
   const H = img.height * s;
@@ -163,7 +165,7 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
       (inTable(w) ? digitsOf(t) === seen : seen.includes(digitsOf(t))) &&
       w.conf >= MIN_NUMBER_CONFIDENCE &&
       other.every((d) => d.conf >= MIN_NUMBER_CONFIDENCE || !inTable(w));
-    if (agree) push({ ...w, conf: Math.min(w.conf, ...other.map((d) => d.conf)) }, t);
+    if (agree) push({ ...w, conf: inTable(w) ? Math.min(w.conf, ...other.map((d) => d.conf)) : w.conf }, t);
     else if (MARKER_ONLY.test(t)) {
       // An item's number before its label (1. 2、): not a value; unsure, it is left out
       // and the label is matched by its words.
@@ -230,7 +232,7 @@ function joinWords(kept: { w: OcrWord; str: string; conf: number }[]): { w: OcrW
 }
 
 /** Pages read → the Document, through the text PDF's layout. */
-export function toDocument(pages: OcrPage[], diagnostics: Diagnostic[]): Document {
+export function toDocument(pages: OcrPage[], diagnostics: Diagnostic[], numPages = pages.length): Document {
   const blocks = layout(
     pages.map((p) => p.data),
     diagnostics,
@@ -272,7 +274,7 @@ export function toDocument(pages: OcrPage[], diagnostics: Diagnostic[]): Documen
       (skew.length ? `; pages straightened: ${skew.join(", ")}` : ""),
   });
   if (!blocks.some((b) => b.kind === "table")) diagnostics.push({ severity: "warning", source: "pdf:no-tables", message: "no tables were found: paragraphs only" });
-  return { blocks, meta: { pages: pages.length }, diagnostics };
+  return { blocks, meta: { pages: numPages }, diagnostics };
 }
 
 function markCell(c: Cell, conf: Map<string, number>): void {

@@ -1,13 +1,15 @@
 // The outside programs OCR uses, each run as a child process that is killed at the
-// document's deadline: poppler's pdftoppm (pages → greyscale pictures) and Tesseract
+// document's deadline: poppler's pdftoppm (pages → greyscale pictures) and pdfinfo (the
+// page count), and Tesseract
 // (pictures → words with boxes and confidences, TSV). Which command runs is a setting
-// (XXGK_TESSERACT, XXGK_PDFTOPPM in the environment), so a machine can point at its own
+// (XXGK_TESSERACT, XXGK_PDFTOPPM, XXGK_PDFINFO in the environment), so a machine can point at its own
 // copies, and tests at a missing one.
 import { spawn } from "node:child_process";
 import { ExtractError } from "../../model/document.js";
 
 export const tesseractCommand = () => process.env.XXGK_TESSERACT || "tesseract";
 export const pdftoppmCommand = () => process.env.XXGK_PDFTOPPM || "pdftoppm";
+export const pdfinfoCommand = () => process.env.XXGK_PDFINFO || "pdfinfo";
 
 /** What to install when OCR cannot run (Debian package names). */
 export const OCR_PACKAGES = "tesseract-ocr tesseract-ocr-chi-sim poppler-utils";
