@@ -36,6 +36,20 @@ export const UNSURE = "?";
 
 const hasCjk = (s: string) => [...s].some(isCjk);
 const digitsOf = (s: string) => s.replace(/[^0-9-]/g, "");
+/**
+ * Two readings that agree, as one confidence (0–1): the chance that not both are wrong,
+ * each's confidence taken as its chance of being right.
+ */
+const both = (a: number, b: number) => 1 - (1 - a / 100) * (1 - b / 100);
+/** A table's number is taken when its agreeing readings reach this. */
+export const AGREED = 0.95;
+
+interface Kept {
+  w: OcrWord;
+  str: string;
+  conf: number;
+}
+
 /** A plain number as a table prints it, or an item marker (1. 2、). */
 const NUMERIC = /^[-+]?\d[\d,]*(?:\.\d+)?[.、．]?$/;
 const MARKER_ONLY = /^\d{1,2}[.、．]$/;
@@ -115,8 +129,13 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
   const runs: TextRun[] = [];
   const unsure: OcrPage["unsure"] = [];
   const boxOf = (w: OcrWord): Segment => ({ x0: w.left * s, y0: H - (w.top + w.height) * s, x1: (w.left + w.width) * s, y1: H - w.top * s });
-  const kept: { w: OcrWord; str: string; conf: number }[] = [];
-  const push = (w: OcrWord, str: string) => kept.push({ w, str, conf: str === UNSURE ? 0 : w.conf });
+  const kept: Kept[] = [];
+  const push = (w: OcrWord, str: string): Kept => {
+    const k = { w, str, conf: str === UNSURE ? 0 : w.conf };
+    kept.push(k);
+    return k;
+  };
+  const disputed: { entry: Kept; w: OcrWord; t: string }[] = [];
   const heights = text.filter((w) => hasCjk(w.text)).map((w) => w.height).sort((a, b) => a - b);
   const typical = heights.length ? heights[heights.length >> 1] : OCR_DPI / 7;
   const inside = (w: OcrWord, d: OcrWord) => {
@@ -134,7 +153,7 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
     const under = digits.filter((d) => inside(w, d));
     for (const d of under) covered.add(d);
     // Quote marks and commas Tesseract hangs on a number (”4616) are specks, not print.
-    const t = /\d/.test(w.text) && !/[\u4e00-\u9fff]/.test(w.text) ? w.text.replace(/^[“”"'‘’`,，.。、:：;；]+|[“”"'‘’`,，:：;；]+$/g, "") : w.text;
+    const t = /\d/.test(w.text) && !/[\u4e00-\u9fff]/.test(w.text) ? w.text.replace(/^[“”"'‘’`,，.。、:：;；|｜!]+|[“”"'‘’`,，:：;；|｜!]+$/g, "") : w.text;
     if (!t) continue;
     const cjk = hasCjk(t);
     // Marks alone, read with little confidence: specks and the ends of erased rules.
@@ -154,26 +173,41 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
       }
       continue;
     }
-    // A number: both readings must give the same digits, both sure. Outside a ruled
+    // A number: both readings must give the same digits, together sure. Outside a ruled
     // table (a year or a date in the text), the digit reading runs on into the words
     // around, so there its digits need only contain the number's.
     const other = under.sort((a, b) => a.left - b.left);
     const seen = other.map((d) => digitsOf(d.text)).join("");
+    const table = inTable(w);
+    const least = other.length ? Math.min(...other.map((d) => d.conf)) : 0;
     const agree =
       NUMERIC.test(t) &&
       other.length > 0 &&
-      (inTable(w) ? digitsOf(t) === seen : seen.includes(digitsOf(t))) &&
-      w.conf >= MIN_NUMBER_CONFIDENCE &&
-      other.every((d) => d.conf >= MIN_NUMBER_CONFIDENCE || !inTable(w));
-    if (agree) push({ ...w, conf: inTable(w) ? Math.min(w.conf, ...other.map((d) => d.conf)) : w.conf }, t);
+      (table ? digitsOf(t) === seen && least >= 10 && both(w.conf, least) >= AGREED : seen.includes(digitsOf(t)) && w.conf >= MIN_NUMBER_CONFIDENCE);
+    if (agree) push({ ...w, conf: table ? 100 * both(w.conf, least) : w.conf }, t);
     else if (MARKER_ONLY.test(t)) {
       // An item's number before its label (1. 2、): not a value; unsure, it is left out
       // and the label is matched by its words.
       if (other.length && digitsOf(other[0].text).startsWith(digitsOf(t)) && w.conf >= MIN_NUMBER_CONFIDENCE) push(w, t);
+    } else if (table && NUMERIC.test(t) && !other.some((d) => d.conf >= 60 && digitsOf(d.text) !== digitsOf(t))) {
+      // Not confirmed, not contradicted by a sure digit reading: a third reading decides.
+      disputed.push({ entry: push(w, UNSURE), w, t });
     } else {
       push(w, UNSURE);
       unsure.push({ text: t, box: boxOf(w) });
     }
+  }
+  // The third reading: each disputed number's box alone, digits only (one Tesseract run
+  // for all of a page's boxes, listed in a file).
+  if (disputed.length) {
+    const third = await readBoxes(clean, disputed.map((d) => d.w), dir, page, deadline);
+    disputed.forEach((d, i) => {
+      const r = third[i];
+      if (r && digitsOf(r.text) === digitsOf(d.t) && r.conf >= 10 && d.w.conf >= 10 && both(d.w.conf, r.conf) >= AGREED) {
+        d.entry.str = d.t;
+        d.entry.conf = 100 * both(d.w.conf, r.conf);
+      } else unsure.push({ text: d.t, box: boxOf(d.w) });
+    });
   }
   // Digits the text reading did not see at all: a mark of text height there is unreadable.
   for (const d of digits)
@@ -200,12 +234,44 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
   return { page, skewDeg, words: text.map((w) => ({ ...w })), data, unsure };
 }
 
+/** Each box cut out of the page (a margin around, a white border), read alone for digits. */
+async function readBoxes(img: Gray, boxes: OcrWord[], dir: string, page: number, deadline: number): Promise<({ text: string; conf: number } | undefined)[]> {
+  const files: string[] = [];
+  for (const [i, b] of boxes.entries()) {
+    const mx = Math.round(b.height * 0.15), my = Math.round(b.height * 0.2), border = 12;
+    const x0 = Math.max(0, b.left - mx), y0 = Math.max(0, b.top - my);
+    const x1 = Math.min(img.width, b.left + b.width + mx), y1 = Math.min(img.height, b.top + b.height + my);
+    const w = x1 - x0 + 2 * border, h = y1 - y0 + 2 * border;
+    const px = new Uint8Array(w * h).fill(255);
+    for (let y = y0; y < y1; y++) px.set(img.px.subarray(y * img.width + x0, y * img.width + x1), (y - y0 + border) * w + border);
+    const f = join(dir, `box-${page}-${i}.pgm`);
+    await writeFile(f, writePgm({ width: w, height: h, px }));
+    files.push(f);
+  }
+  const list = join(dir, `boxes-${page}.txt`);
+  await writeFile(list, files.join("\n") + "\n");
+  try {
+    const out = await run(tesseractCommand(), [list, "stdout", "-l", "eng", "--psm", "7", "-c", "tessedit_char_whitelist=0123456789- ", "tsv"], deadline, { OMP_THREAD_LIMIT: "1" });
+    const read: ({ text: string; conf: number } | undefined)[] = boxes.map(() => undefined);
+    for (const row of out.toString("utf8").split("\n")) {
+      const f = row.split("\t");
+      if (f.length < 12 || f[0] !== "5" || !f[11].trim()) continue;
+      const k = Number(f[1]) - 1;
+      const prev = read[k];
+      read[k] = prev ? { text: prev.text + f[11].trim(), conf: Math.min(prev.conf, +f[10]) } : { text: f[11].trim(), conf: +f[10] };
+    }
+    return read;
+  } finally {
+    await Promise.all([list, ...files].map((f) => rm(f, { force: true })));
+  }
+}
+
 /**
  * Words of one Tesseract line that touch (a gap under an em) and are not numbers are one
  * run, as a text PDF prints a label: Tesseract boxes CJK punctuation loosely, and a label
  * in pieces would look like several cells to the layout. Numbers stay runs of their own.
  */
-function joinWords(kept: { w: OcrWord; str: string; conf: number }[]): { w: OcrWord; str: string; conf: number }[] {
+function joinWords(kept: Kept[]): Kept[] {
   const isNum = (k: { str: string }) => k.str === UNSURE || NUMERIC.test(k.str);
   const out: typeof kept = [];
   const byLine = new Map<string, typeof kept>();
