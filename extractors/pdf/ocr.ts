@@ -189,7 +189,7 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
       // An item's number before its label (1. 2、): not a value; unsure, it is left out
       // and the label is matched by its words.
       if (other.length && digitsOf(other[0].text).startsWith(digitsOf(t)) && w.conf >= MIN_NUMBER_CONFIDENCE) push(w, t);
-    } else if (table && NUMERIC.test(t) && !other.some((d) => d.conf >= 60 && digitsOf(d.text) !== digitsOf(t))) {
+    } else if (NUMERIC.test(t) && !(table && other.some((d) => d.conf >= 60 && digitsOf(d.text) !== digitsOf(t)))) {
       // Not confirmed, not contradicted by a sure digit reading: a third reading decides.
       disputed.push({ entry: push(w, UNSURE), w, t });
     } else {
@@ -284,6 +284,12 @@ function joinWords(kept: Kept[]): Kept[] {
     line.sort((a, b) => a.w.left - b.w.left);
     let cur: (typeof kept)[number] | undefined;
     for (const k of line) {
+      // An unsure item number touching its label (?属于国家秘密): not a value; the label
+      // is matched by its words.
+      if (cur && cur.str === UNSURE && !isNum(k) && hasCjk(k.str) && k.w.left - (cur.w.left + cur.w.width) < Math.max(cur.w.height, k.w.height)) {
+        cur = k;
+        continue;
+      }
       if (cur && !isNum(cur) && !isNum(k) && k.w.left - (cur.w.left + cur.w.width) < Math.max(cur.w.height, k.w.height)) {
         const top = Math.min(cur.w.top, k.w.top), bottom = Math.max(cur.w.top + cur.w.height, k.w.top + k.w.height);
         cur = { w: { ...cur.w, top, height: bottom - top, width: k.w.left + k.w.width - cur.w.left }, str: cur.str + k.str, conf: Math.min(cur.conf, k.conf) };
