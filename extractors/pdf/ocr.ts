@@ -8,9 +8,12 @@
 // 2. Per page (scan-image.ts): the skew found and undone (up to 1.5°), the ruling lines
 //    found as long runs of ink, then painted white so Tesseract reads only text.
 // 3. Tesseract twice on the page (scan-tools.ts): chi_sim for the text, and eng with a
-//    digit whitelist for the numbers. A number stands only where both readings give the
-//    same digits with enough confidence; otherwise the place holds "?", which the mapping
-//    reads as "not a number": null, with a diagnostic. Never a guessed number.
+//    digit whitelist for the numbers. A number stands only where two readings give the
+//    same digits with enough confidence together (AGREED); one neither confirmed nor
+//    contradicted gets a third reading, its box alone (one Tesseract run per page over a
+//    list of crops). Otherwise the place holds "?", which the mapping reads as "not a
+//    number": null, with a diagnostic. Never a guessed number. Numbers in unruled tables
+//    and ruled cells holding several numbers are "?" too (toDocument).
 // 4. The words become text runs and the rules segments in PDF user space (points, origin
 //    bottom-left), and the text PDF's own layout (layout.ts) builds the Document: ruled
 //    tables as exact grids with merges, unruled ones by the stream logic, paragraphs.
@@ -111,7 +114,7 @@ export async function ocrPdf(bytes: Uint8Array, limits: Limits): Promise<Documen
 
 const pageNo = (f: string) => Number(/(\d+)\.pgm$/.exec(f)![1]);
 
-/** One page picture → words, rules and runs (exported for tests and the bench). */
+/** One page picture → words, rules and runs. */
 export async function ocrPage(raw: Gray, page: number, dir: string, deadline: number): Promise<OcrPage> {
   const skewDeg = skewAngle(raw);
   const img = rotate(raw, skewDeg);
