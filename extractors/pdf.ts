@@ -11,15 +11,18 @@
 //    merges from missing rule segments; unruled tables are rebuilt from text positions
 //    (pdf/stream.ts, exactGrid false); a table broken across pages is one table;
 //    running heads and page numbers dropped; other lines become paragraphs.
-// Failures: "scanned" (images, no text layer), "no-text", "encrypted", "corrupt-pdf"
-// (what pdfjs could not read), "timeout", "too-large", "empty". An error thrown by the
-// layout code is not the file's fault: it leaves as it is, and the pipeline stores it
-// as "internal" (a bug).
+// 4. A PDF whose pages are all images (a scan) is read by OCR (pdf/ocr.ts) where
+//    Tesseract is installed; without it, it fails as "scanned" saying what to install.
+// Failures: "scanned" (images, no text layer, no Tesseract), "no-text", "encrypted",
+// "corrupt-pdf" (what pdfjs could not read), "timeout", "too-large", "empty". An error
+// thrown by the layout code is not the file's fault: it leaves as it is, and the pipeline
+// stores it as "internal" (a bug).
 import { ExtractError } from "../model/document.js";
 import type { Extractor } from "./types.js";
 import { buildDocument } from "./pdf/build.js";
 import { inflateTripped, readPdf, startInflateBudget, tuneWorkerThread } from "./pdf/read.js";
 import { looksLikePdf } from "./signatures.js";
+import { ocrPdf } from "./pdf/ocr.js";
 
 let tuned = false;
 
@@ -35,13 +38,23 @@ export const extractPdf: Extractor = async (bytes, options) => {
     tuned = true;
   }
   startInflateBudget(limits.maxPdfInflateBytes ?? Infinity);
-  // pdfjs may detach the buffer it is given: it gets a copy, the caller's bytes stay usable.
-  const read = await readPdf(new Uint8Array(bytes), limits.maxPdfPages);
-  // Over the inflate budget, what was read is not the document (a stream came out empty).
-  const tripped = inflateTripped();
-  if (tripped) throw new ExtractError(tripped, "too-large");
-  deadline?.check();
-  return buildDocument(read);
+  try {
+    // pdfjs may detach the buffer it is given: it gets a copy, the caller's bytes stay usable.
+    const read = await readPdf(new Uint8Array(bytes), limits.maxPdfPages);
+    // Over the inflate budget, what was read is not the document (a stream came out empty).
+    const tripped = inflateTripped();
+    if (tripped) throw new ExtractError(tripped, "too-large");
+    deadline?.check();
+    return buildDocument(read);
+  } catch (e) {
+    // Every page an image, no text layer: read by OCR where Tesseract is installed, within
+    // its own bound (limits.ocrTimeoutMs, every child process killed at it).
+    if (e instanceof ExtractError && e.code === "scanned") {
+      deadline?.extend(limits.ocrTimeoutMs);
+      return ocrPdf(bytes, limits);
+    }
+    throw e;
+  }
 };
 
 /** Nothing to close any more: pdfjs runs in the caller's thread (kept so callers need not change). */

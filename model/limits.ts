@@ -23,6 +23,10 @@ export interface Limits {
    * caller's thread fails as timeout at the next check.
    */
   timeoutMs: number;
+  /** Most pages of a scanned PDF (pages are images) that are read by OCR. */
+  maxOcrPages: number;
+  /** Wall-clock limit for OCR of one scanned PDF, every Tesseract and pdftoppm run killed at it. */
+  ocrTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -34,13 +38,22 @@ export const DEFAULT_LIMITS: Limits = {
   maxPdfPages: 200,
   maxPdfInflateBytes: 512 * 1024 * 1024,
   timeoutMs: 30_000,
+  maxOcrPages: 12,
+  ocrTimeoutMs: 120_000,
 };
 
 /** A parse's wall-clock deadline (limits.timeoutMs from when the parse began). */
 export class Deadline {
-  readonly at: number;
-  constructor(readonly ms: number) {
+  private at: number;
+  private ms: number;
+  constructor(ms: number) {
+    this.ms = ms;
     this.at = Date.now() + ms;
+  }
+  /** More time for a stage with its own bound (OCR of a scan: limits.ocrTimeoutMs). */
+  extend(ms: number): void {
+    this.ms += ms;
+    this.at += ms;
   }
   /**
    * Throws a timeout failure once the deadline has passed. The message does not name the

@@ -17,6 +17,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import Tinypool from "tinypool";
 import { DEFAULT_LIMITS } from "../model/limits.js";
+import { looksLikePdf } from "../extractors/signatures.js";
 import type { ParseInput, ParseOutcome } from "./pipeline.js";
 
 export interface ParsePoolOptions {
@@ -101,7 +102,10 @@ export class ParsePool {
   }
 
   private async run(input: ParseInput): Promise<ParseOutcome> {
-    const ms = input.limits?.timeoutMs ?? DEFAULT_LIMITS.timeoutMs;
+    // A PDF may turn out to be a scan, read by OCR within its own bound after the text read
+    // failed: its worker is given both limits (the OCR kills its child processes at its own).
+    const limits = { ...DEFAULT_LIMITS, ...input.limits };
+    const ms = looksLikePdf(input.bytes) ? limits.timeoutMs + limits.ocrTimeoutMs : limits.timeoutMs;
     // The worker gets its own copy of the bytes (moved, not cloned twice); the caller's stay usable.
     const bytes = new Uint8Array(input.bytes);
     const abort = new AbortController();
@@ -114,7 +118,7 @@ export class ParsePool {
       return (await this.pool.run({ ...input, bytes }, { signal: abort.signal, transferList: [bytes.buffer as ArrayBuffer] })) as ParseOutcome;
     } catch (e) {
       if (timedOut)
-        return { ok: false, code: "timeout", message: `the parse took longer than ${+(ms / 1000).toFixed(3)}s (limits.timeoutMs); its worker was ended` };
+        return { ok: false, code: "timeout", message: `the parse took longer than ${+(ms / 1000).toFixed(3)}s (limits.timeoutMs${ms !== limits.timeoutMs ? " + limits.ocrTimeoutMs" : ""}); its worker was ended` };
       const err = e as { code?: string; message?: string };
       if (err?.code === "ERR_WORKER_OUT_OF_MEMORY") return { ok: false, code: "out-of-memory", message: "the document needs more memory than a parse worker may use" };
       if (this.closed) return { ok: false, code: "cancelled", message: "the parse pool was closed" };

@@ -11,7 +11,7 @@ import { rowPlace } from "../normalizers/assemble.js";
 import { readMeta } from "../normalizers/meta.js";
 import { runRecordRules } from "../normalizers/rules.js";
 import { resolveRegion, type RegionDecision } from "../normalizers/region.js";
-import type { RecordDiagnostic } from "../model/provenance.js";
+import type { ProvenanceEntry, RecordDiagnostic } from "../model/provenance.js";
 
 export interface ParseInput {
   bytes: Uint8Array;
@@ -101,6 +101,8 @@ export function buildRecord(doc: Document, input: ParseInput, format: Format): P
   else if (region.confidence !== "high") diagnostics.push({ code: "region.uncertain", severity: "info", key: "region", message: `region: ${region.note}` });
   if (region.contradiction) diagnostics.push({ code: "region.hintContradicted", severity: "warning", key: "region", message: `region: ${region.contradiction}` });
   const checks = runRecordRules({ requests: tables.requests, reviews: tables.reviews, sections: meta.sections });
+  const provenance = { ...meta.provenance, ...tables.provenance };
+  if (doc.diagnostics.some((d) => d.source === "ocr:read")) readByOcr(provenance, diagnostics, checks.length);
 
   const candidate = {
     schemaVersion: SCHEMA_VERSION,
@@ -115,13 +117,33 @@ export function buildRecord(doc: Document, input: ParseInput, format: Format): P
     reviews: tables.reviews,
     sections: meta.sections,
     checks,
-    provenance: { ...meta.provenance, ...tables.provenance },
+    provenance,
     diagnostics,
   };
   const parsed = ReportRecord.safeParse(candidate);
   if (!parsed.success)
     return { ok: false, code: "internal", message: `record failed the contract (a parser bug): ${parsed.error.message.slice(0, 500)}` };
   return { ok: true, record: orderKeys(parsed.data), diagnostics: doc.diagnostics, attachments, region };
+}
+
+/**
+ * A record read from page images: its organ, year and date are OCR'd text (a character can
+ * be misread where a number cannot: numbers are confirmed by two readings, names are not),
+ * and failed checks on OCR'd values are said loudly, as an error.
+ */
+function readByOcr(provenance: Record<string, ProvenanceEntry>, diagnostics: RecordDiagnostic[], failedChecks: number): void {
+  for (const key of ["organ", "year", "publishedOn"]) {
+    const p = provenance[key];
+    if (p?.status !== "printed") continue;
+    provenance[key] = { ...p, status: "ocr" };
+    diagnostics.push({ code: "ocr.metaText", severity: "warning", key, message: `${key} was read by OCR from the page image ("${p.text}"): a character may be misread; compare with the page` });
+  }
+  if (failedChecks > 0)
+    diagnostics.push({
+      code: "ocr.checksFail",
+      severity: "error",
+      message: `${failedChecks} check(s) of the template's arithmetic fail on values read by OCR: the scan or its reading may be at fault; compare each named cell with the page`,
+    });
 }
 
 /**

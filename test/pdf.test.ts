@@ -187,8 +187,11 @@ describe("failures", () => {
       expect((await extract(f)).diagnostics.some((x) => x.source === "pdf:ocr-layer")).toBe(false);
   });
 
-  it("a scan (pages are images, no text layer) → scanned", async () => {
-    const e = await failure(extract("scanned.pdf"));
+  it("a scan (pages are images, no text layer) without Tesseract → scanned", async () => {
+    // With Tesseract the scan is read by OCR (test/ocr.test.ts); here the setting points at none.
+    const before = process.env.XXGK_TESSERACT;
+    process.env.XXGK_TESSERACT = "/nonexistent/tesseract";
+    const e = await failure(extract("scanned.pdf")).finally(() => (before === undefined ? delete process.env.XXGK_TESSERACT : (process.env.XXGK_TESSERACT = before)));
     expect(e.code).toBe("scanned");
     expect(e.message).toContain("no text layer (scanned)");
   });

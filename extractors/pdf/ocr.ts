@@ -1,0 +1,361 @@
+// Scanned PDFs (every page a picture, no text layer) read by OCR, into the same Document
+// a text PDF gives, so the template mapping is shared.
+//
+// 1. Pages → greyscale pictures with poppler's pdftoppm (-gray, PGM): a native renderer that
+//    writes plain pixels this module reads without an image library (pdfjs would need a
+//    canvas package in Node), at OCR_DPI. At most limits.maxOcrPages pages; the whole
+//    document within limits.ocrTimeoutMs, every child process killed at that deadline.
+// 2. Per page (scan-image.ts): the skew found and undone (up to 1.5°), the ruling lines
+//    found as long runs of ink, then painted white so Tesseract reads only text.
+// 3. Tesseract twice on the page (scan-tools.ts): chi_sim for the text, and eng with a
+//    digit whitelist for the numbers. A number stands only where two readings give the
+//    same digits with enough confidence together (AGREED); one neither confirmed nor
+//    contradicted gets a third reading, its box alone (one Tesseract run per page over a
+//    list of crops). Otherwise the place holds "?", which the mapping reads as "not a
+//    number": null, with a diagnostic. Never a guessed number. Numbers in unruled tables
+//    and ruled cells holding several numbers are "?" too (toDocument).
+// 4. The words become text runs and the rules segments in PDF user space (points, origin
+//    bottom-left), and the text PDF's own layout (layout.ts) builds the Document: ruled
+//    tables as exact grids with merges, unruled ones by the stream logic, paragraphs.
+// 5. Every table cell carries read: { status: "ocr", confidence }, and the Document an
+//    "ocr:read" diagnostic saying the record was read by OCR.
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ExtractError, type Cell, type Diagnostic, type Document } from "../../model/document.js";
+import type { Limits } from "../../model/limits.js";
+import { isCjk } from "./geometry.js";
+import { layout } from "./layout.js";
+import type { PageData, Segment, TextRun } from "./read.js";
+import { eraseRules, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "./scan-image.js";
+import { MissingTool, OCR_PACKAGES, pdfinfoCommand, pdftoppmCommand, run, tesseract, tesseractCommand, type OcrWord } from "./scan-tools.js";
+
+/** Resolution pages are rendered at for OCR (scans are mostly 150–300 dpi). */
+export const OCR_DPI = 200;
+/** Below this confidence (0–100) in either reading, a number is not taken. */
+export const MIN_NUMBER_CONFIDENCE = 75;
+/** The text a number OCR could not be sure of is given: not a number, so null with a diagnostic. */
+export const UNSURE = "?";
+
+const hasCjk = (s: string) => [...s].some(isCjk);
+const digitsOf = (s: string) => s.replace(/[^0-9-]/g, "");
+/**
+ * Two readings that agree, as one confidence (0–1): the chance that not both are wrong,
+ * each's confidence taken as its chance of being right.
+ */
+const both = (a: number, b: number) => 1 - (1 - a / 100) * (1 - b / 100);
+/** A table's number is taken when its agreeing readings reach this. */
+export const AGREED = 0.95;
+
+interface Kept {
+  w: OcrWord;
+  str: string;
+  conf: number;
+}
+
+/** A plain number as a table prints it, or an item marker (1. 2、). */
+const NUMERIC = /^[-+]?\d[\d,]*(?:\.\d+)?[.、．]?$/;
+const MARKER_ONLY = /^\d{1,2}[.、．]$/;
+
+export interface OcrPage {
+  page: number;
+  skewDeg: number;
+  words: OcrWord[];
+  data: PageData;
+  /** Numbers not taken (the two readings differ or are unsure), for diagnostics. */
+  unsure: { text: string; box: Segment }[];
+}
+
+/** The failure when OCR cannot run here: what to install. */
+function missing(what: string): ExtractError {
+  return new ExtractError(`no text layer (scanned): the pages are images and OCR cannot run: ${what} was not found (install the Debian packages ${OCR_PACKAGES})`, "scanned");
+}
+
+export async function ocrPdf(bytes: Uint8Array, limits: Limits): Promise<Document> {
+  const deadline = Date.now() + limits.ocrTimeoutMs;
+  const dir = await mkdtemp(join(tmpdir(), "xxgk-ocr-"));
+  try {
+    const pdf = join(dir, "in.pdf");
+    await writeFile(pdf, bytes);
+    // Tesseract first: without it there is nothing to render for.
+    try {
+      await run(tesseractCommand(), ["--version"], deadline);
+    } catch (e) {
+      if (e instanceof MissingTool) throw missing(`Tesseract (${tesseractCommand()})`);
+      throw e;
+    }
+    const last = Math.max(1, limits.maxOcrPages);
+    try {
+      await run(pdftoppmCommand(), ["-gray", "-r", String(OCR_DPI), "-f", "1", "-l", String(last + 1), pdf, join(dir, "p")], deadline);
+    } catch (e) {
+      if (e instanceof MissingTool) throw missing(`pdftoppm (${pdftoppmCommand()})`);
+      if (e instanceof ExtractError) throw e;
+      throw new ExtractError(`the scanned PDF's pages could not be rendered: ${(e as Error).message}`, "corrupt-pdf");
+    }
+    const info = await run(pdfinfoCommand(), [pdf], deadline).catch(() => undefined);
+    const numPages = Number(/^Pages:\s+(\d+)/m.exec(info?.toString("latin1") ?? "")?.[1]) || undefined;
+    const files = (await readdir(dir)).filter((f) => /^p-\d+\.pgm$/.test(f)).sort((a, b) => pageNo(a) - pageNo(b));
+    const diagnostics: Diagnostic[] = [];
+    if (files.length > last) {
+      diagnostics.push({ severity: "warning", source: "ocr:pages-limit", message: `only the first ${last} pages were read by OCR (limits.maxOcrPages)`, place: { page: last + 1 } });
+      files.length = last;
+    }
+    const pages: OcrPage[] = [];
+    for (const f of files) {
+      const img = readPgm(await readFile(join(dir, f)));
+      await rm(join(dir, f));
+      pages.push(await ocrPage(img, pageNo(f), dir, deadline));
+    }
+    return toDocument(pages, diagnostics, numPages);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const pageNo = (f: string) => Number(/(\d+)\.pgm$/.exec(f)![1]);
+
+/** One page picture → words, rules and runs. */
+export async function ocrPage(raw: Gray, page: number, dir: string, deadline: number): Promise<OcrPage> {
+  const skewDeg = skewAngle(raw);
+  const img = rotate(raw, skewDeg);
+  const found = rules(img, Math.round(OCR_DPI * 0.35), Math.round(OCR_DPI * 0.06));
+  const clean = eraseRules(img, found);
+  const file = join(dir, `clean-${page}.pgm`);
+  await writeFile(file, writePgm(clean));
+  // Sparse text (--psm 11): a table page is cells apart, not a block of lines; on the
+  // scanned fixtures it reads 70% of the values where one block (--psm 6) read 58%.
+  const [text, digits] = await Promise.all([
+    tesseract(file, "chi_sim", 11, deadline, ["preserve_interword_spaces=1"]),
+    tesseract(file, "eng", 11, deadline, ["tessedit_char_whitelist=0123456789- "]),
+  ]);
+  await rm(file);
+  const s = 72 / OCR_DPI;
+  const H = img.height * s;
+  const runs: TextRun[] = [];
+  const unsure: OcrPage["unsure"] = [];
+  const boxOf = (w: OcrWord): Segment => ({ x0: w.left * s, y0: H - (w.top + w.height) * s, x1: (w.left + w.width) * s, y1: H - w.top * s });
+  const kept: Kept[] = [];
+  const push = (w: OcrWord, str: string): Kept => {
+    const k = { w, str, conf: str === UNSURE ? 0 : w.conf };
+    kept.push(k);
+    return k;
+  };
+  const disputed: { entry: Kept; w: OcrWord; t: string }[] = [];
+  const heights = text.filter((w) => hasCjk(w.text)).map((w) => w.height).sort((a, b) => a - b);
+  const typical = heights.length ? heights[heights.length >> 1] : OCR_DPI / 7;
+  const inside = (w: OcrWord, d: OcrWord) => {
+    const cx = d.left + d.width / 2, cy = d.top + d.height / 2, m = w.height * 0.3;
+    return cx > w.left - m && cx < w.left + w.width + m && cy > w.top - m && cy < w.top + w.height + m;
+  };
+  // Inside a ruled table: between two vertical rules that run past the word.
+  const inTable = (w: OcrWord) => {
+    const cy = w.top + w.height / 2;
+    const across = found.v.filter((r) => r.y0 <= cy && r.y1 >= cy);
+    return across.some((r) => r.x0 <= w.left) && across.some((r) => r.x0 >= w.left + w.width);
+  };
+  const covered = new Set<OcrWord>();
+  for (const w of text) {
+    const under = digits.filter((d) => inside(w, d));
+    for (const d of under) covered.add(d);
+    // Quote marks and commas Tesseract hangs on a number (”4616) are specks, not print.
+    const t = /\d/.test(w.text) && !/[\u4e00-\u9fff]/.test(w.text) ? w.text.replace(/^[“”"'‘’`,，.。、:：;；|｜!]+|[“”"'‘’`,，:：;；|｜!]+$/g, "") : w.text;
+    if (!t) continue;
+    const cjk = hasCjk(t);
+    // Marks alone, read with little confidence: specks and the ends of erased rules.
+    if (/^[\p{P}\p{S}]+$/u.test(t) && w.conf < 70 && !under.length) continue;
+    const startsNumber = /^[-+]?\d/.test(t);
+    if (cjk && !(startsNumber && !/^\d+[.、．]/.test(t))) {
+      push(w, t);
+      continue;
+    }
+    if (!/\d/.test(t) && !cjk) {
+      // Letters or marks: a confident word stays (a label in Latin letters); a doubtful
+      // one where the digit reading saw a number is an unreadable number.
+      if (w.conf >= 60 && !under.length) push(w, t);
+      else if (under.length && w.height >= typical * 0.5) {
+        push(w, UNSURE);
+        unsure.push({ text: t, box: boxOf(w) });
+      }
+      continue;
+    }
+    // A number: both readings must give the same digits, together sure. Outside a ruled
+    // table (a year or a date in the text), the digit reading runs on into the words
+    // around, so there its digits need only contain the number's.
+    const other = under.sort((a, b) => a.left - b.left);
+    const seen = other.map((d) => digitsOf(d.text)).join("");
+    const table = inTable(w);
+    const least = other.length ? Math.min(...other.map((d) => d.conf)) : 0;
+    const agree =
+      NUMERIC.test(t) &&
+      other.length > 0 &&
+      (table ? digitsOf(t) === seen && least >= 10 && both(w.conf, least) >= AGREED : seen.includes(digitsOf(t)) && w.conf >= MIN_NUMBER_CONFIDENCE);
+    if (agree) push({ ...w, conf: table ? 100 * both(w.conf, least) : w.conf }, t);
+    else if (MARKER_ONLY.test(t)) {
+      // An item's number before its label (1. 2、): not a value; unsure, it is left out
+      // and the label is matched by its words.
+      if (other.length && digitsOf(other[0].text).startsWith(digitsOf(t)) && w.conf >= MIN_NUMBER_CONFIDENCE) push(w, t);
+    } else if (NUMERIC.test(t) && !(table && other.some((d) => d.conf >= 60 && digitsOf(d.text) !== digitsOf(t)))) {
+      // Not confirmed, not contradicted by a sure digit reading: a third reading decides.
+      disputed.push({ entry: push(w, UNSURE), w, t });
+    } else {
+      push(w, UNSURE);
+      unsure.push({ text: t, box: boxOf(w) });
+    }
+  }
+  // The third reading: each disputed number's box alone, digits only (one Tesseract run
+  // for all of a page's boxes, listed in a file).
+  if (disputed.length) {
+    const third = await readBoxes(clean, disputed.map((d) => d.w), dir, page, deadline);
+    disputed.forEach((d, i) => {
+      const r = third[i];
+      if (r && digitsOf(r.text) === digitsOf(d.t) && r.conf >= 10 && d.w.conf >= 10 && both(d.w.conf, r.conf) >= AGREED) {
+        d.entry.str = d.t;
+        d.entry.conf = 100 * both(d.w.conf, r.conf);
+      } else unsure.push({ text: d.t, box: boxOf(d.w) });
+    });
+  }
+  // Digits the text reading did not see at all: a mark of text height there is unreadable.
+  for (const d of digits)
+    if (!covered.has(d) && d.height >= typical * 0.5 && d.conf >= 30) {
+      push(d, UNSURE);
+      unsure.push({ text: d.text, box: boxOf(d) });
+    }
+  for (const k of joinWords(kept)) {
+    const { w, str, conf } = k;
+    const r: TextRun & { conf: number } = { str, x: w.left * s, y: H - (w.top + w.height) * s, w: w.width * s, size: w.height * s * (hasCjk(str) ? 1.05 : 1.4), conf };
+    runs.push(r);
+  }
+  const toSeg = (r: { x0: number; y0: number; x1: number; y1: number }): Segment => ({ x0: r.x0 * s, x1: r.x1 * s, y0: H - r.y1 * s, y1: H - r.y0 * s });
+  const data: PageData = {
+    page,
+    box: { x0: 0, y0: 0, x1: img.width * s, y1: H },
+    runs,
+    h: found.h.map(toSeg),
+    v: found.v.map(toSeg),
+    images: 1,
+    hiddenText: 0,
+    shownText: runs.length,
+  };
+  return { page, skewDeg, words: text.map((w) => ({ ...w })), data, unsure };
+}
+
+/** Each box cut out of the page (a margin around, a white border), read alone for digits. */
+async function readBoxes(img: Gray, boxes: OcrWord[], dir: string, page: number, deadline: number): Promise<({ text: string; conf: number } | undefined)[]> {
+  const files: string[] = [];
+  for (const [i, b] of boxes.entries()) {
+    const mx = Math.round(b.height * 0.15), my = Math.round(b.height * 0.2), border = 12;
+    const x0 = Math.max(0, b.left - mx), y0 = Math.max(0, b.top - my);
+    const x1 = Math.min(img.width, b.left + b.width + mx), y1 = Math.min(img.height, b.top + b.height + my);
+    const w = x1 - x0 + 2 * border, h = y1 - y0 + 2 * border;
+    const px = new Uint8Array(w * h).fill(255);
+    for (let y = y0; y < y1; y++) px.set(img.px.subarray(y * img.width + x0, y * img.width + x1), (y - y0 + border) * w + border);
+    const f = join(dir, `box-${page}-${i}.pgm`);
+    await writeFile(f, writePgm({ width: w, height: h, px }));
+    files.push(f);
+  }
+  const list = join(dir, `boxes-${page}.txt`);
+  await writeFile(list, files.join("\n") + "\n");
+  try {
+    const out = await run(tesseractCommand(), [list, "stdout", "-l", "eng", "--psm", "7", "-c", "tessedit_char_whitelist=0123456789- ", "tsv"], deadline, { OMP_THREAD_LIMIT: "1" });
+    const read: ({ text: string; conf: number } | undefined)[] = boxes.map(() => undefined);
+    for (const row of out.toString("utf8").split("\n")) {
+      const f = row.split("\t");
+      if (f.length < 12 || f[0] !== "5" || !f[11].trim()) continue;
+      const k = Number(f[1]) - 1;
+      const prev = read[k];
+      read[k] = prev ? { text: prev.text + f[11].trim(), conf: Math.min(prev.conf, +f[10]) } : { text: f[11].trim(), conf: +f[10] };
+    }
+    return read;
+  } finally {
+    await Promise.all([list, ...files].map((f) => rm(f, { force: true })));
+  }
+}
+
+/**
+ * Words of one Tesseract line that touch (a gap under an em) and are not numbers are one
+ * run, as a text PDF prints a label: Tesseract boxes CJK punctuation loosely, and a label
+ * in pieces would look like several cells to the layout. Numbers stay runs of their own.
+ */
+function joinWords(kept: Kept[]): Kept[] {
+  const isNum = (k: { str: string }) => k.str === UNSURE || NUMERIC.test(k.str);
+  const out: typeof kept = [];
+  const byLine = new Map<string, typeof kept>();
+  for (const k of kept) {
+    const l = byLine.get(k.w.line) ?? [];
+    l.push(k);
+    byLine.set(k.w.line, l);
+  }
+  for (const line of byLine.values()) {
+    line.sort((a, b) => a.w.left - b.w.left);
+    let cur: (typeof kept)[number] | undefined;
+    for (const k of line) {
+      // An unsure item number touching its label (?属于国家秘密): not a value; the label
+      // is matched by its words.
+      if (cur && cur.str === UNSURE && !isNum(k) && hasCjk(k.str) && k.w.left - (cur.w.left + cur.w.width) < Math.max(cur.w.height, k.w.height)) {
+        cur = k;
+        continue;
+      }
+      if (cur && !isNum(cur) && !isNum(k) && k.w.left - (cur.w.left + cur.w.width) < Math.max(cur.w.height, k.w.height)) {
+        const top = Math.min(cur.w.top, k.w.top), bottom = Math.max(cur.w.top + cur.w.height, k.w.top + k.w.height);
+        cur = { w: { ...cur.w, top, height: bottom - top, width: k.w.left + k.w.width - cur.w.left }, str: cur.str + k.str, conf: Math.min(cur.conf, k.conf) };
+        continue;
+      }
+      if (cur) out.push(cur);
+      cur = k;
+    }
+    if (cur) out.push(cur);
+  }
+  return out;
+}
+
+/** Pages read → the Document, through the text PDF's layout. */
+export function toDocument(pages: OcrPage[], diagnostics: Diagnostic[], numPages = pages.length): Document {
+  const blocks = layout(
+    pages.map((p) => p.data),
+    diagnostics,
+  );
+  // Confidence of a cell: the least of the words it is made of (a number's is the lesser of its two readings).
+  const conf = new Map<string, number>();
+  for (const p of pages)
+    for (const r of p.data.runs) {
+      const c = (r as TextRun & { conf?: number }).conf;
+      if (c !== undefined) conf.set(r.str, Math.min(conf.get(r.str) ?? 100, c));
+    }
+  for (const b of blocks) {
+    if (b.kind !== "table") continue;
+    for (const row of b.rows) for (const c of row) markCell(c, conf);
+    // Unruled tables: rebuilt from word positions, which OCR gives too loosely for a value
+    // to be put in its column with certainty. Their numbers are not read (not done yet).
+    // A ruled cell with two numbers in it: a rule the picture lost; not one value.
+    for (const row of b.rows)
+      for (const c of row) {
+        const numbers = c.text.split(/\s+/).filter((x) => x === UNSURE || NUMERIC.test(x));
+        const why = !b.exactGrid && /\d/.test(c.text) ? "an unruled table, whose columns OCR cannot place with certainty" : numbers.length > 1 ? "a ruled cell holding several numbers (a rule lost in the picture?)" : "";
+        if (!why) continue;
+        diagnostics.push({ severity: "warning", source: "ocr:unsure", message: `page ${b.place?.page}: "${c.text.replace(/\n/g, " ")}" is in ${why}; it is left as "${UNSURE}", not a value`, place: { ...b.place } });
+        c.text = UNSURE;
+        c.read = { status: "ocr", confidence: 0 };
+      }
+  }
+  const unsure = pages.reduce((n, p) => n + p.unsure.length, 0);
+  for (const p of pages)
+    for (const u of p.unsure)
+      diagnostics.push({ severity: "warning", source: "ocr:unsure", message: `page ${p.page}: OCR could not be sure of a number here (read "${u.text}"); it is left as "${UNSURE}", not a value`, place: { page: p.page, box: u.box } });
+  const skew = pages.filter((p) => p.skewDeg !== 0).map((p) => `${p.page} (${p.skewDeg}°)`);
+  diagnostics.unshift({
+    severity: "warning",
+    source: "ocr:read",
+    message:
+      `read by OCR (Tesseract, chi_sim) from page images: ${pages.length} page${pages.length === 1 ? "" : "s"} at ${OCR_DPI} dpi; ` +
+      `numbers taken only where two readings agree (${unsure} not sure, left unread)` +
+      (skew.length ? `; pages straightened: ${skew.join(", ")}` : ""),
+  });
+  if (!blocks.some((b) => b.kind === "table")) diagnostics.push({ severity: "warning", source: "pdf:no-tables", message: "no tables were found: paragraphs only" });
+  return { blocks, meta: { pages: numPages }, diagnostics };
+}
+
+function markCell(c: Cell, conf: Map<string, number>): void {
+  const parts = c.text.split(/\s+/).filter(Boolean);
+  const known = parts.map((p) => conf.get(p)).filter((x): x is number => x !== undefined);
+  c.read = known.length ? { status: "ocr", confidence: Math.round(Math.min(...known)) / 100 } : { status: "ocr" };
+}

@@ -1,0 +1,184 @@
+// A scanned page's picture, greyscale, as plain pixels: what OCR needs done to it before
+// Tesseract reads it. Pure functions over a byte array, no image library.
+//  - readPgm: pdftoppm's -gray output (binary PGM, P5).
+//  - skewAngle: the small rotation of a scan (up to ~1.5°), from the row profile of dark
+//    pixels: rows of text and ruling lines give the sharpest profile when sheared level.
+//  - rotate: the page turned back by that angle (bilinear, white outside).
+//  - rules: long straight runs of dark pixels, horizontal and vertical (a table's ruling),
+//    as segments in pixels; eraseRules paints them white so Tesseract sees only the text.
+
+export interface Gray {
+  width: number;
+  height: number;
+  /** One byte per pixel, 0 black … 255 white, row by row from the top. */
+  px: Uint8Array;
+}
+
+/** Binary PGM (P5, maxval ≤ 255), as pdftoppm -gray writes it. */
+export function readPgm(buf: Uint8Array): Gray {
+  let pos = 0;
+  const token = (): string => {
+    for (;;) {
+      while (pos < buf.length && /\s/.test(String.fromCharCode(buf[pos]))) pos++;
+      if (buf[pos] === 0x23) while (pos < buf.length && buf[pos] !== 0x0a) pos++;
+      else break;
+    }
+    const start = pos;
+    while (pos < buf.length && !/\s/.test(String.fromCharCode(buf[pos]))) pos++;
+    return String.fromCharCode(...buf.subarray(start, pos));
+  };
+  if (token() !== "P5") throw new Error("not a binary PGM image");
+  const width = Number(token()), height = Number(token()), max = Number(token());
+  pos++;
+  if (!(width > 0 && height > 0 && max > 0 && max < 256) || buf.length - pos < width * height) throw new Error("a truncated PGM image");
+  return { width, height, px: buf.slice(pos, pos + width * height) };
+}
+
+export function writePgm(g: Gray): Uint8Array {
+  const head = new TextEncoder().encode(`P5\n${g.width} ${g.height}\n255\n`);
+  const out = new Uint8Array(head.length + g.px.length);
+  out.set(head);
+  out.set(g.px, head.length);
+  return out;
+}
+
+/** Dark enough to be ink: below this grey level (noise and JPEG halo stay above it). */
+export const INK = 140;
+
+/**
+ * The page's skew in degrees (positive: the content is turned counter-clockwise, its right
+ * end higher), searched from -maxDeg to +maxDeg in steps of 0.05°, on every other pixel.
+ */
+export function skewAngle(g: Gray, maxDeg = 1.5): number {
+  const xs: number[] = [], ys: number[] = [];
+  for (let y = 0; y < g.height; y += 2)
+    for (let x = 0; x < g.width; x += 2) if (g.px[y * g.width + x] < INK) (xs.push(x), ys.push(y));
+  if (xs.length < 100) return 0;
+  const score = (deg: number) => {
+    const t = Math.tan((deg * Math.PI) / 180);
+    const off = Math.ceil(g.width * Math.abs(t)) + 2;
+    // Bins two pixels high, as the sample takes every other row (a bin per row would
+    // favour 0°, where only even rows are filled).
+    const hist = new Float64Array((g.height + 2 * off) / 2 + 2);
+    for (let i = 0; i < xs.length; i++) hist[Math.round((ys[i] + xs[i] * t + off) / 2)]++;
+    let s = 0;
+    for (const h of hist) s += h * h;
+    return s;
+  };
+  let best = 0, bestScore = -1;
+  for (let d = -maxDeg; d <= maxDeg + 1e-9; d += 0.1) {
+    const s = score(d);
+    if (s > bestScore) (bestScore = s), (best = d);
+  }
+  for (const d of [best - 0.05, best + 0.05]) {
+    const s = score(d);
+    if (s > bestScore) (bestScore = s), (best = d);
+  }
+  return Math.round(best * 100) / 100;
+}
+
+/** The picture turned by -deg about its centre (undoing skewAngle's deg), same size. */
+export function rotate(g: Gray, deg: number): Gray {
+  if (deg === 0) return g;
+  const { width: w, height: h, px } = g;
+  const out = new Uint8Array(w * h).fill(255);
+  const a = (deg * Math.PI) / 180, c = Math.cos(a), s = Math.sin(a);
+  const cx = w / 2, cy = h / 2;
+  for (let y = 0; y < h; y++) {
+    const dy = y - cy;
+    for (let x = 0; x < w; x++) {
+      const dx = x - cx;
+      // Source point: the output point turned by +deg (image y runs down).
+      const sx = cx + dx * c + dy * s;
+      const sy = cy - dx * s + dy * c;
+      const x0 = Math.floor(sx), y0 = Math.floor(sy);
+      if (x0 < 0 || y0 < 0 || x0 + 1 >= w || y0 + 1 >= h) continue;
+      const fx = sx - x0, fy = sy - y0, i = y0 * w + x0;
+      const top = px[i] + (px[i + 1] - px[i]) * fx;
+      const bot = px[i + w] + (px[i + w + 1] - px[i + w]) * fx;
+      out[y * w + x] = top + (bot - top) * fy;
+    }
+  }
+  return { width: w, height: h, px: out };
+}
+
+/** A ruling line found in the picture, in pixels: horizontal when y0 === y1. */
+export interface PixelRule {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** Rules are thin and blurred by scanning and JPEG: a lighter grey than text still counts. */
+export const RULE_INK = 215;
+
+/**
+ * Straight runs of ink at least minLen pixels long, horizontal and vertical. Two
+ * neighbouring pixel lines are looked at together (a rule left a pixel off level by the
+ * deskew steps between them), and a run may cross a gap of up to maxGap pixels (a rule faded
+ * by the scan: a real break, a merged cell, is a column wide) if 90% of it is ink; runs on neighbouring lines
+ * (a rule 2–4 px thick) are one rule at their mean position, spanning their union.
+ */
+export function rules(g: Gray, minLen: number, maxGap: number): { h: PixelRule[]; v: PixelRule[] } {
+  const { width: w, height: h, px } = g;
+  const runs = (horizontal: boolean) => {
+    const found: { pos: number; a: number; b: number }[] = [];
+    const lines = horizontal ? h : w, along = horizontal ? w : h;
+    const at = (p: number, q: number) => px[horizontal ? p * w + q : q * w + p];
+    for (let p = 0; p + 1 < lines; p++) {
+      let start = -1, last = -1, ink = 0;
+      for (let q = 0; q <= along; q++) {
+        const dark = q < along && (at(p, q) < RULE_INK || at(p + 1, q) < RULE_INK);
+        if (dark) {
+          if (start < 0) (start = q), (ink = 0);
+          last = q;
+          ink++;
+        } else if (start >= 0 && q - last > maxGap) {
+          // A line of text bridged at its gaps is far from solid; a rule is nearly all ink.
+          if (last - start + 1 >= minLen && ink >= 0.9 * (last - start + 1)) found.push({ pos: p + 0.5, a: start, b: last });
+          start = -1;
+        }
+      }
+    }
+    // Neighbouring lines whose runs overlap are one thick rule.
+    const merged: { p0: number; p1: number; a: number; b: number }[] = [];
+    for (const r of found) {
+      const m = merged.find((x) => r.pos - x.p1 <= 1.01 && r.pos >= x.p0 && r.a < x.b && r.b > x.a);
+      if (m) (m.p1 = r.pos), (m.a = Math.min(m.a, r.a)), (m.b = Math.max(m.b, r.b));
+      else merged.push({ p0: r.pos, p1: r.pos, a: r.a, b: r.b });
+    }
+    // A rule is thin: a block many pixels thick is a picture or a stamp, not ruling.
+    return merged
+      .filter((m) => m.p1 - m.p0 <= 8)
+      .map((m) => {
+        const pos = (m.p0 + m.p1) / 2;
+        return horizontal ? { x0: m.a, y0: pos, x1: m.b, y1: pos, t: m.p1 - m.p0 + 1 } : { x0: pos, y0: m.a, x1: pos, y1: m.b, t: m.p1 - m.p0 + 1 };
+      });
+  };
+  return { h: runs(true), v: runs(false) };
+}
+
+/** A copy with the rules painted white (with a pixel's margin), so OCR reads only text. */
+export function eraseRules(g: Gray, rs: { h: PixelRule[]; v: PixelRule[] }): Gray {
+  const { width: w, height: h } = g;
+  const px = g.px.slice();
+  const paint = (x0: number, y0: number, x1: number, y1: number) => {
+    for (let y = Math.max(0, Math.floor(y0)); y <= Math.min(h - 1, Math.ceil(y1)); y++)
+      for (let x = Math.max(0, Math.floor(x0)); x <= Math.min(w - 1, Math.ceil(x1)); x++) px[y * w + x] = 255;
+  };
+  for (const r of rs.h) paint(r.x0 - 1, r.y0 - 4, r.x1 + 1, r.y1 + 4);
+  for (const r of rs.v) paint(r.x0 - 4, r.y0 - 1, r.x1 + 4, r.y1 + 1);
+  return { width: w, height: h, px };
+}
+
+/** Share of ink pixels in a box (to tell a blank cell from one with marks OCR could not read). */
+export function inkIn(g: Gray, x0: number, y0: number, x1: number, y1: number): number {
+  let n = 0, all = 0;
+  for (let y = Math.max(0, Math.floor(y0)); y < Math.min(g.height, Math.ceil(y1)); y++)
+    for (let x = Math.max(0, Math.floor(x0)); x < Math.min(g.width, Math.ceil(x1)); x++) {
+      all++;
+      if (g.px[y * g.width + x] < INK) n++;
+    }
+  return all ? n / all : 0;
+}

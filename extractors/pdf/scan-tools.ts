@@ -1,0 +1,89 @@
+// The outside programs OCR uses, each run as a child process that is killed at the
+// document's deadline: poppler's pdftoppm (pages → greyscale pictures) and pdfinfo (the
+// page count), and Tesseract
+// (pictures → words with boxes and confidences, TSV). Which command runs is a setting
+// (XXGK_TESSERACT, XXGK_PDFTOPPM, XXGK_PDFINFO in the environment), so a machine can point at its own
+// copies, and tests at a missing one.
+import { spawn } from "node:child_process";
+import { ExtractError } from "../../model/document.js";
+
+export const tesseractCommand = () => process.env.XXGK_TESSERACT || "tesseract";
+export const pdftoppmCommand = () => process.env.XXGK_PDFTOPPM || "pdftoppm";
+export const pdfinfoCommand = () => process.env.XXGK_PDFINFO || "pdfinfo";
+
+/** What to install when OCR cannot run (Debian package names). */
+export const OCR_PACKAGES = "tesseract-ocr tesseract-ocr-chi-sim poppler-utils";
+
+export class MissingTool extends Error {}
+
+/**
+ * Runs a command to its end, or kills it (SIGKILL) at `deadline` (epoch ms). Resolves
+ * with stdout; a missing program rejects with MissingTool, a non-zero exit with an
+ * Error naming the command and the end of its stderr, the deadline with a timeout.
+ */
+export function run(cmd: string, args: string[], deadline: number, env: Record<string, string> = {}): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const left = deadline - Date.now();
+    if (left <= 0) return reject(new ExtractError("OCR ran out of time (limits.ocrTimeoutMs)", "timeout"));
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+    const out: Buffer[] = [], err: Buffer[] = [];
+    let errBytes = 0;
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => {
+      if (errBytes < 64 * 1024) (err.push(b), (errBytes += b.length));
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, left);
+    child.on("error", (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(e.code === "ENOENT" || e.code === "EACCES" ? new MissingTool(cmd) : e);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) return reject(new ExtractError(`OCR ran out of time: ${cmd} was stopped (limits.ocrTimeoutMs)`, "timeout"));
+      if (code !== 0) {
+        const tail = Buffer.concat(err).toString("utf8").trim().split("\n").slice(-2).join(" / ");
+        return reject(new Error(`${cmd} failed (${signal ?? `exit ${code}`})${tail ? `: ${tail}` : ""}`));
+      }
+      resolve(Buffer.concat(out));
+    });
+  });
+}
+
+/** One word of Tesseract's TSV output (level 5), in the picture's pixels. */
+export interface OcrWord {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  /** 0–100, Tesseract's confidence in the word. */
+  conf: number;
+  text: string;
+  /** Block, paragraph and line numbers: words of one line share them. */
+  line: string;
+}
+
+export function parseTsv(tsv: string): OcrWord[] {
+  const words: OcrWord[] = [];
+  for (const row of tsv.split("\n").slice(1)) {
+    const f = row.split("\t");
+    if (f.length < 12 || f[0] !== "5") continue;
+    const text = f.slice(11).join("\t").trim();
+    if (!text) continue;
+    words.push({ left: +f[6], top: +f[7], width: +f[8], height: +f[9], conf: +f[10], text, line: `${f[1]}.${f[2]}.${f[3]}.${f[4]}` });
+  }
+  return words;
+}
+
+/**
+ * Tesseract on one picture file: words with boxes. One thread (OMP_THREAD_LIMIT=1): the
+ * pool runs documents side by side, and a thread per core each would fight over the cores.
+ */
+export async function tesseract(image: string, lang: string, psm: number, deadline: number, config: string[] = []): Promise<OcrWord[]> {
+  const args = [image, "stdout", "-l", lang, "--psm", String(psm), ...config.flatMap((c) => ["-c", c]), "tsv"];
+  const out = await run(tesseractCommand(), args, deadline, { OMP_THREAD_LIMIT: "1" });
+  return parseTsv(out.toString("utf8"));
+}

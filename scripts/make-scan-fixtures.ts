@@ -1,0 +1,83 @@
+// Scanned-report fixtures: ruled PDF fixtures of both templates printed as pictures only,
+// as a scanner would give them, into test/fixtures/scans/ with a manifest naming each
+// one's source and expected record (the source's: the values are the same).
+//
+// Per page: poppler's pdftoppm renders it greyscale at 150 or 200 dpi; this script turns
+// it by up to 1° (bilinear, scan-image.ts's rotate) and adds noise (a seeded grain and a
+// few specks, so every run makes the same files); Pillow (Python 3, which img2pdf itself
+// runs on, Debian python3-pil) writes it as a JPEG; img2pdf wraps the pages, unchanged,
+// in a PDF with no text layer.
+//
+// Run: npx tsx scripts/make-scan-fixtures.ts   (needs poppler-utils, img2pdf)
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { readPgm, rotate, writePgm, type Gray } from "../extractors/pdf/scan-image.js";
+
+const OUT = "test/fixtures/scans";
+const SRC = "test/fixtures/reports";
+
+/** Source fixture, resolution, rotation (degrees, counter-clockwise), JPEG quality, seed. */
+const SCANS: { src: string; dpi: number; deg: number; quality: number; seed: number }[] = [
+  { src: "r2021.chromium.pdf", dpi: 200, deg: 0.6, quality: 20, seed: 1 },
+  { src: "r2019.chromium.pdf", dpi: 150, deg: -0.8, quality: 30, seed: 2 },
+  { src: "rblanks.lo.pdf", dpi: 200, deg: -0.4, quality: 20, seed: 3 },
+  { src: "rmixed.chromium.pdf", dpi: 150, deg: 1, quality: 30, seed: 4 },
+];
+
+/** A small deterministic PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Paper grain (±30 levels on 0.5% of the pixels) and specks of 1–2 px. */
+function noise(g: Gray, seed: number): Gray {
+  const rnd = prng(seed);
+  const px = g.px.slice();
+  for (let i = 0; i < px.length; i++) {
+    if (rnd() < 0.005) px[i] = Math.max(0, Math.min(255, px[i] + Math.round((rnd() - 0.5) * 60)));
+  }
+  const specks = Math.round((g.width * g.height) / 40_000);
+  for (let k = 0; k < specks; k++) {
+    const x = Math.floor(rnd() * (g.width - 2)), y = Math.floor(rnd() * (g.height - 2));
+    const size = rnd() < 0.5 ? 1 : 2;
+    for (let dy = 0; dy < size; dy++) for (let dx = 0; dx < size; dx++) px[(y + dy) * g.width + x + dx] = 60 + Math.floor(rnd() * 60);
+  }
+  return { ...g, px };
+}
+
+const manifest: { file: string; source: string; template: string; expected: string; dpi: number; rotation: number }[] = [];
+const sources = JSON.parse(readFileSync(join(SRC, "manifest.json"), "utf8")) as { file: string; template: string; expected: string }[];
+mkdirSync(OUT, { recursive: true });
+for (const s of SCANS) {
+  const entry = sources.find((e) => e.file === s.src);
+  if (!entry) throw new Error(`${s.src} is not in ${SRC}/manifest.json`);
+  const work = mkdtempSync(join(tmpdir(), "xxgk-scan-"));
+  try {
+    execFileSync("pdftoppm", ["-gray", "-r", String(s.dpi), join(SRC, s.src), join(work, "p")]);
+    const pages = readdirSync(work).filter((f) => f.endsWith(".pgm")).sort();
+    const jpegs: string[] = [];
+    for (const [k, f] of pages.entries()) {
+      const g = noise(rotate(readPgm(readFileSync(join(work, f))), -s.deg), s.seed * 100 + k);
+      const pgm = join(work, `s${k}.pgm`), jpg = join(work, `s${k}.jpg`);
+      writeFileSync(pgm, writePgm(g));
+      execFileSync("/usr/bin/python3", ["-c", "import sys; from PIL import Image; Image.open(sys.argv[1]).save(sys.argv[2], quality=int(sys.argv[3]), dpi=(int(sys.argv[4]),)*2)", pgm, jpg, String(s.quality), String(s.dpi)]);
+      jpegs.push(jpg);
+    }
+    const name = s.src.replace(/\.pdf$/, `.scan${s.dpi}.pdf`);
+    execFileSync("img2pdf", ["--output", join(OUT, name), ...jpegs]);
+    console.log(`${name}: ${pages.length} pages, ${Math.round(statSync(join(OUT, name)).size / 1024)} KB`);
+    manifest.push({ file: name, source: s.src, template: entry.template, expected: `../reports/${basename(entry.expected)}`, dpi: s.dpi, rotation: s.deg });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+writeFileSync(join(OUT, "manifest.json"), JSON.stringify(manifest, null, 1) + "\n");

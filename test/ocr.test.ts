@@ -1,0 +1,200 @@
+// Scanned PDFs read by OCR (extractors/pdf/ocr.ts): every page a picture, no text layer.
+// Fixtures: scripts/make-scan-fixtures.ts → test/fixtures/scans/, ruled report fixtures of
+// both templates printed as greyscale JPEGs (150 and 200 dpi, turned up to 1°, grain and
+// specks), each held to its source's expected record: every value read is the printed
+// one, every value not read is null with a warning naming its row. Never a wrong number.
+import { readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { closePdfWorkers, extractPdf } from "../extractors/pdf.js";
+import { OCR_DPI, UNSURE } from "../extractors/pdf/ocr.js";
+import { readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "../extractors/pdf/scan-image.js";
+import { run } from "../extractors/pdf/scan-tools.js";
+import { cellsOf } from "../model/cells.js";
+import type { Document, Table } from "../model/document.js";
+import { DEFAULT_LIMITS, type Limits } from "../model/limits.js";
+import { parseReport } from "../src/pipeline.js";
+import { failure } from "./helpers/document.js";
+
+const dir = "test/fixtures/scans";
+interface Scan { file: string; source: string; template: string; expected: string; dpi: number; rotation: number }
+const scans = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Scan[];
+const bytes = (f: string) => new Uint8Array(readFileSync(join(dir, f)));
+const extract = (f: string, limits: Partial<Limits> = {}) => extractPdf(bytes(f), { name: f, limits: { ...DEFAULT_LIMITS, ...limits } });
+const tablesOf = (d: Document) => d.blocks.filter((b): b is Table => b.kind === "table");
+const ocrTemps = () => readdirSync(tmpdir()).filter((f) => f.startsWith("xxgk-ocr-")).length;
+
+/** Runs fn with the Tesseract command pointed elsewhere (the XXGK_TESSERACT setting). */
+async function withTesseract<T>(cmd: string, fn: () => Promise<T>): Promise<T> {
+  const before = process.env.XXGK_TESSERACT;
+  process.env.XXGK_TESSERACT = cmd;
+  try {
+    return await fn();
+  } finally {
+    if (before === undefined) delete process.env.XXGK_TESSERACT;
+    else process.env.XXGK_TESSERACT = before;
+  }
+}
+
+afterAll(() => closePdfWorkers());
+
+describe("scanned report fixtures", () => {
+  it("cover both templates, 150 and 200 dpi, turned both ways", () => {
+    expect(new Set(scans.map((s) => s.template))).toEqual(new Set(["2021", "2019"]));
+    expect(new Set(scans.map((s) => s.dpi))).toEqual(new Set([150, 200]));
+    expect(scans.some((s) => s.rotation > 0) && scans.some((s) => s.rotation < 0)).toBe(true);
+    for (const s of scans) expect(readFileSync(join(dir, s.file)).length).toBeLessThan(600 * 1024);
+  });
+
+  const totals = { read: 0, wanted: 0, wrong: 0, exactFixtures: 0 };
+  for (const s of scans) {
+    it(`${s.file}: no wrong value; every value not read is null with a warning`, { timeout: 240_000 }, async () => {
+      const out = await parseReport({ bytes: bytes(s.file), name: s.file, limits: { timeoutMs: 240_000 } });
+      if (!out.ok) throw new Error(`${s.file}: ${out.code} ${out.message}`);
+      const r = out.record;
+      const w = JSON.parse(readFileSync(join(dir, s.expected), "utf8"));
+      expect(r.template).toBe(w.template);
+      // The year from the OCR'd title: the printed one, or none.
+      expect([w.year, null]).toContain(r.year);
+      expect(r.diagnostics.some((x) => x.code === "ocr.read" && x.message.includes("read by OCR"))).toBe(true);
+      // Values read from the image say so; names read from it are flagged as OCR'd text.
+      for (const [k, p] of Object.entries(r.provenance)) if (p.status === "ocr" && k.includes(".")) expect(p.confidence, k).toBeGreaterThan(0);
+      if (r.organ !== null) expect(r.provenance.organ.status).toBe("ocr");
+      if (r.checks.length) expect(r.diagnostics.some((x) => x.code === "ocr.checksFail" && x.severity === "error")).toBe(true);
+      const wanted = new Map(cellsOf(w).map(([t, row, c, v]) => [`${t}.${row}.${c}`, v]));
+      const wrong: string[] = [];
+      let read = 0, shown = 0;
+      for (const [t, row, c, v] of cellsOf(r)) {
+        const k = `${t}.${row}.${c}`, x = wanted.get(k) ?? null;
+        if (x !== null) shown++;
+        if (v === null) {
+          // Every value printed but not read is null with a diagnostic keyed by its own cell.
+          if (x !== null) expect([k, r.diagnostics.some((d) => d.key === k)]).toEqual([k, true]);
+          continue;
+        }
+        if (v === x) read++;
+        else wrong.push(`${k}: read ${v}, printed ${x}`);
+      }
+      expect(wrong).toEqual([]);
+      // An all-null reader must not pass: most printed values are read.
+      expect(read).toBeGreaterThan(shown * 0.3);
+      totals.read += read;
+      totals.wanted += shown;
+      if (read === shown) totals.exactFixtures++;
+    });
+  }
+  afterAll(() => {
+    console.log(`OCR fixtures: ${totals.read} of ${totals.wanted} printed values read, ${totals.exactFixtures} of ${scans.length} fixtures exactly, 0 wrong`);
+  });
+});
+
+describe("the Document from a scan", () => {
+  it("ruled tables as exact grids, every cell marked as OCR'd with its confidence, a diagnostic saying so; at most limits.maxOcrPages pages", { timeout: 120_000 }, async () => {
+    // Two of the three pages (one OCR run serves both checks: the test's time is Tesseract's).
+    const d = await extract(scans[0].file, { maxOcrPages: 2 });
+    const ts = tablesOf(d);
+    expect(ts.length).toBeGreaterThanOrEqual(2);
+    expect(ts.some((t) => t.exactGrid)).toBe(true);
+    expect(ts.every((t) => (t.place?.page ?? 0) <= 2)).toBe(true);
+    const cells = ts.flatMap((t) => t.rows.flat());
+    expect(cells.every((c) => c.read?.status === "ocr")).toBe(true);
+    const numbers = cells.filter((c) => /^\d+$/.test(c.text));
+    expect(numbers.length).toBeGreaterThan(50);
+    for (const c of numbers) expect(c.read?.confidence).toBeGreaterThanOrEqual(0.75);
+    // A number OCR was not sure of is "?" with confidence 0, and a warning with its place.
+    for (const c of cells.filter((x) => x.text === UNSURE)) expect(c.read?.confidence ?? 0).toBe(0);
+    const unsure = d.diagnostics.filter((x) => x.source === "ocr:unsure");
+    expect(unsure.length).toBeGreaterThan(0);
+    for (const u of unsure) expect(u.place?.page).toBeGreaterThanOrEqual(1);
+    expect(d.diagnostics[0]).toMatchObject({ source: "ocr:read", severity: "warning" });
+    expect(d.diagnostics[0].message).toContain(`${OCR_DPI} dpi`);
+    expect(d.meta.pages).toBe(3);
+    expect(d.diagnostics.some((x) => x.source === "ocr:pages-limit" && x.message.includes("limits.maxOcrPages"))).toBe(true);
+    // Titles from the OCR'd first page.
+    const first = d.blocks.find((b) => b.kind === "paragraph");
+    expect(first && first.kind === "paragraph" && first.text).toContain("政府信息公开工作年度报告");
+  });
+
+  it("stops at limits.ocrTimeoutMs, killing Tesseract, and leaves no temporary files", { timeout: 60_000 }, async () => {
+    const before = ocrTemps();
+    const e = await failure(extract(scans[1].file, { ocrTimeoutMs: 1500 }));
+    expect(e.code).toBe("timeout");
+    expect(e.message).toContain("limits.ocrTimeoutMs");
+    expect(ocrTemps()).toBe(before);
+  });
+
+  it("without Tesseract a scan fails as scanned, saying what to install", async () => {
+    const e = await withTesseract("/nonexistent/tesseract", () => failure(extract(scans[0].file)));
+    expect(e.code).toBe("scanned");
+    expect(e.message).toContain("no text layer (scanned)");
+    expect(e.message).toContain("tesseract-ocr tesseract-ocr-chi-sim");
+    expect(e.message).toContain("/nonexistent/tesseract");
+  });
+
+  it("a page with a text layer is never OCR'd", async () => {
+    // Tesseract missing: a text PDF reads as before, with no cell marked as OCR'd.
+    const d = await withTesseract("/nonexistent/tesseract", () =>
+      extractPdf(new Uint8Array(readFileSync(`test/fixtures/reports/${scans[0].source}`)), { name: scans[0].source, limits: DEFAULT_LIMITS }),
+    );
+    expect(tablesOf(d).length).toBeGreaterThan(0);
+    expect(tablesOf(d).flatMap((t) => t.rows.flat()).some((c) => c.read)).toBe(false);
+    expect(d.diagnostics.some((x) => x.source.startsWith("ocr:"))).toBe(false);
+  });
+});
+
+describe("the page picture", () => {
+  /** A white page with a ruled 3×3 grid whose middle row's two right cells are merged. */
+  function grid(): Gray {
+    const width = 800, height = 600, px = new Uint8Array(width * height).fill(255);
+    const line = (x0: number, y0: number, x1: number, y1: number) => {
+      for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) px[y * width + x] = 20;
+    };
+    for (const y of [100, 200, 300, 400]) line(100, y, 700, y + 1);
+    for (const x of [100, 300, 700]) line(x, 100, x + 1, 400);
+    line(500, 100, 501, 200);
+    line(500, 300, 501, 400);
+    // Text-like marks: short strokes that are no rules.
+    for (let k = 0; k < 10; k++) line(120 + k * 15, 150, 128 + k * 15, 152);
+    return { width, height, px };
+  }
+
+  it("finds the skew and undoes it", () => {
+    const g = grid();
+    for (const deg of [0.7, -0.9]) {
+      // rotate(g, -deg) turns the page by deg; skewAngle says deg, and rotate(·, deg) undoes it.
+      const found = skewAngle(rotate(g, -deg));
+      expect(Math.abs(found - deg)).toBeLessThanOrEqual(0.15);
+    }
+    expect(skewAngle(g)).toBe(0);
+  });
+
+  it("finds ruling lines, with the gap of a merged cell, and not text strokes", () => {
+    // Lines two pixels thick (100–101): found at 100.5 give or take the pair of pixel rows looked at together.
+    const r = rules(grid(), 70, 12);
+    const near = (got: number[], want: number[]) => expect(got.length === want.length && got.every((v, i) => Math.abs(v - want[i]) <= 1.5)).toBe(true);
+    near(r.h.map((x) => x.y0).sort((a, b) => a - b), [100.5, 200.5, 300.5, 400.5]);
+    near(r.v.map((x) => x.x0).sort((a, b) => a - b), [100.5, 300.5, 500.5, 500.5, 700.5]);
+    const mid = r.v.filter((x) => Math.abs(x.x0 - 500.5) <= 1.5).sort((a, b) => a.y0 - b.y0);
+    near(mid.flatMap((x) => [x.y0, x.y1]), [100, 201, 300, 401]);
+  });
+
+  it("reads back the PGM it writes", () => {
+    const g = grid();
+    const back = readPgm(writePgm(g));
+    expect([back.width, back.height]).toEqual([g.width, g.height]);
+    expect(Buffer.from(back.px).equals(Buffer.from(g.px))).toBe(true);
+  });
+});
+
+describe("outside programs", () => {
+  it("a run past its deadline is killed and fails as timeout", async () => {
+    const t = Date.now();
+    await expect(run("sleep", ["20"], Date.now() + 300)).rejects.toMatchObject({ code: "timeout" });
+    expect(Date.now() - t).toBeLessThan(10_000);
+  });
+
+  it("Tesseract has the Chinese model the reader needs", async () => {
+    expect((await run("tesseract", ["--list-langs"], Date.now() + 30_000)).toString()).toContain("chi_sim");
+  });
+});
