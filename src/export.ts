@@ -6,6 +6,7 @@ import { createWriteStream, renameSync, rmSync, type WriteStream } from "node:fs
 import type { Store } from "./store.js";
 import { cellsOf, wideColumns } from "../model/cells.js";
 import { matchesFilter, type ReportFilter } from "./dataset/filter.js";
+import { withCorrections } from "./corrections.js";
 import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, TOP_LEVEL_KEYS, type ReportRecord } from "../model/record.js";
 
 export type ExportFormat = "csv" | "jsonl" | "wide-csv";
@@ -42,7 +43,8 @@ const WIDE_IDS: IdColumn[] = [
   ["checks_failed", (_, r) => r.checks.length],
   ["warnings", (_, r) => r.warnings.length],
 ];
-const LONG_HEADER = [...LONG_IDS.map(([n]) => n), "table", "row", "column", "value"];
+// `corrected`: 1 where a person's correction replaced what the machine read (`machine_value`).
+const LONG_HEADER = [...LONG_IDS.map(([n]) => n), "table", "row", "column", "value", "corrected", "machine_value"];
 const ID_HEADER = WIDE_IDS.map(([n]) => n);
 const idValues = (cols: IdColumn[], id: number, r: ReportRecord) => cols.map(([, value]) => value(id, r));
 
@@ -121,7 +123,8 @@ export async function exportRecords(store: Store, format: ExportFormat, outPath?
     if (format === "csv") await out.write(csvLine(LONG_HEADER));
     const wide = format === "wide-csv" ? wideColumns() : [];
     if (format === "wide-csv") await out.write(csvLine([...ID_HEADER, ...wide]));
-    for (const { id, record } of store.records()) {
+    // Corrections apply here, at the one loop every export takes its records from.
+    for (const { id, record, machine, corrected } of withCorrections(store.db, store.records())) {
       if (!matchesFilter(record, filter)) continue;
       n++;
       if (format === "jsonl") {
@@ -132,7 +135,12 @@ export async function exportRecords(store: Store, format: ExportFormat, outPath?
         // The identifying fields are the same on each of a report's rows: quote them once.
         const head = idValues(LONG_IDS, id, record).map(csvField).join(",") + ",";
         let chunk = "";
-        for (const [tbl, row, col, v] of cellsOf(record)) chunk += head + csvField(tbl) + "," + csvField(row) + "," + csvField(col) + "," + csvField(v) + "\r\n";
+        const machineValues = corrected.size ? new Map(cellsOf(machine).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v])) : null;
+        for (const [tbl, row, col, v] of cellsOf(record)) {
+          const key = `${tbl}.${row}.${col}`;
+          const fix = corrected.has(key);
+          chunk += head + csvField(tbl) + "," + csvField(row) + "," + csvField(col) + "," + csvField(v) + "," + (fix ? "1" : "0") + "," + csvField(fix ? machineValues!.get(key) : v) + "\r\n";
+        }
         await out.write(chunk);
       } else {
         const values = new Map(cellsOf(record).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v]));
