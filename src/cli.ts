@@ -284,8 +284,9 @@ corrections
   .command("export")
   .description("write every correction (history included) as CSV, for a spreadsheet")
   .requiredOption("--out <file>", "the CSV file")
-  .option("--db <file>", "SQLite database", DEFAULT_DB)
-  .action(async (opts: { out: string; db: string }) => {
+  .action(async (_: unknown, cmd: Command) => {
+    // --db belongs to `corrections` (commander gives a parent's options to it wherever they stand).
+    const opts = cmd.optsWithGlobals() as { out: string; db: string };
     const { store, c } = await openForCorrections(opts.db);
     try {
       writeFileSync(opts.out, c.correctionsCsv(store.db));
@@ -301,8 +302,8 @@ corrections
   .description("take corrections back from a CSV (the columns of corrections export)")
   .argument("<file>", "the CSV file")
   .option("--by <name>", "who made the corrections, where a row does not say")
-  .option("--db <file>", "SQLite database", DEFAULT_DB)
-  .action(async (file: string, opts: { by?: string; db: string }) => {
+  .action(async (file: string, _: unknown, cmd: Command) => {
+    const opts = cmd.optsWithGlobals() as { by?: string; db: string };
     if (!existsSync(file)) fail(`${file}: no such file`, 2);
     const { store, c } = await openForCorrections(opts.db);
     const { readFileSync } = await import("node:fs");

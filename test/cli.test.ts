@@ -200,7 +200,7 @@ describe("xxgk CLI", () => {
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = readCsv(raw.toString("utf8").slice(1));
     const header = rows.shift()!;
-    expect(header).toEqual(["report_id", "organ", "year", "region_code", "province", "city", "county", "template", "format", "source_path", "source_url", "sha256", "table", "row", "column", "value"]);
+    expect(header).toEqual(["report_id", "organ", "year", "region_code", "province", "city", "county", "template", "format", "source_path", "source_url", "sha256", "table", "row", "column", "value", "corrected", "machine_value"]);
     expect(rows.length).toBe([...perSha.values()].reduce((a, b) => a + b, 0));
     // Each report's rows are exactly its cells.
     const bySha = new Map<string, number>();

@@ -239,7 +239,7 @@ describe("store", () => {
     const raw = readFileSync(join(dir, "long.csv"));
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM for Excel
     const long = readCsv(raw.toString("utf8").replace(/^\ufeff/, ""));
-    expect(long[0]).toEqual(["report_id", "organ", "year", "region_code", "province", "city", "county", "template", "format", "source_path", "source_url", "sha256", "table", "row", "column", "value"]);
+    expect(long[0]).toEqual(["report_id", "organ", "year", "region_code", "province", "city", "county", "template", "format", "source_path", "source_url", "sha256", "table", "row", "column", "value", "corrected", "machine_value"]);
     expect(long.length - 1).toBe(expected);
     expect(long.every((r) => r.length === 16)).toBe(true);
     const one = long.find((r) => r[1] === "硚口区商务局" && r[13] === "newReceived" && r[14] === "total")!;
