@@ -117,7 +117,7 @@ export function reviewApp(data: ReviewData, opts: { host: string; token: string 
       if (!(c.req.header("content-type") ?? "").startsWith("application/json")) return c.json({ error: "JSON only" }, 415);
     }
     await next();
-    c.header("Content-Security-Policy", CSP);
+    if (!c.res.headers.has("Content-Security-Policy")) c.header("Content-Security-Policy", CSP);
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "no-referrer");
     c.header("X-Frame-Options", "DENY");
@@ -267,17 +267,24 @@ export function reviewApp(data: ReviewData, opts: { host: string; token: string 
 }
 
 /**
+ * The token a server on `host` requires: the one given (16 characters at least), or on
+ * any address but loopback a generated one; on loopback without `--token`, none.
+ */
+export function tokenFor(host: string, given?: string): { token: string | null; generated: boolean } {
+  if (given !== undefined) {
+    if (given.length < 16) throw new Error("--token must be at least 16 characters");
+    return { token: given, generated: false };
+  }
+  if (isLoopback(host)) return { token: null, generated: false };
+  return { token: randomBytes(18).toString("base64url"), generated: true };
+}
+
+/**
  * Starts the review server. On any address but loopback every request needs the token:
  * `--token`, or one generated here (the CLI prints it); requests without it are refused.
  */
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
-  let token = opts.token ?? null;
-  let generated = false;
-  if (token !== null && token.length < 16) throw new Error("--token must be at least 16 characters");
-  if (!isLoopback(opts.host) && token === null) {
-    token = randomBytes(18).toString("base64url");
-    generated = true;
-  }
+  const { token, generated } = tokenFor(opts.host, opts.token);
   let data: ReviewData;
   try {
     data = new ReviewData(opts.db);

@@ -1,0 +1,48 @@
+// A real database for the review page's tests: a committed PDF fixture whose table 3
+// fails the template's arithmetic, a report with unread cells, a portal page, and a
+// report whose stored organ name, printed cell text and check message carry script.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openStore } from "../../src/store.js";
+
+/** What a hostile document could put in a name or a cell. */
+export const HOSTILE = `<script>window.__xss=1</script><img src=x onerror="window.__xss=2">"'&`;
+export const HOSTILE_CELL = "requests.granted.total";
+
+export interface ReviewDb {
+  dir: string;
+  db: string;
+  /** Report ids by fixture: balance (PDF, two failed checks), blanks (PDF, nulls), portal (HTML), hostile (text). */
+  ids: { balance: number; blanks: number; portal: number; hostile: number };
+}
+
+export async function makeReviewDb(): Promise<ReviewDb> {
+  const dir = mkdtempSync(join(tmpdir(), "xxgk-review-"));
+  const db = join(dir, "x.sqlite");
+  const store = openStore(db);
+  try {
+    const add = async (path: string) => {
+      const r = await store.ingestOne({ bytes: readFileSync(path), path });
+      if (r.status !== "ingested") throw new Error(`${path}: ${r.status} ${r.message ?? ""}`);
+      return r.reportId!;
+    };
+    const balance = await add("test/fixtures/reports/rbalance.chromium.pdf");
+    const blanks = await add("test/fixtures/reports/rblanks.chromium.pdf");
+    const portal = await add("test/fixtures/reports/r2019.portal.html");
+    const hostile = await add("data/samples/2024-硚口区商务局.txt");
+    // The stored record of the last one as a hostile document would leave it: script in
+    // the organ's name, in a cell's printed text (record v2 provenance) and in a check.
+    const row = store.db.prepare("SELECT record_json FROM reports WHERE id = ?").get(hostile) as { record_json: string };
+    const rec = JSON.parse(row.record_json);
+    rec.organ = `${HOSTILE}局`;
+    rec.provenance = { [HOSTILE_CELL]: { text: HOSTILE, status: "note", place: { line: 3 } } };
+    store.db.prepare("UPDATE reports SET organ = ?, record_json = ? WHERE id = ?").run(rec.organ, JSON.stringify(rec), hostile);
+    store.db
+      .prepare("INSERT INTO checks (report_id, rule, severity, message, where_) VALUES (?, 'requests.rowTotal', 'error', ?, ?)")
+      .run(hostile, HOSTILE, HOSTILE_CELL);
+    return { dir, db, ids: { balance, blanks, portal, hostile } };
+  } finally {
+    store.close();
+  }
+}
