@@ -258,6 +258,7 @@ export function reviewApp(data: ReviewData, opts: { host: string; token: string 
     return c.json({ ok: true, reviewed: b.reviewed !== false, next: nextAfter(r.id) });
   });
 
+  app.get("/favicon.ico", (c) => c.body(null, 204));
   app.notFound((c) => c.text("not found\n", 404));
   app.onError((e, c) => {
     process.stderr.write(`xxgk serve: ${c.req.method} ${c.req.path}: ${e.message}\n`);
