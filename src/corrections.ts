@@ -37,6 +37,16 @@ CREATE TABLE IF NOT EXISTS review_marks (
   by TEXT,
   PRIMARY KEY (body_key, year)
 );
+-- The cells with corrections on top, for SQL users (the exports apply the same through applyCorrections).
+CREATE VIEW IF NOT EXISTS v_cells_corrected AS
+  SELECT vc.report_id, vc.organ, vc.year, vc.region_code, vc.province, vc.city, vc.county, vc.template, vc.format,
+         vc.source_path, vc.source_url, vc.sha256, vc."table", vc.row, vc."column",
+         CASE WHEN k.id IS NULL THEN vc.value ELSE k.value END AS value,
+         k.id IS NOT NULL AS corrected, vc.value AS machine_value, k.status AS correction_status, k.why AS correction_why
+  FROM v_cells vc
+  JOIN reports r ON r.id = vc.report_id
+  LEFT JOIN corrections k ON k.body_key = r.organ_key AND k.year = r.year AND k.status IN ('active', 'review')
+       AND k.cell_key = vc."table" || '.' || vc.row || '.' || vc."column";
 `;
 
 export type CorrectionStatus = "active" | "review" | "superseded" | "withdrawn";

@@ -4,6 +4,7 @@ import type { Store } from "./store.js";
 import { buildReportRows, type FailureRow, type QualityData } from "./report/data.js";
 import { renderQualityReport, snapshotOf } from "./report/html.js";
 import type { ReportRecord } from "../model/record.js";
+import { withCorrections } from "./corrections.js";
 
 /** Every rule xxgk evaluates, so a rule that never fails still shows 100%. */
 export const RULES = [
@@ -18,7 +19,8 @@ export const RULES = [
 
 export function qualityData(store: Store): QualityData {
   const records: { id: number; record: ReportRecord; ingestedAt: string }[] = [];
-  for (const { id, record, parsedAt } of store.records()) records.push({ id, record, ingestedAt: parsedAt });
+  // With corrections on top: the page's checks are those of the corrected values.
+  for (const { id, record, parsedAt } of withCorrections(store.db, store.records())) records.push({ id, record, ingestedAt: parsedAt });
   const failures = store.db
     .prepare("SELECT locator, code, message, at FROM failures WHERE is_current = 1 ORDER BY at")
     .all() as { locator: string; code: string; message: string; at: string }[];

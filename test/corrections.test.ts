@@ -189,6 +189,14 @@ describe("exports carry the corrected value, whether it was corrected, and the m
     const plain = lines.filter((l) => l !== row && l !== header);
     expect(plain.every((l) => l[col("corrected")] === "0" && l[col("machine_value")] === l[col("value")])).toBe(true);
 
+    // SQL users get the same through the view.
+    const v = store.db
+      .prepare(`SELECT value, corrected, machine_value, correction_status FROM v_cells_corrected WHERE "table" = 'requests' AND row = 'carriedForward' AND "column" = ?`)
+      .all("researchInstitution");
+    expect(v).toEqual([{ value: 491, corrected: 1, machine_value: 492, correction_status: "active" }]);
+    const n = (sql: string) => (store.db.prepare(sql).get() as { n: number }).n;
+    expect(n("SELECT count(*) AS n FROM v_cells_corrected")).toBe(n("SELECT count(*) AS n FROM v_cells"));
+
     const jl = join(dir, "x.jsonl");
     await exportRecords(store, "jsonl", jl);
     const rec = JSON.parse(readFileSync(jl, "utf8").trim());

@@ -85,6 +85,20 @@ describe("the review page in chromium", () => {
     await page.keyboard.press("n");
     expect(await page.locator("#panel").getAttribute("data-key")).toBe(key);
     expect(await page.locator("#p-status").textContent()).toBe("printed");
+    expect(await page.locator("#p-text").textContent()).toBe("492");
+    // The PDF turns to the cell's page and its box is outlined where the number is printed.
+    const { page: pageNo, box } = rdb.balancePlace;
+    await page.waitForSelector(`#pdfview[data-rendered="${pageNo}"]`);
+    await page.waitForSelector("#hl:not([hidden])");
+    const at = await page.evaluate(() => {
+      const canvas = document.getElementById("pdfcanvas")!.getBoundingClientRect();
+      const hl = document.getElementById("hl")!.getBoundingClientRect();
+      return { x: hl.left - canvas.left, y: hl.top - canvas.top, w: hl.width, h: hl.height, cw: canvas.width };
+    });
+    const scale = at.cw / 612; // the fixture's page is 612 points wide
+    expect(Math.abs(at.x - box[0] * scale)).toBeLessThan(6);
+    expect(Math.abs(at.y - box[1] * scale)).toBeLessThan(6);
+    expect(Math.abs(at.w - (box[2] - box[0]) * scale)).toBeLessThan(8);
     expect(await page.locator("#p-notes li").count()).toBe(1);
     await page.locator("#f-value").fill("491");
     await page.locator("#f-why").fill("四、结转下年度继续办理 · 科研机构: the template's arithmetic gives 491");
@@ -110,6 +124,8 @@ describe("the review page in chromium", () => {
     await page.waitForSelector("#checks-ok");
 
     if (process.env.XXGK_SCREENSHOT) {
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("-");
       await td.click();
       await page.screenshot({ path: process.env.XXGK_SCREENSHOT });
     }

@@ -1,6 +1,7 @@
 // A real database for the review page's tests: a committed PDF fixture whose table 3
 // fails the template's arithmetic, a report with unread cells, a portal page, and a
 // report whose stored organ name, printed cell text and check message carry script.
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,11 +11,26 @@ import { openStore } from "../../src/store.js";
 export const HOSTILE = `<script>window.__xss=1</script><img src=x onerror="window.__xss=2">"'&`;
 export const HOSTILE_CELL = "requests.granted.total";
 
+/** The cell of the balance fixture that fails the template's arithmetic (492 printed; 491 balances). */
+export const BALANCE_CELL = "requests.carriedForward.researchInstitution";
+
+/** Page and box (PDF points, top-left origin) of the one word `word` in a PDF, by pdftotext -bbox. */
+export function placeOf(pdf: string, word: string): { page: number; box: [number, number, number, number] } {
+  const xml = execFileSync("pdftotext", ["-bbox", pdf, "-"], { encoding: "utf8" });
+  const pages = xml.split("<page ").slice(1);
+  for (let i = 0; i < pages.length; i++) {
+    const m = pages[i].match(new RegExp(`<word xMin="([\\d.]+)" yMin="([\\d.]+)" xMax="([\\d.]+)" yMax="([\\d.]+)">${word}</word>`));
+    if (m) return { page: i + 1, box: [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])] };
+  }
+  throw new Error(`${pdf}: no word ${word}`);
+}
+
 export interface ReviewDb {
   dir: string;
   db: string;
   /** Report ids by fixture: balance (PDF, two failed checks), blanks (PDF, nulls), portal (HTML), hostile (text). */
   ids: { balance: number; blanks: number; portal: number; hostile: number };
+  balancePlace: { page: number; box: [number, number, number, number] };
 }
 
 export async function makeReviewDb(): Promise<ReviewDb> {
@@ -41,7 +57,14 @@ export async function makeReviewDb(): Promise<ReviewDb> {
     store.db
       .prepare("INSERT INTO checks (report_id, rule, severity, message, where_) VALUES (?, 'requests.rowTotal', 'error', ?, ?)")
       .run(hostile, HOSTILE, HOSTILE_CELL);
-    return { dir, db, ids: { balance, blanks, portal, hostile } };
+    // Until record v2 lands, the balance report gets the place v2 will give its flagged
+    // cell, measured independently by poppler: the page and box of the printed "492".
+    const where = placeOf("test/fixtures/reports/rbalance.chromium.pdf", "492");
+    const b = store.db.prepare("SELECT record_json FROM reports WHERE id = ?").get(balance) as { record_json: string };
+    const brec = JSON.parse(b.record_json);
+    brec.provenance = { ...(brec.provenance ?? {}), [BALANCE_CELL]: { text: "492", status: "printed", place: where } };
+    store.db.prepare("UPDATE reports SET record_json = ? WHERE id = ?").run(JSON.stringify(brec), balance);
+    return { dir, db, ids: { balance, blanks, portal, hostile }, balancePlace: where };
   } finally {
     store.close();
   }
