@@ -206,7 +206,7 @@ describe("xxgk CLI", () => {
     const bySha = new Map<string, number>();
     for (const r of rows) bySha.set(r[11], (bySha.get(r[11]) ?? 0) + 1);
     expect(bySha).toEqual(perSha);
-    expect(rows.every((r) => r.length === 16 && ["active", "requests", "reviews"].includes(r[12]) && (r[15] === "" || Number.isFinite(Number(r[15]))))).toBe(true);
+    expect(rows.every((r) => r.length === 18 && r[16] === "0" && r[17] === r[15] && ["active", "requests", "reviews"].includes(r[12]) && (r[15] === "" || Number.isFinite(Number(r[15]))))).toBe(true);
 
     const jsonl = run("export", "--db", db, "--format", "jsonl");
     expect(jsonl.status).toBe(0);

@@ -1,6 +1,7 @@
 // `xxgk serve` over HTTP: a real server on 127.0.0.1 (random port) over a real database.
 // Safety first: Host, token, CSRF and Origin checks, the Content-Security-Policy, escaping
 // of every text a document supplies; then the JSON endpoints the page uses.
+import { spawn, spawnSync } from "node:child_process";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSP, reviewApp, startServer, tokenFor, type RunningServer } from "../src/serve/server.js";
@@ -211,5 +212,43 @@ describe("the queue and a report", () => {
       expect(res.status, path).toBe(404);
       expect(await res.text()).not.toMatch(/at .*\.js:\d+/);
     }
+  });
+});
+
+describe("xxgk serve on the command line", () => {
+  const CLI = "dist/src/cli.js";
+  beforeAll(() => {
+    spawnSync("node_modules/.bin/tsc", ["-p", "tsconfig.json"], { encoding: "utf8" });
+  }, 120_000);
+
+  it("prints its loopback URL and answers there; stops on SIGTERM", async () => {
+    const child = spawn("node", [CLI, "serve", "--db", rdb.db, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const url = await new Promise<string>((ok, fail) => {
+        let out = "";
+        child.stdout.on("data", (d) => {
+          out += d;
+          const m = out.match(/xxgk serve: (http:\/\/127\.0\.0\.1:\d+\/)/);
+          if (m) ok(m[1]);
+        });
+        child.once("exit", (code) => fail(new Error(`exited ${code}`)));
+      });
+      const res = await fetch(url);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain("xxgk review");
+    } finally {
+      const exited = new Promise((ok) => child.once("exit", ok));
+      child.kill("SIGTERM");
+      await exited;
+    }
+  });
+
+  it("refuses a short token and a missing database in one line, before listening", () => {
+    const short = spawnSync("node", [CLI, "serve", "--db", rdb.db, "--host", "0.0.0.0", "--token", "short"], { encoding: "utf8" });
+    expect(short.status).toBe(2);
+    expect(short.stderr).toBe("xxgk: --token must be at least 16 characters\n");
+    const none = spawnSync("node", [CLI, "serve", "--db", `${rdb.dir}/nope.sqlite`], { encoding: "utf8" });
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/^xxgk: .*nope\.sqlite: no such database/);
   });
 });

@@ -241,7 +241,7 @@ describe("store", () => {
     const long = readCsv(raw.toString("utf8").replace(/^\ufeff/, ""));
     expect(long[0]).toEqual(["report_id", "organ", "year", "region_code", "province", "city", "county", "template", "format", "source_path", "source_url", "sha256", "table", "row", "column", "value", "corrected", "machine_value"]);
     expect(long.length - 1).toBe(expected);
-    expect(long.every((r) => r.length === 16)).toBe(true);
+    expect(long.every((r) => r.length === 18)).toBe(true);
     const one = long.find((r) => r[1] === "硚口区商务局" && r[13] === "newReceived" && r[14] === "total")!;
     expect(one[15]).toBe("1");
     expect(one.slice(3, 7)).toEqual(["420104", "湖北省", "武汉市", "硚口区"]);
