@@ -131,8 +131,10 @@ program
       },
     });
     bar?.stop();
+    const flagged = (await import("./corrections.js")).flagChangedIfAny(store.db);
     store.close();
     process.stdout.write(describeSummary(summary, opts.db) + "\n");
+    if (flagged.length) process.stdout.write(`${flagged.length} correction(s) to review: the machine now reads their cells differently (xxgk corrections)\n`);
     // A failure already recorded for the same bytes and parser is listed, not a new failure:
     // a scheduled run over the same folder exits 0 until something new goes wrong.
     const fresh = summary.failed.filter((f) => !f.before).length;
@@ -190,7 +192,9 @@ program
     const changes = await store.reparse((c) => {
       if (c.changed) process.stdout.write(`${c.locator} (parsed by ${c.from}):\n${c.notes.map((n) => `  ${n}`).join("\n")}\n`);
     });
+    const flagged = (await import("./corrections.js")).flagChangedIfAny(store.db);
     store.close();
+    if (flagged.length) process.stdout.write(`${flagged.length} correction(s) to review: the machine now reads their cells differently (xxgk corrections)\n`);
     const changed = changes.filter((c) => c.changed).length;
     process.stdout.write(`${changes.length} document(s) re-parsed with ${PARSER_VERSION}; ${changed} changed, ${changes.length - changed} unchanged\n`);
   });

@@ -335,6 +335,15 @@ export function flagChangedCorrections(db: Database.Database): Correction[] {
   return flagged;
 }
 
+/**
+ * flagChangedCorrections on a store that may have no corrections yet (it creates nothing):
+ * for `ingest` and `reparse`, which change machine values under existing corrections.
+ */
+export function flagChangedIfAny(db: Database.Database): Correction[] {
+  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'corrections'").get() !== undefined;
+  return has ? flagChangedCorrections(db) : [];
+}
+
 /** Accepts a correction flagged `review` as it stands, against today's machine value. */
 export function confirmCorrection(db: Database.Database, id: number): void {
   const c = db.prepare("SELECT * FROM corrections WHERE id = ?").get(id) as Row | undefined;

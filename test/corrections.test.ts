@@ -237,6 +237,12 @@ describe("the CLI", () => {
     const long = run("export", "--format", "csv", "--db", db);
     const line = long.stdout.split("\r\n").find((l) => l.includes(",carriedForward,researchInstitution,"))!;
     expect(line.endsWith(",490,1,492")).toBe(true);
+    // A re-upload printing 493 there: ingest says the correction needs a look; it stays.
+    const copy = join(dir, "reupload.txt");
+    writeFileSync(copy, BALANCE.replace(/(四、结转下年度继续办理\t+488\t490\t)492/, "$1493"));
+    const again = run("ingest", copy, "--db", db);
+    expect(again.stdout).toContain("1 correction(s) to review");
+    expect(run("corrections", "--db", db).stdout).toMatch(/\treview\t.*\trequests\.carriedForward\.researchInstitution\t492 → 490\t/);
     store = openStore(db); // for afterEach
   });
 });
