@@ -5,7 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSP, reviewApp, startServer, tokenFor, type RunningServer } from "../src/serve/server.js";
-import { ReviewData } from "../src/serve/data.js";
+import { queueRowOf, queueRows, ReviewData } from "../src/serve/data.js";
 import { documentHtml, esc, jsonBlock } from "../src/serve/pages.js";
 import { cell } from "../model/document.js";
 import { HOSTILE, HOSTILE_CELL, makeReviewDb, type ReviewDb } from "./helpers/review-db.js";
@@ -188,6 +188,20 @@ describe("the queue and a report", () => {
     expect(out.checks).toContain("all checks pass");
     expect(out.cells[key]).toMatchObject({ value: 491, status: "corrected", correction: { machine: 492, corrected: 491 } });
     expect(out.tables).toMatch(new RegExp(`class="cell st-corrected[^"]*" data-key="${key.replace(/\./g, "\\.")}"`));
+    // The queue counts the corrected report's checks as re-run (no error left), and the SQL-counted rows agree with whole records.
+    const d = new ReviewData(rdb.db);
+    try {
+      const rows = queueRows(d);
+      expect(rows.find((q) => q.id === rdb.ids.balance)).toMatchObject({ errors: 0, corrections: 1, rules: [] });
+      const reviewed = d.reviewed();
+      for (const whole of d.corrected()) {
+        const { key: _k, ...fromRecord } = queueRowOf(whole, reviewed);
+        const { key: _k2, ...fromSql } = rows.find((q) => q.id === whole.id)!;
+        expect(fromSql).toEqual(fromRecord);
+      }
+    } finally {
+      d.close();
+    }
     const undo = await (await post(`api/report/${rdb.ids.balance}/undo`, { key })).json();
     expect(undo.checksFailed).toBe(2);
     expect(undo.cells[key]).toMatchObject({ value: 492, status: "printed", correction: null });

@@ -156,6 +156,58 @@ export function queueRowOf(r: CorrectedReport, reviewed: Set<string>): QueueRow 
   };
 }
 
+/**
+ * Every current report's queue row. Counted in SQL (checks, diagnostics, unread cells) so a
+ * large store lists fast; a report with corrections is read whole, its checks re-run on the
+ * corrected values (withCorrections), since corrections change what fails.
+ */
+export function queueRows(data: ReviewData): QueueRow[] {
+  const reviewed = data.reviewed();
+  const corrected = new Set(
+    (data.ro.prepare(
+      `SELECT r.id FROM reports r JOIN corrections k ON k.body_key = r.organ_key AND k.year = r.year AND k.status IN ('active', 'review') WHERE r.is_current = 1`,
+    ).all() as { id: number }[]).map((r) => r.id),
+  );
+  const rows = data.ro
+    .prepare(
+      `SELECT r.id, r.organ, r.organ_key, r.year, r.region_code, r.region_name, r.format,
+         (SELECT count(*) FROM checks c WHERE c.report_id = r.id AND c.severity = 'error')
+           + (SELECT count(*) FROM json_each(r.record_json, '$.diagnostics') d WHERE json_extract(d.value, '$.severity') = 'error') AS errors,
+         (SELECT count(*) FROM checks c WHERE c.report_id = r.id AND c.severity = 'warning')
+           + (SELECT count(*) FROM json_each(r.record_json, '$.diagnostics') d WHERE json_extract(d.value, '$.severity') = 'warning') AS warnings,
+         (SELECT count(*) FROM cells c WHERE c.report_id = r.id AND c.value IS NULL
+            AND coalesce(json_extract(r.record_json, '$.provenance."' || c.tbl || '.' || c.row || '.' || c.col || '".status'), '') != 'blank') AS nulls,
+         (SELECT group_concat(DISTINCT c.rule) FROM checks c WHERE c.report_id = r.id) AS rules
+       FROM reports r WHERE r.is_current = 1 ORDER BY r.id`,
+    )
+    .all() as {
+    id: number; organ: string | null; organ_key: string | null; year: number | null; region_code: string | null; region_name: string | null;
+    format: string; errors: number; warnings: number; nulls: number; rules: string | null;
+  }[];
+  const whole = new Map([...data.corrected(corrected.size ? `AND id IN (${[...corrected].join(",")})` : "AND 0")].map((r) => [r.id, queueRowOf(r, reviewed)]));
+  return rows.map((r) => {
+    const w = whole.get(r.id);
+    if (w) return w;
+    const key = r.organ_key !== null && r.year !== null ? { bodyKey: r.organ_key, year: r.year } : null;
+    return {
+      id: r.id,
+      organ: r.organ,
+      year: r.year,
+      regionCode: r.region_code,
+      regionName: r.region_name,
+      format: r.format,
+      errors: r.errors,
+      warnings: r.warnings,
+      nulls: r.nulls,
+      corrections: 0,
+      toRecheck: 0,
+      rules: r.rules ? r.rules.split(",") : [],
+      reviewed: key !== null && reviewed.has(reportKeyString(key)),
+      key,
+    };
+  });
+}
+
 export const needsLook = (q: QueueRow) => q.errors + q.warnings + q.nulls + q.toRecheck > 0;
 
 /** Most severe first: failed error checks, then warnings, then nulls; then by id. */
@@ -170,8 +222,7 @@ export interface Queue {
 }
 
 export function queue(data: ReviewData, f: QueueFilter): Queue {
-  const reviewed = data.reviewed();
-  const all = [...data.corrected()].map((r) => queueRowOf(r, reviewed));
+  const all = queueRows(data);
   const look = all.filter(needsLook);
   const counts = {
     reports: all.length,

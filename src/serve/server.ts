@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import { Hono, type Context } from "hono";
 import { serve, type ServerType } from "@hono/node-server";
 import { addCorrection, markReviewed, parseCorrectionValue, reportKeyString, undoCorrection } from "../corrections.js";
-import { bySeverity, needsLook, queue, queueRowOf, ReviewData, type QueueFilter } from "./data.js";
+import { bySeverity, needsLook, queue, queueRows, ReviewData, type QueueFilter } from "./data.js";
 import { checksHtml, cellData, documentHtml, messagePage, queuePage, reportPage, tablesHtml, textHtml, type ReportPageInput } from "./pages.js";
 
 export interface ServeOptions {
@@ -160,8 +160,7 @@ export function reviewApp(data: ReviewData, opts: { host: string; token: string 
 
   /** The next report to review after `id` (most severe first), or null. */
   const nextAfter = (id: number): number | null => {
-    const reviewed = data.reviewed();
-    const rows = [...data.corrected()].map((r) => queueRowOf(r, reviewed)).filter((q) => needsLook(q) && !q.reviewed && q.id !== id).sort(bySeverity);
+    const rows = queueRows(data).filter((q) => needsLook(q) && !q.reviewed && q.id !== id).sort(bySeverity);
     return rows[0]?.id ?? null;
   };
 
