@@ -163,8 +163,10 @@ program
     });
     bar?.stop();
     await pool.close();
+    const flagged = (await import("./corrections.js")).flagChangedIfAny(store.db);
     store.close();
     process.stdout.write(describeSummary(summary, opts.db) + "\n");
+    if (flagged.length) process.stdout.write(`${flagged.length} correction(s) to review: the machine now reads their cells differently (xxgk corrections)\n`);
     // A failure already recorded for the same bytes and parser is listed, not a new failure:
     // a scheduled run over the same folder exits 0 until something new goes wrong.
     const fresh = summary.failed.filter((f) => !f.before).length;
@@ -216,7 +218,9 @@ program
       if (c.changed) process.stdout.write(`${printable(c.locator)} (parsed by ${c.from}):\n${c.notes.map((n) => `  ${printable(n)}`).join("\n")}\n`);
     });
     await pool.close();
+    const flagged = (await import("./corrections.js")).flagChangedIfAny(store.db);
     store.close();
+    if (flagged.length) process.stdout.write(`${flagged.length} correction(s) to review: the machine now reads their cells differently (xxgk corrections)\n`);
     const changed = changes.filter((c) => c.changed).length;
     process.stdout.write(`${changes.length} document(s) re-parsed with ${service.parser}; ${changed} changed, ${changes.length - changed} unchanged\n`);
   });
@@ -266,6 +270,126 @@ program
     const text = renderCodebook(format);
     if (opts.out) writeFileSync(opts.out, text);
     else process.stdout.write(text);
+  });
+
+
+// ---- corrections and the review page (src/corrections.ts, src/serve/) ----------------
+
+/** The store with the corrections' tables, for the commands that write corrections. */
+async function openForCorrections(db: string) {
+  if (!existsSync(db)) fail(`${db}: no such database (ingest something first)`, 2);
+  const store = await open(db);
+  const c = await import("./corrections.js");
+  c.flagChangedCorrections(store.db);
+  return { store, c };
+}
+
+program
+  .command("correct")
+  .description("correct one cell of a report (stored apart from what the machine read; survives reparse and new copies)")
+  .argument("<body>", "the body: its name as stored, or its key (organ_key)")
+  .argument("<year>", "the year the report covers")
+  .argument("<key>", "a cell key, e.g. requests.denied.stateSecret.total (xxgk codebook lists them)")
+  .argument("<value>", "a number, or null where the document shows none")
+  .requiredOption("--why <text>", "what the document shows and where (page, table, row)")
+  .option("--by <name>", "who made the correction")
+  .option("--db <file>", "SQLite database", DEFAULT_DB)
+  .action(async (body: string, yearText: string, key: string, valueText: string, opts: { why: string; by?: string; db: string }) => {
+    const year = Number(yearText);
+    if (!/^\d{4}$/.test(yearText)) fail(`the year must be four digits, not ${yearText}`, 2);
+    const { store, c } = await openForCorrections(opts.db);
+    const value = c.parseCorrectionValue(valueText);
+    if (value === undefined) fail(`the value must be a number or null, not ${valueText}`, 2);
+    const problem = c.correctionProblem(key, value);
+    if (problem) fail(problem, 2);
+    try {
+      const bodyKey = c.resolveBody(store.db, body, year);
+      const made = c.addCorrection(store.db, { bodyKey, year, cellKey: key, value, why: opts.why, by: opts.by });
+      process.stdout.write(`${bodyKey} ${year} ${key}: ${made.machineValue ?? "null"} → ${made.value ?? "null"} (correction ${made.id})\n`);
+    } catch (e) {
+      fail((e as Error).message, 2);
+    } finally {
+      store.close();
+    }
+  });
+
+const corrections = program
+  .command("corrections")
+  .description("list the corrections (those flagged review: the machine's value changed since); export or import them as CSV")
+  .option("--db <file>", "SQLite database", DEFAULT_DB)
+  .option("--all", "include superseded and withdrawn corrections")
+  .action(async (opts: { db: string; all?: boolean }) => {
+    const { store, c } = await openForCorrections(opts.db);
+    const list = c.listCorrections(store.db, { all: opts.all });
+    for (const k of list)
+      process.stdout.write(
+        `${k.id}\t${k.status}\t${k.bodyKey}\t${k.year}\t${k.cellKey}\t${k.machineValue ?? "null"} → ${k.value ?? "null"}\t${k.why}${k.by ? ` (${k.by})` : ""}\n`,
+      );
+    const review = list.filter((k) => k.status === "review").length;
+    process.stderr.write(`${list.length} correction(s)${review ? `, ${review} to review (the machine's value changed since)` : ""}\n`);
+    store.close();
+  });
+corrections
+  .command("export")
+  .description("write every correction (history included) as CSV, for a spreadsheet")
+  .requiredOption("--out <file>", "the CSV file")
+  .action(async (_: unknown, cmd: Command) => {
+    // --db belongs to `corrections` (commander gives a parent's options to it wherever they stand).
+    const opts = cmd.optsWithGlobals() as { out: string; db: string };
+    const { store, c } = await openForCorrections(opts.db);
+    try {
+      writeFileSync(opts.out, c.correctionsCsv(store.db));
+    } catch (e) {
+      fail(`${opts.out}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    } finally {
+      store.close();
+    }
+    process.stderr.write(`corrections → ${opts.out}\n`);
+  });
+corrections
+  .command("import")
+  .description("take corrections back from a CSV (the columns of corrections export)")
+  .argument("<file>", "the CSV file")
+  .option("--by <name>", "who made the corrections, where a row does not say")
+  .action(async (file: string, _: unknown, cmd: Command) => {
+    const opts = cmd.optsWithGlobals() as { by?: string; db: string };
+    if (!existsSync(file)) fail(`${file}: no such file`, 2);
+    const { store, c } = await openForCorrections(opts.db);
+    const { readFileSync } = await import("node:fs");
+    let res;
+    try {
+      res = c.importCorrections(store.db, readFileSync(file, "utf8"), opts.by);
+    } catch (e) {
+      store.close();
+      fail(`${file}: ${(e as Error).message}`, 2);
+    }
+    store.close();
+    for (const p of res.problems) process.stderr.write(`xxgk: ${file}: ${p}\n`);
+    process.stdout.write(`${res.added} added, ${res.withdrawn} withdrawn, ${res.unchanged} unchanged, ${res.problems.length} refused\n`);
+    if (res.problems.length) process.exit(1);
+  });
+
+program
+  .command("serve")
+  .description("the review page: reports needing a look, each beside its source; corrections typed there are stored")
+  .option("--db <file>", "SQLite database", DEFAULT_DB)
+  .option("--port <port>", "TCP port (0: any free one)", "8750")
+  .option("--host <host>", "address to listen on; anything but loopback needs --token", "127.0.0.1")
+  .option("--token <token>", "a secret every request must carry (?token= once, then a cookie)")
+  .action(async (opts: { db: string; port: string; host: string; token?: string }) => {
+    if (!existsSync(opts.db)) fail(`${opts.db}: no such database (ingest something first)`, 2);
+    const port = Number(opts.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, not ${opts.port}`, 2);
+    const { startServer } = await import("./serve/server.js");
+    try {
+      const s = await startServer({ db: opts.db, port, host: opts.host, token: opts.token });
+      process.stdout.write(`xxgk serve: ${s.url}${s.generatedToken ? `\n  token (generated; give it once as ?token=): ${s.token}` : ""}\n`);
+      const stop = () => void s.close().then(() => process.exit(0));
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    } catch (e) {
+      fail((e as Error).message, 2);
+    }
   });
 
 // The crawl command's module loads the crawler, SQLite and the store: only when it runs

@@ -11,6 +11,7 @@ import { parquet } from "./export/parquet.js";
 import { datapackage } from "./export/datapackage.js";
 import type { ExportOptions, ExportWriter, StoredRecords } from "./export/writer.js";
 import { matchesFilter, type ReportFilter } from "./dataset/filter.js";
+import { withCorrections } from "./corrections.js";
 
 export { csvField, csvText } from "./export/csv.js";
 export type { ExportWriter };
@@ -35,7 +36,8 @@ function* filtered(records: StoredRecords, filter: ReportFilter | undefined): St
 export async function exportRecords(store: Store, format: ExportFormat, outPath?: string, options: ExportOptions = {}): Promise<number> {
   const writer = writerFor(format);
   if (!writer) throw new Error(`unknown export format "${format}" (one of ${EXPORT_WRITERS.map((w) => w.format).join(", ")})`);
-  const records = filtered(store.records(), options.filter);
+  // Corrections apply here, at the one place every export takes its records from.
+  const records = filtered(withCorrections(store.db, store.records()), options.filter);
   if (writer.to !== "stream") {
     if (!outPath) throw new Error(`--format ${format} writes a ${writer.to}: give it --out`);
     return writer.write(records, outPath, options);

@@ -235,6 +235,42 @@ ${V3_WIDE_VIEW};
  * Schema steps, in order; a fresh database runs every one. Append; never edit a released
  * step (its text is what older databases were built with).
  */
+// Corrections made by people (xxgk correct, the review page), stored apart from what the
+// machine read and applied on top of it (src/corrections.ts); review marks of reports.
+const V5_CORRECTIONS = `
+CREATE TABLE corrections (
+  id INTEGER PRIMARY KEY,
+  body_key TEXT NOT NULL,                -- reports.organ_key of the body
+  year INTEGER NOT NULL,
+  cell_key TEXT NOT NULL,                -- a cell key of the contract, e.g. requests.denied.stateSecret.total
+  value NUMERIC,                            -- NULL: the document shows no value
+  why TEXT NOT NULL,
+  by TEXT,
+  created_at TEXT NOT NULL,
+  machine_value NUMERIC,                    -- what the machine read when the correction was made
+  status TEXT NOT NULL DEFAULT 'active'  -- active | review (machine value changed since) | superseded | withdrawn
+    CHECK (status IN ('active', 'review', 'superseded', 'withdrawn'))
+);
+CREATE INDEX corrections_report ON corrections(body_key, year, status);
+CREATE TABLE review_marks (
+  body_key TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  reviewed_at TEXT NOT NULL,
+  by TEXT,
+  PRIMARY KEY (body_key, year)
+);
+-- The cells with corrections on top, for SQL users (the exports apply the same through applyCorrections).
+CREATE VIEW v_cells_corrected AS
+  SELECT vc.report_id, vc.organ, vc.year, vc.region_code, vc.province, vc.city, vc.county, vc.template, vc.format,
+         vc.source_path, vc.source_url, vc.sha256, vc."table", vc.row, vc."column",
+         CASE WHEN k.id IS NULL THEN vc.value ELSE k.value END AS value,
+         k.id IS NOT NULL AS corrected, vc.value AS machine_value, k.status AS correction_status, k.why AS correction_why
+  FROM v_cells vc
+  JOIN reports r ON r.id = vc.report_id
+  LEFT JOIN corrections k ON k.body_key = r.organ_key AND k.year = r.year AND k.status IN ('active', 'review')
+       AND k.cell_key = vc."table" || '.' || vc.row || '.' || vc."column";
+`;
+
 export const MIGRATIONS: readonly { to: number; why: string; sql: string }[] = [
   { to: 1, why: "the tables and views", sql: SCHEMA_V1 },
   {
@@ -250,6 +286,7 @@ export const MIGRATIONS: readonly { to: number; why: string; sql: string }[] = [
   },
   { to: 3, why: "v_wide: one row per current report, one column per cell (the wide CSV's columns)", sql: V3_WIDE_VIEW },
   { to: 4, why: "crawl_* tables; one current record per bytes (unique); cells with status and place, NUMERIC values; diagnostics replace warnings", sql: V4 },
+  { to: 5, why: "corrections and review marks, apart from machine output; v_cells_corrected", sql: V5_CORRECTIONS },
 ];
 
 /** The schema version this code writes (`PRAGMA user_version`). */

@@ -6,6 +6,7 @@ import { buildReportRows, type FailureRow, type QualityData } from "./report/dat
 import { renderQualityReport, snapshotOf } from "./report/html.js";
 import type { ReportRecord } from "../model/record.js";
 import { CHECK_RULES } from "../normalizers/rules.js";
+import { withCorrections } from "./corrections.js";
 
 /** Every rule xxgk evaluates, so a rule that never fails still shows 100%: from the registry (normalizers/rules.ts). */
 export const RULES = CHECK_RULES.map((r) => r.rule);
@@ -14,7 +15,8 @@ const SNAPSHOT = "quality.snapshot";
 
 export function qualityData(store: Store): QualityData {
   const records: { id: number; record: ReportRecord; ingestedAt: string }[] = [];
-  for (const { id, record, parsedAt } of store.records()) records.push({ id, record, ingestedAt: parsedAt });
+  // With corrections on top: the page's checks are those of the corrected values.
+  for (const { id, record, parsedAt } of withCorrections(store.db, store.records())) records.push({ id, record, ingestedAt: parsedAt });
   const prev = store.getMeta(SNAPSHOT);
   return {
     generatedAt: new Date().toISOString(),

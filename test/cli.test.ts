@@ -207,13 +207,13 @@ describe("xxgk CLI", () => {
     const rows = readCsv(raw.toString("utf8").slice(1));
     const header = rows.shift()!;
     expect(header.slice(0, 16)).toEqual(["report_id", "organ", "year", "region_code", "province", "city", "county", "template", "format", "source_path", "source_url", "sha256", "table", "row", "column", "value"]);
-    expect(header.slice(16)).toEqual(["status", "text", "page", "box", "table_no", "row_no", "col_no", "line"]);
+    expect(header.slice(16)).toEqual(["corrected", "machine_value", "status", "text", "page", "box", "table_no", "row_no", "col_no", "line"]);
     expect(rows.length).toBe([...perSha.values()].reduce((a, b) => a + b, 0));
     // Each report's rows are exactly its cells.
     const bySha = new Map<string, number>();
     for (const r of rows) bySha.set(r[11], (bySha.get(r[11]) ?? 0) + 1);
     expect(bySha).toEqual(perSha);
-    expect(rows.every((r) => r.length === 24 && ["active", "requests", "reviews"].includes(r[12]) && (r[15] === "" || Number.isFinite(Number(r[15]))))).toBe(true);
+    expect(rows.every((r) => r.length === 26 && r[16] === "0" && r[17] === r[15] && ["active", "requests", "reviews"].includes(r[12]) && (r[15] === "" || Number.isFinite(Number(r[15]))))).toBe(true);
 
     const jsonl = run("export", "--db", db, "--format", "jsonl");
     expect(jsonl.status).toBe(0);

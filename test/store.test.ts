@@ -267,9 +267,9 @@ describe("store", () => {
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM for Excel
     const long = readCsv(raw.toString("utf8").replace(/^\ufeff/, ""));
     expect(long[0]).toEqual(["report_id", "organ", "year", "region_code", "province", "city", "county", "template", "format", "source_path", "source_url", "sha256", "table", "row", "column", "value",
-      "status", "text", "page", "box", "table_no", "row_no", "col_no", "line"]);
+      "corrected", "machine_value", "status", "text", "page", "box", "table_no", "row_no", "col_no", "line"]);
     expect(long.length - 1).toBe(expected);
-    expect(long.every((r) => r.length === 24)).toBe(true);
+    expect(long.every((r) => r.length === 26)).toBe(true);
     const one = long.find((r) => r[1] === "硚口区商务局" && r[13] === "newReceived" && r[14] === "total")!;
     expect(one[15]).toBe("1");
     expect(one.slice(3, 7)).toEqual(["420104", "湖北省", "武汉市", "硚口区"]);

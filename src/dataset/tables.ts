@@ -17,7 +17,12 @@ export interface Field {
 
 export interface StoredReport {
   id: number;
+  /** The record with its corrections applied (src/corrections.ts withCorrections). */
   record: ReportRecord;
+  /** The record as the machine read it, where it differs (a corrected report). */
+  machine?: ReportRecord;
+  /** The corrected cells, by cell key (none: nothing corrected). */
+  corrected?: ReadonlyMap<string, unknown>;
 }
 
 export interface DatasetTable {
@@ -64,13 +69,14 @@ export function reportsTable(): DatasetTable {
     fields: [
       ...ID_FIELDS.map(([f]) => f),
       { name: "checks_failed", type: "integer", description: "how many of the template's arithmetic rules the report fails" },
+      { name: "corrected_cells", type: "integer", description: "how many cells a person corrected (the cells table has each machine value)" },
       ...keys.map(fieldOfKey),
     ],
     primaryKey: ["report_id"],
     foreignKeys: [],
     rowsOf(s) {
       const values = new Map(cellsOf(s.record).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v]));
-      return [[...ID_FIELDS.map(([, value]) => value(s)), s.record.checks.length, ...keys.map((e) => values.get(e.key) ?? null)]];
+      return [[...ID_FIELDS.map(([, value]) => value(s)), s.record.checks.length, s.corrected?.size ?? 0, ...keys.map((e) => values.get(e.key) ?? null)]];
     },
   };
 }
@@ -83,14 +89,23 @@ export function cellsTable(): DatasetTable {
     fields: [
       { name: "report_id", type: "integer", description: "the report (reports.report_id)" },
       { name: "key", type: "string", description: "the cell key (codebook.key)" },
-      { name: "value", type: "number", description: "the value as printed; empty where the document shows none" },
+      { name: "value", type: "number", description: "the value as printed (or as corrected); empty where the document shows none" },
+      { name: "corrected", type: "integer", description: "1 where a person's correction replaced the machine's reading, else 0" },
+      { name: "machine_value", type: "number", description: "the value as the machine read it (equal to value where not corrected)" },
     ],
     primaryKey: ["report_id", "key"],
     foreignKeys: [
       ["report_id", "reports", "report_id"],
       ["key", "codebook", "key"],
     ],
-    rowsOf: (s) => cellsOf(s.record).map(([t, r, c, v]) => [s.id, `${t}.${r}.${c}`, v]),
+    rowsOf: (s) => {
+      const machine = s.corrected?.size && s.machine ? new Map(cellsOf(s.machine).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v])) : null;
+      return cellsOf(s.record).map(([t, r, c, v]) => {
+        const key = `${t}.${r}.${c}`;
+        const fixed = machine !== null && s.corrected!.has(key);
+        return [s.id, key, v, fixed ? 1 : 0, fixed ? machine!.get(key) : v];
+      });
+    },
   };
 }
 

@@ -8,6 +8,8 @@ import type { StreamWriter } from "./writer.js";
 export const LONG_HEADER = [
   ...SOURCE_IDS.map(([n]) => n),
   "table", "row", "column", "value",
+  // 1 where a person's correction replaced what the machine read (`machine_value`; src/corrections.ts).
+  "corrected", "machine_value",
   "status", "text", "page", "box", "table_no", "row_no", "col_no", "line",
 ];
 
@@ -19,15 +21,18 @@ export const longCsv: StreamWriter = {
     // A BOM so Excel opens the Chinese text as UTF-8; R and pandas skip it.
     await out.write("\ufeff" + csvLine(LONG_HEADER.map(csvField)));
     let n = 0;
-    for (const { id, record } of records) {
+    for (const { id, record, machine, corrected } of records) {
       n++;
+      const machineValues = corrected?.size && machine ? new Map(cellsOf(machine).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v])) : null;
       // The identifying fields are the same on each of a report's rows: write them once.
       const head = idFields(SOURCE_IDS, id, record).join(",") + ",";
       let chunk = "";
       for (const [tbl, row, col, v] of cellsOf(record)) {
-        const p = provenanceOf(record, `${tbl}.${row}.${col}`);
+        const key = `${tbl}.${row}.${col}`;
+        const p = provenanceOf(record, key);
         const place = placeColumns(p?.place);
-        chunk += head + [csvField(tbl), csvField(row), csvField(col), csvField(v), csvText(p?.status), csvText(p?.text), csvField(place[0]), csvText(place[1]), ...place.slice(2).map(csvField)].join(",") + "\r\n";
+        const fixed = machineValues !== null && corrected!.has(key);
+        chunk += head + [csvField(tbl), csvField(row), csvField(col), csvField(v), fixed ? "1" : "0", csvField(fixed ? machineValues!.get(key) : v), csvText(p?.status), csvText(p?.text), csvField(place[0]), csvText(place[1]), ...place.slice(2).map(csvField)].join(",") + "\r\n";
       }
       await out.write(chunk);
     }

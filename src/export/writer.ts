@@ -5,7 +5,11 @@ import type { ReportRecord } from "../../model/record.js";
 import type { ReportFilter } from "../dataset/filter.js";
 import type { Sink } from "./sink.js";
 
-export type StoredRecords = Iterable<{ id: number; record: ReportRecord }>;
+/**
+ * What a writer is given: each report's record with corrections applied (src/corrections.ts),
+ * and where a person corrected it, the machine's record and the corrected cell keys.
+ */
+export type StoredRecords = Iterable<{ id: number; record: ReportRecord; machine?: ReportRecord; corrected?: ReadonlyMap<string, unknown> }>;
 
 export interface ExportOptions {
   filter?: ReportFilter;
