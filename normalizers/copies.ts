@@ -103,7 +103,9 @@ export function consolidate(copies: Copy[]): Consolidated {
     record.source.url ??= c.record.source.url;
     record.region ??= c.record.region;
   }
-  // The template's arithmetic again, on the values the report now holds.
-  record.checks = [...runRecordRules({ requests: record.requests, reviews: record.reviews, sections: record.sections }), ...disagreements];
+  // The template's arithmetic again, on the values the report now holds; the best copy's
+  // cross-year findings stay (they are about the body's series, not this copy's cells).
+  const crossYear = best.record.checks.filter((c) => c.rule.startsWith("crossYear."));
+  record.checks = [...runRecordRules({ requests: record.requests, reviews: record.reviews, sections: record.sections }), ...crossYear, ...disagreements];
   return { record, best: best.id, documents: ranked.map((c) => c.id), filled, disagreements };
 }

@@ -183,7 +183,8 @@ program
   .option("--region <prefix>", "only bodies whose GB/T 2260 code starts so (35 = 福建)")
   .option("--organ <text>", "only bodies whose name contains this")
   .option("--license <id>", "datapackage: the dataset's licence id (e.g. CC-BY-4.0)")
-  .action(async (opts: { db: string; format: string; out?: string; year?: number; region?: string; organ?: string; license?: string }) => {
+  .option("--documents", "every document, not one record per report (a report arrived as a page, a DOCX and a PDF gives three)")
+  .action(async (opts: { db: string; format: string; out?: string; year?: number; region?: string; organ?: string; license?: string; documents?: boolean }) => {
     const writer = writerFor(opts.format);
     if (!writer) fail(`--format must be one of ${EXPORT_WRITERS.map((w) => w.format).join(", ")}, not "${opts.format}"`, 2);
     const { filterProblem } = await import("./dataset/filter.js");
@@ -194,7 +195,7 @@ program
     const store = await open(opts.db, { readonly: true });
     let n: number;
     try {
-      n = await exportRecords(store, opts.format, opts.out, { filter, license: opts.license, parser: parserIdentity() });
+      n = await exportRecords(store, opts.format, opts.out, { filter, license: opts.license, parser: parserIdentity(), documents: opts.documents });
     } catch (e) {
       store.close();
       fail((e as Error).message);

@@ -449,7 +449,12 @@ export function* withCorrections(
   records: Iterable<{ id: number; record: ReportRecord; parsedAt: string }>,
 ): Generator<CorrectedReport> {
   const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'corrections'").get() !== undefined;
-  const all = hasTable ? correctionsByReport(db) : new Map<string, Correction[]>();
+  // A database from before corrections existed (read-only, so never migrated): nothing to apply.
+  if (!hasTable) {
+    for (const s of records) yield { id: s.id, record: s.record, parsedAt: s.parsedAt, machine: s.record, corrected: new Map<string, CorrectedCell>(), key: null };
+    return;
+  }
+  const all = correctionsByReport(db);
   const keyOf = db.prepare("SELECT organ_key FROM reports WHERE id = ?");
   for (const s of records) {
     const organKey = (keyOf.get(s.id) as { organ_key: string | null } | undefined)?.organ_key ?? null;

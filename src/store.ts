@@ -370,16 +370,21 @@ export class Store {
    * order, streamed from the database; `checks` as stored (the template's and the
    * cross-year ones). Do not write to the store while iterating.
    */
-  *records(): Generator<{ id: number; record: ReportRecord; parsedAt: string }> {
+  *records(opts: { byReport?: boolean } = {}): Generator<{ id: number; record: ReportRecord; parsedAt: string; reportKey: string | null }> {
     const checks = this.sql("SELECT rule, severity, message, where_ AS \"where\" FROM checks WHERE report_id = ? ORDER BY rowid");
-    for (const row of this.sql("SELECT id, record_json, parsed_at FROM reports WHERE is_current = 1 ORDER BY id").iterate() as Iterable<{
+    // byReport: the documents of one report (one body's organ_key, one year) come one after another.
+    const order = opts.byReport ? "organ_key IS NULL, organ_key, year, id" : "id";
+    for (const row of this.sql(`SELECT id, record_json, parsed_at, organ_key, year FROM reports WHERE is_current = 1 ORDER BY ${order}`).iterate() as Iterable<{
       id: number;
       record_json: string;
       parsed_at: string;
+      organ_key: string | null;
+      year: number | null;
     }>) {
       const record = JSON.parse(row.record_json) as ReportRecord;
       record.checks = checks.all(row.id) as Check[];
-      yield { id: row.id, record, parsedAt: row.parsed_at };
+      const reportKey = row.organ_key !== null && row.year !== null ? `${row.organ_key}|${row.year}` : null;
+      yield { id: row.id, record, parsedAt: row.parsed_at, reportKey };
     }
   }
 

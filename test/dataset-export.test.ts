@@ -176,3 +176,27 @@ describe("loading recipes (README): DuckDB reads the exports", () => {
     duck.closeSync();
   });
 });
+
+describe("one record per report", () => {
+  it("exports a report arrived as DOCX, HTML and PDF once (its best copy), and every document with --documents", () => {
+    const db2 = join(dir, "copies.sqlite");
+    const copies = ["r2021.lo.docx", "r2021.portal.html", "r2021.chromium.pdf"].map((f) => join("test/fixtures/reports", f));
+    const ingest = run("ingest", ...copies, "--db", db2);
+    expect(ingest.status, ingest.stderr + ingest.stdout).toBe(0);
+    const lines = (args: string[]) => {
+      const r = run("export", "--db", db2, "--format", "jsonl", ...args);
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.trim().split("\n").map((l) => JSON.parse(l) as ReportRecord);
+    };
+    const docs = lines(["--documents"]);
+    expect(docs.map((d) => d.source.format).sort()).toEqual(["docx", "html", "pdf"]);
+    const reports = lines([]);
+    expect(reports).toHaveLength(1);
+    // The best copy by the stated order (all three read completely: DOCX first); values as every copy prints them.
+    expect(reports[0].source.format).toBe("docx");
+    expect(keyed(reports[0])).toEqual(keyed(docs[0]));
+    expect(reports[0].checks.filter((c) => c.rule === "copies.disagree")).toEqual([]);
+    const wide = run("export", "--db", db2, "--format", "wide-csv");
+    expect(wide.stdout.trim().split("\r\n")).toHaveLength(2);
+  });
+});

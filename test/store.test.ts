@@ -376,7 +376,7 @@ describe("store", () => {
     await exportRecords(store, "csv", join(dir, "long.csv"));
     const rows = readCsv(readFileSync(join(dir, "long.csv"), "utf8").replace(/^\ufeff/, ""));
     const row = rows.find((x) => x[11] === "f".repeat(64) && x[13] === "granted" && x[14] === "total")!;
-    expect(row.slice(15)).toEqual([String(r.requests.granted[6]), "printed", "1", "2", "[10,20,30,40]", "2", "5", "9", ""]);
+    expect(row.slice(15)).toEqual([String(r.requests.granted[6]), "0", String(r.requests.granted[6]), "printed", "1", "2", "[10,20,30,40]", "2", "5", "9", ""]);
     expect(store.db.prepare("SELECT warnings, diagnostics FROM v_reports WHERE report_id = ?").get(saved.reportId)).toEqual({ warnings: 0, diagnostics: 1 });
   });
 
@@ -389,7 +389,8 @@ describe("store", () => {
     r.region!.province = "@SUM(1)";
     r.region!.city = "\tx";
     r.requests.granted[0] = -3; // a number, not a formula
-    const fake = { records: () => [{ id: 7, record: r }].values() } as unknown as Store;
+    // A store that holds only this record (no corrections table: nothing to apply).
+    const fake = { records: () => [{ id: 7, record: r, parsedAt: "", reportKey: null }].values(), db: new Database(":memory:") } as unknown as Store;
     await exportRecords(fake, "csv", join(dir, "evil.csv"));
     const rows = readCsv(readFileSync(join(dir, "evil.csv"), "utf8").replace(/^\ufeff/, ""));
     const granted = rows.find((x) => x[13] === "granted" && x[14] === "naturalPerson")!;

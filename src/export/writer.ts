@@ -13,6 +13,8 @@ export type StoredRecords = Iterable<{ id: number; record: ReportRecord; machine
 
 export interface ExportOptions {
   filter?: ReportFilter;
+  /** Every document (a report arrived as a page, a DOCX and a PDF gives three); by default one record per report. */
+  documents?: boolean;
   /** A data package's licence id. */
   license?: string;
   /** The build that read the documents, recorded where a format has room for it. */
