@@ -249,7 +249,8 @@ describe("failures", () => {
     // Loading the readers and pdfjs alone takes longer than 50 ms: the pool's clock (started
     // when the document is handed over) ends the worker before the reader's own deadline
     // check, which comes only after pdfjs has read every page.
-    const e = await pool.parse({ bytes: read("lattice.pdf"), name: "lattice.pdf", limits: { timeoutMs: 50 } });
+    // A PDF's hard limit is timeoutMs + ocrTimeoutMs (it may turn out to be a scan): no OCR time here.
+    const e = await pool.parse({ bytes: read("lattice.pdf"), name: "lattice.pdf", limits: { timeoutMs: 50, ocrTimeoutMs: 0 } });
     expect(e).toMatchObject({ ok: false, code: "timeout" });
     expect(e.ok || e.message).toContain("its worker was ended");
     const next = await pool.parse({ bytes: read("lattice.pdf"), name: "lattice.pdf" });

@@ -69,7 +69,7 @@ export function buildReportRows(records: { id: number; record: ReportRecord; ing
     sourceUrl: r.source.url,
     checks: r.checks.map((c) => ({ rule: c.rule, severity: c.severity, message: c.message, where: c.where })),
     // The notes that need a look (a blank cell or an unprinted date is `info`: nothing is wrong).
-    warnings: diagnosticsOf(r).filter((d) => d.severity !== "info").map((d) => (d.key && !d.message.startsWith(d.key) ? `${d.key}: ${d.message}` : d.message)),
+    warnings: diagnosticsOf(r).filter((d) => d.severity !== "info").map((d) => d.message),
     nullCells: countNullCells(r.active) + countNullCells(r.requests) + countNullCells(r.reviews),
     ingestedAt,
   }));
