@@ -11,8 +11,7 @@ import { parquet } from "./export/parquet.js";
 import { datapackage } from "./export/datapackage.js";
 import type { ExportOptions, ExportWriter, StoredRecords } from "./export/writer.js";
 import { matchesFilter, type ReportFilter } from "./dataset/filter.js";
-import { consolidate } from "../normalizers/copies.js";
-import type { ReportRecord } from "../model/record.js";
+import { reportsOf } from "./reports.js";
 import { withCorrections } from "./corrections.js";
 
 export { csvField, csvText } from "./export/csv.js";
@@ -25,31 +24,6 @@ export type ExportFormat = string;
 
 /** The writer of a format, or undefined. */
 export const writerFor = (format: string) => EXPORT_WRITERS.find((w) => w.format === format);
-
-type StoredDocument = { id: number; record: ReportRecord; parsedAt: string; reportKey: string | null };
-
-/**
- * One record per report: the documents of one body's report for one year (a portal page,
- * its DOCX and PDF) read together by normalizers/copies.ts; a document whose body or year
- * was not read is a report of its own. Needs the documents grouped (store.records({ byReport })).
- */
-export function* reportsOf(documents: Iterable<StoredDocument>): Generator<StoredDocument> {
-  let group: StoredDocument[] = [];
-  const flush = function* () {
-    if (group.length === 1) yield group[0];
-    else if (group.length > 1) {
-      const c = consolidate(group);
-      const best = group.find((d) => d.id === c.best)!;
-      yield { ...best, record: c.record };
-    }
-    group = [];
-  };
-  for (const d of documents) {
-    if (d.reportKey === null || group.length === 0 || group[0].reportKey !== d.reportKey) yield* flush();
-    group.push(d);
-  }
-  yield* flush();
-}
 
 /** The records a filter takes (every record without one). */
 function* filtered(records: StoredRecords, filter: ReportFilter | undefined): StoredRecords {

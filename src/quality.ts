@@ -7,6 +7,7 @@ import { renderQualityReport, snapshotOf } from "./report/html.js";
 import type { ReportRecord } from "../model/record.js";
 import { CHECK_RULES } from "../normalizers/rules.js";
 import { withCorrections } from "./corrections.js";
+import { reportsOf } from "./reports.js";
 
 /** Every rule xxgk evaluates, so a rule that never fails still shows 100%: from the registry (normalizers/rules.ts). */
 export const RULES = CHECK_RULES.map((r) => r.rule);
@@ -16,7 +17,8 @@ const SNAPSHOT = "quality.snapshot";
 export function qualityData(store: Store): QualityData {
   const records: { id: number; record: ReportRecord; ingestedAt: string }[] = [];
   // With corrections on top: the page's checks are those of the corrected values.
-  for (const { id, record, parsedAt } of withCorrections(store.db, store.records())) records.push({ id, record, ingestedAt: parsedAt });
+  // One row per report (its copies read together), corrections on top.
+  for (const { id, record, parsedAt } of withCorrections(store.db, reportsOf(store.records({ byReport: true })))) records.push({ id, record, ingestedAt: parsedAt });
   const prev = store.getMeta(SNAPSHOT);
   return {
     generatedAt: new Date().toISOString(),

@@ -199,4 +199,17 @@ describe("one record per report", () => {
     const wide = run("export", "--db", db2, "--format", "wide-csv");
     expect(wide.stdout.trim().split("\r\n")).toHaveLength(2);
   });
+
+  it("counts reports, not copies, on the quality page", async () => {
+    const { openStore } = await import("../src/store.js");
+    const { qualityData } = await import("../src/quality.js");
+    const store = openStore(join(dir, "copies.sqlite"), { readonly: true });
+    try {
+      const data = qualityData(store);
+      expect(data.reports).toHaveLength(1);
+      expect(data.reports[0].format).toBe("docx");
+    } finally {
+      store.close();
+    }
+  });
 });
