@@ -137,7 +137,7 @@ describe("the review page in chromium", () => {
     // The next export carries the correction, with the machine's value beside it.
     const out = spawnSync("node", [CLI, "export", "--format", "csv", "--db", rdb.db], { encoding: "utf8" });
     expect(out.status, out.stderr).toBe(0);
-    const line = out.stdout.split("\r\n").find((l) => l.includes(",carriedForward,researchInstitution,"))!;
+    const line = out.stdout.split("\r\n").find((l) => l.includes("硚口区民政局") && l.includes(",carriedForward,researchInstitution,"))!;
     expect(line).toMatch(/,carriedForward,researchInstitution,491,1,492,/);
     const list = spawnSync("node", [CLI, "corrections", "--db", rdb.db], { encoding: "utf8" });
     expect(list.stdout).toContain(`${key}\t492 → 491`);
