@@ -9,6 +9,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { sha256 } from "../model/hash.js";
+import { pidAlive } from "./pid.js";
 
 export class BlobStore {
   readonly dir: string;
@@ -87,7 +88,7 @@ export class BlobStore {
       const p = join(this.tmp, f);
       try {
         const pid = Number(/^[0-9a-f]{64}\.(\d+)\.[0-9a-f]+$/.exec(f)?.[1] ?? NaN);
-        const abandoned = (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) || Date.now() - statSync(p).mtimeMs > staleMs;
+        const abandoned = (Number.isInteger(pid) && pid !== process.pid && !pidAlive(pid)) || Date.now() - statSync(p).mtimeMs > staleMs;
         if (abandoned) {
           rmSync(p, { force: true });
           n++;
@@ -100,12 +101,3 @@ export class BlobStore {
   }
 }
 
-/** Whether a process with this pid exists on this machine (EPERM: it does, owned by someone else). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}

@@ -5,6 +5,7 @@ import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
+import { pidAlive } from "../pid.js";
 
 export class CrawlLockedError extends Error {
   override name = "CrawlLockedError";
@@ -17,14 +18,6 @@ interface LockInfo {
   token: string;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 export interface Lock {
   path: string;
@@ -51,7 +44,7 @@ export function acquireLock(dbPath: string): Lock {
         // Unreadable: a run killed between creating and writing it, or being written right now.
         held = null;
       }
-      if (held && held.host === info.host && !alive(held.pid)) {
+      if (held && held.host === info.host && !pidAlive(held.pid)) {
         rmSync(path, { force: true }); // stale: its run is gone
         continue;
       }
