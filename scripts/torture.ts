@@ -5,7 +5,7 @@
 // about two minutes.
 //
 //   kill -9 during ingest, reparse and crawl (at random moments), then: integrity_check ok,
-//     no document half-stored (every version has its blob and a report or a failure), the
+//     no document half-stored (every version's bytes have their blob and a report or a failure), the
 //     rerun completes, no duplicate current reports, and the same reports as a run never
 //     killed;
 //   a full disk (a small tmpfs when it can be mounted, else a file-size limit: said which);
@@ -135,7 +135,13 @@ function verify(dbPath: string, atRest = true): Contents {
       .get() as { n: number };
     must(doubled.n === 0, `${doubled.n} stored versions read into two report rows by the same parser (doubled)`);
     const half = db
-      .prepare("SELECT count(*) AS n FROM versions v WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.version_id = v.id) AND NOT EXISTS (SELECT 1 FROM failures f WHERE f.version_id = v.id)")
+      // A document is its bytes: the same bytes seen at a second place are a version of that
+      // source whose report is the first place's. Half-stored: bytes with neither anywhere.
+      .prepare(
+        `SELECT count(*) AS n FROM versions v
+         WHERE NOT EXISTS (SELECT 1 FROM reports r JOIN versions w ON w.id = r.version_id WHERE w.sha256 = v.sha256)
+           AND NOT EXISTS (SELECT 1 FROM failures f JOIN versions w ON w.id = f.version_id WHERE w.sha256 = v.sha256)`,
+      )
       .get() as { n: number };
     must(half.n === 0, `${half.n} stored versions with neither a report nor a failure (half-stored)`);
     const blobs = join(dirname(dbPath), "blobs");
