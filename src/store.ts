@@ -485,20 +485,29 @@ function openWritable(path: string): Database.Database {
   } catch (e) {
     throw new StoreOpenError(sqliteReason(e));
   }
-  try {
-    db.pragma("busy_timeout = 5000");
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = NORMAL");
-    // Checkpoint (and fsync) every ~32 MB of WAL instead of 4 MB: fewer syncs in a batch.
-    db.pragma("wal_autocheckpoint = 8192");
-    db.pragma("foreign_keys = ON");
-    migrate(db);
-  } catch (e) {
-    db.close();
-    if (e instanceof NewerSchemaError) throw new StoreOpenError(e.message);
-    throw new StoreOpenError(sqliteReason(e));
+  // Two processes opening a fresh file at once: switching it to WAL takes a lock the busy
+  // handler does not wait for, so SQLITE_BUSY there is waited out here (bounded).
+  const until = Date.now() + 10_000;
+  for (;;) {
+    try {
+      db.pragma("busy_timeout = 5000");
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      // Checkpoint (and fsync) every ~32 MB of WAL instead of 4 MB: fewer syncs in a batch.
+      db.pragma("wal_autocheckpoint = 8192");
+      db.pragma("foreign_keys = ON");
+      migrate(db);
+      return db;
+    } catch (e) {
+      if ((e as { code?: string }).code === "SQLITE_BUSY" && Date.now() < until) {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25 + Math.random() * 50);
+        continue;
+      }
+      db.close();
+      if (e instanceof NewerSchemaError) throw new StoreOpenError(e.message);
+      throw new StoreOpenError(sqliteReason(e));
+    }
   }
-  return db;
 }
 
 /**
