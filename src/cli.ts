@@ -14,7 +14,6 @@ import type { ReportRecord } from "../model/record.js";
 import type { ParsePool } from "./parse-pool.js";
 import { PACKAGE_VERSION, parserIdentity } from "./version.js";
 import { jobsOption } from "./jobs.js";
-import { EXPORT_WRITERS, exportRecords, writerFor } from "./export.js";
 import { isKnownRegionCode } from "../normalizers/region.js";
 import { printable } from "./printable.js";
 
@@ -173,11 +172,15 @@ program
     process.exit(summary.interrupted ? 130 : fresh || summary.error ? 1 : 0);
   });
 
+// The export writers (and the record schema they load) are loaded only when `export` is
+// the command: its help and its --format choices come from the writer registry.
+const EXPORT_WRITERS = process.argv.slice(2).find((a) => !a.startsWith("-")) === "export" ? (await import("./export.js")).EXPORT_WRITERS : null;
+
 program
   .command("export")
-  .description(`write the records: ${EXPORT_WRITERS.map((w) => w.format).join(", ")}`)
+  .description(EXPORT_WRITERS ? `write the records: ${EXPORT_WRITERS.map((w) => w.format).join(", ")}` : "write the records: jsonl, csv, parquet, a data package, … (xxgk export --help)")
   .option("--db <file>", "SQLite database (opened read-only)", DEFAULT_DB)
-  .requiredOption("--format <format>", EXPORT_WRITERS.map((w) => `${w.format}: ${w.description}`).join("; "))
+  .requiredOption("--format <format>", EXPORT_WRITERS ? EXPORT_WRITERS.map((w) => `${w.format}: ${w.description}`).join("; ") : "an export format (xxgk export --help)")
   .option("--out <path>", "output file (default: stdout); a folder for datapackage")
   .option("--year <year>", "only reports on this year", (v) => Number(v))
   .option("--region <prefix>", "only bodies whose GB/T 2260 code starts so (35 = 福建)")
@@ -185,6 +188,7 @@ program
   .option("--license <id>", "datapackage: the dataset's licence id (e.g. CC-BY-4.0)")
   .option("--documents", "every document, not one record per report (a report arrived as a page, a DOCX and a PDF gives three)")
   .action(async (opts: { db: string; format: string; out?: string; year?: number; region?: string; organ?: string; license?: string; documents?: boolean }) => {
+    const { EXPORT_WRITERS, exportRecords, writerFor } = await import("./export.js");
     const writer = writerFor(opts.format);
     if (!writer) fail(`--format must be one of ${EXPORT_WRITERS.map((w) => w.format).join(", ")}, not "${opts.format}"`, 2);
     const { filterProblem } = await import("./dataset/filter.js");
