@@ -24,7 +24,7 @@ const OFFICE_DOCUMENT = /\/officeDocument$/;
 const CORE_PROPERTIES = /\/metadata\/core-properties$/;
 
 export const extractDocx: Extractor = async (bytes, options) => {
-  const { name, limits } = options;
+  const { limits } = options;
   if (bytes.byteLength === 0) throw new ExtractError(`the file is empty`, "empty");
   if (bytes.byteLength > limits.maxFileBytes)
     throw new ExtractError(`${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");

@@ -27,7 +27,7 @@ import { ocrPdf } from "./pdf/ocr.js";
 let tuned = false;
 
 export const extractPdf: Extractor = async (bytes, options) => {
-  const { name, limits, deadline } = options;
+  const { limits, deadline } = options;
   if (bytes.byteLength === 0) throw new ExtractError(`the file is empty`, "empty");
   if (bytes.byteLength > limits.maxFileBytes)
     throw new ExtractError(`${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");

@@ -6,8 +6,8 @@
 // `review` (it still applies, and says so); nothing is ever silently dropped.
 import type Database from "better-sqlite3";
 import { codebook } from "../model/codebook.js";
-import { cellsOf } from "../model/cells.js";
-import { REQUEST_COLUMNS, REVIEW_COLUMNS, type Check, type ReportRecord } from "../model/record.js";
+import { cellMap, setCell } from "../model/cells.js";
+import type { Check, ReportRecord } from "../model/record.js";
 import { runRecordRules } from "../normalizers/rules.js";
 
 
@@ -68,34 +68,7 @@ export function parseCorrectionValue(text: string): number | null | undefined {
 
 /** The machine's value of a cell in a record; undefined when the record has no such cell (the other template). */
 export function cellValue(record: ReportRecord, cellKey: string): number | null | undefined {
-  for (const [t, r, c, v] of cellsOf(record)) if (`${t}.${r}.${c}` === cellKey) return v;
-  return undefined;
-}
-
-function setCell(record: ReportRecord, cellKey: string, value: number | null): boolean {
-  const [tbl, ...rest] = cellKey.split(".");
-  const col = rest.pop()!;
-  const row = rest.join(".");
-  if (tbl === "requests") {
-    const i = (REQUEST_COLUMNS as readonly string[]).indexOf(col);
-    const values = record.requests[row];
-    if (i < 0 || !values) return false;
-    values[i] = value;
-    return true;
-  }
-  if (tbl === "reviews") {
-    const g = (record.reviews as Record<string, Record<string, number | null>>)[row];
-    if (!g || !(REVIEW_COLUMNS as readonly string[]).includes(col)) return false;
-    g[col] = value;
-    return true;
-  }
-  if (tbl === "active") {
-    const r = (record.active as Record<string, Record<string, number | null>>)[row];
-    if (!r || !(col in r)) return false;
-    r[col] = value;
-    return true;
-  }
-  return false;
+  return cellMap(record).get(cellKey);
 }
 
 /** The rules computed from one record's own tables (normalizers/checks.ts); the rest (cross-year) are kept as stored. */
@@ -125,7 +98,8 @@ export function applyCorrections(
   const out = structuredClone(record);
   for (const c of current) {
     const machine = cellValue(record, c.cellKey);
-    if (machine === undefined || !setCell(out, c.cellKey, c.value)) continue;
+    if (machine === undefined) continue;
+    setCell(out, c.cellKey, c.value);
     corrected.set(c.cellKey, {
       id: c.id,
       machine,

@@ -4,7 +4,7 @@
 // are decided and where a body's neighbouring years are checked against each other.
 import { parseReport, type ParseInput, type ParseOutcome } from "./pipeline.js";
 import { sha256 } from "../model/hash.js";
-import { cellsOf } from "../model/cells.js";
+import { cellMap } from "../model/cells.js";
 import type { Check, ReportRecord } from "../model/record.js";
 import { crossYearChecks } from "../normalizers/crossyear.js";
 import { bareName, organKey } from "../normalizers/organ.js";
@@ -165,8 +165,8 @@ export function diffRecords(before: ReportRecord | null, beforeFailure: string |
   if (!before) return after.ok ? [`now read (was failed: ${beforeFailure})`] : beforeFailure === after.code ? [] : [`failure ${beforeFailure} → ${after.code}`];
   if (!after.ok) return [`now fails: ${after.code} ${after.message}`];
   const notes: string[] = [];
-  const old = new Map(cellsOf(before).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v]));
-  const now = new Map(cellsOf(after.record).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v]));
+  const old = cellMap(before);
+  const now = cellMap(after.record);
   for (const k of new Set([...old.keys(), ...now.keys()])) if (old.get(k) !== now.get(k)) notes.push(`${k}: ${old.get(k) ?? "null"} → ${now.get(k) ?? "null"}`);
   for (const f of ["organ", "year", "publishedOn", "template"] as const)
     if (before[f] !== after.record[f]) notes.push(`${f}: ${before[f]} → ${after.record[f]}`);

@@ -3,7 +3,7 @@
 // the Data Package's Table Schemas, the Parquet schema and the CSV headers all come
 // from one definition and cannot disagree.
 import { codebook, type CodebookEntry } from "../../model/codebook.js";
-import { cellsOf } from "../../model/cells.js";
+import { cellMap, cellsOf } from "../../model/cells.js";
 import type { ReportRecord } from "../../model/record.js";
 
 /** Table Schema's types (specs.frictionlessdata.io/table-schema), the ones this dataset uses. */
@@ -75,7 +75,7 @@ export function reportsTable(): DatasetTable {
     primaryKey: ["report_id"],
     foreignKeys: [],
     rowsOf(s) {
-      const values = new Map(cellsOf(s.record).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v]));
+      const values = cellMap(s.record);
       return [[...ID_FIELDS.map(([, value]) => value(s)), s.record.checks.length, s.corrected?.size ?? 0, ...keys.map((e) => values.get(e.key) ?? null)]];
     },
   };
@@ -99,7 +99,7 @@ export function cellsTable(): DatasetTable {
       ["key", "codebook", "key"],
     ],
     rowsOf: (s) => {
-      const machine = s.corrected?.size && s.machine ? new Map(cellsOf(s.machine).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v])) : null;
+      const machine = s.corrected?.size && s.machine ? cellMap(s.machine) : null;
       return cellsOf(s.record).map(([t, r, c, v]) => {
         const key = `${t}.${r}.${c}`;
         const fixed = machine !== null && s.corrected!.has(key);

@@ -1,6 +1,6 @@
 // Long CSV: one row per report × table × row × column, with how the cell was read
 // (status, the printed text) and where (page, box, table/row/col, line).
-import { cellsOf } from "../../model/cells.js";
+import { cellMap, cellsOf } from "../../model/cells.js";
 import { placeColumns, provenanceOf } from "../record-access.js";
 import { csvField, csvLine, csvText, idFields, SOURCE_IDS } from "./csv.js";
 import type { StreamWriter } from "./writer.js";
@@ -23,7 +23,7 @@ export const longCsv: StreamWriter = {
     let n = 0;
     for (const { id, record, machine, corrected } of records) {
       n++;
-      const machineValues = corrected?.size && machine ? new Map(cellsOf(machine).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v])) : null;
+      const machineValues = corrected?.size && machine ? cellMap(machine) : null;
       // The identifying fields are the same on each of a report's rows: write them once.
       const head = idFields(SOURCE_IDS, id, record).join(",") + ",";
       let chunk = "";

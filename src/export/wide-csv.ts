@@ -1,5 +1,5 @@
 // Wide CSV: one row per report, one column per cell, named by the contract's keys.
-import { cellsOf, wideColumns } from "../../model/cells.js";
+import { cellMap, wideColumns } from "../../model/cells.js";
 import { diagnosticsOf } from "../record-access.js";
 import { csvField, csvLine, idFields, SOURCE_IDS, type IdColumn } from "./csv.js";
 import type { StreamWriter } from "./writer.js";
@@ -23,7 +23,7 @@ export const wideCsv: StreamWriter = {
     let n = 0;
     for (const { id, record } of records) {
       n++;
-      const values = new Map(cellsOf(record).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v]));
+      const values = cellMap(record);
       await out.write(csvLine([...idFields(WIDE_IDS, id, record), ...wide.map((c) => csvField(values.get(c) ?? null))]));
     }
     return n;
