@@ -5,16 +5,24 @@
 const BOOKMARK = /\[bookmark:\s*[^\]]*\]/g;
 const INVISIBLE = /[\u200b-\u200f\u2060\ufeff\u00ad]/g;
 
+/** Any character cleanText changes (a marker opens with `[`): most text has none, and is returned after one scan. */
+const CLEANED = /[[\u200b-\u200f\u2060\ufeff\u00ad\u00a0\u3000\u2002-\u200a]/;
+
 /** Clean text as printed: drop markers and invisible characters, unify spaces. */
 export function cleanText(s: string): string {
+  if (!CLEANED.test(s)) return s;
   return s.replace(BOOKMARK, "").replace(INVISIBLE, "").replace(/[\u00a0\u3000\u2002-\u200a]/g, " ");
 }
+
+/** Text fold() returns as it is: printable ASCII but space and quotes (NFKC leaves ASCII alone; no marker without `[`). */
+const FOLDED = /^[!#-&(-Z\\\]-~]*$/;
 
 /**
  * Fold text for comparison: NFKC (full-width digits, letters and brackets to ASCII),
  * no whitespace, no quotes. `（一）` and `(一)` fold alike; so do `０` and `0`.
  */
 export function fold(s: string): string {
+  if (FOLDED.test(s)) return s;
   return cleanText(s)
     .normalize("NFKC")
     .replace(/\s+/g, "")
