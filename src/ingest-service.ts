@@ -124,12 +124,13 @@ export class IngestService {
     const key = me.organKey;
     let mine: Check[] = [];
     for (const year of [me.year, me.year + 1]) {
-      const cur = this.store.latestOfYear(key, year);
-      if (!cur) continue;
-      const prev = this.store.latestOfYear(key, year - 1);
-      const found = prev ? crossYearChecks(prev.record, cur.record) : [];
-      this.store.replaceCrossYearChecks(cur.id, found);
-      if (cur.id === reportId) mine = found;
+      // Ids first: a record (~30 KB of JSON) is read only when both years are there to compare.
+      const cur = this.store.latestIdOfYear(key, year);
+      if (cur === null) continue;
+      const prev = this.store.latestIdOfYear(key, year - 1);
+      const found = prev !== null ? crossYearChecks(this.store.recordOf(prev)!, this.store.recordOf(cur)!) : [];
+      this.store.replaceCrossYearChecks(cur, found);
+      if (cur === reportId) mine = found;
     }
     return mine;
   }

@@ -343,6 +343,14 @@ export class Store {
     return this.sql("SELECT organ_key AS organKey, year FROM reports WHERE id = ?").get(reportId) as never;
   }
 
+  /** The id of the latest current report of a body for a year, or null (no record read: most years have no neighbour to compare). */
+  latestIdOfYear(organKey: string, year: number): number | null {
+    const row = this.sql("SELECT id FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1 ORDER BY id DESC LIMIT 1").get(organKey, year) as
+      | { id: number }
+      | undefined;
+    return row?.id ?? null;
+  }
+
   /** The latest current report of a body for a year (a body-year read from two sources is compared through its newest record). */
   latestOfYear(organKey: string, year: number): { id: number; record: ReportRecord } | null {
     const row = this.sql("SELECT id, record_json FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1 ORDER BY id DESC LIMIT 1").get(
