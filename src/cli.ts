@@ -92,7 +92,7 @@ program
     // One worker, started first (it loads the readers while this thread reads the file):
     // the document's time limit holds for every format (the worker is ended at it).
     const pool = await startPool(1);
-    const [{ readBounded }, { DEFAULT_LIMITS }] = await Promise.all([import("./ingest.js"), import("../model/limits.js")]);
+    const [{ readBounded }, { DEFAULT_LIMITS }] = await Promise.all([import("./read-file.js"), import("../model/limits.js")]);
     const read = readBounded(file, DEFAULT_LIMITS.maxFileBytes);
     if (!read.ok) {
       await pool.close();

@@ -2,7 +2,7 @@
 // bound, parsed and stored one transaction per document; one broken file never stops
 // the batch. Zip archives of reports are read member by member with the same bounds as
 // DOCX.
-import { closeSync, fstatSync, lstatSync, openSync, readSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { extname, join, resolve, sep } from "node:path";
 import { DEFAULT_LIMITS } from "../model/limits.js";
 import { sha256 } from "../model/hash.js";
@@ -10,6 +10,9 @@ import { Store, type IngestInput, type IngestResult } from "./store.js";
 import { IngestService } from "./ingest-service.js";
 import { printable } from "./printable.js";
 import { readArchive } from "../model/archive.js";
+import { errText, readBounded } from "./read-file.js";
+
+export { readBounded };
 
 export interface BatchSummary {
   ingested: number;
@@ -37,13 +40,6 @@ export type WalkEntry =
   | { kind: "skip"; path: string; reason: string }
   | { kind: "error"; path: string; code: string; message: string };
 
-const errText = (e: unknown) => {
-  const err = e as NodeJS.ErrnoException;
-  if (err.code === "ENOENT") return "no such file or folder";
-  if (err.code === "EACCES" || err.code === "EPERM") return "permission denied";
-  if (err.code === "EISDIR") return "is a folder";
-  return err.message ?? String(e);
-};
 const inside = (root: string, p: string) => p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
 
 /**
@@ -109,39 +105,6 @@ function* walkDir(dir: string, root: string): Generator<WalkEntry> {
     } else if (st.isDirectory()) yield* walkDir(path, root);
     else if (st.isFile()) yield { kind: "file", path };
     else yield { kind: "skip", path, reason: "not a regular file" };
-  }
-}
-
-/**
- * Reads a whole file, refusing one over `max` bytes without reading it (the size is
- * taken from the open descriptor, and the read stops at max + 1 in case it grows).
- */
-export function readBounded(path: string, max: number): { ok: true; bytes: Buffer } | { ok: false; code: string; message: string } {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch (e) {
-    return { ok: false, code: "unreadable", message: `cannot read: ${errText(e)}` };
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (size > max) return { ok: false, code: "too-large", message: `the file is ${size} bytes, over the ${max}-byte limit` };
-    const buf = Buffer.allocUnsafe(Math.min(size, max) + 1);
-    let at = 0;
-    for (;;) {
-      const n = readSync(fd, buf, at, buf.length - at, null);
-      if (n === 0) break;
-      at += n;
-      if (at === buf.length) {
-        if (at > max) return { ok: false, code: "too-large", message: `the file grew past the ${max}-byte limit while being read` };
-        break;
-      }
-    }
-    return { ok: true, bytes: buf.subarray(0, at) };
-  } catch (e) {
-    return { ok: false, code: "unreadable", message: `cannot read: ${errText(e)}` };
-  } finally {
-    closeSync(fd);
   }
 }
 
