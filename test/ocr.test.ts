@@ -179,6 +179,24 @@ describe("the page picture", () => {
     near(mid.flatMap((x) => [x.y0, x.y1]), [100, 201, 300, 401]);
   });
 
+  it("finds the short walls of a one-row table, between two horizontal rules, and no text stroke as short", () => {
+    const width = 600, height = 300, px = new Uint8Array(width * height).fill(255);
+    const line = (x0: number, y0: number, x1: number, y1: number) => {
+      for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) px[y * width + x] = 20;
+    };
+    // A row 40 px high (rules at 100 and 140), walls at 100, 250, 400, 550; a stroke of 30 px inside a cell.
+    line(100, 100, 550, 101);
+    line(100, 140, 550, 141);
+    for (const x of [100, 250, 400, 550]) line(x, 100, x + 1, 141);
+    line(170, 105, 171, 135);
+    // Another stroke as long as a wall, touching neither rule.
+    line(300, 200, 301, 241);
+    const g = { width, height, px };
+    expect(rules(g, 70, 12).v).toEqual([]);
+    const r = rules(g, 70, 12, 20);
+    expect(r.v.map((x) => Math.round(x.x0)).sort((a, b) => a - b)).toEqual([101, 251, 401, 551]);
+  });
+
   it("reads back the PGM it writes", () => {
     const g = grid();
     const back = readPgm(writePgm(g));

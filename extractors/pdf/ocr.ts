@@ -118,7 +118,7 @@ const pageNo = (f: string) => Number(/(\d+)\.pgm$/.exec(f)![1]);
 export async function ocrPage(raw: Gray, page: number, dir: string, deadline: number): Promise<OcrPage> {
   const skewDeg = skewAngle(raw);
   const img = rotate(raw, skewDeg);
-  const found = rules(img, Math.round(OCR_DPI * 0.35), Math.round(OCR_DPI * 0.06));
+  const found = rules(img, Math.round(OCR_DPI * 0.35), Math.round(OCR_DPI * 0.06), Math.round(OCR_DPI * 0.1));
   const clean = eraseRules(img, found);
   const file = join(dir, `clean-${page}.pgm`);
   await writeFile(file, writePgm(clean));

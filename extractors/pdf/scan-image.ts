@@ -118,11 +118,13 @@ export const RULE_INK = 215;
  * neighbouring pixel lines are looked at together (a rule left a pixel off level by the
  * deskew steps between them), and a run may cross a gap of up to maxGap pixels (a rule faded
  * by the scan: a real break, a merged cell, is a column wide) if 90% of it is ink; runs on neighbouring lines
- * (a rule 2–4 px thick) are one rule at their mean position, spanning their union.
+ * (a rule 2–4 px thick) are one rule at their mean position, spanning their union. A
+ * vertical run from minBetween to minLen long is a rule only where it joins two horizontal
+ * rules, one at each end.
  */
-export function rules(g: Gray, minLen: number, maxGap: number): { h: PixelRule[]; v: PixelRule[] } {
+export function rules(g: Gray, minLen: number, maxGap: number, minBetween = minLen): { h: PixelRule[]; v: PixelRule[] } {
   const { width: w, height: h, px } = g;
-  const runs = (horizontal: boolean) => {
+  const runs = (horizontal: boolean, minLen: number) => {
     const found: { pos: number; a: number; b: number }[] = [];
     const lines = horizontal ? h : w, along = horizontal ? w : h;
     const at = (p: number, q: number) => px[horizontal ? p * w + q : q * w + p];
@@ -156,7 +158,12 @@ export function rules(g: Gray, minLen: number, maxGap: number): { h: PixelRule[]
         return horizontal ? { x0: m.a, y0: pos, x1: m.b, y1: pos, t: m.p1 - m.p0 + 1 } : { x0: pos, y0: m.a, x1: pos, y1: m.b, t: m.p1 - m.p0 + 1 };
       });
   };
-  return { h: runs(true), v: runs(false) };
+  const hs = runs(true, minLen);
+  // A vertical rule shorter than minLen stands when it runs from one horizontal rule to
+  // another (the cell walls of a one-row table); a text stroke touches none.
+  const touches = (x: number, y: number) => hs.some((r) => Math.abs(r.y0 - y) <= 6 && x >= r.x0 - 6 && x <= r.x1 + 6);
+  const vs = runs(false, Math.min(minLen, minBetween)).filter((r) => r.y1 - r.y0 + 1 >= minLen || (touches(r.x0, r.y0) && touches(r.x0, r.y1)));
+  return { h: hs, v: vs };
 }
 
 /** A copy with the rules painted white (with a pixel's margin), so OCR reads only text. */
