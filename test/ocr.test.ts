@@ -78,7 +78,8 @@ describe("scanned report fixtures", () => {
       }
       expect(wrong).toEqual([]);
       // An all-null reader must not pass: most printed values are read.
-      expect(read).toBeGreaterThan(shown * 0.3);
+      // (each fixture reads 84–94% since every ruled cell is read again alone; 70% before).
+      expect(read).toBeGreaterThan(shown * 0.75);
       totals.read += read;
       totals.wanted += shown;
       if (read === shown) totals.exactFixtures++;
