@@ -19,6 +19,9 @@
 //    tables as exact grids with merges, unruled ones by the stream logic, paragraphs.
 // 5. Every table cell carries read: { status: "ocr", confidence }, and the Document an
 //    "ocr:read" diagnostic saying the record was read by OCR.
+// 6. Every cell of a ruled grid is read again alone from the picture (ocr-cells.ts): a
+//    number stands there only where two readings agree surely; a surer label replaces
+//    the page's; a page number its cell's readings contradict becomes "?".
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
