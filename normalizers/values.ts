@@ -20,6 +20,8 @@ export interface CellReading {
 
 /** Dashes, slashes and 无: printed to say "nothing", read as null. */
 const NOTHING = /^(?:[-－—–―‐‑/／\\、]+|无|空|暂无)$/;
+/** A value's place whose content the reader could not read (OCR's "?"): a value cell, read as null. */
+const UNREAD = /^[?？]$/;
 /** A number at the start of a cell: sign, digits with optional thousands commas, decimals. */
 const NUMBER = /^([+＋\-−－]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?/;
 /** What may follow a number in a value cell without making it a label. */
@@ -48,7 +50,7 @@ export function isValueLike(text: string): boolean {
 function computeValueLike(text: string): boolean {
   const t = normalizeCell(text);
   if (t === "") return false;
-  if (NOTHING.test(t)) return true;
+  if (NOTHING.test(t) || UNREAD.test(t)) return true;
   const m = NUMBER.exec(t);
   if (!m) return false;
   return TRAILER.test(t.slice(m[0].length));

@@ -1,7 +1,8 @@
 // OCR bench: every scanned fixture (test/fixtures/scans) through the whole pipeline, one
 // at a time. Per fixture: wall time, CPU time (this process and its children, Tesseract
 // and pdftoppm, from /proc/self/stat), seconds per page, and how many printed values were
-// read exactly, null, or wrong. "On one core": run it under `taskset -c 0`.
+// read exactly, null, or wrong. "On one core": run it under `taskset -c 0`. Part of
+// `npm run bench` (--only ocr), or alone:
 //
 //   npm run build && taskset -c 0 node dist/scripts/bench-ocr.js
 import { readFileSync } from "node:fs";
@@ -64,17 +65,20 @@ function pagesOf(diagnostics: { source: string; message: string }[]): number {
   return m ? Number(m[1]) : 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** The OCR part of `npm run bench`: a line per scanned fixture and the summary (seconds per scanned page). */
+export async function printOcrBench(): Promise<void> {
   const rows = await benchOcr();
   for (const r of rows)
     console.log(
-      `${r.file.padEnd(30)} ${r.pages} pages  wall ${r.wallS.toFixed(1)} s  cpu ${r.cpuS.toFixed(1)} s  ${(r.cpuS / r.pages).toFixed(1)} cpu-s/page  read ${r.read}/${r.printed}  wrong ${r.wrong}`,
+      `ocr    ${r.file.padEnd(30)} ${r.pages} pages  wall ${r.wallS.toFixed(1)} s  cpu ${r.cpuS.toFixed(1)} s  ${(r.cpuS / r.pages).toFixed(1)} cpu-s/page  read ${r.read}/${r.printed}  wrong ${r.wrong}`,
     );
   const pages = rows.reduce((n, r) => n + r.pages, 0);
   const cpu = rows.reduce((n, r) => n + r.cpuS, 0), wall = rows.reduce((n, r) => n + r.wallS, 0);
   const read = rows.reduce((n, r) => n + r.read, 0), printed = rows.reduce((n, r) => n + r.printed, 0);
   console.log(
-    `all: ${pages} pages, ${(wall / pages).toFixed(1)} wall-s/page, ${(cpu / pages).toFixed(1)} cpu-s/page (a 4-page scan: ${((4 * cpu) / pages).toFixed(1)} cpu-s); ` +
+    `ocr    all: ${pages} scanned pages, ${(wall / pages).toFixed(1)} wall-s/page, ${(cpu / pages).toFixed(1)} cpu-s/page (a 4-page scan: ${((4 * cpu) / pages).toFixed(1)} cpu-s, target 20 s on one core); ` +
       `values read ${read}/${printed} (${((100 * read) / printed).toFixed(0)}%), fixtures exact ${rows.filter((r) => r.read === r.printed).length}/${rows.length}, wrong ${rows.reduce((n, r) => n + r.wrong, 0)}`,
   );
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) await printOcrBench();

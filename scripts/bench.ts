@@ -9,6 +9,8 @@
 //        word/document.xml and parsing it with fast-xml-parser (the project's own zip
 //        reader and XML parser); PDF beside `pdftotext -layout` (a process per file).
 // start: `xxgk --help` and `xxgk extract` of a text report beside a bare `node -e 0`.
+// ocr:   every scanned fixture (test/fixtures/scans) through the pipeline: seconds per
+//        scanned page, CPU included Tesseract's; values read / null / wrong (bench-ocr.ts).
 //
 // Wall time is what a user waits; CPU time (user + system of this process) is what the
 // work costs, and is the steadier number on a machine busy with other things.
@@ -375,6 +377,7 @@ async function benchStart(): Promise<void> {
 }
 
 import { benchCrawl } from "./bench-crawl.js";
+import { printOcrBench } from "./bench-ocr.js";
 
 const BENCHES: [string, () => Promise<void>][] = [
   ["start", benchStart],
@@ -384,6 +387,7 @@ const BENCHES: [string, () => Promise<void>][] = [
   ["pdf", benchPdf],
   ["doc", benchDoc],
   ["crawl", () => benchCrawl(Math.min(N, 3000))],
+  ["ocr", printOcrBench],
 ];
 
 console.log(`xxgk bench (parses in this thread unless --jobs is named): node ${process.version}; --n ${N} --repeat ${REPEAT}${only ? ` --only ${[...only].join(",")}` : ""}`);

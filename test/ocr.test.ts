@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { closePdfWorkers, extractPdf } from "../extractors/pdf.js";
 import { OCR_DPI, UNSURE } from "../extractors/pdf/ocr.js";
-import { readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "../extractors/pdf/scan-image.js";
+import { eraseRules, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "../extractors/pdf/scan-image.js";
 import { run } from "../extractors/pdf/scan-tools.js";
 import { cellsOf } from "../model/cells.js";
 import type { Document, Table } from "../model/document.js";
@@ -78,7 +78,8 @@ describe("scanned report fixtures", () => {
       }
       expect(wrong).toEqual([]);
       // An all-null reader must not pass: most printed values are read.
-      expect(read).toBeGreaterThan(shown * 0.3);
+      // (each fixture reads 84–94% since every ruled cell is read again alone; 70% before).
+      expect(read).toBeGreaterThan(shown * 0.75);
       totals.read += read;
       totals.wanted += shown;
       if (read === shown) totals.exactFixtures++;
@@ -177,6 +178,45 @@ describe("the page picture", () => {
     near(r.v.map((x) => x.x0).sort((a, b) => a - b), [100.5, 300.5, 500.5, 500.5, 700.5]);
     const mid = r.v.filter((x) => Math.abs(x.x0 - 500.5) <= 1.5).sort((a, b) => a.y0 - b.y0);
     near(mid.flatMap((x) => [x.y0, x.y1]), [100, 201, 300, 401]);
+  });
+
+  it("finds the short walls of a one-row table, between two horizontal rules, and no text stroke as short", () => {
+    const width = 600, height = 300, px = new Uint8Array(width * height).fill(255);
+    const line = (x0: number, y0: number, x1: number, y1: number) => {
+      for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) px[y * width + x] = 20;
+    };
+    // A row 40 px high (rules at 100 and 140), walls at 100, 250, 400, 550; a stroke of 30 px inside a cell.
+    line(100, 100, 550, 101);
+    line(100, 140, 550, 141);
+    for (const x of [100, 250, 400, 550]) line(x, 100, x + 1, 141);
+    line(170, 105, 171, 135);
+    // Another stroke as long as a wall, touching neither rule.
+    line(300, 200, 301, 241);
+    const g = { width, height, px };
+    expect(rules(g, 70, 12).v).toEqual([]);
+    const r = rules(g, 70, 12, 20);
+    expect(r.v.map((x) => Math.round(x.x0)).sort((a, b) => a - b)).toEqual([101, 251, 401, 551]);
+  });
+
+  it("erases a rule a few pixels off level along its length, and keeps the strokes of text that sits close to it", () => {
+    const width = 800, height = 200, px = new Uint8Array(width * height).fill(255);
+    // A rule falling 4 px over 600 px (2 px thick), and a text stroke 3 px above its right end.
+    const y = (x: number) => 100 + Math.round(((x - 100) * 4) / 600);
+    for (let x = 100; x <= 700; x++) for (const d of [0, 1]) px[(y(x) + d) * width + x] = 20;
+    for (let x = 650; x <= 660; x++) for (let yy = y(x) - 25; yy <= y(x) - 3; yy++) px[yy * width + x] = 20;
+    const g = { width, height, px };
+    const found = rules(g, 70, 12);
+    expect(found.h.length).toBe(1);
+    const clean = eraseRules(g, found);
+    const ink = (x0: number, y0: number, x1: number, y1: number) => {
+      let n = 0;
+      for (let yy = y0; yy <= y1; yy++) for (let x = x0; x <= x1; x++) if (clean.px[yy * width + x] < 140) n++;
+      return n;
+    };
+    // No rule left, at either end or in the middle.
+    for (const x of [100, 400, 640, 700]) expect(ink(x, y(x) - 1, x, y(x) + 2)).toBe(0);
+    // The stroke's foot stays: its lowest pixel rows, 3 px above the rule, are still ink.
+    expect(ink(650, y(650) - 5, 660, y(650) - 3)).toBe(33);
   });
 
   it("reads back the PGM it writes", () => {

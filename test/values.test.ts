@@ -53,4 +53,12 @@ describe("reading a cell", () => {
     expect(isValueLike("55（含自然失效29件）")).toBe(true);
     expect(isValueLike("")).toBe(false);
   });
+
+  it("a value OCR could not read (\"?\") holds a value's place, and reads as null, not a number", () => {
+    // The row's first value unread must not become part of its label (6 values for 7 columns).
+    expect(isValueLike("?")).toBe(true);
+    expect(isValueLike("？")).toBe(true);
+    expect(isValueLike("?属于")).toBe(false);
+    expect(readCell("?", "count")).toMatchObject({ value: null, status: "unreadable", code: "cell.notNumber" });
+  });
 });

@@ -19,13 +19,17 @@
 //    tables as exact grids with merges, unruled ones by the stream logic, paragraphs.
 // 5. Every table cell carries read: { status: "ocr", confidence }, and the Document an
 //    "ocr:read" diagnostic saying the record was read by OCR.
+// 6. Every cell of a ruled grid is read again alone from the picture (ocr-cells.ts): a
+//    number stands there only where two readings agree surely; a surer label replaces
+//    the page's; a page number its cell's readings contradict becomes "?".
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ExtractError, type Cell, type Diagnostic, type Document } from "../../model/document.js";
+import { ExtractError, type Cell, type Diagnostic, type Document, type Place } from "../../model/document.js";
 import type { Limits } from "../../model/limits.js";
 import { isCjk } from "./geometry.js";
 import { layout } from "./layout.js";
+import { rereadCells, type CellRereadResult } from "./ocr-cells.js";
 import type { PageData, Segment, TextRun } from "./read.js";
 import { eraseRules, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "./scan-image.js";
 import { MissingTool, OCR_PACKAGES, pdfinfoCommand, pdftoppmCommand, run, tesseract, tesseractCommand, type OcrWord } from "./scan-tools.js";
@@ -62,8 +66,10 @@ export interface OcrPage {
   skewDeg: number;
   words: OcrWord[];
   data: PageData;
-  /** Numbers not taken (the two readings differ or are unsure), for diagnostics. */
+  /** Numbers not taken (the two readings differ or are unsure), for diagnostics; boxes in points, origin top-left. */
   unsure: { text: string; box: Segment }[];
+  /** The page straightened, its rules erased: what the cells are read again from. */
+  picture?: Gray;
 }
 
 /** The failure when OCR cannot run here: what to install. */
@@ -106,7 +112,12 @@ export async function ocrPdf(bytes: Uint8Array, limits: Limits): Promise<Documen
       await rm(join(dir, f));
       pages.push(await ocrPage(img, pageNo(f), dir, deadline));
     }
-    return toDocument(pages, diagnostics, numPages);
+    const doc = toDocument(pages, diagnostics, numPages);
+    const pictures = new Map(pages.map((p) => [p.page, p.picture]));
+    for (const p of pages) p.picture = undefined;
+    const again = await rereadCells(doc, pictures as Map<number, Gray>, { scale: OCR_DPI / 72, unsure: UNSURE, agreed: AGREED, deadline, dir });
+    settle(doc, again);
+    return doc;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -118,7 +129,7 @@ const pageNo = (f: string) => Number(/(\d+)\.pgm$/.exec(f)![1]);
 export async function ocrPage(raw: Gray, page: number, dir: string, deadline: number): Promise<OcrPage> {
   const skewDeg = skewAngle(raw);
   const img = rotate(raw, skewDeg);
-  const found = rules(img, Math.round(OCR_DPI * 0.35), Math.round(OCR_DPI * 0.06));
+  const found = rules(img, Math.round(OCR_DPI * 0.35), Math.round(OCR_DPI * 0.06), Math.round(OCR_DPI * 0.1));
   const clean = eraseRules(img, found);
   const file = join(dir, `clean-${page}.pgm`);
   await writeFile(file, writePgm(clean));
@@ -133,7 +144,8 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
   const H = img.height * s;
   const runs: TextRun[] = [];
   const unsure: OcrPage["unsure"] = [];
-  const boxOf = (w: OcrWord): Segment => ({ x0: w.left * s, y0: H - (w.top + w.height) * s, x1: (w.left + w.width) * s, y1: H - w.top * s });
+  // A place's box: points, origin top-left, as every place in the Document.
+  const boxOf = (w: OcrWord): Segment => ({ x0: w.left * s, y0: w.top * s, x1: (w.left + w.width) * s, y1: (w.top + w.height) * s });
   const kept: Kept[] = [];
   const push = (w: OcrWord, str: string): Kept => {
     const k = { w, str, conf: str === UNSURE ? 0 : w.conf };
@@ -236,7 +248,7 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
     hiddenText: 0,
     shownText: runs.length,
   };
-  return { page, skewDeg, words: text.map((w) => ({ ...w })), data, unsure };
+  return { page, skewDeg, words: text.map((w) => ({ ...w })), data, unsure, picture: clean };
 }
 
 /** Each box cut out of the page (a margin around, a white border), read alone for digits. */
@@ -332,7 +344,7 @@ export function toDocument(pages: OcrPage[], diagnostics: Diagnostic[], numPages
         const numbers = c.text.split(/\s+/).filter((x) => x === UNSURE || NUMERIC.test(x));
         const why = !b.exactGrid && /\d/.test(c.text) ? "an unruled table, whose columns OCR cannot place with certainty" : numbers.length > 1 ? "a ruled cell holding several numbers (a rule lost in the picture?)" : "";
         if (!why) continue;
-        diagnostics.push({ severity: "warning", source: "ocr:unsure", message: `page ${b.place?.page}: "${c.text.replace(/\n/g, " ")}" is in ${why}; it is left as "${UNSURE}", not a value`, place: { ...b.place } });
+        diagnostics.push({ severity: "warning", source: "ocr:unsure", message: `page ${b.place?.page}: "${c.text.replace(/\n/g, " ")}" is in ${why}; it is left as "${UNSURE}", not a value`, place: { ...b.place, ...c.place } });
         c.text = UNSURE;
         c.read = { status: "ocr", confidence: 0 };
       }
@@ -352,6 +364,26 @@ export function toDocument(pages: OcrPage[], diagnostics: Diagnostic[], numPages
   });
   if (!blocks.some((b) => b.kind === "table")) diagnostics.push({ severity: "warning", source: "pdf:no-tables", message: "no tables were found: paragraphs only" });
   return { blocks, meta: { pages: numPages }, diagnostics };
+}
+
+/**
+ * After the cells were read again alone: a doubt of the page reading inside a cell that now
+ * holds a sure number is settled (its warning goes), and the summary says what was done.
+ */
+function settle(doc: Document, r: CellRereadResult): void {
+  const within = (p: Place | undefined) => {
+    const b = p?.box;
+    if (!b || p?.page === undefined) return false;
+    const cx = (b.x0 + b.x1) / 2, cy = (b.y0 + b.y1) / 2;
+    return r.settled.some((c) => c.page === p.page && cx >= c.x0 && cx <= c.x1 && cy >= c.y0 && cy <= c.y1);
+  };
+  doc.diagnostics = doc.diagnostics.filter((d) => !(d.source === "ocr:unsure" && within(d.place)));
+  const left = doc.diagnostics.filter((d) => d.source === "ocr:unsure").length;
+  const read = doc.diagnostics.find((d) => d.source === "ocr:read");
+  if (read)
+    read.message =
+      read.message.replace(/\(\d+ not sure, left unread\)/, `(${left} not sure, left unread)`) +
+      `; every ruled cell read again alone (${r.cells} cells: ${r.numbers} numbers settled, ${r.contradicted} contradicted and left unread, ${r.labels} labels re-read)`;
 }
 
 function markCell(c: Cell, conf: Map<string, number>): void {

@@ -118,11 +118,13 @@ export const RULE_INK = 215;
  * neighbouring pixel lines are looked at together (a rule left a pixel off level by the
  * deskew steps between them), and a run may cross a gap of up to maxGap pixels (a rule faded
  * by the scan: a real break, a merged cell, is a column wide) if 90% of it is ink; runs on neighbouring lines
- * (a rule 2–4 px thick) are one rule at their mean position, spanning their union.
+ * (a rule 2–4 px thick) are one rule at their mean position, spanning their union. A
+ * vertical run from minBetween to minLen long is a rule only where it joins two horizontal
+ * rules, one at each end.
  */
-export function rules(g: Gray, minLen: number, maxGap: number): { h: PixelRule[]; v: PixelRule[] } {
+export function rules(g: Gray, minLen: number, maxGap: number, minBetween = minLen): { h: PixelRule[]; v: PixelRule[] } {
   const { width: w, height: h, px } = g;
-  const runs = (horizontal: boolean) => {
+  const runs = (horizontal: boolean, minLen: number) => {
     const found: { pos: number; a: number; b: number }[] = [];
     const lines = horizontal ? h : w, along = horizontal ? w : h;
     const at = (p: number, q: number) => px[horizontal ? p * w + q : q * w + p];
@@ -156,19 +158,51 @@ export function rules(g: Gray, minLen: number, maxGap: number): { h: PixelRule[]
         return horizontal ? { x0: m.a, y0: pos, x1: m.b, y1: pos, t: m.p1 - m.p0 + 1 } : { x0: pos, y0: m.a, x1: pos, y1: m.b, t: m.p1 - m.p0 + 1 };
       });
   };
-  return { h: runs(true), v: runs(false) };
+  const hs = runs(true, minLen);
+  // A vertical rule shorter than minLen stands when it runs from one horizontal rule to
+  // another (the cell walls of a one-row table); a text stroke touches none.
+  const touches = (x: number, y: number) => hs.some((r) => Math.abs(r.y0 - y) <= 6 && x >= r.x0 - 6 && x <= r.x1 + 6);
+  const vs = runs(false, Math.min(minLen, minBetween)).filter((r) => r.y1 - r.y0 + 1 >= minLen || (touches(r.x0, r.y0) && touches(r.x0, r.y1)));
+  return { h: hs, v: vs };
 }
 
-/** A copy with the rules painted white (with a pixel's margin), so OCR reads only text. */
+/**
+ * A copy with the rules painted white, so OCR reads only text. A rule is followed along
+ * its length (a page straightened to the nearest 0.05° leaves a long rule a few pixels off
+ * level from end to end): at each step, the run of rule ink across it nearest to where the
+ * rule was at the step before is painted, with a pixel on each side. Text close to a rule
+ * keeps its strokes (a band of fixed width would cut the feet off a row of characters).
+ */
 export function eraseRules(g: Gray, rs: { h: PixelRule[]; v: PixelRule[] }): Gray {
   const { width: w, height: h } = g;
   const px = g.px.slice();
-  const paint = (x0: number, y0: number, x1: number, y1: number) => {
-    for (let y = Math.max(0, Math.floor(y0)); y <= Math.min(h - 1, Math.ceil(y1)); y++)
-      for (let x = Math.max(0, Math.floor(x0)); x <= Math.min(w - 1, Math.ceil(x1)); x++) px[y * w + x] = 255;
+  const src = g.px;
+  const follow = (horizontal: boolean, r: PixelRule) => {
+    const along0 = Math.max(0, Math.floor(horizontal ? r.x0 : r.y0) - 1), along1 = Math.min((horizontal ? w : h) - 1, Math.ceil(horizontal ? r.x1 : r.y1) + 1);
+    const across = horizontal ? h : w;
+    const at = (q: number, p: number) => (horizontal ? p * w + q : q * w + p);
+    let centre = horizontal ? r.y0 : r.x0;
+    for (let q = along0; q <= along1; q++) {
+      // The dark run across the rule nearest its centre, within 6 px of it.
+      let best: [number, number] | null = null, bestDist = Infinity;
+      let a = -1;
+      const lo = Math.max(0, Math.floor(centre) - 6), hi = Math.min(across - 1, Math.ceil(centre) + 6);
+      for (let p = lo; p <= hi + 1; p++) {
+        const dark = p <= hi && src[at(q, p)] < RULE_INK;
+        if (dark && a < 0) a = p;
+        else if (!dark && a >= 0) {
+          const d = Math.abs((a + p - 1) / 2 - centre);
+          if (p - a <= 10 && d < bestDist) (best = [a, p - 1]), (bestDist = d);
+          a = -1;
+        }
+      }
+      if (!best) continue;
+      centre = centre * 0.7 + ((best[0] + best[1]) / 2) * 0.3;
+      for (let p = Math.max(0, best[0] - 1); p <= Math.min(across - 1, best[1] + 1); p++) px[at(q, p)] = 255;
+    }
   };
-  for (const r of rs.h) paint(r.x0 - 1, r.y0 - 4, r.x1 + 1, r.y1 + 4);
-  for (const r of rs.v) paint(r.x0 - 4, r.y0 - 1, r.x1 + 4, r.y1 + 1);
+  for (const r of rs.h) follow(true, r);
+  for (const r of rs.v) follow(false, r);
   return { width: w, height: h, px };
 }
 

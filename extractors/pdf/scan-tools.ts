@@ -5,6 +5,7 @@
 // (XXGK_TESSERACT, XXGK_PDFTOPPM, XXGK_PDFINFO in the environment), so a machine can point at its own
 // copies, and tests at a missing one.
 import { spawn } from "node:child_process";
+import { writeFile } from "node:fs/promises";
 import { ExtractError } from "../../model/document.js";
 
 export const tesseractCommand = () => process.env.XXGK_TESSERACT || "tesseract";
@@ -86,4 +87,41 @@ export async function tesseract(image: string, lang: string, psm: number, deadli
   const args = [image, "stdout", "-l", lang, "--psm", String(psm), ...config.flatMap((c) => ["-c", c]), "tsv"];
   const out = await run(tesseractCommand(), args, deadline, { OMP_THREAD_LIMIT: "1" });
   return parseTsv(out.toString("utf8"));
+}
+
+/** One picture's reading from a list run: its words joined (lines by "\n"), the least confidence of them. */
+export interface ListReading {
+  text: string;
+  conf: number;
+}
+
+/**
+ * Tesseract once over a list of pictures (the list written to `listFile`): one reading
+ * per picture, in order (undefined where it found no word). Words of a line are joined
+ * as printed: with no space between Chinese characters, with one between other words.
+ */
+export async function readList(files: string[], lang: string, psm: number, deadline: number, listFile: string, config: string[] = []): Promise<(ListReading | undefined)[]> {
+  await writeFile(listFile, files.join("\n") + "\n");
+  const args = [listFile, "stdout", "-l", lang, "--psm", String(psm), ...config.flatMap((c) => ["-c", c]), "tsv"];
+  const out = await run(tesseractCommand(), args, deadline, { OMP_THREAD_LIMIT: "1" });
+  const words: OcrWord[][] = files.map(() => []);
+  for (const row of out.toString("utf8").split("\n")) {
+    const f = row.split("\t");
+    if (f.length < 12 || f[0] !== "5") continue;
+    const text = f.slice(11).join("\t").trim();
+    const k = Number(f[1]) - 1;
+    if (!text || !(k >= 0 && k < files.length)) continue;
+    words[k].push({ left: +f[6], top: +f[7], width: +f[8], height: +f[9], conf: +f[10], text, line: `${f[2]}.${f[3]}.${f[4]}` });
+  }
+  const cjk = (s: string) => /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/.test(s);
+  return words.map((ws) => {
+    if (!ws.length) return undefined;
+    let text = "", prev: OcrWord | undefined;
+    for (const w of ws) {
+      if (prev) text += prev.line !== w.line ? "\n" : cjk(prev.text.slice(-1)) || cjk(w.text[0]) ? "" : " ";
+      text += w.text;
+      prev = w;
+    }
+    return { text, conf: Math.min(...ws.map((w) => w.conf)) };
+  });
 }
