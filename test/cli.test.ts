@@ -207,7 +207,8 @@ describe("xxgk CLI", () => {
     const rows = readCsv(raw.toString("utf8").slice(1));
     const header = rows.shift()!;
     expect(header.slice(0, 16)).toEqual(["report_id", "organ", "year", "region_code", "province", "city", "county", "template", "format", "source_path", "source_url", "sha256", "table", "row", "column", "value"]);
-    expect(header.slice(16)).toEqual(["corrected", "machine_value", "status", "text", "page", "box", "table_no", "row_no", "col_no", "line"]);
+    expect(header.slice(16)).toEqual(["corrected", "machine_value", "status", "text", "page", "box", "table_no", "row_no", "col_no", "line",
+      "places", "first_seen", "last_seen", "retrieved_at", "published_on_source", "urls"]);
     expect(rows.length).toBe([...perSha.values()].reduce((a, b) => a + b, 0));
     // Each report's rows are exactly its cells.
     const bySha = new Map<string, number>();
