@@ -20,6 +20,7 @@ import { pathToFileURL } from "node:url";
 import { runCrawl } from "../src/crawl/command.js";
 import { parseListPage } from "../src/crawl/lists.js";
 import { parseReport } from "../src/pipeline.js";
+import { consolidate } from "../normalizers/copies.js";
 import { sha256 } from "../model/hash.js";
 import { ZipArchive } from "../model/zip.js";
 import { makeZip } from "./helpers/zip.js";
@@ -210,6 +211,24 @@ describe("publishedOn and where it was read", () => {
     expect(signed.record.publishedOn).toBe("2025-01-13");
     expect(signed.record.provenance.publishedOn).toMatchObject({ source: "signature", text: "2025年1月13日" });
     expect(signed.record.diagnostics.filter((d) => d.key === "publishedOn")).toEqual([]);
+  });
+
+  it("a report read from several copies takes the best-sourced date: a DOCX's signature over its page's <meta>, naming the copy", async () => {
+    const page = await parseReport({ bytes: Buffer.from(portalPage({ pubDate: "2025-02-15", signed: false })), name: "p.html" });
+    const docx = await parseReport({ bytes: readFileSync("test/fixtures/generated/g01-2021.lo.docx"), name: "r.docx" });
+    const bare = await parseReport({ bytes: unsignedDocx(), name: "u.docx" });
+    if (!page.ok || !docx.ok || !bare.ok) throw new Error("fixture not read");
+    expect(docx.record.provenance.publishedOn.source).toBe("signature");
+    for (const order of [[page, docx], [docx, page]]) {
+      const c = consolidate(order.map((o, i) => ({ id: i + 1, record: (o as typeof page & { ok: true }).record })));
+      expect(c.record.publishedOn).toBe("2025-01-13");
+      expect(c.record.provenance.publishedOn.source).toBe("signature");
+      const best = c.best === 1 ? order[0] : order[1];
+      if ((best as typeof docx & { ok: true }).record !== docx.record) expect(c.record.provenance.publishedOn.document).toBe(docx.record.source.sha256);
+    }
+    // No signature anywhere: the page's <meta> date, over nothing.
+    const c = consolidate([{ id: 1, record: bare.record }, { id: 2, record: page.record }]);
+    expect([c.record.publishedOn, c.record.provenance.publishedOn.source]).toEqual(["2025-02-15", "page-meta"]);
   });
 
   it("no date anywhere: null with meta.noDate, and no source", async () => {
