@@ -61,7 +61,10 @@ export const extractHtml: Extractor = async (bytes, options) => {
   const title = pickTitle(page, container);
   if (title) meta.title = title;
   const publishedOn = pickPublishedOn(page, root);
-  if (publishedOn) meta.publishedOn = publishedOn;
+  if (publishedOn) {
+    meta.publishedOn = publishedOn.date;
+    meta.publishedOnFrom = { kind: publishedOn.from, text: publishedOn.text };
+  }
 
   const base = pageBase(page, options.url);
   const region = articleRegion(analysis);

@@ -75,6 +75,8 @@ export interface DocumentMeta {
   title?: string;
   /** A publication date the container states (an HTML page's date), ISO 8601. */
   publishedOn?: string;
+  /** Where the container states that date: a <meta> of the page, or a labelled line (发布日期：…); `text` as printed. */
+  publishedOnFrom?: { kind: "meta" | "line"; text: string };
   /** Links to the real report (DOCX/PDF attachments of an HTML page), absolute where known. */
   attachments?: { url: string; text: string }[];
   /** Pages in a PDF. */

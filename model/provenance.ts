@@ -24,6 +24,26 @@ export const VALUE_STATUSES = ["printed", "blank", "dash", "note", "split", "ocr
 export const ValueStatus = z.enum(VALUE_STATUSES);
 export type ValueStatus = z.infer<typeof ValueStatus>;
 
+/**
+ * Where `publishedOn` was read (its provenance entry's `source`): the date printed at the end
+ * of the report, a date line on the page (`发布日期：…`), the page's own <meta> date, or the
+ * date printed beside the report's link on the portal's list page. Best first.
+ */
+export const PUBLISHED_ON_SOURCES = ["signature", "page-date-line", "page-meta", "list-page"] as const;
+export const PublishedOnSource = z.enum(PUBLISHED_ON_SOURCES);
+export type PublishedOnSource = z.infer<typeof PublishedOnSource>;
+
+/**
+ * The date printed beside a report's link on a portal's list page, passed down by the
+ * crawler with the URL (and from a page to the attachments it links): `date` ISO 8601,
+ * `text` as printed, `page` the list page's URL.
+ */
+export interface ListedOn {
+  date: string;
+  text: string;
+  page?: string;
+}
+
 export const ProvenanceEntry = z.strictObject({
   /** The cell exactly as printed (whitespace collapsed); "" for a blank or a missing cell. */
   text: z.string(),
@@ -33,6 +53,8 @@ export const ProvenanceEntry = z.strictObject({
   confidence: z.number().min(0).max(1).optional(),
   /** sha256 of the document the value was read from, where a report takes it from another copy than its best one. */
   document: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /** `publishedOn` only: where the date was read (PUBLISHED_ON_SOURCES). */
+  source: PublishedOnSource.optional(),
 });
 export type ProvenanceEntry = z.infer<typeof ProvenanceEntry>;
 
@@ -59,7 +81,8 @@ export type RecordDiagnostic = z.infer<typeof RecordDiagnostic>;
 const STATUS_SET = new Set<string>(VALUE_STATUSES);
 const PLACE_INTS = ["page", "table", "row", "col", "line"] as const;
 const PLACE_KEYS = new Set<string>([...PLACE_INTS, "box"]);
-const ENTRY_KEYS = new Set<string>(["text", "status", "place", "confidence", "document"]);
+const ENTRY_KEYS = new Set<string>(["text", "status", "place", "confidence", "document", "source"]);
+const SOURCE_SET = new Set<string>(PUBLISHED_ON_SOURCES);
 
 /** Exactly `RecordPlace.safeParse(v).success`, without zod's allocations. */
 export function isRecordPlace(v: unknown): v is RecordPlace {
@@ -83,11 +106,12 @@ export function isProvenanceEntry(v: unknown): v is ProvenanceEntry {
   const c = e.confidence;
   if (c !== undefined && !(typeof c === "number" && c >= 0 && c <= 1)) return false;
   if (e.document !== undefined && !(typeof e.document === "string" && /^[0-9a-f]{64}$/.test(e.document))) return false;
+  if (e.source !== undefined && !(typeof e.source === "string" && SOURCE_SET.has(e.source))) return false;
   return e.place === undefined || isRecordPlace(e.place);
 }
 
 /** The record's provenance: cell key → entry, every entry checked by isProvenanceEntry (one check for the map, no per-entry parse). */
 export const Provenance = z.custom<Record<string, ProvenanceEntry>>(
   (v) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every(isProvenanceEntry),
-  { message: "provenance: every entry is { text, status, place?, confidence?, document? } (docs/record.md)" },
+  { message: "provenance: every entry is { text, status, place?, confidence?, document?, source? } (docs/record.md)" },
 );

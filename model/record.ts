@@ -131,6 +131,29 @@ export const ReportRecord = z.discriminatedUnion("template", [Record2021, Record
 export type ReportRecord = z.infer<typeof ReportRecord>;
 export type Template = ReportRecord["template"];
 
+/**
+ * A place a document was seen (an addition of the store's exports, after `diagnostics`):
+ * a file path, a member of a zip archive, or a URL, with the first and last time these
+ * very bytes were met there; for a URL, when the crawler fetched them, the server's
+ * Last-Modified and the date the portal's list page printed beside the link.
+ */
+export const DocumentPlace = z.strictObject({
+  kind: z.enum(["path", "zip", "url", "bytes"]),
+  path: z.string().nullable(),
+  url: z.string().nullable(),
+  /** zip: the archive's path and the member's name inside it. */
+  archive: z.string().nullable(),
+  member: z.string().nullable(),
+  /** The bytes seen there (a report's places are those of all its documents). */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+  retrievedAt: z.string().nullable(),
+  lastModified: z.string().nullable(),
+  listedOn: z.string().nullable(),
+});
+export type DocumentPlace = z.infer<typeof DocumentPlace>;
+
 /** Key order of the contract, so JSON output reads as the spec does. */
 export const TOP_LEVEL_KEYS = [
   "schemaVersion", "source", "template", "organ", "year", "publishedOn", "region",

@@ -8,6 +8,7 @@
 import { cellMap, setCell } from "../model/cells.js";
 import type { Check, Format, ReportRecord } from "../model/record.js";
 import { runRecordRules } from "./rules.js";
+import { PUBLISHED_ON_SOURCES } from "../model/provenance.js";
 
 /**
  * Ties between equally complete copies go to the format whose grid is most exact: DOCX
@@ -57,6 +58,22 @@ export function rankCopies(copies: Copy[]): Copy[] {
   });
 }
 
+/** How good a copy's date is: the order of PUBLISHED_ON_SOURCES (the signature first); no date last. */
+function dateRank(c: Copy): number {
+  if (c.record.publishedOn === null) return Infinity;
+  const source = (c.record as { provenance?: Record<string, { source?: string }> }).provenance?.publishedOn?.source;
+  const i = source ? (PUBLISHED_ON_SOURCES as readonly string[]).indexOf(source) : -1;
+  // A date stored before sources were recorded was read from the document itself.
+  return i >= 0 ? i : 0;
+}
+
+/** The copy whose date is best sourced; among equals, the best-ranked copy. */
+function bestDated(ranked: Copy[]): Copy | null {
+  let pick: Copy | null = null;
+  for (const c of ranked) if (dateRank(c) < (pick ? dateRank(pick) : Infinity)) pick = c;
+  return pick;
+}
+
 const describe = (c: Copy) => `document ${c.id} (${c.record.source.format}, ${c.record.source.sha256.slice(0, 12)})`;
 
 /** Reads a report's copies together. `copies` must be documents of one body and one year. */
@@ -97,9 +114,16 @@ export function consolidate(copies: Copy[]): Consolidated {
     const entry = (from.record as { provenance?: Record<string, Record<string, unknown>> }).provenance?.[key];
     if (prov && entry) prov[key] = { ...entry, document: from.record.source.sha256 };
   }
-  // Metadata the best copy lacks, from the others (the page's date, its URL).
+  // The date: the best-sourced one of any copy (the signature of a DOCX over its page's
+  // <meta> date), with its provenance naming the copy it came from.
+  const dated = bestDated(ranked);
+  if (dated && dated !== best && dated.record.publishedOn !== null) {
+    record.publishedOn = dated.record.publishedOn;
+    const entry = (dated.record as { provenance?: Record<string, Record<string, unknown>> }).provenance?.publishedOn;
+    if (prov && entry) prov.publishedOn = { ...entry, document: dated.record.source.sha256 };
+  }
+  // Metadata the best copy lacks, from the others (the page's URL, its region).
   for (const c of ranked.slice(1)) {
-    record.publishedOn ??= c.record.publishedOn;
     record.source.url ??= c.record.source.url;
     record.region ??= c.record.region;
   }

@@ -3,7 +3,7 @@
 // the value is null and a diagnostic says so.
 import type { Document, Paragraph, Place } from "../model/document.js";
 import type { Section } from "../model/record.js";
-import type { ProvenanceEntry, RecordDiagnostic } from "../model/provenance.js";
+import type { ListedOn, ProvenanceEntry, PublishedOnSource, RecordDiagnostic } from "../model/provenance.js";
 import { Notes, rowPlace } from "./assemble.js";
 import { SECTION_TITLES } from "../data/template.js";
 import { sectionHeading } from "../model/sections.js";
@@ -15,8 +15,8 @@ export interface Meta {
   organ: string | null;
   year: number | null;
   publishedOn: string | null;
-  /** Where publishedOn was read: the signature at the end, or a date line in the page header (发布日期：…). */
-  publishedOnFrom: "signature" | "pageHeader" | null;
+  /** Where publishedOn was read (PUBLISHED_ON_SOURCES: the signature first, the list page last), or null. */
+  publishedOnFrom: PublishedOnSource | null;
   sections: Section[];
   /** Where organ, year and publishedOn were read, and how. */
   provenance: Record<string, ProvenanceEntry>;
@@ -73,7 +73,12 @@ function cleanOrgan(s: string): string | null {
   return ORGAN_SUFFIX.test(t) ? t : null;
 }
 
-export function readMeta(doc: Document): Meta {
+/** What the caller knows beyond the document: the date beside its link on a portal's list page. */
+export interface MetaHints {
+  listedOn?: ListedOn | null;
+}
+
+export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   const notes = new Notes();
   const paras = doc.blocks.filter((b): b is Paragraph => b.kind === "paragraph");
   const kept = paras.map((p) => ({ text: cleanText(p.text).trim(), place: p.place })).filter((p) => p.text !== "");
@@ -169,13 +174,31 @@ export function readMeta(doc: Document): Meta {
     const header = pageHeaderDate(texts);
     if (header) {
       publishedOn = header.date;
-      publishedOnFrom = "pageHeader";
+      publishedOnFrom = "page-date-line";
       dateAt = { text: texts[header.index], place: placeOf(header.index) };
       notes.add("meta.dateFromPageHeader", "info", `publishedOn: no date at the end of the report; read from the page header ("${header.evidence}")`, {
         key: "publishedOn",
         place: rowPlace(placeOf(header.index)),
       });
     }
+  }
+  const own = doc.meta.publishedOnFrom;
+  if (!publishedOn && doc.meta.publishedOn && own) {
+    // The page's own date outside the article's text: its <meta name="PubDate"> or a labelled line.
+    publishedOn = doc.meta.publishedOn;
+    publishedOnFrom = own.kind === "meta" ? "page-meta" : "page-date-line";
+    dateAt = { text: own.text };
+    if (own.kind === "meta")
+      notes.add("meta.dateFromPageMeta", "info", `publishedOn: no date at the end of the report; read from the page's metadata (${own.text})`, { key: "publishedOn" });
+    else notes.add("meta.dateFromPageHeader", "info", `publishedOn: no date at the end of the report; read from the page's date line ("${own.text}")`, { key: "publishedOn" });
+  }
+  const listed = hints.listedOn;
+  if (!publishedOn && listed && readDate(listed.date) === listed.date) {
+    // The date the portal's list page prints beside the report's link (passed down by the crawler).
+    publishedOn = listed.date;
+    publishedOnFrom = "list-page";
+    dateAt = { text: listed.text };
+    notes.add("meta.dateFromListPage", "info", `publishedOn: no date in the document; read from the portal's list page ("${listed.text}"${listed.page ? ` on ${listed.page}` : ""})`, { key: "publishedOn" });
   }
   if (!publishedOn) notes.add("meta.noDate", "info", "publishedOn: no date printed at the end of the report; null", { key: "publishedOn" });
   if (!titleFound && !doc.meta.title) notes.add("meta.noTitle", "warning", "title: no line reads as an annual report title");
@@ -206,7 +229,7 @@ export function readMeta(doc: Document): Meta {
   const provenance: Record<string, ProvenanceEntry> = {
     organ: metaEntry(organ, organAt),
     year: metaEntry(year, yearAt),
-    publishedOn: metaEntry(publishedOn, dateAt),
+    publishedOn: { ...metaEntry(publishedOn, dateAt), ...(publishedOn && publishedOnFrom ? { source: publishedOnFrom } : {}) },
   };
   return { title, organ, year, publishedOn, publishedOnFrom, sections, provenance, diagnostics: notes.list };
 }

@@ -11,8 +11,9 @@ import { parquet } from "./export/parquet.js";
 import { datapackage } from "./export/datapackage.js";
 import type { ExportOptions, ExportWriter, StoredRecords } from "./export/writer.js";
 import { matchesFilter, type ReportFilter } from "./dataset/filter.js";
-import { reportsOf } from "./reports.js";
+import { reportsOf, type StoredDocument } from "./reports.js";
 import { withCorrections } from "./corrections.js";
+import { withPlaces } from "./citation.js";
 
 export { csvField, csvText } from "./export/csv.js";
 export type { ExportWriter };
@@ -39,7 +40,21 @@ export async function exportRecords(store: Store, format: ExportFormat, outPath?
   if (!writer) throw new Error(`unknown export format "${format}" (one of ${EXPORT_WRITERS.map((w) => w.format).join(", ")})`);
   // Corrections apply here, at the one place every export takes its records from.
   const documents = options.documents ? store.records() : reportsOf(store.records({ byReport: true }));
-  const records = filtered(withCorrections(store.db, documents), options.filter);
+  // Every place the report's documents were seen (src/citation.ts): the documents' sha256s
+  // are noted as they pass, and taken back by id after the corrections are applied.
+  const shas = new Map<number, readonly string[]>();
+  const noted = (function* () {
+    for (const d of documents as Iterable<StoredDocument>) {
+      if (d.shas) shas.set(d.id, d.shas);
+      yield d;
+    }
+  })();
+  const take = (id: number) => {
+    const s = shas.get(id);
+    shas.delete(id);
+    return s;
+  };
+  const records = filtered(withPlaces(store, withCorrections(store.db, noted), (r) => take(r.id)), options.filter);
   if (writer.to !== "stream") {
     if (!outPath) throw new Error(`--format ${format} writes a ${writer.to}: give it --out`);
     return writer.write(records, outPath, options);

@@ -222,7 +222,7 @@ export async function ingestPaths(target: Store | IngestService, paths: string[]
               break;
             }
             const locator = `${path}!/${m.name}`;
-            await ingest(locator, { bytes: m.bytes, path: locator, hints });
+            await ingest(locator, { bytes: m.bytes, path: locator, member: { archive: path, name: m.name }, hints });
           }
           continue;
         }

@@ -271,6 +271,37 @@ CREATE VIEW v_cells_corrected AS
        AND k.cell_key = vc."table" || '.' || vc.row || '.' || vc."column";
 `;
 
+// step 6 (cite): every place a document was seen, for citing it. A place is a version
+// (these bytes at this locator): its first and last sighting, and for crawled bytes when
+// they were fetched and the server's Last-Modified; the source says what kind of place it is.
+const V6_PLACES = `
+ALTER TABLE sources ADD COLUMN kind TEXT;        -- path | zip (a member of an archive) | url | bytes (given without either)
+ALTER TABLE sources ADD COLUMN archive TEXT;     -- zip: the archive's path
+ALTER TABLE sources ADD COLUMN member TEXT;      -- zip: the member's name inside the archive
+UPDATE sources SET kind = CASE
+  WHEN url IS NOT NULL THEN 'url'
+  WHEN path IS NOT NULL AND instr(path, '!/') > 0 THEN 'zip'
+  WHEN path IS NOT NULL THEN 'path'
+  ELSE 'bytes' END;
+UPDATE sources SET archive = substr(path, 1, instr(path, '!/') - 1), member = substr(path, instr(path, '!/') + 2) WHERE kind = 'zip';
+ALTER TABLE versions ADD COLUMN last_seen TEXT;          -- the latest time these bytes were met at this place (seen_at: the first)
+ALTER TABLE versions ADD COLUMN retrieved_at TEXT;       -- url: when the crawler fetched these bytes
+ALTER TABLE versions ADD COLUMN http_last_modified TEXT; -- url: the server's Last-Modified header, as sent
+ALTER TABLE versions ADD COLUMN listed_on TEXT;          -- url: the date printed beside the link on the portal's list page (ISO 8601)
+UPDATE versions SET last_seen = seen_at;
+UPDATE versions SET
+  retrieved_at = (SELECT max(c.fetched_at) FROM crawl_urls c JOIN sources s ON s.id = versions.source_id
+                  WHERE c.sha256 = versions.sha256 AND (c.final_url = s.url OR c.url = s.url)),
+  http_last_modified = (SELECT max(c.last_modified) FROM crawl_urls c JOIN sources s ON s.id = versions.source_id
+                  WHERE c.sha256 = versions.sha256 AND (c.final_url = s.url OR c.url = s.url))
+  WHERE source_id IN (SELECT id FROM sources WHERE kind = 'url');
+CREATE VIEW v_places AS
+  SELECT r.id AS report_id, v.sha256, s.kind, s.locator, s.path, s.url, s.archive, s.member,
+         v.seen_at AS first_seen, v.last_seen, v.retrieved_at, v.http_last_modified, v.listed_on
+  FROM versions v JOIN sources s ON s.id = v.source_id
+  LEFT JOIN reports r ON r.sha256 = v.sha256 AND r.is_current = 1;
+`;
+
 export const MIGRATIONS: readonly { to: number; why: string; sql: string }[] = [
   { to: 1, why: "the tables and views", sql: SCHEMA_V1 },
   {
@@ -287,6 +318,7 @@ export const MIGRATIONS: readonly { to: number; why: string; sql: string }[] = [
   { to: 3, why: "v_wide: one row per current report, one column per cell (the wide CSV's columns)", sql: V3_WIDE_VIEW },
   { to: 4, why: "crawl_* tables; one current record per bytes (unique); cells with status and place, NUMERIC values; diagnostics replace warnings", sql: V4 },
   { to: 5, why: "corrections and review marks, apart from machine output; v_cells_corrected", sql: V5_CORRECTIONS },
+  { to: 6, why: "places (cite): kind, archive and member of a source; last_seen, retrieved_at, Last-Modified, list-page date of a version; v_places", sql: V6_PLACES },
 ];
 
 /** The schema version this code writes (`PRAGMA user_version`). */

@@ -11,7 +11,7 @@ import { rowPlace } from "../normalizers/assemble.js";
 import { readMeta } from "../normalizers/meta.js";
 import { runRecordRules } from "../normalizers/rules.js";
 import { resolveRegion, type RegionDecision } from "../normalizers/region.js";
-import type { ProvenanceEntry, RecordDiagnostic } from "../model/provenance.js";
+import type { ListedOn, ProvenanceEntry, RecordDiagnostic } from "../model/provenance.js";
 
 export interface ParseInput {
   bytes: Uint8Array;
@@ -26,8 +26,8 @@ export interface ParseInput {
   limits?: Partial<Limits>;
   /** The bytes' sha256 where the caller has already computed it (hashing large PDFs again is waste). */
   sha256?: string;
-  /** What the caller knows beyond the document: a GB/T 2260 code from `--region` or a portal. */
-  hints?: { region?: string | null; organ?: string | null };
+  /** What the caller knows beyond the document: a GB/T 2260 code from `--region` or a portal; the date beside its link on a list page. */
+  hints?: { region?: string | null; organ?: string | null; listedOn?: ListedOn | null };
 }
 
 export type ParseOutcome =
@@ -68,7 +68,7 @@ export async function parseReport(input: ParseInput): Promise<ParseOutcome> {
 /** Map an extracted document onto the template. Exported for tests of the mapping. */
 export function buildRecord(doc: Document, input: ParseInput, format: Format): ParseOutcome {
   const attachments = doc.meta.attachments ?? [];
-  const meta = readMeta(doc);
+  const meta = readMeta(doc, { listedOn: input.hints?.listedOn ?? null });
   const tables = mapTables(doc, meta.year);
   const hasTables = doc.blocks.some((b) => b.kind === "table");
 

@@ -22,11 +22,13 @@ export function qualityData(store: Store): QualityData {
   const prev = store.getMeta(SNAPSHOT);
   return {
     generatedAt: new Date().toISOString(),
-    reports: buildReportRows(records),
+    // A document inside a zip is shown by its archive and member name (the store knows which places are members).
+    reports: buildReportRows(records, (path) => store.zipMember(path)),
     failures: store.currentFailures().map(
       (f): FailureRow => ({
         path: /^https?:/.test(f.locator) ? null : f.locator,
         url: /^https?:/.test(f.locator) ? f.locator : null,
+        zipMember: store.zipMember(f.locator),
         code: f.code,
         message: f.message,
         at: f.at,

@@ -4,7 +4,14 @@
 import { consolidate } from "../normalizers/copies.js";
 import type { ReportRecord } from "../model/record.js";
 
-export type StoredDocument = { id: number; record: ReportRecord; parsedAt: string; reportKey: string | null };
+export type StoredDocument = {
+  id: number;
+  record: ReportRecord;
+  parsedAt: string;
+  reportKey: string | null;
+  /** sha256 of every document of the report (its places are theirs); absent: the record's own. */
+  shas?: string[];
+};
 
 /**
  * One record per report: the documents of one body's report for one year (a portal page,
@@ -18,7 +25,7 @@ export function* reportsOf(documents: Iterable<StoredDocument>): Generator<Store
     else if (group.length > 1) {
       const c = consolidate(group);
       const best = group.find((d) => d.id === c.best)!;
-      yield { ...best, record: c.record };
+      yield { ...best, record: c.record, shas: group.map((d) => d.record.source.sha256) };
     }
     group = [];
   };

@@ -12,7 +12,8 @@ import { dirname, resolve } from "node:path";
 import { BlobStore } from "./blobs.js";
 import type { ParseOutcome } from "./pipeline.js";
 import { cellsOf } from "../model/cells.js";
-import type { Check, ReportRecord } from "../model/record.js";
+import type { Check, DocumentPlace, ReportRecord } from "../model/record.js";
+import type { ListedOn } from "../model/provenance.js";
 import { checkSchema, migrate, NewerSchemaError, schemaVersionOf, STORE_SCHEMA_VERSION } from "./migrations.js";
 import { diagnosticsOf, placeColumns, provenanceOf } from "./record-access.js";
 
@@ -28,8 +29,17 @@ export interface IngestInput {
   url?: string | null;
   /** HTTP Content-Type where the bytes came over HTTP (helps sniff the format). */
   contentType?: string;
-  /** What the caller knows beyond the document, e.g. `{ region: "420104" }` from `--region` or a portal. */
-  hints?: { region?: string | null; organ?: string | null };
+  /**
+   * What the caller knows beyond the document, e.g. `{ region: "420104" }` from `--region` or a
+   * portal; `listedOn`: the date printed beside its link on a portal's list page.
+   */
+  hints?: { region?: string | null; organ?: string | null; listedOn?: ListedOn | null };
+  /** A member of a zip archive: the archive's path and the member's name (`path` is `archive!/member`). */
+  member?: { archive: string; name: string };
+  /** When the bytes were fetched (ISO 8601), for crawled bytes. */
+  retrievedAt?: string | null;
+  /** The server's Last-Modified header for crawled bytes, as sent. */
+  lastModified?: string | null;
   /** The bytes' sha256 where the caller has already computed it (the crawler, for its blob). */
   sha256?: string;
 }
@@ -167,12 +177,19 @@ export class Store {
     return f ? { failure: f } : null;
   }
 
-  /** Records that these (already stored) bytes were also seen at `locator`: a source and a version, nothing superseded. */
+  /**
+   * Records that these (already stored) bytes were seen at `locator` (again): a known place
+   * gets its last_seen moved (one UPDATE, nothing read), a new one a source and a version.
+   */
   notePlace(sha: string, locator: string, input: IngestInput): void {
-    // A re-run over the same folder meets only known places: a read, no write.
-    const known = this.sql("SELECT 1 FROM versions v JOIN sources s ON s.id = v.source_id WHERE s.locator = ? AND v.sha256 = ?").get(locator, sha);
-    if (known) return;
-    this.transaction(() => this.versionOf(locator, input, sha, now()));
+    const t = now();
+    const moved = this.sql(
+      `UPDATE versions SET last_seen = ?, retrieved_at = coalesce(?, retrieved_at), http_last_modified = coalesce(?, http_last_modified),
+         listed_on = coalesce(?, listed_on)
+       WHERE sha256 = ? AND source_id = (SELECT id FROM sources WHERE locator = ?)`,
+    ).run(t, input.retrievedAt ?? null, input.lastModified ?? null, input.hints?.listedOn?.date ?? null, sha, locator);
+    if (moved.changes > 0) return;
+    this.transaction(() => this.versionOf(locator, input, sha, t));
   }
 
   /**
@@ -201,7 +218,8 @@ export class Store {
     const { sha, locator, input, parser } = at;
     const t = now();
     return this.transaction((): IngestResult => {
-      const { versionId, sourceId } = this.versionOf(locator, input, sha, t);
+      // A reparse reads stored bytes again: not a sighting, so the place's last_seen stays.
+      const { versionId, sourceId } = this.versionOf(locator, input, sha, t, !at.replace);
       if (!outcome.ok) {
         // An older parser's failure of these bytes gives way; this parser's stays (the unique index).
         this.sql("UPDATE failures SET is_current = 0 WHERE sha256 = ? AND is_current = 1 AND parser_version != ?").run(sha, parser);
@@ -238,12 +256,17 @@ export class Store {
     });
   }
 
-  private versionOf(locator: string, input: IngestInput, sha: string, t: string): { versionId: number; sourceId: number } {
-    this.sql("INSERT INTO sources (locator, path, url, first_seen) VALUES (?,?,?,?) ON CONFLICT(locator) DO NOTHING")
-      .run(locator, input.path ?? null, input.url ?? null, t);
+  private versionOf(locator: string, input: IngestInput, sha: string, t: string, seen = true): { versionId: number; sourceId: number } {
+    const place = placeKind(input);
+    this.sql("INSERT INTO sources (locator, path, url, first_seen, kind, archive, member) VALUES (?,?,?,?,?,?,?) ON CONFLICT(locator) DO NOTHING")
+      .run(locator, input.path ?? null, input.url ?? null, t, place.kind, place.archive, place.member);
     const sourceId = (this.sql("SELECT id FROM sources WHERE locator = ?").get(locator) as { id: number }).id;
-    this.sql("INSERT INTO versions (source_id, sha256, size, content_type, seen_at) VALUES (?,?,?,?,?) ON CONFLICT(source_id, sha256) DO NOTHING")
-      .run(sourceId, sha, input.bytes.length, input.contentType ?? null, t);
+    // Met again (a re-run, a re-fetch): the place's last sighting moves; its first stays.
+    this.sql(
+      `INSERT INTO versions (source_id, sha256, size, content_type, seen_at, last_seen, retrieved_at, http_last_modified, listed_on) VALUES (?,?,?,?,?,?,?,?,?)
+       ON CONFLICT(source_id, sha256) DO UPDATE SET last_seen = CASE WHEN ? THEN excluded.last_seen ELSE last_seen END, retrieved_at = coalesce(excluded.retrieved_at, retrieved_at),
+         http_last_modified = coalesce(excluded.http_last_modified, http_last_modified), listed_on = coalesce(excluded.listed_on, listed_on)`,
+    ).run(sourceId, sha, input.bytes.length, input.contentType ?? null, t, t, input.retrievedAt ?? null, input.lastModified ?? null, input.hints?.listedOn?.date ?? null, seen ? 1 : 0);
     const versionId = (this.sql("SELECT id FROM versions WHERE source_id = ? AND sha256 = ?").get(sourceId, sha) as { id: number }).id;
     return { versionId, sourceId };
   }
@@ -421,6 +444,29 @@ export class Store {
     ).all(parser) as StaleDocument[];
   }
 
+  /**
+   * Every place these bytes were seen (paths, zip members, URLs), first seen first: the
+   * places of a report are those of all its documents' bytes.
+   */
+  placesOf(shas: readonly string[]): DocumentPlace[] {
+    const one = this.sql(
+      `SELECT s.kind, s.path, s.url, s.archive, s.member, v.sha256, v.seen_at AS firstSeen, coalesce(v.last_seen, v.seen_at) AS lastSeen,
+              v.retrieved_at AS retrievedAt, v.http_last_modified AS lastModified, v.listed_on AS listedOn
+       FROM versions v JOIN sources s ON s.id = v.source_id WHERE v.sha256 = ? ORDER BY v.seen_at, v.id`,
+    );
+    const out: DocumentPlace[] = [];
+    for (const sha of new Set(shas)) out.push(...(one.all(sha) as DocumentPlace[]));
+    if (shas.length > 1) out.sort((a, b) => (a.firstSeen < b.firstSeen ? -1 : a.firstSeen > b.firstSeen ? 1 : 0));
+    for (const p of out) p.kind ??= p.url ? "url" : p.path ? "path" : "bytes";
+    return out;
+  }
+
+  /** The archive and member name of a place that is a member of a zip archive (by its locator), or null. */
+  zipMember(locator: string): { archive: string; member: string } | null {
+    const row = this.sql("SELECT archive, member FROM sources WHERE locator = ? AND kind = 'zip'").get(locator) as { archive: string; member: string } | undefined;
+    return row && row.archive !== null && row.member !== null ? row : null;
+  }
+
   /** Current failures, oldest first. */
   currentFailures(): { locator: string; code: string; message: string; at: string }[] {
     return this.sql("SELECT locator, code, message, at FROM failures WHERE is_current = 1 ORDER BY at").all() as never;
@@ -447,6 +493,16 @@ export class Store {
       cells: one("SELECT count(*) AS n FROM cells c JOIN reports r ON r.id = c.report_id WHERE r.is_current = 1"),
     };
   }
+}
+
+/** What kind of place a document was met at: a URL, a zip member, a path, or bare bytes. */
+function placeKind(input: IngestInput): { kind: DocumentPlace["kind"]; archive: string | null; member: string | null } {
+  if (input.url) return { kind: "url", archive: null, member: null };
+  if (input.member) return { kind: "zip", archive: input.member.archive, member: input.member.name };
+  const path = input.path ?? null;
+  if (path === null) return { kind: "bytes", archive: null, member: null };
+  const bang = path.indexOf("!/");
+  return bang > 0 ? { kind: "zip", archive: path.slice(0, bang), member: path.slice(bang + 2) } : { kind: "path", archive: null, member: null };
 }
 
 /** Why a path cannot be a database, in words, before SQLite is asked (a folder, a device, /proc). */

@@ -207,23 +207,25 @@ describe("xxgk CLI", () => {
     const rows = readCsv(raw.toString("utf8").slice(1));
     const header = rows.shift()!;
     expect(header.slice(0, 16)).toEqual(["report_id", "organ", "year", "region_code", "province", "city", "county", "template", "format", "source_path", "source_url", "sha256", "table", "row", "column", "value"]);
-    expect(header.slice(16)).toEqual(["corrected", "machine_value", "status", "text", "page", "box", "table_no", "row_no", "col_no", "line"]);
+    expect(header.slice(16)).toEqual(["corrected", "machine_value", "status", "text", "page", "box", "table_no", "row_no", "col_no", "line",
+      "places", "first_seen", "last_seen", "retrieved_at", "published_on_source", "urls"]);
     expect(rows.length).toBe([...perSha.values()].reduce((a, b) => a + b, 0));
     // Each report's rows are exactly its cells.
     const bySha = new Map<string, number>();
     for (const r of rows) bySha.set(r[11], (bySha.get(r[11]) ?? 0) + 1);
     expect(bySha).toEqual(perSha);
-    expect(rows.every((r) => r.length === 26 && r[16] === "0" && r[17] === r[15] && ["active", "requests", "reviews"].includes(r[12]) && (r[15] === "" || Number.isFinite(Number(r[15]))))).toBe(true);
+    expect(rows.every((r) => r.length === 32 && r[16] === "0" && r[17] === r[15] && ["active", "requests", "reviews"].includes(r[12]) && (r[15] === "" || Number.isFinite(Number(r[15]))))).toBe(true);
 
     const jsonl = run("export", "--db", db, "--format", "jsonl");
     expect(jsonl.status).toBe(0);
     const lines = jsonl.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
     expect(lines).toHaveLength(samples.length);
-    for (const l of lines) expect(Object.keys(l)).toEqual([...TOP_LEVEL_KEYS]);
+    // The contract's keys, then `places` (an addition of the store's exports, docs/record.md).
+    for (const l of lines) expect(Object.keys(l)).toEqual([...TOP_LEVEL_KEYS, "places"]);
     // The stored record is the one `extract --json` prints (the path is stored absolute).
     const one = JSON.parse(run("extract", samples[0], "--json").stdout);
     const stored = lines.find((l) => l.source.sha256 === one.source.sha256);
-    expect({ ...stored, source: { ...stored.source, path: null } }).toEqual({ ...one, source: { ...one.source, path: null } });
+    expect({ ...stored, source: { ...stored.source, path: null }, places: undefined }).toEqual({ ...one, source: { ...one.source, path: null } });
 
     const bad = run("export", "--db", db, "--format", "csv", "--out", join(dir, "no-such-folder", "x.csv"));
     expect(bad.status).toBe(1);

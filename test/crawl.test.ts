@@ -391,8 +391,10 @@ describe("xxgk crawl against a fake portal", () => {
     const fresh = join(tmp("fake"), "x.sqlite");
     const s = await runCrawl({ config: portalConfig(portal.base), db: fresh, ingestor: fake });
     const a2 = seen.find((i) => i.url === u("/zwgk/nb/a2.html"))!;
-    expect(a2.hints).toEqual({ region: "371002" });
+    // The portal's region, and the date its list page prints beside the link.
+    expect(a2.hints).toEqual({ region: "371002", listedOn: { date: "2025-01-20", text: "2025-01-20", page: u("/zwgk/nb/index.html") } });
     expect(a2.contentType).toBe("text/html");
+    expect(a2.retrievedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(seen.find((i) => i.url === u("/zwgk/json/j1.html"))!.hints).toBeUndefined();
     // The fake gives no attachment list: the crawler finds them on the page itself.
     expect(seen.some((i) => i.url === u("/files/report-2023.docx"))).toBe(true);

@@ -43,7 +43,7 @@ describe("export --format datapackage", () => {
     const pkg = await datapackage.Package.load(join(out, "datapackage.json"), { strict: true });
     expect(pkg.errors).toEqual([]);
     expect(pkg.valid).toBe(true);
-    expect(pkg.resourceNames.sort()).toEqual(["cells", "checks", "codebook", "reports"]);
+    expect(pkg.resourceNames.sort()).toEqual(["cells", "checks", "codebook", "places", "reports"]);
 
     const reports = await pkg.getResource("reports").read({ keyed: true, cast: true });
     expect(reports).toHaveLength(records.length);

@@ -133,7 +133,11 @@ describe("the article among portal chrome", () => {
 
   it("reads the title, date and no attachments from the portal page", async () => {
     const d = await extract(read("portal.html"));
-    expect(d.meta).toEqual({ title: "硚口区商务局2024年政府信息公开工作年度报告", publishedOn: "2025-01-13" });
+    expect(d.meta).toEqual({
+      title: "硚口区商务局2024年政府信息公开工作年度报告",
+      publishedOn: "2025-01-13",
+      publishedOnFrom: { kind: "meta", text: '<meta name="pubdate" content="2025-01-13 10:00">' },
+    });
     expect(d.diagnostics.filter((x) => x.severity !== "info")).toEqual([]);
   });
 
@@ -176,7 +180,7 @@ describe("the article among portal chrome", () => {
     expect(paragraphs(d)).toEqual(["一、总体情况", "本年度主动公开政府信息一百二十条，内容涵盖机构职能、政策文件等。"]);
     expect(tables(d).map(grid)).toEqual([[[["规章", 1, 1], ["0", 1, 1]]]]);
     // The dropped <header> still gives the title and the date.
-    expect(d.meta).toEqual({ title: "某局2024年政府信息公开工作年度报告", publishedOn: "2025-01-10" });
+    expect(d.meta).toEqual({ title: "某局2024年政府信息公开工作年度报告", publishedOn: "2025-01-10", publishedOnFrom: { kind: "line", text: "发布时间：2025-01-10" } });
   });
 
   it("walks through a wrapper table inside the article instead of emitting it as data", async () => {

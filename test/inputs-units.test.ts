@@ -122,7 +122,7 @@ describe("page chrome and page dates", () => {
   it("reads 发布日期 under the title when no date closes the report, and says so", () => {
     const m = readMeta(d(["某区商务局2024年政府信息公开工作年度报告", "发布日期：2025-01-29  来源：某区商务局", ...body]));
     expect(m.publishedOn).toBe("2025-01-29");
-    expect(m.publishedOnFrom).toBe("pageHeader");
+    expect(m.publishedOnFrom).toBe("page-date-line");
     const note = m.diagnostics.find((x) => x.code === "meta.dateFromPageHeader");
     expect(note?.message).toContain("发布日期");
     expect(m.provenance.publishedOn).toMatchObject({ status: "printed", text: "发布日期：2025-01-29 来源：某区商务局" });

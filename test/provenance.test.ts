@@ -14,6 +14,7 @@ const entries: unknown[] = [
   { text: "7", status: "ocr", confidence: 0.9, place: { page: 1, box: [1, 2, 3, 4] } }, { text: "x", status: "unreadable" },
   { text: "12", status: "guessed" }, { text: 12, status: "printed" }, { status: "printed" }, { text: "1" }, { text: "1", status: "printed", confidence: 1.5 },
   { text: "1", status: "printed", confidence: -0.1 }, { text: "1", status: "printed", document: "a".repeat(64) }, { text: "1", status: "printed", document: "x.pdf" }, { text: "1", status: "printed", place: { page: 0 } }, { text: "1", status: "printed", extra: 1 }, null, [], "e",
+  { text: "二〇二五年一月三日", status: "printed", source: "signature" }, { text: "2025-01-03", status: "printed", source: "list-page" }, { text: "1", status: "printed", source: "guessed" }, { text: "1", status: "printed", source: 3 },
 ];
 
 describe("provenance predicates", () => {

@@ -285,6 +285,7 @@ describe("buildReportRows", () => {
       regionCode: "420104",
       sourcePath: "/data/a.docx",
       sourceUrl: "https://x.gov.cn/a.docx",
+      zipMember: null,
       checks: [{ rule: "requests.balance", severity: "error", message: "m", where: "w" }],
       warnings: ["licensing.decisions: '—' read as null"],
       nullCells: 3 + 1 + 7 + 1, // active 3, requests 1 + 7, reviews 1

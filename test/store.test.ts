@@ -267,9 +267,10 @@ describe("store", () => {
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM for Excel
     const long = readCsv(raw.toString("utf8").replace(/^\ufeff/, ""));
     expect(long[0]).toEqual(["report_id", "organ", "year", "region_code", "province", "city", "county", "template", "format", "source_path", "source_url", "sha256", "table", "row", "column", "value",
-      "corrected", "machine_value", "status", "text", "page", "box", "table_no", "row_no", "col_no", "line"]);
+      "corrected", "machine_value", "status", "text", "page", "box", "table_no", "row_no", "col_no", "line",
+      "places", "first_seen", "last_seen", "retrieved_at", "published_on_source", "urls"]);
     expect(long.length - 1).toBe(expected);
-    expect(long.every((r) => r.length === 26)).toBe(true);
+    expect(long.every((r) => r.length === 32)).toBe(true);
     const one = long.find((r) => r[1] === "硚口区商务局" && r[13] === "newReceived" && r[14] === "total")!;
     expect(one[15]).toBe("1");
     expect(one.slice(3, 7)).toEqual(["420104", "湖北省", "武汉市", "硚口区"]);
@@ -282,7 +283,7 @@ describe("store", () => {
     const wide = readCsv(readFileSync(join(dir, "wide.csv"), "utf8").replace(/^\ufeff/, ""));
     expect(wide).toHaveLength(3);
     expect(wide[0]).toContain("requests.newReceived.total");
-    expect(wide[0].length).toBe(15 + wideColumns().length);
+    expect(wide[0].length).toBe(15 + 6 + wideColumns().length); // 6: the citation columns (src/citation.ts)
     const col = wide[0].indexOf("active.normativeDocuments.inForce");
     expect(wide.find((r) => r[1] === "环翠区商务局")![col]).toBe("2");
     await exportRecords(store, "jsonl", join(dir, "r.jsonl"));
@@ -376,7 +377,7 @@ describe("store", () => {
     await exportRecords(store, "csv", join(dir, "long.csv"));
     const rows = readCsv(readFileSync(join(dir, "long.csv"), "utf8").replace(/^\ufeff/, ""));
     const row = rows.find((x) => x[11] === "f".repeat(64) && x[13] === "granted" && x[14] === "total")!;
-    expect(row.slice(15)).toEqual([String(r.requests.granted[6]), "0", String(r.requests.granted[6]), "printed", "1", "2", "[10,20,30,40]", "2", "5", "9", ""]);
+    expect(row.slice(15, 26)).toEqual([String(r.requests.granted[6]), "0", String(r.requests.granted[6]), "printed", "1", "2", "[10,20,30,40]", "2", "5", "9", ""]);
     expect(store.db.prepare("SELECT warnings, diagnostics FROM v_reports WHERE report_id = ?").get(saved.reportId)).toEqual({ warnings: 0, diagnostics: 1 });
   });
 
@@ -390,7 +391,7 @@ describe("store", () => {
     r.region!.city = "\tx";
     r.requests.granted[0] = -3; // a number, not a formula
     // A store that holds only this record (no corrections table: nothing to apply).
-    const fake = { records: () => [{ id: 7, record: r, parsedAt: "", reportKey: null }].values(), db: new Database(":memory:") } as unknown as Store;
+    const fake = { records: () => [{ id: 7, record: r, parsedAt: "", reportKey: null }].values(), db: new Database(":memory:"), placesOf: () => [] } as unknown as Store;
     await exportRecords(fake, "csv", join(dir, "evil.csv"));
     const rows = readCsv(readFileSync(join(dir, "evil.csv"), "utf8").replace(/^\ufeff/, ""));
     const granted = rows.find((x) => x[13] === "granted" && x[14] === "naturalPerson")!;

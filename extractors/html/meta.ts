@@ -164,20 +164,21 @@ function isoDate(y: string, m: string, d: string): string | undefined {
 
 const halfWidthDigits = (s: string) => s.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 
-/** A date the page states for itself: a <meta> (PubDate, ...) or a labelled line (发布时间：...). */
-export function pickPublishedOn(page: PageInfo, root: ParentNode): string | undefined {
+/** A date the page states for itself, and how: a <meta> (PubDate, ...) or a labelled line (发布时间：...), with what it printed. */
+export function pickPublishedOn(page: PageInfo, root: ParentNode): { date: string; from: "meta" | "line"; text: string } | undefined {
   for (const m of page.metas) {
     const key = (m.attribs.name ?? m.attribs.property ?? m.attribs.itemprop ?? "").toLowerCase();
     if (!META_DATE.has(key)) continue;
-    const d = new RegExp(DATE).exec(halfWidthDigits(m.attribs.content ?? ""));
+    const content = m.attribs.content ?? "";
+    const d = new RegExp(DATE).exec(halfWidthDigits(content));
     const iso = d && isoDate(d[1], d[2], d[3]);
-    if (iso) return iso;
+    if (iso) return { date: iso, from: "meta", text: `<meta ${m.attribs.name ? "name" : m.attribs.property ? "property" : "itemprop"}="${key}" content="${normLine(content)}">` };
   }
   const text = halfWidthDigits(textOf(root).replace(/\n/g, " "));
   for (const re of LABELS) {
     const d = re.exec(text);
     const iso = d && isoDate(d[1], d[2], d[3]);
-    if (iso) return iso;
+    if (iso) return { date: iso, from: "line", text: normLine(d[0]) };
   }
   return undefined;
 }

@@ -35,6 +35,8 @@ export const JsonList = z.strictObject({
   itemsPath: z.string().default(""),
   urlField: z.string().default("url"),
   titleField: z.string().default("title"),
+  /** The item's date field (the date the portal lists the report under), passed down as the list-page date. */
+  dateField: z.string().optional(),
   /** Only items whose title matches this pattern are followed. */
   titleMatch: regex.optional(),
   /** Query parameter carrying the page number; without it only `url` is read. */

@@ -2,6 +2,7 @@
 // attachments; each document kept as a blob, ingested, and recorded in crawl_urls only
 // once both are committed. Portals run side by side; every request goes through the
 // host scheduler, so one slow portal never holds up the others.
+import type { ListedOn } from "../../model/provenance.js";
 import type { Database } from "better-sqlite3";
 import PQueue from "p-queue";
 import { portalHosts, userAgentOf, type CrawlConfig, type Portal } from "./config.js";
@@ -196,9 +197,9 @@ export class Crawler {
   }
 
   /** Queues one document, waiting while the portal's queue is full (a list of 100,000 links is never held as 100,000 tasks). */
-  private async enqueue(ctx: PortalCtx, url: string, kind: "article" | "attachment"): Promise<void> {
+  private async enqueue(ctx: PortalCtx, url: string, kind: "article" | "attachment", listedOn?: ListedOn): Promise<void> {
     await ctx.work.onSizeLessThan(ctx.work.concurrency);
-    void ctx.work.add(() => this.claim(ctx, url, kind));
+    void ctx.work.add(() => this.claim(ctx, url, kind, listedOn));
   }
 
   private async crawlPortal(ctx: PortalCtx): Promise<void> {
@@ -213,7 +214,7 @@ export class Crawler {
           for (let n = 0; url && n < ctx.portal.maxPages && !visited.has(url); n++) {
             visited.add(url);
             const page = await this.listPage(ctx, url, "html");
-            for (const l of page.links) await this.enqueue(ctx, l.url, "article");
+            for (const l of page.links) await this.enqueue(ctx, l.url, "article", l.listedOn);
             url = page.next;
           }
         })(),
@@ -229,7 +230,7 @@ export class Crawler {
             if (visited.has(url)) break;
             visited.add(url);
             const page = await this.listPage(ctx, url, "json");
-            for (const l of page.links) await this.enqueue(ctx, l.url, "article");
+            for (const l of page.links) await this.enqueue(ctx, l.url, "article", l.listedOn);
             if (page.found === 0 || page.failed) break;
           }
         })(),
@@ -426,11 +427,11 @@ export class Crawler {
 
   // ---- documents ------------------------------------------------------------------
 
-  private claim(ctx: PortalCtx, url: string, kind: "article" | "attachment"): Promise<void> {
+  private claim(ctx: PortalCtx, url: string, kind: "article" | "attachment", listedOn?: ListedOn): Promise<void> {
     let p = this.claims.get(url);
     if (!p) {
       this.inFlight++;
-      p = this.document(ctx, url, kind)
+      p = this.document(ctx, url, kind, listedOn)
         .catch((e: unknown) => this.fail(ctx, { url, kind, reason: `crawler error: ${(e as Error).message ?? String(e)}` }))
         .finally(() => {
           this.inFlight--;
@@ -441,7 +442,8 @@ export class Crawler {
     return p;
   }
 
-  private async document(ctx: PortalCtx, url: string, kind: "article" | "attachment"): Promise<void> {
+  /** `listedOn`: the date the list page prints beside the link (an attachment gets its page's: the page links it). */
+  private async document(ctx: PortalCtx, url: string, kind: "article" | "attachment", listedOn?: ListedOn): Promise<void> {
     const { s } = ctx;
     const name = ctx.portal.name;
     const row = this.state.get(url);
@@ -501,7 +503,11 @@ export class Crawler {
     this.totals.documents++;
     let ing: IngestResult;
     try {
-      ing = await this.ingest({ bytes: res.bytes, sha256: blob.sha256, url: res.finalUrl, contentType: res.contentType, ...(ctx.hints ? { hints: ctx.hints } : {}) });
+      const hints = ctx.hints || listedOn ? { ...ctx.hints, ...(listedOn ? { listedOn } : {}) } : undefined;
+      ing = await this.ingest({
+        bytes: res.bytes, sha256: blob.sha256, url: res.finalUrl, contentType: res.contentType, ...(hints ? { hints } : {}),
+        retrievedAt: t, lastModified: res.lastModified ?? null,
+      });
     } catch (e) {
       const reason = `ingest failed: ${(e as Error).message ?? String(e)}`;
       this.state.put({ url, portal: name, kind, status: "failed", sha256: blob.sha256, last_status: res.status, attempts: (row?.attempts ?? 0) + 1, last_error: reason, final_url: res.finalUrl, fetched_at: t });
@@ -531,7 +537,7 @@ export class Crawler {
       return;
     }
     this.state.putWithLinks({ ...full, status: "fetched" }, children);
-    await this.children(ctx, url, children);
+    await this.children(ctx, url, children, listedOn);
     this.state.put({ url, portal: name, kind, status: "done" });
   }
 
@@ -563,8 +569,8 @@ export class Crawler {
     return [...out.values()].slice(0, cap);
   }
 
-  private async children(ctx: PortalCtx, parent: string, links: { url: string }[]): Promise<void> {
-    await Promise.all(links.map((l) => (l.url === parent ? Promise.resolve() : this.claim(ctx, l.url, "attachment"))));
+  private async children(ctx: PortalCtx, parent: string, links: { url: string }[], listedOn?: ListedOn): Promise<void> {
+    await Promise.all(links.map((l) => (l.url === parent ? Promise.resolve() : this.claim(ctx, l.url, "attachment", listedOn))));
   }
 }
 

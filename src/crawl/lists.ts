@@ -4,10 +4,28 @@
 import * as cheerio from "cheerio";
 import { decodePage } from "../../extractors/html/decode.js";
 import type { JsonList, LinkRule } from "./config.js";
+import type { ListedOn } from "../../model/provenance.js";
+import { readDate } from "../../normalizers/meta.js";
 
 export interface Link {
   url: string;
   text: string;
+  /** The date the list page prints beside the link (its row, outside the link's own text), where exactly one is printed. */
+  listedOn?: ListedOn;
+}
+
+const LIST_DATE = /(\d{4})\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日)/g;
+
+/** The one date printed in `text` (ISO 8601 and as printed), or undefined where there is none or several. */
+export function dateIn(text: string, page: string): ListedOn | undefined {
+  const found = new Map<string, string>();
+  for (const m of text.normalize("NFKC").matchAll(LIST_DATE)) {
+    const iso = readDate(m[2] !== undefined ? `${m[1]}-${m[2]}-${m[3]}` : `${m[1]}年${m[4]}月${m[5]}日`);
+    if (iso) found.set(iso, m[0].trim());
+  }
+  if (found.size !== 1) return undefined;
+  const [[date, printed]] = [...found];
+  return { date, text: printed, page };
 }
 
 /** Decodes an HTML page as the extractor does (header charset, <meta>, then the bytes). */
@@ -32,7 +50,25 @@ export function absolute(href: string | undefined, base: string): string | null 
 
 const squash = (s: string) => s.replace(/\s+/g, " ").trim();
 
-function matching($: cheerio.CheerioAPI, rule: LinkRule, base: string): Link[] {
+/**
+ * The date beside a link on a list page: in its row (the nearest li, tr, dd or p, else its
+ * parent when that holds no other link), outside the link's own text.
+ */
+function dateBeside($: cheerio.CheerioAPI, a: Parameters<cheerio.CheerioAPI>[0], page: string): ListedOn | undefined {
+  const $a = $(a as never);
+  let row = $a.closest("li, tr, dd, p");
+  if (row.length === 0) {
+    const parent = $a.parent();
+    if (parent.length === 0 || parent.find("a[href]").length !== 1) return undefined;
+    row = parent;
+  }
+  if (row.find("a[href]").length > 1 && !row.is("tr, li")) return undefined;
+  const clone = row.clone();
+  clone.find("a[href]").remove();
+  return dateIn(squash(clone.text()), page);
+}
+
+function matching($: cheerio.CheerioAPI, rule: LinkRule, base: string, page?: string): Link[] {
   const re = rule.text ? new RegExp(rule.text, "u") : null;
   const out: Link[] = [];
   const seen = new Set<string>();
@@ -48,7 +84,8 @@ function matching($: cheerio.CheerioAPI, rule: LinkRule, base: string): Link[] {
       const url = absolute($a.attr("href"), base);
       if (!url || seen.has(url)) continue;
       seen.add(url);
-      out.push({ url, text: title.length > text.length ? title : text });
+      const listedOn = page ? dateBeside($, a, page) : undefined;
+      out.push({ url, text: title.length > text.length ? title : text, ...(listedOn ? { listedOn } : {}) });
     }
   });
   return out;
@@ -69,7 +106,7 @@ const load = (html: string) => cheerio.load(html, { xml: { xmlMode: false, decod
 export function parseListPage(html: string, pageUrl: string, reportLink: LinkRule, nextPage?: LinkRule): ListPage {
   const $ = load(html);
   const base = absolute($("base[href]").attr("href"), pageUrl) ?? pageUrl;
-  const links = matching($, reportLink, base);
+  const links = matching($, reportLink, base, pageUrl);
   let next: string | null = null;
   if (nextPage) {
     const cands = matching($, nextPage, base).filter((l) => l.url !== pageUrl);
@@ -112,7 +149,9 @@ export function parseJsonList(text: string, cfg: JsonList, pageUrl: string): Lin
     const url = typeof href === "string" ? absolute(href, pageUrl) : null;
     if (!url || seen.has(url)) continue;
     seen.add(url);
-    out.push({ url, text });
+    const date = cfg.dateField ? at(item, cfg.dateField) : undefined;
+    const listedOn = typeof date === "string" ? dateIn(date, pageUrl) : undefined;
+    out.push({ url, text, ...(listedOn ? { listedOn } : {}) });
   }
   return out;
 }

@@ -4,7 +4,8 @@
 // from one definition and cannot disagree.
 import { codebook, type CodebookEntry } from "../../model/codebook.js";
 import { cellMap, cellsOf } from "../../model/cells.js";
-import type { ReportRecord } from "../../model/record.js";
+import type { DocumentPlace, ReportRecord } from "../../model/record.js";
+import { citationColumns, CITATION_FIELDS } from "../citation.js";
 
 /** Table Schema's types (specs.frictionlessdata.io/table-schema), the ones this dataset uses. */
 export type FieldType = "integer" | "number" | "string" | "date";
@@ -23,6 +24,8 @@ export interface StoredReport {
   machine?: ReportRecord;
   /** The corrected cells, by cell key (none: nothing corrected). */
   corrected?: ReadonlyMap<string, unknown>;
+  /** Every place the report's documents were seen (src/citation.ts). */
+  places?: DocumentPlace[];
 }
 
 export interface DatasetTable {
@@ -70,13 +73,18 @@ export function reportsTable(): DatasetTable {
       ...ID_FIELDS.map(([f]) => f),
       { name: "checks_failed", type: "integer", description: "how many of the template's arithmetic rules the report fails" },
       { name: "corrected_cells", type: "integer", description: "how many cells a person corrected (the cells table has each machine value)" },
+      ...CITATION_FIELDS.map(({ name, type, description }) => ({ name, type, description })),
       ...keys.map(fieldOfKey),
     ],
     primaryKey: ["report_id"],
     foreignKeys: [],
     rowsOf(s) {
       const values = cellMap(s.record);
-      return [[...ID_FIELDS.map(([, value]) => value(s)), s.record.checks.length, s.corrected?.size ?? 0, ...keys.map((e) => values.get(e.key) ?? null)]];
+      const cite = citationColumns(s.record, s.places);
+      return [[
+        ...ID_FIELDS.map(([, value]) => value(s)), s.record.checks.length, s.corrected?.size ?? 0,
+        ...CITATION_FIELDS.map((f) => cite[f.name]), ...keys.map((e) => values.get(e.key) ?? null),
+      ]];
     },
   };
 }
@@ -106,6 +114,32 @@ export function cellsTable(): DatasetTable {
         return [s.id, key, v, fixed ? 1 : 0, fixed ? machine!.get(key) : v];
       });
     },
+  };
+}
+
+/** One row per place a report's documents were seen: a path, a zip member or a URL. */
+export function placesTable(): DatasetTable {
+  return {
+    name: "places",
+    title: "Places: every path, zip member and URL where a report's documents were seen, for citing them",
+    fields: [
+      { name: "report_id", type: "integer", description: "the report (reports.report_id)" },
+      { name: "kind", type: "string", description: "path (a file), zip (a member of a zip archive), url (fetched by the crawler) or bytes (given without either)" },
+      { name: "path", type: "string", description: "the file's path (zip: archive!/member)" },
+      { name: "url", type: "string", description: "the URL the bytes were fetched from" },
+      { name: "archive", type: "string", description: "zip: the archive's path" },
+      { name: "member", type: "string", description: "zip: the member's name inside the archive" },
+      { name: "sha256", type: "string", description: "sha256 of the document's bytes seen there" },
+      { name: "first_seen", type: "string", description: "when these bytes were first met here (ISO 8601, UTC)" },
+      { name: "last_seen", type: "string", description: "when these bytes were last met here (ISO 8601, UTC)" },
+      { name: "retrieved_at", type: "string", description: "url: when the crawler last fetched these bytes (ISO 8601, UTC)" },
+      { name: "last_modified", type: "string", description: "url: the server's Last-Modified header, as sent" },
+      { name: "listed_on", type: "date", description: "url: the date the portal's list page printed beside the link" },
+    ],
+    primaryKey: [],
+    foreignKeys: [["report_id", "reports", "report_id"]],
+    rowsOf: (s) =>
+      (s.places ?? []).map((p) => [s.id, p.kind, p.path, p.url, p.archive, p.member, p.sha256, p.firstSeen, p.lastSeen, p.retrievedAt, p.lastModified, p.listedOn]),
   };
 }
 

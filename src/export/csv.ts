@@ -1,6 +1,7 @@
 // CSV as spreadsheets and R/pandas read it: RFC 4180 fields, and text guarded against
 // formula injection (a cell a spreadsheet would run is written with a leading ').
-import type { ReportRecord } from "../../model/record.js";
+import type { DocumentPlace, ReportRecord } from "../../model/record.js";
+import { citationColumns, CITATION_FIELDS } from "../citation.js";
 
 /** RFC 4180: quote fields holding a comma, quote or line break; double the quotes. */
 export function csvField(v: unknown): string {
@@ -23,8 +24,12 @@ export function csvText(v: string | null | undefined): string {
 /** A line of fields already written with csvField/csvText. */
 export const csvLine = (fields: string[]) => fields.join(",") + "\r\n";
 
-/** A column of a report's identifying fields: header, whether it holds text, and its value. */
-export type IdColumn = [name: string, kind: "text" | "number", value: (id: number, r: ReportRecord) => string | number | null | undefined];
+/** A column of a report's identifying fields: header, whether it holds text, and its value (from the record, or its places). */
+export type IdColumn = [
+  name: string,
+  kind: "text" | "number",
+  value: (id: number, r: ReportRecord, places?: readonly DocumentPlace[]) => string | number | null | undefined,
+];
 
 export const SOURCE_IDS: IdColumn[] = [
   ["report_id", "number", (id) => id],
@@ -41,9 +46,16 @@ export const SOURCE_IDS: IdColumn[] = [
   ["sha256", "text", (_, r) => r.source.sha256],
 ];
 
+/** Where the report's documents were seen and where its date was read (src/citation.ts). */
+export const CITATION_IDS: IdColumn[] = CITATION_FIELDS.map(({ name, type }) => [
+  name,
+  type === "integer" ? "number" : "text",
+  (_, r, places) => citationColumns(r, places)[name],
+]);
+
 /** The identifying fields of a report, written (text guarded, numbers as they are). */
-export const idFields = (cols: IdColumn[], id: number, r: ReportRecord): string[] =>
+export const idFields = (cols: IdColumn[], id: number, r: ReportRecord, places?: readonly DocumentPlace[]): string[] =>
   cols.map(([, kind, value]) => {
-    const v = value(id, r);
+    const v = value(id, r, places);
     return kind === "text" ? csvText(v === null || v === undefined ? null : String(v)) : csvField(v);
   });

@@ -11,7 +11,7 @@
 import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { once } from "node:events";
-import { checksTable, cellsTable, codebookTable, reportsTable, type DatasetTable, type StoredReport } from "../dataset/tables.js";
+import { checksTable, cellsTable, codebookTable, placesTable, reportsTable, type DatasetTable, type StoredReport } from "../dataset/tables.js";
 import { describeFilter, type ReportFilter } from "../dataset/filter.js";
 import type { PathWriter } from "./writer.js";
 
@@ -69,7 +69,7 @@ function schemaOf(t: DatasetTable) {
 export async function writeDataPackage(reports: Iterable<StoredReport>, dir: string, opts: DataPackageOptions = {}): Promise<number> {
   mkdirSync(dir, { recursive: true });
   const codebook = codebookTable();
-  const tables = [reportsTable(), cellsTable(), checksTable()];
+  const tables = [reportsTable(), cellsTable(), checksTable(), placesTable()];
   const files = tables.map((t) => new CsvFile(join(dir, `${t.name}.csv`), t.fields.map((f) => f.name)));
   const book = new CsvFile(join(dir, "codebook.csv"), codebook.fields.map((f) => f.name));
   let n = 0;
@@ -102,7 +102,13 @@ export async function writeDataPackage(reports: Iterable<StoredReport>, dir: str
         ? { name: opts.license }
         : { name: "other-at", title: "Attribution: the source documents are public government information; cite each report by its source_url or source_path" },
     ],
-    sources: [{ title: "Each report as published by its issuing body: reports.source_url, reports.source_path and reports.sha256 identify the document read" }],
+    sources: [
+      {
+        title:
+          "Each report as published by its issuing body: reports.source_url, reports.source_path and reports.sha256 identify the document read; " +
+          "places lists every path, zip member and URL its documents were seen at, with first and last sightings and retrieval times",
+      },
+    ],
     resources: [...tables, codebook].map((t) => ({
       name: t.name,
       path: `${t.name}.csv`,
@@ -122,7 +128,7 @@ export async function writeDataPackage(reports: Iterable<StoredReport>, dir: str
 
 export const datapackage: PathWriter = {
   format: "datapackage",
-  description: "a Frictionless Data Package: a folder of typed CSVs (reports, cells, checks, codebook) and datapackage.json; needs --out",
+  description: "a Frictionless Data Package: a folder of typed CSVs (reports, cells, checks, places, codebook) and datapackage.json; needs --out",
   to: "folder",
   write: (records, outPath, options) => writeDataPackage(records, outPath, options),
 };

@@ -1,15 +1,22 @@
 // What an export writer is: a format name, a line for `--help`, and a function that
 // writes records and returns how many it wrote. A stream writer writes to a sink (a file
 // or stdout); a file or folder writer needs a path (Parquet, a data package).
-import type { ReportRecord } from "../../model/record.js";
+import type { DocumentPlace, ReportRecord } from "../../model/record.js";
 import type { ReportFilter } from "../dataset/filter.js";
 import type { Sink } from "./sink.js";
 
 /**
  * What a writer is given: each report's record with corrections applied (src/corrections.ts),
- * and where a person corrected it, the machine's record and the corrected cell keys.
+ * its places, and where a person corrected it, the machine's record and the corrected cell keys.
  */
-export type StoredRecords = Iterable<{ id: number; record: ReportRecord; machine?: ReportRecord; corrected?: ReadonlyMap<string, unknown> }>;
+export type StoredRecords = Iterable<{
+  id: number;
+  record: ReportRecord;
+  machine?: ReportRecord;
+  corrected?: ReadonlyMap<string, unknown>;
+  /** Every place the report's documents were seen (src/citation.ts). */
+  places?: DocumentPlace[];
+}>;
 
 export interface ExportOptions {
   filter?: ReportFilter;

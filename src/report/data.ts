@@ -15,6 +15,8 @@ export interface ReportRow {
   regionCode: string | null;
   sourcePath: string | null;
   sourceUrl: string | null;
+  /** A document inside a zip archive: the archive's path and the member's name (sourcePath is `archive!/member`). */
+  zipMember?: { archive: string; member: string } | null;
   checks: { rule: string; severity: "error" | "warning"; message: string; where: string }[];
   warnings: string[];
   nullCells: number; // cells that are null in active/requests/reviews
@@ -23,6 +25,8 @@ export interface ReportRow {
 
 export interface FailureRow {
   path: string | null;
+  /** A member of a zip archive that failed: the archive's path and the member's name. */
+  zipMember?: { archive: string; member: string } | null;
   url: string | null;
   code: string;
   message: string;
@@ -54,7 +58,10 @@ export function countNullCells(value: unknown): number {
 }
 
 /** One row per stored record, in the order given. */
-export function buildReportRows(records: { id: number; record: ReportRecord; ingestedAt: string }[]): ReportRow[] {
+export function buildReportRows(
+  records: { id: number; record: ReportRecord; ingestedAt: string }[],
+  zipMemberOf: (path: string) => { archive: string; member: string } | null = () => null,
+): ReportRow[] {
   return records.map(({ id, record: r, ingestedAt }) => ({
     id,
     organ: r.organ,
@@ -67,6 +74,7 @@ export function buildReportRows(records: { id: number; record: ReportRecord; ing
     regionCode: r.region?.code ?? null,
     sourcePath: r.source.path,
     sourceUrl: r.source.url,
+    zipMember: r.source.path ? zipMemberOf(r.source.path) : null,
     checks: r.checks.map((c) => ({ rule: c.rule, severity: c.severity, message: c.message, where: c.where })),
     // The notes that need a look (a blank cell or an unprinted date is `info`: nothing is wrong).
     warnings: diagnosticsOf(r).filter((d) => d.severity !== "info").map((d) => d.message),

@@ -171,8 +171,18 @@ function shortUrl(url: string): string {
   return cut(text, 40);
 }
 
-function sourceLinks(path: string | null, url: string | null): string {
+function sourceLinks(path: string | null, url: string | null, zip?: { archive: string; member: string } | null): string {
   const parts: string[] = [];
+  if (zip) {
+    // A member of a zip archive: the archive (linked: a browser cannot open a member) and the member's name.
+    const href = sourceHref(zip.archive, null);
+    const base = zip.archive.split(/[\\/]/).filter(Boolean).pop() ?? zip.archive;
+    const title = `${zip.archive} › ${zip.member}`;
+    const archive = href ? `<a class="src" href="${esc(href)}" title="${esc(title)}">${esc(cut(base, 32))}</a>` : `<span class="src" title="${esc(title)}">${esc(cut(base, 32))}</span>`;
+    parts.push(`${archive} › <span class="member" title="${esc(title)}">${esc(cut(zip.member, 48))}</span>`);
+    if (url) parts.push(sourceLinks(null, url));
+    return parts.join("<br>");
+  }
   if (url) {
     const href = sourceHref(null, url);
     const text = shortUrl(url);
@@ -355,7 +365,7 @@ function lookTable(rows: ReportRow[], maxRows: number): string {
         `<td class="failed">${whatFailed(r)}</td>` +
         `<td class="num">${r.warnings.length}</td>` +
         `<td class="num">${r.nullCells}</td>` +
-        `<td class="source">${sourceLinks(r.sourcePath, r.sourceUrl)}</td></tr>`
+        `<td class="source">${sourceLinks(r.sourcePath, r.sourceUrl, r.zipMember)}</td></tr>`
       );
     })
     .join("");
@@ -371,7 +381,7 @@ function failureTable(failures: FailureRow[], maxRows: number): string {
   const body = shown
     .map(
       (f) =>
-        `<tr><td class="source">${sourceLinks(f.path, f.url)}</td><td><code>${esc(f.code)}</code></td><td>${esc(f.message)}</td><td class="nowrap">${esc(when(f.at))}</td></tr>`,
+        `<tr><td class="source">${sourceLinks(f.path, f.url, f.zipMember)}</td><td><code>${esc(f.code)}</code></td><td>${esc(f.message)}</td><td class="nowrap">${esc(when(f.at))}</td></tr>`,
     )
     .join("");
   const more = failures.length > shown.length ? `<p class="muted">…and ${failures.length - shown.length} more not listed here.</p>` : "";
