@@ -407,8 +407,8 @@ export class Store {
     return this.sql(
       `SELECT id, organ, organ_bare AS organBare, organ_key AS organKey, region_code AS regionCode, year,
               json_extract(record_json, '$.region.code') AS docRegion
-       FROM reports WHERE is_current = 1 AND (organ_key = ?1 OR organ = ?1 OR organ_bare = ?1 OR replace(organ, ' ', '') = ?1) ORDER BY id`,
-    ).all(name) as never;
+       FROM reports WHERE is_current = 1 AND (organ_key = @n OR organ = @n OR organ_bare = @n OR replace(organ, ' ', '') = @n) ORDER BY id`,
+    ).all({ n: name }) as never;
   }
 
   /** Every current document's unit (organ_key|year, or doc:ID). */
