@@ -146,6 +146,7 @@ export class IngestService {
    */
   rekeyBodies(): { moves: { from: string; to: string; year: number }[]; notes: string[] } {
     return this.store.transaction(() => {
+      this.store.syncReports();
       const before = this.store.documentUnits();
       this.store.clearOrganKeys();
       for (const id of this.store.currentDocumentIds()) this.keyOrgan(id);
@@ -180,7 +181,15 @@ export class IngestService {
         if (m.moved) notes.push(`${from} ${year} → ${target}: ${m.moved} correction(s) moved with the report`);
         for (const d of m.superseded) notes.push(`${target} ${year} ${d.cellKey}: two corrections met; the newer stays, correction ${d.id} is superseded`);
       }
+      // Only the reports whose documents moved (clearing the keys marked every one).
+      this.store.forgetDirtyReports();
       const units: string[] = [];
+      for (const [id, b] of before) {
+        const a = after.get(id);
+        if (a && b.key === a.key) continue;
+        units.push(b.key && b.year !== null ? Store.unitOf(b.key, b.year) : `doc:${id}`);
+        if (a) units.push(a.key && a.year !== null ? Store.unitOf(a.key, a.year) : `doc:${id}`);
+      }
       for (const key of touched) units.push(...this.refreshBody(key));
       this.store.syncReports(units);
       return { moves, notes };

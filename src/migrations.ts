@@ -325,6 +325,20 @@ CREATE TABLE report_checks (
   rule TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, where_ TEXT NOT NULL
 );
 CREATE INDEX report_checks_report ON report_checks(report_id);
+-- Reports to consolidate again: a document of theirs came, went (is_current), or changed body or year.
+CREATE TABLE report_dirty (unit TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TRIGGER reports_unit_insert AFTER INSERT ON reports WHEN NEW.is_current = 1 BEGIN
+  INSERT OR IGNORE INTO report_dirty (unit)
+    VALUES (CASE WHEN NEW.organ_key IS NOT NULL AND NEW.year IS NOT NULL THEN NEW.organ_key || '|' || NEW.year ELSE 'doc:' || NEW.id END);
+END;
+CREATE TRIGGER reports_unit_update AFTER UPDATE OF is_current, organ_key, year ON reports
+  WHEN OLD.is_current IS NOT NEW.is_current OR OLD.organ_key IS NOT NEW.organ_key OR OLD.year IS NOT NEW.year BEGIN
+  INSERT OR IGNORE INTO report_dirty (unit)
+    SELECT rr.unit FROM report_documents rd JOIN report_records rr ON rr.report_id = rd.report_id WHERE rd.document_id = OLD.id;
+  INSERT OR IGNORE INTO report_dirty (unit)
+    SELECT CASE WHEN NEW.organ_key IS NOT NULL AND NEW.year IS NOT NULL THEN NEW.organ_key || '|' || NEW.year ELSE 'doc:' || NEW.id END
+    WHERE NEW.is_current = 1;
+END;
 -- Filled on the first writing open after this step (the consolidation is TypeScript's).
 INSERT INTO meta (key, value) VALUES ('report_records', 'stale') ON CONFLICT(key) DO UPDATE SET value = 'stale';
 

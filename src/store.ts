@@ -472,29 +472,31 @@ export class Store {
   // ---- reports: one per body and year, as normalizers/copies.ts consolidates its documents ----
 
   /**
-   * Brings report_records up to date with the current documents: every report one of
-   * whose documents is no longer current or no longer of it, every current document in
-   * no report, and the `also` units (their documents' checks changed), are consolidated
-   * again. Cheap when nothing changed (two indexed scans).
+   * Brings report_records up to date: every report one of whose documents came, went or
+   * changed body or year since (the triggers of reports mark them in report_dirty), and
+   * the `also` units (their documents' checks changed), are consolidated again.
    */
   syncReports(also: Iterable<string> = []): void {
     const dirty = new Set<string>(also);
-    const rows = this.sql(
-      `WITH d AS (SELECT id, CASE WHEN organ_key IS NOT NULL AND year IS NOT NULL THEN organ_key || '|' || year ELSE 'doc:' || id END AS unit
-                  FROM reports WHERE is_current = 1)
-       SELECT rr.unit AS unit FROM report_documents rd JOIN report_records rr ON rr.report_id = rd.report_id
-         LEFT JOIN d ON d.id = rd.document_id WHERE d.id IS NULL OR d.unit != rr.unit
-       UNION
-       SELECT d.unit FROM d LEFT JOIN report_documents rd ON rd.document_id = d.id WHERE rd.document_id IS NULL`,
-    ).all() as { unit: string }[];
-    for (const r of rows) dirty.add(r.unit);
-    if (dirty.size) this.transaction(() => { for (const u of dirty) this.refreshUnit(u); });
+    for (const r of this.sql("SELECT unit FROM report_dirty").all() as { unit: string }[]) dirty.add(r.unit);
+    if (!dirty.size) return;
+    this.transaction(() => {
+      for (const u of dirty) this.refreshUnit(u);
+      this.sql("DELETE FROM report_dirty").run();
+    });
+  }
+
+  /** Forgets which reports were marked to consolidate again (the caller refreshes what it knows changed). */
+  forgetDirtyReports(): void {
+    this.sql("DELETE FROM report_dirty").run();
   }
 
   /** Consolidates every report again (after a migration, or when asked). */
   rebuildReports(): void {
     this.transaction(() => {
       for (const t of ["report_records", "report_documents", "report_cells", "report_checks"]) this.db.exec(`DELETE FROM ${t}`);
+      this.db.exec(`INSERT OR IGNORE INTO report_dirty (unit) SELECT CASE WHEN organ_key IS NOT NULL AND year IS NOT NULL THEN organ_key || '|' || year ELSE 'doc:' || id END
+                    FROM reports WHERE is_current = 1`);
       this.syncReports();
       this.setMeta("report_records", "fresh");
     });
@@ -509,7 +511,7 @@ export class Store {
     const old = this.sql("SELECT report_id FROM report_records WHERE unit = ?").get(unit) as { report_id: number } | undefined;
     if (old) this.dropReport(old.report_id);
     let docs: { id: number; record_json: string }[];
-    if (unit.startsWith("doc:")) docs = this.sql("SELECT id, record_json FROM reports WHERE id = ? AND is_current = 1").all(Number(unit.slice(4))) as never;
+    if (unit.startsWith("doc:")) docs = this.sql("SELECT id, record_json FROM reports WHERE id = ? AND is_current = 1 AND (organ_key IS NULL OR year IS NULL)").all(Number(unit.slice(4))) as never;
     else {
       const bar = unit.lastIndexOf("|");
       docs = this.sql("SELECT id, record_json FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1 ORDER BY id").all(unit.slice(0, bar), Number(unit.slice(bar + 1))) as never;
@@ -521,27 +523,38 @@ export class Store {
       record.checks = checks.all(d.id) as Check[];
       return { id: d.id, record };
     });
-    const c = copies.length === 1 ? { record: copies[0].record, best: copies[0].id, documents: [copies[0].id], filled: new Map<string, number>() } : consolidate(copies);
+    let c: { record: ReportRecord; best: number; documents: number[]; filled: Map<string, number> };
+    let rows: (string | number | null)[][] | null = null;
+    try {
+      c = copies.length === 1 ? { record: copies[0].record, best: copies[0].id, documents: [copies[0].id], filled: new Map<string, number>() } : consolidate(copies);
+      const r = c.record;
+      rows = cellsOf(r).map(([tbl, row, col, v]) => {
+        const k = `${tbl}.${row}.${col}`;
+        const p = provenanceOf(r, k);
+        return [c.best, tbl, row, col, v, p?.status ?? null, p?.text ?? null, ...placeColumns(p?.place), c.filled.get(k) ?? c.best];
+      });
+    } catch {
+      // A record stored by an older xxgk in a shape the consolidation cannot read: the
+      // report is its newest document as stored (its cells rows), not a guess.
+      const newest = copies[copies.length - 1];
+      c = { record: newest.record, best: newest.id, documents: copies.map((d) => d.id).reverse(), filled: new Map() };
+    }
     const id = c.best;
     // Another unit's row may still name this document as its best (re-keyed between units): it is stale.
     const clash = this.sql("SELECT unit FROM report_records WHERE report_id = ?").get(id) as { unit: string } | undefined;
     if (clash) this.dropReport(id);
     const key = unit.startsWith("doc:") ? null : unit.slice(0, unit.lastIndexOf("|"));
+    const year = unit.startsWith("doc:") ? (c.record.year ?? null) : Number(unit.slice(unit.lastIndexOf("|") + 1));
     this.sql("INSERT INTO report_records (report_id, unit, body_key, year, documents, record_json, refreshed_at) VALUES (?,?,?,?,?,?,?)").run(
-      id, unit, key, c.record.year, c.documents.length, JSON.stringify(c.record), now(),
+      id, unit, key, year, c.documents.length, JSON.stringify(c.record), now(),
     );
     this.insertMany("report_documents", ["report_id", "document_id", "rank"], c.documents.map((d, i) => [id, d, i + 1]));
-    const r = c.record;
-    this.insertMany(
-      "report_cells",
-      ["report_id", "tbl", "row", "col", "value", "status", "text", "page", "box", "table_no", "row_no", "col_no", "line", "document_id"],
-      cellsOf(r).map(([tbl, row, col, v]) => {
-        const k = `${tbl}.${row}.${col}`;
-        const p = provenanceOf(r, k);
-        return [id, tbl, row, col, v, p?.status ?? null, p?.text ?? null, ...placeColumns(p?.place), c.filled.get(k) ?? id];
-      }),
-    );
-    this.insertMany("report_checks", ["report_id", "rule", "severity", "message", "where_"], r.checks.map((k) => [id, k.rule, k.severity, k.message, k.where]));
+    const cellCols = ["report_id", "tbl", "row", "col", "value", "status", "text", "page", "box", "table_no", "row_no", "col_no", "line", "document_id"];
+    if (rows) this.insertMany("report_cells", cellCols, rows);
+    else
+      this.sql(`INSERT INTO report_cells (${cellCols.join(", ")}) SELECT ${cellCols.slice(0, -1).join(", ")}, report_id FROM cells WHERE report_id = ?`).run(id);
+    const found = Array.isArray(c.record.checks) ? c.record.checks : [];
+    this.insertMany("report_checks", ["report_id", "rule", "severity", "message", "where_"], found.map((k) => [id, k.rule, k.severity, k.message, k.where]));
   }
 
   private dropReport(reportId: number): void {
