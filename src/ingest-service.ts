@@ -29,6 +29,9 @@ export interface ReparseChange {
   notes: string[];
 }
 
+/** A report of more documents than this is consolidated when the store closes, not at each save. */
+const REPORT_COPIES_AT_ONCE = 8;
+
 export class IngestService {
   private readonly parseFn: ParseFn;
   readonly parser: string;
@@ -101,7 +104,7 @@ export class IngestService {
       const crossYear = this.refreshCrossYear(result.reportId);
       // The report (and the next year's, whose cross-year checks may have changed) consolidated again.
       const me = this.store.keyYearOf(result.reportId);
-      this.store.syncReports(me.organKey && me.year !== null ? [Store.unitOf(me.organKey, me.year), Store.unitOf(me.organKey, me.year + 1)] : []);
+      this.store.syncReports(me.organKey && me.year !== null ? [Store.unitOf(me.organKey, me.year), Store.unitOf(me.organKey, me.year + 1)] : [], { upTo: REPORT_COPIES_AT_ONCE });
       const rules = [...(result.failedRules ?? []), ...crossYear.map((c) => c.rule)];
       return { ...result, checksFailed: rules.length, failedRules: rules };
     });

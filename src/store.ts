@@ -141,7 +141,16 @@ export class Store {
 
   /** Closes the database. Every finished document is already committed. */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    // Reports left marked (large ones, see syncReports) are consolidated before closing.
+    if (!this.readonly) {
+      try {
+        this.syncReports();
+      } catch {
+        // Left marked: the next writing open consolidates them.
+      }
+    }
+    this.db.close();
   }
 
   /** Runs `fn` in one IMMEDIATE transaction (nested: a savepoint): all its writes, or none. */
@@ -474,16 +483,33 @@ export class Store {
   /**
    * Brings report_records up to date: every report one of whose documents came, went or
    * changed body or year since (the triggers of reports mark them in report_dirty), and
-   * the `also` units (their documents' checks changed), are consolidated again.
+   * the `also` units (their documents' checks changed), are consolidated again. With
+   * `upTo`, a report of more documents than that stays marked (consolidating every copy
+   * of a report at each new copy is quadratic: 400 copies of one report in a batch); the
+   * marked ones are consolidated when the store is closed, or on the next writing open
+   * after a crash.
    */
-  syncReports(also: Iterable<string> = []): void {
+  syncReports(also: Iterable<string> = [], opts: { upTo?: number } = {}): void {
     const dirty = new Set<string>(also);
     for (const r of this.sql("SELECT unit FROM report_dirty").all() as { unit: string }[]) dirty.add(r.unit);
     if (!dirty.size) return;
     this.transaction(() => {
-      for (const u of dirty) this.refreshUnit(u);
-      this.sql("DELETE FROM report_dirty").run();
+      const count = this.sql("SELECT count(*) AS n FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1");
+      for (const u of dirty) {
+        const bar = u.lastIndexOf("|");
+        if (opts.upTo !== undefined && !u.startsWith("doc:") && (count.get(u.slice(0, bar), Number(u.slice(bar + 1))) as { n: number }).n > opts.upTo) {
+          this.sql("INSERT OR IGNORE INTO report_dirty (unit) VALUES (?)").run(u);
+          continue;
+        }
+        this.refreshUnit(u);
+        this.sql("DELETE FROM report_dirty WHERE unit = ?").run(u);
+      }
     });
+  }
+
+  /** Whether some reports wait to be consolidated (marked, not yet refreshed). */
+  hasDirtyReports(): boolean {
+    return this.sql("SELECT 1 FROM report_dirty LIMIT 1").get() !== undefined;
   }
 
   /** Forgets which reports were marked to consolidate again (the caller refreshes what it knows changed). */
@@ -806,5 +832,6 @@ export function openStore(dbPath: string, opts: StoreOptions = {}): Store {
   const store = new Store(dbPath, opts);
   // A database migrated to report_records: its reports are consolidated once, on the first writing open.
   if (!store.readonly && store.getMeta("report_records") === "stale") store.rebuildReports();
+  else if (!store.readonly && store.hasDirtyReports()) store.syncReports();
   return store;
 }
