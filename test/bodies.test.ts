@@ -201,4 +201,19 @@ describe("one row per report in SQL", () => {
     const v = sql<{ value: number | null }>(db, "SELECT value FROM v_cells WHERE key = 'requests.newReceived.total'")[0].value;
     expect(rec.requests.newReceived[6]).toBe(v);
   });
+
+  it("a report of many copies (more than are consolidated at each save) is one row once the ingest ends; a reparse keeps it one", () => {
+    const db = join(dir, "many.sqlite");
+    const files = Array.from({ length: 12 }, (_, i) => write(`many/r${i}.txt`, `${SAMPLE}\n附注：第${i}号副本。\n`));
+    expect(run("ingest", "--db", db, ...files).status).toBe(0);
+    expect(sql(db, "SELECT organ_key, year, documents FROM v_reports")).toEqual([{ organ_key: "420104:商务局", year: 2024, documents: 12 }]);
+    expect(sql(db, "SELECT count(*) AS n FROM v_documents")).toEqual([{ n: 12 }]);
+    expect(sql(db, "SELECT count(*) AS n FROM report_dirty")).toEqual([{ n: 0 }]);
+    const w = new Database(db);
+    w.prepare("UPDATE reports SET parser_version = 'old'").run();
+    w.close();
+    expect(run("reparse", "--db", db).status).toBe(0);
+    expect(sql(db, "SELECT documents FROM v_reports")).toEqual([{ documents: 12 }]);
+    expect(sql(db, "SELECT count(*) AS n FROM v_cells")).toEqual(sql(db, "SELECT count(*) AS n FROM v_document_cells WHERE document_id = (SELECT report_id FROM v_reports)"));
+  });
 });
