@@ -9,6 +9,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
+import { ConfigError, parseConfig } from "../src/crawl/config.js";
 
 const CLI = "dist/src/cli.js";
 const run = (...args: string[]) => spawnSync("node", [CLI, ...args], { encoding: "utf8" });
@@ -215,5 +216,20 @@ describe("one row per report in SQL", () => {
     expect(run("reparse", "--db", db).status).toBe(0);
     expect(sql(db, "SELECT documents FROM v_reports")).toEqual([{ documents: 12 }]);
     expect(sql(db, "SELECT count(*) AS n FROM v_cells")).toEqual(sql(db, "SELECT count(*) AS n FROM v_document_cells WHERE document_id = (SELECT report_id FROM v_reports)"));
+  });
+});
+
+describe("a crawl config's region", () => {
+  it("must be a GB/T 2260 division: 999999 is refused before anything is fetched, 350128 is taken", () => {
+    const config = (region: string) => ({ contact: "mailto:data@example.org", portals: [{ name: "p", startUrls: ["https://x.gov.cn/"], reportLink: { text: "年度报告" }, region }] });
+    let err: unknown = null;
+    try {
+      parseConfig(config("999999"), "portals.json");
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/portals\.0\.region: not a GB\/T 2260 division code/);
+    expect(parseConfig(config("350128"), "portals.json").portals[0].region).toBe("350128");
   });
 });
