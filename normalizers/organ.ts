@@ -51,3 +51,8 @@ export function organKey(regionCode: string | null, bare: string, knownBareNames
   const longer = knownBareNames.filter((k) => isAbbreviationOf(bare, k));
   return `${regionCode ?? "unplaced"}:${longer.length === 1 ? longer[0] : bare}`;
 }
+
+/** A name as printed, compared without width variants or spaces (平潭县 人民政府 = 平潭县人民政府). */
+export function printedName(name: string): string {
+  return name.normalize("NFKC").replace(/\s+/g, "");
+}

@@ -130,6 +130,16 @@ function nested(a: string, b: string): boolean {
   return within(a, b) || within(b, a);
 }
 
+/** Whether a hint of `hint` disagrees with a body the document places in `own` (neither lies within the other). */
+export function hintContradicts(own: string, hint: string): boolean {
+  return !nested(own, hint);
+}
+
+/** A division's place in words: 福建省福州市平潭县. */
+export function describeRegion(r: Region): string {
+  return [r.province, r.city && r.city !== r.province ? r.city : null, r.county].filter(Boolean).join("") || r.name;
+}
+
 export function regionByCode(code: string): Region | null {
   const d = load().byCode.get(code);
   return d ? toRegion(d) : null;

@@ -374,6 +374,64 @@ corrections
     if (res.problems.length) process.exit(1);
   });
 
+const bodies = program
+  .command("bodies")
+  .description("the bodies reports are keyed by: key, name, aliases, region, years, reports and documents; alias and region decisions")
+  .option("--db <file>", "SQLite database", DEFAULT_DB)
+  .option("--region <prefix>", "only bodies whose GB/T 2260 code starts so (35 = 福建)")
+  .option("--json", "one JSON object per body")
+  .action(async (opts: { db: string; region?: string; json?: boolean }) => {
+    if (opts.region !== undefined && !/^\d{1,6}$/.test(opts.region)) fail(`--region must be the digits a GB/T 2260 code starts with (35 = 福建), not ${opts.region}`, 2);
+    if (!existsSync(opts.db)) fail(`${opts.db}: no such database (ingest something first)`, 2);
+    const store = await open(opts.db, { readonly: true });
+    const { bodiesTable, listBodies } = await import("./bodies.js");
+    const list = listBodies(store, opts.region);
+    store.close();
+    if (opts.json) for (const b of list) process.stdout.write(JSON.stringify(b) + "\n");
+    else process.stdout.write(bodiesTable(list) + "\n");
+  });
+
+/** Runs one decision about bodies: one line per thing done, one line and exit 1 when it cannot be done. */
+async function bodyDecision(db: string, run: (b: typeof import("./bodies.js"), service: import("./ingest-service.js").IngestService) => { lines: string[] }): Promise<void> {
+  if (!existsSync(db)) fail(`${db}: no such database (ingest something first)`, 2);
+  const [b, { IngestService }] = await Promise.all([import("./bodies.js"), import("./ingest-service.js")]);
+  const store = await open(db);
+  let out: { lines: string[] };
+  try {
+    out = run(b, new IngestService(store));
+  } catch (e) {
+    store.close();
+    if (e instanceof b.BodyError) fail(e.message);
+    throw e;
+  }
+  const flagged = (await import("./corrections.js")).flagChangedIfAny(store.db);
+  store.close();
+  for (const l of out.lines) process.stdout.write(printable(l) + "\n");
+  if (flagged.length) process.stdout.write(`${flagged.length} correction(s) to review: the machine reads their cells differently under the new key (xxgk corrections)\n`);
+}
+
+bodies
+  .command("alias")
+  .description("NAME is the same body as CANONICAL: NAME's reports (now and later) take CANONICAL's key; corrections follow; cross-year checks re-run")
+  .argument("<name>", "a body's name as printed, or its key")
+  .argument("<canonical>", "the name (or key) it is keyed under from now on")
+  .option("--by <name>", "who decided")
+  .action(async (name: string, canonical: string, _: unknown, cmd: Command) => {
+    const opts = cmd.optsWithGlobals() as { db: string; by?: string };
+    await bodyDecision(opts.db, (b, service) => b.aliasBody(service, name, canonical, opts.by ?? null));
+  });
+
+bodies
+  .command("region")
+  .description("place a body in a GB/T 2260 division whatever its documents say; re-keys its reports and re-runs cross-year checks")
+  .argument("<name>", "a body's name as printed, or its key")
+  .argument("<code>", "a GB/T 2260 code, e.g. 350128", regionCode)
+  .option("--by <name>", "who decided")
+  .action(async (name: string, code: string, _: unknown, cmd: Command) => {
+    const opts = cmd.optsWithGlobals() as { db: string; by?: string };
+    await bodyDecision(opts.db, (b, service) => b.setBodyRegion(service, name, code, opts.by ?? null));
+  });
+
 program
   .command("serve")
   .description("the review page: reports needing a look, each beside its source; corrections typed there are stored")

@@ -7,9 +7,10 @@ import { sha256 } from "../model/hash.js";
 import { cellMap } from "../model/cells.js";
 import type { Check, ReportRecord } from "../model/record.js";
 import { crossYearChecks } from "../normalizers/crossyear.js";
-import { bareName, organKey } from "../normalizers/organ.js";
+import { bareName, organKey, printedName } from "../normalizers/organ.js";
+import { describeRegion, hintContradicts, isKnownRegionCode, regionByCode } from "../normalizers/region.js";
 import { parserIdentity } from "./version.js";
-import type { IngestInput, IngestResult, Store } from "./store.js";
+import { Store, type IngestInput, type IngestResult } from "./store.js";
 
 /** Reads one document: parseReport, or anything with its contract (a worker pool's). Never throws for bad input. */
 export type ParseFn = (input: ParseInput) => Promise<ParseOutcome>;
@@ -27,6 +28,9 @@ export interface ReparseChange {
   changed: boolean;
   notes: string[];
 }
+
+/** A report of more documents than this is consolidated when the store closes, not at each save. */
+const REPORT_COPIES_AT_ONCE = 8;
 
 export class IngestService {
   private readonly parseFn: ParseFn;
@@ -63,9 +67,10 @@ export class IngestService {
     const seen = this.store.lookup(sha, this.parser);
     if (seen) {
       this.store.notePlace(sha, locator, input);
-      return "reportId" in seen
-        ? { status: "present", sha256: sha, reportId: seen.reportId }
-        : { status: "present", sha256: sha, code: seen.failure.code, message: seen.failure.message };
+      if (!("reportId" in seen)) return { status: "present", sha256: sha, code: seen.failure.code, message: seen.failure.message };
+      // A region hint reaches the body even when its bytes were stored before.
+      const hint = input.hints?.region ? this.applyRegionHint(seen.reportId, input.hints.region) : null;
+      return { status: "present", sha256: sha, reportId: seen.reportId, ...(hint ? { [hint.kind]: hint.message } : {}) };
     }
     const outcome = await this.parse({
       bytes: input.bytes,
@@ -95,22 +100,164 @@ export class IngestService {
       const result = this.store.saveOutcome(outcome, { ...at, parser: this.parser });
       if (result.status !== "ingested" || result.reportId === undefined) return result;
       this.keyOrgan(result.reportId);
+      if (at.input.hints?.region && outcome.ok && outcome.region.by === "hint" && !outcome.region.contradiction) this.placeSiblings(result.reportId, at.input.hints.region);
       const crossYear = this.refreshCrossYear(result.reportId);
+      // The report (and the next year's, whose cross-year checks may have changed) consolidated again.
+      const me = this.store.keyYearOf(result.reportId);
+      this.store.syncReports(me.organKey && me.year !== null ? [Store.unitOf(me.organKey, me.year), Store.unitOf(me.organKey, me.year + 1)] : [], { upTo: REPORT_COPIES_AT_ONCE });
       const rules = [...(result.failedRules ?? []), ...crossYear.map((c) => c.rule)];
       return { ...result, checksFailed: rules.length, failedRules: rules };
     });
   }
 
-  /** The report's organ key: the key its region already gives this bare name, or the region's bodies re-keyed. */
+  /**
+   * The report's organ key. A person's decisions come first, every time a report is keyed
+   * (so they survive reparse, new documents and new copies): an alias gives the name the
+   * body is keyed under, a region decision places it (a hint only where the document
+   * places it nowhere). Then: the key its region already gives this bare name, or the
+   * region's bodies re-keyed.
+   */
   private keyOrgan(reportId: number): void {
     const o = this.store.organOf(reportId);
-    const bare = o.organ ? bareName(o.organ, [o.province, o.city, o.county]) : null;
+    const docRegion = this.store.documentRegionOf(reportId);
+    const docR = docRegion ? regionByCode(docRegion) : null;
+    const printed = o.organ ? printedName(o.organ) : null;
+    const docBare = o.organ ? bareName(o.organ, docR ? [docR.province, docR.city, docR.county] : []) : null;
+    const canonical = this.store.aliasOf([printed, docBare]);
+    const decided = this.store.regionDecisionFor([canonical, printed, docBare], docRegion);
+    const code = decided && (decided.source !== "hint" || !docRegion) ? decided.code : docRegion;
+    const region = code ? regionByCode(code) : null;
+    if (decided && code !== docRegion) this.store.setReportRegion(reportId, region, decided.source);
+    else if (o.regionCode !== docRegion) this.store.setReportRegion(reportId, docR, "document");
+    const name = canonical ?? o.organ;
+    const bare = name ? bareName(name, region ? [region.province, region.city, region.county] : []) : null;
     this.store.setOrganBare(reportId, bare);
-    const known = this.store.knownOrganKey(o.regionCode, bare, reportId);
+    const known = this.store.knownOrganKey(code, bare, reportId);
     if (known) return this.store.setOrganKey(reportId, known);
     // A full name arriving after its abbreviation links both: re-key the region's bodies.
-    const names = this.store.organNames(o.regionCode);
-    for (const n of names) this.store.setRegionOrganKey(o.regionCode, n, organKey(o.regionCode, n, names));
+    const names = this.store.organNames(code);
+    for (const n of names) this.store.setRegionOrganKey(code, n, organKey(code, n, names));
+  }
+
+  /**
+   * Keys every current report again (after a person's decision about a body): the
+   * corrections and review mark of a body's year follow its documents to their new key,
+   * the cross-year checks of every body whose series changed are run again and its
+   * reports consolidated again. Returns what moved, in words. The one place re-keying
+   * happens: `xxgk bodies`, region hints on stored bytes, and any later correction of a
+   * document's organ or year call this.
+   */
+  rekeyBodies(): { moves: { from: string; to: string; year: number }[]; notes: string[] } {
+    return this.store.transaction(() => {
+      this.store.syncReports();
+      const before = this.store.documentUnits();
+      this.store.clearOrganKeys();
+      for (const id of this.store.currentDocumentIds()) this.keyOrgan(id);
+      const after = this.store.documentUnits();
+      const touched = new Set<string>();
+      const goes = new Map<string, Set<string | null>>(); // old key|year → new keys of its documents
+      for (const [id, b] of before) {
+        const a = after.get(id);
+        if (!a || b.key === a.key) continue;
+        if (b.key) touched.add(b.key);
+        if (a.key) touched.add(a.key);
+        if (b.key && b.year !== null) {
+          const k = `${b.key}|${b.year}`;
+          if (!goes.has(k)) goes.set(k, new Set());
+          goes.get(k)!.add(a.key);
+        }
+      }
+      const stays = new Set([...after.values()].filter((a) => a.key && a.year !== null).map((a) => `${a.key}|${a.year}`));
+      const moves: { from: string; to: string; year: number }[] = [];
+      const notes: string[] = [];
+      for (const [k, to] of goes) {
+        const bar = k.lastIndexOf("|");
+        const from = k.slice(0, bar);
+        const year = Number(k.slice(bar + 1));
+        const target = [...to][0];
+        if (to.size !== 1 || target === null || stays.has(k)) {
+          notes.push(`${from} ${year}: its corrections and review mark stay under ${from} (its documents now belong to ${[...to].map((t) => t ?? "no body").join(", ")}${stays.has(k) ? ` and to ${from}` : ""})`);
+          continue;
+        }
+        const m = this.store.moveBodyYear(from, year, target);
+        moves.push({ from, to: target, year });
+        if (m.moved) notes.push(`${from} ${year} → ${target}: ${m.moved} correction(s) moved with the report`);
+        for (const d of m.superseded) notes.push(`${target} ${year} ${d.cellKey}: two corrections met; the newer stays, correction ${d.id} is superseded`);
+      }
+      // Only the reports whose documents moved (clearing the keys marked every one).
+      this.store.forgetDirtyReports();
+      const units: string[] = [];
+      for (const [id, b] of before) {
+        const a = after.get(id);
+        if (a && b.key === a.key) continue;
+        units.push(b.key && b.year !== null ? Store.unitOf(b.key, b.year) : `doc:${id}`);
+        if (a) units.push(a.key && a.year !== null ? Store.unitOf(a.key, a.year) : `doc:${id}`);
+      }
+      for (const key of touched) units.push(...this.refreshBody(key));
+      this.store.syncReports(units);
+      return { moves, notes };
+    });
+  }
+
+  /** Re-runs the cross-year checks of every year of one body's series; returns the units (key|year) refreshed. */
+  refreshBody(key: string): string[] {
+    const years = new Set<number>();
+    for (const [, u] of this.store.documentUnits()) if (u.key === key && u.year !== null) years.add(u.year);
+    const units: string[] = [];
+    for (const year of [...years].sort()) {
+      const cur = this.store.latestOfYear(key, year);
+      if (!cur) continue;
+      const prev = this.store.latestOfYear(key, year - 1);
+      this.store.replaceCrossYearChecks(cur.id, prev ? crossYearChecks(prev.record, cur.record) : []);
+      units.push(Store.unitOf(key, year));
+    }
+    return units;
+  }
+
+  /**
+   * A document placed by a region hint: its body's other reports that no document places
+   * (stored before the hint was given) are placed with it, and the hint kept for them.
+   */
+  private placeSiblings(reportId: number, hint: string): void {
+    const o = this.store.organOf(reportId);
+    if (!o.organ) return;
+    const printed = printedName(o.organ);
+    const name = this.store.aliasOf([printed]) ?? bareName(o.organ);
+    if (this.store.regionDecisionFor([name, printed], null)) return;
+    if (!this.store.hasBody(`unplaced:${name}`)) return;
+    this.store.setRegionDecision({ name, fromRegion: null, code: hint, source: "hint" });
+    this.rekeyBodies();
+  }
+
+  /**
+   * A region hint (`ingest --region`, a crawl portal's region) met by bytes stored before:
+   * a body the document places nowhere is placed (and re-keyed); a hint that contradicts
+   * what the document names is not applied, and said (a warning, and a diagnostic on the
+   * document). Nothing when it agrees.
+   */
+  applyRegionHint(reportId: number, hint: string): { kind: "note" | "warning"; message: string } | null {
+    if (!isKnownRegionCode(hint)) return { kind: "warning", message: `region hint ${hint} is not a GB/T 2260 division code; not applied` };
+    const o = this.store.organOf(reportId);
+    const docRegion = this.store.documentRegionOf(reportId);
+    const r = regionByCode(hint)!;
+    if (docRegion) {
+      if (!hintContradicts(docRegion, hint)) return null;
+      const own = regionByCode(docRegion);
+      const message = `region: hint ${hint} (${describeRegion(r)}) not applied: the document names ${own ? describeRegion(own) : ""} (${docRegion})`;
+      this.store.addDiagnostic(reportId, { code: "region.hintContradicted", severity: "warning", key: "region", message });
+      return { kind: "warning", message: `${o.organ ?? "(organ not read)"}: ${message}` };
+    }
+    const printed = o.organ ? printedName(o.organ) : null;
+    const canonical = this.store.aliasOf([printed]);
+    const name = canonical ?? (o.organ ? bareName(o.organ) : null);
+    if (!name) return null;
+    const before = this.store.regionDecisionFor([canonical, printed, name], null);
+    if (before?.code === hint) return null;
+    if (before && before.source === "person")
+      return { kind: "warning", message: `${name}: region hint ${hint} not applied: placed in ${before.code} by a person (xxgk bodies region)` };
+    this.store.setRegionDecision({ name, fromRegion: null, code: hint, source: "hint" });
+    this.rekeyBodies();
+    return { kind: "note", message: `${name}: placed in ${hint} (${describeRegion(r)}) by the region hint` };
   }
 
   /**

@@ -30,6 +30,8 @@ export interface BatchSummary {
   reportsWithFailedChecks: number;
   /** Stopped early (Ctrl-C): the rest was not read. */
   interrupted: boolean;
+  /** What region hints did to bodies stored before (placed them), or why one was not applied. */
+  hints?: { path: string; message: string; warning: boolean }[];
   /** Stopped because storing failed (database locked past the timeout, disk full, …): the rest was not read. */
   error?: string;
 }
@@ -144,6 +146,7 @@ export async function ingestPaths(target: Store | IngestService, paths: string[]
       for (const rule of new Set(r.failedRules ?? [])) summary.checks[rule] = (summary.checks[rule] ?? 0) + 1;
     } else if (r.status === "present" && r.code === undefined) summary.present++;
     else summary.failed.push({ path, code: r.code ?? "failed", message: r.message ?? "", ...(r.status === "present" ? { before: true } : {}) });
+    if (r.note || r.warning) (summary.hints ??= []).push({ path, message: (r.warning ?? r.note)!, warning: !!r.warning });
     opts.onResult?.(path, r);
   };
 
@@ -251,6 +254,7 @@ export function describeSummary(s: BatchSummary, db: string): string {
     lines.push(`${s.reportsWithFailedChecks} report(s) with failed checks (findings about the documents; stored with them):`);
     for (const [rule, n] of Object.entries(s.checks).sort()) lines.push(`  ${rule}: ${n}`);
   }
+  for (const h of s.hints ?? []) lines.push(`${h.warning ? "warning" : "region"}: ${printable(h.path)} — ${printable(h.message)}`);
   if (s.failed.length) {
     lines.push("failed:");
     for (const f of s.failed) lines.push(`  ${printable(f.path)} — ${printable(f.code)}: ${printable(f.message)}${f.before ? " (as before: same bytes, same parser)" : ""}`);

@@ -302,6 +302,149 @@ CREATE VIEW v_places AS
   LEFT JOIN reports r ON r.sha256 = v.sha256 AND r.is_current = 1;
 `;
 
+// step 7 (bodies): a person's decisions about bodies (aliases, regions; hints on stored
+// bytes) kept apart from what the documents say, consulted every time a report is keyed;
+// and the report (one body, one year) as SQL's default unit: report_records holds each
+// report's record as normalizers/copies.ts consolidates its documents (refreshed by the
+// store whenever a document of it is saved, re-keyed or reparsed), so SQL and the exports
+// read one consolidation. The document-level views keep the old shapes under v_document*.
+const V7_BODIES_REPORTS = `
+CREATE TABLE body_aliases (
+  name TEXT PRIMARY KEY,                 -- a body's name as printed (NFKC, no spaces) or its bare name
+  canonical TEXT NOT NULL,               -- the name its reports are keyed under
+  by TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE body_regions (
+  name TEXT NOT NULL,                    -- the body's name (bare, as in reports.organ_bare, or as printed)
+  from_region TEXT NOT NULL DEFAULT '',  -- the region the documents give ('' where they give none)
+  region_code TEXT NOT NULL,             -- the GB/T 2260 code the body is placed in
+  source TEXT NOT NULL CHECK (source IN ('person', 'hint', 'alias')),
+  by TEXT,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (name, from_region)
+);
+CREATE INDEX reports_organ_name ON reports(organ);
+
+CREATE TABLE report_records (
+  report_id INTEGER PRIMARY KEY,         -- the report's best document (reports.id)
+  unit TEXT NOT NULL UNIQUE,             -- organ_key|year; doc:ID for a document whose body or year was not read
+  body_key TEXT, year INTEGER,
+  documents INTEGER NOT NULL,            -- how many current documents carry the report
+  record_json TEXT NOT NULL,             -- the consolidated record (normalizers/copies.ts)
+  refreshed_at TEXT NOT NULL
+);
+CREATE INDEX report_records_body ON report_records(body_key, year);
+CREATE TABLE report_documents (
+  report_id INTEGER NOT NULL,
+  document_id INTEGER NOT NULL,          -- reports.id of one document of the report
+  rank INTEGER NOT NULL,                 -- 1: the best copy
+  PRIMARY KEY (report_id, document_id)
+) WITHOUT ROWID;
+CREATE INDEX report_documents_document ON report_documents(document_id);
+CREATE TABLE report_cells (
+  report_id INTEGER NOT NULL,
+  tbl TEXT NOT NULL, row TEXT NOT NULL, col TEXT NOT NULL,
+  value NUMERIC, status TEXT, text TEXT,
+  page INTEGER, box TEXT, table_no INTEGER, row_no INTEGER, col_no INTEGER, line INTEGER,
+  document_id INTEGER NOT NULL,          -- the document the value was read from
+  PRIMARY KEY (report_id, tbl, row, col)
+) WITHOUT ROWID;
+CREATE TABLE report_checks (
+  report_id INTEGER NOT NULL,
+  rule TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, where_ TEXT NOT NULL
+);
+CREATE INDEX report_checks_report ON report_checks(report_id);
+-- Reports to consolidate again: a document of theirs came, went (is_current), or changed body or year.
+CREATE TABLE report_dirty (unit TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TRIGGER reports_unit_insert AFTER INSERT ON reports WHEN NEW.is_current = 1 BEGIN
+  INSERT OR IGNORE INTO report_dirty (unit)
+    VALUES (CASE WHEN NEW.organ_key IS NOT NULL AND NEW.year IS NOT NULL THEN NEW.organ_key || '|' || NEW.year ELSE 'doc:' || NEW.id END);
+END;
+CREATE TRIGGER reports_unit_update AFTER UPDATE OF is_current, organ_key, year ON reports
+  WHEN OLD.is_current IS NOT NEW.is_current OR OLD.organ_key IS NOT NEW.organ_key OR OLD.year IS NOT NEW.year BEGIN
+  INSERT OR IGNORE INTO report_dirty (unit)
+    SELECT rr.unit FROM report_documents rd JOIN report_records rr ON rr.report_id = rd.report_id WHERE rd.document_id = OLD.id;
+  INSERT OR IGNORE INTO report_dirty (unit)
+    SELECT CASE WHEN NEW.organ_key IS NOT NULL AND NEW.year IS NOT NULL THEN NEW.organ_key || '|' || NEW.year ELSE 'doc:' || NEW.id END
+    WHERE NEW.is_current = 1;
+END;
+-- Filled on the first writing open after this step (the consolidation is TypeScript's).
+INSERT INTO meta (key, value) VALUES ('report_records', 'stale') ON CONFLICT(key) DO UPDATE SET value = 'stale';
+
+DROP VIEW IF EXISTS v_wide;
+DROP VIEW IF EXISTS v_cells_corrected;
+DROP VIEW IF EXISTS v_diagnostics;
+DROP VIEW IF EXISTS v_checks;
+DROP VIEW IF EXISTS v_cells;
+DROP VIEW IF EXISTS v_reports;
+
+CREATE VIEW v_documents AS
+  SELECT r.id AS document_id, r.id AS report_id, rd.report_id AS of_report, r.organ, r.organ_key, r.year, r.published_on, r.template, r.format,
+         r.region_code, r.region_name, r.province, r.city, r.county, r.region_by, r.region_confidence,
+         s.path AS source_path, s.url AS source_url, v.sha256, r.parser_version, r.parsed_at,
+         (SELECT count(*) FROM checks c WHERE c.report_id = r.id) AS checks_failed,
+         (SELECT count(*) FROM diagnostics d WHERE d.report_id = r.id AND d.severity != 'info') AS warnings,
+         (SELECT count(*) FROM diagnostics d WHERE d.report_id = r.id) AS diagnostics
+  FROM reports r JOIN versions v ON v.id = r.version_id JOIN sources s ON s.id = v.source_id
+  LEFT JOIN report_documents rd ON rd.document_id = r.id
+  WHERE r.is_current = 1;
+CREATE VIEW v_document_cells AS
+  SELECT vd.document_id, vd.report_id, vd.of_report, vd.organ, vd.year, vd.region_code, vd.province, vd.city, vd.county, vd.template, vd.format,
+         vd.source_path, vd.source_url, vd.sha256, c.tbl AS "table", c.row, c.col AS "column",
+         c.tbl || '.' || c.row || '.' || c.col AS key, c.value, c.status, c.text,
+         c.page, c.box, c.table_no, c.row_no, c.col_no, c.line
+  FROM cells c JOIN v_documents vd ON vd.document_id = c.report_id;
+CREATE VIEW v_reports AS
+  SELECT rr.report_id, r.organ, rr.body_key AS organ_key, rr.year, json_extract(rr.record_json, '$.publishedOn') AS published_on, r.template, r.format,
+         r.region_code, r.region_name, r.province, r.city, r.county, r.region_by, r.region_confidence,
+         s.path AS source_path, COALESCE(s.url, json_extract(rr.record_json, '$.source.url')) AS source_url, v.sha256, r.parser_version, r.parsed_at,
+         (SELECT count(*) FROM report_checks c WHERE c.report_id = rr.report_id) AS checks_failed,
+         (SELECT count(*) FROM diagnostics d WHERE d.report_id = rr.report_id AND d.severity != 'info') AS warnings,
+         (SELECT count(*) FROM diagnostics d WHERE d.report_id = rr.report_id) AS diagnostics,
+         rr.documents
+  FROM report_records rr JOIN reports r ON r.id = rr.report_id JOIN versions v ON v.id = r.version_id JOIN sources s ON s.id = v.source_id;
+CREATE VIEW v_cells AS
+  SELECT vr.report_id, vr.organ, vr.year, vr.region_code, vr.province, vr.city, vr.county, vr.template, vr.format,
+         vr.source_path, vr.source_url, vr.sha256, c.tbl AS "table", c.row, c.col AS "column",
+         c.tbl || '.' || c.row || '.' || c.col AS key, c.value, c.status, c.text,
+         c.page, c.box, c.table_no, c.row_no, c.col_no, c.line, c.document_id
+  FROM report_cells c JOIN v_reports vr ON vr.report_id = c.report_id;
+CREATE VIEW v_checks AS
+  SELECT vr.report_id, vr.organ, vr.year, vr.region_code, c.rule, c.severity, c.message, c.where_ AS "where"
+  FROM report_checks c JOIN v_reports vr ON vr.report_id = c.report_id;
+CREATE VIEW v_document_checks AS
+  SELECT vd.document_id, vd.report_id, vd.organ, vd.year, vd.region_code, c.rule, c.severity, c.message, c.where_ AS "where"
+  FROM checks c JOIN v_documents vd ON vd.document_id = c.report_id;
+CREATE VIEW v_diagnostics AS
+  SELECT vr.report_id, vr.organ, vr.year, vr.region_code, d.code, d.severity, d.key, d.message,
+         d.page, d.box, d.table_no, d.row_no, d.col_no, d.line
+  FROM diagnostics d JOIN v_reports vr ON vr.report_id = d.report_id;
+CREATE VIEW v_cells_corrected AS
+  SELECT vc.report_id, vc.organ, vc.year, vc.region_code, vc.province, vc.city, vc.county, vc.template, vc.format,
+         vc.source_path, vc.source_url, vc.sha256, vc."table", vc.row, vc."column",
+         CASE WHEN k.id IS NULL THEN vc.value ELSE k.value END AS value,
+         k.id IS NOT NULL AS corrected, vc.value AS machine_value, k.status AS correction_status, k.why AS correction_why
+  FROM v_cells vc
+  JOIN report_records rr ON rr.report_id = vc.report_id
+  LEFT JOIN corrections k ON k.body_key = rr.body_key AND k.year = rr.year AND k.status IN ('active', 'review')
+       AND k.cell_key = vc."table" || '.' || vc.row || '.' || vc."column";
+CREATE VIEW v_bodies AS
+  SELECT organ_key AS body_key, substr(organ_key, instr(organ_key, ':') + 1) AS name, region_code,
+         group_concat(DISTINCT organ) AS names, count(DISTINCT year) AS years, count(*) AS documents,
+         min(year) AS first_year, max(year) AS last_year
+  FROM reports WHERE is_current = 1 AND organ_key IS NOT NULL GROUP BY organ_key;
+${V3_WIDE_VIEW.replace("LEFT JOIN cells c ON", "LEFT JOIN report_cells c ON")};
+-- A place belongs to a document; report_id is the report (its best document) that document belongs to.
+DROP VIEW IF EXISTS v_places;
+CREATE VIEW v_places AS
+  SELECT rd.report_id, r.id AS document_id, v.sha256, s.kind, s.locator, s.path, s.url, s.archive, s.member,
+         v.seen_at AS first_seen, v.last_seen, v.retrieved_at, v.http_last_modified, v.listed_on
+  FROM versions v JOIN sources s ON s.id = v.source_id
+  LEFT JOIN reports r ON r.sha256 = v.sha256 AND r.is_current = 1
+  LEFT JOIN report_documents rd ON rd.document_id = r.id;
+`;
+
 export const MIGRATIONS: readonly { to: number; why: string; sql: string }[] = [
   { to: 1, why: "the tables and views", sql: SCHEMA_V1 },
   {
@@ -319,6 +462,7 @@ export const MIGRATIONS: readonly { to: number; why: string; sql: string }[] = [
   { to: 4, why: "crawl_* tables; one current record per bytes (unique); cells with status and place, NUMERIC values; diagnostics replace warnings", sql: V4 },
   { to: 5, why: "corrections and review marks, apart from machine output; v_cells_corrected", sql: V5_CORRECTIONS },
   { to: 6, why: "places (cite): kind, archive and member of a source; last_seen, retrieved_at, Last-Modified, list-page date of a version; v_places", sql: V6_PLACES },
+  { to: 7, why: "bodies: aliases and regions decided by people; one row per report in SQL (report_records, v_documents)", sql: V7_BODIES_REPORTS },
 ];
 
 /** The schema version this code writes (`PRAGMA user_version`). */

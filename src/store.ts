@@ -12,8 +12,9 @@ import { dirname, resolve } from "node:path";
 import { BlobStore } from "./blobs.js";
 import type { ParseOutcome } from "./pipeline.js";
 import { cellsOf } from "../model/cells.js";
-import type { Check, DocumentPlace, ReportRecord } from "../model/record.js";
+import type { Check, DocumentPlace, Region, ReportRecord } from "../model/record.js";
 import type { ListedOn } from "../model/provenance.js";
+import { consolidate } from "../normalizers/copies.js";
 import { checkSchema, migrate, NewerSchemaError, schemaVersionOf, STORE_SCHEMA_VERSION } from "./migrations.js";
 import { diagnosticsOf, placeColumns, provenanceOf } from "./record-access.js";
 
@@ -68,6 +69,10 @@ export interface IngestResult {
   record?: ReportRecord;
   /** Links to attachments found on an HTML page (the crawler follows them). */
   attachments?: { url: string; text: string }[];
+  /** What a region hint did to a stored report's body (placed it), in words. */
+  note?: string;
+  /** A region hint not applied (it contradicts the document, or a person's decision), in words. */
+  warning?: string;
 }
 
 /** Where a document's bytes were seen and who read them, for `saveOutcome`. */
@@ -146,7 +151,16 @@ export class Store {
 
   /** Closes the database. Every finished document is already committed. */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    // Reports left marked (large ones, see syncReports) are consolidated before closing.
+    if (!this.readonly) {
+      try {
+        this.syncReports();
+      } catch {
+        // Left marked: the next writing open consolidates them.
+      }
+    }
+    this.db.close();
   }
 
   /** Runs `fn` in one IMMEDIATE transaction (nested: a savepoint): all its writes, or none. */
@@ -357,6 +371,253 @@ export class Store {
   /** Sets the organ key of every report of a region with this bare name. */
   setRegionOrganKey(regionCode: string | null, bare: string, key: string): void {
     this.sql("UPDATE reports SET organ_key = ? WHERE organ_bare = ? AND region_code IS ?").run(key, bare, regionCode);
+  }
+
+  // ---- bodies: decisions people made (src/bodies.ts, the ingest service consults them) ----
+
+  /** The canonical name a person gave for one of these names (`xxgk bodies alias`), if any. */
+  aliasOf(names: (string | null)[]): string | null {
+    const st = this.sql("SELECT canonical FROM body_aliases WHERE name = ?");
+    for (const n of names) {
+      if (!n) continue;
+      const row = st.get(n) as { canonical: string } | undefined;
+      if (row) return row.canonical;
+    }
+    return null;
+  }
+
+  setAlias(name: string, canonical: string, by: string | null): void {
+    this.sql("INSERT INTO body_aliases (name, canonical, by, created_at) VALUES (?,?,?,?) ON CONFLICT(name) DO UPDATE SET canonical = excluded.canonical, by = excluded.by, created_at = excluded.created_at")
+      .run(name, canonical, by, now());
+    // A name that was canonical for others now points on: theirs follow.
+    this.sql("UPDATE body_aliases SET canonical = ? WHERE canonical = ?").run(canonical, name);
+  }
+
+  /** Adds one diagnostic to a stored document (once: the same code and message are not added twice). */
+  addDiagnostic(reportId: number, d: { code: string; severity: "info" | "warning" | "error"; key: string | null; message: string }): void {
+    const seen = this.sql("SELECT 1 FROM diagnostics WHERE report_id = ? AND code = ? AND message = ?").get(reportId, d.code, d.message);
+    if (!seen) this.sql("INSERT INTO diagnostics (report_id, code, severity, key, message) VALUES (?,?,?,?,?)").run(reportId, d.code, d.severity, d.key, d.message);
+  }
+
+  /** Whether a current document of this organ key exists. */
+  hasBody(key: string): boolean {
+    return this.sql("SELECT 1 FROM reports WHERE organ_key = ? AND is_current = 1 LIMIT 1").get(key) !== undefined;
+  }
+
+  /** The region decided for a body of one of these names whose documents place it in `fromRegion` (null: nowhere). */
+  regionDecisionFor(names: (string | null)[], fromRegion: string | null): { code: string; source: "person" | "hint" | "alias" } | null {
+    const st = this.sql("SELECT region_code AS code, source FROM body_regions WHERE name = ? AND from_region = ?");
+    for (const n of names) {
+      if (!n) continue;
+      const row = st.get(n, fromRegion ?? "") as { code: string; source: "person" | "hint" | "alias" } | undefined;
+      if (row) return row;
+    }
+    return null;
+  }
+
+  setRegionDecision(d: { name: string; fromRegion: string | null; code: string; source: "person" | "hint" | "alias"; by?: string | null }): void {
+    this.sql(
+      `INSERT INTO body_regions (name, from_region, region_code, source, by, created_at) VALUES (?,?,?,?,?,?)
+       ON CONFLICT(name, from_region) DO UPDATE SET region_code = excluded.region_code, source = excluded.source, by = excluded.by, created_at = excluded.created_at`,
+    ).run(d.name, d.fromRegion ?? "", d.code, d.source, d.by ?? null, now());
+  }
+
+  /** The region code the document itself gives (its record), not a decision applied on top. */
+  documentRegionOf(reportId: number): string | null {
+    return ((this.sql("SELECT json_extract(record_json, '$.region.code') AS code FROM reports WHERE id = ?").get(reportId) as { code: string | null } | undefined)?.code) ?? null;
+  }
+
+  /** Places a report's body (the region columns; the record keeps what the document said). */
+  setReportRegion(reportId: number, region: Region | null, by: string | null): void {
+    this.sql("UPDATE reports SET region_code = ?, region_name = ?, province = ?, city = ?, county = ?, region_by = ?, region_confidence = ? WHERE id = ?").run(
+      region?.code ?? null, region?.name ?? null, region?.province ?? null, region?.city ?? null, region?.county ?? null, by, region ? "high" : null, reportId,
+    );
+  }
+
+  /** Current documents whose body answers to `name`: its key, its name as printed, or its bare name. */
+  documentsOfBody(name: string): { id: number; organ: string | null; organBare: string | null; organKey: string | null; regionCode: string | null; docRegion: string | null; year: number | null }[] {
+    return this.sql(
+      `SELECT id, organ, organ_bare AS organBare, organ_key AS organKey, region_code AS regionCode, year,
+              json_extract(record_json, '$.region.code') AS docRegion
+       FROM reports WHERE is_current = 1 AND (organ_key = @n OR organ = @n OR organ_bare = @n OR replace(organ, ' ', '') = @n) ORDER BY id`,
+    ).all({ n: name }) as never;
+  }
+
+  /** Every current document's unit (organ_key|year, or doc:ID). */
+  documentUnits(): Map<number, { key: string | null; year: number | null }> {
+    const rows = this.sql("SELECT id, organ_key AS key, year FROM reports WHERE is_current = 1").all() as { id: number; key: string | null; year: number | null }[];
+    return new Map(rows.map((r) => [r.id, { key: r.key, year: r.year }]));
+  }
+
+  /** Current document ids, oldest first. */
+  currentDocumentIds(): number[] {
+    return (this.sql("SELECT id FROM reports WHERE is_current = 1 ORDER BY id").all() as { id: number }[]).map((r) => r.id);
+  }
+
+  /** Forgets every current document's organ key (a re-key decides them again, oldest first). */
+  clearOrganKeys(): void {
+    this.sql("UPDATE reports SET organ_key = NULL WHERE is_current = 1").run();
+  }
+
+  /**
+   * Moves the corrections and review mark of one body's year to a new key (a body re-keyed).
+   * Where the new key already has a correction of the same cell, the newer stays and the
+   * older is superseded; returns what was superseded so it can be said.
+   */
+  moveBodyYear(fromKey: string, year: number, toKey: string): { moved: number; superseded: { id: number; cellKey: string }[] } {
+    const moved = this.sql("UPDATE corrections SET body_key = ? WHERE body_key = ? AND year = ?").run(toKey, fromKey, year).changes;
+    const dup = this.sql(
+      `SELECT id, cell_key AS cellKey FROM corrections k WHERE body_key = ? AND year = ? AND status IN ('active', 'review')
+         AND id < (SELECT max(id) FROM corrections j WHERE j.body_key = k.body_key AND j.year = k.year AND j.cell_key = k.cell_key AND j.status IN ('active', 'review'))`,
+    ).all(toKey, year) as { id: number; cellKey: string }[];
+    for (const d of dup) this.sql("UPDATE corrections SET status = 'superseded' WHERE id = ?").run(d.id);
+    this.sql("UPDATE OR IGNORE review_marks SET body_key = ? WHERE body_key = ? AND year = ?").run(toKey, fromKey, year);
+    this.sql("DELETE FROM review_marks WHERE body_key = ? AND year = ?").run(fromKey, year);
+    return { moved, superseded: dup };
+  }
+
+  /** The bodies: one row per organ key, with names, region, years and counts (reports and documents). */
+  bodies(regionPrefix?: string): { key: string; name: string; names: string[]; aliases: string[]; regionCode: string | null; regionName: string | null; years: number[]; reports: number; documents: number }[] {
+    const rows = this.sql(
+      `SELECT organ_key AS key, organ, region_code AS regionCode, province, city, county, region_name AS regionName, year
+       FROM reports WHERE is_current = 1 AND organ_key IS NOT NULL ORDER BY organ_key, year, id`,
+    ).all() as { key: string; organ: string | null; regionCode: string | null; regionName: string | null; province: string | null; city: string | null; county: string | null; year: number | null }[];
+    const aliases = this.sql("SELECT name, canonical FROM body_aliases ORDER BY name").all() as { name: string; canonical: string }[];
+    const out = new Map<string, { key: string; name: string; names: string[]; aliases: string[]; regionCode: string | null; regionName: string | null; years: number[]; reports: number; documents: number }>();
+    for (const r of rows) {
+      if (regionPrefix && !(r.regionCode ?? "").startsWith(regionPrefix)) continue;
+      let b = out.get(r.key);
+      if (!b) {
+        const name = r.key.slice(r.key.indexOf(":") + 1);
+        const place = [r.province, r.city && r.city !== r.province ? r.city : null, r.county].filter(Boolean).join("");
+        b = { key: r.key, name, names: [], aliases: aliases.filter((a) => a.canonical === name).map((a) => a.name), regionCode: r.regionCode, regionName: place || r.regionName, years: [], reports: 0, documents: 0 };
+        out.set(r.key, b);
+      }
+      if (r.organ && !b.names.includes(r.organ)) b.names.push(r.organ);
+      if (r.year !== null && !b.years.includes(r.year)) b.years.push(r.year);
+      b.documents++;
+    }
+    for (const b of out.values()) b.reports = (this.sql("SELECT count(*) AS n FROM report_records WHERE body_key = ?").get(b.key) as { n: number }).n;
+    return [...out.values()];
+  }
+
+  // ---- reports: one per body and year, as normalizers/copies.ts consolidates its documents ----
+
+  /**
+   * Brings report_records up to date: every report one of whose documents came, went or
+   * changed body or year since (the triggers of reports mark them in report_dirty), and
+   * the `also` units (their documents' checks changed), are consolidated again. With
+   * `upTo`, a report of more documents than that stays marked (consolidating every copy
+   * of a report at each new copy is quadratic: 400 copies of one report in a batch); the
+   * marked ones are consolidated when the store is closed, or on the next writing open
+   * after a crash.
+   */
+  syncReports(also: Iterable<string> = [], opts: { upTo?: number } = {}): void {
+    const dirty = new Set<string>(also);
+    for (const r of this.sql("SELECT unit FROM report_dirty").all() as { unit: string }[]) dirty.add(r.unit);
+    if (!dirty.size) return;
+    this.transaction(() => {
+      const count = this.sql("SELECT count(*) AS n FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1");
+      for (const u of dirty) {
+        const bar = u.lastIndexOf("|");
+        if (opts.upTo !== undefined && !u.startsWith("doc:") && (count.get(u.slice(0, bar), Number(u.slice(bar + 1))) as { n: number }).n > opts.upTo) {
+          this.sql("INSERT OR IGNORE INTO report_dirty (unit) VALUES (?)").run(u);
+          continue;
+        }
+        this.refreshUnit(u);
+        this.sql("DELETE FROM report_dirty WHERE unit = ?").run(u);
+      }
+    });
+  }
+
+  /** Whether some reports wait to be consolidated (marked, not yet refreshed). */
+  hasDirtyReports(): boolean {
+    return this.sql("SELECT 1 FROM report_dirty LIMIT 1").get() !== undefined;
+  }
+
+  /** Forgets which reports were marked to consolidate again (the caller refreshes what it knows changed). */
+  forgetDirtyReports(): void {
+    this.sql("DELETE FROM report_dirty").run();
+  }
+
+  /** Consolidates every report again (after a migration, or when asked). */
+  rebuildReports(): void {
+    this.transaction(() => {
+      for (const t of ["report_records", "report_documents", "report_cells", "report_checks"]) this.db.exec(`DELETE FROM ${t}`);
+      this.db.exec(`INSERT OR IGNORE INTO report_dirty (unit) SELECT CASE WHEN organ_key IS NOT NULL AND year IS NOT NULL THEN organ_key || '|' || year ELSE 'doc:' || id END
+                    FROM reports WHERE is_current = 1`);
+      this.syncReports();
+      this.setMeta("report_records", "fresh");
+    });
+  }
+
+  /** The unit of a body's year. */
+  static unitOf(bodyKey: string, year: number): string {
+    return `${bodyKey}|${year}`;
+  }
+
+  private refreshUnit(unit: string): void {
+    const old = this.sql("SELECT report_id FROM report_records WHERE unit = ?").get(unit) as { report_id: number } | undefined;
+    if (old) this.dropReport(old.report_id);
+    let docs: { id: number; record_json: string }[];
+    if (unit.startsWith("doc:")) docs = this.sql("SELECT id, record_json FROM reports WHERE id = ? AND is_current = 1 AND (organ_key IS NULL OR year IS NULL)").all(Number(unit.slice(4))) as never;
+    else {
+      const bar = unit.lastIndexOf("|");
+      docs = this.sql("SELECT id, record_json FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1 ORDER BY id").all(unit.slice(0, bar), Number(unit.slice(bar + 1))) as never;
+    }
+    if (!docs.length) return;
+    const checks = this.sql("SELECT rule, severity, message, where_ AS \"where\" FROM checks WHERE report_id = ? ORDER BY rowid");
+    const copies = docs.map((d) => {
+      const record = JSON.parse(d.record_json) as ReportRecord;
+      record.checks = checks.all(d.id) as Check[];
+      return { id: d.id, record };
+    });
+    let c: { record: ReportRecord; best: number; documents: number[]; filled: Map<string, number> };
+    let rows: (string | number | null)[][] | null = null;
+    try {
+      c = copies.length === 1 ? { record: copies[0].record, best: copies[0].id, documents: [copies[0].id], filled: new Map<string, number>() } : consolidate(copies);
+      const r = c.record;
+      rows = cellsOf(r).map(([tbl, row, col, v]) => {
+        const k = `${tbl}.${row}.${col}`;
+        const p = provenanceOf(r, k);
+        return [c.best, tbl, row, col, v, p?.status ?? null, p?.text ?? null, ...placeColumns(p?.place), c.filled.get(k) ?? c.best];
+      });
+    } catch {
+      // A record stored by an older xxgk in a shape the consolidation cannot read: the
+      // report is its newest document as stored (its cells rows), not a guess.
+      const newest = copies[copies.length - 1];
+      c = { record: newest.record, best: newest.id, documents: copies.map((d) => d.id).reverse(), filled: new Map() };
+    }
+    const id = c.best;
+    // Another unit's row may still name this document as its best (re-keyed between units): it is stale.
+    const clash = this.sql("SELECT unit FROM report_records WHERE report_id = ?").get(id) as { unit: string } | undefined;
+    if (clash) this.dropReport(id);
+    const key = unit.startsWith("doc:") ? null : unit.slice(0, unit.lastIndexOf("|"));
+    const year = unit.startsWith("doc:") ? (c.record.year ?? null) : Number(unit.slice(unit.lastIndexOf("|") + 1));
+    this.sql("INSERT INTO report_records (report_id, unit, body_key, year, documents, record_json, refreshed_at) VALUES (?,?,?,?,?,?,?)").run(
+      id, unit, key, year, c.documents.length, JSON.stringify(c.record), now(),
+    );
+    this.insertMany("report_documents", ["report_id", "document_id", "rank"], c.documents.map((d, i) => [id, d, i + 1]));
+    const cellCols = ["report_id", "tbl", "row", "col", "value", "status", "text", "page", "box", "table_no", "row_no", "col_no", "line", "document_id"];
+    if (rows) this.insertMany("report_cells", cellCols, rows);
+    else
+      this.sql(`INSERT INTO report_cells (${cellCols.join(", ")}) SELECT ${cellCols.slice(0, -1).join(", ")}, report_id FROM cells WHERE report_id = ?`).run(id);
+    const found = Array.isArray(c.record.checks) ? c.record.checks : [];
+    this.insertMany("report_checks", ["report_id", "rule", "severity", "message", "where_"], found.map((k) => [id, k.rule, k.severity, k.message, k.where]));
+  }
+
+  private dropReport(reportId: number): void {
+    for (const t of ["report_records", "report_documents", "report_cells", "report_checks"]) this.sql(`DELETE FROM ${t} WHERE report_id = ?`).run(reportId);
+  }
+
+  /** One record per report (consolidated), grouped like records({ byReport }) would be after reportsOf; checks as consolidated. */
+  *reportRecords(): Generator<{ id: number; record: ReportRecord; parsedAt: string; reportKey: string | null }> {
+    for (const row of this.sql(
+      `SELECT rr.report_id AS id, rr.record_json, r.parsed_at, rr.body_key, rr.year FROM report_records rr JOIN reports r ON r.id = rr.report_id
+       ORDER BY rr.body_key IS NULL, rr.body_key, rr.year, rr.report_id`,
+    ).iterate() as Iterable<{ id: number; record_json: string; parsed_at: string; body_key: string | null; year: number | null }>) {
+      yield { id: row.id, record: JSON.parse(row.record_json) as ReportRecord, parsedAt: row.parsed_at, reportKey: row.body_key !== null && row.year !== null ? `${row.body_key}|${row.year}` : null };
+    }
   }
 
   // ---- cross-year checks (computed by the service, kept here) ----
@@ -604,7 +865,7 @@ function openReadOnly(path: string): Database.Database {
     if (e instanceof OlderSchema) {
       // Made by an older xxgk: bring it up to date once where it can be written, then read.
       try {
-        openWritable(path).close();
+        openStore(path).close();
       } catch {
         throw new StoreOpenError(e.message);
       }
@@ -632,5 +893,9 @@ function openReadOnly(path: string): Database.Database {
  * database (a folder, a PDF, a kernel file) or was made by a newer xxgk.
  */
 export function openStore(dbPath: string, opts: StoreOptions = {}): Store {
-  return new Store(dbPath, opts);
+  const store = new Store(dbPath, opts);
+  // A database migrated to report_records: its reports are consolidated once, on the first writing open.
+  if (!store.readonly && store.getMeta("report_records") === "stale") store.rebuildReports();
+  else if (!store.readonly && store.hasDirtyReports()) store.syncReports();
+  return store;
 }

@@ -2,6 +2,7 @@
 // errors (a typo in a cron job's config should fail loudly, not crawl the wrong thing).
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { isKnownRegionCode } from "../../normalizers/region.js";
 
 const httpUrl = z
   .string()
@@ -69,7 +70,7 @@ export const Portal = z
     /** Most documents (articles, attachments) fetched per run; the rest are left for the next run, which picks them up. */
     maxDocuments: z.number().int().min(1).max(1_000_000).default(2000),
     /** GB/T 2260 code passed to ingest as a hint. */
-    region: z.string().regex(/^\d{6}$/, "a six-digit GB/T 2260 code").optional(),
+    region: z.string().regex(/^\d{6}$/, "a six-digit GB/T 2260 code").refine(isKnownRegionCode, "not a GB/T 2260 division code").optional(),
     organ: z.string().min(1).optional(),
   })
   .refine((p) => p.startUrls.length > 0 || p.jsonList !== undefined, "give startUrls, a jsonList, or both")
