@@ -162,7 +162,7 @@ program
     });
     bar?.stop();
     await pool.close();
-    const flagged = (await import("./corrections.js")).flagChangedIfAny(store.db);
+    const flagged = (await import("./corrections.js")).flagChangedIfAny(store);
     store.close();
     process.stdout.write(describeSummary(summary, opts.db) + "\n");
     if (flagged.length) process.stdout.write(`${flagged.length} correction(s) to review: the machine now reads their cells differently (xxgk corrections)\n`);
@@ -223,7 +223,7 @@ program
       if (c.changed) process.stdout.write(`${printable(c.locator)} (parsed by ${c.from}):\n${c.notes.map((n) => `  ${printable(n)}`).join("\n")}\n`);
     });
     await pool.close();
-    const flagged = (await import("./corrections.js")).flagChangedIfAny(store.db);
+    const flagged = (await import("./corrections.js")).flagChangedIfAny(store);
     store.close();
     if (flagged.length) process.stdout.write(`${flagged.length} correction(s) to review: the machine now reads their cells differently (xxgk corrections)\n`);
     const changed = changes.filter((c) => c.changed).length;
@@ -285,7 +285,7 @@ async function openForCorrections(db: string) {
   if (!existsSync(db)) fail(`${db}: no such database (ingest something first)`, 2);
   const store = await open(db);
   const c = await import("./corrections.js");
-  c.flagChangedCorrections(store.db);
+  c.flagChangedCorrections(store);
   return { store, c };
 }
 
@@ -308,8 +308,8 @@ program
     const problem = c.correctionProblem(key, value);
     if (problem) fail(problem, 2);
     try {
-      const bodyKey = c.resolveBody(store.db, body, year);
-      const made = c.addCorrection(store.db, { bodyKey, year, cellKey: key, value, why: opts.why, by: opts.by });
+      const bodyKey = c.resolveBody(store, body, year);
+      const made = c.addCorrection(store, { bodyKey, year, cellKey: key, value, why: opts.why, by: opts.by });
       process.stdout.write(`${bodyKey} ${year} ${key}: ${made.machineValue ?? "null"} → ${made.value ?? "null"} (correction ${made.id})\n`);
     } catch (e) {
       fail((e as Error).message, 2);
@@ -325,7 +325,7 @@ const corrections = program
   .option("--all", "include superseded and withdrawn corrections")
   .action(async (opts: { db: string; all?: boolean }) => {
     const { store, c } = await openForCorrections(opts.db);
-    const list = c.listCorrections(store.db, { all: opts.all });
+    const list = c.listCorrections(store, { all: opts.all });
     for (const k of list)
       process.stdout.write(
         `${k.id}\t${k.status}\t${k.bodyKey}\t${k.year}\t${k.cellKey}\t${k.machineValue ?? "null"} → ${k.value ?? "null"}\t${k.why}${k.by ? ` (${k.by})` : ""}\n`,
@@ -343,7 +343,7 @@ corrections
     const opts = cmd.optsWithGlobals() as { out: string; db: string };
     const { store, c } = await openForCorrections(opts.db);
     try {
-      writeFileSync(opts.out, c.correctionsCsv(store.db));
+      writeFileSync(opts.out, c.correctionsCsv(store));
     } catch (e) {
       fail(`${opts.out}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     } finally {
@@ -363,7 +363,7 @@ corrections
     const { readFileSync } = await import("node:fs");
     let res;
     try {
-      res = c.importCorrections(store.db, readFileSync(file, "utf8"), opts.by);
+      res = c.importCorrections(store, readFileSync(file, "utf8"), opts.by);
     } catch (e) {
       store.close();
       fail(`${file}: ${(e as Error).message}`, 2);

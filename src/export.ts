@@ -39,7 +39,7 @@ export async function exportRecords(store: Store, format: ExportFormat, outPath?
   if (!writer) throw new Error(`unknown export format "${format}" (one of ${EXPORT_WRITERS.map((w) => w.format).join(", ")})`);
   // Corrections apply here, at the one place every export takes its records from.
   const documents = options.documents ? store.records() : reportsOf(store.records({ byReport: true }));
-  const records = filtered(withCorrections(store.db, documents), options.filter);
+  const records = filtered(withCorrections(store, documents), options.filter);
   if (writer.to !== "stream") {
     if (!outPath) throw new Error(`--format ${format} writes a ${writer.to}: give it --out`);
     return writer.write(records, outPath, options);

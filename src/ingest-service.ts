@@ -94,6 +94,7 @@ export class IngestService {
     return this.store.transaction(() => {
       const result = this.store.saveOutcome(outcome, { ...at, parser: this.parser });
       if (result.status !== "ingested" || result.reportId === undefined) return result;
+      this.documentMetadata(result.reportId, at.sha);
       this.keyOrgan(result.reportId);
       const crossYear = this.refreshCrossYear(result.reportId);
       const rules = [...(result.failedRules ?? []), ...crossYear.map((c) => c.rule)];
@@ -132,6 +133,52 @@ export class IngestService {
       if (cur.id === reportId) mine = found;
     }
     return mine;
+  }
+
+  // ---- a person's metadata of a document (serve: corrections.ts correctDocument) ----
+
+  /** The report's organ, year and publication date columns: a person's reading where one is stored, else the machine's. */
+  private documentMetadata(reportId: number, sha: string): void {
+    const c = this.store.ledger.documentCorrection(sha);
+    if (!c) return;
+    const machine = this.store.recordOf(reportId)!;
+    this.store.ledger.setReportMetadata(reportId, {
+      organ: c.organ ?? machine.organ,
+      year: c.year ?? machine.year,
+      publishedOn: c.publishedOn ?? machine.publishedOn,
+    });
+  }
+
+  /**
+   * Applies the document's current metadata correction (or, none left, the machine's
+   * reading) to its current report: re-keyed to its body and year, and the cross-year
+   * checks re-run where it now stands and where it stood. Null when the document has no
+   * current report.
+   */
+  applyDocumentCorrection(sha: string): { reportId: number } | null {
+    return this.store.transaction(() => {
+      const cur = this.store.ledger.currentReportOfDocument(sha);
+      if (!cur) return null;
+      const before = this.store.keyYearOf(cur.id);
+      this.store.ledger.setReportMetadata(cur.id, { organ: cur.record.organ, year: cur.record.year, publishedOn: cur.record.publishedOn });
+      this.documentMetadata(cur.id, sha);
+      this.store.setOrganKey(cur.id, null);
+      this.keyOrgan(cur.id);
+      this.refreshCrossYear(cur.id);
+      // The body-year it left: its next year is compared with what remains there.
+      if (before.organKey && before.year !== null)
+        for (const year of [before.year, before.year + 1]) {
+          const at = this.store.latestOfYear(before.organKey, year);
+          if (!at) continue;
+          const prev = this.store.latestOfYear(before.organKey, year - 1);
+          this.store.replaceCrossYearChecks(at.id, prev ? crossYearChecks(prev.record, at.record) : []);
+        }
+      if (before.organKey === null || before.year === null) {
+        const now = this.store.keyYearOf(cur.id);
+        if (now.organKey === null || now.year === null) this.store.replaceCrossYearChecks(cur.id, []);
+      }
+      return { reportId: cur.id };
+    });
   }
 
   /**

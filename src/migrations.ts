@@ -271,6 +271,24 @@ CREATE VIEW v_cells_corrected AS
        AND k.cell_key = vc."table" || '.' || vc.row || '.' || vc."column";
 `;
 
+// step 6 (serve): a person's reading of a document's metadata (organ, year, publishedOn) where
+// the machine could not read it, by the document's bytes so it survives reparse; applied by
+// the ingest service (re-keying the report), never written into record_json.
+const V6_DOCUMENT_CORRECTIONS = `
+CREATE TABLE document_corrections (
+  id INTEGER PRIMARY KEY,
+  sha256 TEXT NOT NULL,                  -- the document's bytes (reports.sha256)
+  organ TEXT,                            -- NULL: the machine's reading stands
+  year INTEGER,
+  published_on TEXT,
+  why TEXT NOT NULL,
+  by TEXT,
+  created_at TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'superseded', 'withdrawn'))
+);
+CREATE INDEX document_corrections_sha ON document_corrections(sha256, status);
+`;
+
 export const MIGRATIONS: readonly { to: number; why: string; sql: string }[] = [
   { to: 1, why: "the tables and views", sql: SCHEMA_V1 },
   {
@@ -287,6 +305,8 @@ export const MIGRATIONS: readonly { to: number; why: string; sql: string }[] = [
   { to: 3, why: "v_wide: one row per current report, one column per cell (the wide CSV's columns)", sql: V3_WIDE_VIEW },
   { to: 4, why: "crawl_* tables; one current record per bytes (unique); cells with status and place, NUMERIC values; diagnostics replace warnings", sql: V4 },
   { to: 5, why: "corrections and review marks, apart from machine output; v_cells_corrected", sql: V5_CORRECTIONS },
+  // step 6 (serve)
+  { to: 6, why: "document_corrections: a person's organ, year, publishedOn of a document, by its bytes", sql: V6_DOCUMENT_CORRECTIONS },
 ];
 
 /** The schema version this code writes (`PRAGMA user_version`). */
