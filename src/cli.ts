@@ -318,6 +318,52 @@ program
     }
   });
 
+program
+  .command("correct-document")
+  .description("set a document's organ, year or publication date where the machine could not read them (stored apart; survives reparse); its report is re-keyed and its checks re-run")
+  .argument("<document>", "the document: its sha256 (8 hex digits of it at least), or the path or URL it was ingested from")
+  .option("--organ <name>", "the organ that published the report, as the document names it")
+  .option("--year <year>", "the year the report covers")
+  .option("--published-on <date>", "the publication date, YYYY-MM-DD")
+  .option("--why <text>", "where the document shows it (required unless --withdraw)")
+  .option("--by <name>", "who made the correction")
+  .option("--withdraw", "withdraw the document's current correction (the one before it, or the machine's reading, applies again)")
+  .option("--db <file>", "SQLite database", DEFAULT_DB)
+  .action(async (document: string, opts: { organ?: string; year?: string; publishedOn?: string; why?: string; by?: string; withdraw?: boolean; db: string }) => {
+    if (opts.year !== undefined && !/^\d{4}$/.test(opts.year)) fail(`--year must be four digits, not ${opts.year}`, 2);
+    if (!opts.withdraw && !opts.why) fail("a correction needs a reason (--why): where the document shows it", 2);
+    const { store, c } = await openForCorrections(opts.db);
+    const { IngestService } = await import("./ingest-service.js");
+    const service = new IngestService(store);
+    // A file on this machine is named by its bytes (the store's identity of a document).
+    const { statSync, readFileSync } = await import("node:fs");
+    if (existsSync(document) && statSync(document).isFile()) document = (await import("../model/hash.js")).sha256(readFileSync(document));
+    try {
+      if (opts.withdraw) {
+        const undone = c.undoDocumentCorrection(service, document);
+        if (!undone) fail(`${document}: no current document correction to withdraw`, 2);
+        process.stdout.write(`${undone!.sha256.slice(0, 12)}: correction ${undone!.id} withdrawn\n`);
+      } else {
+        const made = c.correctDocument(service, {
+          document,
+          organ: opts.organ ?? null,
+          year: opts.year !== undefined ? Number(opts.year) : null,
+          publishedOn: opts.publishedOn ?? null,
+          why: opts.why!,
+          by: opts.by,
+        });
+        const now = store.ledger.currentReportOfDocument(made.sha256)!;
+        const key = store.keyYearOf(now.id);
+        const given = [made.organ !== null && `organ ${made.organ}`, made.year !== null && `year ${made.year}`, made.publishedOn !== null && `published ${made.publishedOn}`].filter(Boolean).join(", ");
+        process.stdout.write(`${made.sha256.slice(0, 12)}: ${given} (document correction ${made.id}); report ${now.id} is ${key.organKey ?? "(no body)"} ${key.year ?? "(no year)"}\n`);
+      }
+    } catch (e) {
+      fail((e as Error).message, 2);
+    } finally {
+      store.close();
+    }
+  });
+
 const corrections = program
   .command("corrections")
   .description("list the corrections (those flagged review: the machine's value changed since); export or import them as CSV")
@@ -329,6 +375,10 @@ const corrections = program
     for (const k of list)
       process.stdout.write(
         `${k.id}\t${k.status}\t${k.bodyKey}\t${k.year}\t${k.cellKey}\t${k.machineValue ?? "null"} → ${k.value ?? "null"}\t${k.why}${k.by ? ` (${k.by})` : ""}\n`,
+      );
+    for (const d of store.ledger.documentCorrections({ all: opts.all }))
+      process.stdout.write(
+        `${d.id}\t${d.status}\tdocument\t${d.sha256.slice(0, 12)}\t${[d.organ !== null && `organ ${d.organ}`, d.year !== null && `year ${d.year}`, d.publishedOn !== null && `published ${d.publishedOn}`].filter(Boolean).join(", ")}\t${d.why}${d.by ? ` (${d.by})` : ""}\n`,
       );
     const review = list.filter((k) => k.status === "review").length;
     process.stderr.write(`${list.length} correction(s)${review ? `, ${review} to review (the machine's value changed since)` : ""}\n`);

@@ -11,6 +11,7 @@ import { codebook } from "../model/codebook.js";
 import { cellMap, setCell } from "../model/cells.js";
 import type { Check, ReportRecord } from "../model/record.js";
 import { runRecordRules } from "../normalizers/rules.js";
+import { resolveRegion } from "../normalizers/region.js";
 import {
   parseReportKey,
   type Correction,
@@ -314,7 +315,11 @@ export function undoDocumentCorrection(service: MetadataApplier, document: strin
 export function withDocumentMetadata(record: ReportRecord, c: DocumentCorrection | null): ReportRecord {
   if (!c) return record;
   const out = { ...record };
-  if (c.organ !== null) out.organ = c.organ;
+  if (c.organ !== null) {
+    out.organ = c.organ;
+    // A region the machine could not place, placed by the organ's name (as the ingest service keys it).
+    if (!out.region) out.region = resolveRegion({ organ: c.organ, title: null, text: "" }).region;
+  }
   if (c.year !== null) out.year = c.year;
   if (c.publishedOn !== null) out.publishedOn = c.publishedOn;
   return out;

@@ -8,6 +8,7 @@ import { cellMap } from "../model/cells.js";
 import type { Check, ReportRecord } from "../model/record.js";
 import { crossYearChecks } from "../normalizers/crossyear.js";
 import { bareName, organKey } from "../normalizers/organ.js";
+import { resolveRegion } from "../normalizers/region.js";
 import { parserIdentity } from "./version.js";
 import type { IngestInput, IngestResult, Store } from "./store.js";
 
@@ -147,6 +148,11 @@ export class IngestService {
       year: c.year ?? machine.year,
       publishedOn: c.publishedOn ?? machine.publishedOn,
     });
+    // A region the machine could not place, placed by the organ's name a person gave.
+    if (!machine.region && c.organ) {
+      const d = resolveRegion({ organ: c.organ, title: null, text: "" });
+      if (d.region) this.store.ledger.setReportRegion(reportId, d.region, d.by, d.confidence);
+    }
   }
 
   /**
@@ -161,6 +167,7 @@ export class IngestService {
       if (!cur) return null;
       const before = this.store.keyYearOf(cur.id);
       this.store.ledger.setReportMetadata(cur.id, { organ: cur.record.organ, year: cur.record.year, publishedOn: cur.record.publishedOn });
+      if (!cur.record.region) this.store.ledger.setReportRegion(cur.id, null, null, null);
       this.documentMetadata(cur.id, sha);
       this.store.setOrganKey(cur.id, null);
       this.keyOrgan(cur.id);

@@ -4,7 +4,7 @@
 // the Store constructs one on its own connection (store.ledger). The rules about what a
 // correction may be and how it applies are the domain's (src/corrections.ts), not here.
 import type Database from "better-sqlite3";
-import type { Check, ReportRecord } from "../model/record.js";
+import type { Check, Region, ReportRecord } from "../model/record.js";
 
 export type CorrectionStatus = "active" | "review" | "superseded" | "withdrawn";
 
@@ -312,6 +312,13 @@ export class ReviewLedger {
   /** Sets the columns a report is keyed and listed by (organ, year, published_on); its record_json, the machine's reading, stays. */
   setReportMetadata(reportId: number, m: { organ: string | null; year: number | null; publishedOn: string | null }): void {
     this.sql("UPDATE reports SET organ = ?, year = ?, published_on = ? WHERE id = ?").run(m.organ, m.year, m.publishedOn, reportId);
+  }
+
+  /** Sets the region columns of a report (a region placed from a person's organ name), or clears them. */
+  setReportRegion(reportId: number, region: Region | null, by: string | null, confidence: string | null): void {
+    this.sql(
+      "UPDATE reports SET region_code = ?, region_name = ?, province = ?, city = ?, county = ?, region_by = ?, region_confidence = ? WHERE id = ?",
+    ).run(region?.code ?? null, region?.name ?? null, region?.province ?? null, region?.city ?? null, region?.county ?? null, by, confidence, reportId);
   }
 
   // ---- what the review page reads ----
