@@ -159,7 +159,7 @@ export function copiesHtml(r: CorrectedReport, copies: CopiesView | null): strin
   const views = new Map(cellViews(r).map((v) => [v.key, v]));
   const heads = copies.documents
     .map(
-      (d) => `<th data-document="${d.id}">${d.id === r.id ? "this document" : `<a href="/report/${d.id}">document ${d.id}</a>`}<br><span class="meta">${esc(d.format)} · ${esc(d.sha256.slice(0, 12))}${d.id === copies.best ? " · best copy" : ""}</span><br><span class="meta name">${esc(d.name)}</span></th>`,
+      (d) => `<th data-document="${d.id}">${d.id === r.id ? "this document" : `<a href="/report/${d.id}">document ${d.id}</a>`}<br><span class="meta">${esc(d.format)} · ${esc(d.sha256.slice(0, 12))}${d.id === copies.best ? " · best copy" : ""}</span><br><span class="meta name" title="${esc(d.name)}">${esc(d.name.split(/[\\/]/).pop())}</span></th>`,
     )
     .join("");
   const rows = copies.cells
