@@ -162,7 +162,7 @@ program
     });
     bar?.stop();
     await pool.close();
-    const flagged = (await import("./corrections.js")).flagChangedIfAny(store.db);
+    const flagged = (await import("./corrections.js")).flagChangedIfAny(store);
     store.close();
     process.stdout.write(describeSummary(summary, opts.db) + "\n");
     if (flagged.length) process.stdout.write(`${flagged.length} correction(s) to review: the machine now reads their cells differently (xxgk corrections)\n`);
@@ -223,7 +223,7 @@ program
       if (c.changed) process.stdout.write(`${printable(c.locator)} (parsed by ${c.from}):\n${c.notes.map((n) => `  ${printable(n)}`).join("\n")}\n`);
     });
     await pool.close();
-    const flagged = (await import("./corrections.js")).flagChangedIfAny(store.db);
+    const flagged = (await import("./corrections.js")).flagChangedIfAny(store);
     store.close();
     if (flagged.length) process.stdout.write(`${flagged.length} correction(s) to review: the machine now reads their cells differently (xxgk corrections)\n`);
     const changed = changes.filter((c) => c.changed).length;
@@ -285,7 +285,7 @@ async function openForCorrections(db: string) {
   if (!existsSync(db)) fail(`${db}: no such database (ingest something first)`, 2);
   const store = await open(db);
   const c = await import("./corrections.js");
-  c.flagChangedCorrections(store.db);
+  c.flagChangedCorrections(store);
   return { store, c };
 }
 
@@ -308,9 +308,55 @@ program
     const problem = c.correctionProblem(key, value);
     if (problem) fail(problem, 2);
     try {
-      const bodyKey = c.resolveBody(store.db, body, year);
-      const made = c.addCorrection(store.db, { bodyKey, year, cellKey: key, value, why: opts.why, by: opts.by });
+      const bodyKey = c.resolveBody(store, body, year);
+      const made = c.addCorrection(store, { bodyKey, year, cellKey: key, value, why: opts.why, by: opts.by });
       process.stdout.write(`${bodyKey} ${year} ${key}: ${made.machineValue ?? "null"} → ${made.value ?? "null"} (correction ${made.id})\n`);
+    } catch (e) {
+      fail((e as Error).message, 2);
+    } finally {
+      store.close();
+    }
+  });
+
+program
+  .command("correct-document")
+  .description("set a document's organ, year or publication date where the machine could not read them (stored apart; survives reparse); its report is re-keyed and its checks re-run")
+  .argument("<document>", "the document: its sha256 (8 hex digits of it at least), or the path or URL it was ingested from")
+  .option("--organ <name>", "the organ that published the report, as the document names it")
+  .option("--year <year>", "the year the report covers")
+  .option("--published-on <date>", "the publication date, YYYY-MM-DD")
+  .option("--why <text>", "where the document shows it (required unless --withdraw)")
+  .option("--by <name>", "who made the correction")
+  .option("--withdraw", "withdraw the document's current correction (the one before it, or the machine's reading, applies again)")
+  .option("--db <file>", "SQLite database", DEFAULT_DB)
+  .action(async (document: string, opts: { organ?: string; year?: string; publishedOn?: string; why?: string; by?: string; withdraw?: boolean; db: string }) => {
+    if (opts.year !== undefined && !/^\d{4}$/.test(opts.year)) fail(`--year must be four digits, not ${opts.year}`, 2);
+    if (!opts.withdraw && !opts.why) fail("a correction needs a reason (--why): where the document shows it", 2);
+    const { store, c } = await openForCorrections(opts.db);
+    const { IngestService } = await import("./ingest-service.js");
+    const service = new IngestService(store);
+    // A file on this machine is named by its bytes (the store's identity of a document).
+    const { statSync, readFileSync } = await import("node:fs");
+    if (existsSync(document) && statSync(document).isFile()) document = (await import("../model/hash.js")).sha256(readFileSync(document));
+    try {
+      if (opts.withdraw) {
+        const undone = c.undoDocumentCorrection(service, document);
+        if (!undone) fail(`${document}: no current document correction to withdraw`, 2);
+        process.stdout.write(`${undone!.sha256.slice(0, 12)}: correction ${undone!.id} withdrawn\n`);
+      } else {
+        const made = c.correctDocument(service, {
+          document,
+          organ: opts.organ ?? null,
+          year: opts.year !== undefined ? Number(opts.year) : null,
+          publishedOn: opts.publishedOn ?? null,
+          why: opts.why!,
+          by: opts.by,
+        });
+        const now = store.ledger.currentReportOfDocument(made.sha256)!;
+        const key = store.keyYearOf(now.id);
+        const given = [made.organ !== null && `organ ${made.organ}`, made.year !== null && `year ${made.year}`, made.publishedOn !== null && `published ${made.publishedOn}`].filter(Boolean).join(", ");
+        process.stdout.write(`${made.sha256.slice(0, 12)}: ${given} (document correction ${made.id}); report ${now.id} is ${key.organKey ?? "(no body)"} ${key.year ?? "(no year)"}\n`);
+      }
     } catch (e) {
       fail((e as Error).message, 2);
     } finally {
@@ -325,10 +371,14 @@ const corrections = program
   .option("--all", "include superseded and withdrawn corrections")
   .action(async (opts: { db: string; all?: boolean }) => {
     const { store, c } = await openForCorrections(opts.db);
-    const list = c.listCorrections(store.db, { all: opts.all });
+    const list = c.listCorrections(store, { all: opts.all });
     for (const k of list)
       process.stdout.write(
         `${k.id}\t${k.status}\t${k.bodyKey}\t${k.year}\t${k.cellKey}\t${k.machineValue ?? "null"} → ${k.value ?? "null"}\t${k.why}${k.by ? ` (${k.by})` : ""}\n`,
+      );
+    for (const d of store.ledger.documentCorrections({ all: opts.all }))
+      process.stdout.write(
+        `${d.id}\t${d.status}\tdocument\t${d.sha256.slice(0, 12)}\t${[d.organ !== null && `organ ${d.organ}`, d.year !== null && `year ${d.year}`, d.publishedOn !== null && `published ${d.publishedOn}`].filter(Boolean).join(", ")}\t${d.why}${d.by ? ` (${d.by})` : ""}\n`,
       );
     const review = list.filter((k) => k.status === "review").length;
     process.stderr.write(`${list.length} correction(s)${review ? `, ${review} to review (the machine's value changed since)` : ""}\n`);
@@ -343,7 +393,7 @@ corrections
     const opts = cmd.optsWithGlobals() as { out: string; db: string };
     const { store, c } = await openForCorrections(opts.db);
     try {
-      writeFileSync(opts.out, c.correctionsCsv(store.db));
+      writeFileSync(opts.out, c.correctionsCsv(store));
     } catch (e) {
       fail(`${opts.out}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     } finally {
@@ -363,7 +413,7 @@ corrections
     const { readFileSync } = await import("node:fs");
     let res;
     try {
-      res = c.importCorrections(store.db, readFileSync(file, "utf8"), opts.by);
+      res = c.importCorrections(store, readFileSync(file, "utf8"), opts.by);
     } catch (e) {
       store.close();
       fail(`${file}: ${(e as Error).message}`, 2);
@@ -404,7 +454,7 @@ async function bodyDecision(db: string, run: (b: typeof import("./bodies.js"), s
     if (e instanceof b.BodyError) fail(e.message);
     throw e;
   }
-  const flagged = (await import("./corrections.js")).flagChangedIfAny(store.db);
+  const flagged = (await import("./corrections.js")).flagChangedIfAny(store);
   store.close();
   for (const l of out.lines) process.stdout.write(printable(l) + "\n");
   if (flagged.length) process.stdout.write(`${flagged.length} correction(s) to review: the machine reads their cells differently under the new key (xxgk corrections)\n`);

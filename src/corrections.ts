@@ -4,26 +4,29 @@
 // report (body key, year), not to a document: it survives `reparse` and new copies.
 // When the machine value under a correction changes, the correction is flagged
 // `review` (it still applies, and says so); nothing is ever silently dropped.
-import type Database from "better-sqlite3";
+// A document whose organ or year the machine could not read takes a person's reading of
+// its metadata (correctDocument), by its bytes. The SQL is the store's
+// (src/review-ledger.ts, store.ledger): this file holds the rules.
 import { codebook } from "../model/codebook.js";
 import { cellMap, setCell } from "../model/cells.js";
 import type { Check, ReportRecord } from "../model/record.js";
 import { runRecordRules } from "../normalizers/rules.js";
+import { resolveRegion } from "../normalizers/region.js";
+import {
+  parseReportKey,
+  type Correction,
+  type CorrectionStatus,
+  type DocumentCorrection,
+  type ReportKey,
+  type ReviewLedger,
+  type StoredReport,
+} from "./review-ledger.js";
 
+export type { Correction, CorrectionStatus, DocumentCorrection, ReportKey };
 
-export type CorrectionStatus = "active" | "review" | "superseded" | "withdrawn";
-
-export interface Correction {
-  id: number;
-  bodyKey: string;
-  year: number;
-  cellKey: string;
-  value: number | null;
-  why: string;
-  by: string | null;
-  createdAt: string;
-  machineValue: number | null;
-  status: CorrectionStatus;
+/** Anything holding the store's ledger: a Store (src/store.ts). */
+export interface Ledgered {
+  readonly ledger: ReviewLedger;
 }
 
 /** What a correction did to one cell of a record. */
@@ -116,43 +119,9 @@ export function applyCorrections(
 
 // ---- the store of corrections --------------------------------------------------
 
-interface Row {
-  id: number;
-  body_key: string;
-  year: number;
-  cell_key: string;
-  value: number | null;
-  why: string;
-  by: string | null;
-  created_at: string;
-  machine_value: number | null;
-  status: CorrectionStatus;
-}
-const fromRow = (r: Row): Correction => ({
-  id: r.id,
-  bodyKey: r.body_key,
-  year: r.year,
-  cellKey: r.cell_key,
-  value: r.value,
-  why: r.why,
-  by: r.by,
-  createdAt: r.created_at,
-  machineValue: r.machine_value,
-  status: r.status,
-});
-
-/** A report as corrections name it: the body's key and the year. */
-export interface ReportKey {
-  bodyKey: string;
-  year: number;
-}
-
 /** The current record of a report (its latest current document), or null. */
-export function currentRecordOf(db: Database.Database, key: ReportKey): { id: number; record: ReportRecord } | null {
-  const row = db
-    .prepare("SELECT id, record_json FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1 ORDER BY id DESC LIMIT 1")
-    .get(key.bodyKey, key.year) as { id: number; record_json: string } | undefined;
-  return row ? { id: row.id, record: JSON.parse(row.record_json) as ReportRecord } : null;
+export function currentRecordOf(s: Ledgered, key: ReportKey): { id: number; record: ReportRecord } | null {
+  return s.ledger.currentRecordOf(key);
 }
 
 /**
@@ -160,34 +129,22 @@ export function currentRecordOf(db: Database.Database, key: ReportKey): { id: nu
  * or its bare name, among the current reports of that year. Throws a one-line reason when
  * nothing or more than one body matches.
  */
-export function resolveBody(db: Database.Database, body: string, year: number): string {
-  const rows = db
-    .prepare(
-      "SELECT DISTINCT organ_key FROM reports WHERE is_current = 1 AND year = ? AND organ_key IS NOT NULL AND (organ_key = ? OR organ = ? OR organ_bare = ?)",
-    )
-    .all(year, body, body, body) as { organ_key: string }[];
-  if (rows.length === 1) return rows[0].organ_key;
-  if (rows.length === 0) throw new Error(`no report of ${body} for ${year} in the database (give the organ as stored, or its key from xxgk corrections / the views' organ_key)`);
-  throw new Error(`${body} names ${rows.length} bodies in ${year}: ${rows.map((r) => r.organ_key).join(", ")}; give one of these keys`);
+export function resolveBody(s: Ledgered, body: string, year: number): string {
+  const keys = s.ledger.bodyKeysNamed(body, year);
+  if (keys.length === 1) return keys[0];
+  if (keys.length === 0) throw new Error(`no report of ${body} for ${year} in the database (give the organ as stored, or its key from xxgk corrections / the views' organ_key)`);
+  throw new Error(`${body} names ${keys.length} bodies in ${year}: ${keys.join(", ")}; give one of these keys`);
 }
 
 /** Corrections of one report, or of every report; the current ones (active, review) unless `all`. */
-export function listCorrections(db: Database.Database, opts: { report?: ReportKey; all?: boolean } = {}): Correction[] {
-  const where: string[] = [];
-  const args: (string | number)[] = [];
-  if (opts.report) {
-    where.push("body_key = ? AND year = ?");
-    args.push(opts.report.bodyKey, opts.report.year);
-  }
-  if (!opts.all) where.push("status IN ('active', 'review')");
-  const sql = `SELECT * FROM corrections ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY body_key, year, cell_key, id`;
-  return (db.prepare(sql).all(...args) as Row[]).map(fromRow);
+export function listCorrections(s: Ledgered, opts: { report?: ReportKey; all?: boolean } = {}): Correction[] {
+  return s.ledger.corrections(opts);
 }
 
 /** Every current correction, by report ("bodyKey\u0000year"), for applying over many records. */
-export function correctionsByReport(db: Database.Database): Map<string, Correction[]> {
+export function correctionsByReport(s: Ledgered): Map<string, Correction[]> {
   const out = new Map<string, Correction[]>();
-  for (const c of listCorrections(db)) {
+  for (const c of listCorrections(s)) {
     const k = reportKeyString({ bodyKey: c.bodyKey, year: c.year });
     (out.get(k) ?? out.set(k, []).get(k)!).push(c);
   }
@@ -209,42 +166,32 @@ export interface NewCorrection {
  * `superseded`), with the machine's current value. Throws a one-line reason when the key,
  * the value or the report is wrong.
  */
-export function addCorrection(db: Database.Database, c: NewCorrection, at = new Date().toISOString()): Correction {
+export function addCorrection(s: Ledgered, c: NewCorrection, at = new Date().toISOString()): Correction {
   const problem = correctionProblem(c.cellKey, c.value);
   if (problem) throw new Error(problem);
   if (!c.why.trim()) throw new Error("a correction needs a reason (--why): what the document shows and where");
-  const current = currentRecordOf(db, c);
+  const current = currentRecordOf(s, c);
   if (!current) throw new Error(`no current report of ${c.bodyKey} for ${c.year}`);
   const machine = cellValue(current.record, c.cellKey);
   if (machine === undefined) throw new Error(`the ${current.record.template} template has no cell ${c.cellKey}`);
-  return db.transaction(() => {
-    db.prepare("UPDATE corrections SET status = 'superseded' WHERE body_key = ? AND year = ? AND cell_key = ? AND status IN ('active', 'review')").run(
-      c.bodyKey, c.year, c.cellKey,
-    );
-    const info = db
-      .prepare("INSERT INTO corrections (body_key, year, cell_key, value, why, by, created_at, machine_value, status) VALUES (?,?,?,?,?,?,?,?, 'active')")
-      .run(c.bodyKey, c.year, c.cellKey, c.value, c.why.trim(), c.by?.trim() || null, at, machine);
-    return fromRow(db.prepare("SELECT * FROM corrections WHERE id = ?").get(Number(info.lastInsertRowid)) as Row);
-  }).immediate();
+  return s.ledger.addCorrection({
+    bodyKey: c.bodyKey,
+    year: c.year,
+    cellKey: c.cellKey,
+    value: c.value,
+    why: c.why.trim(),
+    by: c.by?.trim() || null,
+    createdAt: at,
+    machineValue: machine,
+  });
 }
 
 /**
  * Undoes the current correction of a cell: it becomes `withdrawn`, and the one it
  * superseded (if any) is current again. Returns the withdrawn correction, or null.
  */
-export function undoCorrection(db: Database.Database, key: ReportKey, cellKey: string): Correction | null {
-  return db.transaction(() => {
-    const cur = db
-      .prepare("SELECT * FROM corrections WHERE body_key = ? AND year = ? AND cell_key = ? AND status IN ('active', 'review') ORDER BY id DESC LIMIT 1")
-      .get(key.bodyKey, key.year, cellKey) as Row | undefined;
-    if (!cur) return null;
-    db.prepare("UPDATE corrections SET status = 'withdrawn' WHERE id = ?").run(cur.id);
-    const prev = db
-      .prepare("SELECT id FROM corrections WHERE body_key = ? AND year = ? AND cell_key = ? AND status = 'superseded' ORDER BY id DESC LIMIT 1")
-      .get(key.bodyKey, key.year, cellKey) as { id: number } | undefined;
-    if (prev) db.prepare("UPDATE corrections SET status = 'active' WHERE id = ?").run(prev.id);
-    return fromRow({ ...cur, status: "withdrawn" });
-  }).immediate();
+export function undoCorrection(s: Ledgered, key: ReportKey, cellKey: string): Correction | null {
+  return s.ledger.withdrawCorrection(key, cellKey);
 }
 
 /**
@@ -252,19 +199,15 @@ export function undoCorrection(db: Database.Database, key: ReportKey, cellKey: s
  * from when the correction was made (a reparse, a new copy of the report). Returns the
  * corrections newly flagged. Corrections of a report no longer in the store are flagged too.
  */
-export function flagChangedCorrections(db: Database.Database): Correction[] {
+export function flagChangedCorrections(s: Ledgered): Correction[] {
   const flagged: Correction[] = [];
-  const flag = db.prepare("UPDATE corrections SET status = 'review' WHERE id = ?");
-  const active = listCorrections(db).filter((c) => c.status === "active");
-  db.transaction(() => {
-    for (const c of active) {
-      const cur = currentRecordOf(db, c);
-      const machine = cur ? cellValue(cur.record, c.cellKey) : undefined;
-      if (machine !== undefined && same(machine, c.machineValue)) continue;
-      flag.run(c.id);
-      flagged.push({ ...c, status: "review" });
-    }
-  }).immediate();
+  for (const c of listCorrections(s).filter((c) => c.status === "active")) {
+    const cur = currentRecordOf(s, c);
+    const machine = cur ? cellValue(cur.record, c.cellKey) : undefined;
+    if (machine !== undefined && same(machine, c.machineValue)) continue;
+    flagged.push({ ...c, status: "review" });
+  }
+  if (flagged.length) s.ledger.flagForReview(flagged.map((c) => c.id));
   return flagged;
 }
 
@@ -272,33 +215,114 @@ export function flagChangedCorrections(db: Database.Database): Correction[] {
  * flagChangedCorrections on a store that may have no corrections yet (it creates nothing):
  * for `ingest` and `reparse`, which change machine values under existing corrections.
  */
-export function flagChangedIfAny(db: Database.Database): Correction[] {
-  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'corrections'").get() !== undefined;
-  return has ? flagChangedCorrections(db) : [];
+export function flagChangedIfAny(s: Ledgered): Correction[] {
+  return s.ledger.hasCorrections() ? flagChangedCorrections(s) : [];
 }
 
 /** Accepts a correction flagged `review` as it stands, against today's machine value. */
-export function confirmCorrection(db: Database.Database, id: number): void {
-  const c = db.prepare("SELECT * FROM corrections WHERE id = ?").get(id) as Row | undefined;
+export function confirmCorrection(s: Ledgered, id: number): void {
+  const c = s.ledger.correction(id);
   if (!c) throw new Error(`no correction ${id}`);
-  const cur = currentRecordOf(db, { bodyKey: c.body_key, year: c.year });
-  const machine = cur ? cellValue(cur.record, c.cell_key) : undefined;
-  db.prepare("UPDATE corrections SET status = 'active', machine_value = ? WHERE id = ?").run(machine ?? null, id);
+  const cur = currentRecordOf(s, c);
+  const machine = cur ? cellValue(cur.record, c.cellKey) : undefined;
+  s.ledger.confirmCorrection(id, machine ?? null);
 }
 
 // ---- review marks ----------------------------------------------------------------
 
-export function markReviewed(db: Database.Database, key: ReportKey, reviewed: boolean, by?: string | null): void {
-  if (reviewed)
-    db.prepare("INSERT INTO review_marks (body_key, year, reviewed_at, by) VALUES (?,?,?,?) ON CONFLICT(body_key, year) DO UPDATE SET reviewed_at = excluded.reviewed_at, by = excluded.by").run(
-      key.bodyKey, key.year, new Date().toISOString(), by ?? null,
-    );
-  else db.prepare("DELETE FROM review_marks WHERE body_key = ? AND year = ?").run(key.bodyKey, key.year);
+export function markReviewed(s: Ledgered, key: ReportKey, reviewed: boolean, by?: string | null): void {
+  if (reviewed) s.ledger.markReviewed(key, new Date().toISOString(), by ?? null);
+  else s.ledger.unmarkReviewed(key);
 }
 
-export function reviewedReports(db: Database.Database): Set<string> {
-  const rows = db.prepare("SELECT body_key, year FROM review_marks").all() as { body_key: string; year: number }[];
-  return new Set(rows.map((r) => reportKeyString({ bodyKey: r.body_key, year: r.year })));
+export function reviewedReports(s: Ledgered): Set<string> {
+  return new Set(s.ledger.reviewedReports().map(reportKeyString));
+}
+
+// ---- a document's metadata ---------------------------------------------------------
+
+export interface NewDocumentCorrection {
+  /** The document: its sha256 (or 8+ hex digits of it), or the path or URL it was ingested from. */
+  document: string;
+  organ?: string | null;
+  year?: number | null;
+  publishedOn?: string | null;
+  why: string;
+  by?: string | null;
+}
+
+/** The sha256 of the stored document a user names (a sha256 or 8+ hex digits of it, a path, a URL); a one-line reason otherwise. */
+export function resolveDocument(s: Ledgered, name: string): string {
+  const found = s.ledger.documentsNamed(name.trim());
+  if (found.length === 1) return found[0];
+  if (found.length === 0) throw new Error(`no stored document ${name} (give its sha256, 8 hex digits of it at least, or the path or URL it was ingested from)`);
+  throw new Error(`${name} names ${found.length} documents: ${found.map((x) => x.slice(0, 12)).join(", ")}; give more of the sha256`);
+}
+
+/** Why these metadata cannot be a document correction, or null when they can. */
+export function documentCorrectionProblem(c: { organ?: string | null; year?: number | null; publishedOn?: string | null; why: string }): string | null {
+  if (c.organ == null && c.year == null && c.publishedOn == null) return "give the organ, the year or the publication date (--organ, --year, --published-on)";
+  if (c.organ != null && (!c.organ.trim() || c.organ.trim().length > 100)) return "the organ must be a name of 1 to 100 characters";
+  if (c.year != null && !(Number.isInteger(c.year) && c.year >= 2000 && c.year <= 2100)) return `the year must be a year the reports cover (2000-2100), not ${c.year}`;
+  if (c.publishedOn != null) {
+    const t = new Date(`${c.publishedOn}T00:00:00Z`);
+    const ok = /^\d{4}-\d{2}-\d{2}$/.test(c.publishedOn) && !isNaN(t.getTime()) && t.toISOString().slice(0, 10) === c.publishedOn;
+    if (!ok) return `the publication date must be a date YYYY-MM-DD, not ${c.publishedOn}`;
+  }
+  if (!c.why.trim()) return "a correction needs a reason (--why): where the document shows it";
+  return null;
+}
+
+/** What applies a document's metadata: the ingest service (re-keying, cross-year checks). */
+export interface MetadataApplier {
+  readonly store: Ledgered;
+  applyDocumentCorrection(sha: string): { reportId: number } | null;
+}
+
+/**
+ * Stores a person's organ, year or publication date of a document (its earlier one becomes
+ * `superseded`) and applies it through the ingest service: the report is re-keyed to its
+ * body and year and its cross-year checks re-run. Throws a one-line reason when the
+ * document or a value is wrong.
+ */
+export function correctDocument(service: MetadataApplier, c: NewDocumentCorrection, at = new Date().toISOString()): DocumentCorrection {
+  const problem = documentCorrectionProblem(c);
+  if (problem) throw new Error(problem);
+  const sha = resolveDocument(service.store, c.document);
+  if (!service.store.ledger.currentReportOfDocument(sha)) throw new Error(`document ${sha.slice(0, 12)} has no current report (it was not read as a report): nothing to key`);
+  const made = service.store.ledger.addDocumentCorrection({
+    sha256: sha,
+    organ: c.organ?.trim() ?? null,
+    year: c.year ?? null,
+    publishedOn: c.publishedOn ?? null,
+    why: c.why.trim(),
+    by: c.by?.trim() || null,
+    createdAt: at,
+  });
+  service.applyDocumentCorrection(sha);
+  return made;
+}
+
+/** Withdraws a document's metadata correction and applies what is current then (the one before, or the machine's reading). */
+export function undoDocumentCorrection(service: MetadataApplier, document: string): DocumentCorrection | null {
+  const sha = resolveDocument(service.store, document);
+  const undone = service.store.ledger.withdrawDocumentCorrection(sha);
+  if (undone) service.applyDocumentCorrection(sha);
+  return undone;
+}
+
+/** The record with a document's metadata correction on top (the organ, year, publishedOn it gives). */
+export function withDocumentMetadata(record: ReportRecord, c: DocumentCorrection | null): ReportRecord {
+  if (!c) return record;
+  const out = { ...record };
+  if (c.organ !== null) {
+    out.organ = c.organ;
+    // A region the machine could not place, placed by the organ's name (as the ingest service keys it).
+    if (!out.region) out.region = resolveRegion({ organ: c.organ, title: null, text: "" }).region;
+  }
+  if (c.year !== null) out.year = c.year;
+  if (c.publishedOn !== null) out.publishedOn = c.publishedOn;
+  return out;
 }
 
 // ---- CSV for spreadsheets --------------------------------------------------------
@@ -312,9 +336,9 @@ const csvField = (v: unknown): string => {
 };
 
 /** Every correction (history included), one per line, RFC 4180 with a BOM so Excel reads the Chinese. */
-export function correctionsCsv(db: Database.Database): string {
+export function correctionsCsv(s: Ledgered): string {
   const lines = [CSV_COLUMNS.join(",")];
-  for (const c of listCorrections(db, { all: true }))
+  for (const c of listCorrections(s, { all: true }))
     lines.push([c.id, c.bodyKey, c.year, c.cellKey, c.value === null ? "null" : c.value, c.why, c.by, c.createdAt, c.machineValue, c.status].map(csvField).join(","));
   return "\ufeff" + lines.join("\r\n") + "\r\n";
 }
@@ -363,7 +387,7 @@ export interface ImportResult {
  * becomes the cell's correction. A bad row is refused with its line and reason; the
  * others are taken.
  */
-export function importCorrections(db: Database.Database, text: string, by?: string | null): ImportResult {
+export function importCorrections(s: Ledgered, text: string, by?: string | null): ImportResult {
   const res: ImportResult = { added: 0, withdrawn: 0, unchanged: 0, problems: [] };
   const rows = parseCsv(text);
   if (rows.length === 0) throw new Error("the file is empty");
@@ -383,14 +407,14 @@ export function importCorrections(db: Database.Database, text: string, by?: stri
       const status = col(r, "status") || "active";
       if (!["active", "review", "superseded", "withdrawn"].includes(status)) throw new Error(`status ${status} is not active, review, superseded or withdrawn`);
       if (status === "superseded") return void res.unchanged++;
-      const current = listCorrections(db, { report: { bodyKey, year } }).find((c) => c.cellKey === cellKey);
+      const current = listCorrections(s, { report: { bodyKey, year } }).find((c) => c.cellKey === cellKey);
       if (status === "withdrawn") {
-        if (current && same(current.value, value)) undoCorrection(db, { bodyKey, year }, cellKey), res.withdrawn++;
+        if (current && same(current.value, value)) undoCorrection(s, { bodyKey, year }, cellKey), res.withdrawn++;
         else res.unchanged++;
         return;
       }
       if (current && same(current.value, value) && current.why === col(r, "why")) return void res.unchanged++;
-      addCorrection(db, { bodyKey, year, cellKey, value, why: col(r, "why"), by: col(r, "by") || by || null });
+      addCorrection(s, { bodyKey, year, cellKey, value, why: col(r, "why"), by: col(r, "by") || by || null });
       res.added++;
     } catch (e) {
       res.problems.push(`line ${line}: ${(e as Error).message}`);
@@ -409,31 +433,30 @@ export interface CorrectedReport {
   /** The record as the machine read it (the same object as `record` when nothing is corrected). */
   machine: ReportRecord;
   corrected: Map<string, CorrectedCell>;
-  /** The report's key, or null when the machine read no body or year (such a report cannot be corrected yet). */
+  /** The report's key, or null when no body or year is known (such a report cannot be corrected yet). */
   key: ReportKey | null;
+  /** A person's organ, year or publication date of the document, applied to `record`; null when none. */
+  document: DocumentCorrection | null;
 }
 
 /**
  * The one place corrections meet stored records: every export, view and the review page
- * take records through here. `records` is the store's iterator of current records; the
- * corrections and body keys are read from `db` (the same database).
+ * take records through here. `records` is the store's iterator of current records (with
+ * their report keys, store.records()); the corrections are read from the same store.
  */
-export function* withCorrections(
-  db: Database.Database,
-  records: Iterable<{ id: number; record: ReportRecord; parsedAt: string }>,
-): Generator<CorrectedReport> {
-  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'corrections'").get() !== undefined;
+export function* withCorrections(s: Ledgered, records: Iterable<StoredReport>): Generator<CorrectedReport> {
   // A database from before corrections existed (read-only, so never migrated): nothing to apply.
-  if (!hasTable) {
-    for (const s of records) yield { id: s.id, record: s.record, parsedAt: s.parsedAt, machine: s.record, corrected: new Map<string, CorrectedCell>(), key: null };
+  if (!s.ledger.hasCorrections()) {
+    for (const r of records) yield { id: r.id, record: r.record, parsedAt: r.parsedAt, machine: r.record, corrected: new Map<string, CorrectedCell>(), key: null, document: null };
     return;
   }
-  const all = correctionsByReport(db);
-  const keyOf = db.prepare("SELECT organ_key FROM reports WHERE id = ?");
-  for (const s of records) {
-    const organKey = (keyOf.get(s.id) as { organ_key: string | null } | undefined)?.organ_key ?? null;
-    const key = organKey !== null && s.record.year !== null ? { bodyKey: organKey, year: s.record.year } : null;
-    const { record, corrected } = key ? applyCorrections(s.record, all.get(reportKeyString(key)) ?? []) : { record: s.record, corrected: new Map<string, CorrectedCell>() };
-    yield { id: s.id, record, parsedAt: s.parsedAt, machine: s.record, corrected, key };
+  const all = correctionsByReport(s);
+  const docs = new Map(s.ledger.documentCorrections().map((d) => [d.sha256, d]));
+  for (const r of records) {
+    const key = parseReportKey(r.reportKey);
+    const document = docs.get(r.record.source.sha256) ?? null;
+    const machine = withDocumentMetadata(r.record, document);
+    const { record, corrected } = key ? applyCorrections(machine, all.get(reportKeyString(key)) ?? []) : { record: machine, corrected: new Map<string, CorrectedCell>() };
+    yield { id: r.id, record, parsedAt: r.parsedAt, machine: r.record, corrected, key, document };
   }
 }

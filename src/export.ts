@@ -54,7 +54,7 @@ export async function exportRecords(store: Store, format: ExportFormat, outPath?
     shas.delete(id);
     return s;
   };
-  const records = filtered(withPlaces(store, withCorrections(store.db, noted), (r) => take(r.id)), options.filter);
+  const records = filtered(withPlaces(store, withCorrections(store, noted), (r) => take(r.id)), options.filter);
   if (writer.to !== "stream") {
     if (!outPath) throw new Error(`--format ${format} writes a ${writer.to}: give it --out`);
     return writer.write(records, outPath, options);

@@ -8,7 +8,7 @@ import { cellMap } from "../model/cells.js";
 import type { Check, ReportRecord } from "../model/record.js";
 import { crossYearChecks } from "../normalizers/crossyear.js";
 import { bareName, organKey, printedName } from "../normalizers/organ.js";
-import { describeRegion, hintContradicts, isKnownRegionCode, regionByCode } from "../normalizers/region.js";
+import { describeRegion, hintContradicts, isKnownRegionCode, regionByCode, resolveRegion } from "../normalizers/region.js";
 import { parserIdentity } from "./version.js";
 import { Store, type IngestInput, type IngestResult } from "./store.js";
 
@@ -99,6 +99,7 @@ export class IngestService {
     return this.store.transaction(() => {
       const result = this.store.saveOutcome(outcome, { ...at, parser: this.parser });
       if (result.status !== "ingested" || result.reportId === undefined) return result;
+      this.documentMetadata(result.reportId, at.sha);
       this.keyOrgan(result.reportId);
       if (at.input.hints?.region && outcome.ok && outcome.region.by === "hint" && !outcome.region.contradiction) this.placeSiblings(result.reportId, at.input.hints.region);
       const crossYear = this.refreshCrossYear(result.reportId);
@@ -280,6 +281,58 @@ export class IngestService {
       if (cur === reportId) mine = found;
     }
     return mine;
+  }
+
+  // ---- a person's metadata of a document (serve: corrections.ts correctDocument) ----
+
+  /** The report's organ, year and publication date columns: a person's reading where one is stored, else the machine's. */
+  private documentMetadata(reportId: number, sha: string): void {
+    const c = this.store.ledger.documentCorrection(sha);
+    if (!c) return;
+    const machine = this.store.recordOf(reportId)!;
+    this.store.ledger.setReportMetadata(reportId, {
+      organ: c.organ ?? machine.organ,
+      year: c.year ?? machine.year,
+      publishedOn: c.publishedOn ?? machine.publishedOn,
+    });
+    // A region the machine could not place, placed by the organ's name a person gave.
+    if (!machine.region && c.organ) {
+      const d = resolveRegion({ organ: c.organ, title: null, text: "" });
+      if (d.region) this.store.ledger.setReportRegion(reportId, d.region, d.by, d.confidence);
+    }
+  }
+
+  /**
+   * Applies the document's current metadata correction (or, none left, the machine's
+   * reading) to its current report: re-keyed to its body and year, and the cross-year
+   * checks re-run where it now stands and where it stood. Null when the document has no
+   * current report.
+   */
+  applyDocumentCorrection(sha: string): { reportId: number } | null {
+    return this.store.transaction(() => {
+      const cur = this.store.ledger.currentReportOfDocument(sha);
+      if (!cur) return null;
+      const before = this.store.keyYearOf(cur.id);
+      this.store.ledger.setReportMetadata(cur.id, { organ: cur.record.organ, year: cur.record.year, publishedOn: cur.record.publishedOn });
+      if (!cur.record.region) this.store.ledger.setReportRegion(cur.id, null, null, null);
+      this.documentMetadata(cur.id, sha);
+      this.store.setOrganKey(cur.id, null);
+      this.keyOrgan(cur.id);
+      this.refreshCrossYear(cur.id);
+      // The body-year it left: its next year is compared with what remains there.
+      if (before.organKey && before.year !== null)
+        for (const year of [before.year, before.year + 1]) {
+          const at = this.store.latestOfYear(before.organKey, year);
+          if (!at) continue;
+          const prev = this.store.latestOfYear(before.organKey, year - 1);
+          this.store.replaceCrossYearChecks(at.id, prev ? crossYearChecks(prev.record, at.record) : []);
+        }
+      if (before.organKey === null || before.year === null) {
+        const now = this.store.keyYearOf(cur.id);
+        if (now.organKey === null || now.year === null) this.store.replaceCrossYearChecks(cur.id, []);
+      }
+      return { reportId: cur.id };
+    });
   }
 
   /**

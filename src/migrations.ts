@@ -445,6 +445,24 @@ CREATE VIEW v_places AS
   LEFT JOIN report_documents rd ON rd.document_id = r.id;
 `;
 
+// step 8 (serve): a person's reading of a document's metadata (organ, year, publishedOn) where
+// the machine could not read it, by the document's bytes so it survives reparse; applied by
+// the ingest service (re-keying the report), never written into record_json.
+const V8_DOCUMENT_CORRECTIONS = `
+CREATE TABLE document_corrections (
+  id INTEGER PRIMARY KEY,
+  sha256 TEXT NOT NULL,                  -- the document's bytes (reports.sha256)
+  organ TEXT,                            -- NULL: the machine's reading stands
+  year INTEGER,
+  published_on TEXT,
+  why TEXT NOT NULL,
+  by TEXT,
+  created_at TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'superseded', 'withdrawn'))
+);
+CREATE INDEX document_corrections_sha ON document_corrections(sha256, status);
+`;
+
 export const MIGRATIONS: readonly { to: number; why: string; sql: string }[] = [
   { to: 1, why: "the tables and views", sql: SCHEMA_V1 },
   {
@@ -463,6 +481,7 @@ export const MIGRATIONS: readonly { to: number; why: string; sql: string }[] = [
   { to: 5, why: "corrections and review marks, apart from machine output; v_cells_corrected", sql: V5_CORRECTIONS },
   { to: 6, why: "places (cite): kind, archive and member of a source; last_seen, retrieved_at, Last-Modified, list-page date of a version; v_places", sql: V6_PLACES },
   { to: 7, why: "bodies: aliases and regions decided by people; one row per report in SQL (report_records, v_documents)", sql: V7_BODIES_REPORTS },
+  { to: 8, why: "document_corrections: a person's organ, year, publishedOn of a document, by its bytes", sql: V8_DOCUMENT_CORRECTIONS },
 ];
 
 /** The schema version this code writes (`PRAGMA user_version`). */

@@ -18,7 +18,7 @@ export function qualityData(store: Store): QualityData {
   const records: { id: number; record: ReportRecord; ingestedAt: string }[] = [];
   // With corrections on top: the page's checks are those of the corrected values.
   // One row per report (its copies read together), corrections on top.
-  for (const { id, record, parsedAt } of withCorrections(store.db, reportsOf(store.records({ byReport: true })))) records.push({ id, record, ingestedAt: parsedAt });
+  for (const { id, record, parsedAt } of withCorrections(store, reportsOf(store.records({ byReport: true })))) records.push({ id, record, ingestedAt: parsedAt });
   const prev = store.getMeta(SNAPSHOT);
   return {
     generatedAt: new Date().toISOString(),

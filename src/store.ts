@@ -17,6 +17,7 @@ import type { ListedOn } from "../model/provenance.js";
 import { consolidate } from "../normalizers/copies.js";
 import { checkSchema, migrate, NewerSchemaError, schemaVersionOf, STORE_SCHEMA_VERSION } from "./migrations.js";
 import { diagnosticsOf, placeColumns, provenanceOf } from "./record-access.js";
+import { ReviewLedger } from "./review-ledger.js";
 
 export { STORE_SCHEMA_VERSION, NewerSchemaError };
 
@@ -137,6 +138,12 @@ export class Store {
   constructor(readonly path: string, opts: StoreOptions = {}) {
     this.readonly = opts.readonly ?? false;
     this.db = this.readonly ? openReadOnly(path) : openWritable(path);
+  }
+
+  private reviewLedger: ReviewLedger | null = null;
+  /** What people add to the machine's reading (corrections, review marks, document metadata), on this connection. */
+  get ledger(): ReviewLedger {
+    return (this.reviewLedger ??= new ReviewLedger(this.db));
   }
 
   /** The documents' bytes by sha256, beside the database (shared with the crawler); the folder is made on first use. */

@@ -36,8 +36,8 @@ async function ingest(text: string, path: string) {
   expect(r.status).toBe("ingested");
   return r.reportId!;
 }
-const bodyKey = () => resolveBody(store.db, "硚口区民政局", 2022);
-const records = () => [...withCorrections(store.db, store.records())];
+const bodyKey = () => resolveBody(store, "硚口区民政局", 2022);
+const records = () => [...withCorrections(store, store.records())];
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "xxgk-corr-"));
@@ -83,32 +83,32 @@ describe("applyCorrections", () => {
 describe("the corrections store", () => {
   it("refuses an unknown key, a fraction in a count, a missing reason and a report that is not there, each in one line", () => {
     const k = bodyKey();
-    expect(() => addCorrection(store.db, { bodyKey: k, year: 2022, cellKey: "requests.denied.nope.total", value: 1, why: "x" })).toThrow(/not a cell key/);
-    expect(() => addCorrection(store.db, { bodyKey: k, year: 2022, cellKey: KEY, value: 1.5, why: "x" })).toThrow(/whole number/);
-    expect(() => addCorrection(store.db, { bodyKey: k, year: 2022, cellKey: KEY, value: 1, why: " " })).toThrow(/reason/);
-    expect(() => addCorrection(store.db, { bodyKey: k, year: 2019, cellKey: KEY, value: 1, why: "x" })).toThrow(/no current report/);
+    expect(() => addCorrection(store, { bodyKey: k, year: 2022, cellKey: "requests.denied.nope.total", value: 1, why: "x" })).toThrow(/not a cell key/);
+    expect(() => addCorrection(store, { bodyKey: k, year: 2022, cellKey: KEY, value: 1.5, why: "x" })).toThrow(/whole number/);
+    expect(() => addCorrection(store, { bodyKey: k, year: 2022, cellKey: KEY, value: 1, why: " " })).toThrow(/reason/);
+    expect(() => addCorrection(store, { bodyKey: k, year: 2019, cellKey: KEY, value: 1, why: "x" })).toThrow(/no current report/);
     // 2019's table 2 row is not in a 2021 report.
-    expect(() => addCorrection(store.db, { bodyKey: k, year: 2022, cellKey: "active.procurement.projects", value: 1, why: "x" })).toThrow(/template has no cell/);
-    expect(() => resolveBody(store.db, "不存在的局", 2022)).toThrow(/no report of 不存在的局/);
+    expect(() => addCorrection(store, { bodyKey: k, year: 2022, cellKey: "active.procurement.projects", value: 1, why: "x" })).toThrow(/template has no cell/);
+    expect(() => resolveBody(store, "不存在的局", 2022)).toThrow(/no report of 不存在的局/);
   });
 
   it("stores the machine value when made; a new correction supersedes, undo brings the earlier one back", () => {
     const k = bodyKey();
-    const a = addCorrection(store.db, { bodyKey: k, year: 2022, cellKey: KEY, value: 490, why: "first" });
+    const a = addCorrection(store, { bodyKey: k, year: 2022, cellKey: KEY, value: 490, why: "first" });
     expect(a).toMatchObject({ machineValue: 492, value: 490, status: "active" });
-    addCorrection(store.db, { bodyKey: k, year: 2022, cellKey: KEY, value: 491, why: "second", by: "lin" });
-    expect(listCorrections(store.db).map((c) => [c.value, c.why])).toEqual([[491, "second"]]);
+    addCorrection(store, { bodyKey: k, year: 2022, cellKey: KEY, value: 491, why: "second", by: "lin" });
+    expect(listCorrections(store).map((c) => [c.value, c.why])).toEqual([[491, "second"]]);
     expect(records()[0].record.checks).toEqual([]);
-    expect(undoCorrection(store.db, { bodyKey: k, year: 2022 }, KEY)!.value).toBe(491);
-    expect(listCorrections(store.db).map((c) => c.value)).toEqual([490]);
+    expect(undoCorrection(store, { bodyKey: k, year: 2022 }, KEY)!.value).toBe(491);
+    expect(listCorrections(store).map((c) => c.value)).toEqual([490]);
     expect(records()[0].record.requests.carriedForward[2]).toBe(490);
-    undoCorrection(store.db, { bodyKey: k, year: 2022 }, KEY);
+    undoCorrection(store, { bodyKey: k, year: 2022 }, KEY);
     expect(records()[0].corrected.size).toBe(0);
-    expect(listCorrections(store.db, { all: true }).map((c) => c.status).sort()).toEqual(["withdrawn", "withdrawn"]);
+    expect(listCorrections(store, { all: true }).map((c) => c.status).sort()).toEqual(["withdrawn", "withdrawn"]);
   });
 
   it("survives a reparse: the new record of the same report gets it, unflagged when the machine still reads the same", async () => {
-    addCorrection(store.db, { bodyKey: bodyKey(), year: 2022, cellKey: KEY, value: 491, why: "page 2" });
+    addCorrection(store, { bodyKey: bodyKey(), year: 2022, cellKey: KEY, value: 491, why: "page 2" });
     store.db.prepare("UPDATE reports SET parser_version = 'old'").run();
     const changes = await new IngestService(store).reparse();
     expect(changes).toHaveLength(1);
@@ -117,19 +117,19 @@ describe("the corrections store", () => {
     const [r] = records();
     expect(r.id).toBe(ids[0].id);
     expect(r.record.requests.carriedForward[2]).toBe(491);
-    expect(flagChangedCorrections(store.db)).toEqual([]);
-    expect(listCorrections(store.db)[0].status).toBe("active");
+    expect(flagChangedCorrections(store)).toEqual([]);
+    expect(listCorrections(store)[0].status).toBe("active");
   });
 
   it("a new copy that reads differently flags the correction review, never drops it", async () => {
-    addCorrection(store.db, { bodyKey: bodyKey(), year: 2022, cellKey: KEY, value: 491, why: "page 2" });
+    addCorrection(store, { bodyKey: bodyKey(), year: 2022, cellKey: KEY, value: 491, why: "page 2" });
     // A re-upload of the report whose 结转 row now prints 493 for 科研机构.
     const copy = BALANCE.replace(/(四、结转下年度继续办理\t+488\t490\t)492/, "$1493");
     expect(copy).not.toBe(BALANCE);
     await ingest(copy, "reupload/rbalance.txt");
-    const flagged = flagChangedCorrections(store.db);
+    const flagged = flagChangedCorrections(store);
     expect(flagged.map((c) => c.cellKey)).toEqual([KEY]);
-    const current = listCorrections(store.db);
+    const current = listCorrections(store);
     expect(current.map((c) => [c.status, c.value])).toEqual([["review", 491]]);
     // Both copies carry the correction; the new copy's machine value is the new one.
     const all = records();
@@ -141,9 +141,9 @@ describe("the corrections store", () => {
 
   it("goes out as CSV and comes back (quotes, commas, line breaks in the reason), adding nothing twice", async () => {
     const k = bodyKey();
-    addCorrection(store.db, { bodyKey: k, year: 2022, cellKey: KEY, value: 491, why: 'p. 2, row "四"\nsecond line', by: "林" });
-    addCorrection(store.db, { bodyKey: k, year: 2022, cellKey: "requests.newReceived.naturalPerson", value: null, why: "cut off on the page" });
-    const csv = correctionsCsv(store.db);
+    addCorrection(store, { bodyKey: k, year: 2022, cellKey: KEY, value: 491, why: 'p. 2, row "四"\nsecond line', by: "林" });
+    addCorrection(store, { bodyKey: k, year: 2022, cellKey: "requests.newReceived.naturalPerson", value: null, why: "cut off on the page" });
+    const csv = correctionsCsv(store);
     const rows = parseCsv(csv);
     expect(rows[0]).toEqual(["id", "body_key", "year", "cell_key", "value", "why", "by", "created_at", "machine_value", "status"]);
     expect(rows.slice(1).map((r) => [r[3], r[4], r[5]])).toEqual([
@@ -151,17 +151,17 @@ describe("the corrections store", () => {
       ["requests.newReceived.naturalPerson", "null", "cut off on the page"],
     ]);
     // The same file again changes nothing.
-    expect(importCorrections(store.db, csv)).toMatchObject({ added: 0, unchanged: 2, problems: [] });
+    expect(importCorrections(store, csv)).toMatchObject({ added: 0, unchanged: 2, problems: [] });
 
     // Into another database holding the same report; a row naming a report it lacks is refused alone.
     const other = openStore(join(dir, "other.sqlite"));
     try {
       await new IngestService(other).ingestOne({ bytes: new TextEncoder().encode(BALANCE), path: join(dir, "rbalance.txt") });
       const bad = csv.replace("\r\n", "\r\n999,nobody,2022,requests.total.total,1,x,,,,active\r\n");
-      const res = importCorrections(other.db, bad, "team");
+      const res = importCorrections(other, bad, "team");
       expect(res.added).toBe(2);
       expect(res.problems).toEqual(["line 2: no current report of nobody for 2022"]);
-      const got = listCorrections(other.db);
+      const got = listCorrections(other);
       expect(got.map((c) => [c.cellKey, c.value, c.by])).toEqual([
         [KEY, 491, "林"],
         ["requests.newReceived.naturalPerson", null, "team"],
@@ -175,7 +175,7 @@ describe("the corrections store", () => {
 
 describe("exports carry the corrected value, whether it was corrected, and the machine's value", () => {
   it("long CSV and JSON lines", async () => {
-    addCorrection(store.db, { bodyKey: bodyKey(), year: 2022, cellKey: KEY, value: 491, why: "page 2" });
+    addCorrection(store, { bodyKey: bodyKey(), year: 2022, cellKey: KEY, value: 491, why: "page 2" });
     const out = join(dir, "long.csv");
     await exportRecords(store, "csv", out);
     const lines = readFileSync(out, "utf8").replace(/^\ufeff/, "").trim().split("\r\n").map((l) => l.split(","));

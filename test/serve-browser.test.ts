@@ -9,7 +9,7 @@ import { existsSync, statSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../src/serve/server.js";
-import { makeReviewDb, type ReviewDb } from "./helpers/review-db.js";
+import { COPIES_CELL, makeCopiesDb, makeReviewDb, type ReviewDb } from "./helpers/review-db.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CLI = "dist/src/cli.js";
@@ -152,6 +152,65 @@ describe("the review page in chromium", () => {
     // The text source is shown with the cell's line highlighted.
     expect(await page.locator("#docview li.hl").getAttribute("data-line")).toBe("3");
     await page.close();
+  });
+
+  it("copies that disagree side by side: show one copy's source at the cell, take its value; set a headless document's organ and year", async () => {
+    const cdb = await makeCopiesDb();
+    const second = await startServer({ db: cdb.db, port: 0, host: "127.0.0.1" });
+    const at = `http://127.0.0.1:${second.port}/`;
+    try {
+      const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+      page.on("console", (m) => {
+        if (m.type() === "error") problems.push(`console: ${m.text()}`);
+      });
+      // The HTML copy prints 352 where the PDF prints 351: both values, side by side.
+      await page.goto(`${at}report/${cdb.ids.html}`);
+      const row = page.locator(`table.copies tr[data-key="${COPIES_CELL}"]`);
+      expect(await row.locator(`td.copy[data-document="${cdb.ids.pdf}"] .v`).textContent()).toBe("351");
+      expect(await row.locator(`td.copy[data-document="${cdb.ids.html}"] .v`).textContent()).toBe("352");
+      expect(await page.locator("#checks li.bad").count()).toBeGreaterThan(0);
+
+      // "show source" of the PDF copy: its page drawn, the cell's box outlined, the cell selected.
+      await Promise.all([page.waitForURL(`**/report/${cdb.ids.pdf}#cell=*`), row.locator(`td.copy[data-document="${cdb.ids.pdf}"] a.show`).click()]);
+      await page.waitForSelector('#pdfview[data-rendered="1"]', { timeout: 30_000 });
+      await page.waitForSelector("#hl:not([hidden])");
+      expect(await page.locator("#panel").getAttribute("data-key")).toBe(COPIES_CELL);
+      expect(await page.locator("#p-text").textContent()).toBe("351");
+      await page.goBack();
+      await page.waitForURL(`**/report/${cdb.ids.html}`);
+
+      // Take the PDF's value: a correction naming that copy; this copy's checks re-run and pass.
+      await page.locator("#copies-why").fill("the PDF is the signed original");
+      await page.locator(`table.copies tr[data-key="${COPIES_CELL}"] td.copy[data-document="${cdb.ids.pdf}"] button.use`).click();
+      await page.waitForSelector("#checks-ok");
+      expect(await page.locator("#copies-msg").textContent()).toBe("saved");
+      const td = page.locator(`#tables td.cell[data-key="${COPIES_CELL}"]`);
+      expect(await td.textContent()).toBe("351");
+      expect(await td.getAttribute("class")).toContain("st-corrected");
+      expect(await page.locator(`table.copies tr[data-key="${COPIES_CELL}"] td.now`).textContent()).toMatch(
+        new RegExp(`^351 \\(corrected: copies disagree: chose document ${cdb.ids.pdf} \\(pdf, `),
+      );
+
+      // The headless copy: nothing keys it; set its organ and year on the page.
+      await page.goto(`${at}report/${cdb.ids.nav}`);
+      expect(await page.locator("#docmeta").getAttribute("open")).not.toBeNull();
+      expect(await page.locator("#reviewed").isDisabled()).toBe(true);
+      await page.locator("#m-organ").fill("硚口区商务局");
+      await page.locator("#m-year").fill("2024");
+      await page.locator("#m-why").fill("the portal's column lists it under 硚口区商务局, 2024年度");
+      await Promise.all([page.waitForEvent("load"), page.locator("#m-save").click()]);
+      expect(await page.locator("h1").textContent()).toBe("硚口区商务局 · 2024");
+      expect(await page.locator("main.split").getAttribute("data-correctable")).toBe("1");
+      expect(await page.locator("#reviewed").isDisabled()).toBe(false);
+      // Now a third copy of the report: it has its column, and the report's chosen value.
+      expect(await page.locator(`table.copies th[data-document="${cdb.ids.nav}"]`).count()).toBe(1);
+      expect(await page.locator(`#tables td.cell[data-key="${COPIES_CELL}"]`).textContent()).toBe("351");
+      if (process.env.XXGK_SCREENSHOT_COPIES) await page.screenshot({ path: process.env.XXGK_SCREENSHOT_COPIES });
+      await page.close();
+    } finally {
+      await second.close();
+    }
   });
 
   it("raised no console error, page error or CSP violation", () => {

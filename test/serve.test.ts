@@ -154,7 +154,7 @@ describe("safety", () => {
     const data = new ReviewData(rdb.db);
     try {
       expect(data.ro.readonly).toBe(true);
-      expect(() => data.ro.prepare("UPDATE reports SET organ = 'x'").run()).toThrow(/readonly/);
+      expect(() => data.ro.db.prepare("UPDATE reports SET organ = 'x'").run()).toThrow(/readonly/);
     } finally {
       data.close();
     }

@@ -7,6 +7,7 @@ import iconv from "iconv-lite";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore, STORE_SCHEMA_VERSION, type Store } from "../src/store.js";
+import { ReviewLedger } from "../src/review-ledger.js";
 import { cellsOf, wideColumns } from "../model/cells.js";
 import { ingestPaths, walk } from "../src/ingest.js";
 import { csvField, csvText, exportRecords } from "../src/export.js";
@@ -391,7 +392,7 @@ describe("store", () => {
     r.region!.city = "\tx";
     r.requests.granted[0] = -3; // a number, not a formula
     // A store that holds only this record (no corrections table: nothing to apply).
-    const fake = { records: () => [{ id: 7, record: r, parsedAt: "", reportKey: null }].values(), db: new Database(":memory:"), placesOf: () => [] } as unknown as Store;
+    const fake = { records: () => [{ id: 7, record: r, parsedAt: "", reportKey: null }].values(), ledger: new ReviewLedger(new Database(":memory:")), placesOf: () => [] } as unknown as Store;
     await exportRecords(fake, "csv", join(dir, "evil.csv"));
     const rows = readCsv(readFileSync(join(dir, "evil.csv"), "utf8").replace(/^\ufeff/, ""));
     const granted = rows.find((x) => x[13] === "granted" && x[14] === "naturalPerson")!;

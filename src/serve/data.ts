@@ -1,14 +1,19 @@
 // What the review page shows, read from the store: the queue of reports needing a look
-// (most severe first) and one report with its corrections, provenance and checks. The
-// store is opened read-only; a second connection writes only corrections and review marks.
-import Database from "better-sqlite3";
+// (most severe first), one report with its corrections, provenance and checks, and the
+// copies of a report side by side where they disagree. Every read goes through the
+// store's methods (store.records, store.ledger); the reading store is opened read-only and
+// a second, writing store takes only corrections, review marks and document metadata
+// (applied through the ingest service).
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { sha256 } from "../../model/hash.js";
 import { codebook, type CodebookEntry } from "../../model/codebook.js";
-import { cellsOf } from "../../model/cells.js";
-import type { Check, ReportRecord } from "../../model/record.js";
+import { cellMap, cellsOf } from "../../model/cells.js";
+import type { ReportRecord } from "../../model/record.js";
 import type { ProvenanceEntry, RecordDiagnostic } from "../../model/provenance.js";
+import { consolidate } from "../../normalizers/copies.js";
+import { openStore, type Store } from "../store.js";
+import { IngestService } from "../ingest-service.js";
 import {
   correctionsByReport,
   reportKeyString,
@@ -29,21 +34,19 @@ export const diagnosticsOf = (r: ReportRecord) => (r as ReportRecord & V2Fields)
 
 export class ReviewData {
   /** Read-only: every query of reports, cells and checks. */
-  readonly ro: Database.Database;
-  /** Writes corrections and review marks, nothing else. */
-  readonly rw: Database.Database;
+  readonly ro: Store;
+  /** Writes corrections, review marks and document metadata, nothing else. */
+  readonly rw: Store;
 
   constructor(readonly path: string) {
-    this.rw = new Database(path, { fileMustExist: true });
-    this.rw.pragma("busy_timeout = 5000");
+    // Read-only first: a file that is not an xxgk database is refused before anything writes to it.
+    this.ro = openStore(path, { readonly: true });
     try {
-      if (!this.rw.prepare("SELECT 1 FROM sqlite_master WHERE name = 'reports'").get()) throw new Error("not an xxgk database (no reports table)");
+      this.rw = openStore(path);
     } catch (e) {
-      this.rw.close();
+      this.ro.close();
       throw e;
     }
-    this.ro = new Database(path, { readonly: true, fileMustExist: true });
-    this.ro.pragma("busy_timeout = 5000");
   }
 
   close(): void {
@@ -51,27 +54,18 @@ export class ReviewData {
     this.rw.close();
   }
 
-  /** Current records with stored checks (the template's and cross-year), as the store gives them. */
-  *records(where = "", ...args: unknown[]): Generator<{ id: number; record: ReportRecord; parsedAt: string }> {
-    const checks = this.ro.prepare('SELECT rule, severity, message, where_ AS "where" FROM checks WHERE report_id = ? ORDER BY rowid');
-    const rows = this.ro.prepare(`SELECT id, record_json, parsed_at FROM reports WHERE is_current = 1 ${where} ORDER BY id`).all(...args) as {
-      id: number;
-      record_json: string;
-      parsed_at: string;
-    }[];
-    for (const row of rows) {
-      const record = JSON.parse(row.record_json) as ReportRecord;
-      record.checks = checks.all(row.id) as Check[];
-      yield { id: row.id, record, parsedAt: row.parsed_at };
-    }
+  /** The ingest service on the writing store: applies a document's metadata (re-keying, cross-year checks). */
+  service(): IngestService {
+    return new IngestService(this.rw);
   }
 
-  corrected(where = "", ...args: unknown[]): Generator<CorrectedReport> {
-    return withCorrections(this.ro, this.records(where, ...args));
+  /** Current records with corrections on top; only these ids when given. */
+  corrected(ids?: readonly number[]): Generator<CorrectedReport> {
+    return withCorrections(this.ro, this.ro.ledger.currentReports(ids));
   }
 
   report(id: number): CorrectedReport | null {
-    for (const r of this.corrected("AND id = ?", id)) return r;
+    for (const r of this.corrected([id])) return r;
     return null;
   }
 
@@ -81,9 +75,7 @@ export class ReviewData {
 
   /** The stored bytes of a report's document (checked against its sha256), or null. */
   sourceOf(id: number): { bytes: Uint8Array; format: string; name: string } | null {
-    const row = this.ro
-      .prepare("SELECT v.sha256, r.format, s.locator FROM reports r JOIN versions v ON v.id = r.version_id JOIN sources s ON s.id = v.source_id WHERE r.id = ?")
-      .get(id) as { sha256: string; format: string; locator: string } | undefined;
+    const row = this.ro.ledger.documentOf(id);
     if (!row || !/^[0-9a-f]{64}$/.test(row.sha256)) return null;
     // Read beside the database as BlobStore keeps them, without creating anything there.
     const file = join(dirname(resolve(this.path)), "blobs", row.sha256.slice(0, 2), row.sha256.slice(2));
@@ -92,6 +84,40 @@ export class ReviewData {
     if (sha256(bytes) !== row.sha256) return null;
     return { bytes, format: row.format, name: row.locator };
   }
+
+  /** The report's documents when it arrived as several whose values differ, read together (normalizers/copies.ts); else null. */
+  copies(key: ReportKey): CopiesView | null {
+    const ids = this.ro.ledger.documentsOfReport(key);
+    if (ids.length < 2) return null;
+    const docs = [...this.ro.ledger.currentReports(ids)];
+    const c = consolidate(docs.map((d) => ({ id: d.id, record: d.record })));
+    if (c.disagreements.length === 0) return null;
+    const byId = new Map(docs.map((d) => [d.id, d.record]));
+    const documents = c.documents.map((id) => {
+      const r = byId.get(id)!;
+      return { id, format: r.source.format, sha256: r.source.sha256, name: r.source.path ?? r.source.url ?? r.source.sha256.slice(0, 12) };
+    });
+    const cells = c.disagreements.map((d) => ({
+      key: d.where,
+      values: c.documents.map((id) => {
+        const r = byId.get(id)!;
+        const p = provenanceOf(r)[d.where];
+        return { document: id, value: cellMap(r).get(d.where) ?? null, status: p?.status ?? null, text: p?.text ?? null, place: p?.place ?? null };
+      }),
+    }));
+    return { best: c.best, documents, cells };
+  }
+}
+
+/** A report's copies side by side: each disagreeing cell with every document's value and place. */
+export interface CopiesView {
+  /** The copy the report's values come from (normalizers/copies.ts rankCopies). */
+  best: number;
+  documents: { id: number; format: string; sha256: string; name: string }[];
+  cells: {
+    key: string;
+    values: { document: number; value: number | null; status: string | null; text: string | null; place: ProvenanceEntry["place"] | null }[];
+  }[];
 }
 
 // ---- the queue -------------------------------------------------------------------------
@@ -161,33 +187,23 @@ export function queueRowOf(r: CorrectedReport, reviewed: Set<string>): QueueRow 
  */
 export function queueRows(data: ReviewData): QueueRow[] {
   const reviewed = data.reviewed();
-  const corrected = new Set(
-    (data.ro.prepare(
-      `SELECT r.id FROM reports r JOIN corrections k ON k.body_key = r.organ_key AND k.year = r.year AND k.status IN ('active', 'review') WHERE r.is_current = 1`,
-    ).all() as { id: number }[]).map((r) => r.id),
-  );
-  const rows = data.ro
-    .prepare(
-      `SELECT r.id, r.organ, r.organ_key, r.year, r.region_code, r.region_name, r.format,
-         (SELECT count(*) FROM checks c WHERE c.report_id = r.id AND c.severity = 'error')
-           + (SELECT count(*) FROM json_each(r.record_json, '$.diagnostics') d WHERE json_extract(d.value, '$.severity') = 'error') AS errors,
-         (SELECT count(*) FROM checks c WHERE c.report_id = r.id AND c.severity = 'warning')
-           + (SELECT count(*) FROM json_each(r.record_json, '$.diagnostics') d WHERE json_extract(d.value, '$.severity') = 'warning') AS warnings,
-         (SELECT count(*) FROM cells c WHERE c.report_id = r.id AND c.value IS NULL
-            AND coalesce(json_extract(r.record_json, '$.provenance."' || c.tbl || '.' || c.row || '.' || c.col || '".status'), '') != 'blank') AS nulls,
-         (SELECT group_concat(DISTINCT c.rule) FROM checks c WHERE c.report_id = r.id) AS rules
-       FROM reports r WHERE r.is_current = 1 ORDER BY r.id`,
-    )
-    .all() as {
-    id: number; organ: string | null; organ_key: string | null; year: number | null; region_code: string | null; region_name: string | null;
-    format: string; errors: number; warnings: number; nulls: number; rules: string | null;
-  }[];
-  const whole = new Map([...data.corrected(corrected.size ? `AND id IN (${[...corrected].join(",")})` : "AND 0")].map((r) => [r.id, queueRowOf(r, reviewed)]));
+  const corrected = data.ro.ledger.hasCorrections() ? data.ro.ledger.correctedReportIds() : [];
+  const rows = data.ro.ledger.queueCounts();
+  const whole = new Map([...(corrected.length ? data.corrected(corrected) : [])].map((r) => [r.id, queueRowOf(r, reviewed)]));
+  // Copies of one report that print different values: a warning on each of them.
+  const disagree = new Set<number>();
+  for (const k of data.ro.ledger.reportsWithCopies()) {
+    const at = k.lastIndexOf("|");
+    const key = { bodyKey: k.slice(0, at), year: Number(k.slice(at + 1)) };
+    if (data.copies(key)) for (const id of data.ro.ledger.documentsOfReport(key)) disagree.add(id);
+  }
+  const withCopies = (q: QueueRow): QueueRow =>
+    disagree.has(q.id) ? { ...q, warnings: q.warnings + 1, rules: [...new Set([...q.rules, "copies.disagree"])] } : q;
   return rows.map((r) => {
     const w = whole.get(r.id);
-    if (w) return w;
+    if (w) return withCopies(w);
     const key = r.organ_key !== null && r.year !== null ? { bodyKey: r.organ_key, year: r.year } : null;
-    return {
+    return withCopies({
       id: r.id,
       organ: r.organ,
       year: r.year,
@@ -202,7 +218,7 @@ export function queueRows(data: ReviewData): QueueRow[] {
       rules: r.rules ? r.rules.split(",") : [],
       reviewed: key !== null && reviewed.has(reportKeyString(key)),
       key,
-    };
+    });
   });
 }
 

@@ -5,7 +5,7 @@
 import type { Block, Document } from "../../model/document.js";
 import { REQUEST_COLUMNS } from "../../model/record.js";
 import type { CorrectedReport } from "../corrections.js";
-import { cellViews, codebookByKey, type CellView, type Queue, type QueueFilter } from "./data.js";
+import { cellViews, codebookByKey, type CellView, type CopiesView, type Queue, type QueueFilter } from "./data.js";
 
 /** Escapes text for HTML content and quoted attribute values. */
 export function esc(v: unknown): string {
@@ -134,9 +134,80 @@ export function cellData(r: CorrectedReport): Record<string, Omit<CellView, "key
   return out;
 }
 
+/** Where a value is printed, in words (page and box, table row column, line). */
+function placeWords(p: CopiesView["cells"][number]["values"][number]["place"]): string {
+  if (!p) return "place not recorded";
+  const box = p.box ? `box ${p.box.map((n) => Math.round(n)).join(",")}` : null;
+  return [p.page && `page ${p.page}`, box, p.table && `table ${p.table}`, p.row && `row ${p.row}`, p.col && `col ${p.col}`, p.line && `line ${p.line}`]
+    .filter(Boolean)
+    .join(" · ");
+}
+
+/**
+ * A report's copies side by side where they print different values: per disagreeing cell,
+ * every document's value and place, a link showing that document's source at the cell, a
+ * button taking that copy's value (a correction whose reason names the copy), and the
+ * report's current value (the best copy's, or a correction).
+ */
+export function copiesHtml(r: CorrectedReport, copies: CopiesView | null): string {
+  if (!copies) return "";
+  const book = codebookByKey();
+  const label = (key: string) => {
+    const e = book.get(key);
+    return e ? `${e.group ? e.group + " · " : ""}${e.row} · ${e.column}` : key;
+  };
+  const views = new Map(cellViews(r).map((v) => [v.key, v]));
+  const heads = copies.documents
+    .map(
+      (d) => `<th data-document="${d.id}">${d.id === r.id ? "this document" : `<a href="/report/${d.id}">document ${d.id}</a>`}<br><span class="meta">${esc(d.format)} · ${esc(d.sha256.slice(0, 12))}${d.id === copies.best ? " · best copy" : ""}</span><br><span class="meta name" title="${esc(d.name)}">${esc(d.name.split(/[\\/]/).pop())}</span></th>`,
+    )
+    .join("");
+  const rows = copies.cells
+    .map((c) => {
+      const v = views.get(c.key);
+      const best = c.values.find((x) => x.document === copies.best)?.value ?? null;
+      const now = v?.correction
+        ? `${esc(fmt(v.value))} <span class="meta">(corrected: ${esc(v.correction.why)})</span>`
+        : `${esc(fmt(best))} <span class="meta">(the best copy's)</span>`;
+      const tds = c.values
+        .map(
+          (x) => `<td class="copy${v?.correction && v.value === x.value ? " chosen" : ""}" data-document="${x.document}"><b class="v">${esc(fmt(x.value))}</b>${x.status && x.status !== "printed" ? ` <span class="meta">${esc(x.status)}</span>` : ""}
+<br><span class="meta">${esc(placeWords(x.place))}</span><br><a class="show" href="/report/${x.document}#cell=${encodeURIComponent(c.key)}">show source</a>
+<button type="button" class="use" data-key="${esc(c.key)}" data-document="${x.document}">use this</button></td>`,
+        )
+        .join("");
+      return `<tr data-key="${esc(c.key)}"><th><a href="#" class="goto" data-key="${esc(c.key)}">${esc(label(c.key))}</a><br><code>${esc(c.key)}</code></th>${tds}<td class="now">${now}</td></tr>`;
+    })
+    .join("\n");
+  return `<h3>copies of this report disagree on ${copies.cells.length} cell${copies.cells.length === 1 ? "" : "s"}</h3>
+<p class="meta">Each document's value, where it prints it, and its source. "use this" stores that copy's value as the report's correction (the reason names the copy); to type another value, click the cell in the tables below.</p>
+<label>why (added to the reason) <input id="copies-why" placeholder="e.g. the PDF is the signed original"></label> <span id="copies-msg" role="status"></span>
+<table class="copies"><thead><tr><th>cell</th>${heads}<th>the report now</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+/** The document's metadata: what the machine read, a person's correction, and the form to set them. */
+export function documentMetaHtml(r: CorrectedReport): string {
+  const m = r.machine;
+  const c = r.document;
+  const unkeyed = r.key === null;
+  const cur = (v: unknown) => esc(v ?? "");
+  return `<details id="docmeta"${unkeyed ? " open" : ""}><summary>document: organ ${esc(r.record.organ ?? "not read")} · year ${esc(r.record.year ?? "not read")} · published ${esc(r.record.publishedOn ?? "not read")}${c ? " (corrected)" : ""}</summary>
+${unkeyed ? `<p class="warn" id="docmeta-why">The machine could not read this document's ${[m.organ === null && "organ", m.year === null && "year"].filter(Boolean).join(" and ") || "body"}: it is not keyed to a report, so its cells cannot be corrected. Set them from what the document shows.</p>` : ""}
+<p class="meta">machine read: organ ${esc(m.organ ?? "—")} · year ${esc(m.year ?? "—")} · published ${esc(m.publishedOn ?? "—")}${c ? ` · corrected: ${esc(c.why)}${c.by ? ` (${esc(c.by)})` : ""}` : ""}</p>
+<form id="meta" autocomplete="off">
+<label>organ <input id="m-organ" value="${cur(c?.organ)}" placeholder="${esc(m.organ ?? "as the document names it")}"></label>
+<label>year <input id="m-year" value="${cur(c?.year)}" size="5" placeholder="${esc(m.year ?? "YYYY")}"></label>
+<label>published <input id="m-published" value="${cur(c?.publishedOn)}" size="10" placeholder="${esc(m.publishedOn ?? "YYYY-MM-DD")}"></label>
+<label>why <input id="m-why" placeholder="where the document shows it"></label>
+<button type="submit" id="m-save">save</button> <button type="button" id="m-undo"${c ? "" : " disabled"}>undo</button> <span id="m-msg" role="status"></span>
+</form></details>`;
+}
+
 export interface ReportPageInput {
   report: CorrectedReport;
   reviewed: boolean;
+  /** The report's copies where they disagree, or null. */
+  copies?: CopiesView | null;
   /** pdf: drawn by pdf.js from /source/ID; other formats: the document rendered here; null: bytes not kept. */
   source: { kind: "pdf" } | { kind: "document"; html: string } | { kind: "missing"; why: string };
   next: number | null;
@@ -160,6 +231,8 @@ export function reportPage(p: ReportPageInput, csrf: string): string {
 <main class="split" data-report="${r.id}" data-next="${p.next ?? ""}" data-correctable="${r.key ? "1" : "0"}">
 <section id="source" data-kind="${esc(p.source.kind)}">${source}</section>
 <section id="right">
+${documentMetaHtml(r)}
+<div id="copies">${copiesHtml(r, p.copies ?? null)}</div>
 <div id="checks">${checksHtml(r)}</div>
 <div id="tables">${tablesHtml(r)}</div>
 </section>

@@ -3,7 +3,7 @@
 // header (no DNS rebinding); every state-changing request carries the page's CSRF token
 // and a same-origin Origin; a strict Content-Security-Policy (scripts from this server
 // only, none inline); the store opened read-only, a second connection writing only
-// corrections and review marks. Everything (pdf.js included) is served from this machine.
+// corrections, review marks and document metadata (through the ingest service). Everything (pdf.js included) is served from this machine.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -12,9 +12,9 @@ import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
 import { Hono, type Context } from "hono";
 import { serve, type ServerType } from "@hono/node-server";
-import { addCorrection, markReviewed, parseCorrectionValue, reportKeyString, undoCorrection } from "../corrections.js";
+import { addCorrection, correctDocument, markReviewed, parseCorrectionValue, reportKeyString, undoCorrection, undoDocumentCorrection } from "../corrections.js";
 import { bySeverity, needsLook, queue, queueRows, ReviewData, type QueueFilter } from "./data.js";
-import { checksHtml, cellData, documentHtml, messagePage, queuePage, reportPage, tablesHtml, textHtml, type ReportPageInput } from "./pages.js";
+import { checksHtml, cellData, copiesHtml, documentHtml, messagePage, queuePage, reportPage, tablesHtml, textHtml, type ReportPageInput } from "./pages.js";
 
 export interface ServeOptions {
   db: string;
@@ -192,7 +192,7 @@ export function reviewApp(data: ReviewData, opts: { host: string; token: string 
       }
     }
     const reviewed = r.key !== null && data.reviewed().has(reportKeyString(r.key));
-    return c.html(reportPage({ report: r, reviewed, source, next: nextAfter(r.id) }, csrf));
+    return c.html(reportPage({ report: r, reviewed, source, next: nextAfter(r.id), copies: r.key ? data.copies(r.key) : null }, csrf));
   });
 
   app.get("/source/:id", (c) => {
@@ -210,7 +210,13 @@ export function reviewApp(data: ReviewData, opts: { host: string; token: string 
   /** After a change: the right side and the panel's data, rendered again from the store. */
   const fragments = (id: number) => {
     const r = data.report(id)!;
-    return { tables: tablesHtml(r), checks: checksHtml(r), cells: cellData(r), checksFailed: r.record.checks.length };
+    return {
+      tables: tablesHtml(r),
+      checks: checksHtml(r),
+      copies: copiesHtml(r, r.key ? data.copies(r.key) : null),
+      cells: cellData(r),
+      checksFailed: r.record.checks.length,
+    };
   };
 
   const body = async (c: Context): Promise<Record<string, unknown>> => {
@@ -236,6 +242,62 @@ export function reviewApp(data: ReviewData, opts: { host: string; token: string 
       return c.json({ error: (e as Error).message }, 400);
     }
     return c.json({ ok: true, ...fragments(r.id) });
+  });
+
+  // Copies that disagree: take one document's value of a cell, the reason naming that copy.
+  app.post("/api/report/:id/choose", async (c) => {
+    const id = idOf(c);
+    const r = id === null ? null : data.report(id);
+    if (!r) return c.json({ error: "no such report" }, 404);
+    if (!r.key) return c.json({ error: "this report has no body or year read: it cannot be corrected yet" }, 400);
+    const b = await body(c);
+    const key = String(b.key ?? "");
+    const copies = data.copies(r.key);
+    const cell = copies?.cells.find((x) => x.key === key);
+    const chosen = cell?.values.find((v) => v.document === Number(b.document));
+    if (!copies || !cell || !chosen) return c.json({ error: "that document is not a copy of this report that disagrees on this cell" }, 400);
+    const doc = copies.documents.find((d) => d.id === chosen.document)!;
+    const extra = String(b.why ?? "").trim();
+    const why = `copies disagree: chose document ${doc.id} (${doc.format}, ${doc.sha256.slice(0, 12)}, ${doc.name}), which prints ${chosen.value ?? "nothing"}${extra ? `; ${extra}` : ""}`;
+    try {
+      addCorrection(data.rw, { ...r.key, cellKey: key, value: chosen.value, why, by: b.by ? String(b.by) : null });
+    } catch (e) {
+      return c.json({ error: (e as Error).message }, 400);
+    }
+    return c.json({ ok: true, ...fragments(r.id) });
+  });
+
+  // A document's organ, year, publication date: stored apart, applied by re-keying through the ingest service.
+  app.post("/api/report/:id/document", async (c) => {
+    const id = idOf(c);
+    const r = id === null ? null : data.report(id);
+    if (!r) return c.json({ error: "no such report" }, 404);
+    const b = await body(c);
+    const text = (k: string) => (typeof b[k] === "string" && b[k].trim() ? (b[k] as string).trim() : null);
+    const year = text("year");
+    if (year !== null && !/^\d{4}$/.test(year)) return c.json({ error: `the year must be four digits, not ${year}` }, 400);
+    try {
+      correctDocument(data.service(), {
+        document: r.record.source.sha256,
+        organ: text("organ"),
+        year: year === null ? null : Number(year),
+        publishedOn: text("publishedOn"),
+        why: String(b.why ?? ""),
+        by: text("by"),
+      });
+    } catch (e) {
+      return c.json({ error: (e as Error).message }, 400);
+    }
+    return c.json({ ok: true, report: r.id });
+  });
+
+  app.post("/api/report/:id/document/undo", async (c) => {
+    const id = idOf(c);
+    const r = id === null ? null : data.report(id);
+    if (!r) return c.json({ error: "no such report" }, 404);
+    const undone = undoDocumentCorrection(data.service(), r.record.source.sha256);
+    if (!undone) return c.json({ error: "no correction of this document's metadata to undo" }, 400);
+    return c.json({ ok: true, report: r.id });
   });
 
   app.post("/api/report/:id/undo", async (c) => {

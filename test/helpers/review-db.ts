@@ -2,7 +2,7 @@
 // fails the template's arithmetic, a report with unread cells, a portal page, and a
 // report whose stored organ name, printed cell text and check message carry script.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../../src/store.js";
@@ -66,6 +66,57 @@ export async function makeReviewDb(): Promise<ReviewDb> {
     brec.provenance = { ...(brec.provenance ?? {}), [BALANCE_CELL]: { text: "492", status: "printed", place: where } };
     store.db.prepare("UPDATE reports SET record_json = ? WHERE id = ?").run(JSON.stringify(brec), balance);
     return { dir, db, ids: { balance, blanks, portal, hostile }, balancePlace: where };
+  } finally {
+    store.close();
+  }
+}
+
+/** The cell the edited portal page prints differently from the PDF: 351 there, 352 here. */
+export const COPIES_CELL = "requests.carriedOver.naturalPerson";
+
+/**
+ * The text of a committed text fixture as a portal would leave it when its heading is lost
+ * in navigation chrome: no organ and no year anywhere (the machine keys it to nothing).
+ */
+export function headlessText(): string {
+  const lines = readFileSync("test/fixtures/reports/r2021.tabs.txt", "utf8").split("\n");
+  return ["首页 > 政务公开 > 政府信息公开 > 年报", "当前位置：首页", ...lines.slice(1, 61)]
+    .map((l) => l.replaceAll("硚口区商务局", "本机关").replace("2024年，", "本年度，"))
+    .join("\n") + "\n";
+}
+
+export interface CopiesDb {
+  dir: string;
+  db: string;
+  /** pdf: the committed Chromium PDF; html: its portal page with one number changed; nav: the headless text copy. */
+  ids: { pdf: number; html: number; nav: number };
+  paths: { pdf: string; html: string; nav: string };
+}
+
+/**
+ * One report (硚口区商务局, 2024) as two real documents that disagree on one cell: the
+ * committed PDF (printed by Chromium) and the committed portal page with that cell's 351
+ * changed to 352 (as a re-upload with a typo would); plus a third copy whose organ and year
+ * were lost (a page whose heading went with the navigation), which nothing keys yet.
+ */
+export async function makeCopiesDb(): Promise<CopiesDb> {
+  const dir = mkdtempSync(join(tmpdir(), "xxgk-copies-"));
+  const db = join(dir, "x.sqlite");
+  const html = readFileSync("test/fixtures/reports/r2021.portal.html", "utf8");
+  if (html.split(">351<").length !== 2) throw new Error("the portal fixture no longer prints 351 once");
+  const paths = { pdf: join(dir, "report.pdf"), html: join(dir, "report.html"), nav: join(dir, "nav.txt") };
+  writeFileSync(paths.pdf, readFileSync("test/fixtures/reports/r2021.chromium.pdf"));
+  writeFileSync(paths.html, html.replace(">351<", ">352<"));
+  writeFileSync(paths.nav, headlessText());
+  const store = openStore(db);
+  try {
+    const add = async (path: string) => {
+      const r = await new IngestService(store).ingestOne({ bytes: readFileSync(path), path });
+      if (r.status !== "ingested") throw new Error(`${path}: ${r.status} ${r.message ?? ""}`);
+      return r.reportId!;
+    };
+    const ids = { pdf: await add(paths.pdf), html: await add(paths.html), nav: await add(paths.nav) };
+    return { dir, db, ids, paths };
   } finally {
     store.close();
   }

@@ -196,6 +196,7 @@ function reportPage() {
   function refresh(data) {
     document.getElementById("tables").innerHTML = data.tables; // rendered and escaped by the server
     document.getElementById("checks").innerHTML = data.checks;
+    if (typeof data.copies === "string") document.getElementById("copies").innerHTML = data.copies; // likewise
     cells = data.cells;
     if (current) select(current);
   }
@@ -209,6 +210,51 @@ function reportPage() {
     if (!a) return;
     e.preventDefault();
     select(a.dataset.key);
+  });
+
+  // Copies side by side: take one copy's value (the server writes the reason naming it).
+  document.getElementById("copies").addEventListener("click", async (e) => {
+    const t = e.target instanceof Element ? e.target : null;
+    const goto = t?.closest("a.goto");
+    if (goto) {
+      e.preventDefault();
+      select(goto.dataset.key);
+      return;
+    }
+    const use = t?.closest("button.use");
+    if (!use) return;
+    const cmsg = document.getElementById("copies-msg");
+    const why = document.getElementById("copies-why")?.value ?? "";
+    try {
+      refresh(await post(`/api/report/${id}/choose`, { key: use.dataset.key, document: Number(use.dataset.document), why }));
+      document.getElementById("copies-msg").textContent = "saved";
+      select(use.dataset.key);
+    } catch (err) {
+      cmsg.textContent = err.message;
+    }
+  });
+
+  // The document's organ, year, publication date: the report is re-keyed, so the page is loaded again.
+  const meta = document.getElementById("meta");
+  const mmsg = document.getElementById("m-msg");
+  meta?.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    mmsg.textContent = "saving…";
+    const v = (elId) => document.getElementById(elId).value;
+    try {
+      await post(`/api/report/${id}/document`, { organ: v("m-organ"), year: v("m-year"), publishedOn: v("m-published"), why: v("m-why") });
+      location.reload();
+    } catch (err) {
+      mmsg.textContent = err.message;
+    }
+  });
+  document.getElementById("m-undo")?.addEventListener("click", async () => {
+    try {
+      await post(`/api/report/${id}/document/undo`, {});
+      location.reload();
+    } catch (err) {
+      mmsg.textContent = err.message;
+    }
   });
 
   form.addEventListener("submit", async (e) => {
@@ -283,6 +329,9 @@ function reportPage() {
     e.preventDefault();
     f();
   });
+  // Opened from another copy's "show source": that cell selected, its place shown.
+  const m = /^#cell=(.+)$/.exec(location.hash);
+  if (m) select(decodeURIComponent(m[1]));
   window.xxgkReady = source.ready ?? Promise.resolve();
 }
 
