@@ -120,7 +120,7 @@ export class IngestService {
    */
   private keyOrgan(reportId: number): void {
     const o = this.store.organOf(reportId);
-    const docRegion = this.store.documentRegionOf(reportId);
+    const docRegion = this.store.documentRegionOf(reportId) ?? this.correctedDocumentRegion(reportId);
     const docR = docRegion ? regionByCode(docRegion) : null;
     const printed = o.organ ? printedName(o.organ) : null;
     const docBare = o.organ ? bareName(o.organ, docR ? [docR.province, docR.city, docR.county] : []) : null;
@@ -284,6 +284,17 @@ export class IngestService {
   }
 
   // ---- a person's metadata of a document (serve: corrections.ts correctDocument) ----
+
+  /**
+   * The region a person's reading of the document's organ names, where the document itself
+   * places it nowhere (the same resolution documentMetadata applies to the report's columns).
+   */
+  private correctedDocumentRegion(reportId: number): string | null {
+    const sha = this.store.shaOfReport(reportId);
+    const c = sha ? this.store.ledger.documentCorrection(sha) : null;
+    if (!c?.organ) return null;
+    return resolveRegion({ organ: c.organ, title: null, text: "" }).region?.code ?? null;
+  }
 
   /** The report's organ, year and publication date columns: a person's reading where one is stored, else the machine's. */
   private documentMetadata(reportId: number, sha: string): void {

@@ -434,6 +434,11 @@ export class Store {
     return ((this.sql("SELECT json_extract(record_json, '$.region.code') AS code FROM reports WHERE id = ?").get(reportId) as { code: string | null } | undefined)?.code) ?? null;
   }
 
+  /** The sha256 of a report's document. */
+  shaOfReport(reportId: number): string | null {
+    return (this.sql("SELECT sha256 FROM reports WHERE id = ?").get(reportId) as { sha256: string | null } | undefined)?.sha256 ?? null;
+  }
+
   /** Places a report's body (the region columns; the record keeps what the document said). */
   setReportRegion(reportId: number, region: Region | null, by: string | null): void {
     this.sql("UPDATE reports SET region_code = ?, region_name = ?, province = ?, city = ?, county = ?, region_by = ?, region_confidence = ? WHERE id = ?").run(
