@@ -10,6 +10,7 @@ import Database from "better-sqlite3";
 import { mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { BlobStore } from "./blobs.js";
+import { CrawlLedger } from "./crawl-ledger.js";
 import type { ParseOutcome } from "./pipeline.js";
 import { cellsOf } from "../model/cells.js";
 import type { Check, DocumentPlace, Region, ReportRecord } from "../model/record.js";
@@ -126,6 +127,7 @@ export class Store {
   readonly db: Database.Database;
   readonly readonly: boolean;
   private blobStore: BlobStore | null = null;
+  private crawlLedger: CrawlLedger | null = null;
   private readonly statements = new Map<string, Database.Statement>();
 
   /** A prepared statement, compiled once per store (preparing costs more than running). */
@@ -149,6 +151,11 @@ export class Store {
   /** The documents' bytes by sha256, beside the database (shared with the crawler); the folder is made on first use. */
   get blobs(): BlobStore {
     return (this.blobStore ??= BlobStore.besideDb(this.path));
+  }
+
+  /** The crawler's state (crawl_* tables) on this store's connection: the crawler's only way to the database. */
+  get crawl(): CrawlLedger {
+    return (this.crawlLedger ??= new CrawlLedger(this.db));
   }
 
   /** The schema version of the open database (`PRAGMA user_version`). */

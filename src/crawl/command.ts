@@ -1,14 +1,12 @@
 // `xxgk crawl --config portals.json [--db FILE] [--json]`: the command and the function
-// behind it. runCrawl takes the lock, opens the store and the crawl state on the same
-// database, runs every portal and returns the summary; the command prints it and sets
+// behind it. runCrawl takes the lock, opens the store (the crawl state is kept by it, on
+// its one connection), runs every portal and returns the summary; the command prints it and sets
 // the exit code (0: nothing failed, 1: something failed, 2: the crawl could not run).
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import Database from "better-sqlite3";
 import type { Command } from "commander";
 import { ConfigError, loadConfig, parseConfig, type CrawlConfig, type CrawlConfigInput } from "./config.js";
 import { Crawler, type CrawlSummary, type Ingestor, type PortalSummary, type Progress } from "./crawler.js";
-import { BlobStore } from "../blobs.js";
 import { acquireLock, CrawlLockedError } from "./lock.js";
 import { DEFAULT_LIMITS } from "../../model/limits.js";
 import { openStore, StoreOpenError } from "../store.js";
@@ -27,7 +25,7 @@ export interface RunCrawlOptions {
   config: string | CrawlConfig | CrawlConfigInput;
   /** SQLite database (created if missing); blobs go to `blobs/` beside it. */
   db?: string;
-  /** Where documents are ingested; the store on `db` unless given (tests pass a fake). */
+  /** Where documents are ingested; the store on `db` unless given (tests pass a fake; the crawl state is still the store's). */
   ingestor?: Ingestor;
   onProgress?: (p: Progress) => void;
   /** How documents are parsed (default in this thread; the CLI passes its worker pool's parse). */
@@ -41,23 +39,20 @@ export async function runCrawl(options: RunCrawlOptions): Promise<CrawlSummary> 
   mkdirSync(dirname(resolve(dbPath)), { recursive: true });
   const lock = acquireLock(dbPath);
   let store: ReturnType<typeof openStore> | null = null;
-  let db: Database.Database | null = null;
   try {
-    if (!options.ingestor) store = openStore(dbPath);
-    const ingestor: Ingestor = options.ingestor ?? new IngestService(store!, options.parse ? { parse: options.parse } : {});
-    db = new Database(dbPath);
+    store = openStore(dbPath);
+    const ingestor: Ingestor = options.ingestor ?? new IngestService(store, options.parse ? { parse: options.parse } : {});
     const crawler = new Crawler({
       config,
-      db,
+      ledger: store.crawl,
       dbPath,
-      blobs: BlobStore.besideDb(dbPath),
+      blobs: store.blobs,
       ingestor,
       maxBytes: config.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes,
       onProgress: options.onProgress,
     });
     return await crawler.run();
   } finally {
-    db?.close();
     store?.close();
     lock.release();
   }

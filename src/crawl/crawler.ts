@@ -3,14 +3,13 @@
 // once both are committed. Portals run side by side; every request goes through the
 // host scheduler, so one slow portal never holds up the others.
 import type { ListedOn } from "../../model/provenance.js";
-import type { Database } from "better-sqlite3";
 import PQueue from "p-queue";
 import { portalHosts, userAgentOf, type CrawlConfig, type Portal } from "./config.js";
 import { Fetcher, hostAllowed, type FetchOutcome } from "./fetch.js";
 import { HostScheduler } from "./queue.js";
 import { robotsVerdict, verdictOf, type HostRobots } from "./robots.js";
 import { BlobStore } from "../blobs.js";
-import { CrawlState, isoNow, type UrlKind, type UrlRow, type UrlStatus } from "./state.js";
+import type { CrawlLedger, UrlKind, UrlRow, UrlStatus } from "../crawl-ledger.js";
 import {
   attachmentLinks,
   decodeHtml,
@@ -79,8 +78,8 @@ export interface Progress {
 
 export interface CrawlOptions {
   config: CrawlConfig;
-  /** A better-sqlite3 handle on the database the crawl state lives in. */
-  db: Database;
+  /** The crawl state, kept by the store (Store.crawl). */
+  ledger: CrawlLedger;
   dbPath: string;
   blobs: BlobStore;
   ingestor: Ingestor;
@@ -88,6 +87,8 @@ export interface CrawlOptions {
   maxBytes: number;
   onProgress?: (p: Progress) => void;
 }
+
+const isoNow = () => new Date().toISOString();
 
 const FINAL: ReadonlySet<UrlStatus> = new Set(["done", "gone", "refused"]);
 
@@ -127,7 +128,7 @@ interface PortalCtx {
 }
 
 export class Crawler {
-  private readonly state: CrawlState;
+  private readonly state: CrawlLedger;
   private readonly scheduler: HostScheduler;
   private readonly fetcher: Fetcher;
   private readonly agentToken = "xxgk";
@@ -140,7 +141,7 @@ export class Crawler {
   private readonly totals = { requests: 0, documents: 0, newReports: 0, failed: 0 };
 
   constructor(private readonly o: CrawlOptions) {
-    this.state = new CrawlState(o.db);
+    this.state = o.ledger;
     const c = o.config;
     this.scheduler = new HostScheduler({ concurrency: c.concurrency, perHostConcurrency: c.perHostConcurrency, defaultIntervalMs: c.perHostIntervalMs });
     this.fetcher = new Fetcher({
@@ -204,7 +205,7 @@ export class Crawler {
 
   private async crawlPortal(ctx: PortalCtx): Promise<void> {
     // Documents an earlier run left unfinished (killed, or a transient failure).
-    for (const row of this.state.pending(ctx.portal.name)) await this.enqueue(ctx, row.url, row.kind === "attachment" ? "attachment" : "article");
+    for (const row of this.state.unfinished(ctx.portal.name)) await this.enqueue(ctx, row.url, row.kind === "attachment" ? "attachment" : "article");
     const visited = new Set<string>();
     const chains: Promise<void>[] = [];
     for (const start of ctx.portal.startUrls) {
@@ -245,7 +246,7 @@ export class Crawler {
   /** Whether a URL would be fetched this run (not finished, not given up): the links a list page's cap counts. */
   private toDo(url: string): boolean {
     if (this.claims.has(url)) return false;
-    const row = this.state.get(url);
+    const row = this.state.url(url);
     if (!row) return true;
     if (FINAL.has(row.status)) return false;
     return !(row.status === "failed" && row.attempts >= this.o.config.maxAttempts);
@@ -256,7 +257,7 @@ export class Crawler {
     const keep = new Map<string, Link>();
     for (const l of found.slice(0, ctx.portal.maxLinksPerPage)) keep.set(l.url, l);
     for (const l of followed) keep.set(l.url, l);
-    this.state.links(url, [...keep.values()]);
+    this.state.addLinks(url, [...keep.values()]);
   }
 
   /** At most `maxLinksPerPage` of the links still to do; the rest counted as left for the next run. */
@@ -267,7 +268,7 @@ export class Crawler {
       if (this.claims.has(l.url)) continue;
       if (!this.toDo(l.url)) {
         // Known and finished (or given up): counted once, as the document queue would.
-        const row = this.state.get(l.url)!;
+        const row = this.state.url(l.url)!;
         if (FINAL.has(row.status)) ctx.s.documents.unchanged++;
         else ctx.s.skipped.push({ url: l.url, reason: `given up after ${row.attempts} failed runs: ${row.last_error}` });
         this.claims.set(l.url, Promise.resolve());
@@ -354,7 +355,7 @@ export class Crawler {
       ctx.s.skipped.push({ url, reason: "list page off the portal's hosts" });
       return none;
     }
-    const row = this.state.get(url);
+    const row = this.state.url(url);
     const cached = row?.sha256 && this.o.blobs.has(row.sha256) ? row : null;
     const res = await this.fetcher.fetch({
       url,
@@ -371,7 +372,7 @@ export class Crawler {
     if (res.kind === "ok") {
       const blob = this.o.blobs.put(res.bytes);
       this.log(res, blob.sha256);
-      this.state.put({
+      this.state.saveUrl({
         url, portal: ctx.portal.name, kind: "list", status: "done",
         etag: res.etag ?? null, last_modified: res.lastModified ?? null, sha256: blob.sha256, last_status: res.status,
         attempts: 0, last_error: null, fetched_at: t, final_url: res.finalUrl, content_type: res.contentType ?? null,
@@ -382,20 +383,20 @@ export class Crawler {
       base = res.finalUrl;
     } else if (res.kind === "not-modified" && cached) {
       this.log(res);
-      this.state.put({ url, portal: ctx.portal.name, kind: "list", status: "done", last_status: 304, attempts: 0, last_error: null, fetched_at: t });
+      this.state.saveUrl({ url, portal: ctx.portal.name, kind: "list", status: "done", last_status: 304, attempts: 0, last_error: null, fetched_at: t });
       ctx.s.listPages.notModified++;
       bytes = this.o.blobs.get(cached.sha256!);
       contentType = cached.content_type ?? undefined;
       base = cached.final_url ?? url;
     } else if (res.kind === "blocked") {
       this.log(res);
-      this.state.put({ url, portal: ctx.portal.name, kind: "list", status: res.code === "robots" ? "blocked" : "refused", last_error: res.reason, final_url: res.finalUrl });
+      this.state.saveUrl({ url, portal: ctx.portal.name, kind: "list", status: res.code === "robots" ? "blocked" : "refused", last_error: res.reason, final_url: res.finalUrl });
       ctx.s.skipped.push({ url, reason: res.reason });
       return none;
     } else {
       this.log(res);
       const reason = res.kind === "failed" ? res.reason : "304 Not Modified to an unconditional request";
-      this.state.put({
+      this.state.saveUrl({
         url, portal: ctx.portal.name, kind: "list", status: "failed",
         last_status: res.status, attempts: (row?.attempts ?? 0) + 1, last_error: reason, fetched_at: t,
       });
@@ -446,7 +447,7 @@ export class Crawler {
   private async document(ctx: PortalCtx, url: string, kind: "article" | "attachment", listedOn?: ListedOn): Promise<void> {
     const { s } = ctx;
     const name = ctx.portal.name;
-    const row = this.state.get(url);
+    const row = this.state.url(url);
     if (row && FINAL.has(row.status)) {
       s.documents.unchanged++;
       return;
@@ -458,8 +459,8 @@ export class Crawler {
     if (row?.status === "fetched" && row.sha256 !== null && this.o.blobs.has(row.sha256)) {
       // Stored and ingested by a run that was stopped before its attachments were all handled.
       s.documents.resumed++;
-      await this.children(ctx, url, this.state.children(url).slice(0, ctx.portal.maxLinksPerPage));
-      this.state.put({ url, portal: name, kind, status: "done" });
+      await this.children(ctx, url, this.state.linksFrom(url).slice(0, ctx.portal.maxLinksPerPage));
+      this.state.saveUrl({ url, portal: name, kind, status: "done" });
       return;
     }
     let parsed: URL;
@@ -485,7 +486,7 @@ export class Crawler {
     const t = isoNow();
     if (res.kind === "blocked") {
       this.log(res);
-      this.state.put({ url, portal: name, kind, status: res.code === "robots" ? "blocked" : "refused", last_error: res.reason, final_url: res.finalUrl, fetched_at: t });
+      this.state.saveUrl({ url, portal: name, kind, status: res.code === "robots" ? "blocked" : "refused", last_error: res.reason, final_url: res.finalUrl, fetched_at: t });
       s.skipped.push({ url, reason: res.reason });
       return;
     }
@@ -493,7 +494,7 @@ export class Crawler {
       this.log(res);
       const reason = res.kind === "failed" ? res.reason : "304 Not Modified to an unconditional request";
       const status: UrlStatus = res.kind === "failed" && res.permanent ? (res.code === "http-4xx" ? "gone" : "refused") : "failed";
-      this.state.put({ url, portal: name, kind, status, last_status: res.status, attempts: (row?.attempts ?? 0) + 1, last_error: reason, final_url: res.finalUrl, fetched_at: t });
+      this.state.saveUrl({ url, portal: name, kind, status, last_status: res.status, attempts: (row?.attempts ?? 0) + 1, last_error: reason, final_url: res.finalUrl, fetched_at: t });
       this.fail(ctx, { url, kind, reason });
       return;
     }
@@ -510,7 +511,7 @@ export class Crawler {
       });
     } catch (e) {
       const reason = `ingest failed: ${(e as Error).message ?? String(e)}`;
-      this.state.put({ url, portal: name, kind, status: "failed", sha256: blob.sha256, last_status: res.status, attempts: (row?.attempts ?? 0) + 1, last_error: reason, final_url: res.finalUrl, fetched_at: t });
+      this.state.saveUrl({ url, portal: name, kind, status: "failed", sha256: blob.sha256, last_status: res.status, attempts: (row?.attempts ?? 0) + 1, last_error: reason, final_url: res.finalUrl, fetched_at: t });
       this.fail(ctx, { url, kind, reason });
       return;
     }
@@ -533,12 +534,12 @@ export class Crawler {
       ingest_status: failedBefore ? "failed" : ing.status, ingest_code: ing.code ?? null, report_id: ing.reportId ?? null,
     };
     if (children.length === 0) {
-      this.state.put(full);
+      this.state.saveUrl(full);
       return;
     }
-    this.state.putWithLinks({ ...full, status: "fetched" }, children);
+    this.state.saveUrlWithLinks({ ...full, status: "fetched" }, children);
     await this.children(ctx, url, children, listedOn);
-    this.state.put({ url, portal: name, kind, status: "done" });
+    this.state.saveUrl({ url, portal: name, kind, status: "done" });
   }
 
   /** The store's ingest, one at a time per sha256 (two URLs serving one PDF in one crawl store it once). */
