@@ -24,14 +24,14 @@ export function* withPlaces<T extends { id: number; record: ReportRecord }>(
 ): Generator<T & { places: DocumentPlace[] }> {
   for (const r of records) {
     const places = store.placesOf(shasOf(r) ?? [r.record.source.sha256]);
-    yield { ...r, record: datedFromList(r.record, places), places };
+    yield { ...r, record: locatedFromPlaces(datedFromList(r.record, places), places), places };
   }
 }
 
 /** The record with the list page's date where it has none of its own (a new object), or the record itself. */
 export function datedFromList(record: ReportRecord, places: readonly DocumentPlace[]): ReportRecord {
   if (record.publishedOn !== null) return record;
-  const listed = places.find((p) => p.listedOn !== null);
+  const listed = ownFirst(record, places).find((p) => p.listedOn !== null);
   if (!listed?.listedOn) return record;
   const out = structuredClone(record);
   out.publishedOn = listed.listedOn;
@@ -45,6 +45,25 @@ export function datedFromList(record: ReportRecord, places: readonly DocumentPla
   };
   out.diagnostics = [...out.diagnostics.filter((d) => d.code !== "meta.noDate"), note];
   return out;
+}
+
+/**
+ * The record with a URL where its source has none (a new object), or the record itself:
+ * bytes stored from a folder keep `source.url` null in the stored record, and a crawl that
+ * later met the same bytes (or another copy of the report) knows where they are published.
+ * The best document's own URL first, else the URL of another document of the report, first
+ * seen first. The same rule as v_reports.source_url (src/migrations.ts, step 9).
+ */
+export function locatedFromPlaces(record: ReportRecord, places: readonly DocumentPlace[]): ReportRecord {
+  if (record.source.url) return record;
+  const url = ownFirst(record, places).find((p) => p.url !== null)?.url;
+  return url ? { ...record, source: { ...record.source, url } } : record;
+}
+
+/** The places of the record's own bytes first, then the others (each group in the order given: first seen first). */
+function ownFirst(record: ReportRecord, places: readonly DocumentPlace[]): DocumentPlace[] {
+  const own = record.source.sha256;
+  return [...places.filter((p) => p.sha256 === own), ...places.filter((p) => p.sha256 !== own)];
 }
 
 /** Where a record's date was read (provenance.publishedOn.source), or null where it has none. */

@@ -463,6 +463,42 @@ CREATE TABLE document_corrections (
 CREATE INDEX document_corrections_sha ON document_corrections(sha256, status);
 `;
 
+// step 9 (e2e): v_reports cites a report as the exports do (src/citation.ts): bytes stored
+// from a folder before a crawl met them keep sources.url and the record's source.url null, so
+// the report's URL is the one a crawl met its best document at, else another of its
+// documents (own bytes first, then first seen first); a report whose documents print no date
+// takes the date its portal's list page printed beside a link to one of them. Where the
+// date was read is a column (published_on_source), as in the CSV exports.
+const V9_REPORTS_CITED = `
+DROP VIEW IF EXISTS v_reports;
+CREATE VIEW v_reports AS
+  SELECT rr.report_id, r.organ, rr.body_key AS organ_key, rr.year,
+         COALESCE(json_extract(rr.record_json, '$.publishedOn'), listed.listed_on) AS published_on,
+         r.template, r.format,
+         r.region_code, r.region_name, r.province, r.city, r.county, r.region_by, r.region_confidence,
+         s.path AS source_path,
+         COALESCE(s.url, json_extract(rr.record_json, '$.source.url'),
+           (SELECT s2.url FROM report_documents rd2 JOIN reports d2 ON d2.id = rd2.document_id
+              JOIN versions v2 ON v2.sha256 = d2.sha256 JOIN sources s2 ON s2.id = v2.source_id
+            WHERE rd2.report_id = rr.report_id AND s2.url IS NOT NULL
+            ORDER BY d2.sha256 = r.sha256 DESC, v2.seen_at, v2.id LIMIT 1)) AS source_url,
+         v.sha256, r.parser_version, r.parsed_at,
+         (SELECT count(*) FROM report_checks c WHERE c.report_id = rr.report_id) AS checks_failed,
+         (SELECT count(*) FROM diagnostics d WHERE d.report_id = rr.report_id AND d.severity != 'info') AS warnings,
+         (SELECT count(*) FROM diagnostics d WHERE d.report_id = rr.report_id) AS diagnostics,
+         rr.documents,
+         CASE WHEN json_extract(rr.record_json, '$.publishedOn') IS NOT NULL
+              THEN json_extract(rr.record_json, '$.provenance.publishedOn.source')
+              WHEN listed.listed_on IS NOT NULL THEN 'list-page' END AS published_on_source
+  FROM report_records rr JOIN reports r ON r.id = rr.report_id JOIN versions v ON v.id = r.version_id JOIN sources s ON s.id = v.source_id
+  LEFT JOIN (
+    SELECT rd.report_id, v3.listed_on,
+           row_number() OVER (PARTITION BY rd.report_id ORDER BY d3.id = rd.report_id DESC, v3.seen_at, v3.id) AS n
+    FROM report_documents rd JOIN reports d3 ON d3.id = rd.document_id JOIN versions v3 ON v3.sha256 = d3.sha256
+    WHERE v3.listed_on IS NOT NULL
+  ) listed ON listed.report_id = rr.report_id AND listed.n = 1;
+`;
+
 export const MIGRATIONS: readonly { to: number; why: string; sql: string }[] = [
   { to: 1, why: "the tables and views", sql: SCHEMA_V1 },
   {
@@ -482,6 +518,7 @@ export const MIGRATIONS: readonly { to: number; why: string; sql: string }[] = [
   { to: 6, why: "places (cite): kind, archive and member of a source; last_seen, retrieved_at, Last-Modified, list-page date of a version; v_places", sql: V6_PLACES },
   { to: 7, why: "bodies: aliases and regions decided by people; one row per report in SQL (report_records, v_documents)", sql: V7_BODIES_REPORTS },
   { to: 8, why: "document_corrections: a person's organ, year, publishedOn of a document, by its bytes", sql: V8_DOCUMENT_CORRECTIONS },
+  { to: 9, why: "v_reports: the URL and list-page date of any of a report's documents (as the exports cite it); published_on_source", sql: V9_REPORTS_CITED },
 ];
 
 /** The schema version this code writes (`PRAGMA user_version`). */
