@@ -5,7 +5,8 @@
 // 3. Parse with htmlparser2 (cheerio's parser) under limits.maxNestingDepth.
 // 4. Find the article container by content, drop page chrome (html/body.ts).
 // 5. Paragraphs and exact-grid tables in document order (html/blocks.ts).
-// 6. Title, publication date, attachment links (html/meta.ts).
+// 6. Title, publication date, attachment links (html/meta.ts); the site's owner from the
+//    footer (html/site.ts).
 import { ExtractError, type Diagnostic, type Document, type DocumentMeta } from "../model/document.js";
 import type { Extractor } from "./types.js";
 import { analyse, articleRegion } from "./html/body.js";
@@ -13,6 +14,7 @@ import { walkBlocks } from "./html/blocks.js";
 import { decodePage, refuseBinary } from "./html/decode.js";
 import { isElement, parseBounded, type Element } from "./html/dom.js";
 import { collectPage, countImages, findAttachments, pageBase, pickPublishedOn, pickTitle } from "./html/meta.js";
+import { siteOwner } from "./html/site.js";
 
 /** Markup that makes text an HTML page (or fragment) rather than plain text. */
 const MARKUP = /<(?:!doctype\s+html|html|head|body|meta|title|div|p|table|tr|td|span|a|br|h[1-6]|font|center|article|section|script|style|link)\b/i;
@@ -65,6 +67,9 @@ export const extractHtml: Extractor = async (bytes, options) => {
     meta.publishedOn = publishedOn.date;
     meta.publishedOnFrom = { kind: publishedOn.from, text: publishedOn.text };
   }
+
+  const site = siteOwner(root);
+  if (site) meta.site = site;
 
   const base = pageBase(page, options.url);
   const region = articleRegion(analysis);

@@ -81,6 +81,8 @@ export interface DocumentMeta {
   attachments?: { url: string; text: string }[];
   /** Pages in a PDF. */
   pages?: number;
+  /** Who runs the site the page is on, as its footer prints it (主办单位：…): a hint of where the body sits. */
+  site?: { owner: string; text: string };
 }
 
 export interface Document {

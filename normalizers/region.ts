@@ -8,7 +8,7 @@
 import { createRequire } from "node:module";
 import type { Region } from "../model/record.js";
 
-export type RegionBy = "hint" | "organ" | "title" | "address";
+export type RegionBy = "hint" | "organ" | "title" | "address" | "site";
 export interface RegionDecision {
   region: Region | null;
   by: RegionBy | null;
@@ -145,7 +145,12 @@ export function regionByCode(code: string): Region | null {
   return d ? toRegion(d) : null;
 }
 
-export function resolveRegion(input: { organ: string | null; title: string | null; text: string; hint?: string | null }): RegionDecision {
+/**
+ * `site`: who runs the portal the page is on (its footer's 主办单位): the weakest evidence,
+ * taken only where the organ's name, the title and the address place nothing; it also tells
+ * same-named divisions apart (鼓楼区商务局 on a site run by 福州市鼓楼区人民政府).
+ */
+export function resolveRegion(input: { organ: string | null; title: string | null; text: string; hint?: string | null; site?: string | null }): RegionDecision {
   const { byName, byCode, areaCodes } = load();
   if (input.hint) {
     const d = byCode.get(input.hint);
@@ -161,21 +166,17 @@ export function resolveRegion(input: { organ: string | null; title: string | nul
   }
   const text = input.text.normalize("NFKC");
   let named: Set<string> | null = null;
-  const namedInText = () => (named ??= new Set(namesIn(`${input.title ?? ""}\n${text}`)));
+  const namedInText = () => (named ??= new Set(namesIn(`${input.title ?? ""}\n${text}\n${input.site ?? ""}`)));
   const phoneCities = new Set<string>();
   for (const m of text.matchAll(/(?:电话|联系方式|咨询)[^0-9]{0,8}(0\d{2,3})\s*[-—–－)）]?\s*\d{7,8}/g))
     for (const city of areaCodes.get(m[1]) ?? []) phoneCities.add(city);
   const address = /地址[：:]\s*([^，。；,;\n）)]{2,40})/.exec(text)?.[1] ?? "";
 
-  const sources: [RegionBy, string | null][] = [
-    ["organ", input.organ],
-    ["title", input.title],
-    ["address", address],
-  ];
-  for (const [by, source] of sources) {
-    if (!source) continue;
+  /** The division a source names, an undecidable ambiguity (region null), or undefined where it names none. */
+  const fromSource = (by: RegionBy, source: string | null): RegionDecision | undefined => {
+    if (!source) return undefined;
     const found = namesIn(source);
-    if (!found.length) continue;
+    if (!found.length) return undefined;
     const divisions = found.flatMap((n) => byName.get(n) ?? []);
     // The most specific level printed: a county, else a city, else a province.
     const level = (["county", "city", "province"] as const).find((l) => divisions.some((d) => d.level === l))!;
@@ -193,7 +194,7 @@ export function resolveRegion(input: { organ: string | null; title: string | nul
           region: toRegion(top[0]),
           by,
           confidence: "medium",
-          note: `${top[0].name} is in several places; ${top[0].city ?? top[0].province} is named in the text or by the telephone area code`,
+          note: `${top[0].name} is in several places; ${top[0].city ?? top[0].province} is named in the text, by the telephone area code or by the site's owner`,
         };
       return {
         region: null,
@@ -206,9 +207,18 @@ export function resolveRegion(input: { organ: string | null; title: string | nul
       return {
         region: toRegion(candidates[0]),
         by,
-        confidence: by === "address" ? "medium" : "high",
-        note: `from the ${by === "organ" ? "organ's name" : by}: ${candidates[0].name}`,
+        confidence: by === "address" || by === "site" ? "medium" : "high",
+        note: by === "site" ? `from the site's owner (${input.site}, in the page's footer): ${candidates[0].name}` : `from the ${by === "organ" ? "organ's name" : by}: ${candidates[0].name}`,
       };
+    return undefined;
+  };
+  for (const [by, source] of [
+    ["organ", input.organ],
+    ["title", input.title],
+    ["address", address],
+  ] as [RegionBy, string | null][]) {
+    const decided = fromSource(by, source);
+    if (decided) return decided;
   }
   // A body named after its division without the division's suffix (平潭综合实验区 is
   // 平潭县's), taken only where that bare name opens the organ's name and no other
@@ -233,5 +243,8 @@ export function resolveRegion(input: { organ: string | null; title: string | nul
       note: `${organ.slice(0, n)} could be ${divisions.map(describeDivision).join(", ")}; nothing in the document tells which`,
     };
   }
-  return { region: null, by: null, confidence: null, note: "no division name in the organ's name, the title or the address" };
+  // The weakest evidence last: who runs the site the page is on.
+  const bySite = fromSource("site", input.site ?? null);
+  if (bySite) return bySite;
+  return { region: null, by: null, confidence: null, note: `no division name in the organ's name, the title${input.site ? ", the address or the site's owner" : " or the address"}` };
 }

@@ -95,6 +95,7 @@ export function buildRecord(doc: Document, input: ParseInput, format: Format): P
     title: meta.title,
     text: [...prose.slice(0, 5), ...prose.slice(-5)].join("\n"),
     hint: input.hints?.region ?? null,
+    site: doc.meta.site?.owner ?? null,
   });
   const diagnostics: RecordDiagnostic[] = [...doc.diagnostics.map(readerDiagnostic), ...meta.diagnostics, ...tables.diagnostics];
   if (!region.region) diagnostics.push({ code: "region.none", severity: "warning", key: "region", message: `region: null; ${region.note}` });

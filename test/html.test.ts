@@ -131,12 +131,14 @@ describe("the article among portal chrome", () => {
     expect(tables(d).map((t) => t.place)).toEqual([{ table: 0 }, { table: 1 }]);
   });
 
-  it("reads the title, date and no attachments from the portal page", async () => {
+  it("reads the title, date, the site's owner from the footer and no attachments from the portal page", async () => {
     const d = await extract(read("portal.html"));
     expect(d.meta).toEqual({
       title: "硚口区商务局2024年政府信息公开工作年度报告",
       publishedOn: "2025-01-13",
       publishedOnFrom: { kind: "meta", text: '<meta name="pubdate" content="2025-01-13 10:00">' },
+      // 主办单位 first, 版权所有 on the same line not taken; the line as printed (NFKC).
+      site: { owner: "武汉市硚口区人民政府办公室", text: "主办单位:武汉市硚口区人民政府办公室 版权所有:硚口区人民政府 网站标识码:4201040001 鄂ICP备05003320号" },
     });
     expect(d.diagnostics.filter((x) => x.severity !== "info")).toEqual([]);
   });
