@@ -481,7 +481,7 @@ CREATE VIEW v_reports AS
            (SELECT s2.url FROM report_documents rd2 JOIN reports d2 ON d2.id = rd2.document_id
               JOIN versions v2 ON v2.sha256 = d2.sha256 JOIN sources s2 ON s2.id = v2.source_id
             WHERE rd2.report_id = rr.report_id AND s2.url IS NOT NULL
-            ORDER BY d2.sha256 = r.sha256 DESC, v2.seen_at, v2.id LIMIT 1)) AS source_url,
+            ORDER BY d2.id = rd2.report_id DESC, v2.seen_at, v2.id LIMIT 1)) AS source_url,
          v.sha256, r.parser_version, r.parsed_at,
          (SELECT count(*) FROM report_checks c WHERE c.report_id = rr.report_id) AS checks_failed,
          (SELECT count(*) FROM diagnostics d WHERE d.report_id = rr.report_id AND d.severity != 'info') AS warnings,

@@ -1,6 +1,9 @@
 // The SQLite file opens cleanly in any SQLite tool with named views; v_wide is one
-// row per report, one column per cell, the same as the wide CSV.
-import { mkdtempSync, readFileSync } from "node:fs";
+// row per report, one column per cell, the same as the wide CSV. Every view reads the same
+// under the SQLite that Python's sqlite3 module links (pandas users; 3.40 on Debian 12), not
+// only under the newer one bundled with better-sqlite3.
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -22,5 +25,32 @@ describe("views", () => {
     expect(rows).toContainEqual({ organ: "硚口区商务局", n: 1, p: null, o: null });
     expect(rows).toContainEqual({ organ: want.organ, n: want.requests.newReceived[6], p: want.active.procurement.amountYuan, o: want.requests.other[6] });
     store.close();
+  });
+
+  it("every view gives the same rows under Python's sqlite3 (an older SQLite) as here, with copies and places in it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xxgk-views-py-"));
+    const docs = join(dir, "docs");
+    mkdirSync(join(docs, "copies"), { recursive: true });
+    copyFileSync("test/fixtures/generated/g01-2021.portal-utf-8.html", join(docs, "a.html"));
+    copyFileSync("test/fixtures/generated/g01-2021.lo.docx", join(docs, "a.docx"));
+    copyFileSync("test/fixtures/generated/g01-2021.lo.docx", join(docs, "copies", "a.docx")); // a second place of the same bytes
+    copyFileSync("data/samples/2024-环翠区商务局.txt", join(docs, "b.txt"));
+    const file = join(dir, "x.sqlite");
+    const store = openStore(file);
+    await ingestPaths(store, [docs]);
+    const views = (store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    const here = Object.fromEntries(views.map((v) => [v, (store.db.prepare(`SELECT * FROM ${v}`).raw().all() as unknown[][]).length]));
+    expect(here.v_reports).toBe(2);
+    expect(here.v_documents).toBe(3);
+    expect(here.v_places).toBe(4);
+    store.close();
+    const py = spawnSync(
+      "python3",
+      ["-c", "import json, sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nprint(json.dumps({'version': sqlite3.sqlite_version, 'rows': {v: len(c.execute('SELECT * FROM ' + v).fetchall()) for v in sys.argv[2:]}}))", file, ...views],
+      { encoding: "utf8" },
+    );
+    expect(py.stderr).toBe("");
+    const out = JSON.parse(py.stdout) as { version: string; rows: Record<string, number> };
+    expect(out.rows).toEqual(here);
   });
 });
