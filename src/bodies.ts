@@ -102,6 +102,47 @@ export function aliasBody(service: IngestService, name: string, canonical: strin
 }
 
 /**
+ * `xxgk bodies unalias NAME`: undoes `bodies alias` for NAME (a name as printed): reports
+ * printing it are keyed by their own name again. Where no other name is an alias of the
+ * canonical any more, the region the merge gave the canonical body (source `alias`) goes too.
+ */
+export function unaliasBody(service: IngestService, name: string): BodyChange {
+  const store = service.store;
+  const printed = printedName(name);
+  const canonical = store.removeAlias(printed) ?? (printed !== name ? store.removeAlias(name) : null);
+  if (canonical === null) throw new BodyError(`${name} is not an alias of another body (xxgk bodies lists the aliases)`);
+  const lines = [`${name} is no longer ${canonical}`];
+  if (store.aliasCount(canonical) === 0 && store.removeRegionDecisions([canonical], ["alias"]) > 0)
+    lines.push(`${canonical}: the region its merge with ${name} gave it is removed`);
+  const { notes } = service.rekeyBodies();
+  const docs = store.documentsOfBody(printed);
+  const keys = [...new Set(docs.map((d) => d.organKey ?? "(no key)"))];
+  lines[0] += `: ${docs.length} document(s) now under ${keys.join(", ") || "no key"}`;
+  return { key: keys[0] ?? "", lines: [...lines, ...notes] };
+}
+
+/**
+ * `xxgk bodies unplace NAME`: removes the region decisions made for a body (by a person,
+ * by a hint on stored bytes, by a merge): it is placed by its documents alone again. A
+ * region the document itself was read with (an `ingest --region` hint given with new bytes)
+ * is the document's reading, not a decision, and stays.
+ */
+export function unplaceBody(service: IngestService, name: string): BodyChange {
+  const store = service.store;
+  const body = oneBody(store, name);
+  const names = new Set<string>([bareOfKey(body.key)]);
+  for (const d of body.docs) {
+    if (d.organ) names.add(printedName(d.organ));
+    if (d.organBare) names.add(d.organBare);
+  }
+  const removed = store.removeRegionDecisions([...names], ["person", "hint", "alias"]);
+  if (removed === 0) throw new BodyError(`${name}: no region was decided for it; its documents place it (${body.key})`);
+  const { notes } = service.rekeyBodies();
+  const key = store.keyYearOf(body.docs[0].id).organKey ?? body.key;
+  return { key, lines: [`${name}: ${removed} region decision(s) removed; ${body.key} → ${key}`, ...notes] };
+}
+
+/**
  * `xxgk bodies region NAME CODE`: the body is in CODE (a GB/T 2260 division) whatever its
  * documents say; its reports are re-keyed (merging with the key it already has there).
  */

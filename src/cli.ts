@@ -482,6 +482,24 @@ bodies
     await bodyDecision(opts.db, (b, service) => b.setBodyRegion(service, name, code, opts.by ?? null));
   });
 
+bodies
+  .command("unalias")
+  .description("undo `bodies alias`: reports printing NAME are keyed by their own name again; corrections follow; cross-year checks re-run")
+  .argument("<name>", "a name given to `bodies alias` as the alias")
+  .action(async (name: string, _: unknown, cmd: Command) => {
+    const opts = cmd.optsWithGlobals() as { db: string };
+    await bodyDecision(opts.db, (b, service) => b.unaliasBody(service, name));
+  });
+
+bodies
+  .command("unplace")
+  .description("undo `bodies region` (and regions from hints on stored bytes or merges): the body is placed by its documents alone again")
+  .argument("<name>", "a body's name as printed, or its key")
+  .action(async (name: string, _: unknown, cmd: Command) => {
+    const opts = cmd.optsWithGlobals() as { db: string };
+    await bodyDecision(opts.db, (b, service) => b.unplaceBody(service, name));
+  });
+
 program
   .command("serve")
   .description("the review page: reports needing a look, each beside its source; corrections typed there are stored")

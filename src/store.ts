@@ -407,6 +407,27 @@ export class Store {
     this.sql("UPDATE body_aliases SET canonical = ? WHERE canonical = ?").run(canonical, name);
   }
 
+  /** Removes a name's alias decision; the canonical it pointed at, or null where it had none. */
+  removeAlias(name: string): string | null {
+    const row = this.sql("SELECT canonical FROM body_aliases WHERE name = ?").get(name) as { canonical: string } | undefined;
+    if (!row) return null;
+    this.sql("DELETE FROM body_aliases WHERE name = ?").run(name);
+    return row.canonical;
+  }
+
+  /** How many names are aliases of this canonical name. */
+  aliasCount(canonical: string): number {
+    return (this.sql("SELECT count(*) AS n FROM body_aliases WHERE canonical = ?").get(canonical) as { n: number }).n;
+  }
+
+  /** Removes the region decisions of these names (of the given sources); how many were removed. */
+  removeRegionDecisions(names: readonly string[], sources: readonly ("person" | "hint" | "alias")[]): number {
+    const st = this.sql(`DELETE FROM body_regions WHERE name = ? AND source IN (${sources.map(() => "?").join(",")})`);
+    let n = 0;
+    for (const name of new Set(names)) n += st.run(name, ...sources).changes;
+    return n;
+  }
+
   /** Adds one diagnostic to a stored document (once: the same code and message are not added twice). */
   addDiagnostic(reportId: number, d: { code: string; severity: "info" | "warning" | "error"; key: string | null; message: string }): void {
     const seen = this.sql("SELECT 1 FROM diagnostics WHERE report_id = ? AND code = ? AND message = ?").get(reportId, d.code, d.message);
@@ -447,9 +468,10 @@ export class Store {
   }
 
   /** Places a report's body (the region columns; the record keeps what the document said). */
+  /** Places a stored document (a decision's region, or the document's own back): `by` says which; nothing placed, no `by`. */
   setReportRegion(reportId: number, region: Region | null, by: string | null): void {
     this.sql("UPDATE reports SET region_code = ?, region_name = ?, province = ?, city = ?, county = ?, region_by = ?, region_confidence = ? WHERE id = ?").run(
-      region?.code ?? null, region?.name ?? null, region?.province ?? null, region?.city ?? null, region?.county ?? null, by, region ? "high" : null, reportId,
+      region?.code ?? null, region?.name ?? null, region?.province ?? null, region?.city ?? null, region?.county ?? null, region ? by : null, region ? "high" : null, reportId,
     );
   }
 

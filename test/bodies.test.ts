@@ -146,6 +146,41 @@ describe("xxgk bodies", () => {
     ]);
   });
 
+  it("unalias and unplace undo the decisions: keys, corrections and cross-year checks as before them; nothing to undo is one line", () => {
+    const db = join(dir, "undo.sqlite");
+    const a = write("undo/2023.txt", report("平潭县人民政府", 2023, 3));
+    const b = write("undo/2024.txt", report("平潭综合实验区", 2024));
+    const c = write("undo/other.txt", report("海坛管理委员会", 2024));
+    expect(run("ingest", "--db", db, a, b, c).status).toBe(0);
+    const before = keys(db);
+    expect(run("correct", "350128:人民政府", "2023", "requests.newReceived.naturalPerson", "1", "--why", "page 1", "--db", db).status).toBe(0);
+    expect(run("bodies", "alias", "平潭县人民政府", "平潭综合实验区", "--db", db).status).toBe(0);
+    expect(crossYear(db)).toHaveLength(2);
+    expect(sql(db, "SELECT body_key FROM corrections")).toEqual([{ body_key: "350128:平潭综合实验区" }]);
+
+    const undo = run("bodies", "unalias", "平潭县人民政府", "--db", db);
+    expect(undo.status, undo.stderr).toBe(0);
+    expect(undo.stdout).toMatch(/平潭县人民政府 is no longer 平潭综合实验区: 1 document\(s\) now under 350128:人民政府/);
+    expect(keys(db)).toEqual(before);
+    expect(crossYear(db)).toEqual([]);
+    expect(sql(db, "SELECT body_key, year FROM corrections")).toEqual([{ body_key: "350128:人民政府", year: 2023 }]);
+    expect(JSON.parse(run("bodies", "--db", db, "--json", "--region", "350128").stdout.trim().split("\n")[0]).aliases).toEqual([]);
+    const again = run("bodies", "unalias", "平潭县人民政府", "--db", db);
+    expect(again.status).toBe(1);
+    expect(again.stderr.trimEnd().split("\n")).toEqual(["xxgk: 平潭县人民政府 is not an alias of another body (xxgk bodies lists the aliases)"]);
+
+    expect(run("bodies", "region", "海坛管理委员会", "350128", "--db", db).status).toBe(0);
+    expect(keys(db).find((k) => k.organ === "海坛管理委员会")?.organ_key).toBe("350128:海坛管理委员会");
+    const unplace = run("bodies", "unplace", "海坛管理委员会", "--db", db);
+    expect(unplace.status, unplace.stderr).toBe(0);
+    expect(unplace.stdout).toMatch(/海坛管理委员会: \d+ region decision\(s\) removed; 350128:海坛管理委员会 → unplaced:海坛管理委员会/);
+    expect(keys(db)).toEqual(before);
+    expect(sql(db, "SELECT region_code, region_by FROM v_reports WHERE organ = '海坛管理委员会'")).toEqual([{ region_code: null, region_by: null }]);
+    const none = run("bodies", "unplace", "海坛管理委员会", "--db", db);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toMatch(/^xxgk: 海坛管理委员会: no region was decided for it; its documents place it \(unplaced:海坛管理委员会\)\n$/);
+  });
+
   it("a hint on stored bytes places an unplaced body; a contradicting hint warns and is not applied; a bad code is refused before anything is read", () => {
     const db = join(dir, "hints.sqlite");
     const a = write("hints/unplaced.txt", report("岚岛管理委员会", 2024));
