@@ -47,9 +47,16 @@ function nulls(r: ReportRecord): number {
   return n;
 }
 
-/** Best first: fewest nulls, then fewest failed checks, then FORMAT_PREFERENCE, then the oldest. */
+const isCrossYear = (c: { rule: string }) => c.rule.startsWith("crossYear.");
+
+/**
+ * Best first: fewest nulls, then fewest failed checks of its own (the template's; cross-year
+ * findings are about the body's series and sit on the year's newest copy only), then
+ * FORMAT_PREFERENCE, then the oldest.
+ */
 export function rankCopies(copies: Copy[]): Copy[] {
-  const key = (c: Copy) => [nulls(c.record), c.record.checks.length, FORMAT_PREFERENCE.indexOf(c.record.source.format), c.id];
+  const own = (c: Copy) => c.record.checks.filter((k) => !isCrossYear(k)).length;
+  const key = (c: Copy) => [nulls(c.record), own(c), FORMAT_PREFERENCE.indexOf(c.record.source.format), c.id];
   return [...copies].sort((a, b) => {
     const ka = key(a);
     const kb = key(b);
@@ -127,9 +134,12 @@ export function consolidate(copies: Copy[]): Consolidated {
     record.source.url ??= c.record.source.url;
     record.region ??= c.record.region;
   }
-  // The template's arithmetic again, on the values the report now holds; the best copy's
-  // cross-year findings stay (they are about the body's series, not this copy's cells).
-  const crossYear = best.record.checks.filter((c) => c.rule.startsWith("crossYear."));
+  // The template's arithmetic again, on the values the report now holds. Cross-year findings
+  // are about the body's series: the ingest service keeps them current on each year's newest
+  // document (an older copy may hold ones a later year or copy has made stale), so they are
+  // taken from the newest copy, whichever copy is best.
+  const newest = copies.reduce((a, b) => (b.id > a.id ? b : a));
+  const crossYear = newest.record.checks.filter(isCrossYear);
   record.checks = [...runRecordRules({ requests: record.requests, reviews: record.reviews, sections: record.sections }), ...crossYear, ...disagreements];
   return { record, best: best.id, documents: ranked.map((c) => c.id), filled, disagreements };
 }

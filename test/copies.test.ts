@@ -34,6 +34,20 @@ const unread = (r: ReportRecord & { provenance: Prov }, key = KEY) => {
 };
 
 describe("consolidating a report's copies", () => {
+  it("cross-year findings come from the year's newest copy (the one the ingest service keeps current) and do not rank a copy down", () => {
+    const stale = { rule: "crossYear.carriedOver", severity: "error" as const, message: "自然人: 2024 上年结转 says 0, but 2023 结转下年度继续办理 says 3", where: "requests.carriedOver.naturalPerson" };
+    // The DOCX (older, the best by format) still holds a finding a later copy of 2023 made stale; the newest copy holds none.
+    const older = copy(1, "docx", (r) => void (r.checks = [stale]));
+    const newer = copy(2, "text");
+    const c = consolidate([older, newer]);
+    expect(c.best).toBe(1); // by format: the cross-year finding does not count against it
+    expect(c.record.checks).toEqual([]);
+    // And the other way round: the newest copy's current finding is the report's, though another copy is best.
+    const fresh = consolidate([copy(1, "docx"), copy(2, "text", (r) => void (r.checks = [stale]))]);
+    expect(fresh.best).toBe(1);
+    expect(fresh.record.checks).toEqual([stale]);
+  });
+
   it("identical copies: the best by format order, no finding, values unchanged", () => {
     const c = consolidate([copy(3, "pdf"), copy(2, "text"), copy(1, "html"), copy(4, "docx")]);
     expect(c.best).toBe(4);
