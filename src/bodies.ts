@@ -65,6 +65,16 @@ function oneBody(store: Store, given: string): { key: string; docs: ReturnType<S
 
 const bareOfKey = (key: string) => key.slice(key.indexOf(":") + 1);
 
+/** Every name a body's region decisions are kept under: its key's name, its names as printed, its bare names. */
+function namesOf(body: ReturnType<typeof oneBody>): Set<string> {
+  const names = new Set<string>([bareOfKey(body.key)]);
+  for (const d of body.docs) {
+    if (d.organ) names.add(printedName(d.organ));
+    if (d.organBare) names.add(d.organBare);
+  }
+  return names;
+}
+
 export interface BodyChange {
   /** What was done, in words (one line each). */
   lines: string[];
@@ -130,11 +140,7 @@ export function unaliasBody(service: IngestService, name: string): BodyChange {
 export function unplaceBody(service: IngestService, name: string): BodyChange {
   const store = service.store;
   const body = oneBody(store, name);
-  const names = new Set<string>([bareOfKey(body.key)]);
-  for (const d of body.docs) {
-    if (d.organ) names.add(printedName(d.organ));
-    if (d.organBare) names.add(d.organBare);
-  }
+  const names = namesOf(body);
   const removed = store.removeRegionDecisions([...names], ["person", "hint", "alias"]);
   if (removed === 0) throw new BodyError(`${name}: no region was decided for it; its documents place it (${body.key})`);
   const { notes } = service.rekeyBodies();
@@ -150,11 +156,7 @@ export function setBodyRegion(service: IngestService, name: string, code: string
   if (!isKnownRegionCode(code)) throw new BodyError(`${code} is not a GB/T 2260 division code`);
   const store = service.store;
   const body = oneBody(store, name);
-  const names = new Set<string>([bareOfKey(body.key)]);
-  for (const d of body.docs) {
-    if (d.organ) names.add(printedName(d.organ));
-    if (d.organBare) names.add(d.organBare);
-  }
+  const names = namesOf(body);
   for (const n of names)
     for (const r of new Set(body.docs.map((d) => d.docRegion))) store.setRegionDecision({ name: n, fromRegion: r, code, source: "person", by });
   const { notes } = service.rekeyBodies();
