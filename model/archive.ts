@@ -13,7 +13,8 @@ export type ArchiveRead =
 
 const REPORT_FILE = /\.(docx?|wps|pdf|html?|txt|md)$/i;
 
-export function readArchive(bytes: Uint8Array, name: string): ArchiveRead {
+/** The archive's members; a failure's message names no file (the caller names the archive, once). */
+export function readArchive(bytes: Uint8Array): ArchiveRead {
   try {
     const zip = ZipArchive.open(bytes, {
       maxEntryBytes: DEFAULT_LIMITS.maxZipEntryBytes,
@@ -33,10 +34,10 @@ export function readArchive(bytes: Uint8Array, name: string): ArchiveRead {
       entries.push({ name: e.name.replace(/\\/g, "/"), bytes: zip.read(e) });
     }
     if (unsafe.length)
-      return { ok: false, code: "unsafe-path", message: `archive ${name} holds member names that escape a folder: ${unsafe.join(", ")}` };
+      return { ok: false, code: "unsafe-path", message: `the archive holds member names that escape a folder: ${unsafe.join(", ")}` };
     return { ok: true, docx: false, entries };
   } catch (e) {
-    if (e instanceof ExtractError) return { ok: false, code: e.code, message: `archive ${name}: ${e.message}` };
-    return { ok: false, code: "corrupt-zip", message: `archive ${name}: ${(e as Error).message}` };
+    if (e instanceof ExtractError) return { ok: false, code: e.code, message: e.message };
+    return { ok: false, code: "corrupt-zip", message: `corrupt zip: ${(e as Error).message}` };
   }
 }

@@ -213,7 +213,7 @@ export async function ingestPaths(target: Store | IngestService, paths: string[]
       }
       const bytes = read.bytes;
       if (extname(path).toLowerCase() === ".zip") {
-        const members = readArchive(bytes, path);
+        const members = readArchive(bytes);
         if (!members.ok) {
           record(path, service.save({ ok: false, code: members.code, message: members.message }, { sha: sha256(bytes), locator: path, input: { bytes, path } }));
           continue;

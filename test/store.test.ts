@@ -247,6 +247,9 @@ describe("store", () => {
     expect(src.locator.endsWith("reports.zip!/年报/2024/硚口区商务局.txt")).toBe(true);
     const codes = Object.fromEntries(s.failed.map((f) => [f.path.split("/").pop(), f.code]));
     expect(codes).toEqual({ "bomb.zip": "zip-bomb", "evil.zip": "unsafe-path" });
+    // The failure names its reason; the file is named once, by the line that prints it.
+    for (const f of s.failed) expect(f.message).not.toContain(f.path);
+    expect(s.failed.find((f) => f.code === "unsafe-path")?.message).toBe("the archive holds member names that escape a folder: ../../etc/x.txt");
   });
 
   it("exports long CSV (one row per cell), wide CSV and JSON lines that read back", async () => {
