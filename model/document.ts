@@ -91,6 +91,12 @@ export interface Document {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * The failure code of a portal page that is not a report itself: the report is in the
+ * files it links. Stored like a failure (with the links), never counted as one.
+ */
+export const ATTACHMENTS_ONLY = "attachments-only";
+
 /** A failure that stops one file: the message names the reason, the caller names the file. */
 export class ExtractError extends Error {
   constructor(

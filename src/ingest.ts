@@ -4,6 +4,7 @@
 // DOCX.
 import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { extname, join, resolve, sep } from "node:path";
+import { ATTACHMENTS_ONLY } from "../model/document.js";
 import { DEFAULT_LIMITS } from "../model/limits.js";
 import { sha256 } from "../model/hash.js";
 import { Store, type IngestInput, type IngestResult } from "./store.js";
@@ -23,6 +24,12 @@ export interface BatchSummary {
    * had already failed the same way (the failure is stored once, and listed every run).
    */
   failed: { path: string; code: string; message: string; before?: boolean }[];
+  /**
+   * Portal pages that are not reports themselves: the report is in the files they link
+   * (`attachments-only`). Not failures: listed, so a page whose attachments were never
+   * read is seen, and stored with their reason like a failure.
+   */
+  containers: { path: string; message: string }[];
   /** What the walk passed over on purpose (links out of the tree, devices, …). */
   skipped: { path: string; reason: string }[];
   /** Failed check rule → how many reports of this batch failed it. */
@@ -126,7 +133,7 @@ export interface BatchOptions {
 }
 
 export function emptySummary(): BatchSummary {
-  return { ingested: 0, present: 0, failed: [], skipped: [], checks: {}, reportsWithFailedChecks: 0, interrupted: false };
+  return { ingested: 0, present: 0, failed: [], containers: [], skipped: [], checks: {}, reportsWithFailedChecks: 0, interrupted: false };
 }
 
 /**
@@ -145,6 +152,7 @@ export async function ingestPaths(target: Store | IngestService, paths: string[]
       if (r.failedRules?.length) summary.reportsWithFailedChecks++;
       for (const rule of new Set(r.failedRules ?? [])) summary.checks[rule] = (summary.checks[rule] ?? 0) + 1;
     } else if (r.status === "present" && r.code === undefined) summary.present++;
+    else if (r.code === ATTACHMENTS_ONLY) summary.containers.push({ path, message: r.message ?? "" });
     else summary.failed.push({ path, code: r.code ?? "failed", message: r.message ?? "", ...(r.status === "present" ? { before: true } : {}) });
     if (r.note || r.warning) (summary.hints ??= []).push({ path, message: (r.warning ?? r.note)!, warning: !!r.warning });
     opts.onResult?.(path, r);
@@ -247,7 +255,8 @@ export async function ingestPaths(target: Store | IngestService, paths: string[]
 /** The summary a person reads after `xxgk ingest`. */
 export function describeSummary(s: BatchSummary, db: string): string {
   const lines = [
-    `${s.ingested} ingested, ${s.present} already present, ${s.failed.length} failed${s.interrupted ? " (interrupted: the rest was not read)" : ""} → ${printable(db)}`,
+    `${s.ingested} ingested, ${s.present} already present, ${s.failed.length} failed` +
+      `${s.containers.length ? `, ${s.containers.length} page(s) pointing to attachments` : ""}${s.interrupted ? " (interrupted: the rest was not read)" : ""} → ${printable(db)}`,
   ];
   if (s.error) lines.push(`stopped early: ${printable(s.error)} (the rest was not read)`);
   if (s.reportsWithFailedChecks) {
@@ -258,6 +267,10 @@ export function describeSummary(s: BatchSummary, db: string): string {
   if (s.failed.length) {
     lines.push("failed:");
     for (const f of s.failed) lines.push(`  ${printable(f.path)} — ${printable(f.code)}: ${printable(f.message)}${f.before ? " (as before: same bytes, same parser)" : ""}`);
+  }
+  if (s.containers.length) {
+    lines.push("pages whose report is in their attachments (read those files; the crawler follows the links):");
+    for (const c of s.containers) lines.push(`  ${printable(c.path)} — ${printable(c.message)}`);
   }
   if (s.skipped.length) {
     lines.push("skipped:");

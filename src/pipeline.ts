@@ -2,7 +2,7 @@
 // document, map it onto the template, check it, validate it against the contract.
 // Batches, the store, the crawler and the CLI all call parseReport.
 import { sha256 } from "../model/hash.js";
-import { ExtractError, type Diagnostic, type Document } from "../model/document.js";
+import { ATTACHMENTS_ONLY, ExtractError, type Diagnostic, type Document } from "../model/document.js";
 import { DEFAULT_LIMITS, Deadline, type Limits } from "../model/limits.js";
 import { ReportRecord, SCHEMA_VERSION, TOP_LEVEL_KEYS, type Format } from "../model/record.js";
 import { extractorFor, recordFormat, sniff, type Sniffed } from "../extractors/index.js";
@@ -77,7 +77,7 @@ export function buildRecord(doc: Document, input: ParseInput, format: Format): P
     if (attachments.length > 0)
       return {
         ok: false,
-        code: "attachments-only",
+        code: ATTACHMENTS_ONLY,
         message: `the page has no report tables; the report is in ${attachments.length} attachment(s): ${attachments.map((a) => a.url).join(", ")}`,
         attachments,
       };

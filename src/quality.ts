@@ -5,6 +5,7 @@ import type { Store } from "./store.js";
 import { buildReportRows, type FailureRow, type QualityData } from "./report/data.js";
 import { renderQualityReport, snapshotOf } from "./report/html.js";
 import type { ReportRecord } from "../model/record.js";
+import { ATTACHMENTS_ONLY } from "../model/document.js";
 import { CHECK_RULES } from "../normalizers/rules.js";
 import { withCorrections } from "./corrections.js";
 import { reportsOf } from "./reports.js";
@@ -20,20 +21,22 @@ export function qualityData(store: Store): QualityData {
   // One row per report (its copies read together), corrections on top.
   for (const { id, record, parsedAt } of withCorrections(store, reportsOf(store.records({ byReport: true })))) records.push({ id, record, ingestedAt: parsedAt });
   const prev = store.getMeta(SNAPSHOT);
+  const failures = store.currentFailures().map(
+    (f): FailureRow => ({
+      path: /^https?:/.test(f.locator) ? null : f.locator,
+      url: /^https?:/.test(f.locator) ? f.locator : null,
+      zipMember: store.zipMember(f.locator),
+      code: f.code,
+      message: f.message,
+      at: f.at,
+    }),
+  );
   return {
     generatedAt: new Date().toISOString(),
     // A document inside a zip is shown by its archive and member name (the store knows which places are members).
     reports: buildReportRows(records, (path) => store.zipMember(path)),
-    failures: store.currentFailures().map(
-      (f): FailureRow => ({
-        path: /^https?:/.test(f.locator) ? null : f.locator,
-        url: /^https?:/.test(f.locator) ? f.locator : null,
-        zipMember: store.zipMember(f.locator),
-        code: f.code,
-        message: f.message,
-        at: f.at,
-      }),
-    ),
+    failures: failures.filter((f) => f.code !== ATTACHMENTS_ONLY),
+    containers: failures.filter((f) => f.code === ATTACHMENTS_ONLY),
     rules: RULES,
     previous: prev ? JSON.parse(prev) : null,
   };

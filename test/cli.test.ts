@@ -172,6 +172,29 @@ describe("xxgk CLI", () => {
     expect(run("ingest", input, "--db", join(dir, "x.sqlite")).status).toBe(1);
   });
 
+  it("a portal page whose report is in its attachments is listed apart, not failed: exit 0; the quality page says the same", () => {
+    const dir = mkdtempSync(join(tmpdir(), "xxgk-cli-"));
+    mkdirSync(join(dir, "in"));
+    writeFileSync(join(dir, "in", "page.html"), readFileSync("test/fixtures/generated/g01-2021.attachments.html"));
+    writeFileSync(join(dir, "in", "report.docx"), readFileSync("test/fixtures/generated/g01-2021.lo.docx"));
+    const db = join(dir, "x.sqlite");
+    const out = run("ingest", join(dir, "in"), "--db", db);
+    expect(out.stderr).toBe("");
+    expect(out.status).toBe(0);
+    expect(out.stdout).toContain("1 ingested, 0 already present, 0 failed, 1 page(s) pointing to attachments");
+    expect(out.stdout).toMatch(/^pages whose report is in their attachments .*\n  .*page\.html — the page has no report tables; the report is in 2 attachment\(s\): \/zwgk\/ndbg\/P02025011301\.docx, /m);
+    expect(out.stdout).not.toMatch(/^failed:/m);
+    // Stored with its reason, as a failure is: a second run lists it again, still exit 0.
+    const again = run("ingest", join(dir, "in"), "--db", db);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain("0 ingested, 1 already present, 0 failed, 1 page(s) pointing to attachments");
+    const page = join(dir, "q.html");
+    expect(run("report", "--db", db, "--out", page).status).toBe(0);
+    const html = readFileSync(page, "utf8");
+    expect(html).toMatch(/id="total-failures"><div class="n">0</);
+    expect(html).toMatch(/<table id="container-pages">.*page\.html.*P02025011301\.docx/s);
+  });
+
   it("exits 0 when only checks fail (findings, not failures) and shows them", () => {
     const dir = mkdtempSync(join(tmpdir(), "xxgk-cli-"));
     const broken = SAMPLE.replace(/二、上年结转政府信息公开申请数量\n\t0/, "二、上年结转政府信息公开申请数量\n\t3");

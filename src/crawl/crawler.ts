@@ -22,6 +22,7 @@ import {
   type Link,
 } from "./lists.js";
 import { decode } from "../../model/charset.js";
+import { ATTACHMENTS_ONLY } from "../../model/document.js";
 import { charsetOfContentType } from "../../extractors/html/decode.js";
 
 /** What the crawler needs from the store: its ingestOne (tests pass a fake). */
@@ -525,7 +526,7 @@ export class Crawler {
       this.totals.newReports++;
       s.newReports.push({ url, reportId: ing.reportId, organ: ing.record?.organ ?? null, year: ing.record?.year ?? null });
     } else if (ing.status === "present" && !failedBefore) s.reports.present++;
-    else if (ing.code === "attachments-only" || (kind === "article" && children.length > 0)) s.reports.containers++;
+    else if (ing.code === ATTACHMENTS_ONLY || (kind === "article" && children.length > 0)) s.reports.containers++;
     else this.fail(ctx, { url, kind, reason: `not read as a report: ${ingestError}` });
     const full: Partial<UrlRow> & Pick<UrlRow, "url" | "portal" | "kind" | "status"> = {
       url, portal: name, kind, status: "done",

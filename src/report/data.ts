@@ -37,6 +37,8 @@ export interface QualityData {
   generatedAt: string; // ISO time
   reports: ReportRow[];
   failures: FailureRow[];
+  /** Portal pages whose report is in their attachments (`attachments-only`): not failures, listed apart. */
+  containers?: FailureRow[];
   rules: string[]; // every rule that is evaluated (so a rule that never fails still shows 100%)
   previous?: { generatedAt: string; reportIds: number[]; failingReportIds: number[] } | null; // the last report's snapshot
 }
