@@ -830,11 +830,19 @@ function distance(n: Frag, l: Block): number {
  * Numbers (top to bottom) matched to row labels (top to bottom) in order, each label
  * taking at most one: the assignment with the least total distance from each number to
  * its label's text band; a number further than 2.5 lines from every label stays
- * unmatched. Returns each number's label index or undefined.
+ * unmatched. A number standing inside a label's own text band belongs to that label's
+ * row or to none: cells do not overlap, so it is never moved up or down to make room (a
+ * number wrapped in its cell, １４６ / ８６, under a row blank in its column would
+ * otherwise shift both pieces one row up: two wrong numbers). Returns each number's
+ * label index or undefined.
  */
 function assign(ns: Frag[], ls: Block[], size: number): (number | undefined)[] {
   const LIMIT = size * REACH;
-  const cost = (n: Frag, l: Block) => {
+  const own = ns.map((n) => ls.findIndex((l) => distance(n, l) === 0));
+  const cost = (i: number, k: number) => {
+    if (own[i] !== -1 && own[i] !== k) return Infinity;
+    const n = ns[i];
+    const l = ls[k];
     const d = distance(n, l);
     return d > LIMIT ? Infinity : d + Math.abs(middle(n) - (l.top + l.bottom) / 2) * 0.01;
   };
@@ -850,7 +858,7 @@ function assign(ns: Frag[], ls: Block[], size: number): (number | undefined)[] {
       if (k < M && here < f[i][k + 1]) [f[i][k + 1], how[i][k + 1]] = [here, 1]; // label k takes none
       if (i < N && here + LIMIT < f[i + 1][k]) [f[i + 1][k], how[i + 1][k]] = [here + LIMIT, 2]; // number i unmatched
       if (i < N && k < M) {
-        const c = here + cost(ns[i], ls[k]);
+        const c = here + cost(i, k);
         if (c < f[i + 1][k + 1]) [f[i + 1][k + 1], how[i + 1][k + 1]] = [c, 3];
       }
     }
