@@ -13,6 +13,7 @@ import { ParsePool, workerFile } from "../src/parse-pool.js";
 import type { Document } from "../model/document.js";
 import { DEFAULT_LIMITS, type Limits } from "../model/limits.js";
 import { failure, paragraphs, tables } from "./helpers/document.js";
+import { parseReport } from "../src/pipeline.js";
 
 const dir = "test/fixtures/pdf-cases/";
 const read = (f: string) => new Uint8Array(readFileSync(dir + f));
@@ -185,6 +186,18 @@ describe("failures", () => {
     expect(paragraphs(d).join("")).toContain("政府信息公开");
     for (const f of ["lattice.pdf", "borderless.pdf", "chromium.pdf", "nonembedded.pdf"])
       expect((await extract(f)).diagnostics.some((x) => x.source === "pdf:ocr-layer")).toBe(false);
+    // Its layer runs two labels together (规章行政规范 | 性文件) over numbers stacked in two
+    // lines (16 _ 21 / 24 30 35): none of that row is read, and its cells say so: unread,
+    // never "blank" where the page prints 30 and 35.
+    const out = await parseReport({ bytes: readFileSync("test/fixtures/pdf-cases/ocr.pdf"), name: "ocr.pdf" });
+    expect(out.ok).toBe(true);
+    if (!out.ok) return;
+    const prov = out.record.provenance as Record<string, { status: string }>;
+    for (const k of ["issued", "repealed", "inForce"]) {
+      const key = `active.normativeDocuments.${k}`;
+      expect([key, (out.record.active.normativeDocuments as Record<string, number | null>)[k], prov[key].status]).toEqual([key, null, "unreadable"]);
+      expect(out.record.diagnostics.some((x) => x.key === key && x.severity === "warning")).toBe(true);
+    }
   });
 
   it("a scan (pages are images, no text layer) without Tesseract → scanned", async () => {

@@ -39,6 +39,8 @@ export interface PartCell {
   text: string;
   /** Where the cell's text stands: its page and extent in that page's user space (origin bottom-left). */
   at?: CellArea;
+  /** Left empty on purpose: what stood there could not be settled (a part's note says why); unread, not blank. */
+  unsettled?: boolean;
 }
 
 /** An area of one page in PDF user space (points, origin bottom-left), before any page is moved. */

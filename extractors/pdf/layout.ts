@@ -392,7 +392,9 @@ function toTable(p: Part, index: number, pageBoxes: Map<number, PageData["box"]>
   const rows: Cell[][] = Array.from({ length: p.ys.length - 1 }, () => []);
   for (const c of [...p.cells].sort((x, y) => x.r - y.r || x.c - y.c)) {
     const box = c.at && pageBoxes.get(c.at.page);
-    rows[c.r].push(c.at && box ? { text: c.text, rowSpan: c.rs, colSpan: c.cs, place: topLeftBox(c.at, box) } : { text: c.text, rowSpan: c.rs, colSpan: c.cs });
+    const cell: Cell = c.at && box ? { text: c.text, rowSpan: c.rs, colSpan: c.cs, place: topLeftBox(c.at, box) } : { text: c.text, rowSpan: c.rs, colSpan: c.cs };
+    if (c.unsettled && c.text === "") cell.read = { status: "unreadable" };
+    rows[c.r].push(cell);
   }
   return { kind: "table", rows: rows.filter((r) => r.length), exactGrid: p.exact, place: { page: p.page, table: index } };
 }

@@ -291,7 +291,7 @@ interface Block {
 
 type RowItem =
   | { kind: "header"; top: number; lines: number[] }
-  | { kind: "label"; top: number; block: Block; values: (Frag | undefined)[] }
+  | { kind: "label"; top: number; block: Block; values: (Frag | undefined)[]; unsettled?: Set<number> }
   | { kind: "values"; top: number; values: (Frag | undefined)[] };
 
 const textTop = (f: { y: number; size: number }) => f.y + f.size * T.ascentEm;
@@ -304,12 +304,13 @@ export function streamPart(input: Line[], page: number): Part {
   const lines = input.map((l) => ({ ...l, pieces: touching(l.pieces) }));
   const size = median(lines.map((l) => l.size));
   const notes: string[] = [];
-  const { isValueLine, valuePieces } = readableValues(lines, notes);
+  const { isValueLine, valuePieces, runs } = readableValues(lines, notes);
   const bands = valueColumns(lines, isValueLine, valuePieces);
   const split = splitLines(lines, bands, isValueLine, valuePieces);
   const labels = labelBlocks(lines, split, bands[0][0], size);
-  const { claimed, loose } = assignValues(split, labels, bands.length, size, notes);
-  const items = rowItems(lines, split, labels, claimed, loose, bands.length, size);
+  const { claimed, loose, unsettled } = assignValues(split, labels, bands.length, size, notes);
+  unsettleRuns(runs, lines, labels, bands, claimed, unsettled, size);
+  const items = rowItems(lines, split, labels, claimed, loose, bands.length, size, unsettled);
   const grid = gridOf(items, split, labels, bands.length, size, lines);
   const xs = [...labels.starts, bands[0][0] - 1];
   for (let k = 1; k < bands.length; k++) xs.push((bands[k - 1][1] + bands[k][0]) / 2);
@@ -324,23 +325,45 @@ export function streamPart(input: Line[], page: number): Part {
  * as one run ("772577767824"). What that run says cannot be split; it is not read (a note
  * says so) and its cells stay blank.
  */
-function readableValues(lines: Line[], notes: string[]): ReturnType<typeof valuesOf> {
+function readableValues(lines: Line[], notes: string[]): ReturnType<typeof valuesOf> & { runs: { p: Piece; line: number }[] } {
   const { isValueLine, valuePieces } = valuesOf(lines);
   const overlap = (a: Piece, b: Piece) => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > T.edgeSlackPt;
-  const runs: Piece[] = [];
+  const runs: { p: Piece; line: number }[] = [];
   const kept = valuePieces.filter((v) => {
     const perLine = new Map<number, number>();
     for (const o of valuePieces) if (o.line !== v.line && overlap(o.p, v.p)) perLine.set(o.line, (perLine.get(o.line) ?? 0) + 1);
     if (![...perLine.values()].some((n) => n >= 2)) return true;
-    runs.push(v.p);
+    runs.push(v);
     return false;
   });
   // Where every number would go, none is dropped (nothing else says where the columns
   // are): the values are read as they are, and no note claims otherwise.
-  if (!kept.length) return { isValueLine, valuePieces };
-  for (const p of runs)
+  if (!kept.length) return { isValueLine, valuePieces, runs: [] };
+  for (const { p } of runs)
     notes.push(`"${p.str}" spans the numbers of several columns on another row: several cells' numbers run together (no space between the cells); it was not read`);
-  return { isValueLine, valuePieces: kept };
+  return { isValueLine, valuePieces: kept, runs };
+}
+
+/**
+ * The cells a run of digits that was not read stands over (readableValues): in the row
+ * whose label shares its line (else the nearest label within reach), every value column
+ * it crosses that holds no number is unread, not blank.
+ */
+function unsettleRuns(runs: { p: Piece; line: number }[], lines: Line[], labels: Labels, bands: Span[], claimed: Claimed, unsettled: Unsettled, size: number): void {
+  for (const { p, line } of runs) {
+    const f: Frag = { text: p.str, x0: p.x0, x1: p.x1, y: lines[line].y, size: p.size, line };
+    const label =
+      labels.rowLabels.find((l) => l.frags.some((x) => x.line === line)) ??
+      labels.rowLabels.filter((l) => distance(f, l) <= size * REACH).sort((a, b) => distance(f, a) - distance(f, b))[0];
+    if (!label) continue;
+    const vs = claimed.get(label)!;
+    bands.forEach((b, k) => {
+      if (!vs[k] && crosses(p, b)) {
+        if (!unsettled.has(label)) unsettled.set(label, new Set());
+        unsettled.get(label)!.add(k);
+      }
+    });
+  }
 }
 
 type Span = [number, number];
@@ -581,6 +604,8 @@ function labelBlocks(lines: Line[], split: Split, valueStart: number, size: numb
 }
 
 type Claimed = Map<Block, (Frag | undefined)[]>;
+/** Cells a row's label leaves empty on purpose (what stands there could not be settled): unread, never blank. */
+type Unsettled = Map<Block, Set<number>>;
 
 /** Two pieces dy apart stand on lines next to each other in one cell: not one line, not further than the cell's line pitch. */
 const lineApart = (dy: number, linePitch: number, size: number) => Math.abs(dy) >= size * T.lineApartMinEm && Math.abs(dy) <= linePitch * T.lineApartMaxPitch;
@@ -613,10 +638,15 @@ function widestIn(split: Split, band: number): number {
  * lines of neighbouring cells, or when no other row could own it; without that evidence
  * the two cannot be told from two rows' numbers: the cell is left blank, with a note.
  */
-function assignValues(split: Split, labels: Labels, B: number, size: number, notes: string[]): { claimed: Claimed; loose: (Frag & { band: number })[] } {
+function assignValues(split: Split, labels: Labels, B: number, size: number, notes: string[]): { claimed: Claimed; loose: (Frag & { band: number })[]; unsettled: Unsettled } {
   const { values } = split;
   const { rowLabels, linePitch, padded } = labels;
   const claimed: Claimed = new Map(rowLabels.map((b) => [b, new Array(B).fill(undefined)]));
+  const unsettled: Unsettled = new Map();
+  const unsettle = (b: Block, band: number) => {
+    if (!unsettled.has(b)) unsettled.set(b, new Set());
+    unsettled.get(b)!.add(band);
+  };
   const loose: (Frag & { band: number })[] = [];
   for (let k = 0; k < B; k++) {
     const ns = values.filter((v) => v.band === k).sort((a, b) => b.y - a.y);
@@ -637,7 +667,11 @@ function assignValues(split: Split, labels: Labels, B: number, size: number, not
     const bands = stackedIn(b);
     if (bands.size < 2) continue;
     const vs = claimed.get(b)!;
-    for (let k = 0; k < B; k++) vs[k] = undefined;
+    // None of the row is read: every value cell of it is unread, not blank.
+    for (let k = 0; k < B; k++) {
+      unsettle(b, k);
+      vs[k] = undefined;
+    }
     for (const n of [...loose]) if (bands.has(n.band) && Math.abs(middle(n) - (b.top + b.bottom) / 2) <= b.top - b.bottom + linePitch) loose.splice(loose.indexOf(n), 1);
     notes.push(`"${blockText(b).replace(/\n/g, "")}" has numbers stacked a line apart in ${bands.size} columns: it may be two rows' labels read as one; its numbers were not read`);
   }
@@ -663,11 +697,14 @@ function assignValues(split: Split, labels: Labels, B: number, size: number, not
     const clear = fits.length === 1 || fit(fits[1]) - fit(fits[0]) > size * T.clearFitEm;
     if ((padded || homeless) && clear) vs[n.band] = joinPieces(upper, lower);
     else {
-      for (const x of clear ? [fits[0]] : fits) x.vs[n.band] = undefined;
+      for (const x of clear ? [fits[0]] : fits) {
+        x.vs[n.band] = undefined;
+        unsettle(x.b, n.band);
+      }
       notes.push(`"${upper.text}" and "${lower.text}" stand one above the other in the row of "${blockText(b).replace(/\n/g, "")}": one number wrapped in its cell or two rows' numbers cannot be told apart without ruling lines; the cell is left blank`);
     }
   }
-  return { claimed, loose };
+  return { claimed, loose, unsettled };
 }
 
 /**
@@ -676,7 +713,7 @@ function assignValues(split: Split, labels: Labels, B: number, size: number, not
  * line apart, the upper one full, where every other column shows one number there, are
  * one number wrapped in its cell (１ / ２ / ０).
  */
-function rowItems(lines: Line[], split: Split, labels: Labels, claimed: Claimed, loose: (Frag & { band: number })[], B: number, size: number): RowItem[] {
+function rowItems(lines: Line[], split: Split, labels: Labels, claimed: Claimed, loose: (Frag & { band: number })[], B: number, size: number, unsettled: Unsettled): RowItem[] {
   const { isHeader } = split;
   const items: RowItem[] = [];
   const seen = new Set<string>();
@@ -692,7 +729,7 @@ function rowItems(lines: Line[], split: Split, labels: Labels, claimed: Claimed,
   }
   for (const b of labels.rowLabels) {
     const vs = claimed.get(b)!;
-    items.push({ kind: "label", top: Math.max(b.top, ...vs.filter((v) => v).map((v) => textTop(v!))), block: b, values: vs });
+    items.push({ kind: "label", top: Math.max(b.top, ...vs.filter((v) => v).map((v) => textTop(v!))), block: b, values: vs, unsettled: unsettled.get(b) });
   }
   const rest = [...loose].sort((a, b) => b.y - a.y);
   const lastLine = new Map<Frag, number>(); // a joined number's lowest line
@@ -774,7 +811,10 @@ function gridOf(items: RowItem[], split: Split, labels: Labels, B: number, size:
     const r = tops.length;
     tops.push(it.top);
     if (it.kind === "label") cells.push({ r, c: it.block.col, rs: 1, cs: L - it.block.col, text: blockText(it.block) });
-    it.values.forEach((v, k) => cells.push(v ? { r, c: L + k, rs: 1, cs: 1, text: v.text, at: areaOf(v) } : { r, c: L + k, rs: 1, cs: 1, text: "" }));
+    const unread = it.kind === "label" ? it.unsettled : undefined;
+    it.values.forEach((v, k) =>
+      cells.push(v ? { r, c: L + k, rs: 1, cs: 1, text: v.text, at: areaOf(v) } : { r, c: L + k, rs: 1, cs: 1, text: "", ...(unread?.has(k) ? { unsettled: true } : {}) }),
+    );
   }
   const R = tops.length;
 
@@ -830,15 +870,16 @@ function distance(n: Frag, l: Block): number {
  * Numbers (top to bottom) matched to row labels (top to bottom) in order, each label
  * taking at most one: the assignment with the least total distance from each number to
  * its label's text band; a number further than 2.5 lines from every label stays
- * unmatched. A number standing inside a label's own text band belongs to that label's
- * row or to none: cells do not overlap, so it is never moved up or down to make room (a
- * number wrapped in its cell, １４６ / ８６, under a row blank in its column would
- * otherwise shift both pieces one row up: two wrong numbers). Returns each number's
+ * unmatched. A number printed on the first line of a row's label belongs to that row or
+ * to none: it is never moved up or down to make room (a number wrapped in its cell,
+ * １４６ / ８６, under a row blank in its column would otherwise shift both pieces one
+ * row up: two wrong numbers). Only the first line: a label's later lines may run on past
+ * a page break beside the next row's numbers. Returns each number's
  * label index or undefined.
  */
 function assign(ns: Frag[], ls: Block[], size: number): (number | undefined)[] {
   const LIMIT = size * REACH;
-  const own = ns.map((n) => ls.findIndex((l) => distance(n, l) === 0));
+  const own = ns.map((n) => ls.findIndex((l) => l.frags[0].line === n.line));
   const cost = (i: number, k: number) => {
     if (own[i] !== -1 && own[i] !== k) return Infinity;
     const n = ns[i];
