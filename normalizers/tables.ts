@@ -327,9 +327,11 @@ class RowMapper {
     this.finish();
     const last = labels[labels.length - 1];
     const m = this.resolve([last, labels.join(""), ...this.pendingCandidates(labels)]);
-    if (!m && values.every(isBlank)) {
-      // No template row, and no numbers: the first part of a label cut off from its
-      // numbers (a row split by a page break), as a label-only row would be.
+    if ((!m || m.score < SURE) && values.every(isBlank)) {
+      // No template row (or only a similar one), and no numbers: the first part of a
+      // label cut off from its numbers (wrapped onto a row of its own, or a row split by
+      // a page break: 行政规范性文 | 件 24 30 35), as a label-only row would be. Taken as
+      // the similar row, its cells would read "blank" where the document prints numbers.
       this.addPending(labels.join(""));
       return;
     }

@@ -155,9 +155,13 @@ describe("generated report fixtures", () => {
       let readCells = 0;
       for (const [t, row, c, v] of cellsOf(r)) {
         if (v === null) {
-          // Null where the document shows a value: a diagnostic must name the cell.
-          if (wanted.get(`${t}.${row}.${c}`) !== null)
-            expect([`${t}.${row}.${c}`, r.diagnostics.some((x) => x.key === `${t}.${row}.${c}`)]).toEqual([`${t}.${row}.${c}`, true]);
+          // Null where the document shows a value: a diagnostic must name the cell, and say
+          // something is wrong (a warning), never that the cell is blank (info: nothing wrong).
+          const k = `${t}.${row}.${c}`;
+          if (wanted.get(k) !== null) {
+            expect([k, r.diagnostics.some((x) => x.key === k && x.severity !== "info")]).toEqual([k, true]);
+            expect([k, (r.provenance as Record<string, { status: string }>)[k]?.status]).not.toEqual([k, "blank"]);
+          }
           continue;
         }
         readCells++;
