@@ -38,6 +38,8 @@ let index: {
   byCode: Map<string, Division>;
   areaCodes: Map<string, string[]>;
   names: string[];
+  /** Positions in `names` of the names (2+ characters) opening with each pair of characters. */
+  byPair: Map<string, number[]>;
   /** Division names without their suffix (平潭县 → 平潭), each with every division so named. */
   byBareName: Map<string, Division[]>;
 } | null = null;
@@ -79,13 +81,23 @@ function load() {
   for (const { name, code } of phone) areaCodes.set(code, [...(areaCodes.get(code) ?? []), name]);
   // Longest names first, so 东城区 is found before 城区.
   const names = [...byName.keys()].sort((a, b) => b.length - a.length);
+  const byPair = new Map<string, number[]>();
+  names.forEach((n, i) => {
+    if (n.length < 2) return;
+    const pair = n.slice(0, 2);
+    const list = byPair.get(pair);
+    if (list) list.push(i);
+    else byPair.set(pair, [i]);
+  });
   const byBareName = new Map<string, Division[]>();
   for (const [name, divisions] of byName) {
     const bare = name.replace(DIVISION_SUFFIX, "");
     if (bare.length < 2 || bare === name) continue;
-    byBareName.set(bare, [...(byBareName.get(bare) ?? []), ...divisions]);
+    const list = byBareName.get(bare);
+    if (list) list.push(...divisions);
+    else byBareName.set(bare, [...divisions]);
   }
-  index = { byName, byCode, areaCodes, names, byBareName };
+  index = { byName, byCode, areaCodes, names, byPair, byBareName };
   return index;
 }
 
@@ -105,11 +117,21 @@ function toRegion(d: Division): Region {
 
 /** Division names printed in a text, longest first, none inside another found one. */
 function namesIn(text: string): string[] {
-  const { names } = load();
+  const { names, byPair } = load();
+  // Only names opening with a pair of characters the text holds can be in it (cutting
+  // found names out leaves no new pairs), so only those are looked for, in the same
+  // order as the whole list: thousands of names, a few dozen candidates.
+  const at = new Set<number>();
+  for (let i = 0; i + 1 < text.length; i++) {
+    const list = byPair.get(text.slice(i, i + 2));
+    if (list) for (const k of list) at.add(k);
+  }
+  const candidates = [...at].sort((a, b) => a - b);
   const found: string[] = [];
   let rest = text;
-  for (const n of names) {
-    if (n.length < 2 || !rest.includes(n)) continue;
+  for (const k of candidates) {
+    const n = names[k];
+    if (!rest.includes(n)) continue;
     found.push(n);
     rest = rest.split(n).join("\u0000");
   }

@@ -74,7 +74,8 @@ export function splitRunTogether(doc: Document, activeDefs: ActiveRowDef[]): { d
     }
     b.rows.forEach((row, r) => {
       const texts = row.map((c) => c.text.trim());
-      if (REVIEW_HEADERS.some((w) => texts.join("").includes(w))) reviewContext = true;
+      const rowText = texts.join("");
+      if (REVIEW_HEADERS.some((w) => rowText.includes(w))) reviewContext = true;
       const first = valueStart(texts);
       const labels = texts.slice(0, first).filter((t) => !isBlank(t));
       const values = texts.slice(first).filter((t) => !isBlank(t));

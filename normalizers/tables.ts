@@ -152,8 +152,13 @@ function tableRows(blocks: Block[]): RowView[] {
     /** Columns still covered by a row span from above: column → rows left. */
     const covered = new Map<number, number>();
     b.rows.forEach((row, r) => {
-      const place: Place = { ...(b.place ?? {}), ...(row[0]?.place ?? {}), table: tableIndex, row: r };
-      delete place.box;
+      // The table's place, then the first cell's over it, then the row's own; never a box.
+      // (Copied key by key: a spread and a delete made every row's place a slow object.)
+      const place: Place = {};
+      for (const from of [b.place, row[0]?.place])
+        if (from) for (const k in from) if (k !== "box") (place as Record<string, unknown>)[k] = from[k as keyof Place];
+      place.table = tableIndex;
+      place.row = r;
       const refs: CellRef[] = [];
       let col = 0;
       for (const cell of row) {
@@ -416,8 +421,8 @@ class RowMapper {
     for (const c of candidates) {
       const m = this.target(c);
       if (!m) continue;
-      if (m.score >= SURE) return { ...m, label: c };
-      if (!best || m.score > best.score) best = { ...m, label: c };
+      if (m.score >= SURE) return { target: m.target, score: m.score, label: c };
+      if (!best || m.score > best.score) best = { target: m.target, score: m.score, label: c };
     }
     return best;
   }
