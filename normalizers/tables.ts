@@ -479,7 +479,11 @@ const TEMPLATE_BY: Record<Exclude<TablesResult["templateBy"], "table2">, string>
   default: "default",
 };
 
-export function mapTables(doc: Document, year: number | null): TablesResult {
+/**
+ * Map a document's tables onto the template. `provenance` is where the cells' entries go
+ * (the pipeline passes the metadata's, so the record's map is filled once, not copied).
+ */
+export function mapTables(doc: Document, year: number | null, provenance: Record<string, ProvenanceEntry> = {}): TablesResult {
   const notes = new Notes();
   const { template, by } = detectTemplate(doc.blocks, year);
   const activeDefs = template === "2021" ? ACTIVE_2021 : ACTIVE_2019;
@@ -491,7 +495,6 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
   for (const row of tableRows(split.doc.blocks)) mapper.step(row);
   mapper.end();
 
-  const provenance: Record<string, ProvenanceEntry> = {};
   const active = assembleActive(activeDefs, mapper.activeRaw, provenance, notes);
   const requests = assembleRequests(template, mapper.requestRaw, provenance, notes);
   const reviews = assembleReviews(mapper.reviewsRaw, provenance, notes);
