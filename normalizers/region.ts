@@ -40,9 +40,26 @@ let index: {
   names: string[];
   /** Positions in `names` of the names (2+ characters) opening with each pair of characters. */
   byPair: Map<string, number[]>;
-  /** Division names without their suffix (平潭县 → 平潭), each with every division so named. */
-  byBareName: Map<string, Division[]>;
 } | null = null;
+
+/**
+ * Division names without their suffix (平潭县 → 平潭), each with every division so named:
+ * made when first needed (only an organ named after a zone asks), not with the index,
+ * whose making is on the way of every first parse.
+ */
+let bareNames: Map<string, Division[]> | null = null;
+function byBareName(): Map<string, Division[]> {
+  if (bareNames) return bareNames;
+  const out = new Map<string, Division[]>();
+  for (const [name, divisions] of load().byName) {
+    const bare = name.replace(DIVISION_SUFFIX, "");
+    if (bare.length < 2 || bare === name) continue;
+    const list = out.get(bare);
+    if (list) list.push(...divisions);
+    else out.set(bare, [...divisions]);
+  }
+  return (bareNames = out);
+}
 
 /** What follows a division's bare name when a body is named after its zone (平潭综合实验区). */
 const ZONE_AFTER_BARE_NAME = /^(?:综合实验区|综合试验区|实验区|试验区|示范区|经济技术开发区|经济开发区|高新技术产业开发区|开发区|高新区|管理区)/;
@@ -82,22 +99,14 @@ function load() {
   // Longest names first, so 东城区 is found before 城区.
   const names = [...byName.keys()].sort((a, b) => b.length - a.length);
   const byPair = new Map<string, number[]>();
-  names.forEach((n, i) => {
-    if (n.length < 2) return;
-    const pair = n.slice(0, 2);
+  for (let i = 0; i < names.length; i++) {
+    if (names[i].length < 2) continue;
+    const pair = names[i].slice(0, 2);
     const list = byPair.get(pair);
     if (list) list.push(i);
     else byPair.set(pair, [i]);
-  });
-  const byBareName = new Map<string, Division[]>();
-  for (const [name, divisions] of byName) {
-    const bare = name.replace(DIVISION_SUFFIX, "");
-    if (bare.length < 2 || bare === name) continue;
-    const list = byBareName.get(bare);
-    if (list) list.push(...divisions);
-    else byBareName.set(bare, [...divisions]);
   }
-  index = { byName, byCode, areaCodes, names, byPair, byBareName };
+  index = { byName, byCode, areaCodes, names, byPair };
   return index;
 }
 
@@ -239,7 +248,7 @@ export function resolveRegion(input: { organ: string | null; title: string | nul
   // and a town (城关镇) is not the county of its name.
   const organ = input.organ ?? "";
   for (let n = Math.min(organ.length - 1, 8); n >= 2; n--) {
-    const divisions = load().byBareName.get(organ.slice(0, n));
+    const divisions = byBareName().get(organ.slice(0, n));
     if (!divisions || !ZONE_AFTER_BARE_NAME.test(organ.slice(n))) continue;
     if (divisions.length === 1)
       return {

@@ -64,9 +64,7 @@ export function splitRunTogether(doc: Document, activeDefs: ActiveRowDef[]): { d
   let section: number | null = null;
   let reviewContext = false;
 
-  // Copy the tables (rows replaced below), keep everything else as it is.
-  const blocks: Block[] = doc.blocks.map((b) => (b.kind === "table" ? { ...b, rows: b.rows.map((r) => [...r]) } : b));
-  for (const b of blocks) {
+  for (const b of doc.blocks) {
     if (b.kind === "paragraph") {
       const h = sectionHeading(b.text);
       if (h) section = h.number;
@@ -113,8 +111,12 @@ export function splitRunTogether(doc: Document, activeDefs: ActiveRowDef[]): { d
   }
 
   const notes: SplitNote[] = [];
+  // A table with a row cut is copied (its rows replaced there); the given document is not changed.
+  const copies = new Map<Table, Table>();
   const write = (site: Site, cells: (number | null)[]) => {
-    const row = site.table.rows[site.row];
+    let table = copies.get(site.table);
+    if (!table) copies.set(site.table, (table = { ...site.table, rows: site.table.rows.map((r) => [...r]) }));
+    const row = table.rows[site.row];
     const place = row[site.first]?.place;
     const out: Cell[] = cells.map((v) => ({
       text: v === null ? "" : String(v),
@@ -123,7 +125,7 @@ export function splitRunTogether(doc: Document, activeDefs: ActiveRowDef[]): { d
       read: { status: v === null ? ("unreadable" as const) : ("split" as const) },
       ...(place ? { place } : {}),
     }));
-    site.table.rows[site.row] = [...row.slice(0, site.first), ...out];
+    table.rows[site.row] = [...row.slice(0, site.first), ...out];
   };
 
   if (requestRuns.size) {
@@ -152,5 +154,5 @@ export function splitRunTogether(doc: Document, activeDefs: ActiveRowDef[]): { d
     notes.push(...res.notes);
   }
   if (!notes.length && !requestRuns.size && !activeRuns.size && !reviewRun) return { doc, notes };
-  return { doc: { ...doc, blocks }, notes };
+  return { doc: { ...doc, blocks: doc.blocks.map((b) => (b.kind === "table" ? (copies.get(b) ?? b) : b)) }, notes };
 }
