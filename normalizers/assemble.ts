@@ -114,16 +114,35 @@ function readInto(row: RawRow | undefined, i: number, key: string, kind: ValueKi
   return r.value;
 }
 
+/**
+ * The cell keys of a row (`requests.total` → `requests.total.naturalPerson`, …), made once
+ * per process: a key string made afresh for each of a record's ~200 cells had to be
+ * hashed and interned again at every store into the provenance map.
+ */
+const rowKeys = new Map<string, Map<readonly string[], Map<string, string[]>>>();
+function cellKeys(table: string, row: string, columns: readonly string[]): string[] {
+  // By the columns too (the template's own constant lists): table 2's rows have other
+  // columns in the 2019 form.
+  let byColumns = rowKeys.get(table);
+  if (!byColumns) rowKeys.set(table, (byColumns = new Map()));
+  let byRow = byColumns.get(columns);
+  if (!byRow) byColumns.set(columns, (byRow = new Map()));
+  let keys = byRow.get(row);
+  if (!keys) byRow.set(row, (keys = columns.map((c) => `${table}.${row}.${c}`)));
+  return keys;
+}
+
 export function assembleActive(defs: ActiveRowDef[], raw: Map<string, RawRow>, prov: Record<string, ProvenanceEntry>, notes: Notes): Active2021 | Active2019 {
   const out: Record<string, Record<string, number | null>> = {};
   for (const def of defs) {
     const row = raw.get(def.key);
     const missing = { code: "row.missing", message: `active.${def.key}: row not found in table 2; its values are null` };
     out[def.key] = {};
+    const keys = cellKeys("active", def.key, def.columns);
     def.columns.forEach((col, i) => {
       const unit = def.units?.[col];
       const kind: ValueKind = unit ? "amount" : col === "change" ? "signed" : "count";
-      out[def.key][col] = readInto(row, i, `active.${def.key}.${col}`, kind, missing, prov, notes, unit);
+      out[def.key][col] = readInto(row, i, keys[i], kind, missing, prov, notes, unit);
     });
   }
   return out as unknown as Active2021 | Active2019;
@@ -147,7 +166,8 @@ export function assembleRequests(template: Template, raw: Map<string, RawRow>, p
     const missing = none
       ? { code: "table.missing", message: "requests: table 3 not found; all its values are null" }
       : { code: "row.missing", message: `requests.${key}: row not found in table 3; its values are null` };
-    out[key] = REQUEST_COLUMNS.map((col, i) => readInto(raw.get(key), i, `requests.${key}.${col}`, "count", missing, prov, notes));
+    const cells = cellKeys("requests", key, REQUEST_COLUMNS);
+    out[key] = REQUEST_COLUMNS.map((_, i) => readInto(raw.get(key), i, cells[i], "count", missing, prov, notes));
   }
   return out;
 }
@@ -157,8 +177,9 @@ export function assembleReviews(raw: RawRow | null, prov: Record<string, Provena
   const out: Record<string, Record<string, number | null>> = {};
   REVIEW_GROUPS.forEach((g, gi) => {
     out[g] = {};
+    const keys = cellKeys("reviews", g, REVIEW_COLUMNS);
     REVIEW_COLUMNS.forEach((c, ci) => {
-      out[g][c] = readInto(raw ?? undefined, gi * REVIEW_COLUMNS.length + ci, `reviews.${g}.${c}`, "count", missing, prov, notes);
+      out[g][c] = readInto(raw ?? undefined, gi * REVIEW_COLUMNS.length + ci, keys[ci], "count", missing, prov, notes);
     });
   });
   return out as unknown as Reviews;

@@ -118,8 +118,12 @@ export function hasWord(text: string, word: string): boolean {
   const w = foldLabel(word);
   if (t.includes(w)) return true;
   if (w.length < 5) return false;
+  // Each window has the word's length, and between strings of one length an edit distance
+  // of 1 is one character replaced (an insertion needs a deletion too): count mismatches.
   for (let i = 0; i + w.length <= t.length; i++) {
-    if (editDistance(t.slice(i, i + w.length), w, 1) <= 1) return true;
+    let mismatches = 0;
+    for (let j = 0; j < w.length && mismatches <= 1; j++) if (t.charCodeAt(i + j) !== w.charCodeAt(j)) mismatches++;
+    if (mismatches <= 1) return true;
   }
   return false;
 }

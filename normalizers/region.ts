@@ -38,9 +38,28 @@ let index: {
   byCode: Map<string, Division>;
   areaCodes: Map<string, string[]>;
   names: string[];
-  /** Division names without their suffix (平潭县 → 平潭), each with every division so named. */
-  byBareName: Map<string, Division[]>;
+  /** Positions in `names` of the names (2+ characters) opening with each pair of characters. */
+  byPair: Map<string, number[]>;
 } | null = null;
+
+/**
+ * Division names without their suffix (平潭县 → 平潭), each with every division so named:
+ * made when first needed (only an organ named after a zone asks), not with the index,
+ * whose making is on the way of every first parse.
+ */
+let bareNames: Map<string, Division[]> | null = null;
+function byBareName(): Map<string, Division[]> {
+  if (bareNames) return bareNames;
+  const out = new Map<string, Division[]>();
+  for (const [name, divisions] of load().byName) {
+    const bare = name.replace(DIVISION_SUFFIX, "");
+    if (bare.length < 2 || bare === name) continue;
+    const list = out.get(bare);
+    if (list) list.push(...divisions);
+    else out.set(bare, [...divisions]);
+  }
+  return (bareNames = out);
+}
 
 /** What follows a division's bare name when a body is named after its zone (平潭综合实验区). */
 const ZONE_AFTER_BARE_NAME = /^(?:综合实验区|综合试验区|实验区|试验区|示范区|经济技术开发区|经济开发区|高新技术产业开发区|开发区|高新区|管理区)/;
@@ -79,13 +98,15 @@ function load() {
   for (const { name, code } of phone) areaCodes.set(code, [...(areaCodes.get(code) ?? []), name]);
   // Longest names first, so 东城区 is found before 城区.
   const names = [...byName.keys()].sort((a, b) => b.length - a.length);
-  const byBareName = new Map<string, Division[]>();
-  for (const [name, divisions] of byName) {
-    const bare = name.replace(DIVISION_SUFFIX, "");
-    if (bare.length < 2 || bare === name) continue;
-    byBareName.set(bare, [...(byBareName.get(bare) ?? []), ...divisions]);
+  const byPair = new Map<string, number[]>();
+  for (let i = 0; i < names.length; i++) {
+    if (names[i].length < 2) continue;
+    const pair = names[i].slice(0, 2);
+    const list = byPair.get(pair);
+    if (list) list.push(i);
+    else byPair.set(pair, [i]);
   }
-  index = { byName, byCode, areaCodes, names, byBareName };
+  index = { byName, byCode, areaCodes, names, byPair };
   return index;
 }
 
@@ -105,11 +126,21 @@ function toRegion(d: Division): Region {
 
 /** Division names printed in a text, longest first, none inside another found one. */
 function namesIn(text: string): string[] {
-  const { names } = load();
+  const { names, byPair } = load();
+  // Only names opening with a pair of characters the text holds can be in it (cutting
+  // found names out leaves no new pairs), so only those are looked for, in the same
+  // order as the whole list: thousands of names, a few dozen candidates.
+  const at = new Set<number>();
+  for (let i = 0; i + 1 < text.length; i++) {
+    const list = byPair.get(text.slice(i, i + 2));
+    if (list) for (const k of list) at.add(k);
+  }
+  const candidates = [...at].sort((a, b) => a - b);
   const found: string[] = [];
   let rest = text;
-  for (const n of names) {
-    if (n.length < 2 || !rest.includes(n)) continue;
+  for (const k of candidates) {
+    const n = names[k];
+    if (!rest.includes(n)) continue;
     found.push(n);
     rest = rest.split(n).join("\u0000");
   }
@@ -227,7 +258,7 @@ export function resolveRegion(input: { organ: string | null; title: string | nul
   // and a town (城关镇) is not the county of its name.
   const organ = input.organ ?? "";
   for (let n = Math.min(organ.length - 1, 8); n >= 2; n--) {
-    const divisions = load().byBareName.get(organ.slice(0, n));
+    const divisions = byBareName().get(organ.slice(0, n));
     if (!divisions || !ZONE_AFTER_BARE_NAME.test(organ.slice(n))) continue;
     if (divisions.length === 1)
       return {

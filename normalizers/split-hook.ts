@@ -64,9 +64,7 @@ export function splitRunTogether(doc: Document, activeDefs: ActiveRowDef[]): { d
   let section: number | null = null;
   let reviewContext = false;
 
-  // Copy the tables (rows replaced below), keep everything else as it is.
-  const blocks: Block[] = doc.blocks.map((b) => (b.kind === "table" ? { ...b, rows: b.rows.map((r) => [...r]) } : b));
-  for (const b of blocks) {
+  for (const b of doc.blocks) {
     if (b.kind === "paragraph") {
       const h = sectionHeading(b.text);
       if (h) section = h.number;
@@ -74,7 +72,8 @@ export function splitRunTogether(doc: Document, activeDefs: ActiveRowDef[]): { d
     }
     b.rows.forEach((row, r) => {
       const texts = row.map((c) => c.text.trim());
-      if (REVIEW_HEADERS.some((w) => texts.join("").includes(w))) reviewContext = true;
+      const rowText = texts.join("");
+      if (REVIEW_HEADERS.some((w) => rowText.includes(w))) reviewContext = true;
       const first = valueStart(texts);
       const labels = texts.slice(0, first).filter((t) => !isBlank(t));
       const values = texts.slice(first).filter((t) => !isBlank(t));
@@ -112,8 +111,12 @@ export function splitRunTogether(doc: Document, activeDefs: ActiveRowDef[]): { d
   }
 
   const notes: SplitNote[] = [];
+  // A table with a row cut is copied (its rows replaced there); the given document is not changed.
+  const copies = new Map<Table, Table>();
   const write = (site: Site, cells: (number | null)[]) => {
-    const row = site.table.rows[site.row];
+    let table = copies.get(site.table);
+    if (!table) copies.set(site.table, (table = { ...site.table, rows: site.table.rows.map((r) => [...r]) }));
+    const row = table.rows[site.row];
     const place = row[site.first]?.place;
     const out: Cell[] = cells.map((v) => ({
       text: v === null ? "" : String(v),
@@ -122,7 +125,7 @@ export function splitRunTogether(doc: Document, activeDefs: ActiveRowDef[]): { d
       read: { status: v === null ? ("unreadable" as const) : ("split" as const) },
       ...(place ? { place } : {}),
     }));
-    site.table.rows[site.row] = [...row.slice(0, site.first), ...out];
+    table.rows[site.row] = [...row.slice(0, site.first), ...out];
   };
 
   if (requestRuns.size) {
@@ -151,5 +154,5 @@ export function splitRunTogether(doc: Document, activeDefs: ActiveRowDef[]): { d
     notes.push(...res.notes);
   }
   if (!notes.length && !requestRuns.size && !activeRuns.size && !reviewRun) return { doc, notes };
-  return { doc: { ...doc, blocks }, notes };
+  return { doc: { ...doc, blocks: doc.blocks.map((b) => (b.kind === "table" ? (copies.get(b) ?? b) : b)) }, notes };
 }

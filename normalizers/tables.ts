@@ -152,8 +152,13 @@ function tableRows(blocks: Block[]): RowView[] {
     /** Columns still covered by a row span from above: column → rows left. */
     const covered = new Map<number, number>();
     b.rows.forEach((row, r) => {
-      const place: Place = { ...(b.place ?? {}), ...(row[0]?.place ?? {}), table: tableIndex, row: r };
-      delete place.box;
+      // The table's place, then the first cell's over it, then the row's own; never a box.
+      // (Copied key by key: a spread and a delete made every row's place a slow object.)
+      const place: Place = {};
+      for (const from of [b.place, row[0]?.place])
+        if (from) for (const k in from) if (k !== "box") (place as Record<string, unknown>)[k] = from[k as keyof Place];
+      place.table = tableIndex;
+      place.row = r;
       const refs: CellRef[] = [];
       let col = 0;
       for (const cell of row) {
@@ -418,8 +423,8 @@ class RowMapper {
     for (const c of candidates) {
       const m = this.target(c);
       if (!m) continue;
-      if (m.score >= SURE) return { ...m, label: c };
-      if (!best || m.score > best.score) best = { ...m, label: c };
+      if (m.score >= SURE) return { target: m.target, score: m.score, label: c };
+      if (!best || m.score > best.score) best = { target: m.target, score: m.score, label: c };
     }
     return best;
   }
@@ -476,7 +481,11 @@ const TEMPLATE_BY: Record<Exclude<TablesResult["templateBy"], "table2">, string>
   default: "default",
 };
 
-export function mapTables(doc: Document, year: number | null): TablesResult {
+/**
+ * Map a document's tables onto the template. `provenance` is where the cells' entries go
+ * (the pipeline passes the metadata's, so the record's map is filled once, not copied).
+ */
+export function mapTables(doc: Document, year: number | null, provenance: Record<string, ProvenanceEntry> = {}): TablesResult {
   const notes = new Notes();
   const { template, by } = detectTemplate(doc.blocks, year);
   const activeDefs = template === "2021" ? ACTIVE_2021 : ACTIVE_2019;
@@ -488,7 +497,6 @@ export function mapTables(doc: Document, year: number | null): TablesResult {
   for (const row of tableRows(split.doc.blocks)) mapper.step(row);
   mapper.end();
 
-  const provenance: Record<string, ProvenanceEntry> = {};
   const active = assembleActive(activeDefs, mapper.activeRaw, provenance, notes);
   const requests = assembleRequests(template, mapper.requestRaw, provenance, notes);
   const reviews = assembleReviews(mapper.reviewsRaw, provenance, notes);

@@ -1,10 +1,15 @@
-// XML of a DOCX part → an ordered tree, bounded in depth, with namespace prefixes
-// rewritten to the usual ones (w:, mc:, m:) whatever the file declares.
+// XML of a DOCX part → an ordered tree (docx/node.ts), bounded in depth, with namespace
+// prefixes rewritten to the usual ones (w:, mc:, m:) whatever the file declares.
+//
+// Read by docx/scan.ts, which builds the tree fast-xml-parser would, several times
+// faster; a part it does not take on (a DTD, CDATA, HTML entities, odd names) is read
+// by fast-xml-parser itself and its tree converted, so every part reads the same.
 import { XMLParser } from "fast-xml-parser";
 import { ExtractError } from "../../model/document.js";
+import { XNode } from "./node.js";
+import { Unsupported, scanXml } from "./scan.js";
 
-/** fast-xml-parser's preserveOrder form: one key naming the element (or "#text"), ":@" for attributes. */
-export type XNode = { [tag: string]: XNode[] | string | Record<string, string> | undefined } & { ":@"?: Record<string, string> };
+export { XNode, attr, child, find, kids, tagOf, textOf } from "./node.js";
 
 const CANONICAL: Record<string, string> = {
   "http://schemas.openxmlformats.org/wordprocessingml/2006/main": "w",
@@ -55,12 +60,30 @@ function renamer(map: Map<string, string>): (name: string) => string {
   };
 }
 
+/** The prefix renaming a part needs (undefined when it uses the usual prefixes). */
+export function renamerFor(xml: string): ((name: string) => string) | undefined {
+  const map = prefixMap(xml);
+  return map ? renamer(map) : undefined;
+}
+
 /** Parses one part. Throws ExtractError "too-deep" past maxDepth, "corrupt" for a DTD or broken XML. */
 export function parseXml(xml: string, part: string, maxDepth: number): XNode[] {
   // OOXML never carries a DTD; refusing one rules out entity-expansion tricks.
   if (/<!DOCTYPE/i.test(xml.slice(0, 4096))) throw new ExtractError(`${part}: a DTD in a DOCX part is not allowed`, "corrupt");
-  const map = prefixMap(xml);
-  const rename = map ? renamer(map) : undefined;
+  const rename = renamerFor(xml);
+  try {
+    return scanXml(xml, { part, maxDepth, rename });
+  } catch (e) {
+    if (!(e instanceof Unsupported)) throw e;
+  }
+  return parseReference(xml, part, maxDepth, rename);
+}
+
+/** fast-xml-parser's preserveOrder form: one key naming the element (or "#text"), ":@" for attributes. */
+type FxpNode = { [tag: string]: FxpNode[] | string | Record<string, string> } & { ":@"?: Record<string, string> };
+
+/** The part through fast-xml-parser, its tree converted: what the scanner does not take on. */
+export function parseReference(xml: string, part: string, maxDepth: number, rename?: (name: string) => string): XNode[] {
   const parser = new XMLParser({
     preserveOrder: true,
     ignoreAttributes: false,
@@ -75,52 +98,36 @@ export function parseXml(xml: string, part: string, maxDepth: number): XNode[] {
     maxNestedTags: maxDepth,
     ...(rename ? { transformTagName: rename, transformAttributeName: rename } : {}),
   });
+  let tree: FxpNode[];
   try {
-    return parser.parse(xml) as XNode[];
+    tree = parser.parse(xml) as FxpNode[];
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
     if (/nested tags/i.test(msg)) throw new ExtractError(`${part}: elements are nested deeper than ${maxDepth} (limits.maxNestingDepth)`, "too-deep");
     if (e instanceof RangeError) throw new ExtractError(`${part}: elements are nested too deep to read`, "too-deep");
     throw new ExtractError(`${part}: not well-formed XML: ${msg}`, "corrupt");
   }
+  return convert(tree);
 }
 
-export function tagOf(n: XNode): string {
-  for (const k in n) if (k !== ":@") return k;
-  return "";
-}
-
-export function kids(n: XNode, tag?: string): XNode[] {
-  const v = n[tag ?? tagOf(n)];
-  return Array.isArray(v) ? v : [];
-}
-
-export function attr(n: XNode, name: string): string | undefined {
-  return n[":@"]?.[name];
-}
-
-/** First child element with that tag. */
-export function child(n: XNode, tag: string): XNode | undefined {
-  for (const c of kids(n)) if (tag in c) return c;
-  return undefined;
-}
-
-/** All text directly under an element (its #text children). */
-export function textOf(n: XNode): string {
-  let s = "";
-  for (const c of kids(n)) {
-    const t = c["#text"];
-    if (typeof t === "string") s += t;
+/** fast-xml-parser's nodes as XNodes (iterative: the tree may be as deep as the limit allows). */
+function convert(tree: FxpNode[]): XNode[] {
+  const out: XNode[] = [];
+  const todo: { from: FxpNode[]; into: XNode[] }[] = [{ from: tree, into: out }];
+  for (let job = todo.pop(); job; job = todo.pop()) {
+    for (const n of job.from) {
+      let tag = "";
+      for (const k in n) if (k !== ":@") { tag = k; break; }
+      const value = n[tag];
+      if (tag === "#text") {
+        job.into.push(XNode.textNode(String(value)));
+        continue;
+      }
+      const attrs = n[":@"];
+      const node = XNode.parsed(tag, [], attrs ? new Map(Object.entries(attrs).map(([k, v]) => [k, String(v)])) : null);
+      job.into.push(node);
+      if (Array.isArray(value)) todo.push({ from: value, into: node.children });
+    }
   }
-  return s;
-}
-
-/** First element with that tag anywhere in the list (depth-first). */
-export function find(list: XNode[], tag: string): XNode | undefined {
-  for (const n of list) {
-    if (tag in n) return n;
-    const inner = find(kids(n), tag);
-    if (inner) return inner;
-  }
-  return undefined;
+  return out;
 }

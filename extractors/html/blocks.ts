@@ -13,6 +13,8 @@ export const MAX_ROWSPAN = 65534;
 export interface WalkContext {
   dropped: Set<Element>;
   stats: Map<ParentNode, Stats>;
+  /** Tables already taken apart (isLayoutTable reads a table's rows, then buildTable does again). */
+  raw?: Map<Element, RawTable>;
 }
 
 /** HTML's rules for parsing a non-negative integer: leading spaces, optional +, digits. */
@@ -39,6 +41,14 @@ interface RawTable {
 
 /** Rows and cells of one table, not descending into cells or nested tables. */
 function rawTable(table: Element, ctx: WalkContext): RawTable {
+  const known = ctx.raw?.get(table);
+  if (known) return known;
+  const out = readRawTable(table, ctx);
+  ctx.raw?.set(table, out);
+  return out;
+}
+
+function readRawTable(table: Element, ctx: WalkContext): RawTable {
   const out: RawTable = { rows: [], foster: [], caption: [], loose: [] };
   let groups = 0;
   let implicit: RawRow | null = null;
@@ -259,7 +269,8 @@ export function isWidgetLine(line: string): boolean {
 }
 
 /** Paragraphs and tables of the container, in document order. */
-export function walkBlocks(container: ParentNode, ctx: WalkContext): Block[] {
+export function walkBlocks(container: ParentNode, context: WalkContext): Block[] {
+  const ctx: WalkContext = { ...context, raw: context.raw ?? new Map() };
   const blocks: Block[] = [];
   const lines = new Lines();
   const flush = () => {

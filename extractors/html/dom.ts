@@ -115,6 +115,8 @@ export function normLine(raw: string): string {
   let s = raw;
   if (ZERO_WIDTH.test(s)) s = s.replace(ZERO_WIDTH, "");
   ZERO_WIDTH.lastIndex = 0;
+  // Without a line break every run becomes one space: a plain replace, no callback per run.
+  if (s.indexOf("\n") < 0 && s.indexOf("\r") < 0) return s.replace(SPACE_RUN, " ").trim();
   return s
     .replace(SPACE_RUN, (run: string, offset: number, all: string) => {
       if (run.includes("\n") || run.includes("\r")) {
