@@ -198,6 +198,33 @@ describe("the page picture", () => {
     expect(r.v.map((x) => Math.round(x.x0)).sort((a, b) => a - b)).toEqual([101, 251, 401, 551]);
   });
 
+  it("takes no bars of characters at one height for a rule: a short run stands only between two walls, or continuing a rule", () => {
+    const width = 900, height = 300, px = new Uint8Array(width * height).fill(255);
+    const line = (x0: number, y0: number, x1: number, y1: number) => {
+      for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) px[y * width + x] = 20;
+    };
+    // A ruled row (rules at 100 and 200, walls at 100, 400, 700), and inside its first cell
+    // four bars of characters 27 px long, 3 px apart, at one height (三安全一): 117 px, nearly all ink.
+    line(100, 100, 700, 101);
+    line(100, 200, 700, 201);
+    for (const x of [100, 400, 700]) line(x, 100, x + 1, 201);
+    for (let k = 0; k < 4; k++) line(130 + k * 30, 150, 156 + k * 30, 152);
+    // A short rule from wall to wall under the second cell, and a piece of the top rule's
+    // line broken off 20 px past the last wall, 3 px lower (a rule the scan broke).
+    line(400, 170, 700, 171);
+    line(722, 103, 800, 104);
+    const g = { width, height, px };
+    // Without the floor, the bars are a rule; with it, only the rules stand.
+    expect(rules(g, 70, 12).h.some((r) => Math.abs(r.y0 - 151) <= 2)).toBe(true);
+    const found = rules(g, 70, 12, 20, 300);
+    expect(found.h.map((r) => Math.round(r.y0)).sort((a, b) => a - b)).toEqual([101, 104, 171, 201]);
+    // The bars are not erased.
+    const clean = eraseRules(g, found);
+    let ink = 0;
+    for (let x = 130; x <= 246; x++) if (clean.px[151 * width + x] < 140) ink++;
+    expect(ink).toBe(4 * 27);
+  });
+
   it("erases a rule a few pixels off level along its length, and keeps the strokes of text that sits close to it", () => {
     const width = 800, height = 200, px = new Uint8Array(width * height).fill(255);
     // A rule falling 4 px over 600 px (2 px thick), and a text stroke 3 px above its right end.

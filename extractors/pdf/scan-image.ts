@@ -120,9 +120,10 @@ export const RULE_INK = 215;
  * by the scan: a real break, a merged cell, is a column wide) if 90% of it is ink; runs on neighbouring lines
  * (a rule 2–4 px thick) are one rule at their mean position, spanning their union. A
  * vertical run from minBetween to minLen long is a rule only where it joins two horizontal
- * rules, one at each end.
+ * rules, one at each end; a horizontal run shorter than `alone` only where vertical rules
+ * meet its ends (ruledAcross).
  */
-export function rules(g: Gray, minLen: number, maxGap: number, minBetween = minLen): { h: PixelRule[]; v: PixelRule[] } {
+export function rules(g: Gray, minLen: number, maxGap: number, minBetween = minLen, alone = minLen): { h: PixelRule[]; v: PixelRule[] } {
   const { width: w, height: h, px } = g;
   const runs = (horizontal: boolean, minLen: number) => {
     const found: { pos: number; a: number; b: number }[] = [];
@@ -158,12 +159,39 @@ export function rules(g: Gray, minLen: number, maxGap: number, minBetween = minL
         return horizontal ? { x0: m.a, y0: pos, x1: m.b, y1: pos, t: m.p1 - m.p0 + 1 } : { x0: pos, y0: m.a, x1: pos, y1: m.b, t: m.p1 - m.p0 + 1 };
       });
   };
-  const hs = runs(true, minLen);
+  const across = runs(true, minLen);
+  const upright = runs(false, Math.min(minLen, minBetween));
   // A vertical rule shorter than minLen stands when it runs from one horizontal rule to
   // another (the cell walls of a one-row table); a text stroke touches none.
-  const touches = (x: number, y: number) => hs.some((r) => Math.abs(r.y0 - y) <= 6 && x >= r.x0 - 6 && x <= r.x1 + 6);
-  const vs = runs(false, Math.min(minLen, minBetween)).filter((r) => r.y1 - r.y0 + 1 >= minLen || (touches(r.x0, r.y0) && touches(r.x0, r.y1)));
-  return { h: hs, v: vs };
+  const standing = (hs: typeof across) => {
+    const touches = (x: number, y: number) => hs.some((r) => Math.abs(r.y0 - y) <= 6 && x >= r.x0 - 6 && x <= r.x1 + 6);
+    return upright.filter((r) => r.y1 - r.y0 + 1 >= minLen || (touches(r.x0, r.y0) && touches(r.x0, r.y1)));
+  };
+  const hs = ruledAcross(across, standing(across), alone, maxGap);
+  return { h: hs, v: standing(hs) };
+}
+
+/**
+ * The horizontal runs that are rules. The strokes of a line of characters that sit at one
+ * height (三安全一, the bars of 查询) make a run as long as a few characters and nearly all
+ * ink: erased as a rule, they cut the characters in two (危及"三安全一稳定" read as 危及"二文二稳").
+ * A table's rule runs from wall to wall, so a run shorter than `alone` stands only where a
+ * vertical rule meets each of its ends, or where it continues, on the same line, a rule that
+ * stands (a rule the scan broke into pieces a pixel or two apart).
+ */
+function ruledAcross<R extends PixelRule>(hs: R[], vs: PixelRule[], alone: number, maxGap: number): R[] {
+  const near = maxGap;
+  const meets = (x: number, y: number) => vs.some((v) => Math.abs(v.x0 - x) <= near && y >= v.y0 - near && y <= v.y1 + near);
+  const kept = new Set(hs.filter((r) => r.x1 - r.x0 + 1 >= alone || (meets(r.x0, r.y0) && meets(r.x1, r.y0))));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const r of hs)
+      if (!kept.has(r) && [...kept].some((k) => Math.abs(k.y0 - r.y0) <= 3 && r.x0 <= k.x1 + 3 * near && r.x1 >= k.x0 - 3 * near)) {
+        kept.add(r);
+        grew = true;
+      }
+  }
+  return hs.filter((r) => kept.has(r));
 }
 
 /**
