@@ -198,6 +198,25 @@ describe("the page picture", () => {
     expect(r.v.map((x) => Math.round(x.x0)).sort((a, b) => a - b)).toEqual([101, 251, 401, 551]);
   });
 
+  it("finds a one-row table's wall that runs on into the text under the table, and no text stroke between its rules", () => {
+    const width = 600, height = 300, px = new Uint8Array(width * height).fill(255);
+    const line = (x0: number, y0: number, x1: number, y1: number) => {
+      for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) px[y * width + x] = 20;
+    };
+    // A row 50 px high (rules at 100 and 150), walls at 100, 250, 400, 550; under the wall at
+    // 250, 8 px below the bottom rule, a paragraph's character: strokes crossing the wall's line.
+    line(100, 100, 550, 101);
+    line(100, 150, 550, 151);
+    for (const x of [100, 250, 400, 550]) line(x, 100, x + 1, 151);
+    for (const y of [160, 166, 172, 178, 184]) line(240, y, 262, y + 1);
+    // A stroke inside a cell, 4 px short of each rule: no wall.
+    line(320, 106, 321, 145);
+    const r = rules({ width, height, px }, 70, 12, 20);
+    expect(r.v.map((x) => Math.round(x.x0)).sort((a, b) => a - b)).toEqual([101, 251, 401, 551]);
+    const wall = r.v.find((x) => Math.round(x.x0) === 251)!;
+    expect(wall.y1).toBeLessThanOrEqual(153);
+  });
+
   it("takes no bars of characters at one height for a rule: a short run stands only between two walls, or continuing a rule", () => {
     const width = 900, height = 300, px = new Uint8Array(width * height).fill(255);
     const line = (x0: number, y0: number, x1: number, y1: number) => {

@@ -125,21 +125,39 @@ export const RULE_INK = 215;
  */
 export function rules(g: Gray, minLen: number, maxGap: number, minBetween = minLen, alone = minLen): { h: PixelRule[]; v: PixelRule[] } {
   const { width: w, height: h, px } = g;
-  const runs = (horizontal: boolean, minLen: number) => {
+  /**
+   * Runs along lines of pixels. `walls`: horizontal rules a vertical run may be cut at
+   * where it is not solid as a whole: a cell wall between two rules runs on, across a gap
+   * shorter than maxGap, into the text under the table (a one-row table's walls); between
+   * the two rules it is solid.
+   */
+  const runs = (horizontal: boolean, minLen: number, walls: { x0: number; y0: number; x1: number }[] = []) => {
     const found: { pos: number; a: number; b: number }[] = [];
     const lines = horizontal ? h : w, along = horizontal ? w : h;
     const at = (p: number, q: number) => px[horizontal ? p * w + q : q * w + p];
+    const dark = (p: number, q: number) => at(p, q) < RULE_INK || at(p + 1, q) < RULE_INK;
+    const between = (p: number, a: number, b: number) => {
+      const cuts = walls.filter((r) => p >= r.x0 - 6 && p <= r.x1 + 6 && r.y0 >= a - 1 && r.y0 <= b + 1).map((r) => r.y0).sort((x, y) => x - y);
+      for (let k = 0; k + 1 < cuts.length; k++) {
+        const y0 = Math.max(a, Math.floor(cuts[k]) - 1), y1 = Math.min(b, Math.ceil(cuts[k + 1]) + 1);
+        let ink = 0;
+        for (let q = y0; q <= y1; q++) if (dark(p, q)) ink++;
+        if (y1 - y0 + 1 >= minLen && ink >= 0.9 * (y1 - y0 + 1)) found.push({ pos: p + 0.5, a: y0, b: y1 });
+      }
+    };
     for (let p = 0; p + 1 < lines; p++) {
       let start = -1, last = -1, ink = 0;
       for (let q = 0; q <= along; q++) {
-        const dark = q < along && (at(p, q) < RULE_INK || at(p + 1, q) < RULE_INK);
-        if (dark) {
+        if (q < along && dark(p, q)) {
           if (start < 0) (start = q), (ink = 0);
           last = q;
           ink++;
         } else if (start >= 0 && q - last > maxGap) {
           // A line of text bridged at its gaps is far from solid; a rule is nearly all ink.
-          if (last - start + 1 >= minLen && ink >= 0.9 * (last - start + 1)) found.push({ pos: p + 0.5, a: start, b: last });
+          if (last - start + 1 >= minLen) {
+            if (ink >= 0.9 * (last - start + 1)) found.push({ pos: p + 0.5, a: start, b: last });
+            else if (walls.length) between(p, start, last);
+          }
           start = -1;
         }
       }
@@ -160,7 +178,7 @@ export function rules(g: Gray, minLen: number, maxGap: number, minBetween = minL
       });
   };
   const across = runs(true, minLen);
-  const upright = runs(false, Math.min(minLen, minBetween));
+  const upright = runs(false, Math.min(minLen, minBetween), across);
   // A vertical rule shorter than minLen stands when it runs from one horizontal rule to
   // another (the cell walls of a one-row table); a text stroke touches none.
   const standing = (hs: typeof across) => {
