@@ -217,6 +217,24 @@ describe("the page picture", () => {
     expect(wall.y1).toBeLessThanOrEqual(153);
   });
 
+  it("ends a wall at the rule it stops at, not at a character standing just past it (a merged cell's label)", () => {
+    const width = 600, height = 400, px = new Uint8Array(width * height).fill(255);
+    const line = (x0: number, y0: number, x1: number, y1: number) => {
+      for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) px[y * width + x] = 20;
+    };
+    // Rules at 100, 200, 300; the wall at 250 stops at 200 (the row below is one merged cell),
+    // where a character's upright stroke stands 6 px under the rule, 30 px long, on the wall's line.
+    for (const y of [100, 200, 300]) line(100, y, 550, y + 1);
+    for (const x of [100, 550]) line(x, 100, x + 1, 301);
+    line(250, 100, 251, 201);
+    line(250, 208, 251, 237);
+    const r = rules({ width, height, px }, 70, 12, 20);
+    const wall = r.v.find((x) => Math.round(x.x0) === 251)!;
+    expect([wall.y0, wall.y1 <= 203]).toEqual([100, true]);
+    // Nothing of it stands under the rule: the merged cell keeps its text.
+    expect(r.v.filter((x) => Math.round(x.x0) === 251 && x.y1 > 203)).toEqual([]);
+  });
+
   it("takes no bars of characters at one height for a rule: a short run stands only between two walls, or continuing a rule", () => {
     const width = 900, height = 300, px = new Uint8Array(width * height).fill(255);
     const line = (x0: number, y0: number, x1: number, y1: number) => {

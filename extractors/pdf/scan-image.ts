@@ -126,24 +126,52 @@ export const RULE_INK = 215;
 export function rules(g: Gray, minLen: number, maxGap: number, minBetween = minLen, alone = minLen): { h: PixelRule[]; v: PixelRule[] } {
   const { width: w, height: h, px } = g;
   /**
-   * Runs along lines of pixels. `walls`: horizontal rules a vertical run may be cut at
-   * where it is not solid as a whole: a cell wall between two rules runs on, across a gap
-   * shorter than maxGap, into the text under the table (a one-row table's walls); between
-   * the two rules it is solid.
+   * Runs along lines of pixels. `walls`: for vertical runs, the horizontal rules that cross
+   * them. A vertical run is cut where rules cross it: between two crossings a part stands
+   * when 90% of it is ink (a wall runs from rule to rule; a run that is not solid as a whole,
+   * a one-row table's wall that runs on into the text under the table, is solid there);
+   * beyond the first and the last crossing, only its solid continuation of the crossing
+   * (gaps of at most 3 px) belongs to it: a wall ends at the table's rule, and a character
+   * standing a few pixels past it (其 of （六）其他处理 under the wall of a merged cell) is
+   * no rule. What lies past such a gap is a run of its own, if it is one.
    */
   const runs = (horizontal: boolean, minLen: number, walls: { x0: number; y0: number; x1: number }[] = []) => {
     const found: { pos: number; a: number; b: number }[] = [];
     const lines = horizontal ? h : w, along = horizontal ? w : h;
     const at = (p: number, q: number) => px[horizontal ? p * w + q : q * w + p];
     const dark = (p: number, q: number) => at(p, q) < RULE_INK || at(p + 1, q) < RULE_INK;
-    const between = (p: number, a: number, b: number) => {
-      const cuts = walls.filter((r) => p >= r.x0 - 6 && p <= r.x1 + 6 && r.y0 >= a - 1 && r.y0 <= b + 1).map((r) => r.y0).sort((x, y) => x - y);
-      for (let k = 0; k + 1 < cuts.length; k++) {
-        const y0 = Math.max(a, Math.floor(cuts[k]) - 1), y1 = Math.min(b, Math.ceil(cuts[k + 1]) + 1);
-        let ink = 0;
-        for (let q = y0; q <= y1; q++) if (dark(p, q)) ink++;
-        if (y1 - y0 + 1 >= minLen && ink >= 0.9 * (y1 - y0 + 1)) found.push({ pos: p + 0.5, a: y0, b: y1 });
+    const solid = (p: number, a: number, b: number) => {
+      let ink = 0;
+      for (let q = a; q <= b; q++) if (dark(p, q)) ink++;
+      return ink >= 0.9 * (b - a + 1);
+    };
+    const take = (p: number, a: number, b: number) => {
+      if (b - a + 1 >= minLen && solid(p, a, b)) found.push({ pos: p + 0.5, a, b });
+    };
+    /** From q (a crossing) towards dir, the last ink before a gap of more than 3 px, or the run's end. */
+    const reach = (p: number, q: number, dir: 1 | -1, end: number) => {
+      let lastInk = q, gap = 0;
+      for (let k = q + dir; dir > 0 ? k <= end : k >= end; k += dir) {
+        if (dark(p, k)) (lastInk = k), (gap = 0);
+        else if (++gap > 3) break;
       }
+      return lastInk;
+    };
+    const cut = (p: number, a: number, b: number) => {
+      const cuts = walls.filter((r) => p >= r.x0 - 6 && p <= r.x1 + 6 && r.y0 >= a - 1 && r.y0 <= b + 1).map((r) => Math.round(r.y0)).sort((x, y) => x - y);
+      if (!cuts.length) return take(p, a, b);
+      const lo = reach(p, Math.max(a, cuts[0]), -1, a), hi = reach(p, Math.min(b, cuts[cuts.length - 1]), 1, b);
+      if (lo - a >= minLen) take(p, a, lo - 4);
+      if (b - hi >= minLen) take(p, hi + 4, b);
+      // Between crossings: the parts that are solid, joined where they meet.
+      const stops = [lo, ...cuts.filter((c) => c > lo && c < hi), hi];
+      let from = -1;
+      for (let k = 0; k + 1 < stops.length; k++) {
+        const ok = solid(p, stops[k], stops[k + 1]);
+        if (ok && from < 0) from = stops[k];
+        if (!ok && from >= 0) (take(p, from, stops[k]), (from = -1));
+      }
+      if (from >= 0) take(p, from, hi);
     };
     for (let p = 0; p + 1 < lines; p++) {
       let start = -1, last = -1, ink = 0;
@@ -155,8 +183,8 @@ export function rules(g: Gray, minLen: number, maxGap: number, minBetween = minL
         } else if (start >= 0 && q - last > maxGap) {
           // A line of text bridged at its gaps is far from solid; a rule is nearly all ink.
           if (last - start + 1 >= minLen) {
-            if (ink >= 0.9 * (last - start + 1)) found.push({ pos: p + 0.5, a: start, b: last });
-            else if (walls.length) between(p, start, last);
+            if (walls.length) cut(p, start, last);
+            else if (ink >= 0.9 * (last - start + 1)) found.push({ pos: p + 0.5, a: start, b: last });
           }
           start = -1;
         }
