@@ -182,10 +182,14 @@ function decide(c: Crop, text: ListReading | undefined, line: ListReading | unde
     return;
   }
   if (before === o.unsure) return;
-  // A label: the cell's own reading where it is surer than the page's.
-  if (text && hasCjk(text.text) && text.conf > (cell.read?.confidence ?? 0) * 100 && !/\d{2,}/.test(text.text.replace(/^\d+[.、．]/, ""))) {
+  // A label: the cell's own reading where it is surer than the page's. The cell's, read
+  // alone as one block, is measured over its characters (a lone last character read unsure,
+  // 请 of 信访举报投诉类申\n请, does not sink the rest); a page reading holding an unsure
+  // mark ("?工.信访举报投诉类申": an item number it could not read) is sure of nothing.
+  const pageConf = before.includes(o.unsure) ? 0 : (cell.read?.confidence ?? 0) * 100;
+  if (text && hasCjk(text.text) && text.mean > pageConf && !/\d{2,}/.test(text.text.replace(/^\d+[.、．]/, ""))) {
     if (text.text !== cell.text) result.labels++;
     cell.text = text.text;
-    cell.read = { status: "ocr", confidence: Math.round(text.conf) / 100 };
+    cell.read = { status: "ocr", confidence: Math.round(text.mean) / 100 };
   }
 }
