@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { closePdfWorkers, extractPdf } from "../extractors/pdf.js";
 import { OCR_DPI, UNSURE } from "../extractors/pdf/ocr.js";
-import { eraseRules, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "../extractors/pdf/scan-image.js";
+import { binarize, eraseRules, marks, otsu, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "../extractors/pdf/scan-image.js";
 import { run } from "../extractors/pdf/scan-tools.js";
 import { cellsOf } from "../model/cells.js";
 import type { Document, Table } from "../model/document.js";
@@ -281,6 +281,33 @@ describe("the page picture", () => {
     for (const x of [100, 400, 640, 700]) expect(ink(x, y(x) - 1, x, y(x) + 2)).toBe(0);
     // The stroke's foot stays: its lowest pixel rows, 3 px above the rule, are still ink.
     expect(ink(650, y(650) - 5, 660, y(650) - 3)).toBe(33);
+  });
+
+  it("tells a cell's marks from the specks of the scan", () => {
+    const width = 100, height = 40, px = new Uint8Array(width * height).fill(255);
+    // A digit-like stroke (3×20), a decimal point (3×3) and a speck (1×2) far to the right.
+    for (let y = 10; y < 30; y++) for (let x = 10; x < 13; x++) px[y * width + x] = 30;
+    for (let y = 27; y < 30; y++) for (let x = 20; x < 23; x++) px[y * width + x] = 30;
+    px[15 * width + 90] = px[16 * width + 90] = 30;
+    const kept = marks({ width, height, px }, 0, 0, width, height, 8);
+    const at = (x: number, y: number) => kept[y * width + x];
+    expect([at(11, 20), at(21, 28), at(90, 15)]).toEqual([1, 1, 0]);
+    expect(kept.reduce((n, v) => n + v, 0)).toBe(60 + 9);
+  });
+
+  it("cuts a crop in black and white between its paper and its ink, whatever the scan's contrast", () => {
+    // Paper at 230 with grain, ink at 90 (a pale scan), a halo of 170 round the strokes.
+    const width = 60, height = 20, px = new Uint8Array(width * height);
+    for (let i = 0; i < px.length; i++) px[i] = 225 + (i % 7);
+    for (let y = 5; y < 15; y++) for (let x = 10; x < 50; x++) px[y * width + x] = x % 10 < 4 ? 90 : x % 10 === 4 ? 170 : 228;
+    const g = { width, height, px };
+    const cut = otsu(g);
+    expect(cut).toBeGreaterThanOrEqual(90);
+    expect(cut).toBeLessThan(225);
+    const black = binarize(g, Math.round(cut * 0.75));
+    expect(new Set(black.px)).toEqual(new Set([0, 255]));
+    // The strokes stay black, the halo and the paper go white.
+    expect([black.px[10 * width + 11], black.px[10 * width + 14], black.px[2 * width + 2]]).toEqual([0, 255, 255]);
   });
 
   it("reads back the PGM it writes", () => {

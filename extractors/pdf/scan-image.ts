@@ -290,3 +290,67 @@ export function inkIn(g: Gray, x0: number, y0: number, x1: number, y1: number): 
     }
   return all ? n / all : 0;
 }
+
+/**
+ * The ink of a box that belongs to marks of at least minArea pixels (8-connected), as a
+ * mask over the box (row by row, 1 = ink of a mark): the specks of a scan (dust, JPEG
+ * grain) are left out, so they neither widen a cell's ink box nor count as a line of text.
+ */
+export function marks(g: Gray, x0: number, y0: number, x1: number, y1: number, minArea: number): Uint8Array {
+  const w = x1 - x0, h = y1 - y0;
+  const seen = new Uint8Array(w * h), keep = new Uint8Array(w * h);
+  const stack = new Int32Array(w * h), part = new Int32Array(w * h);
+  const ink = (i: number) => g.px[(y0 + ((i / w) | 0)) * g.width + x0 + (i % w)] < INK;
+  for (let s = 0; s < w * h; s++) {
+    if (seen[s] || !ink(s)) continue;
+    let top = 0, n = 0;
+    stack[top++] = s;
+    seen[s] = 1;
+    while (top) {
+      const i = stack[--top];
+      part[n++] = i;
+      const x = i % w, y = (i / w) | 0;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx, ny = y + dy;
+          if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
+          const j = ny * w + nx;
+          if (!seen[j] && ink(j)) (seen[j] = 1), (stack[top++] = j);
+        }
+    }
+    if (n >= minArea) for (let k = 0; k < n; k++) keep[part[k]] = 1;
+  }
+  return keep;
+}
+
+/**
+ * Otsu's threshold of a picture's grey levels: the cut that best splits it in two classes
+ * (paper and ink), whatever the scan's contrast.
+ */
+export function otsu(g: Gray): number {
+  const hist = new Float64Array(256);
+  for (const v of g.px) hist[v]++;
+  const total = g.px.length;
+  let sumAll = 0;
+  for (let t = 0; t < 256; t++) sumAll += t * hist[t];
+  let wb = 0, sb = 0, best = -1, from = 128, to = 128;
+  for (let t = 0; t < 256; t++) {
+    wb += hist[t];
+    if (!wb) continue;
+    const wf = total - wb;
+    if (!wf) break;
+    sb += t * hist[t];
+    const between = wb * wf * (sb / wb - (sumAll - sb) / wf) ** 2;
+    if (between > best * (1 + 1e-9)) (best = between), (from = to = t);
+    else if (between >= best * (1 - 1e-9)) to = t;
+  }
+  // Levels no pixel has split the classes alike: the cut is the middle of them.
+  return Math.round((from + to) / 2);
+}
+
+/** Black where darker than or as dark as `cut`, white elsewhere. */
+export function binarize(g: Gray, cut: number): Gray {
+  const px = new Uint8Array(g.px.length);
+  for (let i = 0; i < px.length; i++) px[i] = g.px[i] <= cut ? 0 : 255;
+  return { width: g.width, height: g.height, px };
+}
