@@ -21,6 +21,8 @@
 //    after the digits is a speck or punctuation, not part of the number;
 //  - a number the page reading took that the cell's readings contradict, surely: "?";
 //  - a signed number the page read stays as read (the digit readings have no sign);
+//  - one Chinese character the page read where the cell holds digits (11 as 上), surely
+//    read by a digit reading but not agreed: "?";
 //  - otherwise a label, as the cell's own Chinese reading gives it when that one is
 //    surer than the page's, or as it was.
 import { mkdir, rm, writeFile } from "node:fs/promises";
@@ -52,6 +54,8 @@ export interface CellRereadResult {
   numbers: number;
   /** Numbers the page reading took that the cell's readings contradicted ("?" now). */
   contradicted: number;
+  /** Characters the page read where the cell holds digits it could not read surely ("?" now). */
+  unsure: number;
   /** Labels taken from the cell's own reading. */
   labels: number;
   /** Boxes (points, top-left) of the cells now holding a number: their page-level doubts are settled. */
@@ -116,7 +120,7 @@ function crop(g: Gray, x0: number, y0: number, x1: number, y1: number, border: n
 
 /** Every cell of the document's ruled tables read again from the pictures (page → picture). */
 export async function rereadCells(doc: Document, pictures: Map<number, Gray>, o: CellRereadOptions): Promise<CellRereadResult> {
-  const result: CellRereadResult = { cells: 0, numbers: 0, contradicted: 0, labels: 0, settled: [] };
+  const result: CellRereadResult = { cells: 0, numbers: 0, contradicted: 0, unsure: 0, labels: 0, settled: [] };
   const crops: Crop[] = [];
   const folder = join(o.dir, "cells");
   // A mark smaller than about 1.1 pt square is a speck (a full stop is larger than that at
@@ -168,6 +172,16 @@ export async function rereadCells(doc: Document, pictures: Map<number, Gray>, o:
   }
 }
 
+/**
+ * Whether a cell's ink is as wide as the digits read: a digit is about half as wide as it
+ * is high (0.35–0.8 with the gaps between), a decimal point half that; a character of a
+ * label is as wide as high.
+ */
+function shapedFor(c: Crop, digits: string): boolean {
+  const perDigit = c.inkW / c.inkH / (digits.replace(".", "").length + (digits.includes(".") ? 0.5 : 0));
+  return perDigit >= 0.3 && perDigit <= 0.85;
+}
+
 /** A reading's text as a number: a full stop or comma after the digits is a speck or punctuation, not a decimal point. */
 const asNumber = (t: string) => t.replace(/[.,，。、]+$/, "");
 
@@ -195,11 +209,7 @@ function decide(c: Crop, text: ListReading | undefined, line: ListReading | unde
     if (best && best.n >= 2) {
       const v = best.text;
       const against = readings.some((r) => r.text !== v && r.conf >= 60);
-      // A digit is about half as wide as it is high (0.35–0.8 with the gaps between), a
-      // decimal point half that; a character of a label is as wide as high.
-      const perDigit = c.inkW / c.inkH / (v.replace(".", "").length + (v.includes(".") ? 0.5 : 0));
-      const shaped = perDigit >= 0.3 && perDigit <= 0.85;
-      if (best.sure >= o.agreed && !against && shaped) {
+      if (best.sure >= o.agreed && !against && shapedFor(c, v)) {
         if (v !== before) result.numbers++;
         cell.text = v;
         cell.read = { status: "ocr", confidence: Math.round(best.sure * 100) / 100 };
@@ -219,6 +229,18 @@ function decide(c: Crop, text: ListReading | undefined, line: ListReading | unde
     return;
   }
   if (before === o.unsure) return;
+  // A number taken for a character (11 read 上 on the page): where the page read one
+  // Chinese character, a digit reading gives a number the ink is shaped for, surely, and
+  // the cell's own Chinese reading gives no Chinese at all, the cell holds a number it
+  // could not read surely, not a label: "?", null with a diagnostic (as a label, it would
+  // have made its row's label unknown and lost the whole row).
+  const cjk = [...before].filter(isCjk).length;
+  if (cjk === 1 && c.lines === 1 && !(text && hasCjk(text.text)) && lines.some((r) => r.conf >= 60 && shapedFor(c, r.text))) {
+    cell.text = o.unsure;
+    cell.read = { status: "ocr", confidence: 0 };
+    result.unsure++;
+    return;
+  }
   // A label: the cell's own reading where it is surer than the page's. The cell's, read
   // alone as one block, is measured over its characters (a lone last character read unsure,
   // 请 of 信访举报投诉类申\n请, does not sink the rest); a page reading holding an unsure

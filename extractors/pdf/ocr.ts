@@ -384,7 +384,7 @@ function settle(doc: Document, r: CellRereadResult): void {
   if (read)
     read.message =
       read.message.replace(/\(\d+ not sure, left unread\)/, `(${left} not sure, left unread)`) +
-      `; every ruled cell read again alone (${r.cells} cells: ${r.numbers} numbers settled, ${r.contradicted} contradicted and left unread, ${r.labels} labels re-read)`;
+      `; every ruled cell read again alone (${r.cells} cells: ${r.numbers} numbers settled, ${r.contradicted} contradicted and left unread, ${r.unsure} read as characters by the page and left unread, ${r.labels} labels re-read)`;
 }
 
 function markCell(c: Cell, conf: Map<string, number>): void {
