@@ -25,7 +25,8 @@
 //    read by a digit reading but not agreed: "?";
 //  - otherwise a label, as the cell's own Chinese reading gives it when that one is
 //    surer than the page's, or as it was.
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { writeFileSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Cell, Document, Table } from "../../model/document.js";
 import { isCjk } from "./geometry.js";
@@ -144,10 +145,12 @@ export async function rereadCells(doc: Document, pictures: Map<number, Gray>, o:
           const m = 4;
           const pic = crop(g, Math.max(x0, ink.x0 - m), Math.max(y0, ink.y0 - m), Math.min(x1, ink.x1 + m), Math.min(y1, ink.y1 + m), 12);
           const file = join(folder, `c${crops.length}.pgm`), black = join(folder, `b${crops.length}.pgm`);
-          await writeFile(file, writePgm(pic));
+          // Written at once: hundreds of small files, each an await through the thread pool, cost
+          // more than the writing.
+          writeFileSync(file, writePgm(pic));
           // The same crop in black and white, cut below its own paper-and-ink threshold:
           // the grey halo JPEG leaves round strokes goes, and thin digits (1, 7) stand clear.
-          await writeFile(black, writePgm(binarize(pic, Math.round(otsu(pic) * 0.75))));
+          writeFileSync(black, writePgm(binarize(pic, Math.round(otsu(pic) * 0.75))));
           crops.push({ cell, page, file, black, inkW: ink.x1 - ink.x0, inkH: ink.y1 - ink.y0, lines: ink.lines });
         }
     }

@@ -138,57 +138,52 @@ export function rules(g: Gray, minLen: number, maxGap: number, minBetween = minL
   const runs = (horizontal: boolean, minLen: number, walls: { x0: number; y0: number; x1: number }[] = []) => {
     const found: { pos: number; a: number; b: number }[] = [];
     const lines = horizontal ? h : w, along = horizontal ? w : h;
-    const at = (p: number, q: number) => px[horizontal ? p * w + q : q * w + p];
-    const dark = (p: number, q: number) => at(p, q) < RULE_INK || at(p + 1, q) < RULE_INK;
-    const solid = (p: number, a: number, b: number) => {
+    // Pixel q of line p is px[p * across + q * step]; the neighbouring line is `across` on.
+    const step = horizontal ? 1 : w, across = horizontal ? w : 1;
+    let base = 0;
+    const dark = (q: number) => px[base + q * step] < RULE_INK || px[base + q * step + across] < RULE_INK;
+    const solid = (a: number, b: number) => {
       let ink = 0;
-      for (let q = a; q <= b; q++) if (dark(p, q)) ink++;
+      for (let q = a; q <= b; q++) if (dark(q)) ink++;
       return ink >= 0.9 * (b - a + 1);
     };
     const take = (p: number, a: number, b: number) => {
-      if (b - a + 1 >= minLen && solid(p, a, b)) found.push({ pos: p + 0.5, a, b });
+      if (b - a + 1 >= minLen && solid(a, b)) found.push({ pos: p + 0.5, a, b });
     };
     /** From q (a crossing) towards dir, the last ink before a gap of more than 3 px, or the run's end. */
-    const reach = (p: number, q: number, dir: 1 | -1, end: number) => {
+    const reach = (q: number, dir: 1 | -1, end: number) => {
       let lastInk = q, gap = 0;
       for (let k = q + dir; dir > 0 ? k <= end : k >= end; k += dir) {
-        if (dark(p, k)) (lastInk = k), (gap = 0);
+        if (dark(k)) (lastInk = k), (gap = 0);
         else if (++gap > 3) break;
       }
       return lastInk;
     };
-    const cut = (p: number, a: number, b: number) => {
-      const cuts = walls.filter((r) => p >= r.x0 - 6 && p <= r.x1 + 6 && r.y0 >= a - 1 && r.y0 <= b + 1).map((r) => Math.round(r.y0)).sort((x, y) => x - y);
-      if (!cuts.length) return take(p, a, b);
-      const lo = reach(p, Math.max(a, cuts[0]), -1, a), hi = reach(p, Math.min(b, cuts[cuts.length - 1]), 1, b);
+    /** A run from a to b with `ink` dark pixels, on a line the rules in `crossing` (their y, in order) cross. */
+    const cut = (p: number, a: number, b: number, ink: number, crossing: number[]) => {
+      const cuts = crossing.filter((y) => y >= a - 1 && y <= b + 1);
+      if (!cuts.length) {
+        // A line of text bridged at its gaps is far from solid; a rule is nearly all ink.
+        if (ink >= 0.9 * (b - a + 1)) found.push({ pos: p + 0.5, a, b });
+        return;
+      }
+      const lo = reach(Math.max(a, cuts[0]), -1, a), hi = reach(Math.min(b, cuts[cuts.length - 1]), 1, b);
       if (lo - a >= minLen) take(p, a, lo - 4);
       if (b - hi >= minLen) take(p, hi + 4, b);
       // Between crossings: the parts that are solid, joined where they meet.
       const stops = [lo, ...cuts.filter((c) => c > lo && c < hi), hi];
       let from = -1;
       for (let k = 0; k + 1 < stops.length; k++) {
-        const ok = solid(p, stops[k], stops[k + 1]);
+        const ok = solid(stops[k], stops[k + 1]);
         if (ok && from < 0) from = stops[k];
         if (!ok && from >= 0) (take(p, from, stops[k]), (from = -1));
       }
       if (from >= 0) take(p, from, hi);
     };
     for (let p = 0; p + 1 < lines; p++) {
-      let start = -1, last = -1, ink = 0;
-      for (let q = 0; q <= along; q++) {
-        if (q < along && dark(p, q)) {
-          if (start < 0) (start = q), (ink = 0);
-          last = q;
-          ink++;
-        } else if (start >= 0 && q - last > maxGap) {
-          // A line of text bridged at its gaps is far from solid; a rule is nearly all ink.
-          if (last - start + 1 >= minLen) {
-            if (walls.length) cut(p, start, last);
-            else if (ink >= 0.9 * (last - start + 1)) found.push({ pos: p + 0.5, a: start, b: last });
-          }
-          start = -1;
-        }
-      }
+      base = p * across;
+      const crossing = walls.filter((r) => p >= r.x0 - 6 && p <= r.x1 + 6).map((r) => Math.round(r.y0)).sort((x, y) => x - y);
+      scanLine(px, base, step, across, along, maxGap, minLen, (a, b, ink) => cut(p, a, b, ink, crossing));
     }
     // Neighbouring lines whose runs overlap are one thick rule.
     const merged: { p0: number; p1: number; a: number; b: number }[] = [];
@@ -215,6 +210,26 @@ export function rules(g: Gray, minLen: number, maxGap: number, minBetween = minL
   };
   const hs = ruledAcross(across, standing(across), alone, maxGap);
   return { h: hs, v: standing(hs) };
+}
+
+/**
+ * The runs of ink along one line of pixels (pixel q at px[base + q * step], looked at with
+ * its neighbour `across` on), bridging gaps of up to maxGap: each at least minLen long is
+ * given to `run` with its count of dark pixels. A function of its own, its state in locals:
+ * the hot loop of rules().
+ */
+function scanLine(px: Uint8Array, base: number, step: number, across: number, along: number, maxGap: number, minLen: number, run: (a: number, b: number, ink: number) => void): void {
+  let start = -1, last = -1, ink = 0;
+  for (let q = 0, i = base; q <= along; q++, i += step) {
+    if (q < along && (px[i] < RULE_INK || px[i + across] < RULE_INK)) {
+      if (start < 0) (start = q), (ink = 0);
+      last = q;
+      ink++;
+    } else if (start >= 0 && q - last > maxGap) {
+      if (last - start + 1 >= minLen) run(start, last, ink);
+      start = -1;
+    }
+  }
 }
 
 /**
@@ -298,25 +313,31 @@ export function inkIn(g: Gray, x0: number, y0: number, x1: number, y1: number): 
  */
 export function marks(g: Gray, x0: number, y0: number, x1: number, y1: number, minArea: number): Uint8Array {
   const w = x1 - x0, h = y1 - y0;
-  const seen = new Uint8Array(w * h), keep = new Uint8Array(w * h);
+  // 1: ink not yet visited; 0: paper or visited. keep: 1 where the ink is a mark's.
+  const todo = new Uint8Array(w * h), keep = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const row = (y0 + y) * g.width + x0;
+    for (let x = 0; x < w; x++) if (g.px[row + x] < INK) todo[y * w + x] = 1;
+  }
   const stack = new Int32Array(w * h), part = new Int32Array(w * h);
-  const ink = (i: number) => g.px[(y0 + ((i / w) | 0)) * g.width + x0 + (i % w)] < INK;
   for (let s = 0; s < w * h; s++) {
-    if (seen[s] || !ink(s)) continue;
+    if (!todo[s]) continue;
     let top = 0, n = 0;
     stack[top++] = s;
-    seen[s] = 1;
+    todo[s] = 0;
     while (top) {
       const i = stack[--top];
       part[n++] = i;
-      const x = i % w, y = (i / w) | 0;
-      for (let dy = -1; dy <= 1; dy++)
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx, ny = y + dy;
-          if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
-          const j = ny * w + nx;
-          if (!seen[j] && ink(j)) (seen[j] = 1), (stack[top++] = j);
-        }
+      const x = i % w;
+      const left = x > 0, right = x + 1 < w;
+      for (let j = i - w; j <= i + w; j += 2 * w) {
+        if (j < 0 || j >= w * h) continue;
+        if (todo[j]) (todo[j] = 0), (stack[top++] = j);
+        if (left && todo[j - 1]) (todo[j - 1] = 0), (stack[top++] = j - 1);
+        if (right && todo[j + 1]) (todo[j + 1] = 0), (stack[top++] = j + 1);
+      }
+      if (left && todo[i - 1]) (todo[i - 1] = 0), (stack[top++] = i - 1);
+      if (right && todo[i + 1]) (todo[i + 1] = 0), (stack[top++] = i + 1);
     }
     if (n >= minArea) for (let k = 0; k < n; k++) keep[part[k]] = 1;
   }
