@@ -9,10 +9,11 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { closePdfWorkers, extractPdf } from "../extractors/pdf.js";
 import { OCR_DPI, UNSURE } from "../extractors/pdf/ocr.js";
-import { eraseRules, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "../extractors/pdf/scan-image.js";
+import { binarize, eraseRules, marks, otsu, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "../extractors/pdf/scan-image.js";
 import { run } from "../extractors/pdf/scan-tools.js";
 import { cellsOf } from "../model/cells.js";
 import type { Document, Table } from "../model/document.js";
+import type { ReportRecord } from "../model/record.js";
 import { DEFAULT_LIMITS, type Limits } from "../model/limits.js";
 import { parseReport } from "../src/pipeline.js";
 import { failure } from "./helpers/document.js";
@@ -48,9 +49,27 @@ describe("scanned report fixtures", () => {
   });
 
   const totals = { read: 0, wanted: 0, wrong: 0, exactFixtures: 0 };
+  // Each fixture is read once (OCR is the test's time), by whichever test needs it first.
+  const outcomes = new Map<string, ReturnType<typeof parseReport>>();
+  const parsed = (s: Scan) => {
+    if (!outcomes.has(s.file)) outcomes.set(s.file, parseReport({ bytes: bytes(s.file), name: s.file, limits: { timeoutMs: 240_000 } }));
+    return outcomes.get(s.file)!;
+  };
+  /** Printed values of a fixture, and how many of them the record holds as printed. */
+  const tally = (s: Scan, r: ReportRecord) => {
+    const w = JSON.parse(readFileSync(join(dir, s.expected), "utf8"));
+    const wanted = new Map(cellsOf(w).map(([t, row, c, v]) => [`${t}.${row}.${c}`, v]));
+    let read = 0, shown = 0;
+    for (const [t, row, c, v] of cellsOf(r)) {
+      const x = wanted.get(`${t}.${row}.${c}`) ?? null;
+      if (x !== null) shown++;
+      if (v !== null && v === x) read++;
+    }
+    return { read, shown };
+  };
   for (const s of scans) {
     it(`${s.file}: no wrong value; every value not read is null with a warning`, { timeout: 240_000 }, async () => {
-      const out = await parseReport({ bytes: bytes(s.file), name: s.file, limits: { timeoutMs: 240_000 } });
+      const out = await parsed(s);
       if (!out.ok) throw new Error(`${s.file}: ${out.code} ${out.message}`);
       const r = out.record;
       const w = JSON.parse(readFileSync(join(dir, s.expected), "utf8"));
@@ -77,14 +96,26 @@ describe("scanned report fixtures", () => {
         else wrong.push(`${k}: read ${v}, printed ${x}`);
       }
       expect(wrong).toEqual([]);
-      // An all-null reader must not pass: most printed values are read.
-      // (each fixture reads 84–94% since every ruled cell is read again alone; 70% before).
-      expect(read).toBeGreaterThan(shown * 0.75);
+      // An all-null reader must not pass: nearly every printed value is read (each fixture
+      // reads 99.5% or more since rules, cell crops and digit readings were mended; 84–94%
+      // before, 70% before every ruled cell was read again alone).
+      expect(read).toBeGreaterThanOrEqual(Math.floor(shown * 0.99));
       totals.read += read;
       totals.wanted += shown;
       if (read === shown) totals.exactFixtures++;
     });
   }
+  it("most scanned fixtures read exactly: every printed value, none null", { timeout: 600_000 }, async () => {
+    const exact: string[] = [];
+    for (const s of scans) {
+      const out = await parsed(s);
+      if (!out.ok) throw new Error(`${s.file}: ${out.code} ${out.message}`);
+      const { read, shown } = tally(s, out.record);
+      if (read === shown) exact.push(s.file);
+    }
+    // 3 of the 4 (r2021.chromium.scan200 leaves one value, 11, unsure: null with a warning).
+    expect(exact.length).toBeGreaterThanOrEqual(3);
+  });
   afterAll(() => {
     console.log(`OCR fixtures: ${totals.read} of ${totals.wanted} printed values read, ${totals.exactFixtures} of ${scans.length} fixtures exactly, 0 wrong`);
   });
@@ -198,6 +229,70 @@ describe("the page picture", () => {
     expect(r.v.map((x) => Math.round(x.x0)).sort((a, b) => a - b)).toEqual([101, 251, 401, 551]);
   });
 
+  it("finds a one-row table's wall that runs on into the text under the table, and no text stroke between its rules", () => {
+    const width = 600, height = 300, px = new Uint8Array(width * height).fill(255);
+    const line = (x0: number, y0: number, x1: number, y1: number) => {
+      for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) px[y * width + x] = 20;
+    };
+    // A row 50 px high (rules at 100 and 150), walls at 100, 250, 400, 550; under the wall at
+    // 250, 8 px below the bottom rule, a paragraph's character: strokes crossing the wall's line.
+    line(100, 100, 550, 101);
+    line(100, 150, 550, 151);
+    for (const x of [100, 250, 400, 550]) line(x, 100, x + 1, 151);
+    for (const y of [160, 166, 172, 178, 184]) line(240, y, 262, y + 1);
+    // A stroke inside a cell, 4 px short of each rule: no wall.
+    line(320, 106, 321, 145);
+    const r = rules({ width, height, px }, 70, 12, 20);
+    expect(r.v.map((x) => Math.round(x.x0)).sort((a, b) => a - b)).toEqual([101, 251, 401, 551]);
+    const wall = r.v.find((x) => Math.round(x.x0) === 251)!;
+    expect(wall.y1).toBeLessThanOrEqual(153);
+  });
+
+  it("ends a wall at the rule it stops at, not at a character standing just past it (a merged cell's label)", () => {
+    const width = 600, height = 400, px = new Uint8Array(width * height).fill(255);
+    const line = (x0: number, y0: number, x1: number, y1: number) => {
+      for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) px[y * width + x] = 20;
+    };
+    // Rules at 100, 200, 300; the wall at 250 stops at 200 (the row below is one merged cell),
+    // where a character's upright stroke stands 6 px under the rule, 30 px long, on the wall's line.
+    for (const y of [100, 200, 300]) line(100, y, 550, y + 1);
+    for (const x of [100, 550]) line(x, 100, x + 1, 301);
+    line(250, 100, 251, 201);
+    line(250, 208, 251, 237);
+    const r = rules({ width, height, px }, 70, 12, 20);
+    const wall = r.v.find((x) => Math.round(x.x0) === 251)!;
+    expect([wall.y0, wall.y1 <= 203]).toEqual([100, true]);
+    // Nothing of it stands under the rule: the merged cell keeps its text.
+    expect(r.v.filter((x) => Math.round(x.x0) === 251 && x.y1 > 203)).toEqual([]);
+  });
+
+  it("takes no bars of characters at one height for a rule: a short run stands only between two walls, or continuing a rule", () => {
+    const width = 900, height = 300, px = new Uint8Array(width * height).fill(255);
+    const line = (x0: number, y0: number, x1: number, y1: number) => {
+      for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) px[y * width + x] = 20;
+    };
+    // A ruled row (rules at 100 and 200, walls at 100, 400, 700), and inside its first cell
+    // four bars of characters 27 px long, 3 px apart, at one height (三安全一): 117 px, nearly all ink.
+    line(100, 100, 700, 101);
+    line(100, 200, 700, 201);
+    for (const x of [100, 400, 700]) line(x, 100, x + 1, 201);
+    for (let k = 0; k < 4; k++) line(130 + k * 30, 150, 156 + k * 30, 152);
+    // A short rule from wall to wall under the second cell, and a piece of the top rule's
+    // line broken off 20 px past the last wall, 3 px lower (a rule the scan broke).
+    line(400, 170, 700, 171);
+    line(722, 103, 800, 104);
+    const g = { width, height, px };
+    // Without the floor, the bars are a rule; with it, only the rules stand.
+    expect(rules(g, 70, 12).h.some((r) => Math.abs(r.y0 - 151) <= 2)).toBe(true);
+    const found = rules(g, 70, 12, 20, 300);
+    expect(found.h.map((r) => Math.round(r.y0)).sort((a, b) => a - b)).toEqual([101, 104, 171, 201]);
+    // The bars are not erased.
+    const clean = eraseRules(g, found);
+    let ink = 0;
+    for (let x = 130; x <= 246; x++) if (clean.px[151 * width + x] < 140) ink++;
+    expect(ink).toBe(4 * 27);
+  });
+
   it("erases a rule a few pixels off level along its length, and keeps the strokes of text that sits close to it", () => {
     const width = 800, height = 200, px = new Uint8Array(width * height).fill(255);
     // A rule falling 4 px over 600 px (2 px thick), and a text stroke 3 px above its right end.
@@ -217,6 +312,33 @@ describe("the page picture", () => {
     for (const x of [100, 400, 640, 700]) expect(ink(x, y(x) - 1, x, y(x) + 2)).toBe(0);
     // The stroke's foot stays: its lowest pixel rows, 3 px above the rule, are still ink.
     expect(ink(650, y(650) - 5, 660, y(650) - 3)).toBe(33);
+  });
+
+  it("tells a cell's marks from the specks of the scan", () => {
+    const width = 100, height = 40, px = new Uint8Array(width * height).fill(255);
+    // A digit-like stroke (3×20), a decimal point (3×3) and a speck (1×2) far to the right.
+    for (let y = 10; y < 30; y++) for (let x = 10; x < 13; x++) px[y * width + x] = 30;
+    for (let y = 27; y < 30; y++) for (let x = 20; x < 23; x++) px[y * width + x] = 30;
+    px[15 * width + 90] = px[16 * width + 90] = 30;
+    const kept = marks({ width, height, px }, 0, 0, width, height, 8);
+    const at = (x: number, y: number) => kept[y * width + x];
+    expect([at(11, 20), at(21, 28), at(90, 15)]).toEqual([1, 1, 0]);
+    expect(kept.reduce((n, v) => n + v, 0)).toBe(60 + 9);
+  });
+
+  it("cuts a crop in black and white between its paper and its ink, whatever the scan's contrast", () => {
+    // Paper at 230 with grain, ink at 90 (a pale scan), a halo of 170 round the strokes.
+    const width = 60, height = 20, px = new Uint8Array(width * height);
+    for (let i = 0; i < px.length; i++) px[i] = 225 + (i % 7);
+    for (let y = 5; y < 15; y++) for (let x = 10; x < 50; x++) px[y * width + x] = x % 10 < 4 ? 90 : x % 10 === 4 ? 170 : 228;
+    const g = { width, height, px };
+    const cut = otsu(g);
+    expect(cut).toBeGreaterThanOrEqual(90);
+    expect(cut).toBeLessThan(225);
+    const black = binarize(g, Math.round(cut * 0.75));
+    expect(new Set(black.px)).toEqual(new Set([0, 255]));
+    // The strokes stay black, the halo and the paper go white.
+    expect([black.px[10 * width + 11], black.px[10 * width + 14], black.px[2 * width + 2]]).toEqual([0, 255, 255]);
   });
 
   it("reads back the PGM it writes", () => {

@@ -6,7 +6,8 @@
 //    canvas package in Node), at OCR_DPI. At most limits.maxOcrPages pages; the whole
 //    document within limits.ocrTimeoutMs, every child process killed at that deadline.
 // 2. Per page (scan-image.ts): the skew found and undone (up to 1.5°), the ruling lines
-//    found as long runs of ink, then painted white so Tesseract reads only text.
+//    found as long runs of ink (one shorter than 1.5 in only from wall to wall: bars of
+//    characters at one height are no rule), then painted white so Tesseract reads only text.
 // 3. Tesseract twice on the page (scan-tools.ts): chi_sim for the text, and eng with a
 //    digit whitelist for the numbers. A number stands only where two readings give the
 //    same digits with enough confidence together (AGREED); one neither confirmed nor
@@ -129,7 +130,7 @@ const pageNo = (f: string) => Number(/(\d+)\.pgm$/.exec(f)![1]);
 export async function ocrPage(raw: Gray, page: number, dir: string, deadline: number): Promise<OcrPage> {
   const skewDeg = skewAngle(raw);
   const img = rotate(raw, skewDeg);
-  const found = rules(img, Math.round(OCR_DPI * 0.35), Math.round(OCR_DPI * 0.06), Math.round(OCR_DPI * 0.1));
+  const found = rules(img, Math.round(OCR_DPI * 0.35), Math.round(OCR_DPI * 0.06), Math.round(OCR_DPI * 0.1), Math.round(OCR_DPI * 1.5));
   const clean = eraseRules(img, found);
   const file = join(dir, `clean-${page}.pgm`);
   await writeFile(file, writePgm(clean));
@@ -383,7 +384,7 @@ function settle(doc: Document, r: CellRereadResult): void {
   if (read)
     read.message =
       read.message.replace(/\(\d+ not sure, left unread\)/, `(${left} not sure, left unread)`) +
-      `; every ruled cell read again alone (${r.cells} cells: ${r.numbers} numbers settled, ${r.contradicted} contradicted and left unread, ${r.labels} labels re-read)`;
+      `; every ruled cell read again alone (${r.cells} cells: ${r.numbers} numbers settled, ${r.contradicted} contradicted and left unread, ${r.unsure} read as characters by the page and left unread, ${r.labels} labels re-read)`;
 }
 
 function markCell(c: Cell, conf: Map<string, number>): void {

@@ -120,28 +120,70 @@ export const RULE_INK = 215;
  * by the scan: a real break, a merged cell, is a column wide) if 90% of it is ink; runs on neighbouring lines
  * (a rule 2–4 px thick) are one rule at their mean position, spanning their union. A
  * vertical run from minBetween to minLen long is a rule only where it joins two horizontal
- * rules, one at each end.
+ * rules, one at each end; a horizontal run shorter than `alone` only where vertical rules
+ * meet its ends (ruledAcross).
  */
-export function rules(g: Gray, minLen: number, maxGap: number, minBetween = minLen): { h: PixelRule[]; v: PixelRule[] } {
+export function rules(g: Gray, minLen: number, maxGap: number, minBetween = minLen, alone = minLen): { h: PixelRule[]; v: PixelRule[] } {
   const { width: w, height: h, px } = g;
-  const runs = (horizontal: boolean, minLen: number) => {
+  /**
+   * Runs along lines of pixels. `walls`: for vertical runs, the horizontal rules that cross
+   * them. A vertical run is cut where rules cross it: between two crossings a part stands
+   * when 90% of it is ink (a wall runs from rule to rule; a run that is not solid as a whole,
+   * a one-row table's wall that runs on into the text under the table, is solid there);
+   * beyond the first and the last crossing, only its solid continuation of the crossing
+   * (gaps of at most 3 px) belongs to it: a wall ends at the table's rule, and a character
+   * standing a few pixels past it (其 of （六）其他处理 under the wall of a merged cell) is
+   * no rule. What lies past such a gap is a run of its own, if it is one.
+   */
+  const runs = (horizontal: boolean, minLen: number, walls: { x0: number; y0: number; x1: number }[] = []) => {
     const found: { pos: number; a: number; b: number }[] = [];
     const lines = horizontal ? h : w, along = horizontal ? w : h;
-    const at = (p: number, q: number) => px[horizontal ? p * w + q : q * w + p];
-    for (let p = 0; p + 1 < lines; p++) {
-      let start = -1, last = -1, ink = 0;
-      for (let q = 0; q <= along; q++) {
-        const dark = q < along && (at(p, q) < RULE_INK || at(p + 1, q) < RULE_INK);
-        if (dark) {
-          if (start < 0) (start = q), (ink = 0);
-          last = q;
-          ink++;
-        } else if (start >= 0 && q - last > maxGap) {
-          // A line of text bridged at its gaps is far from solid; a rule is nearly all ink.
-          if (last - start + 1 >= minLen && ink >= 0.9 * (last - start + 1)) found.push({ pos: p + 0.5, a: start, b: last });
-          start = -1;
-        }
+    // Pixel q of line p is px[p * across + q * step]; the neighbouring line is `across` on.
+    const step = horizontal ? 1 : w, across = horizontal ? w : 1;
+    let base = 0;
+    const dark = (q: number) => px[base + q * step] < RULE_INK || px[base + q * step + across] < RULE_INK;
+    const solid = (a: number, b: number) => {
+      let ink = 0;
+      for (let q = a; q <= b; q++) if (dark(q)) ink++;
+      return ink >= 0.9 * (b - a + 1);
+    };
+    const take = (p: number, a: number, b: number) => {
+      if (b - a + 1 >= minLen && solid(a, b)) found.push({ pos: p + 0.5, a, b });
+    };
+    /** From q (a crossing) towards dir, the last ink before a gap of more than 3 px, or the run's end. */
+    const reach = (q: number, dir: 1 | -1, end: number) => {
+      let lastInk = q, gap = 0;
+      for (let k = q + dir; dir > 0 ? k <= end : k >= end; k += dir) {
+        if (dark(k)) (lastInk = k), (gap = 0);
+        else if (++gap > 3) break;
       }
+      return lastInk;
+    };
+    /** A run from a to b with `ink` dark pixels, on a line the rules in `crossing` (their y, in order) cross. */
+    const cut = (p: number, a: number, b: number, ink: number, crossing: number[]) => {
+      const cuts = crossing.filter((y) => y >= a - 1 && y <= b + 1);
+      if (!cuts.length) {
+        // A line of text bridged at its gaps is far from solid; a rule is nearly all ink.
+        if (ink >= 0.9 * (b - a + 1)) found.push({ pos: p + 0.5, a, b });
+        return;
+      }
+      const lo = reach(Math.max(a, cuts[0]), -1, a), hi = reach(Math.min(b, cuts[cuts.length - 1]), 1, b);
+      if (lo - a >= minLen) take(p, a, lo - 4);
+      if (b - hi >= minLen) take(p, hi + 4, b);
+      // Between crossings: the parts that are solid, joined where they meet.
+      const stops = [lo, ...cuts.filter((c) => c > lo && c < hi), hi];
+      let from = -1;
+      for (let k = 0; k + 1 < stops.length; k++) {
+        const ok = solid(stops[k], stops[k + 1]);
+        if (ok && from < 0) from = stops[k];
+        if (!ok && from >= 0) (take(p, from, stops[k]), (from = -1));
+      }
+      if (from >= 0) take(p, from, hi);
+    };
+    for (let p = 0; p + 1 < lines; p++) {
+      base = p * across;
+      const crossing = walls.filter((r) => p >= r.x0 - 6 && p <= r.x1 + 6).map((r) => Math.round(r.y0)).sort((x, y) => x - y);
+      scanLine(px, base, step, across, along, maxGap, minLen, (a, b, ink) => cut(p, a, b, ink, crossing));
     }
     // Neighbouring lines whose runs overlap are one thick rule.
     const merged: { p0: number; p1: number; a: number; b: number }[] = [];
@@ -158,12 +200,59 @@ export function rules(g: Gray, minLen: number, maxGap: number, minBetween = minL
         return horizontal ? { x0: m.a, y0: pos, x1: m.b, y1: pos, t: m.p1 - m.p0 + 1 } : { x0: pos, y0: m.a, x1: pos, y1: m.b, t: m.p1 - m.p0 + 1 };
       });
   };
-  const hs = runs(true, minLen);
+  const across = runs(true, minLen);
+  const upright = runs(false, Math.min(minLen, minBetween), across);
   // A vertical rule shorter than minLen stands when it runs from one horizontal rule to
   // another (the cell walls of a one-row table); a text stroke touches none.
-  const touches = (x: number, y: number) => hs.some((r) => Math.abs(r.y0 - y) <= 6 && x >= r.x0 - 6 && x <= r.x1 + 6);
-  const vs = runs(false, Math.min(minLen, minBetween)).filter((r) => r.y1 - r.y0 + 1 >= minLen || (touches(r.x0, r.y0) && touches(r.x0, r.y1)));
-  return { h: hs, v: vs };
+  const standing = (hs: typeof across) => {
+    const touches = (x: number, y: number) => hs.some((r) => Math.abs(r.y0 - y) <= 6 && x >= r.x0 - 6 && x <= r.x1 + 6);
+    return upright.filter((r) => r.y1 - r.y0 + 1 >= minLen || (touches(r.x0, r.y0) && touches(r.x0, r.y1)));
+  };
+  const hs = ruledAcross(across, standing(across), alone, maxGap);
+  return { h: hs, v: standing(hs) };
+}
+
+/**
+ * The runs of ink along one line of pixels (pixel q at px[base + q * step], looked at with
+ * its neighbour `across` on), bridging gaps of up to maxGap: each at least minLen long is
+ * given to `run` with its count of dark pixels. A function of its own, its state in locals:
+ * the hot loop of rules().
+ */
+function scanLine(px: Uint8Array, base: number, step: number, across: number, along: number, maxGap: number, minLen: number, run: (a: number, b: number, ink: number) => void): void {
+  let start = -1, last = -1, ink = 0;
+  for (let q = 0, i = base; q <= along; q++, i += step) {
+    if (q < along && (px[i] < RULE_INK || px[i + across] < RULE_INK)) {
+      if (start < 0) (start = q), (ink = 0);
+      last = q;
+      ink++;
+    } else if (start >= 0 && q - last > maxGap) {
+      if (last - start + 1 >= minLen) run(start, last, ink);
+      start = -1;
+    }
+  }
+}
+
+/**
+ * The horizontal runs that are rules. The strokes of a line of characters that sit at one
+ * height (三安全一, the bars of 查询) make a run as long as a few characters and nearly all
+ * ink: erased as a rule, they cut the characters in two (危及"三安全一稳定" read as 危及"二文二稳").
+ * A table's rule runs from wall to wall, so a run shorter than `alone` stands only where a
+ * vertical rule meets each of its ends, or where it continues, on the same line, a rule that
+ * stands (a rule the scan broke into pieces a pixel or two apart).
+ */
+function ruledAcross<R extends PixelRule>(hs: R[], vs: PixelRule[], alone: number, maxGap: number): R[] {
+  const near = maxGap;
+  const meets = (x: number, y: number) => vs.some((v) => Math.abs(v.x0 - x) <= near && y >= v.y0 - near && y <= v.y1 + near);
+  const kept = new Set(hs.filter((r) => r.x1 - r.x0 + 1 >= alone || (meets(r.x0, r.y0) && meets(r.x1, r.y0))));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const r of hs)
+      if (!kept.has(r) && [...kept].some((k) => Math.abs(k.y0 - r.y0) <= 3 && r.x0 <= k.x1 + 3 * near && r.x1 >= k.x0 - 3 * near)) {
+        kept.add(r);
+        grew = true;
+      }
+  }
+  return hs.filter((r) => kept.has(r));
 }
 
 /**
@@ -215,4 +304,74 @@ export function inkIn(g: Gray, x0: number, y0: number, x1: number, y1: number): 
       if (g.px[y * g.width + x] < INK) n++;
     }
   return all ? n / all : 0;
+}
+
+/**
+ * The ink of a box that belongs to marks of at least minArea pixels (8-connected), as a
+ * mask over the box (row by row, 1 = ink of a mark): the specks of a scan (dust, JPEG
+ * grain) are left out, so they neither widen a cell's ink box nor count as a line of text.
+ */
+export function marks(g: Gray, x0: number, y0: number, x1: number, y1: number, minArea: number): Uint8Array {
+  const w = x1 - x0, h = y1 - y0;
+  // 1: ink not yet visited; 0: paper or visited. keep: 1 where the ink is a mark's.
+  const todo = new Uint8Array(w * h), keep = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const row = (y0 + y) * g.width + x0;
+    for (let x = 0; x < w; x++) if (g.px[row + x] < INK) todo[y * w + x] = 1;
+  }
+  const stack = new Int32Array(w * h), part = new Int32Array(w * h);
+  for (let s = 0; s < w * h; s++) {
+    if (!todo[s]) continue;
+    let top = 0, n = 0;
+    stack[top++] = s;
+    todo[s] = 0;
+    while (top) {
+      const i = stack[--top];
+      part[n++] = i;
+      const x = i % w;
+      const left = x > 0, right = x + 1 < w;
+      for (let j = i - w; j <= i + w; j += 2 * w) {
+        if (j < 0 || j >= w * h) continue;
+        if (todo[j]) (todo[j] = 0), (stack[top++] = j);
+        if (left && todo[j - 1]) (todo[j - 1] = 0), (stack[top++] = j - 1);
+        if (right && todo[j + 1]) (todo[j + 1] = 0), (stack[top++] = j + 1);
+      }
+      if (left && todo[i - 1]) (todo[i - 1] = 0), (stack[top++] = i - 1);
+      if (right && todo[i + 1]) (todo[i + 1] = 0), (stack[top++] = i + 1);
+    }
+    if (n >= minArea) for (let k = 0; k < n; k++) keep[part[k]] = 1;
+  }
+  return keep;
+}
+
+/**
+ * Otsu's threshold of a picture's grey levels: the cut that best splits it in two classes
+ * (paper and ink), whatever the scan's contrast.
+ */
+export function otsu(g: Gray): number {
+  const hist = new Float64Array(256);
+  for (const v of g.px) hist[v]++;
+  const total = g.px.length;
+  let sumAll = 0;
+  for (let t = 0; t < 256; t++) sumAll += t * hist[t];
+  let wb = 0, sb = 0, best = -1, from = 128, to = 128;
+  for (let t = 0; t < 256; t++) {
+    wb += hist[t];
+    if (!wb) continue;
+    const wf = total - wb;
+    if (!wf) break;
+    sb += t * hist[t];
+    const between = wb * wf * (sb / wb - (sumAll - sb) / wf) ** 2;
+    if (between > best * (1 + 1e-9)) (best = between), (from = to = t);
+    else if (between >= best * (1 - 1e-9)) to = t;
+  }
+  // Levels no pixel has split the classes alike: the cut is the middle of them.
+  return Math.round((from + to) / 2);
+}
+
+/** Black where darker than or as dark as `cut`, white elsewhere. */
+export function binarize(g: Gray, cut: number): Gray {
+  const px = new Uint8Array(g.px.length);
+  for (let i = 0; i < px.length; i++) px[i] = g.px[i] <= cut ? 0 : 255;
+  return { width: g.width, height: g.height, px };
 }

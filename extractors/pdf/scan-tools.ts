@@ -93,6 +93,8 @@ export async function tesseract(image: string, lang: string, psm: number, deadli
 export interface ListReading {
   text: string;
   conf: number;
+  /** The words' confidence averaged over their characters (a lone character read unsure weighs as one). */
+  mean: number;
 }
 
 /**
@@ -122,6 +124,7 @@ export async function readList(files: string[], lang: string, psm: number, deadl
       text += w.text;
       prev = w;
     }
-    return { text, conf: Math.min(...ws.map((w) => w.conf)) };
+    const chars = ws.reduce((n, w) => n + [...w.text].length, 0);
+    return { text, conf: Math.min(...ws.map((w) => w.conf)), mean: ws.reduce((n, w) => n + w.conf * [...w.text].length, 0) / chars };
   });
 }
