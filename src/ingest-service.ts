@@ -2,7 +2,7 @@
 // The store only stores; this is where a document is read (by the parse function it is
 // given: parseReport by default, a worker pool's parse from the CLI), where organ keys
 // are decided and where a body's neighbouring years are checked against each other.
-import { parseReport, type ParseInput, type ParseOutcome } from "./pipeline.js";
+import { parseReport, type ParseOutcome } from "./pipeline.js";
 import { sha256 } from "../model/hash.js";
 import { cellMap } from "../model/cells.js";
 import type { Check, ReportRecord } from "../model/record.js";
@@ -11,9 +11,14 @@ import { bareName, organKey, printedName } from "../normalizers/organ.js";
 import { describeRegion, hintContradicts, isKnownRegionCode, regionByCode, resolveRegion } from "../normalizers/region.js";
 import { parserIdentity } from "./version.js";
 import { Store, type IngestInput, type IngestResult } from "./store.js";
+import { extrasOf, type WorkerInput } from "./worker-outcome.js";
 
-/** Reads one document: parseReport, or anything with its contract (a worker pool's). Never throws for bad input. */
-export type ParseFn = (input: ParseInput) => Promise<ParseOutcome>;
+/**
+ * Reads one document: parseReport, or anything with its contract (a worker pool's). Never
+ * throws for bad input. `keepIn` names the blob folder, for a parse that keeps the bytes
+ * itself (a pool's worker; extrasOf says it did).
+ */
+export type ParseFn = (input: WorkerInput) => Promise<ParseOutcome>;
 
 export interface IngestServiceOptions {
   /** The parse function (default parseReport). */
@@ -45,7 +50,7 @@ export class IngestService {
   }
 
   /** The parse, with a throw (a parser bug met by one document) turned into that document's failure. */
-  private async parse(input: ParseInput): Promise<ParseOutcome> {
+  private async parse(input: WorkerInput): Promise<ParseOutcome> {
     try {
       return await this.parseFn(input);
     } catch (e) {
@@ -80,9 +85,10 @@ export class IngestService {
       contentType: input.contentType,
       hints: input.hints,
       sha256: sha,
+      keepIn: this.store.blobs.dir,
     });
-    // Kept so `xxgk reparse` can read it again.
-    this.store.keepBytes(input.bytes, sha);
+    // Kept so `xxgk reparse` can read it again (by the worker that parsed it, where there was one).
+    if (!extrasOf(outcome)?.kept) this.store.keepBytes(input.bytes, sha);
     return this.save(outcome, { sha, locator, input });
   }
 
@@ -107,7 +113,10 @@ export class IngestService {
       const me = this.store.keyYearOf(result.reportId);
       this.store.syncReports(me.organKey && me.year !== null ? [Store.unitOf(me.organKey, me.year), Store.unitOf(me.organKey, me.year + 1)] : [], { upTo: REPORT_COPIES_AT_ONCE });
       const rules = [...(result.failedRules ?? []), ...crossYear.map((c) => c.rule)];
-      return { ...result, checksFailed: rules.length, failedRules: rules };
+      // Set on the result, not spread into a new one: spreading would read its record (see withRecordOf).
+      result.checksFailed = rules.length;
+      result.failedRules = rules;
+      return result;
     });
   }
 
