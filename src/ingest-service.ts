@@ -145,8 +145,15 @@ export class IngestService {
     const known = this.store.knownOrganKey(code, bare, reportId);
     if (known) return this.store.setOrganKey(reportId, known);
     // A full name arriving after its abbreviation links both: re-key the region's bodies.
+    // Only names whose key changes are written: rewriting every report of a region at each
+    // new body (its rows and their index entries, to the same value) cost most of a save
+    // once a region held a few hundred bodies.
     const names = this.store.organNames(code);
-    for (const n of names) this.store.setRegionOrganKey(code, n, organKey(code, n, names));
+    const keys = this.store.regionOrganKeys(code);
+    for (const n of names) {
+      const key = organKey(code, n, names);
+      if (keys.get(n)?.every((k) => k === key) !== true) this.store.setRegionOrganKey(code, n, key);
+    }
   }
 
   /**

@@ -131,6 +131,8 @@ export class Store {
   private blobStore: BlobStore | null = null;
   private crawlLedger: CrawlLedger | null = null;
   private readonly statements = new Map<string, Database.Statement>();
+  /** The report saved last and its stored form: its report is consolidated from the form (refreshUnit), not read back. */
+  private lastSaved: { id: number; form: StoredForm } | null = null;
 
   /** A prepared statement, compiled once per store (preparing costs more than running). */
   private sql(text: string): Database.Statement {
@@ -314,6 +316,7 @@ export class Store {
       );
     if (info.changes === 0) return null;
     const id = Number(info.lastInsertRowid);
+    this.lastSaved = { id, form };
     this.insertMany("cells", CELL_COLUMNS, id, form.cells);
     this.insertMany("sections", SECTION_COLUMNS, id, form.sections);
     this.insertMany("checks", CHECK_COLUMNS, id, form.checks);
@@ -383,6 +386,17 @@ export class Store {
     return (this.sql("SELECT DISTINCT organ_bare FROM reports WHERE organ_bare IS NOT NULL AND region_code IS ?").all(regionCode) as { organ_bare: string }[]).map(
       (r) => r.organ_bare,
     );
+  }
+
+  /** The organ keys the reports of a region hold, by bare name (every distinct key, null included, of that name's reports). */
+  regionOrganKeys(regionCode: string | null): Map<string, (string | null)[]> {
+    const out = new Map<string, (string | null)[]>();
+    for (const r of this.sql("SELECT DISTINCT organ_bare, organ_key FROM reports WHERE organ_bare IS NOT NULL AND region_code IS ?").all(regionCode) as { organ_bare: string; organ_key: string | null }[]) {
+      const keys = out.get(r.organ_bare);
+      if (keys) keys.push(r.organ_key);
+      else out.set(r.organ_bare, [r.organ_key]);
+    }
+    return out;
   }
 
   /** Sets the organ key of every report of a region with this bare name. */
@@ -591,6 +605,18 @@ export class Store {
     }
     if (!docs.length) return;
     const checks = this.sql("SELECT rule, severity, message, where_ AS \"where\" FROM checks WHERE report_id = ? ORDER BY rowid");
+    // A report of one document just saved (most of a batch of new reports): its record is
+    // the document's with the checks as stored (cross-year ones too), its cells the
+    // document's. Made from the stored form in hand rather than by parsing the record
+    // back and serialising it again; the JSON compared first, so the form is this row's.
+    const saved = this.lastSaved;
+    if (docs.length === 1 && saved?.id === docs[0].id && saved.form.checksAt[0] >= 0 && saved.form.json === docs[0].record_json) {
+      const found = checks.all(saved.id) as Check[];
+      const [from, to] = saved.form.checksAt;
+      const json = saved.form.json.slice(0, from) + JSON.stringify(found) + saved.form.json.slice(to);
+      this.writeReport(unit, { id: saved.id, documents: [saved.id], year: saved.form.head.year, json, checks: found, cells: null });
+      return;
+    }
     const copies = docs.map((d) => {
       const record = JSON.parse(d.record_json) as ReportRecord;
       record.checks = checks.all(d.id) as Check[];
@@ -614,21 +640,30 @@ export class Store {
       const newest = copies[copies.length - 1];
       c = { record: newest.record, best: newest.id, documents: copies.map((d) => d.id).reverse(), filled: new Map() };
     }
-    const id = c.best;
+    const found = Array.isArray(c.record.checks) ? c.record.checks : [];
+    this.writeReport(unit, { id: c.best, documents: c.documents, year: c.record.year ?? null, json: JSON.stringify(c.record), checks: found, cells: rows });
+  }
+
+  /**
+   * Writes one report's rows: report_records, report_documents, report_cells (`cells`:
+   * flat values of CELL_COLUMNS and document_id; null: the cells of its best document as
+   * stored) and report_checks. `year` is used for a report of one unplaced document.
+   */
+  private writeReport(unit: string, r: { id: number; documents: number[]; year: number | null; json: string; checks: Check[]; cells: (string | number | null)[] | null }): void {
+    const id = r.id;
     // Another unit's row may still name this document as its best (re-keyed between units): it is stale.
     const clash = this.sql("SELECT unit FROM report_records WHERE report_id = ?").get(id) as { unit: string } | undefined;
     if (clash) this.dropReport(id);
     const key = unit.startsWith("doc:") ? null : unit.slice(0, unit.lastIndexOf("|"));
-    const year = unit.startsWith("doc:") ? (c.record.year ?? null) : Number(unit.slice(unit.lastIndexOf("|") + 1));
+    const year = unit.startsWith("doc:") ? r.year : Number(unit.slice(unit.lastIndexOf("|") + 1));
     this.sql("INSERT INTO report_records (report_id, unit, body_key, year, documents, record_json, refreshed_at) VALUES (?,?,?,?,?,?,?)").run(
-      id, unit, key, year, c.documents.length, JSON.stringify(c.record), now(),
+      id, unit, key, year, r.documents.length, r.json, now(),
     );
-    this.insertMany("report_documents", ["document_id", "rank"], id, c.documents.flatMap((d, i) => [d, i + 1]));
-    if (rows) this.insertMany("report_cells", [...CELL_COLUMNS, "document_id"], id, rows);
+    this.insertMany("report_documents", ["document_id", "rank"], id, r.documents.flatMap((d, i) => [d, i + 1]));
+    if (r.cells) this.insertMany("report_cells", [...CELL_COLUMNS, "document_id"], id, r.cells);
     else
       this.sql(`INSERT INTO report_cells (report_id, ${CELL_COLUMNS.join(", ")}, document_id) SELECT report_id, ${CELL_COLUMNS.join(", ")}, report_id FROM cells WHERE report_id = ?`).run(id);
-    const found = Array.isArray(c.record.checks) ? c.record.checks : [];
-    this.insertMany("report_checks", CHECK_COLUMNS, id, found.flatMap((k) => [k.rule, k.severity, k.message, k.where]));
+    this.insertMany("report_checks", CHECK_COLUMNS, id, r.checks.flatMap((k) => [k.rule, k.severity, k.message, k.where]));
   }
 
   private dropReport(reportId: number): void {
