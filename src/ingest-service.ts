@@ -106,7 +106,8 @@ export class IngestService {
       const result = this.store.saveOutcome(outcome, { ...at, parser: this.parser });
       if (result.status !== "ingested" || result.reportId === undefined) return result;
       this.documentMetadata(result.reportId, at.sha);
-      this.keyOrgan(result.reportId);
+      // The region the document gives, from what was just stored (not read back out of its JSON).
+      this.keyOrgan(result.reportId, outcome.ok ? ((extrasOf(outcome)?.form?.head ?? outcome.record).region?.code ?? null) : undefined);
       if (at.input.hints?.region && outcome.ok && outcome.region.by === "hint" && !outcome.region.contradiction) this.placeSiblings(result.reportId, at.input.hints.region);
       const crossYear = this.refreshCrossYear(result.reportId);
       // The report (and the next year's, whose cross-year checks may have changed) consolidated again.
@@ -125,11 +126,13 @@ export class IngestService {
    * (so they survive reparse, new documents and new copies): an alias gives the name the
    * body is keyed under, a region decision places it (a hint only where the document
    * places it nowhere). Then: the key its region already gives this bare name, or the
-   * region's bodies re-keyed.
+   * region's bodies re-keyed. `ownRegion`: the region code of the document's own record,
+   * where the caller has it at hand.
    */
-  private keyOrgan(reportId: number): void {
+  private keyOrgan(reportId: number, ownRegion?: string | null): void {
     const o = this.store.organOf(reportId);
-    const docRegion = this.store.documentRegionOf(reportId) ?? this.correctedDocumentRegion(reportId);
+    // `ownRegion`: the code the document's record gives, where the caller has it (else read from the store).
+    const docRegion = (ownRegion !== undefined ? ownRegion : this.store.documentRegionOf(reportId)) ?? this.correctedDocumentRegion(reportId);
     const docR = docRegion ? regionByCode(docRegion) : null;
     const printed = o.organ ? printedName(o.organ) : null;
     const docBare = o.organ ? bareName(o.organ, docR ? [docR.province, docR.city, docR.county] : []) : null;
