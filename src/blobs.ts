@@ -14,6 +14,8 @@ import { pidAlive } from "./pid.js";
 export class BlobStore {
   readonly dir: string;
   private readonly tmp: string;
+  /** Fan-out folders (blobs/ab) known to exist: made once, not asked for at every put (two system calls each). */
+  private readonly made = new Set<string>();
 
   constructor(dir: string) {
     this.dir = resolve(dir);
@@ -42,7 +44,11 @@ export class BlobStore {
     const hash = known ?? sha256(bytes);
     const path = this.pathOf(hash);
     if (existsSync(path)) return { sha256: hash, path, existed: true };
-    mkdirSync(dirname(path), { recursive: true });
+    const folder = dirname(path);
+    if (!this.made.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      this.made.add(folder);
+    }
     const tmp = join(this.tmp, `${hash}.${process.pid}.${randomBytes(4).toString("hex")}`);
     try {
       const fd = openSync(tmp, "w");
@@ -52,7 +58,14 @@ export class BlobStore {
       } finally {
         closeSync(fd);
       }
-      renameSync(tmp, path);
+      try {
+        renameSync(tmp, path);
+      } catch (e) {
+        // The folder went away since it was made (removed by hand): made again, once.
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT" || !existsSync(tmp)) throw e;
+        mkdirSync(folder, { recursive: true });
+        renameSync(tmp, path);
+      }
     } catch (e) {
       // ENOSPC and the like: this writer's own temp file (the name is unique to it) goes.
       rmSync(tmp, { force: true });

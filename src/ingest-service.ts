@@ -2,7 +2,7 @@
 // The store only stores; this is where a document is read (by the parse function it is
 // given: parseReport by default, a worker pool's parse from the CLI), where organ keys
 // are decided and where a body's neighbouring years are checked against each other.
-import { parseReport, type ParseInput, type ParseOutcome } from "./pipeline.js";
+import { parseReport, type ParseOutcome } from "./pipeline.js";
 import { sha256 } from "../model/hash.js";
 import { cellMap } from "../model/cells.js";
 import type { Check, ReportRecord } from "../model/record.js";
@@ -11,9 +11,14 @@ import { bareName, organKey, printedName } from "../normalizers/organ.js";
 import { describeRegion, hintContradicts, isKnownRegionCode, regionByCode, resolveRegion } from "../normalizers/region.js";
 import { parserIdentity } from "./version.js";
 import { Store, type IngestInput, type IngestResult } from "./store.js";
+import { extrasOf, type WorkerInput } from "./worker-outcome.js";
 
-/** Reads one document: parseReport, or anything with its contract (a worker pool's). Never throws for bad input. */
-export type ParseFn = (input: ParseInput) => Promise<ParseOutcome>;
+/**
+ * Reads one document: parseReport, or anything with its contract (a worker pool's). Never
+ * throws for bad input. `keepIn` names the blob folder, for a parse that keeps the bytes
+ * itself (a pool's worker; extrasOf says it did).
+ */
+export type ParseFn = (input: WorkerInput) => Promise<ParseOutcome>;
 
 export interface IngestServiceOptions {
   /** The parse function (default parseReport). */
@@ -45,7 +50,7 @@ export class IngestService {
   }
 
   /** The parse, with a throw (a parser bug met by one document) turned into that document's failure. */
-  private async parse(input: ParseInput): Promise<ParseOutcome> {
+  private async parse(input: WorkerInput): Promise<ParseOutcome> {
     try {
       return await this.parseFn(input);
     } catch (e) {
@@ -80,9 +85,10 @@ export class IngestService {
       contentType: input.contentType,
       hints: input.hints,
       sha256: sha,
+      keepIn: this.store.blobs.dir,
     });
-    // Kept so `xxgk reparse` can read it again.
-    this.store.keepBytes(input.bytes, sha);
+    // Kept so `xxgk reparse` can read it again (by the worker that parsed it, where there was one).
+    if (!extrasOf(outcome)?.kept) this.store.keepBytes(input.bytes, sha);
     return this.save(outcome, { sha, locator, input });
   }
 
@@ -100,14 +106,18 @@ export class IngestService {
       const result = this.store.saveOutcome(outcome, { ...at, parser: this.parser });
       if (result.status !== "ingested" || result.reportId === undefined) return result;
       this.documentMetadata(result.reportId, at.sha);
-      this.keyOrgan(result.reportId);
+      // The region the document gives, from what was just stored (not read back out of its JSON).
+      this.keyOrgan(result.reportId, outcome.ok ? ((extrasOf(outcome)?.form?.head ?? outcome.record).region?.code ?? null) : undefined);
       if (at.input.hints?.region && outcome.ok && outcome.region.by === "hint" && !outcome.region.contradiction) this.placeSiblings(result.reportId, at.input.hints.region);
       const crossYear = this.refreshCrossYear(result.reportId);
       // The report (and the next year's, whose cross-year checks may have changed) consolidated again.
       const me = this.store.keyYearOf(result.reportId);
       this.store.syncReports(me.organKey && me.year !== null ? [Store.unitOf(me.organKey, me.year), Store.unitOf(me.organKey, me.year + 1)] : [], { upTo: REPORT_COPIES_AT_ONCE });
       const rules = [...(result.failedRules ?? []), ...crossYear.map((c) => c.rule)];
-      return { ...result, checksFailed: rules.length, failedRules: rules };
+      // Set on the result, not spread into a new one: spreading would read its record (see withRecordOf).
+      result.checksFailed = rules.length;
+      result.failedRules = rules;
+      return result;
     });
   }
 
@@ -116,11 +126,13 @@ export class IngestService {
    * (so they survive reparse, new documents and new copies): an alias gives the name the
    * body is keyed under, a region decision places it (a hint only where the document
    * places it nowhere). Then: the key its region already gives this bare name, or the
-   * region's bodies re-keyed.
+   * region's bodies re-keyed. `ownRegion`: the region code of the document's own record,
+   * where the caller has it at hand.
    */
-  private keyOrgan(reportId: number): void {
+  private keyOrgan(reportId: number, ownRegion?: string | null): void {
     const o = this.store.organOf(reportId);
-    const docRegion = this.store.documentRegionOf(reportId) ?? this.correctedDocumentRegion(reportId);
+    // `ownRegion`: the code the document's record gives, where the caller has it (else read from the store).
+    const docRegion = (ownRegion !== undefined ? ownRegion : this.store.documentRegionOf(reportId)) ?? this.correctedDocumentRegion(reportId);
     const docR = docRegion ? regionByCode(docRegion) : null;
     const printed = o.organ ? printedName(o.organ) : null;
     const docBare = o.organ ? bareName(o.organ, docR ? [docR.province, docR.city, docR.county] : []) : null;
@@ -136,8 +148,15 @@ export class IngestService {
     const known = this.store.knownOrganKey(code, bare, reportId);
     if (known) return this.store.setOrganKey(reportId, known);
     // A full name arriving after its abbreviation links both: re-key the region's bodies.
+    // Only names whose key changes are written: rewriting every report of a region at each
+    // new body (its rows and their index entries, to the same value) cost most of a save
+    // once a region held a few hundred bodies.
     const names = this.store.organNames(code);
-    for (const n of names) this.store.setRegionOrganKey(code, n, organKey(code, n, names));
+    const keys = this.store.regionOrganKeys(code);
+    for (const n of names) {
+      const key = organKey(code, n, names);
+      if (keys.get(n)?.every((k) => k === key) !== true) this.store.setRegionOrganKey(code, n, key);
+    }
   }
 
   /**

@@ -18,7 +18,8 @@ import { pathToFileURL } from "node:url";
 import Tinypool from "tinypool";
 import { DEFAULT_LIMITS } from "../model/limits.js";
 import { looksLikePdf } from "../extractors/signatures.js";
-import type { ParseInput, ParseOutcome } from "./pipeline.js";
+import type { ParseOutcome } from "./pipeline.js";
+import { fromWorker, type WorkerInput, type WorkerMessage } from "./worker-outcome.js";
 
 export interface ParsePoolOptions {
   /** Documents parsed at once (worker threads). Default: the machine's cores. */
@@ -42,7 +43,7 @@ export function workerFile(base = import.meta.url): string {
 export const defaultJobs = (): number => Math.max(1, availableParallelism());
 
 interface Waiting {
-  input: ParseInput;
+  input: WorkerInput;
   resolve: (o: ParseOutcome) => void;
 }
 
@@ -66,8 +67,11 @@ export class ParsePool {
     });
   }
 
-  /** Parses one document in a worker. Never throws: a failure comes back as { ok: false }. */
-  parse(input: ParseInput): Promise<ParseOutcome> {
+  /**
+   * Parses one document in a worker. Never throws: a failure comes back as { ok: false }.
+   * With `keepIn`, the worker also keeps the bytes in that blob folder (extrasOf tells).
+   */
+  parse(input: WorkerInput): Promise<ParseOutcome> {
     if (this.closed) return Promise.resolve({ ok: false, code: "cancelled", message: "the parse pool was closed" });
     return new Promise((resolve) => {
       this.waiting.push({ input, resolve });
@@ -101,7 +105,7 @@ export class ParsePool {
     }
   }
 
-  private async run(input: ParseInput): Promise<ParseOutcome> {
+  private async run(input: WorkerInput): Promise<ParseOutcome> {
     // A PDF may turn out to be a scan, read by OCR within its own bound after the text read
     // failed: its worker is given both limits (the OCR kills its child processes at its own).
     const limits = { ...DEFAULT_LIMITS, ...input.limits };
@@ -115,7 +119,7 @@ export class ParsePool {
       abort.abort();
     }, ms);
     try {
-      return (await this.pool.run({ ...input, bytes }, { signal: abort.signal, transferList: [bytes.buffer as ArrayBuffer] })) as ParseOutcome;
+      return fromWorker((await this.pool.run({ ...input, bytes }, { signal: abort.signal, transferList: [bytes.buffer as ArrayBuffer] })) as WorkerMessage);
     } catch (e) {
       if (timedOut)
         return { ok: false, code: "timeout", message: `the parse took longer than ${+(ms / 1000).toFixed(3)}s (limits.timeoutMs${ms !== limits.timeoutMs ? " + limits.ocrTimeoutMs" : ""}); its worker was ended` };

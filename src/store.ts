@@ -17,7 +17,9 @@ import type { Check, DocumentPlace, Region, ReportRecord } from "../model/record
 import type { ListedOn } from "../model/provenance.js";
 import { consolidate } from "../normalizers/copies.js";
 import { checkSchema, migrate, NewerSchemaError, schemaVersionOf, STORE_SCHEMA_VERSION } from "./migrations.js";
-import { diagnosticsOf, placeColumns, provenanceOf } from "./record-access.js";
+import { placeColumns, provenanceOf } from "./record-access.js";
+import { CELL_COLUMNS, CHECK_COLUMNS, checkRules, DIAGNOSTIC_COLUMNS, SECTION_COLUMNS, storedForm, withRecordOf, type StoredForm } from "./stored-form.js";
+import { extrasOf } from "./worker-outcome.js";
 import { ReviewLedger } from "./review-ledger.js";
 
 export { STORE_SCHEMA_VERSION, NewerSchemaError };
@@ -129,6 +131,8 @@ export class Store {
   private blobStore: BlobStore | null = null;
   private crawlLedger: CrawlLedger | null = null;
   private readonly statements = new Map<string, Database.Statement>();
+  /** The report saved last and its stored form: its report is consolidated from the form (refreshUnit), not read back. */
+  private lastSaved: { id: number; form: StoredForm } | null = null;
 
   /** A prepared statement, compiled once per store (preparing costs more than running). */
   private sql(text: string): Database.Statement {
@@ -260,27 +264,23 @@ export class Store {
         return { status: "failed", sha256: sha, code: outcome.code, message: outcome.message, attachments: outcome.attachments };
       }
       if (at.replace) this.sql("UPDATE reports SET is_current = 0 WHERE sha256 = ? AND is_current = 1").run(sha);
-      const reportId = this.insertReport(versionId, sha, outcome, parser, t);
+      // Made by the parse worker where there was one; here otherwise.
+      const form = extrasOf(outcome)?.form ?? storedForm(outcome.record);
+      const reportId = this.insertReport(versionId, sha, outcome, form, parser, t);
       if (reportId === null) {
         const id = (this.sql("SELECT id FROM reports WHERE sha256 = ? AND is_current = 1").get(sha) as { id: number }).id;
         return { status: "present", sha256: sha, reportId: id };
       }
-      this.sql("UPDATE versions SET format = ? WHERE id = ?").run(outcome.record.source.format, versionId);
+      this.sql("UPDATE versions SET format = ? WHERE id = ?").run(form.head.format, versionId);
       // A new version (or a re-parse) supersedes this source's earlier records, and its failures.
       this.sql("UPDATE reports SET is_current = 0 WHERE is_current = 1 AND id != ? AND version_id IN (SELECT id FROM versions WHERE source_id = ?)")
         .run(reportId, sourceId);
       this.sql("UPDATE failures SET is_current = 0 WHERE is_current = 1 AND (sha256 = ? OR version_id IN (SELECT id FROM versions WHERE source_id = ?))")
         .run(sha, sourceId);
       this.sql("UPDATE failures SET is_current = 0 WHERE locator = ? AND version_id IS NULL").run(locator);
-      return {
-        status: "ingested",
-        sha256: sha,
-        reportId,
-        checksFailed: outcome.record.checks.length,
-        failedRules: outcome.record.checks.map((c) => c.rule),
-        record: outcome.record,
-        attachments: outcome.attachments,
-      };
+      const rules = checkRules(form);
+      // The record as a property read when asked: a worker's outcome parses its JSON only then.
+      return withRecordOf({ status: "ingested", sha256: sha, reportId, checksFailed: rules.length, failedRules: rules, attachments: outcome.attachments }, outcome);
     });
   }
 
@@ -300,9 +300,9 @@ export class Store {
   }
 
   /** Inserts the report and its rows; null when the bytes already have a current report (the unique index). */
-  private insertReport(versionId: number, sha: string, outcome: Extract<ParseOutcome, { ok: true }>, parser: string, t: string): number | null {
-    const r = outcome.record;
-    const region = r.region;
+  private insertReport(versionId: number, sha: string, outcome: Extract<ParseOutcome, { ok: true }>, form: StoredForm, parser: string, t: string): number | null {
+    const h = form.head;
+    const region = h.region;
     const info = this.sql(
         `INSERT INTO reports (version_id, sha256, parser_version, parsed_at, format, template, organ, year, published_on,
            region_code, region_name, province, city, county, region_by, region_confidence, record_json)
@@ -310,44 +310,50 @@ export class Store {
          ON CONFLICT (sha256) WHERE is_current = 1 DO NOTHING`,
       )
       .run(
-        versionId, sha, parser, t, r.source.format, r.template, r.organ, r.year, r.publishedOn,
+        versionId, sha, parser, t, h.format, h.template, h.organ, h.year, h.publishedOn,
         region?.code ?? null, region?.name ?? null, region?.province ?? null, region?.city ?? null, region?.county ?? null,
-        outcome.region.by, outcome.region.confidence, JSON.stringify(r),
+        outcome.region.by, outcome.region.confidence, form.json,
       );
     if (info.changes === 0) return null;
     const id = Number(info.lastInsertRowid);
-    // Rows go in BATCH rows per statement: one call per row was half of a save.
-    this.insertMany(
-      "cells",
-      ["report_id", "tbl", "row", "col", "value", "status", "text", "page", "box", "table_no", "row_no", "col_no", "line"],
-      cellsOf(r).map(([tbl, row, col, v]) => {
-        const p = provenanceOf(r, `${tbl}.${row}.${col}`);
-        return [id, tbl, row, col, v, p?.status ?? null, p?.text ?? null, ...placeColumns(p?.place)];
-      }),
-    );
-    const sec = this.sql("INSERT INTO sections (report_id, number, title, text) VALUES (?,?,?,?)");
-    for (const s of r.sections) sec.run(id, s.number, s.title, s.text);
-    this.insertMany("checks", ["report_id", "rule", "severity", "message", "where_"], r.checks.map((c) => [id, c.rule, c.severity, c.message, c.where]));
-    this.insertMany(
-      "diagnostics",
-      ["report_id", "code", "severity", "key", "message", "page", "box", "table_no", "row_no", "col_no", "line"],
-      diagnosticsOf(r).map((d) => [id, d.code, d.severity, d.key ?? null, d.message, ...placeColumns(d.place)]),
-    );
+    this.lastSaved = { id, form };
+    this.insertMany("cells", CELL_COLUMNS, id, form.cells);
+    this.insertMany("sections", SECTION_COLUMNS, id, form.sections);
+    this.insertMany("checks", CHECK_COLUMNS, id, form.checks);
+    this.insertMany("diagnostics", DIAGNOSTIC_COLUMNS, id, form.diagnostics);
     return id;
   }
 
-  /** Inserts rows BATCH at a time (one statement per BATCH rows, then one per leftover row). */
-  private insertMany(table: string, cols: string[], rows: (string | number | null)[][]): void {
-    const one = `(${cols.map(() => "?").join(",")})`;
-    const head = `INSERT INTO ${table} (${cols.join(", ")}) VALUES `;
+  /**
+   * Inserts rows of one report: `values` holds cols.length values per row, flat; each row
+   * is stored with report_id = `id` first. BATCH rows go per statement (one call per row
+   * was half of a save), the leftover rows one by one.
+   */
+  private insertMany(table: string, cols: readonly string[], id: number, values: readonly (string | number | null)[]): void {
+    const width = cols.length;
+    const n = values.length / width;
+    const one = `(${Array(width + 1).fill("?").join(",")})`;
+    const head = `INSERT INTO ${table} (report_id, ${cols.join(", ")}) VALUES `;
     let i = 0;
-    if (rows.length >= BATCH) {
+    if (n >= BATCH) {
       const many = this.sql(head + Array(BATCH).fill(one).join(","));
-      for (; i + BATCH <= rows.length; i += BATCH) many.run(rows.slice(i, i + BATCH).flat());
+      const args: (string | number | null)[] = new Array(BATCH * (width + 1));
+      for (; i + BATCH <= n; i += BATCH) {
+        for (let r = 0, a = 0, v = i * width; r < BATCH; r++) {
+          args[a++] = id;
+          for (let c = 0; c < width; c++) args[a++] = values[v++];
+        }
+        many.run(args);
+      }
     }
-    if (i < rows.length) {
+    if (i < n) {
       const single = this.sql(head + one);
-      for (; i < rows.length; i++) single.run(rows[i]);
+      const args: (string | number | null)[] = new Array(width + 1);
+      args[0] = id;
+      for (; i < n; i++) {
+        for (let c = 0; c < width; c++) args[c + 1] = values[i * width + c];
+        single.run(args);
+      }
     }
   }
 
@@ -380,6 +386,17 @@ export class Store {
     return (this.sql("SELECT DISTINCT organ_bare FROM reports WHERE organ_bare IS NOT NULL AND region_code IS ?").all(regionCode) as { organ_bare: string }[]).map(
       (r) => r.organ_bare,
     );
+  }
+
+  /** The organ keys the reports of a region hold, by bare name (every distinct key, null included, of that name's reports). */
+  regionOrganKeys(regionCode: string | null): Map<string, (string | null)[]> {
+    const out = new Map<string, (string | null)[]>();
+    for (const r of this.sql("SELECT DISTINCT organ_bare, organ_key FROM reports WHERE organ_bare IS NOT NULL AND region_code IS ?").all(regionCode) as { organ_bare: string; organ_key: string | null }[]) {
+      const keys = out.get(r.organ_bare);
+      if (keys) keys.push(r.organ_key);
+      else out.set(r.organ_bare, [r.organ_key]);
+    }
+    return out;
   }
 
   /** Sets the organ key of every report of a region with this bare name. */
@@ -558,10 +575,12 @@ export class Store {
     for (const r of this.sql("SELECT unit FROM report_dirty").all() as { unit: string }[]) dirty.add(r.unit);
     if (!dirty.size) return;
     this.transaction(() => {
-      const count = this.sql("SELECT count(*) AS n FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1");
+      // Counted no further than upTo + 1: whether a report is over the bound is all that is
+      // asked, and counting all 600 copies of one report at every save was quadratic.
+      const count = this.sql("SELECT count(*) AS n FROM (SELECT 1 FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1 LIMIT ?)");
       for (const u of dirty) {
         const bar = u.lastIndexOf("|");
-        if (opts.upTo !== undefined && !u.startsWith("doc:") && (count.get(u.slice(0, bar), Number(u.slice(bar + 1))) as { n: number }).n > opts.upTo) {
+        if (opts.upTo !== undefined && !u.startsWith("doc:") && (count.get(u.slice(0, bar), Number(u.slice(bar + 1)), opts.upTo + 1) as { n: number }).n > opts.upTo) {
           this.sql("INSERT OR IGNORE INTO report_dirty (unit) VALUES (?)").run(u);
           continue;
         }
@@ -608,43 +627,65 @@ export class Store {
     }
     if (!docs.length) return;
     const checks = this.sql("SELECT rule, severity, message, where_ AS \"where\" FROM checks WHERE report_id = ? ORDER BY rowid");
+    // A report of one document just saved (most of a batch of new reports): its record is
+    // the document's with the checks as stored (cross-year ones too), its cells the
+    // document's. Made from the stored form in hand rather than by parsing the record
+    // back and serialising it again; the JSON compared first, so the form is this row's.
+    const saved = this.lastSaved;
+    if (docs.length === 1 && saved?.id === docs[0].id && saved.form.checksAt[0] >= 0 && saved.form.json === docs[0].record_json) {
+      const found = checks.all(saved.id) as Check[];
+      const [from, to] = saved.form.checksAt;
+      const json = saved.form.json.slice(0, from) + JSON.stringify(found) + saved.form.json.slice(to);
+      this.writeReport(unit, { id: saved.id, documents: [saved.id], year: saved.form.head.year, json, checks: found, cells: null });
+      return;
+    }
     const copies = docs.map((d) => {
       const record = JSON.parse(d.record_json) as ReportRecord;
       record.checks = checks.all(d.id) as Check[];
       return { id: d.id, record };
     });
     let c: { record: ReportRecord; best: number; documents: number[]; filled: Map<string, number> };
-    let rows: (string | number | null)[][] | null = null;
+    // report_cells values, flat: the stored form's cell columns, then document_id.
+    let rows: (string | number | null)[] | null = null;
     try {
       c = copies.length === 1 ? { record: copies[0].record, best: copies[0].id, documents: [copies[0].id], filled: new Map<string, number>() } : consolidate(copies);
       const r = c.record;
-      rows = cellsOf(r).map(([tbl, row, col, v]) => {
+      rows = [];
+      for (const [tbl, row, col, v] of cellsOf(r)) {
         const k = `${tbl}.${row}.${col}`;
         const p = provenanceOf(r, k);
-        return [c.best, tbl, row, col, v, p?.status ?? null, p?.text ?? null, ...placeColumns(p?.place), c.filled.get(k) ?? c.best];
-      });
+        rows.push(tbl, row, col, v, p?.status ?? null, p?.text ?? null, ...placeColumns(p?.place), c.filled.get(k) ?? c.best);
+      }
     } catch {
       // A record stored by an older xxgk in a shape the consolidation cannot read: the
       // report is its newest document as stored (its cells rows), not a guess.
       const newest = copies[copies.length - 1];
       c = { record: newest.record, best: newest.id, documents: copies.map((d) => d.id).reverse(), filled: new Map() };
     }
-    const id = c.best;
+    const found = Array.isArray(c.record.checks) ? c.record.checks : [];
+    this.writeReport(unit, { id: c.best, documents: c.documents, year: c.record.year ?? null, json: JSON.stringify(c.record), checks: found, cells: rows });
+  }
+
+  /**
+   * Writes one report's rows: report_records, report_documents, report_cells (`cells`:
+   * flat values of CELL_COLUMNS and document_id; null: the cells of its best document as
+   * stored) and report_checks. `year` is used for a report of one unplaced document.
+   */
+  private writeReport(unit: string, r: { id: number; documents: number[]; year: number | null; json: string; checks: Check[]; cells: (string | number | null)[] | null }): void {
+    const id = r.id;
     // Another unit's row may still name this document as its best (re-keyed between units): it is stale.
     const clash = this.sql("SELECT unit FROM report_records WHERE report_id = ?").get(id) as { unit: string } | undefined;
     if (clash) this.dropReport(id);
     const key = unit.startsWith("doc:") ? null : unit.slice(0, unit.lastIndexOf("|"));
-    const year = unit.startsWith("doc:") ? (c.record.year ?? null) : Number(unit.slice(unit.lastIndexOf("|") + 1));
+    const year = unit.startsWith("doc:") ? r.year : Number(unit.slice(unit.lastIndexOf("|") + 1));
     this.sql("INSERT INTO report_records (report_id, unit, body_key, year, documents, record_json, refreshed_at) VALUES (?,?,?,?,?,?,?)").run(
-      id, unit, key, year, c.documents.length, JSON.stringify(c.record), now(),
+      id, unit, key, year, r.documents.length, r.json, now(),
     );
-    this.insertMany("report_documents", ["report_id", "document_id", "rank"], c.documents.map((d, i) => [id, d, i + 1]));
-    const cellCols = ["report_id", "tbl", "row", "col", "value", "status", "text", "page", "box", "table_no", "row_no", "col_no", "line", "document_id"];
-    if (rows) this.insertMany("report_cells", cellCols, rows);
+    this.insertMany("report_documents", ["document_id", "rank"], id, r.documents.flatMap((d, i) => [d, i + 1]));
+    if (r.cells) this.insertMany("report_cells", [...CELL_COLUMNS, "document_id"], id, r.cells);
     else
-      this.sql(`INSERT INTO report_cells (${cellCols.join(", ")}) SELECT ${cellCols.slice(0, -1).join(", ")}, report_id FROM cells WHERE report_id = ?`).run(id);
-    const found = Array.isArray(c.record.checks) ? c.record.checks : [];
-    this.insertMany("report_checks", ["report_id", "rule", "severity", "message", "where_"], found.map((k) => [id, k.rule, k.severity, k.message, k.where]));
+      this.sql(`INSERT INTO report_cells (report_id, ${CELL_COLUMNS.join(", ")}, document_id) SELECT report_id, ${CELL_COLUMNS.join(", ")}, report_id FROM cells WHERE report_id = ?`).run(id);
+    this.insertMany("report_checks", CHECK_COLUMNS, id, r.checks.flatMap((k) => [k.rule, k.severity, k.message, k.where]));
   }
 
   private dropReport(reportId: number): void {

@@ -9,6 +9,7 @@ import { ParsePool } from "../src/parse-pool.js";
 import { parseReport } from "../src/pipeline.js";
 import { openStore } from "../src/store.js";
 import { ingestPaths } from "../src/ingest.js";
+import { IngestService } from "../src/ingest-service.js";
 
 const dir = "test/fixtures/reports";
 const pool = new ParsePool({ jobs: 2 });
@@ -48,7 +49,8 @@ describe("parse pool", () => {
     copyFileSync(join(dir, names[0]), join(input, names[0].replace(/(\.[^.]+)$/, "-again$1")));
     const run = async (db: string, jobs: number) => {
       const store = openStore(join(tmp, db));
-      const summary = await ingestPaths(store, [input], jobs > 1 ? { parse: (i) => pool.parse(i), jobs } : {});
+      // (The pool's parse goes to the service: ingestPaths has no parse option of its own.)
+      const summary = await ingestPaths(jobs > 1 ? new IngestService(store, { parse: (i) => pool.parse(i) }) : store, [input], { jobs });
       const records = [...store.records()].map((r) => JSON.stringify(r.record)).sort();
       const counts = store.counts();
       store.close();

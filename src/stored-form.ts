@@ -1,0 +1,106 @@
+// A record as the store writes it: its JSON text and the values of its rows (cells,
+// sections, checks, diagnostics), made once. The parse worker makes it beside the record
+// (src/parse-worker.ts), so the writer's thread, the one that limits a batch, neither
+// serialises the record nor walks its 200 provenance entries, and the record itself does
+// not cross between threads: a string and flat arrays of numbers and strings copy far
+// faster than the record's thousands of small objects (src/parse-pool.ts).
+//
+// Rows are flat: `cells` holds CELL_WIDTH values per cell, one after another, in the
+// columns the store names (CELL_COLUMNS without report_id, which the store adds).
+import { cellsOf } from "../model/cells.js";
+import type { Region, ReportRecord } from "../model/record.js";
+import { diagnosticsOf, placeColumns, provenanceOf } from "./record-access.js";
+
+type Value = string | number | null;
+
+/** The columns of `cells` a stored form gives values for (report_id is the store's). */
+export const CELL_COLUMNS = ["tbl", "row", "col", "value", "status", "text", "page", "box", "table_no", "row_no", "col_no", "line"] as const;
+export const SECTION_COLUMNS = ["number", "title", "text"] as const;
+export const CHECK_COLUMNS = ["rule", "severity", "message", "where_"] as const;
+export const DIAGNOSTIC_COLUMNS = ["code", "severity", "key", "message", "page", "box", "table_no", "row_no", "col_no", "line"] as const;
+
+export interface StoredForm {
+  /** JSON.stringify(record): the reports row's record_json. */
+  json: string;
+  /** Where the value of `checks` is in `json` ([start, end)): a report's record is this JSON with the checks as stored. */
+  checksAt: [number, number];
+  /** What the reports row keeps in its own columns. */
+  head: {
+    format: string;
+    template: string;
+    organ: string | null;
+    year: number | null;
+    publishedOn: string | null;
+    region: Region | null;
+  };
+  /** Row values, flat, in the order of the *_COLUMNS above. */
+  cells: Value[];
+  sections: Value[];
+  checks: Value[];
+  diagnostics: Value[];
+}
+
+/** The stored form of a record. Pure: the same record gives the same form on any thread. */
+export function storedForm(r: ReportRecord): StoredForm {
+  const cells: Value[] = [];
+  for (const [tbl, row, col, v] of cellsOf(r)) {
+    const p = provenanceOf(r, `${tbl}.${row}.${col}`);
+    cells.push(tbl, row, col, v, p?.status ?? null, p?.text ?? null, ...placeColumns(p?.place));
+  }
+  const sections: Value[] = [];
+  for (const s of r.sections) sections.push(s.number, s.title, s.text);
+  const checks: Value[] = [];
+  for (const c of r.checks) checks.push(c.rule, c.severity, c.message, c.where);
+  const diagnostics: Value[] = [];
+  for (const d of diagnosticsOf(r)) diagnostics.push(d.code, d.severity, d.key ?? null, d.message, ...placeColumns(d.place));
+  const { json, checksAt } = recordJson(r);
+  return {
+    json,
+    checksAt,
+    head: {
+      format: r.source.format,
+      template: r.template,
+      organ: r.organ,
+      year: r.year,
+      publishedOn: r.publishedOn,
+      region: r.region,
+    },
+    cells,
+    sections,
+    checks,
+    diagnostics,
+  };
+}
+
+/**
+ * JSON.stringify(r), written member by member (as JSON.stringify writes an object: each
+ * own enumerable key in order, members whose value serialises to nothing left out), so
+ * that where the checks sit in it is known.
+ */
+function recordJson(r: ReportRecord): { json: string; checksAt: [number, number] } {
+  let json = "{";
+  let checksAt: [number, number] = [-1, -1];
+  for (const [key, value] of Object.entries(r)) {
+    const v = JSON.stringify(value) as string | undefined;
+    if (v === undefined) continue;
+    json += `${json.length > 1 ? "," : ""}${JSON.stringify(key)}:`;
+    if (key === "checks") checksAt = [json.length, json.length + v.length];
+    json += v;
+  }
+  return { json: json + "}", checksAt };
+}
+
+/** The rule of every check of a stored form, in order. */
+export function checkRules(form: StoredForm): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < form.checks.length; i += CHECK_COLUMNS.length) out.push(form.checks[i] as string);
+  return out;
+}
+
+/**
+ * Gives `to` the record of `from` as a property read only when asked: a worker's outcome
+ * parses its JSON then, and most callers (a batch's summary) never ask.
+ */
+export function withRecordOf<T extends object>(to: T, from: { readonly record: ReportRecord }): T & { record: ReportRecord } {
+  return Object.defineProperty(to, "record", { get: () => from.record, enumerable: true, configurable: true }) as T & { record: ReportRecord };
+}
