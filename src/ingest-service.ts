@@ -7,7 +7,7 @@ import { sha256 } from "../model/hash.js";
 import { cellMap } from "../model/cells.js";
 import type { Check, ReportRecord } from "../model/record.js";
 import { crossYearChecks } from "../normalizers/crossyear.js";
-import { bareName, organKey, printedName } from "../normalizers/organ.js";
+import { bareName, isAbbreviationOf, organKey, printedName } from "../normalizers/organ.js";
 import { describeRegion, hintContradicts, isKnownRegionCode, regionByCode, resolveRegion } from "../normalizers/region.js";
 import { parserIdentity } from "./version.js";
 import { Store, type IngestInput, type IngestResult } from "./store.js";
@@ -147,13 +147,15 @@ export class IngestService {
     this.store.setOrganBare(reportId, bare);
     const known = this.store.knownOrganKey(code, bare, reportId);
     if (known) return this.store.setOrganKey(reportId, known);
-    // A full name arriving after its abbreviation links both: re-key the region's bodies.
-    // Only names whose key changes are written: rewriting every report of a region at each
-    // new body (its rows and their index entries, to the same value) cost most of a save
-    // once a region held a few hundred bodies.
+    // A name new to its region: its own key, and the keys of the names that abbreviate it
+    // (a full name arriving after its abbreviation links both). No other name's key can
+    // change (a key depends only on the longer names a name abbreviates), so only those are
+    // worked out: all of them at each new body was quadratic in a region's names (and all
+    // unplaced bodies share one), cubic over a batch. Only keys that change are written.
     const names = this.store.organNames(code);
     const keys = this.store.regionOrganKeys(code);
     for (const n of names) {
+      if (n !== bare && !(bare !== null && isAbbreviationOf(n, bare))) continue;
       const key = organKey(code, n, names);
       if (keys.get(n)?.every((k) => k === key) !== true) this.store.setRegionOrganKey(code, n, key);
     }
