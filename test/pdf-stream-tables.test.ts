@@ -129,6 +129,42 @@ describe("an unruled table's columns and heads", () => {
     expect(p.xs).toEqual([60, 199, (212 + 330) / 2, 343]);
   });
 
+  it("numbers of one column set left in one row and right in another are that column's, under its head", () => {
+    const p = streamPart(
+      linesOf(["信息内容", 60, 500], ["甲数", 200, 500], ["总计", 380, 500], ["行一", 60, 480], ["11", 200, 480], ["1", 380, 480], ["行二", 60, 460], ["21", 200, 460], ["9", 398, 460]),
+      1,
+    );
+    expect(rows(p)).toEqual([["信息内容", "甲数", "总计"], ["行一", "11", "1"], ["行二", "21", "9"]]);
+    expect(p.xs).toEqual([60, 199, (212 + 380) / 2, 405]);
+  });
+
+  it("a head over two columns with heads of its own under it: a row of spanning heads over the column heads", () => {
+    const p = streamPart(
+      linesOf(
+        ["自然人", 200, 684], ["法人或其他组织", 250, 684], ["总计", 380, 684],
+        ["商业", 260, 668], ["科研", 320, 668],
+        ["（一）予以公开", 60, 650], ["11", 204, 650], ["12", 266, 650], ["13", 326, 650], ["36", 386, 650],
+        ["（二）部分公开", 60, 634], ["21", 204, 634], ["22", 266, 634], ["23", 326, 634], ["66", 386, 634],
+      ),
+      1,
+    );
+    expect(p.cells.filter((c) => c.r <= 1)).toEqual([
+      { r: 0, c: 0, rs: 1, cs: 1, text: "" },
+      { r: 0, c: 1, rs: 1, cs: 1, text: "" },
+      { r: 0, c: 2, rs: 1, cs: 2, text: "法人或其他组织" },
+      { r: 0, c: 4, rs: 1, cs: 1, text: "" },
+      { r: 1, c: 0, rs: 1, cs: 1, text: "" },
+      { r: 1, c: 1, rs: 1, cs: 1, text: "自然人" },
+      { r: 1, c: 2, rs: 1, cs: 1, text: "商业" },
+      { r: 1, c: 3, rs: 1, cs: 1, text: "科研" },
+      { r: 1, c: 4, rs: 1, cs: 1, text: "总计" },
+    ]);
+    expect(rows(p).slice(2)).toEqual([
+      ["（一）予以公开", "11", "12", "13", "36"],
+      ["（二）部分公开", "21", "22", "23", "66"],
+    ]);
+  });
+
   it("a title over the head row belongs to the head, not to the rows", () => {
     const p = streamPart(linesOf(["第二十条第（一）项", 60, 520], ["信息内容", 60, 500], ["甲数", 200, 500], ["乙数", 260, 500], ["规章", 60, 480], ["3", 200, 480], ["4", 260, 480]), 1);
     expect(p.cells.filter((c) => c.r === 0).map((c) => c.text)).toEqual(["第二十条第（一）项\n信息内容", "甲数", "乙数"]);
