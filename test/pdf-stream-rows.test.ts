@@ -45,6 +45,50 @@ describe("rows of an unruled table", () => {
     ]);
   });
 
+  it("group labels span their items' rows down to the next group or a row labelled in their column", () => {
+    const p = streamPart(
+      linesOf(
+        ["信息内容", 60, 500], ["甲数", 300, 500], ["乙数", 340, 500],
+        ["（一）予以公开", 60, 480], ["11", 300, 480], ["12", 340, 480],
+        ["（三）不予", 60, 460], ["1.国家秘密", 130, 460], ["21", 300, 460], ["22", 340, 460],
+        ["公开", 60, 446], ["2.法律禁止", 130, 440], ["31", 300, 440], ["32", 340, 440],
+        ["3.三安全", 130, 420], ["41", 300, 420], ["42", 340, 420],
+        ["（四）无法", 60, 400], ["1.不掌握", 130, 400], ["51", 300, 400], ["52", 340, 400],
+        ["提供", 60, 386], ["2.需制作", 130, 380], ["61", 300, 380], ["62", 340, 380],
+        ["（七）总计", 60, 360], ["71", 300, 360], ["72", 340, 360],
+      ),
+      1,
+    );
+    expect(p.labelCols).toBe(2);
+    expect(p.cells.filter((c) => c.c < 2).map((c) => [c.r, c.c, c.rs, c.cs, c.text.replace(/\n/g, "")])).toEqual([
+      [0, 0, 1, 2, "信息内容"],
+      [1, 0, 1, 2, "（一）予以公开"],
+      [2, 0, 3, 1, "（三）不予公开"],
+      [2, 1, 1, 1, "1.国家秘密"],
+      [3, 1, 1, 1, "2.法律禁止"],
+      [4, 1, 1, 1, "3.三安全"],
+      [5, 0, 2, 1, "（四）无法提供"],
+      [5, 1, 1, 1, "1.不掌握"],
+      [6, 1, 1, 1, "2.需制作"],
+      [7, 0, 1, 2, "（七）总计"],
+    ]);
+    expect(rows(p).map((r) => r.slice(-2))).toEqual([["甲数", "乙数"], ["11", "12"], ["21", "22"], ["31", "32"], ["41", "42"], ["51", "52"], ["61", "62"], ["71", "72"]]);
+  });
+
+  it("a value's area is on its own page: a row moved to follow the page before is moved back", () => {
+    const lines = linesOf(
+      ["信息内容", 60, 500], ["甲数", 200, 500],
+      ["行一", 60, 480], ["11", 200, 480],
+      ["行二", 60, 460], ["21", 200, 460],
+    );
+    // 行二 was printed at the top of page 2 (y 760) and moved down by 300 to follow page 1's rows.
+    lines[2] = { ...lines[2], page: 2, dy: -300 };
+    const p = streamPart(lines, 1);
+    const at = (text: string) => p.cells.find((c) => c.text === text)?.at;
+    expect(at("11")).toEqual({ page: 1, x0: 200, x1: 212, y0: 480 - 2.4, y1: 480 + 9.6 });
+    expect(at("21")).toEqual({ page: 2, x0: 200, x1: 212, y0: 760 - 2.4, y1: 760 + 9.6 });
+  });
+
   it("numbers out of reach of every label are a row of their own, never a label's", () => {
     const p = streamPart(
       linesOf(
