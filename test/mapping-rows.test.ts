@@ -126,6 +126,13 @@ describe("fitting printed cells to the template's columns", () => {
     expect(r.rowsFound).toBe(2);
   });
 
+  it("a row's values after an extra blank cell are placed where they are printed", () => {
+    const r = mapTables(doc(table(true, ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "", "3", "4", "5"])), 2024);
+    expect(r.active.regulations).toEqual({ issued: 3, repealed: 4, inForce: 5 });
+    expect(r.provenance["active.regulations.issued"]).toEqual({ text: "3", status: "printed", place: { table: 1, row: 2, col: 3 } });
+    expect(r.provenance["active.regulations.inForce"]).toEqual({ text: "5", status: "printed", place: { table: 1, row: 2, col: 5 } });
+  });
+
   it("a row's place is its table's page and its first cell's line; the messages say it", () => {
     const t: Block = { ...table(false, [cell("规章", 1, 1, { line: 41 }), cell("1"), cell("2")]), place: { page: 3 } };
     const r = mapTables(doc(paragraph("二、主动公开政府信息情况"), t), 2024);
@@ -138,8 +145,20 @@ describe("fitting printed cells to the template's columns", () => {
 });
 
 describe("rows the template does not expect", () => {
+  it("a blank row between a row's wrapped numbers does not cut the row", () => {
+    const v = seven(60);
+    const r = mapTables(doc(table(false, ["（一）予以公开", ...v.slice(0, 4)], ["", ""], v.slice(4))), 2024);
+    expect(r.requests.granted).toEqual(nums(60));
+  });
+
+  it("an exact grid's row is whole: a short row is not continued by the next table's numbers", () => {
+    const r = mapTables(doc(table(true, ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "1", "2"]), table(false, ["3"])), 2024);
+    expect(r.active.regulations).toEqual({ issued: null, repealed: null, inForce: null });
+    expect(codes(r, "row.noLabel")).toHaveLength(1);
+  });
+
   it("a blank row is nothing: no value, no note", () => {
-    const r = mapTables(doc(table(true, ["信息内容", "本年处理决定数量"], ["行政许可", "9"], ["", ""], ["行政处罚", "10"])), 2024);
+    const r = mapTables(doc(table(true, ["信息内容", "本年处理决定数量"], ["行政许可", "9"], ["", ""], [], ["行政处罚", "10"])), 2024);
     expect(r.active.licensing).toEqual({ decisions: 9 });
     expect(r.active.penalties).toEqual({ decisions: 10 });
     expect(r.diagnostics.filter((d) => d.code.startsWith("row.") && !d.key?.startsWith("requests.") && !d.key?.startsWith("active."))).toEqual([]);
@@ -153,6 +172,18 @@ describe("rows the template does not expect", () => {
       { code: "row.noLabel", severity: "warning", message: 'numbers without a row label were not read: "1 2 3" (document table 1, row 2)', place: { table: 1, row: 2 } },
     ]);
     expect(r.reviews.administrativeReview.upheld).toBeNull();
+  });
+
+  it("table 4's heads seen in another section do not make a label-less row there table 4's", () => {
+    const r = mapTables(doc(paragraph("三、收到和处理政府信息公开申请情况"), table(true, ["行政复议"], ["1", "2", "3"])), 2024);
+    expect(codes(r, "row.noLabel")).toHaveLength(1);
+    expect(codes(r, "row.unfit")).toEqual([]);
+  });
+
+  it("an unknown row cut off before its label's rest: a rest that reads as no row does not join it", () => {
+    const r = mapTables(doc(paragraph("二、主动公开政府信息情况"), table(false, ["地方性法规", "5", "6", "7"], ["备注", "", "", ""], ["行政许可", "9"])), 2024);
+    expect(r.active.licensing).toEqual({ decisions: 9 });
+    expect(codes(r, "row.unmatched")).toHaveLength(1);
   });
 
   it("a label-less row of fifteen cells in table 3 is not table 4's data row when some are blank", () => {
@@ -169,7 +200,9 @@ describe("rows the template does not expect", () => {
     expect(inSection.reviews.litigationAfterReview.total).toBe(50);
     const afterHeads = mapTables(doc(table(true, ["行政复议", "行政诉讼"], cells)), 2024);
     expect(afterHeads.reviews.administrativeReview).toEqual({ upheld: 1, corrected: null, other: 3, pending: 4, total: 8 });
-    // Without either, numbers with blanks are not table 4's.
+    // Without either, fifteen numbers are table 4's data row all the same; with blanks they are not.
+    const full = mapTables(doc(table(true, Array.from({ length: 15 }, (_, i) => String(i + 1)))), 2024);
+    expect(full.reviews.litigationAfterReview).toEqual({ upheld: 11, corrected: 12, other: 13, pending: 14, total: 15 });
     const neither = mapTables(doc(table(true, cells)), 2024);
     expect(neither.reviews.administrativeReview.upheld).toBeNull();
     expect(codes(neither, "row.noLabel")).toHaveLength(1);
@@ -195,8 +228,30 @@ describe("rows the template does not expect", () => {
     expect(unknown("一、总体情况", "地方性法规")).toEqual([]);
     expect(unknown("五、存在的主要问题及改进情况", "地方性法规")).toEqual([]);
     expect(unknown(null, "地方性法规")).toEqual([]);
+    // In section 四 too, where three numbers under an unknown label are no table 4 row.
+    expect(unknown("四、政府信息公开行政复议、行政诉讼情况", "地方性法规")).toHaveLength(1);
+    // Forty characters is still a label; forty-one is prose.
+    expect(unknown("二、主动公开政府信息情况", "甲".repeat(40))).toHaveLength(1);
+    expect(unknown("二、主动公开政府信息情况", "甲".repeat(41))).toEqual([]);
     // A label with only blanks after it waits for its numbers: nothing to say.
     expect(unknown("二、主动公开政府信息情况", "地方性法规", ["", "", ""])).toEqual([]);
+  });
+
+  it("an unknown label printed in two cells is quoted with its cells apart, the blank between them left out", () => {
+    const r = mapTables(doc(paragraph("二、主动公开政府信息情况"), table(true, ["地方性", "", "法规", "5", "6", "7"])), 2024);
+    expect(codes(r, "row.unmatched").map((d) => d.message)).toEqual(['row "地方性 法规" matches no template row; its values were not read (document table 1, row 1)']);
+  });
+
+  it("a row only the 2019 form has, in a 2021 report, is not read (and does not stop the mapping)", () => {
+    const r = mapTables(
+      doc(paragraph("二、主动公开政府信息情况"), table(true, ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "1", "2", "3"], ["其他对外管理服务事项", "4", "5", "6"], ["行政许可", "7"])),
+      2024,
+    );
+    expect(r.template).toBe("2021");
+    expect(r.active.regulations).toEqual({ issued: 1, repealed: 2, inForce: 3 });
+    expect(r.active.licensing).toEqual({ decisions: 7 });
+    expect(r.active).not.toHaveProperty("otherServices");
+    expect(codes(r, "row.unmatched")).toHaveLength(1);
   });
 
   it("a label read as similar, not equal, is read and said so", () => {
@@ -207,6 +262,15 @@ describe("rows the template does not expect", () => {
     ]);
     const sure = mapTables(doc(table(true, ["1.属于国家秘密", ...seven(31)])), 2024);
     expect(codes(sure, "row.similarLabel")).toEqual([]);
+    // At the threshold (0.9) a label is the row's own: no note.
+    const atThreshold = mapTables(doc(table(true, ["信息内容", "本年处理决定数量"], ["行政许可证", "9"])), 2024);
+    expect(atThreshold.active.licensing).toEqual({ decisions: 9 });
+    expect(codes(atThreshold, "row.similarLabel")).toEqual([]);
+    // The note quotes the whole label, its cells joined.
+    const group = mapTables(doc(table(true, ["（三）不予公开", "1.属于国家秘蜜", ...seven(31)])), 2024);
+    expect(codes(group, "row.similarLabel").map((d) => d.message)).toEqual([
+      'row label "（三）不予公开1.属于国家秘蜜" read as requests.denied.stateSecret (similar, not equal) (document table 1, row 1)',
+    ]);
   });
 
   it("numbers after several row labels listed one under another: which row owns them cannot be told", () => {
