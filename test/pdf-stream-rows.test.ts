@@ -89,6 +89,32 @@ describe("rows of an unruled table", () => {
     expect(at("21")).toEqual({ page: 2, x0: 200, x1: 212, y0: 760 - 2.4, y1: 760 + 9.6 });
   });
 
+  it("a number wrapped in its cell is one number where rows are padded (lines in a cell closer than lines of two cells)", () => {
+    const p = streamPart(
+      linesOf(
+        ["信息内容", 60, 520], ["甲数", 200, 520], ["乙数", 260, 520],
+        ["行零很长很长的标签", 60, 496], ["01", 200, 496], ["02", 260, 496],
+        ["续", 60, 484],
+        ["行一", 60, 460], ["１４６", 200, 460], ["12", 260, 460],
+        ["８６", 200, 448],
+        ["行二", 60, 424], ["21", 200, 424], ["22", 260, 424],
+      ),
+      1,
+    );
+    expect(rows(p).slice(1)).toEqual([["行零很长很长的标签续", "01", "02"], ["行一", "１４６８６", "12"], ["行二", "21", "22"]]);
+    expect(p.notes).toBeUndefined();
+  });
+
+  it("an item number opens a cell of its own even right against the text before it", () => {
+    const line = (y: number, ps: [string, number, number][]) => ({
+      page: 1, y, size: 12, x0: ps[0][1], x1: ps[ps.length - 1][2], text: ps.map((q) => q[0]).join(""),
+      pieces: ps.map(([str, x0, x1]) => ({ str, x0, x1, y, size: 12 })),
+    });
+    const p = streamPart([line(500, [["信息内容", 60, 108], ["甲数", 200, 224]]), line(480, [["（三）不予公开", 60, 144], ["1.属于国家秘密", 144, 188], ["5", 200, 206]])], 1);
+    expect(rows(p)).toEqual([["信息内容", "甲数"], ["（三）不予公开", "1.属于国家秘密", "5"]]);
+    expect(p.labelCols).toBe(2);
+  });
+
   it("numbers out of reach of every label are a row of their own, never a label's", () => {
     const p = streamPart(
       linesOf(

@@ -165,6 +165,20 @@ describe("an unruled table's columns and heads", () => {
     ]);
   });
 
+  it("a column blank in every row whose head is printed on two lines is one column", () => {
+    const p = streamPart(
+      linesOf(
+        ["信息内容", 60, 500], ["甲数", 200, 500], ["本年", 260, 500], ["丙数", 320, 500],
+        ["废止数", 254, 486],
+        ["行一", 60, 470], ["11", 200, 470], ["13", 320, 470],
+        ["行二", 60, 450], ["21", 200, 450], ["23", 320, 450],
+      ),
+      1,
+    );
+    expect(p.cells.filter((c) => c.r === 0).map((c) => c.text)).toEqual(["信息内容", "甲数", "本年\n废止数", "丙数"]);
+    expect(rows(p).slice(1)).toEqual([["行一", "11", "", "13"], ["行二", "21", "", "23"]]);
+  });
+
   it("a title over the head row belongs to the head, not to the rows", () => {
     const p = streamPart(linesOf(["第二十条第（一）项", 60, 520], ["信息内容", 60, 500], ["甲数", 200, 500], ["乙数", 260, 500], ["规章", 60, 480], ["3", 200, 480], ["4", 260, 480]), 1);
     expect(p.cells.filter((c) => c.r === 0).map((c) => c.text)).toEqual(["第二十条第（一）项\n信息内容", "甲数", "乙数"]);
