@@ -115,6 +115,15 @@ describe("rows of an unruled table", () => {
     expect(p.labelCols).toBe(2);
   });
 
+  it("a label column that starts at the same place on several lines opens a cell there, even a few points after the text before it", () => {
+    const p = streamPart(
+      linesOf(["信息内容", 60, 500], ["甲数", 200, 500], ["（一）类", 60, 480], ["甲项", 112, 480], ["11", 200, 480], ["（二）类", 60, 460], ["乙项", 112, 460], ["21", 200, 460]),
+      1,
+    );
+    expect(p.labelCols).toBe(2);
+    expect(rows(p).slice(1)).toEqual([["（一）类", "甲项", "11"], ["（二）类", "乙项", "21"]]);
+  });
+
   it("numbers out of reach of every label are a row of their own, never a label's", () => {
     const p = streamPart(
       linesOf(

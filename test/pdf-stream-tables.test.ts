@@ -179,6 +179,12 @@ describe("an unruled table's columns and heads", () => {
     expect(rows(p).slice(1)).toEqual([["行一", "11", "", "13"], ["行二", "21", "", "23"]]);
   });
 
+  it("a head's words a few points apart over one column are one head", () => {
+    const p = streamPart(linesOf(["信息内容", 60, 500], ["本年", 200, 500], ["废止", 228, 500], ["行一", 60, 480], ["123456", 206, 480], ["行二", 60, 460], ["654321", 206, 460]), 1);
+    expect(p.cells.filter((c) => c.r === 0).map((c) => c.text)).toEqual(["信息内容", "本年废止"]);
+    expect(rows(p).slice(1)).toEqual([["行一", "123456"], ["行二", "654321"]]);
+  });
+
   it("a title over the head row belongs to the head, not to the rows", () => {
     const p = streamPart(linesOf(["第二十条第（一）项", 60, 520], ["信息内容", 60, 500], ["甲数", 200, 500], ["乙数", 260, 500], ["规章", 60, 480], ["3", 200, 480], ["4", 260, 480]), 1);
     expect(p.cells.filter((c) => c.r === 0).map((c) => c.text)).toEqual(["第二十条第（一）项\n信息内容", "甲数", "乙数"]);
