@@ -54,6 +54,29 @@ describe("where an unruled table is", () => {
     ]);
   });
 
+  it("a table ends at a wide line of prose or a sentence right under its last row", () => {
+    const two = (y: number): [string, number, number][] => [["行一", 60, y], ["11", 200, y], ["12", 260, y], ["行二", 60, y - 20], ["21", 200, y - 20], ["22", 260, y - 20]];
+    const ends = (...more: [string, number, number][]) => streamTables(linesOf(...two(700), ...more), WIDTH).map((t) => [t.at, t.end]);
+    expect(ends(["本年度政府信息公开工作中存在的主要问题是部分栏目更新不及时", 60, 664])).toEqual([[0, 2]]);
+    expect(ends(["无。", 60, 670])).toEqual([[0, 2]]);
+    // A short line just under the last row is the end of its label: it belongs to the table.
+    expect(ends(["续行", 60, 668])).toEqual([[0, 3]]);
+    // Not one wider than a cell, nor one further down.
+    expect(ends(["一二三四五六七八九十一二三四五六七八九十一", 60, 668])).toEqual([[0, 2]]);
+    expect(ends(["续行", 60, 650])).toEqual([[0, 2]]);
+    // A row after a tall gap (five lines) is still the table's: rows may be tall.
+    expect(tablesOf(linesOf(...two(700), ["行三", 60, 620], ["31", 200, 620], ["32", 260, 620]))).toEqual([
+      { at: 0, end: 3, rows: [["行一", "11", "12"], ["行二", "21", "22"], ["行三", "31", "32"]] },
+    ]);
+  });
+
+  it("numbers stand in columns set right or centred as well as left", () => {
+    const right = linesOf(["甲", 60, 700], ["1", 206, 700], ["45", 262, 700], ["乙乙", 60, 680], ["123", 194, 680], ["6", 268, 680]);
+    expect(tablesOf(right)).toEqual([{ at: 0, end: 2, rows: [["甲", "1", "45"], ["乙乙", "123", "6"]] }]);
+    const centred = linesOf(["甲", 60, 700], ["1", 203, 700], ["45", 262, 700], ["乙乙", 60, 680], ["123", 197, 680], ["6", 265, 680]);
+    expect(tablesOf(centred)).toEqual([{ at: 0, end: 2, rows: [["甲", "1", "45"], ["乙乙", "123", "6"]] }]);
+  });
+
   it("a group label alone between rows (三、本年度办理结果) stays in the table; a section heading after it ends it", () => {
     expect(
       tablesOf(
