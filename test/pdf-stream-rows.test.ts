@@ -173,6 +173,14 @@ describe("rows of an unruled table", () => {
     ]);
   });
 
+  it("rows of numbers with no labels (table 4's) a line apart in every column are two rows, not wrapped numbers", () => {
+    const head: [string, number, number][] = [["维", 200, 500], ["正", 240, 500], ["计", 280, 500]];
+    const tight = streamPart(linesOf(...head, ["１２", 200, 480], ["２３", 240, 480], ["３４", 280, 480], ["４５", 200, 468], ["５６", 240, 468], ["６７", 280, 468]), 1);
+    expect(rows(tight).slice(1)).toEqual([["１２", "２３", "３４"], ["４５", "５６", "６７"]]);
+    const apart = streamPart(linesOf(...head, ["１", 200, 480], ["２", 240, 480], ["３", 280, 480], ["４", 200, 450], ["５", 240, 450], ["６", 280, 450]), 1);
+    expect(rows(apart).slice(1)).toEqual([["１", "２", "３"], ["４", "５", "６"]]);
+  });
+
   it("numbers out of reach of every label are a row of their own, never a label's", () => {
     const p = streamPart(
       linesOf(
