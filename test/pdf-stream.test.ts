@@ -1,27 +1,9 @@
 // Unruled tables from text positions alone (extractors/pdf/stream.ts), on hand-placed
 // text: the cases real borderless PDFs mix, one at a time.
 import { describe, expect, it } from "vitest";
-import type { Line, Part, Piece } from "../extractors/pdf/geometry.js";
 import { pieces } from "../extractors/pdf/geometry.js";
 import { median, streamPart, streamTables } from "../extractors/pdf/stream.js";
-
-const SIZE = 12;
-/** Pieces placed as [text, x, y]; CJK one em a character, digits half an em. */
-function linesOf(...placed: [string, number, number][]): Line[] {
-  const ps: Piece[] = placed.map(([str, x, y]) => ({ str, x0: x, x1: x + [...str].reduce((w, ch) => w + (/[\x00-\x7f]/.test(ch) ? 6 : 12), 0), y, size: SIZE }));
-  const ys = [...new Set(ps.map((p) => p.y))].sort((a, b) => b - a);
-  return ys.map((y) => {
-    const pieces = ps.filter((p) => p.y === y).sort((a, b) => a.x0 - b.x0);
-    return { page: 1, pieces, y, x0: pieces[0].x0, x1: Math.max(...pieces.map((p) => p.x1)), size: SIZE, text: pieces.map((p) => p.str).join(" ") };
-  });
-}
-
-/** Rows as texts (newlines dropped), origin cells only. */
-function rows(p: Part): string[][] {
-  const out: string[][] = [];
-  for (const c of [...p.cells].sort((a, b) => a.r - b.r || a.c - b.c)) (out[c.r] ??= []).push(c.text.replace(/\n/g, ""));
-  return out;
-}
+import { linesOf, rows } from "./helpers/stream.js";
 
 describe("unruled tables", () => {
   it("a row's numbers set at the top, middle and bottom of a tall row stay in that row", () => {
