@@ -1,4 +1,4 @@
-// Scanned-report fixtures: ruled PDF fixtures of both templates printed as pictures only,
+// Scanned-report fixtures: PDF fixtures of both templates (ruled, and borderless) printed as pictures only,
 // as a scanner would give them, into test/fixtures/scans/ with a manifest naming each
 // one's source and expected record (the source's: the values are the same).
 //
@@ -24,6 +24,9 @@ const SCANS: { src: string; dpi: number; deg: number; quality: number; seed: num
   { src: "r2019.chromium.pdf", dpi: 150, deg: -0.8, quality: 30, seed: 2 },
   { src: "rblanks.lo.pdf", dpi: 200, deg: -0.4, quality: 20, seed: 3 },
   { src: "rmixed.chromium.pdf", dpi: 150, deg: 1, quality: 30, seed: 4 },
+  // Borderless tables (no rules at all): numbers placed by the layout's stream logic.
+  { src: "r2021.noborder.pdf", dpi: 200, deg: -0.5, quality: 20, seed: 5 },
+  { src: "r2019.noborder.pdf", dpi: 150, deg: 0.7, quality: 30, seed: 6 },
 ];
 
 /** A small deterministic PRNG (mulberry32). */
@@ -54,7 +57,7 @@ function noise(g: Gray, seed: number): Gray {
   return { ...g, px };
 }
 
-const manifest: { file: string; source: string; template: string; expected: string; dpi: number; rotation: number }[] = [];
+const manifest: { file: string; source: string; template: string; expected: string; dpi: number; rotation: number; tables: "ruled" | "borderless" }[] = [];
 const sources = JSON.parse(readFileSync(join(SRC, "manifest.json"), "utf8")) as { file: string; template: string; expected: string }[];
 mkdirSync(OUT, { recursive: true });
 for (const s of SCANS) {
@@ -75,7 +78,7 @@ for (const s of SCANS) {
     const name = s.src.replace(/\.pdf$/, `.scan${s.dpi}.pdf`);
     execFileSync("img2pdf", ["--output", join(OUT, name), ...jpegs]);
     console.log(`${name}: ${pages.length} pages, ${Math.round(statSync(join(OUT, name)).size / 1024)} KB`);
-    manifest.push({ file: name, source: s.src, template: entry.template, expected: `../reports/${basename(entry.expected)}`, dpi: s.dpi, rotation: s.deg });
+    manifest.push({ file: name, source: s.src, template: entry.template, expected: `../reports/${basename(entry.expected)}`, dpi: s.dpi, rotation: s.deg, tables: s.src.includes("noborder") ? "borderless" : "ruled" });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
