@@ -337,13 +337,21 @@ export function toDocument(pages: OcrPage[], diagnostics: Diagnostic[], numPages
   for (const b of blocks) {
     if (b.kind !== "table") continue;
     for (const row of b.rows) for (const c of row) markCell(c, conf);
-    // Unruled tables: rebuilt from word positions, which OCR gives too loosely for a value
-    // to be put in its column with certainty. Their numbers are not read (not done yet).
+    // Unruled tables: rebuilt from word positions by the stream logic. A cell holding one
+    // number (or the page's "?" for one) is read again around its own word box
+    // (ocr-cells.ts) and stands only where those readings agree; any other cell with digits
+    // in it (two numbers, digits among characters) is no value OCR can vouch for.
     // A ruled cell with two numbers in it: a rule the picture lost; not one value.
     for (const row of b.rows)
       for (const c of row) {
         const numbers = c.text.split(/\s+/).filter((x) => x === UNSURE || NUMERIC.test(x));
-        const why = !b.exactGrid && /\d/.test(c.text) ? "an unruled table, whose columns OCR cannot place with certainty" : numbers.length > 1 ? "a ruled cell holding several numbers (a rule lost in the picture?)" : "";
+        const single = numbers.length === 1 && c.text.trim() === numbers[0];
+        const why =
+          !b.exactGrid && /\d/.test(c.text) && !single
+            ? "an unruled table, in a cell that is not one number"
+            : numbers.length > 1
+              ? `a${b.exactGrid ? " ruled" : "n unruled"} cell holding several numbers${b.exactGrid ? " (a rule lost in the picture?)" : ""}`
+              : "";
         if (!why) continue;
         diagnostics.push({ severity: "warning", source: "ocr:unsure", message: `page ${b.place?.page}: "${c.text.replace(/\n/g, " ")}" is in ${why}; it is left as "${UNSURE}", not a value`, place: { ...b.place, ...c.place } });
         c.text = UNSURE;
@@ -379,12 +387,14 @@ function settle(doc: Document, r: CellRereadResult): void {
     return r.settled.some((c) => c.page === p.page && cx >= c.x0 && cx <= c.x1 && cy >= c.y0 && cy <= c.y1);
   };
   doc.diagnostics = doc.diagnostics.filter((d) => !(d.source === "ocr:unsure" && within(d.place)));
+  for (const u of r.looseUnsure)
+    doc.diagnostics.push({ severity: "warning", source: "ocr:unsure", message: `page ${u.place?.page}: "${u.text}" in an unruled table was not confirmed by reading it again around its own box; it is left as "${UNSURE}", not a value`, place: u.place });
   const left = doc.diagnostics.filter((d) => d.source === "ocr:unsure").length;
   const read = doc.diagnostics.find((d) => d.source === "ocr:read");
   if (read)
     read.message =
       read.message.replace(/\(\d+ not sure, left unread\)/, `(${left} not sure, left unread)`) +
-      `; every ruled cell read again alone (${r.cells} cells: ${r.numbers} numbers settled, ${r.contradicted} contradicted and left unread, ${r.unsure} read as characters by the page and left unread, ${r.labels} labels re-read)`;
+      `; every ruled cell and every number of an unruled table read again alone (${r.cells} cells: ${r.numbers} numbers settled, ${r.contradicted} contradicted and left unread, ${r.looseUnsure.length} unruled numbers not confirmed and left unread, ${r.unsure} read as characters by the page and left unread, ${r.labels} labels re-read)`;
 }
 
 function markCell(c: Cell, conf: Map<string, number>): void {
