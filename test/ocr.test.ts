@@ -166,6 +166,28 @@ describe("the Document from a scan", () => {
     expect(first && first.kind === "paragraph" && first.text).toContain("政府信息公开工作年度报告");
   });
 
+  it("a borderless scan: unruled tables whose numbers stand only where they were read again and agreed; the rest \"?\" with a warning at its place", { timeout: 120_000 }, async () => {
+    const s = scans.find((x) => x.tables === "borderless")!;
+    const d = await extract(s.file);
+    const ts = tablesOf(d);
+    expect(ts.length).toBeGreaterThan(0);
+    expect(ts.some((t) => t.exactGrid)).toBe(false);
+    const cells = ts.flatMap((t) => t.rows.flat());
+    const numbers = cells.filter((c) => /^-?\d+(?:\.\d+)?$/.test(c.text));
+    expect(numbers.length).toBeGreaterThan(50);
+    // Every number read: OCR's, agreed by readings together at least AGREED (0.95) sure.
+    for (const c of numbers) expect([c.text, c.read?.status, (c.read?.confidence ?? 0) >= 0.95]).toEqual([c.text, "ocr", true]);
+    const unsure = cells.filter((c) => c.text === UNSURE);
+    expect(unsure.length).toBeGreaterThan(0);
+    for (const c of unsure) expect(c.read?.confidence ?? 0).toBe(0);
+    // Each "?" has a warning at its own place (page reading's, or the re-read's).
+    const warned = d.diagnostics.filter((x) => x.source === "ocr:unsure");
+    const near = (a: { x0: number; y0: number; x1: number; y1: number }, b?: { x0: number; y0: number; x1: number; y1: number }) =>
+      !!b && (a.x0 + a.x1) / 2 >= b.x0 - 2 && (a.x0 + a.x1) / 2 <= b.x1 + 2 && (a.y0 + a.y1) / 2 >= b.y0 - 6 && (a.y0 + a.y1) / 2 <= b.y1 + 6;
+    for (const c of unsure.filter((x) => x.place?.box)) expect(warned.some((w) => w.place?.page === c.place?.page && near(c.place!.box!, w.place?.box))).toBe(true);
+    expect(d.diagnostics[0].message).toContain("every number of an unruled table read again alone");
+  });
+
   it("stops at limits.ocrTimeoutMs, killing Tesseract, and leaves no temporary files", { timeout: 60_000 }, async () => {
     const before = ocrTemps();
     const e = await failure(extract(scans[1].file, { ocrTimeoutMs: 1500 }));
