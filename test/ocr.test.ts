@@ -19,9 +19,11 @@ import { parseReport } from "../src/pipeline.js";
 import { failure } from "./helpers/document.js";
 
 const dir = "test/fixtures/scans";
-interface Scan { file: string; source: string; template: string; expected: string; dpi: number; rotation: number; tables: "ruled" | "borderless" }
+interface Scan { file: string; source: string; template: string; expected: string; dpi: number; rotation: number; tables: "ruled" | "borderless"; textPages?: number[] }
 const scans = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Scan[];
-const ruled = scans.filter((s) => s.tables === "ruled");
+/** Scans (every page a picture) of ruled tables; mixed PDFs (some pages text) apart. */
+const ruled = scans.filter((s) => s.tables === "ruled" && !s.textPages);
+const mixed = scans.filter((s) => s.textPages);
 const bytes = (f: string) => new Uint8Array(readFileSync(join(dir, f)));
 const extract = (f: string, limits: Partial<Limits> = {}) => extractPdf(bytes(f), { name: f, limits: { ...DEFAULT_LIMITS, ...limits } });
 const tablesOf = (d: Document) => d.blocks.filter((b): b is Table => b.kind === "table");
@@ -44,7 +46,7 @@ afterAll(() => closePdfWorkers());
 describe("scanned report fixtures", () => {
   it("cover both templates, 150 and 200 dpi, turned both ways, ruled and borderless tables", () => {
     for (const kind of ["ruled", "borderless"]) {
-      const these = scans.filter((s) => s.tables === kind);
+      const these = scans.filter((s) => s.tables === kind && !s.textPages);
       expect(new Set(these.map((s) => s.template))).toEqual(new Set(["2021", "2019"]));
       expect(new Set(these.map((s) => s.dpi))).toEqual(new Set([150, 200]));
       expect(these.some((s) => s.rotation > 0) && these.some((s) => s.rotation < 0)).toBe(true);
@@ -83,7 +85,8 @@ describe("scanned report fixtures", () => {
       expect(r.diagnostics.some((x) => x.code === "ocr.read" && x.message.includes("read by OCR"))).toBe(true);
       // Values read from the image say so; names read from it are flagged as OCR'd text.
       for (const [k, p] of Object.entries(r.provenance)) if (p.status === "ocr" && k.includes(".")) expect(p.confidence, k).toBeGreaterThan(0);
-      if (r.organ !== null) expect(r.provenance.organ.status).toBe("ocr");
+      // (The title is on page 1: printed text where that page has a text layer, in a mixed PDF.)
+      if (r.organ !== null) expect(r.provenance.organ.status).toBe(s.textPages?.includes(1) ? "printed" : "ocr");
       if (r.checks.length) expect(r.diagnostics.some((x) => x.code === "ocr.checksFail" && x.severity === "error")).toBe(true);
       const wanted = new Map(cellsOf(w).map(([t, row, c, v]) => [`${t}.${row}.${c}`, v]));
       const wrong: string[] = [];
@@ -118,6 +121,7 @@ describe("scanned report fixtures", () => {
       // reads 99.5% or more since rules, cell crops and digit readings were mended; 84–94%
       // before, 70% before every ruled cell was read again alone).
       expect(read).toBeGreaterThanOrEqual(Math.floor(shown * 0.99));
+      if (s.textPages) return;
       totals.read += read;
       totals.wanted += shown;
       if (read === shown) totals.exactFixtures++;
@@ -186,6 +190,25 @@ describe("the Document from a scan", () => {
       !!b && (a.x0 + a.x1) / 2 >= b.x0 - 2 && (a.x0 + a.x1) / 2 <= b.x1 + 2 && (a.y0 + a.y1) / 2 >= b.y0 - 6 && (a.y0 + a.y1) / 2 <= b.y1 + 6;
     for (const c of unsure.filter((x) => x.place?.box)) expect(warned.some((w) => w.place?.page === c.place?.page && near(c.place!.box!, w.place?.box))).toBe(true);
     expect(d.diagnostics[0].message).toContain("every number of an unruled table read again alone");
+  });
+
+  it("a mixed PDF: only its image pages OCR'd, laid out with its text pages (a table runs from the text page onto the scanned one)", { timeout: 120_000 }, async () => {
+    const s = mixed[0];
+    const d = await extract(s.file);
+    const text = new Set(s.textPages), all = [1, 2, 3];
+    expect(d.meta.ocrPages).toEqual(all.filter((p) => !text.has(p)));
+    expect(d.diagnostics.some((x) => x.source === "pdf:scanned-page")).toBe(false);
+    expect(d.diagnostics[0].message).toContain("the others from their text layer");
+    const cells = tablesOf(d).flatMap((t) => t.rows.flat()).filter((c) => c.place?.page !== undefined);
+    // A text page's cells are the text layer's (not marked); a scanned page's are OCR's.
+    for (const c of cells) expect([c.place!.page, c.read?.status]).toEqual([c.place!.page, text.has(c.place!.page!) ? undefined : "ocr"]);
+    // One table holds cells of a text page and of a scanned page.
+    const spans = tablesOf(d).map((t) => new Set(t.rows.flat().map((c) => c.place?.page).filter((p) => p !== undefined)));
+    expect(spans.some((p) => [...p].some((x) => text.has(x!)) && [...p].some((x) => !text.has(x!)))).toBe(true);
+    // Without Tesseract: the text pages alone, each image page skipped with a warning.
+    const bare = await withTesseract("/nonexistent/tesseract", () => extract(s.file));
+    expect(bare.diagnostics.filter((x) => x.source === "pdf:scanned-page").map((x) => x.place?.page)).toEqual(all.filter((p) => !text.has(p)));
+    expect(tablesOf(bare).flatMap((t) => t.rows.flat()).some((c) => c.read)).toBe(false);
   });
 
   it("stops at limits.ocrTimeoutMs, killing Tesseract, and leaves no temporary files", { timeout: 60_000 }, async () => {

@@ -299,6 +299,8 @@ function looseCrops(t: Table, pictures: Map<number, Gray>, o: CellRereadOptions,
       const text = cell.text.trim();
       if (!isLooseNumber(text, o)) return;
       const box = boxes[r][k], page = cell.place?.page;
+      // A page of a mixed PDF read from its text layer: no picture, nothing to read again.
+      if (page !== undefined && !pictures.has(page)) return;
       const g = page !== undefined ? pictures.get(page) : undefined;
       if (!box || !g || page === undefined) return unsureLoose(cell, o, result);
       const h = (box.y1 - box.y0) * o.scale;
