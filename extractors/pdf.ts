@@ -13,16 +13,18 @@
 //    running heads and page numbers dropped; other lines become paragraphs.
 // 4. A PDF whose pages are all images (a scan) is read by OCR (pdf/ocr.ts) where
 //    Tesseract is installed; without it, it fails as "scanned" saying what to install.
+//    A mixed PDF's image-only pages are OCR'd too and laid out with its text pages
+//    (never a page with a text layer); without Tesseract they are skipped with a warning.
 // Failures: "scanned" (images, no text layer, no Tesseract), "no-text", "encrypted",
 // "corrupt-pdf" (what pdfjs could not read), "timeout", "too-large", "empty". An error
 // thrown by the layout code is not the file's fault: it leaves as it is, and the pipeline
 // stores it as "internal" (a bug).
 import { ExtractError } from "../model/document.js";
 import type { Extractor } from "./types.js";
-import { buildDocument } from "./pdf/build.js";
+import { buildDocument, readDiagnostics, scannedPages, withTextLayer } from "./pdf/build.js";
 import { inflateTripped, readPdf, startInflateBudget, tuneWorkerThread } from "./pdf/read.js";
 import { looksLikePdf } from "./signatures.js";
-import { ocrPdf } from "./pdf/ocr.js";
+import { ocrAvailable, ocrPdf } from "./pdf/ocr.js";
 
 let tuned = false;
 
@@ -45,6 +47,14 @@ export const extractPdf: Extractor = async (bytes, options) => {
     const tripped = inflateTripped();
     if (tripped) throw new ExtractError(tripped, "too-large");
     deadline?.check();
+    // Some pages text, some images only (a mixed PDF): the image pages read by OCR and laid
+    // out with the text pages, where Tesseract is installed; without it they are skipped
+    // with a warning each (buildDocument).
+    const scanned = scannedPages(read), text = withTextLayer(read);
+    if (scanned.length && text.length && (await ocrAvailable())) {
+      deadline?.extend(limits.ocrTimeoutMs);
+      return ocrPdf(bytes, limits, { text, scanned: scanned.map((p) => p.page), diagnostics: readDiagnostics(read), numPages: read.numPages, title: read.title });
+    }
     return buildDocument(read);
   } catch (e) {
     // Every page an image, no text layer: read by OCR where Tesseract is installed, within

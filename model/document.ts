@@ -81,6 +81,8 @@ export interface DocumentMeta {
   attachments?: { url: string; text: string }[];
   /** Pages in a PDF. */
   pages?: number;
+  /** Pages of a PDF read by OCR from their images (a mixed PDF's others are read from their text layer). */
+  ocrPages?: number[];
   /** Who runs the site the page is on, as its footer prints it (主办单位：…): a hint of where the body sits. */
   site?: { owner: string; text: string };
 }

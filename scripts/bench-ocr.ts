@@ -61,7 +61,7 @@ export async function benchOcr(): Promise<OcrBench[]> {
 }
 
 function pagesOf(diagnostics: { source: string; message: string }[]): number {
-  const m = diagnostics.find((d) => d.source === "ocr:read")?.message.match(/(\d+) pages? at/);
+  const m = diagnostics.find((d) => d.source === "ocr:read")?.message.match(/(\d+) pages?(?: \([^)]*\))? at/);
   return m ? Number(m[1]) : 0;
 }
 

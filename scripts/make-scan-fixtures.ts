@@ -1,4 +1,4 @@
-// Scanned-report fixtures: ruled PDF fixtures of both templates printed as pictures only,
+// Scanned-report fixtures: PDF fixtures of both templates (ruled, and borderless) printed as pictures only,
 // as a scanner would give them, into test/fixtures/scans/ with a manifest naming each
 // one's source and expected record (the source's: the values are the same).
 //
@@ -9,6 +9,7 @@
 // in a PDF with no text layer.
 //
 // Run: npx tsx scripts/make-scan-fixtures.ts   (needs poppler-utils, img2pdf)
+// Remade, the scans' page images come out byte-identical; only img2pdf's dates differ.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,6 +25,9 @@ const SCANS: { src: string; dpi: number; deg: number; quality: number; seed: num
   { src: "r2019.chromium.pdf", dpi: 150, deg: -0.8, quality: 30, seed: 2 },
   { src: "rblanks.lo.pdf", dpi: 200, deg: -0.4, quality: 20, seed: 3 },
   { src: "rmixed.chromium.pdf", dpi: 150, deg: 1, quality: 30, seed: 4 },
+  // Borderless tables (no rules at all): numbers placed by the layout's stream logic.
+  { src: "r2021.noborder.pdf", dpi: 200, deg: -0.5, quality: 20, seed: 5 },
+  { src: "r2019.noborder.pdf", dpi: 150, deg: 0.7, quality: 30, seed: 6 },
 ];
 
 /** A small deterministic PRNG (mulberry32). */
@@ -54,7 +58,7 @@ function noise(g: Gray, seed: number): Gray {
   return { ...g, px };
 }
 
-const manifest: { file: string; source: string; template: string; expected: string; dpi: number; rotation: number }[] = [];
+const manifest: { file: string; source: string; template: string; expected: string; dpi: number; rotation: number; tables: "ruled" | "borderless"; textPages?: number[] }[] = [];
 const sources = JSON.parse(readFileSync(join(SRC, "manifest.json"), "utf8")) as { file: string; template: string; expected: string }[];
 mkdirSync(OUT, { recursive: true });
 for (const s of SCANS) {
@@ -75,7 +79,26 @@ for (const s of SCANS) {
     const name = s.src.replace(/\.pdf$/, `.scan${s.dpi}.pdf`);
     execFileSync("img2pdf", ["--output", join(OUT, name), ...jpegs]);
     console.log(`${name}: ${pages.length} pages, ${Math.round(statSync(join(OUT, name)).size / 1024)} KB`);
-    manifest.push({ file: name, source: s.src, template: entry.template, expected: `../reports/${basename(entry.expected)}`, dpi: s.dpi, rotation: s.deg });
+    manifest.push({ file: name, source: s.src, template: entry.template, expected: `../reports/${basename(entry.expected)}`, dpi: s.dpi, rotation: s.deg, tables: s.src.includes("noborder") ? "borderless" : "ruled" });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+// A mixed PDF: the first page of a ruled source as it is (its text layer), the rest of the
+// report as scanned above (pictures only), joined by poppler's pdfseparate and pdfunite. Its
+// first table runs from the text page onto the first scanned page.
+for (const m of [{ src: "r2021.chromium.pdf", scan: "r2021.chromium.scan200.pdf", textPages: 1 }]) {
+  const entry = manifest.find((e) => e.file === m.scan)!;
+  const work = mkdtempSync(join(tmpdir(), "xxgk-scan-"));
+  try {
+    execFileSync("pdfseparate", [join(SRC, m.src), join(work, "t-%d.pdf")]);
+    execFileSync("pdfseparate", [join(OUT, m.scan), join(work, "s-%d.pdf")]);
+    const n = readdirSync(work).filter((f) => f.startsWith("s-")).length;
+    const parts = [...Array(n).keys()].map((k) => join(work, k < m.textPages ? `t-${k + 1}.pdf` : `s-${k + 1}.pdf`));
+    const name = m.src.replace(/\.pdf$/, `.mixed${entry.dpi}.pdf`);
+    execFileSync("pdfunite", [...parts, join(OUT, name)]);
+    console.log(`${name}: ${m.textPages} text page(s), ${n - m.textPages} scanned`);
+    manifest.push({ ...entry, file: name, textPages: [...Array(m.textPages).keys()].map((k) => k + 1) });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -105,7 +105,7 @@ export function buildRecord(doc: Document, input: ParseInput, format: Format): P
   if (region.contradiction) diagnostics.push({ code: "region.hintContradicted", severity: "warning", key: "region", message: `region: ${region.contradiction}` });
   const checks = runRecordRules({ requests: tables.requests, reviews: tables.reviews, sections: meta.sections });
   const provenance = tables.provenance;
-  if (doc.diagnostics.some((d) => d.source === "ocr:read")) readByOcr(provenance, diagnostics, checks.length);
+  if (doc.diagnostics.some((d) => d.source === "ocr:read")) readByOcr(provenance, diagnostics, checks.length, doc.meta.ocrPages);
 
   const candidate = {
     schemaVersion: SCHEMA_VERSION,
@@ -130,14 +130,17 @@ export function buildRecord(doc: Document, input: ParseInput, format: Format): P
 }
 
 /**
- * A record read from page images: its organ, year and date are OCR'd text (a character can
+ * A record read from page images: its organ, year and date are OCR'd text where they stand
+ * on a page read by OCR (a mixed PDF's text pages are printed text) (a character can
  * be misread where a number cannot: numbers are confirmed by two readings, names are not),
  * and failed checks on OCR'd values are said loudly, as an error.
  */
-function readByOcr(provenance: Record<string, ProvenanceEntry>, diagnostics: RecordDiagnostic[], failedChecks: number): void {
+function readByOcr(provenance: Record<string, ProvenanceEntry>, diagnostics: RecordDiagnostic[], failedChecks: number, ocrPages?: number[]): void {
   for (const key of ["organ", "year", "publishedOn"]) {
     const p = provenance[key];
     if (p?.status !== "printed") continue;
+    // Read from a text page of a mixed PDF: printed text, not OCR's.
+    if (ocrPages && p.place?.page !== undefined && !ocrPages.includes(p.place.page)) continue;
     provenance[key] = { ...p, status: "ocr" };
     diagnostics.push({ code: "ocr.metaText", severity: "warning", key, message: `${key} was read by OCR from the page image ("${p.text}"): a character may be misread; compare with the page` });
   }

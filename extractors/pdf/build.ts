@@ -4,19 +4,31 @@ import { ExtractError, type Diagnostic, type Document } from "../../model/docume
 import { layout } from "./layout.js";
 import { readPdf, type ReadResult } from "./read.js";
 
-export function buildDocument(r: ReadResult): Document {
+/** Pages that show text: read from their text layer, never by OCR. */
+export const withTextLayer = (r: ReadResult) => r.pages.filter((p) => p.runs.some((t) => t.str.trim()));
+/** Pages with images and no text at all: scanned pages (OCR reads them where it can). */
+export const scannedPages = (r: ReadResult) => r.pages.filter((p) => p.images > 0 && !p.runs.some((t) => t.str.trim()));
+
+/** What the reading noticed about the text pages: pages over the limit, invisible OCR layers. */
+export function readDiagnostics(r: ReadResult): Diagnostic[] {
   const diagnostics: Diagnostic[] = r.notes.map((message) => ({ severity: "warning", source: "pdf:pages-limit", message }));
-  const withText = r.pages.filter((p) => p.runs.some((t) => t.str.trim()));
-  const images = r.pages.reduce((n, p) => n + p.images, 0);
-  if (withText.length === 0) {
-    if (images > 0) throw new ExtractError("no text layer (scanned): the pages are images; OCR is not done", "scanned");
-    throw new ExtractError("the PDF has no text layer: no text and no images were found on its pages", "no-text");
-  }
+  const withText = withTextLayer(r);
   // Text drawn invisibly over a picture of the page is an OCR layer: its numbers are the
   // OCR's reading, which may differ from what the page shows.
   const ocr = withText.filter((p) => p.hiddenText > 0 && p.shownText === 0 && p.images > 0).map((p) => p.page);
   if (ocr.length)
     diagnostics.push({ severity: "warning", source: "pdf:ocr-layer", message: `page${ocr.length > 1 ? "s" : ""} ${ocr.join(", ")}: the text is an invisible layer over an image of the page (OCR of a scan?); numbers are read from that layer and may differ from what the page shows`, place: { page: ocr[0] } });
+  return diagnostics;
+}
+
+export function buildDocument(r: ReadResult): Document {
+  const withText = withTextLayer(r);
+  const images = r.pages.reduce((n, p) => n + p.images, 0);
+  if (withText.length === 0) {
+    if (images > 0) throw new ExtractError("no text layer (scanned): the pages are images; OCR is not done", "scanned");
+    throw new ExtractError("the PDF has no text layer: no text and no images were found on its pages", "no-text");
+  }
+  const diagnostics = readDiagnostics(r);
   for (const p of r.pages)
     if (!withText.includes(p) && p.images > 0)
       diagnostics.push({ severity: "warning", source: "pdf:scanned-page", message: `page ${p.page} has no text layer (an image: scanned?); its content is not read`, place: { page: p.page } });

@@ -59,6 +59,8 @@ export interface CellRereadResult {
   unsure: number;
   /** Labels taken from the cell's own reading. */
   labels: number;
+  /** Numbers of unruled tables left unsure ("?" now), with what the page read and where: each gets a diagnostic. */
+  looseUnsure: { text: string; place: Cell["place"] }[];
   /** Boxes (points, top-left) of the cells now holding a number: their page-level doubts are settled. */
   settled: { page: number; x0: number; y0: number; x1: number; y1: number }[];
 }
@@ -73,6 +75,8 @@ interface Crop {
   inkW: number;
   inkH: number;
   lines: number;
+  /** A number of an unruled table, cut around its own word box: it stands only where its readings agree. */
+  loose: boolean;
 }
 
 /**
@@ -121,7 +125,7 @@ function crop(g: Gray, x0: number, y0: number, x1: number, y1: number, border: n
 
 /** Every cell of the document's ruled tables read again from the pictures (page → picture). */
 export async function rereadCells(doc: Document, pictures: Map<number, Gray>, o: CellRereadOptions): Promise<CellRereadResult> {
-  const result: CellRereadResult = { cells: 0, numbers: 0, contradicted: 0, unsure: 0, labels: 0, settled: [] };
+  const result: CellRereadResult = { cells: 0, numbers: 0, contradicted: 0, unsure: 0, labels: 0, looseUnsure: [], settled: [] };
   const crops: Crop[] = [];
   const folder = join(o.dir, "cells");
   // A mark smaller than about 1.1 pt square is a speck (a full stop is larger than that at
@@ -130,7 +134,11 @@ export async function rereadCells(doc: Document, pictures: Map<number, Gray>, o:
   await mkdir(folder, { recursive: true });
   try {
     for (const b of doc.blocks) {
-      if (b.kind !== "table" || !(b as Table).exactGrid) continue;
+      if (b.kind !== "table") continue;
+      if (!(b as Table).exactGrid) {
+        looseCrops(b as Table, pictures, o, speck, folder, crops, result);
+        continue;
+      }
       for (const row of b.rows)
         for (const cell of row) {
           const box = cell.place?.box, page = cell.place?.page;
@@ -151,7 +159,7 @@ export async function rereadCells(doc: Document, pictures: Map<number, Gray>, o:
           // The same crop in black and white, cut below its own paper-and-ink threshold:
           // the grey halo JPEG leaves round strokes goes, and thin digits (1, 7) stand clear.
           writeFileSync(black, writePgm(binarize(pic, Math.round(otsu(pic) * 0.75))));
-          crops.push({ cell, page, file, black, inkW: ink.x1 - ink.x0, inkH: ink.y1 - ink.y0, lines: ink.lines });
+          crops.push({ cell, page, file, black, inkW: ink.x1 - ink.x0, inkH: ink.y1 - ink.y0, lines: ink.lines, loose: false });
         }
     }
     if (!crops.length) return result;
@@ -191,9 +199,13 @@ const asNumber = (t: string) => t.replace(/[.,，。、]+$/, "");
 function decide(c: Crop, text: ListReading | undefined, line: ListReading | undefined, blackLine: ListReading | undefined, o: CellRereadOptions, result: CellRereadResult): void {
   const cell = c.cell;
   const before = cell.text.trim();
-  // A signed number (本年增/减): the cell's digit readings have no minus sign to give.
-  if (/^-\d/.test(before)) return;
-  const pageNumber = NUMBER.test(before) && (cell.read?.confidence ?? 0) > 0 ? before : null;
+  // A signed number (本年增/减): the cell's digit readings have no minus sign to give. In a
+  // ruled cell the page's reading stands; in an unruled table its sign stands (both page
+  // readings gave it) and its digits must be agreed like any other number's.
+  const sign = c.loose && /^-\d/.test(before) ? "-" : "";
+  if (!sign && /^-\d/.test(before)) return;
+  const bare = before.slice(sign.length);
+  const pageNumber = NUMBER.test(bare) && (cell.read?.confidence ?? 0) > 0 ? bare : null;
   const number = (r: ListReading | undefined) => (r && NUMBER.test(asNumber(r.text)) ? [{ text: asNumber(r.text), conf: r.conf }] : []);
   // Readings of digits: the cell's two digit readings (grey, black and white), its Chinese
   // one, the page's; each where it is a number.
@@ -213,13 +225,19 @@ function decide(c: Crop, text: ListReading | undefined, line: ListReading | unde
       const v = best.text;
       const against = readings.some((r) => r.text !== v && r.conf >= 60);
       if (best.sure >= o.agreed && !against && shapedFor(c, v)) {
-        if (v !== before) result.numbers++;
-        cell.text = v;
+        if (sign + v !== before) result.numbers++;
+        cell.text = sign + v;
         cell.read = { status: "ocr", confidence: Math.round(best.sure * 100) / 100 };
         if (c.cell.place?.box) result.settled.push({ page: c.page, ...c.cell.place.box });
         return;
       }
     }
+  }
+  if (c.loose) {
+    // An unruled table's number: no cell walls vouch for it, so the page's reading alone
+    // does not stand: unsure unless its own readings agreed above.
+    unsureLoose(cell, o, result);
+    return;
   }
   if (pageNumber) {
     // The page's number: kept unless the cell's own digit readings agree, surely, on another.
@@ -255,3 +273,69 @@ function decide(c: Crop, text: ListReading | undefined, line: ListReading | unde
     cell.read = { status: "ocr", confidence: Math.round(text.mean) / 100 };
   }
 }
+
+/** An unruled table's number its own readings did not settle: "?", null with a diagnostic. */
+function unsureLoose(cell: Cell, o: CellRereadOptions, result: CellRereadResult): void {
+  const before = cell.text.trim();
+  // A "?" of the page reading already has its diagnostic.
+  if (before !== o.unsure) result.looseUnsure.push({ text: before, place: cell.place });
+  cell.text = o.unsure;
+  cell.read = { status: "ocr", confidence: 0 };
+}
+
+/**
+ * The numbers of an unruled table, each cut out around its own word box (the layout puts a
+ * value's box at its words): padded by a third of its height above and below and half of
+ * it left and right, but never past halfway to the next value of its row or column (the
+ * band the layout gives it). Its ink there must be its word's: ink well left or right of
+ * the word box is a mark the page reading left out (a minus sign, a lost digit), and the
+ * number is unsure. A cell whose number cannot be cut out (no box, no picture, no ink)
+ * is unsure too.
+ */
+function looseCrops(t: Table, pictures: Map<number, Gray>, o: CellRereadOptions, speck: number, folder: string, crops: Crop[], result: CellRereadResult): void {
+  const boxes = t.rows.map((row) => row.map((c) => (c.place?.box && isLooseNumber(c.text, o) ? c.place.box : undefined)));
+  t.rows.forEach((row, r) =>
+    row.forEach((cell, k) => {
+      const text = cell.text.trim();
+      if (!isLooseNumber(text, o)) return;
+      const box = boxes[r][k], page = cell.place?.page;
+      // A page of a mixed PDF read from its text layer: no picture, nothing to read again.
+      if (page !== undefined && !pictures.has(page)) return;
+      const g = page !== undefined ? pictures.get(page) : undefined;
+      if (!box || !g || page === undefined) return unsureLoose(cell, o, result);
+      const h = (box.y1 - box.y0) * o.scale;
+      let x0 = box.x0 * o.scale - h * 0.5, x1 = box.x1 * o.scale + h * 0.5;
+      let y0 = box.y0 * o.scale - h * 0.3, y1 = box.y1 * o.scale + h * 0.3;
+      // Halfway to the neighbours: the values beside it in its row, above and below it in its column.
+      for (const [j, nb] of boxes[r].entries()) {
+        if (!nb || j === k) continue;
+        if (nb.x1 <= box.x0) x0 = Math.max(x0, ((nb.x1 + box.x0) / 2) * o.scale);
+        if (nb.x0 >= box.x1) x1 = Math.min(x1, ((nb.x0 + box.x1) / 2) * o.scale);
+      }
+      for (const [i, line] of boxes.entries()) {
+        const nb = line[k];
+        if (!nb || i === r) continue;
+        if (nb.y1 <= box.y0) y0 = Math.max(y0, ((nb.y1 + box.y0) / 2) * o.scale);
+        if (nb.y0 >= box.y1) y1 = Math.min(y1, ((nb.y0 + box.y1) / 2) * o.scale);
+      }
+      const X0 = Math.max(0, Math.round(x0)), Y0 = Math.max(0, Math.round(y0));
+      const X1 = Math.min(g.width, Math.round(x1)), Y1 = Math.min(g.height, Math.round(y1));
+      if (X1 - X0 < 8 || Y1 - Y0 < 8) return unsureLoose(cell, o, result);
+      const ink = inkBox(g, X0, Y0, X1, Y1, speck);
+      const side = h * 0.35;
+      if (!ink || ink.x0 < box.x0 * o.scale - side || ink.x1 > box.x1 * o.scale + side) return unsureLoose(cell, o, result);
+      const m = 4;
+      const pic = crop(g, Math.max(X0, ink.x0 - m), Math.max(Y0, ink.y0 - m), Math.min(X1, ink.x1 + m), Math.min(Y1, ink.y1 + m), 12);
+      const file = join(folder, `c${crops.length}.pgm`), black = join(folder, `b${crops.length}.pgm`);
+      writeFileSync(file, writePgm(pic));
+      writeFileSync(black, writePgm(binarize(pic, Math.round(otsu(pic) * 0.75))));
+      crops.push({ cell, page, file, black, inkW: ink.x1 - ink.x0, inkH: ink.y1 - ink.y0, lines: ink.lines, loose: true });
+    }),
+  );
+}
+
+/** A value cell of an unruled table: one number, or the page's "?" for one. */
+const isLooseNumber = (text: string, o: CellRereadOptions) => {
+  const t = text.trim();
+  return t === o.unsure || /^-?\d+(?:\.\d+)?$/.test(t);
+};

@@ -73,12 +73,41 @@ export interface OcrPage {
   picture?: Gray;
 }
 
+/**
+ * Whether OCR can run here (Tesseract and pdftoppm answer): a mixed PDF's image pages are
+ * OCR'd only then; otherwise its text pages are read alone, as before. Asked each time (the
+ * tools are set by environment variables, and a look costs milliseconds).
+ */
+export async function ocrAvailable(): Promise<boolean> {
+  const deadline = Date.now() + 30_000;
+  try {
+    await run(tesseractCommand(), ["--version"], deadline);
+    await run(pdftoppmCommand(), ["-v"], deadline);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The failure when OCR cannot run here: what to install. */
 function missing(what: string): ExtractError {
   return new ExtractError(`no text layer (scanned): the pages are images and OCR cannot run: ${what} was not found (install the Debian packages ${OCR_PACKAGES})`, "scanned");
 }
 
-export async function ocrPdf(bytes: Uint8Array, limits: Limits): Promise<Document> {
+/**
+ * A mixed PDF: pages read from their text layer, and the pages (numbers) that are images
+ * only. Only those are OCR'd, and laid out with the text pages, so a table running from a
+ * text page onto a scanned one is one table.
+ */
+export interface MixedPdf {
+  text: PageData[];
+  scanned: number[];
+  diagnostics: Diagnostic[];
+  numPages: number;
+  title?: string;
+}
+
+export async function ocrPdf(bytes: Uint8Array, limits: Limits, mixed?: MixedPdf): Promise<Document> {
   const deadline = Date.now() + limits.ocrTimeoutMs;
   const dir = await mkdtemp(join(tmpdir(), "xxgk-ocr-"));
   try {
@@ -93,18 +122,22 @@ export async function ocrPdf(bytes: Uint8Array, limits: Limits): Promise<Documen
     }
     const last = Math.max(1, limits.maxOcrPages);
     try {
-      await run(pdftoppmCommand(), ["-gray", "-r", String(OCR_DPI), "-f", "1", "-l", String(last + 1), pdf, join(dir, "p")], deadline);
+      if (!mixed) await run(pdftoppmCommand(), ["-gray", "-r", String(OCR_DPI), "-f", "1", "-l", String(last + 1), pdf, join(dir, "p")], deadline);
+      // Only the scanned pages of a mixed PDF (one past the cap, to know there were more).
+      else for (const n of mixed.scanned.slice(0, last + 1)) await run(pdftoppmCommand(), ["-gray", "-r", String(OCR_DPI), "-f", String(n), "-l", String(n), pdf, join(dir, "p")], deadline);
     } catch (e) {
       if (e instanceof MissingTool) throw missing(`pdftoppm (${pdftoppmCommand()})`);
       if (e instanceof ExtractError) throw e;
       throw new ExtractError(`the scanned PDF's pages could not be rendered: ${(e as Error).message}`, "corrupt-pdf");
     }
-    const info = await run(pdfinfoCommand(), [pdf], deadline).catch(() => undefined);
-    const numPages = Number(/^Pages:\s+(\d+)/m.exec(info?.toString("latin1") ?? "")?.[1]) || undefined;
+    const info = mixed ? undefined : await run(pdfinfoCommand(), [pdf], deadline).catch(() => undefined);
+    const numPages = mixed?.numPages ?? (Number(/^Pages:\s+(\d+)/m.exec(info?.toString("latin1") ?? "")?.[1]) || undefined);
     const files = (await readdir(dir)).filter((f) => /^p-\d+\.pgm$/.test(f)).sort((a, b) => pageNo(a) - pageNo(b));
-    const diagnostics: Diagnostic[] = [];
+    const diagnostics: Diagnostic[] = [...(mixed?.diagnostics ?? [])];
     if (files.length > last) {
-      diagnostics.push({ severity: "warning", source: "ocr:pages-limit", message: `only the first ${last} pages were read by OCR (limits.maxOcrPages)`, place: { page: last + 1 } });
+      diagnostics.push({ severity: "warning", source: "ocr:pages-limit", message: `only the first ${last} ${mixed ? "scanned " : ""}pages were read by OCR (limits.maxOcrPages)`, place: { page: pageNo(files[last]) } });
+      for (const f of files.slice(last))
+        if (mixed) diagnostics.push({ severity: "warning", source: "pdf:scanned-page", message: `page ${pageNo(f)} has no text layer (an image: scanned?); its content is not read (limits.maxOcrPages)`, place: { page: pageNo(f) } });
       files.length = last;
     }
     const pages: OcrPage[] = [];
@@ -113,7 +146,8 @@ export async function ocrPdf(bytes: Uint8Array, limits: Limits): Promise<Documen
       await rm(join(dir, f));
       pages.push(await ocrPage(img, pageNo(f), dir, deadline));
     }
-    const doc = toDocument(pages, diagnostics, numPages);
+    const doc = toDocument(pages, diagnostics, numPages, mixed?.text);
+    if (mixed?.title) doc.meta.title = mixed.title;
     const pictures = new Map(pages.map((p) => [p.page, p.picture]));
     for (const p of pages) p.picture = undefined;
     const again = await rereadCells(doc, pictures as Map<number, Gray>, { scale: OCR_DPI / 72, unsure: UNSURE, agreed: AGREED, deadline, dir });
@@ -322,11 +356,15 @@ function joinWords(kept: Kept[]): Kept[] {
 }
 
 /** Pages read → the Document, through the text PDF's layout. */
-export function toDocument(pages: OcrPage[], diagnostics: Diagnostic[], numPages = pages.length): Document {
+export function toDocument(pages: OcrPage[], diagnostics: Diagnostic[], numPages = pages.length, textPages: PageData[] = []): Document {
   const blocks = layout(
-    pages.map((p) => p.data),
+    [...textPages, ...pages.map((p) => p.data)].sort((a, b) => a.page - b.page),
     diagnostics,
   );
+  // A cell is OCR's where it stands on a page read by OCR (all of them, in a scan; in a
+  // mixed PDF, a cell of a text page is the text layer's, as in any text PDF).
+  const ocrd = new Set(pages.map((p) => p.page));
+  const isOcr = (c: Cell) => (c.place?.page === undefined ? !textPages.length : ocrd.has(c.place.page));
   // Confidence of a cell: the least of the words it is made of (a number's is the lesser of its two readings).
   const conf = new Map<string, number>();
   for (const p of pages)
@@ -336,14 +374,23 @@ export function toDocument(pages: OcrPage[], diagnostics: Diagnostic[], numPages
     }
   for (const b of blocks) {
     if (b.kind !== "table") continue;
-    for (const row of b.rows) for (const c of row) markCell(c, conf);
-    // Unruled tables: rebuilt from word positions, which OCR gives too loosely for a value
-    // to be put in its column with certainty. Their numbers are not read (not done yet).
+    for (const row of b.rows) for (const c of row) if (isOcr(c)) markCell(c, conf);
+    // Unruled tables: rebuilt from word positions by the stream logic. A cell holding one
+    // number (or the page's "?" for one) is read again around its own word box
+    // (ocr-cells.ts) and stands only where those readings agree; any other cell with digits
+    // in it (two numbers, digits among characters) is no value OCR can vouch for.
     // A ruled cell with two numbers in it: a rule the picture lost; not one value.
     for (const row of b.rows)
       for (const c of row) {
+        if (!isOcr(c)) continue;
         const numbers = c.text.split(/\s+/).filter((x) => x === UNSURE || NUMERIC.test(x));
-        const why = !b.exactGrid && /\d/.test(c.text) ? "an unruled table, whose columns OCR cannot place with certainty" : numbers.length > 1 ? "a ruled cell holding several numbers (a rule lost in the picture?)" : "";
+        const single = numbers.length === 1 && c.text.trim() === numbers[0];
+        const why =
+          !b.exactGrid && /\d/.test(c.text) && !single
+            ? "an unruled table, in a cell that is not one number"
+            : numbers.length > 1
+              ? `a${b.exactGrid ? " ruled" : "n unruled"} cell holding several numbers${b.exactGrid ? " (a rule lost in the picture?)" : ""}`
+              : "";
         if (!why) continue;
         diagnostics.push({ severity: "warning", source: "ocr:unsure", message: `page ${b.place?.page}: "${c.text.replace(/\n/g, " ")}" is in ${why}; it is left as "${UNSURE}", not a value`, place: { ...b.place, ...c.place } });
         c.text = UNSURE;
@@ -359,12 +406,12 @@ export function toDocument(pages: OcrPage[], diagnostics: Diagnostic[], numPages
     severity: "warning",
     source: "ocr:read",
     message:
-      `read by OCR (Tesseract, chi_sim) from page images: ${pages.length} page${pages.length === 1 ? "" : "s"} at ${OCR_DPI} dpi; ` +
+      `read by OCR (Tesseract, chi_sim) from page images: ${pages.length} page${pages.length === 1 ? "" : "s"}${textPages.length ? ` (${pages.map((p) => p.page).join(", ")}; the others from their text layer)` : ""} at ${OCR_DPI} dpi; ` +
       `numbers taken only where two readings agree (${unsure} not sure, left unread)` +
       (skew.length ? `; pages straightened: ${skew.join(", ")}` : ""),
   });
   if (!blocks.some((b) => b.kind === "table")) diagnostics.push({ severity: "warning", source: "pdf:no-tables", message: "no tables were found: paragraphs only" });
-  return { blocks, meta: { pages: numPages }, diagnostics };
+  return { blocks, meta: { pages: numPages, ocrPages: pages.map((p) => p.page) }, diagnostics };
 }
 
 /**
@@ -379,12 +426,14 @@ function settle(doc: Document, r: CellRereadResult): void {
     return r.settled.some((c) => c.page === p.page && cx >= c.x0 && cx <= c.x1 && cy >= c.y0 && cy <= c.y1);
   };
   doc.diagnostics = doc.diagnostics.filter((d) => !(d.source === "ocr:unsure" && within(d.place)));
+  for (const u of r.looseUnsure)
+    doc.diagnostics.push({ severity: "warning", source: "ocr:unsure", message: `page ${u.place?.page}: "${u.text}" in an unruled table was not confirmed by reading it again around its own box; it is left as "${UNSURE}", not a value`, place: u.place });
   const left = doc.diagnostics.filter((d) => d.source === "ocr:unsure").length;
   const read = doc.diagnostics.find((d) => d.source === "ocr:read");
   if (read)
     read.message =
       read.message.replace(/\(\d+ not sure, left unread\)/, `(${left} not sure, left unread)`) +
-      `; every ruled cell read again alone (${r.cells} cells: ${r.numbers} numbers settled, ${r.contradicted} contradicted and left unread, ${r.unsure} read as characters by the page and left unread, ${r.labels} labels re-read)`;
+      `; every ruled cell and every number of an unruled table read again alone (${r.cells} cells: ${r.numbers} numbers settled, ${r.contradicted} contradicted and left unread, ${r.looseUnsure.length} unruled numbers not confirmed and left unread, ${r.unsure} read as characters by the page and left unread, ${r.labels} labels re-read)`;
 }
 
 function markCell(c: Cell, conf: Map<string, number>): void {
