@@ -65,6 +65,9 @@ export function parseText(text: string): Document {
 
 // ---- cells-per-line and tab-rows ------------------------------------------------
 
+/** Blanks or form feeds before a line's first tab. */
+const LEAD_BEFORE_TAB = /^[ \f\v]+\t/;
+
 function parseTabbed(lines: string[]): Block[] {
   const blocks: Block[] = [];
   let table: Table | null = null;
@@ -83,8 +86,12 @@ function parseTabbed(lines: string[]): Block[] {
   };
   const startTable = (line: number): Table => (table ??= { kind: "table", rows: [], exactGrid: false, place: { line } });
 
-  lines.forEach((line, i) => {
+  lines.forEach((raw, i) => {
     const lineNo = i + 1;
+    // Spaces or a page break (form feed) before a line's first tab are not a cell: a
+    // cell line indented, or opening a page, is still that cell (read as an empty first
+    // cell, the row would split and its numbers land in other columns).
+    const line = LEAD_BEFORE_TAB.test(raw) ? raw.replace(LEAD_BEFORE_TAB, "\t") : raw;
     if (PIPE_ROW.test(line) && !line.includes("\t")) {
       endTable();
       inCell = false;
