@@ -51,7 +51,16 @@ function isoDate(y: number | null, m: number | null, d: number | null): string |
   return `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
 }
 
-export function readDate(text: string): string | null {
+/** Full-width digits (０-９, typed in a Chinese input mode) as ASCII, for the patterns below. */
+export function halfDigits(s: string): string {
+  return /[０-９]/.test(s) ? s.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)) : s;
+}
+
+/** Blanks between two Han characters (text set justified: `环 翠 区`), gone. */
+const squeezeHan = (s: string) => s.replace(/(?<=\p{Script=Han}) +(?=\p{Script=Han})/gu, "");
+
+export function readDate(printed: string): string | null {
+  const text = halfDigits(printed);
   const m = DATE.exec(text);
   if (m) return isoDate(chineseNumber(m[1]), chineseNumber(m[2]), chineseNumber(m[3]));
   const d = DATE_DASHED.exec(text);
@@ -99,13 +108,15 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   let joined = "";
   for (let i = 0; i < Math.min(4, texts.length); i++) {
     if (sectionHeading(texts[i]) || /^(根据|依据|按照|本报告)/.test(texts[i])) break;
+    // A page number or running page line (第2页 共5页) is not part of the title.
+    if (PAGE_NUMBER.test(halfDigits(texts[i]))) continue;
     joined = joinWrapped(joined, texts[i].replace(/^#+\s*/, ""));
     titleCandidates.push(joined);
   }
   const fromText = titleCandidates.length;
   if (doc.meta.title) titleCandidates.push(cleanText(doc.meta.title));
   for (const [k, t] of titleCandidates.entries()) {
-    const m = TITLE.exec(t.replace(/\s+/g, ""));
+    const m = TITLE.exec(halfDigits(t.replace(/\s+/g, "")));
     if (!m) continue;
     titleFound = true;
     title = t;
@@ -136,10 +147,10 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   } else organAt = titleAt;
   if (year !== null) yearAt = titleAt;
   if (year === null) {
-    const m = /时间范围为\s*(\d{4})\s*年\s*1\s*月\s*1\s*日\s*(?:至|到|-|—)\s*(\d{4})\s*年\s*12\s*月\s*31\s*日/.exec(body.replace(/\s+/g, ""));
+    const m = /时间范围为\s*(\d{4})\s*年\s*1\s*月\s*1\s*日\s*(?:至|到|-|—)\s*(\d{4})\s*年\s*12\s*月\s*31\s*日/.exec(halfDigits(body.replace(/\s+/g, "")));
     if (m && m[1] === m[2]) {
       year = Number(m[1]);
-      const at = texts.findIndex((t) => t.replace(/\s+/g, "").includes(m[0]));
+      const at = texts.findIndex((t) => halfDigits(t.replace(/\s+/g, "")).includes(m[0]));
       yearAt = { text: m[0], place: at >= 0 ? placeOf(at) : undefined };
       notes.add("meta.yearFromPeriod", "info", `year not in the title; read from the statistics period (${m[1]}年1月1日至12月31日)`, { key: "year", ...(yearAt.place ? { place: rowPlace(yearAt.place) } : {}) });
     } else notes.add("meta.noYear", "warning", "year: the report does not state the year it covers in its title; null", { key: "year" });
@@ -154,7 +165,7 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   }
   const signature = new Set<string>();
   for (const i of tail) {
-    const t = texts[i].replace(/\s+/g, "");
+    const t = halfDigits(texts[i].replace(/\s+/g, ""));
     if (t.length > 40) continue;
     const d = readDate(t);
     if (d) {
@@ -242,7 +253,8 @@ function metaEntry(value: unknown, at: { text: string; place?: Place } | null): 
 }
 
 function organFromBody(texts: string[]): { organ: string; evidence: string; index: number } | null {
-  const head = texts.slice(0, 6).join("\n");
+  const first = texts.slice(0, 6).map((t) => squeezeHan(halfDigits(t)));
+  const head = first.join("\n");
   const patterns = [
     /请与\s*([^\s，。；（(]{2,40}?)\s*联系/,
     /结合\s*\d{4}\s*年度?\s*([^\s，。；]{2,40}?)(?:单位)?(?:政府)?信息公开工作实际/,
@@ -252,7 +264,7 @@ function organFromBody(texts: string[]): { organ: string; evidence: string; inde
     const m = re.exec(head);
     if (m) {
       const organ = cleanOrgan(m[1]);
-      if (organ) return { organ, evidence: m[0].trim(), index: lineOf(texts, m.index) };
+      if (organ) return { organ, evidence: m[0].trim(), index: lineOf(first, m.index) };
     }
   }
   // A signature line before the closing date.
@@ -284,7 +296,7 @@ const PREAMBLE = /^(根据|依据|按照|本报告|本年度报告)/;
  */
 export function titleAfterChrome(texts: string[]): { title: string; year: number | null; organ: string; index: number } | null {
   for (const { text: t, index } of titleLinesAfterChrome(texts)) {
-    const m = TITLE.exec(t.replace(/\s+/g, ""));
+    const m = TITLE.exec(halfDigits(t.replace(/\s+/g, "")));
     if (!m) continue;
     const organ = cleanOrgan(m[1]) ?? cleanOrgan(m[3]);
     if (organ) return { title: t, year: chineseNumber(m[2]), organ, index };
