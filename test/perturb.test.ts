@@ -14,15 +14,20 @@
 //   (WPS), full-width digits, <br> in labels, style and class noise.
 // DOCX: a run's text cut into several runs and <w:t>s (Word does this at every edit),
 //   proofing and bookmark marks between runs, rendered page breaks.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+// PDF: every PDF fixture printed again through another producer (poppler's pdftocairo
+//   -pdf: fonts embedded anew, text re-encoded, the document's Info dictionary gone).
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { parseReport } from "../src/pipeline.js";
 import { REQUEST_COLUMNS, type ReportRecord } from "../model/record.js";
 import { cellsOf } from "../model/cells.js";
 import { ZipArchive } from "../model/zip.js";
 import { DEFAULT_LIMITS } from "../model/limits.js";
 import { makeZip } from "./helpers/zip.js";
+import { closePdfWorkers } from "../extractors/pdf.js";
 import iconv from "iconv-lite";
 
 interface Entry { file: string; format: string; layout: string; expected: string | null }
@@ -194,6 +199,8 @@ const docx = (bytes: Buffer, change: (s: string) => string) => {
 };
 
 describe("reports changed as real conversions change them", () => {
+  afterAll(() => closePdfWorkers());
+
   it("text: no wrong value, no unexplained null, the metadata kept", async () => {
     const c = await campaign("text", TEXT, asText);
     expect(c.fixtures).toBeGreaterThanOrEqual(50);
@@ -215,6 +222,34 @@ describe("reports changed as real conversions change them", () => {
     expect(c.found).toEqual([]);
     expect(c.valuesRead).toBeGreaterThan(c.variants * 150);
   }, 120_000);
+
+  it("PDF printed again by another producer (pdftocairo): no wrong value, no unexplained null", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xxgk-cairo-"));
+    try {
+      const found: string[] = [];
+      let valuesRead = 0;
+      const pdfs = all.filter((e) => e.format === "pdf" && e.expected);
+      for (const e of pdfs) {
+        const out = join(dir, basename(e.file));
+        execFileSync("pdftocairo", ["-pdf", e.file, out]);
+        const o = await parseReport({ bytes: readFileSync(out), name: out, path: out });
+        if (!o.ok) {
+          found.push(`${e.file}: not read (${o.code}: ${o.message})`);
+          continue;
+        }
+        valuesRead += cellsOf(o.record).filter(([, , , v]) => v !== null).length;
+        const want = JSON.parse(readFileSync(e.expected!, "utf8"));
+        // The title a PDF's Info dictionary gave is gone: a year printed nowhere else is null (with its diagnostic).
+        const seen = problems(o.record, want).filter((p) => !(p.startsWith("organ/year") && o.record.year === null && o.record.diagnostics.some((d) => d.key === "year")));
+        for (const p of seen) found.push(`${e.file}: ${p}`);
+      }
+      expect(pdfs.length).toBeGreaterThanOrEqual(70);
+      expect(found).toEqual([]);
+      expect(valuesRead).toBeGreaterThan(pdfs.length * 150);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 
   it("the changes change the documents (each one alters some fixture)", () => {
     const r = generator(7);
