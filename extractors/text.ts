@@ -184,7 +184,8 @@ function parsePlain(lines: string[]): Block[] {
     table = null;
   };
 
-  for (const g of groups) {
+  for (let gi = 0; gi < groups.length; gi++) {
+    const g = groups[gi];
     const first = g.lines[0];
     if (PIPE_ROW.test(first)) {
       endTable();
@@ -204,6 +205,16 @@ function parsePlain(lines: string[]): Block[] {
       endTable();
       blocks.push(paragraph(heading[1].trim(), { line: g.start }));
       continue;
+    }
+    if (section !== null && section >= 2 && section <= 4 && g.lines.length > 1 && isProse(g.lines)) {
+      // A converter that writes no blank lines (LibreOffice's text export: a paragraph
+      // or a table cell per line) leaves a table's cells inside the prose around them:
+      // the group is read again as its prose and cell runs, each on its own.
+      const parts = cellRuns(g.lines, g.start);
+      if (parts.length > 1) {
+        groups.splice(gi + 1, 0, ...parts);
+        continue;
+      }
     }
     if (section !== null && section >= 2 && section <= 4 && !isProse(g.lines)) {
       table ??= { kind: "table", rows: [], exactGrid: false, place: { line: g.start } };
@@ -231,6 +242,38 @@ function parsePlain(lines: string[]): Block[] {
   }
   endTable();
   return blocks;
+}
+
+/** A line that could be one table cell: short, no sentence in it. */
+const cellLike = (l: string) => l.trim().length <= 30 && !/[。！？；]/.test(l);
+const NUMBER_LINE = /^\s*[+\-−]?[\d０-９][\d０-９,，.]*\s*$/;
+
+/**
+ * A group cut into its prose and its runs of cell lines: a run of 4+ short lines without
+ * a sentence, 2+ of them numbers alone, is table cells; the rest stays prose. One part
+ * (the group itself) where there is no such run.
+ */
+function cellRuns(lines: string[], start: number): { lines: string[]; start: number }[] {
+  const parts: { lines: string[]; start: number }[] = [];
+  let i = 0;
+  let prose: { lines: string[]; start: number } | null = null;
+  while (i < lines.length) {
+    let j = i;
+    while (j < lines.length && cellLike(lines[j])) j++;
+    const run = lines.slice(i, j);
+    if (run.length >= 4 && run.filter((l) => NUMBER_LINE.test(l)).length >= 2) {
+      if (prose) parts.push(prose);
+      prose = null;
+      parts.push({ lines: run, start: start + i });
+      i = j;
+      continue;
+    }
+    const end = Math.max(j, i + 1);
+    for (let k = i; k < end; k++) (prose ??= { lines: [], start: start + k }).lines.push(lines[k]);
+    i = end;
+  }
+  if (prose) parts.push(prose);
+  return parts;
 }
 
 /** A new numbered item inside a block of wrapped prose. */
