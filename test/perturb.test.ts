@@ -22,11 +22,11 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseReport } from "../src/pipeline.js";
-import { REQUEST_COLUMNS, type ReportRecord } from "../model/record.js";
 import { cellsOf } from "../model/cells.js";
 import { ZipArchive } from "../model/zip.js";
 import { DEFAULT_LIMITS } from "../model/limits.js";
 import { makeZip } from "./helpers/zip.js";
+import { problems } from "./helpers/truth.js";
 import { closePdfWorkers } from "../extractors/pdf.js";
 import iconv from "iconv-lite";
 
@@ -123,32 +123,6 @@ const DOCX: Record<string, (xml: string, r: Rng) => string> = {
   emptyParagraphs: (x, r) => x.replace(/<\/w:p>(<\/w:tc>)/g, (m, tc) => (r.next() < 0.3 ? `</w:p><w:p/>${tc}` : m)),
   pageBreaks: (x, r) => x.replace(/<w:r>(?=<w:t)/g, (m) => (r.next() < 0.05 ? "<w:r><w:lastRenderedPageBreak/>" : m)),
 };
-
-const cellKey = (path: string) => {
-  const m = /^(requests\..+)\.(\d)$/.exec(path);
-  return m ? `${m[1]}.${REQUEST_COLUMNS[Number(m[2])]}` : path;
-};
-
-/** What is wrong with a record against the truth: wrong values, silent or "blank" nulls of printed values, other metadata. */
-function problems(r: ReportRecord, want: ReportRecord & { expectedNullCells: string[] }): string[] {
-  const wanted = new Map(cellsOf(want).map(([t, row, c, v]) => [`${t}.${row}.${c}`, v]));
-  const out: string[] = [];
-  for (const [t, row, c, v] of cellsOf(r)) {
-    const k = `${t}.${row}.${c}`;
-    const w = wanted.get(k);
-    if (v !== null) {
-      if (v !== w) out.push(`${k}: ${v}, the report prints ${w}`);
-      continue;
-    }
-    const said = r.diagnostics.filter((d) => d.key === k);
-    if (!said.length) out.push(`${k}: null without a diagnostic`);
-    else if (w !== null && !said.some((d) => d.severity !== "info")) out.push(`${k}: null (the report prints ${w}) and only "${said.map((d) => d.code)}"`);
-  }
-  for (const p of want.expectedNullCells) if (wanted.get(cellKey(p)) !== null) out.push(`truth: ${p} listed null`);
-  const meta = (x: ReportRecord) => [x.organ, x.year, x.publishedOn, x.region?.code ?? null];
-  if (JSON.stringify(meta(r)) !== JSON.stringify(meta(want))) out.push(`organ/year/date/region ${JSON.stringify(meta(r))}, the report says ${JSON.stringify(meta(want))}`);
-  return out;
-}
 
 const SEEDS = process.env.PERTURB_SEEDS ? process.env.PERTURB_SEEDS.split(",").map(Number) : [1, 2, 3];
 
