@@ -157,6 +157,8 @@ const pipeTables = new WeakSet<Table>();
  * each line a row, cells split by spaces.
  */
 function parsePlain(lines: string[]): Block[] {
+  // Text that keeps the page's columns (pdftotext -layout): see unsettleOffsetNumbers.
+  const columned = keepsColumns(lines);
   const groups: { lines: string[]; start: number }[] = [];
   let cur: { lines: string[]; start: number } | null = null;
   lines.forEach((line, i) => {
@@ -218,10 +220,9 @@ function parsePlain(lines: string[]): Block[] {
     }
     if (section !== null && section >= 2 && section <= 4 && !isProse(g.lines)) {
       table ??= { kind: "table", rows: [], exactGrid: false, place: { line: g.start } };
-      g.lines.forEach((l, k) => {
-        const cells = splitSpaced(l).map((t) => cell(t, 1, 1, { line: g.start + k }));
-        if (cells.length) table!.rows.push(cells);
-      });
+      const rows = g.lines.map((l, k) => splitSpaced(l).map((t) => cell(t, 1, 1, { line: g.start + k })));
+      if (columned) unsettleOffsetNumbers(rows);
+      for (const cells of rows) if (cells.length) table.rows.push(cells);
       continue;
     }
     endTable();
@@ -274,6 +275,62 @@ function cellRuns(lines: string[], start: number): { lines: string[]; start: num
   }
   if (prose) parts.push(prose);
   return parts;
+}
+
+/**
+ * Whether text keeps a PDF page's columns (`pdftotext -layout` and its like): many lines
+ * whose words are set apart by runs of blanks. Text broken only at the page width (plain
+ * pdftotext) separates words by one blank.
+ */
+function keepsColumns(lines: string[]): boolean {
+  let filled = 0;
+  let columned = 0;
+  for (const l of lines) {
+    const t = l.trim();
+    if (!t) continue;
+    filled++;
+    if (/\S {3,}\S/.test(t)) columned++;
+  }
+  return columned >= 10 && columned >= filled * 0.15;
+}
+
+const isNumberCell = (c: Cell) => /^[+\-−]?[\d０-９][\d０-９,，.]*$/.test(c.text) || /^[-—/／]$/.test(c.text);
+
+/**
+ * Text that keeps the page's columns sets a number where the PDF set it: centred in a
+ * tall cell, it stands a line above or below its row's label (`36` over `规章  199  456`),
+ * and a number wrapped in a narrow cell is cut over two lines. Read line by line, those
+ * numbers would land in other columns or other rows. A row whose label line has a line of
+ * numbers alone next to it is therefore not read: its numbers become unsettled cells (null,
+ * said), and the lines of numbers alone beside it are dropped. Rows whose numbers all
+ * stand on their label's line are read as they are.
+ */
+function unsettleOffsetNumbers(rows: Cell[][]): void {
+  const numbersOnly = rows.map((r) => r.length > 0 && r.every(isNumberCell));
+  const labelled = rows.map((r) => r.some((c) => !isNumberCell(c)) && r.some(isNumberCell));
+  const drop = new Set<number>();
+  rows.forEach((r, k) => {
+    if (!labelled[k]) return;
+    const beside = [k - 1, k + 1].filter((j) => numbersOnly[j]);
+    if (!beside.length) return;
+    const count = r.filter(isNumberCell).length + beside.reduce((n, j) => n + rows[j].length, 0);
+    const labels = r.filter((c) => !isNumberCell(c));
+    const place = r.find(isNumberCell)?.place;
+    rows[k] = [...labels, ...Array.from({ length: count }, () => ({ ...cell("", 1, 1, place), read: { status: "unreadable" as const } }))];
+    for (const j of beside) drop.add(j);
+  });
+  // Lines of numbers alone one under the other (table 4's row, set over two lines): which
+  // number stands in which column cannot be told from the order; one row, unsettled.
+  rows.forEach((r, k) => {
+    if (drop.has(k) || !numbersOnly[k] || !numbersOnly[k + 1] || drop.has(k + 1)) return;
+    let end = k + 1;
+    while (numbersOnly[end + 1] && !drop.has(end + 1)) end++;
+    const count = rows.slice(k, end + 1).reduce((n, x) => n + x.length, 0);
+    const place = r[0]?.place;
+    rows[k] = Array.from({ length: count }, () => ({ ...cell("", 1, 1, place), read: { status: "unreadable" as const } }));
+    for (let j = k + 1; j <= end; j++) drop.add(j);
+  });
+  for (const j of [...drop].sort((a, b) => b - a)) rows.splice(j, 1, []);
 }
 
 /** A new numbered item inside a block of wrapped prose. */

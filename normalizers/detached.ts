@@ -21,7 +21,8 @@ function kindOf(row: Cell[]): { kind: Kind; labelEnd: number } {
   const end = firstValue === -1 ? texts.length : firstValue;
   let lastLabel = -1;
   for (let i = 0; i < end; i++) if (!isBlank(texts[i])) lastLabel = i;
-  const hasValues = texts.slice(lastLabel + 1).some((t) => !isBlank(t));
+  // Cells the reader left unread on purpose (numbers it could not place) are numbers, not blanks.
+  const hasValues = texts.slice(lastLabel + 1).some((t) => !isBlank(t)) || row.slice(lastLabel + 1).some((c) => c.read?.status === "unreadable");
   if (lastLabel === -1) return { kind: hasValues ? "numbers" : "pass", labelEnd: 0 };
   if (hasValues) return { kind: "full", labelEnd: lastLabel + 1 };
   const label = texts.slice(0, lastLabel + 1).filter((t) => !isBlank(t));

@@ -55,6 +55,9 @@ const PENDING_JOINED = 6;
 /** A label longer than this (folded) is prose, not a row label: no unmatched-row note. */
 const UNMATCHED_LABEL_MAX = 40;
 
+/** A cell the reader left unread on purpose (its numbers could not be placed): not a blank. */
+const unsettled = (r: CellRef | undefined) => r?.cell.read?.status === "unreadable";
+
 interface RowView {
   cells: string[];
   /** Each cell's origin, parallel to `cells`. */
@@ -235,6 +238,8 @@ class RowMapper {
   private open: OpenRow | null = null;
   private pending: string[] = [];
   private reviewContext = false;
+  /** The last template row kept from a table rebuilt from text (not an exact grid): see unsettleLastKept. */
+  private lastKept: { map: Map<string, RawRow>; key: string; target: Target } | null = null;
   /** A row with numbers whose label matches no template row, kept one row: the next row may be the rest of its label alone (a label cut by a page break after its numbers). */
   private unmatched: { labels: string[]; values: string[]; refs: CellRef[]; row: RowView } | null = null;
 
@@ -249,7 +254,7 @@ class RowMapper {
     if (labels.length === 0 && values.length === 0) return;
     const refs = row.refs.slice(start);
     if (this.unmatched) {
-      if (this.joinCutLabel(labels, values)) return;
+      if (!refs.some(unsettled) && this.joinCutLabel(labels, values)) return;
       this.dropUnmatched();
     }
     const rowText = row.cells.join("");
@@ -296,7 +301,8 @@ class RowMapper {
    */
   private numbersOnly(values: string[], refs: CellRef[], row: RowView): void {
     const open = this.open;
-    if (open && open.values.length < open.expected && !row.exact) {
+    // A row the reader could not settle (cells left unreadable) takes no more numbers: where they belong is not known.
+    if (open && open.values.length < open.expected && !row.exact && !open.refs.some(unsettled)) {
       open.values.push(...values);
       open.refs.push(...refs);
       if (open.values.length >= open.expected) this.finish();
@@ -314,6 +320,7 @@ class RowMapper {
         `numbers "${values.join(" ")}" follow several row labels ("${rival}", "${viaPending.label}"); which row they belong to cannot be told, so they were not read${placeText(row.place)}`,
         { place: rowPlace(row.place) });
       this.pending = [];
+      this.unsettleLastKept(values, row);
       return;
     }
     if (viaPending) this.open = this.opened(viaPending.target, values, refs, row);
@@ -321,6 +328,7 @@ class RowMapper {
     else {
       this.notes.add("row.noLabel", "warning", `numbers without a row label were not read: "${values.join(" ")}"${placeText(row.place)}`, { place: rowPlace(row.place) });
       this.pending = [];
+      this.unsettleLastKept(values, row);
       return;
     }
     this.pending = [];
@@ -332,7 +340,7 @@ class RowMapper {
     this.finish();
     const last = labels[labels.length - 1];
     const m = this.resolve([last, labels.join(""), ...this.pendingCandidates(labels)]);
-    if ((!m || m.score < SURE) && values.every(isBlank)) {
+    if ((!m || m.score < SURE) && values.every(isBlank) && !refs.some(unsettled)) {
       // No template row (or only a similar one), and no numbers: the first part of a
       // label cut off from its numbers (wrapped onto a row of its own, or a row split by
       // a page break: 行政规范性文 | 件 24 30 35), as a label-only row would be. Taken as
@@ -380,6 +388,23 @@ class RowMapper {
     this.keep(o, { cells: fitted.cells, refs: o.refs.slice(fitted.start, fitted.start + o.expected), place: o.place });
   }
 
+  /**
+   * Numbers left over with no row to take them, in a table rebuilt from text (pdftotext
+   * without -layout writes cells in its reading order, column blocks before rows): the
+   * order of this table's numbers is not the rows' order, so the row read just before
+   * them may hold numbers of other rows. It is read as null, and said.
+   */
+  private unsettleLastKept(values: string[], row: RowView): void {
+    const last = this.lastKept;
+    this.lastKept = null;
+    // Text only (its rows have lines): a PDF's unruled tables are laid out by their columns (pdf/stream.ts).
+    if (!last || row.exact || row.place.line === undefined || row.place.page !== undefined) return;
+    const raw = last.map.get(last.key);
+    if (!raw || raw.reason) return;
+    const message = `${describe(last.target)}: numbers "${values.join(" ")}" are left over after it with no row of their own${placeText(row.place)}: the text does not keep the rows' order, so its values may be another row's; the row is read as null`;
+    last.map.set(last.key, { cells: new Array(raw.cells.length).fill(null), refs: new Array(raw.cells.length).fill(undefined), place: raw.place, reason: { code: "row.scrambled", message } });
+  }
+
   /** A template row's cells, once; printed twice with different values, its cells are null. */
   private keep(o: OpenRow, raw: RawRow): void {
     this.rowsFound++;
@@ -394,6 +419,7 @@ class RowMapper {
     const prev = map.get(key);
     if (!prev) {
       map.set(key, raw);
+      this.lastKept = o.exact ? null : { map, key, target: t };
       return;
     }
     const same = prev.cells.length === raw.cells.length && prev.cells.every((c, i) => (c ?? "") === (raw.cells[i] ?? ""));
