@@ -4,6 +4,11 @@
 // table cell per line and no blank lines: the table's cells sit inside the prose, and an
 // empty cell is an empty line. No value may be wrong, no null unexplained, the metadata
 // kept; the HTML pages read exactly, the text nearly so.
+//
+// And every PDF fixture with a truth as `pdftotext -layout` writes it: words at their
+// page columns, a number centred in a tall cell a line above or below its row's label,
+// table 4's row over two lines. Rows whose numbers are set off their label's line are not
+// read (null, warned); the rest are.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -54,6 +59,44 @@ async function campaign(ext: "html" | "txt") {
   }
   return { found, printed, read };
 }
+
+describe("PDF reports as pdftotext -layout writes them", () => {
+  it("no wrong value, no unexplained null, the metadata kept; 65% read", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xxgk-layout-"));
+    try {
+      const pdfs = sets
+        .flatMap(({ dir: d, manifest }) => (JSON.parse(readFileSync(manifest, "utf8")) as Entry[]).map((e) => ({ ...e, file: join(d, e.file), expected: e.expected && join(d, e.expected) })))
+        .filter((e) => e.format === "pdf" && e.expected);
+      const found: string[] = [];
+      let printed = 0;
+      let read = 0;
+      for (const e of pdfs) {
+        const file = join(dir, basename(e.file).replace(/\.pdf$/, ".txt"));
+        execFileSync("pdftotext", ["-layout", "-enc", "UTF-8", e.file, file]);
+        const o = await parseReport({ bytes: readFileSync(file), name: file, path: file });
+        if (!o.ok) {
+          // Text with no table the reader can rebuild fails whole, with its reason (never half-read).
+          expect([basename(file), o.code]).toEqual([basename(file), "no-tables"]);
+          continue;
+        }
+        const want = JSON.parse(readFileSync(e.expected!, "utf8"));
+        const wanted = new Map(cellsOf(want).map(([t, row, c, v]) => [`${t}.${row}.${c}`, v]));
+        for (const [t, row, c, v] of cellsOf(o.record)) {
+          if (wanted.get(`${t}.${row}.${c}`) === null) continue;
+          printed++;
+          if (v !== null) read++;
+        }
+        // A year only the PDF's Info title gave is gone with it: null, with its diagnostic.
+        for (const p of problems(o.record, want)) if (!(p.startsWith("organ/year") && o.record.year === null && o.record.diagnostics.some((d) => d.key === "year"))) found.push(`${basename(file)}: ${p}`);
+      }
+      expect(pdfs.length).toBeGreaterThanOrEqual(70);
+      expect(found).toEqual([]);
+      expect(read / printed).toBeGreaterThan(0.65);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
 
 describe("reports saved by LibreOffice", () => {
   it("converts every DOCX fixture", () => {
