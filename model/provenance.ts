@@ -132,13 +132,16 @@ export function isProvenanceEntry(v: unknown): v is ProvenanceEntry {
   return e.place === undefined || isRecordPlace(e.place);
 }
 
+/** Exactly `Provenance.safeParse(v).success`: an object whose every entry passes isProvenanceEntry. */
+export function isProvenance(v: unknown): v is Record<string, ProvenanceEntry> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  // for-in rather than Object.values: no array of 200 entries made to be walked once.
+  for (const k in v) if (!isProvenanceEntry((v as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
 /** The record's provenance: cell key → entry, every entry checked by isProvenanceEntry (one check for the map, no per-entry parse). */
 export const Provenance = z.custom<Record<string, ProvenanceEntry>>(
-  (v) => {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-    // for-in rather than Object.values: no array of 200 entries made to be walked once.
-    for (const k in v) if (!isProvenanceEntry((v as Record<string, unknown>)[k])) return false;
-    return true;
-  },
+  isProvenance,
   { message: "provenance: every entry is { text, status, place?, confidence?, document?, source? } (docs/record.md)" },
 );
