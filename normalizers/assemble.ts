@@ -74,7 +74,8 @@ export function cellPlace(ref: CellRef): RecordPlace {
 }
 
 /** The cell as printed, whitespace collapsed. */
-const printed = (text: string) => text.replace(/\s+/g, " ").trim();
+const printed = (text: string) => (HAS_SPACE.test(text) ? text.replace(/\s+/g, " ").trim() : text);
+const HAS_SPACE = /\s/;
 
 const SEVERITY: Record<string, DiagnosticSeverity> = {
   "cell.blank": "info",
