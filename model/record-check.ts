@@ -16,7 +16,8 @@
 // test/record-check.test.ts holds the two side by side on every fixture's record and on
 // thousands of broken ones (each rule broken in turn, and random mutations).
 import { OTHER_ROW_2019, OTHER_ROWS_2021, REQUEST_COLUMNS, REQUEST_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS } from "../data/keys.js";
-import { isProvenance } from "./provenance.js";
+import { isProvenance } from "./provenance-check.js";
+import { SCHEMA_VERSION } from "./contract.js";
 import type { ReportRecord } from "./record.js";
 
 /** Thrown (and caught below) where zod would report an issue: only on the failure path. */
@@ -234,12 +235,12 @@ export function checkRecord(v: unknown): ReportRecord | undefined {
   if (template !== "2021" && template !== "2019") return undefined;
   try {
     const o = strict(v, RECORD_KEYS);
-    if (o.schemaVersion !== 2) fail();
+    if (o.schemaVersion !== SCHEMA_VERSION) fail();
     const provenance = o.provenance;
     if (!isProvenance(provenance)) fail();
     // The schema's key order: the common keys, then template and active.
     return {
-      schemaVersion: 2,
+      schemaVersion: SCHEMA_VERSION,
       source: source(o.source),
       organ: nstr(o.organ),
       year: o.year === null ? null : intIn(o.year, 2000, 2100),
