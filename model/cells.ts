@@ -2,7 +2,8 @@
 // named `table.row.column`. The store's cells, the wide view and every export list
 // cells through these two functions, so they agree on names and order.
 import { ACTIVE_2019, ACTIVE_2021, REQUEST_ROW_DEFS } from "../data/template.js";
-import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, type ReportRecord } from "./record.js";
+import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS } from "../data/keys.js";
+import type { ReportRecord } from "./record.js";
 
 /** Every cell of a record as (table, row, column, value), in the contract's order. */
 export function cellsOf(r: ReportRecord): [string, string, string, number | null][] {

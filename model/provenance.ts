@@ -2,6 +2,9 @@
 // every note the reader made as an object with a stable code. Defined once here; the
 // readers, the mapping, the store, the exports and the review page all use these shapes.
 import { z } from "zod";
+import { isProvenance, PUBLISHED_ON_SOURCES, SEVERITIES, VALUE_STATUSES } from "./provenance-check.js";
+
+export { isProvenance, isProvenanceEntry, isRecordPlace, PUBLISHED_ON_SOURCES, SEVERITIES, VALUE_STATUSES } from "./provenance-check.js";
 
 /**
  * Where a value or a note was read, in the record's own terms (1-based throughout):
@@ -20,7 +23,6 @@ export const RecordPlace = z.strictObject({
 export type RecordPlace = z.infer<typeof RecordPlace>;
 
 /** How a value was read. */
-export const VALUE_STATUSES = ["printed", "blank", "dash", "note", "split", "ocr", "unreadable"] as const;
 export const ValueStatus = z.enum(VALUE_STATUSES);
 export type ValueStatus = z.infer<typeof ValueStatus>;
 
@@ -29,7 +31,6 @@ export type ValueStatus = z.infer<typeof ValueStatus>;
  * of the report, a date line on the page (`发布日期：…`), the page's own <meta> date, or the
  * date printed beside the report's link on the portal's list page. Best first.
  */
-export const PUBLISHED_ON_SOURCES = ["signature", "page-date-line", "page-meta", "list-page"] as const;
 export const PublishedOnSource = z.enum(PUBLISHED_ON_SOURCES);
 export type PublishedOnSource = z.infer<typeof PublishedOnSource>;
 
@@ -58,7 +59,6 @@ export const ProvenanceEntry = z.strictObject({
 });
 export type ProvenanceEntry = z.infer<typeof ProvenanceEntry>;
 
-export const SEVERITIES = ["info", "warning", "error"] as const;
 export const DiagnosticSeverity = z.enum(SEVERITIES);
 export type DiagnosticSeverity = z.infer<typeof DiagnosticSeverity>;
 
@@ -74,71 +74,8 @@ export const RecordDiagnostic = z.strictObject({
 });
 export type RecordDiagnostic = z.infer<typeof RecordDiagnostic>;
 
-// The record holds one provenance entry per cell (about 200): zod's parse of that many
-// small objects costs more than the rest of a text report's parse (about 9 ms of 14,
-// measured), so the record checks them with these, which say exactly what the schemas
-// above say (test/provenance.test.ts holds them to it).
-const STATUS_SET = new Set<string>(VALUE_STATUSES);
-const PLACE_INTS = ["page", "table", "row", "col", "line"] as const;
-const SOURCE_SET = new Set<string>(PUBLISHED_ON_SOURCES);
-
-/** Exactly `RecordPlace.safeParse(v).success`, without zod's allocations. */
-export function isRecordPlace(v: unknown): v is RecordPlace {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-  const p = v as Record<string, unknown>;
-  // One pass over the keys (a record has some 200 places to check).
-  for (const k in p)
-    switch (k) {
-      case "page":
-      case "table":
-      case "row":
-      case "col":
-      case "line":
-        break;
-      case "box":
-        break;
-      default:
-        return false;
-    }
-  for (const k of PLACE_INTS) {
-    const n = p[k];
-    if (n !== undefined && !(typeof n === "number" && Number.isInteger(n) && n >= 1)) return false;
-  }
-  const box = p.box;
-  return box === undefined || (Array.isArray(box) && box.length === 4 && box.every((x) => typeof x === "number" && Number.isFinite(x)));
-}
-
-/** Exactly `ProvenanceEntry.safeParse(v).success`, without zod's allocations. */
-export function isProvenanceEntry(v: unknown): v is ProvenanceEntry {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-  const e = v as Record<string, unknown>;
-  for (const k in e)
-    switch (k) {
-      case "text":
-      case "status":
-      case "place":
-      case "confidence":
-      case "document":
-      case "source":
-        break;
-      default:
-        return false;
-    }
-  if (typeof e.text !== "string" || typeof e.status !== "string" || !STATUS_SET.has(e.status)) return false;
-  const c = e.confidence;
-  if (c !== undefined && !(typeof c === "number" && c >= 0 && c <= 1)) return false;
-  if (e.document !== undefined && !(typeof e.document === "string" && /^[0-9a-f]{64}$/.test(e.document))) return false;
-  if (e.source !== undefined && !(typeof e.source === "string" && SOURCE_SET.has(e.source))) return false;
-  return e.place === undefined || isRecordPlace(e.place);
-}
-
 /** The record's provenance: cell key → entry, every entry checked by isProvenanceEntry (one check for the map, no per-entry parse). */
 export const Provenance = z.custom<Record<string, ProvenanceEntry>>(
-  (v) => {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-    // for-in rather than Object.values: no array of 200 entries made to be walked once.
-    for (const k in v) if (!isProvenanceEntry((v as Record<string, unknown>)[k])) return false;
-    return true;
-  },
+  isProvenance,
   { message: "provenance: every entry is { text, status, place?, confidence?, document?, source? } (docs/record.md)" },
 );

@@ -2,12 +2,12 @@
 // Every output (extract --json, the store, every export) carries these keys.
 import { z } from "zod";
 import { Provenance, RecordDiagnostic } from "./provenance.js";
+import { SCHEMA_VERSION } from "./contract.js";
 import { OTHER_ROW_2019, OTHER_ROWS_2021, REQUEST_COLUMNS, REQUEST_ROWS } from "../data/keys.js";
 
 export * from "../data/keys.js";
+export { SCHEMA_VERSION, TOP_LEVEL_KEYS } from "./contract.js";
 
-/** 2: `warnings` gave way to `diagnostics` (objects with a code) and `provenance` came in. */
-export const SCHEMA_VERSION = 2 as const;
 
 /** A count as printed: an integer, or null where the document shows none. */
 export const Count = z.number().int().nullable();
@@ -153,9 +153,3 @@ export const DocumentPlace = z.strictObject({
   listedOn: z.string().nullable(),
 });
 export type DocumentPlace = z.infer<typeof DocumentPlace>;
-
-/** Key order of the contract, so JSON output reads as the spec does. */
-export const TOP_LEVEL_KEYS = [
-  "schemaVersion", "source", "template", "organ", "year", "publishedOn", "region",
-  "active", "requests", "reviews", "sections", "checks", "provenance", "diagnostics",
-] as const;

@@ -3,7 +3,8 @@
 // for every note, every null value among them (docs/record.md).
 import type { ActiveRowDef } from "../data/template.js";
 import type { Cell, Place } from "../model/document.js";
-import { OTHER_ROW_2019, OTHER_ROWS_2021, REQUEST_COLUMNS, REQUEST_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS, type Active2019, type Active2021, type Requests, type Reviews, type Template } from "../model/record.js";
+import { OTHER_ROW_2019, OTHER_ROWS_2021, REQUEST_COLUMNS, REQUEST_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS } from "../data/keys.js";
+import type { Active2019, Active2021, Requests, Reviews, Template } from "../model/record.js";
 import type { DiagnosticSeverity, ProvenanceEntry, RecordDiagnostic, RecordPlace } from "../model/provenance.js";
 import { readCell, type CellReading, type ValueKind } from "./values.js";
 
@@ -74,7 +75,8 @@ export function cellPlace(ref: CellRef): RecordPlace {
 }
 
 /** The cell as printed, whitespace collapsed. */
-const printed = (text: string) => text.replace(/\s+/g, " ").trim();
+const printed = (text: string) => (HAS_SPACE.test(text) ? text.replace(/\s+/g, " ").trim() : text);
+const HAS_SPACE = /\s/;
 
 const SEVERITY: Record<string, DiagnosticSeverity> = {
   "cell.blank": "info",

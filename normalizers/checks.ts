@@ -2,16 +2,8 @@
 // rule is a finding about the document; the values stay as printed. A rule whose
 // operands include a null is not computed (the null already has its warning).
 import { REQUEST_COLUMN_LABELS } from "../data/template.js";
-import {
-  OTHER_ROW_2019,
-  OTHER_ROWS_2021,
-  REQUEST_COLUMNS,
-  REVIEW_GROUPS,
-  type Check,
-  type Requests,
-  type Reviews,
-  type Section,
-} from "../model/record.js";
+import { OTHER_ROW_2019, OTHER_ROWS_2021, REQUEST_COLUMNS, REVIEW_GROUPS } from "../data/keys.js";
+import type { Check, Requests, Reviews, Section } from "../model/record.js";
 
 const GROUP_NAMES: Record<string, string> = {
   administrativeReview: "行政复议",

@@ -8,7 +8,7 @@
 import { cellMap, setCell } from "../model/cells.js";
 import type { Check, Format, ReportRecord } from "../model/record.js";
 import { runRecordRules } from "./rules.js";
-import { PUBLISHED_ON_SOURCES } from "../model/provenance.js";
+import { PUBLISHED_ON_SOURCES } from "../model/provenance-check.js";
 
 /**
  * Ties between equally complete copies go to the format whose grid is most exact: DOCX

@@ -3,7 +3,8 @@
 // in force now. Stored and reported like the template's own checks, and re-run when a
 // year arrives later.
 import { REQUEST_COLUMN_LABELS } from "../data/template.js";
-import { REQUEST_COLUMNS, type Check, type ReportRecord } from "../model/record.js";
+import { REQUEST_COLUMNS } from "../data/keys.js";
+import type { Check, ReportRecord } from "../model/record.js";
 
 
 /** Consecutive years of one body: the only pair these rules judge. */

@@ -53,6 +53,9 @@ function activeMatcherFor(defs: ActiveRowDef[]): LabelMatcher<string> {
 }
 
 export function splitRunTogether(doc: Document, activeDefs: ActiveRowDef[]): { doc: Document; notes: SplitNote[] } {
+  // Only a table that is not a real grid has rows to cut (an exact grid's rows only feed
+  // `fixed`, which is read where a row is cut): none, nothing to do.
+  if (doc.blocks.every((b) => b.kind !== "table" || b.exactGrid)) return { doc, notes: [] };
   const activeMatcher = activeMatcherFor(activeDefs);
   // Table 2 has no arithmetic to check a cut against: its rows are cut only where the reader
   // saw the text run together (a row with a vanished blank, `政府集中采购 71`, is not cut).

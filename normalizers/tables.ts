@@ -20,7 +20,8 @@ import {
   type ActiveRowDef,
 } from "../data/template.js";
 import type { Block, Cell, Document, Place } from "../model/document.js";
-import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, type Active2019, type Active2021, type Requests, type Reviews, type Template } from "../model/record.js";
+import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS } from "../data/keys.js";
+import type { Active2019, Active2021, Requests, Reviews, Template } from "../model/record.js";
 import type { ProvenanceEntry, RecordDiagnostic } from "../model/provenance.js";
 import { hasWord, LabelMatcher } from "./labels.js";
 import { cleanText, fold, ITEM_NUMBER, joinWrapped } from "../model/text.js";

@@ -73,6 +73,20 @@ export function isBlank(text: string): boolean {
  * 元); a unit printed in the cell is converted to it.
  */
 export function readCell(text: string, kind: ValueKind, unit?: Unit): CellReading {
+  // Counts are most of a record's ~200 cells and their texts repeat ("0", "1", ""): each
+  // text is read once (bounded). A reading is never changed by its callers.
+  if (kind !== "count" || unit !== undefined) return read(text, kind, unit);
+  let r = countReadings.get(text);
+  if (r === undefined) {
+    r = read(text, kind, unit);
+    if (countReadings.size > 50_000) countReadings.clear();
+    countReadings.set(text, r);
+  }
+  return r;
+}
+const countReadings = new Map<string, CellReading>();
+
+function read(text: string, kind: ValueKind, unit?: Unit): CellReading {
   const raw = text.trim();
   const t = normalizeCell(text);
   const unreadable = (code: string, note: string): CellReading => ({ value: null, status: "unreadable", code, note });

@@ -4,7 +4,9 @@
 import { sha256 } from "../model/hash.js";
 import { ATTACHMENTS_ONLY, ExtractError, type Diagnostic, type Document } from "../model/document.js";
 import { DEFAULT_LIMITS, Deadline, type Limits } from "../model/limits.js";
-import { ReportRecord, SCHEMA_VERSION, TOP_LEVEL_KEYS, type Format } from "../model/record.js";
+import type { Format, ReportRecord } from "../model/record.js";
+import { SCHEMA_VERSION, TOP_LEVEL_KEYS } from "../model/contract.js";
+import { checkRecord } from "../model/record-check.js";
 import { extractorFor, recordFormat, sniff, type Sniffed } from "../extractors/index.js";
 import { mapTables } from "../normalizers/tables.js";
 import { rowPlace } from "../normalizers/assemble.js";
@@ -55,7 +57,8 @@ export async function parseReport(input: ParseInput): Promise<ParseOutcome> {
     const extract = await extractorFor(sniffed.kind);
     doc = await extract(input.bytes, { name: input.name, limits, contentType: input.contentType, url: input.url ?? undefined, deadline });
     deadline.check();
-    const out = buildRecord(doc, input, recordFormat(sniffed.kind));
+    const built = build(doc, input, recordFormat(sniffed.kind));
+    const out = typeof built === "function" ? built(await recordSchema()) : built;
     deadline.check();
     return out;
   } catch (e) {
@@ -65,8 +68,30 @@ export async function parseReport(input: ParseInput): Promise<ParseOutcome> {
   }
 }
 
-/** Map an extracted document onto the template. Exported for tests of the mapping. */
+/** zod's schema of the record (model/record.ts), the contract's definition. */
+type RecordSchema = typeof import("../model/record.js").ReportRecord;
+let schema: RecordSchema | undefined;
+/**
+ * Loaded the first time a record fails the fast check (model/record-check.ts), to word
+ * the failure: loading zod costs about 55 ms, which a parse that passes never pays.
+ */
+export async function recordSchema(): Promise<RecordSchema> {
+  return (schema ??= (await import("../model/record.js")).ReportRecord);
+}
+
+/**
+ * Map an extracted document onto the template. Exported for tests of the mapping; where the
+ * record fails the contract, zod must have been loaded first (`await recordSchema()`).
+ */
 export function buildRecord(doc: Document, input: ParseInput, format: Format): ParseOutcome {
+  const built = build(doc, input, format);
+  if (typeof built !== "function") return built;
+  if (!schema) throw new Error("buildRecord: the record failed the contract's fast check; await recordSchema() first to have zod word it");
+  return built(schema);
+}
+
+/** The outcome, or (where the record fails the fast check) what gives it once zod's schema is loaded. */
+function build(doc: Document, input: ParseInput, format: Format): ParseOutcome | ((schema: RecordSchema) => ParseOutcome) {
   const attachments = doc.meta.attachments ?? [];
   const meta = readMeta(doc, { listedOn: input.hints?.listedOn ?? null });
   // The cells' provenance goes into the metadata's map, after its entries: the record's
@@ -123,10 +148,16 @@ export function buildRecord(doc: Document, input: ParseInput, format: Format): P
     provenance,
     diagnostics,
   };
-  const parsed = ReportRecord.safeParse(candidate);
-  if (!parsed.success)
-    return { ok: false, code: "internal", message: `record failed the contract (a parser bug): ${parsed.error.message.slice(0, 500)}` };
-  return { ok: true, record: orderKeys(parsed.data), diagnostics: doc.diagnostics, attachments, region };
+  // The contract's check without zod (model/record-check.ts: the same outcome and the same
+  // record as ReportRecord.safeParse); zod runs only where it fails, to word the failure.
+  const checked = checkRecord(candidate);
+  if (checked) return { ok: true, record: orderKeys(checked), diagnostics: doc.diagnostics, attachments, region };
+  return (schema: RecordSchema): ParseOutcome => {
+    const parsed = schema.safeParse(candidate);
+    if (!parsed.success)
+      return { ok: false, code: "internal", message: `record failed the contract (a parser bug): ${parsed.error.message.slice(0, 500)}` };
+    return { ok: true, record: orderKeys(parsed.data), diagnostics: doc.diagnostics, attachments, region };
+  };
 }
 
 /**

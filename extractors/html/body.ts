@@ -87,6 +87,12 @@ function flushInline(f: Frame): void {
   f.inlineChars = f.inlineLink = f.inlineAttach = 0;
 }
 
+/** A widget by its class or id (share, print, font size, breadcrumbs ...), never the page's main elements. */
+function isWidget(el: Element): boolean {
+  const words = classAndId(el);
+  return words !== "" && WIDGET.test(words) && !/^(?:body|html|main|article)$/.test(el.name);
+}
+
 export function analyse(root: ParentNode): Analysis {
   const dropped = new Set<Element>();
   const stats = new Map<ParentNode, Stats>();
@@ -154,7 +160,8 @@ export function analyse(root: ParentNode): Analysis {
     }
     const parent = stack[stack.length - 1];
     if (el.name === "table") f.stats.tables++;
-    if (WIDGET.test(classAndId(el)) && f.stats.tables === 0 && f.stats.chars < 200 && !/^(?:body|html|main|article)$/.test(el.name)) {
+    // The cheap tests first (every element comes here; most are large or have no class or id).
+    if (f.stats.tables === 0 && f.stats.chars < 200 && isWidget(el)) {
       dropped.add(el);
       continue;
     }

@@ -112,6 +112,9 @@ const SPACE_RUN = /\s+/g; // \s includes U+00A0 (&nbsp;) and U+3000 (ideographic
  * segment-break rule: Word wraps its HTML in the middle of Chinese text); trimmed.
  */
 export function normLine(raw: string): string {
+  // Most lines (a cell's number, a label, a sentence) have nothing to collapse or remove:
+  // answered by one scan, without three regex passes.
+  if (isClean(raw)) return raw;
   let s = raw;
   if (ZERO_WIDTH.test(s)) s = s.replace(ZERO_WIDTH, "");
   ZERO_WIDTH.lastIndex = 0;
@@ -127,6 +130,35 @@ export function normLine(raw: string): string {
       return " ";
     })
     .trim();
+}
+
+/**
+ * No whitespace but single spaces between other characters, and no zero-width character:
+ * normLine would give the line back as it is. (The whitespace is \s's: U+0009-000D, space,
+ * U+00A0, U+1680, U+2000-200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF; the
+ * zero-width characters U+200B-200D, U+2060 and U+FEFF.)
+ */
+function isClean(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return true;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 32) {
+      if (i === 0 || i === n - 1 || s.charCodeAt(i - 1) === 32) return false;
+      continue;
+    }
+    if (c < 32) {
+      if (c >= 9 && c <= 13) return false;
+      continue;
+    }
+    if (c < 0xa0) continue;
+    if (
+      c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200d) || c === 0x2028 || c === 0x2029 || c === 0x202f ||
+      c === 0x205f || c === 0x2060 || c === 0x3000 || c === 0xfeff
+    )
+      return false;
+  }
+  return true;
 }
 
 /** Non-whitespace characters in a string. */

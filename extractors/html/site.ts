@@ -27,7 +27,8 @@ export function siteOwner(root: ParentNode): SiteOwner | null {
   while (stack.length) {
     const n = stack.pop()!;
     if (!isElement(n) || n.name === "script" || n.name === "style") continue;
-    if (n.name === "footer" || FOOTER_HINT.test(n.attribs.class ?? "") || FOOTER_HINT.test(n.attribs.id ?? "")) {
+    const { class: cls, id } = n.attribs;
+    if (n.name === "footer" || (cls !== undefined && FOOTER_HINT.test(cls)) || (id !== undefined && FOOTER_HINT.test(id))) {
       footers.push(n);
       continue; // the outermost footer holds the rest
     }
