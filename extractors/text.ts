@@ -60,6 +60,18 @@ export function parseText(text: string): Document {
   }
   const tabbed = lines.some((l) => TABLE_LIKE.test(l));
   const blocks = tabbed ? parseTabbed(lines) : parsePlain(lines);
+  if (!tabbed && blocks.some((b) => b.kind === "table" && !pipeTables.has(b))) {
+    // Tables rebuilt from text without tabs or pipes: the cells come in the order the
+    // converter wrote them, which is not always the rows' (pdftotext without -layout
+    // writes in its reading order): said once, as a warning, so such records can be told.
+    diagnostics.push({
+      severity: "warning",
+      message: keepsColumns(lines)
+        ? "tables rebuilt from text that keeps the page's columns (pdftotext -layout): numbers set off their row's line were not read"
+        : "tables rebuilt from text without tabs or page columns (pdftotext without -layout, a cell per line): the cells stand in the order the converter wrote them, which may not be the rows' order; where the PDF or its pdftotext -layout text exists, read that",
+      source: "text:cell-order",
+    });
+  }
   return { blocks, meta: {}, diagnostics };
 }
 
