@@ -231,7 +231,7 @@ function parsePlain(lines: string[]): Block[] {
       }
     }
     if (section !== null && section >= 2 && section <= 4 && !isProse(g.lines)) {
-      table ??= { kind: "table", rows: [], exactGrid: false, place: { line: g.start } };
+      table ??= { kind: "table", rows: [], exactGrid: false, ...(columned ? {} : { converterOrder: true }), place: { line: g.start } };
       const rows = g.lines.map((l, k) => splitSpaced(l).map((t) => cell(t, 1, 1, { line: g.start + k })));
       if (columned) unsettleOffsetNumbers(rows);
       for (const cells of rows) if (cells.length) table.rows.push(cells);

@@ -48,6 +48,12 @@ export interface Table {
    * where a blank cell may have vanished or a row may be shifted.
    */
   exactGrid: boolean;
+  /**
+   * Rebuilt from text whose cells stand in the order a converter wrote them (no tabs, pipes
+   * or page columns: pdftotext without -layout writes in its reading order), so its rows
+   * may not come in the table's order: the mapping reads such a table with suspicion.
+   */
+  converterOrder?: boolean;
   place?: Place;
 }
 

@@ -64,6 +64,8 @@ interface RowView {
   /** Each cell's origin, parallel to `cells`. */
   refs: CellRef[];
   exact: boolean;
+  /** From a table whose cells stand in a converter's order (Table.converterOrder). */
+  converterOrder: boolean;
   place: Place;
   section: number | null;
 }
@@ -174,7 +176,7 @@ function tableRows(blocks: Block[]): RowView[] {
         col += cs;
       }
       for (const [c, left] of covered) if (left <= 1) covered.delete(c); else covered.set(c, left - 1);
-      rows.push({ cells: row.map((c: Cell) => cleanText(c.text).trim()), refs, exact: b.exactGrid, place, section });
+      rows.push({ cells: row.map((c: Cell) => cleanText(c.text).trim()), refs, exact: b.exactGrid, converterOrder: b.converterOrder === true, place, section });
     });
     tableIndex++;
   }
@@ -241,6 +243,8 @@ class RowMapper {
   private reviewContext = false;
   /** The last template row kept from a table rebuilt from text (not an exact grid): see unsettleLastKept. */
   private lastKept: { map: Map<string, RawRow>; key: string; target: Target } | null = null;
+  /** Tables of text (document table indexes) whose numbers stood before their first row label: see keep. */
+  private readonly scrambledTables = new Set<number>();
   /** A row with numbers whose label matches no template row, kept one row: the next row may be the rest of its label alone (a label cut by a page break after its numbers). */
   private unmatched: { labels: string[]; values: string[]; refs: CellRef[]; row: RowView } | null = null;
 
@@ -329,6 +333,9 @@ class RowMapper {
     else {
       this.notes.add("row.noLabel", "warning", `numbers without a row label were not read: "${values.join(" ")}"${placeText(row.place)}`, { place: rowPlace(row.place) });
       this.pending = [];
+      // Numbers before any row of their table was read: in text, the order is not the rows'.
+      const table = refs.find((r) => r)?.table;
+      if (!this.lastKept && table !== undefined && row.converterOrder) this.scrambledTables.add(table);
       this.unsettleLastKept(values, row);
       return;
     }
@@ -398,8 +405,7 @@ class RowMapper {
   private unsettleLastKept(values: string[], row: RowView): void {
     const last = this.lastKept;
     this.lastKept = null;
-    // Text only (its rows have lines): a PDF's unruled tables are laid out by their columns (pdf/stream.ts).
-    if (!last || row.exact || row.place.line === undefined || row.place.page !== undefined) return;
+    if (!last || !row.converterOrder) return;
     const raw = last.map.get(last.key);
     if (!raw || raw.reason) return;
     const message = `${describe(last.target)}: numbers "${values.join(" ")}" are left over after it with no row of their own${placeText(row.place)}: the text does not keep the rows' order, so its values may be another row's; the row is read as null`;
@@ -410,6 +416,12 @@ class RowMapper {
   private keep(o: OpenRow, raw: RawRow): void {
     this.rowsFound++;
     const t = o.target;
+    const table = o.refs.find((r) => r)?.table;
+    if (!raw.reason && table !== undefined && this.scrambledTables.has(table)) {
+      // A table of text whose numbers came before any label: its rows' numbers may be the next row's.
+      const message = `${describe(t)}: in this table numbers stand before the first row label (text that does not keep the rows' order, as pdftotext without -layout writes), so a row's numbers may be another row's${placeText(o.place)}; the row is read as null`;
+      raw = { cells: new Array(raw.cells.length).fill(null), refs: new Array(raw.cells.length).fill(undefined), place: raw.place, reason: { code: "row.scrambled", message } };
+    }
     if (t.table === "reviews") {
       if (this.reviewsRaw) this.notes.add("table.printedTwice", "warning", `table 4 printed twice${placeText(o.place)}: the first one is kept`, { place: rowPlace(o.place) });
       else this.reviewsRaw = raw;
