@@ -10,7 +10,8 @@
 //   opening a page (form feed), page numbers between lines, full-width digits, thousands
 //   separators, blanks or zero-width marks inside Chinese words, ASCII brackets;
 //   converter markdown with bold labels, <br> in labels, cells padded to a width.
-// HTML: numbers wrapped in <p>/<span>, &nbsp; around them, a number cut by a tag
+// HTML: numbers wrapped in <p>/<span>, &nbsp; around them, a number cut by a tag,
+//   Word's "Save as Web Page" markup, Excel's HTML export (x:num)
 //   (WPS), full-width digits, <br> in labels, style and class noise.
 // DOCX: a run's text cut into several runs and <w:t>s (Word does this at every edit),
 //   proofing and bookmark marks between runs, rendered page breaks.
@@ -93,6 +94,15 @@ const HTML: Record<string, (t: string, r: Rng) => string> = {
   newlines: (t, r) => t.replace(/(<td[^>]*>)\s*(\d+)\s*(<\/td>)/g, (m, a, n, b) => (r.next() < 0.5 ? `${a}\n      ${n}\n    ${b}` : m)),
   thousands: (t) => t.replace(/(<td[^>]*>)\s*(\d{1,3})(\d{3})\s*(<\/td>)/g, "$1$2,$3$4"),
   upperCase: (t) => t.replace(/<(\/?)(td|tr|table|tbody|p|span)(?=[\s>])/g, (m, slash, tag) => `<${slash}${tag.toUpperCase()}`),
+  // Word's "Save as Web Page": <o:p>, mso spacers, and the zero-height row of empty cells
+  // it adds after each table for column widths (<![if !supportMisalignedColumns]>).
+  wordHtml: (t, r) =>
+    t
+      .replace(/(<td[^>]*>)\s*(\d+)\s*(<\/td>)/g, (m, a, n, b) => (r.next() < 0.5 ? `${a}<p class=MsoNormal align=center><span lang=EN-US>${n}<o:p></o:p></span></p>${b}` : m))
+      .replace(/(<td[^>]*>)([\p{Script=Han}]{2,})/gu, (m, a, l) => (r.next() < 0.2 ? `${a}<span style='mso-spacerun:yes'>&nbsp;</span>${l}` : m))
+      .replace(/<\/table>/g, "<![if !supportMisalignedColumns]><tr height=0><td width=80 style='border:none'></td><td width=60 style='border:none'></td><td width=60 style='border:none'></td></tr><![endif]></table>"),
+  // Excel's HTML export: numbers carry x:num, and large ones print with separators.
+  excelHtml: (t) => t.replace(/(<td)([^>]*>)\s*(\d+)\s*(<\/td>)/g, (m, a, rest, n, b) => `${a} x:num="${n}"${rest}${n.length > 3 ? n.slice(0, -3) + "," + n.slice(-3) : n}${b}`),
   styleNoise: (t, r) => t.replace(/<(td|tr|table|p)(?=[\s>])/g, (m) => (r.next() < 0.3 ? `${m} class="MsoNormal x${Math.floor(r.next() * 9)}" style="border:solid windowtext 1.0pt"` : m)),
 };
 
@@ -121,6 +131,15 @@ const DOCX: Record<string, (xml: string, r: Rng) => string> = {
   thousands: (x) => x.replace(/(<w:t(?: xml:space="preserve")?>)(?!19\d\d<|20\d\d<)(\d{1,3})(\d{3})(<\/w:t>)/g, "$1$2,$3$4"),
   // An empty paragraph left after a cell's number (a press of Enter).
   emptyParagraphs: (x, r) => x.replace(/<\/w:p>(<\/w:tc>)/g, (m, tc) => (r.next() < 0.3 ? `</w:p><w:p/>${tc}` : m)),
+  // Tracked changes left in: an old number deleted, the printed one inserted (Word shows the insertion).
+  revisions: (x, r) => {
+    let id = 700;
+    return x.replace(/<w:r>(<w:rPr>(?:(?!<\/w:rPr>).)*<\/w:rPr>)?<w:t(?: xml:space="preserve")?>(\d+)<\/w:t><\/w:r>/g, (m, pr = "", n: string) =>
+      r.next() < 0.3
+        ? `<w:del w:id="${id++}" w:author="a" w:date="2024-01-01T00:00:00Z"><w:r>${pr}<w:delText>${Number(n) + 7}</w:delText></w:r></w:del><w:ins w:id="${id++}" w:author="a" w:date="2024-01-01T00:00:00Z"><w:r>${pr}<w:t>${n}</w:t></w:r></w:ins>`
+        : m,
+    );
+  },
   pageBreaks: (x, r) => x.replace(/<w:r>(?=<w:t)/g, (m) => (r.next() < 0.05 ? "<w:r><w:lastRenderedPageBreak/>" : m)),
 };
 
