@@ -10,9 +10,9 @@
 //   opening a page (form feed), page numbers between lines, full-width digits, thousands
 //   separators, blanks or zero-width marks inside Chinese words, ASCII brackets;
 //   converter markdown with bold labels, <br> in labels, cells padded to a width.
-// HTML: numbers wrapped in <p>/<span>, &nbsp; around them, a number cut by a tag,
-//   Word's "Save as Web Page" markup, Excel's HTML export (x:num)
-//   (WPS), full-width digits, <br> in labels, style and class noise.
+// HTML: numbers wrapped in <p>/<span>, &nbsp; around them, a number cut by a tag
+//   (WPS), full-width digits, <br> in labels, style and class noise, Word's "Save as Web
+//   Page" markup, Excel's HTML export (x:num). DOCX also: tracked changes left in.
 // DOCX: a run's text cut into several runs and <w:t>s (Word does this at every edit),
 //   proofing and bookmark marks between runs, rendered page breaks.
 // PDF: every PDF fixture printed again through another producer (poppler's pdftocairo
