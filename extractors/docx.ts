@@ -9,16 +9,11 @@
 // mammoth is not used: see docx/body.ts for why a direct OOXML read gives the exact grid.
 import { ExtractError, type Diagnostic, type Document, type DocumentMeta } from "../model/document.js";
 import type { Limits } from "../model/limits.js";
-import { ZipArchive } from "../model/zip.js";
+import { openZip, type ZipArchive } from "../model/zip.js";
 import { isOleCompound, looksLikeZip } from "./signatures.js";
 import type { Extractor } from "./types.js";
 import { BodyReader } from "./docx/body.js";
 import { attr, child, find, kids, parseXml, tagOf, textOf, type XNode } from "./docx/xml.js";
-
-/** A zip container (DOCX, XLSX, .zip), by its first bytes. */
-export function openZip(bytes: Uint8Array, limits: Limits): ZipArchive {
-  return ZipArchive.open(bytes, { maxEntryBytes: limits.maxZipEntryBytes, maxTotalBytes: limits.maxZipTotalBytes, maxEntries: limits.maxZipEntries });
-}
 
 const OFFICE_DOCUMENT = /\/officeDocument$/;
 const CORE_PROPERTIES = /\/metadata\/core-properties$/;

@@ -4,7 +4,7 @@
 // escape a folder ("../", absolute) are refused as members.
 import { ExtractError } from "./document.js";
 import { DEFAULT_LIMITS } from "./limits.js";
-import { isUnsafeEntryName, ZipArchive } from "./zip.js";
+import { isUnsafeEntryName, openZip } from "./zip.js";
 
 export type ArchiveRead =
   | { ok: true; docx: true }
@@ -16,11 +16,7 @@ const REPORT_FILE = /\.(docx?|wps|pdf|html?|txt|md)$/i;
 /** The archive's members; a failure's message names no file (the caller names the archive, once). */
 export function readArchive(bytes: Uint8Array): ArchiveRead {
   try {
-    const zip = ZipArchive.open(bytes, {
-      maxEntryBytes: DEFAULT_LIMITS.maxZipEntryBytes,
-      maxTotalBytes: DEFAULT_LIMITS.maxZipTotalBytes,
-      maxEntries: DEFAULT_LIMITS.maxZipEntries,
-    });
+    const zip = openZip(bytes, DEFAULT_LIMITS);
     // A .docx renamed .zip is a report, not an archive.
     if (zip.find("word/document.xml")) return { ok: true, docx: true };
     const entries: { name: string; bytes: Uint8Array }[] = [];

@@ -10,6 +10,7 @@
 import { crc32, inflateRawSync } from "node:zlib";
 import { TextDecoder } from "node:util";
 import { ExtractError } from "./document.js";
+import type { Limits } from "./limits.js";
 
 export interface ZipLimits {
   /** Largest size one entry may inflate to. */
@@ -254,4 +255,9 @@ function decodeName(raw: Buffer, flags: number, extra: Buffer): string {
     }
     return raw.toString("latin1");
   }
+}
+
+/** A zip container (DOCX, a .zip of reports) opened within a parse's limits (limits.maxZip*). */
+export function openZip(bytes: Uint8Array, limits: Pick<Limits, "maxZipEntryBytes" | "maxZipTotalBytes" | "maxZipEntries">): ZipArchive {
+  return ZipArchive.open(bytes, { maxEntryBytes: limits.maxZipEntryBytes, maxTotalBytes: limits.maxZipTotalBytes, maxEntries: limits.maxZipEntries });
 }
