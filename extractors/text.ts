@@ -6,7 +6,7 @@
 //  - pdf-text: no tabs at all; prose and labels broken at the page width, a table
 //    row's cells split by spaces, blank cells gone (PDF → text).
 // Each becomes the shared Document; tables from text are never `exactGrid`.
-import { ExtractError, cell, paragraph, type Block, type Cell, type Document, type Paragraph, type Table } from "../model/document.js";
+import { ExtractError, cell, paragraph, unsettledCell, type Block, type Cell, type Document, type Paragraph, type Table } from "../model/document.js";
 import { decode } from "../model/charset.js";
 import { cleanText, ITEM_NUMBER, joinWrapped } from "../model/text.js";
 import { sectionHeading } from "../model/sections.js";
@@ -59,14 +59,15 @@ export function parseText(text: string): Document {
     });
   }
   const tabbed = lines.some((l) => TABLE_LIKE.test(l));
-  const blocks = tabbed ? parseTabbed(lines) : parsePlain(lines);
+  const columned = !tabbed && keepsColumns(lines);
+  const blocks = tabbed ? parseTabbed(lines) : parsePlain(lines, columned);
   if (!tabbed && blocks.some((b) => b.kind === "table" && !pipeTables.has(b))) {
     // Tables rebuilt from text without tabs or pipes: the cells come in the order the
     // converter wrote them, which is not always the rows' (pdftotext without -layout
     // writes in its reading order): said once, as a warning, so such records can be told.
     diagnostics.push({
       severity: "warning",
-      message: keepsColumns(lines)
+      message: columned
         ? "tables rebuilt from text that keeps the page's columns (pdftotext -layout): numbers set off their row's line were not read"
         : "tables rebuilt from text without tabs or page columns (pdftotext without -layout, a cell per line): the cells stand in the order the converter wrote them, which may not be the rows' order; where the PDF or its pdftotext -layout text exists, read that",
       source: "text:cell-order",
@@ -168,9 +169,8 @@ const pipeTables = new WeakSet<Table>();
  * broken at the page width. In sections 二 to 四 a block that is not prose is a table:
  * each line a row, cells split by spaces.
  */
-function parsePlain(lines: string[]): Block[] {
-  // Text that keeps the page's columns (pdftotext -layout): see unsettleOffsetNumbers.
-  const columned = keepsColumns(lines);
+/** `columned`: the text keeps the page's columns (pdftotext -layout): see unsettleOffsetNumbers. */
+function parsePlain(lines: string[], columned: boolean): Block[] {
   const groups: { lines: string[]; start: number }[] = [];
   let cur: { lines: string[]; start: number } | null = null;
   lines.forEach((line, i) => {
@@ -259,7 +259,10 @@ function parsePlain(lines: string[]): Block[] {
 
 /** A line that could be one table cell: short, no sentence in it. */
 const cellLike = (l: string) => l.trim().length <= 30 && !/[。！？；]/.test(l);
-const NUMBER_LINE = /^\s*[+\-−]?[\d０-９][\d０-９,，.]*\s*$/;
+/** A table number as text prints it (digits, full-width too, with separators), or a dash or slash for none. */
+const NUMBER_TOKEN = /^(?:[+\-−]?[\d０-９][\d０-９,，.]*|[-—/／])$/;
+const isNumberToken = (t: string) => NUMBER_TOKEN.test(t);
+const DIGITS = /^[+\-−]?[\d０-９]/;
 
 /**
  * A group cut into its prose and its runs of cell lines: a run of 4+ short lines without
@@ -274,7 +277,7 @@ function cellRuns(lines: string[], start: number): { lines: string[]; start: num
     let j = i;
     while (j < lines.length && cellLike(lines[j])) j++;
     const run = lines.slice(i, j);
-    if (run.length >= 4 && run.filter((l) => NUMBER_LINE.test(l)).length >= 2) {
+    if (run.length >= 4 && run.filter((l) => isNumberToken(l.trim()) && DIGITS.test(l.trim())).length >= 2) {
       if (prose) parts.push(prose);
       prose = null;
       parts.push({ lines: run, start: start + i });
@@ -306,7 +309,7 @@ function keepsColumns(lines: string[]): boolean {
   return columned >= 10 && columned >= filled * 0.15;
 }
 
-const isNumberCell = (c: Cell) => /^[+\-−]?[\d０-９][\d０-９,，.]*$/.test(c.text) || /^[-—/／]$/.test(c.text);
+const isNumberCell = (c: Cell) => isNumberToken(c.text);
 
 /**
  * Text that keeps the page's columns sets a number where the PDF set it: centred in a
@@ -328,7 +331,7 @@ function unsettleOffsetNumbers(rows: Cell[][]): void {
     const count = r.filter(isNumberCell).length + beside.reduce((n, j) => n + rows[j].length, 0);
     const labels = r.filter((c) => !isNumberCell(c));
     const place = r.find(isNumberCell)?.place;
-    rows[k] = [...labels, ...Array.from({ length: count }, () => ({ ...cell("", 1, 1, place), read: { status: "unreadable" as const } }))];
+    rows[k] = [...labels, ...Array.from({ length: count }, () => unsettledCell(place))];
     for (const j of beside) drop.add(j);
   });
   // Lines of numbers alone one under the other (table 4's row, set over two lines): which
@@ -339,10 +342,11 @@ function unsettleOffsetNumbers(rows: Cell[][]): void {
     while (numbersOnly[end + 1] && !drop.has(end + 1)) end++;
     const count = rows.slice(k, end + 1).reduce((n, x) => n + x.length, 0);
     const place = r[0]?.place;
-    rows[k] = Array.from({ length: count }, () => ({ ...cell("", 1, 1, place), read: { status: "unreadable" as const } }));
+    rows[k] = Array.from({ length: count }, () => unsettledCell(place));
     for (let j = k + 1; j <= end; j++) drop.add(j);
   });
-  for (const j of [...drop].sort((a, b) => b - a)) rows.splice(j, 1, []);
+  // Emptied, not removed: the caller's rows keep their lines (an empty row is skipped).
+  for (const j of drop) rows[j] = [];
 }
 
 /** A new numbered item inside a block of wrapped prose. */
@@ -364,9 +368,7 @@ function splitSpaced(line: string): string[] {
   const out: string[] = [];
   for (const tok of tokens) {
     const prev = out[out.length - 1];
-    const isNum = /^[+\-−]?[\d０-９][\d０-９,，.]*$/.test(tok) || /^[-—/／]$/.test(tok);
-    const prevIsNum = prev !== undefined && (/^[+\-−]?[\d０-９][\d０-９,，.]*$/.test(prev) || /^[-—/／]$/.test(prev));
-    if (prev !== undefined && !isNum && !prevIsNum) out[out.length - 1] = joinWrapped(prev, tok);
+    if (prev !== undefined && !isNumberToken(tok) && !isNumberToken(prev)) out[out.length - 1] = joinWrapped(prev, tok);
     else out.push(tok);
   }
   return out;

@@ -124,3 +124,15 @@ export function paragraph(text: string, place?: Place): Paragraph {
 export function cell(text: string, rowSpan = 1, colSpan = 1, place?: Place): Cell {
   return place ? { text, rowSpan, colSpan, place } : { text, rowSpan, colSpan };
 }
+
+/**
+ * A cell a reader left unread on purpose: the page prints a number there but the reader
+ * cannot tell which (stacked, wrapped or set off its row). Null in the record, with a
+ * warning; never a blank.
+ */
+export function unsettledCell(place?: Place): Cell {
+  return { ...cell("", 1, 1, place), read: { status: "unreadable" } };
+}
+
+/** Whether a reader left a cell unread on purpose (unsettledCell, a PDF cell the layout could not settle). */
+export const isUnsettled = (c: Cell): boolean => c.read?.status === "unreadable";

@@ -6,7 +6,7 @@
 // numbers just above it. Group labels and header rows alone on a row (no template row)
 // are passed over. Any other run is left as it is: which label owns which numbers is then
 // not decided here, and the mapping's own rules (or a null) apply.
-import type { Block, Cell, Document, Table } from "../model/document.js";
+import { isUnsettled, type Block, type Cell, type Document, type Table } from "../model/document.js";
 import { ACTIVE_2019, ACTIVE_2021, REQUEST_ROW_DEFS } from "../data/template.js";
 import { LabelMatcher } from "./labels.js";
 import { isBlank, isValueLike } from "./values.js";
@@ -22,7 +22,7 @@ function kindOf(row: Cell[]): { kind: Kind; labelEnd: number } {
   let lastLabel = -1;
   for (let i = 0; i < end; i++) if (!isBlank(texts[i])) lastLabel = i;
   // Cells the reader left unread on purpose (numbers it could not place) are numbers, not blanks.
-  const hasValues = texts.slice(lastLabel + 1).some((t) => !isBlank(t)) || row.slice(lastLabel + 1).some((c) => c.read?.status === "unreadable");
+  const hasValues = texts.slice(lastLabel + 1).some((t) => !isBlank(t)) || row.slice(lastLabel + 1).some(isUnsettled);
   if (lastLabel === -1) return { kind: hasValues ? "numbers" : "pass", labelEnd: 0 };
   if (hasValues) return { kind: "full", labelEnd: lastLabel + 1 };
   const label = texts.slice(0, lastLabel + 1).filter((t) => !isBlank(t));

@@ -52,9 +52,12 @@ function isoDate(y: number | null, m: number | null, d: number | null): string |
 }
 
 /** Full-width digits (０-９, typed in a Chinese input mode) as ASCII, for the patterns below. */
-export function halfDigits(s: string): string {
+function halfDigits(s: string): string {
   return /[０-９]/.test(s) ? s.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)) : s;
 }
+
+/** Text as the patterns read it: no whitespace, ASCII digits. */
+const compact = (s: string) => halfDigits(s.replace(/\s+/g, ""));
 
 /** Blanks between two Han characters (text set justified: `环 翠 区`), gone. */
 const squeezeHan = (s: string) => s.replace(/(?<=\p{Script=Han}) +(?=\p{Script=Han})/gu, "");
@@ -116,7 +119,7 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   const fromText = titleCandidates.length;
   if (doc.meta.title) titleCandidates.push(cleanText(doc.meta.title));
   for (const [k, t] of titleCandidates.entries()) {
-    const m = TITLE.exec(halfDigits(t.replace(/\s+/g, "")));
+    const m = TITLE.exec(compact(t));
     if (!m) continue;
     titleFound = true;
     title = t;
@@ -147,10 +150,10 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   } else organAt = titleAt;
   if (year !== null) yearAt = titleAt;
   if (year === null) {
-    const m = /时间范围为\s*(\d{4})\s*年\s*1\s*月\s*1\s*日\s*(?:至|到|-|—)\s*(\d{4})\s*年\s*12\s*月\s*31\s*日/.exec(halfDigits(body.replace(/\s+/g, "")));
+    const m = /时间范围为\s*(\d{4})\s*年\s*1\s*月\s*1\s*日\s*(?:至|到|-|—)\s*(\d{4})\s*年\s*12\s*月\s*31\s*日/.exec(compact(body));
     if (m && m[1] === m[2]) {
       year = Number(m[1]);
-      const at = texts.findIndex((t) => halfDigits(t.replace(/\s+/g, "")).includes(m[0]));
+      const at = texts.findIndex((t) => compact(t).includes(m[0]));
       yearAt = { text: m[0], place: at >= 0 ? placeOf(at) : undefined };
       notes.add("meta.yearFromPeriod", "info", `year not in the title; read from the statistics period (${m[1]}年1月1日至12月31日)`, { key: "year", ...(yearAt.place ? { place: rowPlace(yearAt.place) } : {}) });
     } else notes.add("meta.noYear", "warning", "year: the report does not state the year it covers in its title; null", { key: "year" });
@@ -165,7 +168,7 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   }
   const signature = new Set<string>();
   for (const i of tail) {
-    const t = halfDigits(texts[i].replace(/\s+/g, ""));
+    const t = compact(texts[i]);
     if (t.length > 40) continue;
     const d = readDate(t);
     if (d) {
@@ -296,7 +299,7 @@ const PREAMBLE = /^(根据|依据|按照|本报告|本年度报告)/;
  */
 export function titleAfterChrome(texts: string[]): { title: string; year: number | null; organ: string; index: number } | null {
   for (const { text: t, index } of titleLinesAfterChrome(texts)) {
-    const m = TITLE.exec(halfDigits(t.replace(/\s+/g, "")));
+    const m = TITLE.exec(compact(t));
     if (!m) continue;
     const organ = cleanOrgan(m[1]) ?? cleanOrgan(m[3]);
     if (organ) return { title: t, year: chineseNumber(m[2]), organ, index };

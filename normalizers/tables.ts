@@ -19,7 +19,7 @@ import {
   TEMPLATE_CITATIONS,
   type ActiveRowDef,
 } from "../data/template.js";
-import type { Block, Cell, Document, Place } from "../model/document.js";
+import { isUnsettled, type Block, type Cell, type Document, type Place } from "../model/document.js";
 import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS } from "../data/keys.js";
 import type { Active2019, Active2021, Requests, Reviews, Template } from "../model/record.js";
 import type { ProvenanceEntry, RecordDiagnostic } from "../model/provenance.js";
@@ -57,7 +57,15 @@ const PENDING_JOINED = 6;
 const UNMATCHED_LABEL_MAX = 40;
 
 /** A cell the reader left unread on purpose (its numbers could not be placed): not a blank. */
-const unsettled = (r: CellRef | undefined) => r?.cell.read?.status === "unreadable";
+const unsettled = (r: CellRef | undefined) => r !== undefined && isUnsettled(r.cell);
+
+/** A template row read as null, for the reason given (its cells could not be trusted). */
+const nullRow = (width: number, place: Place, reason: NonNullable<RawRow["reason"]>): RawRow => ({
+  cells: new Array(width).fill(null),
+  refs: new Array(width).fill(undefined),
+  place,
+  reason,
+});
 
 interface RowView {
   cells: string[];
@@ -390,7 +398,7 @@ class RowMapper {
     const fitted = fitValues(o.values, o.expected);
     if ("problem" in fitted) {
       const reason = { code: "row.unfit", message: `${describe(o.target)}: ${fitted.problem}${placeText(o.place)}; the row is read as null` };
-      this.keep(o, { cells: new Array(o.expected).fill(null), refs: new Array(o.expected).fill(undefined), place: o.place, reason });
+      this.keep(o, nullRow(o.expected, o.place, reason));
       return;
     }
     this.keep(o, { cells: fitted.cells, refs: o.refs.slice(fitted.start, fitted.start + o.expected), place: o.place });
@@ -409,7 +417,7 @@ class RowMapper {
     const raw = last.map.get(last.key);
     if (!raw || raw.reason) return;
     const message = `${describe(last.target)}: numbers "${values.join(" ")}" are left over after it with no row of their own${placeText(row.place)}: the text does not keep the rows' order, so its values may be another row's; the row is read as null`;
-    last.map.set(last.key, { cells: new Array(raw.cells.length).fill(null), refs: new Array(raw.cells.length).fill(undefined), place: raw.place, reason: { code: "row.scrambled", message } });
+    last.map.set(last.key, nullRow(raw.cells.length, raw.place, { code: "row.scrambled", message }));
   }
 
   /** A template row's cells, once; printed twice with different values, its cells are null. */
@@ -420,7 +428,7 @@ class RowMapper {
     if (!raw.reason && table !== undefined && this.scrambledTables.has(table)) {
       // A table of text whose numbers came before any label: its rows' numbers may be the next row's.
       const message = `${describe(t)}: in this table numbers stand before the first row label (text that does not keep the rows' order, as pdftotext without -layout writes), so a row's numbers may be another row's${placeText(o.place)}; the row is read as null`;
-      raw = { cells: new Array(raw.cells.length).fill(null), refs: new Array(raw.cells.length).fill(undefined), place: raw.place, reason: { code: "row.scrambled", message } };
+      raw = nullRow(raw.cells.length, raw.place, { code: "row.scrambled", message });
     }
     if (t.table === "reviews") {
       if (this.reviewsRaw) this.notes.add("table.printedTwice", "warning", `table 4 printed twice${placeText(o.place)}: the first one is kept`, { place: rowPlace(o.place) });
