@@ -148,6 +148,11 @@ function namesIn(text: string): string[] {
 }
 
 /** Whether a code is a GB/T 2260 division this build knows (a `--region` or portal hint must be). */
+/** County-level names that name one division in the country (such a name alone places a body). */
+export function uniqueCountyNames(): string[] {
+  return [...load().byName].filter(([, ds]) => ds.length === 1 && ds[0].level === "county").map(([name]) => name);
+}
+
 export function isKnownRegionCode(code: string): boolean {
   return /^\d{6}$/.test(code) && load().byCode.has(code);
 }

