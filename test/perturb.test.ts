@@ -236,7 +236,7 @@ describe("reports changed as real conversions change them", () => {
         const seen = problems(o.record, want, { yearMayBeGone: true });
         for (const p of seen) found.push(`${e.file}: ${p}`);
       }
-      expect(pdfs.length).toBeGreaterThanOrEqual(70);
+      expect(pdfs.length).toBeGreaterThanOrEqual(130);
       expect(found).toEqual([]);
       expect(valuesRead).toBeGreaterThan(pdfs.length * 150);
     } finally {
