@@ -499,6 +499,124 @@ CREATE VIEW v_reports AS
   ) listed ON listed.report_id = rr.report_id AND listed.n = 1;
 `;
 
+// step 10 (ingest speed): a report of one document (most reports) is that document, not a
+// copy of it. report_records.record_json is NULL for such a report (its record is the
+// document's reports.record_json with the checks stored in `checks`), and the cells and
+// checks of reports consolidated from two or more documents are kept in consolidated_cells
+// and consolidated_checks; report_cells and report_checks become views giving every
+// report's rows as before (a one-document report's from cells and checks). Before, every
+// document was written twice (~126 KB a document, half of it copies), which bounded ingest.
+const V10_ONE_DOCUMENT_REPORTS = `
+DROP VIEW IF EXISTS v_wide;
+DROP VIEW IF EXISTS v_cells_corrected;
+DROP VIEW IF EXISTS v_diagnostics;
+DROP VIEW IF EXISTS v_checks;
+DROP VIEW IF EXISTS v_cells;
+DROP VIEW IF EXISTS v_reports;
+DROP TRIGGER IF EXISTS reports_unit_update;
+DROP TABLE report_records;
+DROP TABLE report_cells;
+DROP TABLE report_checks;
+DELETE FROM report_documents;
+DELETE FROM report_dirty;
+
+CREATE TABLE report_records (
+  report_id INTEGER PRIMARY KEY,         -- the report's best document (reports.id)
+  unit TEXT NOT NULL UNIQUE,             -- organ_key|year; doc:ID for a document whose body or year was not read
+  body_key TEXT, year INTEGER,
+  documents INTEGER NOT NULL,            -- how many current documents carry the report
+  record_json TEXT,                      -- the consolidated record (normalizers/copies.ts); NULL: a report of one document,
+                                         -- whose record is its document's (reports.record_json, checks as in checks)
+  refreshed_at TEXT NOT NULL
+);
+CREATE INDEX report_records_body ON report_records(body_key, year);
+-- Cells and checks of reports consolidated from two or more documents.
+CREATE TABLE consolidated_cells (
+  report_id INTEGER NOT NULL,
+  tbl TEXT NOT NULL, row TEXT NOT NULL, col TEXT NOT NULL,
+  value NUMERIC, status TEXT, text TEXT,
+  page INTEGER, box TEXT, table_no INTEGER, row_no INTEGER, col_no INTEGER, line INTEGER,
+  document_id INTEGER NOT NULL,          -- the document the value was read from
+  PRIMARY KEY (report_id, tbl, row, col)
+) WITHOUT ROWID;
+CREATE TABLE consolidated_checks (
+  report_id INTEGER NOT NULL,
+  rule TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, where_ TEXT NOT NULL
+);
+CREATE INDEX consolidated_checks_report ON consolidated_checks(report_id);
+-- Every report's cells and checks: consolidated ones, and a one-document report's own.
+CREATE VIEW report_cells AS
+  SELECT report_id, tbl, row, col, value, status, text, page, box, table_no, row_no, col_no, line, document_id FROM consolidated_cells
+  UNION ALL
+  SELECT c.report_id, c.tbl, c.row, c.col, c.value, c.status, c.text, c.page, c.box, c.table_no, c.row_no, c.col_no, c.line, c.report_id
+  FROM report_records rr JOIN cells c ON c.report_id = rr.report_id WHERE rr.record_json IS NULL;
+CREATE VIEW report_checks AS
+  SELECT report_id, rule, severity, message, where_ FROM consolidated_checks
+  UNION ALL
+  SELECT k.report_id, k.rule, k.severity, k.message, k.where_
+  FROM report_records rr JOIN checks k ON k.report_id = rr.report_id WHERE rr.record_json IS NULL;
+CREATE TRIGGER reports_unit_update AFTER UPDATE OF is_current, organ_key, year ON reports
+  WHEN OLD.is_current IS NOT NEW.is_current OR OLD.organ_key IS NOT NEW.organ_key OR OLD.year IS NOT NEW.year BEGIN
+  INSERT OR IGNORE INTO report_dirty (unit)
+    SELECT rr.unit FROM report_documents rd JOIN report_records rr ON rr.report_id = rd.report_id WHERE rd.document_id = OLD.id;
+  INSERT OR IGNORE INTO report_dirty (unit)
+    SELECT CASE WHEN NEW.organ_key IS NOT NULL AND NEW.year IS NOT NULL THEN NEW.organ_key || '|' || NEW.year ELSE 'doc:' || NEW.id END
+    WHERE NEW.is_current = 1;
+END;
+-- Filled on the first writing open after this step (the consolidation is TypeScript's).
+INSERT INTO meta (key, value) VALUES ('report_records', 'stale') ON CONFLICT(key) DO UPDATE SET value = 'stale';
+
+CREATE VIEW v_reports AS
+  SELECT rr.report_id, r.organ, rr.body_key AS organ_key, rr.year,
+         COALESCE(json_extract(COALESCE(rr.record_json, r.record_json), '$.publishedOn'), listed.listed_on) AS published_on,
+         r.template, r.format,
+         r.region_code, r.region_name, r.province, r.city, r.county, r.region_by, r.region_confidence,
+         s.path AS source_path,
+         COALESCE(s.url, json_extract(COALESCE(rr.record_json, r.record_json), '$.source.url'),
+           (SELECT s2.url FROM report_documents rd2 JOIN reports d2 ON d2.id = rd2.document_id
+              JOIN versions v2 ON v2.sha256 = d2.sha256 JOIN sources s2 ON s2.id = v2.source_id
+            WHERE rd2.report_id = rr.report_id AND s2.url IS NOT NULL
+            ORDER BY d2.id = rd2.report_id DESC, v2.seen_at, v2.id LIMIT 1)) AS source_url,
+         v.sha256, r.parser_version, r.parsed_at,
+         (SELECT count(*) FROM report_checks c WHERE c.report_id = rr.report_id) AS checks_failed,
+         (SELECT count(*) FROM diagnostics d WHERE d.report_id = rr.report_id AND d.severity != 'info') AS warnings,
+         (SELECT count(*) FROM diagnostics d WHERE d.report_id = rr.report_id) AS diagnostics,
+         rr.documents,
+         CASE WHEN json_extract(COALESCE(rr.record_json, r.record_json), '$.publishedOn') IS NOT NULL
+              THEN json_extract(COALESCE(rr.record_json, r.record_json), '$.provenance.publishedOn.source')
+              WHEN listed.listed_on IS NOT NULL THEN 'list-page' END AS published_on_source
+  FROM report_records rr JOIN reports r ON r.id = rr.report_id JOIN versions v ON v.id = r.version_id JOIN sources s ON s.id = v.source_id
+  LEFT JOIN (
+    SELECT rd.report_id, v3.listed_on,
+           row_number() OVER (PARTITION BY rd.report_id ORDER BY d3.id = rd.report_id DESC, v3.seen_at, v3.id) AS n
+    FROM report_documents rd JOIN reports d3 ON d3.id = rd.document_id JOIN versions v3 ON v3.sha256 = d3.sha256
+    WHERE v3.listed_on IS NOT NULL
+  ) listed ON listed.report_id = rr.report_id AND listed.n = 1;
+CREATE VIEW v_cells AS
+  SELECT vr.report_id, vr.organ, vr.year, vr.region_code, vr.province, vr.city, vr.county, vr.template, vr.format,
+         vr.source_path, vr.source_url, vr.sha256, c.tbl AS "table", c.row, c.col AS "column",
+         c.tbl || '.' || c.row || '.' || c.col AS key, c.value, c.status, c.text,
+         c.page, c.box, c.table_no, c.row_no, c.col_no, c.line, c.document_id
+  FROM report_cells c JOIN v_reports vr ON vr.report_id = c.report_id;
+CREATE VIEW v_checks AS
+  SELECT vr.report_id, vr.organ, vr.year, vr.region_code, c.rule, c.severity, c.message, c.where_ AS "where"
+  FROM report_checks c JOIN v_reports vr ON vr.report_id = c.report_id;
+CREATE VIEW v_diagnostics AS
+  SELECT vr.report_id, vr.organ, vr.year, vr.region_code, d.code, d.severity, d.key, d.message,
+         d.page, d.box, d.table_no, d.row_no, d.col_no, d.line
+  FROM diagnostics d JOIN v_reports vr ON vr.report_id = d.report_id;
+CREATE VIEW v_cells_corrected AS
+  SELECT vc.report_id, vc.organ, vc.year, vc.region_code, vc.province, vc.city, vc.county, vc.template, vc.format,
+         vc.source_path, vc.source_url, vc.sha256, vc."table", vc.row, vc."column",
+         CASE WHEN k.id IS NULL THEN vc.value ELSE k.value END AS value,
+         k.id IS NOT NULL AS corrected, vc.value AS machine_value, k.status AS correction_status, k.why AS correction_why
+  FROM v_cells vc
+  JOIN report_records rr ON rr.report_id = vc.report_id
+  LEFT JOIN corrections k ON k.body_key = rr.body_key AND k.year = rr.year AND k.status IN ('active', 'review')
+       AND k.cell_key = vc."table" || '.' || vc.row || '.' || vc."column";
+${V3_WIDE_VIEW.replace("LEFT JOIN cells c ON", "LEFT JOIN report_cells c ON")};
+`;
+
 export const MIGRATIONS: readonly { to: number; why: string; sql: string }[] = [
   { to: 1, why: "the tables and views", sql: SCHEMA_V1 },
   {
@@ -519,6 +637,7 @@ export const MIGRATIONS: readonly { to: number; why: string; sql: string }[] = [
   { to: 7, why: "bodies: aliases and regions decided by people; one row per report in SQL (report_records, v_documents)", sql: V7_BODIES_REPORTS },
   { to: 8, why: "document_corrections: a person's organ, year, publishedOn of a document, by its bytes", sql: V8_DOCUMENT_CORRECTIONS },
   { to: 9, why: "v_reports: the URL and list-page date of any of a report's documents (as the exports cite it); published_on_source", sql: V9_REPORTS_CITED },
+  { to: 10, why: "a report of one document is that document, not a copy (record_json NULL; consolidated_cells/checks; report_cells/checks views)", sql: V10_ONE_DOCUMENT_REPORTS },
 ];
 
 /** The schema version this code writes (`PRAGMA user_version`). */

@@ -131,8 +131,6 @@ export class Store {
   private blobStore: BlobStore | null = null;
   private crawlLedger: CrawlLedger | null = null;
   private readonly statements = new Map<string, Database.Statement>();
-  /** The report saved last and its stored form: its report is consolidated from the form (refreshUnit), not read back. */
-  private lastSaved: { id: number; form: StoredForm } | null = null;
 
   /** A prepared statement, compiled once per store (preparing costs more than running). */
   private sql(text: string): Database.Statement {
@@ -316,7 +314,6 @@ export class Store {
       );
     if (info.changes === 0) return null;
     const id = Number(info.lastInsertRowid);
-    this.lastSaved = { id, form };
     this.insertMany("cells", CELL_COLUMNS, id, form.cells);
     this.insertMany("sections", SECTION_COLUMNS, id, form.sections);
     this.insertMany("checks", CHECK_COLUMNS, id, form.checks);
@@ -603,7 +600,7 @@ export class Store {
   /** Consolidates every report again (after a migration, or when asked). */
   rebuildReports(): void {
     this.transaction(() => {
-      for (const t of ["report_records", "report_documents", "report_cells", "report_checks"]) this.db.exec(`DELETE FROM ${t}`);
+      for (const t of ["report_records", "report_documents", "consolidated_cells", "consolidated_checks"]) this.db.exec(`DELETE FROM ${t}`);
       this.db.exec(`INSERT OR IGNORE INTO report_dirty (unit) SELECT CASE WHEN organ_key IS NOT NULL AND year IS NOT NULL THEN organ_key || '|' || year ELSE 'doc:' || id END
                     FROM reports WHERE is_current = 1`);
       this.syncReports();
@@ -619,36 +616,27 @@ export class Store {
   private refreshUnit(unit: string): void {
     const old = this.sql("SELECT report_id FROM report_records WHERE unit = ?").get(unit) as { report_id: number } | undefined;
     if (old) this.dropReport(old.report_id);
-    let docs: { id: number; record_json: string }[];
-    if (unit.startsWith("doc:")) docs = this.sql("SELECT id, record_json FROM reports WHERE id = ? AND is_current = 1 AND (organ_key IS NULL OR year IS NULL)").all(Number(unit.slice(4))) as never;
+    let docs: { id: number; year: number | null }[];
+    if (unit.startsWith("doc:")) docs = this.sql("SELECT id, year FROM reports WHERE id = ? AND is_current = 1 AND (organ_key IS NULL OR year IS NULL)").all(Number(unit.slice(4))) as never;
     else {
       const bar = unit.lastIndexOf("|");
-      docs = this.sql("SELECT id, record_json FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1 ORDER BY id").all(unit.slice(0, bar), Number(unit.slice(bar + 1))) as never;
+      docs = this.sql("SELECT id, year FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1 ORDER BY id").all(unit.slice(0, bar), Number(unit.slice(bar + 1))) as never;
     }
     if (!docs.length) return;
+    // A report of one document (most reports) is that document: its record, cells and
+    // checks are the document's own rows, not copies (record_json NULL, migration 10).
+    if (docs.length === 1) return this.writeReport(unit, { id: docs[0].id, documents: [docs[0].id], year: docs[0].year, consolidated: null });
     const checks = this.sql("SELECT rule, severity, message, where_ AS \"where\" FROM checks WHERE report_id = ? ORDER BY rowid");
-    // A report of one document just saved (most of a batch of new reports): its record is
-    // the document's with the checks as stored (cross-year ones too), its cells the
-    // document's. Made from the stored form in hand rather than by parsing the record
-    // back and serialising it again; the JSON compared first, so the form is this row's.
-    const saved = this.lastSaved;
-    if (docs.length === 1 && saved?.id === docs[0].id && saved.form.checksAt[0] >= 0 && saved.form.json === docs[0].record_json) {
-      const found = checks.all(saved.id) as Check[];
-      const [from, to] = saved.form.checksAt;
-      const json = saved.form.json.slice(0, from) + JSON.stringify(found) + saved.form.json.slice(to);
-      this.writeReport(unit, { id: saved.id, documents: [saved.id], year: saved.form.head.year, json, checks: found, cells: null });
-      return;
-    }
     const copies = docs.map((d) => {
-      const record = JSON.parse(d.record_json) as ReportRecord;
+      const record = this.recordOf(d.id) as ReportRecord;
       record.checks = checks.all(d.id) as Check[];
       return { id: d.id, record };
     });
     let c: { record: ReportRecord; best: number; documents: number[]; filled: Map<string, number> };
-    // report_cells values, flat: the stored form's cell columns, then document_id.
+    // consolidated_cells values, flat: the stored form's cell columns, then document_id.
     let rows: (string | number | null)[] | null = null;
     try {
-      c = copies.length === 1 ? { record: copies[0].record, best: copies[0].id, documents: [copies[0].id], filled: new Map<string, number>() } : consolidate(copies);
+      c = consolidate(copies);
       const r = c.record;
       rows = [];
       for (const [tbl, row, col, v] of cellsOf(r)) {
@@ -663,42 +651,57 @@ export class Store {
       c = { record: newest.record, best: newest.id, documents: copies.map((d) => d.id).reverse(), filled: new Map() };
     }
     const found = Array.isArray(c.record.checks) ? c.record.checks : [];
-    this.writeReport(unit, { id: c.best, documents: c.documents, year: c.record.year ?? null, json: JSON.stringify(c.record), checks: found, cells: rows });
+    this.writeReport(unit, { id: c.best, documents: c.documents, year: c.record.year ?? null, consolidated: { json: JSON.stringify(c.record), checks: found, cells: rows } });
   }
 
   /**
-   * Writes one report's rows: report_records, report_documents, report_cells (`cells`:
+   * Writes one report's rows: report_records and report_documents, and for a report
+   * consolidated from two or more documents its record_json, consolidated_cells (`cells`:
    * flat values of CELL_COLUMNS and document_id; null: the cells of its best document as
-   * stored) and report_checks. `year` is used for a report of one unplaced document.
+   * stored) and consolidated_checks. `consolidated` null: a report of one document, which
+   * is that document's rows (the report_cells and report_checks views read them).
+   * `year` is used for a report of one unplaced document.
    */
-  private writeReport(unit: string, r: { id: number; documents: number[]; year: number | null; json: string; checks: Check[]; cells: (string | number | null)[] | null }): void {
+  private writeReport(
+    unit: string,
+    r: { id: number; documents: number[]; year: number | null; consolidated: { json: string; checks: Check[]; cells: (string | number | null)[] | null } | null },
+  ): void {
     const id = r.id;
     // Another unit's row may still name this document as its best (re-keyed between units): it is stale.
     const clash = this.sql("SELECT unit FROM report_records WHERE report_id = ?").get(id) as { unit: string } | undefined;
     if (clash) this.dropReport(id);
     const key = unit.startsWith("doc:") ? null : unit.slice(0, unit.lastIndexOf("|"));
     const year = unit.startsWith("doc:") ? r.year : Number(unit.slice(unit.lastIndexOf("|") + 1));
+    const c = r.consolidated;
     this.sql("INSERT INTO report_records (report_id, unit, body_key, year, documents, record_json, refreshed_at) VALUES (?,?,?,?,?,?,?)").run(
-      id, unit, key, year, r.documents.length, r.json, now(),
+      id, unit, key, year, r.documents.length, c?.json ?? null, now(),
     );
     this.insertMany("report_documents", ["document_id", "rank"], id, r.documents.flatMap((d, i) => [d, i + 1]));
-    if (r.cells) this.insertMany("report_cells", [...CELL_COLUMNS, "document_id"], id, r.cells);
+    if (!c) return;
+    if (c.cells) this.insertMany("consolidated_cells", [...CELL_COLUMNS, "document_id"], id, c.cells);
     else
-      this.sql(`INSERT INTO report_cells (report_id, ${CELL_COLUMNS.join(", ")}, document_id) SELECT report_id, ${CELL_COLUMNS.join(", ")}, report_id FROM cells WHERE report_id = ?`).run(id);
-    this.insertMany("report_checks", CHECK_COLUMNS, id, r.checks.flatMap((k) => [k.rule, k.severity, k.message, k.where]));
+      this.sql(`INSERT INTO consolidated_cells (report_id, ${CELL_COLUMNS.join(", ")}, document_id) SELECT report_id, ${CELL_COLUMNS.join(", ")}, report_id FROM cells WHERE report_id = ?`).run(id);
+    this.insertMany("consolidated_checks", CHECK_COLUMNS, id, c.checks.flatMap((k) => [k.rule, k.severity, k.message, k.where]));
   }
 
   private dropReport(reportId: number): void {
-    for (const t of ["report_records", "report_documents", "report_cells", "report_checks"]) this.sql(`DELETE FROM ${t} WHERE report_id = ?`).run(reportId);
+    for (const t of ["report_records", "report_documents", "consolidated_cells", "consolidated_checks"]) this.sql(`DELETE FROM ${t} WHERE report_id = ?`).run(reportId);
   }
 
-  /** One record per report (consolidated), grouped like records({ byReport }) would be after reportsOf; checks as consolidated. */
+  /**
+   * One record per report (consolidated; a one-document report's is its document's, with
+   * the checks stored on it), grouped like records({ byReport }) would be after reportsOf.
+   */
   *reportRecords(): Generator<{ id: number; record: ReportRecord; parsedAt: string; reportKey: string | null }> {
+    const checks = this.sql("SELECT rule, severity, message, where_ AS \"where\" FROM checks WHERE report_id = ? ORDER BY rowid");
     for (const row of this.sql(
-      `SELECT rr.report_id AS id, rr.record_json, r.parsed_at, rr.body_key, rr.year FROM report_records rr JOIN reports r ON r.id = rr.report_id
+      `SELECT rr.report_id AS id, COALESCE(rr.record_json, r.record_json) AS record_json, rr.record_json IS NULL AS own, r.parsed_at, rr.body_key, rr.year
+       FROM report_records rr JOIN reports r ON r.id = rr.report_id
        ORDER BY rr.body_key IS NULL, rr.body_key, rr.year, rr.report_id`,
-    ).iterate() as Iterable<{ id: number; record_json: string; parsed_at: string; body_key: string | null; year: number | null }>) {
-      yield { id: row.id, record: JSON.parse(row.record_json) as ReportRecord, parsedAt: row.parsed_at, reportKey: row.body_key !== null && row.year !== null ? `${row.body_key}|${row.year}` : null };
+    ).iterate() as Iterable<{ id: number; record_json: string; own: number; parsed_at: string; body_key: string | null; year: number | null }>) {
+      const record = JSON.parse(row.record_json) as ReportRecord;
+      if (row.own) record.checks = checks.all(row.id) as Check[];
+      yield { id: row.id, record, parsedAt: row.parsed_at, reportKey: row.body_key !== null && row.year !== null ? `${row.body_key}|${row.year}` : null };
     }
   }
 

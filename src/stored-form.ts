@@ -22,8 +22,6 @@ export const DIAGNOSTIC_COLUMNS = ["code", "severity", "key", "message", "page",
 export interface StoredForm {
   /** JSON.stringify(record): the reports row's record_json. */
   json: string;
-  /** Where the value of `checks` is in `json` ([start, end)): a report's record is this JSON with the checks as stored. */
-  checksAt: [number, number];
   /** What the reports row keeps in its own columns. */
   head: {
     format: string;
@@ -53,10 +51,8 @@ export function storedForm(r: ReportRecord): StoredForm {
   for (const c of r.checks) checks.push(c.rule, c.severity, c.message, c.where);
   const diagnostics: Value[] = [];
   for (const d of diagnosticsOf(r)) diagnostics.push(d.code, d.severity, d.key ?? null, d.message, ...placeColumns(d.place));
-  const { json, checksAt } = recordJson(r);
   return {
-    json,
-    checksAt,
+    json: JSON.stringify(r),
     head: {
       format: r.source.format,
       template: r.template,
@@ -70,24 +66,6 @@ export function storedForm(r: ReportRecord): StoredForm {
     checks,
     diagnostics,
   };
-}
-
-/**
- * JSON.stringify(r), written member by member (as JSON.stringify writes an object: each
- * own enumerable key in order, members whose value serialises to nothing left out), so
- * that where the checks sit in it is known.
- */
-function recordJson(r: ReportRecord): { json: string; checksAt: [number, number] } {
-  let json = "{";
-  let checksAt: [number, number] = [-1, -1];
-  for (const [key, value] of Object.entries(r)) {
-    const v = JSON.stringify(value) as string | undefined;
-    if (v === undefined) continue;
-    json += `${json.length > 1 ? "," : ""}${JSON.stringify(key)}:`;
-    if (key === "checks") checksAt = [json.length, json.length + v.length];
-    json += v;
-  }
-  return { json: json + "}", checksAt };
 }
 
 /** The rule of every check of a stored form, in order. */

@@ -10,6 +10,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../src/store.js";
 import { ingestPaths } from "../src/ingest.js";
 import { organKey } from "../normalizers/organ.js";
+import Database from "better-sqlite3";
+import { MIGRATIONS } from "../src/migrations.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "xxgk-store-reports-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -50,6 +52,71 @@ describe("report tables written as documents are saved", () => {
     store.rebuildReports();
     expect(reportRows(store)).toEqual(asSaved);
     store.close();
+  });
+
+  it("keep a report of one document as that document, not a copy; a second copy makes it consolidated, and its going undoes that", async () => {
+    const input = join(tmp, "copies");
+    mkdirSync(input);
+    SAMPLES.forEach((text, i) => writeFileSync(join(input, `a${i}.txt`), text));
+    const store = openStore(join(tmp, "copies.sqlite"));
+    await ingestPaths(store, [input]);
+    const one = (sql: string) => (store.db.prepare(sql).get() as { n: number }).n;
+    expect(one("SELECT count(*) AS n FROM report_records")).toBe(3);
+    expect(one("SELECT count(*) AS n FROM report_records WHERE record_json IS NULL")).toBe(3);
+    expect(one("SELECT count(*) AS n FROM consolidated_cells") + one("SELECT count(*) AS n FROM consolidated_checks")).toBe(0);
+    // The views give every report's rows all the same: its document's.
+    expect(one("SELECT count(*) AS n FROM v_cells")).toBe(one("SELECT count(*) AS n FROM cells"));
+    expect(one("SELECT count(*) AS n FROM v_checks")).toBe(one("SELECT count(*) AS n FROM checks"));
+    expect(one("SELECT count(*) AS n FROM v_cells WHERE document_id != report_id")).toBe(0);
+    const byReport = new Map([...store.reportRecords()].map((r) => [r.id, r.record]));
+    for (const d of store.records()) expect(byReport.get(d.id)).toEqual(d.record);
+
+    // A second copy of the first report: consolidated, with its own rows.
+    writeFileSync(join(input, "a0-copy.txt"), `${SAMPLES[0]}\n附注：另一份。\n`);
+    await ingestPaths(store, [input]);
+    expect(one("SELECT count(*) AS n FROM report_records WHERE record_json IS NULL")).toBe(2);
+    const merged = store.db.prepare("SELECT report_id AS id, documents FROM report_records WHERE record_json IS NOT NULL").get() as { id: number; documents: number };
+    expect(merged.documents).toBe(2);
+    expect(one(`SELECT count(*) AS n FROM consolidated_cells WHERE report_id = ${merged.id}`)).toBe(one(`SELECT count(*) AS n FROM cells WHERE report_id = ${merged.id}`));
+    expect(one("SELECT count(*) AS n FROM v_reports")).toBe(3);
+
+    // The copy goes (a newer version of its file drops it from the report): back to one document, not copied.
+    writeFileSync(join(input, "a0-copy.txt"), SAMPLES[1].replaceAll("经科局", "统计局"));
+    await ingestPaths(store, [input]);
+    expect(one("SELECT count(*) AS n FROM report_records")).toBe(4);
+    expect(one("SELECT count(*) AS n FROM report_records WHERE record_json IS NULL")).toBe(4);
+    expect(one("SELECT count(*) AS n FROM consolidated_cells")).toBe(0);
+    const asSaved = reportRows(store);
+    store.rebuildReports();
+    expect(reportRows(store)).toEqual(asSaved);
+    store.close();
+  });
+
+  it("a database of schema 9 (every report copied) reads the same after migration 10", async () => {
+    const input = join(tmp, "v9in");
+    mkdirSync(input);
+    SAMPLES.forEach((text, i) => writeFileSync(join(input, `a${i}.txt`), text));
+    writeFileSync(join(input, "a0-copy.txt"), `${SAMPLES[0]}\n附注：另一份。\n`);
+    const now = openStore(join(tmp, "v10.sqlite"));
+    await ingestPaths(now, [input]);
+    const views = (db: Database.Database) =>
+      Object.fromEntries(["v_reports", "v_cells", "v_checks", "v_wide"].map((v) => [v, (db.prepare(`SELECT * FROM ${v} ORDER BY 1, 2, 3, 4, 5`).raw().all() as unknown[][]).map((r) => JSON.stringify(r))]));
+    const want = views(now.db);
+    now.close();
+    // The same documents in a file as schema 9 left it: report tables to be consolidated on the first writing open.
+    const p9 = join(tmp, "v9.sqlite");
+    const v9 = new Database(p9);
+    for (const m of MIGRATIONS.filter((m) => m.to <= 9)) v9.exec(m.sql);
+    v9.pragma("user_version = 9");
+    v9.exec(`ATTACH '${join(tmp, "v10.sqlite")}' AS cur`);
+    for (const t of ["sources", "versions", "reports", "cells", "sections", "checks", "diagnostics"]) v9.exec(`INSERT INTO main.${t} SELECT * FROM cur.${t}`);
+    v9.exec("DETACH cur");
+    v9.close();
+    const migrated = openStore(p9);
+    expect(migrated.schemaVersion()).toBe(10);
+    expect(views(migrated.db)).toEqual(want);
+    expect((migrated.db.prepare("SELECT count(*) AS n FROM report_records WHERE record_json IS NULL").get() as { n: number }).n).toBe(2);
+    migrated.close();
   });
 
   it("keys every body of a region as recomputing each name's key from all the region's names would", async () => {
