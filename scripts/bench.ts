@@ -3,7 +3,9 @@
 // text:  N generated reports (default 3000, `--n`), each another body's (the samples moved
 //        to counties of their own: one document per report), ingested into a fresh database, the
 //        whole pipeline and the store included, with the parse pool at --jobs 1 and 2
-//        (and in this thread, no pool); RSS sampled to show memory stays flat.
+//        (and in this thread, no pool); RSS sampled to show memory stays flat. Floor: the
+//        same documents parsed, and their rows written by better-sqlite3 alone, one
+//        transaction a document (bench-ingest-floor.ts).
 // docx, html, pdf, doc: the fixtures test/fixtures/manifest.json lists for that format,
 //        parsed `--repeat` times (default 20) after one warm-up, in this thread. Floors:
 //        HTML beside htmlparser2 parsing the same pages; DOCX beside unzipping
@@ -104,6 +106,12 @@ async function benchText(): Promise<void> {
     mkdirSync(input);
     generateText(input, N);
     for (const jobs of [0, 1, 2]) await ingestText(input, join(dir, `bench-${jobs}.sqlite`), jobs);
+    const f = await ingestFloor(input);
+    const each = (s: number) => `${((s / f.n) * 1000).toFixed(2)} ms`;
+    console.log(
+      `       floor, same ${f.n} documents in this thread: parse ${each(f.parse.wall)} each (CPU ${each(f.parse.cpu)}); their rows alone by better-sqlite3, ` +
+        `one transaction a document, ${each(f.write.wall)} each (CPU ${each(f.write.cpu)}); together ${(f.n / (f.parse.wall + f.write.wall)).toFixed(0)} documents/s`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -403,6 +411,7 @@ async function benchStart(): Promise<void> {
 }
 
 import { benchCrawl } from "./bench-crawl.js";
+import { ingestFloor } from "./bench-ingest-floor.js";
 import { printOcrBench } from "./bench-ocr.js";
 
 const BENCHES: [string, () => Promise<void>][] = [
