@@ -128,7 +128,11 @@ export interface BatchOptions {
   signal?: { stop: boolean };
   /** Filled as the batch goes (so a caller can print what was done if it must quit at once). */
   summary?: BatchSummary;
-  /** Documents parsed at once (the size of the pool the service parses in); each is stored by this thread as it finishes. Default 1. */
+  /**
+   * Documents parsed at once (the size of the pool the service parses in); each is stored
+   * by this thread as it finishes, and twice as many are kept in hand. Not given: one at a
+   * time (the service parses in this thread).
+   */
   jobs?: number;
 }
 
@@ -163,21 +167,25 @@ export async function ingestPaths(target: Store | IngestService, paths: string[]
   const own = (p: string) => p === db || p === `${db}-wal` || p === `${db}-shm` || p === `${db}-journal` || inside(store.blobs.dir, p);
 
   // Up to `jobs` documents parse at once; each is stored as its parse ends (this thread is
-  // the one writer) and recorded in the summary in walk order.
+  // the one writer) and recorded in the summary in walk order. With a pool (`jobs` given)
+  // twice as many are in hand: each worker has its next document waiting (queued in the
+  // pool, its time limit not yet running) while this thread stores one, so parsing and
+  // storing overlap even with one worker. Parsed in this thread (no `jobs`): one at a time.
   const jobs = Math.max(1, Math.floor(opts.jobs ?? 1));
+  const inHand = opts.jobs === undefined ? 1 : 2 * jobs;
   const pending: { sha: string; done: Promise<void> }[] = [];
   let inOrder: Promise<void> = Promise.resolve();
   let storeError: unknown;
   const ingest = async (locator: string, input: IngestInput) => {
     const sha = sha256(input.bytes);
-    if (jobs === 1) {
+    if (inHand === 1) {
       record(locator, await service.ingestOne({ ...input, sha256: sha }));
       return;
     }
     // The same bytes twice at once: the store keeps one (its unique index), but the second
     // would be parsed for nothing and counted as a failure to store; let the first finish.
     if (pending.some((p) => p.sha === sha)) await Promise.all(pending.map((p) => p.done));
-    while (pending.length >= jobs) await Promise.race(pending.map((p) => p.done));
+    while (pending.length >= inHand) await Promise.race(pending.map((p) => p.done));
     if (storeError) throw storeError;
     const result = service.ingestOne({ ...input, sha256: sha });
     const before = inOrder;

@@ -1,7 +1,7 @@
 // The parse pool: documents parsed in worker threads read exactly as in this thread, a
 // batch with --jobs 2 stores exactly what a batch with one parse at a time stores, and
 // the one writer never stores the same bytes twice.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -50,7 +50,7 @@ describe("parse pool", () => {
     const run = async (db: string, jobs: number) => {
       const store = openStore(join(tmp, db));
       // (The pool's parse goes to the service: ingestPaths has no parse option of its own.)
-      const summary = await ingestPaths(jobs > 1 ? new IngestService(store, { parse: (i) => pool.parse(i) }) : store, [input], { jobs });
+      const summary = await ingestPaths(jobs > 1 ? new IngestService(store, { parse: (i) => pool.parse(i) }) : store, [input], jobs > 1 ? { jobs } : {});
       const records = [...store.records()].map((r) => JSON.stringify(r.record)).sort();
       const counts = store.counts();
       store.close();
@@ -62,6 +62,40 @@ describe("parse pool", () => {
     expect(two.counts).toEqual(one.counts);
     expect(two.summary.present).toBe(1);
     expect({ ...two.summary, failed: two.summary.failed.map((f) => f.path) }).toEqual({ ...one.summary, failed: one.summary.failed.map((f) => f.path) });
+  });
+
+  it("keeps twice the pool's size of documents in hand, so a worker's next document waits while this thread stores one", async () => {
+    const input = join(tmp, "window");
+    mkdirSync(input);
+    const text = readFileSync(join(dir, "r2019.md"), "utf8");
+    for (let i = 0; i < 9; i++) writeFileSync(join(input, `r${i}.md`), `${text}\n附注：${i}。\n`);
+    for (const jobs of [1, 2]) {
+      const store = openStore(join(tmp, `window-${jobs}.sqlite`));
+      // A parse that holds every document until as many are asked for as the batch should
+      // keep in hand, or the last document is asked for.
+      let asked = 0;
+      let total = 0;
+      let most = 0;
+      const held: (() => void)[] = [];
+      const parse = async (i: Parameters<typeof parseReport>[0]) => {
+        asked++;
+        total++;
+        most = Math.max(most, asked);
+        await new Promise<void>((go) => {
+          held.push(go);
+          const releaseAll = () => held.splice(0).forEach((release) => release());
+          if (held.length >= 2 * jobs || total === 9) releaseAll();
+          // A batch that keeps fewer in hand never asks for the next one: let it go on, and fail below.
+          else setTimeout(releaseAll, 3000).unref();
+        });
+        asked--;
+        return parseReport(i);
+      };
+      const summary = await ingestPaths(new IngestService(store, { parse }), [input], { jobs });
+      store.close();
+      expect(summary.ingested).toBe(9);
+      expect(most).toBe(2 * jobs);
+    }
   });
 
   it("a closed pool parses nothing more: cancelled", async () => {
