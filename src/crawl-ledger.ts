@@ -106,18 +106,39 @@ export class CrawlLedger {
     return this.sql("SELECT * FROM crawl_urls WHERE url = ?").get(url) as UrlRow | undefined;
   }
 
+  /** The portals of the crawl's configuration, in its order: a URL two of them list is filed under the first. */
+  private portalOrder: readonly string[] = [];
+
+  /** Sets the configuration's portal order (see `files`). */
+  orderPortals(names: readonly string[]): void {
+    this.portalOrder = names;
+  }
+
   /**
-   * Records a URL's state; fields not given keep their previous value (or null). The
-   * portal and kind that first recorded a URL keep it.
+   * The portal a URL is filed under when `portal` meets it and `filed` holds it: the one
+   * listed first in the configuration (one not in it comes last), so that the same crawl
+   * files every URL alike whichever portal happens to reach it first.
+   */
+  files(filed: string, portal: string): string {
+    const rank = (p: string) => {
+      const i = this.portalOrder.indexOf(p);
+      return i < 0 ? Infinity : i;
+    };
+    return rank(portal) < rank(filed) ? portal : filed;
+  }
+
+  /**
+   * Records a URL's state; fields not given keep their previous value (or null). The kind
+   * that first recorded a URL keeps it; the portal is the one `files` says.
    */
   saveUrl(update: UrlUpdate): void {
     const prev = this.url(update.url);
-    const row: UrlRow = { ...BLANK, ...(prev ?? {}), ...update, portal: prev?.portal ?? update.portal, kind: prev?.kind ?? update.kind };
+    const row: UrlRow = { ...BLANK, ...(prev ?? {}), ...update, portal: prev ? this.files(prev.portal, update.portal) : update.portal, kind: prev?.kind ?? update.kind };
     this.sql(`
       INSERT INTO crawl_urls (url, portal, kind, status, etag, last_modified, sha256, last_status, attempts, last_error, fetched_at, final_url, content_type, ingest_status, ingest_code, report_id)
       VALUES (@url, @portal, @kind, @status, @etag, @last_modified, @sha256, @last_status, @attempts, @last_error, @fetched_at, @final_url, @content_type, @ingest_status, @ingest_code, @report_id)
       ON CONFLICT (url) DO UPDATE SET
-        status = excluded.status, etag = excluded.etag, last_modified = excluded.last_modified, sha256 = excluded.sha256,
+        portal = excluded.portal, status = excluded.status, etag = excluded.etag, last_modified = excluded.last_modified, sha256 = excluded.sha256,
         last_status = excluded.last_status, attempts = excluded.attempts, last_error = excluded.last_error,
         fetched_at = excluded.fetched_at, final_url = excluded.final_url, content_type = excluded.content_type,
         ingest_status = excluded.ingest_status, ingest_code = excluded.ingest_code, report_id = excluded.report_id`).run(row);

@@ -34,6 +34,21 @@ function rows(sql: string, ...args: unknown[]): Record<string, unknown>[] {
 }
 
 describe("a URL's row", () => {
+  it("is filed under the portal listed first in the configuration, whichever reached it first; its kind is the first's", () => {
+    ledger.orderPortals(["html-portal", "json-portal"]);
+    ledger.saveUrl({ url: "http://p/a.html", portal: "json-portal", kind: "attachment", status: "done" });
+    ledger.saveUrl({ url: "http://p/a.html", portal: "html-portal", kind: "article", status: "done" });
+    expect(ledger.url("http://p/a.html")).toMatchObject({ portal: "html-portal", kind: "attachment" });
+    ledger.saveUrl({ url: "http://p/a.html", portal: "json-portal", kind: "article", status: "done" });
+    expect(rows("SELECT portal FROM crawl_urls WHERE url = 'http://p/a.html'")).toEqual([{ portal: "html-portal" }]);
+    // A portal no longer configured gives way to one that is; two unconfigured ones: the first stays.
+    ledger.saveUrl({ url: "http://p/b.html", portal: "gone-portal", kind: "article", status: "done" });
+    ledger.saveUrl({ url: "http://p/b.html", portal: "other-gone", kind: "article", status: "done" });
+    expect(ledger.url("http://p/b.html")?.portal).toBe("gone-portal");
+    ledger.saveUrl({ url: "http://p/b.html", portal: "json-portal", kind: "article", status: "done" });
+    expect(ledger.url("http://p/b.html")?.portal).toBe("json-portal");
+  });
+
   it("is all blanks but what was given, the first time", () => {
     ledger.saveUrl({ url: "http://p/a.html", portal: "p", kind: "article", status: "failed", last_status: 503, attempts: 1 });
     expect(ledger.url("http://p/a.html")).toEqual({

@@ -170,6 +170,7 @@ export class Crawler {
   async run(): Promise<CrawlSummary> {
     const started = new Date();
     this.state.startRun();
+    this.state.orderPortals(this.o.config.portals.map((p) => p.name));
     // URLs an older build judged gone on a 429, 503-like or other passing 4xx: tried again.
     this.state.reviveTransient();
     // Only what dead writers left: a concurrent ingest's temp files are its own.
@@ -451,6 +452,8 @@ export class Crawler {
     const row = this.state.url(url);
     if (row && FINAL.has(row.status)) {
       s.documents.unchanged++;
+      // Listed by a portal that comes first in the configuration: filed under it (CrawlLedger.files).
+      if (this.state.files(row.portal, name) !== row.portal) this.state.saveUrl({ url, portal: name, kind: row.kind, status: row.status });
       return;
     }
     if (row?.status === "failed" && row.attempts >= this.o.config.maxAttempts) {
