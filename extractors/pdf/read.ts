@@ -197,14 +197,22 @@ const mul = (m: M, n: M): M => [
 ];
 const apply = (m: M, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
 
-/** The operators whose arguments readPage reads; the others it only counts or skips. */
-const ARGS_READ = (OPS: Pdfjs["OPS"]) => {
+/** What readPage does with an operator: nothing (the port drops it), sees it (it arrives without arguments), or reads its arguments. */
+const SKIPPED = 0, SEEN = 1, READ = 2;
+/** Operator number → SKIPPED, SEEN or READ: the operators readPage's switch handles, and how. */
+const OPERATOR_USE = (OPS: Pdfjs["OPS"]) => {
+  const seen = [
+    OPS.save, OPS.restore, OPS.paintFormXObjectEnd,
+    OPS.showText, OPS.showSpacedText, OPS.nextLineShowText, OPS.nextLineSetSpacingShowText,
+    OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject, OPS.paintImageXObjectRepeat, OPS.paintImageMaskXObjectRepeat, OPS.paintSolidColorImageMask,
+  ];
   const read = [OPS.transform, OPS.paintFormXObjectBegin, OPS.setLineWidth, OPS.constructPath, OPS.setTextRenderingMode];
-  const table = new Uint8Array(Math.max(...Object.values(OPS)) + 1); // operator number → 1: read
-  for (const op of read) table[op] = 1;
+  const table = new Uint8Array(Math.max(...Object.values(OPS)) + 1).fill(SKIPPED);
+  for (const op of seen) table[op] = SEEN;
+  for (const op of read) table[op] = READ;
   return table;
 };
-let argsRead: Uint8Array | undefined;
+let operatorUse: Uint8Array | undefined;
 
 /**
  * The port between pdfjs's API and its worker code, both in this thread. pdfjs's own
@@ -212,8 +220,8 @@ let argsRead: Uint8Array | undefined;
  * worker's would, a sixth of a document's time, mostly operator lists' arguments
  * (glyph lists, colours, text matrices) that nothing here reads, and text items. This
  * port clones the same way, except:
- * - operator-list chunks travel with only the arguments readPage reads (ARGS_READ;
- *   the others null);
+ * - operator-list chunks travel with only the operators readPage handles and only the
+ *   arguments it reads (OPERATOR_USE; the others' arguments null);
  * - text-content chunks are copied shallowly: their items are objects pdfjs's worker
  *   code makes for the chunk and never touches again once sent (the chunk object
  *   itself it reuses).
@@ -221,7 +229,7 @@ let argsRead: Uint8Array | undefined;
 class InThreadPort {
   private listeners = new Set<(e: { data: unknown }) => void>();
   private deferred = Promise.resolve();
-  constructor(private readonly argsRead: Uint8Array) {}
+  constructor(private readonly operatorUse: Uint8Array) {}
   postMessage(message: unknown, transfer?: ArrayBuffer[]): void {
     const event = { data: this.copy(message, transfer) };
     // Delivered later, in order, as pdfjs's own port does.
@@ -243,11 +251,17 @@ class InThreadPort {
     const chunk = (message as { chunk?: { fnArray?: unknown; argsArray?: unknown; items?: unknown; separateAnnots?: unknown } }).chunk;
     if (chunk && Array.isArray(chunk.fnArray) && Array.isArray(chunk.argsArray)) {
       // pdfjs empties these arrays once sent: new ones, with copies of the arguments kept.
-      const fns = (chunk.fnArray as number[]).slice();
-      const from = chunk.argsArray as unknown[];
+      const from = chunk.fnArray as number[];
+      const fromArgs = chunk.argsArray as unknown[];
+      const fns: number[] = [];
       const args: unknown[] = [];
-      for (let i = 0; i < fns.length; i++) args.push(this.argsRead[fns[i]] === 1 ? copyArgs(from[i]) : null);
-      return { ...message, chunk: { ...chunk, fnArray: fns, argsArray: args, separateAnnots: structuredClone(chunk.separateAnnots) } };
+      for (let i = 0; i < from.length; i++) {
+        const use = this.operatorUse[from[i]];
+        if (use === SKIPPED) continue;
+        fns.push(from[i]);
+        args.push(use === READ ? copyArgs(fromArgs[i]) : null);
+      }
+      return { ...message, chunk: { ...chunk, fnArray: fns, argsArray: args, length: fns.length, separateAnnots: structuredClone(chunk.separateAnnots) } };
     }
     // The chunk object itself is reused (its items and styles replaced once sent): a shallow copy.
     if (chunk && Array.isArray(chunk.items) && !transfer?.length) return { ...message, chunk: { ...chunk } };
@@ -269,7 +283,7 @@ function copyArgs(a: unknown): unknown {
 function inThreadWorker(lib: Pdfjs): { worker: InstanceType<Pdfjs["PDFWorker"]>; close: () => void } | undefined {
   const handler = (globalThis as { pdfjsWorker?: { WorkerMessageHandler?: { initializeFromPort(port: unknown): void } } }).pdfjsWorker?.WorkerMessageHandler;
   if (!handler) return undefined;
-  const port = new InThreadPort((argsRead ??= ARGS_READ(lib.OPS)));
+  const port = new InThreadPort((operatorUse ??= OPERATOR_USE(lib.OPS)));
   const worker = new lib.PDFWorker({ port: port as never, verbosity: 0 });
   handler.initializeFromPort(port);
   return {
@@ -381,8 +395,8 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
   let hiddenText = 0;
   let shownText = 0;
   const stack: { ctm: M; lineWidth: number; renderMode: number }[] = [];
-  // Arguments are there only for the operators in ARGS_READ (the port leaves the rest out):
-  // a case here that reads its operator's arguments needs its operator listed there.
+  // Only the operators OPERATOR_USE lists arrive, with arguments only where it says READ
+  // (the port leaves the rest out): a case added here needs its operator listed there.
   const save = () => stack.push({ ctm, lineWidth, renderMode });
   const restore = () => {
     const s = stack.pop();
