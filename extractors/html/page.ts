@@ -1,7 +1,7 @@
 // What a page says about itself outside the article's text, gathered in one walk of the
 // whole tree: its <title>, <meta> and <base> tags, the headings that may title the article
 // (read by meta.ts), and its footers, where portals print who runs the site (read by site.ts).
-import { isElement, textOf, type AnyNode, type Element, type ParentNode } from "./dom.js";
+import { isElement, textOf, type Element, type ParentNode } from "./dom.js";
 
 export interface PageInfo {
   /** Text of the first <title>. */
@@ -39,11 +39,18 @@ export function readPage(root: ParentNode): PageInfo {
   const info: PageInfo = { title: "", metas: [], baseHref: undefined, headings: [], footers: [] };
   let seenTitle = false;
   // Each node with its ancestors' verdicts: under an element that bans titles, inside a footer.
-  const stack: { n: AnyNode; banned: boolean; inFooter: boolean }[] = [];
-  for (let i = root.children.length - 1; i >= 0; i--) stack.push({ n: root.children[i], banned: false, inFooter: false });
+  // Only elements are pushed: text, comments and directives say nothing here.
+  const stack: { n: Element; banned: boolean; inFooter: boolean }[] = [];
+  const pushChildren = (p: ParentNode, banned: boolean, inFooter: boolean) => {
+    for (let i = p.children.length - 1; i >= 0; i--) {
+      const c = p.children[i];
+      if (isElement(c)) stack.push({ n: c, banned, inFooter });
+    }
+  };
+  pushChildren(root, false, false);
   while (stack.length) {
     const { n, banned, inFooter } = stack.pop()!;
-    if (!isElement(n) || n.name === "script" || n.name === "style") continue;
+    if (n.name === "script" || n.name === "style") continue;
     const footer = !inFooter && isFooter(n);
     if (footer) info.footers.push(n);
     switch (n.name) {
@@ -59,9 +66,7 @@ export function readPage(root: ParentNode): PageInfo {
         continue;
     }
     if (!banned && isHeading(n)) info.headings.push(n);
-    const ban = banned || NOT_TITLE_ANCESTOR.has(n.name);
-    const foot = inFooter || footer;
-    for (let i = n.children.length - 1; i >= 0; i--) stack.push({ n: n.children[i], banned: ban, inFooter: foot });
+    pushChildren(n, banned || NOT_TITLE_ANCESTOR.has(n.name), inFooter || footer);
   }
   return info;
 }
