@@ -27,7 +27,10 @@ function isFooter(el: Element): boolean {
 
 function isHeading(el: Element): boolean {
   const name = el.name;
-  return name === "h1" || name === "h2" || name === "h3" || HEADING_CLASS.test(el.attribs.class ?? "") || HEADING_CLASS.test(el.attribs.id ?? "");
+  if (name === "h1" || name === "h2" || name === "h3") return true;
+  // Most elements have no class and no id: no regex run on an empty string for them.
+  const { class: cls, id } = el.attribs;
+  return (cls !== undefined && HEADING_CLASS.test(cls)) || (id !== undefined && HEADING_CLASS.test(id));
 }
 
 /**
