@@ -5,15 +5,17 @@
 // 3. Parse with htmlparser2 (cheerio's parser) under limits.maxNestingDepth.
 // 4. Find the article container by content, drop page chrome (html/body.ts).
 // 5. Paragraphs and exact-grid tables in document order (html/blocks.ts).
-// 6. Title, publication date, attachment links (html/meta.ts); the site's owner from the
-//    footer (html/site.ts).
+// 6. One walk of the whole page for its <title>, <meta>s, headings and footers (html/page.ts);
+//    from them the title and publication date, and the attachment links (html/meta.ts); the
+//    site's owner from the footer (html/site.ts).
 import { ExtractError, type Diagnostic, type Document, type DocumentMeta } from "../model/document.js";
 import type { Extractor } from "./types.js";
 import { analyse, articleRegion } from "./html/body.js";
 import { walkBlocks } from "./html/blocks.js";
 import { decodePage, refuseBinary } from "./html/decode.js";
 import { isElement, parseBounded, type Element } from "./html/dom.js";
-import { collectPage, countImages, findAttachments, pageBase, pickPublishedOn, pickTitle } from "./html/meta.js";
+import { countImages, findAttachments, pageBase, pickPublishedOn, pickTitle } from "./html/meta.js";
+import { readPage } from "./html/page.js";
 import { siteOwner } from "./html/site.js";
 
 /** Markup that makes text an HTML page (or fragment) rather than plain text. */
@@ -58,7 +60,7 @@ export const extractHtml: Extractor = async (bytes, options) => {
   options.deadline?.check();
   const tables = blocks.filter((b) => b.kind === "table").length;
 
-  const page = collectPage(root);
+  const page = readPage(root);
   const meta: DocumentMeta = {};
   const title = pickTitle(page, container);
   if (title) meta.title = title;
@@ -68,7 +70,7 @@ export const extractHtml: Extractor = async (bytes, options) => {
     meta.publishedOnFrom = { kind: publishedOn.from, text: publishedOn.text };
   }
 
-  const site = siteOwner(root);
+  const site = siteOwner(page.footers);
   if (site) meta.site = site;
 
   const base = pageBase(page, options.url);

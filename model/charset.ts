@@ -2,6 +2,7 @@
 // now and then UTF-16; a wrong guess mangles every label, so decode in a fixed order:
 // a byte-order mark, then a declared charset, then strict UTF-8, then GB18030.
 import { isUtf8 } from "node:buffer";
+import { TextDecoder } from "node:util";
 import iconv from "iconv-lite";
 
 export interface Decoded {
@@ -37,7 +38,53 @@ export function decodeWith(bytes: Uint8Array, encoding: string): string {
     const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     return Buffer.from(bytes.buffer, bytes.byteOffset + bom, bytes.byteLength - bom).toString("utf8");
   }
+  if (encoding === "gb18030") {
+    const fast = decodeGb18030Native(bytes);
+    if (fast !== null) return fast;
+  }
   return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding);
+}
+
+/**
+ * Node's own GB18030 decoder (ICU, WHATWG's mapping) where it gives what iconv-lite gives,
+ * else null (the caller then decodes with iconv-lite). Compared over every 2- and 4-byte
+ * code, the two differ only
+ * - on 18 two-byte codes that GB18030-2022 moved out of the Private Use Area
+ *   (A6D9-A6DF, A6EC, A6ED, A6F3 → U+FE10-FE19; FE59, FE61, FE66, FE67, FE6D, FE7E, FE90,
+ *   FEA0 → U+9FB4-9FBB; iconv-lite keeps the PUA code points): the native text then
+ *   holds one of those characters, and the page goes to iconv-lite;
+ * - on bytes that are no GB18030 code (4-byte codes past U+FFFF's or U+10FFFF's, lone or
+ *   truncated leads, 0xFF): the fatal native decoder throws on them, and iconv-lite reads
+ *   the page with its own replacements.
+ * test/charset-gb18030.test.ts holds the two to each other.
+ */
+export function decodeGb18030Native(bytes: Uint8Array): string | null {
+  const decoder = gb18030Decoder();
+  if (!decoder) return null;
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    return null; // not valid GB18030: iconv-lite's replacements are the reference
+  }
+  return GB18030_REMAPPED.test(text) ? null : text;
+}
+
+/** What the 18 remapped two-byte codes (and only they, among valid codes) decode to natively. */
+const GB18030_REMAPPED = /[\ufe10-\ufe19\u9fb4-\u9fbb]/;
+
+let nativeGb18030: TextDecoder | null | undefined;
+/** A fatal TextDecoder for GB18030, or null where Node was built without ICU's converters. */
+function gb18030Decoder(): TextDecoder | null {
+  if (nativeGb18030 === undefined) {
+    try {
+      // ignoreBOM: a U+FEFF at the start stays, as iconv-lite leaves it for GB18030.
+      nativeGb18030 = new TextDecoder("gb18030", { fatal: true, ignoreBOM: true });
+    } catch {
+      nativeGb18030 = null;
+    }
+  }
+  return nativeGb18030;
 }
 
 export function isValidUtf8(bytes: Uint8Array): boolean {

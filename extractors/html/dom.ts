@@ -101,64 +101,78 @@ export const NEVER = new Set([
 /** Page chrome by element name. */
 export const CHROME = new Set(["nav", "header", "footer", "aside"]);
 
-/** Wide (East Asian) characters: a source line break between two of them renders as nothing. */
-const WIDE = /[\u1100-\u115f\u2e80-\u2fff\u3001-\u303f\u3040-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6]/;
-const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/g;
-const SPACE_RUN = /\s+/g; // \s includes U+00A0 (&nbsp;) and U+3000 (ideographic space)
-
 /**
- * One printed line from raw text: whitespace runs collapse to one space, except a run
- * holding a source line break between two wide characters, which disappears (CSS Text
- * segment-break rule: Word wraps its HTML in the middle of Chinese text); trimmed.
+ * Wide (East Asian) characters, by UTF-16 code unit: a source line break between two of
+ * them renders as nothing. (U+1100-115F, U+2E80-2FFF, U+3001-303F, U+3040-4DBF, U+4E00-9FFF,
+ * U+F900-FAFF, U+FE30-FE4F, U+FF01-FF60, U+FFE0-FFE6.)
  */
-export function normLine(raw: string): string {
-  // Most lines (a cell's number, a label, a sentence) have nothing to collapse or remove:
-  // answered by one scan, without three regex passes.
-  if (isClean(raw)) return raw;
-  let s = raw;
-  if (ZERO_WIDTH.test(s)) s = s.replace(ZERO_WIDTH, "");
-  ZERO_WIDTH.lastIndex = 0;
-  // Without a line break every run becomes one space: a plain replace, no callback per run.
-  if (s.indexOf("\n") < 0 && s.indexOf("\r") < 0) return s.replace(SPACE_RUN, " ").trim();
-  return s
-    .replace(SPACE_RUN, (run: string, offset: number, all: string) => {
-      if (run.includes("\n") || run.includes("\r")) {
-        const a = all[offset - 1];
-        const b = all[offset + run.length];
-        if (a !== undefined && b !== undefined && WIDE.test(a) && WIDE.test(b)) return "";
-      }
-      return " ";
-    })
-    .trim();
+function isWide(c: number): boolean {
+  if (c < 0x1100) return false;
+  if (c >= 0x4e00) return c <= 0x9fff || (c >= 0xf900 && (c <= 0xfaff || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff01 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6)));
+  return c <= 0x115f || (c >= 0x2e80 && c <= 0x4dbf && c !== 0x3000);
+}
+
+/** What normLine makes of a character. */
+const enum Kind {
+  Visible,
+  /** White space other than a line break: \s's U+0009, 000B, 000C, space, U+00A0, 1680, 2000-200A, 2028, 2029, 202F, 205F, 3000. */
+  Space,
+  /** \n or \r. */
+  Break,
+  /** Removed: U+200B-200D, U+2060, U+FEFF. */
+  ZeroWidth,
+}
+
+function kindOf(c: number): Kind {
+  if (c === 32) return Kind.Space;
+  if (c < 32) return c === 10 || c === 13 ? Kind.Break : c >= 9 && c <= 12 ? Kind.Space : Kind.Visible;
+  if (c < 0xa0) return Kind.Visible;
+  if (c === 0xa0 || c === 0x1680 || c === 0x3000) return Kind.Space;
+  if (c < 0x2000) return Kind.Visible;
+  if (c <= 0x200a || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f) return Kind.Space;
+  if (c <= 0x200d || c === 0x2060 || c === 0xfeff) return Kind.ZeroWidth;
+  return Kind.Visible;
 }
 
 /**
- * No whitespace but single spaces between other characters, and no zero-width character:
- * normLine would give the line back as it is. (The whitespace is \s's: U+0009-000D, space,
- * U+00A0, U+1680, U+2000-200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF; the
- * zero-width characters U+200B-200D, U+2060 and U+FEFF.)
+ * One printed line from raw text: zero-width characters go; whitespace runs collapse to
+ * one space, except a run holding a source line break between two wide characters, which
+ * disappears (CSS Text segment-break rule: Word wraps its HTML in the middle of Chinese
+ * text); trimmed. One scan; a line with nothing to change is given back as it is.
  */
-function isClean(s: string): boolean {
-  const n = s.length;
-  if (n === 0) return true;
+export function normLine(raw: string): string {
+  const n = raw.length;
+  let out = ""; // the line so far, up to raw[from]
+  let from = 0;
+  let last = -1; // the last visible character's code (-1: none yet)
+  let run = -1; // where the current run of whitespace and zero-width characters began (-1: not in one)
+  let spaces = 0; // whitespace characters in the run
+  let breaks = false; // the run holds \n or \r
   for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 32) {
-      if (i === 0 || i === n - 1 || s.charCodeAt(i - 1) === 32) return false;
+    const c = raw.charCodeAt(i);
+    const kind = kindOf(c);
+    if (kind !== Kind.Visible) {
+      if (run < 0) run = i;
+      if (kind !== Kind.ZeroWidth) spaces++;
+      if (kind === Kind.Break) breaks = true;
       continue;
     }
-    if (c < 32) {
-      if (c >= 9 && c <= 13) return false;
-      continue;
+    if (run >= 0) {
+      // The run ends at a visible character: it becomes one space, or nothing (at the start,
+      // only zero-width characters, a line break between wide characters). A lone space stays.
+      const gap = last < 0 || spaces === 0 || (breaks && isWide(last) && isWide(c)) ? "" : " ";
+      if (!(gap === " " && i - run === 1 && raw.charCodeAt(run) === 32)) {
+        out += raw.slice(from, run) + gap;
+        from = i;
+      }
+      run = -1;
+      spaces = 0;
+      breaks = false;
     }
-    if (c < 0xa0) continue;
-    if (
-      c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200d) || c === 0x2028 || c === 0x2029 || c === 0x202f ||
-      c === 0x205f || c === 0x2060 || c === 0x3000 || c === 0xfeff
-    )
-      return false;
+    last = c;
   }
-  return true;
+  if (run >= 0) return out + raw.slice(from, run); // a trailing run goes
+  return from === 0 ? raw : out + raw.slice(from);
 }
 
 /** Non-whitespace characters in a string. */

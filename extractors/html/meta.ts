@@ -1,6 +1,7 @@
 // Page metadata: the article's title, its publication date, its attachment links.
 import { ATTACHMENT_HREF } from "./body.js";
 import { isElement, normLine, textOf, type AnyNode, type Element, type ParentNode } from "./dom.js";
+import type { PageInfo } from "./page.js";
 
 const SITE_SEGMENT =
   /(?:人民政府|人民政府网|人民政府门户网站|政府网|门户网站|网站|政府门户|政务网|政务服务网|官网|首页|信息公开平台|政府信息公开|政务公开)$/;
@@ -19,54 +20,6 @@ export function cleanTitle(raw: string): { text: string; siteOnly: boolean } | n
 }
 
 const compact = (s: string) => s.replace(/\s+/g, "");
-
-
-const NOT_TITLE_ANCESTOR = new Set(["nav", "footer", "a", "li", "ul", "ol", "table", "head", "select"]);
-const HEADING_CLASS = /title|biaoti/i;
-
-/** What the metadata needs from the whole page, gathered in one walk. */
-export interface PageInfo {
-  /** Text of the first <title>. */
-  title: string;
-  metas: Element[];
-  baseHref: string | undefined;
-  /** h1-h3 and .title-like elements outside nav/footer/links/lists/tables, in document order. */
-  headings: Element[];
-}
-
-export function collectPage(root: ParentNode): PageInfo {
-  const info: PageInfo = { title: "", metas: [], baseHref: undefined, headings: [] };
-  let seenTitle = false;
-  const stack: { n: AnyNode; banned: boolean }[] = [];
-  for (let i = root.children.length - 1; i >= 0; i--) stack.push({ n: root.children[i], banned: false });
-  while (stack.length) {
-    const { n, banned } = stack.pop()!;
-    if (!isElement(n)) continue;
-    switch (n.name) {
-      case "script":
-      case "style":
-        continue;
-      case "title":
-        if (!seenTitle) info.title = textOf(n);
-        seenTitle = true;
-        continue;
-      case "meta":
-        info.metas.push(n);
-        continue;
-      case "base":
-        if (info.baseHref === undefined && n.attribs.href) info.baseHref = n.attribs.href;
-        continue;
-    }
-    if (
-      !banned &&
-      (n.name === "h1" || n.name === "h2" || n.name === "h3" || HEADING_CLASS.test(n.attribs.class ?? "") || HEADING_CLASS.test(n.attribs.id ?? ""))
-    )
-      info.headings.push(n);
-    const ban = banned || NOT_TITLE_ANCESTOR.has(n.name);
-    for (let i = n.children.length - 1; i >= 0; i--) stack.push({ n: n.children[i], banned: ban });
-  }
-  return info;
-}
 
 /** Chain from the root down to the node. */
 function chain(n: AnyNode): AnyNode[] {

@@ -4,10 +4,8 @@
 // or 鼓楼区商务局: four cities have a 鼓楼区). Only the footer is read (a <footer>, or an element
 // whose class or id says foot, copyright or bottom), never the article: a report may name
 // other bodies anywhere in its text.
-import { isElement, textOf, type AnyNode, type Element, type ParentNode } from "./dom.js";
+import { textOf, type Element } from "./dom.js";
 
-/** Class or id of the blocks portals put their footer in. */
-const FOOTER_HINT = /foot|copyright|banquan|bottom/i;
 /** The labelled owner: 主办单位, 主办, 版权所有, 主管单位 (the last only where nothing else is printed). */
 const OWNER = /(主办单位|主办|版权所有|主管单位)\s*[：:]\s*(?:©|\(c\)|copyright)?\s*(?:\d{4}\s*)?([\u4e00-\u9fff（）()]{2,40})/gi;
 /** Where the owner's name ends when the footer runs on (承办单位 follows on the same line). */
@@ -20,23 +18,15 @@ export interface SiteOwner {
   text: string;
 }
 
-/** The footer's owner of the site, or null where the page prints none. */
-export function siteOwner(root: ParentNode): SiteOwner | null {
-  const footers: Element[] = [];
-  const stack: AnyNode[] = [...root.children];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (!isElement(n) || n.name === "script" || n.name === "style") continue;
-    const { class: cls, id } = n.attribs;
-    if (n.name === "footer" || (cls !== undefined && FOOTER_HINT.test(cls)) || (id !== undefined && FOOTER_HINT.test(id))) {
-      footers.push(n);
-      continue; // the outermost footer holds the rest
-    }
-    for (const c of n.children) stack.push(c);
-  }
+/**
+ * The footer's owner of the site, or null where the page prints none. `footers` are the
+ * page's outermost footers in document order (page.ts); a 主办单位/版权所有 line wins over a
+ * 主管单位 one, and among lines of one rank the first in the last footer.
+ */
+export function siteOwner(footers: readonly Element[]): SiteOwner | null {
   let best: { rank: number; owner: SiteOwner } | null = null;
-  for (const f of footers) {
-    for (const line of textOf(f).normalize("NFKC").split("\n")) {
+  for (let k = footers.length - 1; k >= 0; k--) {
+    for (const line of textOf(footers[k]).normalize("NFKC").split("\n")) {
       for (const m of line.matchAll(OWNER)) {
         const owner = m[2].replace(OWNER_END, "").trim();
         if (owner.length < 2) continue;
