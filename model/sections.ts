@@ -5,6 +5,14 @@ import { cleanText, fold } from "./text.js";
 import { SECTION_TITLES } from "../data/template.js";
 
 const SECTION_HEADING = /^\s*([一二三四五六])\s*[、.．，,]\s*(.+)$/;
+/**
+ * Whether a text can be a heading at all: its first character past spaces, invisible
+ * characters and `#` is a section's number, or the `[` of a marker cleanText drops.
+ * Most texts a parse asks about (paragraphs, rows, lines) fail here at their first
+ * character, without cleaning a whole paragraph first. It never rejects a text
+ * SECTION_HEADING would match once cleaned.
+ */
+const MAY_BE_HEADING = /^[\s\u200b-\u200f\u2060\u00ad#]*[一二三四五六[]/;
 const CN_NUM: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6 };
 
 /** Words a section's heading carries however it is worded (key words of the template's titles). */
@@ -23,6 +31,7 @@ const SECTION_KEYWORDS: string[][] = [
  * such as `二、上年结转政府信息公开申请数量 0 0 0` or `三、本年度办理结果` are not headings.
  */
 export function sectionHeading(text: string): { number: number; title: string } | null {
+  if (!MAY_BE_HEADING.test(text)) return null;
   const m = SECTION_HEADING.exec(cleanText(text).replace(/^#+\s*/, "").trim());
   if (!m) return null;
   const number = CN_NUM[m[1]];
