@@ -57,15 +57,27 @@ function computeValueLike(text: string): boolean {
 }
 
 export function isBlank(text: string): boolean {
-  // Most cells open with a digit, a letter or a Han character, which folding keeps: those
-  // are answered without folding (NFKC is the costly part of reading a cell).
+  // Most cells are empty, or open with a character folding keeps (a digit, a Han character,
+  // `（`): those are answered from their first character past ASCII spaces, without folding
+  // (NFKC is the costly part of reading a cell). Only the rest are folded.
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 32 || (c >= 9 && c <= 13)) continue;
-    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0x4e00 && c <= 0x9fff)) return false;
-    break;
+    if (keptByFold(c)) return false;
+    return normalizeCell(text) === "";
   }
-  return normalizeCell(text) === "";
+  return true; // empty, or ASCII spaces only: fold() removes them all
+}
+
+/**
+ * Whether fold() keeps this character, whatever follows it: printable ASCII but the
+ * quotes it drops and the `[` a marker opens with; a full-width form (NFKC makes it that
+ * printable ASCII) but the full-width quotes; a Han character.
+ */
+function keptByFold(c: number): boolean {
+  if (c > 32 && c < 127) return c !== 34 && c !== 39 && c !== 91;
+  if (c >= 0xff01 && c <= 0xff5e) return c !== 0xff02 && c !== 0xff07;
+  return c >= 0x4e00 && c <= 0x9fff;
 }
 
 /**
