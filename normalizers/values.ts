@@ -38,6 +38,15 @@ function normalizeCell(text: string): string {
 /** Whether a cell reads as a value (a number, or a printed "nothing"), not a label. */
 const valueLike = new Map<string, boolean>();
 export function isValueLike(text: string): boolean {
+  // Most cells a mapping asks about are labels, which open with a Han character, or blanks:
+  // those are answered from their first character past ASCII spaces, before the cache (whose
+  // lookup hashes each new cell text). A value opens with a sign, a digit, a dash, ?, or the
+  // 无, 空 or 暂 (暂无) of a printed "nothing"; fold() keeps a Han character first.
+  let i = 0;
+  while (i < text.length && (text.charCodeAt(i) === 32 || (text.charCodeAt(i) >= 9 && text.charCodeAt(i) <= 13))) i++;
+  if (i === text.length) return false; // empty or ASCII spaces only: folds to nothing
+  const c = text.charCodeAt(i);
+  if (c >= 0x4e00 && c <= 0x9fff && c !== 0x65e0 /* 无 */ && c !== 0x7a7a /* 空 */ && c !== 0x6682 /* 暂 */) return false;
   let v = valueLike.get(text);
   if (v === undefined) {
     v = computeValueLike(text);
