@@ -6,7 +6,7 @@ import { sniff } from "../extractors/index.js";
 import { isRunOn, unrunLine } from "../extractors/runon.js";
 import { attachLabelsBelow } from "../normalizers/detached.js";
 import { LabelMatcher, numberedSimilarity } from "../normalizers/labels.js";
-import { foldLabel } from "../model/text.js";
+import { cleanText, foldLabel } from "../model/text.js";
 import { REQUEST_ROW_DEFS } from "../data/template.js";
 import { readMeta } from "../normalizers/meta.js";
 import { sectionHeading } from "../model/sections.js";
@@ -109,6 +109,22 @@ describe("sections renumbered", () => {
     expect(sectionHeading("三、主动公开政府信息情况")?.number).toBe(2);
     // a table-3 row is never a heading
     expect(sectionHeading("三、本年度办理结果")).toBeNull();
+  });
+
+  it("are read behind any character the text cleaning drops or turns to a space (the first-character test never rejects a heading)", () => {
+    const title = "三、主动公开政府信息情况";
+    const missed: string[] = [];
+    for (let c = 0; c <= 0xffff; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      const text = `${String.fromCharCode(c)}${title}`;
+      // What cleanText leaves of it, as sectionHeading reads it (a leading # and spaces go too).
+      const cleaned = cleanText(text).replace(/^#+\s*/, "").trim();
+      if (cleaned === title && sectionHeading(text)?.number !== 2) missed.push(`U+${c.toString(16)}`);
+    }
+    expect(missed).toEqual([]);
+    expect(sectionHeading("[bookmark: _Toc1]三、主动公开政府信息情况")?.number).toBe(2);
+    expect(sectionHeading("\u200b## 三、主动公开政府信息情况")?.number).toBe(2);
+    expect(sectionHeading("\u3000\u3000三、主动公开政府信息情况")?.number).toBe(2);
   });
 });
 

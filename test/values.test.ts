@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isValueLike, readCell } from "../normalizers/values.js";
+import { isBlank, isValueLike, readCell } from "../normalizers/values.js";
+import { fold } from "../model/text.js";
 
 describe("reading a cell", () => {
   it("reads plain, full-width, spaced and comma-grouped numbers", () => {
@@ -60,5 +61,32 @@ describe("reading a cell", () => {
     expect(isValueLike("？")).toBe(true);
     expect(isValueLike("?属于")).toBe(false);
     expect(readCell("?", "count")).toMatchObject({ value: null, status: "unreadable", code: "cell.notNumber" });
+  });
+});
+
+// isBlank and isValueLike answer most cells from their first character, without folding
+// (normalizers/values.ts): these hold the shortcuts to what folding the whole cell gives.
+describe("the first-character shortcuts of isBlank and isValueLike", () => {
+  it("isBlank agrees with folding the whole cell, for every character of the BMP with spaces before and endings after", () => {
+    const disagree: string[] = [];
+    for (let c = 0; c <= 0xffff; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      const ch = String.fromCharCode(c);
+      for (const s of [ch, ` ${ch}`, `\t${ch}1`, `${ch}】`, ` ${ch} `]) {
+        const folded = fold(s).replace(/，/g, ",") === "";
+        if (isBlank(s) !== folded) disagree.push(`U+${c.toString(16)} in ${JSON.stringify(s)}`);
+      }
+    }
+    expect(disagree.slice(0, 10)).toEqual([]);
+  });
+
+  it("isValueLike: a cell opening with a Han character is a label, but for the 无, 空 and 暂无 of a printed nothing", () => {
+    const valueLikeHan: string[] = [];
+    for (let c = 0x4e00; c <= 0x9fff; c++) if (isValueLike(`${String.fromCharCode(c)}12`) || isValueLike(` ${String.fromCharCode(c)}项`)) valueLikeHan.push(String.fromCharCode(c));
+    // 无 and 空 alone are value-like (below); followed by more they are labels like any other.
+    expect(valueLikeHan).toEqual([]);
+    for (const nothing of ["无", " 空", "\t暂无", "  无  "]) expect(isValueLike(nothing), nothing).toBe(true);
+    for (const blank of ["", "   ", "\t\n"]) expect(isValueLike(blank)).toBe(false);
+    expect(isValueLike(" 12件")).toBe(true);
   });
 });
