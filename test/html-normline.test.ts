@@ -6,9 +6,11 @@ import { describe, expect, it } from "vitest";
 import { normLine } from "../extractors/html/dom.js";
 
 const WIDE = /[\u1100-\u115f\u2e80-\u2fff\u3001-\u303f\u3040-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6]/;
-/** normLine as it was, every line through the regexes. */
-function reference(raw: string): string {
-  const s = raw.replace(/[\u200b-\u200d\u2060\ufeff]/g, "");
+/**
+ * The rule as regex passes: each whitespace run becomes one space, or nothing where it
+ * holds a line break between two wide characters; trimmed. (Zero-width characters removed first.)
+ */
+function collapseRuns(s: string): string {
   return s
     .replace(/\s+/g, (run: string, offset: number, all: string) => {
       if (run.includes("\n") || run.includes("\r")) {
@@ -19,6 +21,11 @@ function reference(raw: string): string {
       return " ";
     })
     .trim();
+}
+
+/** normLine as it was, every line through the regexes. */
+function reference(raw: string): string {
+  return collapseRuns(raw.replace(/[\u200b-\u200d\u2060\ufeff]/g, ""));
 }
 
 // Every character \s matches, the zero-width ones, and ordinary ones (with neighbours of each).
@@ -77,16 +84,7 @@ function normLineBeforeOneScan(raw: string): string {
   if (ZERO_WIDTH_BEFORE.test(s)) s = s.replace(ZERO_WIDTH_BEFORE, "");
   ZERO_WIDTH_BEFORE.lastIndex = 0;
   if (s.indexOf("\n") < 0 && s.indexOf("\r") < 0) return s.replace(SPACE_RUN_BEFORE, " ").trim();
-  return s
-    .replace(SPACE_RUN_BEFORE, (run: string, offset: number, all: string) => {
-      if (run.includes("\n") || run.includes("\r")) {
-        const a = all[offset - 1];
-        const b = all[offset + run.length];
-        if (a !== undefined && b !== undefined && WIDE.test(a) && WIDE.test(b)) return "";
-      }
-      return " ";
-    })
-    .trim();
+  return collapseRuns(s);
 }
 
 function isCleanBeforeOneScan(s: string): boolean {
