@@ -108,8 +108,12 @@ export const CHROME = new Set(["nav", "header", "footer", "aside"]);
  */
 function isWide(c: number): boolean {
   if (c < 0x1100) return false;
-  if (c >= 0x4e00) return c <= 0x9fff || (c >= 0xf900 && (c <= 0xfaff || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff01 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6)));
-  return c <= 0x115f || (c >= 0x2e80 && c <= 0x4dbf && c !== 0x3000);
+  if (c <= 0x115f) return true; // Hangul Jamo
+  if (c < 0x2e80) return false;
+  if (c <= 0x4dbf) return c !== 0x3000; // CJK radicals to Extension A; U+3000 is a space
+  if (c < 0x4e00) return false;
+  if (c <= 0x9fff) return true; // CJK Unified Ideographs
+  return (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff01 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6);
 }
 
 /** What normLine makes of a character. */
