@@ -42,8 +42,7 @@ export function isValueLike(text: string): boolean {
   // those are answered from their first character past ASCII spaces, before the cache (whose
   // lookup hashes each new cell text). A value opens with a sign, a digit, a dash, ?, or the
   // 无, 空 or 暂 (暂无) of a printed "nothing"; fold() keeps a Han character first.
-  let i = 0;
-  while (i < text.length && (text.charCodeAt(i) === 32 || (text.charCodeAt(i) >= 9 && text.charCodeAt(i) <= 13))) i++;
+  const i = pastAsciiSpaces(text);
   if (i === text.length) return false; // empty or ASCII spaces only: folds to nothing
   const c = text.charCodeAt(i);
   if (c >= 0x4e00 && c <= 0x9fff && c !== 0x65e0 /* 无 */ && c !== 0x7a7a /* 空 */ && c !== 0x6682 /* 暂 */) return false;
@@ -69,13 +68,20 @@ export function isBlank(text: string): boolean {
   // Most cells are empty, or open with a character folding keeps (a digit, a Han character,
   // `（`): those are answered from their first character past ASCII spaces, without folding
   // (NFKC is the costly part of reading a cell). Only the rest are folded.
-  for (let i = 0; i < text.length; i++) {
+  const i = pastAsciiSpaces(text);
+  if (i === text.length) return true; // empty, or ASCII spaces only: fold() removes them all
+  return keptByFold(text.charCodeAt(i)) ? false : normalizeCell(text) === "";
+}
+
+/** Where a cell's text starts past its leading ASCII white space (text.length: nothing else). */
+function pastAsciiSpaces(text: string): number {
+  let i = 0;
+  while (i < text.length) {
     const c = text.charCodeAt(i);
-    if (c === 32 || (c >= 9 && c <= 13)) continue;
-    if (keptByFold(c)) return false;
-    return normalizeCell(text) === "";
+    if (c !== 32 && (c < 9 || c > 13)) break;
+    i++;
   }
-  return true; // empty, or ASCII spaces only: fold() removes them all
+  return i;
 }
 
 /**
