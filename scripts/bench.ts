@@ -64,6 +64,24 @@ async function timed<T>(work: () => Promise<T>): Promise<{ result: T; wall: numb
 }
 const rate = (n: number, wall: number, cpu: number) => `${(n / wall).toFixed(0)} documents/s (${(n / cpu).toFixed(0)} per CPU-second)`;
 
+/** Median wall seconds of running a program `times` times (after one warm-up run). */
+function medianRun(program: string, args: string[], times: number): number {
+  const once = () => {
+    const t0 = performance.now();
+    execFileSync(program, args, { stdio: ["ignore", "ignore", "ignore"] });
+    return (performance.now() - t0) / 1000;
+  };
+  once();
+  return median(Array.from({ length: times }, once));
+}
+
+/** The median of some numbers (the mean of the middle two for an even count). */
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
 // ---- text: a generated batch through ingest ------------------------------------
 
 /** Report texts to vary: the bundled samples (with the county their body sits in), else the text fixtures. */
@@ -275,9 +293,7 @@ async function alternating(
 
 /** "3.52x (3.31–3.90)": the median of the ratios and their range. */
 function spread(ratios: number[]): string {
-  const s = [...ratios].sort((a, b) => a - b);
-  const mid = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  return `${mid.toFixed(2)}x (${s[0].toFixed(2)}–${s.at(-1)!.toFixed(2)})`;
+  return `${median(ratios).toFixed(2)}x (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
 }
 
 const benchDocx = () => benchFixtures("docx");
@@ -329,18 +345,12 @@ function pdftotextTimes(files: string[], repeat: number): { wall: number; cpu: n
   return { wall, cpu: c0 === null || c1 === null ? null : (c1 - c0) / (repeat * files.length) };
 }
 
-/** `pdftotext -v` (a start with no document): median wall and mean CPU seconds over `repeat` runs. */
+/** `pdftotext -v` (a start with no document): median wall and mean CPU seconds over `repeat` runs (and a warm-up). */
 function pdftotextStart(repeat: number): { wall: number; cpu: number | null } {
-  const walls: number[] = [];
   const c0 = childCpu();
-  for (let r = 0; r < repeat; r++) {
-    const t0 = performance.now();
-    execFileSync("pdftotext", ["-v"], { stdio: ["ignore", "ignore", "ignore"] });
-    walls.push((performance.now() - t0) / 1000);
-  }
+  const wall = medianRun("pdftotext", ["-v"], repeat);
   const c1 = childCpu();
-  walls.sort((a, b) => a - b);
-  return { wall: walls[Math.floor(repeat / 2)], cpu: c0 === null || c1 === null ? null : (c1 - c0) / repeat };
+  return { wall, cpu: c0 === null || c1 === null ? null : (c1 - c0) / (repeat + 1) };
 }
 
 /** xxgk on one document, `repeat` times after one warm-up: wall and CPU seconds each (null: it does not parse). */
@@ -437,26 +447,14 @@ async function benchPdf(): Promise<void> {
 
 // ---- start-up: the CLI beside a bare node ---------------------------------------
 
-/** Median wall time of running a command `times` times (after one warm-up run). */
-function medianRun(args: string[], times: number): number {
-  const once = () => {
-    const t0 = performance.now();
-    execFileSync(process.execPath, args, { stdio: ["ignore", "ignore", "ignore"] });
-    return performance.now() - t0;
-  };
-  once();
-  const t = Array.from({ length: times }, once).sort((a, b) => a - b);
-  return t[Math.floor(times / 2)] / 1000;
-}
-
 async function benchStart(): Promise<void> {
   const cli = "dist/src/cli.js";
   if (!existsSync(cli)) return console.log("start  dist/src/cli.js not built (npm run build)");
   const text = fixtures("text")[0];
   const times = Math.max(5, Math.min(REPEAT, 15));
-  const node = medianRun(["-e", "0"], times);
-  const help = medianRun([cli, "--help"], times);
-  console.log(`start  median of ${times}: node -e 0 ${ms(node)}; xxgk --help ${ms(help)} (+${ms(help - node)})` + (text ? `; xxgk extract ${text.replace(/^.*\//, "")} ${ms(medianRun([cli, "extract", text], times))}` : ""));
+  const node = medianRun(process.execPath, ["-e", "0"], times);
+  const help = medianRun(process.execPath, [cli, "--help"], times);
+  console.log(`start  median of ${times}: node -e 0 ${ms(node)}; xxgk --help ${ms(help)} (+${ms(help - node)})` + (text ? `; xxgk extract ${text.replace(/^.*\//, "")} ${ms(medianRun(process.execPath, [cli, "extract", text], times))}` : ""));
 }
 
 import { benchCrawl } from "./bench-crawl.js";
