@@ -139,38 +139,36 @@ async function benchText(): Promise<void> {
 
 /** One ingest of the generated batch: jobs 0 parses in this thread, else in a pool of that many workers. */
 async function ingestText(input: string, db: string, jobs: number): Promise<{ wall: number; cpu: number }> {
-  {
-    const pool = jobs ? new ParsePool({ jobs }) : null;
-    const store = openStore(db);
-    const marks: string[] = [];
-    const at = new Set([Math.floor(N / 4), Math.floor(N / 2), N]);
-    let done = 0;
-    let peak = 0;
-    const { result: summary, wall, cpu } = await timed(() =>
-      ingestPaths(pool ? new IngestService(store, { parse: (i) => pool.parse(i) }) : store, [input], {
-        ...(pool ? { jobs } : {}),
-        onResult: () => {
-          done++;
-          const rss = process.memoryUsage.rss();
-          peak = Math.max(peak, rss);
-          if (at.has(done)) marks.push(`${done}: ${mb(rss)}`);
-        },
-      }),
-    );
-    const counts = store.counts();
-    const reports = (store.db.prepare("SELECT count(*) AS n FROM report_records").get() as { n: number }).n;
-    store.close();
-    await pool?.close();
-    const how = jobs ? `--jobs ${jobs}` : "in this thread";
-    console.log(
-      `text   ${how.padEnd(14)} ${N} documents ingested in ${wall.toFixed(1)} s: ${(N / wall).toFixed(0)} documents/s ` +
-        `(CPU of all threads ${((cpu / N) * 1000).toFixed(2)} ms each, ${(cpu / wall).toFixed(2)} cores busy on average); peak RSS ${mb(peak)}; RSS at ${marks.join(", ")}`,
-    );
-    console.log(
-      `       ${summary.ingested} ingested, ${summary.failed.length} failed, ${summary.reportsWithFailedChecks} with failed checks; ${counts.cells} cells stored; ${reports} reports (body-years)`,
-    );
-    return { wall, cpu };
-  }
+  const pool = jobs ? new ParsePool({ jobs }) : null;
+  const store = openStore(db);
+  const marks: string[] = [];
+  const at = new Set([Math.floor(N / 4), Math.floor(N / 2), N]);
+  let done = 0;
+  let peak = 0;
+  const { result: summary, wall, cpu } = await timed(() =>
+    ingestPaths(pool ? new IngestService(store, { parse: (i) => pool.parse(i) }) : store, [input], {
+      ...(pool ? { jobs } : {}),
+      onResult: () => {
+        done++;
+        const rss = process.memoryUsage.rss();
+        peak = Math.max(peak, rss);
+        if (at.has(done)) marks.push(`${done}: ${mb(rss)}`);
+      },
+    }),
+  );
+  const counts = store.counts();
+  const reports = (store.db.prepare("SELECT count(*) AS n FROM report_records").get() as { n: number }).n;
+  store.close();
+  await pool?.close();
+  const how = jobs ? `--jobs ${jobs}` : "in this thread";
+  console.log(
+    `text   ${how.padEnd(14)} ${N} documents ingested in ${wall.toFixed(1)} s: ${(N / wall).toFixed(0)} documents/s ` +
+      `(CPU of all threads ${((cpu / N) * 1000).toFixed(2)} ms each, ${(cpu / wall).toFixed(2)} cores busy on average); peak RSS ${mb(peak)}; RSS at ${marks.join(", ")}`,
+  );
+  console.log(
+    `       ${summary.ingested} ingested, ${summary.failed.length} failed, ${summary.reportsWithFailedChecks} with failed checks; ${counts.cells} cells stored; ${reports} reports (body-years)`,
+  );
+  return { wall, cpu };
 }
 
 // ---- other formats: the committed fixtures ----------------------------------------
