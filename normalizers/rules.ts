@@ -27,7 +27,7 @@ export const CHECK_RULES: readonly CheckRule[] = [
   { rule: "requests.rowTotal", scope: "record", severity: "error", description: "Per row of table 3: the 总计 column = the six applicant columns.", run: (r) => checkRowTotals(r.requests) },
   { rule: "requests.resultsTotal", scope: "record", severity: "error", description: "Per column of table 3: （七）总计 = （一）…（六） and their sub-rows.", run: (r) => checkResultsTotals(r.requests) },
   { rule: "reviews.total", scope: "record", severity: "error", description: "Per group of table 4: 总计 = 维持 + 纠正 + 其他 + 尚未审结.", run: (r) => checkReviews(r.reviews) },
-  { rule: "narrative.requestsReceived", scope: "record", severity: "warning", description: "The requests the text says were received = table 3's 一 总计.", run: (r) => checkNarrative(r.sections, r.requests) },
+  { rule: "narrative.requestsReceived", scope: "record", severity: "warning", description: "The requests the text says were received = table 3's 一 总计 (or 一 + 二 总计, where the text counts those carried over too).", run: (r) => checkNarrative(r.sections, r.requests) },
   { rule: "crossYear.carriedOver", scope: "crossYear", severity: "error", description: "This year's 上年结转 = the same body's 结转下年度继续办理 of the year before.", run: checkCarriedOver },
   { rule: "crossYear.inForce", scope: "crossYear", severity: "error", description: "Last year's 现行有效 + this year's 制发 − 废止 = this year's 现行有效 (2021 form).", run: checkInForce },
 ];

@@ -186,4 +186,12 @@ describe("the narrative beside table 3", () => {
     ]);
     expect(checkNarrative(sections("本年度未收到政府信息公开申请。"), requests(3))[0].message).toContain("the text says 0 requests were received");
   });
+
+  it("agrees with a text that counts the requests carried over with the new ones", () => {
+    const withCarried = (fresh: number, carried: number | null): Requests => ({ newReceived: [0, 0, 0, 0, 0, 0, fresh], carriedOver: [0, 0, 0, 0, 0, 0, carried] });
+    expect(checkNarrative(sections("全年共收到政府信息公开申请75件。"), withCarried(74, 1))).toEqual([]);
+    // Neither the new requests nor new + carried over: it still warns.
+    expect(checkNarrative(sections("全年共收到政府信息公开申请76件。"), withCarried(74, 1))).toHaveLength(1);
+    expect(checkNarrative(sections("全年共收到政府信息公开申请75件。"), withCarried(74, null))).toHaveLength(1);
+  });
 });
