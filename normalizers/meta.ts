@@ -82,8 +82,13 @@ function cleanOrgan(s: string): string | null {
     .replace(/的$/, "");
   if (t.length < 2 || t.length > 40) return null;
   if (/[，。；：、！？,.;:!?（）()]/.test(t)) return null;
+  // The body speaking of itself (我局, 本单位, 该委) names no one (本溪 is a city).
+  if (SELF_REFERENCE.test(t)) return null;
   return ORGAN_SUFFIX.test(t) ? t : null;
 }
+
+/** How a body refers to itself in its own report: 我局, 我办, 本机关, 本单位, 该局. */
+const SELF_REFERENCE = /^(?:我|该|本(?!溪))/;
 
 /** What the caller knows beyond the document: the date beside its link on a portal's list page. */
 export interface MetaHints {
@@ -108,24 +113,41 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   let titleFound = false;
   let title: string | null = null;
   const titleCandidates: string[] = [];
+  /** The index in `texts` of the last line each candidate joins. */
+  const candidateEnds: number[] = [];
   let joined = "";
+  let firstTitleLine = -1;
   for (let i = 0; i < Math.min(4, texts.length); i++) {
     if (sectionHeading(texts[i]) || /^(根据|依据|按照|本报告)/.test(texts[i])) break;
-    // A page number or running page line (第2页 共5页) is not part of the title.
-    if (PAGE_NUMBER.test(halfDigits(texts[i]))) continue;
+    // A page number or running page line (第2页 共5页), or a page's label over the article
+    // (正文, 【全文】), is not part of the title.
+    if (PAGE_NUMBER.test(halfDigits(texts[i])) || ARTICLE_LABEL.test(texts[i])) continue;
+    if (firstTitleLine < 0) firstTitleLine = i;
     joined = joinWrapped(joined, texts[i].replace(/^#+\s*/, ""));
     titleCandidates.push(joined);
+    candidateEnds.push(i);
   }
   const fromText = titleCandidates.length;
   if (doc.meta.title) titleCandidates.push(cleanText(doc.meta.title));
   for (const [k, t] of titleCandidates.entries()) {
-    const m = TITLE.exec(compact(t));
+    const printed = compact(t).replace(ARTICLE_LABEL_BEFORE, "").replace(TITLE_LABEL, "");
+    const m = TITLE.exec(printed);
     if (!m) continue;
     titleFound = true;
     title = t;
-    titleAt = { text: t, place: k < fromText ? placeOf(0) : undefined };
+    titleAt = { text: t, place: k < fromText ? placeOf(firstTitleLine) : undefined };
     year = chineseNumber(m[2]);
-    organ = cleanOrgan(m[1]) ?? cleanOrgan(m[3]);
+    organ = cleanOrgan(m[1]) ?? cleanOrgan(m[3]) ?? organAfterTitle(printed.slice(m[0].length), year);
+    if (organ === null && k < fromText) {
+      // A title without its body (2022年政府信息公开工作年度报告) over or under a line that is
+      // the body's name alone (桃江县松木塘镇人民政府): that line names it.
+      const beside = [candidateEnds[k] + 1, firstTitleLine - 1].find((i) => i >= 0 && i < Math.min(5, texts.length) && organLine(texts[i]));
+      if (beside !== undefined) {
+        organ = organLine(texts[beside]);
+        organAt = { text: texts[beside], place: placeOf(beside) };
+        notes.add("meta.organBesideTitle", "info", `organ not named in the title; read from the line beside it ("${texts[beside]}")`, { key: "organ", place: rowPlace(placeOf(beside)) });
+      }
+    }
     break;
   }
   if (organ === null || chromeBeforeBody(texts)) {
@@ -146,17 +168,22 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
       organ = found.organ;
       organAt = { text: found.evidence, place: placeOf(found.index) };
       notes.add("meta.organFromBody", "info", `organ not named in the title; read from the body ("${found.evidence}")`, { key: "organ", place: rowPlace(placeOf(found.index)) });
-    } else notes.add("meta.noOrgan", "warning", "organ: the report does not name its issuing body in the title or the preamble; null", { key: "organ" });
-  } else organAt = titleAt;
+    } else notes.add("meta.noOrgan", "warning", "organ: the report does not name its issuing body in its title, beside it, or in its preamble or signature; null", { key: "organ" });
+  } else organAt ??= titleAt;
   if (year !== null) yearAt = titleAt;
   if (year === null) {
-    const m = /时间范围为\s*(\d{4})\s*年\s*1\s*月\s*1\s*日\s*(?:至|到|-|—)\s*(\d{4})\s*年\s*12\s*月\s*31\s*日/.exec(compact(body));
-    if (m && m[1] === m[2]) {
-      year = Number(m[1]);
-      const at = texts.findIndex((t) => compact(t).includes(m[0]));
-      yearAt = { text: m[0], place: at >= 0 ? placeOf(at) : undefined };
-      notes.add("meta.yearFromPeriod", "info", `year not in the title; read from the statistics period (${m[1]}年1月1日至12月31日)`, { key: "year", ...(yearAt.place ? { place: rowPlace(yearAt.place) } : {}) });
-    } else notes.add("meta.noYear", "warning", "year: the report does not state the year it covers in its title; null", { key: "year" });
+    const named = reportNamedInPreamble(texts);
+    const period = named ? null : PERIOD.exec(compact(body));
+    if (named?.year != null) {
+      year = named.year;
+      yearAt = { text: named.evidence, place: placeOf(named.index) };
+      notes.add("meta.yearFromPreamble", "info", `year not in the title; read from the preamble, which names the report ("${named.evidence}")`, { key: "year", place: rowPlace(placeOf(named.index)) });
+    } else if (period && (!period[2] || period[2] === period[1])) {
+      year = Number(period[1]);
+      const at = texts.findIndex((t) => compact(t).includes(period[0]));
+      yearAt = { text: period[0], place: at >= 0 ? placeOf(at) : undefined };
+      notes.add("meta.yearFromPeriod", "info", `year not in the title; read from the statistics period (${period[1]}年1月1日至12月31日)`, { key: "year", ...(yearAt.place ? { place: rowPlace(yearAt.place) } : {}) });
+    } else notes.add("meta.noYear", "warning", "year: the report does not state the year it covers in its title, its preamble or its statistics period; null", { key: "year" });
   }
 
   // ---- publishedOn: the date printed at the end (a signature block) ----
@@ -256,6 +283,8 @@ function metaEntry(value: unknown, at: { text: string; place?: Place } | null): 
 }
 
 function organFromBody(texts: string[]): { organ: string; evidence: string; index: number } | null {
+  const named = reportNamedInPreamble(texts);
+  if (named?.organ) return { organ: named.organ, evidence: named.evidence, index: named.index };
   const first = texts.slice(0, 6).map((t) => squeezeHan(halfDigits(t)));
   const head = first.join("\n");
   const patterns = [
@@ -277,6 +306,59 @@ function organFromBody(texts: string[]): { organ: string; evidence: string; inde
   }
   return null;
 }
+
+/**
+ * The report named in its own preamble, with its body and year: 特编制湛江市人民政府地方志办公室2023年
+ * 政府信息公开工作年度报告, 现公布区统计局2023年政府信息公开工作年度报告. Null where no sentence
+ * of the first lines does so; organ null where the name is not a body's (本单位).
+ */
+function reportNamedInPreamble(texts: string[]): { organ: string | null; year: number | null; evidence: string; index: number } | null {
+  for (let i = 0; i < Math.min(6, texts.length); i++) {
+    const m = NAMED_REPORT.exec(squeezeHan(halfDigits(texts[i])));
+    if (!m) continue;
+    return { organ: cleanOrgan(m[1]), year: chineseNumber(m[2]), evidence: m[0].trim(), index: i };
+  }
+  return null;
+}
+
+/** A verb of making or publishing, then the report's full name: the body, the year, 政府信息公开工作年度报告. */
+const NAMED_REPORT =
+  /(?:编制|公布|发布|印发|形成|编写|撰写)了?\s*(?:《)?\s*([^\s，。；：、《》“”"()（）]{2,40}?)\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:年度)?\s*报\s*告/;
+
+/**
+ * The statistics period a preamble states (统计期限为2024年1月1日至2024年12月31日, 时间范围从2019年
+ * 1月1日到12月31日止), in compact text: [1] its first year, [2] the second where printed.
+ */
+const PERIOD =
+  /(?:时间范围|统计期限|统计时限|统计时间|统计区间|统计周期|统计期间|数据期限)(?:为|是|从|自|[:：])?(\d{4})年0?1月0?1日起?(?:至|到|-|—|－|~|～)(?:(\d{4})年)?12月31日/;
+
+/** A line that is a body's name and nothing else (no date, no sentence). */
+function organLine(t: string): string | null {
+  if (t.length > 30 || /\d/.test(halfDigits(t)) || TITLE.test(compact(t))) return null;
+  return cleanOrgan(t);
+}
+
+/**
+ * The body named after a title that does not name it, in lines a converter joined:
+ * 2022年政府信息公开工作年度报告 桃江县松木塘镇人民政府 (2022年政府信息公开工作年度报告). The
+ * title printed again must give the same year.
+ */
+function organAfterTitle(rest: string, year: number | null): string | null {
+  if (!rest) return null;
+  const again = TITLE.exec(rest);
+  if (!again) return organLine(rest);
+  if (chineseNumber(again[2]) !== year) return null;
+  return cleanOrgan(again[1]) ?? cleanOrgan(again[3]);
+}
+
+/** The label a crawler's or a page's header puts before the title: 标题: 平潭综合实验区2021年度…. */
+const TITLE_LABEL = /^(?:文章标题|标题|题目|文件名称|名称)[:：]/;
+
+/** A portal's label over the article, joined by a converter to the title after it (正文宿迁市2025年…). */
+const ARTICLE_LABEL_BEFORE = /^[【\[]?(?:正文|全文|原文)[】\]]?[:：]?(?=\S)/;
+
+/** A portal's label over the article, not part of its title: 正文, 【全文】, 原文. */
+const ARTICLE_LABEL = /^[【\[]?\s*(?:正\s*文|全\s*文|原\s*文|文章正文|正文内容)\s*[】\]]?\s*[:：]?$/;
 
 /** Which of the first texts (joined with "\n") holds the character at `offset`. */
 function lineOf(texts: string[], offset: number): number {

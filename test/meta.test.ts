@@ -34,3 +34,71 @@ describe("organ, year, date and sections", () => {
     expect(m.provenance).toMatchObject({ organ: { status: "unreadable" }, year: { status: "unreadable" }, publishedOn: { status: "unreadable" } });
   });
 });
+
+describe("organ and year where the title does not give them (forms seen on real portals)", () => {
+  const codes = (m: ReturnType<typeof readMeta>) => m.diagnostics.map((d) => d.code);
+
+  it("a portal's label over the article is not part of the title, whether on its own line or joined to it", () => {
+    expect(readMeta(doc("正文", "某某市 2025 年政府信息公开工作年度报告", "一、总体情况"))).toMatchObject({ organ: "某某市", year: 2025 });
+    expect(readMeta(doc("正文某某市 2025 年政府信息公开工作年度报告", "一、总体情况"))).toMatchObject({ organ: "某某市", year: 2025 });
+    expect(readMeta(doc("【全文】", "某某区财政局2023年政府信息公开工作年度报告"))).toMatchObject({ organ: "某某区财政局", year: 2023 });
+  });
+
+  it("a crawler's 标题: label before the title is not part of the organ", () => {
+    const m = readMeta(doc("标题: 某某综合实验区2021年度政府信息公开工作年度报告", "发布时间: 2022-02-08 16:34", "一、总体情况"));
+    expect(m).toMatchObject({ organ: "某某综合实验区", year: 2021, publishedOn: "2022-02-08" });
+    expect(readMeta(doc("标题：某某县人民政府2020年政府信息公开工作年度报告")).organ).toBe("某某县人民政府");
+  });
+
+  it("reads the body's name from the line beside a title that does not name it, and from the lines a converter joined", () => {
+    const m = readMeta(doc("2022年政府信息公开工作年度报告", "某某县某某镇人民政府", "一、总体情况"));
+    expect(m).toMatchObject({ organ: "某某县某某镇人民政府", year: 2022 });
+    expect(codes(m)).toContain("meta.organBesideTitle");
+    expect(m.provenance.organ).toMatchObject({ text: "某某县某某镇人民政府", status: "printed" });
+    // Over the title, the name is read as the title's first line (a title broken over two lines).
+    expect(readMeta(doc("某某县某某镇人民政府", "2022年政府信息公开工作年度报告", "一、总体情况"))).toMatchObject({ organ: "某某县某某镇人民政府", year: 2022 });
+    expect(readMeta(doc("2022年政府信息公开工作年度报告某某县某某镇人民政府2022年政府信息公开工作年度报告", "一、总体情况"))).toMatchObject({ organ: "某某县某某镇人民政府", year: 2022 });
+    // The title printed again with another year is not the same title: no name is taken from it.
+    expect(readMeta(doc("2022年政府信息公开工作年度报告某某镇人民政府2021年政府信息公开工作年度报告", "一、总体情况")).organ).toBeNull();
+    // A line beside the title that is a sentence or a date is not a name.
+    expect(readMeta(doc("2022年政府信息公开工作年度报告", "某某镇人民政府2023年1月20日", "一、总体情况")).organ).toBeNull();
+  });
+
+  it("reads the body and the year from the preamble that names the report", () => {
+    const m = readMeta(doc("根据《中华人民共和国政府信息公开条例》要求，特编制某某市人民政府地方志办公室2023年政府信息公开工作年度报告。", "一、总体情况"));
+    expect(m).toMatchObject({ organ: "某某市人民政府地方志办公室", year: 2023 });
+    expect(codes(m)).toEqual(expect.arrayContaining(["meta.organFromBody", "meta.yearFromPreamble"]));
+    expect(m.provenance.year).toMatchObject({ status: "printed", text: expect.stringContaining("2023年政府信息公开工作年度报告") });
+    expect(readMeta(doc("根据《条例》规定，现公布区统计局2023年政府信息公开工作年度报告。", "一、总体情况"))).toMatchObject({ organ: "区统计局", year: 2023 });
+    // The body speaking of itself names no one: the year is still the report's.
+    const self = readMeta(doc("现公布本单位2024年政府信息公开工作年度报告。", "一、总体情况"));
+    expect(self).toMatchObject({ organ: null, year: 2024 });
+  });
+
+  it("reads the year from the statistics period in the ways preambles state it, and only a whole calendar year", () => {
+    for (const period of [
+      "本报告所列数据的统计期限为2024年1月1日至2024年12月31日。",
+      "所列数据的统计期限自2024年1月1日起至2024年12月31日。",
+      "本年度报告中所列数据统计期限从2024年1月1日到12月31日止。",
+      "所列统计数据时间范围为2024年1月1日至2024年12月31日。",
+      "统计时限：2024年01月01日至2024年12月31日。",
+    ]) {
+      const m = readMeta(doc("某某局政府信息公开工作年度报告", period, "一、总体情况"));
+      expect(m.year, period).toBe(2024);
+      expect(codes(m)).toContain("meta.yearFromPeriod");
+    }
+    for (const period of ["统计期限为2023年1月1日至2024年12月31日。", "统计期限为2024年3月1日至2024年12月31日。", "统计期限为2024年1月1日至2024年6月30日。"]) {
+      const m = readMeta(doc("某某局政府信息公开工作年度报告", period, "一、总体情况"));
+      expect(m.year, period).toBeNull();
+      expect(codes(m)).toContain("meta.noYear");
+    }
+    // The title's year wins over the period.
+    expect(readMeta(doc("某某局2023年政府信息公开工作年度报告", "统计期限为2024年1月1日至2024年12月31日。")).year).toBe(2023);
+  });
+
+  it("never takes 我局, 本机关 or 该委 for the body's name (本溪 is a city)", () => {
+    expect(readMeta(doc("政府信息公开工作年度报告", "如对本报告有疑问，请与我局办公室联系。", "一、总体情况")).organ).toBeNull();
+    expect(readMeta(doc("政府信息公开工作年度报告", "如对本报告有疑问，请与本机关办公室联系。", "一、总体情况")).organ).toBeNull();
+    expect(readMeta(doc("本溪市财政局2023年政府信息公开工作年度报告")).organ).toBe("本溪市财政局");
+  });
+});
