@@ -41,7 +41,17 @@ export function looksBinary(bytes: Uint8Array): boolean {
 }
 
 const TABLE_LIKE = /\t/;
+/** A markdown pipe row: `| 规章 | 0 | 0 | 0 |`. */
 const PIPE_ROW = /^\s*\|.*\|\s*$/;
+/**
+ * A pipe row without its leading pipe, as some page-to-text converters write a table (each
+ * cell followed by ` |`: `规章 | 0 | 0 | 0 |`, a one-cell row `第二十条第（一）项 |`). Read as a
+ * row only in a text with at least LOOSE_ROWS_AT_LEAST such lines of two cells or more, so a
+ * stray line ending in a pipe elsewhere stays prose.
+ */
+const LOOSE_PIPE_ROW = /^[^|\t]*[^|\s][^|\t]*\|(?:[^|\t]*\|)*\s*$/;
+const LOOSE_PIPE_ROW_OF_CELLS = /^[^|\t]*[^|\s][^|\t]*\|[^|\t]*[^|\s][^|\t]*\|/;
+const LOOSE_ROWS_AT_LEAST = 3;
 const PIPE_RULE = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 
 export function parseText(text: string): Document {
@@ -59,8 +69,11 @@ export function parseText(text: string): Document {
     });
   }
   const tabbed = lines.some((l) => TABLE_LIKE.test(l));
+  let looseRows = 0;
+  for (const l of lines) if (LOOSE_PIPE_ROW_OF_CELLS.test(l) && LOOSE_PIPE_ROW.test(l) && ++looseRows >= LOOSE_ROWS_AT_LEAST) break;
+  const isPipeRow = looseRows >= LOOSE_ROWS_AT_LEAST ? (l: string) => PIPE_ROW.test(l) || LOOSE_PIPE_ROW.test(l) : (l: string) => PIPE_ROW.test(l);
   const columned = !tabbed && keepsColumns(lines);
-  const blocks = tabbed ? parseTabbed(lines) : parsePlain(lines, columned);
+  const blocks = tabbed ? parseTabbed(lines, isPipeRow) : parsePlain(lines, columned, isPipeRow);
   if (!tabbed && blocks.some((b) => b.kind === "table" && !pipeTables.has(b))) {
     // Tables rebuilt from text without tabs or pipes: the cells come in the order the
     // converter wrote them, which is not always the rows' (pdftotext without -layout
@@ -81,7 +94,7 @@ export function parseText(text: string): Document {
 /** Blanks or form feeds before a line's first tab. */
 const LEAD_BEFORE_TAB = /^[ \f\v]+\t/;
 
-function parseTabbed(lines: string[]): Block[] {
+function parseTabbed(lines: string[], isPipeRow: (line: string) => boolean): Block[] {
   const blocks: Block[] = [];
   let table: Table | null = null;
   let row: Cell[] = [];
@@ -105,7 +118,7 @@ function parseTabbed(lines: string[]): Block[] {
     // cell line indented, or opening a page, is still that cell (read as an empty first
     // cell, the row would split and its numbers land in other columns).
     const line = LEAD_BEFORE_TAB.test(raw) ? raw.replace(LEAD_BEFORE_TAB, "\t") : raw;
-    if (PIPE_ROW.test(line) && !line.includes("\t")) {
+    if (!line.includes("\t") && isPipeRow(line)) {
       endTable();
       inCell = false;
       pushPipeRow(blocks, line, lineNo);
@@ -170,12 +183,12 @@ const pipeTables = new WeakSet<Table>();
  * each line a row, cells split by spaces.
  */
 /** `columned`: the text keeps the page's columns (pdftotext -layout): see unsettleOffsetNumbers. */
-function parsePlain(lines: string[], columned: boolean): Block[] {
+function parsePlain(lines: string[], columned: boolean, isPipeRow: (line: string) => boolean): Block[] {
   const groups: { lines: string[]; start: number }[] = [];
   let cur: { lines: string[]; start: number } | null = null;
   lines.forEach((line, i) => {
     // Headings, pipe rows and markdown headings stand alone even without blank lines around them.
-    if (PIPE_ROW.test(line) || /^\s*#{1,6}\s/.test(line) || sectionHeading(line)) {
+    if (isPipeRow(line) || /^\s*#{1,6}\s/.test(line) || sectionHeading(line)) {
       if (cur) groups.push(cur);
       groups.push({ lines: [line], start: i + 1 });
       cur = null;
@@ -201,7 +214,7 @@ function parsePlain(lines: string[], columned: boolean): Block[] {
   for (let gi = 0; gi < groups.length; gi++) {
     const g = groups[gi];
     const first = g.lines[0];
-    if (PIPE_ROW.test(first)) {
+    if (isPipeRow(first)) {
       endTable();
       pushPipeRow(blocks, first, g.start);
       continue;

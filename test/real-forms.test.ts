@@ -1,0 +1,97 @@
+// Forms of text that real portals and crawlers leave, met when xxgk was run over real
+// reports kept in public repositories and page stores (none of those is committed: each
+// case here is made from the fixture reports' own model, so the expected values are the
+// model's, never the parser's).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseReport } from "../src/pipeline.js";
+import type { ReportRecord } from "../model/record.js";
+
+const read = async (text: string, name = "x.txt"): Promise<ReportRecord> => {
+  const out = await parseReport({ bytes: Buffer.from(text), name });
+  if (!out.ok) throw new Error(`${out.code}: ${out.message}`);
+  return out.record;
+};
+const values = (r: ReportRecord) => ({ active: r.active, requests: r.requests, reviews: r.reviews });
+const json = (p: string) => JSON.parse(readFileSync(p, "utf8"));
+
+describe("pipe tables without their leading pipe (a cell followed by ` |`, as some page-to-text converters write)", () => {
+  // Every markdown fixture, its pipe rows written as such a converter writes them.
+  const manifest: { file: string; layout?: string; expected: string | null }[] = json("test/fixtures/manifest.json");
+  const markdown = manifest.filter((e) => e.file.endsWith(".md") && e.expected);
+  /**
+   * `| a | b |` → `a | b |` (a row whose first cell is empty keeps a pipe first: ` | b |`);
+   * the separator rules (`|---|`) dropped, as such converters write none.
+   */
+  const loose = (md: string) =>
+    md
+      .split("\n")
+      .filter((l) => !/^\s*\|?\s*:?-{2,}/.test(l))
+      .map((l) => l.replace(/^\s*\|\s*/, ""))
+      .join("\n");
+
+  it("has markdown fixtures to rewrite", () => expect(markdown.length).toBeGreaterThanOrEqual(5));
+
+  for (const e of markdown)
+    it(`${e.file} reads to its expected values`, async () => {
+      const text = loose(readFileSync(join("test/fixtures", e.file), "utf8"));
+      expect(text).toMatch(/^一、本年新收政府信息公开申请数量\s*\|/m);
+      const r = await read(text);
+      const exp = json(join("test/fixtures", e.expected!));
+      expect(values(r)).toEqual({ active: exp.active, requests: exp.requests, reviews: exp.reviews });
+      expect({ organ: r.organ, year: r.year }).toEqual({ organ: exp.organ, year: exp.year });
+      // Every null has its diagnostic, keyed by its cell.
+      for (const [key, p] of Object.entries(r.provenance))
+        if (p.status !== "printed" && p.status !== "split") expect(r.diagnostics.some((d) => d.key === key), key).toBe(true);
+    });
+
+  it("a stray line ending in a pipe is not a table: the title over it is still the title", async () => {
+    const text = ["某某区商务局2024年政府信息公开工作年度报告 |", "", "一、总体情况", "", "本年度工作平稳 |"].join("\n");
+    const out = await parseReport({ bytes: Buffer.from(text), name: "x.txt" });
+    // No template table: not read as a report's tables, and the title stayed a paragraph.
+    expect(out.ok).toBe(false);
+    const loneTable = await parseReport({ bytes: Buffer.from(text + "\n二、主动公开政府信息情况\n规章 | 1 | 0 | 2 |\n"), name: "x.txt" });
+    if (!loneTable.ok) throw new Error(loneTable.message);
+    expect(loneTable.record.organ).toBe("某某区商务局");
+    // One such row only: too few to be a pipe table, so its numbers are not read as cells.
+    expect(loneTable.record.active).toMatchObject({ regulations: { issued: null, repealed: null, inForce: null } });
+  });
+});
+
+describe("text run together, with blanks the page kept inside a row", () => {
+  const base = "test/fixtures/inputs/rt-unique";
+  const text = readFileSync(`${base}.runon.txt`, "utf8");
+  const exp = json(`${base}.expected.json`);
+
+  /** The row's run after its label, with a blank after the cells at `cuts` (true cell boundaries). */
+  const spaced = (t: string, label: string, row: number[], cuts: number[]) => {
+    const run = row.join("");
+    expect(t).toContain(label + run);
+    const pieces: string[] = [];
+    let from = 0;
+    for (const c of [...cuts, row.length]) {
+      pieces.push(row.slice(from, c).join(""));
+      from = c;
+    }
+    return t.replace(label + run, label + pieces.join(" "));
+  };
+
+  it("reads the rows exactly: a blank is a boundary no cell crosses, not the end of the row", async () => {
+    let t = spaced(text, "一、本年新收政府信息公开申请数量", exp.requests.newReceived, [1]);
+    t = spaced(t, "（七）总计", exp.requests.total, [1, 5]);
+    t = spaced(t, "四、结转下年度继续办理", exp.requests.carriedForward, [2, 3, 4, 5, 6]);
+    expect(t).not.toBe(text);
+    const r = await read(t);
+    expect(r.requests).toEqual(exp.requests);
+    expect(r.requests.newReceived.every((v) => v !== null)).toBe(true);
+    for (const key of ["requests.newReceived.naturalPerson", "requests.total.total", "requests.carriedForward.otherOrganization"])
+      expect(r.provenance[key]?.status, key).toBe("split");
+  });
+
+  it("reads the same record as without the blanks", async () => {
+    const plain = await read(text);
+    const withBlanks = await read(spaced(text, "（七）总计", exp.requests.total, [3]));
+    expect(values(withBlanks)).toEqual(values(plain));
+  });
+});
