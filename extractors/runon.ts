@@ -58,7 +58,9 @@ function tableLines(text: string, section: number): { rows: string[]; rest: stri
   const rows: string[] = [];
   // A run of digits with any sign, dash or slash inside or around it (`348-6672`, `—12`):
   // such a run is kept whole, so the mapping never cuts it (only plain digits are cut).
-  const NUM = /[-−－—–/／]*\d+(?:\.\d+)?(?:[-−－—–/／]+\d*(?:\.\d+)?)*/g;
+  // Digits with blanks between (`230 000023`: a cell's own spaces) are one row's: only a
+  // label starts a row. The blanks stay, as boundaries no cell crosses.
+  const NUM = /[-−－—–/／]*\d+(?:\.\d+)?(?:[-−－—–/／]+\d*(?:\.\d+)?|[ \u00a0\u3000]+\d+(?:\.\d+)?)*/g;
   let pos = 0;
   let carry = ""; // an item number cut off the end of the previous run (`…20000022.没有…`)
   let m: RegExpExecArray | null;

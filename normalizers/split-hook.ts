@@ -82,10 +82,13 @@ export function splitRunTogether(doc: Document, activeDefs: ActiveRowDef[]): { d
       const values = texts.slice(first).filter((t) => !isBlank(t));
       const label = labels.join("");
       // Only one run of digits in the row's value cells: digits the source printed apart (a
-      // row with vanished blanks, `12 34 56`) are never cut further.
+      // row with vanished blanks, `12 34 56`) are never cut further. Where the reader saw the
+      // cells run together, a space in a row is only a boundary (`500000 5`: a cell never
+      // spans it), and the pieces between spaces are runs like any other.
       // In a real grid (DOCX, HTML, ruled PDF) a cell is a cell: nothing is cut. A blank
       // among the value cells says the cells were printed apart.
-      if (values.length !== 1 || b.exactGrid || texts.length - first !== 1) {
+      const runs = values.length === 1 || (runTogether && values.length < REQUEST_COLUMNS.length && isDigitRun(values.map((v) => fold(v))));
+      if (!runs || b.exactGrid || texts.length - first !== values.length) {
         if (values.length === REQUEST_COLUMNS.length && label) {
           const m = REQUEST_MATCHER.match(labels[labels.length - 1]) ?? REQUEST_MATCHER.match(label);
           const a = activeMatcher.match(labels[labels.length - 1]) ?? activeMatcher.match(label);
