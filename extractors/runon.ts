@@ -6,6 +6,7 @@
 // are which cell is not decided here: the mapping cuts runs by the template's
 // arithmetic (normalizers/split.ts), or leaves them null.
 import { ACTIVE_2019, ACTIVE_2021, REQUEST_ROW_DEFS, SECTION_TITLES } from "../data/template.js";
+import { sectionHeading } from "../model/sections.js";
 
 /** The diagnostic source of a document whose table cells ran together. */
 export const RUN_TOGETHER = "text:run-together";
@@ -32,13 +33,33 @@ function headings(line: string): Heading[] {
   const out: Heading[] = [];
   let from = 0;
   for (let n = 1; n <= 6; n++) {
-    const h = `${CN[n - 1]}、${SECTION_TITLES[n - 1]}`;
-    const at = line.indexOf(h, from);
-    if (at === -1) continue;
-    out.push({ at, end: at + h.length, n });
-    from = at + h.length;
+    const h = headingIn(line, n, from);
+    if (!h) continue;
+    out.push(h);
+    from = h.end;
   }
   return out;
+}
+
+/** How far past its number a heading worded otherwise may end (its 情况 or 事项). */
+const WORDED_TITLE_MAX = 36;
+
+/**
+ * Section n's heading at or after `from`: the template's words, or else (a typo such as
+ * 行政法复议, other words such as 因政府信息公开申请行政复议、提起行政诉讼的情况) its number and
+ * a title up to its 情况 or 事项 that reads as that section's (model/sections.ts).
+ */
+function headingIn(line: string, n: number, from: number): Heading | null {
+  const exact = `${CN[n - 1]}、${SECTION_TITLES[n - 1]}`;
+  const at = line.indexOf(exact, from);
+  if (at !== -1) return { at, end: at + exact.length, n };
+  const numbered = new RegExp(`${CN[n - 1]}[、.．]`, "g");
+  numbered.lastIndex = from;
+  for (let m = numbered.exec(line); m; m = numbered.exec(line)) {
+    const title = new RegExp(`^.{2,${WORDED_TITLE_MAX}}?(?:情况|事项)`).exec(line.slice(m.index + m[0].length, m.index + m[0].length + WORDED_TITLE_MAX + 2));
+    if (title && sectionHeading(m[0] + title[0])?.number === n) return { at: m.index, end: m.index + m[0].length + title[0].length, n };
+  }
+  return null;
 }
 
 /** A line that holds a whole report run together: long, with at least three section headings. */

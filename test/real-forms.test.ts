@@ -95,3 +95,25 @@ describe("text run together, with blanks the page kept inside a row", () => {
     expect(values(withBlanks)).toEqual(values(plain));
   });
 });
+
+describe("text run together, its section headings worded otherwise", () => {
+  const base = "test/fixtures/inputs/rt-unique";
+  const text = readFileSync(`${base}.runon.txt`, "utf8");
+  const exp = json(`${base}.expected.json`);
+  const heading = "四、政府信息公开行政复议、行政诉讼情况";
+
+  for (const worded of ["四、政府信息公开行政法复议、行政诉讼情况", "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况"])
+    it(`finds 四 as ${worded}, so table 4 and the end of table 3 are read`, async () => {
+      expect(text).toContain(heading);
+      const r = await read(text.replace(heading, worded));
+      expect(r.reviews).toEqual(exp.reviews);
+      expect(r.requests).toEqual(exp.requests);
+      expect(r.sections.map((s) => s.number)).toContain(4);
+    });
+
+  it("a row of table 3 numbered 四 is not taken for the heading", async () => {
+    // 四、结转下年度继续办理 stands before the heading; with the heading's words gone, it is still a row.
+    const r = await read(text.replace(heading, "四、复议诉讼"));
+    expect(r.requests.carriedForward).toEqual(exp.requests.carriedForward);
+  });
+});
