@@ -248,37 +248,48 @@ export function resolveRegion(input: { organ: string | null; title: string | nul
       };
     return undefined;
   };
+  // A body named after its division without the division's suffix (平潭综合实验区 is
+  // 平潭县's), taken only where that bare name opens the organ's name and no other
+  // division anywhere has it (鼓楼 alone is four cities' 鼓楼区: not taken).
+  // The bare name must be followed by a zone's word (综合实验区, 开发区, …): 公安局 is not 公安县's,
+  // and a town (城关镇) is not the county of its name.
+  const fromZone = (): RegionDecision | undefined => {
+    const organ = input.organ ?? "";
+    for (let n = Math.min(organ.length - 1, 8); n >= 2; n--) {
+      const divisions = byBareName().get(organ.slice(0, n));
+      if (!divisions || !ZONE_AFTER_BARE_NAME.test(organ.slice(n))) continue;
+      if (divisions.length === 1)
+        return {
+          region: toRegion(divisions[0]),
+          by: "organ",
+          confidence: "medium",
+          note: `${organ.slice(0, n)} read as ${divisions[0].name} (${describeDivision(divisions[0])}), the only division so named`,
+        };
+      return {
+        region: null,
+        by: null,
+        confidence: null,
+        note: `${organ.slice(0, n)} could be ${divisions.map(describeDivision).join(", ")}; nothing in the document tells which`,
+      };
+    }
+    return undefined;
+  };
   for (const [by, source] of [
     ["organ", input.organ],
     ["title", input.title],
     ["address", address],
   ] as [RegionBy, string | null][]) {
     const decided = fromSource(by, source);
-    if (decided) return decided;
+    if (!decided) continue;
+    // A province or city named beside a zone named after one of its counties (福建省 in the
+    // title of 平潭综合实验区's report): the zone's county, the most specific place printed,
+    // so the body is placed the same whichever of its years names the province.
+    const zone = decided.region && decided.region.county === null ? fromZone() : undefined;
+    if (zone?.region && nested(zone.region.code, decided.region!.code)) return zone;
+    return decided;
   }
-  // A body named after its division without the division's suffix (平潭综合实验区 is
-  // 平潭县's), taken only where that bare name opens the organ's name and no other
-  // division anywhere has it (鼓楼 alone is four cities' 鼓楼区: not taken).
-  // The bare name must be followed by a zone's word (综合实验区, 开发区, …): 公安局 is not 公安县's,
-  // and a town (城关镇) is not the county of its name.
-  const organ = input.organ ?? "";
-  for (let n = Math.min(organ.length - 1, 8); n >= 2; n--) {
-    const divisions = byBareName().get(organ.slice(0, n));
-    if (!divisions || !ZONE_AFTER_BARE_NAME.test(organ.slice(n))) continue;
-    if (divisions.length === 1)
-      return {
-        region: toRegion(divisions[0]),
-        by: "organ",
-        confidence: "medium",
-        note: `${organ.slice(0, n)} read as ${divisions[0].name} (${describeDivision(divisions[0])}), the only division so named`,
-      };
-    return {
-      region: null,
-      by: null,
-      confidence: null,
-      note: `${organ.slice(0, n)} could be ${divisions.map(describeDivision).join(", ")}; nothing in the document tells which`,
-    };
-  }
+  const zone = fromZone();
+  if (zone) return zone;
   // The weakest evidence last: who runs the site the page is on.
   const bySite = fromSource("site", input.site ?? null);
   if (bySite) return bySite;

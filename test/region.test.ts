@@ -74,6 +74,20 @@ describe("region hints and bare division names", () => {
     expect(resolveRegion({ organ: "公安局", title: null, text: "" }).region).toBeNull();
     expect(resolveRegion({ organ: "城关镇人民政府", title: null, text: "" }).region).toBeNull();
   });
+
+  it("places such a body in its county even where the title or address names only the province, so every year lands alike", () => {
+    for (const at of [
+      { title: "福建省平潭综合实验区2019年政府信息公开工作年度报告", text: "" },
+      { title: null, text: "地址：福建省平潭综合实验区金井湾片区商务营运中心" },
+    ]) {
+      const r = resolveRegion({ organ: "平潭综合实验区", ...at });
+      expect(r.region, JSON.stringify(at)).toMatchObject({ code: "350128", name: "平潭县" });
+      expect(r).toMatchObject({ by: "organ", confidence: "medium" });
+    }
+    // A province beside a zone name that is not its county's (or no zone at all): the province stays.
+    expect(resolveRegion({ organ: "平潭综合实验区", title: "江苏省某某报告", text: "" }).region).toMatchObject({ code: "320000" });
+    expect(resolveRegion({ organ: "某某局", title: "福建省某某局2019年政府信息公开工作年度报告", text: "" }).region).toMatchObject({ code: "350000" });
+  });
 });
 
 describe("--region on the command line", () => {
