@@ -71,7 +71,9 @@ export function parseText(text: string): Document {
   const tabbed = lines.some((l) => TABLE_LIKE.test(l));
   let looseRows = 0;
   for (const l of lines) if (LOOSE_PIPE_ROW_OF_CELLS.test(l) && LOOSE_PIPE_ROW.test(l) && ++looseRows >= LOOSE_ROWS_AT_LEAST) break;
-  const isPipeRow = looseRows >= LOOSE_ROWS_AT_LEAST ? (l: string) => PIPE_ROW.test(l) || LOOSE_PIPE_ROW.test(l) : (l: string) => PIPE_ROW.test(l);
+  // A section heading such a converter ended with a pipe (`四、政府信息公开行政复议、行政诉讼情况 |`) stays a heading.
+  const isLooseRow = (l: string) => LOOSE_PIPE_ROW.test(l) && !sectionHeading(l.replace(/\|\s*$/, ""));
+  const isPipeRow = looseRows >= LOOSE_ROWS_AT_LEAST ? (l: string) => PIPE_ROW.test(l) || isLooseRow(l) : (l: string) => PIPE_ROW.test(l);
   const columned = !tabbed && keepsColumns(lines);
   const blocks = tabbed ? parseTabbed(lines, isPipeRow) : parsePlain(lines, columned, isPipeRow);
   if (!tabbed && blocks.some((b) => b.kind === "table" && !pipeTables.has(b))) {

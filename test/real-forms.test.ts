@@ -46,6 +46,16 @@ describe("pipe tables without their leading pipe (a cell followed by ` |`, as so
         if (p.status !== "printed" && p.status !== "split") expect(r.diagnostics.some((d) => d.key === key), key).toBe(true);
     });
 
+  it("a section heading ended with a pipe stays a heading", async () => {
+    const e = markdown[0];
+    const text = loose(readFileSync(join("test/fixtures", e.file), "utf8")).replace(/^(#+\s*)?([一二三四五六]、[^\n|]*情况)\s*$/gm, "$2 |");
+    expect(text).toMatch(/^三、收到和处理政府信息公开申请情况 \|$/m);
+    const r = await read(text);
+    expect(r.sections.map((s) => s.number)).toEqual([1, 2, 3, 4, 5, 6]);
+    const exp = json(join("test/fixtures", e.expected!));
+    expect(values(r)).toEqual({ active: exp.active, requests: exp.requests, reviews: exp.reviews });
+  });
+
   it("a stray line ending in a pipe is not a table: the title over it is still the title", async () => {
     const text = ["某某区商务局2024年政府信息公开工作年度报告 |", "", "一、总体情况", "", "本年度工作平稳 |"].join("\n");
     const out = await parseReport({ bytes: Buffer.from(text), name: "x.txt" });
