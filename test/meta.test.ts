@@ -102,3 +102,13 @@ describe("organ and year where the title does not give them (forms seen on real 
     expect(readMeta(doc("本溪市财政局2023年政府信息公开工作年度报告")).organ).toBe("本溪市财政局");
   });
 });
+
+describe("the page's date line", () => {
+  it("is read only where the date follows its label: an empty label joined to the preamble gives no date", () => {
+    const empty = readMeta(doc("某某县信访局2021年政府信息公开工作年度报告", "发布时间: 本年度报告中所列数据的统计期限自2021年1月1日起至2021年12月31日止。", "一、总体情况"));
+    expect(empty.publishedOn).toBeNull();
+    expect(empty.diagnostics.map((d) => d.code)).toContain("meta.noDate");
+    for (const line of ["发布时间: 2022-01-30 15:52", "发布日期：2022年1月30日", "发布时间：２０２２-０１-３０"])
+      expect(readMeta(doc("某某县信访局2021年政府信息公开工作年度报告", line, "一、总体情况")).publishedOn, line).toBe("2022-01-30");
+  });
+});
