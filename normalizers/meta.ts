@@ -295,7 +295,8 @@ function organFromBody(texts: string[]): { organ: string; evidence: string; inde
   for (const re of patterns) {
     const m = re.exec(head);
     if (m) {
-      const organ = cleanOrgan(m[1]);
+      // A contact sentence names an office of the body (…镇人民政府党政办公室): the body is the one it belongs to.
+      const organ = (re === patterns[0] ? bodyOfOffice(cleanText(m[1]).replace(/\s+/g, "")) : null) ?? cleanOrgan(m[1]);
       if (organ) return { organ, evidence: m[0].trim(), index: lineOf(first, m.index) };
     }
   }
@@ -359,6 +360,19 @@ const ARTICLE_LABEL_BEFORE = /^[【\[]?(?:正文|全文|原文)[】\]]?[:：]?(?
 
 /** A portal's label over the article, not part of its title: 正文, 【全文】, 原文. */
 const ARTICLE_LABEL = /^[【\[]?\s*(?:正\s*文|全\s*文|原\s*文|文章正文|正文内容)\s*[】\]]?\s*[:：]?$/;
+
+/** An office inside a body, as a contact sentence names it: the body's name, then the office's. */
+const INNER_OFFICE = /(?:党政综合办公室|党政办公室|党政办|综合办公室|综合办|政务公开办公室|政务公开办|信息公开办公室|办公室|综合科|政务公开科|秘书科|法规科|法制科)$/;
+/** What a body's name ends with (an office's name does not end so). */
+const BODY_SUFFIX = /(?:人民政府|政府|局|委员会|委|管委会|管理委员会|办事处|街道|镇|乡|中心|厅|院)$/;
+
+/** The body an office belongs to (柞水县凤凰镇人民政府党政办公室 → 柞水县凤凰镇人民政府), or null where the name is no office of a body. */
+function bodyOfOffice(name: string): string | null {
+  const m = INNER_OFFICE.exec(name);
+  if (!m) return null;
+  const body = cleanOrgan(name.slice(0, m.index));
+  return body && BODY_SUFFIX.test(body) ? body : null;
+}
 
 /** Which of the first texts (joined with "\n") holds the character at `offset`. */
 function lineOf(texts: string[], offset: number): number {

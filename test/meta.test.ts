@@ -112,3 +112,16 @@ describe("the page's date line", () => {
       expect(readMeta(doc("某某县信访局2021年政府信息公开工作年度报告", line, "一、总体情况")).publishedOn, line).toBe("2022-01-30");
   });
 });
+
+describe("the body from a contact sentence", () => {
+  it("is the body an office belongs to, not the office", () => {
+    const office = (who: string) => readMeta(doc("政府信息公开工作年度报告", `如对本报告有疑问，请与${who}联系。`, "一、总体情况")).organ;
+    expect(office("某某县某某镇人民政府党政办公室")).toBe("某某县某某镇人民政府");
+    expect(office("某某区商务局办公室")).toBe("某某区商务局");
+    expect(office("某某区发展和改革委员会综合科")).toBe("某某区发展和改革委员会");
+    // A body that is itself called an office, with nothing of a body before it: kept as printed.
+    expect(office("某某区人民政府办公室")).toBe("某某区人民政府");
+    expect(office("某某区信访办公室")).toBe("某某区信访办公室");
+    expect(office("本局办公室")).toBeNull();
+  });
+});
