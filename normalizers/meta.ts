@@ -436,8 +436,8 @@ function isChrome(t: string): boolean {
   return /当前位置|您的位置|首页\s*[>＞»/]|[>＞»]\s*\S|登录|注册|无障碍|字号|打印|关闭|分享|浏览次数|来源[:：]|上一篇|下一篇|相关(?:文章|链接|阅读)|\|/.test(t);
 }
 
-/** A text that opens with a date (2021-01-29, 2021年1月29日, 二〇二一年…). */
-const DATE_FIRST = /^(?:\d{4}\s*[-./年]|[〇零一二三四五六七八九OＯ]{4}\s*年)/;
+/** The date a text opens with (2021-01-29, 2021年1月29日, 二〇二一年一月二十九日), alone. */
+const LEADING_DATE = new RegExp(`^(?:${DATE.source}|${DATE_DASHED.source})`);
 
 /** `发布日期：2021-01-29` (or 发布时间, 日期) in the lines before the first section. */
 export function pageHeaderDate(texts: string[]): { date: string; evidence: string; index: number } | null {
@@ -445,11 +445,14 @@ export function pageHeaderDate(texts: string[]): { date: string; evidence: strin
     const t = texts[i];
     if (sectionHeading(t)) break;
     const m = /(?:发布日期|发布时间|成文日期|日期)\s*[:：]\s*(\S+(?:\s*\S+){0,2})/.exec(t);
-    // The date must be the label's own, right after it: an empty label joined to the next
-    // line (发布时间: 本报告…统计期限自2021年1月1日起…) prints no date of its own.
-    if (!m || !DATE_FIRST.test(halfDigits(m[1]))) continue;
-    const d = readDate(m[1]);
-    if (d) return { date: d, evidence: m[0].trim(), index: i };
+    // The date must be the label's own, right after it, and only it is read: an empty label
+    // joined to the next line (发布时间: 本报告…统计期限自2021年1月1日起…) prints no date of its
+    // own, and a dashed date joined to the preamble (2022-01-10 16:13根据…自2021年1月1日…) is
+    // the dashed one.
+    const lead = m ? LEADING_DATE.exec(halfDigits(m[1])) : null;
+    if (!m || !lead) continue;
+    const d = readDate(lead[0]);
+    if (d) return { date: d, evidence: `${t.slice(m.index, m.index + m[0].length - m[1].length)}${lead[0]}`.trim(), index: i };
   }
   return null;
 }

@@ -108,6 +108,10 @@ describe("the page's date line", () => {
     const empty = readMeta(doc("某某县信访局2021年政府信息公开工作年度报告", "发布时间: 本年度报告中所列数据的统计期限自2021年1月1日起至2021年12月31日止。", "一、总体情况"));
     expect(empty.publishedOn).toBeNull();
     expect(empty.diagnostics.map((d) => d.code)).toContain("meta.noDate");
+    // A dashed date with the preamble joined after it: the label's date, not the period's first day.
+    const joined = readMeta(doc("某某县信访局2021年政府信息公开工作年度报告", "发布时间：2022-01-30 15:52根据《条例》，本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。", "一、总体情况"));
+    expect(joined.publishedOn).toBe("2022-01-30");
+    expect(joined.diagnostics.find((d) => d.code === "meta.dateFromPageHeader")?.message).toContain('"发布时间：2022-01-30"');
     for (const line of ["发布时间: 2022-01-30 15:52", "发布日期：2022年1月30日", "发布时间：２０２２-０１-３０"])
       expect(readMeta(doc("某某县信访局2021年政府信息公开工作年度报告", line, "一、总体情况")).publishedOn, line).toBe("2022-01-30");
   });
