@@ -15,6 +15,11 @@ import { runRecordRules } from "../normalizers/rules.js";
 import { resolveRegion, type RegionDecision } from "../normalizers/region.js";
 import type { ListedOn, ProvenanceEntry, RecordDiagnostic } from "../model/provenance.js";
 
+/** The first year the national template covers (国办公开办函〔2019〕60号, reports on 2019). */
+const FIRST_TEMPLATE_YEAR = 2019;
+/** The failure of a report written before the national template. */
+export const PRE_TEMPLATE = "pre-template";
+
 export interface ParseInput {
   bytes: Uint8Array;
   /** Path or URL, for messages. */
@@ -115,6 +120,16 @@ function build(doc: Document, input: ParseInput, format: Format): ParseOutcome |
       message: hasTables ? "no table of the national template was found (tables present, none readable as the template's)" : "the report has no tables",
     };
   }
+
+  // A report on a year before the national template (reports on 2019 and later) has its own
+  // tables: some of their rows share a template row's words (行政复议数), none is the template's.
+  // Its template is only inferred from that year, never shown by its tables: not read.
+  if (meta.year !== null && meta.year < FIRST_TEMPLATE_YEAR && (tables.templateBy === "year" || tables.templateBy === "default"))
+    return {
+      ok: false,
+      code: PRE_TEMPLATE,
+      message: `a report on ${meta.year}: the national template covers reports on ${FIRST_TEMPLATE_YEAR} and later, and no table of this one is the template's; its own tables are not read`,
+    };
 
   const prose = doc.blocks.filter((b) => b.kind === "paragraph").map((b) => (b as { text: string }).text);
   const region = resolveRegion({

@@ -127,3 +127,64 @@ describe("text run together, its section headings worded otherwise", () => {
     expect(r.requests.carriedForward).toEqual(exp.requests.carriedForward);
   });
 });
+
+describe("reports written before the national template (on 2018 and earlier)", () => {
+  // The shape of a provincial report of 2017: prose sections, a statistics table of its own
+  // (指标名称 | 计量单位 | 本年度 | 历年累计), some of its rows sharing a template row's words.
+  const old = (year: number) =>
+    [
+      `某某区人民政府${year}年度政府信息公开工作年度报告`,
+      "",
+      `根据《中华人民共和国政府信息公开条例》要求，编制本报告。本报告所列数据的统计期限自${year}年1月1日起至${year}年12月31日止。`,
+      "",
+      "一、概述",
+      "",
+      `${year}年，我区政府信息公开工作平稳有序，严格落实政府信息公开条例和省市有关要求，健全工作机制，完善审查制度，加强平台建设，主动回应社会关切，依法保障人民群众的知情权、参与权、表达权和监督权，各项工作取得新进展。`,
+      "区政府办公室统筹协调全区政府信息公开工作，各部门明确分管领导和工作人员，形成了上下联动、协调配合的工作格局。",
+      "",
+      "二、主动公开政府信息情况",
+      "",
+      `${year}年主动公开政府信息1200条。`,
+      "",
+      "三、政府信息依申请公开办理情况",
+      "",
+      "全年收到政府信息公开申请12件，均按时答复。",
+      "",
+      "四、因政府信息公开申请行政复议、提起行政诉讼的情况",
+      "",
+      `${year}年未收到有关政府信息公开的行政复议申请和行政诉讼。`,
+      "",
+      "指标名称\t计量单位\t本年度\t历年累计",
+      "主动公开政府信息数\t条\t1200\t9800",
+      "收到申请数\t件\t12\t96",
+      "行政复议数\t件\t0\t0",
+      "行政诉讼数\t件\t0\t0",
+      "",
+    ].join("\n");
+
+  /** As a crawler's get_text() saves the page: everything on one line, nothing between cells. */
+  const runTogether = (text: string) => text.replace(/[\t\n]+/g, "");
+
+  it("fails as pre-template, with the year, instead of a record of nulls under a template it never used", async () => {
+    for (const year of [2016, 2017, 2018]) {
+      const out = await parseReport({ bytes: Buffer.from(runTogether(old(year))), name: "x.txt" });
+      expect(out.ok, String(year)).toBe(false);
+      if (out.ok) continue;
+      expect(out.code).toBe("pre-template");
+      expect(out.message).toContain(`a report on ${year}`);
+    }
+  });
+
+  it("a report of 2019 or later in the same shape is not refused for its year", async () => {
+    const out = await parseReport({ bytes: Buffer.from(runTogether(old(2019))), name: "x.txt" });
+    if (out.ok) expect(out.record.year).toBe(2019);
+    else expect(out.code).not.toBe("pre-template");
+  });
+
+  it("a template report whose title says 2018 is still read where its tables show the template", async () => {
+    const seed = readFileSync("data/samples/2024-硚口区商务局.txt", "utf8");
+    const r = await read(seed.replace("硚口区商务局2024年政府", "硚口区商务局2018年政府"));
+    expect(r.year).toBe(2018);
+    expect(r.requests.newReceived.every((v) => v !== null)).toBe(true);
+  });
+});
