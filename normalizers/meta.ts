@@ -71,7 +71,7 @@ export function readDate(printed: string): string | null {
 }
 
 /** Organ, year: `硚口区商务局2024年政府信息公开工作年度报告`, `2023年度XX局政府信息公开工作年度报告`. */
-const TITLE = /^(.*?)(?:关于)?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(.*?)(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:的)?\s*(?:年度|年)?\s*报\s*告/;
+const TITLE = /^(.*?)(?:关于)?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(.*?)(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:情况)?\s*(?:的)?\s*(?:年度|年)?\s*报\s*告/;
 const ORGAN_SUFFIX = /(?:局|委员会|委|办公室|办|人民政府|政府|办事处|街道|中心|院|所|处|厅|部|会|署|站|队|镇|乡|馆|公司|管理区|区|县|市|州|盟|旗)$/;
 
 function cleanOrgan(s: string): string | null {
@@ -172,7 +172,7 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   } else organAt ??= titleAt;
   if (year !== null) yearAt = titleAt;
   if (year === null) {
-    const named = reportNamedInPreamble(texts);
+    const named = reportNamedInPreamble(texts) ?? yearStatedInPreamble(texts);
     const period = named ? null : PERIOD.exec(compact(body));
     if (named?.year != null) {
       year = named.year;
@@ -321,6 +321,23 @@ function reportNamedInPreamble(texts: string[]): { organ: string | null; year: n
   }
   return null;
 }
+
+/**
+ * The year the preamble says it reports on, without naming the body: 现将2021年度政府信息公开工作
+ * 情况报告如下, 汇报我镇2023年政府信息公开工作. Never inside a cited document's title (《…》).
+ */
+function yearStatedInPreamble(texts: string[]): { year: number | null; evidence: string; index: number } | null {
+  for (let i = 0; i < Math.min(6, texts.length); i++) {
+    const t = squeezeHan(halfDigits(texts[i])).replace(/《[^》]*》/g, "《》");
+    const m = YEAR_STATED.exec(t);
+    if (m) return { year: chineseNumber(m[1]), evidence: m[0].trim(), index: i };
+  }
+  return null;
+}
+
+/** 现将 (汇报, 报告) [我镇] YYYY年度 政府信息公开工作. */
+const YEAR_STATED =
+  /(?:现将|现就|特将|汇报|报告)\s*(?:本单位|本机关|我单位|我(?:局|委|办|镇|乡|街道|区|县|市|中心|院|厅))?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*工作/;
 
 /** A verb of making or publishing, then the report's full name: the body, the year, 政府信息公开工作年度报告. */
 const NAMED_REPORT =

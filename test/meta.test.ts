@@ -129,3 +129,17 @@ describe("the body from a contact sentence", () => {
     expect(office("本局办公室")).toBeNull();
   });
 });
+
+describe("the year stated without the body", () => {
+  it("reads 关于2022年度政府信息公开情况的报告 as a title, and 现将…/汇报… in the preamble", () => {
+    expect(readMeta(doc("关于2022年度政府信息公开情况的报告", "一、总体情况")).year).toBe(2022);
+    for (const line of ["根据《条例》要求，现将2021年度政府信息公开工作情况报告如下：", "本报告根据《条例》要求，现结合我镇实际，汇报我镇2021年政府信息公开工作。"]) {
+      const m = readMeta(doc(line, "一、总体情况"));
+      expect(m.year, line).toBe(2021);
+      expect(m.diagnostics.map((d) => d.code)).toContain("meta.yearFromPreamble");
+      expect(m.organ).toBeNull();
+    }
+    // A cited notice's title is not the report's year.
+    expect(readMeta(doc("根据《关于报告2019年政府信息公开工作的通知》要求，编制本报告。", "一、总体情况")).year).toBeNull();
+  });
+});
