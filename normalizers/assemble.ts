@@ -6,7 +6,7 @@ import type { Cell, Place } from "../model/document.js";
 import { OTHER_ROW_2019, OTHER_ROWS_2021, REQUEST_COLUMNS, REQUEST_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS } from "../data/keys.js";
 import type { Active2019, Active2021, Requests, Reviews, Template } from "../model/record.js";
 import type { DiagnosticSeverity, ProvenanceEntry, RecordDiagnostic, RecordPlace } from "../model/provenance.js";
-import { readCell, type CellReading, type ValueKind } from "./values.js";
+import { readCell, type CellReading, type Unit, type ValueKind } from "./values.js";
 
 /** A cell of the document's tables and where it stands (0-based; columns after merged cells are expanded). */
 export interface CellRef {
@@ -89,7 +89,17 @@ const SEVERITY: Record<string, DiagnosticSeverity> = {
  * Read one cell of a found row (or note why it has no value) into its provenance and,
  * where there is something to say, a diagnostic keyed by the cell.
  */
-function readInto(row: RawRow | undefined, i: number, key: string, kind: ValueKind, missing: { code: string; message: string }, prov: Record<string, ProvenanceEntry>, notes: Notes, unit?: "wanYuan" | "yuan"): number | null {
+function readInto(
+  row: RawRow | undefined,
+  i: number,
+  key: string,
+  kind: ValueKind,
+  missing: { code: string; message: string },
+  prov: Record<string, ProvenanceEntry>,
+  notes: Notes,
+  unit?: Unit,
+  headerUnit?: Unit | null,
+): number | null {
   const text = row ? row.cells[i] : null;
   const ref = row?.refs[i];
   if (text === null || text === undefined) {
@@ -107,7 +117,7 @@ function readInto(row: RawRow | undefined, i: number, key: string, kind: ValueKi
     notes.add("cell.unsettled", "warning", `${key}: the reader could not settle this cell (see the row's note); read as null`, { key, ...(place ? { place } : {}) });
     return null;
   }
-  const r: CellReading = readCell(text, kind, unit);
+  const r: CellReading = readCell(text, kind, unit, headerUnit);
   const entry: ProvenanceEntry = { text: printed(ref ? ref.cell.text : text), status: r.value !== null && how ? how.status : r.status };
   if (place) entry.place = place;
   if (r.value !== null && how?.confidence !== undefined) entry.confidence = how.confidence;
@@ -134,7 +144,17 @@ function cellKeys(table: string, row: string, columns: readonly string[]): strin
   return keys;
 }
 
-export function assembleActive(defs: ActiveRowDef[], raw: Map<string, RawRow>, prov: Record<string, ProvenanceEntry>, notes: Notes): Active2021 | Active2019 {
+/**
+ * `headerUnits`: the unit a column's header printed (`采购总金额（万元）`), by the column's key
+ * (amountYuan), for cells that print none.
+ */
+export function assembleActive(
+  defs: ActiveRowDef[],
+  raw: Map<string, RawRow>,
+  prov: Record<string, ProvenanceEntry>,
+  notes: Notes,
+  headerUnits: Partial<Record<string, Unit>> = {},
+): Active2021 | Active2019 {
   const out: Record<string, Record<string, number | null>> = {};
   for (const def of defs) {
     const row = raw.get(def.key);
@@ -144,7 +164,7 @@ export function assembleActive(defs: ActiveRowDef[], raw: Map<string, RawRow>, p
     def.columns.forEach((col, i) => {
       const unit = def.units?.[col];
       const kind: ValueKind = unit ? "amount" : col === "change" ? "signed" : "count";
-      out[def.key][col] = readInto(row, i, keys[i], kind, missing, prov, notes, unit);
+      out[def.key][col] = readInto(row, i, keys[i], kind, missing, prov, notes, unit, unit ? headerUnits[col] : null);
     });
   }
   return out as unknown as Active2021 | Active2019;

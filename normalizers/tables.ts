@@ -26,7 +26,7 @@ import type { ProvenanceEntry, RecordDiagnostic } from "../model/provenance.js";
 import { hasWord, LabelMatcher } from "./labels.js";
 import { cleanText, fold, ITEM_NUMBER, joinWrapped } from "../model/text.js";
 import { sectionHeading } from "../model/sections.js";
-import { isBlank, isValueLike } from "./values.js";
+import { isBlank, isValueLike, type Unit } from "./values.js";
 import { assembleActive, assembleRequests, assembleReviews, Notes, placeText, rowPlace, type CellRef, type RawRow } from "./assemble.js";
 
 import { splitRunTogether } from "./split-hook.js";
@@ -528,6 +528,41 @@ const TEMPLATE_BY: Record<Exclude<TablesResult["templateBy"], "table2">, string>
   default: "default",
 };
 
+/** Table 2's money columns, by key, and the words their header starts with. */
+const MONEY_HEADERS: [string, string][] = [
+  ["amountYuan", "采购总金额"],
+  ["amountWanYuan", "收费金额"],
+];
+/** A unit in brackets after a header's words: （万元）, (单位：元). */
+const HEADER_UNIT = /^[^()]{0,4}\((?:单位:?)?(万元|元)\)/;
+
+/**
+ * The unit each money column's header prints (采购总金额（万元）, 本年收费金额（单位：元）), for
+ * cells that print none. A column whose headers print two units gets none.
+ */
+export function headerUnits(blocks: Block[]): Partial<Record<string, Unit>> {
+  const found = new Map<string, Set<Unit>>();
+  for (const b of blocks) {
+    if (b.kind !== "table") continue;
+    for (const row of b.rows)
+      for (const c of row) {
+        if (c.text.length > 40 || !c.text.includes("金额")) continue;
+        const t = fold(c.text);
+        for (const [col, words] of MONEY_HEADERS) {
+          const at = t.indexOf(words);
+          if (at === -1) continue;
+          const u = HEADER_UNIT.exec(t.slice(at + words.length));
+          if (!u) continue;
+          if (!found.has(col)) found.set(col, new Set());
+          found.get(col)!.add(u[1] === "万元" ? "wanYuan" : "yuan");
+        }
+      }
+  }
+  const out: Partial<Record<string, Unit>> = {};
+  for (const [col, units] of found) if (units.size === 1) out[col] = [...units][0];
+  return out;
+}
+
 /**
  * Map a document's tables onto the template. `provenance` is where the cells' entries go
  * (the pipeline passes the metadata's, so the record's map is filled once, not copied).
@@ -544,7 +579,7 @@ export function mapTables(doc: Document, year: number | null, provenance: Record
   for (const row of tableRows(split.doc.blocks)) mapper.step(row);
   mapper.end();
 
-  const active = assembleActive(activeDefs, mapper.activeRaw, provenance, notes);
+  const active = assembleActive(activeDefs, mapper.activeRaw, provenance, notes, headerUnits(split.doc.blocks));
   const requests = assembleRequests(template, mapper.requestRaw, provenance, notes);
   const reviews = assembleReviews(mapper.reviewsRaw, provenance, notes);
   if (by !== "table2" && mapper.rowsFound > 0)

@@ -99,10 +99,10 @@ function keptByFold(c: number): boolean {
  * Read a cell. `unit` is the unit the record key names (fees in 万元, procurement in
  * 元); a unit printed in the cell is converted to it.
  */
-export function readCell(text: string, kind: ValueKind, unit?: Unit): CellReading {
+export function readCell(text: string, kind: ValueKind, unit?: Unit, headerUnit?: Unit | null): CellReading {
   // Counts are most of a record's ~200 cells and their texts repeat ("0", "1", ""): each
   // text is read once (bounded). A reading is never changed by its callers.
-  if (kind !== "count" || unit !== undefined) return read(text, kind, unit);
+  if (kind !== "count" || unit !== undefined) return read(text, kind, unit, headerUnit ?? null);
   let r = countReadings.get(text);
   if (r === undefined) {
     r = read(text, kind, unit);
@@ -113,7 +113,7 @@ export function readCell(text: string, kind: ValueKind, unit?: Unit): CellReadin
 }
 const countReadings = new Map<string, CellReading>();
 
-function read(text: string, kind: ValueKind, unit?: Unit): CellReading {
+function read(text: string, kind: ValueKind, unit?: Unit, headerUnit: Unit | null = null): CellReading {
   const raw = text.trim();
   const t = normalizeCell(text);
   const unreadable = (code: string, note: string): CellReading => ({ value: null, status: "unreadable", code, note });
@@ -137,10 +137,16 @@ function read(text: string, kind: ValueKind, unit?: Unit): CellReading {
   let printedUnit: Unit | null = null;
   if (rest.startsWith("万元")) printedUnit = "wanYuan";
   else if (rest.startsWith("元")) printedUnit = "yuan";
-  if (printedUnit && unit && printedUnit !== unit) {
+  // A unit the column's header printed (采购总金额（万元）) holds for a cell that prints none.
+  const cellUnit = printedUnit ?? (unit ? headerUnit : null);
+  if (cellUnit && unit && cellUnit !== unit) {
     // Convert exactly in decimal: 12.34万元 → 123400元; 251000元 → 25.1万元.
-    value = printedUnit === "wanYuan" ? scale(value, 4) : scale(value, -4);
-    notes.push({ code: "cell.unitConverted", note: `"${raw}" converted to ${unit === "yuan" ? "元" : "万元"}` });
+    value = cellUnit === "wanYuan" ? scale(value, 4) : scale(value, -4);
+    notes.push({ code: "cell.unitConverted", note: `"${raw}"${printedUnit ? "" : ` (in ${cellUnit === "yuan" ? "元" : "万元"}, as its column's header says)`} converted to ${unit === "yuan" ? "元" : "万元"}` });
+  } else if (!cellUnit && unit === "yuan" && value !== 0) {
+    // 元 is the record's unit, not the template's (the 2019 template prints no unit for
+    // 采购总金额): a report may mean 万元.
+    notes.push({ code: "cell.unitNotPrinted", note: `no unit printed in the cell or its column's header; read as 元 (where the report means 万元, the value is 10,000 times too small)` });
   } else if (printedUnit && !unit) {
     notes.push({ code: "cell.unitInCount", note: `unit printed in a count cell: "${raw}"` });
   }

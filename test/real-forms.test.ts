@@ -188,3 +188,39 @@ describe("reports written before the national template (on 2018 and earlier)", (
     expect(r.requests.newReceived.every((v) => v !== null)).toBe(true);
   });
 });
+
+describe("money in a column whose header prints its unit, or none", () => {
+  const base = "test/fixtures/generated/g03-2019";
+  const md = readFileSync(`${base}.md`, "utf8");
+  const exp = json(`${base}.expected.json`);
+
+  it("a 采购总金额 header in 万元 converts the amounts printed without a unit, exactly", async () => {
+    expect(md).toContain("|采购总金额|");
+    expect(exp.active.procurement.amountYuan).toBe(195300);
+    const r = await read(md.replace("|采购总金额|", "|采购总金额（万元）|").replace("|195300|", "|19.53|"), "x.md");
+    expect(r.active.procurement).toEqual(exp.active.procurement);
+    expect(r.diagnostics.find((d) => d.key === "active.procurement.amountYuan")).toMatchObject({ code: "cell.unitConverted", severity: "info" });
+    // A cell's own unit wins over its header's.
+    const own = await read(md.replace("|采购总金额|", "|采购总金额（万元）|").replace("|195300|", "|195300元|"), "x.md");
+    expect(own.active.procurement.amountYuan).toBe(195300);
+  });
+
+  it("an amount with no unit anywhere is read as 元 and said, so a report meaning 万元 can be found", async () => {
+    const r = await read(md, "x.md");
+    expect(r.active.procurement.amountYuan).toBe(195300);
+    expect(r.diagnostics.find((d) => d.key === "active.procurement.amountYuan")).toMatchObject({ code: "cell.unitNotPrinted", severity: "warning" });
+  });
+
+  it("a fees header in 元 (the template says 万元) converts the fees", async () => {
+    const t2021 = readFileSync("test/fixtures/generated/g01-2021.md", "utf8");
+    const e2021 = json("test/fixtures/generated/g01-2021.expected.json");
+    const header = /\|本年收费金额（单位：万元）\|/;
+    expect(t2021).toMatch(header);
+    const fee = e2021.active.fees.amountWanYuan as number;
+    const printedFee = new RegExp(`\\|行政事业性收费\\|${String(fee).replace(".", "\\.")}\\|`);
+    expect(t2021).toMatch(printedFee);
+    const yuan = Math.round(fee * 10000);
+    const r = await read(t2021.replace(header, "|本年收费金额（单位：元）|").replace(printedFee, `|行政事业性收费|${yuan}|`), "x.md");
+    expect(r.active.fees.amountWanYuan).toBe(fee);
+  });
+});
