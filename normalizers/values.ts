@@ -32,20 +32,25 @@ const COUNT_UNIT = /^(?:件|个|项|条|次|家|人|份|宗|起)$/;
 function normalizeCell(text: string): string {
   // fold() removes all whitespace, so digits typed with spaces ("1 2") read as one number;
   // that only happens inside one cell, where the spaces cannot separate two columns.
-  return fold(text).replace(/，/g, ",");
+  // A change printed in words (增3, 减4, 减少4: the 2019 form's 本年增/减) is a signed number.
+  const t = fold(text).replace(/，/g, ",");
+  return WORD_SIGN.test(t) ? t.replace(WORD_SIGN, (w) => (w[0] === "增" ? "+" : "-")) : t;
 }
+/** 增 / 增加 / 减 / 减少 right before a number. */
+const WORD_SIGN = /^(?:增加?|减少?)(?=\d)/;
 
 /** Whether a cell reads as a value (a number, or a printed "nothing"), not a label. */
 const valueLike = new Map<string, boolean>();
 export function isValueLike(text: string): boolean {
   // Most cells a mapping asks about are labels, which open with a Han character, or blanks:
   // those are answered from their first character past ASCII spaces, before the cache (whose
-  // lookup hashes each new cell text). A value opens with a sign, a digit, a dash, ?, or the
-  // 无, 空 or 暂 (暂无) of a printed "nothing"; fold() keeps a Han character first.
+  // lookup hashes each new cell text). A value opens with a sign, a digit, a dash, ?, the
+  // 无, 空 or 暂 (暂无) of a printed "nothing", or the 增/减 of a change in words; fold() keeps a
+  // Han character first.
   const i = pastAsciiSpaces(text);
   if (i === text.length) return false; // empty or ASCII spaces only: folds to nothing
   const c = text.charCodeAt(i);
-  if (c >= 0x4e00 && c <= 0x9fff && c !== 0x65e0 /* 无 */ && c !== 0x7a7a /* 空 */ && c !== 0x6682 /* 暂 */) return false;
+  if (c >= 0x4e00 && c <= 0x9fff && c !== 0x65e0 /* 无 */ && c !== 0x7a7a /* 空 */ && c !== 0x6682 /* 暂 */ && c !== 0x589e /* 增 */ && c !== 0x51cf /* 减 */) return false;
   let v = valueLike.get(text);
   if (v === undefined) {
     v = computeValueLike(text);

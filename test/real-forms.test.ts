@@ -224,3 +224,17 @@ describe("money in a column whose header prints its unit, or none", () => {
     expect(r.active.fees.amountWanYuan).toBe(fee);
   });
 });
+
+describe("a change printed in words (the 2019 form's 本年增/减)", () => {
+  it("减92 and 增加82 read as -92 and 82", async () => {
+    const base = "test/fixtures/generated/g03-2019";
+    const exp = json(`${base}.expected.json`);
+    expect(exp.active.licensing.change).toBe(-92);
+    expect(exp.active.otherServices.change).toBe(82);
+    const md = readFileSync(`${base}.md`, "utf8");
+    expect(md).toContain("|行政许可|867|-92|168|");
+    const words = md.replace("|行政许可|867|-92|168|", "|行政许可|867|减92|168|").replace("|其他对外管理服务事项|385|82|91|", "|其他对外管理服务事项|385|增加82|91|");
+    const r = await read(words, "x.md");
+    expect(r.active).toEqual(exp.active);
+  });
+});

@@ -46,6 +46,16 @@ describe("reading a cell", () => {
     expect(readCell("3.5", "count").value).toBeNull();
   });
 
+  it("reads a change printed in words (增3, 减4, 减少4) as a signed number, and never as a count", () => {
+    expect(readCell("减4", "signed")).toMatchObject({ value: -4, status: "printed" });
+    expect(readCell("减少 18", "signed").value).toBe(-18);
+    expect(readCell("增3", "signed")).toMatchObject({ value: 3, code: "cell.signed" });
+    expect(readCell("增加12", "signed").value).toBe(12);
+    expect(readCell("减4", "count")).toMatchObject({ value: null, code: "cell.negative" });
+    expect(isValueLike("减4")).toBe(true);
+    expect(isValueLike("增 3")).toBe(true);
+  });
+
   it("tells value cells from labels that start with a number", () => {
     expect(isValueLike("1.属于国家秘密")).toBe(false);
     expect(isValueLike("2.重复申请")).toBe(false);
@@ -80,11 +90,13 @@ describe("the first-character shortcuts of isBlank and isValueLike", () => {
     expect(disagree.slice(0, 10)).toEqual([]);
   });
 
-  it("isValueLike: a cell opening with a Han character is a label, but for the 无, 空 and 暂无 of a printed nothing", () => {
+  it("isValueLike: a cell opening with a Han character is a label, but for the 无, 空 and 暂无 of a printed nothing and a change in words", () => {
     const valueLikeHan: string[] = [];
     for (let c = 0x4e00; c <= 0x9fff; c++) if (isValueLike(`${String.fromCharCode(c)}12`) || isValueLike(` ${String.fromCharCode(c)}项`)) valueLikeHan.push(String.fromCharCode(c));
-    // 无 and 空 alone are value-like (below); followed by more they are labels like any other.
-    expect(valueLikeHan).toEqual([]);
+    // 减12 and 增12 are changes (the 2019 form's 本年增/减); 无 and 空 alone are value-like (below),
+    // followed by more they are labels like any other.
+    expect(valueLikeHan).toEqual(["减", "增"]);
+    for (const label of ["减免", "增加", " 减 ", "增值税12"]) expect(isValueLike(label), label).toBe(false);
     for (const nothing of ["无", " 空", "\t暂无", "  无  "]) expect(isValueLike(nothing), nothing).toBe(true);
     for (const blank of ["", "   ", "\t\n"]) expect(isValueLike(blank)).toBe(false);
     expect(isValueLike(" 12件")).toBe(true);
