@@ -20,8 +20,8 @@ export interface CellReading {
 
 /** Dashes, slashes and 无: printed to say "nothing", read as null. */
 const NOTHING = /^(?:[-－—–―‐‑/／\\、]+|无|空|暂无)$/;
-/** A value's place whose content the reader could not read (OCR's "?"): a value cell, read as null. */
-const UNREAD = /^[?？]$/;
+/** A value's place whose content the reader could not read (OCR's "?", a PDF's digits cut at its page's edge, one "?" a digit): a value cell, read as null. */
+const UNREAD = /^[?？]+$/;
 /** A number at the start of a cell: sign, digits with optional thousands commas, decimals. */
 const NUMBER = /^([+＋\-−－]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?/;
 /** What may follow a number in a value cell without making it a label. */
@@ -124,6 +124,7 @@ function read(text: string, kind: ValueKind, unit?: Unit, headerUnit: Unit | nul
   const unreadable = (code: string, note: string): CellReading => ({ value: null, status: "unreadable", code, note });
   if (t === "") return { value: null, status: "blank", code: "cell.blank", note: "blank" };
   if (NOTHING.test(t)) return { value: null, status: "dash", code: "cell.dash", note: `printed as "${raw}"` };
+  if (UNREAD.test(t)) return unreadable("cell.notNumber", `a value the reader could not read ("${raw}": digits OCR was not sure of, or cut at a PDF page's edge; the document's notes say which)`);
   const m = NUMBER.exec(t);
   if (!m) return unreadable("cell.notNumber", `not a number: "${raw}"`);
   const sign = m[1] === "" || m[1] === "+" || m[1] === "＋" ? 1 : -1;

@@ -313,3 +313,29 @@ await pool.close();`;
     }
   });
 });
+
+describe("numbers cut at a page's edge", () => {
+  const page = (runs: { str: string; x: number; w: number }[]) => ({
+    page: 1,
+    box: { x0: 0, y0: 0, x1: 595.3, y1: 841.9 },
+    runs: runs.map((r) => ({ ...r, y: 700, size: 12 })),
+    h: [],
+    v: [],
+    images: 0,
+    hiddenText: 0,
+    shownText: runs.length,
+  });
+
+  it("turns the number at the run's cut end into unread digits, keeping the run's other numbers and its length", async () => {
+    const { cutAtPageEdge } = await import("../extractors/pdf/build.js");
+    const p = page([
+      { str: "2291 2698 1501", x: 500.3, w: 101.1 }, // past the right edge: its last number is cut
+      { str: "14", x: 579.3, w: 15.2 }, // ends 0.8 pt from the edge (the rest re-printed away)
+      { str: "123", x: 300, w: 22.8 }, // inside: kept
+      { str: "规章", x: 590, w: 24 }, // a label past the edge: no number, kept
+      { str: "88 45", x: -6, w: 40 }, // past the left edge: its first number is cut
+    ]);
+    expect(cutAtPageEdge([p])).toEqual([{ page: 1, count: 3 }]);
+    expect(p.runs.map((r) => r.str)).toEqual(["2291 2698 ????", "??", "123", "规章", "?? 45"]);
+  });
+});

@@ -2,7 +2,7 @@
 // diagnostics for what was read only in part. Runs in the PDF worker.
 import { ExtractError, type Diagnostic, type Document } from "../../model/document.js";
 import { layout } from "./layout.js";
-import { readPdf, type ReadResult } from "./read.js";
+import { readPdf, type PageData, type ReadResult } from "./read.js";
 
 /** Pages that show text: read from their text layer, never by OCR. */
 export const withTextLayer = (r: ReadResult) => r.pages.filter((p) => p.runs.some((t) => t.str.trim()));
@@ -21,6 +21,42 @@ export function readDiagnostics(r: ReadResult): Diagnostic[] {
   return diagnostics;
 }
 
+/**
+ * How near a page's left or right edge a number's run may end before it counts as cut
+ * there (points). Real layouts keep a margin; a table set wider than the page (LibreOffice
+ * saving an HTML table wider than A4) has its last column's digits past the edge, where
+ * no viewer shows them and pdfjs returns only those inside (14069 read as 140).
+ */
+const PAGE_EDGE_PT = 2;
+/**
+ * Numbers whose run reaches the page's left or right edge: their digits past it are cut,
+ * so the number at that end of the run (its last word at the right edge, its first at the
+ * left; a run may hold several cells' numbers) becomes an unread value, each digit a "?"
+ * (the run keeps its length, so the other words keep their places): null with a
+ * diagnostic, never the digits left inside the page. Changes the pages' runs; returns the
+ * pages where it did, with counts.
+ */
+export function cutAtPageEdge(pages: PageData[]): { page: number; count: number }[] {
+  const out: { page: number; count: number }[] = [];
+  for (const p of pages) {
+    let count = 0;
+    for (const t of p.runs) {
+      if (!/\d/.test(t.str)) continue;
+      const right = t.x + t.w > p.box.x1 - PAGE_EDGE_PT;
+      const left = t.x < p.box.x0 + PAGE_EDGE_PT;
+      if (!right && !left) continue;
+      const words = t.str.split(/(\s+)/);
+      const at = right ? words.findLastIndex((w) => w.trim() !== "") : words.findIndex((w) => w.trim() !== "");
+      if (at === -1 || !/\d/.test(words[at])) continue;
+      words[at] = words[at].replace(/./gu, "?");
+      t.str = words.join("");
+      count++;
+    }
+    if (count) out.push({ page: p.page, count });
+  }
+  return out;
+}
+
 export function buildDocument(r: ReadResult): Document {
   const withText = withTextLayer(r);
   const images = r.pages.reduce((n, p) => n + p.images, 0);
@@ -32,6 +68,13 @@ export function buildDocument(r: ReadResult): Document {
   for (const p of r.pages)
     if (!withText.includes(p) && p.images > 0)
       diagnostics.push({ severity: "warning", source: "pdf:scanned-page", message: `page ${p.page} has no text layer (an image: scanned?); its content is not read`, place: { page: p.page } });
+  for (const { page, count } of cutAtPageEdge(r.pages))
+    diagnostics.push({
+      severity: "warning",
+      source: "pdf:past-page-edge",
+      message: `page ${page}: ${count} number${count > 1 ? "s run" : " runs"} to or past the page's edge (a table set wider than the page): the digits past it are cut, so ${count > 1 ? "they are" : "it is"} read as null`,
+      place: { page },
+    });
   const blocks = layout(r.pages, diagnostics);
   if (!blocks.some((b) => b.kind === "table"))
     diagnostics.push({ severity: "warning", source: "pdf:no-tables", message: "no tables were found: paragraphs only" });
