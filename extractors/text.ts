@@ -41,6 +41,8 @@ export function looksBinary(bytes: Uint8Array): boolean {
 }
 
 const TABLE_LIKE = /\t/;
+/** A list item's mark at a line's start (• ● ▪ ◆ ■ ►), as menus and breadcrumbs are saved. */
+const BULLET = /^\s*[•●▪◆■►]/;
 /** A markdown pipe row: `| 规章 | 0 | 0 | 0 |`. */
 const PIPE_ROW = /^\s*\|.*\|\s*$/;
 /**
@@ -189,8 +191,9 @@ function parsePlain(lines: string[], columned: boolean, isPipeRow: (line: string
   const groups: { lines: string[]; start: number }[] = [];
   let cur: { lines: string[]; start: number } | null = null;
   lines.forEach((line, i) => {
-    // Headings, pipe rows and markdown headings stand alone even without blank lines around them.
-    if (isPipeRow(line) || /^\s*#{1,6}\s/.test(line) || sectionHeading(line)) {
+    // Headings, pipe rows, markdown headings and list items (a page's menu and breadcrumbs
+    // saved as text: • 首页) stand alone even without blank lines around them.
+    if (isPipeRow(line) || /^\s*#{1,6}\s/.test(line) || BULLET.test(line) || sectionHeading(line)) {
       if (cur) groups.push(cur);
       groups.push({ lines: [line], start: i + 1 });
       cur = null;

@@ -130,7 +130,7 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   const fromText = titleCandidates.length;
   if (doc.meta.title) titleCandidates.push(cleanText(doc.meta.title));
   for (const [k, t] of titleCandidates.entries()) {
-    const printed = compact(t).replace(ARTICLE_LABEL_BEFORE, "").replace(TITLE_LABEL, "");
+    const printed = compact(t).replace(PRINT_STAMP, "").replace(ARTICLE_LABEL_BEFORE, "").replace(TITLE_LABEL, "");
     const m = TITLE.exec(printed);
     if (!m) continue;
     titleFound = true;
@@ -352,9 +352,12 @@ const PERIOD =
 
 /** A line that is a body's name and nothing else (no date, no sentence). */
 function organLine(t: string): string | null {
-  if (t.length > 30 || /\d/.test(halfDigits(t)) || TITLE.test(compact(t))) return null;
+  // A body's name alone is Han characters only: a page title's tail (_政府信息公开年报_…管委会)
+  // or a line of chrome is not one.
+  if (t.length > 30 || !ALL_HAN.test(compact(t)) || TITLE.test(compact(t))) return null;
   return cleanOrgan(t);
 }
+const ALL_HAN = /^\p{Script=Han}+$/u;
 
 /**
  * The body named after a title that does not name it, in lines a converter joined:
@@ -368,6 +371,12 @@ function organAfterTitle(rest: string, year: number | null): string | null {
   if (chineseNumber(again[2]) !== year) return null;
   return cleanOrgan(again[1]) ?? cleanOrgan(again[3]);
 }
+
+/**
+ * The date and time a browser prints in a page's header, before the page's title
+ * (Chromium: 12/6/26, 4:55 AM), as text converters keep it on the first line (compact).
+ */
+const PRINT_STAMP = /^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\d{1,2}:\d{2}(?::\d{2})?(?:AM|PM|上午|下午)?/i;
 
 /** The label a crawler's or a page's header puts before the title: 标题: 平潭综合实验区2021年度…. */
 const TITLE_LABEL = /^(?:文章标题|标题|题目|文件名称|名称)[:：]/;
@@ -430,8 +439,14 @@ function titleLinesAfterChrome(texts: string[]): { text: string; index: number }
   }
   const out: { text: string; index: number }[] = [];
   for (let i = lines.length - 1; i >= 0; i--) {
-    const t = lines[i];
-    if (t.length > 60 || isChrome(t)) continue;
+    let t = lines[i];
+    if (t.length > 60) {
+      // The title with what a converter joined after it (来源：… 时间：…, the preamble): it ends at its first 报告.
+      const end = t.indexOf("报告");
+      if (end <= 0 || end + 2 > 60) continue;
+      t = t.slice(0, end + 2);
+    }
+    if (isChrome(t)) continue;
     if (i + 1 < lines.length && !isChrome(lines[i + 1]) && lines[i + 1].length <= 40) out.push({ text: joinWrapped(t, lines[i + 1]), index: i });
     out.push({ text: t, index: i });
   }
@@ -461,7 +476,8 @@ export function pageHeaderDate(texts: string[]): { date: string; evidence: strin
   for (let i = 0; i < Math.min(texts.length, 200); i++) {
     const t = texts[i];
     if (sectionHeading(t)) break;
-    const m = /(?:发布日期|发布时间|成文日期|日期)\s*[:：]\s*(\S+(?:\s*\S+){0,2})/.exec(t);
+    // 时间 alone only after no Han character (来源： 时间：2023-02-20, not 统计时间：).
+    const m = /(?:发布日期|发布时间|成文日期|日期|(?<!\p{Script=Han})时间)\s*[:：]\s*(\S+(?:\s*\S+){0,2})/u.exec(t);
     // The date must be the label's own, right after it, and only it is read: an empty label
     // joined to the next line (发布时间: 本报告…统计期限自2021年1月1日起…) prints no date of its
     // own, and a dashed date joined to the preamble (2022-01-10 16:13根据…自2021年1月1日…) is

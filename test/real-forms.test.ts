@@ -238,3 +238,33 @@ describe("a change printed in words (the 2019 form's 本年增/减)", () => {
     expect(r.active).toEqual(exp.active);
   });
 });
+
+describe("a page saved or printed with its chrome, then turned into text", () => {
+  const seed = readFileSync("data/samples/2024-硚口区商务局.txt", "utf8");
+  const title = "硚口区商务局2024年政府信息公开工作年度报告";
+  const body = seed.slice(seed.indexOf("依据《中华人民共和国政府信息公开条例》"));
+  expect(seed).toContain("硚口区商务局2024年政府");
+
+  it("a browser's print header (date, time, the page title with its site) before the title: the organ is the title's", async () => {
+    const text = `12/6/26, 4:55 AM                        ${title}_政府信息公开年报_武汉市硚口区人民政府\n\n${title}\n${body}`;
+    const r = await read(text);
+    expect(r.organ).toBe("硚口区商务局");
+    expect(r.year).toBe(2024);
+  });
+
+  it("a menu and breadcrumbs as list items, the title joined to the page's date line and the preamble: organ, year and date read", async () => {
+    // Without the signature block at the end, the page's own date line is the date there is.
+    const unsigned = body.slice(0, body.lastIndexOf("硚口区商务局"));
+    const text = ["    • 首页", "    • 政务公开", "当前位置：", "    • 首页", "    • 政府信息公开年报", `${title} `, "来源： 时间：2025-01-20 15:07 ", unsigned].join("\n");
+    const r = await read(text);
+    expect({ organ: r.organ, year: r.year, publishedOn: r.publishedOn }).toEqual({ organ: "硚口区商务局", year: 2024, publishedOn: "2025-01-20" });
+    const plain = await read(`${title}\n${unsigned}`);
+    expect(values(r)).toEqual(values(plain));
+  });
+
+  it("a body's name beside a title is Han characters alone: a page title's tail is no name", async () => {
+    const r = await read(`2024年政府信息公开工作年度报告_政府信息公开年报_某某管委会\n\n${body}`);
+    expect(r.organ ?? "").not.toContain("_");
+    expect(r.organ ?? "").not.toContain("管委会");
+  });
+});
