@@ -10,7 +10,7 @@ import { ExtractError } from "../model/document.js";
 import type { Format } from "../model/record.js";
 import type { Extractor } from "./types.js";
 import { looksBinary } from "./text.js";
-import { isOleCompound, looksLikeHtml, looksLikePdf, looksLikeText, looksLikeZip, type Probe } from "./signatures.js";
+import { isOleCompound, isOpenDocumentText, looksLikeHtml, looksLikePdf, looksLikeText, looksLikeZip, type Probe } from "./signatures.js";
 
 export interface FormatEntry<K extends string = string> {
   kind: K;
@@ -29,6 +29,8 @@ const entry = <K extends string>(e: FormatEntry<K>): FormatEntry<K> => {
 
 export const FORMATS = [
   entry({ kind: "pdf", format: "pdf", sniff: (p) => looksLikePdf(p.bytes), extract: async () => (await import("./pdf.js")).extractPdf }),
+  // Before DOCX: an OpenDocument text is a zip too.
+  entry({ kind: "odt", format: "docx", sniff: isOpenDocumentText, extract: async () => (await import("./legacy-word.js")).extractOpenDocument }),
   entry({ kind: "docx", format: "docx", sniff: (p) => looksLikeZip(p.bytes), extract: async () => (await import("./docx.js")).extractDocx }),
   entry({ kind: "legacy-word", format: "docx", sniff: (p) => isOleCompound(p.bytes), extract: async () => (await import("./legacy-word.js")).extractLegacyWord }),
   entry({ kind: "html", format: "html", sniff: looksLikeHtml, extract: async () => (await import("./html.js")).extractHtml }),

@@ -1,5 +1,5 @@
-// Legacy Word (.doc) and WPS (.wps) files: converted to DOCX by LibreOffice, then read
-// by the DOCX extractor, so both formats give the same tables.
+// Legacy Word (.doc), WPS (.wps) and OpenDocument text (.odt) files: converted to DOCX
+// by LibreOffice, then read by the DOCX extractor, so every format gives the same tables.
 //
 // Each call gets a fresh temp folder holding its own LibreOffice profile (two soffice
 // processes on one profile collide), the input under a fixed safe name and the output.
@@ -35,13 +35,19 @@ export async function findSoffice(): Promise<string | null> {
   return null;
 }
 
-export const extractLegacyWord: Extractor = async (bytes, options) => {
+export const extractLegacyWord: Extractor = (bytes, options) =>
+  convertAndRead(bytes, options, /\.wps$/i.test(options.name) ? { input: "input.wps", what: "legacy WPS binary file" } : { input: "input.doc", what: "legacy Word binary file" });
+
+export const extractOpenDocument: Extractor = (bytes, options) => convertAndRead(bytes, options, { input: "input.odt", what: "OpenDocument text (.odt)" });
+
+/** `input`: the fixed name the bytes are written under (its extension tells LibreOffice the format); `what`: the file, in the note. */
+const convertAndRead = async (bytes: Uint8Array, options: Parameters<Extractor>[1], as: { input: string; what: string }) => {
   const { name, limits } = options;
   if (bytes.byteLength === 0) throw new ExtractError(`the file is empty`, "empty");
   if (bytes.byteLength > limits.maxFileBytes)
     throw new ExtractError(`${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");
   const soffice = await findSoffice();
-  if (!soffice) throw new ExtractError("legacy Word format: install LibreOffice", "needs-libreoffice");
+  if (!soffice) throw new ExtractError(`${as.what}: install LibreOffice to read it`, "needs-libreoffice");
 
   const dir = await mkdtemp(join(tmpdir(), "xxgk-legacy-"));
   try {
@@ -49,7 +55,7 @@ export const extractLegacyWord: Extractor = async (bytes, options) => {
     const out = join(dir, "out");
     await Promise.all([mkdir(profile), mkdir(out)]);
     // A fixed name: the file's own name never reaches the file system or the command line.
-    const input = join(dir, /\.wps$/i.test(name) ? "input.wps" : "input.doc");
+    const input = join(dir, as.input);
     await writeFile(input, bytes);
     const args = [
       `-env:UserInstallation=${pathToFileURL(profile).href}`,
@@ -70,7 +76,7 @@ export const extractLegacyWord: Extractor = async (bytes, options) => {
     } catch {
       const why = run.stderr.trim().split("\n").pop() || `exit code ${run.code}`;
       throw new ExtractError(
-        `${name}: LibreOffice could not convert the file to DOCX (${why})${isOleCompound(bytes) ? "" : "; the bytes are not an OLE compound (.doc/.wps) file"}`,
+        `LibreOffice could not convert the file to DOCX (${why})${as.input === "input.odt" || isOleCompound(bytes) ? "" : "; the bytes are not an OLE compound (.doc/.wps) file"}`,
         "convert-failed",
       );
     }
@@ -79,7 +85,7 @@ export const extractLegacyWord: Extractor = async (bytes, options) => {
     doc.diagnostics.unshift({
       severity: "info",
       source: "docx:converted",
-      message: `legacy ${/\.wps$/i.test(name) ? "WPS" : "Word"} binary file converted to DOCX by LibreOffice before reading`,
+      message: `${as.what} converted to DOCX by LibreOffice before reading`,
     });
     return doc;
   } finally {

@@ -19,6 +19,14 @@ export function looksLikePdf(bytes: Uint8Array): boolean {
   return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024)).toString("latin1").includes("%PDF-");
 }
 
+/**
+ * An OpenDocument text (.odt, as LibreOffice and WPS save it): a zip whose first member is
+ * `mimetype`, stored uncompressed, holding this type (the format's own rule).
+ */
+export function isOpenDocumentText(probe: Probe): boolean {
+  return probe.head.startsWith("pk\x03\x04") && probe.head.includes("mimetypeapplication/vnd.oasis.opendocument.text");
+}
+
 const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
 /** The OLE compound-file signature of legacy .doc and .wps (and encrypted DOCX). */

@@ -324,10 +324,41 @@ describe("legacy .doc and .wps through LibreOffice", () => {
     expect(readdirSync(tmpdir()).filter((f) => f.startsWith("xxgk-legacy-")).length).toBe(before);
   });
 
+  it("an OpenDocument text (.odt) is sniffed as such, converted by LibreOffice, and reads as its DOCX does", async () => {
+    const work = mkdtempSync(join(tmpdir(), "xxgk-odt-test-"));
+    try {
+      const profile = `-env:UserInstallation=file://${join(work, "profile")}`;
+      writeFileSync(join(work, "report.docx"), read("lo-template.docx"));
+      execFileSync("soffice", [profile, "--headless", "--convert-to", "odt", "--outdir", work, join(work, "report.docx")], { stdio: "pipe", timeout: 120_000 });
+      const odt = readFileSync(join(work, "report.odt"));
+      const { sniff } = await import("../extractors/index.js");
+      expect(sniff(odt, "report.zip").kind).toBe("odt");
+      const { extractOpenDocument } = await import("../extractors/legacy-word.js");
+      const fromOdt = await extractOpenDocument(odt, { name: "report.odt", limits: DEFAULT_LIMITS });
+      expect(tables(fromOdt).map(grid)).toEqual(JSON.parse(read("lo-template.grid.json").toString("utf8")));
+      expect(bySource(fromOdt, "docx:converted")[0].message).toContain("OpenDocument text");
+      // Before, such a file failed as "not a DOCX: no word/document.xml in the archive".
+      const { parseReport } = await import("../src/pipeline.js");
+      execFileSync("soffice", [profile, "--headless", "--convert-to", "odt", "--outdir", work, "test/fixtures/generated/g01-2021.lo.docx"], { stdio: "pipe", timeout: 120_000 });
+      const out = await parseReport({ bytes: readFileSync(join(work, "g01-2021.lo.odt")), name: "g01-2021.odt" });
+      if (!out.ok) throw new Error(`${out.code}: ${out.message}`);
+      const exp = JSON.parse(readFileSync("test/fixtures/generated/g01-2021.expected.json", "utf8"));
+      expect(out.record.source.format).toBe("docx");
+      expect({ organ: out.record.organ, active: out.record.active, requests: out.record.requests, reviews: out.record.reviews }).toEqual({
+        organ: exp.organ,
+        active: exp.active,
+        requests: exp.requests,
+        reviews: exp.reviews,
+      });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 300_000);
+
   it("without LibreOffice, fails with the reason to install it", async () => {
     process.env.XXGK_SOFFICE = "/nonexistent";
     const e = await failure(legacy(read("lo-template.doc")));
-    expect(e.message).toBe("legacy Word format: install LibreOffice");
+    expect(e.message).toBe("legacy Word binary file: install LibreOffice to read it");
     expect(e.code).toBe("needs-libreoffice");
   });
 

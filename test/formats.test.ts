@@ -29,6 +29,14 @@ describe("format registry", () => {
     expect(sniff(zip, "x.bin").kind).toBe("docx");
   });
 
+  it("a zip whose first member is an OpenDocument text's mimetype is an .odt, whatever its name", () => {
+    const odt = makeZip([{ name: "mimetype", data: "application/vnd.oasis.opendocument.text" }, { name: "content.xml", data: "<office:document-content/>" }]);
+    expect(sniff(odt, "report.docx").kind).toBe("odt");
+    // A spreadsheet's mimetype is not a text's.
+    const ods = makeZip([{ name: "mimetype", data: "application/vnd.oasis.opendocument.spreadsheet" }]);
+    expect(sniff(ods, "x.ods").kind).toBe("docx");
+  });
+
   it("binary bytes that no entry claims fail: corrupt when named as a format, binary otherwise", () => {
     const junk = new Uint8Array([1, 2, 0, 0, 3, 4, 0, 5]);
     const code = (name: string) => {
@@ -46,6 +54,7 @@ describe("format registry", () => {
 
   it("legacy Word is recorded as DOCX (what LibreOffice makes of it); the others as themselves", () => {
     expect(recordFormat("legacy-word")).toBe("docx");
+    expect(recordFormat("odt")).toBe("docx");
     for (const f of Format.options) expect(recordFormat(f)).toBe(f);
   });
 
