@@ -47,12 +47,24 @@ const BULLET = /^\s*[•●▪◆■►]/;
 const PIPE_ROW = /^\s*\|.*\|\s*$/;
 /**
  * A pipe row without its leading pipe, as some page-to-text converters write a table (each
- * cell followed by ` |`: `规章 | 0 | 0 | 0 |`, a one-cell row `第二十条第（一）项 |`). Read as a
- * row only in a text with at least LOOSE_ROWS_AT_LEAST such lines of two cells or more, so a
- * stray line ending in a pipe elsewhere stays prose.
+ * cell followed by ` |`: `规章 | 0 | 0 | 0 |`, a one-cell row `第二十条第（一）项 |`): text,
+ * then a pipe that ends the line (trailing blanks aside), no tab. Read as a row only in a
+ * text with at least LOOSE_ROWS_AT_LEAST such lines of two cells or more, so a stray line
+ * ending in a pipe elsewhere stays prose. (Plain scans, not regular expressions: a pattern
+ * of optional runs around a required character backtracks quadratically on long prose.)
  */
-const LOOSE_PIPE_ROW = /^[^|\t]*[^|\s][^|\t]*\|(?:[^|\t]*\|)*\s*$/;
-const LOOSE_PIPE_ROW_OF_CELLS = /^[^|\t]*[^|\s][^|\t]*\|[^|\t]*[^|\s][^|\t]*\|/;
+function isLoosePipeRow(l: string): boolean {
+  const first = l.indexOf("|");
+  if (first <= 0 || l.includes("\t") || l.slice(0, first).trim() === "") return false;
+  return l.trimEnd().endsWith("|");
+}
+/** A loose pipe row of two cells or more, each of the first two with text. */
+function isLoosePipeRowOfCells(l: string): boolean {
+  if (!isLoosePipeRow(l)) return false;
+  const first = l.indexOf("|");
+  const second = l.indexOf("|", first + 1);
+  return second > first && l.slice(first + 1, second).trim() !== "";
+}
 const LOOSE_ROWS_AT_LEAST = 3;
 const PIPE_RULE = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 
@@ -72,9 +84,9 @@ export function parseText(text: string): Document {
   }
   const tabbed = lines.some((l) => TABLE_LIKE.test(l));
   let looseRows = 0;
-  for (const l of lines) if (LOOSE_PIPE_ROW_OF_CELLS.test(l) && LOOSE_PIPE_ROW.test(l) && ++looseRows >= LOOSE_ROWS_AT_LEAST) break;
+  for (const l of lines) if (l.includes("|") && isLoosePipeRowOfCells(l) && ++looseRows >= LOOSE_ROWS_AT_LEAST) break;
   // A section heading such a converter ended with a pipe (`四、政府信息公开行政复议、行政诉讼情况 |`) stays a heading.
-  const isLooseRow = (l: string) => LOOSE_PIPE_ROW.test(l) && !sectionHeading(l.replace(/\|\s*$/, ""));
+  const isLooseRow = (l: string) => isLoosePipeRow(l) && !sectionHeading(l.replace(/\|\s*$/, ""));
   const isPipeRow = looseRows >= LOOSE_ROWS_AT_LEAST ? (l: string) => PIPE_ROW.test(l) || isLooseRow(l) : (l: string) => PIPE_ROW.test(l);
   const columned = !tabbed && keepsColumns(lines);
   const blocks = tabbed ? parseTabbed(lines, isPipeRow) : parsePlain(lines, columned, isPipeRow);
