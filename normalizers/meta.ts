@@ -121,7 +121,7 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
     if (sectionHeading(texts[i]) || /^(根据|依据|按照|本报告)/.test(texts[i])) break;
     // A page number or running page line (第2页 共5页), or a page's label over the article
     // (正文, 【全文】), is not part of the title.
-    if (PAGE_NUMBER.test(halfDigits(texts[i])) || ARTICLE_LABEL.test(texts[i])) continue;
+    if (PAGE_NUMBER.test(halfDigits(texts[i])) || ARTICLE_LABEL.test(compact(texts[i]))) continue;
     if (firstTitleLine < 0) firstTitleLine = i;
     joined = joinWrapped(joined, texts[i].replace(/^#+\s*/, ""));
     titleCandidates.push(joined);
@@ -138,15 +138,15 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
     titleAt = { text: t, place: k < fromText ? placeOf(firstTitleLine) : undefined };
     year = chineseNumber(m[2]);
     organ = cleanOrgan(m[1]) ?? cleanOrgan(m[3]) ?? organAfterTitle(printed.slice(m[0].length), year);
-    if (organ === null && k < fromText) {
-      // A title without its body (2022年政府信息公开工作年度报告) over or under a line that is
-      // the body's name alone (桃江县松木塘镇人民政府): that line names it.
-      const beside = [candidateEnds[k] + 1, firstTitleLine - 1].find((i) => i >= 0 && i < Math.min(5, texts.length) && organLine(texts[i]));
-      if (beside !== undefined) {
-        organ = organLine(texts[beside]);
-        organAt = { text: texts[beside], place: placeOf(beside) };
-        notes.add("meta.organBesideTitle", "info", `organ not named in the title; read from the line beside it ("${texts[beside]}")`, { key: "organ", place: rowPlace(placeOf(beside)) });
-      }
+    // A title without its body (2022年政府信息公开工作年度报告) over or under a line that is
+    // the body's name alone (桃江县松木塘镇人民政府): that line names it.
+    for (const i of organ === null && k < fromText ? [candidateEnds[k] + 1, firstTitleLine - 1] : []) {
+      const name = i >= 0 && i < Math.min(5, texts.length) ? organLine(texts[i]) : null;
+      if (!name) continue;
+      organ = name;
+      organAt = { text: texts[i], place: placeOf(i) };
+      notes.add("meta.organBesideTitle", "info", `organ not named in the title; read from the line beside it ("${texts[i]}")`, { key: "organ", place: rowPlace(placeOf(i)) });
+      break;
     }
     break;
   }
@@ -162,8 +162,11 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   }
 
   const body = texts.join("\n");
+  // The preamble naming the report gives the body and the year: read once, for either.
+  let named: PreambleName | null | undefined;
+  const preambleName = () => (named === undefined ? (named = reportNamedInPreamble(texts)) : named);
   if (!organ) {
-    const found = organFromBody(texts);
+    const found = organFromBody(texts, preambleName());
     if (found) {
       organ = found.organ;
       organAt = { text: found.evidence, place: placeOf(found.index) };
@@ -172,12 +175,12 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   } else organAt ??= titleAt;
   if (year !== null) yearAt = titleAt;
   if (year === null) {
-    const named = reportNamedInPreamble(texts) ?? yearStatedInPreamble(texts);
-    const period = named ? null : PERIOD.exec(compact(body));
-    if (named?.year != null) {
-      year = named.year;
-      yearAt = { text: named.evidence, place: placeOf(named.index) };
-      notes.add("meta.yearFromPreamble", "info", `year not in the title; read from the preamble, which names the report ("${named.evidence}")`, { key: "year", place: rowPlace(placeOf(named.index)) });
+    const stated = preambleName() ?? yearStatedInPreamble(texts);
+    const period = stated ? null : PERIOD.exec(compact(body));
+    if (stated?.year != null) {
+      year = stated.year;
+      yearAt = { text: stated.evidence, place: placeOf(stated.index) };
+      notes.add("meta.yearFromPreamble", "info", `year not in the title; read from the preamble, which names the report ("${stated.evidence}")`, { key: "year", place: rowPlace(placeOf(stated.index)) });
     } else if (period && (!period[2] || period[2] === period[1])) {
       year = Number(period[1]);
       const at = texts.findIndex((t) => compact(t).includes(period[0]));
@@ -282,8 +285,8 @@ function metaEntry(value: unknown, at: { text: string; place?: Place } | null): 
   return { text: at.text.replace(/\s+/g, " ").trim(), status: "printed", ...(place ? { place } : {}) };
 }
 
-function organFromBody(texts: string[]): { organ: string; evidence: string; index: number } | null {
-  const named = reportNamedInPreamble(texts);
+/** The body from the text under the title: `named`, the preamble naming the report (reportNamedInPreamble), first. */
+function organFromBody(texts: string[], named: PreambleName | null): { organ: string; evidence: string; index: number } | null {
   if (named?.organ) return { organ: named.organ, evidence: named.evidence, index: named.index };
   const first = texts.slice(0, 6).map((t) => squeezeHan(halfDigits(t)));
   const head = first.join("\n");
@@ -313,7 +316,13 @@ function organFromBody(texts: string[]): { organ: string; evidence: string; inde
  * 政府信息公开工作年度报告, 现公布区统计局2023年政府信息公开工作年度报告. Null where no sentence
  * of the first lines does so; organ null where the name is not a body's (本单位).
  */
-function reportNamedInPreamble(texts: string[]): { organ: string | null; year: number | null; evidence: string; index: number } | null {
+interface PreambleName {
+  organ: string | null;
+  year: number | null;
+  evidence: string;
+  index: number;
+}
+function reportNamedInPreamble(texts: string[]): PreambleName | null {
   for (let i = 0; i < Math.min(6, texts.length); i++) {
     const m = NAMED_REPORT.exec(squeezeHan(halfDigits(texts[i])));
     if (!m) continue;
@@ -381,11 +390,12 @@ const PRINT_STAMP = /^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\d{1,2}:\d{2}(?::\d{2})?(
 /** The label a crawler's or a page's header puts before the title: 标题: 平潭综合实验区2021年度…. */
 const TITLE_LABEL = /^(?:文章标题|标题|题目|文件名称|名称)[:：]/;
 
-/** A portal's label over the article, joined by a converter to the title after it (正文宿迁市2025年…). */
-const ARTICLE_LABEL_BEFORE = /^[【\[]?(?:正文|全文|原文)[】\]]?[:：]?(?=\S)/;
-
-/** A portal's label over the article, not part of its title: 正文, 【全文】, 原文. */
-const ARTICLE_LABEL = /^[【\[]?\s*(?:正\s*文|全\s*文|原\s*文|文章正文|正文内容)\s*[】\]]?\s*[:：]?$/;
+/** A portal's label over the article, not part of its title: 正文, 【全文】, 原文 (as the words a pattern takes). */
+const ARTICLE_LABEL_WORDS = "正文内容|文章正文|正文|全文|原文";
+/** Such a label on a line of its own (spaced out too: 正 文). */
+const ARTICLE_LABEL = new RegExp(`^[【\\[]?(?:${ARTICLE_LABEL_WORDS})[】\\]]?[:：]?$`);
+/** Such a label a converter joined to the title after it (正文宿迁市2025年…), in compact text. */
+const ARTICLE_LABEL_BEFORE = new RegExp(`^[【\\[]?(?:${ARTICLE_LABEL_WORDS})[】\\]]?[:：]?(?=\\S)`);
 
 /** An office inside a body, as a contact sentence names it: the body's name, then the office's. */
 const INNER_OFFICE = /(?:党政综合办公室|党政办公室|党政办|综合办公室|综合办|政务公开办公室|政务公开办|信息公开办公室|办公室|综合科|政务公开科|秘书科|法规科|法制科)$/;
@@ -471,13 +481,15 @@ function isChrome(t: string): boolean {
 /** The date a text opens with (2021-01-29, 2021年1月29日, 二〇二一年一月二十九日), alone. */
 const LEADING_DATE = new RegExp(`^(?:${DATE.source}|${DATE_DASHED.source})`);
 
+/** A page's date label and what follows it; 时间 alone only after no Han character (来源： 时间：2023-02-20, not 统计时间：). */
+const DATE_LINE = /(?:发布日期|发布时间|成文日期|日期|(?<!\p{Script=Han})时间)\s*[:：]\s*(\S+(?:\s*\S+){0,2})/u;
+
 /** `发布日期：2021-01-29` (or 发布时间, 日期) in the lines before the first section. */
 export function pageHeaderDate(texts: string[]): { date: string; evidence: string; index: number } | null {
   for (let i = 0; i < Math.min(texts.length, 200); i++) {
     const t = texts[i];
     if (sectionHeading(t)) break;
-    // 时间 alone only after no Han character (来源： 时间：2023-02-20, not 统计时间：).
-    const m = /(?:发布日期|发布时间|成文日期|日期|(?<!\p{Script=Han})时间)\s*[:：]\s*(\S+(?:\s*\S+){0,2})/u.exec(t);
+    const m = DATE_LINE.exec(t);
     // The date must be the label's own, right after it, and only it is read: an empty label
     // joined to the next line (发布时间: 本报告…统计期限自2021年1月1日起…) prints no date of its
     // own, and a dashed date joined to the preamble (2022-01-10 16:13根据…自2021年1月1日…) is
@@ -485,7 +497,7 @@ export function pageHeaderDate(texts: string[]): { date: string; evidence: strin
     const lead = m ? LEADING_DATE.exec(halfDigits(m[1])) : null;
     if (!m || !lead) continue;
     const d = readDate(lead[0]);
-    if (d) return { date: d, evidence: `${t.slice(m.index, m.index + m[0].length - m[1].length)}${lead[0]}`.trim(), index: i };
+    if (d) return { date: d, evidence: `${m[0].slice(0, m[0].length - m[1].length)}${lead[0]}`.trim(), index: i };
   }
   return null;
 }
