@@ -96,6 +96,9 @@ export const SECTION_TITLES = [
   "其他需要报告的事项",
 ] as const;
 
+/** The first year the national templates cover (国办公开办函〔2019〕60号, reports on 2019): a report on an earlier year has tables of its own. */
+export const FIRST_TEMPLATE_YEAR = 2019;
+
 /** Words that mark the template's document number in the preamble. */
 export const TEMPLATE_CITATIONS = {
   "2021": ["〔2021〕30号", "[2021]30号", "(2021)30号"],

@@ -35,13 +35,25 @@ export async function findSoffice(): Promise<string | null> {
   return null;
 }
 
-export const extractLegacyWord: Extractor = (bytes, options) =>
-  convertAndRead(bytes, options, /\.wps$/i.test(options.name) ? { input: "input.wps", what: "legacy WPS binary file" } : { input: "input.doc", what: "legacy Word binary file" });
+/**
+ * A kind of file LibreOffice converts: `input`, the fixed name the bytes are written under
+ * (its extension tells LibreOffice the format); `what`, the file in messages; `ole`, whether
+ * its bytes are an OLE compound file (a failed conversion of other bytes says so).
+ */
+interface Converted {
+  input: string;
+  what: string;
+  ole: boolean;
+}
+const DOC: Converted = { input: "input.doc", what: "legacy Word binary file", ole: true };
+const WPS: Converted = { input: "input.wps", what: "legacy WPS binary file", ole: true };
+const ODT: Converted = { input: "input.odt", what: "OpenDocument text (.odt)", ole: false };
 
-export const extractOpenDocument: Extractor = (bytes, options) => convertAndRead(bytes, options, { input: "input.odt", what: "OpenDocument text (.odt)" });
+export const extractLegacyWord: Extractor = (bytes, options) => convertAndRead(bytes, options, /\.wps$/i.test(options.name) ? WPS : DOC);
 
-/** `input`: the fixed name the bytes are written under (its extension tells LibreOffice the format); `what`: the file, in the note. */
-const convertAndRead = async (bytes: Uint8Array, options: Parameters<Extractor>[1], as: { input: string; what: string }) => {
+export const extractOpenDocument: Extractor = (bytes, options) => convertAndRead(bytes, options, ODT);
+
+const convertAndRead = async (bytes: Uint8Array, options: Parameters<Extractor>[1], as: Converted) => {
   const { name, limits } = options;
   if (bytes.byteLength === 0) throw new ExtractError(`the file is empty`, "empty");
   if (bytes.byteLength > limits.maxFileBytes)
@@ -76,7 +88,7 @@ const convertAndRead = async (bytes: Uint8Array, options: Parameters<Extractor>[
     } catch {
       const why = run.stderr.trim().split("\n").pop() || `exit code ${run.code}`;
       throw new ExtractError(
-        `LibreOffice could not convert the file to DOCX (${why})${as.input === "input.odt" || isOleCompound(bytes) ? "" : "; the bytes are not an OLE compound (.doc/.wps) file"}`,
+        `LibreOffice could not convert the file to DOCX (${why})${!as.ole || isOleCompound(bytes) ? "" : "; the bytes are not an OLE compound (.doc/.wps) file"}`,
         "convert-failed",
       );
     }

@@ -43,6 +43,10 @@ function headings(line: string): Heading[] {
 
 /** How far past its number a heading worded otherwise may end (its 情况 or 事项). */
 const WORDED_TITLE_MAX = 36;
+/** Each section's number as a heading opens (一、 一. 一．), to search a line with (global: lastIndex set per search). */
+const NUMBERED = CN.map((c) => new RegExp(`${c}[、.．]`, "g"));
+/** A heading's title worded otherwise: up to its first 情况 or 事项. */
+const WORDED_TITLE = new RegExp(`^.{2,${WORDED_TITLE_MAX}}?(?:情况|事项)`);
 
 /**
  * Section n's heading at or after `from`: the template's words, or else (a typo such as
@@ -53,10 +57,10 @@ function headingIn(line: string, n: number, from: number): Heading | null {
   const exact = `${CN[n - 1]}、${SECTION_TITLES[n - 1]}`;
   const at = line.indexOf(exact, from);
   if (at !== -1) return { at, end: at + exact.length, n };
-  const numbered = new RegExp(`${CN[n - 1]}[、.．]`, "g");
+  const numbered = NUMBERED[n - 1];
   numbered.lastIndex = from;
   for (let m = numbered.exec(line); m; m = numbered.exec(line)) {
-    const title = new RegExp(`^.{2,${WORDED_TITLE_MAX}}?(?:情况|事项)`).exec(line.slice(m.index + m[0].length, m.index + m[0].length + WORDED_TITLE_MAX + 2));
+    const title = WORDED_TITLE.exec(line.slice(m.index + m[0].length, m.index + m[0].length + WORDED_TITLE_MAX + 2));
     if (title && sectionHeading(m[0] + title[0])?.number === n) return { at: m.index, end: m.index + m[0].length + title[0].length, n };
   }
   return null;

@@ -164,7 +164,7 @@ export function assembleActive(
     def.columns.forEach((col, i) => {
       const unit = def.units?.[col];
       const kind: ValueKind = unit ? "amount" : col === "change" ? "signed" : "count";
-      out[def.key][col] = readInto(row, i, keys[i], kind, missing, prov, notes, unit, unit ? headerUnits[col] : null);
+      out[def.key][col] = readInto(row, i, keys[i], kind, missing, prov, notes, unit, headerUnits[col]);
     });
   }
   return out as unknown as Active2021 | Active2019;

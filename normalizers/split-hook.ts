@@ -87,7 +87,8 @@ export function splitRunTogether(doc: Document, activeDefs: ActiveRowDef[]): { d
       // spans it), and the pieces between spaces are runs like any other.
       // In a real grid (DOCX, HTML, ruled PDF) a cell is a cell: nothing is cut. A blank
       // among the value cells says the cells were printed apart.
-      const runs = values.length === 1 || (runTogether && values.length < REQUEST_COLUMNS.length && isDigitRun(values.map((v) => fold(v))));
+      const tokens = values.map((v) => fold(v));
+      const runs = values.length === 1 || (runTogether && values.length < REQUEST_COLUMNS.length && isDigitRun(tokens));
       if (!runs || b.exactGrid || texts.length - first !== values.length) {
         if (values.length === REQUEST_COLUMNS.length && label) {
           const m = REQUEST_MATCHER.match(labels[labels.length - 1]) ?? REQUEST_MATCHER.match(label);
@@ -96,7 +97,6 @@ export function splitRunTogether(doc: Document, activeDefs: ActiveRowDef[]): { d
         }
         return;
       }
-      const tokens = values.map((v) => fold(v));
       const req = label ? REQUEST_MATCHER.match(labels[labels.length - 1]) ?? REQUEST_MATCHER.match(label) : null;
       const act = label ? activeMatcher.match(labels[labels.length - 1]) ?? activeMatcher.match(label) : null;
       const digits = tokens.join("").length;

@@ -26,7 +26,7 @@ import type { ProvenanceEntry, RecordDiagnostic } from "../model/provenance.js";
 import { hasWord, LabelMatcher } from "./labels.js";
 import { cleanText, fold, ITEM_NUMBER, joinWrapped } from "../model/text.js";
 import { sectionHeading } from "../model/sections.js";
-import { isBlank, isValueLike, type Unit } from "./values.js";
+import { isBlank, isValueLike, unitPrinted, type Unit } from "./values.js";
 import { assembleActive, assembleRequests, assembleReviews, Notes, placeText, rowPlace, type CellRef, type RawRow } from "./assemble.js";
 
 import { splitRunTogether } from "./split-hook.js";
@@ -554,7 +554,7 @@ export function headerUnits(blocks: Block[]): Partial<Record<string, Unit>> {
           const u = HEADER_UNIT.exec(t.slice(at + words.length));
           if (!u) continue;
           if (!found.has(col)) found.set(col, new Set());
-          found.get(col)!.add(u[1] === "万元" ? "wanYuan" : "yuan");
+          found.get(col)!.add(unitPrinted(u[1])!);
         }
       }
   }

@@ -5,6 +5,9 @@ import { fold } from "../model/text.js";
 
 export type ValueKind = "count" | "signed" | "amount";
 export type Unit = "wanYuan" | "yuan";
+/** A unit as printed (万元, 元), and back. */
+export const UNIT_PRINTED: Record<Unit, string> = { wanYuan: "万元", yuan: "元" };
+export const unitPrinted = (word: string): Unit | null => (word === "万元" ? "wanYuan" : word === "元" ? "yuan" : null);
 
 /** How a cell reads, in the record's terms (model/provenance.ts ValueStatus, less split/ocr, which come from Cell.read). */
 export type CellStatus = "printed" | "blank" | "dash" | "note" | "unreadable";
@@ -140,15 +143,13 @@ function read(text: string, kind: ValueKind, unit?: Unit, headerUnit: Unit | nul
   if (m[1] === "+" || m[1] === "＋") notes.push({ code: "cell.signed", note: `printed with a sign: "${raw}"` });
   if (sign < 0 && kind !== "signed") return unreadable("cell.negative", `negative where a count is expected: "${raw}"`);
 
-  let printedUnit: Unit | null = null;
-  if (rest.startsWith("万元")) printedUnit = "wanYuan";
-  else if (rest.startsWith("元")) printedUnit = "yuan";
+  const printedUnit = unitPrinted(/^万?元/.exec(rest)?.[0] ?? "");
   // A unit the column's header printed (采购总金额（万元）) holds for a cell that prints none.
   const cellUnit = printedUnit ?? (unit ? headerUnit : null);
   if (cellUnit && unit && cellUnit !== unit) {
     // Convert exactly in decimal: 12.34万元 → 123400元; 251000元 → 25.1万元.
     value = cellUnit === "wanYuan" ? scale(value, 4) : scale(value, -4);
-    notes.push({ code: "cell.unitConverted", note: `"${raw}"${printedUnit ? "" : ` (in ${cellUnit === "yuan" ? "元" : "万元"}, as its column's header says)`} converted to ${unit === "yuan" ? "元" : "万元"}` });
+    notes.push({ code: "cell.unitConverted", note: `"${raw}"${printedUnit ? "" : ` (in ${UNIT_PRINTED[cellUnit]}, as its column's header says)`} converted to ${UNIT_PRINTED[unit]}` });
   } else if (!cellUnit && unit === "yuan" && value !== 0) {
     // 元 is the record's unit, not the template's (the 2019 template prints no unit for
     // 采购总金额): a report may mean 万元.

@@ -14,9 +14,8 @@ import { readMeta } from "../normalizers/meta.js";
 import { runRecordRules } from "../normalizers/rules.js";
 import { resolveRegion, type RegionDecision } from "../normalizers/region.js";
 import type { ListedOn, ProvenanceEntry, RecordDiagnostic } from "../model/provenance.js";
+import { FIRST_TEMPLATE_YEAR } from "../data/template.js";
 
-/** The first year the national template covers (国办公开办函〔2019〕60号, reports on 2019). */
-const FIRST_TEMPLATE_YEAR = 2019;
 /** The failure of a report written before the national template. */
 export const PRE_TEMPLATE = "pre-template";
 
