@@ -127,13 +127,35 @@ export class CrawlLedger {
     return rank(portal) < rank(filed) ? portal : filed;
   }
 
+  /** The first-ranked portal that has met each URL this run (see `meet`). */
+  private readonly metBy = new Map<string, string>();
+
+  /**
+   * A portal meets a URL (lists it, links it, or resumes it). Whatever else happens to the
+   * URL, it is filed under the first-ranked portal that met it this run: a row already
+   * written (by another portal, or by an earlier run killed half-way) is re-filed now, and
+   * every later `saveUrl` keeps it there. Without this, which portal a URL is filed under
+   * would depend on which portal reached it first, or on where an earlier run was killed.
+   */
+  meet(url: string, portal: string): void {
+    const met = this.metBy.get(url);
+    const best = met === undefined ? portal : this.files(met, portal);
+    this.metBy.set(url, best);
+    const prev = this.url(url);
+    if (prev && this.files(prev.portal, best) !== prev.portal) this.sql("UPDATE crawl_urls SET portal = ? WHERE url = ?").run(best, url);
+  }
+
   /**
    * Records a URL's state; fields not given keep their previous value (or null). The kind
-   * that first recorded a URL keeps it; the portal is the one `files` says.
+   * that first recorded a URL keeps it; the portal is the one `files` says among the row's,
+   * the update's and those that met it this run.
    */
   saveUrl(update: UrlUpdate): void {
     const prev = this.url(update.url);
-    const row: UrlRow = { ...BLANK, ...(prev ?? {}), ...update, portal: prev ? this.files(prev.portal, update.portal) : update.portal, kind: prev?.kind ?? update.kind };
+    const met = this.metBy.get(update.url);
+    let portal = prev ? this.files(prev.portal, update.portal) : update.portal;
+    if (met !== undefined) portal = this.files(portal, met);
+    const row: UrlRow = { ...BLANK, ...(prev ?? {}), ...update, portal, kind: prev?.kind ?? update.kind };
     this.sql(`
       INSERT INTO crawl_urls (url, portal, kind, status, etag, last_modified, sha256, last_status, attempts, last_error, fetched_at, final_url, content_type, ingest_status, ingest_code, report_id)
       VALUES (@url, @portal, @kind, @status, @etag, @last_modified, @sha256, @last_status, @attempts, @last_error, @fetched_at, @final_url, @content_type, @ingest_status, @ingest_code, @report_id)

@@ -49,6 +49,25 @@ describe("a URL's row", () => {
     expect(ledger.url("http://p/b.html")?.portal).toBe("json-portal");
   });
 
+  it("met by a first-ranked portal, is re-filed under it at once and stays there whoever saves it next", () => {
+    ledger.orderPortals(["html-portal", "json-portal"]);
+    // Written by the second portal (in an earlier run, or before the first reached it).
+    ledger.saveUrl({ url: "http://p/c.html", portal: "json-portal", kind: "article", status: "done" });
+    ledger.meet("http://p/c.html", "json-portal");
+    expect(ledger.url("http://p/c.html")?.portal).toBe("json-portal");
+    ledger.meet("http://p/c.html", "html-portal");
+    expect(rows("SELECT portal FROM crawl_urls WHERE url = 'http://p/c.html'")).toEqual([{ portal: "html-portal" }]);
+    // Met first, written later by the portal ranked second: filed under the first.
+    ledger.meet("http://p/d.html", "html-portal");
+    ledger.meet("http://p/d.html", "json-portal");
+    expect(ledger.url("http://p/d.html")).toBeUndefined();
+    ledger.saveUrl({ url: "http://p/d.html", portal: "json-portal", kind: "article", status: "fetched" });
+    expect(ledger.url("http://p/d.html")).toMatchObject({ portal: "html-portal", status: "fetched" });
+    // Meeting never demotes: a second-ranked portal meeting a row filed under the first leaves it.
+    ledger.meet("http://p/c.html", "json-portal");
+    expect(ledger.url("http://p/c.html")?.portal).toBe("html-portal");
+  });
+
   it("is all blanks but what was given, the first time", () => {
     ledger.saveUrl({ url: "http://p/a.html", portal: "p", kind: "article", status: "failed", last_status: 503, attempts: 1 });
     expect(ledger.url("http://p/a.html")).toEqual({

@@ -507,6 +507,27 @@ describe("a killed crawl resumes", () => {
   });
 });
 
+describe("a URL two portals list", () => {
+  it("is filed under the portal listed first, even when the other one stored it in an earlier run", async () => {
+    const portal = await startPortal();
+    const config = portalConfig(portal.base);
+    // An uninterrupted run in the configured order: how each URL should be filed.
+    const wholeDb = join(tmp("order-whole"), "xxgk.sqlite");
+    await runCrawl({ config, db: wholeDb });
+    const expected = snapshot(wholeDb, portal).urls.map((r) => `${r.url} ${r.portal}`);
+    // An earlier run that reached every URL through json-portal first (the order reversed),
+    // so every shared URL is stored and done under json-portal before html-portal meets it.
+    const db = join(tmp("order-reversed"), "xxgk.sqlite");
+    await runCrawl({ config: { ...config, portals: [...config.portals].reverse() }, db });
+    const before = snapshot(db, portal).urls;
+    const shared = before.filter((r) => r.portal === "json-portal" && expected.includes(`${r.url} html-portal`));
+    expect(shared.length).toBeGreaterThan(0); // the case this test is about happened
+    await runCrawl({ config, db });
+    expect(snapshot(db, portal).urls.map((r) => `${r.url} ${r.portal}`)).toEqual(expected);
+    await portal.close();
+  });
+});
+
 describe("two crawls on one database", () => {
   it("the second refuses with a clear message while the first runs; a dead run's lock is taken over", async () => {
     const portal = await startPortal({ delayMs: 150 });

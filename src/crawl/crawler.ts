@@ -267,6 +267,7 @@ export class Crawler {
     const cap = ctx.portal.maxLinksPerPage;
     const out: Link[] = [];
     for (const l of links) {
+      this.state.meet(l.url, ctx.portal.name);
       if (this.claims.has(l.url)) continue;
       if (!this.toDo(l.url)) {
         // Known and finished (or given up): counted once, as the document queue would.
@@ -431,6 +432,7 @@ export class Crawler {
   // ---- documents ------------------------------------------------------------------
 
   private claim(ctx: PortalCtx, url: string, kind: "article" | "attachment", listedOn?: ListedOn): Promise<void> {
+    this.state.meet(url, ctx.portal.name);
     let p = this.claims.get(url);
     if (!p) {
       this.inFlight++;
@@ -451,9 +453,7 @@ export class Crawler {
     const name = ctx.portal.name;
     const row = this.state.url(url);
     if (row && FINAL.has(row.status)) {
-      s.documents.unchanged++;
-      // Listed by a portal that comes first in the configuration: filed under it (CrawlLedger.files).
-      if (this.state.files(row.portal, name) !== row.portal) this.state.saveUrl({ url, portal: name, kind: row.kind, status: row.status });
+      s.documents.unchanged++; // filed under the first-ranked portal that met it (CrawlLedger.meet)
       return;
     }
     if (row?.status === "failed" && row.attempts >= this.o.config.maxAttempts) {
