@@ -10,7 +10,7 @@ import { crossYearChecks } from "../normalizers/crossyear.js";
 import { bareName, isAbbreviationOf, organKey, printedName } from "../normalizers/organ.js";
 import { describeRegion, hintContradicts, isKnownRegionCode, regionByCode, resolveRegion } from "../normalizers/region.js";
 import { parserIdentity } from "./version.js";
-import { Store, type IngestInput, type IngestResult } from "./store.js";
+import { Store, type CommitGroup, type IngestInput, type IngestResult } from "./store.js";
 import { extrasOf, type WorkerInput } from "./worker-outcome.js";
 
 /**
@@ -94,7 +94,7 @@ export class IngestService {
 
   /** Records a file that was never read into bytes (too large, unreadable, a folder that cannot be listed). */
   recordFailure(f: { path: string; code: string; message: string }): IngestResult {
-    return this.store.recordFailure(f, this.parser);
+    return this.inGroup(() => this.store.recordFailure(f, this.parser));
   }
 
   /**
@@ -102,6 +102,56 @@ export class IngestService {
    * the cross-year checks of its body's neighbouring years.
    */
   save(outcome: ParseOutcome, at: { sha: string; locator: string; input: IngestInput; replace?: boolean }): IngestResult {
+    return this.inGroup(() => this.saveNow(outcome, at));
+  }
+
+  /** A write of one document, in the batch's commit group where there is one. */
+  private inGroup(write: () => IngestResult): IngestResult {
+    const group = this.group;
+    if (!group) return write();
+    const gen = group.begin();
+    try {
+      const result = write();
+      this.savedIn.set(result, { group, gen });
+      return result;
+    } finally {
+      group.saved();
+    }
+  }
+
+  /** The commit group and generation each result's save went into (see whenStored). */
+  private readonly savedIn = new WeakMap<IngestResult, { group: CommitGroup; gen: number }>();
+
+  /**
+   * Runs `fn` once what `result` says is committed: at once for a result saved on its own
+   * (or not saved: bytes seen before), when its group commits for one saved in a group,
+   * never when that group was lost.
+   */
+  whenStored(result: IngestResult, fn: () => void): void {
+    const at = this.savedIn.get(result);
+    if (at) at.group.whenCommitted(at.gen, fn);
+    else fn();
+  }
+
+  /** The group a batch's saves are committed in (`inCommitGroups`), or null: each save commits. */
+  private group: CommitGroup | null = null;
+
+  /**
+   * Runs a batch whose saves are committed in groups (Store.commitGroup) rather than one by
+   * one; everything saved is committed when `fn` ends, however it ends.
+   */
+  async inCommitGroups<T>(fn: () => Promise<T>, limits?: { docs: number; ms: number }): Promise<T> {
+    if (this.group) return fn();
+    const group = (this.group = this.store.commitGroup(limits));
+    try {
+      return await fn();
+    } finally {
+      this.group = null;
+      group.close();
+    }
+  }
+
+  private saveNow(outcome: ParseOutcome, at: { sha: string; locator: string; input: IngestInput; replace?: boolean }): IngestResult {
     return this.store.transaction(() => {
       const result = this.store.saveOutcome(outcome, { ...at, parser: this.parser });
       if (result.status !== "ingested" || result.reportId === undefined) return result;

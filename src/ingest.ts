@@ -142,10 +142,14 @@ export function emptySummary(): BatchSummary {
 
 /**
  * Ingests every file under `paths` through the ingest service (a bare store gets one
- * with parseReport); one document per transaction.
+ * with parseReport): one transaction per document, committed in groups (Store.commitGroup).
  */
 export async function ingestPaths(target: Store | IngestService, paths: string[], opts: BatchOptions = {}): Promise<BatchSummary> {
   const service = target instanceof Store ? new IngestService(target) : target;
+  return service.inCommitGroups(() => ingestBatch(service, paths, opts));
+}
+
+async function ingestBatch(service: IngestService, paths: string[], opts: BatchOptions): Promise<BatchSummary> {
   const store = service.store;
   const summary = opts.summary ?? emptySummary();
   const hints = opts.region ? { region: opts.region } : undefined;
@@ -179,7 +183,8 @@ export async function ingestPaths(target: Store | IngestService, paths: string[]
   const ingest = async (locator: string, input: IngestInput) => {
     const sha = sha256(input.bytes);
     if (inHand === 1) {
-      record(locator, await service.ingestOne({ ...input, sha256: sha }));
+      const r = await service.ingestOne({ ...input, sha256: sha });
+      service.whenStored(r, () => record(locator, r));
       return;
     }
     // The same bytes twice at once: the store keeps one (its unique index), but the second
@@ -192,7 +197,8 @@ export async function ingestPaths(target: Store | IngestService, paths: string[]
     inOrder = result.then(
       async (r) => {
         await before;
-        record(locator, r);
+        // Told (summary, progress) once committed: never a document the database does not hold.
+        service.whenStored(r, () => record(locator, r));
       },
       (e) => {
         storeError ??= e;
@@ -219,19 +225,22 @@ export async function ingestPaths(target: Store | IngestService, paths: string[]
         continue;
       }
       if (entry.kind === "error") {
-        record(path, service.recordFailure({ path, code: entry.code, message: entry.message }));
+        const r = service.recordFailure({ path, code: entry.code, message: entry.message });
+        service.whenStored(r, () => record(path, r));
         continue;
       }
       const read = readBounded(path, max);
       if (!read.ok) {
-        record(path, service.recordFailure({ path, code: read.code, message: read.message }));
+        const r = service.recordFailure({ path, code: read.code, message: read.message });
+        service.whenStored(r, () => record(path, r));
         continue;
       }
       const bytes = read.bytes;
       if (extname(path).toLowerCase() === ".zip") {
         const members = readArchive(bytes);
         if (!members.ok) {
-          record(path, service.save({ ok: false, code: members.code, message: members.message }, { sha: sha256(bytes), locator: path, input: { bytes, path } }));
+          const r = service.save({ ok: false, code: members.code, message: members.message }, { sha: sha256(bytes), locator: path, input: { bytes, path } });
+          service.whenStored(r, () => record(path, r));
           continue;
         }
         if (members.docx === false) {

@@ -141,8 +141,14 @@ export class ReviewLedger {
     return this.db.transaction(fn).immediate();
   }
 
+  /** Tables found to exist: a table is never dropped while a store is open, so once seen it is not looked up again (ingest asks per document). */
+  private readonly tablesSeen = new Set<string>();
+
   private hasTable(name: string): boolean {
-    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+    if (this.tablesSeen.has(name)) return true;
+    const found = this.sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+    if (found) this.tablesSeen.add(name);
+    return found;
   }
 
   /** Whether the database has the corrections' tables (a read-only database from before them has not). */

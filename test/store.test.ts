@@ -185,15 +185,41 @@ describe("store", () => {
   it("stops the batch with the reason when storing fails, keeping what was stored", async () => {
     for (const n of ["a", "b", "c", "d"]) writeFileSync(join(dir, `${n}.txt`), `${SAMPLE}\n附注：${n}。\n`);
     let seen = 0;
-    const s = await ingestPaths(store, ["a", "b", "c", "d"].map((n) => join(dir, `${n}.txt`)), {
-      onResult: () => {
-        if (++seen === 2) store.db.close(); // the database goes away mid-batch
-      },
-    });
+    // Committed two by two: a and b are committed (and told) before c is stored.
+    const s = await service.inCommitGroups(
+      () =>
+        ingestPaths(service, ["a", "b", "c", "d"].map((n) => join(dir, `${n}.txt`)), {
+          onResult: () => {
+            if (++seen === 2) store.db.close(); // the database goes away mid-batch
+          },
+        }),
+      { docs: 2, ms: 60_000 },
+    );
     expect(s.ingested).toBe(2);
     expect(s.error).toMatch(/c\.txt: could not be stored: .*not open/);
     store = openStore(join(dir, "db", "x.sqlite"));
     expect(store.counts().reports).toBe(2);
+  });
+
+  it("never tells as stored what an uncommitted group lost when the database went away", async () => {
+    for (const n of ["a", "b", "c", "d"]) writeFileSync(join(dir, `${n}.txt`), `${SAMPLE}\n附注：${n}。\n`);
+    let parsed = 0;
+    const told: string[] = [];
+    const closing = new IngestService(store, {
+      parse: (input) => {
+        if (++parsed === 3) store.db.close(); // a and b saved in the open group, not yet committed
+        return parseReport(input);
+      },
+    });
+    const s = await closing.inCommitGroups(
+      () => ingestPaths(closing, ["a", "b", "c", "d"].map((n) => join(dir, `${n}.txt`)), { onResult: (p) => told.push(p) }),
+      { docs: 100, ms: 60_000 },
+    );
+    expect(s.error).toMatch(/c\.txt: could not be stored: .*not open/);
+    expect(told).toEqual([]);
+    expect(s.ingested).toBe(0);
+    store = openStore(join(dir, "db", "x.sqlite"));
+    expect(store.counts().reports).toBe(0); // what the summary says
   });
 
   it("walks folders in name order, skips dotfiles, reads links inside the tree and not out of it", () => {
@@ -475,5 +501,77 @@ describe("store", () => {
     expect(after).not.toBe(before);
     writeFileSync(join(root, "extractors", "text.ts"), "// a changed reader\n", { flag: "a" });
     expect(codeIdentity(root, ".ts")).not.toBe(after);
+  });
+});
+
+describe("a batch's commit groups", () => {
+  /** Reports another connection sees (what another process, or a run after a kill, would find). */
+  const seenOutside = () => {
+    const other = new Database(join(dir, "db", "x.sqlite"), { readonly: true });
+    try {
+      return (other.prepare("SELECT count(*) AS n FROM reports").get() as { n: number }).n;
+    } finally {
+      other.close();
+    }
+  };
+  const input = (i: number) => {
+    const path = join(dir, `g${i}.txt`);
+    return { bytes: Buffer.from(`${SAMPLE}\n附注：第${i}号。\n`), path };
+  };
+
+  it("commits every `docs` documents, and the rest when the batch ends; each document stays whole", async () => {
+    await service.inCommitGroups(
+      async () => {
+        for (let i = 0; i < 2; i++) await service.ingestOne(input(i));
+        expect(count("SELECT count(*) AS n FROM reports")).toBe(2); // this connection sees its own
+        expect(seenOutside()).toBe(0); // nobody else does yet
+        await service.ingestOne(input(2));
+        expect(seenOutside()).toBe(3);
+        await service.ingestOne(input(3));
+        expect(seenOutside()).toBe(3);
+      },
+      { docs: 3, ms: 60_000 },
+    );
+    expect(seenOutside()).toBe(4);
+    // Committed as whole documents: every report has its cells.
+    expect(count("SELECT count(*) AS n FROM reports r WHERE NOT EXISTS (SELECT 1 FROM cells c WHERE c.report_id = r.id)")).toBe(0);
+  });
+
+  it("commits a group after `ms` even when no further document comes (a slow parse never holds the lock long)", async () => {
+    await service.inCommitGroups(
+      async () => {
+        await service.ingestOne(input(0));
+        expect(seenOutside()).toBe(0);
+        await new Promise((r) => setTimeout(r, 150));
+        expect(seenOutside()).toBe(1);
+      },
+      { docs: 100, ms: 50 },
+    );
+  });
+
+  it("a batch that throws still commits what it stored", async () => {
+    await expect(
+      service.inCommitGroups(async () => {
+        await service.ingestOne(input(0));
+        throw new Error("the disk is gone");
+      }),
+    ).rejects.toThrow("the disk is gone");
+    expect(seenOutside()).toBe(1);
+  });
+
+  it("ingestPaths commits everything it stored when it ends, with another connection able to write at once", async () => {
+    const folder = join(dir, "in");
+    mkdirSync(folder);
+    for (let i = 0; i < 5; i++) writeFileSync(join(folder, `r${i}.txt`), input(i).bytes);
+    const s = await ingestPaths(service, [folder]);
+    expect(s.ingested).toBe(5);
+    expect(seenOutside()).toBe(5);
+    const other = new Database(join(dir, "db", "x.sqlite"), { timeout: 0 });
+    try {
+      expect(() => other.prepare("BEGIN IMMEDIATE").run()).not.toThrow(); // no write lock left behind
+      other.prepare("ROLLBACK").run();
+    } finally {
+      other.close();
+    }
   });
 });
