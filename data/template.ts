@@ -12,6 +12,8 @@ export interface RowDef<K extends string = string> {
 }
 
 export interface ActiveRowDef extends RowDef {
+  /** The item of 第二十条 whose block prints this row (第二十条第（五）项: 5); a block has its own header row. */
+  item: number;
   /** The record keys of this row's value columns, in printed order. */
   columns: string[];
   /** Which columns are amounts (not counts) and the unit their key names. */
@@ -19,23 +21,23 @@ export interface ActiveRowDef extends RowDef {
 }
 
 export const ACTIVE_2021: ActiveRowDef[] = [
-  { key: "regulations", labels: ["规章"], columns: ["issued", "repealed", "inForce"] },
-  { key: "normativeDocuments", labels: ["行政规范性文件", "规范性文件"], columns: ["issued", "repealed", "inForce"] },
-  { key: "licensing", labels: ["行政许可"], columns: ["decisions"] },
-  { key: "penalties", labels: ["行政处罚"], columns: ["decisions"] },
-  { key: "coercion", labels: ["行政强制"], columns: ["decisions"] },
-  { key: "fees", labels: ["行政事业性收费"], columns: ["amountWanYuan"], units: { amountWanYuan: "wanYuan" } },
+  { key: "regulations", item: 1, labels: ["规章"], columns: ["issued", "repealed", "inForce"] },
+  { key: "normativeDocuments", item: 1, labels: ["行政规范性文件", "规范性文件"], columns: ["issued", "repealed", "inForce"] },
+  { key: "licensing", item: 5, labels: ["行政许可"], columns: ["decisions"] },
+  { key: "penalties", item: 6, labels: ["行政处罚"], columns: ["decisions"] },
+  { key: "coercion", item: 6, labels: ["行政强制"], columns: ["decisions"] },
+  { key: "fees", item: 8, labels: ["行政事业性收费"], columns: ["amountWanYuan"], units: { amountWanYuan: "wanYuan" } },
 ];
 
 export const ACTIVE_2019: ActiveRowDef[] = [
-  { key: "regulations", labels: ["规章"], columns: ["newlyMade", "newlyPublished", "totalPublished"] },
-  { key: "normativeDocuments", labels: ["规范性文件", "行政规范性文件"], columns: ["newlyMade", "newlyPublished", "totalPublished"] },
-  { key: "licensing", labels: ["行政许可"], columns: ["previousYear", "change", "decisions"] },
-  { key: "otherServices", labels: ["其他对外管理服务事项", "其他对外管理服务"], columns: ["previousYear", "change", "decisions"] },
-  { key: "penalties", labels: ["行政处罚"], columns: ["previousYear", "change", "decisions"] },
-  { key: "coercion", labels: ["行政强制"], columns: ["previousYear", "change", "decisions"] },
-  { key: "fees", labels: ["行政事业性收费"], columns: ["previousYear", "change"] },
-  { key: "procurement", labels: ["政府集中采购"], columns: ["projects", "amountYuan"], units: { amountYuan: "yuan" } },
+  { key: "regulations", item: 1, labels: ["规章"], columns: ["newlyMade", "newlyPublished", "totalPublished"] },
+  { key: "normativeDocuments", item: 1, labels: ["规范性文件", "行政规范性文件"], columns: ["newlyMade", "newlyPublished", "totalPublished"] },
+  { key: "licensing", item: 5, labels: ["行政许可"], columns: ["previousYear", "change", "decisions"] },
+  { key: "otherServices", item: 5, labels: ["其他对外管理服务事项", "其他对外管理服务"], columns: ["previousYear", "change", "decisions"] },
+  { key: "penalties", item: 6, labels: ["行政处罚"], columns: ["previousYear", "change", "decisions"] },
+  { key: "coercion", item: 6, labels: ["行政强制"], columns: ["previousYear", "change", "decisions"] },
+  { key: "fees", item: 8, labels: ["行政事业性收费"], columns: ["previousYear", "change"] },
+  { key: "procurement", item: 9, labels: ["政府集中采购"], columns: ["projects", "amountYuan"], units: { amountYuan: "yuan" } },
 ];
 
 /** Column headers that tell the two forms of table 2 apart. */

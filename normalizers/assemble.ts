@@ -25,6 +25,8 @@ export interface RawRow {
   place: Place;
   /** Why the cells are null, where the whole row could not be read. */
   reason?: { code: string; message: string };
+  /** Why one cell is null where the rest of its row was read (parallel to `cells`). */
+  cellReasons?: ({ code: string; message: string } | undefined)[];
 }
 
 /** The diagnostics of one mapping, in the order they were made. */
@@ -103,7 +105,7 @@ function readInto(
   const text = row ? row.cells[i] : null;
   const ref = row?.refs[i];
   if (text === null || text === undefined) {
-    const reason = row?.reason ?? missing;
+    const reason = row?.cellReasons?.[i] ?? row?.reason ?? missing;
     const place = ref ? cellPlace(ref) : rowPlace(row?.place);
     prov[key] = { text: ref ? printed(ref.cell.text) : "", status: "unreadable", ...(place ? { place } : {}) };
     notes.add(reason.code, "warning", reason.message, { key, ...(place ? { place } : {}) });

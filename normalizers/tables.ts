@@ -21,6 +21,7 @@ import {
 } from "../data/template.js";
 import { isUnsettled, type Block, type Cell, type Document, type Place } from "../model/document.js";
 import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS } from "../data/keys.js";
+import { ACTIVE_COLUMN_HEADER_WORDS, ACTIVE_COLUMN_LABELS } from "../data/columns.js";
 import type { Active2019, Active2021, Requests, Reviews, Template } from "../model/record.js";
 import type { ProvenanceEntry, RecordDiagnostic } from "../model/provenance.js";
 import { hasWord, LabelMatcher } from "./labels.js";
@@ -235,6 +236,42 @@ function describe(t: Target): string {
 }
 const expectedOf = (t: Target) => (t.table === "active" ? t.def.columns.length : t.table === "requests" ? REQUEST_COLUMNS.length : REVIEW_CELLS);
 
+/** The column of table 2 a header cell names (its words alone: see ACTIVE_COLUMN_HEADER_WORDS), or null. */
+function headerColumn(text: string): string | null {
+  const t = fold(text);
+  let found: string | null = null;
+  for (const [key, words] of Object.entries(ACTIVE_COLUMN_HEADER_WORDS)) {
+    if (!words.some((w) => t.includes(w))) continue;
+    if (found !== null) return null; // the words of two columns: names neither
+    found = key;
+  }
+  return found;
+}
+
+/**
+ * A block header of table 2 (信息内容 | 本年处理决定数量 | …): the columns it names, in
+ * printed order, when every one of its cells after 信息内容 names a column. Null for any
+ * other row, and for a header whose cells are not all clear (wrapped, cut, a word unknown):
+ * the template's own columns are read then, as before.
+ */
+export function activeHeader(cells: string[]): { keys: string[]; width: number } | null {
+  const first = cells.findIndex((c) => !isBlank(c));
+  if (first === -1 || fold(cells[first]) !== "信息内容") return null;
+  let end = cells.length;
+  while (end > first + 1 && isBlank(cells[end - 1])) end--;
+  const keys: string[] = [];
+  for (let i = first + 1; i < end; i++) {
+    const key = isBlank(cells[i]) ? null : headerColumn(cells[i]);
+    if (key === null || keys.includes(key)) return null;
+    keys.push(key);
+  }
+  // `width`: the cells after 信息内容, blanks included (a page's pipe rows pad a one-column block to the table's width).
+  return keys.length ? { keys, width: cells.length - first - 1 } : null;
+}
+
+const sameColumns = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((k, i) => k === b[i]);
+const columnNames = (keys: readonly string[]) => keys.map((k) => ACTIVE_COLUMN_LABELS[k] ?? k).join("、");
+
 /**
  * The mapping's state, one document at a time: the row whose numbers are being read
  * (`open`), the label lines waiting for numbers (`pending`), a row with numbers and an
@@ -253,6 +290,11 @@ class RowMapper {
   private lastKept: { map: Map<string, RawRow>; key: string; target: Target } | null = null;
   /** Tables of text (document table indexes) whose numbers stood before their first row label: see keep. */
   private readonly scrambledTables = new Set<number>();
+  /**
+   * The last block header of table 2 and the item (第二十条第（N）项) of the first row read
+   * under it: it heads that block's rows only (see headerFor).
+   */
+  private header: { keys: string[]; width: number; exact: boolean; item: number | null; section: number | null } | null = null;
   /** A row with numbers whose label matches no template row, kept one row: the next row may be the rest of its label alone (a label cut by a page break after its numbers). */
   private unmatched: { labels: string[]; values: string[]; refs: CellRef[]; row: RowView } | null = null;
 
@@ -272,6 +314,12 @@ class RowMapper {
     }
     const rowText = row.cells.join("");
     if (REVIEW_HEADERS.some((w) => rowText.includes(w))) this.reviewContext = true;
+    if (this.header && row.section !== null && row.section !== this.header.section) this.header = null;
+    const header = labels.length > 0 && values.every(isBlank) ? activeHeader(row.cells) : null;
+    if (header) {
+      this.finish();
+      this.header = { ...header, exact: row.exact, item: null, section: row.section };
+    }
     if (labels.length > 0 && values.length === 0) return this.labelOnly(labels);
     if (labels.length === 0) return this.numbersOnly(values, refs, row);
     return this.labelled(labels, values, refs, row);
@@ -390,11 +438,43 @@ class RowMapper {
     if (this.open && (this.open.values.length >= this.open.expected || row.exact)) this.finish();
   }
 
+  /**
+   * The columns a table 2 row's block header prints, where they are not the template's
+   * own for the row (a block headed in the other form's words, one column where the
+   * template has three): the row is then read by the header. Null: read by the template.
+   * A header heads the rows of one block: the first row under it sets the block. A header
+   * of text is trusted only as wide as the row (see below); a grid's always.
+   */
+  private headerFor(def: ActiveRowDef): string[] | "unsure" | null {
+    const h = this.header;
+    if (!h) return null;
+    if (h.item === null) h.item = def.item;
+    else if (h.item !== def.item) {
+      this.header = null;
+      return null;
+    }
+    if (sameColumns(h.keys, def.columns)) return null;
+    // A header row of text narrower than the template's row may be one the reader cut short
+    // (a cell per line, a blank line lost), not a block printing fewer columns: where what it
+    // names agrees with the template's first columns, the template is read; where not, which
+    // is right cannot be told.
+    if (!h.exact && h.width < def.columns.length) return h.keys.every((k, i) => def.columns[i] === k) ? null : "unsure";
+    return h.keys;
+  }
+
   /** Fit the open row's values to its columns and keep them. */
   private finish(): void {
     const o = this.open;
     this.open = null;
     if (!o) return;
+    const printed = o.target.table === "active" ? this.headerFor(o.target.def) : null;
+    if (printed === "unsure") {
+      const h = this.header!;
+      const message = `${describe(o.target)}: its block's header prints ${columnNames(h.keys)}, not the template's ${columnNames((o.target as { def: ActiveRowDef }).def.columns)}, in a row of text that may be cut short; which column a number is in cannot be told${placeText(o.place)}; the row is read as null`;
+      this.keep(o, nullRow(o.expected, o.place, { code: "row.headerUnclear", message }));
+      return;
+    }
+    if (printed && o.target.table === "active") return this.keepByHeader(o, o.target.def, printed);
     const fitted = fitValues(o.values, o.expected);
     if ("problem" in fitted) {
       const reason = { code: "row.unfit", message: `${describe(o.target)}: ${fitted.problem}${placeText(o.place)}; the row is read as null` };
@@ -402,6 +482,41 @@ class RowMapper {
       return;
     }
     this.keep(o, { cells: fitted.cells, refs: o.refs.slice(fitted.start, fitted.start + o.expected), place: o.place });
+  }
+
+  /**
+   * A table 2 row read by its block's header: each printed column's value goes to the
+   * template column of the same name; a template column the header does not print is
+   * null (`column.notPrinted`), and a printed column the template does not have is not
+   * read. Without this, a row printing only 处理决定数量 under the 2019 form (three
+   * columns) had its number read as the first column's, 上一年项目数量.
+   */
+  private keepByHeader(o: OpenRow, def: ActiveRowDef, printed: string[]): void {
+    const row = `active.${def.key}`;
+    const fitted = fitValues(o.values, printed.length);
+    if ("problem" in fitted) {
+      const reason = { code: "row.unfit", message: `${row}: ${fitted.problem} by its block's header (${columnNames(printed)})${placeText(o.place)}; the row is read as null` };
+      this.keep(o, nullRow(o.expected, o.place, reason));
+      return;
+    }
+    const shared = def.columns.filter((c) => printed.includes(c));
+    const raw: RawRow = { cells: [], refs: [], place: o.place, cellReasons: [] };
+    for (const c of def.columns) {
+      const j = printed.indexOf(c);
+      raw.cells.push(j === -1 ? null : fitted.cells[j]);
+      raw.refs.push(j === -1 ? undefined : o.refs[fitted.start + j]);
+      raw.cellReasons!.push(
+        j !== -1
+          ? undefined
+          : shared.length
+            ? { code: "column.notPrinted", message: `${row}.${c}: this row's block header prints ${columnNames(printed)}, not ${columnNames([c])}${placeText(o.place)}; read as null` }
+            : {
+                code: "column.otherForm",
+                message: `${row}.${c}: this row's block header prints ${columnNames(printed)}, none of this form's columns for the row (${columnNames(def.columns)})${placeText(o.place)}; its numbers were not read`,
+              },
+      );
+    }
+    this.keep(o, raw);
   }
 
   /**

@@ -2,7 +2,7 @@
 // differ from the template, with distinct values so a wrong cell cannot pass.
 import { describe, expect, it } from "vitest";
 import { cell, paragraph, type Block, type Document } from "../model/document.js";
-import { buildRecord } from "../src/pipeline.js";
+import { buildRecord, parseReport } from "../src/pipeline.js";
 import { REQUEST_COLUMNS, type ReportRecord } from "../model/record.js";
 
 const row = (...texts: string[]) => texts.map((t) => cell(t));
@@ -343,6 +343,111 @@ describe("mapping onto the template", () => {
     expect(r.requests.other).toEqual(other);
     expect(r.requests["other.other"]).toBeUndefined();
     expect(r.checks).toEqual([]);
+  });
+
+  it("reads a table 2 row by its block's header where the header prints other columns than the template's", () => {
+    const diag = (r: ReportRecord, key: string) => r.diagnostics.filter((d) => d.key === key).map((d) => d.code);
+    // A real 2022 report: block (一) headed in the 2019 form's words, the others in the 2021
+    // form's (one column), and the trailing empty cells of a page's pipe rendering.
+    const mixed = build(
+      report({
+        active: [
+          table(true, ["第二十条第（一）项", "", "", ""], ["信息内容", "本年新 制作数量", "本年新 公开数量", "对外公开总数量"], ["规章", "1", "2", "3"], ["规范性文件", "4", "5", "6"],
+            ["第二十条第（五）项", "", "", ""], ["信息内容", "处理决定数量", "", ""], ["行政许可", "117", "", ""],
+            ["第二十条第（六）项", "", "", ""], ["信息内容", "处理决定数量", "", ""], ["行政处罚", "27", "", ""], ["行政强制", "8", "", ""],
+            ["第二十条第（八）项", "", "", ""], ["信息内容", "本年度收费金额(单位:万元)", "", ""], ["行政事业性收费", "3.5", "", ""]),
+        ],
+      }),
+    );
+    expect(mixed.template).toBe("2019");
+    expect(mixed.active).toEqual({
+      regulations: { newlyMade: 1, newlyPublished: 2, totalPublished: 3 },
+      normativeDocuments: { newlyMade: 4, newlyPublished: 5, totalPublished: 6 },
+      // Before: 117, 27 and 8 were read as 上一年项目数量, the first of the 2019 form's three columns.
+      licensing: { previousYear: null, change: null, decisions: 117 },
+      otherServices: { previousYear: null, change: null, decisions: null },
+      penalties: { previousYear: null, change: null, decisions: 27 },
+      coercion: { previousYear: null, change: null, decisions: 8 },
+      // The 2021 form's fee amount has no column in the 2019 form: not read, and said.
+      fees: { previousYear: null, change: null },
+      procurement: { projects: null, amountYuan: null },
+    });
+    expect(diag(mixed, "active.licensing.previousYear")).toEqual(["column.notPrinted"]);
+    expect(diag(mixed, "active.penalties.change")).toEqual(["column.notPrinted"]);
+    expect(diag(mixed, "active.fees.previousYear")).toEqual(["column.otherForm"]);
+    expect(mixed.provenance["active.licensing.decisions"]).toMatchObject({ text: "117", status: "printed", place: { col: 2 } });
+
+    // A 2021 report whose block (一) keeps the 2019 headings: those are other quantities
+    // (本年新公开数量 is not 本年废止件数), so nothing of the block is read into the 2021 columns.
+    const old = build(
+      report({
+        active: [
+          table(true, ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"], ["规章", "3", "4", "5"], ["行政规范性文件", "6", "7", "8"],
+            ["信息内容", "本年处理决定数量"], ["行政许可", "9"], ["行政处罚", "10"], ["行政强制", "11"],
+            ["信息内容", "本年收费金额（单位：万元）"], ["行政事业性收费", "12.5"],
+            ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]),
+        ],
+      }),
+    );
+    expect(old.template).toBe("2021");
+    expect(old.active.regulations).toEqual({ issued: null, repealed: null, inForce: null });
+    expect(diag(old, "active.regulations.repealed")).toEqual(["column.otherForm"]);
+    expect(old.active).toMatchObject({ licensing: { decisions: 9 }, penalties: { decisions: 10 }, coercion: { decisions: 11 }, fees: { amountWanYuan: 12.5 } });
+
+    // A header heads its own block only: rows of the next block printed without a header
+    // of their own are read by the template, not by the previous block's header.
+    const headless = build(
+      report({
+        active: [
+          table(true, ["信息内容", "本年制发件数"], ["规章", "3"], ["行政规范性文件", "6"],
+            ["行政许可", "9"], ["行政处罚", "10"], ["行政强制", "11"], ["行政事业性收费", "12.5"]),
+        ],
+      }),
+    );
+    expect(headless.active).toMatchObject({ regulations: { issued: 3, repealed: null, inForce: null }, licensing: { decisions: 9 }, fees: { amountWanYuan: 12.5 } });
+    expect(diag(headless, "active.regulations.inForce")).toEqual(["column.notPrinted"]);
+    // A header whose words are not all clear (cut, unknown) is not used: the template's columns are read.
+    const unclear = build(
+      report({
+        active: [table(true, ["信息内容", "本年新", "制作", "数量"], ["规章", "3", "4", "5"], ["行政规范性文件", "6", "7", "8"])],
+      }),
+    );
+    expect(unclear.active.regulations).toEqual({ issued: 3, repealed: 4, inForce: 5 });
+  });
+
+  it("in text, reads by a block header padded to the table's width, and not by one the reader may have cut", async () => {
+    const page = (block5: string) =>
+      [
+        "某区某局2022年度政府信息公开工作年度报告",
+        "一、总体情况",
+        "本年度工作概述。",
+        "二、主动公开政府信息情况",
+        "第二十条第(一)项 | |||",
+        "信息内容 | 本年新 制作数量 | 本年新 公开数量 | 对外公开总数量 |",
+        "规章 | 1 | 2 | 3 |",
+        "规范性文件 | 4 | 5 | 6 |",
+        "第二十条第(五)项 | |||",
+        block5,
+        "行政许可 | 117 | ||",
+        "三、收到和处理政府信息公开申请情况",
+        "无。",
+      ].join("\n");
+    const read = async (text: string) => {
+      const out = await parseReport({ bytes: Buffer.from(text), name: "t.txt" });
+      if (!out.ok) throw new Error(out.message);
+      return out.record;
+    };
+    // The page's pipe rows pad the one-column block to the table's width: read by its header.
+    const padded = await read(page("信息内容 | 处理决定数量 | ||"));
+    expect(padded.active).toMatchObject({ licensing: { previousYear: null, change: null, decisions: 117 } });
+    // A header row as narrow as its words may be a row the reader cut: not trusted. Where it
+    // contradicts the template's columns, the row is null, never 117 as 上一年项目数量.
+    const narrow = await read(page("信息内容 | 处理决定数量 |"));
+    expect(narrow.active).toMatchObject({ licensing: { previousYear: null, change: null, decisions: null } });
+    expect(narrow.diagnostics.filter((d) => d.key === "active.licensing.previousYear").map((d) => d.code)).toEqual(["row.headerUnclear"]);
+    // Where what it names is the template's first column, the template's columns are read.
+    const prefix = await read(page("信息内容 | 上一年项目数量 |").replace("行政许可 | 117 | ||", "行政许可 | 117 | 3 | 120 |"));
+    expect(prefix.active).toMatchObject({ licensing: { previousYear: 117, change: 3, decisions: 120 } });
   });
 
   it("places a value by its column after merged cells are expanded, and keeps how the reader read it", () => {
