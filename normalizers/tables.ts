@@ -91,6 +91,8 @@ interface OpenRow {
   expected: number;
   exact: boolean;
   place: Place;
+  /** Opened by waiting label lines, this many of them left unused before the label taken (see `doubtful`). */
+  leftover?: number;
 }
 
 const ACTIVE_MATCHER = new LabelMatcher([...ACTIVE_2021, ...ACTIVE_2019.filter((d) => !ACTIVE_2021.some((e) => e.key === d.key))]);
@@ -295,6 +297,16 @@ class RowMapper {
    * under it: it heads that block's rows only (see headerFor).
    */
   private header: { keys: string[]; width: number; exact: boolean; item: number | null; section: number | null } | null = null;
+  /** Rows stepped so far (to tell what was kept at the row just before). */
+  private steps = 0;
+  /**
+   * The row kept last, when its numbers were given to a label among waiting label lines
+   * with other lines left unused before it, and at which step: should numbers without a
+   * label follow at once, those lines may have held both rows' labels (a converter weaving
+   * a group label into them: （四）无2.没有现成信息需要另 / 法提供行制作 / 3.补正后…), and which
+   * numbers are whose cannot be told.
+   */
+  private doubtful: { map: Map<string, RawRow>; key: string; target: Target; step: number; lines: string } | null = null;
   /** A row with numbers whose label matches no template row, kept one row: the next row may be the rest of its label alone (a label cut by a page break after its numbers). */
   private unmatched: { labels: string[]; values: string[]; refs: CellRef[]; row: RowView } | null = null;
 
@@ -305,6 +317,7 @@ class RowMapper {
 
   /** One row of the document's tables. */
   step(row: RowView): void {
+    this.steps++;
     const { labels, values, start } = splitRow(row.cells);
     if (labels.length === 0 && values.length === 0) return;
     const refs = row.refs.slice(start);
@@ -384,10 +397,15 @@ class RowMapper {
       this.unsettleLastKept(values, row);
       return;
     }
-    if (viaPending) this.open = this.opened(viaPending.target, values, refs, row);
+    if (viaPending) {
+      this.open = this.opened(viaPending.target, values, refs, row);
+      this.open.leftover = this.pending.length - (this.pendingCandidates([]).indexOf(viaPending.label) + 1);
+      if (this.open.leftover > 0) this.leftoverLines = this.pending.slice(0, this.open.leftover).join(" / ");
+    }
     else if (inReviews || nonBlank >= REVIEW_CELLS) this.open = this.opened({ table: "reviews" }, values, refs, row);
     else {
       this.notes.add("row.noLabel", "warning", `numbers without a row label were not read: "${values.join(" ")}"${placeText(row.place)}`, { place: rowPlace(row.place) });
+      this.doubtLast(values, row);
       this.pending = [];
       // Numbers before any row of their table was read: in text, the order is not the rows'.
       const table = refs.find((r) => r)?.table;
@@ -535,10 +553,25 @@ class RowMapper {
     last.map.set(last.key, nullRow(raw.cells.length, raw.place, { code: "row.scrambled", message }));
   }
 
+  /** Label lines left unused by the last row opened from waiting lines (for the message of doubtLast). */
+  private leftoverLines = "";
+
+  /** Numbers without a label right after a row whose label was taken among other waiting lines: that row is null (see `doubtful`). */
+  private doubtLast(values: string[], row: RowView): void {
+    const d = this.doubtful;
+    this.doubtful = null;
+    if (!d || this.steps - d.step > 1) return;
+    const raw = d.map.get(d.key);
+    if (!raw || raw.reason) return;
+    const message = `${describe(d.target)}: numbers "${values.join(" ")}" follow it with no label of their own, and the label lines above both (${d.lines}) may hold two rows' labels; which numbers are whose cannot be told${placeText(row.place)}; the row is read as null`;
+    d.map.set(d.key, nullRow(raw.cells.length, raw.place, { code: "row.ambiguous", message }));
+  }
+
   /** A template row's cells, once; printed twice with different values, its cells are null. */
   private keep(o: OpenRow, raw: RawRow): void {
     this.rowsFound++;
     const t = o.target;
+    this.doubtful = null;
     const table = o.refs.find((r) => r)?.table;
     if (!raw.reason && table !== undefined && this.scrambledTables.has(table)) {
       // A table of text whose numbers came before any label: its rows' numbers may be the next row's.
@@ -555,6 +588,7 @@ class RowMapper {
     const prev = map.get(key);
     if (!prev) {
       map.set(key, raw);
+      if (o.leftover) this.doubtful = { map, key, target: t, step: this.steps, lines: this.leftoverLines };
       this.lastKept = o.exact ? null : { map, key, target: t };
       return;
     }

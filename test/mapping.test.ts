@@ -450,6 +450,49 @@ describe("mapping onto the template", () => {
     expect(prefix.active).toMatchObject({ licensing: { previousYear: 117, change: 3, decisions: 120 } });
   });
 
+  it("never gives a row the numbers after label lines that may hold two rows' labels, with a second row of numbers after them", () => {
+    // A converter (PDF → markdown) wove the group label 无法提供 into two row labels, and
+    // wrote the two rows' numbers after all the label lines.
+    const t = totals();
+    const rows = requestRows();
+    const at = rows.findIndex(([l]) => l.startsWith("2.没有现成信息"));
+    const r = build(
+      report({
+        requests: [
+          table(false,
+            ["一、本年新收政府信息公开申请数量", ...t.newReceived.map(String)],
+            ["二、上年结转政府信息公开申请数量", ...t.carriedOver.map(String)],
+            ...rows.slice(0, at).map(([l, v]) => [l, ...v]),
+            ["（四）无2.没有现成信息需要另"], ["法提供行制作"], ["3.补正后申请内容仍不"], ["明确"],
+            rows[at][1], rows[at + 1][1],
+            ...rows.slice(at + 2).map(([l, v]) => [l, ...v]),
+            ["（七）总计", ...t.total.map(String)],
+            ["四、结转下年度继续办理", ...t.carriedForward.map(String)]),
+        ],
+      }),
+    );
+    // Before: 3.补正后申请内容仍不明确 took the first numbers (those of 需要另行制作).
+    expect(r.requests["unavailable.stillUnclear"]).toEqual(Array(7).fill(null));
+    expect(r.diagnostics.find((d) => d.key === "requests.unavailable.stillUnclear.total")?.code).toBe("row.ambiguous");
+    expect(r.requests["unavailable.notHeld"]).toEqual(rows[at - 1][1].map(Number));
+    // A label taken among waiting lines that held nothing else keeps its numbers.
+    const plain = build(
+      report({
+        requests: [
+          table(false,
+            ["一、本年新收政府信息公开申请数量", ...t.newReceived.map(String)],
+            ["二、上年结转政府信息公开申请数量", ...t.carriedOver.map(String)],
+            ...rows.slice(0, at + 1).map(([l, v]) => [l, ...v]),
+            ["3.补正后申请内容仍不"], ["明确"], rows[at + 1][1],
+            ...rows.slice(at + 2).map(([l, v]) => [l, ...v]),
+            ["（七）总计", ...t.total.map(String)],
+            ["四、结转下年度继续办理", ...t.carriedForward.map(String)]),
+        ],
+      }),
+    );
+    expect(plain.requests["unavailable.stillUnclear"]).toEqual(rows[at + 1][1].map(Number));
+  });
+
   it("places a value by its column after merged cells are expanded, and keeps how the reader read it", () => {
     // A label spanning two rows covers column 1 of the second row: its cells start at column 2.
     const ocr = { ...cell("6"), read: { status: "ocr" as const, confidence: 0.87 } };
