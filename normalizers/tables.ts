@@ -271,6 +271,10 @@ export function activeHeader(cells: string[]): { keys: string[]; width: number }
   return keys.length ? { keys, width: cells.length - first - 1 } : null;
 }
 
+/** An item number inside a label, not at its start (…国家秘密2.其他…); ITEM_CUT cuts before each. */
+const INNER_ITEM = /.(?:\d{1,2}[.、．](?!\d)|[（(][一二三四五六七八九十]+[)）])/;
+const ITEM_CUT = /(?=\d{1,2}[.、．](?!\d)|[（(][一二三四五六七八九十]+[)）])/;
+
 const sameColumns = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((k, i) => k === b[i]);
 const columnNames = (keys: readonly string[]) => keys.map((k) => ACTIVE_COLUMN_LABELS[k] ?? k).join("、");
 
@@ -420,6 +424,16 @@ class RowMapper {
   /** A label with values. */
   private labelled(labels: string[], values: string[], refs: CellRef[], row: RowView): void {
     this.finish();
+    const two = this.twoRowLabels(labels.join(""));
+    if (two && values.some((v) => !isBlank(v))) {
+      // Two rows' labels in one (a reader that joined a row cut by a page break to the next
+      // one): whose numbers these are cannot be told.
+      this.notes.add("row.ambiguous", "warning",
+        `numbers "${values.join(" ")}" stand beside the labels of two rows ("${two.join("\", \"")}"); which row they belong to cannot be told, so they were not read${placeText(row.place)}`,
+        { place: rowPlace(row.place) });
+      this.pending = [];
+      return;
+    }
     const last = labels[labels.length - 1];
     const m = this.resolve([last, labels.join(""), ...this.pendingCandidates(labels)]);
     if ((!m || m.score < SURE) && values.every(isBlank) && !refs.some(unsettled)) {
@@ -611,6 +625,24 @@ class RowMapper {
       return { target: { table: "active", def }, score: a.score };
     }
     return null;
+  }
+
+  /**
+   * The labels of two template rows in one label text (1.属于国家秘密2.其他法律行政法规禁止公开),
+   * cut at the item numbers inside it; null when it holds one (a group label and its row:
+   * （三）不予公开1.属于国家秘密, （六）其他处理1.申请人…).
+   */
+  private twoRowLabels(label: string): string[] | null {
+    if (!INNER_ITEM.test(label)) return null;
+    const parts = label.split(ITEM_CUT).filter((p) => p.length >= 4);
+    if (parts.length < 2) return null;
+    const found = new Map<string, string>();
+    for (const p of parts) {
+      const m = this.target(p);
+      if (m && m.score >= SURE && !found.has(describe(m.target))) found.set(describe(m.target), p);
+    }
+    if (found.has("requests.other") && [...found.keys()].some((k) => k.startsWith("requests.other."))) found.delete("requests.other");
+    return found.size >= 2 ? [...found.values()] : null;
   }
 
   /** Try label readings from the most specific (the last cell) to the widest. */

@@ -493,6 +493,33 @@ describe("mapping onto the template", () => {
     expect(plain.requests["unavailable.stillUnclear"]).toEqual(rows[at + 1][1].map(Number));
   });
 
+  it("never reads numbers beside the labels of two rows in one cell as either row's", () => {
+    const t = totals();
+    const rows = requestRows();
+    const at = rows.findIndex(([l]) => l.startsWith("1.属于国家秘密"));
+    const r = build(
+      report({
+        requests: [
+          table(true,
+            ["一、本年新收政府信息公开申请数量", ...t.newReceived.map(String)],
+            ["二、上年结转政府信息公开申请数量", ...t.carriedOver.map(String)],
+            ...rows.slice(0, at).map(([l, v]) => [l, ...v]),
+            ["（三）不予公开", "1.属于国家秘密\n2.其他法律行政法规禁止公开", ...rows[at][1]],
+            ...rows.slice(at + 2).map(([l, v]) => [l, ...v]),
+            ["（七）总计", ...t.total.map(String)],
+            ["四、结转下年度继续办理", ...t.carriedForward.map(String)]),
+        ],
+      }),
+    );
+    expect(r.requests["denied.stateSecret"]).toEqual(Array(7).fill(null));
+    expect(r.requests["denied.prohibitedByLaw"]).toEqual(Array(7).fill(null));
+    expect(r.diagnostics.some((d) => d.code === "row.ambiguous" && d.message.includes("2.其他法律行政法规禁止公开"))).toBe(true);
+    // A group label glued to its row's label is one row: read.
+    expect(r.requests["denied.thirdPartyRights"]).toEqual(rows[at + 3][1].map(Number));
+    const glued = build(report({ requests: [table(true, ["（三）不予公开1.属于国家秘密", ...rows[at][1]])] }));
+    expect(glued.requests["denied.stateSecret"]).toEqual(rows[at][1].map(Number));
+  });
+
   it("places a value by its column after merged cells are expanded, and keeps how the reader read it", () => {
     // A label spanning two rows covers column 1 of the second row: its cells start at column 2.
     const ocr = { ...cell("6"), read: { status: "ocr" as const, confidence: 0.87 } };

@@ -328,8 +328,8 @@ const rowCount = (cells: PartCell[]) => cells.reduce((n, c) => Math.max(n, c.r +
 /**
  * b continues a on the next page. b's leading rows that repeat a's header are dropped.
  * b's first row either continues a's last row (a row split by the page break: every
- * cell lines up with a cell of a's last row and is blank or continues a label; an
- * all-blank remnant of a split row counts too) or starts a new
+ * cell lines up with a cell of a's last row and is blank or continues a label, a label
+ * opening with an item number never; an all-blank remnant of a split row counts too) or starts a new
  * row, where a blank cell under a label cell that reached a's bottom continues that
  * cell's row span.
  */
@@ -348,7 +348,8 @@ function joinParts(a: Part, b: Part): Part {
     first.length > 0 &&
     first.every((c) => {
       const u = above(c);
-      return u && (c.text === "" || (isLabel(u.text) && isLabel(c.text)));
+      // A label opening with an item number (2.其他法律…, （四）…) is a new row's, never the rest of one cut by the break.
+      return u && (c.text === "" || (isLabel(u.text) && isLabel(c.text) && !MARKER.test(c.text)));
     });
   // Left of b's first number: the label columns, where a blank cell can continue a span.
   const firstNum = Math.min(...first.filter((c) => c.text && !isLabel(c.text)).map((c) => c.c), xs.length);
