@@ -6,12 +6,38 @@ const BOOKMARK = /\[bookmark:\s*[^\]]*\]/g;
 const INVISIBLE = /[\u200b-\u200f\u2060\ufeff\u00ad]/g;
 
 /** Any character cleanText changes (a marker opens with `[`): most text has none, and is returned after one scan. */
-const CLEANED = /[[\u200b-\u200f\u2060\ufeff\u00ad\u00a0\u3000\u2002-\u200a]/;
+const CLEANED = /[[\u200b-\u200f\u2060\ufeff\u00ad\u00a0\u3000\u2002-\u200a\u2e80-\u2fdf]/;
 
-/** Clean text as printed: drop markers and invisible characters, unify spaces. */
+/**
+ * Radicals (the Kangxi and CJK Radicals Supplement blocks) stand in a report only where a
+ * PDF's font maps an ideograph's glyph to its radical look-alike (Chromium's print with a
+ * CJK font: 一 read as ⼀ U+2F00, 民 as ⺠, 门 as ⻔), which hides every label and name. Each
+ * is read as the ideograph a Simplified Chinese font draws for it: a Kangxi radical as its
+ * compatibility decomposition (NFKC) but where that is the traditional form (⼾ 戶 → 户);
+ * a supplement radical by this table (those with no decomposition). Radicals not listed
+ * are left as they are.
+ */
+const RADICAL_IDEOGRAPH: Record<string, string> = {
+  "\u2f3e": "户", "\u2fad": "青", "\u2fc8": "黄",
+  "\u2ea0": "民", "\u2ea9": "王", "\u2ec4": "西", "\u2ec5": "见", "\u2ec6": "角", "\u2ec8": "讠", "\u2ec9": "贝",
+  "\u2ecb": "车", "\u2ecf": "阝", "\u2ed3": "长", "\u2ed4": "门", "\u2ed6": "阝", "\u2ed8": "青", "\u2ed9": "韦",
+  "\u2eda": "页", "\u2edb": "风", "\u2edc": "飞", "\u2edd": "食", "\u2ee0": "饣", "\u2ee2": "马", "\u2ee3": "骨",
+  "\u2ee4": "鬼", "\u2ee5": "鱼", "\u2ee6": "鸟", "\u2ee7": "卤", "\u2ee8": "麦", "\u2ee9": "黄", "\u2eea": "黾",
+  "\u2eec": "齐", "\u2eee": "齿", "\u2ef0": "龙",
+};
+const RADICAL = /[\u2e80-\u2fdf]/g;
+const radicalIdeograph = (r: string) => RADICAL_IDEOGRAPH[r] ?? r.normalize("NFKC");
+
+/** Radicals read as the ideographs they stand for (see RADICAL_IDEOGRAPH); other text as it is. */
+export function ideographsForRadicals(s: string): string {
+  return RADICAL_TEST.test(s) ? s.replace(RADICAL, radicalIdeograph) : s;
+}
+const RADICAL_TEST = /[\u2e80-\u2fdf]/;
+
+/** Clean text as printed: drop markers and invisible characters, unify spaces, radicals read as ideographs. */
 export function cleanText(s: string): string {
   if (!CLEANED.test(s)) return s;
-  return s.replace(BOOKMARK, "").replace(INVISIBLE, "").replace(/[\u00a0\u3000\u2002-\u200a]/g, " ");
+  return s.replace(BOOKMARK, "").replace(INVISIBLE, "").replace(/[\u00a0\u3000\u2002-\u200a]/g, " ").replace(RADICAL, radicalIdeograph);
 }
 
 /** Text fold() returns as it is: printable ASCII but space and quotes (NFKC leaves ASCII alone; no marker without `[`). */

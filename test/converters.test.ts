@@ -198,3 +198,35 @@ describe("a table LibreOffice breaks across pages inside a group of rows", () =>
     expect(c.read / c.printed).toBeGreaterThan(0.95);
   });
 });
+
+describe("a PDF whose font maps ideographs to their radical look-alikes", () => {
+  // Chromium's print with a CJK font writes 一 as ⼀ (U+2F00), 人 as ⼈, 民 as ⺠, 门 as ⻔:
+  // pdfjs returns the radicals, and no label, title or name matched. Here the page's own
+  // text holds those radicals, set into a PDF by LibreOffice, so the PDF's text has them.
+  const page = "test/fixtures/generated/g01-2021.portal-utf-8.html";
+  const truth = "test/fixtures/generated/g01-2021.expected.json";
+  const radicals: [string, string][] = [["一", "\u2f00"], ["二", "\u2f06"], ["人", "\u2f08"], ["民", "\u2ea0"], ["门", "\u2ed4"], ["行", "\u2f8f"], ["工", "\u2f2f"], ["户", "\u2f3e"]];
+  let pdf = "";
+  beforeAll(() => {
+    const dir = join(out, "radicals");
+    execFileSync("mkdir", ["-p", dir]);
+    let html = readFileSync(page, "utf8");
+    for (const [ideograph, radical] of radicals) html = html.replaceAll(ideograph, radical);
+    expect(html).toContain("\u2f00、本年新收政府信息公开申请数量");
+    writeFileSync(join(dir, "radicals.html"), html);
+    const profile = `-env:UserInstallation=file://${join(dir, "profile")}`;
+    execFileSync("soffice", [profile, "--headless", "--infilter=HTML (StarWriter)", "--convert-to", "pdf:writer_pdf_Export", "--outdir", dir, join(dir, "radicals.html")], { stdio: "pipe", timeout: 120_000 });
+    pdf = join(dir, "radicals.pdf");
+  }, 300_000);
+
+  it("reads the radicals as the ideographs: every value, the organ and the year", async () => {
+    const raw = execFileSync("pdftotext", ["-enc", "UTF-8", pdf, "-"]).toString("utf8");
+    expect(raw).toContain("\u2f00、本年新收"); // the case is there: the PDF's text has the radical
+    const c = await judge([{ file: pdf, truth }]);
+    expect(c.found).toEqual([]);
+    expect(c.read).toBe(c.printed);
+    const want = JSON.parse(readFileSync(truth, "utf8")) as ReportRecord;
+    expect({ organ: c.records[0].organ, year: c.records[0].year }).toEqual({ organ: want.organ, year: want.year });
+    expect(c.records[0].sections.map((s) => s.title).join("")).not.toMatch(/[\u2e80-\u2fdf]/);
+  });
+});

@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { ExtractError } from "../../model/document.js";
+import { ideographsForRadicals } from "../../model/text.js";
 
 /** One run of text as pdfjs gives it, in PDF user space (points, origin bottom-left). */
 export interface TextRun {
@@ -381,7 +382,8 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
     const [a, b, c, d, e, f] = it.transform as number[];
     // Upright text only: rotated runs (stamps, vertical captions) are kept at their origin.
     const size = Math.hypot(c, d) || Math.hypot(a, b) || 1;
-    runs.push({ str: it.str, x: e, y: f, w: Math.abs(b) > Math.abs(a) ? 0 : it.width, size });
+    // A font that maps ideographs' glyphs to radicals (Chromium's print): the ideographs, as every later step must see them.
+    runs.push({ str: ideographsForRadicals(it.str), x: e, y: f, w: Math.abs(b) > Math.abs(a) ? 0 : it.width, size });
   }
 
   const ops = await page.getOperatorList();
