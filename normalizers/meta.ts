@@ -130,7 +130,7 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   const fromText = titleCandidates.length;
   if (doc.meta.title) titleCandidates.push(cleanText(doc.meta.title));
   for (const [k, t] of titleCandidates.entries()) {
-    const printed = compact(t).replace(PRINT_STAMP, "").replace(ARTICLE_LABEL_BEFORE, "").replace(TITLE_LABEL, "");
+    const printed = withoutRepeatedHead(compact(t).replace(PRINT_STAMP, "").replace(ARTICLE_LABEL_BEFORE, "").replace(TITLE_LABEL, ""));
     const m = TITLE.exec(printed);
     if (!m) continue;
     titleFound = true;
@@ -461,6 +461,21 @@ function titleLinesAfterChrome(texts: string[]): { text: string; index: number }
     out.push({ text: t, index: i });
   }
   return out;
+}
+
+/**
+ * A title with a line joined before it that it repeats: a page's header with the body's
+ * name cut (州乡村振兴局) over the title (湘西州乡村振兴局2023年度…报告), joined by a reader
+ * as one wrapped line. A title never repeats its own opening words, so the head is dropped.
+ */
+export function withoutRepeatedHead(t: string): string {
+  for (let n = Math.min(20, Math.floor(t.length / 2)); n >= 3; n--) {
+    const head = t.slice(0, n);
+    if (!/^\p{Script=Han}+$/u.test(head)) continue;
+    const again = t.indexOf(head, n);
+    if (again !== -1 && again - n <= 8) return t.slice(n);
+  }
+  return t;
 }
 
 /** Whether lines of a site's navigation stand before the report's body. */

@@ -64,6 +64,14 @@ describe("organ and year where the title does not give them (forms seen on real 
     expect(readMeta(doc("2022年政府信息公开工作年度报告", "某某镇人民政府2023年1月20日", "一、总体情况")).organ).toBeNull();
   });
 
+  it("a page's header line that the title repeats (the body's name cut) is not the title's first line", () => {
+    // Real: 州乡村振兴局 over 湘西州乡村振兴局2023年度信息公开工作报告, read as 州乡村振兴局湘西州乡村振兴局.
+    for (const d of [doc("州乡村振兴局", "湘西州乡村振兴局2023年度信息公开工作报告", "一、总体情况"), doc("州乡村振兴局湘西州乡村振兴局2023年度信息公开工作报告", "一、总体情况")])
+      expect(readMeta(d)).toMatchObject({ organ: "湘西州乡村振兴局", year: 2023 });
+    // A title broken over two lines repeats nothing: still joined.
+    expect(readMeta(doc("某某市工业和信息化局", "2020年政府信息公开工作年度报告", "一、总体情况"))).toMatchObject({ organ: "某某市工业和信息化局", year: 2020 });
+  });
+
   it("reads the body and the year from the preamble that names the report", () => {
     const m = readMeta(doc("根据《中华人民共和国政府信息公开条例》要求，特编制某某市人民政府地方志办公室2023年政府信息公开工作年度报告。", "一、总体情况"));
     expect(m).toMatchObject({ organ: "某某市人民政府地方志办公室", year: 2023 });
