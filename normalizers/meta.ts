@@ -215,14 +215,18 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   let publishedOnFrom: Meta["publishedOnFrom"] = publishedOn ? "signature" : null;
   if (!publishedOn) {
     // A date line under the title (发布日期：2021-01-29), as pages print it.
+    // Or a row of the page's table of particulars before the report (发布日期 | 2023-01-30 | 文号 |).
+    const rows = pageHeaderRows(doc);
     const header = pageHeaderDate(texts);
-    if (header) {
-      publishedOn = header.date;
+    const inRows = header ? null : pageHeaderDate(rows.map((r) => r.text));
+    const found = header ? { ...header, text: texts[header.index], place: placeOf(header.index) } : inRows ? { ...inRows, ...rows[inRows.index] } : null;
+    if (found) {
+      publishedOn = found.date;
       publishedOnFrom = "page-date-line";
-      dateAt = { text: texts[header.index], place: placeOf(header.index) };
-      notes.add("meta.dateFromPageHeader", "info", `publishedOn: no date at the end of the report; read from the page header ("${header.evidence}")`, {
+      dateAt = { text: found.text, place: found.place };
+      notes.add("meta.dateFromPageHeader", "info", `publishedOn: no date at the end of the report; read from the page header ("${found.evidence}")`, {
         key: "publishedOn",
-        place: rowPlace(placeOf(header.index)),
+        place: rowPlace(found.place),
       });
     }
   }
@@ -324,9 +328,12 @@ interface PreambleName {
 }
 function reportNamedInPreamble(texts: string[]): PreambleName | null {
   for (let i = 0; i < Math.min(6, texts.length); i++) {
-    const m = NAMED_REPORT.exec(squeezeHan(halfDigits(texts[i])));
+    const t = squeezeHan(halfDigits(texts[i]));
+    // The body after the verb (编制了某某局2023年…报告), else before it (某某街道特编制2023年…报告)
+    // or after 现将 (现将某某镇2022年度…报告如下); never inside a cited document's title (《…》).
+    const m = NAMED_REPORT.exec(t) ?? NAMED_REPORT_BODY_FIRST.exec(t.replace(/《[^》]*》/g, "《》"));
     if (!m) continue;
-    return { organ: cleanOrgan(m[1]), year: chineseNumber(m[2]), evidence: m[0].trim(), index: i };
+    return { organ: cleanOrgan(m[1] ?? m[3]), year: chineseNumber(m[2] ?? m[4]), evidence: m[0].trim(), index: i };
   }
   return null;
 }
@@ -351,6 +358,10 @@ const YEAR_STATED =
 /** A verb of making or publishing, then the report's full name: the body, the year, 政府信息公开工作年度报告. */
 const NAMED_REPORT =
   /(?:编制|公布|发布|印发|形成|编写|撰写)了?\s*(?:《)?\s*([^\s，。；：、《》“”"()（）]{2,40}?)\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:年度)?\s*报\s*告/;
+
+/** The body, then 特编制 (编制, 发布) the year's report; or 现将 the body's year's report. */
+const NAMED_REPORT_BODY_FIRST =
+  /(?:^|[\s，,。；;：:、》”"）)])([^\s，,。；;：:、《》“”"()（）]{2,40}?)(?:特|现)?(?:编制|发布|公布)了?(?:本)?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:年度)?\s*报\s*告|现将\s*([^\s，,。；;：:、《》“”"()（）]{2,40}?)\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:年度)?\s*(?:情况)?\s*报\s*告/;
 
 /**
  * The statistics period a preamble states (统计期限为2024年1月1日至2024年12月31日, 时间范围从2019年
@@ -497,7 +508,20 @@ function isChrome(t: string): boolean {
 const LEADING_DATE = new RegExp(`^(?:${DATE.source}|${DATE_DASHED.source})`);
 
 /** A page's date label and what follows it; 时间 alone only after no Han character (来源： 时间：2023-02-20, not 统计时间：). */
-const DATE_LINE = /(?:发布日期|发布时间|成文日期|日期|(?<!\p{Script=Han})时间)\s*[:：]\s*(\S+(?:\s*\S+){0,2})/u;
+const DATE_LINE = /(?:发布日期|发布时间|成文日期|日期|(?<!\p{Script=Han})时间)\s*(?:[:：]|\|)\s*(\S+(?:\s*\S+){0,2})/u;
+
+/** The rows of the tables before the report's first section (a page's particulars: 发布日期 | 2023-01-30 | 文号 |), as lines. */
+function pageHeaderRows(doc: Document): { text: string; place?: Place }[] {
+  const out: { text: string; place?: Place }[] = [];
+  for (const b of doc.blocks) {
+    if (b.kind === "paragraph") {
+      if (sectionHeading(cleanText(b.text))) break;
+      continue;
+    }
+    for (const row of b.rows) out.push({ text: row.map((c) => cleanText(c.text).trim()).join(" | "), place: row[0]?.place ?? b.place });
+  }
+  return out;
+}
 
 /** `发布日期：2021-01-29` (or 发布时间, 日期) in the lines before the first section. */
 export function pageHeaderDate(texts: string[]): { date: string; evidence: string; index: number } | null {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { paragraph, type Document } from "../model/document.js";
+import { cell, paragraph, type Document } from "../model/document.js";
 import { readDate, readMeta } from "../normalizers/meta.js";
 
 const doc = (...texts: string[]): Document => ({ blocks: texts.map((t) => paragraph(t)), meta: {}, diagnostics: [] });
@@ -70,6 +70,36 @@ describe("organ and year where the title does not give them (forms seen on real 
       expect(readMeta(d)).toMatchObject({ organ: "湘西州乡村振兴局", year: 2023 });
     // A title broken over two lines repeats nothing: still joined.
     expect(readMeta(doc("某某市工业和信息化局", "2020年政府信息公开工作年度报告", "一、总体情况"))).toMatchObject({ organ: "某某市工业和信息化局", year: 2020 });
+  });
+
+  it("reads the body named before 特编制, and after 现将, never inside a cited document's title", () => {
+    // Real preambles (绍兴市越城区东湖街道 2023, 茅坪回族镇 2022).
+    const before = readMeta(doc("根据《中华人民共和国政府信息公开条例》的要求,某某市某某区某某街道特编制2023年政府信息公开年度报告。", "一、总体情况"));
+    expect(before).toMatchObject({ organ: "某某市某某区某某街道", year: 2023 });
+    const after = readMeta(doc("按照某某县人民政府办公室《关于做好2022年度政府信息公开年度报告编制公布工作的通知》文件要求,现将某某回族镇2022年度政府信息公开工作报告如下:", "一、总体情况"));
+    expect(after).toMatchObject({ organ: "某某回族镇", year: 2022 });
+    // The cited notice alone names no body and no year of this report.
+    const cited = readMeta(doc("按照《关于做好2022年度政府信息公开年度报告编制公布工作的通知》要求,报告如下:", "一、总体情况"));
+    expect(cited).toMatchObject({ organ: null, year: null });
+  });
+
+  it("reads the page's date from a row of its particulars table before the report (发布日期 | 2023-01-30 | 文号 |)", () => {
+    const d: Document = {
+      meta: {},
+      diagnostics: [],
+      blocks: [
+        paragraph("某某镇2022年度政府信息公开工作年度报告"),
+        { kind: "table", exactGrid: false, rows: [[cell("发布日期"), cell("2023-01-30"), cell("文 号"), cell("")]] },
+        paragraph("一、总体情况"),
+        paragraph("本年度工作平稳。"),
+        { kind: "table", exactGrid: false, rows: [[cell("日期"), cell("2021-01-01")]] },
+      ],
+    };
+    const m = readMeta(d);
+    expect(m).toMatchObject({ organ: "某某镇", year: 2022, publishedOn: "2023-01-30", publishedOnFrom: "page-date-line" });
+    // A table inside the report is not the page's particulars.
+    const inside: Document = { ...d, blocks: [d.blocks[0], ...d.blocks.slice(2)] };
+    expect(readMeta(inside).publishedOn).toBeNull();
   });
 
   it("reads the body and the year from the preamble that names the report", () => {
