@@ -12,6 +12,7 @@ import { cleanText, ITEM_NUMBER, joinWrapped } from "../model/text.js";
 import { sectionHeading } from "../model/sections.js";
 import type { Extractor } from "./types.js";
 import { isRunOn, RUN_TOGETHER, unrunLine } from "./runon.js";
+import { REVIEW_COLUMN_LABELS } from "../data/columns.js";
 
 export const extractText: Extractor = async (bytes, options) => {
   if (bytes.length === 0) throw new ExtractError("the file is empty", "empty");
@@ -71,6 +72,16 @@ const PIPE_RULE = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 export function parseText(text: string): Document {
   let lines = text.replace(/\r\n?/g, "\n").split("\n").map(cleanText);
   const diagnostics: Document["diagnostics"] = [];
+  const separated = rowsFromSeparatedCells(lines);
+  if (separated.runs) {
+    lines = separated.lines;
+    diagnostics.push({
+      severity: "info",
+      message: "table cells one after another, each followed by a pipe (a page store's rendering): rows rebuilt in the page's order, a row starting at each label",
+      source: SEPARATED_CELLS,
+      place: { line: separated.first + 1 },
+    });
+  }
   const runOn = lines.findIndex(isRunOn);
   if (runOn !== -1) {
     // A whole report on one line, cells run together: cut back into lines first.
@@ -103,6 +114,99 @@ export function parseText(text: string): Document {
     });
   }
   return { blocks, meta: {}, diagnostics };
+}
+
+// ---- cells one after another, each followed by a pipe --------------------------
+
+/** The source of the note saying a text's cells were separated by pipes alone (see rowsFromSeparatedCells). */
+export const SEPARATED_CELLS = "text:separated-cells";
+
+const PIPE_ONLY = /^\s*\|[\s|]*$/;
+const ENDS_WITH_PIPE = /\|\s*$/;
+/** A table value as such pages print it: a number (with separators, a sign, a unit), or a dash or slash for none. */
+const VALUE_TOKEN = /^(?:[+\-−]?[\d０-９][\d０-９,，.．]*\s*(?:万元|元)?|[-—–/／])$/;
+/** Table 4's column headers: a value after one starts the data row. */
+const REVIEW_HEADS = new Set(Object.values(REVIEW_COLUMN_LABELS));
+/** Cell lines in a run at least, for the run to be read as such a table. */
+const SEPARATED_RUN_AT_LEAST = 8;
+
+/**
+ * A page store's text of a table (and some page-to-text converters'): every cell's text
+ * followed by a pipe, the cells one after another, one per line (`规章 |`, `0 |`, `0 |`, and
+ * `第二十条第(一)项 | |||` for a cell spanning columns) or on lines of their own between
+ * lines holding a pipe alone (`规章`, `|`, `0`, `|`); rows are not marked. The cells keep
+ * the page's order, so each run of such lines is rewritten as pipe rows, a row starting at
+ * each cell that is not a value (a label) and taking the values and blanks after it: a
+ * blank cell keeps its place. Each rebuilt row stands on the line of its first cell, the
+ * run's other lines left empty, so places keep the text's line numbers. A line of two
+ * cells or more with text (`规章 | 0 | 0 | 0 |`) is a pipe row of its own: a run holding
+ * such lines is left as it is.
+ */
+function rowsFromSeparatedCells(lines: string[]): { lines: string[]; runs: number; first: number } {
+  const n = lines.length;
+  const isCellLine = (i: number) => {
+    const l = lines[i];
+    if (sectionHeading(l.replace(/\|[\s|]*$/, ""))) return false;
+    return ENDS_WITH_PIPE.test(l) || (l.trim() !== "" && i + 1 < n && PIPE_ONLY.test(lines[i + 1]));
+  };
+  let out: string[] | null = null;
+  let runs = 0;
+  let first = -1;
+  for (let i = 0; i < n; ) {
+    if (!lines[i].includes("|") && !(i + 1 < n && PIPE_ONLY.test(lines[i + 1]))) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < n && isCellLine(j)) j++;
+    if (j - i >= SEPARATED_RUN_AT_LEAST && lines.slice(i, j).every((l) => l.split("|").filter((t) => t.trim() !== "").length <= 1)) {
+      out ??= [...lines];
+      rewriteRun(out, i, j);
+      runs++;
+      if (first < 0) first = i;
+    }
+    i = Math.max(j, i + 1);
+  }
+  return { lines: out ?? lines, runs, first };
+}
+
+/** Rewrites lines [from, to) of `out` (see rowsFromSeparatedCells). */
+function rewriteRun(out: string[], from: number, to: number): void {
+  // The run's cells, each with the line its text starts on.
+  const cells: { text: string; line: number }[] = [];
+  let text = "";
+  let line = -1;
+  for (let i = from; i < to; i++) {
+    const parts = out[i].split("|");
+    parts.forEach((part, k) => {
+      const t = part.trim();
+      if (t) {
+        text = joinWrapped(text, t);
+        if (line < 0) line = i;
+      }
+      if (k < parts.length - 1) {
+        cells.push({ text, line: line < 0 ? i : line });
+        text = "";
+        line = -1;
+      }
+    });
+  }
+  if (text) cells.push({ text, line });
+  const rows: { cells: string[]; line: number }[] = [];
+  let header = false;
+  for (const c of cells) {
+    const label = c.text !== "" && !VALUE_TOKEN.test(c.text);
+    // Values after a column header of table 4 (…尚未审结, 总计) are its data row, a row of
+    // numbers of its own (a row label takes the values after it; a header takes none).
+    const afterHeader = header && !label && c.text !== "";
+    if (label || !rows.length || afterHeader) rows.push({ cells: [], line: c.line });
+    rows[rows.length - 1].cells.push(c.text);
+    if (label) header = REVIEW_HEADS.has(c.text.replace(/\s+/g, ""));
+    else if (afterHeader) header = false;
+  }
+  for (let i = from; i < to; i++) out[i] = "";
+  // A line holds one cell with text at most (the run's condition), so no two rows start on one line.
+  for (const r of rows) out[r.line] = `| ${r.cells.join(" | ")} |`;
 }
 
 // ---- cells-per-line and tab-rows ------------------------------------------------

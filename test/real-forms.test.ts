@@ -71,6 +71,49 @@ describe("pipe tables without their leading pipe (a cell followed by ` |`, as so
   });
 });
 
+describe("table cells one after another, each followed by a pipe (a page store's rendering)", () => {
+  // Every markdown fixture's pipe rows written as such a store writes a table: no row marks,
+  // each cell's text then a pipe, on its own line (`规章 |`), or on a line between lines of a
+  // pipe alone (`规章`, `|`); a blank cell is a pipe alone.
+  const manifest: { file: string; expected: string | null }[] = json("test/fixtures/manifest.json");
+  const markdown = manifest.filter((e) => e.file.endsWith(".md") && e.expected);
+  const cellsOfRow = (l: string) => l.trim().replace(/^\|/, "").replace(/\|$/, "").split("|").map((c) => c.trim());
+  const rewrite = (md: string, form: "same-line" | "own-line") =>
+    md
+      .split("\n")
+      .filter((l) => !/^\s*\|?\s*:?-{2,}/.test(l))
+      .flatMap((l) => {
+        if (!/^\s*\|/.test(l)) return [l];
+        return cellsOfRow(l).flatMap((c) => (form === "same-line" ? [c ? `${c} |` : "|"] : c ? [c, "|"] : ["|"]));
+      })
+      .join("\n");
+
+  it("has markdown fixtures to rewrite", () => expect(markdown.length).toBeGreaterThanOrEqual(5));
+
+  for (const form of ["same-line", "own-line"] as const)
+    for (const e of markdown)
+      it(`${e.file}, each cell ${form === "same-line" ? "then a pipe on its line" : "and a pipe on lines of their own"}: its expected values`, async () => {
+        const text = rewrite(readFileSync(join("test/fixtures", e.file), "utf8"), form);
+        expect(text).toMatch(form === "same-line" ? /^规章 \|$/m : /^规章\n\|$/m);
+        const r = await read(text);
+        const exp = json(join("test/fixtures", e.expected!));
+        expect(values(r)).toEqual({ active: exp.active, requests: exp.requests, reviews: exp.reviews });
+        expect({ organ: r.organ, year: r.year }).toEqual({ organ: exp.organ, year: exp.year });
+        for (const [key, p] of Object.entries(r.provenance))
+          if (p.status !== "printed" && p.status !== "split") expect(r.diagnostics.some((d) => d.key === key), key).toBe(true);
+        // A place is the text's own line: the row's label stands there.
+        const line = r.provenance["requests.newReceived.total"]?.place?.line;
+        if (line !== undefined) expect(text.split("\n")[line - 1]).toMatch(/本年新收政府信息公开申请数量/);
+      });
+
+  it("a text of whole pipe rows is left as it is", async () => {
+    const e = markdown[0];
+    const text = readFileSync(join("test/fixtures", e.file), "utf8");
+    const r = await read(text);
+    expect(r.diagnostics.some((d) => d.code === "text.separatedCells")).toBe(false);
+  });
+});
+
 describe("text run together, with blanks the page kept inside a row", () => {
   const base = "test/fixtures/inputs/rt-unique";
   const text = readFileSync(`${base}.runon.txt`, "utf8");
