@@ -72,7 +72,7 @@ export function readDate(printed: string): string | null {
 
 /** Organ, year: `硚口区商务局2024年政府信息公开工作年度报告`, `2023年度XX局政府信息公开工作年度报告`. */
 const TITLE = /^(.*?)(?:关于)?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(.*?)(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:情况)?\s*(?:的)?\s*(?:年度|年)?\s*报\s*告/;
-const ORGAN_SUFFIX = /(?:局|委员会|委|办公室|办|人民政府|政府|办事处|街道|中心|院|所|处|厅|部|会|署|站|队|镇|乡|馆|公司|管理区|区|县|市|州|盟|旗)$/;
+const ORGAN_SUFFIX = /(?:局|委员会|委|办公室|办|人民政府|政府|办事处|街道|中心|院|所|处|厅|部|会|署|站|队|镇|乡|苏木|馆|公司|管理区|区|县|市|州|盟|旗)$/;
 
 function cleanOrgan(s: string): string | null {
   const t = cleanText(s)
@@ -333,6 +333,8 @@ function reportNamedInPreamble(texts: string[]): PreambleName | null {
     // or after 现将 (现将某某镇2022年度…报告如下); never inside a cited document's title (《…》).
     const m = NAMED_REPORT.exec(t) ?? NAMED_REPORT_BODY_FIRST.exec(t.replace(/《[^》]*》/g, "《》"));
     if (!m) continue;
+    // 特向社会公布…: the words before the verb are the announcement's, not a body's name.
+    if (m[1] !== undefined && NOT_A_BODY_BEFORE_VERB.test(m[1])) continue;
     return { organ: cleanOrgan(m[1] ?? m[3]), year: chineseNumber(m[2] ?? m[4]), evidence: m[0].trim(), index: i };
   }
   return null;
@@ -351,17 +353,20 @@ function yearStatedInPreamble(texts: string[]): { year: number | null; evidence:
   return null;
 }
 
-/** 现将 (汇报, 报告) [我镇] YYYY年度 政府信息公开工作. */
+/** 现将 (汇报, 报告, 特向社会公布, 现公开) [我镇] YYYY年度 政府信息公开工作. */
 const YEAR_STATED =
-  /(?:现将|现就|特将|汇报|报告)\s*(?:本单位|本机关|我单位|我(?:局|委|办|镇|乡|街道|区|县|市|中心|院|厅))?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*工作/;
+  /(?:现将|现就|特将|汇报|报告|向社会公布|(?:现|特|现予)(?:公布|公开|发布))\s*(?:本单位|本机关|我单位|我(?:局|委|办|镇|乡|街道|区|县|市|中心|院|厅))?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*工作/;
 
 /** A verb of making or publishing, then the report's full name: the body, the year, 政府信息公开工作年度报告. */
 const NAMED_REPORT =
   /(?:编制|公布|发布|印发|形成|编写|撰写)了?\s*(?:《)?\s*([^\s，。；：、《》“”"()（）]{2,40}?)\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:年度)?\s*报\s*告/;
 
+/** Words before 公布 (特向社会公布, 现予公布) that are no body's name. */
+const NOT_A_BODY_BEFORE_VERB = /^(?:特|现|予|兹)|向社会$|社会$/;
+
 /** The body, then 特编制 (编制, 发布) the year's report; or 现将 the body's year's report. */
 const NAMED_REPORT_BODY_FIRST =
-  /(?:^|[\s，,。；;：:、》”"）)])([^\s，,。；;：:、《》“”"()（）]{2,40}?)(?:特|现)?(?:编制|发布|公布)了?(?:本)?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:年度)?\s*报\s*告|现将\s*([^\s，,。；;：:、《》“”"()（）]{2,40}?)\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:年度)?\s*(?:情况)?\s*报\s*告/;
+  /(?:^|[\s，,。；;：:、》”"）)])([^\s，,。；;：:、《》“”"()（）]{2,40}?)(?:特|现)?(?:向社会)?(?:编制|发布|公布)了?(?:本)?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:年度)?\s*报\s*告|现将\s*([^\s，,。；;：:、《》“”"()（）]{2,40}?)\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:年度)?\s*(?:情况)?\s*报\s*告/;
 
 /**
  * The statistics period a preamble states (统计期限为2024年1月1日至2024年12月31日, 时间范围从2019年
@@ -411,7 +416,7 @@ const ARTICLE_LABEL_BEFORE = new RegExp(`^[【\\[]?(?:${ARTICLE_LABEL_WORDS})[�
 /** An office inside a body, as a contact sentence names it: the body's name, then the office's. */
 const INNER_OFFICE = /(?:党政综合办公室|党政办公室|党政办|综合办公室|综合办|政务公开办公室|政务公开办|信息公开办公室|办公室|综合科|政务公开科|秘书科|法规科|法制科)$/;
 /** What a body's name ends with (an office's name does not end so). */
-const BODY_SUFFIX = /(?:人民政府|政府|局|委员会|委|管委会|管理委员会|办事处|街道|镇|乡|中心|厅|院)$/;
+const BODY_SUFFIX = /(?:人民政府|政府|局|委员会|委|管委会|管理委员会|办事处|街道|镇|乡|苏木|中心|厅|院)$/;
 
 /** The body an office belongs to (柞水县凤凰镇人民政府党政办公室 → 柞水县凤凰镇人民政府), or null where the name is no office of a body. */
 function bodyOfOffice(name: string): string | null {

@@ -110,6 +110,29 @@ function load() {
   return index;
 }
 
+/** A document's title cited in the text (《…》). */
+const CITED = /《[^》]*》/g;
+
+/**
+ * A place read from the office's street address is where the office sits, not the level
+ * the body stands at: a city's bureau sits in one of its districts (深圳市福田区竹子林…).
+ * Placed at the level the organ's name says where it says one (省交通运输厅, 自治区北部湾办:
+ * the province; 市…局: the city). With no organ read, a district (区) is placed at its city,
+ * a county (县, 旗) as read; an organ without a place or a level (商务局) keeps the district.
+ */
+function atOrgansLevel(decided: RegionDecision, organ: string | null, byCode: Map<string, Division>): RegionDecision {
+  const r = decided.region!;
+  const province = [...byCode.values()].find((d) => d.level === "province" && d.name === r.province);
+  const city = r.city ? [...byCode.values()].find((d) => d.level === "city" && d.name === r.city && d.province === r.province) : undefined;
+  const o = organ ?? "";
+  let to: Division | undefined;
+  if (/^(?:省|自治区)/.test(o)) to = province;
+  else if (/^市/.test(o)) to = city ?? undefined;
+  else if (organ === null && r.county && /区$/.test(r.name)) to = city ?? undefined;
+  if (!to || to.code === r.code) return decided;
+  return { ...decided, region: toRegion(to), note: `from the address: ${r.name}, placed at ${to.name} (the office's street address names the district it sits in, not the body's level)` };
+}
+
 function describeDivision(d: Division): string {
   return `${d.province}${d.city && d.city !== d.province && d.level !== "city" ? d.city : ""}${d.level === "province" ? "" : d.name}`;
 }
@@ -276,11 +299,13 @@ export function resolveRegion(input: { organ: string | null; title: string | nul
   };
   for (const [by, source] of [
     ["organ", input.organ],
-    ["title", input.title],
+    // A document cited in the title (《广西壮族自治区人民政府办公厅关于做好…的通知》) names its own issuer's place.
+    ["title", input.title?.replace(CITED, "《》") ?? null],
     ["address", address],
   ] as [RegionBy, string | null][]) {
-    const decided = fromSource(by, source);
+    let decided = fromSource(by, source);
     if (!decided) continue;
+    if (by === "address" && decided.region) decided = atOrgansLevel(decided, input.organ, byCode);
     // A province or city named beside a zone named after one of its counties (福建省 in the
     // title of 平潭综合实验区's report): the zone's county, the most specific place printed,
     // so the body is placed the same whichever of its years names the province.

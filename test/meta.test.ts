@@ -78,6 +78,9 @@ describe("organ and year where the title does not give them (forms seen on real 
     expect(before).toMatchObject({ organ: "某某市某某区某某街道", year: 2023 });
     const after = readMeta(doc("按照某某县人民政府办公室《关于做好2022年度政府信息公开年度报告编制公布工作的通知》文件要求,现将某某回族镇2022年度政府信息公开工作报告如下:", "一、总体情况"));
     expect(after).toMatchObject({ organ: "某某回族镇", year: 2022 });
+    // 特向社会公布: the announcement's words, no body; 苏木 (Inner Mongolia's township) is a body.
+    expect(readMeta(doc("根据《中华人民共和国政府信息公开条例》要求,特向社会公布2023年政府信息公开工作年度报告。", "一、总体情况"))).toMatchObject({ organ: null, year: 2023 });
+    expect(readMeta(doc("某某中旗某某苏木2021年政府信息公开工作年度报告", "一、总体情况")).organ).toBe("某某中旗某某苏木");
     // The cited notice alone names no body and no year of this report.
     const cited = readMeta(doc("按照《关于做好2022年度政府信息公开年度报告编制公布工作的通知》要求,报告如下:", "一、总体情况"));
     expect(cited).toMatchObject({ organ: null, year: null });

@@ -43,6 +43,24 @@ describe("placing the issuing body", () => {
   });
 });
 
+describe("the place an office's street address gives (real pages: city and region bodies sitting in a district)", () => {
+  it("is placed at the level the organ's name says, or at the district's city when no organ was read", () => {
+    const at = (organ: string | null, address: string) => resolveRegion({ organ, title: null, text: `地址：${address}` }).region?.name;
+    expect(at("自治区北部湾办", "南宁市青秀区中泰路11号")).toBe("广西壮族自治区");
+    expect(at("省交通运输厅", "济南市历下区某路1号")).toBe("山东省");
+    expect(at("市大数据管理局", "福州市仓山区南江滨西大道")).toBe("福州市");
+    expect(at(null, "深圳市福田区竹子林某路")).toBe("深圳市");
+    // A county's office is that county's; an organ without place or level keeps the district.
+    expect(at(null, "永嘉县上塘镇某路")).toBe("永嘉县");
+    expect(at("商务局", "威海市环翠区某路1号")).toBe("环翠区");
+  });
+
+  it("never reads the place of a document cited in the title", () => {
+    const r = resolveRegion({ organ: null, title: "根据《广西壮族自治区人民政府办公厅关于做好2022年政府信息公开工作年度报告的通知》,现将我委2022年度工作情况报告如下", text: "" });
+    expect(r.region).toBeNull();
+  });
+});
+
 describe("region hints and bare division names", () => {
   it("knows which codes are GB/T 2260 divisions", async () => {
     const { isKnownRegionCode } = await import("../normalizers/region.js");
