@@ -374,22 +374,29 @@ function parsePlain(lines: string[], columned: boolean, isPipeRow: (line: string
     endTable();
     // Prose: lines broken at the page width join; a line ending a sentence ends a paragraph.
     let para = "";
+    let lastLine = "";
     let start = g.start;
     g.lines.forEach((l, k) => {
       const t = l.trim();
-      // A numbered item, or any line after a finished sentence (a signature, a date), starts anew.
-      if (para && (startsItem(t) || /[。！？]$/.test(para))) {
+      // A numbered item, or any line after a finished sentence (a signature, a date), starts
+      // anew; so does a report's title, and the line after it (a page's menu line over the
+      // title, 灵川县政府惠民信息微信, is no part of it).
+      if (para && (startsItem(t) || /[。！？]$/.test(para) || isTitleLine(t) || isTitleLine(lastLine))) {
         blocks.push(paragraph(para, { line: start }));
         para = "";
         start = g.start + k;
       }
       para = joinWrapped(para, t);
+      lastLine = t;
     });
     if (para) blocks.push(paragraph(para, { line: start }));
   }
   endTable();
   return blocks;
 }
+
+/** A report's title on a line of its own (…2022年政府信息公开工作年度报告, …信息公开年报). */
+const isTitleLine = (t: string) => t.length <= 60 && /(?:19|20)\d\d\s*年/.test(t) && /信息公开.{0,10}(?:报告|年报)$/.test(t);
 
 /** A line that could be one table cell: short, no sentence in it. */
 const cellLike = (l: string) => l.trim().length <= 30 && !/[。！？；]/.test(l);

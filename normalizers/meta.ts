@@ -71,7 +71,12 @@ export function readDate(printed: string): string | null {
 }
 
 /** Organ, year: `硚口区商务局2024年政府信息公开工作年度报告`, `2023年度XX局政府信息公开工作年度报告`. */
-const TITLE = /^(.*?)(?:关于)?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(.*?)(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:情况)?\s*(?:的)?\s*(?:年度|年)?\s*报\s*告/;
+/**
+ * A report's title: [1] the body, [2] the year, [3] a body named after the year. The year
+ * is the last one before the report's name: a page's header date joined before the title
+ * (天津市蓟州区人民政府 2019年12月3日星期二 … 天津市蓟州区2021年…报告) is not the report's year.
+ */
+const TITLE = /^(.*?)(?:关于)?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*((?:(?!(?:\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年)[^])*?)(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:情况)?\s*(?:的)?\s*(?:年度|年)?\s*报\s*告/;
 const ORGAN_SUFFIX = /(?:局|委员会|委|办公室|办|人民政府|政府|办事处|街道|中心|院|所|处|厅|部|会|署|站|队|镇|乡|苏木|馆|公司|管理区|区|县|市|州|盟|旗)$/;
 
 function cleanOrgan(s: string): string | null {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { cell, paragraph, type Document } from "../model/document.js";
 import { readDate, readMeta } from "../normalizers/meta.js";
+import { parseText } from "../extractors/text.js";
 
 const doc = (...texts: string[]): Document => ({ blocks: texts.map((t) => paragraph(t)), meta: {}, diagnostics: [] });
 
@@ -141,6 +142,26 @@ describe("organ and year where the title does not give them (forms seen on real 
     expect(readMeta(doc("政府信息公开工作年度报告", "如对本报告有疑问，请与我局办公室联系。", "一、总体情况")).organ).toBeNull();
     expect(readMeta(doc("政府信息公开工作年度报告", "如对本报告有疑问，请与本机关办公室联系。", "一、总体情况")).organ).toBeNull();
     expect(readMeta(doc("本溪市财政局2023年政府信息公开工作年度报告")).organ).toBe("本溪市财政局");
+  });
+});
+
+describe("a title in a page's text, with the page's lines around it (real pages)", () => {
+  const fromText = (...lines: string[]) => readMeta(parseText(lines.join("\n")));
+  it("a menu line over the title is no part of it, nor the date line under it", () => {
+    expect(fromText("二维码", "", "某某县政府惠民信息微信", "某某县2022年政府信息公开工作年度报告", "2023-01-31 09:05:00 来源: 某某县政务服务管理办公室", "根据《条例》规定,特向社会公布2022年度报告。", "一、总体情况"))
+      .toMatchObject({ organ: "某某县", year: 2022 });
+    expect(fromText("政府信息公开", "某某市某某区2016年政府信息公开工作年度报告", "来源:区人民政府办公室 时间:2017-01-12 10:01", "", "一、概述"))
+      .toMatchObject({ organ: "某某市某某区", year: 2016, publishedOn: "2017-01-12" });
+  });
+
+  it("a page header's date joined before the title is not the report's year", () => {
+    const m = fromText("某某市某某区人民政府 2019年12月3日星期二", "", "无障碍 无障碍 简体 | 繁体 长者模式", "", "某某市某某区2021年政府信息公开工作年度报告", "来源:某某区人民政府 发布时间:2022-03-01 15:20", "", "一、总体情况");
+    expect(m).toMatchObject({ organ: "某某市某某区", year: 2021, publishedOn: "2022-03-01" });
+    expect(readMeta(doc("某某区人民政府2019年12月3日星期二某某区2021年政府信息公开工作年度报告", "一、总体情况")).year).toBe(2021);
+  });
+
+  it("a title broken over two lines is still one title", () => {
+    expect(fromText("某某市工业和信息化局", "2020年政府信息公开工作年度报告", "一、总体情况")).toMatchObject({ organ: "某某市工业和信息化局", year: 2020 });
   });
 });
 
