@@ -271,6 +271,9 @@ export function activeHeader(cells: string[]): { keys: string[]; width: number }
   return keys.length ? { keys, width: cells.length - first - 1 } : null;
 }
 
+/** A cell OCR read as a number its own readings contradicted (extractors/pdf/ocr-cells.ts): "?". */
+const OCR_CONTRADICTED = /^\s*[?？]\s*$/;
+
 /** An item number inside a label, not at its start (…国家秘密2.其他…); ITEM_CUT cuts before each. */
 const INNER_ITEM = /.(?:\d{1,2}[.、．](?!\d)|[（(][一二三四五六七八九十]+[)）])/;
 const ITEM_CUT = /(?=\d{1,2}[.、．](?!\d)|[（(][一二三四五六七八九十]+[)）])/;
@@ -570,14 +573,16 @@ class RowMapper {
   /** Label lines left unused by the last row opened from waiting lines (for the message of doubtLast). */
   private leftoverLines = "";
 
-  /** Numbers without a label right after a row whose label was taken among other waiting lines: that row is null (see `doubtful`). */
+  /** Numbers without a label right after a row whose label was taken among other waiting lines, or a row read by OCR: that row is null (see `doubtful`). */
   private doubtLast(values: string[], row: RowView): void {
     const d = this.doubtful;
     this.doubtful = null;
     if (!d || this.steps - d.step > 1) return;
     const raw = d.map.get(d.key);
     if (!raw || raw.reason) return;
-    const message = `${describe(d.target)}: numbers "${values.join(" ")}" follow it with no label of their own, and the label lines above both (${d.lines}) may hold two rows' labels; which numbers are whose cannot be told${placeText(row.place)}; the row is read as null`;
+    const message = d.lines
+      ? `${describe(d.target)}: numbers "${values.join(" ")}" follow it with no label of their own, and the label lines above both (${d.lines}) may hold two rows' labels; which numbers are whose cannot be told${placeText(row.place)}; the row is read as null`
+      : `${describe(d.target)}: numbers "${values.join(" ")}" follow it with no label of their own in a table read by OCR, where a row's numbers may stand in the row next to it; which numbers are whose cannot be told${placeText(row.place)}; the row is read as null`;
     d.map.set(d.key, nullRow(raw.cells.length, raw.place, { code: "row.ambiguous", message }));
   }
 
@@ -603,6 +608,10 @@ class RowMapper {
     if (!prev) {
       map.set(key, raw);
       if (o.leftover) this.doubtful = { map, key, target: t, step: this.steps, lines: this.leftoverLines };
+      // A row of a table read by OCR with a cell the reader could not settle (or read as "?"): a stamp or a
+      // skew can put a row's numbers in the next (a rule erased, two rows' cells merged);
+      // numbers left without a label at once after it say so.
+      else if (o.refs.some((r) => r?.cell.read?.status === "ocr") && o.refs.some((r) => unsettled(r) || OCR_CONTRADICTED.test(r?.cell.text ?? ""))) this.doubtful = { map, key, target: t, step: this.steps, lines: "" };
       this.lastKept = o.exact ? null : { map, key, target: t };
       return;
     }

@@ -520,6 +520,20 @@ describe("mapping onto the template", () => {
     expect(glued.requests["denied.stateSecret"]).toEqual(rows[at][1].map(Number));
   });
 
+  it("in a table read by OCR, a row with a contradicted cell is null when numbers without a label follow it at once", () => {
+    // A real scan with a red stamp over table 2's rules: the rows' cells were merged, 行政许可's
+    // label lost, its 298 read in 其他对外管理服务事项's row and its 716 left in a row of its own.
+    const ocr = (text: string) => ({ ...cell(text), read: { status: "ocr" as const, confidence: 1 } });
+    const active = (...rows: ReturnType<typeof cell>[][]) =>
+      build(report({ active: [{ kind: "table", exactGrid: true, rows: [row("信息内容", "上一年项目数量", "本年增/减", "处理决定数量"), ...rows] }] }));
+    const stamped = active([cell("其他对外管理服务事项"), ocr("0"), ocr("?"), ocr("298")], [cell(""), ocr("716"), cell(""), cell("")]);
+    expect(stamped.active).toMatchObject({ otherServices: { previousYear: null, change: null, decisions: null } });
+    expect(stamped.diagnostics.find((d) => d.key === "active.otherServices.decisions")?.code).toBe("row.ambiguous");
+    // Settled cells, or no stray numbers after the row: read as before.
+    expect(active([cell("其他对外管理服务事项"), ocr("0"), ocr("5"), ocr("298")], [cell(""), ocr("716"), cell(""), cell("")]).active).toMatchObject({ otherServices: { decisions: 298 } });
+    expect(active([cell("其他对外管理服务事项"), ocr("0"), ocr("?"), ocr("298")]).active).toMatchObject({ otherServices: { previousYear: 0, decisions: 298 } });
+  });
+
   it("places a value by its column after merged cells are expanded, and keeps how the reader read it", () => {
     // A label spanning two rows covers column 1 of the second row: its cells start at column 2.
     const ocr = { ...cell("6"), read: { status: "ocr" as const, confidence: 0.87 } };
