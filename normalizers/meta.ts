@@ -77,11 +77,13 @@ export function readDate(printed: string): string | null {
  * (天津市蓟州区人民政府 2019年12月3日星期二 … 天津市蓟州区2021年…报告) is not the report's year.
  */
 const TITLE = /^(.*?)(?:关于)?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*((?:(?!(?:\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年)[^])*?)(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:情况)?\s*(?:的)?\s*(?:年度|年)?\s*报\s*告/;
-const ORGAN_SUFFIX = /(?:局|委员会|委|办公室|办|人民政府|政府|办事处|街道|中心|院|所|处|厅|部|会|署|站|队|镇|乡|苏木|馆|公司|管理区|区|县|市|州|盟|旗)$/;
+const ORGAN_SUFFIX = /(?:局|委员会|委|办公室|办|人民政府|政府|办事处|街道|中心|院|所|处|厅|部|会|署|站|队|镇|乡|苏木|馆|公司|管理区|区|县|市|州|盟|旗|省|自治区|大学|学院|学校)$/;
 
 function cleanOrgan(s: string): string | null {
   const t = cleanText(s)
     .replace(/\s+/g, "")
+    // A viewer's page label printed before the title (Page 2 - 省交通运输厅…).
+    .replace(/^(?:Page|P\.)\d+[-—–:：]/i, "")
     .replace(/^[#《“"]+|[》”"：:，,]+$/g, "")
     .replace(/^关于|关于$/g, "")
     .replace(/的$/, "");
@@ -92,8 +94,8 @@ function cleanOrgan(s: string): string | null {
   return ORGAN_SUFFIX.test(t) ? t : null;
 }
 
-/** How a body refers to itself in its own report: 我局, 我办, 本机关, 本单位, 该局. */
-const SELF_REFERENCE = /^(?:我|该|本(?!溪))/;
+/** How a body refers to itself in its own report (我局, 我办, 本机关, 本单位, 该局), or to all of its kind (全省, 各县): no one's name. */
+const SELF_REFERENCE = /^(?:我|该|本(?!溪)|全(?=省|市|县|区|镇|乡)|各)/;
 
 /** What the caller knows beyond the document: the date beside its link on a portal's list page. */
 export interface MetaHints {
@@ -299,16 +301,22 @@ function organFromBody(texts: string[], named: PreambleName | null): { organ: st
   if (named?.organ) return { organ: named.organ, evidence: named.evidence, index: named.index };
   const first = texts.slice(0, 6).map((t) => squeezeHan(halfDigits(t)));
   const head = first.join("\n");
+  const contact = /请与\s*([^\s，,。；（(]{2,40}?)\s*联系/;
   const patterns = [
-    /请与\s*([^\s，。；（(]{2,40}?)\s*联系/,
-    /结合\s*\d{4}\s*年度?\s*([^\s，。；]{2,40}?)(?:单位)?(?:政府)?信息公开工作实际/,
-    /[，。]\s*([^\s，。；《》]{2,30}?)\s*(?:认真|严格|深入)?(?:贯彻|落实)/,
+    // The overview's first sentence with the body as its subject (2023年,云和县人民政府办公室以…):
+    // before the contact sentence, which may name another office (…信息公开中心).
+    /(?:^|\n)\s*\d{4}\s*年度?\s*[，,]\s*([^\s，,。；《》]{2,30}?)\s*(?:以|按照|坚持|认真|严格|深入|全面|紧紧|始终|围绕|持续|扎实|积极)/,
+    contact,
+    /结合\s*\d{4}\s*年度?\s*([^\s，,。；]{2,40}?)(?:单位)?(?:政府)?信息公开工作实际/,
+    /[，,。]\s*([^\s，,。；《》]{2,30}?)\s*(?:认真|严格|深入)?(?:贯彻|落实)/,
   ];
   for (const re of patterns) {
     const m = re.exec(head);
     if (m) {
       // A contact sentence names an office of the body (…镇人民政府党政办公室): the body is the one it belongs to.
-      const organ = (re === patterns[0] ? bodyOfOffice(cleanText(m[1]).replace(/\s+/g, "")) : null) ?? cleanOrgan(m[1]);
+      const organ = (re === contact ? bodyOfOffice(cleanText(m[1]).replace(/\s+/g, "")) : null) ?? cleanOrgan(m[1]);
+      // The overview's subject named relatively (区统计局, 县卫健局: the district's) gives way to a fuller name further on.
+      if (re === patterns[0] && organ && RELATIVE_NAME.test(organ)) continue;
       if (organ) return { organ, evidence: m[0].trim(), index: lineOf(first, m.index) };
     }
   }
@@ -418,10 +426,13 @@ const ARTICLE_LABEL = new RegExp(`^[【\\[]?(?:${ARTICLE_LABEL_WORDS})[】\\]]?[
 /** Such a label a converter joined to the title after it (正文宿迁市2025年…), in compact text. */
 const ARTICLE_LABEL_BEFORE = new RegExp(`^[【\\[]?(?:${ARTICLE_LABEL_WORDS})[】\\]]?[:：]?(?=\\S)`);
 
+/** A body named by its level alone, not its place (区统计局, 县卫健局, 市大数据局). */
+const RELATIVE_NAME = /^(?:省|市|州|区|县|旗|镇|乡)(?!人民政府$|政府$)/;
+
 /** An office inside a body, as a contact sentence names it: the body's name, then the office's. */
 const INNER_OFFICE = /(?:党政综合办公室|党政办公室|党政办|综合办公室|综合办|政务公开办公室|政务公开办|信息公开办公室|办公室|综合科|政务公开科|秘书科|法规科|法制科)$/;
 /** What a body's name ends with (an office's name does not end so). */
-const BODY_SUFFIX = /(?:人民政府|政府|局|委员会|委|管委会|管理委员会|办事处|街道|镇|乡|苏木|中心|厅|院)$/;
+const BODY_SUFFIX = /(?:人民政府|政府|局|委员会|委|管委会|管理委员会|办事处|街道|镇|乡|苏木|中心|厅|院|大学|学院|学校)$/;
 
 /** The body an office belongs to (柞水县凤凰镇人民政府党政办公室 → 柞水县凤凰镇人民政府), or null where the name is no office of a body. */
 function bodyOfOffice(name: string): string | null {

@@ -165,6 +165,26 @@ describe("a title in a page's text, with the page's lines around it (real pages)
   });
 });
 
+describe("the body, where a compiling or contact office is named too (real pages)", () => {
+  it("a province's report is the province's, not the office that compiled it or answers for it", () => {
+    const m = readMeta(doc("根据《中华人民共和国政府信息公开条例》,特公布某某省2018年政府信息公开工作年度报告。", "本报告由某某省人民政府办公厅编制。如对本报告有疑问,请与某某省人民政府办公厅联系。", "一、概述"));
+    expect(m).toMatchObject({ organ: "某某省", year: 2018 });
+  });
+
+  it("the overview's subject comes before the contact office, unless it is named by its level alone", () => {
+    const m = readMeta(doc("根据《条例》规定编制本报告。如对本年度报告有疑问,请与某某县人民政府信息公开中心联系。", "一、总体情况", "2023年,某某县人民政府办公室以党的二十大精神为指引,全面贯彻落实…"));
+    expect(m.organ).toBe("某某县人民政府办公室");
+    const relative = readMeta(doc("根据《条例》编制本报告。如对本报告有疑问，请与某某区统计局联系。", "一、总体情况", "2024年，区统计局认真贯彻落实…"));
+    expect(relative.organ).toBe("某某区统计局");
+    // A university's office answers for the university.
+    expect(readMeta(doc("某某工商大学", "2022-2023学年度信息公开工作报告", "如对本报告有疑问,请与某某工商大学党政办公室联系。")).organ).toBe("某某工商大学");
+  });
+
+  it("a viewer's page label before the title is no part of the body's name", () => {
+    expect(readMeta(doc("Page 2 - 省交通运输厅2019年度政府信息公开工作年度报告", "目录"))).toMatchObject({ organ: "省交通运输厅", year: 2019 });
+  });
+});
+
 describe("the page's date line", () => {
   it("is read only where the date follows its label: an empty label joined to the preamble gives no date", () => {
     const empty = readMeta(doc("某某县信访局2021年政府信息公开工作年度报告", "发布时间: 本年度报告中所列数据的统计期限自2021年1月1日起至2021年12月31日止。", "一、总体情况"));
