@@ -76,7 +76,7 @@ export function readDate(printed: string): string | null {
  * is the last one before the report's name: a page's header date joined before the title
  * (天津市蓟州区人民政府 2019年12月3日星期二 … 天津市蓟州区2021年…报告) is not the report's year.
  */
-const TITLE = /^(.*?)(?:关于)?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*((?:(?!(?:\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年)[^])*?)(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:情况)?\s*(?:的)?\s*(?:年度|年)?\s*报\s*告/;
+const TITLE = /^(.*?)(?:关于)?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*((?:(?!(?:\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年)[^])*?)(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:情况)?\s*(?:的)?\s*(?:年度|年)?\s*(?:工作)?\s*(?:报\s*告|年\s*报)/;
 const ORGAN_SUFFIX = /(?:局|委员会|委|办公室|办|人民政府|政府|办事处|街道|中心|院|所|处|厅|部|会|署|站|队|镇|乡|苏木|馆|公司|管理区|区|县|市|州|盟|旗|省|自治区|大学|学院|学校)$/;
 
 function cleanOrgan(s: string): string | null {
@@ -386,7 +386,7 @@ const NAMED_REPORT_BODY_FIRST =
  * 1月1日到12月31日止), in compact text: [1] its first year, [2] the second where printed.
  */
 const PERIOD =
-  /(?:时间范围|统计期限|统计时限|统计时间|统计区间|统计周期|统计期间|数据期限)(?:为|是|从|自|[:：])?(\d{4})年0?1月0?1日起?(?:至|到|-|—|－|~|～)(?:(\d{4})年)?12月31日/;
+  /(?:时间范围|统计期限|统计时限|统计时间|统计区间|统计周期|统计期间|数据期限|数据时间|起止时间|时间段)(?:为|是|从|自|[:：])?(\d{4})年0?1月0?1日起?(?:至|到|-|—|－|~|～)(?:(\d{4})年)?12月31日/;
 
 /** A line that is a body's name and nothing else (no date, no sentence). */
 function organLine(t: string): string | null {
@@ -529,7 +529,9 @@ function isChrome(t: string): boolean {
 const LEADING_DATE = new RegExp(`^(?:${DATE.source}|${DATE_DASHED.source})`);
 
 /** A page's date label and what follows it; 时间 alone only after no Han character (来源： 时间：2023-02-20, not 统计时间：). */
-const DATE_LINE = /(?:发布日期|发布时间|成文日期|日期|(?<!\p{Script=Han})时间)\s*(?:[:：]|\|)\s*(\S+(?:\s*\S+){0,2})/u;
+const DATE_LINE = /(?:发布日期|发布时间|成文日期|日期(?:\/有效期)?|(?<!\p{Script=Han})时间)\s*(?:[:：]\s*\|?|\|)\s*[\[【［]?(\S+(?:\s*\S+){0,2})/u;
+/** A page's date line that opens with the date, then its source (2023-01-16 16:50:00 来源: 荔浦市政府). */
+const DATE_THEN_SOURCE = /^\s*((?:\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)\s+(?:来源|信息来源|发布机构)\s*[:：]/;
 
 /** The rows of the tables before the report's first section (a page's particulars: 发布日期 | 2023-01-30 | 文号 |), as lines. */
 function pageHeaderRows(doc: Document): { text: string; place?: Place }[] {
@@ -549,6 +551,11 @@ export function pageHeaderDate(texts: string[]): { date: string; evidence: strin
   for (let i = 0; i < Math.min(texts.length, 200); i++) {
     const t = texts[i];
     if (sectionHeading(t)) break;
+    const opening = DATE_THEN_SOURCE.exec(t);
+    if (opening) {
+      const d = readDate(LEADING_DATE.exec(halfDigits(opening[1]))?.[0] ?? "");
+      if (d) return { date: d, evidence: opening[0].trim(), index: i };
+    }
     const m = DATE_LINE.exec(t);
     // The date must be the label's own, right after it, and only it is read: an empty label
     // joined to the next line (发布时间: 本报告…统计期限自2021年1月1日起…) prints no date of its

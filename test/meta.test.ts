@@ -185,6 +185,27 @@ describe("the body, where a compiling or contact office is named too (real pages
   });
 });
 
+describe("more wordings of real pages", () => {
+  it("titles: 政府信息公开年度工作报告, and 信息公开年报 with the body after the year", () => {
+    expect(readMeta(doc("某某乡人民政府2019年度政府信息公开年度工作报告", "一、概述"))).toMatchObject({ organ: "某某乡人民政府", year: 2019 });
+    expect(readMeta(doc("2022年某某县卫生健康委员会信息公开年报", "一、总体情况"))).toMatchObject({ organ: "某某县卫生健康委员会", year: 2022 });
+  });
+
+  it("statistics periods: 数据时间为, 起止时间为, 时间段", () => {
+    for (const p of ["报告中所列数据时间为2025年1月1日至2025年12月31日。", "各项数据核定的起止时间为2021年1月1日至12月31日。"])
+      expect(readMeta(doc("政府信息公开工作年度报告", p, "一、总体情况")).year).toBe(Number(p.match(/\d{4}/)![0]));
+  });
+
+  it("page dates: opening the line before 来源, in brackets, after 生成日期/有效期", () => {
+    const date = (line: string) => readMeta(doc("某某市2022年政府信息公开工作年度报告", line, "一、总体情况")).publishedOn;
+    expect(date("2023-01-16 16:50:00 来源: 某某市政府")).toBe("2023-01-16");
+    expect(date("发布日期:[2021-01-28]")).toBe("2021-01-28");
+    expect(date("| 发文机构: | 生成日期/有效期: | 2022-01-29 14:59:17 | |")).toBe("2022-01-29");
+    // A date in a sentence before 来源 is not the page's.
+    expect(date("截至2022年12月31日，本机关来源：统计")).toBeNull();
+  });
+});
+
 describe("the page's date line", () => {
   it("is read only where the date follows its label: an empty label joined to the preamble gives no date", () => {
     const empty = readMeta(doc("某某县信访局2021年政府信息公开工作年度报告", "发布时间: 本年度报告中所列数据的统计期限自2021年1月1日起至2021年12月31日止。", "一、总体情况"));
