@@ -344,6 +344,11 @@ function reportNamedInPreamble(texts: string[]): PreambleName | null {
     const t = squeezeHan(halfDigits(texts[i]));
     // The body after the verb (编制了某某局2023年…报告), else before it (某某街道特编制2023年…报告)
     // or after 现将 (现将某某镇2022年度…报告如下); never inside a cited document's title (《…》).
+    const y = NAMED_REPORT_YEAR_FIRST.exec(t);
+    if (y) {
+      const organ = cleanOrgan(y[2]);
+      if (organ) return { organ, year: chineseNumber(y[1]), evidence: y[0].trim(), index: i };
+    }
     const m = NAMED_REPORT.exec(t) ?? NAMED_REPORT_BODY_FIRST.exec(t.replace(/《[^》]*》/g, "《》"));
     if (!m) continue;
     // 特向社会公布…: the words before the verb are the announcement's, not a body's name.
@@ -372,7 +377,11 @@ const YEAR_STATED =
 
 /** A verb of making or publishing, then the report's full name: the body, the year, 政府信息公开工作年度报告. */
 const NAMED_REPORT =
-  /(?:编制|公布|发布|印发|形成|编写|撰写)了?\s*(?:《)?\s*([^\s，。；：、《》“”"()（）]{2,40}?)\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:年度)?\s*报\s*告/;
+  /(?:编制|公布|发布|印发|形成|编写|撰写|现公开)了?\s*(?:《)?\s*([^\s，。；：、《》“”"()（）]{2,40}?)\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:年度)?\s*报\s*告/;
+
+/** The year, then the body, after the verb: 现特向社会公布2024年合水镇人民政府信息公开工作年度报告. The body ends as a body does. */
+const NAMED_REPORT_YEAR_FIRST =
+  /(?:编制|公布|发布|现公开)了?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*([^\s，,。；：、《》“”"()（）\d]{1,38}?(?:人民政府|政府|局|委员会|委|办公室|办事处|街道|镇|乡|苏木|中心|厅|院))\s*(?:政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:年度)?\s*报\s*告/;
 
 /** Words before 公布 (特向社会公布, 现予公布) that are no body's name. */
 const NOT_A_BODY_BEFORE_VERB = /^(?:特|现|予|兹)|向社会$|社会$/;

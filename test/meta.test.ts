@@ -191,6 +191,13 @@ describe("more wordings of real pages", () => {
     expect(readMeta(doc("2022年某某县卫生健康委员会信息公开年报", "一、总体情况"))).toMatchObject({ organ: "某某县卫生健康委员会", year: 2022 });
   });
 
+  it("preambles: 现公开 the body's report, and the year before the body", () => {
+    expect(readMeta(doc("根据《条例》规定,现公开某某街道办事处2022年政府信息公开工作年度报告", "一、总体情况"))).toMatchObject({ organ: "某某街道办事处", year: 2022 });
+    expect(readMeta(doc("根据《条例》文件要求,现特向社会公布2024年某某镇人民政府信息公开工作年度报告。", "一、总体情况"))).toMatchObject({ organ: "某某镇人民政府", year: 2024 });
+    // The year first with no body after it: no body.
+    expect(readMeta(doc("根据《条例》要求,特向社会公布2023年政府信息公开工作年度报告。", "一、总体情况"))).toMatchObject({ organ: null, year: 2023 });
+  });
+
   it("statistics periods: 数据时间为, 起止时间为, 时间段", () => {
     for (const p of ["报告中所列数据时间为2025年1月1日至2025年12月31日。", "各项数据核定的起止时间为2021年1月1日至12月31日。"])
       expect(readMeta(doc("政府信息公开工作年度报告", p, "一、总体情况")).year).toBe(Number(p.match(/\d{4}/)![0]));
