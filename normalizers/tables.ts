@@ -21,7 +21,7 @@ import {
 } from "../data/template.js";
 import { isUnsettled, type Block, type Cell, type Document, type Place } from "../model/document.js";
 import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS } from "../data/keys.js";
-import { ACTIVE_COLUMN_HEADER_WORDS, ACTIVE_COLUMN_LABELS } from "../data/columns.js";
+import { ACTIVE_COLUMN_HEADER_WORDS, ACTIVE_COLUMN_LABELS, REVIEW_GROUP_LABELS } from "../data/columns.js";
 import type { Active2019, Active2021, Requests, Reviews, Template } from "../model/record.js";
 import type { ProvenanceEntry, RecordDiagnostic } from "../model/provenance.js";
 import { hasWord, LabelMatcher } from "./labels.js";
@@ -77,6 +77,8 @@ interface RowView {
   converterOrder: boolean;
   place: Place;
   section: number | null;
+  /** Table 4's group (0–2, REVIEW_GROUPS) a heading over this row's table names, where a report prints each group as a table of its own. */
+  reviewGroup?: number;
 }
 
 type Target =
@@ -160,12 +162,16 @@ function tableRows(blocks: Block[]): RowView[] {
   const rows: RowView[] = [];
   let section: number | null = null;
   let tableIndex = 0;
+  let group: number | undefined;
   for (const b of blocks) {
     if (b.kind === "paragraph") {
       const h = sectionHeading(b.text);
       if (h) section = h.number;
+      group = section === 4 ? reviewGroupHeading(b.text) : undefined;
       continue;
     }
+    const tableGroup = group;
+    group = undefined;
     /** Columns still covered by a row span from above: column → rows left. */
     const covered = new Map<number, number>();
     b.rows.forEach((row, r) => {
@@ -187,11 +193,24 @@ function tableRows(blocks: Block[]): RowView[] {
         col += cs;
       }
       for (const [c, left] of covered) if (left <= 1) covered.delete(c); else covered.set(c, left - 1);
-      rows.push({ cells: row.map((c: Cell) => cleanText(c.text).trim()), refs, exact: b.exactGrid, converterOrder: b.converterOrder === true, place, section });
+      rows.push({ cells: row.map((c: Cell) => cleanText(c.text).trim()), refs, exact: b.exactGrid, converterOrder: b.converterOrder === true, place, section, ...(tableGroup !== undefined ? { reviewGroup: tableGroup } : {}) });
     });
     tableIndex++;
   }
   return rows;
+}
+
+/**
+ * The group of table 4 a heading names alone (行政复议, 行政诉讼（未经复议直接起诉）, 行政诉讼（复议后起诉）),
+ * as a converter writes a table 4 printed as three tables; undefined for any other text.
+ */
+function reviewGroupHeading(text: string): number | undefined {
+  const t = fold(text.replace(/^#+\s*/, "")).replace(/[()（）]/g, "");
+  if (t.length > 16) return undefined;
+  const groups = Object.keys(REVIEW_GROUP_LABELS);
+  if (t === fold(REVIEW_GROUP_LABELS[groups[0]])) return 0;
+  for (let g = 1; g < groups.length; g++) if (t === `行政诉讼${fold(REVIEW_GROUP_LABELS[groups[g]])}` || t === fold(REVIEW_GROUP_LABELS[groups[g]])) return g;
+  return undefined;
 }
 
 /** Split a row into its label cells and its value cells (which start at `start`). */
@@ -295,6 +314,8 @@ class RowMapper {
   private open: OpenRow | null = null;
   private pending: string[] = [];
   private reviewContext = false;
+  /** Table 4's groups printed as tables of their own, by group (see reviewGroupHeading): read into one row at the end. */
+  private readonly reviewParts = new Map<number, { values: string[]; refs: CellRef[]; place: Place }>();
   /** The last template row kept from a table rebuilt from text (not an exact grid): see unsettleLastKept. */
   private lastKept: { map: Map<string, RawRow>; key: string; target: Target } | null = null;
   /** Tables of text (document table indexes) whose numbers stood before their first row label: see keep. */
@@ -349,6 +370,27 @@ class RowMapper {
   end(): void {
     this.dropUnmatched();
     this.finish();
+    this.joinReviewParts();
+  }
+
+  /** Table 4 printed as a table per group: its one row, a group not printed null (row.missing). */
+  private joinReviewParts(): void {
+    if (!this.reviewParts.size) return;
+    if (this.reviewsRaw) {
+      this.notes.add("table.printedTwice", "warning", "table 4 printed both whole and as a table per group: the whole one is kept");
+      return;
+    }
+    const raw: RawRow = { cells: [], refs: [], place: this.reviewParts.values().next().value!.place, cellReasons: [] };
+    REVIEW_GROUPS.forEach((g, gi) => {
+      const part = this.reviewParts.get(gi);
+      for (let c = 0; c < REVIEW_COLUMNS.length; c++) {
+        raw.cells.push(part ? part.values[c] : null);
+        raw.refs.push(part?.refs[c]);
+        raw.cellReasons!.push(part ? undefined : { code: "row.missing", message: `reviews.${g}: table 4 is printed as a table per group, and this group's is not found; its values are null` });
+      }
+    });
+    this.rowsFound++;
+    this.reviewsRaw = raw;
   }
 
   // ---- the kinds of row
@@ -392,6 +434,11 @@ class RowMapper {
     this.finish();
     const nonBlank = values.filter((v) => !isBlank(v)).length;
     const inReviews = row.section === 4 || (row.section === null && this.reviewContext);
+    if (inReviews && row.reviewGroup !== undefined && values.length === REVIEW_COLUMNS.length && !this.reviewParts.has(row.reviewGroup)) {
+      this.reviewParts.set(row.reviewGroup, { values, refs, place: row.place });
+      this.pending = [];
+      return;
+    }
     const viaPending = this.pending.length && !inReviews ? this.resolve(this.pendingCandidates([])) : null;
     const rival = viaPending ? this.rivalLabel(viaPending) : null;
     if (viaPending && rival) {

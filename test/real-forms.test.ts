@@ -114,6 +114,46 @@ describe("table cells one after another, each followed by a pipe (a page store's
   });
 });
 
+describe("table 4 printed as a table per group, each under its own heading (a converter's markdown)", () => {
+  // 沭阳县人民政府 2025, as converted: ### 行政复议 / | 结果维持 | … | 总计 | / | 27 | 10 | 9 | 15 | 61 |, and so on.
+  const manifest: { file: string; expected: string | null }[] = json("test/fixtures/manifest.json");
+  const e = manifest.find((m) => m.file.endsWith(".md") && m.expected)!;
+  const exp = json(join("test/fixtures", e.expected!));
+  const groups: [string, string][] = [["行政复议", "administrativeReview"], ["行政诉讼（未经复议直接起诉）", "litigationDirect"], ["行政诉讼（复议后起诉）", "litigationAfterReview"]];
+  const section4 = (only = [0, 1, 2]) =>
+    ["## 四、政府信息公开行政复议、行政诉讼情况", ""]
+      .concat(
+        ...only.map((g) => {
+          const v = exp.reviews[groups[g][1]];
+          const cells = ["upheld", "corrected", "other", "pending", "total"].map((c) => (v[c] === null ? "" : String(v[c])));
+          return [`### ${groups[g][0]}`, "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |", "|---|---|---|---|---|", `| ${cells.join(" | ")} |`, ""];
+        }),
+      )
+      .join("\n");
+  const rewrite = (only?: number[]) => {
+    const md = readFileSync(join("test/fixtures", e.file), "utf8");
+    const from = md.search(/^.*四、政府信息公开行政复议/m);
+    const to = md.search(/^.*五、/m);
+    expect(from).toBeGreaterThan(0);
+    expect(to).toBeGreaterThan(from);
+    return md.slice(0, from) + section4(only) + "\n" + md.slice(to);
+  };
+
+  it("reads the three groups into table 4's row", async () => {
+    const r = await read(rewrite());
+    expect(r.reviews).toEqual(exp.reviews);
+    expect(values(r)).toEqual({ active: exp.active, requests: exp.requests, reviews: exp.reviews });
+  });
+
+  it("a group not printed is null, said for each of its cells", async () => {
+    const r = await read(rewrite([0, 2]));
+    expect(r.reviews.administrativeReview).toEqual(exp.reviews.administrativeReview);
+    expect(r.reviews.litigationAfterReview).toEqual(exp.reviews.litigationAfterReview);
+    expect(Object.values(r.reviews.litigationDirect).every((v) => v === null)).toBe(true);
+    expect(r.diagnostics.filter((d) => d.key?.startsWith("reviews.litigationDirect.")).map((d) => d.code)).toEqual(Array(5).fill("row.missing"));
+  });
+});
+
 describe("text run together, with blanks the page kept inside a row", () => {
   const base = "test/fixtures/inputs/rt-unique";
   const text = readFileSync(`${base}.runon.txt`, "utf8");
