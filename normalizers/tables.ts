@@ -207,10 +207,9 @@ function tableRows(blocks: Block[]): RowView[] {
 function reviewGroupHeading(text: string): number | undefined {
   const t = fold(text.replace(/^#+\s*/, "")).replace(/[()（）]/g, "");
   if (t.length > 16) return undefined;
-  const groups = Object.keys(REVIEW_GROUP_LABELS);
-  if (t === fold(REVIEW_GROUP_LABELS[groups[0]])) return 0;
-  for (let g = 1; g < groups.length; g++) if (t === `行政诉讼${fold(REVIEW_GROUP_LABELS[groups[g]])}` || t === fold(REVIEW_GROUP_LABELS[groups[g]])) return g;
-  return undefined;
+  // 行政复议 alone; a lawsuit group with or without 行政诉讼 before it.
+  const g = REVIEW_GROUPS.findIndex((key, i) => t === fold(REVIEW_GROUP_LABELS[key]) || (i > 0 && t === `行政诉讼${fold(REVIEW_GROUP_LABELS[key])}`));
+  return g === -1 ? undefined : g;
 }
 
 /** Split a row into its label cells and its value cells (which start at `start`). */
