@@ -223,8 +223,8 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   if (!publishedOn) {
     // A date line under the title (发布日期：2021-01-29), as pages print it.
     // Or a row of the page's table of particulars before the report (发布日期 | 2023-01-30 | 文号 |).
-    const rows = pageHeaderRows(doc);
     const header = pageHeaderDate(texts);
+    const rows = header ? [] : pageHeaderRows(doc);
     const inRows = header ? null : pageHeaderDate(rows.map((r) => r.text));
     const found = header ? { ...header, text: texts[header.index], place: placeOf(header.index) } : inRows ? { ...inRows, ...rows[inRows.index] } : null;
     if (found) {
@@ -342,8 +342,9 @@ interface PreambleName {
 function reportNamedInPreamble(texts: string[]): PreambleName | null {
   for (let i = 0; i < Math.min(6, texts.length); i++) {
     const t = squeezeHan(halfDigits(texts[i]));
-    // The body after the verb (编制了某某局2023年…报告), else before it (某某街道特编制2023年…报告)
-    // or after 现将 (现将某某镇2022年度…报告如下); never inside a cited document's title (《…》).
+    // The year then the body after the verb (公布2024年合水镇人民政府…报告), the body after the
+    // verb (编制了某某局2023年…报告), else before it (某某街道特编制2023年…报告) or after 现将
+    // (现将某某镇2022年度…报告如下); never inside a cited document's title (《…》).
     const y = NAMED_REPORT_YEAR_FIRST.exec(t);
     if (y) {
       const organ = cleanOrgan(y[2]);
