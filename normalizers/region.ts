@@ -120,10 +120,10 @@ const CITED = /《[^》]*》/g;
  * the province; 市…局: the city). With no organ read, a district (区) is placed at its city,
  * a county (县, 旗) as read; an organ without a place or a level (商务局) keeps the district.
  */
-function atOrgansLevel(decided: RegionDecision, organ: string | null, byCode: Map<string, Division>): RegionDecision {
+function atOrgansLevel(decided: RegionDecision, organ: string | null, byName: Map<string, Division[]>): RegionDecision {
   const r = decided.region!;
-  const province = [...byCode.values()].find((d) => d.level === "province" && d.name === r.province);
-  const city = r.city ? [...byCode.values()].find((d) => d.level === "city" && d.name === r.city && d.province === r.province) : undefined;
+  const province = r.province ? byName.get(r.province)?.find((d) => d.level === "province") : undefined;
+  const city = r.city ? byName.get(r.city)?.find((d) => d.level === "city" && d.province === r.province) : undefined;
   const o = organ ?? "";
   let to: Division | undefined;
   if (/^(?:省|自治区)/.test(o)) to = province;
@@ -305,7 +305,7 @@ export function resolveRegion(input: { organ: string | null; title: string | nul
   ] as [RegionBy, string | null][]) {
     let decided = fromSource(by, source);
     if (!decided) continue;
-    if (by === "address" && decided.region) decided = atOrgansLevel(decided, input.organ, byCode);
+    if (by === "address" && decided.region) decided = atOrgansLevel(decided, input.organ, byName);
     // A province or city named beside a zone named after one of its counties (福建省 in the
     // title of 平潭综合实验区's report): the zone's county, the most specific place printed,
     // so the body is placed the same whichever of its years names the province.
