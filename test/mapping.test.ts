@@ -112,6 +112,21 @@ function build(doc: Document): ReportRecord {
   return out.record;
 }
 
+/**
+ * Table 3 of the consistent report, with `middle` standing for its rows from （一）予以公开
+ * to the last of （六）其他处理 (given the rows: label and values): the way a case prints them.
+ */
+function requestsTable(exact: boolean, middle: (rows: [string, string[]][]) => string[][]): Block {
+  const t = totals();
+  return table(exact,
+    ["一、本年新收政府信息公开申请数量", ...t.newReceived.map(String)],
+    ["二、上年结转政府信息公开申请数量", ...t.carriedOver.map(String)],
+    ...middle(requestRows()),
+    ["（七）总计", ...t.total.map(String)],
+    ["四、结转下年度继续办理", ...t.carriedForward.map(String)]);
+}
+const labelled = (rows: [string, string[]][]) => rows.map(([l, v]) => [l, ...v]);
+
 describe("mapping onto the template", () => {
   it("reads a consistent report exactly, with no failed check", () => {
     const r = build(report());
@@ -453,21 +468,17 @@ describe("mapping onto the template", () => {
   it("never gives a row the numbers after label lines that may hold two rows' labels, with a second row of numbers after them", () => {
     // A converter (PDF → markdown) wove the group label 无法提供 into two row labels, and
     // wrote the two rows' numbers after all the label lines.
-    const t = totals();
     const rows = requestRows();
     const at = rows.findIndex(([l]) => l.startsWith("2.没有现成信息"));
     const r = build(
       report({
         requests: [
-          table(false,
-            ["一、本年新收政府信息公开申请数量", ...t.newReceived.map(String)],
-            ["二、上年结转政府信息公开申请数量", ...t.carriedOver.map(String)],
-            ...rows.slice(0, at).map(([l, v]) => [l, ...v]),
+          requestsTable(false, (rs) => [
+            ...labelled(rs.slice(0, at)),
             ["（四）无2.没有现成信息需要另"], ["法提供行制作"], ["3.补正后申请内容仍不"], ["明确"],
-            rows[at][1], rows[at + 1][1],
-            ...rows.slice(at + 2).map(([l, v]) => [l, ...v]),
-            ["（七）总计", ...t.total.map(String)],
-            ["四、结转下年度继续办理", ...t.carriedForward.map(String)]),
+            rs[at][1], rs[at + 1][1],
+            ...labelled(rs.slice(at + 2)),
+          ]),
         ],
       }),
     );
@@ -479,14 +490,7 @@ describe("mapping onto the template", () => {
     const plain = build(
       report({
         requests: [
-          table(false,
-            ["一、本年新收政府信息公开申请数量", ...t.newReceived.map(String)],
-            ["二、上年结转政府信息公开申请数量", ...t.carriedOver.map(String)],
-            ...rows.slice(0, at + 1).map(([l, v]) => [l, ...v]),
-            ["3.补正后申请内容仍不"], ["明确"], rows[at + 1][1],
-            ...rows.slice(at + 2).map(([l, v]) => [l, ...v]),
-            ["（七）总计", ...t.total.map(String)],
-            ["四、结转下年度继续办理", ...t.carriedForward.map(String)]),
+          requestsTable(false, (rs) => [...labelled(rs.slice(0, at + 1)), ["3.补正后申请内容仍不"], ["明确"], rs[at + 1][1], ...labelled(rs.slice(at + 2))]),
         ],
       }),
     );
@@ -494,20 +498,12 @@ describe("mapping onto the template", () => {
   });
 
   it("never reads numbers beside the labels of two rows in one cell as either row's", () => {
-    const t = totals();
     const rows = requestRows();
     const at = rows.findIndex(([l]) => l.startsWith("1.属于国家秘密"));
     const r = build(
       report({
         requests: [
-          table(true,
-            ["一、本年新收政府信息公开申请数量", ...t.newReceived.map(String)],
-            ["二、上年结转政府信息公开申请数量", ...t.carriedOver.map(String)],
-            ...rows.slice(0, at).map(([l, v]) => [l, ...v]),
-            ["（三）不予公开", "1.属于国家秘密\n2.其他法律行政法规禁止公开", ...rows[at][1]],
-            ...rows.slice(at + 2).map(([l, v]) => [l, ...v]),
-            ["（七）总计", ...t.total.map(String)],
-            ["四、结转下年度继续办理", ...t.carriedForward.map(String)]),
+          requestsTable(true, (rs) => [...labelled(rs.slice(0, at)), ["（三）不予公开", "1.属于国家秘密\n2.其他法律行政法规禁止公开", ...rs[at][1]], ...labelled(rs.slice(at + 2))]),
         ],
       }),
     );

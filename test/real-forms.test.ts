@@ -16,6 +16,15 @@ const read = async (text: string, name = "x.txt"): Promise<ReportRecord> => {
 const values = (r: ReportRecord) => ({ active: r.active, requests: r.requests, reviews: r.reviews });
 const json = (p: string) => JSON.parse(readFileSync(p, "utf8"));
 
+/** The record has the fixture's expected values, organ and year, and every null its diagnostic, keyed by its cell. */
+function expectFixture(r: ReportRecord, expected: string): void {
+  const exp = json(join("test/fixtures", expected));
+  expect(values(r)).toEqual({ active: exp.active, requests: exp.requests, reviews: exp.reviews });
+  expect({ organ: r.organ, year: r.year }).toEqual({ organ: exp.organ, year: exp.year });
+  for (const [key, p] of Object.entries(r.provenance))
+    if (p.status !== "printed" && p.status !== "split") expect(r.diagnostics.some((d) => d.key === key), key).toBe(true);
+}
+
 describe("pipe tables without their leading pipe (a cell followed by ` |`, as some page-to-text converters write)", () => {
   // Every markdown fixture, its pipe rows written as such a converter writes them.
   const manifest: { file: string; layout?: string; expected: string | null }[] = json("test/fixtures/manifest.json");
@@ -37,13 +46,7 @@ describe("pipe tables without their leading pipe (a cell followed by ` |`, as so
     it(`${e.file} reads to its expected values`, async () => {
       const text = loose(readFileSync(join("test/fixtures", e.file), "utf8"));
       expect(text).toMatch(/^一、本年新收政府信息公开申请数量\s*\|/m);
-      const r = await read(text);
-      const exp = json(join("test/fixtures", e.expected!));
-      expect(values(r)).toEqual({ active: exp.active, requests: exp.requests, reviews: exp.reviews });
-      expect({ organ: r.organ, year: r.year }).toEqual({ organ: exp.organ, year: exp.year });
-      // Every null has its diagnostic, keyed by its cell.
-      for (const [key, p] of Object.entries(r.provenance))
-        if (p.status !== "printed" && p.status !== "split") expect(r.diagnostics.some((d) => d.key === key), key).toBe(true);
+      expectFixture(await read(text), e.expected!);
     });
 
   it("a section heading ended with a pipe stays a heading", async () => {
@@ -96,11 +99,7 @@ describe("table cells one after another, each followed by a pipe (a page store's
         const text = rewrite(readFileSync(join("test/fixtures", e.file), "utf8"), form);
         expect(text).toMatch(form === "same-line" ? /^规章 \|$/m : /^规章\n\|$/m);
         const r = await read(text);
-        const exp = json(join("test/fixtures", e.expected!));
-        expect(values(r)).toEqual({ active: exp.active, requests: exp.requests, reviews: exp.reviews });
-        expect({ organ: r.organ, year: r.year }).toEqual({ organ: exp.organ, year: exp.year });
-        for (const [key, p] of Object.entries(r.provenance))
-          if (p.status !== "printed" && p.status !== "split") expect(r.diagnostics.some((d) => d.key === key), key).toBe(true);
+        expectFixture(r, e.expected!);
         // A place is the text's own line: the row's label stands there.
         const line = r.provenance["requests.newReceived.total"]?.place?.line;
         if (line !== undefined) expect(text.split("\n")[line - 1]).toMatch(/本年新收政府信息公开申请数量/);
