@@ -9,7 +9,7 @@
 //    from them the title and publication date, and the attachment links (html/meta.ts); the
 //    site's owner from the footer (html/site.ts).
 import { ExtractError, type Diagnostic, type Document, type DocumentMeta } from "../model/document.js";
-import type { Extractor } from "./types.js";
+import type { Extractor, SyncExtractor } from "./types.js";
 import { analyse, articleRegion } from "./html/body.js";
 import { walkBlocks } from "./html/blocks.js";
 import { decodePage, refuseBinary } from "./html/decode.js";
@@ -27,7 +27,8 @@ export function isFragment(html: string): boolean {
   return !/<(?:html|body)[\s>]/i.test(head) && !/<frameset[\s>]/i.test(head);
 }
 
-export const extractHtml: Extractor = async (bytes, options) => {
+/** The reader, synchronous (plain JavaScript end to end): it may run in the caller's thread under a hard limit (src/in-thread.ts). */
+export const readHtml: SyncExtractor = (bytes, options) => {
   const { name, limits } = options;
   if (bytes.byteLength === 0) throw new ExtractError(`the file is empty`, "empty");
   if (bytes.byteLength > limits.maxFileBytes)
@@ -105,6 +106,8 @@ export const extractHtml: Extractor = async (bytes, options) => {
   }
   return { blocks, meta, diagnostics } satisfies Document;
 };
+
+export const extractHtml: Extractor = async (bytes, options) => readHtml(bytes, options);
 
 function describe(node: unknown): string {
   const n = node as Element;

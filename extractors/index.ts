@@ -8,7 +8,7 @@
 // sniff says yes reads the file. Adding a format: its reader's file, and one line here.
 import { ExtractError } from "../model/document.js";
 import type { Format } from "../model/record.js";
-import type { Extractor } from "./types.js";
+import type { Extractor, SyncExtractor } from "./types.js";
 import { looksBinary } from "./text.js";
 import { isOleCompound, isOpenDocumentText, looksLikeHtml, looksLikePdf, looksLikeText, looksLikeZip, type Probe } from "./signatures.js";
 
@@ -19,6 +19,12 @@ export interface FormatEntry<K extends string = string> {
   sniff: (probe: Probe) => boolean;
   /** Loads the reader (dynamic import) and returns it. */
   extract: () => Promise<Extractor>;
+  /**
+   * The same reader as a synchronous function, for formats read by plain JavaScript alone:
+   * a one-document command reads them in its own thread (src/in-thread.ts) without starting
+   * a worker. Absent where reading needs pdfjs, a zip stream or another process.
+   */
+  readInThread?: () => Promise<SyncExtractor>;
 }
 
 /** The entry, its reader loaded once: a dynamic import of a module already loaded still costs ~8 µs a call. */
@@ -33,8 +39,8 @@ export const FORMATS = [
   entry({ kind: "odt", format: "docx", sniff: isOpenDocumentText, extract: async () => (await import("./legacy-word.js")).extractOpenDocument }),
   entry({ kind: "docx", format: "docx", sniff: (p) => looksLikeZip(p.bytes), extract: async () => (await import("./docx.js")).extractDocx }),
   entry({ kind: "legacy-word", format: "docx", sniff: (p) => isOleCompound(p.bytes), extract: async () => (await import("./legacy-word.js")).extractLegacyWord }),
-  entry({ kind: "html", format: "html", sniff: looksLikeHtml, extract: async () => (await import("./html.js")).extractHtml }),
-  entry({ kind: "text", format: "text", sniff: looksLikeText, extract: async () => (await import("./text.js")).extractText }),
+  entry({ kind: "html", format: "html", sniff: looksLikeHtml, extract: async () => (await import("./html.js")).extractHtml, readInThread: async () => (await import("./html.js")).readHtml }),
+  entry({ kind: "text", format: "text", sniff: looksLikeText, extract: async () => (await import("./text.js")).extractText, readInThread: async () => (await import("./text.js")).readText }),
 ] as const;
 
 /** What a file can be: one of the registry's kinds. */

@@ -10,11 +10,12 @@ import { ExtractError, cell, paragraph, unsettledCell, type Block, type Cell, ty
 import { decode } from "../model/charset.js";
 import { cleanText, ITEM_NUMBER, joinWrapped } from "../model/text.js";
 import { sectionHeading } from "../model/sections.js";
-import type { Extractor } from "./types.js";
+import type { Extractor, SyncExtractor } from "./types.js";
 import { isRunOn, RUN_TOGETHER, unrunLine } from "./runon.js";
 import { REVIEW_COLUMN_LABELS } from "../data/columns.js";
 
-export const extractText: Extractor = async (bytes, options) => {
+/** The reader, synchronous (plain JavaScript end to end): it may run in the caller's thread under a hard limit (src/in-thread.ts). */
+export const readText: SyncExtractor = (bytes, options) => {
   if (bytes.length === 0) throw new ExtractError("the file is empty", "empty");
   if (bytes.length > options.limits.maxFileBytes)
     throw new ExtractError(`the file is larger than ${options.limits.maxFileBytes} bytes`, "too-large");
@@ -27,6 +28,8 @@ export const extractText: Extractor = async (bytes, options) => {
     doc.diagnostics.push({ severity: "info", message: `decoded as ${decoded.encoding}`, source: "text:encoding" });
   return doc;
 };
+
+export const extractText: Extractor = async (bytes, options) => readText(bytes, options);
 
 /** NUL bytes or many control characters: not a text file (GBK and UTF-16 with a BOM pass). */
 export function looksBinary(bytes: Uint8Array): boolean {

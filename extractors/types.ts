@@ -22,3 +22,10 @@ export interface ExtractOptions {
  * half-read document silently: what it could not read goes to diagnostics.
  */
 export type Extractor = (bytes: Uint8Array, options: ExtractOptions) => Promise<Document>;
+
+/**
+ * A reader that is plain synchronous JavaScript end to end (no process, no pdfjs, no
+ * awaited I/O): one call does all its work, so it can be stopped at a hard limit in the
+ * caller's own thread (src/in-thread.ts) instead of in a worker.
+ */
+export type SyncExtractor = (bytes: Uint8Array, options: ExtractOptions) => Document;

@@ -5,7 +5,8 @@
 //
 // Start-up is kept short: only commander is loaded up front; each command loads what it
 // needs when it runs (dynamic import), so `xxgk --help` never loads SQLite, zod or a
-// reader, and `xxgk extract` of a text file never loads pdfjs. Documents are parsed in a
+// reader, and `xxgk extract` of a text file never loads pdfjs (nor starts a worker: text and
+// HTML are read in this thread under a hard limit, src/in-thread.ts). Batches are parsed in a
 // pool of worker threads (src/parse-pool.ts; `--jobs`), this thread stores.
 import { existsSync, writeFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
@@ -89,17 +90,18 @@ program
   .option("--json", "print exactly the record contract as JSON")
   .option("--region <code>", "GB/T 2260 code of the issuing body, where the document does not say", regionCode)
   .action(async (file: string, opts: { json?: boolean; region?: string }) => {
-    // One worker, started first (it loads the readers while this thread reads the file):
-    // the document's time limit holds for every format (the worker is ended at it).
-    const pool = await startPool(1);
-    const [{ readBounded }, { DEFAULT_LIMITS }] = await Promise.all([import("./read-file.js"), import("../model/limits.js")]);
+    const [{ readBounded }, { DEFAULT_LIMITS }, { parseInThread }] = await Promise.all([import("./read-file.js"), import("../model/limits.js"), import("./in-thread.js")]);
     const read = readBounded(file, DEFAULT_LIMITS.maxFileBytes);
-    if (!read.ok) {
+    if (!read.ok) fail(`${file}: ${read.message} [${read.code}]`);
+    const input = { bytes: read.bytes, name: file, path: file, hints: { region: opts.region } };
+    // Text and HTML are read in this thread (under the same hard time limit, src/in-thread.ts);
+    // every other format in one worker, ended at the document's time limit.
+    let out = await parseInThread(input);
+    if (!out) {
+      const pool = await startPool(1);
+      out = await pool.parse(input);
       await pool.close();
-      fail(`${file}: ${read.message} [${read.code}]`);
     }
-    const out = await pool.parse({ bytes: read.bytes, name: file, path: file, hints: { region: opts.region } });
-    await pool.close();
     if (!out.ok) fail(`${file}: ${out.message} [${out.code}]`);
     if (opts.json) {
       // The worker's record arrives in the contract's key order (pipeline.ts orderKeys).

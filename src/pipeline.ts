@@ -7,7 +7,8 @@ import { DEFAULT_LIMITS, Deadline, type Limits } from "../model/limits.js";
 import type { Format, ReportRecord } from "../model/record.js";
 import { SCHEMA_VERSION, TOP_LEVEL_KEYS } from "../model/contract.js";
 import { checkRecord } from "../model/record-check.js";
-import { extractorFor, recordFormat, sniff, type Sniffed } from "../extractors/index.js";
+import { extractorFor, recordFormat, sniff, type Kind } from "../extractors/index.js";
+import type { ExtractOptions, SyncExtractor } from "../extractors/types.js";
 import { mapTables } from "../normalizers/tables.js";
 import { rowPlace } from "../normalizers/assemble.js";
 import { readMeta } from "../normalizers/meta.js";
@@ -49,27 +50,73 @@ export type ParseOutcome =
 
 /** Parses one report. Never throws for bad input: a failure comes back as { ok: false }. */
 export async function parseReport(input: ParseInput): Promise<ParseOutcome> {
-  const limits: Limits = { ...DEFAULT_LIMITS, ...input.limits };
-  const deadline = new Deadline(limits.timeoutMs);
-  let sniffed: Sniffed;
-  let doc: Document;
   try {
-    if (input.bytes.length === 0) throw new ExtractError("the file is empty", "empty");
-    if (input.bytes.length > limits.maxFileBytes)
-      throw new ExtractError(`the file is ${input.bytes.length} bytes, over the ${limits.maxFileBytes}-byte limit`, "too-large");
-    sniffed = input.format ? { kind: input.format } : sniff(input.bytes, input.name);
-    const extract = await extractorFor(sniffed.kind);
-    doc = await extract(input.bytes, { name: input.name, limits, contentType: input.contentType, url: input.url ?? undefined, deadline });
-    deadline.check();
-    const built = build(doc, input, recordFormat(sniffed.kind));
+    const begun = begin(input);
+    const extract = await extractorFor(begun.kind);
+    const doc = await extract(input.bytes, readerOptions(input, begun));
+    const built = finish(doc, input, begun);
     const out = typeof built === "function" ? built(await recordSchema()) : built;
-    deadline.check();
+    begun.deadline.check();
     return out;
   } catch (e) {
-    if (e instanceof ExtractError) return { ok: false, code: e.code, message: e.message };
-    // Readers throw ExtractError for what is wrong with the file; anything else is a bug met by this file.
-    return { ok: false, code: "internal", message: `the parser failed on this document (a bug): ${(e as Error)?.message ?? String(e)}` };
+    return failure(e);
   }
+}
+
+/**
+ * The same parse with a synchronous reader already loaded (a format's `readInThread`,
+ * extractors/index.ts): one call does all the work, so src/in-thread.ts can stop it at a
+ * hard limit. Where the record fails the fast check, what comes back is the function that
+ * words the failure once zod's schema is loaded (`await recordSchema()`).
+ */
+export function parseReportWith(input: ParseInput, read: SyncExtractor): ParseOutcome | NeedsSchema {
+  try {
+    const begun = begin(input);
+    return finish(read(input.bytes, readerOptions(input, begun)), input, begun);
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+/** A record that failed the contract's fast check: zod's schema words why. */
+export type NeedsSchema = (schema: RecordSchema) => ParseOutcome;
+
+interface Begun {
+  kind: Kind;
+  limits: Limits;
+  deadline: Deadline;
+}
+
+/** Bounds and format, before any reader runs. Throws ExtractError. */
+function begin(input: ParseInput): Begun {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...input.limits };
+  const deadline = new Deadline(limits.timeoutMs);
+  if (input.bytes.length === 0) throw new ExtractError("the file is empty", "empty");
+  if (input.bytes.length > limits.maxFileBytes)
+    throw new ExtractError(`the file is ${input.bytes.length} bytes, over the ${limits.maxFileBytes}-byte limit`, "too-large");
+  const kind = input.format ?? sniff(input.bytes, input.name).kind;
+  return { kind, limits, deadline };
+}
+
+const readerOptions = (input: ParseInput, { limits, deadline }: Begun): ExtractOptions => ({
+  name: input.name,
+  limits,
+  contentType: input.contentType,
+  url: input.url ?? undefined,
+  deadline,
+});
+
+function finish(doc: Document, input: ParseInput, begun: Begun): ParseOutcome | NeedsSchema {
+  begun.deadline.check();
+  const built = build(doc, input, recordFormat(begun.kind));
+  begun.deadline.check();
+  return built;
+}
+
+function failure(e: unknown): ParseOutcome {
+  if (e instanceof ExtractError) return { ok: false, code: e.code, message: e.message };
+  // Readers throw ExtractError for what is wrong with the file; anything else is a bug met by this file.
+  return { ok: false, code: "internal", message: `the parser failed on this document (a bug): ${(e as Error)?.message ?? String(e)}` };
 }
 
 /** zod's schema of the record (model/record.ts), the contract's definition. */
@@ -95,7 +142,7 @@ export function buildRecord(doc: Document, input: ParseInput, format: Format): P
 }
 
 /** The outcome, or (where the record fails the fast check) what gives it once zod's schema is loaded. */
-function build(doc: Document, input: ParseInput, format: Format): ParseOutcome | ((schema: RecordSchema) => ParseOutcome) {
+function build(doc: Document, input: ParseInput, format: Format): ParseOutcome | NeedsSchema {
   const attachments = doc.meta.attachments ?? [];
   const meta = readMeta(doc, { listedOn: input.hints?.listedOn ?? null });
   // The cells' provenance goes into the metadata's map, after its entries: the record's
