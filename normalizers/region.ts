@@ -7,6 +7,7 @@
 // tells same-named counties apart. Ambiguous stays null, with a warning: never a guess.
 import { createRequire } from "node:module";
 import type { Region } from "../model/record.js";
+import { CUSTOMARY_SHORT_NAMES, shortNamesOf } from "../data/divisions.js";
 
 export type RegionBy = "hint" | "organ" | "title" | "address" | "site";
 export interface RegionDecision {
@@ -94,6 +95,7 @@ function load() {
       for (const a of c.d) add({ code: a.c, name: a.n, level: "county", province: p.n, city: pseudo ? null : c.n });
     }
   }
+  addShortNames(byName);
   const areaCodes = new Map<string, string[]>();
   for (const { name, code } of phone) areaCodes.set(code, [...(areaCodes.get(code) ?? []), name]);
   // Longest names first, so 东城区 is found before 城区.
@@ -108,6 +110,23 @@ function load() {
   }
   index = { byName, byCode, areaCodes, names, byPair };
   return index;
+}
+
+/**
+ * The short names of autonomous divisions (湘西州, 长阳县, 阜蒙县: data/divisions.ts), each
+ * standing for its division. A short name that is also a division's own name is not added
+ * (that name means its own division); two divisions with the same short name both stay
+ * under it, so the name alone is ambiguous and decides nothing.
+ */
+function addShortNames(byName: Map<string, Division[]>): void {
+  const short = new Map<string, Division[]>();
+  const put = (name: string, divisions: Division[]) => {
+    if (byName.has(name)) return;
+    short.set(name, [...(short.get(name) ?? []), ...divisions]);
+  };
+  for (const [name, divisions] of byName) for (const s of shortNamesOf(name)) put(s, divisions);
+  for (const [s, name] of Object.entries(CUSTOMARY_SHORT_NAMES)) put(s, byName.get(name) ?? []);
+  for (const [name, divisions] of short) if (divisions.length) byName.set(name, divisions);
 }
 
 /** A document's title cited in the text (《…》). */
@@ -225,7 +244,9 @@ export function resolveRegion(input: { organ: string | null; title: string | nul
   }
   const text = input.text.normalize("NFKC");
   let named: Set<string> | null = null;
-  const namedInText = () => (named ??= new Set(namesIn(`${input.title ?? ""}\n${text}\n${input.site ?? ""}`)));
+  // By the divisions' own names (a short name printed, 湘西州, names 湘西土家族苗族自治州).
+  const namedInText = () =>
+    (named ??= new Set(namesIn(`${input.title ?? ""}\n${text}\n${input.site ?? ""}`).flatMap((n) => (byName.get(n) ?? []).map((d) => d.name))));
   const phoneCities = new Set<string>();
   for (const m of text.matchAll(/(?:电话|联系方式|咨询)[^0-9]{0,8}(0\d{2,3})\s*[-—–－)）]?\s*\d{7,8}/g))
     for (const city of areaCodes.get(m[1]) ?? []) phoneCities.add(city);

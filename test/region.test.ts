@@ -108,6 +108,47 @@ describe("region hints and bare division names", () => {
   });
 });
 
+describe("autonomous divisions by the short names their bodies print", () => {
+  const at = (organ: string, title: string | null = null, text = "") => resolveRegion({ organ, title, text });
+
+  it("reads a prefecture, county or banner printed without its peoples", () => {
+    for (const [organ, code, name] of [
+      ["湘西州民政局", "433100", "湘西土家族苗族自治州"],
+      ["湘西自治州人民政府", "433100", "湘西土家族苗族自治州"],
+      ["黔东南州财政局", "522600", "黔东南苗族侗族自治州"],
+      ["西双版纳州教育局", "532800", "西双版纳傣族自治州"],
+      ["伊犁州统计局", "654000", "伊犁哈萨克自治州"], // a people without 族 in the name
+      ["长阳县商务局", "420528", "长阳土家族自治县"],
+      ["龙胜县人民政府", "450328", "龙胜各族自治县"],
+      ["东乡县人民政府", "622926", "东乡族自治县"], // named for its people alone
+      ["鄂伦春旗人民政府", "150723", "鄂伦春自治旗"],
+      ["阜蒙县教育局", "210921", "阜新蒙古族自治县"], // a customary short name
+    ] as const) {
+      const r = at(organ);
+      expect(r.region, organ).toMatchObject({ code, name });
+      expect(r, organ).toMatchObject({ by: "organ", confidence: "high" });
+    }
+  });
+
+  it("places a county printed after its prefecture's short name in that county", () => {
+    expect(at("湘西州吉首市教育局").region).toMatchObject({ code: "433101", city: "湘西土家族苗族自治州" });
+    expect(at("恩施州利川市财政局").region).toMatchObject({ code: "422802", name: "利川市", city: "恩施土家族苗族自治州" });
+    // A county of another prefecture printed after it agrees with nothing: not placed.
+    expect(at("湘西州利川市财政局").region?.code).not.toBe("422802");
+  });
+
+  it("never takes a short name that is another division's own name, nor one-character ones", () => {
+    // 本溪县 is the autonomous county's short name and no other division's: taken; 本溪市 stays the city.
+    expect(at("本溪县财政局").region).toMatchObject({ code: "210521" });
+    expect(at("本溪市财政局").region).toMatchObject({ code: "210500" });
+    // 海南州 (Qinghai) is not 海南省; 巴州区 (Sichuan) is not 巴音郭楞 (巴州, one character, never added).
+    expect(at("海南州民政局").region).toMatchObject({ code: "632500" });
+    expect(at("海南省民政厅").region).toMatchObject({ code: "460000" });
+    expect(at("巴州区商务局").region).toMatchObject({ code: "511902" });
+    expect(at("巴州商务局").region).toBeNull();
+  });
+});
+
 describe("--region on the command line", () => {
   it("refuses a code that is no division, and warns when the document names another", async () => {
     const { spawnSync } = await import("node:child_process");
