@@ -369,7 +369,7 @@ function parsePlain(lines: string[], columned: boolean, isPipeRow: (line: string
     }
     if (section !== null && section >= 2 && section <= 4 && !isProse(g.lines)) {
       table ??= { kind: "table", rows: [], exactGrid: false, ...(columned ? {} : { converterOrder: true }), place: { line: g.start } };
-      const rows = g.lines.map((l, k) => splitSpaced(l).map((t) => cell(t, 1, 1, { line: g.start + k })));
+      const rows = g.lines.map((l, k) => splitSpaced(l).map((t) => (columned ? cell(t, 1, 1, { line: g.start + k }) : { ...cell(t, 1, 1, { line: g.start + k }), block: gi })));
       if (columned) unsettleOffsetNumbers(rows);
       for (const cells of rows) if (cells.length) table.rows.push(cells);
       continue;

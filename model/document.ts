@@ -33,6 +33,12 @@ export interface Cell {
    */
   read?: { status: "split" | "ocr" | "unreadable"; confidence?: number };
   place?: Place;
+  /**
+   * In a table whose cells stand in a converter's order (Table.converterOrder): the run of
+   * lines between blank lines (the converter's text block) the cell came from. The lines of
+   * one block keep the page's order; blocks need not (normalizers/line-order.ts).
+   */
+  block?: number;
 }
 
 export interface Table {

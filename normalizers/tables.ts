@@ -32,6 +32,7 @@ import { assembleActive, assembleRequests, assembleReviews, Notes, placeText, ro
 
 import { splitRunTogether } from "./split-hook.js";
 import { attachLabelsBelow } from "./detached.js";
+import { spreadOverBlocks, unconfirmed } from "./line-order.js";
 
 export interface TablesResult {
   template: Template;
@@ -95,6 +96,8 @@ interface OpenRow {
   place: Place;
   /** Opened by waiting label lines, this many of them left unused before the label taken (see `doubtful`). */
   leftover?: number;
+  /** From a table whose cells stand in a converter's order (Table.converterOrder). */
+  converterOrder: boolean;
 }
 
 const ACTIVE_MATCHER = new LabelMatcher([...ACTIVE_2021, ...ACTIVE_2019.filter((d) => !ACTIVE_2021.some((e) => e.key === d.key))]);
@@ -308,6 +311,8 @@ const columnNames = (keys: readonly string[]) => keys.map((k) => ACTIVE_COLUMN_L
 class RowMapper {
   readonly activeRaw = new Map<string, RawRow>();
   readonly requestRaw = new Map<string, RawRow>();
+  /** Table 3 rows of converter-ordered text read from several blocks: sure only where the arithmetic confirms them (line-order.ts). */
+  readonly spread = new Set<string>();
   reviewsRaw: RawRow | null = null;
   rowsFound = 0;
   private open: OpenRow | null = null;
@@ -511,7 +516,7 @@ class RowMapper {
   // ---- open rows
 
   private opened(target: Target, values: string[], refs: (CellRef | undefined)[], row: RowView): OpenRow {
-    return { target, values: [...values], refs: [...refs], expected: expectedOf(target), exact: row.exact, place: row.place };
+    return { target, values: [...values], refs: [...refs], expected: expectedOf(target), exact: row.exact, place: row.place, converterOrder: row.converterOrder };
   }
 
   /** An exact grid's row is whole; a rebuilt row is whole once it has its cells. */
@@ -653,6 +658,7 @@ class RowMapper {
     const prev = map.get(key);
     if (!prev) {
       map.set(key, raw);
+      if (t.table === "requests" && o.converterOrder && !raw.reason && spreadOverBlocks(raw)) this.spread.add(key);
       if (o.leftover) this.doubtful = { map, key, target: t, step: this.steps, lines: this.leftoverLines };
       // A row of a table read by OCR with a cell the reader could not settle (or read as "?"): a stamp or a
       // skew can put a row's numbers in the next (a rule erased, two rows' cells merged);
@@ -799,6 +805,15 @@ export function headerUnits(blocks: Block[]): Partial<Record<string, Unit>> {
   return out;
 }
 
+/** Table 3 rows of converter-ordered text read from several blocks that the arithmetic does not confirm: null, said. */
+function confirmSpreadRows(raw: Map<string, RawRow>, spread: Set<string>): void {
+  for (const key of unconfirmed(raw, spread)) {
+    const row = raw.get(key)!;
+    const message = `requests.${key}: its numbers stand in several blocks of text that does not keep the page's order (pdftotext without -layout writes a row's cells block by block, not always left to right), and table 3's arithmetic does not confirm their columns${placeText(row.place)}; the row is read as null`;
+    raw.set(key, nullRow(row.cells.length, row.place, { code: "row.lineOrder", message }));
+  }
+}
+
 /**
  * Map a document's tables onto the template. `provenance` is where the cells' entries go
  * (the pipeline passes the metadata's, so the record's map is filled once, not copied).
@@ -814,6 +829,7 @@ export function mapTables(doc: Document, year: number | null, provenance: Record
   for (const n of split.notes) notes.add(n.code, n.severity, n.message, { key: n.key });
   for (const row of tableRows(split.doc.blocks)) mapper.step(row);
   mapper.end();
+  confirmSpreadRows(mapper.requestRaw, mapper.spread);
 
   const active = assembleActive(activeDefs, mapper.activeRaw, provenance, notes, headerUnits(split.doc.blocks));
   const requests = assembleRequests(template, mapper.requestRaw, provenance, notes);

@@ -57,6 +57,14 @@ async function judge(files: { file: string; truth: string }[], opts: TruthOption
   return { found, printed, read, records };
 }
 
+/** A metadata difference where every value read is the report's and the others are null (lost with the PDF's layout, not wrong). */
+function metadataOnlyLost(problem: string): boolean {
+  const m = /organ\/year\/date\/region (\[.*\]), the report says (\[.*\])$/.exec(problem);
+  if (!m) return false;
+  const [ours, theirs] = [JSON.parse(m[1]) as unknown[], JSON.parse(m[2]) as unknown[]];
+  return ours.every((v, i) => v === null || v === theirs[i]);
+}
+
 /** Every PDF fixture through pdftotext (these arguments) into `dir`: the text files and their truths. */
 function pdftotext(dir: string, args: string[]): { file: string; truth: string }[] {
   return pdfs.map((e) => {
@@ -95,10 +103,14 @@ describe("PDF reports as pdftotext writes them", () => {
   it("without -layout (cells in its reading order): every record says so, no null unexplained", async () => {
     const c = await judge(pdftotext(dir, []), { yearMayBeGone: true, notRead: "no-tables" });
     expect(c.records.length).toBeGreaterThanOrEqual(130);
-    // Such text can still put a number in another row (README, Known limits): what the
-    // record promises is the warning and an explained null, not every value.
+    // Such text writes a row's cells block by block, not always left to right (one real
+    // printing: 381 384 388 390 391 394 as 381, 391, 394, 384, 388, 390): a table 3 row on
+    // several lines is read only where the arithmetic confirms its columns. No value wrong,
+    // no null unexplained; only the page date (on a line of its own, far from the title) may be lost.
     for (const r of c.records) expect(r.diagnostics.some((d) => d.code === "text.cellOrder" && d.severity === "warning")).toBe(true);
-    expect(c.found.filter((p) => /without a diagnostic|and only "/.test(p))).toEqual([]);
+    expect(c.found.filter((p) => !metadataOnlyLost(p))).toEqual([]);
+    const spaced = c.records.find((r) => r.source.path?.endsWith("rmixed.spaced.txt"));
+    expect(spaced?.diagnostics.some((d) => d.code === "row.lineOrder" && d.key?.startsWith("requests.carriedOver."))).toBe(true);
   }, 300_000);
 });
 

@@ -167,7 +167,11 @@ describe("generated report fixtures", () => {
         readCells++;
         expect([`${t}.${row}.${c}`, v]).toEqual([`${t}.${row}.${c}`, wanted.get(`${t}.${row}.${c}`)]);
       }
-      expect(readCells).toBeGreaterThanOrEqual(30); // an all-null reader must not pass
+      // An all-null reader must not pass. pdftotext without -layout (pdf-text) writes table 3's
+      // rows block by block; a row over several blocks is read only where table 3's arithmetic
+      // confirms its columns (row.lineOrder), which these fixtures' unread rows leave open:
+      // tables 2 and 4 are read.
+      expect(readCells).toBeGreaterThanOrEqual(e.layout === "pdf-text" ? 20 : 30);
       expectTraceable(r);
     });
   }
