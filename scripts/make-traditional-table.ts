@@ -15,8 +15,10 @@
 //   character of GB 2312, the Simplified character set, as iconv-lite's GBK encoder places
 //   it in rows B0–F7): they fold only in a text that holds a Traditional-only character
 //   too, so a Simplified text is never changed;
-// - Taiwan's words for the template's own words where their length is the same (資訊 for
-//   信息, 專案 for 項目: OpenCC's TWPhrasesRev), for those template words only.
+// - the words whose characters fold otherwise than alone, where their length is the same
+//   (反覆 → 反复, 答覆 → 答复, while 覆 alone stays 覆: OpenCC's TSPhrases), and Taiwan's
+//   words for the template's own words (資訊 for 信息, 專案 for 項目: TWPhrasesRev), for
+//   those template words only.
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import iconv from "iconv-lite";
@@ -24,8 +26,8 @@ import * as OpenCC from "opencc-js";
 
 /** One of OpenCC's dictionaries as opencc-js ships it (`key value|key value…`). */
 const dict = async (name: string): Promise<string> => ((await import(`opencc-js/dict/${name}`)) as { default: string }).default;
-const [TSCharacters, TWVariantsRev, HKVariantsRev, TWPhrasesRev] = await Promise.all(
-  ["TSCharacters", "TWVariantsRev", "HKVariantsRev", "TWPhrasesRev"].map(dict),
+const [TSCharacters, TSPhrases, TWVariantsRev, HKVariantsRev, TWPhrasesRev] = await Promise.all(
+  ["TSCharacters", "TSPhrases", "TWVariantsRev", "HKVariantsRev", "TWPhrasesRev"].map(dict),
 );
 
 /** Template words whose Taiwan wording (a word, not a character form) is folded back. */
@@ -56,6 +58,7 @@ const shared = [...pairs.keys()].filter((t) => inGb2312(t));
 const words: [string, string][] = [];
 /** A word in folded (Simplified) characters: words are looked for after the characters fold. */
 const folded = (w: string) => [...w].map((c) => pairs.get(c) ?? c).join("");
+for (const [t, cn] of entries(TSPhrases)) if (t.length === cn.length && folded(t) !== cn) words.push([folded(t), cn]);
 for (const [tw, standard] of entries(TWPhrasesRev)) {
   // TWPhrasesRev gives the standard word in Traditional characters (專案 項目).
   const cn = folded(standard);
@@ -78,8 +81,16 @@ ${lines(pairString(traditionalOnly))};
 export const SHARED_PAIRS =
 ${lines(pairString(shared))};
 
-/** Taiwan's words for template words, of the same length, in folded characters: [word, template word]. */
-export const TRADITIONAL_WORDS: readonly (readonly [string, string])[] = ${JSON.stringify(words)};
+/**
+ * Words that fold otherwise than their characters (反覆 → 反复) and Taiwan's words for template
+ * words (資訊 → 信息), of the same length, in folded characters, longest first: [word, Simplified].
+ */
+export const TRADITIONAL_WORDS: readonly (readonly [string, string])[] = [
+${words
+  .sort((a, b) => b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1))
+  .map((w) => `  ${JSON.stringify(w)},`)
+  .join("\n")}
+];
 `;
 writeFileSync(resolve("data/traditional.ts"), out);
 console.log(`data/traditional.ts: ${traditionalOnly.length} Traditional-only characters, ${shared.length} shared, ${words.length} words`);
