@@ -5,7 +5,10 @@
 // of the Simplified truth (expected.json, made from the generators' model), its region
 // resolved alike, and its organ, provenance and sections as printed: in Traditional
 // characters, never rewritten.
-import { readFileSync, readdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import iconv from "iconv-lite";
 import * as OpenCC from "opencc-js";
 import { describe, expect, it } from "vitest";
@@ -111,13 +114,34 @@ describe("a report printed in Traditional characters reads as its Simplified ori
     }
   });
 
+  /** A DOCX fixture with the text of its XML parts turned Traditional. */
+  const traditionalDocx = (file: string) => {
+    const zip = openZip(new Uint8Array(readFileSync(file)), DEFAULT_LIMITS);
+    return makeZip(zip.entries.filter((e) => !e.directory).map((e) => ({ name: e.name, data: /\.xml$/.test(e.name) ? toT(zip.read(e).toString("utf8")) : zip.read(e) })));
+  };
+
   it("a DOCX whose text is Traditional (document.xml converted)", async () => {
     const bytes = readFileSync(`${G}/g01-2021.ooxml.docx`);
-    const zip = openZip(new Uint8Array(bytes), DEFAULT_LIMITS);
-    const members = zip.entries.filter((e) => !e.directory).map((e) => ({ name: e.name, data: /\.xml$/.test(e.name) ? toT(zip.read(e).toString("utf8")) : zip.read(e) }));
     const simp = (await parse(new Uint8Array(bytes), "g01.docx")).record;
-    const trad = (await parse(new Uint8Array(makeZip(members)), "g01.docx")).record;
+    const trad = (await parse(new Uint8Array(traditionalDocx(`${G}/g01-2021.ooxml.docx`)), "g01.docx")).record;
     expectSameReport(trad, simp, truth("g01-2021"), toT);
+  });
+
+  it("a PDF LibreOffice prints from a Traditional DOCX", { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xxgk-traditional-"));
+    try {
+      for (const id of ["g03-2019", "g01-2021"]) writeFileSync(join(dir, `${id}.docx`), traditionalDocx(`${G}/${id}.lo.docx`));
+      // Its own profile: a LibreOffice another test (or a person) runs does not take the call.
+      const profile = `-env:UserInstallation=file://${join(dir, "profile")}`;
+      execFileSync("soffice", [profile, "--headless", "--convert-to", "pdf", "--outdir", dir, join(dir, "g03-2019.docx"), join(dir, "g01-2021.docx")], { stdio: "pipe", timeout: 100_000 });
+      for (const id of ["g03-2019", "g01-2021"]) {
+        const simp = (await parse(new Uint8Array(readFileSync(`${G}/${id}.lo.pdf`)), `${id}.pdf`)).record;
+        const trad = (await parse(new Uint8Array(readFileSync(join(dir, `${id}.pdf`))), `${id}.pdf`)).record;
+        expectSameReport(trad, simp, truth(id), toT);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
