@@ -56,6 +56,15 @@ function expectSameReport(trad: ReportRecord, simp: ReportRecord, want: ReportRe
   }
   expect(trad.sections.map((s) => [s.number, s.title])).toEqual(simp.sections.map((s) => [s.number, conv(s.title)]));
   expect(trad.checks.map((c) => c.rule)).toEqual(simp.checks.map((c) => c.rule));
+  // Read alike: the same notes on the same cells, every cell's status and place the same.
+  const notes = (r: ReportRecord) => r.diagnostics.map((d) => `${d.code} ${d.severity} ${d.key ?? ""}`).sort();
+  expect(notes(trad)).toEqual(notes(simp));
+  const places = (r: ReportRecord) =>
+    Object.entries(r.provenance)
+      .filter(([k]) => k.includes("."))
+      .map(([k, v]) => `${k} ${v.status} ${JSON.stringify(v.place ?? null)}`)
+      .sort();
+  expect(places(trad)).toEqual(places(simp));
 }
 
 describe("a report printed in Traditional characters reads as its Simplified original", () => {
