@@ -22,6 +22,7 @@ import { openZip } from "../model/zip.js";
 import { DEFAULT_LIMITS } from "../model/limits.js";
 import { traditionalTable } from "../scripts/traditional-table.js";
 import { makeZip } from "./helpers/zip.js";
+import { parseListPage } from "../src/crawl/lists.js";
 
 const G = "test/fixtures/generated";
 const IDS = readdirSync(G)
@@ -227,5 +228,21 @@ describe("the fold (model/traditional.ts)", () => {
     expect([execPrinted(g, line)![1], execPrinted(g, line)![1], execPrinted(g, line)]).toEqual(["礄口區人民政府辦公室", "武漢市人民政府", null]);
     expect(removePrinted("關於礄口區商務局的", /^关于|的$/g)).toBe("礄口區商務局");
     expect(removePrinted("关于硚口区商务局的", /^关于|的$/g)).toBe("硚口区商务局");
+  });
+});
+
+describe("a crawler on a portal's 繁体 pages", () => {
+  it("follows report links and the next page a Simplified rule names (年度报告, 下一页)", () => {
+    const list = toT(`<ul class="list">
+      <li><a href="/nb/2024.html">硚口区商务局2024年政府信息公开工作年度报告</a> <span>2025-01-13</span></li>
+      <li><a href="/tz/1.html">关于开展安全生产检查的通知</a> <span>2025-01-10</span></li>
+    </ul><a href="/nb/index_1.html">下一页</a>`);
+    expect(list).toContain("年度報告");
+    expect(list).toContain("下一頁");
+    const page = parseListPage(list, "https://www.example.gov.cn/nb/", { selector: ".list a", text: "年度报告" }, { text: "下一页" });
+    expect(page.links.map((l) => [l.url, l.text, l.listedOn?.date])).toEqual([
+      ["https://www.example.gov.cn/nb/2024.html", "礄口區商務局2024年政府信息公開工作年度報告", "2025-01-13"],
+    ]);
+    expect(page.next).toBe("https://www.example.gov.cn/nb/index_1.html");
   });
 });
