@@ -7,6 +7,11 @@
 // arithmetic (normalizers/split.ts), or leaves them null.
 import { ACTIVE_2019, ACTIVE_2021, REQUEST_ROW_DEFS, SECTION_TITLES } from "../data/template.js";
 import { sectionHeading } from "../model/sections.js";
+import { simplifiedView } from "../model/traditional.js";
+
+// A report printed in Traditional characters is searched on its text folded to Simplified
+// (`view`, the same length: model/traditional.ts), and cut at the same places of the line
+// as printed.
 
 /** The diagnostic source of a document whose table cells ran together. */
 export const RUN_TOGETHER = "text:run-together";
@@ -68,7 +73,7 @@ function headingIn(line: string, n: number, from: number): Heading | null {
 
 /** A line that holds a whole report run together: long, with at least three section headings. */
 export function isRunOn(line: string): boolean {
-  return line.length > 300 && headings(line).length >= 3;
+  return line.length > 300 && headings(simplifiedView(line)).length >= 3;
 }
 
 /** Prose cut at sentence ends, one paragraph a sentence, blank lines between. */
@@ -78,8 +83,8 @@ function sentences(text: string): string[] {
   return out;
 }
 
-/** A table's text cut into rows: `label digits`, header words on lines of their own. */
-function tableLines(text: string, section: number): { rows: string[]; rest: string } {
+/** A table's text cut into rows: `label digits`, header words on lines of their own (labels found in `view`, the text as matched). */
+function tableLines(text: string, section: number, view = text): { rows: string[]; rest: string } {
   const rows: string[] = [];
   // A run of digits with any sign, dash or slash inside or around it (`348-6672`, `—12`):
   // such a run is kept whole, so the mapping never cuts it (only plain digits are cut).
@@ -95,6 +100,7 @@ function tableLines(text: string, section: number): { rows: string[]; rest: stri
     // `1.属于国家秘密` right after a group label: an item number, part of the label.
     if (/^[.、．][\u4e00-\u9fff]/.test(after) && digits.length === 1 && !carry) continue;
     let label = carry + text.slice(pos, m.index);
+    const labelView = carry + view.slice(pos, m.index);
     carry = "";
     if (/[。！？]/.test(label)) {
       // Prose after the table: the table ended before it.
@@ -108,10 +114,11 @@ function tableLines(text: string, section: number): { rows: string[]; rest: stri
     pos = m.index + m[0].length;
     // Cut header words off the front of the label: the longest template label it ends with.
     const bare = label.replace(/\s+/g, "");
-    const known = LABELS.find((l) => bare.endsWith(l.replace(/\s+/g, "")));
+    const bareView = labelView.replace(/\s+/g, "");
+    const known = LABELS.find((l) => bareView.endsWith(l.replace(/\s+/g, "")))?.replace(/\s+/g, "");
     if (known && bare.length > known.length) {
       rows.push(bare.slice(0, bare.length - known.length));
-      label = known;
+      label = bare.slice(bare.length - known.length);
     } else label = bare;
     if (section === 4 && !known) {
       if (label) rows.push(label);
@@ -139,25 +146,29 @@ function tableStart(body: string, n: number): { index: number } | null {
 
 /** Cut a run-on report line into the lines a PDF's text would have. */
 export function unrunLine(line: string): string[] {
-  const hs = headings(line);
+  const view = simplifiedView(line);
+  const hs = headings(view);
   const out: string[] = [];
-  const head = line.slice(0, hs[0].at).trim();
+  const lead = line.slice(0, hs[0].at);
+  const head = lead.trim();
   // The title ends at its first 报告; the preamble follows.
-  const t = head.search(/报告/);
+  const t = view.slice(lead.length - lead.trimStart().length, hs[0].at).search(/报告/);
   if (t !== -1 && t < 80) {
     out.push(head.slice(0, t + 2), "");
     out.push(...sentences(head.slice(t + 2)));
   } else out.push(...sentences(head));
   hs.forEach((h, i) => {
-    const body = line.slice(h.end, i + 1 < hs.length ? hs[i + 1].at : line.length);
+    const end = i + 1 < hs.length ? hs[i + 1].at : line.length;
+    const body = line.slice(h.end, end);
+    const bodyView = view.slice(h.end, end);
     out.push(line.slice(h.at, h.end), "");
-    const start = tableStart(body, h.n);
+    const start = tableStart(bodyView, h.n);
     if (!start) {
       out.push(...lastSentenceSplit(body));
       return;
     }
     out.push(...sentences(body.slice(0, start.index)));
-    const { rows, rest } = tableLines(body.slice(start.index), h.n);
+    const { rows, rest } = tableLines(body.slice(start.index), h.n, bodyView.slice(start.index));
     out.push(...rows, "");
     out.push(...lastSentenceSplit(rest));
   });

@@ -10,6 +10,7 @@ import { ExtractError, cell, paragraph, unsettledCell, type Block, type Cell, ty
 import { decode } from "../model/charset.js";
 import { cleanText, ITEM_NUMBER, joinWrapped } from "../model/text.js";
 import { sectionHeading } from "../model/sections.js";
+import { simplifiedView } from "../model/traditional.js";
 import type { Extractor, SyncExtractor } from "./types.js";
 import { isRunOn, RUN_TOGETHER, unrunLine } from "./runon.js";
 import { REVIEW_COLUMN_LABELS } from "../data/columns.js";
@@ -198,13 +199,13 @@ function rewriteRun(out: string[], from: number, to: number): void {
   const rows: { cells: string[]; line: number }[] = [];
   let header = false;
   for (const c of cells) {
-    const label = c.text !== "" && !VALUE_TOKEN.test(c.text);
+    const label = c.text !== "" && !VALUE_TOKEN.test(simplifiedView(c.text));
     // Values after a column header of table 4 (…尚未审结, 总计) are its data row, a row of
     // numbers of its own (a row label takes the values after it; a header takes none).
     const afterHeader = header && !label && c.text !== "";
     if (label || !rows.length || afterHeader) rows.push({ cells: [], line: c.line });
     rows[rows.length - 1].cells.push(c.text);
-    if (label) header = REVIEW_HEADS.has(c.text.replace(/\s+/g, ""));
+    if (label) header = REVIEW_HEADS.has(simplifiedView(c.text.replace(/\s+/g, "")));
     else if (afterHeader) header = false;
   }
   for (let i = from; i < to; i++) out[i] = "";
@@ -399,7 +400,7 @@ function parsePlain(lines: string[], columned: boolean, isPipeRow: (line: string
 }
 
 /** A report's title on a line of its own (…2022年政府信息公开工作年度报告, …信息公开年报). */
-const isTitleLine = (t: string) => t.length <= 60 && /(?:19|20)\d\d\s*年/.test(t) && /信息公开.{0,10}(?:报告|年报)$/.test(t);
+const isTitleLine = (t: string) => t.length <= 60 && /(?:19|20)\d\d\s*年/.test(t) && /信息公开.{0,10}(?:报告|年报)$/.test(simplifiedView(t));
 
 /** A line that could be one table cell: short, no sentence in it. */
 const cellLike = (l: string) => l.trim().length <= 30 && !/[。！？；]/.test(l);

@@ -1,9 +1,11 @@
-// Decoding bytes to text. Government files come in UTF-8, GB18030/GBK/GB2312 and
-// now and then UTF-16; a wrong guess mangles every label, so decode in a fixed order:
-// a byte-order mark, then a declared charset, then strict UTF-8, then GB18030.
+// Decoding bytes to text. Government files come in UTF-8, GB18030/GBK/GB2312, now and
+// then UTF-16, and Big5 where a page was saved in Traditional characters; a wrong guess
+// mangles every label, so decode in a fixed order: a byte-order mark, then a declared
+// charset, then strict UTF-8, then GB18030 (or Big5 where the bytes read as a report only so).
 import { isUtf8 } from "node:buffer";
 import { TextDecoder } from "node:util";
 import iconv from "iconv-lite";
+import { simplifiedView } from "./traditional.js";
 
 export interface Decoded {
   text: string;
@@ -107,7 +109,37 @@ export function decode(bytes: Uint8Array, declared?: string | null): Decoded {
   if (named && !(named === "utf-8" && !utf8) && !(named === "gb18030" && utf8 && hasMultibyte(bytes)))
     return { text: decodeWith(bytes, named), encoding: named, by: "declared" };
   if (utf8) return { text: decodeWith(bytes, "utf-8"), encoding: "utf-8", by: "sniffed" };
-  return { text: decodeWith(bytes, "gb18030"), encoding: "gb18030", by: "sniffed" };
+  const gb = decodeWith(bytes, "gb18030");
+  if (hasBig5Trail(bytes)) {
+    // Big5 and GBK share their byte ranges, so either decodes the other into characters:
+    // Big5 is taken where it reads more of a report's words than GB18030 does.
+    const big5 = decodeWith(bytes, "big5");
+    if (reportWords(big5) > reportWords(gb)) return { text: big5, encoding: "big5", by: "sniffed" };
+  }
+  return { text: gb, encoding: "gb18030", by: "sniffed" };
+}
+
+/** Words every annual report prints many times, as matched (公開, 報告 read as 公开, 报告). */
+const REPORT_WORDS = /政府|信息|公开|申请|报告|行政|年度/g;
+/** How often a report's words stand in the start of a text, folded to Simplified. */
+function reportWords(text: string): number {
+  return simplifiedView(text.slice(0, 65536)).match(REPORT_WORDS)?.length ?? 0;
+}
+
+/**
+ * Whether the bytes hold a double-byte code Big5 has and GB 2312's rows do not use: a
+ * lead byte A1–F9 with a trail byte 40–7E (Big5's first trail range). Text in GB 2312's
+ * characters has none, and is decoded once, as before.
+ */
+function hasBig5Trail(bytes: Uint8Array): boolean {
+  for (let i = 0; i + 1 < bytes.length; i++) {
+    const b = bytes[i];
+    if (b < 0x80) continue;
+    const t = bytes[i + 1];
+    if (b >= 0xa1 && b <= 0xf9 && t >= 0x40 && t <= 0x7e) return true;
+    i++;
+  }
+  return false;
 }
 
 /** Valid UTF-8 with multibyte sequences is almost never GBK text by accident. */

@@ -1,6 +1,8 @@
 // Repairs of what conversion does to text, shared by every format: Word bookmark
 // markers, zero-width and no-break spaces, full-width forms. Prose keeps its
-// characters; folding (NFKC, no spaces) is only for comparing labels and reading numbers.
+// characters; folding (NFKC, Traditional as Simplified, no spaces) is only for comparing
+// labels and reading numbers.
+import { simplifiedView } from "./traditional.js";
 
 const BOOKMARK = /\[bookmark:\s*[^\]]*\]/g;
 const INVISIBLE = /[\u200b-\u200f\u2060\ufeff\u00ad]/g;
@@ -45,12 +47,12 @@ const FOLDED = /^[!#-&(-Z\\\]-~]*$/;
 
 /**
  * Fold text for comparison: NFKC (full-width digits, letters and brackets to ASCII),
- * no whitespace, no quotes. `（一）` and `(一)` fold alike; so do `０` and `0`.
+ * Traditional characters as Simplified (model/traditional.ts), no whitespace, no quotes.
+ * `（一）` and `(一)` fold alike; so do `０` and `0`, and `予以公開` and `予以公开`.
  */
 export function fold(s: string): string {
   if (FOLDED.test(s)) return s;
-  return cleanText(s)
-    .normalize("NFKC")
+  return simplifiedView(cleanText(s).normalize("NFKC"))
     .replace(/\s+/g, "")
     .replace(/[“”"'‘’「」『』〝〞]/g, "");
 }

@@ -4,6 +4,7 @@
 import { REQUEST_COLUMN_LABELS } from "../data/template.js";
 import { OTHER_ROW_2019, OTHER_ROWS_2021, REQUEST_COLUMNS, REVIEW_GROUPS } from "../data/keys.js";
 import type { Check, Requests, Reviews, Section } from "../model/record.js";
+import { simplifiedView } from "../model/traditional.js";
 
 const GROUP_NAMES: Record<string, string> = {
   administrativeReview: "行政复议",
@@ -110,12 +111,14 @@ export function statedRequests(sections: Section[]): { count: number; evidence: 
     .map((s) => s.text)
     .join("\n")
     .normalize("NFKC");
-  const statements: { index: number; count: number; evidence: string }[] = [];
-  for (const m of text.matchAll(/(?:未|没有|无)(?:新)?(?:收到|受理|接到)[^。；\n]{0,24}?申请/g))
-    statements.push({ index: m.index!, count: 0, evidence: m[0] });
-  for (const m of text.matchAll(/(?:新收|收到|受理|接到)[^。；，,\n]{0,24}?申请[^。；，,\n]{0,8}?(\d+)\s*(?:件|个|条|例|份|次|宗)/g))
-    statements.push({ index: m.index!, count: Number(m[1]), evidence: m[0] });
-  const first = statements.filter((s) => !OTHER_MATTERS.test(s.evidence)).sort((a, b) => a.index - b.index)[0];
+  // Matched on the text folded to Simplified (收到…申請 as 收到…申请), quoted as printed.
+  const view = simplifiedView(text);
+  const statements: { index: number; count: number; evidence: string; matched: string }[] = [];
+  const said = (m: RegExpExecArray, count: number) =>
+    statements.push({ index: m.index, count, evidence: text.slice(m.index, m.index + m[0].length), matched: m[0] });
+  for (const m of view.matchAll(/(?:未|没有|无)(?:新)?(?:收到|受理|接到)[^。；\n]{0,24}?申请/g)) said(m, 0);
+  for (const m of view.matchAll(/(?:新收|收到|受理|接到)[^。；，,\n]{0,24}?申请[^。；，,\n]{0,8}?(\d+)\s*(?:件|个|条|例|份|次|宗)/g)) said(m, Number(m[1]));
+  const first = statements.filter((s) => !OTHER_MATTERS.test(s.matched)).sort((a, b) => a.index - b.index)[0];
   return first ? { count: first.count, evidence: first.evidence } : null;
 }
 

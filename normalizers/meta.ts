@@ -8,6 +8,11 @@ import { Notes, rowPlace } from "./assemble.js";
 import { SECTION_TITLES } from "../data/template.js";
 import { sectionHeading } from "../model/sections.js";
 import { cleanText, joinWrapped } from "../model/text.js";
+import { execPrinted, removePrinted, simplifiedView as matched } from "../model/traditional.js";
+
+// A report printed in Traditional characters is read by the same patterns: each runs on the
+// text as matched (Traditional folded to Simplified, model/traditional.ts: `matched`,
+// `execPrinted`), and what it reads (a name, a line) is cut from the text as printed.
 
 export interface Meta {
   /** The title as read (lines a converter broke, joined), or null. */
@@ -80,18 +85,17 @@ const TITLE = /^(.*?)(?:关于)?\s*(\d{4}|[〇零一二三四五六七八九OＯ
 const ORGAN_SUFFIX = /(?:局|委员会|委|办公室|办|人民政府|政府|办事处|街道|中心|院|所|处|厅|部|会|署|站|队|镇|乡|苏木|馆|公司|管理区|区|县|市|州|盟|旗|省|自治区|大学|学院|学校)$/;
 
 function cleanOrgan(s: string): string | null {
-  const t = cleanText(s)
+  const named = cleanText(s)
     .replace(/\s+/g, "")
     // A viewer's page label printed before the title (Page 2 - 省交通运输厅…).
     .replace(/^(?:Page|P\.)\d+[-—–:：]/i, "")
-    .replace(/^[#《“"]+|[》”"：:，,]+$/g, "")
-    .replace(/^关于|关于$/g, "")
-    .replace(/的$/, "");
+    .replace(/^[#《“"]+|[》”"：:，,]+$/g, "");
+  const t = removePrinted(removePrinted(named, /^关于|关于$/g), /的$/);
   if (t.length < 2 || t.length > 40) return null;
   if (/[，。；：、！？,.;:!?（）()]/.test(t)) return null;
   // The body speaking of itself (我局, 本单位, 该委) names no one (本溪 is a city).
-  if (SELF_REFERENCE.test(t)) return null;
-  return ORGAN_SUFFIX.test(t) ? t : null;
+  if (SELF_REFERENCE.test(matched(t))) return null;
+  return ORGAN_SUFFIX.test(matched(t)) ? t : null;
 }
 
 /** How a body refers to itself in its own report (我局, 我办, 本机关, 本单位, 该局), or to all of its kind (全省, 各县): no one's name. */
@@ -125,10 +129,10 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   let joined = "";
   let firstTitleLine = -1;
   for (let i = 0; i < Math.min(4, texts.length); i++) {
-    if (sectionHeading(texts[i]) || /^(根据|依据|按照|本报告)/.test(texts[i])) break;
+    if (sectionHeading(texts[i]) || /^(根据|依据|按照|本报告)/.test(matched(texts[i]))) break;
     // A page number or running page line (第2页 共5页), or a page's label over the article
     // (正文, 【全文】), is not part of the title.
-    if (PAGE_NUMBER.test(halfDigits(texts[i])) || ARTICLE_LABEL.test(compact(texts[i]))) continue;
+    if (PAGE_NUMBER.test(matched(halfDigits(texts[i]))) || ARTICLE_LABEL.test(matched(compact(texts[i])))) continue;
     if (firstTitleLine < 0) firstTitleLine = i;
     joined = joinWrapped(joined, texts[i].replace(/^#+\s*/, ""));
     titleCandidates.push(joined);
@@ -137,8 +141,8 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   const fromText = titleCandidates.length;
   if (doc.meta.title) titleCandidates.push(cleanText(doc.meta.title));
   for (const [k, t] of titleCandidates.entries()) {
-    const printed = withoutRepeatedHead(compact(t).replace(PRINT_STAMP, "").replace(ARTICLE_LABEL_BEFORE, "").replace(TITLE_LABEL, ""));
-    const m = TITLE.exec(printed);
+    const printed = withoutRepeatedHead(removePrinted(removePrinted(removePrinted(compact(t), PRINT_STAMP), ARTICLE_LABEL_BEFORE), TITLE_LABEL));
+    const m = execPrinted(TITLE, printed);
     if (!m) continue;
     titleFound = true;
     title = t;
@@ -183,7 +187,7 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   if (year !== null) yearAt = titleAt;
   if (year === null) {
     const stated = preambleName() ?? yearStatedInPreamble(texts);
-    const period = stated ? null : PERIOD.exec(compact(body));
+    const period = stated ? null : execPrinted(PERIOD, compact(body));
     if (stated?.year != null) {
       year = stated.year;
       yearAt = { text: stated.evidence, place: placeOf(stated.index) };
@@ -200,7 +204,7 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   let publishedOn: string | null = null;
   const tail: number[] = [];
   for (let i = texts.length - 1; i >= 0 && tail.length < 5; i--) {
-    if (PAGE_NUMBER.test(texts[i])) continue;
+    if (PAGE_NUMBER.test(matched(texts[i]))) continue;
     tail.push(i);
   }
   const signature = new Set<string>();
@@ -275,7 +279,7 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
       }
       continue;
     }
-    if (!current || signature.has(t) || PAGE_NUMBER.test(t)) continue;
+    if (!current || signature.has(t) || PAGE_NUMBER.test(matched(t))) continue;
     current.text = current.text ? `${current.text}\n${t}` : t;
   }
   sections.sort((a, b) => a.number - b.number);
@@ -311,12 +315,12 @@ function organFromBody(texts: string[], named: PreambleName | null): { organ: st
     /[，,。]\s*([^\s，,。；《》]{2,30}?)\s*(?:认真|严格|深入)?(?:贯彻|落实)/,
   ];
   for (const re of patterns) {
-    const m = re.exec(head);
+    const m = execPrinted(re, head);
     if (m) {
       // A contact sentence names an office of the body (…镇人民政府党政办公室): the body is the one it belongs to.
       const organ = (re === contact ? bodyOfOffice(cleanText(m[1]).replace(/\s+/g, "")) : null) ?? cleanOrgan(m[1]);
       // The overview's subject named relatively (区统计局, 县卫健局: the district's) gives way to a fuller name further on.
-      if (re === patterns[0] && organ && RELATIVE_NAME.test(organ)) continue;
+      if (re === patterns[0] && organ && RELATIVE_NAME.test(matched(organ))) continue;
       if (organ) return { organ, evidence: m[0].trim(), index: lineOf(first, m.index) };
     }
   }
@@ -345,15 +349,15 @@ function reportNamedInPreamble(texts: string[]): PreambleName | null {
     // The year then the body after the verb (公布2024年合水镇人民政府…报告), the body after the
     // verb (编制了某某局2023年…报告), else before it (某某街道特编制2023年…报告) or after 现将
     // (现将某某镇2022年度…报告如下); never inside a cited document's title (《…》).
-    const y = NAMED_REPORT_YEAR_FIRST.exec(t);
+    const y = execPrinted(NAMED_REPORT_YEAR_FIRST, t);
     if (y) {
       const organ = cleanOrgan(y[2]);
       if (organ) return { organ, year: chineseNumber(y[1]), evidence: y[0].trim(), index: i };
     }
-    const m = NAMED_REPORT.exec(t) ?? NAMED_REPORT_BODY_FIRST.exec(t.replace(/《[^》]*》/g, "《》"));
+    const m = execPrinted(NAMED_REPORT, t) ?? execPrinted(NAMED_REPORT_BODY_FIRST, t.replace(/《[^》]*》/g, "《》"));
     if (!m) continue;
     // 特向社会公布…: the words before the verb are the announcement's, not a body's name.
-    if (m[1] !== undefined && NOT_A_BODY_BEFORE_VERB.test(m[1])) continue;
+    if (m[1] !== undefined && NOT_A_BODY_BEFORE_VERB.test(matched(m[1]))) continue;
     return { organ: cleanOrgan(m[1] ?? m[3]), year: chineseNumber(m[2] ?? m[4]), evidence: m[0].trim(), index: i };
   }
   return null;
@@ -366,7 +370,7 @@ function reportNamedInPreamble(texts: string[]): PreambleName | null {
 function yearStatedInPreamble(texts: string[]): { year: number | null; evidence: string; index: number } | null {
   for (let i = 0; i < Math.min(6, texts.length); i++) {
     const t = squeezeHan(halfDigits(texts[i])).replace(/《[^》]*》/g, "《》");
-    const m = YEAR_STATED.exec(t);
+    const m = execPrinted(YEAR_STATED, t);
     if (m) return { year: chineseNumber(m[1]), evidence: m[0].trim(), index: i };
   }
   return null;
@@ -402,7 +406,7 @@ const PERIOD =
 function organLine(t: string): string | null {
   // A body's name alone is Han characters only: a page title's tail (_政府信息公开年报_…管委会)
   // or a line of chrome is not one.
-  if (t.length > 30 || !ALL_HAN.test(compact(t)) || TITLE.test(compact(t))) return null;
+  if (t.length > 30 || !ALL_HAN.test(compact(t)) || TITLE.test(matched(compact(t)))) return null;
   return cleanOrgan(t);
 }
 const ALL_HAN = /^\p{Script=Han}+$/u;
@@ -414,7 +418,7 @@ const ALL_HAN = /^\p{Script=Han}+$/u;
  */
 function organAfterTitle(rest: string, year: number | null): string | null {
   if (!rest) return null;
-  const again = TITLE.exec(rest);
+  const again = execPrinted(TITLE, rest);
   if (!again) return organLine(rest);
   if (chineseNumber(again[2]) !== year) return null;
   return cleanOrgan(again[1]) ?? cleanOrgan(again[3]);
@@ -446,10 +450,10 @@ const BODY_SUFFIX = /(?:人民政府|政府|局|委员会|委|管委会|管理�
 
 /** The body an office belongs to (柞水县凤凰镇人民政府党政办公室 → 柞水县凤凰镇人民政府), or null where the name is no office of a body. */
 function bodyOfOffice(name: string): string | null {
-  const m = INNER_OFFICE.exec(name);
+  const m = execPrinted(INNER_OFFICE, name);
   if (!m) return null;
   const body = cleanOrgan(name.slice(0, m.index));
-  return body && BODY_SUFFIX.test(body) ? body : null;
+  return body && BODY_SUFFIX.test(matched(body)) ? body : null;
 }
 
 /** Which of the first texts (joined with "\n") holds the character at `offset`. */
@@ -473,7 +477,7 @@ const PREAMBLE = /^(根据|依据|按照|本报告|本年度报告)/;
  */
 export function titleAfterChrome(texts: string[]): { title: string; year: number | null; organ: string; index: number } | null {
   for (const { text: t, index } of titleLinesAfterChrome(texts)) {
-    const m = TITLE.exec(compact(t));
+    const m = execPrinted(TITLE, compact(t));
     if (!m) continue;
     const organ = cleanOrgan(m[1]) ?? cleanOrgan(m[3]);
     if (organ) return { title: t, year: chineseNumber(m[2]), organ, index };
@@ -486,7 +490,7 @@ function titleLinesAfterChrome(texts: string[]): { text: string; index: number }
   const lines: string[] = [];
   for (let i = 0; i < Math.min(texts.length, 200); i++) {
     const t = texts[i].replace(/^#+\s*/, "");
-    if (sectionHeading(t) || PREAMBLE.test(t)) break;
+    if (sectionHeading(t) || PREAMBLE.test(matched(t))) break;
     lines.push(t);
   }
   const out: { text: string; index: number }[] = [];
@@ -494,7 +498,7 @@ function titleLinesAfterChrome(texts: string[]): { text: string; index: number }
     let t = lines[i];
     if (t.length > 60) {
       // The title with what a converter joined after it (来源：… 时间：…, the preamble): it ends at its first 报告.
-      const end = t.indexOf("报告");
+      const end = matched(t).indexOf("报告");
       if (end <= 0 || end + 2 > 60) continue;
       t = t.slice(0, end + 2);
     }
@@ -524,7 +528,7 @@ export function withoutRepeatedHead(t: string): string {
 export function chromeBeforeBody(texts: string[]): boolean {
   for (let i = 0; i < Math.min(texts.length, 200); i++) {
     const t = texts[i].replace(/^#+\s*/, "");
-    if (sectionHeading(t) || PREAMBLE.test(t)) return false;
+    if (sectionHeading(t) || PREAMBLE.test(matched(t))) return false;
     if (isChrome(t)) return true;
   }
   return false;
@@ -532,8 +536,10 @@ export function chromeBeforeBody(texts: string[]): boolean {
 
 /** Navigation, breadcrumbs, login links, font-size switches: not a title. */
 function isChrome(t: string): boolean {
-  return /当前位置|您的位置|首页\s*[>＞»/]|[>＞»]\s*\S|登录|注册|无障碍|字号|打印|关闭|分享|浏览次数|来源[:：]|上一篇|下一篇|相关(?:文章|链接|阅读)|\|/.test(t);
+  return CHROME.test(matched(t));
 }
+const CHROME =
+  /当前位置|您的位置|首页\s*[>＞»/]|[>＞»]\s*\S|登录|注册|无障碍|字号|打印|关闭|分享|浏览次数|来源[:：]|上一篇|下一篇|相关(?:文章|链接|阅读)|\|/;
 
 /** The date a text opens with (2021-01-29, 2021年1月29日, 二〇二一年一月二十九日), alone. */
 const LEADING_DATE = new RegExp(`^(?:${DATE.source}|${DATE_DASHED.source})`);
@@ -561,12 +567,12 @@ export function pageHeaderDate(texts: string[]): { date: string; evidence: strin
   for (let i = 0; i < Math.min(texts.length, 200); i++) {
     const t = texts[i];
     if (sectionHeading(t)) break;
-    const opening = DATE_THEN_SOURCE.exec(t);
+    const opening = execPrinted(DATE_THEN_SOURCE, t);
     if (opening) {
       const d = readDate(LEADING_DATE.exec(halfDigits(opening[1]))?.[0] ?? "");
       if (d) return { date: d, evidence: opening[0].trim(), index: i };
     }
-    const m = DATE_LINE.exec(t);
+    const m = execPrinted(DATE_LINE, t);
     // The date must be the label's own, right after it, and only it is read: an empty label
     // joined to the next line (发布时间: 本报告…统计期限自2021年1月1日起…) prints no date of its
     // own, and a dashed date joined to the preamble (2022-01-10 16:13根据…自2021年1月1日…) is

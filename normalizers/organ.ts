@@ -1,10 +1,15 @@
 // Organ identity: the same body prints its name differently across years
 // (`硚口区经科局` one year, `硚口区经济信息化和科技创新局` the next). Names are kept as
 // printed; this gives a stable key per region to link a body's reports.
+import { simplifiedView } from "../model/traditional.js";
 
-/** The name without the region's own name in front and without spaces. */
+/**
+ * The name without the region's own name in front and without spaces, in Simplified
+ * characters (a key, not a name as printed): 礄口區商務局, a portal's 繁体 copy of
+ * 硚口区商务局's report, is the same body.
+ */
 export function bareName(name: string, regionNames: (string | null | undefined)[] = []): string {
-  let n = name.normalize("NFKC").replace(/\s+/g, "");
+  let n = simplifiedView(name.normalize("NFKC")).replace(/\s+/g, "");
   // Strip the region's names at the front, longest first (湖北省武汉市硚口区商务局 → 商务局).
   let changed = true;
   while (changed) {

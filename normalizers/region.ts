@@ -8,6 +8,7 @@
 import { createRequire } from "node:module";
 import type { Region } from "../model/record.js";
 import { CUSTOMARY_SHORT_NAMES, shortNamesOf } from "../data/divisions.js";
+import { simplifiedView } from "../model/traditional.js";
 
 export type RegionBy = "hint" | "organ" | "title" | "address" | "site";
 export interface RegionDecision {
@@ -228,7 +229,11 @@ export function regionByCode(code: string): Region | null {
  * taken only where the organ's name, the title and the address place nothing; it also tells
  * same-named divisions apart (鼓楼区商务局 on a site run by 福州市鼓楼区人民政府).
  */
-export function resolveRegion(input: { organ: string | null; title: string | null; text: string; hint?: string | null; site?: string | null }): RegionDecision {
+export function resolveRegion(printed: { organ: string | null; title: string | null; text: string; hint?: string | null; site?: string | null }): RegionDecision {
+  // Names are looked up as matched: a report printed in Traditional characters (礄口區) names
+  // the division the index holds in Simplified ones (硚口区).
+  const view = (s: string | null | undefined) => (s == null ? s : simplifiedView(s));
+  const input = { ...printed, organ: view(printed.organ) ?? null, title: view(printed.title) ?? null, text: simplifiedView(printed.text), site: view(printed.site) };
   const { byName, byCode, areaCodes } = load();
   if (input.hint) {
     const d = byCode.get(input.hint);

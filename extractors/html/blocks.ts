@@ -4,6 +4,7 @@
 // its cells follow it as separate tables. A layout table (one cell holding the article,
 // or cells holding whole sections and other tables) is walked through like a <div>.
 import { cell, paragraph, type Block, type Cell, type Table } from "../../model/document.js";
+import { simplifiedView } from "../../model/traditional.js";
 import { BLOCK, Lines, isElement, isText, type AnyNode, type Element, type ParentNode } from "./dom.js";
 import type { Stats } from "./body.js";
 
@@ -267,7 +268,8 @@ const WIDGET_STRONG = /打印|关闭|返回顶部|收藏|分享|字号|字体|�
 
 /** A line that is only print/close/share/font-size buttons (【打印本页】【关闭窗口】, 字号：大 中 小). */
 export function isWidgetLine(line: string): boolean {
-  return line.length <= 60 && WIDGET_STRONG.test(line) && WIDGET_WORDS.test(line);
+  const matched = simplifiedView(line); // 【打印本頁】【關閉窗口】 as 【打印本页】【关闭窗口】
+  return line.length <= 60 && WIDGET_STRONG.test(matched) && WIDGET_WORDS.test(matched);
 }
 
 /** Paragraphs and tables of the container, in document order. */

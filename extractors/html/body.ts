@@ -6,6 +6,7 @@
 // - picks the candidate container (div/article/section/main/td/center/body) with the
 //   highest content − chrome; portal hints (#zoom, .TRS_Editor, ...) add 5% but
 //   are never required. Ties go to the deeper, earlier element.
+import { simplifiedView } from "../../model/traditional.js";
 import { BLOCK, CHROME, NEVER, classAndId, isElement, isHidden, isText, visibleLength, type AnyNode, type Element, type ParentNode } from "./dom.js";
 
 export interface Stats {
@@ -75,7 +76,7 @@ function newStats(): Stats {
 function flushInline(f: Frame): void {
   if (f.inlineChars === 0) return;
   const plain = f.inlineChars - f.inlineLink - f.inlineAttach;
-  const chromeLine = f.inlineChars < 200 && CHROME_TEXT.test(f.inlineText);
+  const chromeLine = f.inlineChars < 200 && CHROME_TEXT.test(simplifiedView(f.inlineText));
   if (chromeLine) f.stats.chrome += plain;
   // A short line without sentence punctuation (a title, a label, a number) weighs half a
   // sentence: an article's wrapper holding its title line does not outweigh the article.

@@ -2,6 +2,7 @@
 import { ATTACHMENT_HREF } from "./body.js";
 import { isElement, normLine, textOf, type AnyNode, type Element, type ParentNode } from "./dom.js";
 import type { PageInfo } from "./page.js";
+import { execPrinted, simplifiedView } from "../../model/traditional.js";
 
 const SITE_SEGMENT =
   /(?:人民政府|人民政府网|人民政府门户网站|政府网|门户网站|网站|政府门户|政务网|政务服务网|官网|首页|信息公开平台|政府信息公开|政务公开)$/;
@@ -15,7 +16,7 @@ export function cleanTitle(raw: string): { text: string; siteOnly: boolean } | n
     .map((s) => s.trim())
     .filter(Boolean);
   if (segments.length === 0) return null;
-  const article = segments.find((s) => !SITE_SEGMENT.test(s));
+  const article = segments.find((s) => !SITE_SEGMENT.test(simplifiedView(s)));
   return article ? { text: article, siteOnly: false } : { text: segments[0], siteOnly: true };
 }
 
@@ -129,7 +130,8 @@ export function pickPublishedOn(page: PageInfo, root: ParentNode): { date: strin
   }
   const text = halfWidthDigits(textOf(root).replace(/\n/g, " "));
   for (const re of LABELS) {
-    const d = re.exec(text);
+    // Matched on the text folded to Simplified (發佈日期), the line kept as printed.
+    const d = execPrinted(re, text);
     const iso = d && isoDate(d[1], d[2], d[3]);
     if (iso) return { date: iso, from: "line", text: normLine(d[0]) };
   }

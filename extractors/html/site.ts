@@ -5,6 +5,7 @@
 // whose class or id says foot, copyright or bottom), never the article: a report may name
 // other bodies anywhere in its text.
 import { textOf, type Element } from "./dom.js";
+import { execPrinted, removePrinted, simplifiedView } from "../../model/traditional.js";
 
 /** The labelled owner: 主办单位, 主办, 版权所有, 主管单位 (the last only where nothing else is printed). */
 const OWNER = /(主办单位|主办|版权所有|主管单位)\s*[：:]\s*(?:©|\(c\)|copyright)?\s*(?:\d{4}\s*)?([\u4e00-\u9fff（）()]{2,40})/gi;
@@ -27,10 +28,12 @@ export function siteOwner(footers: readonly Element[]): SiteOwner | null {
   let best: { rank: number; owner: SiteOwner } | null = null;
   for (let k = footers.length - 1; k >= 0; k--) {
     for (const line of textOf(footers[k]).normalize("NFKC").split("\n")) {
-      for (const m of line.matchAll(OWNER)) {
-        const owner = m[2].replace(OWNER_END, "").trim();
+      // Matched on the line folded to Simplified (主辦單位), the owner kept as printed.
+      OWNER.lastIndex = 0;
+      for (let m = execPrinted(OWNER, line); m; m = execPrinted(OWNER, line)) {
+        const owner = removePrinted(m[2], OWNER_END).trim();
         if (owner.length < 2) continue;
-        const rank = m[1] === "主管单位" ? 1 : 0;
+        const rank = simplifiedView(m[1]) === "主管单位" ? 1 : 0;
         if (!best || rank < best.rank) best = { rank, owner: { owner, text: line.trim() } };
       }
     }

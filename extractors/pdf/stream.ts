@@ -15,13 +15,14 @@
 // row all land in it, and a blank cell stays blank. Numbers no label claims form rows of
 // their own (table 4's data row). Lines with words over the value columns are header rows.
 import { ITEM_NUMBER } from "../../model/text.js";
+import { simplifiedView } from "../../model/traditional.js";
 import { gapBetween, positions, spaced, type CellArea, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
 
 // A count may carry its unit (3件, 12.5万元); 无 and dashes print "none"; "?" (one a digit)
 // holds the place of a value that could not be read (cut at the page's edge: build.ts).
 const NUMERIC = /^[-+]?(?:\d[\d,，]*(?:\.\d+)?|\.\d+)(?:%|件|个|项|条|次|家|人|份|宗|起|万元|元)?$|^(?:[—–\-/／]|无|空|暂无|\?+)$/;
 /** A value as printed: a number (full-width digits too) or a dash or slash for none. */
-export const isNumber = (s: string) => NUMERIC.test(ASCII.test(s) ? s : s.normalize("NFKC"));
+export const isNumber = (s: string) => NUMERIC.test(ASCII.test(s) ? s : simplifiedView(s.normalize("NFKC")));
 const ASCII = /^[\x20-\x7e]*$/;
 
 /** A section heading of the report (一、总体情况): never a table row when it stands alone. */

@@ -6,6 +6,7 @@ import { decodePage } from "../../extractors/html/decode.js";
 import type { JsonList, LinkRule } from "./config.js";
 import type { ListedOn } from "../../model/provenance.js";
 import { readDate } from "../../normalizers/meta.js";
+import { simplifiedView } from "../../model/traditional.js";
 
 export interface Link {
   url: string;
@@ -80,7 +81,8 @@ function matching($: cheerio.CheerioAPI, rule: LinkRule, base: string, page?: st
       const $a = $(a);
       const text = squash($a.text());
       const title = squash($a.attr("title") ?? "");
-      if (re && !re.test(text) && !re.test(title)) continue;
+      // A portal's 繁体 pages print 年度報告, 下一頁: the text folded to Simplified matches the rule's 年度报告 too.
+      if (re && !re.test(text) && !re.test(title) && !re.test(simplifiedView(text)) && !re.test(simplifiedView(title))) continue;
       const url = absolute($a.attr("href"), base);
       if (!url || seen.has(url)) continue;
       seen.add(url);
