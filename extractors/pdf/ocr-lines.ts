@@ -51,6 +51,10 @@ const LINE = {
 
 const cjkCount = (s: string) => [...s].filter(isCjk).length;
 const PURE_NUMBER = /^[-+]?\d[\d,.]*$/;
+/** An item's number before its label (1. 2、 or a lone 3), which the page reading boxes apart from it. */
+const ITEM = /^\d{1,2}[.、．]?$/;
+/** A number in a line's words, but for an item number opening it. */
+const numberIn = (ws: OcrWord[]) => ws.some((w, i) => PURE_NUMBER.test(w.text) && !(i === 0 && ITEM.test(w.text)));
 /** Mean confidence over characters: a lone character read unsure weighs as one. */
 const meanConf = (ws: OcrWord[]) => {
   const n = ws.reduce((k, w) => k + [...w.text].length, 0);
@@ -75,11 +79,11 @@ export async function rereadLines(img: Gray, text: OcrWord[], digits: OcrWord[],
   const byLine = new Map<string, OcrWord[]>();
   for (const w of text) byLine.set(w.line, [...(byLine.get(w.line) ?? []), w]);
   const numbers = digits.filter((d) => d.conf >= 60 && /\d/.test(d.text));
-  const cuts: { line: string; words: OcrWord[]; x0: number; y0: number; file: string; inkTop: number; inkBottom: number }[] = [];
+  const cuts: { line: string; words: OcrWord[]; x0: number; x1: number; y0: number; file: string; inkTop: number; inkBottom: number }[] = [];
   for (const [line, ws] of byLine) {
     ws.sort((a, b) => a.left - b.left);
     const str = ws.map((w) => w.text).join("");
-    if (cjkCount(str) < 2 || ws.some((w) => PURE_NUMBER.test(w.text) || ruled(w))) continue;
+    if (cjkCount(str) < 2 || numberIn(ws) || ws.some(ruled)) continue;
     const top = mid(ws.map((w) => w.top)), bottom = mid(ws.map((w) => w.top + w.height));
     const h = Math.max(4, bottom - top), cy = (top + bottom) / 2;
     const left = ws[0].left, right = Math.max(...ws.map((w) => w.left + w.width));
@@ -89,9 +93,14 @@ export async function rereadLines(img: Gray, text: OcrWord[], digits: OcrWord[],
     const y0 = Math.max(0, Math.round(inkTop - h * LINE.padEm)), y1 = Math.min(img.height, Math.round(inkBottom + h * LINE.padEm));
     // Other words on the line's band bound the cut.
     const band = [...text, ...numbers].filter((w) => w.line !== line && w.top < bottom - h * 0.3 && w.top + w.height > top + h * 0.3);
-    const before = Math.max(0, ...band.filter((w) => w.left + w.width <= left + h * 0.2).map((w) => w.left + w.width + h * LINE.neighbourEm));
+    // An item number just before the line (its own word on the page: 1. apart from
+    // 属于国家秘密) is no bound: the cut takes it in, and the line reads as printed.
+    const item = (w: OcrWord) => ITEM.test(w.text) && w.left + w.width <= left + h * 0.2 && w.left >= left - h * LINE.reachLeftEm;
+    const before = Math.max(0, ...band.filter((w) => w.left + w.width <= left + h * 0.2 && !item(w)).map((w) => w.left + w.width + h * LINE.neighbourEm));
     const after = Math.min(img.width, ...band.filter((w) => w.left >= right - h * 0.2).map((w) => w.left - h * LINE.neighbourEm));
-    const x0 = reach(img, y0, y1, left, -1, Math.max(before, left - h * LINE.reachLeftEm), h * LINE.joinGapEm);
+    const items = band.filter(item);
+    const start = items.length ? Math.min(left, ...items.map((w) => w.left)) : left;
+    const x0 = reach(img, y0, y1, start, -1, Math.max(before, start - h * LINE.reachLeftEm), h * LINE.joinGapEm);
     const x1 = reach(img, y0, y1, right, 1, Math.min(after, right + h * LINE.reachRightEm), h * LINE.joinGapEm);
     if (x1 - x0 < 8 || y1 - y0 < 8) continue;
     const b = LINE.border, w = x1 - x0 + 2 * b, hh = y1 - y0 + 2 * b;
@@ -99,7 +108,7 @@ export async function rereadLines(img: Gray, text: OcrWord[], digits: OcrWord[],
     for (let y = y0; y < y1; y++) px.set(img.px.subarray(y * img.width + x0, y * img.width + x1), (y - y0 + b) * w + b);
     const file = join(dir, `line-${page}-${cuts.length}.pgm`);
     writeFileSync(file, writePgm({ width: w, height: hh, px }));
-    cuts.push({ line, words: ws, x0, y0, file, inkTop, inkBottom });
+    cuts.push({ line, words: ws, x0, x1, y0, file, inkTop, inkBottom });
   }
   if (!cuts.length) return { words: text, lines: 0, taken: 0 };
   const read = await readListWords(cuts.map((c) => c.file), "chi_sim", 7, deadline, join(dir, `lines-${page}.txt`), ["preserve_interword_spaces=1"]);
@@ -109,7 +118,7 @@ export async function rereadLines(img: Gray, text: OcrWord[], digits: OcrWord[],
     if (!ws.length) return;
     const str = ws.map((w) => w.text).join("");
     const conf = meanConf(ws);
-    if (!cjkCount(str) || ws.some((w) => PURE_NUMBER.test(w.text)) || conf < LINE.minConf || conf < meanConf(c.words) - LINE.worseBy) return;
+    if (!cjkCount(str) || numberIn(ws) || conf < LINE.minConf || conf < meanConf(c.words) - LINE.worseBy) return;
     const b = LINE.border;
     // Each word's box within the line's band of ink (a word boxed over the whole cut would
     // set the label's baseline below its line).
@@ -121,7 +130,12 @@ export async function rereadLines(img: Gray, text: OcrWord[], digits: OcrWord[],
       }),
     );
   });
-  return { words: text.flatMap((w) => (replaced.has(w.line) ? (w === byLine.get(w.line)![0] ? replaced.get(w.line)! : []) : [w])), lines: cuts.length, taken: replaced.size };
+  // The page's item numbers a taken line's cut took in are read in it now.
+  const within = (w: OcrWord) => {
+    const cx = w.left + w.width / 2, cy = w.top + w.height / 2;
+    return ITEM.test(w.text) && cuts.some((c) => replaced.has(c.line) && c.line !== w.line && cx > c.x0 && cx < c.x1 && cy > c.inkTop && cy < c.inkBottom);
+  };
+  return { words: text.flatMap((w) => (replaced.has(w.line) ? (w === byLine.get(w.line)![0] ? replaced.get(w.line)! : []) : within(w) ? [] : [w])), lines: cuts.length, taken: replaced.size };
 }
 
 /**

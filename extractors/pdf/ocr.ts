@@ -330,6 +330,20 @@ async function readBoxes(img: Gray, boxes: OcrWord[], dir: string, page: number,
 function joinWords(kept: Kept[]): Kept[] {
   const isNum = (k: { str: string }) => k.str === UNSURE || NUMERIC.test(k.str);
   const out: typeof kept = [];
+  // An item's number and its label, boxed apart by Tesseract (often as two lines: 1. and
+  // 属于国家秘密), are one run as the page prints them ("1.属于国家秘密"); apart, the
+  // layout takes the numbers and the labels for two columns of labels.
+  const opens = (m: Kept, k: Kept) => {
+    if (!(MARKER_ONLY.test(m.str) || (/^\d{1,2}$/.test(m.str) && /^[.、．]/.test(k.str)))) return false;
+    if (isNum(k) || !hasCjk(k.str) || k.w.left <= m.w.left) return false;
+    const h = Math.max(m.w.height, k.w.height), gap = k.w.left - (m.w.left + m.w.width);
+    const dy = Math.abs(m.w.top + m.w.height / 2 - (k.w.top + k.w.height / 2));
+    return gap > -h * ITEM_JOIN.overlapEm && gap < k.w.height * ITEM_JOIN.gapEm && dy < k.w.height * ITEM_JOIN.offsetEm;
+  };
+  for (const m of kept) {
+    const label = kept.filter((k) => k !== m && opens(m, k)).sort((a, b) => a.w.left - b.w.left)[0];
+    if (label) m.w = { ...m.w, line: label.w.line };
+  }
   const byLine = new Map<string, typeof kept>();
   for (const k of kept) {
     const l = byLine.get(k.w.line) ?? [];
@@ -346,6 +360,11 @@ function joinWords(kept: Kept[]): Kept[] {
         cur = k;
         continue;
       }
+      if (cur && opens(cur, k)) {
+        // The label's band: an item number's box is a digit's height, or stretched by a speck.
+        cur = { w: { ...cur.w, top: k.w.top, height: k.w.height, width: k.w.left + k.w.width - cur.w.left }, str: cur.str + k.str, conf: Math.min(cur.conf, k.conf) };
+        continue;
+      }
       if (cur && !isNum(cur) && !isNum(k) && k.w.left - (cur.w.left + cur.w.width) < Math.max(cur.w.height, k.w.height)) {
         const top = Math.min(cur.w.top, k.w.top), bottom = Math.max(cur.w.top + cur.w.height, k.w.top + k.w.height);
         cur = { w: { ...cur.w, top, height: bottom - top, width: k.w.left + k.w.width - cur.w.left }, str: cur.str + k.str, conf: Math.min(cur.conf, k.conf) };
@@ -358,6 +377,19 @@ function joinWords(kept: Kept[]): Kept[] {
   }
   return out;
 }
+
+/** A label's text but for the item number opening it (1.属于国家秘密): a label, not digits among characters. */
+const labelOf = (t: string) => t.replace(/^\s*\d{1,2}[.、．](?=\s*[\u4e00-\u9fff])/, "");
+
+/** An item number and the label after it are one run within these (in the label's heights). */
+const ITEM_JOIN = {
+  /** the label starts at most this far right of the number's end … */
+  gapEm: 1.2,
+  /** … or overlaps it by no more than this; */
+  overlapEm: 0.2,
+  /** their middles this close vertically. */
+  offsetEm: 0.5,
+} as const;
 
 /** Pages read → the Document, through the text PDF's layout. */
 export function toDocument(pages: OcrPage[], diagnostics: Diagnostic[], numPages = pages.length, textPages: PageData[] = []): Document {
@@ -390,7 +422,7 @@ export function toDocument(pages: OcrPage[], diagnostics: Diagnostic[], numPages
         const numbers = c.text.split(/\s+/).filter((x) => x === UNSURE || NUMERIC.test(x));
         const single = numbers.length === 1 && c.text.trim() === numbers[0];
         const why =
-          !b.exactGrid && /\d/.test(c.text) && !single
+          !b.exactGrid && /\d/.test(labelOf(c.text)) && !single
             ? "an unruled table, in a cell that is not one number"
             : numbers.length > 1
               ? `a${b.exactGrid ? " ruled" : "n unruled"} cell holding several numbers${b.exactGrid ? " (a rule lost in the picture?)" : ""}`
