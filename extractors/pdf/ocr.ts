@@ -480,7 +480,7 @@ function settle(doc: Document, r: CellRereadResult): void {
  * row's numbers to another. Its numbers are "?" (null with a diagnostic), never read into
  * a row they may not be.
  */
-function guardLabels(doc: Document, ocrd: Set<number>): void {
+export function guardLabels(doc: Document, ocrd: Set<number>): void {
   const isValue = (c: Cell) => c.text.trim() === UNSURE || NUMERIC.test(c.text.trim());
   for (const b of doc.blocks) {
     if (b.kind !== "table" || b.exactGrid) continue;
