@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { closePdfWorkers, extractPdf } from "../extractors/pdf.js";
-import { OCR_DPI, UNSURE } from "../extractors/pdf/ocr.js";
+import { guardLabels, OCR_DPI, UNSURE } from "../extractors/pdf/ocr.js";
 import { binarize, eraseRules, marks, otsu, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "../extractors/pdf/scan-image.js";
 import { run } from "../extractors/pdf/scan-tools.js";
 import { cellsOf } from "../model/cells.js";
@@ -105,10 +105,13 @@ describe("scanned report fixtures", () => {
       expect(wrong).toEqual([]);
       if (s.tables === "borderless") {
         // Unruled tables: every number stands only where its readings around its own word
-        // box agree (before, every one was "?"). An all-null reader must not pass: more than
-        // half the printed values are read (52% and 64% on the two fixtures; most of the
-        // rest are rows whose wrapped labels the page reading garbles, not unsure numbers).
-        expect(read).toBeGreaterThan(shown * 0.5);
+        // box agree (before, every one was "?"). An all-null reader must not pass: at least
+        // what the fixtures read now (136/200 and 174/198 since each label line beside
+        // numbers is read again alone and item numbers join their labels; 102 and 146
+        // before). Most of the rest are rows the layout still does not assemble (a wrapped
+        // label's tail taken for a row of its own, a group label garbled), not unsure numbers.
+        const least: Record<string, number> = { "r2021.noborder.scan200.pdf": 136, "r2019.noborder.scan150.pdf": 174 };
+        expect(read).toBeGreaterThanOrEqual(least[s.file] ?? Math.ceil(shown * 0.65));
         // Each value read is OCR's, as sure as agreeing readings must be together (AGREED).
         for (const [t, row, c, v] of cellsOf(r)) {
           if (v === null) continue;
@@ -140,6 +143,42 @@ describe("scanned report fixtures", () => {
   });
   afterAll(() => {
     console.log(`OCR fixtures: ${totals.read} of ${totals.wanted} printed values read, ${totals.exactFixtures} of ${ruled.length} ruled fixtures exactly, 0 wrong`);
+  });
+});
+
+describe("an unruled OCR'd table whose label reaches over another row's numbers", () => {
+  // A label of three lines run together (一、本年新收… / 二、上年结转… / 三、…予以公开, their
+  // item numbers lost by the page reading) beside the second row's numbers: it could
+  // match the template row of any of the three, so those numbers are "?", never read
+  // into another row. The rows whose labels stand on their own lines are kept.
+  const cell = (text: string, y0: number, y1: number, x0: number) => ({ text, rowSpan: 1, colSpan: 1, read: { status: "ocr" as const, confidence: 0.99 }, place: { page: 1, box: { x0, y0, x1: x0 + 20, y1 } } });
+  const doc = (): Document => ({
+    blocks: [
+      {
+        kind: "table",
+        exactGrid: false,
+        rows: [
+          [cell("", 589, 601, 58), cell("3945", 589, 599, 277)],
+          [cell("、本年新收政府信息公开申请数量\n、上年结转政府信息公开申请数量\n、本年(一)予以公开", 589, 639, 72), cell("351", 608, 618, 277)],
+          [cell("(二)部分公开", 645, 658, 120), cell("51", 663, 673, 277)],
+        ],
+        place: { page: 1 },
+      } as Table,
+    ],
+    meta: { pages: 1 },
+    diagnostics: [],
+  });
+  it("leaves that row's numbers unread with a warning at each; other rows stand", () => {
+    const d = doc();
+    guardLabels(d, new Set([1]));
+    const rows = tablesOf(d)[0].rows;
+    expect(rows.map((r) => r[r.length - 1].text)).toEqual(["3945", UNSURE, "51"]);
+    expect(d.diagnostics.filter((x) => x.source === "ocr:unsure").map((x) => x.place?.box?.y0)).toEqual([608]);
+  });
+  it("leaves pages read from their text layer alone", () => {
+    const d = doc();
+    guardLabels(d, new Set([2]));
+    expect(tablesOf(d)[0].rows[1][1].text).toBe("351");
   });
 });
 

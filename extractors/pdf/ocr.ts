@@ -31,6 +31,7 @@ import type { Limits } from "../../model/limits.js";
 import { isCjk } from "./geometry.js";
 import { layout } from "./layout.js";
 import { rereadCells, type CellRereadResult } from "./ocr-cells.js";
+import { rereadLines } from "./ocr-lines.js";
 import type { PageData, Segment, TextRun } from "./read.js";
 import { eraseRules, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "./scan-image.js";
 import { MissingTool, OCR_PACKAGES, pdfinfoCommand, pdftoppmCommand, run, tesseract, tesseractCommand, type OcrWord } from "./scan-tools.js";
@@ -152,6 +153,7 @@ export async function ocrPdf(bytes: Uint8Array, limits: Limits, mixed?: MixedPdf
     for (const p of pages) p.picture = undefined;
     const again = await rereadCells(doc, pictures as Map<number, Gray>, { scale: OCR_DPI / 72, unsure: UNSURE, agreed: AGREED, deadline, dir });
     settle(doc, again);
+    guardLabels(doc, new Set(pages.map((p) => p.page)));
     return doc;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -170,7 +172,7 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
   await writeFile(file, writePgm(clean));
   // Sparse text (--psm 11): a table page is cells apart, not a block of lines; on the
   // scanned fixtures it reads 70% of the values where one block (--psm 6) read 58%.
-  const [text, digits] = await Promise.all([
+  const [sparse, digits] = await Promise.all([
     tesseract(file, "chi_sim", 11, deadline, ["preserve_interword_spaces=1"]),
     tesseract(file, "eng", 11, deadline, ["tessedit_char_whitelist=0123456789- "]),
   ]);
@@ -188,7 +190,7 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
     return k;
   };
   const disputed: { entry: Kept; w: OcrWord; t: string }[] = [];
-  const heights = text.filter((w) => hasCjk(w.text)).map((w) => w.height).sort((a, b) => a - b);
+  const heights = sparse.filter((w) => hasCjk(w.text)).map((w) => w.height).sort((a, b) => a - b);
   const typical = heights.length ? heights[heights.length >> 1] : OCR_DPI / 7;
   const inside = (w: OcrWord, d: OcrWord) => {
     const cx = d.left + d.width / 2, cy = d.top + d.height / 2, m = w.height * 0.3;
@@ -200,6 +202,8 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
     const across = found.v.filter((r) => r.y0 <= cy && r.y1 >= cy);
     return across.some((r) => r.x0 <= w.left) && across.some((r) => r.x0 >= w.left + w.width);
   };
+  // The labels of borderless tables: each line beside numbers read again alone (ocr-lines.ts).
+  const { words: text } = await rereadLines(clean, sparse, digits, inTable, dir, page, deadline);
   const covered = new Set<OcrWord>();
   for (const w of text) {
     const under = digits.filter((d) => inside(w, d));
@@ -326,6 +330,20 @@ async function readBoxes(img: Gray, boxes: OcrWord[], dir: string, page: number,
 function joinWords(kept: Kept[]): Kept[] {
   const isNum = (k: { str: string }) => k.str === UNSURE || NUMERIC.test(k.str);
   const out: typeof kept = [];
+  // An item's number and its label, boxed apart by Tesseract (often as two lines: 1. and
+  // 属于国家秘密), are one run as the page prints them ("1.属于国家秘密"); apart, the
+  // layout takes the numbers and the labels for two columns of labels.
+  const opens = (m: Kept, k: Kept) => {
+    if (!(MARKER_ONLY.test(m.str) || (/^\d{1,2}$/.test(m.str) && /^[.、．]/.test(k.str)))) return false;
+    if (isNum(k) || !hasCjk(k.str) || k.w.left <= m.w.left) return false;
+    const h = Math.max(m.w.height, k.w.height), gap = k.w.left - (m.w.left + m.w.width);
+    const dy = Math.abs(m.w.top + m.w.height / 2 - (k.w.top + k.w.height / 2));
+    return gap > -h * ITEM_JOIN.overlapEm && gap < k.w.height * ITEM_JOIN.gapEm && dy < k.w.height * ITEM_JOIN.offsetEm;
+  };
+  for (const m of kept) {
+    const label = kept.filter((k) => k !== m && opens(m, k)).sort((a, b) => a.w.left - b.w.left)[0];
+    if (label) m.w = { ...m.w, line: label.w.line };
+  }
   const byLine = new Map<string, typeof kept>();
   for (const k of kept) {
     const l = byLine.get(k.w.line) ?? [];
@@ -342,6 +360,11 @@ function joinWords(kept: Kept[]): Kept[] {
         cur = k;
         continue;
       }
+      if (cur && opens(cur, k)) {
+        // The label's band: an item number's box is a digit's height, or stretched by a speck.
+        cur = { w: { ...cur.w, top: k.w.top, height: k.w.height, width: k.w.left + k.w.width - cur.w.left }, str: cur.str + k.str, conf: Math.min(cur.conf, k.conf) };
+        continue;
+      }
       if (cur && !isNum(cur) && !isNum(k) && k.w.left - (cur.w.left + cur.w.width) < Math.max(cur.w.height, k.w.height)) {
         const top = Math.min(cur.w.top, k.w.top), bottom = Math.max(cur.w.top + cur.w.height, k.w.top + k.w.height);
         cur = { w: { ...cur.w, top, height: bottom - top, width: k.w.left + k.w.width - cur.w.left }, str: cur.str + k.str, conf: Math.min(cur.conf, k.conf) };
@@ -354,6 +377,19 @@ function joinWords(kept: Kept[]): Kept[] {
   }
   return out;
 }
+
+/** A label's text but for the item number opening it (1.属于国家秘密): a label, not digits among characters. */
+const labelOf = (t: string) => t.replace(/^\s*\d{1,2}[.、．](?=\s*[\u4e00-\u9fff])/, "");
+
+/** An item number and the label after it are one run within these (in the label's heights). */
+const ITEM_JOIN = {
+  /** the label starts at most this far right of the number's end … */
+  gapEm: 1.2,
+  /** … or overlaps it by no more than this; */
+  overlapEm: 0.2,
+  /** their middles this close vertically. */
+  offsetEm: 0.5,
+} as const;
 
 /** Pages read → the Document, through the text PDF's layout. */
 export function toDocument(pages: OcrPage[], diagnostics: Diagnostic[], numPages = pages.length, textPages: PageData[] = []): Document {
@@ -386,7 +422,7 @@ export function toDocument(pages: OcrPage[], diagnostics: Diagnostic[], numPages
         const numbers = c.text.split(/\s+/).filter((x) => x === UNSURE || NUMERIC.test(x));
         const single = numbers.length === 1 && c.text.trim() === numbers[0];
         const why =
-          !b.exactGrid && /\d/.test(c.text) && !single
+          !b.exactGrid && /\d/.test(labelOf(c.text)) && !single
             ? "an unruled table, in a cell that is not one number"
             : numbers.length > 1
               ? `a${b.exactGrid ? " ruled" : "n unruled"} cell holding several numbers${b.exactGrid ? " (a rule lost in the picture?)" : ""}`
@@ -435,6 +471,48 @@ function settle(doc: Document, r: CellRereadResult): void {
       read.message.replace(/\(\d+ not sure, left unread\)/, `(${left} not sure, left unread)`) +
       `; every ruled cell and every number of an unruled table read again alone (${r.cells} cells: ${r.numbers} numbers settled, ${r.contradicted} contradicted and left unread, ${r.looseUnsure.length} unruled numbers not confirmed and left unread, ${r.unsure} read as characters by the page and left unread, ${r.labels} labels re-read)`;
 }
+
+/**
+ * A row of an unruled table whose label reaches over another row's numbers: the label is
+ * not surely this row's alone. The layout joins label lines it takes for one wrapped label
+ * (a line whose item number OCR lost runs into the label above it), and such a label,
+ * lines of two or three rows, can match the template row of any of them, giving this
+ * row's numbers to another. Its numbers are "?" (null with a diagnostic), never read into
+ * a row they may not be.
+ */
+export function guardLabels(doc: Document, ocrd: Set<number>): void {
+  const isValue = (c: Cell) => c.text.trim() === UNSURE || NUMERIC.test(c.text.trim());
+  for (const b of doc.blocks) {
+    if (b.kind !== "table" || b.exactGrid) continue;
+    const rows = b.rows.map((row) => {
+      const first = row.findIndex(isValue);
+      const label = first > 0 ? row[first - 1] : undefined;
+      const values = first < 0 ? [] : row.slice(first).filter((c) => isValue(c) && c.place?.box);
+      return { row, label: label && label.rowSpan === 1 && label.place?.box && ocrd.has(label.place.page ?? -1) ? label : undefined, values };
+    });
+    for (const r of rows) {
+      const box = r.label?.place?.box;
+      if (!box || !r.values.length) continue;
+      const over = rows.some(
+        (o) =>
+          o !== r &&
+          o.values.some((v) => {
+            const vb = v.place!.box!, cy = (vb.y0 + vb.y1) / 2;
+            return v.place!.page === r.label!.place!.page && cy > box.y0 + GUARD_SLACK_PT && cy < box.y1 - GUARD_SLACK_PT;
+          }),
+      );
+      if (!over) continue;
+      for (const c of r.values) {
+        if (c.text.trim() === UNSURE) continue;
+        doc.diagnostics.push({ severity: "warning", source: "ocr:unsure", message: `page ${c.place?.page}: "${c.text}" is in a row of an unruled table whose label "${r.label!.text.replace(/\n/g, " ")}" reaches over another row's numbers (lines of two rows run together?); it is left as "${UNSURE}", not a value`, place: { ...b.place, ...c.place } });
+        c.text = UNSURE;
+        c.read = { status: "ocr", confidence: 0 };
+      }
+    }
+  }
+}
+/** A label's box reaches over a number when the number's middle is this far inside it (points). */
+const GUARD_SLACK_PT = 1;
 
 function markCell(c: Cell, conf: Map<string, number>): void {
   const parts = c.text.split(/\s+/).filter(Boolean);

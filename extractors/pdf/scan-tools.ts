@@ -103,18 +103,7 @@ export interface ListReading {
  * as printed: with no space between Chinese characters, with one between other words.
  */
 export async function readList(files: string[], lang: string, psm: number, deadline: number, listFile: string, config: string[] = []): Promise<(ListReading | undefined)[]> {
-  await writeFile(listFile, files.join("\n") + "\n");
-  const args = [listFile, "stdout", "-l", lang, "--psm", String(psm), ...config.flatMap((c) => ["-c", c]), "tsv"];
-  const out = await run(tesseractCommand(), args, deadline, { OMP_THREAD_LIMIT: "1" });
-  const words: OcrWord[][] = files.map(() => []);
-  for (const row of out.toString("utf8").split("\n")) {
-    const f = row.split("\t");
-    if (f.length < 12 || f[0] !== "5") continue;
-    const text = f.slice(11).join("\t").trim();
-    const k = Number(f[1]) - 1;
-    if (!text || !(k >= 0 && k < files.length)) continue;
-    words[k].push({ left: +f[6], top: +f[7], width: +f[8], height: +f[9], conf: +f[10], text, line: `${f[2]}.${f[3]}.${f[4]}` });
-  }
+  const words = await readListWords(files, lang, psm, deadline, listFile, config);
   const cjk = (s: string) => /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/.test(s);
   return words.map((ws) => {
     if (!ws.length) return undefined;
@@ -127,4 +116,24 @@ export async function readList(files: string[], lang: string, psm: number, deadl
     const chars = ws.reduce((n, w) => n + [...w.text].length, 0);
     return { text, conf: Math.min(...ws.map((w) => w.conf)), mean: ws.reduce((n, w) => n + w.conf * [...w.text].length, 0) / chars };
   });
+}
+
+/**
+ * Tesseract once over a list of pictures (the list written to `listFile`): each picture's
+ * words with their boxes (in that picture's pixels), in order.
+ */
+export async function readListWords(files: string[], lang: string, psm: number, deadline: number, listFile: string, config: string[] = []): Promise<OcrWord[][]> {
+  await writeFile(listFile, files.join("\n") + "\n");
+  const args = [listFile, "stdout", "-l", lang, "--psm", String(psm), ...config.flatMap((c) => ["-c", c]), "tsv"];
+  const out = await run(tesseractCommand(), args, deadline, { OMP_THREAD_LIMIT: "1" });
+  const words: OcrWord[][] = files.map(() => []);
+  for (const row of out.toString("utf8").split("\n")) {
+    const f = row.split("\t");
+    if (f.length < 12 || f[0] !== "5") continue;
+    const text = f.slice(11).join("\t").trim();
+    const k = Number(f[1]) - 1;
+    if (!text || !(k >= 0 && k < files.length)) continue;
+    words[k].push({ left: +f[6], top: +f[7], width: +f[8], height: +f[9], conf: +f[10], text, line: `${f[2]}.${f[3]}.${f[4]}` });
+  }
+  return words;
 }
