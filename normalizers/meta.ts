@@ -95,8 +95,15 @@ function cleanOrgan(s: string): string | null {
   if (/[，。；：、！？,.;:!?（）()]/.test(t)) return null;
   // The body speaking of itself (我局, 本单位, 该委) names no one (本溪 is a city).
   if (SELF_REFERENCE.test(matched(t))) return null;
+  if (NOT_A_BODY.test(matched(t))) return null;
   return ORGAN_SUFFIX.test(matched(t)) ? t : null;
 }
+
+/**
+ * Words that end as a body's name does but name no body: a kind of body alone (开发区,
+ * 管委会: a zone's report speaking of itself), or 部署 (决策部署落实情况: a deployment, not a 署).
+ */
+const NOT_A_BODY = /^(?:开发区|高新区|经开区|园区|管委会|管理委员会|街道|社区)$|部署$/;
 
 /** How a body refers to itself in its own report (我局, 我办, 本机关, 本单位, 该局), or to all of its kind (全省, 各县): no one's name. */
 const SELF_REFERENCE = /^(?:我|该|本(?!溪)|全(?=省|市|县|区|镇|乡)|各)/;
@@ -386,7 +393,7 @@ const NAMED_REPORT =
 
 /** The year, then the body, after the verb: 现特向社会公布2024年合水镇人民政府信息公开工作年度报告. The body ends as a body does. */
 const NAMED_REPORT_YEAR_FIRST =
-  /(?:编制|公布|发布|现公开)了?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*([^\s，,。；：、《》“”"()（）\d]{1,38}?(?:人民政府|政府|局|委员会|委|办公室|办事处|街道|镇|乡|苏木|中心|厅|院))\s*(?:政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:年度)?\s*报\s*告/;
+  /(?:编制|公布|发布|现公开)了?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*([^\s，,。；：、《》“”"()（）\d]{1,38}?(?:人民政府|政府|局|委员会|委|办公室|办事处|街道|镇|乡|苏木|中心|厅|院))\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:年度)?\s*报\s*告/;
 
 /** Words before 公布 (特向社会公布, 现予公布) that are no body's name. */
 const NOT_A_BODY_BEFORE_VERB = /^(?:特|现|予|兹)|向社会$|社会$/;

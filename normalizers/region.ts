@@ -302,11 +302,32 @@ export function resolveRegion(printed: { organ: string | null; title: string | n
   // division anywhere has it (鼓楼 alone is four cities' 鼓楼区: not taken).
   // The bare name must be followed by a zone's word (综合实验区, 开发区, …): 公安局 is not 公安县's,
   // and a town (城关镇) is not the county of its name.
+  // A zone's bare name printed after another place's name (武汉东湖新技术开发区: 东湖 is a
+  // lake of 武汉, not 南昌's 东湖区): that place, where it is neither the division's city nor
+  // its province nor within them.
+  const placedElsewhere = (bare: string, d: Division): string | null => {
+    const doc = `${input.title ?? ""}\n${text}\n${input.site ?? ""}`;
+    for (let i = doc.indexOf(bare); i >= 0; i = doc.indexOf(bare, i + 1))
+      for (let k = 2; k <= 4 && k <= i; k++) {
+        const before = doc.slice(i - k, i);
+        const places = byName.get(before) ?? byBareName().get(before);
+        if (places?.length && !places.some((p) => p.name === d.city || p.name === d.province || nested(p.code, d.code))) return before;
+      }
+    return null;
+  };
   const fromZone = (): RegionDecision | undefined => {
     const organ = input.organ ?? "";
     for (let n = Math.min(organ.length - 1, 8); n >= 2; n--) {
       const divisions = byBareName().get(organ.slice(0, n));
       if (!divisions || !ZONE_AFTER_BARE_NAME.test(organ.slice(n))) continue;
+      const elsewhere = divisions.length === 1 ? placedElsewhere(organ.slice(0, n), divisions[0]) : null;
+      if (elsewhere)
+        return {
+          region: null,
+          by: null,
+          confidence: null,
+          note: `${organ.slice(0, n)} is printed after ${elsewhere}, not in ${divisions[0].city ?? divisions[0].province}: the zone is not named after ${divisions[0].name} (${describeDivision(divisions[0])})`,
+        };
       if (divisions.length === 1)
         return {
           region: toRegion(divisions[0]),

@@ -13,6 +13,16 @@ describe("organ, year, date and sections", () => {
     expect(readMeta(doc("# 某某镇人民政府2020年度政府信息公开工作报告"))).toMatchObject({ organ: "某某镇人民政府", year: 2020 });
   });
 
+  it("takes no common noun for a body, nor 政府 into a body's name (real report openings)", () => {
+    // 现向社会公布2021年石家庄市教育局政府信息公开工作年度报告: the body ends at 局, 政府 opens 政府信息公开.
+    expect(readMeta(doc("石家庄市教育局", "根据《中华人民共和国政府信息公开条例》的有关规定，现向社会公布2021年石家庄市教育局政府信息公开工作年度报告。")).organ).toBe("石家庄市教育局");
+    const preamble = "根据《中华人民共和国政府信息公开条例》要求，编制本年度报告。";
+    // 决策部署落实情况 is a kind of information, not a body (署 ends some bodies' names: 行政公署).
+    expect(readMeta(doc(preamble, "一、总体情况", "2022年，我单位全年主动公开各类政务信息430条。其中，主动公开部门文件27条，决策部署落实情况25条，行政许可信息23条。")).organ).toBeNull();
+    // A zone's report speaking of itself as 开发区 names no one.
+    expect(readMeta(doc(preamble, "一、总体情况", "2022年，开发区坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《条例》。")).organ).toBeNull();
+  });
+
   it("reads the closing date in digits or Chinese numerals, past a page number", () => {
     expect(readDate("2025年1月13日")).toBe("2025-01-13");
     expect(readDate("二〇二三年一月十五日")).toBe("2023-01-15");

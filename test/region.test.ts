@@ -93,6 +93,15 @@ describe("region hints and bare division names", () => {
     expect(resolveRegion({ organ: "城关镇人民政府", title: null, text: "" }).region).toBeNull();
   });
 
+  it("does not take a zone's bare name printed after another place's name (武汉东湖: a lake, not 南昌's 东湖区)", () => {
+    const r = resolveRegion({ organ: "东湖高新区教育局", title: "2021年东湖高新区教育局政府信息公开工作年度报告", text: "来源: 武汉东湖新技术开发区教育局" });
+    expect(r.region).toBeNull();
+    expect(r.note).toContain("武汉");
+    // The division's own city or province before it agrees.
+    expect(resolveRegion({ organ: "平潭综合实验区管理委员会", title: null, text: "福建省福州市平潭综合实验区" }).region?.code).toBe("350128");
+    expect(resolveRegion({ organ: "平潭综合实验区管理委员会", title: null, text: "福建平潭综合实验区" }).region?.code).toBe("350128");
+  });
+
   it("places such a body in its county even where the title or address names only the province, so every year lands alike", () => {
     for (const at of [
       { title: "福建省平潭综合实验区2019年政府信息公开工作年度报告", text: "" },
