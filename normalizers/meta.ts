@@ -312,7 +312,8 @@ function organFromBody(texts: string[], named: PreambleName | null): { organ: st
   if (named?.organ) return { organ: named.organ, evidence: named.evidence, index: named.index };
   const first = texts.slice(0, 6).map((t) => squeezeHan(halfDigits(t)));
   const head = first.join("\n");
-  const contact = /请与\s*([^\s，,。；（(]{2,40}?)\s*联系/;
+  // 请与某某局联系, 可与某某局联系, or 请联系：某某局办公室；联系电话… (the name ends at the next mark).
+  const contact = /(?:[请可]与\s*([^\s，,。；（(]{2,40}?)\s*联系|请联系\s*[：:]\s*([^\s，,。；;（(:：]{2,40}?)\s*(?=[；;，,。（(]|联系电话|电话))/;
   const patterns = [
     // The overview's first sentence with the body as its subject (2023年,云和县人民政府办公室以…):
     // before the contact sentence, which may name another office (…信息公开中心).
@@ -325,7 +326,8 @@ function organFromBody(texts: string[], named: PreambleName | null): { organ: st
     const m = execPrinted(re, head);
     if (m) {
       // A contact sentence names an office of the body (…镇人民政府党政办公室): the body is the one it belongs to.
-      const organ = (re === contact ? bodyOfOffice(cleanText(m[1]).replace(/\s+/g, "")) : null) ?? cleanOrgan(m[1]);
+      const name = m[1] ?? m[2];
+      const organ = (re === contact ? bodyOfOffice(cleanText(name).replace(/\s+/g, "")) : null) ?? cleanOrgan(name);
       // The overview's subject named relatively (区统计局, 县卫健局: the district's) gives way to a fuller name further on.
       if (re === patterns[0] && organ && RELATIVE_NAME.test(matched(organ))) continue;
       if (organ) return { organ, evidence: m[0].trim(), index: lineOf(first, m.index) };

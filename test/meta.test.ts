@@ -23,6 +23,17 @@ describe("organ, year, date and sections", () => {
     expect(readMeta(doc(preamble, "一、总体情况", "2022年，开发区坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《条例》。")).organ).toBeNull();
   });
 
+  it("reads the body from contact sentences worded 请联系： and 可与…联系 (real report openings)", () => {
+    const preamble = "根据《中华人民共和国政府信息公开条例》要求，编制本年度报告。";
+    const m = readMeta(doc(preamble, "本报告中所列数据统计期限为2023年1月1日至12月31日。如对本年度报告有疑问，请联系：杭州市滨江区人民政府长河街道办事处；联系电话：0571-86624908。"));
+    expect(m.organ).toBe("杭州市滨江区人民政府长河街道办事处");
+    // An office of the body: the body it belongs to.
+    expect(readMeta(doc(preamble, "如对报告有任何疑问，请联系：涵江区教育局办公室（地址：涵江区新涵大街789号）。")).organ).toBe("涵江区教育局");
+    expect(readMeta(doc(preamble, "如对本报告有疑问，可与内江市隆昌生态环境局联系（地址：四川省隆昌市康复西路）。")).organ).toBe("内江市隆昌生态环境局");
+    // 请联系 with nothing that ends as a body's name names no one.
+    expect(readMeta(doc(preamble, "如有疑问，请联系：0571-86624908。")).organ).toBeNull();
+  });
+
   it("reads the closing date in digits or Chinese numerals, past a page number", () => {
     expect(readDate("2025年1月13日")).toBe("2025-01-13");
     expect(readDate("二〇二三年一月十五日")).toBe("2023-01-15");
