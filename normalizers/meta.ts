@@ -204,7 +204,14 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
       const at = texts.findIndex((t) => compact(t).includes(period[0]));
       yearAt = { text: period[0], place: at >= 0 ? placeOf(at) : undefined };
       notes.add("meta.yearFromPeriod", "info", `year not in the title; read from the statistics period (${period[1]}年1月1日至12月31日)`, { key: "year", ...(yearAt.place ? { place: rowPlace(yearAt.place) } : {}) });
-    } else notes.add("meta.noYear", "warning", "year: the report does not state the year it covers in its title, its preamble or its statistics period; null", { key: "year" });
+    } else {
+      const overview = yearOfOverview(texts);
+      if (overview) {
+        year = overview.year;
+        yearAt = { text: texts[overview.index], place: placeOf(overview.index) };
+        notes.add("meta.yearFromOverview", "info", `year not in the title, the preamble or a statistics period; read from the overview's first sentence ("${texts[overview.index].slice(0, 30)}")`, { key: "year", place: rowPlace(placeOf(overview.index)) });
+      } else notes.add("meta.noYear", "warning", "year: the report does not state the year it covers in its title, its preamble, its statistics period or its overview's first sentence; null", { key: "year" });
+    }
   }
 
   // ---- publishedOn: the date printed at the end (a signature block) ----
@@ -389,6 +396,26 @@ function yearStatedInPreamble(texts: string[]): { year: number | null; evidence:
 const YEAR_STATED =
   /(?:现将|现就|特将|汇报|报告|向社会公布|(?:现|特|现予)(?:公布|公开|发布))\s*(?:本单位|本机关|我单位|我(?:局|委|办|镇|乡|街道|区|县|市|中心|院|厅))?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*工作/;
 
+/**
+ * The year the overview (一、总体情况) opens with, as reports write its first sentence:
+ * 2022年，我单位全年主动公开…, 2023年,官洲街道办事处认真贯彻… (under a sub-heading such as
+ * （一）主动公开情况 too). Only a year followed at once by a comma: 2022年以来 and
+ * 2023年1月 say something else. The weakest evidence of the year, taken last.
+ */
+function yearOfOverview(texts: string[]): { year: number; index: number } | null {
+  const at = texts.findIndex((t) => sectionHeading(t)?.number === 1);
+  if (at < 0) return null;
+  for (let i = at + 1; i < Math.min(texts.length, at + 4); i++) {
+    const t = matched(halfDigits(texts[i])).trim();
+    if (sectionHeading(t)) return null;
+    // A sub-heading run into its first sentence ((一)主动公开情况2022年,…) opens it too.
+    const m = /^(?:[（(][一二三四五六七八九十]+[)）][^，,。；\d]{0,12})?(\d{4})\s*年度?\s*[，,]/.exec(t);
+    if (m) return { year: Number(m[1]), index: i };
+    if (!/^[（(][一二三四五六七八九十]+[)）]/.test(t)) return null; // only a sub-heading may come before it
+  }
+  return null;
+}
+
 /** A verb of making or publishing, then the report's full name: the body, the year, 政府信息公开工作年度报告. */
 const NAMED_REPORT =
   /(?:编制|公布|发布|印发|形成|编写|撰写|现公开)了?\s*(?:《)?\s*([^\s，。；：、《》“”"()（）]{2,40}?)\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:年度)?\s*报\s*告/;
@@ -409,7 +436,7 @@ const NAMED_REPORT_BODY_FIRST =
  * 1月1日到12月31日止), in compact text: [1] its first year, [2] the second where printed.
  */
 const PERIOD =
-  /(?:时间范围|统计期限|统计时限|统计时间|统计区间|统计周期|统计期间|数据期限|数据时间|起止时间|时间段)(?:为|是|从|自|[:：])?(\d{4})年0?1月0?1日起?(?:至|到|-|—|－|~|～)(?:(\d{4})年)?12月31日/;
+  /(?:时间范围|统计期限|统计时限|统计时间|统计区间|统计周期|统计期间|统计期|数据期限|数据时间|起止时间|时间段)(?:为|是|从|自|[:：])?(\d{4})年0?1月0?1日起?(?:至|到|-|—|－|~|～)(?:(\d{4})年)?12月31日/;
 
 /** A line that is a body's name and nothing else (no date, no sentence). */
 function organLine(t: string): string | null {

@@ -34,6 +34,20 @@ describe("organ, year, date and sections", () => {
     expect(readMeta(doc(preamble, "如有疑问，请联系：0571-86624908。")).organ).toBeNull();
   });
 
+  it("reads the year from the overview's first sentence only where nothing else states it", () => {
+    const preamble = "根据《中华人民共和国政府信息公开条例》要求，编制本年度报告。";
+    const m = readMeta(doc("某某街道政府信息公开工作年度报告", preamble, "一、总体情况", "（一）主动公开情况", "2022年，我单位全年主动公开各类政务信息430条。"));
+    expect(m.year).toBe(2022);
+    expect(m.diagnostics.find((d) => d.key === "year")).toMatchObject({ code: "meta.yearFromOverview", severity: "info" });
+    // A sub-heading run into its sentence, as a page's text joins them.
+    expect(readMeta(doc(preamble, "一、总体情况", "(一)主动公开情况2023年,官洲街道办事处认真贯彻落实条例。")).year).toBe(2023);
+    // 2022年以来 (since 2022) and a year deep in the overview say nothing of the year reported on.
+    expect(readMeta(doc(preamble, "一、总体情况", "2022年以来，丰收乡在县委的领导下推进公开。")).year).toBeNull();
+    expect(readMeta(doc(preamble, "一、总体情况", "本年度工作平稳。", "2021年，我局完成了网站改版。")).year).toBeNull();
+    // A statistics period wins over it.
+    expect(readMeta(doc(preamble, "本报告所列数据统计期为2023年1月1日至2023年12月31日。", "一、总体情况", "2022年，我局坚持公开。")).year).toBe(2023);
+  });
+
   it("reads the closing date in digits or Chinese numerals, past a page number", () => {
     expect(readDate("2025年1月13日")).toBe("2025-01-13");
     expect(readDate("二〇二三年一月十五日")).toBe("2023-01-15");
