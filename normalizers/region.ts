@@ -248,10 +248,11 @@ export function resolveRegion(printed: { organ: string | null; title: string | n
     }
   }
   const text = input.text.normalize("NFKC");
+  /** Everything the document prints that may name a place: title, text, the site's owner. */
+  const printedAll = `${input.title ?? ""}\n${text}\n${input.site ?? ""}`;
   let named: Set<string> | null = null;
   // By the divisions' own names (a short name printed, 湘西州, names 湘西土家族苗族自治州).
-  const namedInText = () =>
-    (named ??= new Set(namesIn(`${input.title ?? ""}\n${text}\n${input.site ?? ""}`).flatMap((n) => (byName.get(n) ?? []).map((d) => d.name))));
+  const namedInText = () => (named ??= new Set(namesIn(printedAll).flatMap((n) => (byName.get(n) ?? []).map((d) => d.name))));
   const phoneCities = new Set<string>();
   for (const m of text.matchAll(/(?:电话|联系方式|咨询)[^0-9]{0,8}(0\d{2,3})\s*[-—–－)）]?\s*\d{7,8}/g))
     for (const city of areaCodes.get(m[1]) ?? []) phoneCities.add(city);
@@ -297,24 +298,23 @@ export function resolveRegion(printed: { organ: string | null; title: string | n
       };
     return undefined;
   };
-  // A body named after its division without the division's suffix (平潭综合实验区 is
-  // 平潭县's), taken only where that bare name opens the organ's name and no other
-  // division anywhere has it (鼓楼 alone is four cities' 鼓楼区: not taken).
-  // The bare name must be followed by a zone's word (综合实验区, 开发区, …): 公安局 is not 公安县's,
-  // and a town (城关镇) is not the county of its name.
   // A zone's bare name printed after another place's name (武汉东湖新技术开发区: 东湖 is a
   // lake of 武汉, not 南昌's 东湖区): that place, where it is neither the division's city nor
   // its province nor within them.
   const placedElsewhere = (bare: string, d: Division): string | null => {
-    const doc = `${input.title ?? ""}\n${text}\n${input.site ?? ""}`;
-    for (let i = doc.indexOf(bare); i >= 0; i = doc.indexOf(bare, i + 1))
+    for (let i = printedAll.indexOf(bare); i >= 0; i = printedAll.indexOf(bare, i + 1))
       for (let k = 2; k <= 4 && k <= i; k++) {
-        const before = doc.slice(i - k, i);
+        const before = printedAll.slice(i - k, i);
         const places = byName.get(before) ?? byBareName().get(before);
         if (places?.length && !places.some((p) => p.name === d.city || p.name === d.province || nested(p.code, d.code))) return before;
       }
     return null;
   };
+  // A body named after its division without the division's suffix (平潭综合实验区 is
+  // 平潭县's), taken only where that bare name opens the organ's name and no other
+  // division anywhere has it (鼓楼 alone is four cities' 鼓楼区: not taken).
+  // The bare name must be followed by a zone's word (综合实验区, 开发区, …): 公安局 is not 公安县's,
+  // and a town (城关镇) is not the county of its name.
   const fromZone = (): RegionDecision | undefined => {
     const organ = input.organ ?? "";
     for (let n = Math.min(organ.length - 1, 8); n >= 2; n--) {

@@ -104,7 +104,7 @@ program
     }
     if (!out.ok) fail(`${file}: ${out.message} [${out.code}]`);
     if (opts.json) {
-      // The worker's record arrives in the contract's key order (pipeline.ts orderKeys).
+      // The record arrives in the contract's key order (pipeline.ts orderKeys), from either thread.
       process.stdout.write(JSON.stringify(out.record, null, 2) + "\n");
     } else process.stdout.write(summaryOf(out.record) + "\n");
   });

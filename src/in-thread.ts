@@ -12,12 +12,12 @@
 // goes on to other documents, parses in the pool (src/parse-pool.ts), never here.
 import { runInNewContext } from "node:vm";
 import { DEFAULT_LIMITS } from "../model/limits.js";
-import { formatEntry, sniff } from "../extractors/index.js";
+import { formatEntry, sniff, type Kind } from "../extractors/index.js";
 import { parseReportWith, recordSchema, type ParseInput, type ParseOutcome } from "./pipeline.js";
 
 /** The outcome of a parse in this thread, or null where the format needs a worker. */
 export async function parseInThread(input: ParseInput): Promise<ParseOutcome | null> {
-  let kind;
+  let kind: Kind;
   try {
     kind = input.format ?? sniff(input.bytes, input.name).kind;
   } catch {
@@ -27,7 +27,7 @@ export async function parseInThread(input: ParseInput): Promise<ParseOutcome | n
   if (!load) return null;
   const read = await load();
   const ms = Math.max(1, Math.floor(input.limits?.timeoutMs ?? DEFAULT_LIMITS.timeoutMs));
-  const built = runWithin(() => parseReportWith(input, read), ms);
+  const built = runWithin(() => parseReportWith(input, read, kind), ms);
   if (!built.done)
     return { ok: false, code: "timeout", message: `the parse took longer than ${+(ms / 1000).toFixed(3)}s (limits.timeoutMs); it was stopped` };
   return typeof built.value === "function" ? built.value(await recordSchema()) : built.value;

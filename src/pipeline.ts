@@ -69,9 +69,9 @@ export async function parseReport(input: ParseInput): Promise<ParseOutcome> {
  * hard limit. Where the record fails the fast check, what comes back is the function that
  * words the failure once zod's schema is loaded (`await recordSchema()`).
  */
-export function parseReportWith(input: ParseInput, read: SyncExtractor): ParseOutcome | NeedsSchema {
+export function parseReportWith(input: ParseInput, read: SyncExtractor, kind?: Kind): ParseOutcome | NeedsSchema {
   try {
-    const begun = begin(input);
+    const begun = begin(input, kind);
     return finish(read(input.bytes, readerOptions(input, begun)), input, begun);
   } catch (e) {
     return failure(e);
@@ -87,14 +87,14 @@ interface Begun {
   deadline: Deadline;
 }
 
-/** Bounds and format, before any reader runs. Throws ExtractError. */
-function begin(input: ParseInput): Begun {
+/** Bounds and format (`kind` where the caller has sniffed it already), before any reader runs. Throws ExtractError. */
+function begin(input: ParseInput, sniffed?: Kind): Begun {
   const limits: Limits = { ...DEFAULT_LIMITS, ...input.limits };
   const deadline = new Deadline(limits.timeoutMs);
   if (input.bytes.length === 0) throw new ExtractError("the file is empty", "empty");
   if (input.bytes.length > limits.maxFileBytes)
     throw new ExtractError(`the file is ${input.bytes.length} bytes, over the ${limits.maxFileBytes}-byte limit`, "too-large");
-  const kind = input.format ?? sniff(input.bytes, input.name).kind;
+  const kind = sniffed ?? input.format ?? sniff(input.bytes, input.name).kind;
   return { kind, limits, deadline };
 }
 
