@@ -98,31 +98,37 @@ const REPLACEMENTS: unknown[] = [
   "info", "warning", "error", "printed", "html", "pdf", "docx", "text", "doc",
 ];
 
+/**
+ * A copy of `root` with new objects only along `path` (the rest shared, never written), and
+ * `change` applied to the copied parent of the path's last key. Cloning the whole record
+ * for each of tens of thousands of mutations cost more than checking them.
+ */
+function edited(root: unknown, path: (string | number)[], change: (parent: Obj, key: string | number) => void): unknown {
+  const copy = (v: unknown): Obj => (Array.isArray(v) ? v.slice() : { ...(v as Obj) }) as Obj;
+  const top = copy(root);
+  let p = top;
+  for (const k of path.slice(0, -1)) {
+    const next = copy(p[k]);
+    p[k] = next;
+    p = next;
+  }
+  change(p, path[path.length - 1]);
+  return top;
+}
+
 function mutations(rec: unknown, name: string): void {
   for (const path of paths(rec)) {
     const where = `${name} ${path.join(".")}`;
     for (const r of REPLACEMENTS) {
-      const c = clone(rec);
-      parentOf(c, path)[path[path.length - 1] as string] = r;
-      agree(c, `${where} = ${JSON.stringify(r) ?? String(r)}`);
+      agree(edited(rec, path, (p, k) => (p[k] = r)), `${where} = ${JSON.stringify(r) ?? String(r)}`);
     }
-    const d = clone(rec);
-    const parent = parentOf(d, path);
-    if (Array.isArray(parent)) parent.splice(path[path.length - 1] as number, 1);
-    else delete parent[path[path.length - 1] as string];
-    agree(d, `${where} removed`);
-    const target = parentOf(clone(rec), [...path, "x"]);
-    const e = clone(rec);
-    const t = parentOf(e, [...path, "x"]);
-    if (Array.isArray(t)) {
-      t.push(clone(t[t.length - 1] ?? 0));
-      agree(e, `${where} one element longer`);
-    } else if (isObj(target)) {
-      t.extra = 1;
-      agree(e, `${where} with an extra key`);
-      const u = clone(rec);
-      (parentOf(u, [...path, "x"]) as Obj).extra = undefined;
-      agree(u, `${where} with an extra key holding undefined`);
+    agree(edited(rec, path, (p, k) => (Array.isArray(p) ? p.splice(k as number, 1) : delete p[k])), `${where} removed`);
+    const value = parentOf(rec, [...path, "x"]);
+    if (Array.isArray(value)) {
+      agree(edited(rec, [...path, "x"], (t) => (t as unknown as unknown[]).push(clone((t as unknown as unknown[]).at(-1) ?? 0))), `${where} one element longer`);
+    } else if (isObj(value)) {
+      agree(edited(rec, [...path, "x"], (t) => (t.extra = 1)), `${where} with an extra key`);
+      agree(edited(rec, [...path, "x"], (t) => (t.extra = undefined)), `${where} with an extra key holding undefined`);
     }
   }
 }
@@ -170,7 +176,14 @@ describe("the record's check without zod agrees with zod", () => {
     full.publishedOn = null;
     full.year = null;
     const before = disagreements.length;
-    for (const [name, r] of Object.entries({ r2021, r2019, noRegion, pdf, full })) mutations(r, name);
+    // The provenance map is mutated at its first two and last entries only (`paths`), so
+    // those three are all it keeps here: the other two hundred cost each check its time.
+    const trimmed = (r: Obj): Obj => {
+      const keys = Object.keys(r.provenance as Obj);
+      const keep = [...keys.slice(0, 2), keys[keys.length - 1]];
+      return { ...r, provenance: Object.fromEntries(keep.map((k) => [k, (r.provenance as Obj)[k]])) };
+    };
+    for (const [name, r] of Object.entries({ r2021, r2019, noRegion, pdf, full })) mutations(trimmed(r), name);
     expect(disagreements.slice(before)).toEqual([]);
     expect(checked).toBeGreaterThan(5_000);
   });
