@@ -316,7 +316,12 @@ function metaEntry(value: unknown, at: { text: string; place?: Place } | null): 
 
 /** The body from the text under the title: `named`, the preamble naming the report (reportNamedInPreamble), first. */
 function organFromBody(texts: string[], named: PreambleName | null): { organ: string; evidence: string; index: number } | null {
-  if (named?.organ) return { organ: named.organ, evidence: named.evidence, index: named.index };
+  if (named?.organ) {
+    // The preamble names the body relatively (现公布区政府国资局…报告) under a line that names it in full (浑南区国资局).
+    const full = RELATIVE_NAME.test(matched(named.organ)) ? fullerNameAbove(named.organ, texts, named.index) : null;
+    if (full) return full;
+    return { organ: named.organ, evidence: named.evidence, index: named.index };
+  }
   const first = texts.slice(0, 6).map((t) => squeezeHan(halfDigits(t)));
   const head = first.join("\n");
   // 请与某某局联系, 可与某某局联系, or 请联系：某某局办公室；联系电话… (the name ends at the next mark).
@@ -344,6 +349,23 @@ function organFromBody(texts: string[], named: PreambleName | null): { organ: st
   for (let i = texts.length - 1; i >= Math.max(0, texts.length - 4); i--) {
     const organ = cleanOrgan(texts[i]);
     if (organ && texts[i].length <= 30 && readDate(texts[i + 1] ?? "")) return { organ, evidence: texts[i], index: i };
+  }
+  return null;
+}
+
+/**
+ * A line above `at` that is only a body's name, not named relatively, ending as `relative`
+ * does once its level (区, 区政府, 县人民政府) is taken off: 浑南区国资局 above 现公布区政府国资局….
+ * The body word kept must be two characters at least (国资局, not 局).
+ */
+function fullerNameAbove(relative: string, texts: string[], at: number): { organ: string; evidence: string; index: number } | null {
+  const core = matched(relative).replace(/^(?:省|市|州|区|县|旗|镇|乡)(?:人民政府|政府)?/, "");
+  if (core.length < 2) return null;
+  for (let i = 0; i < at; i++) {
+    const line = squeezeHan(texts[i]).replace(/\s+/g, "");
+    const organ = cleanOrgan(line);
+    if (!organ || organ !== line || RELATIVE_NAME.test(matched(organ)) || organ.length <= core.length || !matched(organ).endsWith(core)) continue;
+    return { organ, evidence: texts[i], index: i };
   }
   return null;
 }

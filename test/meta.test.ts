@@ -23,6 +23,18 @@ describe("organ, year, date and sections", () => {
     expect(readMeta(doc(preamble, "一、总体情况", "2022年，开发区坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《条例》。")).organ).toBeNull();
   });
 
+  it("takes the body named in full on a line above a preamble that names it relatively (real report opening)", () => {
+    const preamble = "根据《中华人民共和国政府信息公开条例》相关要求，现公布区政府国资局2022年政府信息公开工作年度报告。";
+    const m = readMeta(doc("浑南区国资局", preamble, "一、总体情况"));
+    expect(m).toMatchObject({ organ: "浑南区国资局", year: 2022 });
+    expect(m.provenance.organ.text).toBe("浑南区国资局");
+    // A line above naming another body (or a level alone) is not the fuller name: the preamble's stands.
+    expect(readMeta(doc("浑南区财政局", preamble, "一、总体情况")).organ).toBe("区政府国资局");
+    expect(readMeta(doc("区国资局", preamble, "一、总体情况")).organ).toBe("区政府国资局");
+    // Nor a line that is more than a name.
+    expect(readMeta(doc("欢迎访问浑南区国资局，", preamble)).organ).toBe("区政府国资局");
+  });
+
   it("reads the body from contact sentences worded 请联系： and 可与…联系 (real report openings)", () => {
     const preamble = "根据《中华人民共和国政府信息公开条例》要求，编制本年度报告。";
     const m = readMeta(doc(preamble, "本报告中所列数据统计期限为2023年1月1日至12月31日。如对本年度报告有疑问，请联系：杭州市滨江区人民政府长河街道办事处；联系电话：0571-86624908。"));
