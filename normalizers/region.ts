@@ -66,6 +66,9 @@ function byBareName(): Map<string, Division[]> {
 /** What follows a division's bare name when a body is named after its zone (平潭综合实验区). */
 const ZONE_AFTER_BARE_NAME = /^(?:综合实验区|综合试验区|实验区|试验区|示范区|经济技术开发区|经济开发区|高新技术产业开发区|开发区|高新区|管理区)/;
 
+/** A bureau's name after a county's bare name (内江市隆昌生态环境局): the departments cities keep in their counties. */
+const BUREAU = /^(?:生态环境|公安|自然资源和规划|规划和自然资源|自然资源|市场监督管理|税务|交通运输|住房和城乡建设|城市管理|应急管理)局$/;
+
 /** The suffixes of division names, longest first (平潭县 is printed 平潭 in 平潭综合实验区). */
 const DIVISION_SUFFIX = /(?:自治县|自治旗|自治州|林区|特区|新区|矿区|地区|盟|县|区|市|旗|省)$/;
 
@@ -344,6 +347,25 @@ export function resolveRegion(printed: { organ: string | null; title: string | n
     }
     return undefined;
   };
+  // A city's bureau in one of its counties, named by the county's bare name: 内江市隆昌生态环境局
+  // (隆昌市's), 内江市生态环境局隆昌分局. Only a bare name of a county of that very city, right
+  // after the city's name and followed by a bureau's name, or right before 分局: 杭州市西湖风景名胜区
+  // is no bureau, and 玄武湖 is a lake.
+  const branchInCounty = (city: Region): RegionDecision | undefined => {
+    const organ = input.organ ?? "";
+    const at = organ.indexOf(city.name);
+    if (at < 0 || city.county !== null || city.city === null) return undefined;
+    const rest = organ.slice(at + city.name.length);
+    for (let n = 2; n <= 4; n++) {
+      const bare = rest.slice(0, n);
+      const own = byBareName().get(bare)?.filter((d) => d.level === "county" && d.city === city.name && d.province === city.province);
+      if (own?.length === 1 && BUREAU.test(rest.slice(n))) return { region: toRegion(own[0]), by: "organ", confidence: "medium", note: `${city.name}${bare}…: the bureau ${city.name} keeps in ${own[0].name}` };
+    }
+    const branch = /局(\p{Script=Han}{2,4})分局$/u.exec(rest);
+    const own = branch ? byBareName().get(branch[1])?.filter((d) => d.level === "county" && d.city === city.name && d.province === city.province) : undefined;
+    if (own?.length === 1) return { region: toRegion(own[0]), by: "organ", confidence: "medium", note: `${branch![1]}分局 of ${city.name}: the branch in ${own[0].name}` };
+    return undefined;
+  };
   for (const [by, source] of [
     ["organ", input.organ],
     // A document cited in the title (《广西壮族自治区人民政府办公厅关于做好…的通知》) names its own issuer's place.
@@ -352,6 +374,7 @@ export function resolveRegion(printed: { organ: string | null; title: string | n
   ] as [RegionBy, string | null][]) {
     let decided = fromSource(by, source);
     if (!decided) continue;
+    if (by === "organ" && decided.region) decided = branchInCounty(decided.region) ?? decided;
     if (by === "address" && decided.region) decided = atOrgansLevel(decided, input.organ, byName);
     // A province or city named beside a zone named after one of its counties (福建省 in the
     // title of 平潭综合实验区's report): the zone's county, the most specific place printed,

@@ -93,6 +93,18 @@ describe("region hints and bare division names", () => {
     expect(resolveRegion({ organ: "城关镇人民政府", title: null, text: "" }).region).toBeNull();
   });
 
+  it("places a city's bureau named by one of its counties' bare name in that county (内江市隆昌生态环境局), and nothing else so", () => {
+    const r = resolveRegion({ organ: "内江市隆昌生态环境局", title: null, text: "可与内江市隆昌生态环境局联系（地址：四川省隆昌市康复西路）" });
+    expect(r.region).toMatchObject({ code: "511083", name: "隆昌市", city: "内江市" });
+    expect(resolveRegion({ organ: "内江市生态环境局隆昌分局", title: null, text: "" }).region?.code).toBe("511083");
+    // The city's own bureau, a scenic area named after a district, a lake: the city.
+    expect(resolveRegion({ organ: "内江市生态环境局", title: null, text: "" }).region?.code).toBe("511000");
+    expect(resolveRegion({ organ: "杭州市西湖风景名胜区管理委员会", title: null, text: "" }).region?.code).toBe("330100");
+    expect(resolveRegion({ organ: "南京市玄武湖管理处", title: null, text: "" }).region?.code).toBe("320100");
+    // A county of another city is not taken (隆昌 is 内江's, not 成都's).
+    expect(resolveRegion({ organ: "成都市隆昌生态环境局", title: null, text: "" }).region?.code).toBe("510100");
+  });
+
   it("does not take a zone's bare name printed after another place's name (武汉东湖: a lake, not 南昌's 东湖区)", () => {
     const r = resolveRegion({ organ: "东湖高新区教育局", title: "2021年东湖高新区教育局政府信息公开工作年度报告", text: "来源: 武汉东湖新技术开发区教育局" });
     expect(r.region).toBeNull();
