@@ -142,3 +142,27 @@ export function unsettledCell(place?: Place): Cell {
 
 /** Whether a reader left a cell unread on purpose (unsettledCell, a PDF cell the layout could not settle). */
 export const isUnsettled = (c: Cell): boolean => c.read?.status === "unreadable";
+
+/**
+ * The grid column each cell of a table starts in (0-based), row by row: rows list only the
+ * cells that start in them, so a column covered by a row span from above is skipped.
+ */
+export function startColumns(t: Table): number[][] {
+  /** Columns still covered by a row span from above: column → rows left. */
+  const covered = new Map<number, number>();
+  return t.rows.map((row) => {
+    const cols: number[] = [];
+    let col = 0;
+    for (const c of row) {
+      while ((covered.get(col) ?? 0) > 0) col++;
+      cols.push(col);
+      const rs = Math.max(1, c.rowSpan || 1);
+      const cs = Math.max(1, c.colSpan || 1);
+      if (rs > 1) for (let k = 0; k < cs; k++) covered.set(col + k, rs);
+      col += cs;
+    }
+    for (const [c, left] of covered) if (left <= 1) covered.delete(c);
+    else covered.set(c, left - 1);
+    return cols;
+  });
+}

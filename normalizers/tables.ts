@@ -19,7 +19,7 @@ import {
   TEMPLATE_CITATIONS,
   type ActiveRowDef,
 } from "../data/template.js";
-import { isUnsettled, type Block, type Cell, type Document, type Place } from "../model/document.js";
+import { isUnsettled, startColumns, type Block, type Cell, type Document, type Place } from "../model/document.js";
 import { REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS } from "../data/keys.js";
 import { ACTIVE_COLUMN_HEADER_WORDS, ACTIVE_COLUMN_LABELS, REVIEW_GROUP_LABELS } from "../data/columns.js";
 import type { Active2019, Active2021, Requests, Reviews, Template } from "../model/record.js";
@@ -175,8 +175,7 @@ function tableRows(blocks: Block[]): RowView[] {
     }
     const tableGroup = group;
     group = undefined;
-    /** Columns still covered by a row span from above: column → rows left. */
-    const covered = new Map<number, number>();
+    const columns = startColumns(b);
     b.rows.forEach((row, r) => {
       // The table's place, then the first cell's over it, then the row's own; never a box.
       // (Copied key by key: a spread and a delete made every row's place a slow object.)
@@ -185,17 +184,7 @@ function tableRows(blocks: Block[]): RowView[] {
         if (from) for (const k in from) if (k !== "box") (place as Record<string, unknown>)[k] = from[k as keyof Place];
       place.table = tableIndex;
       place.row = r;
-      const refs: CellRef[] = [];
-      let col = 0;
-      for (const cell of row) {
-        while ((covered.get(col) ?? 0) > 0) col++;
-        refs.push({ cell, table: tableIndex, row: r, col, tablePlace: b.place });
-        const rs = Math.max(1, cell.rowSpan || 1);
-        const cs = Math.max(1, cell.colSpan || 1);
-        if (rs > 1) for (let k = 0; k < cs; k++) covered.set(col + k, rs);
-        col += cs;
-      }
-      for (const [c, left] of covered) if (left <= 1) covered.delete(c); else covered.set(c, left - 1);
+      const refs: CellRef[] = row.map((cell, i) => ({ cell, table: tableIndex, row: r, col: columns[r][i], tablePlace: b.place }));
       rows.push({ cells: row.map((c: Cell) => cleanText(c.text).trim()), refs, exact: b.exactGrid, converterOrder: b.converterOrder === true, place, section, ...(tableGroup !== undefined ? { reviewGroup: tableGroup } : {}) });
     });
     tableIndex++;
