@@ -3,7 +3,7 @@
 // one's source and expected record (the source's: the values are the same).
 //
 // Per page: poppler's pdftoppm renders it greyscale at 150 or 200 dpi; this script turns
-// it by up to 1° (bilinear, scan-image.ts's rotate) and adds noise (a seeded grain and a
+// it by up to 1° (one by 2.4°; bilinear, scan-image.ts's rotate) and adds noise (a seeded grain and a
 // few specks, so every run makes the same files); Pillow (Python 3, which img2pdf itself
 // runs on, Debian python3-pil) writes it as a JPEG; img2pdf wraps the pages, unchanged,
 // in a PDF with no text layer.
@@ -19,8 +19,8 @@ import { readPgm, rotate, writePgm, type Gray } from "../extractors/pdf/scan-ima
 const OUT = "test/fixtures/scans";
 const SRC = "test/fixtures/reports";
 
-/** Source fixture, resolution, rotation (degrees, counter-clockwise), JPEG quality, seed. */
-const SCANS: { src: string; dpi: number; deg: number; quality: number; seed: number }[] = [
+/** Source fixture, resolution, rotation (degrees, counter-clockwise), JPEG quality, seed; the file's name where the default (src.scanDPI.pdf) is taken. */
+const SCANS: { src: string; dpi: number; deg: number; quality: number; seed: number; name?: string }[] = [
   { src: "r2021.chromium.pdf", dpi: 200, deg: 0.6, quality: 20, seed: 1 },
   { src: "r2019.chromium.pdf", dpi: 150, deg: -0.8, quality: 30, seed: 2 },
   { src: "rblanks.lo.pdf", dpi: 200, deg: -0.4, quality: 20, seed: 3 },
@@ -28,6 +28,9 @@ const SCANS: { src: string; dpi: number; deg: number; quality: number; seed: num
   // Borderless tables (no rules at all): numbers placed by the layout's stream logic.
   { src: "r2021.noborder.pdf", dpi: 200, deg: -0.5, quality: 20, seed: 5 },
   { src: "r2019.noborder.pdf", dpi: 150, deg: 0.7, quality: 30, seed: 6 },
+  // Turned further than the skew search once reached (1.5°): a borderless table's rows,
+  // a point and a half apart over the page's width, read only once the page is straightened.
+  { src: "r2021.noborder.pdf", dpi: 200, deg: -2.4, quality: 40, seed: 7, name: "r2021.noborder.turned200.pdf" },
 ];
 
 /** A small deterministic PRNG (mulberry32). */
@@ -76,7 +79,7 @@ for (const s of SCANS) {
       execFileSync("/usr/bin/python3", ["-c", "import sys; from PIL import Image; Image.open(sys.argv[1]).save(sys.argv[2], quality=int(sys.argv[3]), dpi=(int(sys.argv[4]),)*2)", pgm, jpg, String(s.quality), String(s.dpi)]);
       jpegs.push(jpg);
     }
-    const name = s.src.replace(/\.pdf$/, `.scan${s.dpi}.pdf`);
+    const name = s.name ?? s.src.replace(/\.pdf$/, `.scan${s.dpi}.pdf`);
     execFileSync("img2pdf", ["--output", join(OUT, name), ...jpegs]);
     console.log(`${name}: ${pages.length} pages, ${Math.round(statSync(join(OUT, name)).size / 1024)} KB`);
     manifest.push({ file: name, source: s.src, template: entry.template, expected: `../reports/${basename(entry.expected)}`, dpi: s.dpi, rotation: s.deg, tables: s.src.includes("noborder") ? "borderless" : "ruled" });

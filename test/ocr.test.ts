@@ -9,16 +9,19 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { closePdfWorkers, extractPdf } from "../extractors/pdf.js";
 import { guardLabels, OCR_DPI, UNSURE } from "../extractors/pdf/ocr.js";
-import { binarize, eraseRules, marks, otsu, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "../extractors/pdf/scan-image.js";
+import { inkedBlanks } from "../extractors/pdf/ocr-blanks.js";
+import { binarize, eraseRules, inkBand, marks, otsu, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "../extractors/pdf/scan-image.js";
 import { run } from "../extractors/pdf/scan-tools.js";
 import { cellsOf } from "../model/cells.js";
-import type { Document, Table } from "../model/document.js";
+import { cell, type Diagnostic, type Document, type Table } from "../model/document.js";
 import type { ReportRecord } from "../model/record.js";
 import { DEFAULT_LIMITS, type Limits } from "../model/limits.js";
 import { parseReport } from "../src/pipeline.js";
 import { failure } from "./helpers/document.js";
 
 const dir = "test/fixtures/scans";
+/** Printed values a fixture's record says are blank (info), known and bounded (see where it is used). */
+const SAID_BLANK: Record<string, number> = { "r2021.noborder.scan200.pdf": 7 };
 interface Scan { file: string; source: string; template: string; expected: string; dpi: number; rotation: number; tables: "ruled" | "borderless"; textPages?: number[] }
 const scans = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Scan[];
 /** Scans (every page a picture) of ruled tables; mixed PDFs (some pages text) apart. */
@@ -90,19 +93,28 @@ describe("scanned report fixtures", () => {
       if (r.checks.length) expect(r.diagnostics.some((x) => x.code === "ocr.checksFail" && x.severity === "error")).toBe(true);
       const wanted = new Map(cellsOf(w).map(([t, row, c, v]) => [`${t}.${row}.${c}`, v]));
       const wrong: string[] = [];
+      const saidBlank: string[] = [];
       let read = 0, shown = 0;
       for (const [t, row, c, v] of cellsOf(r)) {
         const k = `${t}.${row}.${c}`, x = wanted.get(k) ?? null;
         if (x !== null) shown++;
         if (v === null) {
-          // Every value printed but not read is null with a diagnostic keyed by its own cell.
-          if (x !== null) expect([k, r.diagnostics.some((d) => d.key === k)]).toEqual([k, true]);
+          // Every value printed but not read is null with a diagnostic keyed by its own cell,
+          // one that says something is wrong: "blank" (info) would say nothing is printed.
+          if (x !== null) {
+            expect([k, r.diagnostics.some((d) => d.key === k)]).toEqual([k, true]);
+            if (!r.diagnostics.some((d) => d.key === k && d.severity !== "info")) saidBlank.push(k);
+          }
           continue;
         }
         if (v === x) read++;
         else wrong.push(`${k}: read ${v}, printed ${x}`);
       }
       expect(wrong).toEqual([]);
+      // Printed values said to be blank: none, but in one fixture the row the layout gives
+      // no number at all (ocr-blanks.ts: such a row's height is not known, so its cells are
+      // not looked at). More is a regression.
+      expect(saidBlank.length, saidBlank.join(", ")).toBeLessThanOrEqual(SAID_BLANK[s.file] ?? 0);
       if (s.tables === "borderless") {
         // Unruled tables: every number stands only where its readings around its own word
         // box agree (before, every one was "?"). An all-null reader must not pass: at least
@@ -110,7 +122,10 @@ describe("scanned report fixtures", () => {
         // numbers is read again alone and item numbers join their labels; 102 and 146
         // before). Most of the rest are rows the layout still does not assemble (a wrapped
         // label's tail taken for a row of its own, a group label garbled), not unsure numbers.
-        const least: Record<string, number> = { "r2021.noborder.scan200.pdf": 136, "r2019.noborder.scan150.pdf": 174 };
+        // 156 and 159 (the scan turned 2.4°) since a label box reaching over the next line
+        // is cut to its own line; the turned one read 141 with 2 wrong before pages were
+        // straightened past 1.5°.
+        const least: Record<string, number> = { "r2021.noborder.scan200.pdf": 156, "r2019.noborder.scan150.pdf": 174, "r2021.noborder.turned200.pdf": 159 };
         expect(read).toBeGreaterThanOrEqual(least[s.file] ?? Math.ceil(shown * 0.65));
         // Each value read is OCR's, as sure as agreeing readings must be together (AGREED).
         for (const [t, row, c, v] of cellsOf(r)) {
@@ -295,12 +310,61 @@ describe("the page picture", () => {
 
   it("finds the skew and undoes it", () => {
     const g = grid();
-    for (const deg of [0.7, -0.9]) {
+    for (const deg of [0.7, -0.9, 2.4, -3.6]) {
       // rotate(g, -deg) turns the page by deg; skewAngle says deg, and rotate(·, deg) undoes it.
       const found = skewAngle(rotate(g, -deg));
       expect(Math.abs(found - deg)).toBeLessThanOrEqual(0.15);
     }
     expect(skewAngle(g)).toBe(0);
+  });
+
+  it("finds a box's own line of text: its heaviest band of ink, and the share of the box's ink in it", () => {
+    const width = 200, height = 120;
+    const px = new Uint8Array(width * height).fill(255);
+    const fill = (x0: number, y0: number, x1: number, y1: number) => {
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) px[y * width + x] = 30;
+    };
+    fill(10, 20, 190, 50); // a line of text across the box
+    fill(10, 70, 60, 80); // part of the next line reaching into it
+    const g = { width, height, px };
+    const band = inkBand(g, 0, 0, width, height, 4)!;
+    expect([band.top, band.bottom]).toEqual([20, 50]);
+    expect(band.share).toBeCloseTo((180 * 30) / (180 * 30 + 50 * 10), 5);
+    // Rows closer than minGap are one band; a blank box has none.
+    expect(inkBand(g, 0, 0, width, height, 25)).toMatchObject({ top: 20, bottom: 80, share: 1 });
+    expect(inkBand(g, 0, 90, width, 120, 4)).toBeNull();
+  });
+
+  it("an empty cell of an unruled OCR'd table with print under it is unread, not blank; one with none stays blank", () => {
+    // Page 1 at 1 pixel per point: two rows of numbers at 100–112 and 130–142, columns at 200–220 and 250–270.
+    const width = 300, height = 200;
+    const px = new Uint8Array(width * height).fill(255);
+    for (let y = 102; y < 110; y++) for (let x = 252; x < 268; x++) px[y * width + x] = 20; // print the reading missed (row 1, column 2)
+    const at = (x0: number, y0: number) => ({ page: 1, box: { x0, y0, x1: x0 + 20, y1: y0 + 12 } });
+    const num = (t: string, x0: number, y0: number) => ({ ...cell(t, 1, 1, at(x0, y0)), read: { status: "ocr" as const, confidence: 0.99 } });
+    const blank = () => ({ ...cell(""), read: { status: "ocr" as const } });
+    const table: Table = {
+      kind: "table",
+      exactGrid: false,
+      rows: [
+        [cell("1.属于国家秘密"), num("81", 200, 100), blank()],
+        [cell("2.其他法律行政法规禁止公开"), num("98", 200, 130), num("100", 250, 130)],
+        [cell("3.危及“三安全一稳定”"), blank(), num("101", 250, 160)],
+      ],
+      place: { page: 1 },
+    };
+    const doc: Document = { blocks: [table], meta: {}, diagnostics: [] };
+    const said: Diagnostic[] = [];
+    expect(inkedBlanks(doc, new Map([[1, { width, height, px }]]), 1, said)).toBe(1);
+    expect(table.rows[0][2].read?.status).toBe("unreadable");
+    expect(table.rows[0][2].place).toMatchObject({ page: 1 });
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatchObject({ severity: "warning", source: "ocr:unsure", place: { page: 1 } });
+    // Nothing printed under row 3's first column: blank it stays.
+    expect(table.rows[2][1].read?.status).toBe("ocr");
+    // A ruled table (an exact grid) is not looked at: its blank cells are read again alone elsewhere.
+    const ruledTable: Table = { ...table, exactGrid: true, rows: [[cell("x"), num("81", 200, 100), blank()]] };
+    expect(inkedBlanks({ blocks: [ruledTable], meta: {}, diagnostics: [] }, new Map([[1, { width, height, px }]]), 1, [])).toBe(0);
   });
 
   it("finds ruling lines, with the gap of a merged cell, and not text strokes", () => {

@@ -5,7 +5,7 @@
 //    writes plain pixels this module reads without an image library (pdfjs would need a
 //    canvas package in Node), at OCR_DPI. At most limits.maxOcrPages pages; the whole
 //    document within limits.ocrTimeoutMs, every child process killed at that deadline.
-// 2. Per page (scan-image.ts): the skew found and undone (up to 1.5°), the ruling lines
+// 2. Per page (scan-image.ts): the skew found and undone (up to 4°), the ruling lines
 //    found as long runs of ink (one shorter than 1.5 in only from wall to wall: bars of
 //    characters at one height are no rule), then painted white so Tesseract reads only text.
 // 3. Tesseract twice on the page (scan-tools.ts): chi_sim for the text, and eng with a
@@ -22,7 +22,9 @@
 //    "ocr:read" diagnostic saying the record was read by OCR.
 // 6. Every cell of a ruled grid is read again alone from the picture (ocr-cells.ts): a
 //    number stands there only where two readings agree surely; a surer label replaces
-//    the page's; a page number its cell's readings contradict becomes "?".
+//    the page's; a page number its cell's readings contradict becomes "?". An empty cell
+//    of an unruled table with print under it in the picture is unread, not blank
+//    (ocr-blanks.ts).
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,9 +33,10 @@ import type { Limits } from "../../model/limits.js";
 import { isCjk } from "./geometry.js";
 import { layout } from "./layout.js";
 import { rereadCells, type CellRereadResult } from "./ocr-cells.js";
+import { inkedBlanks } from "./ocr-blanks.js";
 import { rereadLines } from "./ocr-lines.js";
 import type { PageData, Segment, TextRun } from "./read.js";
-import { eraseRules, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "./scan-image.js";
+import { eraseRules, inkBand, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "./scan-image.js";
 import { MissingTool, OCR_PACKAGES, pdfinfoCommand, pdftoppmCommand, run, tesseract, tesseractCommand, type OcrWord } from "./scan-tools.js";
 
 /** Resolution pages are rendered at for OCR (scans are mostly 150–300 dpi). */
@@ -152,6 +155,7 @@ export async function ocrPdf(bytes: Uint8Array, limits: Limits, mixed?: MixedPdf
     const pictures = new Map(pages.map((p) => [p.page, p.picture]));
     for (const p of pages) p.picture = undefined;
     const again = await rereadCells(doc, pictures as Map<number, Gray>, { scale: OCR_DPI / 72, unsure: UNSURE, agreed: AGREED, deadline, dir });
+    inkedBlanks(doc, pictures as Map<number, Gray>, OCR_DPI / 72, doc.diagnostics);
     settle(doc, again);
     guardLabels(doc, new Set(pages.map((p) => p.page)));
     return doc;
@@ -272,7 +276,8 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
       unsure.push({ text: d.text, box: boxOf(d) });
     }
   for (const k of joinWords(kept)) {
-    const { w, str, conf } = k;
+    const { str, conf } = k;
+    const w = hasCjk(str) ? ownLine(clean, k.w, typical) : k.w;
     const r: TextRun & { conf: number } = { str, x: w.left * s, y: H - (w.top + w.height) * s, w: w.width * s, size: w.height * s * (hasCjk(str) ? 1.05 : 1.4), conf };
     runs.push(r);
   }
@@ -291,6 +296,21 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
 }
 
 /** Each box cut out of the page (a margin around, a white border), read alone for digits. */
+/**
+ * A line of text whose box Tesseract drew taller than a line (over part of the line below
+ * or above: seen in turned scans of tables without rules), cut to its own line, the box's
+ * heaviest band of ink. The box's height places the line in its row; a box reaching into
+ * the next row puts a row's label beside the next row's numbers.
+ */
+function ownLine(img: Gray, w: OcrWord, typical: number): OcrWord {
+  if (w.height <= typical * 1.4) return w;
+  const band = inkBand(img, w.left, w.top, w.left + w.width, w.top + w.height, Math.max(2, Math.round(typical * 0.2)));
+  // Only a box over ink of another line: a box padded with white is where Tesseract put
+  // it (the layout's tolerances are set on such boxes).
+  if (!band || band.bottom - band.top < typical * 0.5 || band.share > 0.95) return w;
+  return { ...w, top: band.top, height: band.bottom - band.top };
+}
+
 async function readBoxes(img: Gray, boxes: OcrWord[], dir: string, page: number, deadline: number): Promise<({ text: string; conf: number } | undefined)[]> {
   const files: string[] = [];
   for (const [i, b] of boxes.entries()) {

@@ -1,7 +1,7 @@
 // A scanned page's picture, greyscale, as plain pixels: what OCR needs done to it before
 // Tesseract reads it. Pure functions over a byte array, no image library.
 //  - readPgm: pdftoppm's -gray output (binary PGM, P5).
-//  - skewAngle: the small rotation of a scan (up to ~1.5°), from the row profile of dark
+//  - skewAngle: the small rotation of a scan (up to 4°), from the row profile of dark
 //    pixels: rows of text and ruling lines give the sharpest profile when sheared level.
 //  - rotate: the page turned back by that angle (bilinear, white outside).
 //  - rules: long straight runs of dark pixels, horizontal and vertical (a table's ruling),
@@ -49,7 +49,7 @@ export const INK = 140;
  * The page's skew in degrees (positive: the content is turned counter-clockwise, its right
  * end higher), searched from -maxDeg to +maxDeg in steps of 0.05°, on every other pixel.
  */
-export function skewAngle(g: Gray, maxDeg = 1.5): number {
+export function skewAngle(g: Gray, maxDeg = 4): number {
   const xs: number[] = [], ys: number[] = [];
   for (let y = 0; y < g.height; y += 2)
     for (let x = 0; x < g.width; x += 2) if (g.px[y * g.width + x] < INK) (xs.push(x), ys.push(y));
@@ -304,6 +304,39 @@ export function inkIn(g: Gray, x0: number, y0: number, x1: number, y1: number): 
       if (g.px[y * g.width + x] < INK) n++;
     }
   return all ? n / all : 0;
+}
+
+/**
+ * The rows of a box holding its heaviest band of ink: runs of rows with ink, apart where
+ * at least minGap rows are blank (a few ink pixels in a row are grain, not print). A word
+ * box Tesseract drew over two lines (its own and part of the next) has its own line as the
+ * heaviest band. `share`: the band's part of the box's ink. Null where the box has no ink.
+ */
+export function inkBand(g: Gray, x0: number, y0: number, x1: number, y1: number, minGap: number): { top: number; bottom: number; share: number } | null {
+  const top = Math.max(0, Math.floor(y0)), bottom = Math.min(g.height, Math.ceil(y1));
+  const left = Math.max(0, Math.floor(x0)), right = Math.min(g.width, Math.ceil(x1));
+  const grain = Math.max(1, Math.round((right - left) * 0.005));
+  let best: { top: number; bottom: number; ink: number } | null = null;
+  let band: { top: number; bottom: number; ink: number } | null = null;
+  let blank = 0;
+  let total = 0;
+  const close = () => {
+    if (band && (!best || band.ink > best.ink)) best = band;
+    band = null;
+  };
+  for (let y = top; y < bottom; y++) {
+    let n = 0;
+    for (let x = left; x < right; x++) if (g.px[y * g.width + x] < INK) n++;
+    total += n;
+    if (n > grain) {
+      if (band) (band.bottom = y + 1), (band.ink += n);
+      else band = { top: y, bottom: y + 1, ink: n };
+      blank = 0;
+    } else if (band && ++blank >= minGap) close();
+  }
+  close();
+  const b = best as { top: number; bottom: number; ink: number } | null;
+  return b ? { top: b.top, bottom: b.bottom, share: b.ink / total } : null;
 }
 
 /**

@@ -1,0 +1,84 @@
+// Blank cells of tables without rules read by OCR, looked at in the picture.
+//
+// In a scan of a table without rules, a row's numbers are placed by their height on the
+// page; a number Tesseract did not see at all (91 read as the character 引 and dropped)
+// leaves its cell empty, and an empty cell reads as blank (`cell.blank`, info: nothing
+// printed), which would say the report prints nothing where it prints a number. So each
+// empty cell of a row that has numbers is looked at in the straightened picture, across
+// its column (the span of the numbers standing in it) and the middle of the row's numbers:
+// print there makes the cell unread (null, with a warning), never blank.
+//
+// Not covered: a row that came out with no number at all. The layout gives a label no box,
+// so such a row's height is not known; looking between its neighbours' numbers took the
+// words of headers and wrapped labels for print and unsettled rows that were read right.
+import { startColumns, unsettledCell, type Cell, type Diagnostic, type Document, type Table } from "../../model/document.js";
+import { inkIn, type Gray } from "./scan-image.js";
+
+/** Tolerances, in points (a page is read at 72 points to the inch). */
+export const BLANK_LOOK = {
+  /** Of a row's height, the middle part looked at (the rest may hold the next row's ink). */
+  rowMiddle: 0.5,
+  /** At most this much of a row is looked at, around its middle (a wrapped label makes a row tall). */
+  maxHalfPt: 6,
+  /** A column's span is narrowed by this at each side (a neighbour's digits may reach into it). */
+  insetPt: 1.5,
+  /** A share of dark pixels above this is print, not grain left by JPEG or scanning. */
+  inkShare: 0.02,
+} as const;
+
+const VALUE = /^(?:\?|[-+]?\d[\d,]*(?:\.\d+)?)$/;
+
+/**
+ * Marks each empty cell with ink under it, of the unruled tables on pages read by OCR, as
+ * unread (`read.status: "unreadable"`), and says so. `scale`: pixels per point.
+ * Returns how many cells were marked.
+ */
+export function inkedBlanks(doc: Document, pictures: Map<number, Gray>, scale: number, diagnostics: Diagnostic[]): number {
+  let marked = 0;
+  const tables = doc.blocks.filter((b): b is Table => b.kind === "table" && !b.exactGrid);
+  for (const b of tables) {
+    const columns = startColumns(b);
+    // Each value column's span: the boxes of the numbers (or "?") standing in it.
+    const spans = new Map<number, { x0: number; x1: number }>();
+    b.rows.forEach((row, r) =>
+      row.forEach((c, i) => {
+        const box = c.place?.box;
+        if (!box || !VALUE.test(c.text.trim()) || (c.colSpan || 1) > 1) return;
+        const s = spans.get(columns[r][i]);
+        spans.set(columns[r][i], s ? { x0: Math.min(s.x0, box.x0), x1: Math.max(s.x1, box.x1) } : { x0: box.x0, x1: box.x1 });
+      }),
+    );
+    b.rows.forEach((row, r) => {
+      // The row's height: the boxes of its cells that stand in it alone (its numbers: labels have none).
+      const own = row.filter((c) => c.place?.box && (c.rowSpan || 1) === 1 && c.place.page !== undefined);
+      const page = own[0]?.place?.page;
+      const picture = page === undefined ? undefined : pictures.get(page);
+      if (!picture || !own.every((c) => c.place!.page === page)) return;
+      const y0 = Math.min(...own.map((c) => c.place!.box!.y0));
+      const y1 = Math.max(...own.map((c) => c.place!.box!.y1));
+      const mid = (y0 + y1) / 2;
+      const half = Math.min(((y1 - y0) * BLANK_LOOK.rowMiddle) / 2, BLANK_LOOK.maxHalfPt);
+      const inked = (span: { x0: number; x1: number }) =>
+        inkIn(picture, (span.x0 + BLANK_LOOK.insetPt) * scale, (mid - half) * scale, (span.x1 - BLANK_LOOK.insetPt) * scale, (mid + half) * scale) > BLANK_LOOK.inkShare;
+      const mark = (c: Cell, span: { x0: number; x1: number }) => {
+        const box = { x0: span.x0, y0: mid - half, x1: span.x1, y1: mid + half };
+        Object.assign(c, unread(c, page!, box));
+        diagnostics.push({ severity: "warning", source: "ocr:unsure", message: `page ${page}: a cell of an unruled table came out empty where the picture shows print (a number the reading missed, or read into another row); it is left unread, not blank`, place: { page, box } });
+        marked++;
+      };
+      const hasValue = row.some((c) => VALUE.test(c.text.trim()));
+      if (!hasValue) return;
+      row.forEach((c, i) => {
+        const span = spans.get(columns[r][i]);
+        if (span && empty(c) && inked(span)) mark(c, span);
+      });
+    });
+  }
+  return marked;
+}
+
+const empty = (c: Cell) => c.text.trim() === "" && c.read?.status !== "unreadable" && (c.colSpan || 1) === 1;
+
+function unread(c: Cell, page: number, box: { x0: number; y0: number; x1: number; y1: number }): Cell {
+  return { ...unsettledCell({ ...c.place, page, box }), rowSpan: c.rowSpan, colSpan: c.colSpan };
+}
