@@ -637,6 +637,12 @@ class RowMapper {
       const message = `${describe(t)}: in this table numbers stand before the first row label (text that does not keep the rows' order, as pdftotext without -layout writes), so a row's numbers may be another row's${placeText(o.place)}; the row is read as null`;
       raw = nullRow(raw.cells.length, raw.place, { code: "row.scrambled", message });
     }
+    if (!raw.reason && o.converterOrder && t.table !== "requests" && spreadOverBlocks(raw)) {
+      // Tables 2 and 4 have no arithmetic that could confirm the order of a row's numbers (table 4's
+      // totals hold in any order of their parts): spread over several blocks, the row is not read.
+      const message = `${describe(t)}: its numbers stand in several blocks of text that does not keep the page's order (pdftotext without -layout writes a row's cells block by block, not always left to right), and nothing in table ${t.table === "active" ? 2 : 4} can confirm their columns${placeText(o.place)}; the row is read as null`;
+      raw = nullRow(raw.cells.length, raw.place, { code: "row.lineOrder", message });
+    }
     if (t.table === "reviews") {
       if (this.reviewsRaw) this.notes.add("table.printedTwice", "warning", `table 4 printed twice${placeText(o.place)}: the first one is kept`, { place: rowPlace(o.place) });
       else this.reviewsRaw = raw;

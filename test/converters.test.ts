@@ -112,6 +112,26 @@ describe("PDF reports as pdftotext writes them", () => {
     const spaced = c.records.find((r) => r.source.path?.endsWith("rmixed.spaced.txt"));
     expect(spaced?.diagnostics.some((d) => d.code === "row.lineOrder" && d.key?.startsWith("requests.carriedOver."))).toBe(true);
   }, 300_000);
+
+  it("without -layout, a table 2 or 4 row whose blocks came out of order is null, said: nothing there confirms the order", async () => {
+    // pdftotext writes 规章 | 11 | 14 | 18 as four blocks; the same text with the last two
+    // blocks swapped is how a scrambled printing looks. Tables 2 and 4 have no arithmetic to
+    // tell: the row must not be read as 11, 18, 14.
+    const raw = execFileSync("pdftotext", ["-enc", "UTF-8", "test/fixtures/reports/r2021.chromium.pdf", "-"]).toString("utf8");
+    const printed = "规章\n\n11\n\n14\n\n18\n";
+    expect(raw).toContain(printed);
+    const parse = async (text: string) => {
+      const o = await parseReport({ bytes: Buffer.from(text), name: "r2021.txt", path: "r2021.txt" });
+      if (!o.ok) throw new Error(o.message);
+      return o.record;
+    };
+    const swapped = await parse(raw.replace(printed, "规章\n\n11\n\n18\n\n14\n"));
+    expect(swapped.active.regulations).toEqual({ issued: null, repealed: null, inForce: null });
+    for (const k of ["issued", "repealed", "inForce"])
+      expect(swapped.diagnostics.some((d) => d.code === "row.lineOrder" && d.key === `active.regulations.${k}` && d.severity === "warning")).toBe(true);
+    // The same row in order is read alike: the rule is the blocks, not the values.
+    expect((await parse(raw)).active.regulations).toEqual({ issued: null, repealed: null, inForce: null });
+  });
 });
 
 describe("reports saved by LibreOffice", () => {
