@@ -4,13 +4,12 @@
 // page; a number Tesseract did not see at all (91 read as the character 引 and dropped)
 // leaves its cell empty, and an empty cell reads as blank (`cell.blank`, info: nothing
 // printed), which would say the report prints nothing where it prints a number. So each
-// empty cell of a row that has numbers is looked at in the straightened picture, across
-// its column (the span of the numbers standing in it) and the middle of the row's numbers:
+// empty cell is looked at in the straightened picture, across its column (the span of the
+// numbers standing in it) and the middle of the row's numbers:
 // print there makes the cell unread (null, with a warning), never blank.
 //
-// Not covered: a row that came out with no number at all. The layout gives a label no box,
-// so such a row's height is not known; looking between its neighbours' numbers took the
-// words of headers and wrapped labels for print and unsettled rows that were read right.
+// A row that came out with no number at all is looked at across the middle of its label's
+// lines (a header row has no label: it is not looked at).
 import { startColumns, unsettledCell, type Cell, type Diagnostic, type Document, type Table } from "../../model/document.js";
 import { inkIn, type Gray } from "./scan-image.js";
 
@@ -28,29 +27,50 @@ export const BLANK_LOOK = {
 
 const VALUE = /^(?:\?|[-+]?\d[\d,]*(?:\.\d+)?)$/;
 
+/** An x span of a page, in points. */
+interface Span {
+  x0: number;
+  x1: number;
+}
+
+/** Spans that overlap, as one (the numbers of one column, however wide each is). */
+function addSpan(list: Span[], box: Span): void {
+  const over = list.find((s) => Math.min(s.x1, box.x1) > Math.max(s.x0, box.x0));
+  if (over) (over.x0 = Math.min(over.x0, box.x0)), (over.x1 = Math.max(over.x1, box.x1));
+  else list.push({ x0: box.x0, x1: box.x1 });
+}
+
 /**
- * Marks each empty cell with ink under it, of the unruled tables on pages read by OCR, as
+ * Marks each empty cell with print under it, of the unruled tables on pages read by OCR, as
  * unread (`read.status: "unreadable"`), and says so. `scale`: pixels per point.
  * Returns how many cells were marked.
  */
 export function inkedBlanks(doc: Document, pictures: Map<number, Gray>, scale: number, diagnostics: Diagnostic[]): number {
   let marked = 0;
   const tables = doc.blocks.filter((b): b is Table => b.kind === "table" && !b.exactGrid);
+  const isValue = (c: Cell) => !!c.place?.box && c.place.page !== undefined && VALUE.test(c.text.trim());
+  // The page's value columns: the spans of every number (or "?") of its unruled tables. The
+  // layout may cut one printed table in parts, and a part whose rows have no number has no
+  // columns of its own to look under.
+  const bands = new Map<number, Span[]>();
+  for (const b of tables) for (const row of b.rows) for (const c of row) if (isValue(c)) addSpan(bands.get(c.place!.page!) ?? bands.set(c.place!.page!, []).get(c.place!.page!)!, c.place!.box!);
   for (const b of tables) {
     const columns = startColumns(b);
     // Each value column's span: the boxes of the numbers (or "?") standing in it.
-    const spans = new Map<number, { x0: number; x1: number }>();
+    const spans = new Map<number, Span>();
     b.rows.forEach((row, r) =>
       row.forEach((c, i) => {
-        const box = c.place?.box;
-        if (!box || !VALUE.test(c.text.trim()) || (c.colSpan || 1) > 1) return;
+        if (!isValue(c) || (c.colSpan || 1) > 1) return;
+        const box = c.place!.box!;
         const s = spans.get(columns[r][i]);
         spans.set(columns[r][i], s ? { x0: Math.min(s.x0, box.x0), x1: Math.max(s.x1, box.x1) } : { x0: box.x0, x1: box.x1 });
       }),
     );
     b.rows.forEach((row, r) => {
-      // The row's height: the boxes of its cells that stand in it alone (its numbers: labels have none).
-      const own = row.filter((c) => c.place?.box && (c.rowSpan || 1) === 1 && c.place.page !== undefined);
+      // The row's height: its numbers' boxes; in a row with none, its label's (the lines it stands on).
+      const numbers = row.filter(isValue);
+      const label = numbers.length ? undefined : row.findLast((c) => c.text.trim() !== "" && c.place?.box && c.place.page !== undefined && (c.rowSpan || 1) === 1);
+      const own = numbers.length ? numbers : label ? [label] : [];
       const page = own[0]?.place?.page;
       const picture = page === undefined ? undefined : pictures.get(page);
       if (!picture || !own.every((c) => c.place!.page === page)) return;
@@ -58,16 +78,32 @@ export function inkedBlanks(doc: Document, pictures: Map<number, Gray>, scale: n
       const y1 = Math.max(...own.map((c) => c.place!.box!.y1));
       const mid = (y0 + y1) / 2;
       const half = Math.min(((y1 - y0) * BLANK_LOOK.rowMiddle) / 2, BLANK_LOOK.maxHalfPt);
-      const inked = (span: { x0: number; x1: number }) =>
+      const inked = (span: Span) =>
         inkIn(picture, (span.x0 + BLANK_LOOK.insetPt) * scale, (mid - half) * scale, (span.x1 - BLANK_LOOK.insetPt) * scale, (mid + half) * scale) > BLANK_LOOK.inkShare;
-      const mark = (c: Cell, span: { x0: number; x1: number }) => {
+      const mark = (c: Cell, span: Span) => {
         const box = { x0: span.x0, y0: mid - half, x1: span.x1, y1: mid + half };
         Object.assign(c, unread(c, page!, box));
         diagnostics.push({ severity: "warning", source: "ocr:unsure", message: `page ${page}: a cell of an unruled table came out empty where the picture shows print (a number the reading missed, or read into another row); it is left unread, not blank`, place: { page, box } });
         marked++;
       };
-      const hasValue = row.some((c) => VALUE.test(c.text.trim()));
-      if (!hasValue) return;
+      if (label) {
+        // No number in the row: each empty cell after the label where its column shows
+        // print; where the table has no columns of its own, the page's, right of the label
+        // (which is which cell the layout did not say: all of them, if any shows print).
+        const after = row.slice(row.indexOf(label) + 1);
+        if (spans.size) {
+          after.forEach((c) => {
+            const span = spans.get(columns[r][row.indexOf(c)]);
+            if (span && empty(c) && inked(span)) mark(c, span);
+          });
+          return;
+        }
+        const printed = (bands.get(page!) ?? []).filter((s) => s.x0 >= label.place!.box!.x1 && inked(s));
+        if (!printed.length) return;
+        const span = { x0: Math.min(...printed.map((s) => s.x0)), x1: Math.max(...printed.map((s) => s.x1)) };
+        for (const c of after) if (empty(c)) mark(c, span);
+        return;
+      }
       row.forEach((c, i) => {
         const span = spans.get(columns[r][i]);
         if (span && empty(c) && inked(span)) mark(c, span);

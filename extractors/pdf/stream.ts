@@ -776,6 +776,14 @@ function gridOf(items: RowItem[], split: Split, labels: Labels, B: number, size:
     const dy = line?.dy ?? 0;
     return { page: line?.page ?? 0, x0: f.x0, x1: f.x1, y0: textBottom(f) - dy, y1: textTop(f) - dy };
   };
+  /** A label's area: its lines on the page its first line is on. */
+  const labelArea = (b: Block): CellArea | undefined => {
+    const areas = b.frags.map(areaOf);
+    const page = areas[0]?.page;
+    const own = areas.filter((a) => a.page === page);
+    if (!own.length) return undefined;
+    return { page, x0: Math.min(...own.map((a) => a.x0)), x1: Math.max(...own.map((a) => a.x1)), y0: Math.min(...own.map((a) => a.y0)), y1: Math.max(...own.map((a) => a.y1)) };
+  };
   const { headerWords, headerLabels } = split;
   const L = labels.starts.length;
   const cells: PartCell[] = [];
@@ -812,7 +820,10 @@ function gridOf(items: RowItem[], split: Split, labels: Labels, B: number, size:
     }
     const r = tops.length;
     tops.push(it.top);
-    if (it.kind === "label") cells.push({ r, c: it.block.col, rs: 1, cs: L - it.block.col, text: blockText(it.block) });
+    if (it.kind === "label") {
+      const at = labelArea(it.block);
+      cells.push({ r, c: it.block.col, rs: 1, cs: L - it.block.col, text: blockText(it.block), ...(at ? { at } : {}) });
+    }
     const unread = it.kind === "label" ? it.unsettled : undefined;
     it.values.forEach((v, k) =>
       cells.push(v ? { r, c: L + k, rs: 1, cs: 1, text: v.text, at: areaOf(v) } : { r, c: L + k, rs: 1, cs: 1, text: "", ...(unread?.has(k) ? { unsettled: true } : {}) }),
