@@ -3,7 +3,7 @@
 // fixtures of both templates printed as greyscale JPEGs (150 and 200 dpi, turned up to 1°, grain and
 // specks), each held to its source's expected record: every value read is the printed
 // one, every value not read is null with a warning naming its row. Never a wrong number.
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -28,7 +28,6 @@ const mixed = scans.filter((s) => s.textPages);
 const bytes = (f: string) => new Uint8Array(readFileSync(join(dir, f)));
 const extract = (f: string, limits: Partial<Limits> = {}) => extractPdf(bytes(f), { name: f, limits: { ...DEFAULT_LIMITS, ...limits } });
 const tablesOf = (d: Document) => d.blocks.filter((b): b is Table => b.kind === "table");
-const ocrTemps = () => readdirSync(tmpdir()).filter((f) => f.startsWith("xxgk-ocr-")).length;
 
 /** Runs fn with the Tesseract command pointed elsewhere (the XXGK_TESSERACT setting). */
 async function withTesseract<T>(cmd: string, fn: () => Promise<T>): Promise<T> {
@@ -263,11 +262,21 @@ describe("the Document from a scan", () => {
   });
 
   it("stops at limits.ocrTimeoutMs, killing Tesseract, and leaves no temporary files", { timeout: 60_000 }, async () => {
-    const before = ocrTemps();
-    const e = await failure(extract(scans[1].file, { ocrTimeoutMs: 1500 }));
-    expect(e.code).toBe("timeout");
-    expect(e.message).toContain("limits.ocrTimeoutMs");
-    expect(ocrTemps()).toBe(before);
+    // In a temporary folder of its own: other test files OCR at the same time, in /tmp.
+    const own = mkdtempSync(join(tmpdir(), "xxgk-ocr-test-"));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = own;
+    try {
+      expect(tmpdir()).toBe(own);
+      const e = await failure(extract(scans[1].file, { ocrTimeoutMs: 1500 }));
+      expect(e.code).toBe("timeout");
+      expect(e.message).toContain("limits.ocrTimeoutMs");
+      expect(readdirSync(own)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 
   it("without Tesseract a scan fails as scanned, saying what to install", async () => {
