@@ -54,7 +54,7 @@ describe("scanned report fixtures", () => {
     for (const s of scans) expect(readFileSync(join(dir, s.file)).length).toBeLessThan(600 * 1024);
   });
 
-  const totals = { read: 0, wanted: 0, wrong: 0, exactFixtures: 0 };
+  const totals = { read: 0, wanted: 0, wrong: 0, exactFixtures: 0, dates: 0 };
   // Each fixture is read once (OCR is the test's time), by whichever test needs it first.
   const outcomes = new Map<string, ReturnType<typeof parseReport>>();
   const parsed = (s: Scan) => {
@@ -80,8 +80,10 @@ describe("scanned report fixtures", () => {
       const r = out.record;
       const w = JSON.parse(readFileSync(join(dir, s.expected), "utf8"));
       expect(r.template).toBe(w.template);
-      // The year from the OCR'd title: the printed one, or none.
+      // The year from the OCR'd title, and the date from its signature: the printed ones, or none.
       expect([w.year, null]).toContain(r.year);
+      expect([w.publishedOn, null]).toContain(r.publishedOn);
+      if (r.publishedOn !== null) totals.dates++;
       expect(r.diagnostics.some((x) => x.code === "ocr.read" && x.message.includes("read by OCR"))).toBe(true);
       // Values read from the image say so; names read from it are flagged as OCR'd text.
       for (const [k, p] of Object.entries(r.provenance)) if (p.status === "ocr" && k.includes(".")) expect(p.confidence, k).toBeGreaterThan(0);
@@ -151,6 +153,9 @@ describe("scanned report fixtures", () => {
     }
     // 3 of the 4 (r2021.chromium.scan200 leaves one value, 11, unsure: null with a warning).
     expect(exact.length).toBeGreaterThanOrEqual(3);
+    // A date's day read again in the room its neighbours leave it (13 of 13日 boxed over 日):
+    // rblanks.lo.scan200's date is read; none was before.
+    expect(totals.dates).toBeGreaterThanOrEqual(1);
   });
   afterAll(() => {
     console.log(`OCR fixtures: ${totals.read} of ${totals.wanted} printed values read, ${totals.exactFixtures} of ${ruled.length} ruled fixtures exactly, 0 wrong`);

@@ -260,7 +260,7 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
   // The third reading: each disputed number's box alone, digits only (one Tesseract run
   // for all of a page's boxes, listed in a file).
   if (disputed.length) {
-    const third = await readBoxes(clean, disputed.map((d) => d.w), dir, page, deadline);
+    const third = await readBoxes(clean, disputed.map((d) => d.w), dir, page, deadline, disputed.map((d) => between(d.w, text)));
     disputed.forEach((d, i) => {
       const r = third[i];
       if (r && digitsOf(r.text) === digitsOf(d.t) && r.conf >= 10 && d.w.conf >= 10 && both(d.w.conf, r.conf) >= AGREED) {
@@ -311,12 +311,32 @@ function ownLine(img: Gray, w: OcrWord, typical: number): OcrWord {
   return { ...w, top: band.top, height: band.bottom - band.top };
 }
 
-async function readBoxes(img: Gray, boxes: OcrWord[], dir: string, page: number, deadline: number): Promise<({ text: string; conf: number } | undefined)[]> {
+/**
+ * The room a word has on its line: from the end of the word before it to the start of the
+ * word after it (Tesseract boxes a number loosely: 13 of 2025年1月13日 reached over 日, and its
+ * crop read 138). The word's own box where no neighbour cuts into it.
+ */
+function between(w: OcrWord, words: OcrWord[]): { x0: number; x1: number } {
+  const middle = w.left + w.width / 2;
+  let x0 = 0, x1 = Infinity;
+  for (const o of words) {
+    if (o === w || o.line !== w.line || o.top > w.top + w.height || o.top + o.height < w.top) continue;
+    if (o.left > middle) x1 = Math.min(x1, o.left);
+    else if (o.left + o.width < middle) x0 = Math.max(x0, o.left + o.width);
+  }
+  return { x0, x1 };
+}
+
+async function readBoxes(img: Gray, boxes: OcrWord[], dir: string, page: number, deadline: number, room?: { x0: number; x1: number }[]): Promise<({ text: string; conf: number } | undefined)[]> {
   const files: string[] = [];
   for (const [i, b] of boxes.entries()) {
     const mx = Math.round(b.height * 0.15), my = Math.round(b.height * 0.2), border = 12;
-    const x0 = Math.max(0, b.left - mx), y0 = Math.max(0, b.top - my);
-    const x1 = Math.min(img.width, b.left + b.width + mx), y1 = Math.min(img.height, b.top + b.height + my);
+    // Not past the start of the next word on its line (a number's box reaching over the unit
+    // after it, 13 over 日, is cut there), nor padded over the end of the word before (which
+    // is not cut into: its box reached over the number's first digit, 月 over the 1 of 13).
+    const r = room?.[i] ?? { x0: 0, x1: Infinity };
+    const x0 = Math.max(0, b.left - mx, Math.min(r.x0, b.left)), y0 = Math.max(0, b.top - my);
+    const x1 = Math.min(img.width, b.left + b.width + mx, Math.max(r.x1, b.left + 1)), y1 = Math.min(img.height, b.top + b.height + my);
     const w = x1 - x0 + 2 * border, h = y1 - y0 + 2 * border;
     const px = new Uint8Array(w * h).fill(255);
     for (let y = y0; y < y1; y++) px.set(img.px.subarray(y * img.width + x0, y * img.width + x1), (y - y0 + border) * w + border);
