@@ -385,7 +385,7 @@ function parsePlain(lines: string[], columned: boolean, isPipeRow: (line: string
       // A numbered item, or any line after a finished sentence (a signature, a date), starts
       // anew; so does a report's title, and the line after it (a page's menu line over the
       // title, 灵川县政府惠民信息微信, is no part of it).
-      if (para && (startsItem(t) || /[。！？]$/.test(para) || isTitleLine(t) || isTitleLine(lastLine))) {
+      if (para && (startsItem(t) || /[。！？]$/.test(para) || isTitleLine(t) || isTitleLine(lastLine) || notWrapped(lastLine, t))) {
         blocks.push(paragraph(para, { line: start }));
         para = "";
         start = g.start + k;
@@ -398,6 +398,14 @@ function parsePlain(lines: string[], columned: boolean, isPipeRow: (line: string
   endTable();
   return blocks;
 }
+
+/**
+ * A short line before one more than twice as long was not broken at the page's width (a
+ * line wrapped there is as long as the lines after it): the body's name on a line of its
+ * own over the preamble (浑南区国资局 / 根据《…》…现公布区政府国资局…) is no part of it. A line
+ * ending in a comma or a colon runs on.
+ */
+const notWrapped = (line: string, next: string) => line.length <= 20 && next.length > line.length * 2 && !/[，,、；;：:（(《“]$/.test(line);
 
 /** A report's title on a line of its own (…2022年政府信息公开工作年度报告, …信息公开年报). */
 const isTitleLine = (t: string) => t.length <= 60 && /(?:19|20)\d\d\s*年/.test(t) && /信息公开.{0,10}(?:报告|年报)$/.test(simplifiedView(t));

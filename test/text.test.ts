@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { parseReport } from "../src/pipeline.js";
+import { parseText } from "../extractors/text.js";
 
 const seed = readFileSync("data/samples/2024-硚口区商务局.txt");
 const parse = (bytes: Uint8Array, name = "x.txt") => parseReport({ bytes, name, path: name });
@@ -20,6 +21,24 @@ describe("text input", () => {
       const same = (r: typeof other) => ({ ...r, source: null, diagnostics: r.diagnostics.filter((d) => d.code !== "text.encoding") });
       expect(same(other)).toEqual(same(utf8.record));
     }
+  });
+
+  it("keeps a body's name on a line of its own apart from the longer line under it (a real report opening)", async () => {
+    // The name line over a preamble that names the body relatively: joined as one wrapped
+    // paragraph, the name was lost and 区政府国资局 taken. A line wrapped at the page's width is
+    // as long as the line after it; one less than half as long was not wrapped.
+    const body = seed.toString("utf8");
+    const text = `浑南区国资局\n根据《中华人民共和国政府信息公开条例》及《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）相关要求，现公布区政府国资局2022年政府信息公开工作年度报告。\n${body.slice(body.indexOf("一、总体情况"))}`;
+    const out = await parse(Buffer.from(text));
+    if (!out.ok) throw new Error(out.message);
+    expect({ organ: out.record.organ, year: out.record.year }).toEqual({ organ: "浑南区国资局", year: 2022 });
+    expect(out.record.provenance.organ.text).toBe("浑南区国资局");
+    // A short line that runs on (ending in a comma), or one as long as the next, is still joined to it.
+    const paras = (t: string) => parseText(t).blocks.map((b) => (b.kind === "paragraph" ? b.text : b.kind));
+    const long = "根据《中华人民共和国政府信息公开条例》相关要求，现公布本机关2024年政府信息公开工作年度报告。";
+    expect(paras(`浑南区国资局\n${long}`)).toEqual(["浑南区国资局", long]);
+    expect(paras(`为进一步做好工作，\n${long}`)).toEqual([`为进一步做好工作，${long}`]);
+    expect(paras(`本机关按照规定程序开展依申请公开工作\n规范了工作流程。`)).toEqual(["本机关按照规定程序开展依申请公开工作规范了工作流程。"]);
   });
 
   it("reads markdown pipe tables with detached headers and repeated group labels", async () => {
