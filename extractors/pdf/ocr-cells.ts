@@ -30,7 +30,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Cell, Document, Table } from "../../model/document.js";
 import { isCjk } from "./geometry.js";
-import { binarize, marks, otsu, writePgm, type Gray } from "./scan-image.js";
+import { binarize, crop, marks, otsu, writePgm, type Gray } from "./scan-image.js";
 import { readList, type ListReading } from "./scan-tools.js";
 
 const hasCjk = (s: string) => [...s].some(isCjk);
@@ -114,13 +114,6 @@ function inkBox(g: Gray, x0: number, y0: number, x1: number, y1: number, minArea
     } else gap++;
   }
   return { x0: x0 + minX, y0: y0 + minY, x1: x0 + maxX + 1, y1: y0 + maxY + 1, lines };
-}
-
-function crop(g: Gray, x0: number, y0: number, x1: number, y1: number, border: number): Gray {
-  const w = x1 - x0 + 2 * border, h = y1 - y0 + 2 * border;
-  const px = new Uint8Array(w * h).fill(255);
-  for (let y = y0; y < y1; y++) px.set(g.px.subarray(y * g.width + x0, y * g.width + x1), (y - y0 + border) * w + border);
-  return { width: w, height: h, px };
 }
 
 /** Every cell of the document's ruled tables read again from the pictures (page → picture). */

@@ -12,7 +12,8 @@
 //    digit whitelist for the numbers. A number stands only where two readings give the
 //    same digits with enough confidence together (AGREED); one neither confirmed nor
 //    contradicted gets a third reading, its box alone (one Tesseract run per page over a
-//    list of crops). Otherwise the place holds "?", which the mapping reads as "not a
+//    list of crops); a date line whose numbers are still unsure is read again whole
+//    (ocr-dates.ts). Otherwise the place holds "?", which the mapping reads as "not a
 //    number": null, with a diagnostic. Never a guessed number. Numbers in unruled tables
 //    and ruled cells holding several numbers are "?" too (toDocument).
 // 4. The words become text runs and the rules segments in PDF user space (points, origin
@@ -34,6 +35,7 @@ import { isCjk } from "./geometry.js";
 import { layout } from "./layout.js";
 import { rereadCells, type CellRereadResult } from "./ocr-cells.js";
 import { inkedBlanks } from "./ocr-blanks.js";
+import { confirmDates, type DateWord } from "./ocr-dates.js";
 import { rereadLines } from "./ocr-lines.js";
 import type { PageData, Segment, TextRun } from "./read.js";
 import { eraseRules, inkBand, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "./scan-image.js";
@@ -268,6 +270,24 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
         d.entry.conf = 100 * both(d.w.conf, r.conf);
       } else unsure.push({ text: d.t, box: boxOf(d.w) });
     });
+    // A date whose numbers the digit reading could not confirm (ocr-dates.ts): its line read
+    // again alone; where that reading gives the same date, its numbers stand.
+    const left = new Map(disputed.filter((d) => d.entry.str === UNSURE).map((d) => [d.entry, d.t]));
+    if (left.size) {
+      const outside = kept.filter((k) => !inTable(k.w));
+      const words: DateWord[] = outside.map((k) => ({ w: k.w, read: left.get(k) ?? k.str, unsure: left.has(k), conf: left.has(k) ? k.w.conf : k.conf }));
+      const confirmed = await confirmDates(clean, words, AGREED, dir, page, deadline);
+      words.forEach((d, i) => {
+        const conf = confirmed.get(d);
+        if (conf === undefined) return;
+        const entry = outside[i];
+        entry.str = d.read;
+        entry.conf = conf;
+        const at = boxOf(d.w);
+        const k = unsure.findIndex((u) => u.box.x0 === at.x0 && u.box.y0 === at.y0 && u.text === d.read);
+        if (k >= 0) unsure.splice(k, 1);
+      });
+    }
   }
   // Digits the text reading did not see at all: a mark of text height there is unreadable.
   for (const d of digits)

@@ -295,6 +295,14 @@ export function eraseRules(g: Gray, rs: { h: PixelRule[]; v: PixelRule[] }): Gra
   return { width: w, height: h, px };
 }
 
+/** A part of the picture (whole pixels, within it) on white paper `border` pixels wide. */
+export function crop(g: Gray, x0: number, y0: number, x1: number, y1: number, border: number): Gray {
+  const w = x1 - x0 + 2 * border, h = y1 - y0 + 2 * border;
+  const px = new Uint8Array(w * h).fill(255);
+  for (let y = y0; y < y1; y++) px.set(g.px.subarray(y * g.width + x0, y * g.width + x1), (y - y0 + border) * w + border);
+  return { width: w, height: h, px };
+}
+
 /** Share of ink pixels in a box (to tell a blank cell from one with marks OCR could not read). */
 export function inkIn(g: Gray, x0: number, y0: number, x1: number, y1: number): number {
   let n = 0, all = 0;
