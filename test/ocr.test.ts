@@ -3,7 +3,8 @@
 // fixtures of both templates printed as greyscale JPEGs (150 and 200 dpi, turned up to 1°, grain and
 // specks), each held to its source's expected record: every value read is the printed
 // one, every value not read is null with a warning naming its row. Never a wrong number.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -11,7 +12,7 @@ import { closePdfWorkers, extractPdf } from "../extractors/pdf.js";
 import { guardLabels, OCR_DPI, UNSURE } from "../extractors/pdf/ocr.js";
 import { inkedBlanks } from "../extractors/pdf/ocr-blanks.js";
 import { confirmDates } from "../extractors/pdf/ocr-dates.js";
-import { binarize, eraseRules, inkBand, marks, otsu, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "../extractors/pdf/scan-image.js";
+import { binarize, eraseRules, inkBand, marks, MAX_SKEW_DEG, otsu, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "../extractors/pdf/scan-image.js";
 import { run } from "../extractors/pdf/scan-tools.js";
 import { cellsOf } from "../model/cells.js";
 import { cell, type Diagnostic, type Document, type Table } from "../model/document.js";
@@ -307,6 +308,30 @@ describe("the Document from a scan", () => {
   });
 });
 
+describe("a scan turned further than the reader looks", () => {
+  it("takes none of a page's numbers, calls none of its cells blank, and says why", { timeout: 240_000 }, async () => {
+    // r2021.noborder.pdf rendered, each page turned 10° (past MAX_SKEW_DEG), wrapped by img2pdf.
+    const work = mkdtempSync(join(tmpdir(), "xxgk-ocr-test-"));
+    try {
+      execFileSync("pdftoppm", ["-gray", "-r", "200", "test/fixtures/reports/r2021.noborder.pdf", join(work, "p")]);
+      const pages = readdirSync(work).filter((f) => f.endsWith(".pgm")).sort();
+      for (const f of pages) writeFileSync(join(work, `t-${f}`), writePgm(rotate(readPgm(readFileSync(join(work, f))), -10)));
+      execFileSync("img2pdf", ["--output", join(work, "turned.pdf"), ...pages.map((f) => join(work, `t-${f}`))]);
+      const out = await parseReport({ bytes: readFileSync(join(work, "turned.pdf")), name: "turned.pdf", path: "turned.pdf" });
+      if (!out.ok) throw new Error(out.message);
+      const r = out.record;
+      expect(r.diagnostics.filter((d) => d.code === "ocr.unsure" && d.message.includes(`turned ${MAX_SKEW_DEG}° or more`)).length).toBe(pages.length);
+      for (const [t, row, c, v] of cellsOf(r)) {
+        const k = `${t}.${row}.${c}`;
+        expect([k, v]).toEqual([k, null]);
+        expect([k, r.diagnostics.some((d) => d.key === k && d.severity !== "info")]).toEqual([k, true]);
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("the page picture", () => {
   /** A white page with a ruled 3×3 grid whose middle row's two right cells are merged. */
   function grid(): Gray {
@@ -325,7 +350,7 @@ describe("the page picture", () => {
 
   it("finds the skew and undoes it", () => {
     const g = grid();
-    for (const deg of [0.7, -0.9, 2.4, -3.6]) {
+    for (const deg of [0.7, -0.9, 2.4, -3.6, 6.2]) {
       // rotate(g, -deg) turns the page by deg; skewAngle says deg, and rotate(·, deg) undoes it.
       const found = skewAngle(rotate(g, -deg));
       expect(Math.abs(found - deg)).toBeLessThanOrEqual(0.15);

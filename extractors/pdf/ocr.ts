@@ -5,7 +5,8 @@
 //    writes plain pixels this module reads without an image library (pdfjs would need a
 //    canvas package in Node), at OCR_DPI. At most limits.maxOcrPages pages; the whole
 //    document within limits.ocrTimeoutMs, every child process killed at that deadline.
-// 2. Per page (scan-image.ts): the skew found and undone (up to 4°), the ruling lines
+// 2. Per page (scan-image.ts): the skew found and undone (up to 8°; a page found at that
+//    edge may be turned further, and none of its numbers is read), the ruling lines
 //    found as long runs of ink (one shorter than 1.5 in only from wall to wall: bars of
 //    characters at one height are no rule), then painted white so Tesseract reads only text.
 // 3. Tesseract twice on the page (scan-tools.ts): chi_sim for the text, and eng with a
@@ -38,7 +39,7 @@ import { inkedBlanks } from "./ocr-blanks.js";
 import { confirmDates, type DateWord } from "./ocr-dates.js";
 import { rereadLines } from "./ocr-lines.js";
 import type { PageData, Segment, TextRun } from "./read.js";
-import { eraseRules, inkBand, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "./scan-image.js";
+import { eraseRules, inkBand, MAX_SKEW_DEG, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "./scan-image.js";
 import { MissingTool, OCR_PACKAGES, pdfinfoCommand, pdftoppmCommand, run, tesseract, tesseractCommand, type OcrWord } from "./scan-tools.js";
 
 /** Resolution pages are rendered at for OCR (scans are mostly 150–300 dpi). */
@@ -160,6 +161,7 @@ export async function ocrPdf(bytes: Uint8Array, limits: Limits, mixed?: MixedPdf
     inkedBlanks(doc, pictures as Map<number, Gray>, OCR_DPI / 72, doc.diagnostics);
     settle(doc, again);
     guardLabels(doc, new Set(pages.map((p) => p.page)));
+    unreadTurnedPast(doc, pages);
     return doc;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -571,6 +573,33 @@ export function guardLabels(doc: Document, ocrd: Set<number>): void {
     }
   }
 }
+/**
+ * A page found turned as far as the skew search looks (MAX_SKEW_DEG) may be turned further:
+ * straightened only in part, its rows run into each other across the page (a page turned 5°,
+ * straightened by 4°, read 63 wrong values). None of its tables' numbers is taken: each is "?",
+ * and an empty cell is unread, not blank.
+ */
+function unreadTurnedPast(doc: Document, pages: OcrPage[]): void {
+  const past = new Set(pages.filter((p) => Math.abs(p.skewDeg) >= MAX_SKEW_DEG - 0.1).map((p) => p.page));
+  if (!past.size) return;
+  for (const b of doc.blocks) {
+    if (b.kind !== "table") continue;
+    for (const row of b.rows)
+      for (const c of row) {
+        const page = c.place?.page ?? b.place?.page;
+        if (page === undefined || !past.has(page)) continue;
+        // An empty cell is no sure blank there either: its number may have run into another cell.
+        if (c.text.trim() === "") c.read = { status: "unreadable" };
+        else if (NUMERIC.test(c.text.trim())) {
+          c.text = UNSURE;
+          c.read = { status: "ocr", confidence: 0 };
+        }
+      }
+  }
+  for (const page of past)
+    doc.diagnostics.push({ severity: "warning", source: "ocr:unsure", message: `page ${page} is turned ${MAX_SKEW_DEG}° or more, as far as the reader looks: it may be turned further and read askew, so none of its tables' numbers is taken ("${UNSURE}")`, place: { page } });
+}
+
 /** A label's box reaches over a number when the number's middle is this far inside it (points). */
 const GUARD_SLACK_PT = 1;
 

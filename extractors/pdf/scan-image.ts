@@ -1,7 +1,7 @@
 // A scanned page's picture, greyscale, as plain pixels: what OCR needs done to it before
 // Tesseract reads it. Pure functions over a byte array, no image library.
 //  - readPgm: pdftoppm's -gray output (binary PGM, P5).
-//  - skewAngle: the small rotation of a scan (up to 4°), from the row profile of dark
+//  - skewAngle: the rotation of a scan (up to MAX_SKEW_DEG), from the row profile of dark
 //    pixels: rows of text and ruling lines give the sharpest profile when sheared level.
 //  - rotate: the page turned back by that angle (bilinear, white outside).
 //  - rules: long straight runs of dark pixels, horizontal and vertical (a table's ruling),
@@ -49,7 +49,10 @@ export const INK = 140;
  * The page's skew in degrees (positive: the content is turned counter-clockwise, its right
  * end higher), searched from -maxDeg to +maxDeg in steps of 0.05°, on every other pixel.
  */
-export function skewAngle(g: Gray, maxDeg = 4): number {
+/** How far a page is looked at turned, each way (degrees): a page found at the edge may be turned further. */
+export const MAX_SKEW_DEG = 8;
+
+export function skewAngle(g: Gray, maxDeg = MAX_SKEW_DEG): number {
   const xs: number[] = [], ys: number[] = [];
   for (let y = 0; y < g.height; y += 2)
     for (let x = 0; x < g.width; x += 2) if (g.px[y * g.width + x] < INK) (xs.push(x), ys.push(y));
@@ -66,9 +69,12 @@ export function skewAngle(g: Gray, maxDeg = 4): number {
     return s;
   };
   let best = 0, bestScore = -1;
-  for (let d = -maxDeg; d <= maxDeg + 1e-9; d += 0.1) {
+  // Tenths of a degree counted as integers: a sum of 0.1s drifts off 0 over 160 steps.
+  const steps = Math.round(maxDeg * 10);
+  for (let k = -steps; k <= steps; k++) {
+    const d = k / 10;
     const s = score(d);
-    if (s > bestScore) (bestScore = s), (best = d);
+    if (s > bestScore || (s === bestScore && Math.abs(d) < Math.abs(best))) (bestScore = s), (best = d);
   }
   for (const d of [best - 0.05, best + 0.05]) {
     const s = score(d);
