@@ -33,12 +33,8 @@ interface Span {
   x1: number;
 }
 
-/** Spans that overlap, as one (the numbers of one column, however wide each is). */
-function addSpan(list: Span[], box: Span): void {
-  const over = list.find((s) => Math.min(s.x1, box.x1) > Math.max(s.x0, box.x0));
-  if (over) (over.x0 = Math.min(over.x0, box.x0)), (over.x1 = Math.max(over.x1, box.x1));
-  else list.push({ x0: box.x0, x1: box.x1 });
-}
+/** A span widened to take in a box (a new one where there is none). */
+const widen = (s: Span | undefined, box: Span): Span => (s ? { x0: Math.min(s.x0, box.x0), x1: Math.max(s.x1, box.x1) } : { x0: box.x0, x1: box.x1 });
 
 /**
  * Marks each empty cell with print under it, of the unruled tables on pages read by OCR, as
@@ -49,21 +45,27 @@ export function inkedBlanks(doc: Document, pictures: Map<number, Gray>, scale: n
   let marked = 0;
   const tables = doc.blocks.filter((b): b is Table => b.kind === "table" && !b.exactGrid);
   const isValue = (c: Cell) => !!c.place?.box && c.place.page !== undefined && VALUE.test(c.text.trim());
-  // The page's value columns: the spans of every number (or "?") of its unruled tables. The
-  // layout may cut one printed table in parts, and a part whose rows have no number has no
-  // columns of its own to look under.
+  // The page's value columns: the spans of every number (or "?") of its unruled tables, those
+  // that overlap as one. The layout may cut one printed table in parts, and a part whose rows
+  // have no number has no columns of its own to look under.
   const bands = new Map<number, Span[]>();
-  for (const b of tables) for (const row of b.rows) for (const c of row) if (isValue(c)) addSpan(bands.get(c.place!.page!) ?? bands.set(c.place!.page!, []).get(c.place!.page!)!, c.place!.box!);
+  for (const b of tables)
+    for (const row of b.rows)
+      for (const c of row) {
+        if (!isValue(c)) continue;
+        const list = bands.get(c.place!.page!) ?? [];
+        const k = list.findIndex((s) => Math.min(s.x1, c.place!.box!.x1) > Math.max(s.x0, c.place!.box!.x0));
+        if (k >= 0) list[k] = widen(list[k], c.place!.box!);
+        else list.push(widen(undefined, c.place!.box!));
+        bands.set(c.place!.page!, list);
+      }
   for (const b of tables) {
     const columns = startColumns(b);
     // Each value column's span: the boxes of the numbers (or "?") standing in it.
     const spans = new Map<number, Span>();
     b.rows.forEach((row, r) =>
       row.forEach((c, i) => {
-        if (!isValue(c) || (c.colSpan || 1) > 1) return;
-        const box = c.place!.box!;
-        const s = spans.get(columns[r][i]);
-        spans.set(columns[r][i], s ? { x0: Math.min(s.x0, box.x0), x1: Math.max(s.x1, box.x1) } : { x0: box.x0, x1: box.x1 });
+        if (isValue(c) && (c.colSpan || 1) === 1) spans.set(columns[r][i], widen(spans.get(columns[r][i]), c.place!.box!));
       }),
     );
     b.rows.forEach((row, r) => {
@@ -86,28 +88,22 @@ export function inkedBlanks(doc: Document, pictures: Map<number, Gray>, scale: n
         diagnostics.push({ severity: "warning", source: "ocr:unsure", message: `page ${page}: a cell of an unruled table came out empty where the picture shows print (a number the reading missed, or read into another row); it is left unread, not blank`, place: { page, box } });
         marked++;
       };
-      if (label) {
-        // No number in the row: each empty cell after the label where its column shows
-        // print; where the table has no columns of its own, the page's, right of the label
-        // (which is which cell the layout did not say: all of them, if any shows print).
-        const after = row.slice(row.indexOf(label) + 1);
-        if (spans.size) {
-          after.forEach((c) => {
-            const span = spans.get(columns[r][row.indexOf(c)]);
-            if (span && empty(c) && inked(span)) mark(c, span);
-          });
-          return;
-        }
-        const printed = (bands.get(page!) ?? []).filter((s) => s.x0 >= label.place!.box!.x1 && inked(s));
-        if (!printed.length) return;
-        const span = { x0: Math.min(...printed.map((s) => s.x0)), x1: Math.max(...printed.map((s) => s.x1)) };
-        for (const c of after) if (empty(c)) mark(c, span);
+      // Each empty cell (after the label, in a row with no number) whose column shows print.
+      const from = label ? row.indexOf(label) + 1 : 0;
+      if (!label || spans.size) {
+        row.forEach((c, i) => {
+          const span = spans.get(columns[r][i]);
+          if (i >= from && span && empty(c) && inked(span)) mark(c, span);
+        });
         return;
       }
-      row.forEach((c, i) => {
-        const span = spans.get(columns[r][i]);
-        if (span && empty(c) && inked(span)) mark(c, span);
-      });
+      // A row with no number in a part of the table with no columns of its own: the page's,
+      // right of the label (which is which cell the layout did not say: all of them, if any
+      // shows print).
+      const printed = (bands.get(page!) ?? []).filter((s) => s.x0 >= label.place!.box!.x1 && inked(s));
+      if (!printed.length) return;
+      const span = printed.reduce<Span | undefined>((w, s) => widen(w, s), undefined)!;
+      for (const c of row.slice(from)) if (empty(c)) mark(c, span);
     });
   }
   return marked;
