@@ -12,7 +12,7 @@ import { closePdfWorkers, extractPdf } from "../extractors/pdf.js";
 import { guardLabels, OCR_DPI, UNSURE } from "../extractors/pdf/ocr.js";
 import { inkedBlanks } from "../extractors/pdf/ocr-blanks.js";
 import { confirmDates } from "../extractors/pdf/ocr-dates.js";
-import { binarize, eraseRules, inkBand, marks, MAX_SKEW_DEG, otsu, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "../extractors/pdf/scan-image.js";
+import { binarize, eraseRules, heaviestBand, marks, MAX_SKEW_DEG, otsu, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "../extractors/pdf/scan-image.js";
 import { run } from "../extractors/pdf/scan-tools.js";
 import { cellsOf } from "../model/cells.js";
 import { cell, type Diagnostic, type Document, type Table } from "../model/document.js";
@@ -384,12 +384,12 @@ describe("the page picture", () => {
     fill(10, 20, 190, 50); // a line of text across the box
     fill(10, 70, 60, 80); // part of the next line reaching into it
     const g = { width, height, px };
-    const band = inkBand(g, 0, 0, width, height, 4)!;
+    const band = heaviestBand(g, 0, 0, width, height, 4)!;
     expect([band.top, band.bottom]).toEqual([20, 50]);
     expect(band.share).toBeCloseTo((180 * 30) / (180 * 30 + 50 * 10), 5);
     // Rows closer than minGap are one band; a blank box has none.
-    expect(inkBand(g, 0, 0, width, height, 25)).toMatchObject({ top: 20, bottom: 80, share: 1 });
-    expect(inkBand(g, 0, 90, width, 120, 4)).toBeNull();
+    expect(heaviestBand(g, 0, 0, width, height, 25)).toMatchObject({ top: 20, bottom: 80, share: 1 });
+    expect(heaviestBand(g, 0, 90, width, 120, 4)).toBeNull();
   });
 
   it("an empty cell of an unruled OCR'd table with print under it is unread, not blank; one with none stays blank", () => {

@@ -39,7 +39,7 @@ import { inkedBlanks } from "./ocr-blanks.js";
 import { confirmDates, type DateWord } from "./ocr-dates.js";
 import { rereadLines } from "./ocr-lines.js";
 import type { PageData, Segment, TextRun } from "./read.js";
-import { eraseRules, inkBand, MAX_SKEW_DEG, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "./scan-image.js";
+import { crop, eraseRules, heaviestBand, MAX_SKEW_DEG, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "./scan-image.js";
 import { MissingTool, OCR_PACKAGES, pdfinfoCommand, pdftoppmCommand, run, tesseract, tesseractCommand, type OcrWord } from "./scan-tools.js";
 
 /** Resolution pages are rendered at for OCR (scans are mostly 150–300 dpi). */
@@ -270,7 +270,7 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
       if (r && digitsOf(r.text) === digitsOf(d.t) && r.conf >= 10 && d.w.conf >= 10 && both(d.w.conf, r.conf) >= AGREED) {
         d.entry.str = d.t;
         d.entry.conf = 100 * both(d.w.conf, r.conf);
-      } else unsure.push({ text: d.t, box: boxOf(d.w) });
+      }
     });
     // A date whose numbers the digit reading could not confirm (ocr-dates.ts): its line read
     // again alone; where that reading gives the same date, its numbers stand.
@@ -282,14 +282,11 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
       words.forEach((d, i) => {
         const conf = confirmed.get(d);
         if (conf === undefined) return;
-        const entry = outside[i];
-        entry.str = d.read;
-        entry.conf = conf;
-        const at = boxOf(d.w);
-        const k = unsure.findIndex((u) => u.box.x0 === at.x0 && u.box.y0 === at.y0 && u.text === d.read);
-        if (k >= 0) unsure.splice(k, 1);
+        outside[i].str = d.read;
+        outside[i].conf = conf;
       });
     }
+    for (const d of disputed) if (d.entry.str === UNSURE) unsure.push({ text: d.t, box: boxOf(d.w) });
   }
   // Digits the text reading did not see at all: a mark of text height there is unreadable.
   for (const d of digits)
@@ -317,7 +314,6 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
   return { page, skewDeg, words: text.map((w) => ({ ...w })), data, unsure, picture: clean };
 }
 
-/** Each box cut out of the page (a margin around, a white border), read alone for digits. */
 /**
  * A line of text whose box Tesseract drew taller than a line (over part of the line below
  * or above: seen in turned scans of tables without rules), cut to its own line, the box's
@@ -326,7 +322,7 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
  */
 function ownLine(img: Gray, w: OcrWord, typical: number): OcrWord {
   if (w.height <= typical * 1.4) return w;
-  const band = inkBand(img, w.left, w.top, w.left + w.width, w.top + w.height, Math.max(2, Math.round(typical * 0.2)));
+  const band = heaviestBand(img, w.left, w.top, w.left + w.width, w.top + w.height, Math.max(2, Math.round(typical * 0.2)));
   // Only a box over ink of another line: a box padded with white is where Tesseract put
   // it (the layout's tolerances are set on such boxes).
   if (!band || band.bottom - band.top < typical * 0.5 || band.share > 0.95) return w;
@@ -349,6 +345,7 @@ function between(w: OcrWord, words: OcrWord[]): { x0: number; x1: number } {
   return { x0, x1 };
 }
 
+/** Each box cut out of the page (a margin around, a white border), read alone for digits. */
 async function readBoxes(img: Gray, boxes: OcrWord[], dir: string, page: number, deadline: number, room?: { x0: number; x1: number }[]): Promise<({ text: string; conf: number } | undefined)[]> {
   const files: string[] = [];
   for (const [i, b] of boxes.entries()) {
@@ -359,11 +356,8 @@ async function readBoxes(img: Gray, boxes: OcrWord[], dir: string, page: number,
     const r = room?.[i] ?? { x0: 0, x1: Infinity };
     const x0 = Math.max(0, b.left - mx, Math.min(r.x0, b.left)), y0 = Math.max(0, b.top - my);
     const x1 = Math.min(img.width, b.left + b.width + mx, Math.max(r.x1, b.left + 1)), y1 = Math.min(img.height, b.top + b.height + my);
-    const w = x1 - x0 + 2 * border, h = y1 - y0 + 2 * border;
-    const px = new Uint8Array(w * h).fill(255);
-    for (let y = y0; y < y1; y++) px.set(img.px.subarray(y * img.width + x0, y * img.width + x1), (y - y0 + border) * w + border);
     const f = join(dir, `box-${page}-${i}.pgm`);
-    await writeFile(f, writePgm({ width: w, height: h, px }));
+    await writeFile(f, writePgm(crop(img, x0, y0, x1, y1, border)));
     files.push(f);
   }
   const list = join(dir, `boxes-${page}.txt`);

@@ -326,7 +326,7 @@ export function inkIn(g: Gray, x0: number, y0: number, x1: number, y1: number): 
  * box Tesseract drew over two lines (its own and part of the next) has its own line as the
  * heaviest band. `share`: the band's part of the box's ink. Null where the box has no ink.
  */
-export function inkBand(g: Gray, x0: number, y0: number, x1: number, y1: number, minGap: number): { top: number; bottom: number; share: number } | null {
+export function heaviestBand(g: Gray, x0: number, y0: number, x1: number, y1: number, minGap: number): { top: number; bottom: number; share: number } | null {
   const top = Math.max(0, Math.floor(y0)), bottom = Math.min(g.height, Math.ceil(y1));
   const left = Math.max(0, Math.floor(x0)), right = Math.min(g.width, Math.ceil(x1));
   const grain = Math.max(1, Math.round((right - left) * 0.005));
