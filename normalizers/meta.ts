@@ -362,7 +362,7 @@ function fullerNameAbove(relative: string, texts: string[], at: number): { organ
   const core = matched(relative).replace(/^(?:省|市|州|区|县|旗|镇|乡)(?:人民政府|政府)?/, "");
   if (core.length < 2) return null;
   for (let i = 0; i < at; i++) {
-    const line = squeezeHan(texts[i]).replace(/\s+/g, "");
+    const line = texts[i].replace(/\s+/g, "");
     const organ = cleanOrgan(line);
     if (!organ || organ !== line || RELATIVE_NAME.test(matched(organ)) || organ.length <= core.length || !matched(organ).endsWith(core)) continue;
     return { organ, evidence: texts[i], index: i };

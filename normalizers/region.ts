@@ -356,14 +356,18 @@ export function resolveRegion(printed: { organ: string | null; title: string | n
     const at = organ.indexOf(city.name);
     if (at < 0 || city.county !== null || city.city === null) return undefined;
     const rest = organ.slice(at + city.name.length);
-    for (let n = 2; n <= 4; n++) {
-      const bare = rest.slice(0, n);
+    /** The one county of this city so named without its suffix. */
+    const countyOf = (bare: string) => {
       const own = byBareName().get(bare)?.filter((d) => d.level === "county" && d.city === city.name && d.province === city.province);
-      if (own?.length === 1 && BUREAU.test(rest.slice(n))) return { region: toRegion(own[0]), by: "organ", confidence: "medium", note: `${city.name}${bare}…: the bureau ${city.name} keeps in ${own[0].name}` };
+      return own?.length === 1 ? own[0] : undefined;
+    };
+    for (let n = 2; n <= 4; n++) {
+      const county = BUREAU.test(rest.slice(n)) ? countyOf(rest.slice(0, n)) : undefined;
+      if (county) return { region: toRegion(county), by: "organ", confidence: "medium", note: `${city.name}${rest.slice(0, n)}…: the bureau ${city.name} keeps in ${county.name}` };
     }
     const branch = /局(\p{Script=Han}{2,4})分局$/u.exec(rest);
-    const own = branch ? byBareName().get(branch[1])?.filter((d) => d.level === "county" && d.city === city.name && d.province === city.province) : undefined;
-    if (own?.length === 1) return { region: toRegion(own[0]), by: "organ", confidence: "medium", note: `${branch![1]}分局 of ${city.name}: the branch in ${own[0].name}` };
+    const county = branch ? countyOf(branch[1]) : undefined;
+    if (county) return { region: toRegion(county), by: "organ", confidence: "medium", note: `${branch![1]}分局 of ${city.name}: the branch in ${county.name}` };
     return undefined;
   };
   for (const [by, source] of [

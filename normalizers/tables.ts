@@ -637,10 +637,12 @@ class RowMapper {
       const message = `${describe(t)}: in this table numbers stand before the first row label (text that does not keep the rows' order, as pdftotext without -layout writes), so a row's numbers may be another row's${placeText(o.place)}; the row is read as null`;
       raw = nullRow(raw.cells.length, raw.place, { code: "row.scrambled", message });
     }
-    if (!raw.reason && o.converterOrder && t.table !== "requests" && spreadOverBlocks(raw)) {
-      // Tables 2 and 4 have no arithmetic that could confirm the order of a row's numbers (table 4's
-      // totals hold in any order of their parts): spread over several blocks, the row is not read.
-      const message = `${describe(t)}: its numbers stand in several blocks of text that does not keep the page's order (pdftotext without -layout writes a row's cells block by block, not always left to right), and nothing in table ${t.table === "active" ? 2 : 4} can confirm their columns${placeText(o.place)}; the row is read as null`;
+    // Converter-ordered text whose row stands in several blocks: a table 3 row waits for the
+    // arithmetic (confirmSpreadRows); tables 2 and 4 have none that could confirm the order of
+    // a row's numbers (table 4's totals hold in any order of their parts): not read.
+    const spread = !raw.reason && o.converterOrder && spreadOverBlocks(raw);
+    if (spread && t.table !== "requests") {
+      const message = `${describe(t)}: ${SPREAD_OVER_BLOCKS}, and nothing in table ${t.table === "active" ? 2 : 4} can confirm their columns${placeText(o.place)}; the row is read as null`;
       raw = nullRow(raw.cells.length, raw.place, { code: "row.lineOrder", message });
     }
     if (t.table === "reviews") {
@@ -653,7 +655,7 @@ class RowMapper {
     const prev = map.get(key);
     if (!prev) {
       map.set(key, raw);
-      if (t.table === "requests" && o.converterOrder && !raw.reason && spreadOverBlocks(raw)) this.spread.add(key);
+      if (spread && t.table === "requests") this.spread.add(key);
       if (o.leftover) this.doubtful = { map, key, target: t, step: this.steps, lines: this.leftoverLines };
       // A row of a table read by OCR with a cell the reader could not settle (or read as "?"): a stamp or a
       // skew can put a row's numbers in the next (a rule erased, two rows' cells merged);
@@ -800,11 +802,15 @@ export function headerUnits(blocks: Block[]): Partial<Record<string, Unit>> {
   return out;
 }
 
+/** Why a row of converter-ordered text over several blocks is in doubt (row.lineOrder). */
+const SPREAD_OVER_BLOCKS =
+  "its numbers stand in several blocks of text that does not keep the page's order (pdftotext without -layout writes a row's cells block by block, not always left to right)";
+
 /** Table 3 rows of converter-ordered text read from several blocks that the arithmetic does not confirm: null, said. */
 function confirmSpreadRows(raw: Map<string, RawRow>, spread: Set<string>): void {
   for (const key of unconfirmed(raw, spread)) {
     const row = raw.get(key)!;
-    const message = `requests.${key}: its numbers stand in several blocks of text that does not keep the page's order (pdftotext without -layout writes a row's cells block by block, not always left to right), and table 3's arithmetic does not confirm their columns${placeText(row.place)}; the row is read as null`;
+    const message = `requests.${key}: ${SPREAD_OVER_BLOCKS}, and table 3's arithmetic does not confirm their columns${placeText(row.place)}; the row is read as null`;
     raw.set(key, nullRow(row.cells.length, row.place, { code: "row.lineOrder", message }));
   }
 }
