@@ -52,10 +52,27 @@ const FOLDED = /^[!#-&(-Z\\\]-~]*$/;
  */
 export function fold(s: string): string {
   if (FOLDED.test(s)) return s;
+  if (s.length > FOLD_MEMO_CHARS) return folded(s);
+  let f = foldMemo.get(s);
+  if (f === undefined) {
+    if (foldMemo.size >= FOLD_MEMO_ENTRIES) foldMemo.clear();
+    foldMemo.set(s, (f = folded(s)));
+  }
+  return f;
+}
+
+function folded(s: string): string {
   return simplifiedView(cleanText(s).normalize("NFKC"))
     .replace(/\s+/g, "")
     .replace(/[“”"'‘’「」『』〝〞]/g, "");
 }
+
+// The mapping folds the same labels and cells many times over (each against every row of
+// the template, a report after report of one template): short texts' folds are kept,
+// at most FOLD_MEMO_ENTRIES of them (then forgotten at once), so memory stays bounded.
+const FOLD_MEMO_CHARS = 120;
+const FOLD_MEMO_ENTRIES = 20_000;
+const foldMemo = new Map<string, string>();
 
 /** Fold for label matching: also drop punctuation, so `1.属于` and `1、属于` agree. */
 export function foldLabel(s: string): string {
