@@ -9,6 +9,7 @@
 // columns the store names (CELL_COLUMNS without report_id, which the store adds).
 import { cellsOf } from "../model/cells.js";
 import type { Region, ReportRecord } from "../model/record.js";
+import type { RecordPlace } from "../model/provenance.js";
 import { diagnosticsOf, placeColumns, provenanceOf } from "./record-access.js";
 
 type Value = string | number | null;
@@ -42,8 +43,9 @@ export interface StoredForm {
 export function storedForm(r: ReportRecord): StoredForm {
   const cells: Value[] = [];
   for (const [tbl, row, col, v] of cellsOf(r)) {
-    const p = provenanceOf(r, `${tbl}.${row}.${col}`);
-    cells.push(tbl, row, col, v, p?.status ?? null, p?.text ?? null, ...placeColumns(p?.place));
+    const p = provenanceOf(r, cellKey(tbl, row, col));
+    cells.push(tbl, row, col, v, p?.status ?? null, p?.text ?? null);
+    pushPlace(cells, p?.place);
   }
   const sections: Value[] = [];
   for (const s of r.sections) sections.push(s.number, s.title, s.text);
@@ -66,6 +68,29 @@ export function storedForm(r: ReportRecord): StoredForm {
     checks,
     diagnostics,
   };
+}
+
+/** Pushes placeColumns(p) onto `out`, one by one (a record has 200 cells). */
+function pushPlace(out: Value[], p: RecordPlace | undefined): void {
+  if (!p) out.push(null, null, null, null, null, null);
+  else out.push(...placeColumns(p));
+}
+
+// Cell keys (`requests.granted.total`) come from one small set, the template's: each is
+// made once and kept, so looking a cell's provenance up hashes a string already hashed
+// rather than a new one (200 cells a record, on the thread that parses).
+const keys = new Map<string, Map<string, Map<string, string>>>();
+function cellKey(tbl: string, row: string, col: string): string {
+  let rows = keys.get(tbl);
+  if (!rows) keys.set(tbl, (rows = new Map()));
+  let cols = rows.get(row);
+  if (!cols) {
+    if (rows.size >= 1000) rows.clear(); // a record of v1 or a hostile one: never more than the template's rows kept
+    rows.set(row, (cols = new Map()));
+  }
+  let key = cols.get(col);
+  if (key === undefined) cols.set(col, (key = `${tbl}.${row}.${col}`));
+  return key;
 }
 
 /** The rule of every check of a stored form, in order. */
