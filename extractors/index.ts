@@ -10,7 +10,7 @@ import { ExtractError } from "../model/document.js";
 import type { Format } from "../model/record.js";
 import type { Extractor, SyncExtractor } from "./types.js";
 import { looksBinary } from "./text.js";
-import { isOleCompound, isOpenDocumentText, looksLikeHtml, looksLikePdf, looksLikeText, looksLikeZip, type Probe } from "./signatures.js";
+import { isOleCompound, isOpenDocumentText, looksLikeHtml, looksLikeImage, looksLikePdf, looksLikeText, looksLikeZip, type Probe } from "./signatures.js";
 
 export interface FormatEntry<K extends string = string> {
   kind: K;
@@ -25,6 +25,8 @@ export interface FormatEntry<K extends string = string> {
    * a worker. Absent where reading needs pdfjs, a zip stream or another process.
    */
   readInThread?: () => Promise<SyncExtractor>;
+  /** Read by OCR where its pages are pictures: a parse gets limits.ocrTimeoutMs beyond limits.timeoutMs. */
+  ocr?: true;
 }
 
 /** The entry, its reader loaded once: a dynamic import of a module already loaded still costs ~8 µs a call. */
@@ -34,11 +36,13 @@ const entry = <K extends string>(e: FormatEntry<K>): FormatEntry<K> => {
 };
 
 export const FORMATS = [
-  entry({ kind: "pdf", format: "pdf", sniff: (p) => looksLikePdf(p.bytes), extract: async () => (await import("./pdf.js")).extractPdf }),
+  entry({ kind: "pdf", format: "pdf", sniff: (p) => looksLikePdf(p.bytes), extract: async () => (await import("./pdf.js")).extractPdf, ocr: true }),
   // Before DOCX: an OpenDocument text is a zip too.
   entry({ kind: "odt", format: "docx", sniff: isOpenDocumentText, extract: async () => (await import("./legacy-word.js")).extractOpenDocument }),
   entry({ kind: "docx", format: "docx", sniff: (p) => looksLikeZip(p.bytes), extract: async () => (await import("./docx.js")).extractDocx }),
   entry({ kind: "legacy-word", format: "docx", sniff: (p) => isOleCompound(p.bytes), extract: async () => (await import("./legacy-word.js")).extractLegacyWord }),
+  // A picture of a report's pages (JPEG, PNG, TIFF, GIF, BMP): read by OCR as a PDF, so its record says pdf.
+  entry({ kind: "image", format: "pdf", sniff: looksLikeImage, extract: async () => (await import("./image.js")).extractImage, ocr: true }),
   entry({ kind: "html", format: "html", sniff: looksLikeHtml, extract: async () => (await import("./html.js")).extractHtml, readInThread: async () => (await import("./html.js")).readHtml }),
   entry({ kind: "text", format: "text", sniff: looksLikeText, extract: async () => (await import("./text.js")).extractText, readInThread: async () => (await import("./text.js")).readText }),
 ] as const;
@@ -79,6 +83,15 @@ export function sniff(bytes: Uint8Array, name: string): Sniffed {
   if (/\.(docx?|wps|pdf)$/i.test(name))
     throw new ExtractError(`the file is named ${name.split(".").pop()} but its bytes are not that format`, "corrupt");
   throw new ExtractError(`the file is binary and not a format xxgk reads (${[...new Set(FORMATS.map((e) => (e.format === "text" ? "text" : e.format.toUpperCase())))].join(", ")})`, "binary");
+}
+
+/** Whether these bytes are of a format that may be read by OCR (its parse gets limits.ocrTimeoutMs more); false for bytes no format reads. */
+export function mayNeedOcr(bytes: Uint8Array, name: string): boolean {
+  try {
+    return formatEntry(sniff(bytes, name).kind).ocr === true;
+  } catch {
+    return false;
+  }
 }
 
 /** The reader of a kind, loaded on first use. */

@@ -19,6 +19,25 @@ export function looksLikePdf(bytes: Uint8Array): boolean {
   return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024)).toString("latin1").includes("%PDF-");
 }
 
+/** The image formats read by OCR (extractors/image.ts), by their signatures. */
+const IMAGE_SIGNATURES: readonly [name: string, signature: readonly number[]][] = [
+  ["JPEG", [0xff, 0xd8, 0xff]],
+  ["PNG", [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]],
+  ["TIFF", [0x49, 0x49, 0x2a, 0x00]],
+  ["TIFF", [0x4d, 0x4d, 0x00, 0x2a]],
+  ["GIF", [0x47, 0x49, 0x46, 0x38]],
+  ["BMP", [0x42, 0x4d]],
+];
+
+/** The image format the bytes open with (JPEG, PNG, TIFF, GIF, BMP), or null. */
+export function imageType(bytes: Uint8Array): string | null {
+  for (const [name, sig] of IMAGE_SIGNATURES) if (bytes.length > sig.length && sig.every((b, i) => bytes[i] === b)) return name;
+  return null;
+}
+
+/** A picture (a scanned page, a photo or screenshot of a report's tables): binary, with an image signature. */
+export const looksLikeImage = (p: Probe): boolean => p.binary && imageType(p.bytes) !== null;
+
 /**
  * An OpenDocument text (.odt, as LibreOffice and WPS save it): a zip whose first member is
  * `mimetype`, stored uncompressed, holding this type (the format's own rule).

@@ -27,6 +27,8 @@ export interface Limits {
   maxOcrPages: number;
   /** Wall-clock limit for OCR of one scanned PDF, every Tesseract and pdftoppm run killed at it. */
   ocrTimeoutMs: number;
+  /** Most pixels (width × height) of an image file read by OCR, as its header states them. */
+  maxImagePixels: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -40,6 +42,9 @@ export const DEFAULT_LIMITS: Limits = {
   timeoutMs: 30_000,
   maxOcrPages: 12,
   ocrTimeoutMs: 120_000,
+  // An A4 page scanned at 600 dpi is 35 million pixels; a picture that says it is more than
+  // twice that is a decompression bomb or no report page.
+  maxImagePixels: 80_000_000,
 };
 
 /** A parse's wall-clock deadline (limits.timeoutMs from when the parse began). */

@@ -17,7 +17,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import Tinypool from "tinypool";
 import { DEFAULT_LIMITS } from "../model/limits.js";
-import { looksLikePdf } from "../extractors/signatures.js";
+import { mayNeedOcr } from "../extractors/index.js";
 import type { ParseOutcome } from "./pipeline.js";
 import { fromWorker, type WorkerInput, type WorkerMessage } from "./worker-outcome.js";
 
@@ -106,10 +106,10 @@ export class ParsePool {
   }
 
   private async run(input: WorkerInput): Promise<ParseOutcome> {
-    // A PDF may turn out to be a scan, read by OCR within its own bound after the text read
-    // failed: its worker is given both limits (the OCR kills its child processes at its own).
+    // A PDF may turn out to be a scan, and an image is one, read by OCR within its own bound:
+    // its worker is given both limits (the OCR kills its child processes at its own).
     const limits = { ...DEFAULT_LIMITS, ...input.limits };
-    const ms = looksLikePdf(input.bytes) ? limits.timeoutMs + limits.ocrTimeoutMs : limits.timeoutMs;
+    const ms = mayNeedOcr(input.bytes, input.name) ? limits.timeoutMs + limits.ocrTimeoutMs : limits.timeoutMs;
     // The worker gets its own copy of the bytes (moved, not cloned twice); the caller's stay usable.
     const bytes = new Uint8Array(input.bytes);
     const abort = new AbortController();

@@ -2,7 +2,7 @@
 // document's deadline: poppler's pdftoppm (pages → greyscale pictures) and pdfinfo (the
 // page count), and Tesseract
 // (pictures → words with boxes and confidences, TSV). Which command runs is a setting
-// (XXGK_TESSERACT, XXGK_PDFTOPPM, XXGK_PDFINFO in the environment), so a machine can point at its own
+// (XXGK_TESSERACT, XXGK_PDFTOPPM, XXGK_PDFINFO, XXGK_IMG2PDF in the environment), so a machine can point at its own
 // copies, and tests at a missing one.
 import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
@@ -11,9 +11,13 @@ import { ExtractError } from "../../model/document.js";
 export const tesseractCommand = () => process.env.XXGK_TESSERACT || "tesseract";
 export const pdftoppmCommand = () => process.env.XXGK_PDFTOPPM || "pdftoppm";
 export const pdfinfoCommand = () => process.env.XXGK_PDFINFO || "pdfinfo";
+/** img2pdf: an image file (JPEG, PNG, TIFF, …) → a PDF of its pictures, losslessly (extractors/image.ts). */
+export const img2pdfCommand = () => process.env.XXGK_IMG2PDF || "img2pdf";
 
 /** What to install when OCR cannot run (Debian package names). */
 export const OCR_PACKAGES = "tesseract-ocr tesseract-ocr-chi-sim poppler-utils";
+/** What to install to read image files (OCR's packages and img2pdf). */
+export const IMAGE_PACKAGES = `img2pdf ${OCR_PACKAGES}`;
 
 export class MissingTool extends Error {}
 

@@ -15,6 +15,8 @@ import { serve, type ServerType } from "@hono/node-server";
 import { addCorrection, correctDocument, markReviewed, parseCorrectionValue, reportKeyString, undoCorrection, undoDocumentCorrection } from "../corrections.js";
 import { bySeverity, needsLook, queue, queueRows, ReviewData, type QueueFilter } from "./data.js";
 import { checksHtml, cellData, copiesHtml, documentHtml, messagePage, queuePage, reportPage, tablesHtml, textHtml, type ReportPageInput } from "./pages.js";
+import { looksLikePdf } from "../../extractors/signatures.js";
+import { DEFAULT_LIMITS } from "../../model/limits.js";
 
 export interface ServeOptions {
   db: string;
@@ -195,11 +197,22 @@ export function reviewApp(data: ReviewData, opts: { host: string; token: string 
     return c.html(reportPage({ report: r, reviewed, source, next: nextAfter(r.id), copies: r.key ? data.copies(r.key) : null }, csrf));
   });
 
-  app.get("/source/:id", (c) => {
+  app.get("/source/:id", async (c) => {
     const id = idOf(c);
     const src = id === null ? null : data.sourceOf(id);
     if (!src || src.format !== "pdf") return c.text("not found\n", 404);
-    return c.body(src.bytes as Uint8Array<ArrayBuffer>, 200, {
+    // An image file is read as the PDF img2pdf makes of it: that PDF is shown, so the places
+    // its record names (page, box in points) fall where they were read.
+    let bytes = src.bytes;
+    if (!looksLikePdf(bytes)) {
+      try {
+        const { imageAsPdf } = await import("../../extractors/image.js");
+        bytes = await imageAsPdf(bytes, Date.now() + DEFAULT_LIMITS.timeoutMs);
+      } catch (e) {
+        return c.text(`the document could not be shown: ${(e as Error).message}\n`, 422);
+      }
+    }
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
       "Content-Type": "application/pdf",
       "Content-Disposition": "inline",
       // Opened directly, the PDF runs nothing of ours and nothing of its own.

@@ -1,0 +1,125 @@
+// Image files: a report's pages scanned or photographed to JPEG, PNG, TIFF (a scanner's
+// multi-page TIFF is one picture a page), GIF or BMP, or a screenshot of its tables.
+// Read by OCR as the PDF img2pdf makes of them, so every picture goes through the one OCR
+// path scanned PDFs take (extractors/pdf/ocr.ts): each picture is put on an A4 page
+// (turned to landscape for a wide one) and rendered at the OCR resolution, so a photo of
+// 4,000 pixels and a screenshot of 900 both come to text of a readable size. The record
+// says `pdf`, as a legacy Word file's says `docx` (the format it was read as), and a
+// diagnostic (`image.converted`) says what the file was.
+//
+// Bounds: the file's size (limits.maxFileBytes); the pixels its header states
+// (limits.maxImagePixels: a picture of 100,000 × 100,000 pixels in a few kilobytes is a
+// decompression bomb); img2pdf killed at the document's time limit; OCR's own pages and
+// time limits. A picture too small to hold a page of text (a logo, an icon) fails at once as
+// `not-a-report`, without OCR. Without img2pdf or Tesseract the file fails as `scanned`, saying what to
+// install; bytes no decoder reads fail as `corrupt-image`.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ExtractError } from "../model/document.js";
+import type { Extractor } from "./types.js";
+import { imageType } from "./signatures.js";
+import { IMAGE_PACKAGES, img2pdfCommand, MissingTool, run } from "./pdf/scan-tools.js";
+import { ocrPdf } from "./pdf/ocr.js";
+
+/**
+ * The least a picture of report text can be: a screenshot of table 4 alone at a screen's
+ * 96 dpi is about 700 × 250 pixels. Logos, icons and buttons are smaller.
+ */
+const MIN_PAGE_PIXELS = 120_000;
+const MIN_PAGE_SIDE = 150;
+
+export const extractImage: Extractor = async (bytes, options) => {
+  const { limits, deadline } = options;
+  if (bytes.byteLength === 0) throw new ExtractError("the file is empty", "empty");
+  if (bytes.byteLength > limits.maxFileBytes)
+    throw new ExtractError(`${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");
+  const type = imageType(bytes);
+  if (!type) throw new ExtractError("not an image this reader knows (JPEG, PNG, TIFF, GIF, BMP)", "corrupt-image");
+  const size = imageSize(bytes, type);
+  if (size && size.width * size.height > limits.maxImagePixels)
+    throw new ExtractError(
+      `a ${type} image of ${size.width} × ${size.height} pixels, over the ${limits.maxImagePixels}-pixel limit (limits.maxImagePixels)`,
+      "too-large",
+    );
+  // A folder of crawled pages holds logos, icons and buttons: each would cost seconds of OCR.
+  if (size && (size.width * size.height < MIN_PAGE_PIXELS || Math.min(size.width, size.height) < MIN_PAGE_SIDE))
+    throw new ExtractError(`a ${type} image of ${size.width} × ${size.height} pixels: too small to hold a page of a report (not read by OCR)`, "not-a-report");
+  deadline?.extend(limits.ocrTimeoutMs);
+  const pdf = await asPdf(bytes, type, size, Date.now() + limits.timeoutMs);
+  const doc = await ocrPdf(pdf, limits);
+  doc.diagnostics.unshift({
+    severity: "info",
+    source: "image:converted",
+    message: `a ${type} image${size ? ` of ${size.width} × ${size.height} pixels` : ""}, read by OCR as the PDF img2pdf makes of it (each picture on an A4 page)`,
+  });
+  return doc;
+};
+
+/**
+ * The PDF an image file is read as (the same bytes give the same pages, so the review page
+ * shows the places a record names on it), by `deadline` (epoch ms). Throws ExtractError.
+ */
+export async function imageAsPdf(bytes: Uint8Array, deadline: number): Promise<Uint8Array> {
+  const type = imageType(bytes);
+  if (!type) throw new ExtractError("not an image this reader knows (JPEG, PNG, TIFF, GIF, BMP)", "corrupt-image");
+  return asPdf(bytes, type, imageSize(bytes, type), deadline);
+}
+
+/** The image as a PDF, each of its pictures fitted into an A4 page (landscape when the picture is wider than tall). */
+async function asPdf(bytes: Uint8Array, type: string, size: Size | null, deadline: number): Promise<Uint8Array> {
+  const dir = await mkdtemp(join(tmpdir(), "xxgk-image-"));
+  try {
+    const input = join(dir, `in.${type.toLowerCase()}`);
+    const output = join(dir, "out.pdf");
+    await writeFile(input, bytes);
+    const page = size && size.width > size.height ? "A4^T" : "A4";
+    try {
+      await run(img2pdfCommand(), ["--pagesize", page, "--fit", "into", "-o", output, input], deadline);
+    } catch (e) {
+      if (e instanceof MissingTool)
+        throw new ExtractError(`an image (${type}), read by OCR, which cannot run here: img2pdf (${img2pdfCommand()}) was not found (install the Debian packages ${IMAGE_PACKAGES})`, "scanned");
+      if (e instanceof ExtractError) throw e;
+      // img2pdf's last words, without the Python objects they name (`<_io.BytesIO object at 0x…>`).
+      throw new ExtractError(`the ${type} image could not be read: ${(e as Error).message.replace(/\s*<[^<>]*>/g, "")}`, "corrupt-image");
+    }
+    return new Uint8Array(await readFile(output));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+interface Size {
+  width: number;
+  height: number;
+}
+
+/**
+ * The pixel size an image's header states (PNG, JPEG, GIF, BMP), or null where it is not
+ * found (TIFF, whose size sits at an offset the header points to; a header cut short):
+ * such a picture is bounded by img2pdf's own limit on pixels and by the time limit.
+ */
+export function imageSize(b: Uint8Array, type: string): Size | null {
+  const be16 = (i: number) => (b[i] << 8) | b[i + 1];
+  const le16 = (i: number) => b[i] | (b[i + 1] << 8);
+  const be32 = (i: number) => ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
+  const le32 = (i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
+  if (type === "PNG") return b.length >= 24 ? { width: be32(16), height: be32(20) } : null;
+  if (type === "GIF") return b.length >= 10 ? { width: le16(6), height: le16(8) } : null;
+  if (type === "BMP") return b.length >= 26 ? { width: le32(18), height: Math.abs(le32(22) | 0) } : null;
+  if (type === "JPEG") {
+    // Segments from after SOI: the first start-of-frame marker (C0–CF but C4, C8, CC) holds the size.
+    let i = 2;
+    while (i + 9 < b.length) {
+      if (b[i] !== 0xff) return null;
+      const marker = b[i + 1];
+      if (marker === 0xff) {
+        i++;
+        continue;
+      }
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return { width: be16(i + 7), height: be16(i + 5) };
+      i += 2 + be16(i + 2);
+    }
+  }
+  return null;
+}

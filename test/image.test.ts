@@ -1,0 +1,196 @@
+// Image files (extractors/image.ts): a report's pages as JPEG, PNG or TIFF pictures, read by
+// OCR as the PDF img2pdf makes of them. The pictures are made here by poppler's pdftoppm
+// from a scanned fixture (test/fixtures/scans), one page each, and held to that fixture's
+// truth: every value read is the printed one, every null has a diagnostic.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { imageSize } from "../extractors/image.js";
+import { mayNeedOcr, sniff } from "../extractors/index.js";
+import { imageType } from "../extractors/signatures.js";
+import { cellsOf } from "../model/cells.js";
+import type { ReportRecord } from "../model/record.js";
+import { parseReport } from "../src/pipeline.js";
+import { openStore } from "../src/store.js";
+import { ingestPaths } from "../src/ingest.js";
+import { startServer } from "../src/serve/server.js";
+
+const SCAN = "test/fixtures/scans/r2021.chromium.scan200.pdf";
+const truth = JSON.parse(readFileSync("test/fixtures/reports/r2021.expected.json", "utf8")) as ReportRecord;
+const wanted = new Map(cellsOf(truth).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v]));
+
+let dir: string;
+/** Page `page` of the scan as a picture: pdftoppm's own file (p-N.ext). */
+function picture(page: number, dpi: number, format: "jpeg" | "png" | "tiff", extra: string[] = []): string {
+  const stem = join(dir, `${format}${page}`);
+  execFileSync("pdftoppm", ["-r", String(dpi), `-${format}`, ...extra, "-f", String(page), "-l", String(page), SCAN, stem]);
+  const made = readdirSync(dir).find((f) => f.startsWith(`${format}${page}-`));
+  if (!made) throw new Error(`pdftoppm made no ${format} of page ${page}`);
+  return join(dir, made);
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "xxgk-image-test-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Values read, wrong ones and nulls no diagnostic explains, against the scan's truth. */
+function judge(r: ReportRecord) {
+  let read = 0;
+  const wrong: string[] = [];
+  const silent: string[] = [];
+  for (const [t, row, c, v] of cellsOf(r)) {
+    const k = `${t}.${row}.${c}`;
+    if (v === null) {
+      if (!r.diagnostics.some((d) => d.key === k)) silent.push(k);
+      continue;
+    }
+    read++;
+    if (v !== wanted.get(k)) wrong.push(`${k}: ${v}, printed ${wanted.get(k)}`);
+  }
+  return { read, wrong, silent };
+}
+
+async function parsed(file: string) {
+  const o = await parseReport({ bytes: new Uint8Array(readFileSync(file)), name: file, limits: { timeoutMs: 240_000 } });
+  if (!o.ok) throw new Error(`${file}: ${o.code}: ${o.message}`);
+  return o.record;
+}
+
+describe("image files are read by OCR", () => {
+  it("a JPEG of table 3's page: its values as printed, its size read from the JPEG's frame header", async () => {
+    const file = picture(2, 150, "jpeg", ["-gray"]);
+    expect(sniff(readFileSync(file), "page.txt").kind).toBe("image"); // by the bytes, not the name
+    const r = await parsed(file);
+    const { read, wrong, silent } = judge(r);
+    expect(wrong).toEqual([]);
+    expect(silent).toEqual([]);
+    // 140 of the page's values read on this machine (table 3's rows on it, less the unsure).
+    expect(read).toBeGreaterThanOrEqual(120);
+    expect(r.source.format).toBe("pdf");
+    const said = r.diagnostics.find((d) => d.code === "image.converted");
+    // A US-letter page at 150 dpi is 1275 × 1650 pixels.
+    expect(said?.message).toContain("a JPEG image of 1275 × 1650 pixels");
+    expect(said?.severity).toBe("info");
+    expect(r.diagnostics.some((d) => d.code === "ocr.read")).toBe(true);
+  }, 180_000);
+
+  it("a small PNG of the last page (a screenshot's size): table 4 and the signature's date, as printed", async () => {
+    const file = picture(3, 110, "png");
+    const r = await parsed(file);
+    const { wrong, silent } = judge(r);
+    expect(wrong).toEqual([]);
+    expect(silent).toEqual([]);
+    const reviews = cellsOf(r).filter(([t, , , v]) => t === "reviews" && v !== null);
+    expect(reviews.length).toBe(cellsOf(truth).filter(([t]) => t === "reviews").length);
+    expect(r.publishedOn).toBe(truth.publishedOn);
+    expect(r.diagnostics.find((d) => d.code === "image.converted")?.message).toContain("a PNG image of 935 × 1210 pixels");
+  }, 180_000);
+
+  it("a TIFF of the first page: the report's year", async () => {
+    const file = picture(1, 150, "tiff", ["-tiffcompression", "lzw"]);
+    expect(imageType(readFileSync(file))).toBe("TIFF");
+    const r = await parsed(file);
+    expect(r.year).toBe(truth.year);
+    expect(judge(r).wrong).toEqual([]);
+    expect(judge(r).silent).toEqual([]);
+  }, 180_000);
+
+  it("ingested, its document is shown on the review page as the PDF it was read as", async () => {
+    const folder = mkdtempSync(join(dir, "batch-"));
+    writeFileSync(join(folder, "scan-page-2.jpg"), readFileSync(picture(2, 150, "jpeg", ["-gray"])));
+    const db = join(folder, "x.sqlite");
+    const store = openStore(db);
+    const summary = await ingestPaths(store, [folder]);
+    store.close();
+    expect(summary.ingested).toBe(1);
+    const server = await startServer({ db, port: 0, host: "127.0.0.1" });
+    try {
+      const res = await fetch(`${server.url}source/1`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("application/pdf");
+      const pdf = new Uint8Array(await res.arrayBuffer());
+      expect(Buffer.from(pdf.subarray(0, 5)).toString("latin1")).toBe("%PDF-");
+      const out = join(folder, "shown.pdf");
+      writeFileSync(out, pdf);
+      // The A4 page the record's places are on (595 × 842 points).
+      expect(execFileSync("pdfinfo", [out]).toString()).toMatch(/Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)/);
+    } finally {
+      await server.close();
+    }
+  }, 180_000);
+});
+
+describe("image files that cannot be read fail with one line", () => {
+  const png = (width: number, height: number, rest: number[] = []) => {
+    const b = Buffer.alloc(64);
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]).copy(b);
+    b.write("IHDR", 12, "latin1");
+    b.writeUInt32BE(width, 16);
+    b.writeUInt32BE(height, 20);
+    Buffer.from(rest).copy(b, 24);
+    return new Uint8Array(b);
+  };
+
+  it("bytes no decoder reads: corrupt-image, one line, without img2pdf's Python objects", async () => {
+    const o = await parseReport({ bytes: png(800, 600, [8, 0, 0, 0, 0, 1, 2, 3]), name: "bad.png" });
+    expect(o.ok).toBe(false);
+    if (o.ok) return;
+    expect(o.code).toBe("corrupt-image");
+    expect(o.message).toMatch(/^the PNG image could not be read: img2pdf/);
+    expect(o.message).not.toMatch(/[\n<>]/);
+  });
+
+  it("a picture whose header states more pixels than limits.maxImagePixels, or too few for a page: failed before any program runs", async () => {
+    const before = process.env.XXGK_IMG2PDF;
+    process.env.XXGK_IMG2PDF = join(dir, "no-such-img2pdf");
+    try {
+      const o = await parseReport({ bytes: png(100_000, 100_000), name: "bomb.png" });
+      expect(o.ok ? "read" : `${o.code}: ${o.message}`).toBe(
+        "too-large: a PNG image of 100000 × 100000 pixels, over the 80000000-pixel limit (limits.maxImagePixels)",
+      );
+      // A logo's size: not a page, said without running anything.
+      const logo = await parseReport({ bytes: png(240, 80), name: "logo.png" });
+      expect(logo.ok ? "read" : `${logo.code}: ${logo.message}`).toBe("not-a-report: a PNG image of 240 × 80 pixels: too small to hold a page of a report (not read by OCR)");
+      // Under the limit, the same (missing) img2pdf is what stops it: said as what to install.
+      const small = await parseReport({ bytes: png(800, 600), name: "page.png" });
+      expect(small.ok).toBe(false);
+      if (small.ok) return;
+      expect(small.code).toBe("scanned");
+      expect(small.message).toContain("no-such-img2pdf) was not found (install the Debian packages img2pdf tesseract-ocr");
+    } finally {
+      if (before === undefined) delete process.env.XXGK_IMG2PDF;
+      else process.env.XXGK_IMG2PDF = before;
+    }
+  });
+});
+
+describe("image headers", () => {
+  const bytes = (...parts: (number[] | string)[]) => new Uint8Array(Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "latin1") : Buffer.from(p)))));
+  const le16 = (n: number) => [n & 0xff, n >> 8];
+  const le32 = (n: number) => [n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff];
+
+  it("each format is told by its signature, and its size read where its header holds it", () => {
+    const gif = bytes("GIF89a", le16(640), le16(480), [0, 0, 0, 0]);
+    const bmp = bytes("BM", new Array(16).fill(0), le32(300), le32(-200 >>> 0), [0, 0, 0, 0]);
+    // A JPEG with an APP0 segment (16 bytes) before its baseline frame header (SOF0).
+    const jpeg = bytes([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10], new Array(14).fill(0), [0xff, 0xc0, 0x00, 0x11, 0x08, 0x04, 0xb0, 0x03, 0x20, 0x01], new Array(8).fill(0));
+    const tiff = bytes("II*", [0, 8, 0, 0, 0], new Array(8).fill(0));
+    expect([gif, bmp, jpeg, tiff].map((b) => imageType(b))).toEqual(["GIF", "BMP", "JPEG", "TIFF"]);
+    expect(imageSize(gif, "GIF")).toEqual({ width: 640, height: 480 });
+    expect(imageSize(bmp, "BMP")).toEqual({ width: 300, height: 200 }); // a top-down bitmap states its height negative
+    expect(imageSize(jpeg, "JPEG")).toEqual({ width: 800, height: 1200 });
+    expect(imageSize(tiff, "TIFF")).toBeNull();
+    for (const b of [gif, bmp, jpeg, tiff]) expect(sniff(b, "x.bin").kind).toBe("image");
+    // Text that opens with an image's letters is text.
+    expect(sniff(new TextEncoder().encode("BM 2024年政府信息公开工作年度报告"), "x.txt").kind).toBe("text");
+  });
+
+  it("a parse of an image, like a PDF's, gets OCR's time beside the document's; text does not", () => {
+    expect(mayNeedOcr(bytes([0xff, 0xd8, 0xff, 0xe0, 0, 0x10], new Array(20).fill(0)), "a.jpg")).toBe(true);
+    expect(mayNeedOcr(bytes("%PDF-1.7\n"), "a.pdf")).toBe(true);
+    expect(mayNeedOcr(new TextEncoder().encode("2024年政府信息公开工作年度报告"), "a.txt")).toBe(false);
+  });
+});
