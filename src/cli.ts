@@ -115,8 +115,9 @@ program
   .argument("<paths...>", "files or folders")
   .option("--db <file>", "SQLite database", DEFAULT_DB)
   .option("--region <code>", "GB/T 2260 code for every report in this batch", regionCode)
+  .option("--images", "also read pictures (JPEG, PNG, TIFF, GIF, BMP) found in folders and archives, by OCR; a picture named itself is always read")
   .addOption(jobsOption())
-  .action(async (paths: string[], opts: { db: string; region?: string; jobs?: number }) => {
+  .action(async (paths: string[], opts: { db: string; region?: string; jobs?: number; images?: boolean }) => {
     for (const p of paths) if (!existsSync(p)) fail(`${p}: no such file or folder`, 2);
     const [{ describeSummary, emptySummary, ingestPaths, walk }, { IngestService }] = await Promise.all([import("./ingest.js"), import("./ingest-service.js")]);
     const store = await open(opts.db);
@@ -155,6 +156,7 @@ program
     }
     await ingestPaths(service, paths, {
       region: opts.region,
+      images: opts.images,
       signal,
       summary,
       jobs: pool.jobs,

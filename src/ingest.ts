@@ -12,6 +12,7 @@ import { IngestService } from "./ingest-service.js";
 import { printable } from "./printable.js";
 import { readArchive } from "../model/archive.js";
 import { errText, readBounded } from "./read-file.js";
+import { imageType } from "../extractors/signatures.js";
 
 export { readBounded };
 
@@ -45,7 +46,8 @@ export interface BatchSummary {
 
 /** One thing the walk found: a file to read, or a reason it is not read. */
 export type WalkEntry =
-  | { kind: "file"; path: string }
+  /** `named`: the path was given itself, not found in a folder. */
+  | { kind: "file"; path: string; named?: true }
   | { kind: "skip"; path: string; reason: string }
   | { kind: "error"; path: string; code: string; message: string };
 
@@ -77,7 +79,7 @@ export function* walk(paths: string[]): Generator<WalkEntry> {
         continue;
       }
       yield* walkDir(abs, root);
-    } else if (st.isFile()) yield { kind: "file", path: abs };
+    } else if (st.isFile()) yield { kind: "file", path: abs, named: true };
     else yield { kind: "skip", path: abs, reason: "not a regular file" };
   }
 }
@@ -128,6 +130,12 @@ export interface BatchOptions {
   signal?: { stop: boolean };
   /** Filled as the batch goes (so a caller can print what was done if it must quit at once). */
   summary?: BatchSummary;
+  /**
+   * Read pictures (JPEG, PNG, TIFF, …) found in folders and archives, by OCR (`--images`).
+   * A picture named itself is always read. Without it they are skipped, said so: a crawl
+   * or a saved site holds thousands of photos and banners, each seconds of OCR.
+   */
+  images?: boolean;
   /**
    * Documents parsed at once (the size of the pool the service parses in); each is stored
    * by this thread as it finishes, and twice as many are kept in hand. Not given: one at a
@@ -236,6 +244,11 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
         continue;
       }
       const bytes = read.bytes;
+      const picture = !opts.images && !entry.named ? imageType(bytes) : null;
+      if (picture) {
+        summary.skipped.push({ path, reason: PICTURE_SKIPPED(picture) });
+        continue;
+      }
       if (extname(path).toLowerCase() === ".zip") {
         const members = readArchive(bytes);
         if (!members.ok) {
@@ -250,6 +263,11 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
               break;
             }
             const locator = `${path}!/${m.name}`;
+            const inArchive = opts.images ? null : imageType(m.bytes);
+            if (inArchive) {
+              summary.skipped.push({ path: locator, reason: PICTURE_SKIPPED(inArchive) });
+              continue;
+            }
             await ingest(locator, { bytes: m.bytes, path: locator, member: { archive: path, name: m.name }, hints });
           }
           continue;
@@ -268,6 +286,12 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
   if (storeError && !summary.error) summary.error = `could not be stored: ${(storeError as Error)?.message ?? String(storeError)}`;
   return summary;
 }
+
+/** Why a picture in a folder or archive was not read. */
+const PICTURE_SKIPPED = (type: string) => `a ${type} image: pictures in folders are read by OCR only with --images (or name the file itself)`;
+
+/** Skipped files listed by reason; a reason shared by more than this many lists this many and counts the rest. */
+const SKIPPED_LISTED = 5;
 
 /** The summary a person reads after `xxgk ingest`. */
 export function describeSummary(s: BatchSummary, db: string): string {
@@ -291,7 +315,13 @@ export function describeSummary(s: BatchSummary, db: string): string {
   }
   if (s.skipped.length) {
     lines.push("skipped:");
-    for (const k of s.skipped) lines.push(`  ${printable(k.path)} — ${printable(k.reason)}`);
+    const byReason = new Map<string, string[]>();
+    for (const k of s.skipped) byReason.set(k.reason, [...(byReason.get(k.reason) ?? []), k.path]);
+    for (const [reason, paths] of byReason) {
+      const listed = paths.length > SKIPPED_LISTED + 1 ? paths.slice(0, SKIPPED_LISTED) : paths;
+      for (const p of listed) lines.push(`  ${printable(p)} — ${printable(reason)}`);
+      if (listed.length < paths.length) lines.push(`  … and ${paths.length - listed.length} more — ${printable(reason)}`);
+    }
   }
   return lines.join("\n");
 }

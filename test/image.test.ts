@@ -2,8 +2,8 @@
 // OCR as the PDF img2pdf makes of them. The pictures are made here by poppler's pdftoppm
 // from a scanned fixture (test/fixtures/scans), one page each, and held to that fixture's
 // truth: every value read is the printed one, every null has a diagnostic.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +14,7 @@ import { cellsOf } from "../model/cells.js";
 import type { ReportRecord } from "../model/record.js";
 import { parseReport } from "../src/pipeline.js";
 import { openStore } from "../src/store.js";
-import { ingestPaths } from "../src/ingest.js";
+import { describeSummary, ingestPaths } from "../src/ingest.js";
 import { startServer } from "../src/serve/server.js";
 
 const SCAN = "test/fixtures/scans/r2021.chromium.scan200.pdf";
@@ -98,14 +98,27 @@ describe("image files are read by OCR", () => {
     expect(judge(r).silent).toEqual([]);
   }, 180_000);
 
-  it("ingested, its document is shown on the review page as the PDF it was read as", async () => {
+  it("in a folder, read only with --images (a logo failing at once); shown on the review page as the PDF it was read as", async () => {
     const folder = mkdtempSync(join(dir, "batch-"));
-    writeFileSync(join(folder, "scan-page-2.jpg"), readFileSync(picture(2, 150, "jpeg", ["-gray"])));
+    const pictures = join(folder, "pictures");
+    mkdirSync(pictures);
+    writeFileSync(join(pictures, "scan-page-2.jpg"), readFileSync(picture(2, 150, "jpeg", ["-gray"])));
+    // Logos: the first page at 200 pixels high.
+    execFileSync("pdftoppm", ["-scale-to", "200", "-png", "-f", "1", "-l", "1", SCAN, join(dir, "logo")]);
+    const logo = readFileSync(join(dir, readdirSync(dir).find((f) => f.startsWith("logo"))!));
+    for (let i = 1; i <= 7; i++) writeFileSync(join(pictures, `logo${i}.png`), logo);
     const db = join(folder, "x.sqlite");
     const store = openStore(db);
-    const summary = await ingestPaths(store, [folder]);
+    // Without --images: every picture skipped, said so; a reason shared by many lists five and counts the rest.
+    const before = await ingestPaths(store, [pictures]);
+    expect([before.ingested, before.failed.length, before.skipped.length]).toEqual([0, 0, 8]);
+    const told = describeSummary(before, db).split("\n");
+    expect(told.filter((l) => l.includes("a PNG image: pictures in folders are read by OCR only with --images"))).toHaveLength(6);
+    expect(told).toContain("  … and 2 more — a PNG image: pictures in folders are read by OCR only with --images (or name the file itself)");
+    const summary = await ingestPaths(store, [pictures], { images: true });
     store.close();
     expect(summary.ingested).toBe(1);
+    expect(summary.failed.map((f) => f.code)).toEqual(new Array(7).fill("not-a-report"));
     const server = await startServer({ db, port: 0, host: "127.0.0.1" });
     try {
       const res = await fetch(`${server.url}source/1`);
@@ -121,6 +134,25 @@ describe("image files are read by OCR", () => {
       await server.close();
     }
   }, 180_000);
+});
+
+describe("xxgk ingest --images", () => {
+  it("reads pictures in a folder only when given; without it says how", () => {
+    const folder = mkdtempSync(join(dir, "cli-"));
+    const pictures = join(folder, "in");
+    mkdirSync(pictures);
+    // A logo-sized picture: read with --images, it fails at once as not-a-report (no OCR runs).
+    execFileSync("pdftoppm", ["-scale-to", "120", "-png", "-f", "1", "-l", "1", SCAN, join(pictures, "logo")]);
+    const db = join(folder, "x.sqlite");
+    const cli = (...args: string[]) => spawnSync(process.execPath, ["dist/src/cli.js", "ingest", pictures, "--db", db, ...args], { encoding: "utf8" });
+    const without = cli();
+    expect(without.status).toBe(0);
+    expect(without.stdout).toMatch(/0 ingested, 0 already present, 0 failed/);
+    expect(without.stdout).toMatch(/logo-1\.png — a PNG image: pictures in folders are read by OCR only with --images/);
+    const withImages = cli("--images");
+    expect(withImages.status).toBe(1); // a new failure
+    expect(withImages.stdout).toMatch(/logo-1\.png — not-a-report: a PNG image of \d+ × 120 pixels: too small to hold a page of a report/);
+  }, 60_000);
 });
 
 describe("image files that cannot be read fail with one line", () => {
