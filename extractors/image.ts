@@ -75,7 +75,8 @@ async function asPdf(bytes: Uint8Array, type: string, size: Size | null, deadlin
     await writeFile(input, bytes);
     const page = size && size.width > size.height ? "A4^T" : "A4";
     try {
-      await run(img2pdfCommand(), ["--pagesize", page, "--fit", "into", "-o", output, input], deadline);
+      // A phone's photo states its turn in EXIF: honoured where it is valid, ignored (not refused) where it is not.
+      await run(img2pdfCommand(), ["--pagesize", page, "--fit", "into", "--rotation", "ifvalid", "-o", output, input], deadline);
     } catch (e) {
       if (e instanceof MissingTool)
         throw new ExtractError(`an image (${type}), read by OCR, which cannot run here: img2pdf (${img2pdfCommand()}) was not found (install the Debian packages ${IMAGE_PACKAGES})`, "scanned");
@@ -95,20 +96,45 @@ interface Size {
 }
 
 /**
- * The pixel size an image's header states (PNG, JPEG, GIF, BMP), or null where it is not
- * found (TIFF, whose size sits at an offset the header points to; a header cut short):
- * such a picture is bounded by img2pdf's own limit on pixels and by the time limit.
+ * The pixel size an image's header states, as the picture is shown (a JPEG's EXIF turn of
+ * 90° swaps its sides: a phone holds a page upright and stores it lying): PNG, JPEG, GIF,
+ * BMP, a TIFF's first picture. Null where it is not found (a header cut short or
+ * malformed): such a picture is bounded by img2pdf's own limit on pixels and by the time
+ * limit.
  */
 export function imageSize(b: Uint8Array, type: string): Size | null {
   const be16 = (i: number) => (b[i] << 8) | b[i + 1];
   const le16 = (i: number) => b[i] | (b[i + 1] << 8);
   const be32 = (i: number) => ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
   const le32 = (i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
+  /** Tags of the first directory of a TIFF structure starting at `at` (a TIFF file, a JPEG's EXIF): SHORT or LONG values. */
+  const tiffTags = (at: number): Map<number, number> => {
+    const found = new Map<number, number>();
+    if (at + 8 > b.length) return found;
+    const little = b[at] === 0x49;
+    const u16 = (i: number) => (little ? le16 : be16)(at + i);
+    const u32 = (i: number) => (little ? le32 : be32)(at + i);
+    const ifd = u32(4);
+    if (at + ifd + 2 > b.length) return found;
+    for (let k = 0, n = u16(ifd); k < n && at + ifd + 2 + (k + 1) * 12 <= b.length; k++) {
+      const e = ifd + 2 + k * 12;
+      found.set(u16(e), u16(e + 2) === 3 ? u16(e + 8) : u32(e + 8));
+    }
+    return found;
+  };
   if (type === "PNG") return b.length >= 24 ? { width: be32(16), height: be32(20) } : null;
   if (type === "GIF") return b.length >= 10 ? { width: le16(6), height: le16(8) } : null;
   if (type === "BMP") return b.length >= 26 ? { width: le32(18), height: Math.abs(le32(22) | 0) } : null;
+  if (type === "TIFF") {
+    // ImageWidth (256) and ImageLength (257).
+    const tags = tiffTags(0);
+    const width = tags.get(256), height = tags.get(257);
+    return width !== undefined && height !== undefined ? { width, height } : null;
+  }
   if (type === "JPEG") {
-    // Segments from after SOI: the first start-of-frame marker (C0–CF but C4, C8, CC) holds the size.
+    // Segments from after SOI: an APP1 EXIF's Orientation (274; 5–8 are turned 90°), then the
+    // first start-of-frame marker (C0–CF but C4, C8, CC), which holds the size.
+    let turned = false;
     let i = 2;
     while (i + 9 < b.length) {
       if (b[i] !== 0xff) return null;
@@ -117,7 +143,11 @@ export function imageSize(b: Uint8Array, type: string): Size | null {
         i++;
         continue;
       }
-      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return { width: be16(i + 7), height: be16(i + 5) };
+      if (marker === 0xe1 && String.fromCharCode(...b.subarray(i + 4, i + 10)) === "Exif\0\0") turned = (tiffTags(i + 10).get(274) ?? 1) >= 5;
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+        const width = be16(i + 7), height = be16(i + 5);
+        return turned ? { width: height, height: width } : { width, height };
+      }
       i += 2 + be16(i + 2);
     }
   }

@@ -89,11 +89,12 @@ describe("image files are read by OCR", () => {
     expect(r.diagnostics.find((d) => d.code === "image.converted")?.message).toContain("a PNG image of 935 × 1210 pixels");
   }, 180_000);
 
-  it("a TIFF of the first page: the report's year", async () => {
+  it("a TIFF of the first page: the report's year, its size read from its first directory", async () => {
     const file = picture(1, 150, "tiff", ["-tiffcompression", "lzw"]);
     expect(imageType(readFileSync(file))).toBe("TIFF");
     const r = await parsed(file);
     expect(r.year).toBe(truth.year);
+    expect(r.diagnostics.find((d) => d.code === "image.converted")?.message).toContain("a TIFF image of 1275 × 1650 pixels");
     expect(judge(r).wrong).toEqual([]);
     expect(judge(r).silent).toEqual([]);
   }, 180_000);
@@ -209,12 +210,20 @@ describe("image headers", () => {
     const bmp = bytes("BM", new Array(16).fill(0), le32(300), le32(-200 >>> 0), [0, 0, 0, 0]);
     // A JPEG with an APP0 segment (16 bytes) before its baseline frame header (SOF0).
     const jpeg = bytes([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10], new Array(14).fill(0), [0xff, 0xc0, 0x00, 0x11, 0x08, 0x04, 0xb0, 0x03, 0x20, 0x01], new Array(8).fill(0));
-    const tiff = bytes("II*", [0, 8, 0, 0, 0], new Array(8).fill(0));
+    // A little-endian TIFF whose first directory (at 8) holds ImageWidth as SHORT and ImageLength as LONG.
+    const entry = (tag: number, type: number, value: number) => [...le16(tag), ...le16(type), ...le32(1), ...le32(value)];
+    const tiff = bytes("II*", [0, 8, 0, 0, 0], le16(3), entry(254, 4, 0), entry(256, 3, 1700), entry(257, 4, 2200), le32(0));
+    const tiffCut = bytes("MM", [0, 42, 0, 0, 0, 8], [0, 1]);
     expect([gif, bmp, jpeg, tiff].map((b) => imageType(b))).toEqual(["GIF", "BMP", "JPEG", "TIFF"]);
     expect(imageSize(gif, "GIF")).toEqual({ width: 640, height: 480 });
     expect(imageSize(bmp, "BMP")).toEqual({ width: 300, height: 200 }); // a top-down bitmap states its height negative
     expect(imageSize(jpeg, "JPEG")).toEqual({ width: 800, height: 1200 });
-    expect(imageSize(tiff, "TIFF")).toBeNull();
+    // A phone's photo: stored lying (4032 × 3024), its EXIF Orientation 6 (turn 90°) shows it upright.
+    const exif = bytes("MM", [0, 42, 0, 0, 0, 8], [0, 1], [0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0], [0, 0, 0, 0]);
+    const photo = bytes([0xff, 0xd8, 0xff, 0xe1], [0, 2 + 6 + exif.length], "Exif\0\0", [...exif], [0xff, 0xc0, 0x00, 0x11, 0x08, 0x0b, 0xd0, 0x0f, 0xc0, 0x03], new Array(8).fill(0));
+    expect(imageSize(photo, "JPEG")).toEqual({ width: 3024, height: 4032 });
+    expect(imageSize(tiff, "TIFF")).toEqual({ width: 1700, height: 2200 });
+    expect(imageSize(tiffCut, "TIFF")).toBeNull();
     for (const b of [gif, bmp, jpeg, tiff]) expect(sniff(b, "x.bin").kind).toBe("image");
     // Text that opens with an image's letters is text.
     expect(sniff(new TextEncoder().encode("BM 2024年政府信息公开工作年度报告"), "x.txt").kind).toBe("text");
