@@ -17,6 +17,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ExtractError } from "../model/document.js";
+import type { Limits } from "../model/limits.js";
 import type { Extractor } from "./types.js";
 import { imageType } from "./signatures.js";
 import { IMAGE_PACKAGES, img2pdfCommand, MissingTool, run } from "./pdf/scan-tools.js";
@@ -34,20 +35,12 @@ export const extractImage: Extractor = async (bytes, options) => {
   if (bytes.byteLength === 0) throw new ExtractError("the file is empty", "empty");
   if (bytes.byteLength > limits.maxFileBytes)
     throw new ExtractError(`${bytes.byteLength} bytes is over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes)`, "too-large");
-  const type = imageType(bytes);
-  if (!type) throw new ExtractError("not an image this reader knows (JPEG, PNG, TIFF, GIF, BMP)", "corrupt-image");
-  const size = imageSize(bytes, type);
-  if (size && size.width * size.height > limits.maxImagePixels)
-    throw new ExtractError(
-      `a ${type} image of ${size.width} × ${size.height} pixels, over the ${limits.maxImagePixels}-pixel limit (limits.maxImagePixels)`,
-      "too-large",
-    );
-  // A folder of crawled pages holds logos, icons and buttons: each would cost seconds of OCR.
-  if (size && (size.width * size.height < MIN_PAGE_PIXELS || Math.min(size.width, size.height) < MIN_PAGE_SIDE))
-    throw new ExtractError(`a ${type} image of ${size.width} × ${size.height} pixels: too small to hold a page of a report (not read by OCR)`, "not-a-report");
+  const picture = pictureOf(bytes, limits);
+  if ("refused" in picture) throw new ExtractError(picture.refused, picture.code);
   deadline?.extend(limits.ocrTimeoutMs);
-  const pdf = await asPdf(bytes, type, size, Date.now() + limits.timeoutMs);
+  const pdf = await picturesAsPdf([picture], Date.now() + limits.timeoutMs);
   const doc = await ocrPdf(pdf, limits);
+  const { type, size } = picture;
   doc.diagnostics.unshift({
     severity: "info",
     source: "image:converted",
@@ -56,6 +49,30 @@ export const extractImage: Extractor = async (bytes, options) => {
   return doc;
 };
 
+/** A picture to read: its bytes, type and the size its header states (null where it states none we read). */
+export interface Picture {
+  bytes: Uint8Array;
+  type: string;
+  size: Size | null;
+}
+
+/**
+ * The bytes as a picture that may be a page of a report, or why not: no image this reader
+ * knows (`corrupt-image`), more pixels than limits.maxImagePixels (`too-large`), or too few
+ * to hold a page (`not-a-report`: logos, icons and buttons, which would each cost seconds
+ * of OCR in a folder of crawled pages). Nothing is run.
+ */
+export function pictureOf(bytes: Uint8Array, limits: Limits): Picture | { refused: string; code: string } {
+  const type = imageType(bytes);
+  if (!type) return { refused: "not an image this reader knows (JPEG, PNG, TIFF, GIF, BMP)", code: "corrupt-image" };
+  const size = imageSize(bytes, type);
+  if (size && size.width * size.height > limits.maxImagePixels)
+    return { refused: `a ${type} image of ${size.width} × ${size.height} pixels, over the ${limits.maxImagePixels}-pixel limit (limits.maxImagePixels)`, code: "too-large" };
+  if (size && (size.width * size.height < MIN_PAGE_PIXELS || Math.min(size.width, size.height) < MIN_PAGE_SIDE))
+    return { refused: `a ${type} image of ${size.width} × ${size.height} pixels: too small to hold a page of a report (not read by OCR)`, code: "not-a-report" };
+  return { bytes, type, size };
+}
+
 /**
  * The PDF an image file is read as (the same bytes give the same pages, so the review page
  * shows the places a record names on it), by `deadline` (epoch ms). Throws ExtractError.
@@ -63,26 +80,32 @@ export const extractImage: Extractor = async (bytes, options) => {
 export async function imageAsPdf(bytes: Uint8Array, deadline: number): Promise<Uint8Array> {
   const type = imageType(bytes);
   if (!type) throw new ExtractError("not an image this reader knows (JPEG, PNG, TIFF, GIF, BMP)", "corrupt-image");
-  return asPdf(bytes, type, imageSize(bytes, type), deadline);
+  return picturesAsPdf([{ bytes, type, size: imageSize(bytes, type) }], deadline);
 }
 
-/** The image as a PDF, each of its pictures fitted into an A4 page (landscape when the picture is wider than tall). */
-async function asPdf(bytes: Uint8Array, type: string, size: Size | null, deadline: number): Promise<Uint8Array> {
+/**
+ * Pictures as one PDF, a page each (a multi-page TIFF a page a picture), in order, each
+ * fitted into an A4 page: landscape where most of them are wider than tall. Throws
+ * ExtractError: `scanned` without img2pdf, `corrupt-image` for bytes it cannot decode.
+ */
+export async function picturesAsPdf(pictures: Picture[], deadline: number): Promise<Uint8Array> {
   const dir = await mkdtemp(join(tmpdir(), "xxgk-image-"));
   try {
-    const input = join(dir, `in.${type.toLowerCase()}`);
+    const inputs = pictures.map((p, i) => join(dir, `in-${i + 1}.${p.type.toLowerCase()}`));
     const output = join(dir, "out.pdf");
-    await writeFile(input, bytes);
-    const page = size && size.width > size.height ? "A4^T" : "A4";
+    for (const [i, p] of pictures.entries()) await writeFile(inputs[i], p.bytes);
+    const wide = pictures.filter((p) => p.size && p.size.width > p.size.height).length;
+    const page = wide * 2 > pictures.length ? "A4^T" : "A4";
+    const types = [...new Set(pictures.map((p) => p.type))].join(", ");
     try {
       // A phone's photo states its turn in EXIF: honoured where it is valid, ignored (not refused) where it is not.
-      await run(img2pdfCommand(), ["--pagesize", page, "--fit", "into", "--rotation", "ifvalid", "-o", output, input], deadline);
+      await run(img2pdfCommand(), ["--pagesize", page, "--fit", "into", "--rotation", "ifvalid", "-o", output, ...inputs], deadline);
     } catch (e) {
       if (e instanceof MissingTool)
-        throw new ExtractError(`an image (${type}), read by OCR, which cannot run here: img2pdf (${img2pdfCommand()}) was not found (install the Debian packages ${IMAGE_PACKAGES})`, "scanned");
+        throw new ExtractError(`an image (${types}), read by OCR, which cannot run here: img2pdf (${img2pdfCommand()}) was not found (install the Debian packages ${IMAGE_PACKAGES})`, "scanned");
       if (e instanceof ExtractError) throw e;
       // img2pdf's last words, without the Python objects they name (`<_io.BytesIO object at 0x…>`).
-      throw new ExtractError(`the ${type} image could not be read: ${(e as Error).message.replace(/\s*<[^<>]*>/g, "")}`, "corrupt-image");
+      throw new ExtractError(`the ${types} image could not be read: ${(e as Error).message.replace(/\s*<[^<>]*>/g, "")}`, "corrupt-image");
     }
     return new Uint8Array(await readFile(output));
   } finally {
@@ -90,7 +113,7 @@ async function asPdf(bytes: Uint8Array, type: string, size: Size | null, deadlin
   }
 }
 
-interface Size {
+export interface Size {
   width: number;
   height: number;
 }

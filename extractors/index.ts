@@ -38,9 +38,10 @@ const entry = <K extends string>(e: FormatEntry<K>): FormatEntry<K> => {
 export const FORMATS = [
   entry({ kind: "pdf", format: "pdf", sniff: (p) => looksLikePdf(p.bytes), extract: async () => (await import("./pdf.js")).extractPdf, ocr: true }),
   // Before DOCX: an OpenDocument text is a zip too.
-  entry({ kind: "odt", format: "docx", sniff: isOpenDocumentText, extract: async () => (await import("./legacy-word.js")).extractOpenDocument }),
-  entry({ kind: "docx", format: "docx", sniff: (p) => looksLikeZip(p.bytes), extract: async () => (await import("./docx.js")).extractDocx }),
-  entry({ kind: "legacy-word", format: "docx", sniff: (p) => isOleCompound(p.bytes), extract: async () => (await import("./legacy-word.js")).extractLegacyWord }),
+  entry({ kind: "odt", format: "docx", sniff: isOpenDocumentText, extract: async () => (await import("./legacy-word.js")).extractOpenDocument, ocr: true }),
+  // A DOCX whose tables are pictures is read by OCR (extractors/docx/pictures.ts).
+  entry({ kind: "docx", format: "docx", sniff: (p) => looksLikeZip(p.bytes), extract: async () => (await import("./docx.js")).extractDocx, ocr: true }),
+  entry({ kind: "legacy-word", format: "docx", sniff: (p) => isOleCompound(p.bytes), extract: async () => (await import("./legacy-word.js")).extractLegacyWord, ocr: true }),
   // A picture of a report's pages (JPEG, PNG, TIFF, GIF, BMP): read by OCR as a PDF, so its record says pdf.
   entry({ kind: "image", format: "pdf", sniff: looksLikeImage, extract: async () => (await import("./image.js")).extractImage, ocr: true }),
   entry({ kind: "html", format: "html", sniff: looksLikeHtml, extract: async () => (await import("./html.js")).extractHtml, readInThread: async () => (await import("./html.js")).readHtml }),

@@ -231,8 +231,9 @@ function readByOcr(provenance: Record<string, ProvenanceEntry>, diagnostics: Rec
   for (const key of ["organ", "year", "publishedOn"]) {
     const p = provenance[key];
     if (p?.status !== "printed") continue;
-    // Read from a text page of a mixed PDF: printed text, not OCR's.
-    if (ocrPages && p.place?.page !== undefined && !ocrPages.includes(p.place.page)) continue;
+    // Read from a text page of a mixed PDF, or from no page (a DOCX's own text beside its
+    // OCR'd pictures, a PDF's Info title): printed text, not OCR's.
+    if (ocrPages && (p.place?.page === undefined || !ocrPages.includes(p.place.page))) continue;
     provenance[key] = { ...p, status: "ocr" };
     diagnostics.push({ code: "ocr.metaText", severity: "warning", key, message: `${key} was read by OCR from the page image ("${p.text}"): a character may be misread; compare with the page` });
   }

@@ -13,6 +13,10 @@ import { imageType } from "../extractors/signatures.js";
 import { cellsOf } from "../model/cells.js";
 import type { ReportRecord } from "../model/record.js";
 import { parseReport } from "../src/pipeline.js";
+import { extractDocx } from "../extractors/docx.js";
+import { DEFAULT_LIMITS } from "../model/limits.js";
+import type { Table } from "../model/document.js";
+import { problems } from "./helpers/truth.js";
 import { openStore } from "../src/store.js";
 import { describeSummary, ingestPaths } from "../src/ingest.js";
 import { startServer } from "../src/serve/server.js";
@@ -135,6 +139,65 @@ describe("image files are read by OCR", () => {
       await server.close();
     }
   }, 180_000);
+});
+
+describe("a Word report whose tables were pasted as pictures (LibreOffice's DOCX, scripts/make-picture-docx.ts)", () => {
+  const DOCX = "test/fixtures/docx-cases/pictures.docx";
+  /** Runs fn with one OCR tool pointed elsewhere (XXGK_TESSERACT, XXGK_IMG2PDF). */
+  async function without<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const before = process.env[name];
+    process.env[name] = join(dir, "no-such-tool");
+    try {
+      return await fn();
+    } finally {
+      if (before === undefined) delete process.env[name];
+      else process.env[name] = before;
+    }
+  }
+
+  it("reads the pictures' tables by OCR, its organ from its own text: the printed values, the truth's metadata", async () => {
+    const o = await parseReport({ bytes: new Uint8Array(readFileSync(DOCX)), name: DOCX, limits: { timeoutMs: 240_000 } });
+    if (!o.ok) throw new Error(`${o.code}: ${o.message}`);
+    const r = o.record;
+    expect(problems(r, truth)).toEqual([]);
+    // 192 of the 200 printed values on this machine.
+    expect(judge(r).read).toBeGreaterThanOrEqual(180);
+    expect(r.source.format).toBe("docx");
+    expect(r.diagnostics.find((d) => d.code === "docx.pictures")?.message).toMatch(/^the document has no tables but 3 picture\(s\) in its text: 3 read by OCR/);
+    // The organ is the document's own text (the OCR of the same name in a picture reads 研口); the date is OCR's, and said so.
+    expect(r.provenance?.organ?.status).toBe("printed");
+    expect(r.diagnostics.filter((d) => d.code === "ocr.metaText").map((d) => d.key)).toEqual(["publishedOn"]);
+  }, 240_000);
+
+  it("puts each picture's tables where the picture stands among the paragraphs", async () => {
+    const doc = await extractDocx(new Uint8Array(readFileSync(DOCX)), { name: DOCX, limits: DEFAULT_LIMITS });
+    const at = (f: (b: (typeof doc.blocks)[number]) => boolean) => doc.blocks.findIndex(f);
+    const title = at((b) => b.kind === "paragraph" && b.text.startsWith("硚口区商务局2024年"));
+    const closing = at((b) => b.kind === "paragraph" && b.text.startsWith("五、存在的主要问题"));
+    const tables = doc.blocks.map((b, i) => (b.kind === "table" ? i : -1)).filter((i) => i >= 0);
+    expect(tables.length).toBeGreaterThanOrEqual(3);
+    expect(title).toBeGreaterThanOrEqual(0);
+    expect(Math.min(...tables)).toBeGreaterThan(title);
+    expect(Math.max(...tables)).toBeLessThan(closing);
+    // Cells name the picture they were read from (1-based, in order).
+    const pages = new Set(doc.blocks.flatMap((b) => (b.kind === "table" ? (b as Table).rows.flat().map((c) => c.place?.page) : [])));
+    expect([...pages].filter((p) => p !== undefined).sort()).toEqual([1, 2, 3]);
+  }, 240_000);
+
+  it("where OCR cannot run, fails as scanned, saying the tables are pictures and what to install", async () => {
+    for (const tool of ["XXGK_TESSERACT", "XXGK_IMG2PDF"]) {
+      const o = await without(tool, () => parseReport({ bytes: new Uint8Array(readFileSync(DOCX)), name: DOCX }));
+      expect(o.ok).toBe(false);
+      if (o.ok) continue;
+      expect(o.code).toBe("scanned");
+      expect(o.message).toMatch(/^the document has no tables but 3 picture\(s\) that may be them, read by OCR, which cannot run here: .*no-such-tool\) was not found \(install the Debian packages /);
+    }
+  }, 60_000);
+
+  it("a DOCX with tables is read as before: its pictures (a seal, a logo) are not OCR'd", async () => {
+    const o = await parseReport({ bytes: new Uint8Array(readFileSync("test/fixtures/docx-cases/lo-template.docx")), name: "lo-template.docx" });
+    expect(o.ok && o.record.diagnostics.some((d) => d.code.startsWith("ocr.") || d.code === "docx.pictures")).toBe(false);
+  });
 });
 
 describe("xxgk ingest --images", () => {

@@ -21,7 +21,13 @@ interface Counts {
   altChunks: number;
 }
 
-type Item = { kind: "p"; text: string } | { kind: "tbl"; node: XNode };
+type Item = { kind: "p"; text: string } | { kind: "tbl"; node: XNode } | { kind: "picture"; rid: string };
+
+/** A picture in the body's flow (not in a table cell): its relationship id, and the index in `blocks` it stands before. */
+export interface BodyPicture {
+  rid: string;
+  at: number;
+}
 
 interface Field {
   result: boolean;
@@ -30,6 +36,10 @@ interface Field {
 export class BodyReader {
   readonly blocks: Block[] = [];
   readonly diagnostics: Diagnostic[] = [];
+  /** Pictures in the body's flow, in order (a report whose tables were pasted as pictures). */
+  readonly pictures: BodyPicture[] = [];
+  /** Pictures met in the paragraph being read (the walk takes them after the paragraph). */
+  private met: string[] = [];
   private readonly counts: Counts = { inserted: 0, deleted: 0, movedFrom: 0, deletedRows: 0, textBoxes: 0, fields: 0, symbols: 0, altChunks: 0 };
   private fields: Field[] = [];
   private tableIndex = 0;
@@ -43,6 +53,8 @@ export class BodyReader {
       if (it.kind === "p") {
         const text = it.text.trim();
         if (text) this.blocks.push(paragraph(text));
+      } else if (it.kind === "picture") {
+        this.pictures.push({ rid: it.rid, at: this.blocks.length });
       } else {
         this.emitTable(it.node);
       }
@@ -58,8 +70,11 @@ export class BodyReader {
       switch (tag) {
         case "w:p": {
           const floats: XNode[] = [];
+          this.met = [];
           const text = this.inline(kids(n), floats);
           out.push({ kind: "p", text });
+          // Pictures in the paragraph follow its text (a picture's own paragraph has none).
+          for (const rid of this.met) out.push({ kind: "picture", rid });
           // Text boxes anchored in the paragraph follow it as their own paragraphs.
           for (const box of floats) this.withOwnFields(() => this.walkBlocks(kids(box), out));
           break;
@@ -186,6 +201,7 @@ export class BodyReader {
         case "w:pict":
         case "w:object":
           collectTextBoxes(kids(n), floats, this.counts);
+          collectPictures(kids(n), this.met);
           break;
         case "mc:AlternateContent": {
           const branch = chooseBranch(n);
@@ -352,10 +368,11 @@ export class BodyReader {
     const lines: string[] = [];
     for (const it of items) {
       if (it.kind === "tbl") nested.push(it.node);
-      else {
+      else if (it.kind === "p") {
         const t = it.text.trim();
         if (t) lines.push(t);
       }
+      // A picture in a cell is not read: a report's tables pasted as pictures stand in the body's flow.
     }
     return lines.join("\n");
   }
@@ -412,6 +429,28 @@ const cellsOf = (list: XNode[]) => unwrapped("w:tc", list);
 /** Always mc:Choice when there is one (Word writes the same content in both), else mc:Fallback. */
 function chooseBranch(n: XNode): XNode | undefined {
   return child(n, "mc:Choice") ?? child(n, "mc:Fallback");
+}
+
+/**
+ * The relationship ids of the pictures inside a drawing or VML shape: DrawingML's
+ * `a:blip r:embed`, VML's `v:imagedata r:id` (an mc:AlternateContent read once, by its
+ * chosen branch). Pictures inside a text box are its paragraphs' own.
+ */
+function collectPictures(list: XNode[], out: string[]): void {
+  for (const n of list) {
+    const tag = tagOf(n);
+    if (tag === "#text" || tag === "w:txbxContent") continue;
+    if (tag === "a:blip") {
+      const rid = attr(n, "r:embed");
+      if (rid) out.push(rid);
+    } else if (tag === "v:imagedata") {
+      const rid = attr(n, "r:id");
+      if (rid) out.push(rid);
+    } else if (tag === "mc:AlternateContent") {
+      const b = chooseBranch(n);
+      if (b) collectPictures(kids(b), out);
+    } else collectPictures(kids(n), out);
+  }
 }
 
 /** Text box contents inside a drawing or VML shape, each taken once. */

@@ -1,0 +1,129 @@
+// A Word report whose tables were pasted as pictures (screenshots of a spreadsheet, a
+// scanned page): the text of the document is its own, its tables are in the pictures.
+// Where the body has no table but pictures in its flow, those big enough to hold a table
+// are read by OCR, all together as one PDF (extractors/image.ts: a picture a page, so a
+// table cut over two pictures is one table, as over two pages of a scan), and what OCR
+// makes of each picture is put where that picture stands among the paragraphs. Their
+// places carry `page` (the picture's number among those read) and `box` (on its A4 page).
+//
+// Bounds: the zip's own (each part inflated under its limits), the image reader's (no
+// picture of more than limits.maxImagePixels), OCR's (limits.maxOcrPages pictures,
+// limits.ocrTimeoutMs). A picture of another kind (EMF, WMF drawings) or too small for a
+// page (a seal, a logo) is left out and counted in the note.
+import type { Block, Diagnostic, Document } from "../../model/document.js";
+import type { Limits } from "../../model/limits.js";
+import type { ZipArchive } from "../../model/zip.js";
+import { ExtractError } from "../../model/document.js";
+import type { BodyPicture } from "./body.js";
+import { attr, kids, parseXml, tagOf } from "./xml.js";
+
+/** What reading the pictures gave: the body's blocks with the pictures' own among them, and the notes. */
+export interface PicturesRead {
+  blocks: Block[];
+  diagnostics: Diagnostic[];
+  ocrPages: number[];
+}
+
+/**
+ * Reads the body's pictures by OCR and places their blocks among `blocks`; null where no
+ * picture could hold a page (nothing run). `main` is the main part's name, whose
+ * relationships name the pictures' parts. Throws ExtractError where OCR cannot run.
+ */
+export async function readPictures(zip: ZipArchive, main: string, pictures: BodyPicture[], blocks: Block[], limits: Limits, decode: (b: Buffer) => string): Promise<PicturesRead | null> {
+  const targets = relationships(zip, main, limits, decode);
+  const { pictureOf, picturesAsPdf } = await import("../image.js");
+  const kept: { at: number; picture: Exclude<ReturnType<typeof pictureOf>, { refused: string }> }[] = [];
+  let other = 0, small = 0;
+  for (const p of pictures) {
+    const part = targets.get(p.rid);
+    const entry = part ? zip.find(part) : undefined;
+    if (!entry) continue;
+    const picture = pictureOf(new Uint8Array(zip.read(entry)), limits);
+    if ("refused" in picture) {
+      if (picture.code === "corrupt-image") other++;
+      else small++;
+      continue;
+    }
+    kept.push({ at: p.at, picture });
+    // One past OCR's page bound, so its note says there were more.
+    if (kept.length > limits.maxOcrPages) break;
+  }
+  if (!kept.length) return null;
+  const deadline = Date.now() + limits.ocrTimeoutMs;
+  let read: Document;
+  try {
+    const pdf = await picturesAsPdf(kept.map((k) => k.picture), deadline);
+    const { ocrPdf } = await import("../pdf/ocr.js");
+    read = await ocrPdf(pdf, { ...limits, ocrTimeoutMs: Math.max(1, deadline - Date.now()) });
+  } catch (e) {
+    // Said of the document: its tables are pictures, and what is missing to read them.
+    if (e instanceof ExtractError && e.code === "scanned")
+      throw new ExtractError(`the document has no tables but ${kept.length} picture(s) that may be them, read by OCR, which cannot run here: ${e.message.replace(/^.*?cannot run(?: here)?: /, "")}`, "scanned");
+    throw e;
+  }
+
+  // Each block of the OCR'd pages goes before the body block its picture stood before.
+  const byAt = new Map<number, Block[]>();
+  for (const b of read.blocks) {
+    const page = pageOf(b);
+    const at = page !== undefined && kept[page - 1] ? kept[page - 1].at : kept[0].at;
+    byAt.set(at, [...(byAt.get(at) ?? []), b]);
+  }
+  const out: Block[] = [];
+  for (let i = 0; i <= blocks.length; i++) {
+    out.push(...(byAt.get(i) ?? []));
+    if (i < blocks.length) out.push(blocks[i]);
+  }
+  const left = [other ? `${other} of another kind (a drawing)` : "", small ? `${small} too small to hold a table` : ""].filter(Boolean);
+  const diagnostics: Diagnostic[] = [
+    {
+      severity: "info",
+      source: "docx:pictures",
+      message:
+        `the document has no tables but ${pictures.length} picture(s) in its text: ${kept.length} read by OCR, each placed where it stands ` +
+        `(a place's page is the picture's number among those read, its box on that picture fitted to an A4 page)${left.length ? `; left out: ${left.join(", ")}` : ""}`,
+    },
+    ...read.diagnostics,
+  ];
+  return { blocks: out, diagnostics, ocrPages: read.meta.ocrPages ?? [] };
+}
+
+/** The page a block of an OCR'd document stands on: its own place's, else its first cell's. */
+function pageOf(b: Block): number | undefined {
+  if (b.place?.page !== undefined) return b.place.page;
+  if (b.kind === "table") for (const row of b.rows) for (const c of row) if (c.place?.page !== undefined) return c.place.page;
+  return undefined;
+}
+
+/** The main part's relationships: id → the part it targets (internal targets only), resolved from the main part's folder. */
+function relationships(zip: ZipArchive, main: string, limits: Limits, decode: (b: Buffer) => string): Map<string, string> {
+  const slash = main.lastIndexOf("/");
+  const dir = slash >= 0 ? main.slice(0, slash) : "";
+  const entry = zip.find(`${dir ? `${dir}/` : ""}_rels/${main.slice(slash + 1)}.rels`);
+  const out = new Map<string, string>();
+  if (!entry) return out;
+  try {
+    const tree = parseXml(decode(zip.read(entry)), entry.name, limits.maxNestingDepth);
+    const root = tree.find((n) => tagOf(n).endsWith("Relationships"));
+    for (const r of root ? kids(root) : []) {
+      const id = attr(r, "Id"), target = attr(r, "Target");
+      if (!tagOf(r).endsWith("Relationship") || !id || !target || attr(r, "TargetMode") === "External") continue;
+      out.set(id, resolvePart(dir, target));
+    }
+  } catch (e) {
+    if (e instanceof ExtractError && (e.code === "zip-bomb" || e.code === "corrupt-zip")) throw e;
+    // Unreadable relationships: no picture is found, the document reads as without them.
+  }
+  return out;
+}
+
+/** A relationship's target as a part name: `media/image1.png` from word/ is word/media/image1.png; `/word/…` is from the root. */
+function resolvePart(dir: string, target: string): string {
+  const parts = target.startsWith("/") ? [] : dir.split("/").filter(Boolean);
+  for (const seg of target.split("/")) {
+    if (!seg || seg === ".") continue;
+    if (seg === "..") parts.pop();
+    else parts.push(seg);
+  }
+  return parts.join("/");
+}
