@@ -15,13 +15,16 @@
 //    Tesseract is installed; without it, it fails as "scanned" saying what to install.
 //    A mixed PDF's image-only pages are OCR'd too and laid out with its text pages
 //    (never a page with a text layer); without Tesseract they are skipped with a warning.
+//    A PDF whose text holds no table but whose pages carry pictures big enough to hold one
+//    (a Word report with its tables pasted as pictures, printed to PDF) has those pages
+//    OCR'd the same way (`pdf.tablePictures`); without Tesseract it reads as before.
 // Failures: "scanned" (images, no text layer, no Tesseract), "no-text", "encrypted",
 // "corrupt-pdf" (what pdfjs could not read), "timeout", "too-large", "empty". An error
 // thrown by the layout code is not the file's fault: it leaves as it is, and the pipeline
 // stores it as "internal" (a bug).
-import { ExtractError } from "../model/document.js";
+import { ExtractError, type Diagnostic } from "../model/document.js";
 import type { Extractor } from "./types.js";
-import { buildDocument, readDiagnostics, scannedPages, withTextLayer } from "./pdf/build.js";
+import { buildDocument, picturePages, readDiagnostics, scannedPages, withTextLayer } from "./pdf/build.js";
 import { inflateTripped, readPdf, startInflateBudget, tuneWorkerThread } from "./pdf/read.js";
 import { looksLikePdf } from "./signatures.js";
 import { ocrAvailable, ocrPdf } from "./pdf/ocr.js";
@@ -49,13 +52,31 @@ export const extractPdf: Extractor = async (bytes, options) => {
     deadline?.check();
     // Some pages text, some images only (a mixed PDF): the image pages read by OCR and laid
     // out with the text pages, where Tesseract is installed; without it they are skipped
-    // with a warning each (buildDocument).
+    // with a warning each (buildDocument). Pages with text and a picture big enough to hold
+    // a table, in a PDF whose text holds no table (a Word report whose tables were pasted as
+    // pictures, printed to PDF), are read by OCR the same way.
     const scanned = scannedPages(read), text = withTextLayer(read);
-    if (scanned.length && text.length && (await ocrAvailable())) {
+    const doc = buildDocument(read);
+    const pictured = doc.blocks.some((b) => b.kind === "table") ? [] : picturePages(read).map((p) => p.page);
+    if ((scanned.length || pictured.length) && (await ocrAvailable())) {
       deadline?.extend(limits.ocrTimeoutMs);
-      return ocrPdf(bytes, limits, { text, scanned: scanned.map((p) => p.page), diagnostics: readDiagnostics(read), numPages: read.numPages, title: read.title });
+      const diagnostics = readDiagnostics(read);
+      if (pictured.length)
+        diagnostics.push({
+          severity: "info",
+          source: "pdf:table-pictures",
+          message: `no table in the text, but page${pictured.length > 1 ? "s" : ""} ${pictured.join(", ")} carr${pictured.length > 1 ? "y" : "ies"} a picture big enough to hold one: read by OCR (the other pages from their text layer)`,
+          place: { page: pictured[0] },
+        });
+      return ocrPdf(bytes, limits, {
+        text: text.filter((p) => !pictured.includes(p.page)),
+        scanned: [...new Set([...scanned.map((p) => p.page), ...pictured])].sort((a, b) => a - b),
+        diagnostics,
+        numPages: read.numPages,
+        title: read.title,
+      });
     }
-    return buildDocument(read);
+    return doc;
   } catch (e) {
     // Every page an image, no text layer: read by OCR where Tesseract is installed, within
     // its own bound (limits.ocrTimeoutMs, every child process killed at it).

@@ -322,6 +322,7 @@ describe("numbers cut at a page's edge", () => {
     h: [],
     v: [],
     images: 0,
+    largestImage: 0,
     hiddenText: 0,
     shownText: runs.length,
   });

@@ -9,6 +9,16 @@ export const withTextLayer = (r: ReadResult) => r.pages.filter((p) => p.runs.som
 /** Pages with images and no text at all: scanned pages (OCR reads them where it can). */
 export const scannedPages = (r: ReadResult) => r.pages.filter((p) => p.images > 0 && !p.runs.some((t) => t.str.trim()));
 
+/**
+ * The least share of its page a picture covers where it may hold a table (a table pasted as
+ * a screenshot covers a third of a page or more; a seal or a logo a hundredth).
+ */
+export const TABLE_PICTURE_SHARE = 0.1;
+
+/** Pages with text and a picture big enough to hold a table (a Word report with its tables pasted as pictures, printed to PDF). */
+export const picturePages = (r: ReadResult) =>
+  withTextLayer(r).filter((p) => p.largestImage >= TABLE_PICTURE_SHARE * Math.abs((p.box.x1 - p.box.x0) * (p.box.y1 - p.box.y0)));
+
 /** What the reading noticed about the text pages: pages over the limit, invisible OCR layers. */
 export function readDiagnostics(r: ReadResult): Diagnostic[] {
   const diagnostics: Diagnostic[] = r.notes.map((message) => ({ severity: "warning", source: "pdf:pages-limit", message }));

@@ -308,6 +308,7 @@ export async function ocrPage(raw: Gray, page: number, dir: string, deadline: nu
     h: found.h.map(toSeg),
     v: found.v.map(toSeg),
     images: 1,
+    largestImage: img.width * s * H,
     hiddenText: 0,
     shownText: runs.length,
   };

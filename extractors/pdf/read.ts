@@ -47,6 +47,8 @@ export interface PageData {
   v: Segment[];
   /** Images painted (a page that is all image and no text is a scan). */
   images: number;
+  /** The area the largest image is painted over (square points): a table pasted as a picture covers a good part of its page. */
+  largestImage: number;
   /** Text shown invisibly (render mode 3 or 7: an OCR layer over a scan) and visibly. */
   hiddenText: number;
   shownText: number;
@@ -391,6 +393,7 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
   const h: Segment[] = [];
   const v: Segment[] = [];
   let images = 0;
+  let largestImage = 0;
   let ctm: M = [1, 0, 0, 1, 0, 0];
   let lineWidth = 1;
   let renderMode = 0;
@@ -447,6 +450,8 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
       case OPS.paintImageMaskXObjectRepeat:
       case OPS.paintSolidColorImageMask:
         images++;
+        // An image is painted onto the unit square the current transform maps.
+        largestImage = Math.max(largestImage, Math.abs(ctm[0] * ctm[3] - ctm[1] * ctm[2]));
         break;
       case OPS.constructPath: {
         const paint = args[0] as number;
@@ -459,7 +464,7 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
       }
     }
   }
-  return { page: number, box: { x0: Math.min(vx0, vx1), y0: Math.min(vy0, vy1), x1: Math.max(vx0, vx1), y1: Math.max(vy0, vy1) }, runs, h, v, images, hiddenText, shownText };
+  return { page: number, box: { x0: Math.min(vx0, vx1), y0: Math.min(vy0, vy1), x1: Math.max(vx0, vx1), y1: Math.max(vy0, vy1) }, runs, h, v, images, largestImage, hiddenText, shownText };
 }
 
 const AXIS = 0.6;
