@@ -6,8 +6,8 @@
 // 4. XML parsed under limits.maxNestingDepth (docx/xml.ts).
 // 5. The body walked in document order into paragraphs and exact-grid tables (docx/body.ts).
 // 6. meta.title from docProps/core.xml dc:title.
-// 7. A body with no table but pictures in its flow (tables pasted as screenshots): the
-//    pictures read by OCR where Tesseract is installed, placed where they stand (docx/pictures.ts).
+// 7. A body whose tables hold no number (none, or layout tables) but pictures (tables pasted
+//    as screenshots): the pictures read by OCR, placed where they stand (docx/pictures.ts).
 // mammoth is not used: see docx/body.ts for why a direct OOXML read gives the exact grid.
 import { ExtractError, type Diagnostic, type Document, type DocumentMeta } from "../model/document.js";
 import type { Limits } from "../model/limits.js";
@@ -56,15 +56,17 @@ export const extractDocx: Extractor = async (bytes, options) => {
   const title = coreTitle(zip, rels.core, limits, diagnostics);
   if (title) meta.title = title;
 
-  if (!reader.blocks.some((b) => b.kind === "table")) {
-    // Tables pasted as pictures: read by OCR where they are (docx/pictures.ts).
-    if (reader.pictures.length) {
-      options.deadline?.extend(limits.ocrTimeoutMs);
-      const read = await readPictures(zip, main.name, reader.pictures, reader.blocks, limits, decodeXml);
-      if (read) return { blocks: read.blocks, meta: { ...meta, ocrPages: read.ocrPages }, diagnostics: [...diagnostics, ...read.diagnostics] } satisfies Document;
-    }
-    diagnostics.push({ severity: "warning", source: "docx:no-tables", message: `the document has no tables: paragraphs only${reader.pictures.length ? ` (and ${reader.pictures.length} picture(s), none big enough to hold a table)` : ""}` });
+  // Tables pasted as pictures (in the text, or in a layout table's cells): where no table
+  // holds a number, the pictures are read by OCR where they are (docx/pictures.ts).
+  const tables = reader.blocks.filter((b) => b.kind === "table");
+  const numbered = tables.some((t) => t.kind === "table" && t.rows.some((r) => r.some((c) => /\d/.test(c.text))));
+  if (!numbered && reader.pictures.length) {
+    options.deadline?.extend(limits.ocrTimeoutMs);
+    const read = await readPictures(zip, main.name, reader.pictures, reader.blocks, limits, decodeXml, tables.length > 0);
+    if (read) return { blocks: read.blocks, meta: { ...meta, ocrPages: read.ocrPages }, diagnostics: [...diagnostics, ...read.diagnostics] } satisfies Document;
   }
+  if (!tables.length)
+    diagnostics.push({ severity: "warning", source: "docx:no-tables", message: `the document has no tables: paragraphs only${reader.pictures.length ? ` (and ${reader.pictures.length} picture(s), none big enough to hold a table)` : ""}` });
   return { blocks: reader.blocks, meta, diagnostics } satisfies Document;
 };
 

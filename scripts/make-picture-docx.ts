@@ -1,5 +1,8 @@
 // Makes test/fixtures/docx-cases/pictures.docx: a Word report whose tables were pasted as
-// pictures, as LibreOffice writes one. Its text (title, headings, closing) is typed; its
+// pictures, as LibreOffice writes one; and test/fixtures/pdf-cases/pictures.pdf, that
+// DOCX printed to PDF by LibreOffice (its pictures at JPEG quality 40); and
+// test/fixtures/docx-cases/pictures-in-cell.docx, the last page's picture inside a table of
+// one cell (Word users lay pages out with tables). Its text (title, headings, closing) is typed; its
 // tables are the pages of the scanned 2021 fixture (test/fixtures/scans, whose truth is
 // test/fixtures/reports/r2021.expected.json), rendered by pdftoppm as greyscale JPEGs and
 // embedded (data: URIs, so LibreOffice stores them in word/media, not as links).
@@ -12,6 +15,8 @@ import { join } from "node:path";
 
 const SCAN = "test/fixtures/scans/r2021.chromium.scan200.pdf";
 const OUT = "test/fixtures/docx-cases/pictures.docx";
+const PDF = "test/fixtures/pdf-cases/pictures.pdf";
+const IN_CELL = "test/fixtures/docx-cases/pictures-in-cell.docx";
 
 const work = mkdtempSync(join(tmpdir(), "xxgk-picture-docx-"));
 const profile = mkdtempSync(join(tmpdir(), "xxgk-lo-"));
@@ -34,6 +39,27 @@ try {
   });
   copyFileSync(join(work, "pictures.docx"), OUT);
   console.log(`${OUT}: ${readFileSync(OUT).length} bytes, ${pages.length} pictures`);
+  const quality = 'pdf:writer_pdf_Export:{"Quality":{"type":"long","value":"40"}}';
+  execFileSync(process.env.XXGK_SOFFICE ?? "soffice", [`-env:UserInstallation=file://${profile}`, "--headless", "--convert-to", quality, "--outdir", work, join(work, "pictures.docx")], {
+    stdio: "pipe",
+    timeout: 120_000,
+  });
+  copyFileSync(join(work, "pictures.pdf"), PDF);
+  console.log(`${PDF}: ${readFileSync(PDF).length} bytes`);
+  const inCell = [
+    `<html><head><meta charset="utf-8"><title>硚口区商务局2024年政府信息公开工作年度报告</title></head><body>`,
+    `<p>硚口区商务局2024年政府信息公开工作年度报告</p>`,
+    `<p>四、因政府信息公开工作被申请行政复议、提起行政诉讼情况</p>`,
+    `<table border="0"><tr><td>${img(pages[pages.length - 1])}</td></tr></table>`,
+    `</body></html>`,
+  ].join("\n");
+  writeFileSync(join(work, "pictures-in-cell.html"), inCell);
+  execFileSync(process.env.XXGK_SOFFICE ?? "soffice", [`-env:UserInstallation=file://${profile}`, "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir", work, join(work, "pictures-in-cell.html")], {
+    stdio: "pipe",
+    timeout: 120_000,
+  });
+  copyFileSync(join(work, "pictures-in-cell.docx"), IN_CELL);
+  console.log(`${IN_CELL}: ${readFileSync(IN_CELL).length} bytes`);
 } finally {
   rmSync(work, { recursive: true, force: true });
   rmSync(profile, { recursive: true, force: true });

@@ -194,6 +194,53 @@ describe("a Word report whose tables were pasted as pictures (LibreOffice's DOCX
     }
   }, 60_000);
 
+  it("a picture in the cell of a table laying the page out (no table holds a number): read, and placed after that table", async () => {
+    const FILE = "test/fixtures/docx-cases/pictures-in-cell.docx";
+    const doc = await extractDocx(new Uint8Array(readFileSync(FILE)), { name: FILE, limits: DEFAULT_LIMITS });
+    const kinds = doc.blocks.map((b) => b.kind);
+    expect(kinds.indexOf("table")).toBeGreaterThan(0); // the layout table, after the title
+    const o = await parseReport({ bytes: new Uint8Array(readFileSync(FILE)), name: FILE, limits: { timeoutMs: 240_000 } });
+    if (!o.ok) throw new Error(`${o.code}: ${o.message}`);
+    const { wrong, silent } = judge(o.record);
+    expect(wrong).toEqual([]);
+    expect(silent).toEqual([]);
+    // The picture is the last page: table 4 (15 values) and the date.
+    expect(cellsOf(o.record).filter(([t, , , v]) => t === "reviews" && v !== null)).toHaveLength(15);
+    expect(o.record.publishedOn).toBe(truth.publishedOn);
+    expect(o.record.diagnostics.find((d) => d.code === "docx.pictures")?.message).toMatch(/^the document's tables hold no number but 1 picture\(s\) in its text: 1 read by OCR/);
+  }, 240_000);
+
+  it("printed to PDF (LibreOffice): the pages whose pictures may hold a table are OCR'd, the others read from their text", async () => {
+    const PDF = "test/fixtures/pdf-cases/pictures.pdf";
+    const o = await parseReport({ bytes: new Uint8Array(readFileSync(PDF)), name: PDF, limits: { timeoutMs: 240_000 } });
+    if (!o.ok) throw new Error(`${o.code}: ${o.message}`);
+    const r = o.record;
+    const { read, wrong, silent } = judge(r);
+    expect(wrong).toEqual([]);
+    expect(silent).toEqual([]);
+    expect(read).toBeGreaterThanOrEqual(180); // 191 on this machine
+    expect([r.year, r.publishedOn]).toEqual([truth.year, truth.publishedOn]);
+    // Page 2 is a picture alone (a scanned page); pages 1 and 3 carry text and a picture.
+    expect(r.diagnostics.find((d) => d.code === "pdf.tablePictures")?.message).toBe(
+      "no table in the text, but pages 1, 3 carry a picture big enough to hold one: read by OCR (the other pages from their text layer)",
+    );
+    // The title on page 1 is OCR's reading now (研口 for 硚口): said so.
+    expect(r.diagnostics.some((d) => d.code === "ocr.metaText" && d.key === "organ")).toBe(true);
+    // Without Tesseract it reads as before: its text alone, which holds no table.
+    const before = await without("XXGK_TESSERACT", () => parseReport({ bytes: new Uint8Array(readFileSync(PDF)), name: PDF }));
+    expect(before.ok ? "read" : before.code).toBe("no-tables");
+  }, 240_000);
+
+  it("a page's picture counts where it covers a tenth of the page or more, and only on a page with text", async () => {
+    const { picturePages } = await import("../extractors/pdf/build.js");
+    const page = (n: number, share: number, text: boolean) => ({
+      page: n, box: { x0: 0, y0: 0, x1: 600, y1: 800 }, runs: text ? [{ str: "一、总体情况", x: 10, y: 10, w: 60, size: 12 }] : [],
+      h: [], v: [], images: 1, largestImage: share * 600 * 800, hiddenText: 0, shownText: text ? 1 : 0,
+    });
+    const read = { pages: [page(1, 0.02, true), page(2, 0.1, true), page(3, 0.5, false), page(4, 0.09, true), page(5, 0.6, true)], numPages: 5, notes: [] };
+    expect(picturePages(read as never).map((p) => p.page)).toEqual([2, 5]);
+  });
+
   it("a DOCX with tables is read as before: its pictures (a seal, a logo) are not OCR'd", async () => {
     const o = await parseReport({ bytes: new Uint8Array(readFileSync("test/fixtures/docx-cases/lo-template.docx")), name: "lo-template.docx" });
     expect(o.ok && o.record.diagnostics.some((d) => d.code.startsWith("ocr.") || d.code === "docx.pictures")).toBe(false);

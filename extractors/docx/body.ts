@@ -23,7 +23,7 @@ interface Counts {
 
 type Item = { kind: "p"; text: string } | { kind: "tbl"; node: XNode } | { kind: "picture"; rid: string };
 
-/** A picture in the body's flow (not in a table cell): its relationship id, and the index in `blocks` it stands before. */
+/** A picture in the body's flow (or in a table's cell: then it stands after that table): its relationship id, and the index in `blocks` it stands before. */
 export interface BodyPicture {
   rid: string;
   at: number;
@@ -36,10 +36,12 @@ interface Field {
 export class BodyReader {
   readonly blocks: Block[] = [];
   readonly diagnostics: Diagnostic[] = [];
-  /** Pictures in the body's flow, in order (a report whose tables were pasted as pictures). */
+  /** Pictures in the body's flow and in tables' cells, in order (a report whose tables were pasted as pictures). */
   readonly pictures: BodyPicture[] = [];
   /** Pictures met in the paragraph being read (the walk takes them after the paragraph). */
   private met: string[] = [];
+  /** Pictures met in the cells of the table being built (placed after it). */
+  private inCells: string[] = [];
   private readonly counts: Counts = { inserted: 0, deleted: 0, movedFrom: 0, deletedRows: 0, textBoxes: 0, fields: 0, symbols: 0, altChunks: 0 };
   private fields: Field[] = [];
   private tableIndex = 0;
@@ -267,6 +269,7 @@ export class BodyReader {
     this.blocks.push(table);
     const nested: XNode[] = [];
     this.buildGrid(node, table, index, nested);
+    for (const rid of this.inCells.splice(0)) this.pictures.push({ rid, at: this.blocks.length });
     if (nested.length)
       this.diagnostics.push({
         severity: "info",
@@ -371,8 +374,7 @@ export class BodyReader {
       else if (it.kind === "p") {
         const t = it.text.trim();
         if (t) lines.push(t);
-      }
-      // A picture in a cell is not read: a report's tables pasted as pictures stand in the body's flow.
+      } else this.inCells.push(it.rid); // a picture in a layout table's cell: placed after the table
     }
     return lines.join("\n");
   }

@@ -1,6 +1,7 @@
 // A Word report whose tables were pasted as pictures (screenshots of a spreadsheet, a
 // scanned page): the text of the document is its own, its tables are in the pictures.
-// Where the body has no table but pictures in its flow, those big enough to hold a table
+// Where no table of the body holds a number (it has none, or only tables laying the page
+// out, a picture in a cell) but it has pictures, those big enough to hold a table
 // are read by OCR, all together as one PDF (extractors/image.ts: a picture a page, so a
 // table cut over two pictures is one table, as over two pages of a scan), and what OCR
 // makes of each picture is put where that picture stands among the paragraphs. Their
@@ -29,7 +30,16 @@ export interface PicturesRead {
  * picture could hold a page (nothing run). `main` is the main part's name, whose
  * relationships name the pictures' parts. Throws ExtractError where OCR cannot run.
  */
-export async function readPictures(zip: ZipArchive, main: string, pictures: BodyPicture[], blocks: Block[], limits: Limits, decode: (b: Buffer) => string): Promise<PicturesRead | null> {
+export async function readPictures(
+  zip: ZipArchive,
+  main: string,
+  pictures: BodyPicture[],
+  blocks: Block[],
+  limits: Limits,
+  decode: (b: Buffer) => string,
+  layoutTables = false,
+): Promise<PicturesRead | null> {
+  const none = layoutTables ? "the document's tables hold no number" : "the document has no tables";
   const targets = relationships(zip, main, limits, decode);
   const { pictureOf, picturesAsPdf } = await import("../image.js");
   const kept: { at: number; picture: Exclude<ReturnType<typeof pictureOf>, { refused: string }> }[] = [];
@@ -58,7 +68,7 @@ export async function readPictures(zip: ZipArchive, main: string, pictures: Body
   } catch (e) {
     // Said of the document: its tables are pictures, and what is missing to read them.
     if (e instanceof ExtractError && e.code === "scanned")
-      throw new ExtractError(`the document has no tables but ${kept.length} picture(s) that may be them, read by OCR, which cannot run here: ${e.message.replace(/^.*?cannot run(?: here)?: /, "")}`, "scanned");
+      throw new ExtractError(`${none} but ${kept.length} picture(s) that may be them, read by OCR, which cannot run here: ${e.message.replace(/^.*?cannot run(?: here)?: /, "")}`, "scanned");
     throw e;
   }
 
@@ -80,7 +90,7 @@ export async function readPictures(zip: ZipArchive, main: string, pictures: Body
       severity: "info",
       source: "docx:pictures",
       message:
-        `the document has no tables but ${pictures.length} picture(s) in its text: ${kept.length} read by OCR, each placed where it stands ` +
+        `${none} but ${pictures.length} picture(s) in its text: ${kept.length} read by OCR, each placed where it stands ` +
         `(a place's page is the picture's number among those read, its box on that picture fitted to an A4 page)${left.length ? `; left out: ${left.join(", ")}` : ""}`,
     },
     ...read.diagnostics,
