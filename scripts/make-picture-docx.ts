@@ -20,6 +20,12 @@ const IN_CELL = "test/fixtures/docx-cases/pictures-in-cell.docx";
 
 const work = mkdtempSync(join(tmpdir(), "xxgk-picture-docx-"));
 const profile = mkdtempSync(join(tmpdir(), "xxgk-lo-"));
+/** LibreOffice converts work/`file` to `to` (a filter name and its options) in work/. */
+const convert = (to: string, file: string) =>
+  execFileSync(process.env.XXGK_SOFFICE ?? "soffice", [`-env:UserInstallation=file://${profile}`, "--headless", "--convert-to", to, "--outdir", work, join(work, file)], {
+    stdio: "pipe",
+    timeout: 120_000,
+  });
 try {
   execFileSync("pdftoppm", ["-r", "150", "-gray", "-jpeg", "-jpegopt", "quality=50", SCAN, join(work, "page")]);
   const pages = readdirSync(work).filter((f) => /^page-\d+\.jpg$/.test(f)).sort();
@@ -33,17 +39,11 @@ try {
     `</body></html>`,
   ].join("\n");
   writeFileSync(join(work, "pictures.html"), html);
-  execFileSync(process.env.XXGK_SOFFICE ?? "soffice", [`-env:UserInstallation=file://${profile}`, "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir", work, join(work, "pictures.html")], {
-    stdio: "pipe",
-    timeout: 120_000,
-  });
+  convert("docx:MS Word 2007 XML", "pictures.html");
   copyFileSync(join(work, "pictures.docx"), OUT);
   console.log(`${OUT}: ${readFileSync(OUT).length} bytes, ${pages.length} pictures`);
   const quality = 'pdf:writer_pdf_Export:{"Quality":{"type":"long","value":"40"}}';
-  execFileSync(process.env.XXGK_SOFFICE ?? "soffice", [`-env:UserInstallation=file://${profile}`, "--headless", "--convert-to", quality, "--outdir", work, join(work, "pictures.docx")], {
-    stdio: "pipe",
-    timeout: 120_000,
-  });
+  convert(quality, "pictures.docx");
   copyFileSync(join(work, "pictures.pdf"), PDF);
   console.log(`${PDF}: ${readFileSync(PDF).length} bytes`);
   const inCell = [
@@ -54,10 +54,7 @@ try {
     `</body></html>`,
   ].join("\n");
   writeFileSync(join(work, "pictures-in-cell.html"), inCell);
-  execFileSync(process.env.XXGK_SOFFICE ?? "soffice", [`-env:UserInstallation=file://${profile}`, "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir", work, join(work, "pictures-in-cell.html")], {
-    stdio: "pipe",
-    timeout: 120_000,
-  });
+  convert("docx:MS Word 2007 XML", "pictures-in-cell.html");
   copyFileSync(join(work, "pictures-in-cell.docx"), IN_CELL);
   console.log(`${IN_CELL}: ${readFileSync(IN_CELL).length} bytes`);
 } finally {

@@ -16,6 +16,7 @@ import type { Limits } from "../../model/limits.js";
 import type { ZipArchive } from "../../model/zip.js";
 import { ExtractError } from "../../model/document.js";
 import type { BodyPicture } from "./body.js";
+import type { Picture } from "../image.js";
 import { attr, kids, parseXml, tagOf } from "./xml.js";
 
 /** What reading the pictures gave: the body's blocks with the pictures' own among them, and the notes. */
@@ -42,7 +43,7 @@ export async function readPictures(
   const none = layoutTables ? "the document's tables hold no number" : "the document has no tables";
   const targets = relationships(zip, main, limits, decode);
   const { pictureOf, picturesAsPdf } = await import("../image.js");
-  const kept: { at: number; picture: Exclude<ReturnType<typeof pictureOf>, { refused: string }> }[] = [];
+  const kept: { at: number; picture: Picture }[] = [];
   let other = 0, small = 0;
   for (const p of pictures) {
     const part = targets.get(p.rid);
