@@ -57,7 +57,8 @@ export const extractPdf: Extractor = async (bytes, options) => {
     // pictures, printed to PDF), are read by OCR the same way.
     const scanned = scannedPages(read), text = withTextLayer(read);
     const doc = buildDocument(read);
-    const pictured = doc.blocks.some((b) => b.kind === "table") ? [] : picturePages(read).map((p) => p.page);
+    const picturedPages = doc.blocks.some((b) => b.kind === "table") ? [] : picturePages(read);
+    const pictured = picturedPages.map((p) => p.page);
     if ((scanned.length || pictured.length) && (await ocrAvailable())) {
       deadline?.extend(limits.ocrTimeoutMs);
       const diagnostics = readDiagnostics(read);
@@ -65,12 +66,13 @@ export const extractPdf: Extractor = async (bytes, options) => {
         diagnostics.push({
           severity: "info",
           source: "pdf:table-pictures",
-          message: `no table in the text, but page${pictured.length > 1 ? "s" : ""} ${pictured.join(", ")} carr${pictured.length > 1 ? "y" : "ies"} a picture big enough to hold one: read by OCR (the other pages from their text layer)`,
+          message: `no table in the text, but page${pictured.length > 1 ? "s" : ""} ${pictured.join(", ")} carr${pictured.length > 1 ? "y" : "ies"} a picture big enough to hold one: read by OCR inside the picture, the text layer elsewhere`,
           place: { page: pictured[0] },
         });
       return ocrPdf(bytes, limits, {
         text: text.filter((p) => !pictured.includes(p.page)),
         scanned: [...new Set([...scanned.map((p) => p.page), ...pictured])].sort((a, b) => a - b),
+        pictured: picturedPages,
         diagnostics,
         numPages: read.numPages,
         title: read.title,

@@ -109,6 +109,12 @@ function missing(what: string): ExtractError {
 export interface MixedPdf {
   text: PageData[];
   scanned: number[];
+  /**
+   * Pages with text and a picture that may hold a table (scanned holds them too): OCR is
+   * taken inside the picture only, the text layer everywhere else on the page (a title
+   * printed above a pasted table stays as printed, never OCR's reading of it).
+   */
+  pictured?: PageData[];
   diagnostics: Diagnostic[];
   numPages: number;
   title?: string;
@@ -151,7 +157,9 @@ export async function ocrPdf(bytes: Uint8Array, limits: Limits, mixed?: MixedPdf
     for (const f of files) {
       const img = readPgm(await readFile(join(dir, f)));
       await rm(join(dir, f));
-      pages.push(await ocrPage(img, pageNo(f), dir, deadline));
+      const page = await ocrPage(img, pageNo(f), dir, deadline);
+      const text = mixed?.pictured?.find((p) => p.page === page.page);
+      pages.push(text ? withTextOutsidePicture(page, text) : page);
     }
     const doc = toDocument(pages, diagnostics, numPages, mixed?.text);
     if (mixed?.title) doc.meta.title = mixed.title;
@@ -169,6 +177,35 @@ export async function ocrPdf(bytes: Uint8Array, limits: Limits, mixed?: MixedPdf
 }
 
 const pageNo = (f: string) => Number(/(\d+)\.pgm$/.exec(f)![1]);
+
+/**
+ * A page with text and a picture: OCR's words, rules and doubts inside the picture, the
+ * text layer's runs and rules outside it. The OCR'd page is in points from the page box's
+ * corner, y up, as the text layer is from its own origin.
+ */
+function withTextOutsidePicture(ocrd: OcrPage, text: PageData): OcrPage {
+  const b = text.largestImageBox;
+  if (!b) return ocrd;
+  const dx = text.box.x0, dy = text.box.y0;
+  const pic = { x0: b.x0 - dx, y0: b.y0 - dy, x1: b.x1 - dx, y1: b.y1 - dy };
+  const inPicture = (x: number, y: number) => x >= pic.x0 && x <= pic.x1 && y >= pic.y0 && y <= pic.y1;
+  const runIn = (r: TextRun) => inPicture(r.x + r.w / 2, r.y + r.size / 3);
+  const segIn = (g: Segment) => inPicture((g.x0 + g.x1) / 2, (g.y0 + g.y1) / 2);
+  const shift = <T extends { x: number; y: number }>(r: T): T => ({ ...r, x: r.x - dx, y: r.y - dy });
+  const shiftSeg = (g: Segment): Segment => ({ x0: g.x0 - dx, x1: g.x1 - dx, y0: g.y0 - dy, y1: g.y1 - dy });
+  const H = ocrd.data.box.y1;
+  return {
+    ...ocrd,
+    data: {
+      ...ocrd.data,
+      runs: [...ocrd.data.runs.filter(runIn), ...text.runs.map(shift).filter((r) => !runIn(r))],
+      h: [...ocrd.data.h.filter(segIn), ...text.h.map(shiftSeg).filter((g) => !segIn(g))],
+      v: [...ocrd.data.v.filter(segIn), ...text.v.map(shiftSeg).filter((g) => !segIn(g))],
+    },
+    // Doubts are boxes with the origin top-left.
+    unsure: ocrd.unsure.filter((u) => inPicture((u.box.x0 + u.box.x1) / 2, H - (u.box.y0 + u.box.y1) / 2)),
+  };
+}
 
 /** One page picture → words, rules and runs. */
 export async function ocrPage(raw: Gray, page: number, dir: string, deadline: number): Promise<OcrPage> {

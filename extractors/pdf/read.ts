@@ -49,6 +49,8 @@ export interface PageData {
   images: number;
   /** The area the largest image is painted over (square points): a table pasted as a picture covers a good part of its page. */
   largestImage: number;
+  /** Where that image is painted, in user space (absent where the page paints none). */
+  largestImageBox?: { x0: number; y0: number; x1: number; y1: number };
   /** Text shown invisibly (render mode 3 or 7: an OCR layer over a scan) and visibly. */
   hiddenText: number;
   shownText: number;
@@ -394,6 +396,7 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
   const v: Segment[] = [];
   let images = 0;
   let largestImage = 0;
+  let largestImageBox: PageData["largestImageBox"];
   let ctm: M = [1, 0, 0, 1, 0, 0];
   let lineWidth = 1;
   let renderMode = 0;
@@ -448,11 +451,18 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
       case OPS.paintImageMaskXObject:
       case OPS.paintImageXObjectRepeat:
       case OPS.paintImageMaskXObjectRepeat:
-      case OPS.paintSolidColorImageMask:
+      case OPS.paintSolidColorImageMask: {
         images++;
         // An image is painted onto the unit square the current transform maps.
-        largestImage = Math.max(largestImage, Math.abs(ctm[0] * ctm[3] - ctm[1] * ctm[2]));
+        const area = Math.abs(ctm[0] * ctm[3] - ctm[1] * ctm[2]);
+        if (area > largestImage) {
+          largestImage = area;
+          const xs = [ctm[4], ctm[4] + ctm[0], ctm[4] + ctm[2], ctm[4] + ctm[0] + ctm[2]];
+          const ys = [ctm[5], ctm[5] + ctm[1], ctm[5] + ctm[3], ctm[5] + ctm[1] + ctm[3]];
+          largestImageBox = { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
+        }
         break;
+      }
       case OPS.constructPath: {
         const paint = args[0] as number;
         const path = (args[1] as (Float32Array | null)[])?.[0];
@@ -464,7 +474,7 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
       }
     }
   }
-  return { page: number, box: { x0: Math.min(vx0, vx1), y0: Math.min(vy0, vy1), x1: Math.max(vx0, vx1), y1: Math.max(vy0, vy1) }, runs, h, v, images, largestImage, hiddenText, shownText };
+  return { page: number, box: { x0: Math.min(vx0, vx1), y0: Math.min(vy0, vy1), x1: Math.max(vx0, vx1), y1: Math.max(vy0, vy1) }, runs, h, v, images, largestImage, ...(largestImageBox ? { largestImageBox } : {}), hiddenText, shownText };
 }
 
 const AXIS = 0.6;
