@@ -10,6 +10,7 @@
 //    as screenshots): the pictures read by OCR, placed where they stand (docx/pictures.ts).
 // mammoth is not used: see docx/body.ts for why a direct OOXML read gives the exact grid.
 import { ExtractError, type Diagnostic, type Document, type DocumentMeta } from "../model/document.js";
+import { namesDisclosure } from "../model/text.js";
 import type { Limits } from "../model/limits.js";
 import { openZip, type ZipArchive } from "../model/zip.js";
 import { isOleCompound, looksLikeZip } from "./signatures.js";
@@ -60,7 +61,10 @@ export const extractDocx: Extractor = async (bytes, options) => {
   // holds a number, the pictures are read by OCR where they are (docx/pictures.ts).
   const tables = reader.blocks.filter((b) => b.kind === "table");
   const numbered = tables.some((t) => t.kind === "table" && t.rows.some((r) => r.some((c) => /\d/.test(c.text))));
-  if (!numbered && reader.pictures.length) {
+  // Only in a document whose text names information disclosure, or that has no text (every
+  // page a picture): a notice or a brochure with photographs is not OCR'd for nothing.
+  const paragraphs = reader.blocks.filter((b) => b.kind === "paragraph").map((b) => (b as { text: string }).text);
+  if (!numbered && reader.pictures.length && (!paragraphs.length || namesDisclosure(paragraphs.join("")))) {
     options.deadline?.extend(limits.ocrTimeoutMs);
     const read = await readPictures(zip, main.name, reader.pictures, reader.blocks, limits, decodeXml, tables.length > 0);
     if (read) return { blocks: read.blocks, meta: { ...meta, ocrPages: read.ocrPages }, diagnostics: [...diagnostics, ...read.diagnostics] } satisfies Document;

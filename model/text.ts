@@ -79,6 +79,13 @@ export function foldLabel(s: string): string {
   return fold(s).replace(/[()（）【】\[\]〔〕、.．。,，:：;；!！?？·•\-—–_/|*#]/g, "");
 }
 
+/**
+ * Whether a text names information disclosure (信息公开; 資訊公開 and 信息公開 in Traditional
+ * characters), spaces aside: a report's title does. Readers ask it before costly work on
+ * a document that may be no report (OCR of the pictures of a notice or a brochure).
+ */
+export const namesDisclosure = (text: string): boolean => /[信資资][息訊讯]公[开開]/.test(text.replace(/\s+/g, ""));
+
 /** What opens a numbered item: 一、 / （三） / 1. (a decimal such as 1.5 does not). */
 export const ITEM_NUMBER = /^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[、.．](?!\d))/;
 

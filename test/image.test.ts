@@ -232,14 +232,17 @@ describe("a Word report whose tables were pasted as pictures (LibreOffice's DOCX
     expect(before.ok ? "read" : before.code).toBe("no-tables");
   }, 240_000);
 
-  it("a page's picture counts where it covers a tenth of the page or more, and only on a page with text", async () => {
+  it("a page's picture counts where it covers a tenth of the page or more, on a page with text, in a PDF naming information disclosure", async () => {
     const { picturePages } = await import("../extractors/pdf/build.js");
-    const page = (n: number, share: number, text: boolean) => ({
-      page: n, box: { x0: 0, y0: 0, x1: 600, y1: 800 }, runs: text ? [{ str: "一、总体情况", x: 10, y: 10, w: 60, size: 12 }] : [],
+    const page = (n: number, share: number, text: string) => ({
+      page: n, box: { x0: 0, y0: 0, x1: 600, y1: 800 }, runs: text ? [{ str: text, x: 10, y: 10, w: 60, size: 12 }] : [],
       h: [], v: [], images: 1, largestImage: share * 600 * 800, hiddenText: 0, shownText: text ? 1 : 0,
     });
-    const read = { pages: [page(1, 0.02, true), page(2, 0.1, true), page(3, 0.5, false), page(4, 0.09, true), page(5, 0.6, true)], numPages: 5, notes: [] };
-    expect(picturePages(read as never).map((p) => p.page)).toEqual([2, 5]);
+    const pages = (title: string) => [page(1, 0.02, title), page(2, 0.1, "一、总体情况"), page(3, 0.5, ""), page(4, 0.09, "二、主动公开"), page(5, 0.6, "三、收到和处理")];
+    expect(picturePages({ pages: pages("区商务局2024年政府信 息公开工作年度报告"), numPages: 5, notes: [] } as never).map((p) => p.page)).toEqual([2, 5]);
+    expect(picturePages({ pages: pages("區商務局2024年政府資訊公開工作年度報告"), numPages: 5, notes: [] } as never).map((p) => p.page)).toEqual([2, 5]);
+    // A notice with photographs: its pictures are not read.
+    expect(picturePages({ pages: pages("关于召开全区商务工作会议的通知"), numPages: 5, notes: [] } as never)).toEqual([]);
   });
 
   it("a DOCX with tables is read as before: its pictures (a seal, a logo) are not OCR'd", async () => {

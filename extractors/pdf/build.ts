@@ -1,6 +1,7 @@
 // Read result → Document: the checks that make a file fail (no text: a scan) and the
 // diagnostics for what was read only in part. Runs in the PDF worker.
 import { ExtractError, type Diagnostic, type Document } from "../../model/document.js";
+import { namesDisclosure } from "../../model/text.js";
 import { layout } from "./layout.js";
 import { readPdf, type PageData, type ReadResult } from "./read.js";
 
@@ -15,9 +16,17 @@ export const scannedPages = (r: ReadResult) => r.pages.filter((p) => p.images > 
  */
 export const TABLE_PICTURE_SHARE = 0.1;
 
-/** Pages with text and a picture big enough to hold a table (a Word report with its tables pasted as pictures, printed to PDF). */
-export const picturePages = (r: ReadResult) =>
-  withTextLayer(r).filter((p) => p.largestImage >= TABLE_PICTURE_SHARE * Math.abs((p.box.x1 - p.box.x0) * (p.box.y1 - p.box.y0)));
+/**
+ * Pages with text and a picture big enough to hold a table (a Word report with its tables
+ * pasted as pictures, printed to PDF), in a PDF whose text names information disclosure
+ * (信息公开, 資訊公開: a report's title does): a notice or a brochure with photographs,
+ * fetched beside the reports, is not OCR'd page by page for nothing.
+ */
+export const picturePages = (r: ReadResult) => {
+  const withText = withTextLayer(r);
+  if (!namesDisclosure(withText.map((p) => p.runs.map((t) => t.str).join("")).join(""))) return [];
+  return withText.filter((p) => p.largestImage >= TABLE_PICTURE_SHARE * Math.abs((p.box.x1 - p.box.x0) * (p.box.y1 - p.box.y0)));
+};
 
 /** What the reading noticed about the text pages: pages over the limit, invisible OCR layers. */
 export function readDiagnostics(r: ReadResult): Diagnostic[] {
