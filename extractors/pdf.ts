@@ -22,7 +22,7 @@
 // "corrupt-pdf" (what pdfjs could not read), "timeout", "too-large", "empty". An error
 // thrown by the layout code is not the file's fault: it leaves as it is, and the pipeline
 // stores it as "internal" (a bug).
-import { ExtractError, type Diagnostic } from "../model/document.js";
+import { ExtractError, type Document } from "../model/document.js";
 import type { Extractor } from "./types.js";
 import { buildDocument, picturePages, readDiagnostics, scannedPages, withTextLayer } from "./pdf/build.js";
 import { inflateTripped, readPdf, startInflateBudget, tuneWorkerThread } from "./pdf/read.js";
@@ -56,10 +56,14 @@ export const extractPdf: Extractor = async (bytes, options) => {
     // a table, in a PDF whose text holds no table (a Word report whose tables were pasted as
     // pictures, printed to PDF), are read by OCR the same way.
     const scanned = scannedPages(read), text = withTextLayer(read);
-    const doc = buildDocument(read);
-    const picturedPages = doc.blocks.some((b) => b.kind === "table") ? [] : picturePages(read);
+    // The text's own layout is made only where it is returned or where picture pages wait on
+    // whether it holds a table (a mixed PDF without them goes to OCR as it did).
+    let doc: Document | undefined;
+    const layout = () => (doc ??= buildDocument(read));
+    const candidates = picturePages(read);
+    const picturedPages = candidates.length && !layout().blocks.some((b) => b.kind === "table") ? candidates : [];
     const pictured = picturedPages.map((p) => p.page);
-    if ((scanned.length || pictured.length) && (await ocrAvailable())) {
+    if (((scanned.length && text.length) || pictured.length) && (await ocrAvailable())) {
       deadline?.extend(limits.ocrTimeoutMs);
       const diagnostics = readDiagnostics(read);
       if (pictured.length)
@@ -78,7 +82,7 @@ export const extractPdf: Extractor = async (bytes, options) => {
         title: read.title,
       });
     }
-    return doc;
+    return layout();
   } catch (e) {
     // Every page an image, no text layer: read by OCR where Tesseract is installed, within
     // its own bound (limits.ocrTimeoutMs, every child process killed at it).

@@ -23,9 +23,10 @@ export const TABLE_PICTURE_SHARE = 0.1;
  * fetched beside the reports, is not OCR'd page by page for nothing.
  */
 export const picturePages = (r: ReadResult) => {
-  const withText = withTextLayer(r);
-  if (!namesDisclosure(withText.map((p) => p.runs.map((t) => t.str).join("")).join(""))) return [];
-  return withText.filter((p) => p.largestImage >= TABLE_PICTURE_SHARE * Math.abs((p.box.x1 - p.box.x0) * (p.box.y1 - p.box.y0)));
+  // The pictures first (a comparison a page): most PDFs have none, and their text is never joined.
+  const pictured = withTextLayer(r).filter((p) => p.largestImage >= TABLE_PICTURE_SHARE * Math.abs((p.box.x1 - p.box.x0) * (p.box.y1 - p.box.y0)));
+  if (!pictured.length || !namesDisclosure(r.pages.map((p) => p.runs.map((t) => t.str).join("")).join(""))) return [];
+  return pictured;
 };
 
 /** What the reading noticed about the text pages: pages over the limit, invisible OCR layers. */
