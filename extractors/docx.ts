@@ -9,7 +9,7 @@
 // 7. A body whose tables hold no number (none, or layout tables) but pictures (tables pasted
 //    as screenshots): the pictures read by OCR, placed where they stand (docx/pictures.ts).
 // mammoth is not used: see docx/body.ts for why a direct OOXML read gives the exact grid.
-import { ExtractError, type Diagnostic, type Document, type DocumentMeta } from "../model/document.js";
+import { ExtractError, type Diagnostic, type Document, type DocumentMeta, type Table } from "../model/document.js";
 import { namesDisclosure } from "../model/text.js";
 import type { Limits } from "../model/limits.js";
 import { openZip, type ZipArchive } from "../model/zip.js";
@@ -17,7 +17,8 @@ import { isOleCompound, looksLikeZip } from "./signatures.js";
 import type { Extractor } from "./types.js";
 import { BodyReader } from "./docx/body.js";
 import { readPictures } from "./docx/pictures.js";
-import { attr, child, find, kids, parseXml, tagOf, textOf, type XNode } from "./docx/xml.js";
+import { child, decodeXml, find, parseXml, tagOf, textOf, type XNode } from "./docx/xml.js";
+import { relationshipsOf } from "./docx/rels.js";
 
 const OFFICE_DOCUMENT = /\/officeDocument$/;
 const CORE_PROPERTIES = /\/metadata\/core-properties$/;
@@ -58,37 +59,33 @@ export const extractDocx: Extractor = async (bytes, options) => {
   if (title) meta.title = title;
 
   // Tables pasted as pictures (in the text, or in a layout table's cells): where no table
-  // holds a number, the pictures are read by OCR where they are (docx/pictures.ts).
-  const tables = reader.blocks.filter((b) => b.kind === "table");
-  const numbered = tables.some((t) => t.kind === "table" && t.rows.some((r) => r.some((c) => /\d/.test(c.text))));
-  // Only in a document whose text names information disclosure, or that has no text (every
-  // page a picture): a notice or a brochure with photographs is not OCR'd for nothing.
-  const paragraphs = reader.blocks.filter((b) => b.kind === "paragraph").map((b) => (b as { text: string }).text);
-  if (!numbered && reader.pictures.length && (!paragraphs.length || namesDisclosure(paragraphs.join("")))) {
+  // holds a number, the pictures are read by OCR where they are (docx/pictures.ts); only in
+  // a document whose text names information disclosure, or that has no text (every page a
+  // picture): a notice or a brochure with photographs is not OCR'd for nothing.
+  const tables = reader.blocks.filter((b): b is Table => b.kind === "table");
+  const paragraphs = reader.blocks.flatMap((b) => (b.kind === "paragraph" ? [b.text] : []));
+  const numbered = tables.some((t) => t.rows.some((r) => r.some((c) => /\d/.test(c.text))));
+  const mayBeReport = !paragraphs.length || namesDisclosure(paragraphs.join(""));
+  const pictures = reader.pictures.length;
+  if (!numbered && pictures && mayBeReport) {
     options.deadline?.extend(limits.ocrTimeoutMs);
-    const read = await readPictures(zip, main.name, reader.pictures, reader.blocks, limits, decodeXml, tables.length > 0);
+    const read = await readPictures(zip, main.name, reader.pictures, reader.blocks, limits, tables.length > 0);
     if (read) return { blocks: read.blocks, meta: { ...meta, ocrPages: read.ocrPages }, diagnostics: [...diagnostics, ...read.diagnostics] } satisfies Document;
   }
-  if (!tables.length)
-    diagnostics.push({ severity: "warning", source: "docx:no-tables", message: `the document has no tables: paragraphs only${reader.pictures.length ? ` (and ${reader.pictures.length} picture(s), none big enough to hold a table)` : ""}` });
+  if (!tables.length) {
+    const left = !pictures ? "" : mayBeReport ? ` (and ${pictures} picture(s), none big enough to hold a table)` : ` (and ${pictures} picture(s), not read: the text does not name information disclosure)`;
+    diagnostics.push({ severity: "warning", source: "docx:no-tables", message: `the document has no tables: paragraphs only${left}` });
+  }
   return { blocks: reader.blocks, meta, diagnostics } satisfies Document;
 };
 
 /** The main and core-properties parts as the package relationships name them. */
 function packageRels(zip: ZipArchive, limits: Limits, diagnostics: Diagnostic[]): { main?: string; core?: string } {
-  const entry = zip.find("_rels/.rels");
-  if (!entry) return {};
   try {
-    const tree = parseXml(decodeXml(zip.read(entry)), "_rels/.rels", limits.maxNestingDepth);
-    const root = tree.find((n) => tagOf(n).endsWith("Relationships"));
     const out: { main?: string; core?: string } = {};
-    for (const r of root ? kids(root) : []) {
-      if (!tagOf(r).endsWith("Relationship") || attr(r, "TargetMode") === "External") continue;
-      const type = attr(r, "Type") ?? "";
-      const target = (attr(r, "Target") ?? "").replace(/^\/+/, "");
-      if (!target) continue;
-      if (OFFICE_DOCUMENT.test(type) && !out.main) out.main = target;
-      if (CORE_PROPERTIES.test(type) && !out.core) out.core = target;
+    for (const r of relationshipsOf(zip, "", limits) ?? []) {
+      if (OFFICE_DOCUMENT.test(r.type)) out.main ??= r.part;
+      if (CORE_PROPERTIES.test(r.type)) out.core ??= r.part;
     }
     return out;
   } catch (e) {
@@ -116,11 +113,4 @@ function coreTitle(zip: ZipArchive, named: string | undefined, limits: Limits, d
     diagnostics.push({ severity: "warning", source: "docx:core", message: `docProps/core.xml is unreadable: ${(e as Error).message}` });
     return undefined;
   }
-}
-
-/** XML parts are UTF-8 or UTF-16 (with a BOM); anything else is read as UTF-8. */
-function decodeXml(buf: Buffer): string {
-  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return new TextDecoder("utf-16le").decode(buf);
-  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return new TextDecoder("utf-16be").decode(buf);
-  return new TextDecoder("utf-8").decode(buf);
 }

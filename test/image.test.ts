@@ -245,10 +245,29 @@ describe("a Word report whose tables were pasted as pictures (LibreOffice's DOCX
     expect(picturePages({ pages: pages("关于召开全区商务工作会议的通知"), numPages: 5, notes: [] } as never)).toEqual([]);
   });
 
-  it("a DOCX with tables is read as before: its pictures (a seal, a logo) are not OCR'd", async () => {
-    const o = await parseReport({ bytes: new Uint8Array(readFileSync("test/fixtures/docx-cases/lo-template.docx")), name: "lo-template.docx" });
-    expect(o.ok && o.record.diagnostics.some((d) => d.code.startsWith("ocr.") || d.code === "docx.pictures")).toBe(false);
-  });
+  it("pictures are left alone beside a table holding numbers, and in a text that names no disclosure (LibreOffice's DOCX)", async () => {
+    // Made here by LibreOffice: the scan's table page as a picture, (a) after a table of
+    // numbers in a report, (b) in a notice. Tesseract is pointed away: any OCR would fail the read.
+    const page = readFileSync(picture(2, 150, "jpeg", ["-gray"])).toString("base64");
+    const img = `<p><img src="data:image/jpeg;base64,${page}" width="600"></p>`;
+    const made = mkdtempSync(join(dir, "lo-"));
+    const docx = (name: string, body: string) => {
+      writeFileSync(join(made, `${name}.html`), `<html><head><meta charset="utf-8"></head><body>${body}</body></html>`);
+      execFileSync(process.env.XXGK_SOFFICE ?? "soffice", [`-env:UserInstallation=file://${join(made, "profile")}`, "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir", made, join(made, `${name}.html`)], { stdio: "pipe", timeout: 120_000 });
+      return new Uint8Array(readFileSync(join(made, `${name}.docx`)));
+    };
+    const withTable = docx("table", `<p>区商务局2024年政府信息公开工作年度报告</p><table border="1"><tr><td>规章</td><td>3</td><td>0</td><td>12</td></tr></table>${img}`);
+    const notice = docx("notice", `<p>关于召开全区商务工作会议的通知</p>${img}`);
+    await without("XXGK_TESSERACT", async () => {
+      const a = await extractDocx(withTable, { name: "table.docx", limits: DEFAULT_LIMITS });
+      expect(a.diagnostics.some((d) => d.source === "docx:pictures" || d.source === "ocr:read")).toBe(false);
+      expect(a.blocks.filter((b) => b.kind === "table")).toHaveLength(1);
+      const b = await extractDocx(notice, { name: "notice.docx", limits: DEFAULT_LIMITS });
+      expect(b.diagnostics.find((d) => d.source === "docx:no-tables")?.message).toBe(
+        "the document has no tables: paragraphs only (and 1 picture(s), not read: the text does not name information disclosure)",
+      );
+    });
+  }, 180_000);
 });
 
 describe("xxgk ingest --images", () => {

@@ -17,7 +17,7 @@ import type { ZipArchive } from "../../model/zip.js";
 import { ExtractError } from "../../model/document.js";
 import type { BodyPicture } from "./body.js";
 import type { Picture } from "../image.js";
-import { attr, kids, parseXml, tagOf } from "./xml.js";
+import { relationshipsOf } from "./rels.js";
 
 /** What reading the pictures gave: the body's blocks with the pictures' own among them, and the notes. */
 export interface PicturesRead {
@@ -37,11 +37,16 @@ export async function readPictures(
   pictures: BodyPicture[],
   blocks: Block[],
   limits: Limits,
-  decode: (b: Buffer) => string,
   layoutTables = false,
 ): Promise<PicturesRead | null> {
   const none = layoutTables ? "the document's tables hold no number" : "the document has no tables";
-  const targets = relationships(zip, main, limits, decode);
+  // Unreadable relationships: no picture is found, and the document reads as without them.
+  let targets = new Map<string, string>();
+  try {
+    targets = new Map((relationshipsOf(zip, main, limits) ?? []).map((r) => [r.id, r.part]));
+  } catch (e) {
+    if (e instanceof ExtractError && (e.code === "zip-bomb" || e.code === "corrupt-zip")) throw e;
+  }
   const { pictureOf, picturesAsPdf } = await import("../image.js");
   const kept: { at: number; picture: Picture }[] = [];
   let other = 0, small = 0;
@@ -104,37 +109,4 @@ function pageOf(b: Block): number | undefined {
   if (b.place?.page !== undefined) return b.place.page;
   if (b.kind === "table") for (const row of b.rows) for (const c of row) if (c.place?.page !== undefined) return c.place.page;
   return undefined;
-}
-
-/** The main part's relationships: id → the part it targets (internal targets only), resolved from the main part's folder. */
-function relationships(zip: ZipArchive, main: string, limits: Limits, decode: (b: Buffer) => string): Map<string, string> {
-  const slash = main.lastIndexOf("/");
-  const dir = slash >= 0 ? main.slice(0, slash) : "";
-  const entry = zip.find(`${dir ? `${dir}/` : ""}_rels/${main.slice(slash + 1)}.rels`);
-  const out = new Map<string, string>();
-  if (!entry) return out;
-  try {
-    const tree = parseXml(decode(zip.read(entry)), entry.name, limits.maxNestingDepth);
-    const root = tree.find((n) => tagOf(n).endsWith("Relationships"));
-    for (const r of root ? kids(root) : []) {
-      const id = attr(r, "Id"), target = attr(r, "Target");
-      if (!tagOf(r).endsWith("Relationship") || !id || !target || attr(r, "TargetMode") === "External") continue;
-      out.set(id, resolvePart(dir, target));
-    }
-  } catch (e) {
-    if (e instanceof ExtractError && (e.code === "zip-bomb" || e.code === "corrupt-zip")) throw e;
-    // Unreadable relationships: no picture is found, the document reads as without them.
-  }
-  return out;
-}
-
-/** A relationship's target as a part name: `media/image1.png` from word/ is word/media/image1.png; `/word/…` is from the root. */
-function resolvePart(dir: string, target: string): string {
-  const parts = target.startsWith("/") ? [] : dir.split("/").filter(Boolean);
-  for (const seg of target.split("/")) {
-    if (!seg || seg === ".") continue;
-    if (seg === "..") parts.pop();
-    else parts.push(seg);
-  }
-  return parts.join("/");
 }

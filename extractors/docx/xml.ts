@@ -11,6 +11,13 @@ import { Unsupported, scanXml } from "./scan.js";
 
 export { XNode, attr, child, find, kids, tagOf, textOf } from "./node.js";
 
+/** XML parts are UTF-8 or UTF-16 (with a BOM); anything else is read as UTF-8. */
+export function decodeXml(buf: Buffer): string {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return new TextDecoder("utf-16le").decode(buf);
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return new TextDecoder("utf-16be").decode(buf);
+  return new TextDecoder("utf-8").decode(buf);
+}
+
 const CANONICAL: Record<string, string> = {
   "http://schemas.openxmlformats.org/wordprocessingml/2006/main": "w",
   "http://purl.oclc.org/ooxml/wordprocessingml/main": "w",
