@@ -30,6 +30,8 @@ import { ocrPdf } from "./pdf/ocr.js";
 const MIN_PAGE_PIXELS = 120_000;
 const MIN_PAGE_SIDE = 150;
 
+const NOT_AN_IMAGE = "not an image this reader knows (JPEG, PNG, TIFF, GIF, BMP)";
+
 export const extractImage: Extractor = async (bytes, options) => {
   const { limits, deadline } = options;
   if (bytes.byteLength === 0) throw new ExtractError("the file is empty", "empty");
@@ -64,7 +66,7 @@ export interface Picture {
  */
 export function pictureOf(bytes: Uint8Array, limits: Limits): Picture | { refused: string; code: string } {
   const type = imageType(bytes);
-  if (!type) return { refused: "not an image this reader knows (JPEG, PNG, TIFF, GIF, BMP)", code: "corrupt-image" };
+  if (!type) return { refused: NOT_AN_IMAGE, code: "corrupt-image" };
   const size = imageSize(bytes, type);
   if (size && size.width * size.height > limits.maxImagePixels)
     return { refused: `a ${type} image of ${size.width} × ${size.height} pixels, over the ${limits.maxImagePixels}-pixel limit (limits.maxImagePixels)`, code: "too-large" };
@@ -79,7 +81,7 @@ export function pictureOf(bytes: Uint8Array, limits: Limits): Picture | { refuse
  */
 export async function imageAsPdf(bytes: Uint8Array, deadline: number): Promise<Uint8Array> {
   const type = imageType(bytes);
-  if (!type) throw new ExtractError("not an image this reader knows (JPEG, PNG, TIFF, GIF, BMP)", "corrupt-image");
+  if (!type) throw new ExtractError(NOT_AN_IMAGE, "corrupt-image");
   return picturesAsPdf([{ bytes, type, size: imageSize(bytes, type) }], deadline);
 }
 

@@ -217,6 +217,13 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
     void p.done.then(() => pending.splice(pending.indexOf(p), 1));
   };
 
+  /** A picture found in a folder or archive, without --images: listed as skipped (true), not read. */
+  const skippedPicture = (path: string, bytes: Uint8Array): boolean => {
+    const type = opts.images ? null : imageType(bytes);
+    if (type) summary.skipped.push({ path, reason: `a ${type} image: pictures in folders are read by OCR only with --images (or name the file itself)` });
+    return type !== null;
+  };
+
   for (const entry of walk(paths)) {
     // Give the event loop a turn between documents: a text parse never waits on I/O, so
     // without this a Ctrl-C (and the progress bar's timer) would only be seen at the end.
@@ -244,11 +251,7 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
         continue;
       }
       const bytes = read.bytes;
-      const picture = !opts.images && !entry.named ? imageType(bytes) : null;
-      if (picture) {
-        summary.skipped.push({ path, reason: PICTURE_SKIPPED(picture) });
-        continue;
-      }
+      if (!entry.named && skippedPicture(path, bytes)) continue;
       if (extname(path).toLowerCase() === ".zip") {
         const members = readArchive(bytes);
         if (!members.ok) {
@@ -263,11 +266,7 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
               break;
             }
             const locator = `${path}!/${m.name}`;
-            const inArchive = opts.images ? null : imageType(m.bytes);
-            if (inArchive) {
-              summary.skipped.push({ path: locator, reason: PICTURE_SKIPPED(inArchive) });
-              continue;
-            }
+            if (skippedPicture(locator, m.bytes)) continue;
             await ingest(locator, { bytes: m.bytes, path: locator, member: { archive: path, name: m.name }, hints });
           }
           continue;
@@ -286,9 +285,6 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
   if (storeError && !summary.error) summary.error = `could not be stored: ${(storeError as Error)?.message ?? String(storeError)}`;
   return summary;
 }
-
-/** Why a picture in a folder or archive was not read. */
-const PICTURE_SKIPPED = (type: string) => `a ${type} image: pictures in folders are read by OCR only with --images (or name the file itself)`;
 
 /** Skipped files listed by reason; a reason shared by more than this many lists this many and counts the rest. */
 const SKIPPED_LISTED = 5;
