@@ -8,10 +8,17 @@
 // 6. One walk of the whole page for its <title>, <meta>s, headings and footers (html/page.ts);
 //    from them the title and publication date, and the attachment links (html/meta.ts); the
 //    site's owner from the footer (html/site.ts).
+// 7. An article whose tables hold no number but that has pictures the file holds (data:
+//    URIs; an MHTML archive's parts, extractors/mhtml.ts), in a page that names
+//    information disclosure: the pictures read by OCR where they stand (extractors/pictures.ts),
+//    by the full reader only (the in-thread reader hands such a page to a worker).
 import { ExtractError, type Diagnostic, type Document, type DocumentMeta } from "../model/document.js";
-import type { Extractor, SyncExtractor } from "./types.js";
+import { NeedsFullReader, type ExtractOptions, type Extractor, type SyncExtractor } from "./types.js";
 import { analyse, articleRegion } from "./html/body.js";
-import { walkBlocks } from "./html/blocks.js";
+import { walkBlocks, type ArticlePicture } from "./html/blocks.js";
+import { heldPictures, type Resources } from "./html/pictures.js";
+import { readPlacedPictures, type PlacedPicture, type PicturesSaid } from "./pictures.js";
+import { namesDisclosure } from "../model/text.js";
 import { decodePage, refuseBinary } from "./html/decode.js";
 import { isElement, parseBounded, type Element } from "./html/dom.js";
 import { countImages, findAttachments, pageBase, pickPublishedOn, pickTitle } from "./html/meta.js";
@@ -27,8 +34,45 @@ export function isFragment(html: string): boolean {
   return !/<(?:html|body)[\s>]/i.test(head) && !/<frameset[\s>]/i.test(head);
 }
 
-/** The reader, synchronous (plain JavaScript end to end): it may run in the caller's thread under a hard limit (src/in-thread.ts). */
+/** A page read, and the pictures to read by OCR where its tables hold no number (none where nothing is to be read). */
+export interface ArticleRead {
+  doc: Document;
+  pictures: PlacedPicture[];
+  said: PicturesSaid;
+  /** The note for a page with no tables whose pictures turn out too small to hold one. */
+  noTables: Diagnostic | null;
+}
+
+/**
+ * The reader, synchronous (plain JavaScript end to end): it may run in the caller's thread
+ * under a hard limit (src/in-thread.ts). A page whose tables are pictures the file holds is
+ * left to the full reader (NeedsFullReader), which runs OCR.
+ */
 export const readHtml: SyncExtractor = (bytes, options) => {
+  const read = readArticle(bytes, options);
+  if (read.pictures.length) throw new NeedsFullReader(`${read.pictures.length} picture(s) that may be the report's tables, read by OCR`);
+  return read.doc;
+};
+
+/** The full reader: the page, and by OCR the pictures that may be its tables. */
+export const extractHtml: Extractor = async (bytes, options) => withPictures(readArticle(bytes, options), options);
+
+/** The page's document, its table pictures read by OCR and placed where they stand. */
+export async function withPictures(read: ArticleRead, options: ExtractOptions): Promise<Document> {
+  const { doc, pictures } = read;
+  if (!pictures.length) return doc;
+  options.deadline?.extend(options.limits.ocrTimeoutMs);
+  const ocr = await readPlacedPictures(pictures, doc.blocks, options.limits, read.said);
+  if (!ocr) return read.noTables ? { ...doc, diagnostics: [...doc.diagnostics, read.noTables] } : doc;
+  return { blocks: ocr.blocks, meta: { ...doc.meta, ocrPages: ocr.ocrPages }, diagnostics: [...doc.diagnostics, ...ocr.diagnostics] };
+}
+
+/**
+ * Reads a page: its article's paragraphs and tables and its metadata, and (where its tables
+ * hold no number) the pictures it holds that may be them. `resources` are the files the
+ * page came with (an MHTML archive's parts), by URL and Content-ID.
+ */
+export function readArticle(bytes: Uint8Array, options: ExtractOptions, resources?: Resources): ArticleRead {
   const { name, limits } = options;
   if (bytes.byteLength === 0) throw new ExtractError(`the file is empty`, "empty");
   if (bytes.byteLength > limits.maxFileBytes)
@@ -57,7 +101,8 @@ export const readHtml: SyncExtractor = (bytes, options) => {
   const analysis = analyse(root);
   const { container, dropped } = analysis;
   options.deadline?.check();
-  const blocks = walkBlocks(container, { dropped, stats: analysis.stats });
+  const pictures: ArticlePicture[] = [];
+  const blocks = walkBlocks(container, { dropped, stats: analysis.stats, pictures });
   options.deadline?.check();
   const tables = blocks.filter((b) => b.kind === "table").length;
 
@@ -94,20 +139,32 @@ export const readHtml: SyncExtractor = (bytes, options) => {
     source: "html:article",
     message: `article container: ${describe(container)}; ${decoded.encoding} (${decoded.by}); ${blocks.length - tables} paragraph(s), ${tables} table(s)`,
   });
-  if (tables === 0) {
-    const images = countImages(region, dropped);
-    diagnostics.push({
-      severity: "warning",
-      source: "html:no-tables",
-      message:
-        `the page itself has no tables: ${attachments.length} attachment link(s) and ${images} image(s) found in the article` +
-        (attachments.length ? "; the report is likely in an attachment" : images ? "; the tables may be images" : ""),
-    });
-  }
-  return { blocks, meta, diagnostics } satisfies Document;
-};
+  const doc: Document = { blocks, meta, diagnostics };
+  const images = tables === 0 ? countImages(region, dropped) : 0;
+  const noTables = (more: string): Diagnostic => ({
+    severity: "warning",
+    source: "html:no-tables",
+    message:
+      `the page itself has no tables: ${attachments.length} attachment link(s) and ${images} image(s) found in the article` +
+      (attachments.length ? "; the report is likely in an attachment" : images ? `; the tables may be images${more}` : ""),
+  });
 
-export const extractHtml: Extractor = async (bytes, options) => readHtml(bytes, options);
+  // Tables pasted as pictures: where no table holds a number, in a page that names
+  // information disclosure (a notice with photographs is not OCR'd for nothing), the
+  // pictures the file holds are read by the full reader.
+  const numbered = tables > 0 && blocks.some((b) => b.kind === "table" && b.rows.some((r) => r.some((c) => /\d/.test(c.text))));
+  const text = () => [page.title, title ?? "", ...blocks.map((b) => (b.kind === "paragraph" ? b.text : ""))].join("");
+  const found = !numbered && pictures.length > 0 && !attachments.length && namesDisclosure(text()) ? heldPictures(pictures, base, resources) : null;
+  const none = tables ? "the page's tables hold no number" : "the page has no tables";
+  const notHeld = found?.notHeld ? `${found.notHeld} linked from elsewhere, which the file does not hold` : "";
+  if (found?.held.length) {
+    const said: PicturesSaid = { source: "html:pictures", none, total: pictures.length, where: "in its article", more: notHeld };
+    const tooSmall = `: ${found.held.length} held by the file, none big enough to hold a table${notHeld ? `, ${notHeld}` : ""}`;
+    return { doc, pictures: found.held, said, noTables: tables ? null : noTables(tooSmall) };
+  }
+  if (tables === 0) diagnostics.push(noTables(notHeld ? `: ${notHeld} (save the page with its pictures, as MHTML, to have them read)` : ""));
+  return { doc, pictures: [], said: { source: "html:pictures", none, total: 0, where: "" }, noTables: null };
+}
 
 function describe(node: unknown): string {
   const n = node as Element;

@@ -10,7 +10,7 @@ import { ExtractError } from "../model/document.js";
 import type { Format } from "../model/record.js";
 import type { Extractor, SyncExtractor } from "./types.js";
 import { looksBinary } from "./text.js";
-import { isOleCompound, isOpenDocumentText, looksLikeHtml, looksLikeImage, looksLikePdf, looksLikeText, looksLikeZip, type Probe } from "./signatures.js";
+import { isOleCompound, isOpenDocumentText, looksLikeHtml, looksLikeImage, looksLikeMhtml, looksLikePdf, looksLikeText, looksLikeZip, type Probe } from "./signatures.js";
 
 export interface FormatEntry<K extends string = string> {
   kind: K;
@@ -25,8 +25,12 @@ export interface FormatEntry<K extends string = string> {
    * a worker. Absent where reading needs pdfjs, a zip stream or another process.
    */
   readInThread?: () => Promise<SyncExtractor>;
-  /** Read by OCR where its pages are pictures: a parse gets limits.ocrTimeoutMs beyond limits.timeoutMs. */
-  ocr?: true;
+  /**
+   * Read by OCR where its pages or tables are pictures: a parse gets limits.ocrTimeoutMs
+   * beyond limits.timeoutMs. A test of the bytes where only some files of the format may
+   * be (an HTML page holds pictures only as data: URIs).
+   */
+  ocr?: true | ((bytes: Uint8Array) => boolean);
 }
 
 /** The entry, its reader loaded once: a dynamic import of a module already loaded still costs ~8 µs a call. */
@@ -44,7 +48,10 @@ export const FORMATS = [
   entry({ kind: "legacy-word", format: "docx", sniff: (p) => isOleCompound(p.bytes), extract: async () => (await import("./legacy-word.js")).extractLegacyWord, ocr: true }),
   // A picture of a report's pages (JPEG, PNG, TIFF, GIF, BMP): read by OCR as a PDF, so its record says pdf.
   entry({ kind: "image", format: "pdf", sniff: looksLikeImage, extract: async () => (await import("./image.js")).extractImage, ocr: true }),
-  entry({ kind: "html", format: "html", sniff: looksLikeHtml, extract: async () => (await import("./html.js")).extractHtml, readInThread: async () => (await import("./html.js")).readHtml }),
+  // A web page saved with its pictures (a browser's .mhtml, Word's .mht, served as .doc): read as its page, so its record says html.
+  entry({ kind: "mhtml", format: "html", sniff: looksLikeMhtml, extract: async () => (await import("./mhtml.js")).extractMhtml, readInThread: async () => (await import("./mhtml.js")).readMhtml, ocr: true }),
+  // A page whose tables are pictures it holds (data: URIs) is read by OCR (extractors/html.ts).
+  entry({ kind: "html", format: "html", sniff: looksLikeHtml, extract: async () => (await import("./html.js")).extractHtml, readInThread: async () => (await import("./html.js")).readHtml, ocr: holdsDataUri }),
   entry({ kind: "text", format: "text", sniff: looksLikeText, extract: async () => (await import("./text.js")).extractText, readInThread: async () => (await import("./text.js")).readText }),
 ] as const;
 
@@ -89,10 +96,17 @@ export function sniff(bytes: Uint8Array, name: string): Sniffed {
 /** Whether these bytes are of a format that may be read by OCR (its parse gets limits.ocrTimeoutMs more); false for bytes no format reads. */
 export function mayNeedOcr(bytes: Uint8Array, name: string): boolean {
   try {
-    return formatEntry(sniff(bytes, name).kind).ocr === true;
+    const ocr = formatEntry(sniff(bytes, name).kind).ocr;
+    return typeof ocr === "function" ? ocr(bytes) : ocr === true;
   } catch {
     return false;
   }
+}
+
+/** Whether a page holds a data: URI (a picture its article may show). */
+function holdsDataUri(bytes: Uint8Array): boolean {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return b.indexOf("data:") >= 0 || b.indexOf("DATA:") >= 0;
 }
 
 /** The reader of a kind, loaded on first use. */

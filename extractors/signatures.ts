@@ -70,5 +70,15 @@ export function looksLikeHtml(p: Probe): boolean {
   return (p.head.match(CLOSING) ?? []).length >= 3;
 }
 
+/**
+ * An MHTML archive (a web page saved with its pictures): a MIME message whose headers, before
+ * the first blank line, say multipart/related.
+ */
+export function looksLikeMhtml(p: Probe): boolean {
+  const blank = p.head.search(/\r?\n\r?\n/);
+  const head = blank < 0 ? p.head : p.head.slice(0, blank);
+  return /^\s*[a-z][\w-]*:/.test(head) && /(?:^|\n)content-type:\s*multipart\/related\b/.test(head);
+}
+
 /** Anything that is not binary: the last entry, read as plain text. */
 export const looksLikeText = (p: Probe): boolean => !p.binary;

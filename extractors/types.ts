@@ -29,3 +29,15 @@ export type Extractor = (bytes: Uint8Array, options: ExtractOptions) => Promise<
  * caller's own thread (src/in-thread.ts) instead of in a worker.
  */
 export type SyncExtractor = (bytes: Uint8Array, options: ExtractOptions) => Document;
+
+/**
+ * Thrown by a SyncExtractor where this document needs what only the format's full reader
+ * does (OCR of pictures that may be its tables): the caller reads it with `extract` in a
+ * worker instead (src/in-thread.ts gives it to the pool). Never a failure of the file.
+ */
+export class NeedsFullReader extends Error {
+  constructor(why: string) {
+    super(why);
+    this.name = "NeedsFullReader";
+  }
+}

@@ -5,15 +5,16 @@
 // Only formats whose reader is plain synchronous JavaScript (a registry entry with
 // `readInThread`: text and HTML) are read here; the parse runs inside a vm call with a
 // timeout, so V8 stops it at limits.timeoutMs wherever it is (a regular expression gone
-// quadratic included), as ending a worker would. Every other format, and a file whose
-// bytes are not recognised at all, is left to the pool (null comes back).
+// quadratic included), as ending a worker would. Every other format, a file whose bytes
+// are not recognised at all, and a page whose tables are pictures to read by OCR (its
+// reader says so), are left to the pool (null comes back).
 //
 // A parse stopped in the middle may leave this thread's caches half-filled: a batch, which
 // goes on to other documents, parses in the pool (src/parse-pool.ts), never here.
 import { runInNewContext } from "node:vm";
 import { DEFAULT_LIMITS } from "../model/limits.js";
 import { formatEntry, sniff, type Kind } from "../extractors/index.js";
-import { parseReportWith, recordSchema, type ParseInput, type ParseOutcome } from "./pipeline.js";
+import { FULL_READER, parseReportWith, recordSchema, type ParseInput, type ParseOutcome } from "./pipeline.js";
 
 /** The outcome of a parse in this thread, or null where the format needs a worker. */
 export async function parseInThread(input: ParseInput): Promise<ParseOutcome | null> {
@@ -30,6 +31,7 @@ export async function parseInThread(input: ParseInput): Promise<ParseOutcome | n
   const built = runWithin(() => parseReportWith(input, read, kind), ms);
   if (!built.done)
     return { ok: false, code: "timeout", message: `the parse took longer than ${+(ms / 1000).toFixed(3)}s (limits.timeoutMs); it was stopped` };
+  if (built.value === FULL_READER) return null; // pictures to read by OCR: the pool's worker runs the full reader
   return typeof built.value === "function" ? built.value(await recordSchema()) : built.value;
 }
 

@@ -8,7 +8,7 @@ import type { Format, ReportRecord } from "../model/record.js";
 import { SCHEMA_VERSION, TOP_LEVEL_KEYS } from "../model/contract.js";
 import { checkRecord } from "../model/record-check.js";
 import { extractorFor, recordFormat, sniff, type Kind } from "../extractors/index.js";
-import type { ExtractOptions, SyncExtractor } from "../extractors/types.js";
+import { NeedsFullReader, type ExtractOptions, type SyncExtractor } from "../extractors/types.js";
 import { mapTables } from "../normalizers/tables.js";
 import { rowPlace } from "../normalizers/assemble.js";
 import { readMeta } from "../normalizers/meta.js";
@@ -69,14 +69,18 @@ export async function parseReport(input: ParseInput): Promise<ParseOutcome> {
  * hard limit. Where the record fails the fast check, what comes back is the function that
  * words the failure once zod's schema is loaded (`await recordSchema()`).
  */
-export function parseReportWith(input: ParseInput, read: SyncExtractor, kind?: Kind): ParseOutcome | NeedsSchema {
+export function parseReportWith(input: ParseInput, read: SyncExtractor, kind?: Kind): ParseOutcome | NeedsSchema | typeof FULL_READER {
   try {
     const begun = begin(input, kind);
     return finish(read(input.bytes, readerOptions(input, begun)), input, begun);
   } catch (e) {
+    if (e instanceof NeedsFullReader) return FULL_READER;
     return failure(e);
   }
 }
+
+/** What parseReportWith gives where the document needs its format's full reader (OCR of pictures): parse it with parseReport. */
+export const FULL_READER = Symbol("needs the full reader");
 
 /** A record that failed the contract's fast check: zod's schema words why. */
 export type NeedsSchema = (schema: RecordSchema) => ParseOutcome;
@@ -160,10 +164,12 @@ function build(doc: Document, input: ParseInput, format: Format): ParseOutcome |
         attachments,
       };
     if (!titled) return { ok: false, code: "not-a-report", message: "not an annual report: no report title, sections or template tables found" };
+    // The reader's own note says what it found instead (pictures, and whether the file holds them).
+    const why = doc.diagnostics.find((d) => d.source.endsWith(":no-tables"))?.message;
     return {
       ok: false,
       code: "no-tables",
-      message: hasTables ? "no table of the national template was found (tables present, none readable as the template's)" : "the report has no tables",
+      message: hasTables ? "no table of the national template was found (tables present, none readable as the template's)" : `the report has no tables${why ? ` (${why})` : ""}`,
     };
   }
 

@@ -16,6 +16,7 @@ import { parseReport } from "../src/pipeline.js";
 import { extractDocx } from "../extractors/docx.js";
 import { DEFAULT_LIMITS } from "../model/limits.js";
 import type { Table } from "../model/document.js";
+import { withoutTool } from "./helpers/without-tool.js";
 import { problems } from "./helpers/truth.js";
 import { openStore } from "../src/store.js";
 import { describeSummary, ingestPaths } from "../src/ingest.js";
@@ -143,17 +144,7 @@ describe("image files are read by OCR", () => {
 
 describe("a Word report whose tables were pasted as pictures (LibreOffice's DOCX, scripts/make-picture-docx.ts)", () => {
   const DOCX = "test/fixtures/docx-cases/pictures.docx";
-  /** Runs fn with one OCR tool pointed elsewhere (XXGK_TESSERACT, XXGK_IMG2PDF). */
-  async function without<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const before = process.env[name];
-    process.env[name] = join(dir, "no-such-tool");
-    try {
-      return await fn();
-    } finally {
-      if (before === undefined) delete process.env[name];
-      else process.env[name] = before;
-    }
-  }
+  const without = <T>(name: string, fn: () => Promise<T>) => withoutTool(name, dir, fn);
 
   it("reads the pictures' tables by OCR, its organ from its own text: the printed values, the truth's metadata", async () => {
     const o = await parseReport({ bytes: new Uint8Array(readFileSync(DOCX)), name: DOCX, limits: { timeoutMs: 240_000 } });

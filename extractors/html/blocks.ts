@@ -16,6 +16,20 @@ export interface WalkContext {
   stats: Map<ParentNode, Stats>;
   /** Tables already taken apart (isLayoutTable reads a table's rows, then buildTable does again). */
   raw?: Map<Element, RawTable>;
+  /**
+   * Where given, the pictures (`<img>`) met in the article, in order, each with the index
+   * in the blocks it stands before: a picture in a paragraph's text stands after that
+   * paragraph, a picture in a data table's cell after that table.
+   */
+  pictures?: ArticlePicture[];
+  /** Pictures met in a data table's cells, placed once the table is. */
+  inCells?: Element[];
+}
+
+/** An `<img>` of the article and the index in its blocks it stands before. */
+export interface ArticlePicture {
+  img: Element;
+  at: number;
 }
 
 /** HTML's rules for parsing a non-negative integer: leading spaces, optional +, digits. */
@@ -147,7 +161,10 @@ function cellLines(cellEl: Element, ctx: WalkContext, nested: Element[]): string
       nested.push(n);
       continue;
     }
-    if (n.name === "img") continue;
+    if (n.name === "img") {
+      ctx.inCells?.push(n);
+      continue;
+    }
     const block = BLOCK.has(n.name);
     if (block) {
       lines.break();
@@ -274,13 +291,19 @@ export function isWidgetLine(line: string): boolean {
 
 /** Paragraphs and tables of the container, in document order. */
 export function walkBlocks(container: ParentNode, context: WalkContext): Block[] {
-  const ctx: WalkContext = { ...context, raw: context.raw ?? new Map() };
+  const ctx: WalkContext = { ...context, raw: context.raw ?? new Map(), inCells: context.pictures ? [] : undefined };
   const blocks: Block[] = [];
   const lines = new Lines();
+  // Pictures met since the last paragraph ended: they stand after the paragraph they are in.
+  const waiting: Element[] = [];
+  const place = (imgs: Element[]) => {
+    for (const img of imgs.splice(0)) ctx.pictures?.push({ img, at: blocks.length });
+  };
   const flush = () => {
     lines.break();
     for (const l of lines.lines) if (!isWidgetLine(l)) blocks.push(paragraph(l));
     lines.lines.length = 0;
+    place(waiting);
   };
   const emitTable = (root: Element) => {
     // The table, then its nested tables (depth first, in document order), each after its parent.
@@ -290,6 +313,7 @@ export function walkBlocks(container: ParentNode, context: WalkContext): Block[]
       const built = buildTable(t, ctx);
       for (const l of built.before) blocks.push(paragraph(l));
       blocks.push(built.table);
+      if (ctx.inCells) place(ctx.inCells);
       for (let i = built.nested.length - 1; i >= 0; i--) todo.push(built.nested[i]);
     }
   };
@@ -311,7 +335,10 @@ export function walkBlocks(container: ParentNode, context: WalkContext): Block[]
       flush();
       continue;
     }
-    if (n.name === "img") continue;
+    if (n.name === "img") {
+      if (ctx.pictures) waiting.push(n);
+      continue;
+    }
     if (n.name === "table" && !isLayoutTable(n, ctx)) {
       flush();
       emitTable(n);

@@ -1,0 +1,62 @@
+// The article's pictures (`<img>`) and the bytes the file itself holds of them: a data: URI's
+// own, or a part of the archive the page came in (an MHTML file's parts, by URL or
+// Content-ID). A picture linked from elsewhere (`src="/uploads/t2.png"` in a page saved
+// alone) is not held: nothing is fetched here.
+import type { Element } from "./dom.js";
+import type { ArticlePicture } from "./blocks.js";
+import type { PlacedPicture } from "../pictures.js";
+
+/** The bytes of a resource held beside the page, asked for by absolute URL or by `cid:` Content-ID; null where none is held. */
+export type Resources = (key: string) => Uint8Array | null;
+
+export interface HeldPictures {
+  held: PlacedPicture[];
+  /** Pictures whose bytes the file does not hold (linked from elsewhere, or a URI not decoded). */
+  notHeld: number;
+}
+
+/**
+ * The address a picture shows: portals' lazy loaders keep it in `data-original` or
+ * `data-src` (UEditor in `_src`) and put a placeholder in `src`.
+ */
+export function pictureAddress(img: Element): string | undefined {
+  const a = img.attribs;
+  for (const v of [a["data-original"], a["data-src"], a._src, a.src]) if (v && v.trim()) return v.trim();
+  return undefined;
+}
+
+/** The pictures whose bytes the file holds, with where each stands; the rest counted. */
+export function heldPictures(pictures: ArticlePicture[], base: string | undefined, resources: Resources | undefined): HeldPictures {
+  const held: PlacedPicture[] = [];
+  let notHeld = 0;
+  for (const p of pictures) {
+    const address = pictureAddress(p.img);
+    const bytes = address === undefined ? null : address.slice(0, 5).toLowerCase() === "data:" ? dataUriBytes(address) : resources ? resource(address, base, resources) : null;
+    if (bytes && bytes.byteLength) held.push({ at: p.at, bytes });
+    else notHeld++;
+  }
+  return { held, notHeld };
+}
+
+function resource(address: string, base: string | undefined, resources: Resources): Uint8Array | null {
+  if (/^cid:/i.test(address)) return resources(`cid:${address.slice(4).replace(/^<|>$/g, "")}`);
+  let url = address;
+  try {
+    url = new URL(address, base).href;
+  } catch {
+    /* no base: the address as written */
+  }
+  return resources(url) ?? (url === address ? null : resources(address));
+}
+
+/** The bytes of a data: URI (base64 or percent-encoded), null where it is not one. */
+export function dataUriBytes(uri: string): Uint8Array | null {
+  const comma = uri.indexOf(",");
+  if (comma < 0) return null;
+  const head = uri.slice(5, comma);
+  const body = uri.slice(comma + 1);
+  // Percent-escapes decoded to the bytes they stand for (unescape: %XX to the code unit XX, which latin1 writes as that byte).
+  const text = body.includes("%") ? unescape(body) : body;
+  if (/;\s*base64\s*$/i.test(head)) return new Uint8Array(Buffer.from(text.replace(/\s+/g, ""), "base64"));
+  return new Uint8Array(Buffer.from(text, "latin1"));
+}
