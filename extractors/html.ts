@@ -41,6 +41,12 @@ export interface ArticleRead {
   said: PicturesSaid;
   /** The note for a page with no tables whose pictures turn out too small to hold one. */
   noTables: Diagnostic | null;
+  /**
+   * Where the page may be a report whose tables are pictures (no table holds a number, it
+   * names information disclosure): the addresses of its pictures the file does not hold,
+   * for a caller that can fetch them and read the page with them (src/page-archive.ts).
+   */
+  linked: string[];
 }
 
 /**
@@ -56,6 +62,20 @@ export const readHtml: SyncExtractor = (bytes, options) => {
 
 /** The full reader: the page, and by OCR the pictures that may be its tables. */
 export const extractHtml: Extractor = async (bytes, options) => withPictures(readArticle(bytes, options), options);
+
+/**
+ * The pictures a page links from elsewhere that may be its report's tables (no table of its
+ * article holds a number, it names information disclosure), resolved against `url`: what
+ * a crawler or a folder ingest fetches to read the page with them. Empty for any other page,
+ * and for bytes that are no page. Never throws.
+ */
+export function linkedPictures(bytes: Uint8Array, options: ExtractOptions): string[] {
+  try {
+    return readArticle(bytes, options).linked.slice(0, 2 * options.limits.maxOcrPages);
+  } catch {
+    return [];
+  }
+}
 
 /** The page's document, its table pictures read by OCR and placed where they stand. */
 export async function withPictures(read: ArticleRead, options: ExtractOptions): Promise<Document> {
@@ -160,10 +180,10 @@ export function readArticle(bytes: Uint8Array, options: ExtractOptions, resource
   if (found?.held.length) {
     const said: PicturesSaid = { source: "html:pictures", none, total: pictures.length, where: "in its article", more: notHeld };
     const tooSmall = `: ${found.held.length} held by the file, none big enough to hold a table${notHeld ? `, ${notHeld}` : ""}`;
-    return { doc, pictures: found.held, said, noTables: tables ? null : noTables(tooSmall) };
+    return { doc, pictures: found.held, said, noTables: tables ? null : noTables(tooSmall), linked: found.linked };
   }
   if (tables === 0) diagnostics.push(noTables(notHeld ? `: ${notHeld} (save the page with its pictures, as MHTML, to have them read)` : ""));
-  return { doc, pictures: [], said: { source: "html:pictures", none, total: 0, where: "" }, noTables: null };
+  return { doc, pictures: [], said: { source: "html:pictures", none, total: 0, where: "" }, noTables: null, linked: found?.linked ?? [] };
 }
 
 function describe(node: unknown): string {

@@ -60,10 +60,16 @@ function readArchive(bytes: Uint8Array, options: ExtractOptions): ArticleRead {
   read.doc.diagnostics.unshift({
     severity: "info",
     source: "mhtml:archive",
-    message: `an MHTML archive (a web page saved with its resources): the page is its part ${parts.indexOf(page) + 1} of ${parts.length}${url ? ` (${url})` : ""}; ${resources.count} other part(s) that its page may show`,
+    message: `an MHTML archive (a web page saved with its resources${saver(message.headers.get("from"))}): the page is its part ${parts.indexOf(page) + 1} of ${parts.length}${url ? ` (${url})` : ""}; ${resources.count} other part(s) that its page may show`,
   });
   return read;
 }
+
+/** Who saved the archive, as its From header says (`<Saved by Blink>`, `<Saved by xxgk>`). */
+const saver = (from: string | undefined): string => {
+  const by = /saved by ([^<>]{1,40})/i.exec(from ?? "")?.[1]?.trim();
+  return by ? `, saved by ${by}` : "";
+};
 
 /** The headers (to the first blank line) and what follows, from `from`. */
 function splitHead(text: string, from: number): Part {

@@ -3,7 +3,8 @@
 // the batch. Zip archives of reports are read member by member with the same bounds as
 // DOCX.
 import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
-import { extname, join, resolve, sep } from "node:path";
+import { dirname, extname, join, resolve, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { ATTACHMENTS_ONLY } from "../model/document.js";
 import { DEFAULT_LIMITS } from "../model/limits.js";
 import { sha256 } from "../model/hash.js";
@@ -13,6 +14,7 @@ import { printable } from "./printable.js";
 import { readArchive } from "../model/archive.js";
 import { errText, readBounded } from "./read-file.js";
 import { imageType } from "../extractors/signatures.js";
+import { sniff } from "../extractors/index.js";
 
 export { readBounded };
 
@@ -224,7 +226,47 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
     return type !== null;
   };
 
-  for (const entry of walk(paths)) {
+  // Pictures a report page shows from its own folder (a browser's "Save as: complete"
+  // leaves them in report_files/): stored with the page, as one MHTML archive
+  // (src/page-archive.ts), and not read again on their own.
+  const usedBy = new Map<string, string>();
+  const withPicturesBeside = async (path: string, bytes: Uint8Array): Promise<Uint8Array> => {
+    let kind: string;
+    try {
+      kind = sniff(bytes, path).kind;
+    } catch {
+      return bytes;
+    }
+    if (kind !== "html") return bytes;
+    const page = resolve(path);
+    const folder = dirname(page) + sep;
+    const { archivePage, picturesOfPage } = await import("./page-archive.js");
+    const pictures = await picturesOfPage({ bytes, url: pathToFileURL(page).href, name: path }, DEFAULT_LIMITS, async (url) => {
+      if (!url.startsWith("file:")) return null;
+      let file: string;
+      try {
+        file = fileURLToPath(url);
+      } catch {
+        return null;
+      }
+      if (!file.startsWith(folder)) return null; // only what lies in the page's own folder
+      const got = readBounded(file, max);
+      return got.ok ? got.bytes : null;
+    });
+    if (!pictures.length) return bytes;
+    for (const p of pictures) usedBy.set(fileURLToPath(p.url), path);
+    return archivePage({ bytes, url: pathToFileURL(page).href }, pictures);
+  };
+
+  // Pictures in folders are read last (with --images) or listed as skipped: by then each
+  // page that shows one from its own folder has taken it (usedBy), whatever the order.
+  const pictures: WalkEntry[] = [];
+  function* everything(): Generator<WalkEntry & { later?: true }> {
+    yield* walk(paths);
+    for (const p of pictures) yield { ...p, later: true } as WalkEntry & { later: true };
+  }
+
+  for (const entry of everything()) {
     // Give the event loop a turn between documents: a text parse never waits on I/O, so
     // without this a Ctrl-C (and the progress bar's timer) would only be seen at the end.
     await new Promise<void>((r) => setImmediate(r));
@@ -250,7 +292,16 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
         service.whenStored(r, () => record(path, r));
         continue;
       }
-      const bytes = read.bytes;
+      let bytes: Uint8Array = read.bytes;
+      if (!entry.named && !entry.later && imageType(bytes)) {
+        pictures.push(entry);
+        continue;
+      }
+      const pictureOf = usedBy.get(resolve(path));
+      if (pictureOf && !entry.named) {
+        summary.skipped.push({ path, reason: `a picture that ${pictureOf} shows: stored with that page` });
+        continue;
+      }
       if (!entry.named && skippedPicture(path, bytes)) continue;
       if (extname(path).toLowerCase() === ".zip") {
         const members = readArchive(bytes);
@@ -272,6 +323,7 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
           continue;
         }
       }
+      bytes = await withPicturesBeside(path, bytes);
       await ingest(path, { bytes, path, hints });
     } catch (e) {
       // Not the document's fault (parse failures come back as results): storing failed

@@ -6,7 +6,7 @@
 // record is held to the truth of the fixture the pictures show.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,6 +22,10 @@ import { buildRecord, parseReport, recordSchema, type ParseOutcome } from "../sr
 import type { Document } from "../model/document.js";
 import { parseInThread } from "../src/in-thread.js";
 import { withoutTool } from "./helpers/without-tool.js";
+import { archivePage } from "../src/page-archive.js";
+import { openStore } from "../src/store.js";
+import { ingestPaths } from "../src/ingest.js";
+import { describeCrawl, runCrawl } from "../src/crawl/command.js";
 import { printedRead, problems } from "./helpers/truth.js";
 
 const SCAN = "test/fixtures/scans/r2021.chromium.scan200.pdf";
@@ -43,6 +47,18 @@ const report = (src: (i: number) => string) =>
   ].join("\n");
 const dataUris = () => Buffer.from(report((i) => `data:image/jpeg;base64,${jpegs[i].toString("base64")}`));
 let linked: Buffer;
+let server: Server;
+let port: number;
+const hits: string[] = [];
+/** A report page showing only its last page's picture (table 4 and the date): one picture's OCR. */
+const lastPage = (src: string) =>
+  Buffer.from(
+    `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${TITLE}</title></head><body><div class="article"><h1>${TITLE}</h1>` +
+      `<p>四、政府信息公开行政复议、行政诉讼情况</p><p><img src="${src}"></p></div></body></html>`,
+  );
+const LIST = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>年报</title></head><body><ul class="list"><li><a href="t4.html">${TITLE}</a></li></ul></body></html>`;
+/** Table 4 of a record: its 15 values, by key. */
+const reviewsOf = (r: ReportRecord) => cellsOf(r).filter(([t]) => t === "reviews");
 let picturesMhtml: Buffer;
 let gbkMhtml: Buffer;
 
@@ -62,15 +78,18 @@ beforeAll(async () => {
   linked = Buffer.from(report((i) => `images/t${i + 1}.jpg`));
 
   // A portal on 127.0.0.1: the report with linked pictures, and the GBK report with real tables.
-  const server: Server = createServer((req, res) => {
+  server = createServer((req, res) => {
+    hits.push(req.url ?? "");
     const picture = /^\/zwgk\/images\/t(\d)\.jpg$/.exec(req.url ?? "");
     if (req.url === "/zwgk/report.html") res.setHeader("content-type", "text/html; charset=utf-8").end(linked);
+    else if (req.url === "/zwgk/list.html") res.setHeader("content-type", "text/html; charset=utf-8").end(LIST);
+    else if (req.url === "/zwgk/t4.html") res.setHeader("content-type", "text/html; charset=utf-8").end(lastPage("images/t3.jpg"));
     else if (req.url === "/zwgk/gbk.html") res.setHeader("content-type", "text/html").end(readFileSync(GBK_PAGE));
     else if (picture && jpegs[Number(picture[1]) - 1]) res.setHeader("content-type", "image/jpeg").end(jpegs[Number(picture[1]) - 1]);
     else res.writeHead(404).end();
   });
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const port = (server.address() as { port: number }).port;
+  port = (server.address() as { port: number }).port;
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"] });
   try {
     const page = await browser.newPage();
@@ -84,10 +103,12 @@ beforeAll(async () => {
     gbkMhtml = await snapshot("/zwgk/gbk.html");
   } finally {
     await browser.close();
-    server.close();
   }
 }, 120_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe("a page whose tables are pictures it holds (data: URIs, as a portal's editor pastes them)", () => {
   /** The page read once by the full reader (OCR takes ~15 s): its document, and the record the pipeline builds of it. */
@@ -190,7 +211,7 @@ describe("MHTML: a page saved with its pictures (chromium's Page.captureSnapshot
     expect([r.organ, r.year, r.publishedOn, r.region]).toEqual([page.organ, page.year, page.publishedOn, page.region]);
     expect(problems(r, truth)).toEqual([]);
     expect(r.source.format).toBe("html");
-    expect(r.diagnostics.find((d) => d.code === "mhtml.archive")?.message).toMatch(/^an MHTML archive \(a web page saved with its resources\): the page is its part 1 of \d+ \(http:\/\/127\.0\.0\.1:\d+\/zwgk\/gbk\.html\)/);
+    expect(r.diagnostics.find((d) => d.code === "mhtml.archive")?.message).toMatch(/^an MHTML archive \(a web page saved with its resources, saved by Blink\): the page is its part 1 of \d+ \(http:\/\/127\.0\.0\.1:\d+\/zwgk\/gbk\.html\)/);
     // Read in the command's own thread, as the page alone is.
     expect((await parseInThread({ bytes: new Uint8Array(gbkMhtml), name: "report.mhtml" }))?.ok).toBe(true);
   }, 60_000);
@@ -286,4 +307,76 @@ describe("MHTML: a page saved with its pictures (chromium's Page.captureSnapshot
       }
     }
   });
+});
+
+describe("report pages whose tables are pictures linked from elsewhere: kept with their pictures as one MHTML archive (src/page-archive.ts)", () => {
+  it("xxgk crawl fetches the pictures a report page shows, stores page and pictures as one document, and reads it; a second run fetches nothing again", async () => {
+    const db = join(mkdtempSync(join(dir, "crawl-")), "x.sqlite");
+    const config = {
+      userAgent: "xxgk-test (+mailto:crawl-test@example.org)", perHostIntervalMs: 0, timeoutMs: 5000, retries: 0,
+      portals: [{ name: "pictures", startUrls: [`http://127.0.0.1:${port}/zwgk/list.html`], reportLink: { selector: ".list a", text: "年度报告" } }],
+    };
+    const first = await runCrawl({ config, db });
+    const p = first.portals[0];
+    expect([p.reports.new, p.documents.pictures, p.failed.length]).toEqual([1, 1, 0]);
+    expect(describeCrawl(first)).toContain("1 picture fetched with report pages whose tables are pictures");
+    const store = openStore(db);
+    try {
+      const r = store.recordOf(p.newReports[0].reportId!)!;
+      expect(reviewsOf(r)).toEqual(reviewsOf(truth));
+      expect(r.publishedOn).toBe(truth.publishedOn);
+      expect([r.source.url, r.source.format]).toEqual([`http://127.0.0.1:${port}/zwgk/t4.html`, "html"]);
+      expect(r.diagnostics.find((d) => d.code === "mhtml.archive")?.message).toContain("saved by xxgk");
+    } finally {
+      store.close();
+    }
+    const fetched = hits.filter((h) => h === "/zwgk/images/t3.jpg").length;
+    const second = await runCrawl({ config, db });
+    expect([second.portals[0].reports.new, second.portals[0].documents.pictures]).toEqual([0, 0]);
+    expect(hits.filter((h) => h === "/zwgk/images/t3.jpg").length).toBe(fetched);
+  }, 240_000);
+
+  it("the archive is the same bytes for the same page and pictures, and reads back to the page with them", async () => {
+    const page = { bytes: new Uint8Array(lastPage("/zwgk/images/t3.jpg")), url: "http://portal.example/zwgk/t4.html", contentType: "text/html; charset=utf-8" };
+    const pictures = [{ url: "http://portal.example/zwgk/images/t3.jpg", bytes: new Uint8Array(jpegs[2]) }];
+    const a = archivePage(page, pictures);
+    expect(Buffer.from(archivePage(page, pictures)).equals(Buffer.from(a))).toBe(true);
+    expect(Buffer.from(archivePage(page, [])).equals(Buffer.from(a))).toBe(false);
+    expect(sniff(a, "t4.html").kind).toBe("mhtml");
+    // Tesseract pointed away: the archive's picture is found (OCR is asked for), not left out.
+    const o = await without("XXGK_TESSERACT", () => parseReport({ bytes: a, name: "t4.html" }));
+    expect(o.ok ? "read" : o.code).toBe("scanned");
+    if (!o.ok) expect(o.message).toContain("1 picture(s) that may be them");
+  });
+
+  it("xxgk ingest of a page saved with its pictures' folder: one document, its pictures not read again on their own (walked before or after it)", async () => {
+    const folder = mkdtempSync(join(dir, "saved-"));
+    mkdirSync(join(folder, "report_files"));
+    mkdirSync(join(folder, "a_images"));
+    writeFileSync(join(folder, "report.html"), lastPage("report_files/t3.jpg"));
+    writeFileSync(join(folder, "report_files", "t3.jpg"), jpegs[2]);
+    // The same page again, its picture in a folder walked before it.
+    writeFileSync(join(folder, "report-copy.html"), lastPage("a_images/t3.jpg"));
+    writeFileSync(join(folder, "a_images", "t3.jpg"), jpegs[2]);
+    // A picture outside the page's folder is never read for it.
+    writeFileSync(join(folder, "other.html"), lastPage("../outside.jpg"));
+    writeFileSync(join(dir, "outside.jpg"), jpegs[2]);
+    const db = join(folder, "x.sqlite");
+    const store = openStore(db);
+    const records: ReportRecord[] = [];
+    try {
+      const summary = await ingestPaths(store, [folder], { images: true, onResult: (_, r) => r.record && records.push(r.record) });
+      // report.html and its copy are one page with one picture: the same archive but for its address, so two documents.
+      expect(summary.ingested).toBe(2);
+      expect(summary.skipped).toEqual([
+        { path: join(folder, "a_images", "t3.jpg"), reason: `a picture that ${join(folder, "report-copy.html")} shows: stored with that page` },
+        { path: join(folder, "report_files", "t3.jpg"), reason: `a picture that ${join(folder, "report.html")} shows: stored with that page` },
+      ]);
+      expect(summary.failed.map((f) => [f.path, f.code])).toEqual([[join(folder, "other.html"), "no-tables"]]);
+    } finally {
+      store.close();
+    }
+    expect(records.map((r) => r.source.path).sort()).toEqual([join(folder, "report-copy.html"), join(folder, "report.html")]);
+    for (const r of records) expect(reviewsOf(r)).toEqual(reviewsOf(truth));
+  }, 240_000);
 });

@@ -13,6 +13,8 @@ export interface HeldPictures {
   held: PlacedPicture[];
   /** Pictures whose bytes the file does not hold (linked from elsewhere, or a URI not decoded). */
   notHeld: number;
+  /** The addresses of those linked from elsewhere, resolved against the page's base, in order, each once. */
+  linked: string[];
 }
 
 /**
@@ -28,25 +30,35 @@ export function pictureAddress(img: Element): string | undefined {
 /** The pictures whose bytes the file holds, with where each stands; the rest counted. */
 export function heldPictures(pictures: ArticlePicture[], base: string | undefined, resources: Resources | undefined): HeldPictures {
   const held: PlacedPicture[] = [];
+  const linked = new Set<string>();
   let notHeld = 0;
   for (const p of pictures) {
     const address = pictureAddress(p.img);
-    const bytes = address === undefined ? null : address.slice(0, 5).toLowerCase() === "data:" ? dataUriBytes(address) : resources ? resource(address, base, resources) : null;
-    if (bytes && bytes.byteLength) held.push({ at: p.at, bytes });
-    else notHeld++;
+    const data = address !== undefined && address.slice(0, 5).toLowerCase() === "data:";
+    const bytes = address === undefined ? null : data ? dataUriBytes(address) : resources ? resource(address, base, resources) : null;
+    if (bytes && bytes.byteLength) {
+      held.push({ at: p.at, bytes });
+      continue;
+    }
+    notHeld++;
+    if (address !== undefined && !data) linked.add(absolute(address, base));
   }
-  return { held, notHeld };
+  return { held, notHeld, linked: [...linked] };
 }
 
 function resource(address: string, base: string | undefined, resources: Resources): Uint8Array | null {
   if (/^cid:/i.test(address)) return resources(`cid:${address.slice(4).replace(/^<|>$/g, "")}`);
-  let url = address;
-  try {
-    url = new URL(address, base).href;
-  } catch {
-    /* no base: the address as written */
-  }
+  const url = absolute(address, base);
   return resources(url) ?? (url === address ? null : resources(address));
+}
+
+/** An address resolved against the page's base; as written where it cannot be. */
+function absolute(address: string, base: string | undefined): string {
+  try {
+    return new URL(address, base).href;
+  } catch {
+    return address;
+  }
 }
 
 /** The bytes of a data: URI (base64 or percent-encoded), null where it is not one. */

@@ -75,6 +75,7 @@ export function describeCrawl(s: CrawlSummary): string {
     ];
     if (p.reports.containers) parts.splice(2, 0, `${p.reports.containers} pages with the report in attachments`);
     if (p.documents.resumed) parts.splice(3, 0, `${p.documents.resumed} resumed`);
+    if (p.documents.pictures) parts.push(`${plural(p.documents.pictures, "picture")} fetched with report pages whose tables are pictures`);
     lines.push(`${printable(p.portal)}: ${parts.join(", ")}`);
     if (p.left.documents || p.left.links) {
       const what = [

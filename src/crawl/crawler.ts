@@ -6,6 +6,7 @@ import type { ListedOn } from "../../model/provenance.js";
 import PQueue from "p-queue";
 import { portalHosts, userAgentOf, type CrawlConfig, type Portal } from "./config.js";
 import { Fetcher, hostAllowed, type FetchOutcome } from "./fetch.js";
+import { DEFAULT_LIMITS } from "../../model/limits.js";
 import { HostScheduler } from "./queue.js";
 import { robotsVerdict, verdictOf, type HostRobots } from "./robots.js";
 import { BlobStore } from "../blobs.js";
@@ -41,8 +42,12 @@ export interface Failure {
 export interface PortalSummary {
   portal: string;
   listPages: { fetched: number; notModified: number; failed: number };
-  /** Documents (articles, attachments) fetched this run; known ones not fetched again; resumed from a killed run. */
-  documents: { fetched: number; unchanged: number; resumed: number };
+  /**
+   * Documents (articles, attachments) fetched this run; known ones not fetched again; resumed
+   * from a killed run; pictures fetched with report pages whose tables are pictures (kept
+   * with their page, src/page-archive.ts).
+   */
+  documents: { fetched: number; unchanged: number; resumed: number; pictures: number };
   /** Ingest outcomes of the documents fetched: new reports, bytes already in the store, pages whose report is in attachments. */
   reports: { new: number; present: number; containers: number };
   /**
@@ -97,7 +102,7 @@ function newSummary(name: string): PortalSummary {
   return {
     portal: name,
     listPages: { fetched: 0, notModified: 0, failed: 0 },
-    documents: { fetched: 0, unchanged: 0, resumed: 0 },
+    documents: { fetched: 0, unchanged: 0, resumed: 0, pictures: 0 },
     reports: { new: 0, present: 0, containers: 0 },
     left: { documents: 0, links: 0 },
     requests: 0,
@@ -502,7 +507,10 @@ export class Crawler {
       this.fail(ctx, { url, kind, reason });
       return;
     }
-    const blob = this.o.blobs.put(res.bytes);
+    // A report page whose tables are pictures on the portal: the pictures fetched and kept
+    // with the page as one archive, the document stored and read (src/page-archive.ts).
+    const archived = kind === "article" && looksHtml(res.contentType, res.bytes) ? await this.withPictures(ctx, res) : null;
+    const blob = this.o.blobs.put(archived ?? res.bytes);
     this.log(res, blob.sha256);
     s.documents.fetched++;
     this.totals.documents++;
@@ -510,7 +518,7 @@ export class Crawler {
     try {
       const hints = ctx.hints || listedOn ? { ...ctx.hints, ...(listedOn ? { listedOn } : {}) } : undefined;
       ing = await this.ingest({
-        bytes: res.bytes, sha256: blob.sha256, url: res.finalUrl, contentType: res.contentType, ...(hints ? { hints } : {}),
+        bytes: archived ?? res.bytes, sha256: blob.sha256, url: res.finalUrl, ...(archived ? {} : { contentType: res.contentType }), ...(hints ? { hints } : {}),
         retrievedAt: t, lastModified: res.lastModified ?? null,
       });
     } catch (e) {
@@ -544,6 +552,26 @@ export class Crawler {
     this.state.saveUrlWithLinks({ ...full, status: "fetched" }, children);
     await this.children(ctx, url, children, listedOn);
     this.state.saveUrl({ url, portal: name, kind, status: "done" });
+  }
+
+  /** The page and the pictures it shows as its tables, as one MHTML archive; null where it shows none (or none could be fetched). */
+  private async withPictures(ctx: PortalCtx, res: Extract<FetchOutcome, { kind: "ok" }>): Promise<Uint8Array | null> {
+    const { archivePage, picturesOfPage } = await import("../page-archive.js");
+    const pictures = await picturesOfPage({ bytes: res.bytes, url: res.finalUrl, contentType: res.contentType, name: res.finalUrl }, DEFAULT_LIMITS, async (url) => {
+      let u: URL;
+      try {
+        u = new URL(url);
+      } catch {
+        return null;
+      }
+      if (!/^https?:$/.test(u.protocol) || !hostAllowed(u, ctx.hosts)) return null;
+      const got = await this.fetcher.fetch({ url, allowedHosts: ctx.hosts, gate: this.gate(ctx), onRequest: () => this.countRequest(ctx) });
+      this.log(got);
+      return got.kind === "ok" ? got.bytes : null;
+    });
+    if (!pictures.length) return null;
+    ctx.s.documents.pictures += pictures.length;
+    return archivePage({ bytes: res.bytes, url: res.finalUrl, contentType: res.contentType }, pictures);
   }
 
   /** The store's ingest, one at a time per sha256 (two URLs serving one PDF in one crawl store it once). */

@@ -1,0 +1,62 @@
+// A report page whose tables are pictures linked from elsewhere (`<img src="/uploads/t2.png">`)
+// does not hold them: read alone it has no tables. The crawler (which fetches the pictures
+// from the portal) and a folder ingest (which finds them beside the page, as a browser's
+// "Save as: complete" leaves them in `report_files/`) keep the page and its pictures
+// together as one MHTML archive (RFC 2557), the format a browser saves a page with its
+// pictures in. That archive is the document stored: it reads to the same record on every
+// reparse, the review page can show it, and its sha256 is the same for the same page and
+// pictures (no date in it, its boundary made from its contents), so a page fetched again
+// unchanged is the document already held.
+import { sha256 } from "../model/hash.js";
+import { imageType } from "../extractors/signatures.js";
+import type { Limits } from "../model/limits.js";
+import { linkedPictures } from "../extractors/html.js";
+
+/** A picture to keep with its page: the address the page names it by (absolute), its bytes. */
+export interface PagePicture {
+  url: string;
+  bytes: Uint8Array;
+}
+
+const MIME: Record<string, string> = { JPEG: "image/jpeg", PNG: "image/png", TIFF: "image/tiff", GIF: "image/gif", BMP: "image/bmp" };
+
+/**
+ * The pictures a page's report may have as its tables, fetched by `get` (null where one
+ * cannot be had); those whose bytes are no picture are dropped. Empty for any other page.
+ * `url` is the page's own address (http(s): or file:), against which its `<img>` resolve.
+ */
+export async function picturesOfPage(
+  page: { bytes: Uint8Array; url: string; contentType?: string; name: string },
+  limits: Limits,
+  get: (url: string) => Promise<Uint8Array | null>,
+): Promise<PagePicture[]> {
+  const addresses = linkedPictures(page.bytes, { name: page.name, limits, url: page.url, contentType: page.contentType });
+  const out: PagePicture[] = [];
+  for (const url of addresses) {
+    const bytes = await get(url);
+    if (bytes && imageType(bytes)) out.push({ url, bytes });
+  }
+  return out;
+}
+
+/** The page and its pictures as one MHTML archive: the page first, each picture after it by its address. */
+export function archivePage(page: { bytes: Uint8Array; url: string; contentType?: string }, pictures: PagePicture[]): Uint8Array {
+  const id = sha256(Buffer.concat([page.bytes, ...pictures.flatMap((p) => [Buffer.from(`\n${p.url}\n`), p.bytes])]));
+  // Base64 never holds "-" or "=_": the boundary cannot occur inside a part.
+  const boundary = `----=_xxgk_${id.slice(0, 32)}`;
+  const charset = /;\s*charset\s*=\s*"?([\w.:-]+)/i.exec(page.contentType ?? "")?.[1];
+  const part = (headers: string[], bytes: Uint8Array) =>
+    [`--${boundary}`, ...headers, "Content-Transfer-Encoding: base64", "", Buffer.from(bytes).toString("base64").replace(/.{76}/g, "$&\r\n")].join("\r\n");
+  const lines = [
+    "From: <Saved by xxgk>",
+    `Snapshot-Content-Location: ${page.url}`,
+    "MIME-Version: 1.0",
+    `Content-Type: multipart/related; type="text/html"; boundary="${boundary}"`,
+    "",
+    part([`Content-Type: text/html${charset ? `; charset=${charset}` : ""}`, `Content-Location: ${page.url}`], page.bytes),
+    ...pictures.map((p) => part([`Content-Type: ${MIME[imageType(p.bytes) ?? ""] ?? "application/octet-stream"}`, `Content-Location: ${p.url}`], p.bytes)),
+    `--${boundary}--`,
+    "",
+  ];
+  return new Uint8Array(Buffer.from(lines.join("\r\n"), "latin1"));
+}
