@@ -14,9 +14,10 @@ import { namesDisclosure } from "../model/text.js";
 import type { Limits } from "../model/limits.js";
 import { openZip, type ZipArchive } from "../model/zip.js";
 import { isOleCompound, looksLikeZip } from "./signatures.js";
-import type { Extractor } from "./types.js";
+import type { ExtractOptions, Extractor } from "./types.js";
 import { BodyReader } from "./docx/body.js";
-import { readPictures } from "./docx/pictures.js";
+import { heldPictures, readPictures } from "./docx/pictures.js";
+import { picturesPdf } from "./pictures.js";
 import { child, decodeXml, find, parseXml, tagOf, textOf, type XNode } from "./docx/xml.js";
 import { relationshipsOf } from "./docx/rels.js";
 
@@ -24,6 +25,37 @@ const OFFICE_DOCUMENT = /\/officeDocument$/;
 const CORE_PROPERTIES = /\/metadata\/core-properties$/;
 
 export const extractDocx: Extractor = async (bytes, options) => {
+  const { limits } = options;
+  const read = readBody(bytes, options);
+  const { reader, meta, diagnostics, tables, pictures, mayBeReport } = read;
+  // Tables pasted as pictures (in the text, or in a layout table's cells): where no table
+  // holds a number, the pictures are read by OCR where they are (docx/pictures.ts); only in
+  // a document whose text names information disclosure, or that has no text (every page a
+  // picture): a notice or a brochure with photographs is not OCR'd for nothing.
+  if (read.picturesMayBeTables) {
+    options.deadline?.extend(limits.ocrTimeoutMs);
+    const ocr = await readPictures(read.zip, read.main, reader.pictures, reader.blocks, limits, tables.length > 0);
+    if (ocr) return { blocks: ocr.blocks, meta: { ...meta, ocrPages: ocr.ocrPages }, diagnostics: [...diagnostics, ...ocr.diagnostics] } satisfies Document;
+  }
+  if (!tables.length) {
+    const left = !pictures ? "" : mayBeReport ? ` (and ${pictures} picture(s), none big enough to hold a table)` : ` (and ${pictures} picture(s), not read: the text does not name information disclosure)`;
+    diagnostics.push({ severity: "warning", source: "docx:no-tables", message: `the document has no tables: paragraphs only${left}` });
+  }
+  return { blocks: reader.blocks, meta, diagnostics } satisfies Document;
+};
+
+/**
+ * The PDF a Word file's table pictures are read as (the pages its record's places name),
+ * made again without OCR for the review page; null where its tables were not read from
+ * pictures.
+ */
+export async function docxPicturesPdf(bytes: Uint8Array, options: ExtractOptions): Promise<Uint8Array | null> {
+  const read = readBody(bytes, options);
+  return read.picturesMayBeTables ? picturesPdf(heldPictures(read.zip, read.main, read.reader.pictures, options.limits), options.limits) : null;
+}
+
+/** The package opened and its body read: blocks, metadata, notes, and whether its pictures may be its tables. */
+function readBody(bytes: Uint8Array, options: ExtractOptions) {
   const { limits } = options;
   if (bytes.byteLength === 0) throw new ExtractError(`the file is empty`, "empty");
   if (bytes.byteLength > limits.maxFileBytes)
@@ -58,26 +90,13 @@ export const extractDocx: Extractor = async (bytes, options) => {
   const title = coreTitle(zip, rels.core, limits, diagnostics);
   if (title) meta.title = title;
 
-  // Tables pasted as pictures (in the text, or in a layout table's cells): where no table
-  // holds a number, the pictures are read by OCR where they are (docx/pictures.ts); only in
-  // a document whose text names information disclosure, or that has no text (every page a
-  // picture): a notice or a brochure with photographs is not OCR'd for nothing.
   const tables = reader.blocks.filter((b): b is Table => b.kind === "table");
   const paragraphs = reader.blocks.flatMap((b) => (b.kind === "paragraph" ? [b.text] : []));
   const numbered = tables.some((t) => t.rows.some((r) => r.some((c) => /\d/.test(c.text))));
   const mayBeReport = !paragraphs.length || namesDisclosure(paragraphs.join(""));
   const pictures = reader.pictures.length;
-  if (!numbered && pictures && mayBeReport) {
-    options.deadline?.extend(limits.ocrTimeoutMs);
-    const read = await readPictures(zip, main.name, reader.pictures, reader.blocks, limits, tables.length > 0);
-    if (read) return { blocks: read.blocks, meta: { ...meta, ocrPages: read.ocrPages }, diagnostics: [...diagnostics, ...read.diagnostics] } satisfies Document;
-  }
-  if (!tables.length) {
-    const left = !pictures ? "" : mayBeReport ? ` (and ${pictures} picture(s), none big enough to hold a table)` : ` (and ${pictures} picture(s), not read: the text does not name information disclosure)`;
-    diagnostics.push({ severity: "warning", source: "docx:no-tables", message: `the document has no tables: paragraphs only${left}` });
-  }
-  return { blocks: reader.blocks, meta, diagnostics } satisfies Document;
-};
+  return { zip, main: main.name, reader, meta, diagnostics, tables, pictures, mayBeReport, picturesMayBeTables: !numbered && pictures > 0 && mayBeReport };
+}
 
 /** The main and core-properties parts as the package relationships name them. */
 function packageRels(zip: ZipArchive, limits: Limits, diagnostics: Diagnostic[]): { main?: string; core?: string } {

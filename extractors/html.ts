@@ -17,7 +17,7 @@ import { NeedsFullReader, type ExtractOptions, type Extractor, type SyncExtracto
 import { analyse, articleRegion } from "./html/body.js";
 import { walkBlocks, type ArticlePicture } from "./html/blocks.js";
 import { heldPictures, type Resources } from "./html/pictures.js";
-import { readPlacedPictures, type PlacedPicture, type PicturesSaid } from "./pictures.js";
+import { picturesPdf, readPlacedPictures, type PlacedPicture, type PicturesSaid } from "./pictures.js";
 import { namesDisclosure } from "../model/text.js";
 import { decodePage, refuseBinary } from "./html/decode.js";
 import { isElement, parseBounded, type Element } from "./html/dom.js";
@@ -62,6 +62,14 @@ export const readHtml: SyncExtractor = (bytes, options) => {
 
 /** The full reader: the page, and by OCR the pictures that may be its tables. */
 export const extractHtml: Extractor = async (bytes, options) => withPictures(readArticle(bytes, options), options);
+
+/** The PDF a page's table pictures are read as (the pages its record's places name), made again without OCR; null where none are read. */
+export const htmlPicturesPdf = (bytes: Uint8Array, options: ExtractOptions): Promise<Uint8Array | null> => picturesPdfOf(readArticle(bytes, options), options);
+
+/** The PDF of the pictures a page read will have OCR read; null where none. */
+export async function picturesPdfOf(read: ArticleRead, options: ExtractOptions): Promise<Uint8Array | null> {
+  return read.pictures.length ? picturesPdf(read.pictures, options.limits) : null;
+}
 
 /**
  * The pictures a page links from elsewhere that may be its report's tables (no table of its

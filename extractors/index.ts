@@ -8,7 +8,7 @@
 // sniff says yes reads the file. Adding a format: its reader's file, and one line here.
 import { ExtractError } from "../model/document.js";
 import type { Format } from "../model/record.js";
-import type { Extractor, SyncExtractor } from "./types.js";
+import type { ExtractOptions, Extractor, SyncExtractor } from "./types.js";
 import { looksBinary } from "./text.js";
 import { isOleCompound, isOpenDocumentText, looksLikeHtml, looksLikeImage, looksLikeMhtml, looksLikePdf, looksLikeText, looksLikeZip, type Probe } from "./signatures.js";
 
@@ -31,7 +31,16 @@ export interface FormatEntry<K extends string = string> {
    * be (an HTML page holds pictures only as data: URIs).
    */
   ocr?: true | ((bytes: Uint8Array) => boolean);
+  /**
+   * For a format whose record may be read from pictures: the PDF its record's places
+   * (`page`, `box`) fall on, made again without OCR (the review page shows it); null where
+   * this file's record was read from its own text. A PDF is its own.
+   */
+  placesPdf?: () => Promise<PlacesPdf>;
 }
+
+/** The PDF a document's places fall on (see FormatEntry.placesPdf). */
+export type PlacesPdf = (bytes: Uint8Array, options: ExtractOptions) => Promise<Uint8Array | null>;
 
 /** The entry, its reader loaded once: a dynamic import of a module already loaded still costs ~8 µs a call. */
 const entry = <K extends string>(e: FormatEntry<K>): FormatEntry<K> => {
@@ -40,18 +49,18 @@ const entry = <K extends string>(e: FormatEntry<K>): FormatEntry<K> => {
 };
 
 export const FORMATS = [
-  entry({ kind: "pdf", format: "pdf", sniff: (p) => looksLikePdf(p.bytes), extract: async () => (await import("./pdf.js")).extractPdf, ocr: true }),
+  entry({ kind: "pdf", format: "pdf", sniff: (p) => looksLikePdf(p.bytes), extract: async () => (await import("./pdf.js")).extractPdf, ocr: true, placesPdf: async () => async (bytes) => bytes }),
   // Before DOCX: an OpenDocument text is a zip too.
-  entry({ kind: "odt", format: "docx", sniff: isOpenDocumentText, extract: async () => (await import("./legacy-word.js")).extractOpenDocument, ocr: true }),
+  entry({ kind: "odt", format: "docx", sniff: isOpenDocumentText, extract: async () => (await import("./legacy-word.js")).extractOpenDocument, ocr: true, placesPdf: async () => (await import("./legacy-word.js")).openDocumentPicturesPdf }),
   // A DOCX whose tables are pictures is read by OCR (extractors/docx/pictures.ts).
-  entry({ kind: "docx", format: "docx", sniff: (p) => looksLikeZip(p.bytes), extract: async () => (await import("./docx.js")).extractDocx, ocr: true }),
-  entry({ kind: "legacy-word", format: "docx", sniff: (p) => isOleCompound(p.bytes), extract: async () => (await import("./legacy-word.js")).extractLegacyWord, ocr: true }),
+  entry({ kind: "docx", format: "docx", sniff: (p) => looksLikeZip(p.bytes), extract: async () => (await import("./docx.js")).extractDocx, ocr: true, placesPdf: async () => (await import("./docx.js")).docxPicturesPdf }),
+  entry({ kind: "legacy-word", format: "docx", sniff: (p) => isOleCompound(p.bytes), extract: async () => (await import("./legacy-word.js")).extractLegacyWord, ocr: true, placesPdf: async () => (await import("./legacy-word.js")).legacyPicturesPdf }),
   // A picture of a report's pages (JPEG, PNG, TIFF, GIF, BMP): read by OCR as a PDF, so its record says pdf.
-  entry({ kind: "image", format: "pdf", sniff: looksLikeImage, extract: async () => (await import("./image.js")).extractImage, ocr: true }),
+  entry({ kind: "image", format: "pdf", sniff: looksLikeImage, extract: async () => (await import("./image.js")).extractImage, ocr: true, placesPdf: async () => async (bytes, o) => (await import("./image.js")).imageAsPdf(bytes, Date.now() + o.limits.timeoutMs) }),
   // A web page saved with its pictures (a browser's .mhtml, Word's .mht, served as .doc): read as its page, so its record says html.
-  entry({ kind: "mhtml", format: "html", sniff: looksLikeMhtml, extract: async () => (await import("./mhtml.js")).extractMhtml, readInThread: async () => (await import("./mhtml.js")).readMhtml, ocr: true }),
+  entry({ kind: "mhtml", format: "html", sniff: looksLikeMhtml, extract: async () => (await import("./mhtml.js")).extractMhtml, readInThread: async () => (await import("./mhtml.js")).readMhtml, ocr: true, placesPdf: async () => (await import("./mhtml.js")).mhtmlPicturesPdf }),
   // A page whose tables are pictures it holds (data: URIs) is read by OCR (extractors/html.ts).
-  entry({ kind: "html", format: "html", sniff: looksLikeHtml, extract: async () => (await import("./html.js")).extractHtml, readInThread: async () => (await import("./html.js")).readHtml, ocr: holdsDataUri }),
+  entry({ kind: "html", format: "html", sniff: looksLikeHtml, extract: async () => (await import("./html.js")).extractHtml, readInThread: async () => (await import("./html.js")).readHtml, ocr: holdsDataUri, placesPdf: async () => (await import("./html.js")).htmlPicturesPdf }),
   entry({ kind: "text", format: "text", sniff: looksLikeText, extract: async () => (await import("./text.js")).extractText, readInThread: async () => (await import("./text.js")).readText }),
 ] as const;
 

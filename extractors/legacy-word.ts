@@ -13,8 +13,8 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ExtractError } from "../model/document.js";
-import type { Extractor } from "./types.js";
-import { extractDocx } from "./docx.js";
+import type { ExtractOptions, Extractor } from "./types.js";
+import { docxPicturesPdf, extractDocx } from "./docx.js";
 import { isOleCompound } from "./signatures.js";
 
 /** The soffice to run: env XXGK_SOFFICE, else soffice (or libreoffice) on PATH; null when none is there. */
@@ -49,11 +49,29 @@ const DOC: Converted = { input: "input.doc", what: "legacy Word binary file", ol
 const WPS: Converted = { input: "input.wps", what: "legacy WPS binary file", ole: true };
 const ODT: Converted = { input: "input.odt", what: "OpenDocument text (.odt)", ole: false };
 
-export const extractLegacyWord: Extractor = (bytes, options) => convertAndRead(bytes, options, /\.wps$/i.test(options.name) ? WPS : DOC);
+const legacy = (options: ExtractOptions) => (/\.wps$/i.test(options.name) ? WPS : DOC);
+
+export const extractLegacyWord: Extractor = (bytes, options) => convertAndRead(bytes, options, legacy(options));
 
 export const extractOpenDocument: Extractor = (bytes, options) => convertAndRead(bytes, options, ODT);
 
-const convertAndRead = async (bytes: Uint8Array, options: Parameters<Extractor>[1], as: Converted) => {
+/** The PDF the converted DOCX's table pictures are read as (docxPicturesPdf), for the review page. */
+export const legacyPicturesPdf = (bytes: Uint8Array, options: ExtractOptions) => convertThen(bytes, options, legacy(options), (docx) => docxPicturesPdf(docx, options));
+export const openDocumentPicturesPdf = (bytes: Uint8Array, options: ExtractOptions) => convertThen(bytes, options, ODT, (docx) => docxPicturesPdf(docx, options));
+
+const convertAndRead = (bytes: Uint8Array, options: ExtractOptions, as: Converted) =>
+  convertThen(bytes, options, as, async (docx) => {
+    const doc = await extractDocx(docx, options);
+    doc.diagnostics.unshift({
+      severity: "info",
+      source: "docx:converted",
+      message: `${as.what} converted to DOCX by LibreOffice before reading`,
+    });
+    return doc;
+  });
+
+/** The file converted to DOCX by LibreOffice, then `then` of that DOCX (in the conversion's temporary folder's life). */
+const convertThen = async <T>(bytes: Uint8Array, options: ExtractOptions, as: Converted, then: (docx: Buffer) => Promise<T>): Promise<T> => {
   const { name, limits } = options;
   if (bytes.byteLength === 0) throw new ExtractError(`the file is empty`, "empty");
   if (bytes.byteLength > limits.maxFileBytes)
@@ -93,13 +111,7 @@ const convertAndRead = async (bytes: Uint8Array, options: Parameters<Extractor>[
       );
     }
     if (docx.length === 0) throw new ExtractError(`LibreOffice wrote an empty DOCX`, "convert-failed");
-    const doc = await extractDocx(docx, options);
-    doc.diagnostics.unshift({
-      severity: "info",
-      source: "docx:converted",
-      message: `${as.what} converted to DOCX by LibreOffice before reading`,
-    });
-    return doc;
+    return await then(docx);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -14,7 +14,7 @@
 //    decoded (base64, quoted-printable) only when the page's reader asks for one.
 import { ExtractError } from "../model/document.js";
 import { NeedsFullReader, type ExtractOptions, type Extractor, type SyncExtractor } from "./types.js";
-import { readArticle, withPictures, type ArticleRead } from "./html.js";
+import { picturesPdfOf, readArticle, withPictures, type ArticleRead } from "./html.js";
 import type { Resources } from "./html/pictures.js";
 
 /** A part of the message: its headers (names lower-cased, folded lines joined) and its body as written. */
@@ -32,6 +32,9 @@ export const readMhtml: SyncExtractor = (bytes, options) => {
 };
 
 export const extractMhtml: Extractor = async (bytes, options) => withPictures(readArchive(bytes, options), options);
+
+/** The PDF the page's table pictures are read as (the pages its record's places name), made again without OCR; null where none are read. */
+export const mhtmlPicturesPdf = (bytes: Uint8Array, options: ExtractOptions): Promise<Uint8Array | null> => picturesPdfOf(readArchive(bytes, options), options);
 
 function readArchive(bytes: Uint8Array, options: ExtractOptions): ArticleRead {
   const { limits } = options;

@@ -48,20 +48,8 @@ export interface PicturesSaid {
  * picture could hold a page (nothing run). Throws ExtractError where OCR cannot run.
  */
 export async function readPlacedPictures(pictures: Iterable<PlacedPicture>, blocks: Block[], limits: Limits, said: PicturesSaid): Promise<PicturesRead | null> {
-  const { pictureOf, picturesAsPdf } = await import("./image.js");
-  const kept: { at: number; picture: Picture }[] = [];
-  let other = 0, small = 0;
-  for (const p of pictures) {
-    const picture = pictureOf(p.bytes, limits);
-    if ("refused" in picture) {
-      if (picture.code === "corrupt-image") other++;
-      else small++;
-      continue;
-    }
-    kept.push({ at: p.at, picture });
-    // One past OCR's page bound, so its note says there were more.
-    if (kept.length > limits.maxOcrPages) break;
-  }
+  const { picturesAsPdf } = await import("./image.js");
+  const { kept, other, small } = await keepPictures(pictures, limits);
   if (!kept.length) return null;
   const deadline = Date.now() + limits.ocrTimeoutMs;
   let read: Document;
@@ -100,6 +88,36 @@ export async function readPlacedPictures(pictures: Iterable<PlacedPicture>, bloc
     ...read.diagnostics,
   ];
   return { blocks: out, diagnostics, ocrPages: read.meta.ocrPages ?? [] };
+}
+
+/** The pictures read, in order, each with where it stands: those that may hold a page; the others counted. */
+async function keepPictures(pictures: Iterable<PlacedPicture>, limits: Limits): Promise<{ kept: { at: number; picture: Picture }[]; other: number; small: number }> {
+  const { pictureOf } = await import("./image.js");
+  const kept: { at: number; picture: Picture }[] = [];
+  let other = 0, small = 0;
+  for (const p of pictures) {
+    const picture = pictureOf(p.bytes, limits);
+    if ("refused" in picture) {
+      if (picture.code === "corrupt-image") other++;
+      else small++;
+      continue;
+    }
+    kept.push({ at: p.at, picture });
+    // One past OCR's page bound, so its note says there were more.
+    if (kept.length > limits.maxOcrPages) break;
+  }
+  return { kept, other, small };
+}
+
+/**
+ * The PDF the pictures are read as (a page a picture, in order: the pages a record's
+ * places name), made again without OCR, for the review page; null where no picture is
+ * read. Throws ExtractError where img2pdf cannot run.
+ */
+export async function picturesPdf(pictures: Iterable<PlacedPicture>, limits: Limits): Promise<Uint8Array | null> {
+  const { picturesAsPdf } = await import("./image.js");
+  const { kept } = await keepPictures(pictures, limits);
+  return kept.length ? picturesAsPdf(kept.map((k) => k.picture), Date.now() + limits.timeoutMs) : null;
 }
 
 /** The page a block of an OCR'd document stands on: its own place's, else its first cell's. */

@@ -26,6 +26,7 @@ import { archivePage } from "../src/page-archive.js";
 import { openStore } from "../src/store.js";
 import { ingestPaths } from "../src/ingest.js";
 import { describeCrawl, runCrawl } from "../src/crawl/command.js";
+import { startServer } from "../src/serve/server.js";
 import { printedRead, problems } from "./helpers/truth.js";
 
 const SCAN = "test/fixtures/scans/r2021.chromium.scan200.pdf";
@@ -334,6 +335,26 @@ describe("report pages whose tables are pictures linked from elsewhere: kept wit
     const second = await runCrawl({ config, db });
     expect([second.portals[0].reports.new, second.portals[0].documents.pictures]).toEqual([0, 0]);
     expect(hits.filter((h) => h === "/zwgk/images/t3.jpg").length).toBe(fetched);
+
+    // The review page shows the picture the values were read from, as the PDF OCR read
+    // (its places are on it), made again without OCR: Tesseract pointed away changes nothing.
+    const review = await startServer({ db, port: 0, host: "127.0.0.1" });
+    try {
+      await without("XXGK_TESSERACT", async () => {
+        const id = p.newReports[0].reportId!;
+        const page = await (await fetch(`${review.url}report/${id}`)).text();
+        expect(page).toContain(`data-src="/source/${id}"`);
+        const res = await fetch(`${review.url}source/${id}`);
+        expect([res.status, res.headers.get("content-type")]).toEqual([200, "application/pdf"]);
+        const pdf = join(dir, "shown.pdf");
+        writeFileSync(pdf, new Uint8Array(await res.arrayBuffer()));
+        const info = execFileSync("pdfinfo", [pdf]).toString();
+        expect(info).toMatch(/Pages:\s+1\n/);
+        expect(info).toMatch(/Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)/);
+      });
+    } finally {
+      await review.close();
+    }
   }, 240_000);
 
   it("the archive is the same bytes for the same page and pictures, and reads back to the page with them", async () => {

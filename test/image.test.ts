@@ -175,6 +175,19 @@ describe("a Word report whose tables were pasted as pictures (LibreOffice's DOCX
     expect([...pages].filter((p) => p !== undefined).sort()).toEqual([1, 2, 3]);
   }, 240_000);
 
+  it("the review page's PDF of its pictures: the pages its places name, made again without OCR; none for a DOCX read from its own tables", async () => {
+    const { docxPicturesPdf } = await import("../extractors/docx.js");
+    const pdf = await without("XXGK_TESSERACT", () => docxPicturesPdf(new Uint8Array(readFileSync(DOCX)), { name: DOCX, limits: DEFAULT_LIMITS }));
+    expect(pdf).not.toBeNull();
+    const file = join(dir, "pictures-shown.pdf");
+    writeFileSync(file, pdf!);
+    const info = execFileSync("pdfinfo", [file]).toString();
+    expect(info).toMatch(/Pages:\s+3\n/); // pictures 1-3, the pages the record's places name
+    expect(info).toMatch(/Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)/);
+    const TABLES = "test/fixtures/docx-cases/lo-template.docx";
+    expect(await docxPicturesPdf(new Uint8Array(readFileSync(TABLES)), { name: TABLES, limits: DEFAULT_LIMITS })).toBeNull();
+  });
+
   it("where OCR cannot run, fails as scanned, saying the tables are pictures and what to install", async () => {
     for (const tool of ["XXGK_TESSERACT", "XXGK_IMG2PDF"]) {
       const o = await without(tool, () => parseReport({ bytes: new Uint8Array(readFileSync(DOCX)), name: DOCX }));

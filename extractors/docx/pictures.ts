@@ -25,6 +25,16 @@ export async function readPictures(
   limits: Limits,
   layoutTables = false,
 ): Promise<PicturesRead | null> {
+  return readPlacedPictures(heldPictures(zip, main, pictures, limits), blocks, limits, {
+    source: "docx:pictures",
+    none: layoutTables ? "the document's tables hold no number" : "the document has no tables",
+    total: pictures.length,
+    where: "in its text",
+  });
+}
+
+/** The body's pictures the package holds, in order, each with where it stands; read from the zip one at a time, as asked for. */
+export function* heldPictures(zip: ZipArchive, main: string, pictures: BodyPicture[], limits: Limits): Generator<PlacedPicture> {
   // Unreadable relationships: no picture is found, and the document reads as without them.
   let targets = new Map<string, string>();
   try {
@@ -32,17 +42,9 @@ export async function readPictures(
   } catch (e) {
     if (e instanceof ExtractError && (e.code === "zip-bomb" || e.code === "corrupt-zip")) throw e;
   }
-  function* held(): Generator<PlacedPicture> {
-    for (const p of pictures) {
-      const part = targets.get(p.rid);
-      const entry = part ? zip.find(part) : undefined;
-      if (entry) yield { at: p.at, bytes: new Uint8Array(zip.read(entry)) };
-    }
+  for (const p of pictures) {
+    const part = targets.get(p.rid);
+    const entry = part ? zip.find(part) : undefined;
+    if (entry) yield { at: p.at, bytes: new Uint8Array(zip.read(entry)) };
   }
-  return readPlacedPictures(held(), blocks, limits, {
-    source: "docx:pictures",
-    none: layoutTables ? "the document's tables hold no number" : "the document has no tables",
-    total: pictures.length,
-    where: "in its text",
-  });
 }

@@ -18,6 +18,13 @@ import { checksHtml, cellData, copiesHtml, documentHtml, messagePage, queuePage,
 import { looksLikePdf } from "../../extractors/signatures.js";
 import { DEFAULT_LIMITS } from "../../model/limits.js";
 
+/** Whether a record's values were read by OCR from pictures: its places name pages (a PDF's, or the pictures' own). */
+function readFromPictures(record: { source: { format: string }; provenance?: Record<string, { place?: { page?: number } } | undefined> | null }): boolean {
+  if (record.source.format === "text") return false;
+  for (const p of Object.values(record.provenance ?? {})) if (p?.place?.page !== undefined) return true;
+  return false;
+}
+
 export interface ServeOptions {
   db: string;
   port: number;
@@ -178,7 +185,9 @@ export function reviewApp(data: ReviewData, opts: { host: string; token: string 
     const src = data.sourceOf(r.id);
     let source: ReportPageInput["source"];
     if (!src) source = { kind: "missing", why: "the document's bytes are not kept beside this database" };
-    else if (src.format === "pdf") source = { kind: "pdf" };
+    // A PDF, and a document whose values were read from pictures (an image file, a Word
+    // file's or a page's table pictures): the PDF its places fall on, drawn by pdf.js.
+    else if (src.format === "pdf" || readFromPictures(r.record)) source = { kind: "pdf" };
     else if (src.format === "text") {
       const { decode } = await import("../../model/charset.js");
       source = { kind: "document", html: textHtml(decode(src.bytes).text) };
@@ -200,18 +209,20 @@ export function reviewApp(data: ReviewData, opts: { host: string; token: string 
   app.get("/source/:id", async (c) => {
     const id = idOf(c);
     const src = id === null ? null : data.sourceOf(id);
-    if (!src || src.format !== "pdf") return c.text("not found\n", 404);
-    // An image file is read as the PDF img2pdf makes of it: that PDF is shown, so the places
-    // its record names (page, box in points) fall where they were read.
-    let bytes = src.bytes;
-    if (!looksLikePdf(bytes)) {
-      try {
-        const { imageAsPdf } = await import("../../extractors/image.js");
-        bytes = await imageAsPdf(bytes, Date.now() + DEFAULT_LIMITS.timeoutMs);
-      } catch (e) {
-        return c.text(`the document could not be shown: ${(e as Error).message}\n`, 422);
-      }
+    const r = src && data.report(id!);
+    if (!src || !r || (src.format !== "pdf" && !readFromPictures(r.record))) return c.text("not found\n", 404);
+    // The PDF the record's places (page, box in points) fall on: a PDF's own bytes; for an
+    // image file, or a Word file's or a page's table pictures, the PDF they were read as by
+    // OCR, made again the same way (extractors/index.ts, placesPdf).
+    let bytes: Uint8Array | null;
+    try {
+      const { formatEntry, sniff } = await import("../../extractors/index.js");
+      const load = formatEntry(sniff(src.bytes, src.name).kind).placesPdf;
+      bytes = load ? await (await load())(src.bytes, { name: src.name, limits: DEFAULT_LIMITS }) : null;
+    } catch (e) {
+      return c.text(`the document could not be shown: ${(e as Error).message}\n`, 422);
     }
+    if (!bytes || !looksLikePdf(bytes)) return c.text("the document's values were not read from pages or pictures: no PDF to show\n", 404);
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
       "Content-Type": "application/pdf",
       "Content-Disposition": "inline",
