@@ -1,6 +1,6 @@
 // Page metadata: the article's title, its publication date, its attachment links.
 import { ATTACHMENT_HREF } from "./body.js";
-import { isElement, normLine, textOf, type AnyNode, type Element, type ParentNode } from "./dom.js";
+import { isElement, isHidden, normLine, textOf, type AnyNode, type Element, type ParentNode } from "./dom.js";
 import type { PageInfo } from "./page.js";
 import { execPrinted, simplifiedView } from "../../model/traditional.js";
 
@@ -162,28 +162,62 @@ function resolve(href: string, base: string | undefined): string {
   }
 }
 
-/** Links to .doc/.docx/.wps/.pdf/.xls/.xlsx/.zip inside a subtree, skipping dropped elements. */
+/** Elements that show a document inside the page, and the attribute naming it. */
+export const EMBEDDING: Readonly<Record<string, string>> = { iframe: "src", frame: "src", embed: "src", object: "data" };
+
+/**
+ * The document a link or a frame shows: a PDF viewer page (pdf.js's `…/viewer.html?file=…`,
+ * which portals put in an iframe or link) stands for the file its `file` parameter names,
+ * resolved against the viewer's own address, as the viewer resolves it; any other address
+ * is itself.
+ */
+export function documentAddress(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  if (!/(?:^|\/)viewer\.html?$/i.test(u.pathname) && !/\/pdfjs?\//i.test(u.pathname)) return url;
+  const file = u.searchParams.get("file");
+  if (!file || !ATTACHMENT_HREF.test(file)) return url;
+  try {
+    return new URL(file, u).href;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Documents a subtree links or shows: `<a>` to .doc/.docx/.wps/.pdf/.xls/.xlsx/.zip, and
+ * `<iframe>`, `<embed>`, `<object>` showing one (a PDF embedded in the article, often through
+ * a viewer page: documentAddress). Dropped elements are skipped, frames excepted (dropped
+ * as never content, they are where a page shows its document) unless hidden.
+ */
 export function findAttachments(region: ParentNode, dropped: Set<Element>, base: string | undefined): Attachment[] {
   const out: Attachment[] = [];
   const seen = new Set<string>();
+  const add = (href: string, n: Element, text: () => string) => {
+    if (!href || /^(?:javascript|mailto|data):/i.test(href)) return false;
+    const url = documentAddress(resolve(href, base));
+    if (!ATTACHMENT_HREF.test(url)) return false;
+    if (!seen.has(url)) {
+      seen.add(url);
+      out.push({ url, text: text() || normLine(n.attribs.title ?? "") || decodeURIComponentSafe(url.split(/[?#]/)[0].split("/").pop() ?? "") });
+    }
+    return true;
+  };
   const stack: AnyNode[] = [...region.children].reverse();
   while (stack.length) {
     const n = stack.pop()!;
-    if (!isElement(n) || dropped.has(n)) continue;
-    if (n.name === "a") {
-      const href = (n.attribs.href ?? "").trim();
-      if (href && ATTACHMENT_HREF.test(href) && !/^(?:javascript|mailto):/i.test(href)) {
-        const url = resolve(href, base);
-        if (!seen.has(url)) {
-          seen.add(url);
-          let text = normLine(textOf(n).replace(/\n/g, " "));
-          if (!text) text = normLine(n.attribs.title ?? "");
-          if (!text) text = decodeURIComponentSafe(url.split(/[?#]/)[0].split("/").pop() ?? "");
-          out.push({ url, text });
-        }
-        continue;
-      }
+    if (!isElement(n)) continue;
+    const shows = EMBEDDING[n.name];
+    if (shows) {
+      if (!isHidden(n)) add((n.attribs[shows] ?? "").trim(), n, () => "");
+      continue;
     }
+    if (dropped.has(n)) continue;
+    if (n.name === "a" && add((n.attribs.href ?? "").trim(), n, () => normLine(textOf(n).replace(/\n/g, " ")))) continue;
     for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
   }
   return out;

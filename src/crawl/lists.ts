@@ -3,6 +3,7 @@
 // links (.docx, .doc, .wps, .pdf) on an article page.
 import * as cheerio from "cheerio";
 import { decodePage } from "../../extractors/html/decode.js";
+import { documentAddress, EMBEDDING } from "../../extractors/html/meta.js";
 import type { JsonList, LinkRule } from "./config.js";
 import type { ListedOn } from "../../model/provenance.js";
 import { readDate } from "../../normalizers/meta.js";
@@ -34,13 +35,17 @@ export function decodeHtml(bytes: Uint8Array, contentType?: string): string {
   return decodePage(bytes, contentType, []).text;
 }
 
-/** An absolute http(s) URL without its fragment, or null. */
+/**
+ * An absolute http(s) URL without its fragment, or null. A PDF viewer page's address
+ * (`…/viewer.html?file=…`) is the document's it shows (documentAddress): a list or a page
+ * linking a report through a viewer links the report.
+ */
 export function absolute(href: string | undefined, base: string): string | null {
   if (!href) return null;
   const h = href.trim();
   if (!h || /^(javascript|mailto|tel|data):/i.test(h) || h.startsWith("#")) return null;
   try {
-    const u = new URL(h, base);
+    const u = new URL(documentAddress(new URL(h, base).href));
     if (u.protocol !== "http:" && u.protocol !== "https:") return null;
     u.hash = "";
     return u.href;
@@ -185,11 +190,13 @@ export function attachmentLinks(html: string, pageUrl: string): Link[] {
   const base = absolute($("base[href]").attr("href"), pageUrl) ?? pageUrl;
   const out: Link[] = [];
   const seen = new Set<string>();
-  $("a[href]").each((_, a) => {
-    const url = absolute($(a).attr("href"), base);
+  // Links, and frames showing a document (a PDF in an iframe, often through a viewer page).
+  $("a[href], iframe[src], frame[src], embed[src], object[data]").each((_, el) => {
+    const tag = (el as { tagName?: string }).tagName?.toLowerCase() ?? "a";
+    const url = absolute($(el).attr(tag === "a" ? "href" : (EMBEDDING[tag] ?? "src")), base);
     if (!url || seen.has(url) || !isAttachmentUrl(url)) return;
     seen.add(url);
-    out.push({ url, text: squash($(a).text()) });
+    out.push({ url, text: squash(tag === "a" ? $(el).text() : ($(el).attr("title") ?? "")) });
   });
   return out;
 }
