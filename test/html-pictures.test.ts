@@ -376,9 +376,12 @@ describe("report pages whose tables are pictures linked from elsewhere: kept wit
     mkdirSync(join(folder, "a_images"));
     writeFileSync(join(folder, "report.html"), lastPage("report_files/t3.jpg"));
     writeFileSync(join(folder, "report_files", "t3.jpg"), jpegs[2]);
-    // The same page again, its picture in a folder walked before it.
-    writeFileSync(join(folder, "report-copy.html"), lastPage("a_images/t3.jpg"));
+    // The same page again, its picture in a folder walked before it, shown as a thumbnail
+    // linking to the full-size picture (as portals' editors wrap a shrunk table): the
+    // full-size one is read (the thumbnail alone is too small to hold a table).
+    writeFileSync(join(folder, "report-copy.html"), lastPage("a_images/small.png").toString().replace(/<img [^>]*>/, (img) => `<a href="a_images/t3.jpg">${img}</a>`));
     writeFileSync(join(folder, "a_images", "t3.jpg"), jpegs[2]);
+    execFileSync("pdftoppm", ["-scale-to", "200", "-png", "-singlefile", "-f", "3", "-l", "3", SCAN, join(folder, "a_images", "small")]);
     // A picture outside the page's folder is never read for it.
     writeFileSync(join(folder, "other.html"), lastPage("../outside.jpg"));
     writeFileSync(join(dir, "outside.jpg"), jpegs[2]);
@@ -390,6 +393,7 @@ describe("report pages whose tables are pictures linked from elsewhere: kept wit
       // report.html and its copy are one page with one picture: the same archive but for its address, so two documents.
       expect(summary.ingested).toBe(2);
       expect(summary.skipped).toEqual([
+        { path: join(folder, "a_images", "small.png"), reason: `a picture that ${join(folder, "report-copy.html")} shows: stored with that page` },
         { path: join(folder, "a_images", "t3.jpg"), reason: `a picture that ${join(folder, "report-copy.html")} shows: stored with that page` },
         { path: join(folder, "report_files", "t3.jpg"), reason: `a picture that ${join(folder, "report.html")} shows: stored with that page` },
       ]);

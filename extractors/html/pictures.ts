@@ -13,7 +13,7 @@ export interface HeldPictures {
   held: PlacedPicture[];
   /** Pictures whose bytes the file does not hold (linked from elsewhere, or a URI not decoded). */
   notHeld: number;
-  /** The addresses of those linked from elsewhere, resolved against the page's base, in order, each once. */
+  /** The addresses of those linked from elsewhere (a thumbnail's full-size picture first), resolved against the page's base, in order, each once. */
   linked: string[];
 }
 
@@ -27,21 +27,48 @@ export function pictureAddress(img: Element): string | undefined {
   return undefined;
 }
 
+const PICTURE_FILE = /\.(?:jpe?g|png|gif|bmp|tiff?)(?:$|[?#])/i;
+
+/**
+ * Where a picture may be had, best first: the full-size picture a thumbnail links to (an
+ * `<img>` inside `<a href="…/t2.png">`, as portals' editors wrap a shrunk table), then the
+ * picture shown.
+ */
+export function pictureAddresses(img: Element): string[] {
+  const out: string[] = [];
+  for (let n = img.parent, up = 0; n && up < 3; n = n.parent, up++) {
+    const el = n as Element;
+    if (el.type === "tag" && el.name === "a") {
+      const href = el.attribs.href?.trim();
+      if (href && PICTURE_FILE.test(href)) out.push(href);
+      break;
+    }
+  }
+  const shown = pictureAddress(img);
+  if (shown !== undefined && !out.includes(shown)) out.push(shown);
+  return out;
+}
+
 /** The pictures whose bytes the file holds, with where each stands; the rest counted. */
 export function heldPictures(pictures: ArticlePicture[], base: string | undefined, resources: Resources | undefined): HeldPictures {
   const held: PlacedPicture[] = [];
   const linked = new Set<string>();
   let notHeld = 0;
   for (const p of pictures) {
-    const address = pictureAddress(p.img);
-    const data = address !== undefined && address.slice(0, 5).toLowerCase() === "data:";
-    const bytes = address === undefined ? null : data ? dataUriBytes(address) : resources ? resource(address, base, resources) : null;
-    if (bytes && bytes.byteLength) {
+    const addresses = pictureAddresses(p.img);
+    const isData = (a: string) => a.slice(0, 5).toLowerCase() === "data:";
+    let bytes: Uint8Array | null = null;
+    for (const a of addresses) {
+      bytes = isData(a) ? dataUriBytes(a) : resources ? resource(a, base, resources) : null;
+      if (bytes?.byteLength) break;
+    }
+    if (bytes?.byteLength) {
       held.push({ at: p.at, bytes });
       continue;
     }
     notHeld++;
-    if (address !== undefined && !data) linked.add(absolute(address, base));
+    // Every address it may be had at, best first: a thumbnail is kept with its full-size picture.
+    for (const a of addresses) if (!isData(a)) linked.add(absolute(a, base));
   }
   return { held, notHeld, linked: [...linked] };
 }
