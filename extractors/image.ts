@@ -24,11 +24,15 @@ import { IMAGE_PACKAGES, img2pdfCommand, MissingTool, run } from "./pdf/scan-too
 import { ocrPdf } from "./pdf/ocr.js";
 
 /**
- * The least a picture of report text can be: a screenshot of table 4 alone at a screen's
- * 96 dpi is about 700 × 250 pixels. Logos, icons and buttons are smaller.
+ * The least a picture must be to be read. An image file is a page of a report: a
+ * screenshot of table 4 alone at a screen's 96 dpi is about 700 × 250 pixels; logos,
+ * icons and buttons are smaller. A picture inside a document may be one table cut out
+ * of a page: table 4 as a screenshot of its four rows is about 980 × 140; a seal or a logo
+ * is smaller, and a rule or a divider is thinner.
  */
-const MIN_PAGE_PIXELS = 120_000;
-const MIN_PAGE_SIDE = 150;
+export const LEAST_PAGE = { pixels: 120_000, side: 150, what: "a page of a report" } as const;
+export const LEAST_TABLE = { pixels: 30_000, side: 60, what: "a table" } as const;
+export type Least = typeof LEAST_PAGE | typeof LEAST_TABLE;
 
 const NOT_AN_IMAGE = "not an image this reader knows (JPEG, PNG, TIFF, GIF, BMP)";
 
@@ -64,14 +68,14 @@ export interface Picture {
  * to hold a page (`not-a-report`: logos, icons and buttons, which would each cost seconds
  * of OCR in a folder of crawled pages). Nothing is run.
  */
-export function pictureOf(bytes: Uint8Array, limits: Limits): Picture | { refused: string; code: string } {
+export function pictureOf(bytes: Uint8Array, limits: Limits, least: Least = LEAST_PAGE): Picture | { refused: string; code: string } {
   const type = imageType(bytes);
   if (!type) return { refused: NOT_AN_IMAGE, code: "corrupt-image" };
   const size = imageSize(bytes, type);
   if (size && size.width * size.height > limits.maxImagePixels)
     return { refused: `a ${type} image of ${size.width} × ${size.height} pixels, over the ${limits.maxImagePixels}-pixel limit (limits.maxImagePixels)`, code: "too-large" };
-  if (size && (size.width * size.height < MIN_PAGE_PIXELS || Math.min(size.width, size.height) < MIN_PAGE_SIDE))
-    return { refused: `a ${type} image of ${size.width} × ${size.height} pixels: too small to hold a page of a report (not read by OCR)`, code: "not-a-report" };
+  if (size && (size.width * size.height < least.pixels || Math.min(size.width, size.height) < least.side))
+    return { refused: `a ${type} image of ${size.width} × ${size.height} pixels: too small to hold ${least.what} (not read by OCR)`, code: "not-a-report" };
   return { bytes, type, size };
 }
 

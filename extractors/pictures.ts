@@ -92,11 +92,11 @@ export async function readPlacedPictures(pictures: Iterable<PlacedPicture>, bloc
 
 /** The pictures read, in order, each with where it stands: those that may hold a page; the others counted. */
 async function keepPictures(pictures: Iterable<PlacedPicture>, limits: Limits): Promise<{ kept: { at: number; picture: Picture }[]; other: number; small: number }> {
-  const { pictureOf } = await import("./image.js");
+  const { pictureOf, LEAST_TABLE } = await import("./image.js");
   const kept: { at: number; picture: Picture }[] = [];
   let other = 0, small = 0;
   for (const p of pictures) {
-    const picture = pictureOf(p.bytes, limits);
+    const picture = pictureOf(p.bytes, limits, LEAST_TABLE);
     if ("refused" in picture) {
       if (picture.code === "corrupt-image") other++;
       else small++;

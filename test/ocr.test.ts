@@ -451,6 +451,23 @@ describe("the page picture", () => {
     near(mid.flatMap((x) => [x.y0, x.y1]), [100, 201, 300, 401]);
   });
 
+  it("finds rules that reach the picture's edges (a table picture fitted to the page's width)", () => {
+    const width = 600, height = 300, px = new Uint8Array(width * height).fill(255);
+    const line = (x0: number, y0: number, x1: number, y1: number) => {
+      for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) px[y * width + x] = 20;
+    };
+    // The table's frame on the picture's left and right edges, rows from edge to edge.
+    for (const y of [0, 100, 200, 298]) line(0, y, width - 1, y + 1);
+    for (const x of [0, 300, 598]) line(x, 0, x + 1, height - 1);
+    const r = rules({ width, height, px }, 70, 12);
+    // Each where it is drawn (give or take the pair of pixel rows looked at together), end to end.
+    const at = (got: number[], want: number[]) => expect(got.length === want.length && got.every((v, i) => Math.abs(v - want[i]) <= 1.5), `${got} ~ ${want}`).toBe(true);
+    at(r.h.map((x) => x.y0), [0.5, 100.5, 200.5, 298.5]);
+    at(r.v.map((x) => x.x0), [0.5, 300.5, 598.5]);
+    expect(r.h.map((x) => [x.x0, x.x1])).toEqual(new Array(4).fill([0, width - 1]));
+    expect(r.v.map((x) => [x.y0, x.y1])).toEqual(new Array(3).fill([0, height - 1]));
+  });
+
   it("finds the short walls of a one-row table, between two horizontal rules, and no text stroke as short", () => {
     const width = 600, height = 300, px = new Uint8Array(width * height).fill(255);
     const line = (x0: number, y0: number, x1: number, y1: number) => {

@@ -231,7 +231,9 @@ function scanLine(px: Uint8Array, base: number, step: number, across: number, al
       if (start < 0) (start = q), (ink = 0);
       last = q;
       ink++;
-    } else if (start >= 0 && q - last > maxGap) {
+    } else if (start >= 0 && (q - last > maxGap || q === along)) {
+      // A run is given when a gap ends it, and at the line's end: a rule that reaches the
+      // picture's edge (a table picture fitted to the page's width) is a rule too.
       if (last - start + 1 >= minLen) run(start, last, ink);
       start = -1;
     }
