@@ -24,8 +24,8 @@
 // stores it as "internal" (a bug).
 import { ExtractError, type Document } from "../model/document.js";
 import type { Extractor } from "./types.js";
-import { buildDocument, picturePages, readDiagnostics, scannedPages, withTextLayer } from "./pdf/build.js";
-import { inflateTripped, readPdf, startInflateBudget, tuneWorkerThread } from "./pdf/read.js";
+import { buildDocument, garbledPages, garbledSaid, picturePages, readDiagnostics, scannedPages, withTextLayer } from "./pdf/build.js";
+import { inflateTripped, readPdf, startInflateBudget, tuneWorkerThread, type ReadResult } from "./pdf/read.js";
 import { looksLikePdf } from "./signatures.js";
 import { ocrAvailable, ocrPdf } from "./pdf/ocr.js";
 
@@ -43,9 +43,10 @@ export const extractPdf: Extractor = async (bytes, options) => {
     tuned = true;
   }
   startInflateBudget(limits.maxPdfInflateBytes ?? Infinity);
+  let read: ReadResult | undefined;
   try {
     // pdfjs may detach the buffer it is given: it gets a copy, the caller's bytes stay usable.
-    const read = await readPdf(new Uint8Array(bytes), limits.maxPdfPages);
+    read = await readPdf(new Uint8Array(bytes), limits.maxPdfPages);
     // Over the inflate budget, what was read is not the document (a stream came out empty).
     const tripped = inflateTripped();
     if (tripped) throw new ExtractError(tripped, "too-large");
@@ -56,16 +57,20 @@ export const extractPdf: Extractor = async (bytes, options) => {
     // a table, in a PDF whose text holds no table (a Word report whose tables were pasted as
     // pictures, printed to PDF), are read by OCR the same way.
     const scanned = scannedPages(read), text = withTextLayer(read);
+    const r = read;
     // The text's own layout is made only where it is returned or where picture pages wait on
     // whether it holds a table (a mixed PDF without them goes to OCR as it did).
     let doc: Document | undefined;
-    const layout = () => (doc ??= buildDocument(read));
+    const layout = () => (doc ??= buildDocument(r));
     const candidates = picturePages(read);
     const picturedPages = candidates.length && !layout().blocks.some((b) => b.kind === "table") ? candidates : [];
     const pictured = picturedPages.map((p) => p.page);
     if (((scanned.length && text.length) || pictured.length) && (await ocrAvailable())) {
       deadline?.extend(limits.ocrTimeoutMs);
       const diagnostics = readDiagnostics(read);
+      const garbled = garbledPages(read);
+      if (garbled.length)
+        diagnostics.push({ severity: "warning", source: "pdf:garbled-text", message: `${garbledSaid(garbled)}: read by OCR, as scanned pages are`, place: { page: garbled[0].page } });
       if (pictured.length)
         diagnostics.push({
           severity: "info",
@@ -88,7 +93,18 @@ export const extractPdf: Extractor = async (bytes, options) => {
     // its own bound (limits.ocrTimeoutMs, every child process killed at it).
     if (e instanceof ExtractError && e.code === "scanned") {
       deadline?.extend(limits.ocrTimeoutMs);
-      return ocrPdf(bytes, limits);
+      // Pages whose text does not decode are read by OCR as scanned ones are, and said so.
+      const garbled = read ? garbledPages(read) : [];
+      if (!garbled.length) return ocrPdf(bytes, limits);
+      try {
+        const doc = await ocrPdf(bytes, limits);
+        doc.diagnostics.unshift({ severity: "warning", source: "pdf:garbled-text", message: `${garbledSaid(garbled)}: read by OCR, as scanned pages are`, place: { page: garbled[0].page } });
+        return doc;
+      } catch (o) {
+        if (o instanceof ExtractError && o.code === "scanned")
+          throw new ExtractError(`${garbledSaid(garbled)}; OCR, which would read it, cannot run here: ${o.message.replace(/^.*?cannot run(?: here)?: /, "")}`, "scanned");
+        throw o;
+      }
     }
     throw e;
   }

@@ -5,10 +5,34 @@ import { namesDisclosure } from "../../model/text.js";
 import { layout } from "./layout.js";
 import { readPdf, type PageData, type ReadResult } from "./read.js";
 
+const hasText = (p: PageData) => p.runs.some((t) => t.str.trim());
+
+/**
+ * Characters no report's text is made of: controls, private use, Braille, CJK Extension A
+ * and compatibility squares, the replacement character. A font embedded without a map to
+ * Unicode (no ToUnicode, a subset's glyph ids as its codes) comes out as these: glyph 1, 2,
+ * 3 … as the control characters U+0001 …, or codes that land in rare blocks.
+ */
+const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2800-\u28ff\u3300-\u33ff\u3400-\u4dbf\ue000-\uf8ff\ufffd]/g;
+
+/**
+ * A text layer that does not decode to text (fonts without a map to Unicode): a fifth or
+ * more of its characters (at least 20) are of no report's text. Such a page is read by OCR
+ * where it can be, as a scanned one is; its text is never read (its digits are glyph ids:
+ * a "0" there is whatever glyph came 48th).
+ */
+export function garbledText(p: PageData): boolean {
+  const text = p.runs.map((t) => t.str).join("").replace(/\s+/g, "");
+  if (text.length < 20) return false;
+  return (text.match(NOT_TEXT)?.length ?? 0) >= 0.2 * text.length;
+}
+
 /** Pages that show text: read from their text layer, never by OCR. */
-export const withTextLayer = (r: ReadResult) => r.pages.filter((p) => p.runs.some((t) => t.str.trim()));
-/** Pages with images and no text at all: scanned pages (OCR reads them where it can). */
-export const scannedPages = (r: ReadResult) => r.pages.filter((p) => p.images > 0 && !p.runs.some((t) => t.str.trim()));
+export const withTextLayer = (r: ReadResult) => r.pages.filter((p) => hasText(p) && !garbledText(p));
+/** Pages with images and no text at all (scanned pages), and pages whose text does not decode: OCR reads them where it can. */
+export const scannedPages = (r: ReadResult) => r.pages.filter((p) => (p.images > 0 && !hasText(p)) || garbledText(p));
+/** Pages whose text layer does not decode to text (garbledText). */
+export const garbledPages = (r: ReadResult) => r.pages.filter(garbledText);
 
 /**
  * The least share of its page a picture covers where it may hold a table (a table pasted as
@@ -28,6 +52,11 @@ export const picturePages = (r: ReadResult) => {
   if (!pictured.length || !namesDisclosure(r.pages.map((p) => p.runs.map((t) => t.str).join("")).join(""))) return [];
   return pictured;
 };
+
+/** The words for pages whose text does not decode. */
+export function garbledSaid(pages: PageData[]): string {
+  return `the text of page${pages.length > 1 ? "s" : ""} ${pages.map((p) => p.page).join(", ")} does not decode to readable characters (fonts embedded without a map to Unicode)`;
+}
 
 /** What the reading noticed about the text pages: pages over the limit, invisible OCR layers. */
 export function readDiagnostics(r: ReadResult): Diagnostic[] {
@@ -80,14 +109,21 @@ export function cutAtPageEdge(pages: PageData[]): { page: number; count: number 
 export function buildDocument(r: ReadResult): Document {
   const withText = withTextLayer(r);
   const images = r.pages.reduce((n, p) => n + p.images, 0);
+  const garbled = garbledPages(r);
   if (withText.length === 0) {
+    if (garbled.length) throw new ExtractError(`${garbledSaid(garbled)}; OCR is not done`, "scanned");
     if (images > 0) throw new ExtractError("no text layer (scanned): the pages are images; OCR is not done", "scanned");
     throw new ExtractError("the PDF has no text layer: no text and no images were found on its pages", "no-text");
   }
   const diagnostics = readDiagnostics(r);
   for (const p of r.pages)
-    if (!withText.includes(p) && p.images > 0)
-      diagnostics.push({ severity: "warning", source: "pdf:scanned-page", message: `page ${p.page} has no text layer (an image: scanned?); its content is not read`, place: { page: p.page } });
+    if (!withText.includes(p) && (p.images > 0 || garbled.includes(p)))
+      diagnostics.push({
+        severity: "warning",
+        source: garbled.includes(p) ? "pdf:garbled-text" : "pdf:scanned-page",
+        message: garbled.includes(p) ? `page ${p.page}: ${garbledSaid([p])}; its content is not read` : `page ${p.page} has no text layer (an image: scanned?); its content is not read`,
+        place: { page: p.page },
+      });
   for (const { page, count } of cutAtPageEdge(r.pages))
     diagnostics.push({
       severity: "warning",
