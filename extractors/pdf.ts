@@ -24,7 +24,7 @@
 // stores it as "internal" (a bug).
 import { ExtractError, type Document } from "../model/document.js";
 import type { Extractor } from "./types.js";
-import { buildDocument, garbledPages, garbledSaid, picturePages, readDiagnostics, scannedPages, withTextLayer } from "./pdf/build.js";
+import { buildDocument, garbledPages, garbledSaid, ocrLayerPages, picturePages, readDiagnostics, scannedPages, withTextLayer } from "./pdf/build.js";
 import { inflateTripped, readPdf, startInflateBudget, tuneWorkerThread, type ReadResult } from "./pdf/read.js";
 import { looksLikePdf } from "./signatures.js";
 import { ocrAvailable, ocrPdf } from "./pdf/ocr.js";
@@ -56,18 +56,33 @@ export const extractPdf: Extractor = async (bytes, options) => {
     // with a warning each (buildDocument). Pages with text and a picture big enough to hold
     // a table, in a PDF whose text holds no table (a Word report whose tables were pasted as
     // pictures, printed to PDF), are read by OCR the same way.
-    const scanned = scannedPages(read), text = withTextLayer(read);
+    let scanned = scannedPages(read), text = withTextLayer(read);
     const r = read;
+    // Pages a scanner's software OCR'd (an invisible text layer over the page's picture) are
+    // read by this OCR where it runs: its numbers are taken only where two readings agree,
+    // the layer's on no one's word (a fixture's layer gave 2 values, this OCR 62, 0 wrong).
+    const layered = ocrLayerPages(read);
+    const setAside = layered.length > 0 && (await ocrAvailable());
+    if (setAside) {
+      text = text.filter((p) => !layered.includes(p));
+      scanned = [...scanned, ...layered].sort((a, b) => a.page - b.page);
+      if (!text.length) {
+        deadline?.extend(limits.ocrTimeoutMs);
+        const doc = await ocrPdf(bytes, limits);
+        doc.diagnostics.unshift(...readDiagnostics(read, true));
+        return doc;
+      }
+    }
     // The text's own layout is made only where it is returned or where picture pages wait on
     // whether it holds a table (a mixed PDF without them goes to OCR as it did).
     let doc: Document | undefined;
     const layout = () => (doc ??= buildDocument(r));
-    const candidates = picturePages(read);
+    const candidates = picturePages(read).filter((p) => !setAside || !layered.includes(p));
     const picturedPages = candidates.length && !layout().blocks.some((b) => b.kind === "table") ? candidates : [];
     const pictured = picturedPages.map((p) => p.page);
     if (((scanned.length && text.length) || pictured.length) && (await ocrAvailable())) {
       deadline?.extend(limits.ocrTimeoutMs);
-      const diagnostics = readDiagnostics(read);
+      const diagnostics = readDiagnostics(read, setAside);
       const garbled = garbledPages(read);
       if (garbled.length)
         diagnostics.push({ severity: "warning", source: "pdf:garbled-text", message: `${garbledSaid(garbled)}: read by OCR, as scanned pages are`, place: { page: garbled[0].page } });

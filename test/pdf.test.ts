@@ -14,6 +14,7 @@ import type { Document } from "../model/document.js";
 import { DEFAULT_LIMITS, type Limits } from "../model/limits.js";
 import { failure, paragraphs, tables } from "./helpers/document.js";
 import { parseReport } from "../src/pipeline.js";
+import { cellsOf } from "../model/cells.js";
 
 const dir = "test/fixtures/pdf-cases/";
 const read = (f: string) => new Uint8Array(readFileSync(dir + f));
@@ -177,28 +178,48 @@ describe("report fixtures (manifest.json)", () => {
 });
 
 describe("failures", () => {
-  it("an OCR'd scan (invisible text over a picture of the page) reads, with a warning that its numbers are the OCR's", async () => {
-    const d = await extract("ocr.pdf");
-    const w = d.diagnostics.filter((x) => x.source === "pdf:ocr-layer");
-    expect(w).toHaveLength(1);
-    expect(w[0]).toMatchObject({ severity: "warning", place: { page: 1 } });
-    expect(w[0].message).toContain("invisible layer over an image");
-    expect(paragraphs(d).join("")).toContain("政府信息公开");
-    for (const f of ["lattice.pdf", "borderless.pdf", "chromium.pdf", "nonembedded.pdf"])
-      expect((await extract(f)).diagnostics.some((x) => x.source === "pdf:ocr-layer")).toBe(false);
-    // Its layer runs two labels together (规章行政规范 | 性文件) over numbers stacked in two
-    // lines (16 _ 21 / 24 30 35): none of that row is read, and its cells say so: unread,
-    // never "blank" where the page prints 30 and 35.
-    const out = await parseReport({ bytes: readFileSync("test/fixtures/pdf-cases/ocr.pdf"), name: "ocr.pdf" });
-    expect(out.ok).toBe(true);
-    if (!out.ok) return;
-    const prov = out.record.provenance as Record<string, { status: string }>;
-    for (const k of ["issued", "repealed", "inForce"]) {
-      const key = `active.normativeDocuments.${k}`;
-      expect([key, (out.record.active.normativeDocuments as Record<string, number | null>)[k], prov[key].status]).toEqual([key, null, "unreadable"]);
-      expect(out.record.diagnostics.some((x) => x.key === key && x.severity === "warning")).toBe(true);
+  it("an OCR'd scan (invisible text over a picture of the page): read by this OCR, the layer set aside; without Tesseract from the layer, with a warning", async () => {
+    const bytes = readFileSync("test/fixtures/pdf-cases/ocr.pdf");
+    // The page is page 1 of lattice.pdf as a picture: its values are lattice.pdf's.
+    const lattice = await parseReport({ bytes: readFileSync("test/fixtures/pdf-cases/lattice.pdf"), name: "lattice.pdf" });
+    if (!lattice.ok) throw new Error(lattice.message);
+    const printed = new Map(cellsOf(lattice.record).map(([t, r, c, v]) => [`${t}.${r}.${c}`, v]));
+    const own = await parseReport({ bytes, name: "ocr.pdf", limits: { timeoutMs: 240_000 } });
+    if (!own.ok) throw new Error(own.message);
+    const read = cellsOf(own.record).filter(([, , , v]) => v !== null);
+    expect(read.filter(([t, r, c, v]) => printed.get(`${t}.${r}.${c}`) !== v)).toEqual([]);
+    expect(read.length).toBeGreaterThanOrEqual(50); // 62 here; the layer gives 2
+    expect(own.record.diagnostics.find((d) => d.code === "pdf.ocrLayer")).toMatchObject({ severity: "info", message: expect.stringContaining("read by OCR here instead") });
+
+    const before = process.env.XXGK_TESSERACT;
+    process.env.XXGK_TESSERACT = "/nonexistent/tesseract";
+    try {
+      const d = await extract("ocr.pdf");
+      const w = d.diagnostics.filter((x) => x.source === "pdf:ocr-layer");
+      expect(w).toHaveLength(1);
+      expect(w[0]).toMatchObject({ severity: "warning", place: { page: 1 } });
+      expect(w[0].message).toContain("invisible layer over an image");
+      expect(w[0].message).toContain("numbers are read from that layer");
+      expect(paragraphs(d).join("")).toContain("政府信息公开");
+      for (const f of ["lattice.pdf", "borderless.pdf", "chromium.pdf", "nonembedded.pdf"])
+        expect((await extract(f)).diagnostics.some((x) => x.source === "pdf:ocr-layer")).toBe(false);
+      // Its layer runs two labels together (规章行政规范 | 性文件) over numbers stacked in two
+      // lines (16 _ 21 / 24 30 35): none of that row is read, and its cells say so: unread,
+      // never "blank" where the page prints 30 and 35.
+      const out = await parseReport({ bytes, name: "ocr.pdf" });
+      expect(out.ok).toBe(true);
+      if (!out.ok) return;
+      const prov = out.record.provenance as Record<string, { status: string }>;
+      for (const k of ["issued", "repealed", "inForce"]) {
+        const key = `active.normativeDocuments.${k}`;
+        expect([key, (out.record.active.normativeDocuments as Record<string, number | null>)[k], prov[key].status]).toEqual([key, null, "unreadable"]);
+        expect(out.record.diagnostics.some((x) => x.key === key && x.severity === "warning")).toBe(true);
+      }
+    } finally {
+      if (before === undefined) delete process.env.XXGK_TESSERACT;
+      else process.env.XXGK_TESSERACT = before;
     }
-  });
+  }, 240_000);
 
   it("a scan (pages are images, no text layer) without Tesseract → scanned", async () => {
     // With Tesseract the scan is read by OCR (test/ocr.test.ts); here the setting points at none.

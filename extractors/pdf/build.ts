@@ -58,15 +58,25 @@ export function garbledSaid(pages: PageData[]): string {
   return `the text of page${pages.length > 1 ? "s" : ""} ${pages.map((p) => p.page).join(", ")} does not decode to readable characters (fonts embedded without a map to Unicode)`;
 }
 
-/** What the reading noticed about the text pages: pages over the limit, invisible OCR layers. */
-export function readDiagnostics(r: ReadResult): Diagnostic[] {
+/**
+ * Pages whose text is drawn invisibly over a picture of the page: a scan OCR'd by other
+ * software (a scanner's "searchable PDF"). Its numbers are that software's reading, taken
+ * on no one's agreement.
+ */
+export const ocrLayerPages = (r: ReadResult) => withTextLayer(r).filter((p) => p.hiddenText > 0 && p.shownText === 0 && p.images > 0);
+
+/**
+ * What the reading noticed about the text pages: pages over the limit, invisible OCR layers
+ * (`layersSetAside`: those pages are read by this OCR instead, pdf.ts).
+ */
+export function readDiagnostics(r: ReadResult, layersSetAside = false): Diagnostic[] {
   const diagnostics: Diagnostic[] = r.notes.map((message) => ({ severity: "warning", source: "pdf:pages-limit", message }));
-  const withText = withTextLayer(r);
-  // Text drawn invisibly over a picture of the page is an OCR layer: its numbers are the
-  // OCR's reading, which may differ from what the page shows.
-  const ocr = withText.filter((p) => p.hiddenText > 0 && p.shownText === 0 && p.images > 0).map((p) => p.page);
-  if (ocr.length)
-    diagnostics.push({ severity: "warning", source: "pdf:ocr-layer", message: `page${ocr.length > 1 ? "s" : ""} ${ocr.join(", ")}: the text is an invisible layer over an image of the page (OCR of a scan?); numbers are read from that layer and may differ from what the page shows`, place: { page: ocr[0] } });
+  const ocr = ocrLayerPages(r).map((p) => p.page);
+  const pages = `page${ocr.length > 1 ? "s" : ""} ${ocr.join(", ")}: the text is an invisible layer over an image of the page (OCR of a scan by other software)`;
+  if (ocr.length && layersSetAside)
+    diagnostics.push({ severity: "info", source: "pdf:ocr-layer", message: `${pages}; read by OCR here instead (numbers taken where two readings agree), the layer set aside`, place: { page: ocr[0] } });
+  else if (ocr.length)
+    diagnostics.push({ severity: "warning", source: "pdf:ocr-layer", message: `${pages}; numbers are read from that layer and may differ from what the page shows`, place: { page: ocr[0] } });
   return diagnostics;
 }
 
