@@ -188,6 +188,22 @@ describe("a Word report whose tables were pasted as pictures (LibreOffice's DOCX
     expect(await docxPicturesPdf(new Uint8Array(readFileSync(TABLES)), { name: TABLES, limits: DEFAULT_LIMITS })).toBeNull();
   });
 
+  it("saved as a legacy .doc (LibreOffice's Word 97): read through its DOCX, the pictures' tables to the truth; its review PDF the same three pictures", async () => {
+    const made = mkdtempSync(join(dir, "doc-"));
+    writeFileSync(join(made, "pictures.docx"), readFileSync(DOCX));
+    execFileSync(process.env.XXGK_SOFFICE ?? "soffice", [`-env:UserInstallation=file://${join(made, "profile")}`, "--headless", "--convert-to", "doc:MS Word 97", "--outdir", made, join(made, "pictures.docx")], { stdio: "pipe", timeout: 120_000 });
+    const doc = new Uint8Array(readFileSync(join(made, "pictures.doc")));
+    expect(sniff(doc, "pictures.doc").kind).toBe("legacy-word");
+    const o = await parseReport({ bytes: doc, name: "pictures.doc", limits: { timeoutMs: 240_000 } });
+    if (!o.ok) throw new Error(`${o.code}: ${o.message}`);
+    expect(problems(o.record, truth)).toEqual([]);
+    expect(judge(o.record).read).toBeGreaterThanOrEqual(180); // 192 here, as the DOCX
+    const { legacyPicturesPdf } = await import("../extractors/legacy-word.js");
+    const pdf = await legacyPicturesPdf(doc, { name: "pictures.doc", limits: DEFAULT_LIMITS });
+    writeFileSync(join(made, "shown.pdf"), pdf!);
+    expect(execFileSync("pdfinfo", [join(made, "shown.pdf")]).toString()).toMatch(/Pages:\s+3\n/);
+  }, 240_000);
+
   it("where OCR cannot run, fails as scanned, saying the tables are pictures and what to install", async () => {
     for (const tool of ["XXGK_TESSERACT", "XXGK_IMG2PDF"]) {
       const o = await without(tool, () => parseReport({ bytes: new Uint8Array(readFileSync(DOCX)), name: DOCX }));
