@@ -3,8 +3,7 @@
 // the batch. Zip archives of reports are read member by member with the same bounds as
 // DOCX.
 import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
-import { dirname, extname, join, resolve, sep } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { extname, join, resolve, sep } from "node:path";
 import { ATTACHMENTS_ONLY } from "../model/document.js";
 import { DEFAULT_LIMITS } from "../model/limits.js";
 import { sha256 } from "../model/hash.js";
@@ -14,7 +13,6 @@ import { printable } from "./printable.js";
 import { readArchive } from "../model/archive.js";
 import { errText, readBounded } from "./read-file.js";
 import { imageType } from "../extractors/signatures.js";
-import { sniff } from "../extractors/index.js";
 
 export { readBounded };
 
@@ -226,36 +224,15 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
     return type !== null;
   };
 
-  // Pictures a report page shows from its own folder (a browser's "Save as: complete"
-  // leaves them in report_files/): stored with the page, as one MHTML archive
-  // (src/page-archive.ts), and not read again on their own.
+  // Pictures a report page shows from its own folder are stored with it (src/page-archive.ts)
+  // and not read again on their own: each picture's path → the page that took it.
   const usedBy = new Map<string, string>();
   const withPicturesBeside = async (path: string, bytes: Uint8Array): Promise<Uint8Array> => {
-    let kind: string;
-    try {
-      kind = sniff(bytes, path).kind;
-    } catch {
-      return bytes;
-    }
-    if (kind !== "html") return bytes;
-    const page = resolve(path);
-    const folder = dirname(page) + sep;
-    const { archivePage, picturesOfPage } = await import("./page-archive.js");
-    const pictures = await picturesOfPage({ bytes, url: pathToFileURL(page).href, name: path }, DEFAULT_LIMITS, async (url) => {
-      if (!url.startsWith("file:")) return null;
-      let file: string;
-      try {
-        file = fileURLToPath(url);
-      } catch {
-        return null;
-      }
-      if (!file.startsWith(folder)) return null; // only what lies in the page's own folder
-      const got = readBounded(file, max);
-      return got.ok ? got.bytes : null;
-    });
-    if (!pictures.length) return bytes;
-    for (const p of pictures) usedBy.set(fileURLToPath(p.url), path);
-    return archivePage({ bytes, url: pathToFileURL(page).href }, pictures);
+    const { pageWithPicturesBeside } = await import("./page-archive.js");
+    const archived = await pageWithPicturesBeside(path, bytes, max);
+    if (!archived) return bytes;
+    for (const used of archived.pictures) usedBy.set(used, path);
+    return archived.bytes;
   };
 
   // Pictures in folders are read last (with --images) or listed as skipped: by then each

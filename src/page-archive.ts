@@ -7,10 +7,14 @@
 // reparse, the review page can show it, and its sha256 is the same for the same page and
 // pictures (no date in it, its boundary made from its contents), so a page fetched again
 // unchanged is the document already held.
+import { dirname, resolve, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { sha256 } from "../model/hash.js";
+import { DEFAULT_LIMITS, type Limits } from "../model/limits.js";
 import { imageType } from "../extractors/signatures.js";
-import type { Limits } from "../model/limits.js";
+import { sniff } from "../extractors/index.js";
 import { linkedPictures } from "../extractors/html.js";
+import { readBounded } from "./read-file.js";
 
 /** A picture to keep with its page: the address the page names it by (absolute), its bytes. */
 export interface PagePicture {
@@ -59,4 +63,34 @@ export function archivePage(page: { bytes: Uint8Array; url: string; contentType?
     "",
   ];
   return new Uint8Array(Buffer.from(lines.join("\r\n"), "latin1"));
+}
+
+/**
+ * A page file on disk with the pictures it shows from its own folder (a browser's "Save as:
+ * complete" leaves them in `report_files/`): the archive of page and pictures, and the
+ * pictures' paths; null for any other file, or a page that shows none from there. Each
+ * picture is read under `maxBytes`; nothing outside the page's folder is read.
+ */
+export async function pageWithPicturesBeside(path: string, bytes: Uint8Array, maxBytes: number): Promise<{ bytes: Uint8Array; pictures: string[] } | null> {
+  try {
+    if (sniff(bytes, path).kind !== "html") return null;
+  } catch {
+    return null; // no format xxgk reads: the parse says why
+  }
+  const page = resolve(path);
+  const folder = dirname(page) + sep;
+  const url = pathToFileURL(page).href;
+  const pictures = await picturesOfPage({ bytes, url, name: path }, DEFAULT_LIMITS, async (address) => {
+    let file: string;
+    try {
+      file = fileURLToPath(address);
+    } catch {
+      return null; // not a file: address
+    }
+    if (!file.startsWith(folder)) return null;
+    const got = readBounded(file, maxBytes);
+    return got.ok ? got.bytes : null;
+  });
+  if (!pictures.length) return null;
+  return { bytes: archivePage({ bytes, url }, pictures), pictures: pictures.map((p) => fileURLToPath(p.url)) };
 }
