@@ -49,27 +49,39 @@ export interface ArticleRead {
   linked: string[];
 }
 
-/**
- * The reader, synchronous (plain JavaScript end to end): it may run in the caller's thread
- * under a hard limit (src/in-thread.ts). A page whose tables are pictures the file holds is
- * left to the full reader (NeedsFullReader), which runs OCR.
- */
-export const readHtml: SyncExtractor = (bytes, options) => {
-  const read = readArticle(bytes, options);
-  if (read.pictures.length) throw new NeedsFullReader(`${read.pictures.length} picture(s) that may be the report's tables, read by OCR`);
-  return read.doc;
-};
-
-/** The full reader: the page, and by OCR the pictures that may be its tables. */
-export const extractHtml: Extractor = async (bytes, options) => withPictures(readArticle(bytes, options), options);
-
-/** The PDF a page's table pictures are read as (the pages its record's places name), made again without OCR; null where none are read. */
-export const htmlPicturesPdf = (bytes: Uint8Array, options: ExtractOptions): Promise<Uint8Array | null> => picturesPdfOf(readArticle(bytes, options), options);
-
-/** The PDF of the pictures a page read will have OCR read; null where none. */
-export async function picturesPdfOf(read: ArticleRead, options: ExtractOptions): Promise<Uint8Array | null> {
-  return read.pictures.length ? picturesPdf(read.pictures, options.limits) : null;
+/** The readers of a format whose document is a page (HTML, an MHTML archive's page), from its one reading step. */
+export interface PageReaders {
+  /**
+   * Synchronous (plain JavaScript end to end): it may run in the caller's thread under a
+   * hard limit (src/in-thread.ts). A page whose tables are pictures the file holds is left
+   * to the full reader (NeedsFullReader), which runs OCR.
+   */
+  readInThread: SyncExtractor;
+  /** The full reader: the page, and by OCR the pictures that may be its tables. */
+  extract: Extractor;
+  /** The PDF the page's table pictures are read as (the pages its record's places name), made again without OCR; null where none are read. */
+  picturesPdf: (bytes: Uint8Array, options: ExtractOptions) => Promise<Uint8Array | null>;
 }
+
+export function pageReaders(read: (bytes: Uint8Array, options: ExtractOptions) => ArticleRead): PageReaders {
+  return {
+    readInThread: (bytes, options) => {
+      const page = read(bytes, options);
+      if (page.pictures.length) throw new NeedsFullReader(`${page.pictures.length} picture(s) that may be the report's tables, read by OCR`);
+      return page.doc;
+    },
+    extract: async (bytes, options) => withPictures(read(bytes, options), options),
+    picturesPdf: async (bytes, options) => {
+      const page = read(bytes, options);
+      return page.pictures.length ? picturesPdf(page.pictures, options.limits) : null;
+    },
+  };
+}
+
+const html = pageReaders((bytes, options) => readArticle(bytes, options));
+export const readHtml = html.readInThread;
+export const extractHtml = html.extract;
+export const htmlPicturesPdf = html.picturesPdf;
 
 /**
  * The pictures a page links from elsewhere that may be its report's tables (no table of its

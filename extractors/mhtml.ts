@@ -13,8 +13,8 @@
 // 4. The other parts by Content-Location (resolved to an absolute URL) and Content-ID,
 //    decoded (base64, quoted-printable) only when the page's reader asks for one.
 import { ExtractError } from "../model/document.js";
-import { NeedsFullReader, type ExtractOptions, type Extractor, type SyncExtractor } from "./types.js";
-import { picturesPdfOf, readArticle, withPictures, type ArticleRead } from "./html.js";
+import type { ExtractOptions } from "./types.js";
+import { pageReaders, readArticle, type ArticleRead } from "./html.js";
 import type { Resources } from "./html/pictures.js";
 
 /** A part of the message: its headers (names lower-cased, folded lines joined) and its body as written. */
@@ -24,17 +24,10 @@ interface Part {
   body: string;
 }
 
-/** The reader in the caller's thread: a page whose tables are pictures goes to a worker (NeedsFullReader). */
-export const readMhtml: SyncExtractor = (bytes, options) => {
-  const read = readArchive(bytes, options);
-  if (read.pictures.length) throw new NeedsFullReader(`${read.pictures.length} picture(s) that may be the report's tables, read by OCR`);
-  return read.doc;
-};
-
-export const extractMhtml: Extractor = async (bytes, options) => withPictures(readArchive(bytes, options), options);
-
-/** The PDF the page's table pictures are read as (the pages its record's places name), made again without OCR; null where none are read. */
-export const mhtmlPicturesPdf = (bytes: Uint8Array, options: ExtractOptions): Promise<Uint8Array | null> => picturesPdfOf(readArchive(bytes, options), options);
+const mhtml = pageReaders(readArchive);
+export const readMhtml = mhtml.readInThread;
+export const extractMhtml = mhtml.extract;
+export const mhtmlPicturesPdf = mhtml.picturesPdf;
 
 function readArchive(bytes: Uint8Array, options: ExtractOptions): ArticleRead {
   const { limits } = options;
