@@ -34,6 +34,9 @@ export async function picturesOfPage(
   limits: Limits,
   get: (url: string) => Promise<Uint8Array | null>,
 ): Promise<PagePicture[]> {
+  // Read only a page that shows a picture at all: the crawler and a folder ingest ask of every
+  // page, and the parse that answers is about as costly as the document's own.
+  if (!showsPicture(page.bytes)) return [];
   const addresses = linkedPictures(page.bytes, { name: page.name, limits, url: page.url, contentType: page.contentType });
   const out: PagePicture[] = [];
   for (const url of addresses) {
@@ -41,6 +44,14 @@ export async function picturesOfPage(
     if (bytes && imageType(bytes)) out.push({ url, bytes });
   }
   return out;
+}
+
+/** Whether the bytes hold an `<img` tag (any case; ASCII in every charset a page comes in but UTF-16). */
+function showsPicture(bytes: Uint8Array): boolean {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = b.indexOf("<"); at >= 0 && at + 4 < b.length; at = b.indexOf("<", at + 1))
+    if ((b[at + 1] | 0x20) === 0x69 && (b[at + 2] | 0x20) === 0x6d && (b[at + 3] | 0x20) === 0x67) return true;
+  return false;
 }
 
 /** The page and its pictures as one MHTML archive: the page first, each picture after it by its address. */
