@@ -65,9 +65,12 @@ export function garbledSaid(pages: PageData[]): string {
  */
 export const ocrLayerPages = (r: ReadResult) => withTextLayer(r).filter((p) => p.hiddenText > 0 && p.shownText === 0 && p.images > 0);
 
+/** A page's text turned by this many degrees (counterclockwise, page-frame.ts), in words. */
+const TURNS: Record<number, string> = { 90: "turned a quarter to the left (its lines run bottom to top)", 180: "upside down", 270: "turned a quarter to the right (its lines run top to bottom)" };
+
 /**
  * What the reading noticed about the text pages: pages over the limit, invisible OCR layers
- * (`layersSetAside`: those pages are read by this OCR instead, pdf.ts).
+ * (`layersSetAside`: those pages are read by this OCR instead, pdf.ts), text drawn turned.
  */
 export function readDiagnostics(r: ReadResult, layersSetAside = false): Diagnostic[] {
   const diagnostics: Diagnostic[] = r.notes.map((message) => ({ severity: "warning", source: "pdf:pages-limit", message }));
@@ -77,6 +80,15 @@ export function readDiagnostics(r: ReadResult, layersSetAside = false): Diagnost
     diagnostics.push({ severity: "info", source: "pdf:ocr-layer", message: `${pages}; read by OCR here instead (numbers taken where two readings agree), the layer set aside`, place: { page: ocr[0] } });
   else if (ocr.length)
     diagnostics.push({ severity: "warning", source: "pdf:ocr-layer", message: `${pages}; numbers are read from that layer and may differ from what the page shows`, place: { page: ocr[0] } });
+  const turned = new Map<number, PageData[]>();
+  for (const p of withTextLayer(r)) if (p.turned) turned.set(p.turned, [...(turned.get(p.turned) ?? []), p]);
+  for (const [deg, ps] of turned)
+    diagnostics.push({
+      severity: "info",
+      source: "pdf:turned-text",
+      message: `page${ps.length > 1 ? "s" : ""} ${ps.map((p) => p.page).join(", ")}: the text is drawn ${TURNS[deg]} on the page as shown (a wide table printed sideways); read with the page turned upright, boxes given on the page as shown`,
+      place: { page: ps[0].page },
+    });
   return diagnostics;
 }
 

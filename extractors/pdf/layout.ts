@@ -23,6 +23,7 @@
 // that cell's row span.
 import type { Block, Cell, Diagnostic, Place, Table } from "../../model/document.js";
 import type { PageData, Segment } from "./read.js";
+import { apply } from "./page-frame.js";
 import { cellText, gapBetween, isCjk, pieces, positions, toLines, type CellArea, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
 import { isNumber, MARKER, streamTables } from "./stream.js";
 
@@ -384,12 +385,17 @@ function joinParts(a: Part, b: Part): Part {
  * A cell's area in the Document's terms: its page, and its box with the origin at the
  * TOP-LEFT of that page (PDF user space has it bottom-left). The one conversion.
  */
-export function topLeftBox(at: CellArea, page: PageData["box"]): Place {
+export function topLeftBox(at: CellArea, page: Pick<PageData, "box" | "show">): Place {
   const r = (v: number) => Math.round(v * 100) / 100;
-  return { page: at.page, box: { x0: r(at.x0 - page.x0), y0: r(page.y1 - at.y1), x1: r(at.x1 - page.x0), y1: r(page.y1 - at.y0) } };
+  const { box, show } = page;
+  if (!show) return { page: at.page, box: { x0: r(at.x0 - box.x0), y0: r(box.y1 - at.y1), x1: r(at.x1 - box.x0), y1: r(box.y1 - at.y0) } };
+  // A page read turned: the area's corners as the page is shown.
+  const corners = [apply(show, at.x0, at.y0), apply(show, at.x1, at.y1)];
+  const xs = corners.map((c) => c[0]), ys = corners.map((c) => c[1]);
+  return { page: at.page, box: { x0: r(Math.min(...xs)), y0: r(Math.min(...ys)), x1: r(Math.max(...xs)), y1: r(Math.max(...ys)) } };
 }
 
-function toTable(p: Part, index: number, pageBoxes: Map<number, PageData["box"]>): Table {
+function toTable(p: Part, index: number, pageBoxes: Map<number, Pick<PageData, "box" | "show">>): Table {
   const rows: Cell[][] = Array.from({ length: p.ys.length - 1 }, () => []);
   for (const c of [...p.cells].sort((x, y) => x.r - y.r || x.c - y.c)) {
     const box = c.at && pageBoxes.get(c.at.page);
@@ -401,7 +407,7 @@ function toTable(p: Part, index: number, pageBoxes: Map<number, PageData["box"]>
 }
 
 export function layout(pages: PageData[], diagnostics: Diagnostic[]): Block[] {
-  const pageBoxes = new Map(pages.map((p) => [p.page, p.box]));
+  const pageBoxes = new Map(pages.map((p) => [p.page, p]));
   const laid = pages.map(layoutPage);
   dropRunningHeads(laid, diagnostics);
   // Lines between ruled tables, over page breaks: the next page's lines are moved up to

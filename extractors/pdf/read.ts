@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { ExtractError } from "../../model/document.js";
 import { ideographsForRadicals } from "../../model/text.js";
+import { apply, IDENTITY, mul, pageFrame, type M } from "./page-frame.js";
 
 /** One run of text as pdfjs gives it, in PDF user space (points, origin bottom-left). */
 export interface TextRun {
@@ -27,7 +28,7 @@ export interface TextRun {
   size: number;
 }
 
-/** An axis-aligned ruling segment in user space: horizontal when y0 === y1, vertical when x0 === x1. */
+/** An axis-aligned ruling segment in the page's frame (user space, or its reading frame): horizontal when y0 === y1, vertical when x0 === x1. */
 export interface Segment {
   x0: number;
   y0: number;
@@ -38,8 +39,16 @@ export interface Segment {
 export interface PageData {
   /** 1-based page number. */
   page: number;
-  /** The page box in user space. */
+  /** The page box in the frame its runs, rules and pictures are given in: user space, or the reading frame where `show` is set. */
   box: { x0: number; y0: number; x1: number; y1: number };
+  /**
+   * Set where the page is read turned (page-frame.ts): its coordinates are the reading
+   * frame's, and this maps them to the page as shown (points from its top-left corner).
+   */
+  show?: M;
+  /** The page's /Rotate, and how far its text is drawn turned beyond it (degrees counterclockwise), where `show` is set. */
+  rotate?: number;
+  turned?: number;
   runs: TextRun[];
   /** Horizontal rules (y0 === y1, x0 < x1). */
   h: Segment[];
@@ -190,17 +199,6 @@ const FONTS = join(pdfjsRoot, "standard_fonts") + "/";
 
 /** Thicker than this, a filled rectangle is a shape (cell shading), not a rule. */
 const RULE_MAX = 2.5;
-
-type M = [number, number, number, number, number, number];
-const mul = (m: M, n: M): M => [
-  m[0] * n[0] + m[2] * n[1],
-  m[1] * n[0] + m[3] * n[1],
-  m[0] * n[2] + m[2] * n[3],
-  m[1] * n[2] + m[3] * n[3],
-  m[0] * n[4] + m[2] * n[5] + m[4],
-  m[1] * n[4] + m[3] * n[5] + m[5],
-];
-const apply = (m: M, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
 
 /** What readPage does with an operator: nothing (the port drops it), sees it (it arrives without arguments), or reads its arguments. */
 const SKIPPED = 0, SEEN = 1, READ = 2;
@@ -380,10 +378,13 @@ type PdfPage = Awaited<ReturnType<Awaited<ReturnType<Pdfjs["getDocument"]>["prom
 async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<PageData> {
   const [vx0, vy0, vx1, vy1] = page.view;
   const content = await page.getTextContent({ includeMarkedContent: false });
+  const items = content.items.filter((it): it is typeof it & { str: string; transform: M; width: number } => "str" in it && it.str !== "");
+  // A page shown turned (/Rotate) or drawn turned is read in a frame where its text stands upright.
+  const viewport = page.getViewport({ scale: 1 });
+  const frame = pageFrame(page.rotate, viewport.transform as M, viewport.width, viewport.height, items);
   const runs: TextRun[] = [];
-  for (const it of content.items) {
-    if (!("str" in it) || it.str === "") continue;
-    const [a, b, c, d, e, f] = it.transform as number[];
+  for (const it of items) {
+    const [a, b, c, d, e, f] = frame ? mul(frame.reading, it.transform) : it.transform;
     // Upright text only: rotated runs (stamps, vertical captions) are kept at their origin.
     const size = Math.hypot(c, d) || Math.hypot(a, b) || 1;
     // A font that maps ideographs' glyphs to radicals (Chromium's print): the ideographs, as every later step must see them.
@@ -397,7 +398,8 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
   let images = 0;
   let largestImage = 0;
   let largestImageBox: PageData["largestImageBox"];
-  let ctm: M = [1, 0, 0, 1, 0, 0];
+  // Paths and pictures are placed in the reading frame by starting from its map.
+  let ctm: M = frame ? frame.reading : IDENTITY;
   let lineWidth = 1;
   let renderMode = 0;
   let hiddenText = 0;
@@ -474,7 +476,9 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
       }
     }
   }
-  return { page: number, box: { x0: Math.min(vx0, vx1), y0: Math.min(vy0, vy1), x1: Math.max(vx0, vx1), y1: Math.max(vy0, vy1) }, runs, h, v, images, largestImage, ...(largestImageBox ? { largestImageBox } : {}), hiddenText, shownText };
+  const box = frame ? frame.box : { x0: Math.min(vx0, vx1), y0: Math.min(vy0, vy1), x1: Math.max(vx0, vx1), y1: Math.max(vy0, vy1) };
+  const turned = frame ? { show: frame.show, rotate: frame.rotate, turned: frame.turned } : {};
+  return { page: number, box, ...turned, runs, h, v, images, largestImage, ...(largestImageBox ? { largestImageBox } : {}), hiddenText, shownText };
 }
 
 const AXIS = 0.6;
