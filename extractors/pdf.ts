@@ -24,7 +24,7 @@
 // stores it as "internal" (a bug).
 import { ExtractError, type Document } from "../model/document.js";
 import type { Extractor } from "./types.js";
-import { buildDocument, garbledPages, garbledSaid, ocrLayerPages, picturePages, readDiagnostics, scannedPages, withTextLayer } from "./pdf/build.js";
+import { buildDocument, ocrLayerPages, picturePages, readByOcrInstead, readDiagnostics, scannedPages, unreadableSaid, withTextLayer } from "./pdf/build.js";
 import { inflateTripped, readPdf, startInflateBudget, tuneWorkerThread, type ReadResult } from "./pdf/read.js";
 import { looksLikePdf } from "./signatures.js";
 import { ocrAvailable, ocrPdf } from "./pdf/ocr.js";
@@ -83,9 +83,7 @@ export const extractPdf: Extractor = async (bytes, options) => {
     if (((scanned.length && text.length) || pictured.length) && (await ocrAvailable())) {
       deadline?.extend(limits.ocrTimeoutMs);
       const diagnostics = readDiagnostics(read, setAside);
-      const garbled = garbledPages(read);
-      if (garbled.length)
-        diagnostics.push({ severity: "warning", source: "pdf:garbled-text", message: `${garbledSaid(garbled)}: read by OCR, as scanned pages are`, place: { page: garbled[0].page } });
+      diagnostics.push(...readByOcrInstead(read.pages));
       if (pictured.length)
         diagnostics.push({
           severity: "info",
@@ -108,16 +106,17 @@ export const extractPdf: Extractor = async (bytes, options) => {
     // its own bound (limits.ocrTimeoutMs, every child process killed at it).
     if (e instanceof ExtractError && e.code === "scanned") {
       deadline?.extend(limits.ocrTimeoutMs);
-      // Pages whose text does not decode are read by OCR as scanned ones are, and said so.
-      const garbled = read ? garbledPages(read) : [];
-      if (!garbled.length) return ocrPdf(bytes, limits);
+      // Pages whose text has no characters to read (glyph ids, outlines) are read by OCR as
+      // scanned ones are, and said so.
+      const unreadable = read ? unreadableSaid(read.pages) : "";
+      if (!unreadable) return ocrPdf(bytes, limits);
       try {
         const doc = await ocrPdf(bytes, limits);
-        doc.diagnostics.unshift({ severity: "warning", source: "pdf:garbled-text", message: `${garbledSaid(garbled)}: read by OCR, as scanned pages are`, place: { page: garbled[0].page } });
+        doc.diagnostics.unshift(...readByOcrInstead(read!.pages));
         return doc;
       } catch (o) {
         if (o instanceof ExtractError && o.code === "scanned")
-          throw new ExtractError(`${garbledSaid(garbled)}; OCR, which would read it, cannot run here: ${o.message.replace(/^.*?cannot run(?: here)?: /, "")}`, "scanned");
+          throw new ExtractError(`${unreadable}; OCR, which would read it, cannot run here: ${o.message.replace(/^.*?cannot run(?: here)?: /, "")}`, "scanned");
         throw o;
       }
     }

@@ -27,12 +27,49 @@ export function garbledText(p: PageData): boolean {
   return (text.match(NOT_TEXT)?.length ?? 0) >= 0.2 * text.length;
 }
 
+/**
+ * The least number of filled shapes (not rules) on a page with no text for its text to be
+ * taken as drawn in outlines ("converted to curves", as some offices do so a report cannot
+ * be copied, or Ghostscript's -dNoOutputFonts): every glyph is a shape or several. A
+ * LibreOffice report page so drawn has 1,600–1,900; its last page, a signature and a date,
+ * 96; a page of a logo or an emblem alone may reach this, and is then read by OCR for nothing.
+ */
+const OUTLINED_SHAPES = 40;
+
+/** A page with no text whose drawing is many filled shapes: its text drawn as outlines. */
+export const outlinedText = (p: PageData): boolean => !hasText(p) && (p.shapes ?? 0) >= OUTLINED_SHAPES;
+
 /** Pages that show text: read from their text layer, never by OCR. */
 export const withTextLayer = (r: ReadResult) => r.pages.filter((p) => hasText(p) && !garbledText(p));
-/** Pages with images and no text at all (scanned pages), and pages whose text does not decode: OCR reads them where it can. */
-export const scannedPages = (r: ReadResult) => r.pages.filter((p) => (p.images > 0 && !hasText(p)) || garbledText(p));
-/** Pages whose text layer does not decode to text (garbledText). */
-export const garbledPages = (r: ReadResult) => r.pages.filter(garbledText);
+
+/**
+ * The ways a page's text may be drawn with no characters to read: glyph ids (garbledText)
+ * or outlines (outlinedText). Such pages are read by OCR, as scanned pages are.
+ */
+const UNREADABLE_TEXT = [
+  { source: "pdf:garbled-text", is: garbledText, what: "does not decode to readable characters (fonts embedded without a map to Unicode)" },
+  { source: "pdf:outlined-text", is: outlinedText, what: "is drawn as outlines (converted to curves), not as characters" },
+] as const;
+
+const pagesSaid = (pages: PageData[]) => `page${pages.length > 1 ? "s" : ""} ${pages.map((p) => p.page).join(", ")}`;
+
+/** The kinds of unreadable text among `pages`, each with its pages and its words ("the text of pages 1, 2 is drawn as outlines …"). */
+export function unreadableText(pages: PageData[]): { source: string; pages: PageData[]; said: string }[] {
+  return UNREADABLE_TEXT.flatMap((k) => {
+    const these = pages.filter(k.is);
+    return these.length ? [{ source: k.source, pages: these, said: `the text of ${pagesSaid(these)} ${k.what}` }] : [];
+  });
+}
+
+/** The unreadable text of `pages` as one phrase (its kinds joined), or "" where there is none. */
+export const unreadableSaid = (pages: PageData[]) => unreadableText(pages).map((k) => k.said).join("; ");
+
+/** Warnings that pages' unreadable text was read by OCR instead. */
+export const readByOcrInstead = (pages: PageData[]): Diagnostic[] =>
+  unreadableText(pages).map((k) => ({ severity: "warning", source: k.source, message: `${k.said}: read by OCR, as scanned pages are`, place: { page: k.pages[0].page } }));
+
+/** Pages with images and no text at all (scanned pages), and pages whose text has no characters to read: OCR reads them where it can. */
+export const scannedPages = (r: ReadResult) => r.pages.filter((p) => (p.images > 0 && !hasText(p)) || garbledText(p) || outlinedText(p));
 
 /**
  * The least share of its page a picture covers where it may hold a table (a table pasted as
@@ -53,10 +90,6 @@ export const picturePages = (r: ReadResult) => {
   return pictured;
 };
 
-/** The words for pages whose text does not decode. */
-export function garbledSaid(pages: PageData[]): string {
-  return `the text of page${pages.length > 1 ? "s" : ""} ${pages.map((p) => p.page).join(", ")} does not decode to readable characters (fonts embedded without a map to Unicode)`;
-}
 
 /**
  * Pages whose text is drawn invisibly over a picture of the page: a scan OCR'd by other
@@ -131,21 +164,19 @@ export function cutAtPageEdge(pages: PageData[]): { page: number; count: number 
 export function buildDocument(r: ReadResult): Document {
   const withText = withTextLayer(r);
   const images = r.pages.reduce((n, p) => n + p.images, 0);
-  const garbled = garbledPages(r);
+  const unreadable = unreadableSaid(r.pages);
   if (withText.length === 0) {
-    if (garbled.length) throw new ExtractError(`${garbledSaid(garbled)}; OCR is not done`, "scanned");
+    if (unreadable) throw new ExtractError(`${unreadable}; OCR is not done`, "scanned");
     if (images > 0) throw new ExtractError("no text layer (scanned): the pages are images; OCR is not done", "scanned");
     throw new ExtractError("the PDF has no text layer: no text and no images were found on its pages", "no-text");
   }
   const diagnostics = readDiagnostics(r);
-  for (const p of r.pages)
-    if (!withText.includes(p) && (p.images > 0 || garbled.includes(p)))
-      diagnostics.push({
-        severity: "warning",
-        source: garbled.includes(p) ? "pdf:garbled-text" : "pdf:scanned-page",
-        message: garbled.includes(p) ? `page ${p.page}: ${garbledSaid([p])}; its content is not read` : `page ${p.page} has no text layer (an image: scanned?); its content is not read`,
-        place: { page: p.page },
-      });
+  for (const p of r.pages) {
+    if (withText.includes(p)) continue;
+    const [kind] = unreadableText([p]);
+    if (kind) diagnostics.push({ severity: "warning", source: kind.source, message: `${kind.said}; its content is not read`, place: { page: p.page } });
+    else if (p.images > 0) diagnostics.push({ severity: "warning", source: "pdf:scanned-page", message: `page ${p.page} has no text layer (an image: scanned?); its content is not read`, place: { page: p.page } });
+  }
   for (const { page, count } of cutAtPageEdge(r.pages))
     diagnostics.push({
       severity: "warning",

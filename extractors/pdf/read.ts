@@ -63,6 +63,11 @@ export interface PageData {
   /** Text shown invisibly (render mode 3 or 7: an OCR layer over a scan) and visibly. */
   hiddenText: number;
   shownText: number;
+  /**
+   * Filled shapes that are not rules (a glyph drawn as its outline, a logo, a chart): a page
+   * with no text and hundreds of these has its text "converted to curves" (build.ts).
+   */
+  shapes?: number;
 }
 
 export interface ReadResult {
@@ -396,6 +401,7 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
   const h: Segment[] = [];
   const v: Segment[] = [];
   let images = 0;
+  let shapes = 0;
   let largestImage = 0;
   let largestImageBox: PageData["largestImageBox"];
   // Paths and pictures are placed in the reading frame by starting from its map.
@@ -471,20 +477,23 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
         if (!path || paint === OPS.endPath) break;
         const stroke = paint === OPS.stroke || paint === OPS.closeStroke || paint === OPS.fillStroke || paint === OPS.eoFillStroke || paint === OPS.closeFillStroke || paint === OPS.closeEOFillStroke;
         const fill = paint === OPS.fill || paint === OPS.eoFill || paint === OPS.fillStroke || paint === OPS.eoFillStroke || paint === OPS.closeFillStroke || paint === OPS.closeEOFillStroke;
-        pathSegments(path, ctm, stroke, fill, lineWidth, h, v);
+        shapes += pathSegments(path, ctm, stroke, fill, lineWidth, h, v);
         break;
       }
     }
   }
   const box = frame ? frame.box : { x0: Math.min(vx0, vx1), y0: Math.min(vy0, vy1), x1: Math.max(vx0, vx1), y1: Math.max(vy0, vy1) };
   const turned = frame ? { show: frame.show, rotate: frame.rotate, turned: frame.turned } : {};
-  return { page: number, box, ...turned, runs, h, v, images, largestImage, ...(largestImageBox ? { largestImageBox } : {}), hiddenText, shownText };
+  return { page: number, box, ...turned, runs, h, v, images, largestImage, ...(largestImageBox ? { largestImageBox } : {}), hiddenText, shownText, ...(shapes ? { shapes } : {}) };
 }
 
 const AXIS = 0.6;
 
-/** Straight axis-aligned pieces of one painted path, in user space. */
-function pathSegments(path: Float32Array, ctm: M, stroke: boolean, fill: boolean, lineWidth: number, h: Segment[], v: Segment[]): void {
+/**
+ * Straight axis-aligned pieces of one painted path, in the page's frame, into `h` and `v`.
+ * Returns how many of its subpaths are filled shapes other than rules.
+ */
+function pathSegments(path: Float32Array, ctm: M, stroke: boolean, fill: boolean, lineWidth: number, h: Segment[], v: Segment[]): number {
   // Subpaths as point lists (curves end a subpath's straightness: their pieces are skipped).
   const subpaths: { pts: [number, number][]; straight: boolean; closed: boolean }[] = [];
   let cur: { pts: [number, number][]; straight: boolean; closed: boolean } | undefined;
@@ -513,8 +522,12 @@ function pathSegments(path: Float32Array, ctm: M, stroke: boolean, fill: boolean
       if (cur) cur.closed = true;
     } else break;
   }
+  let shapes = 0;
   for (const sp of subpaths) {
-    if (!sp.straight || sp.pts.length < 2) continue;
+    if (!sp.straight || sp.pts.length < 2) {
+      if (fill && sp.pts.length >= 2) shapes++;
+      continue;
+    }
     const xs = sp.pts.map((p) => p[0]);
     const ys = sp.pts.map((p) => p[1]);
     const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
@@ -529,6 +542,7 @@ function pathSegments(path: Float32Array, ctm: M, stroke: boolean, fill: boolean
         v.push({ x0: (x0 + x1) / 2, x1: (x0 + x1) / 2, y0, y1 });
         continue;
       }
+      shapes++;
       if (!stroke) continue;
     }
     if (!stroke && !(fill && (wdt <= RULE_MAX || hgt <= RULE_MAX))) continue;
@@ -546,4 +560,5 @@ function pathSegments(path: Float32Array, ctm: M, stroke: boolean, fill: boolean
       }
     }
   }
+  return shapes;
 }
