@@ -15,14 +15,6 @@ import { isUnsafeEntryName, ZipArchive } from "../model/zip.js";
 import { bySource, failure, grid, paragraphs, tables } from "./helpers/document.js";
 
 const dir = "test/fixtures/docx-cases/";
-const HAVE_SOFFICE = (() => {
-  try {
-    execFileSync("sh", ["-c", "command -v soffice"], { stdio: "pipe" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 const read = (f: string) => readFileSync(dir + f);
 /** Small zip caps so the bomb fixtures stay small: 1 MB an entry, 2 MB in all, 10 entries. */
 const SMALL: Partial<Limits> = { maxZipEntryBytes: 1_000_000, maxZipTotalBytes: 2_000_000, maxZipEntries: 10 };
@@ -314,7 +306,7 @@ describe("legacy .doc and .wps through LibreOffice", () => {
   const legacy = (bytes: Uint8Array, limits: Partial<Limits> = {}, name = "report.doc") =>
     extractLegacyWord(bytes, { name, limits: { ...DEFAULT_LIMITS, ...limits } });
 
-  it.skipIf(!HAVE_SOFFICE)("a .doc converted by soffice gives the same tables as its DOCX, and leaves no temp folder", async () => {
+  it("a .doc converted by soffice gives the same tables as its DOCX, and leaves no temp folder", async () => {
     const before = readdirSync(tmpdir()).filter((f) => f.startsWith("xxgk-legacy-")).length;
     const fromDoc = await legacy(read("lo-template.doc"));
     const fromDocx = await extract("lo-template.docx");
@@ -406,8 +398,9 @@ describe("legacy .doc and .wps through LibreOffice", () => {
 // test/fixtures/manifest.json): every DOCX (and the legacy .doc) it lists must extract to
 // exact, rectangular grids; where a *.grid.json describes the tables, exactly to it; where
 // only an expected record is given, the pipeline must read that record from the tables.
-// Skipped until a manifest exists; an unknown shape fails loudly rather than passing vacuously.
-const MANIFESTS = ["test/fixtures/manifest.json", "test/fixtures/reports/manifest.json"].filter((p) => existsSync(p));
+// Both manifests are committed (a missing one fails, never skips); an unknown shape fails
+// loudly rather than passing vacuously.
+const MANIFESTS = ["test/fixtures/manifest.json", "test/fixtures/reports/manifest.json"];
 type GridCell = { text: string; rowSpan?: number; colSpan?: number } | [string, number?, number?];
 type Entry = string | { file?: string; path?: string; name?: string; format?: string; grid?: string; expected?: string };
 interface Fixture {
@@ -448,9 +441,9 @@ function expectedTables(gridFile: string): [string, number, number][][][] {
   });
 }
 
-describe.skipIf(MANIFESTS.length === 0)("generated report fixtures", () => {
-  // .doc/.wps fixtures need LibreOffice; without it they are left out (their own test says why).
-  const all = () => MANIFESTS.flatMap(docxFixtures).filter((f) => HAVE_SOFFICE || !/\.(doc|wps)$/i.test(f.file));
+describe("generated report fixtures", () => {
+  // .doc/.wps fixtures are read through LibreOffice, which the tests need (.ci/run installs it).
+  const all = () => MANIFESTS.flatMap(docxFixtures);
   const read1 = (f: Fixture) =>
     (/\.(doc|wps)$/i.test(f.file) ? extractLegacyWord : extractDocx)(readFileSync(f.file), { name: f.file, limits: DEFAULT_LIMITS });
 
@@ -485,12 +478,15 @@ describe.skipIf(MANIFESTS.length === 0)("generated report fixtures", () => {
 
   it("reads a legacy .doc fixture to the same tables as the DOCX of the same report", async () => {
     const docs = all().filter((f) => /\.doc$/i.test(f.file));
+    let compared = 0;
     for (const f of docs) {
       const sibling = f.file.replace(/\.[^.]*\.doc$/i, ".lo.docx");
       if (!existsSync(sibling)) continue;
+      compared++;
       const fromDoc = tables(await read1(f)).map(grid);
       const fromDocx = tables(await extractDocx(readFileSync(sibling), { name: sibling, limits: DEFAULT_LIMITS })).map(grid);
       expect(fromDoc, f.file).toEqual(fromDocx);
     }
+    expect(compared).toBeGreaterThan(0);
   });
 });

@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { deflateSync } from "node:zlib";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { extractPdf } from "../extractors/pdf.js";
@@ -230,8 +231,30 @@ describe("failures", () => {
     expect(e.message).toContain("no text layer (scanned)");
   });
 
-  it.runIf(existsSync(dir + "encrypted.pdf"))("a password → encrypted", async () => {
+  it("a password → encrypted", async () => {
     expect((await failure(extract("encrypted.pdf"))).code).toBe("encrypted");
+  });
+
+  it("locked only against copying, printing and changes (an owner password, no password to open: as portals publish) → read as the file itself", async () => {
+    const work = mkdtempSync(join(tmpdir(), "xxgk-locked-"));
+    try {
+      const source = "test/fixtures/reports/r2021.lo.pdf";
+      const own = await parseReport({ bytes: readFileSync(source), name: "r2021.lo.pdf" });
+      if (!own.ok) throw new Error(own.message);
+      // AES-256, and the older RC4 128-bit most portals' files still carry.
+      for (const how of [["256"], ["128", "--use-aes=n"]]) {
+        const out = join(work, `locked-${how[0]}.pdf`);
+        const r = spawnSync("qpdf", ["--allow-weak-crypto", "--encrypt", "", "owner-secret", ...how, "--extract=n", "--print=none", "--modify=none", "--", source, out]);
+        expect(r.status, r.stderr.toString()).toBe(0);
+        expect(readFileSync(out).toString("latin1")).toContain("/Encrypt");
+        const locked = await parseReport({ bytes: readFileSync(out), name: "r2021.lo.pdf" });
+        if (!locked.ok) throw new Error(`${how[0]}: ${locked.code}: ${locked.message}`);
+        expect(cellsOf(locked.record), how[0]).toEqual(cellsOf(own.record));
+        expect([locked.record.organ, locked.record.year, locked.record.publishedOn]).toEqual([own.record.organ, own.record.year, own.record.publishedOn]);
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it("truncated, not a PDF, empty, too large", async () => {
