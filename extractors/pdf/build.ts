@@ -8,23 +8,40 @@ import { readPdf, type PageData, type ReadResult } from "./read.js";
 const hasText = (p: PageData) => p.runs.some((t) => t.str.trim());
 
 /**
- * Characters no report's text is made of: controls, private use, Braille, CJK Extension A
- * and compatibility squares, the replacement character. A font embedded without a map to
- * Unicode (no ToUnicode, a subset's glyph ids as its codes) comes out as these: glyph 1, 2,
- * 3 … as the control characters U+0001 …, or codes that land in rare blocks.
+ * Characters no report's text is made of: controls, private use, Braille, dingbats and
+ * other symbol blocks, CJK Extension A and compatibility squares, the replacement
+ * character. A font embedded without a map to Unicode (no ToUnicode, a subset's glyph ids
+ * as its codes) comes out as these: glyph 1, 2, 3 … as the control characters U+0001 …,
+ * or codes that land in rare blocks (a PostScript round trip of a chromium print, ps2pdf:
+ * ✁✂✄☎ for 硚口区商, its digits dingbats too).
  */
-const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2800-\u28ff\u3300-\u33ff\u3400-\u4dbf\ue000-\uf8ff\ufffd]/g;
+const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u25a0-\u25ff\u2600-\u27bf\u2800-\u28ff\u3300-\u33ff\u3400-\u4dbf\ue000-\uf8ff\ufffd]/g;
 
 /**
- * A text layer that does not decode to text (fonts without a map to Unicode): a fifth or
- * more of its characters (at least 20) are of no report's text. Such a page is read by OCR
- * where it can be, as a scanned one is; its text is never read (its digits are glyph ids:
- * a "0" there is whatever glyph came 48th).
+ * A Latin letter with a mark (Latin-1 Supplement, Latin Extended-A) standing between two
+ * Chinese characters or their punctuation: what a font's wrong map to Unicode makes of some
+ * of its glyphs while the rest decode (Ghostscript re-writing a chromium print, as PDF
+ * printers built on it and PDF/A converters do: 商务局 came out 商ó局, 报告 ç告,
+ * （一） ÿ一Ā). No report prints one so: a pinyin or a foreign name stands among Latin letters.
+ */
+const MISMAPPED = /(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f](?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])/g;
+
+/** Mismapped letters on a page at which its map to Unicode is taken as wrong: the one Ghostscript rewrite of r2021.chromium.pdf shows dozens a page. */
+const LEAST_MISMAPPED = 3;
+
+/**
+ * A text layer that does not decode to text: a fifth or more of its characters (at least
+ * 20) are of no report's text (fonts without a map to Unicode), or some of its glyphs
+ * decode to letters set among Chinese characters (a wrong map: where some glyphs decode to
+ * the wrong characters, a digit may too). Such a page is read by OCR where it can be, as a
+ * scanned one is; its text is never read (its digits are glyph ids: a "0" there is
+ * whatever glyph came 48th).
  */
 export function garbledText(p: PageData): boolean {
   const text = p.runs.map((t) => t.str).join("").replace(/\s+/g, "");
   if (text.length < 20) return false;
-  return (text.match(NOT_TEXT)?.length ?? 0) >= 0.2 * text.length;
+  if ((text.match(NOT_TEXT)?.length ?? 0) >= 0.2 * text.length) return true;
+  return (text.match(MISMAPPED)?.length ?? 0) >= LEAST_MISMAPPED;
 }
 
 /**
@@ -47,7 +64,7 @@ export const withTextLayer = (r: ReadResult) => r.pages.filter((p) => hasText(p)
  * or outlines (outlinedText). Such pages are read by OCR, as scanned pages are.
  */
 const UNREADABLE_TEXT = [
-  { source: "pdf:garbled-text", is: garbledText, what: "does not decode to readable characters (fonts embedded without a map to Unicode)" },
+  { source: "pdf:garbled-text", is: garbledText, what: "does not decode to readable characters (fonts embedded without a map to Unicode, or with a wrong one)" },
   { source: "pdf:outlined-text", is: outlinedText, what: "is drawn as outlines (converted to curves), not as characters" },
 ] as const;
 
