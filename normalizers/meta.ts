@@ -93,11 +93,18 @@ function cleanOrgan(s: string): string | null {
   const t = removePrinted(removePrinted(named, /^关于|关于$/g), /的$/);
   if (t.length < 2 || t.length > 40) return null;
   if (/[，。；：、！？,.;:!?（）()]/.test(t)) return null;
+  // A report's own words or a year are in no body's name: lines of two columns run together
+  // (a portal page printed with its list of other years' reports beside the article) gave
+  // 局2024年政府信息公开工作年硚口区经济信息化和科技创新局.
+  if (REPORT_WORDS.test(matched(t))) return null;
   // The body speaking of itself (我局, 本单位, 该委) names no one (本溪 is a city).
   if (SELF_REFERENCE.test(matched(t))) return null;
   if (NOT_A_BODY.test(matched(t))) return null;
   return ORGAN_SUFFIX.test(matched(t)) ? t : null;
 }
+
+/** A year, or a report title's own words: never part of a body's name. */
+const REPORT_WORDS = /\d{4}\s*年|[〇零一二三四五六七八九OＯ]{4}年|工作年度|年度报告|信息公开工作/;
 
 /**
  * Words that end as a body's name does but name no body: a kind of body alone (开发区,
@@ -151,6 +158,10 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
     const printed = withoutRepeatedHead(removePrinted(removePrinted(removePrinted(compact(t), PRINT_STAMP), ARTICLE_LABEL_BEFORE), TITLE_LABEL));
     const m = execPrinted(TITLE, printed);
     if (!m) continue;
+    // Two years (not dates: a page header's 2019年12月3日 may run before a title) in the
+    // lines taken for a title: two titles run together (a portal page printed with its list
+    // of other years' reports beside the article), neither of which these lines give whole.
+    if (new Set([...halfDigits(printed).matchAll(/(\d{4})\s*年(?!\s*\d{1,2}\s*月)/g)].map((y) => y[1])).size > 1) continue;
     titleFound = true;
     title = t;
     titleAt = { text: t, place: k < fromText ? placeOf(firstTitleLine) : undefined };
@@ -212,6 +223,21 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
         notes.add("meta.yearFromOverview", "info", `year not in the title, the preamble or a statistics period; read from the overview's first sentence ("${texts[overview.index].slice(0, 30)}")`, { key: "year", place: rowPlace(placeOf(overview.index)) });
       } else notes.add("meta.noYear", "warning", "year: the report does not state the year it covers in its title, its preamble, its statistics period or its overview's first sentence; null", { key: "year" });
     }
+  }
+
+  // The statistics period the preamble states is the year the report covers. A title that
+  // says another year is kept (a preamble copied from last year's report is the commoner
+  // slip), and the two are said side by side for a reader to settle.
+  if (year !== null && yearAt === titleAt) {
+    const period = execPrinted(PERIOD, compact(body));
+    const covered = period && (!period[2] || period[2] === period[1]) ? Number(period[1]) : null;
+    if (covered !== null && covered !== year)
+      notes.add(
+        "meta.yearConflict",
+        "warning",
+        `year: the title reads ${year} ("${(titleAt?.text ?? "").slice(0, 60)}"), the statistics period ${covered} ("${period![0]}"); the title's year is kept`,
+        { key: "year", ...(titleAt?.place ? { place: rowPlace(titleAt.place) } : {}) },
+      );
   }
 
   // ---- publishedOn: the date printed at the end (a signature block) ----

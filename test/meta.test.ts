@@ -4,6 +4,7 @@ import { readDate, readMeta } from "../normalizers/meta.js";
 import { parseText } from "../extractors/text.js";
 
 const doc = (...texts: string[]): Document => ({ blocks: texts.map((t) => paragraph(t)), meta: {}, diagnostics: [] });
+const codes = (m: ReturnType<typeof readMeta>) => m.diagnostics.map((d) => d.code);
 
 describe("organ, year, date and sections", () => {
   it("reads the organ and year from titles typed in different ways", () => {
@@ -84,7 +85,6 @@ describe("organ, year, date and sections", () => {
 });
 
 describe("organ and year where the title does not give them (forms seen on real portals)", () => {
-  const codes = (m: ReturnType<typeof readMeta>) => m.diagnostics.map((d) => d.code);
 
   it("a portal's label over the article is not part of the title, whether on its own line or joined to it", () => {
     expect(readMeta(doc("正文", "某某市 2025 年政府信息公开工作年度报告", "一、总体情况"))).toMatchObject({ organ: "某某市", year: 2025 });
@@ -205,6 +205,35 @@ describe("a title in a page's text, with the page's lines around it (real pages)
     const m = fromText("某某市某某区人民政府 2019年12月3日星期二", "", "无障碍 无障碍 简体 | 繁体 长者模式", "", "某某市某某区2021年政府信息公开工作年度报告", "来源:某某区人民政府 发布时间:2022-03-01 15:20", "", "一、总体情况");
     expect(m).toMatchObject({ organ: "某某市某某区", year: 2021, publishedOn: "2022-03-01" });
     expect(readMeta(doc("某某区人民政府2019年12月3日星期二某某区2021年政府信息公开工作年度报告", "一、总体情况")).year).toBe(2021);
+  });
+
+  it("two years' titles run together (a portal's list of other years' reports printed beside the article) are no title; their words are no body's name", () => {
+    // As chromium's print of such a page reads line by line: the article's title broken over
+    // three lines, each joined to a line of the list beside it.
+    const lines = [
+      "瀍河回族区住房和城乡建设局 相关信息",
+      "2023年政府信息公开工作年度 瀍河回族区住房和城乡建设局",
+      "2022年政府信息公开工作年度报告 报告2023-01-10",
+      "依据《中华人民共和国政府信息公开条例》，编制本报告。所列统计数据时间范围为2023年1月1日至2023年12月31日。",
+      "一、总体情况",
+    ];
+    const m = readMeta(doc(...lines));
+    expect(m.year).toBe(2023); // from the statistics period; 2022 (the list's) before
+    expect(codes(m)).toContain("meta.yearFromPeriod");
+    expect(m.organ ?? "").not.toMatch(/\d|年度/);
+    // A year or a title's words in the lines before a title are never taken for the body.
+    const run = readMeta(doc("局2024年政府信息公开工作年 硚口区经济信息化和科技创新局2023年政府信息公开工作年度报告", "一、总体情况"));
+    expect(run.organ ?? "").not.toMatch(/\d|年度/);
+  });
+
+  it("a title and a statistics period of different years: the title's year is kept, and the two are said side by side", () => {
+    const m = readMeta(doc("某某局2023年政府信息公开工作年度报告", "本报告所列数据统计期限为2022年1月1日至2022年12月31日。", "一、总体情况"));
+    expect(m.year).toBe(2023);
+    const said = m.diagnostics.find((d) => d.code === "meta.yearConflict");
+    expect(said).toMatchObject({ severity: "warning", key: "year" });
+    expect(said?.message).toContain("the title reads 2023");
+    expect(said?.message).toContain("the statistics period 2022");
+    expect(codes(readMeta(doc("某某局2023年政府信息公开工作年度报告", "本报告所列数据统计期限为2023年1月1日至2023年12月31日。", "一、总体情况")))).not.toContain("meta.yearConflict");
   });
 
   it("a title broken over two lines is still one title", () => {

@@ -1,0 +1,64 @@
+// A portal's report page printed to PDF by a browser, as a researcher's archive holds them:
+// the site's menu and breadcrumbs above the article, and beside it a list of the body's other
+// years' reports (相关信息). Printed here by Debian's chromium (headless --print-to-pdf) from
+// the generated portal pages. A PDF's lines run across the page, so each line of the
+// article's title came out joined to a line of that list, and the record took the list's
+// year (2022 for the report on 2023, 2023 for 2024) and a body named
+// "局2024年政府信息公开工作年硚口区经济信息化和科技创新局". Now lines holding two years'
+// titles are no title, and a year or a title's words are no body's name.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ReportRecord } from "../model/record.js";
+import { parseReport } from "../src/pipeline.js";
+import { printedRead, problems } from "./helpers/truth.js";
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "xxgk-printed-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The page printed by chromium without its own header and footer. */
+function printed(html: string, name: string): Uint8Array {
+  const page = join(dir, `${name}.html`);
+  const pdf = join(dir, `${name}.pdf`);
+  writeFileSync(page, html);
+  execFileSync(
+    "chromium",
+    ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync", `--user-data-dir=${join(dir, "profile")}`, "--no-pdf-header-footer", `--print-to-pdf=${pdf}`, `file://${resolve(page)}`],
+    { stdio: "pipe", timeout: 60_000 },
+  );
+  return new Uint8Array(readFileSync(pdf));
+}
+
+const FIXTURES = ["g04-2019-blanks", "g06-2021-balance", "g08-2021-reviews"];
+
+describe("a portal page printed to PDF with the list of other years' reports beside the article", () => {
+  for (const id of FIXTURES) {
+    const base = `test/fixtures/generated/${id}`;
+    const truth = JSON.parse(readFileSync(`${base}.expected.json`, "utf8")) as ReportRecord;
+    const html = readFileSync(`${base}.portal-utf-8.html`, "utf8");
+
+    it(`${id}: every value, the year and the body as printed; with no page title, the year from the statistics period and the body unnamed, said`, async () => {
+      expect(html).toContain("相关信息"); // the list beside the article
+      const o = await parseReport({ bytes: printed(html, id), name: `${id}.pdf` });
+      if (!o.ok) throw new Error(`${o.code}: ${o.message}`);
+      expect(problems(o.record, truth)).toEqual([]);
+      const { printed: shown, read } = printedRead(o.record, truth);
+      expect(read).toBe(shown);
+
+      // Printed from a page without a <title>, the PDF has none to fall back on.
+      const bare = await parseReport({ bytes: printed(html.replace(/<title>[^<]*<\/title>/, "<title></title>"), `${id}-untitled`), name: `${id}.pdf` });
+      if (!bare.ok) throw new Error(`${bare.code}: ${bare.message}`);
+      const r = bare.record;
+      expect([r.year, r.publishedOn]).toEqual([truth.year, truth.publishedOn]);
+      expect(r.diagnostics.map((d) => d.code)).toContain("meta.yearFromPeriod");
+      expect(r.organ === null || r.organ === truth.organ, `organ ${r.organ}`).toBe(true);
+      if (r.organ === null) expect(r.diagnostics.find((d) => d.key === "organ")?.severity).toBe("warning");
+      expect(problems(r, truth).filter((p) => !/^organ\/year\/date/.test(p))).toEqual([]);
+    }, 120_000);
+  }
+});
