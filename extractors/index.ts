@@ -10,7 +10,7 @@ import { ExtractError } from "../model/document.js";
 import type { Format } from "../model/record.js";
 import type { ExtractOptions, Extractor, SyncExtractor } from "./types.js";
 import { looksBinary } from "./text.js";
-import { isOleCompound, isOpenDocumentText, looksLikeHtml, looksLikeImage, looksLikeMhtml, looksLikePdf, looksLikeText, looksLikeZip, type Probe } from "./signatures.js";
+import { isOleCompound, isOpenDocumentText, isRichText, looksLikeHtml, looksLikeImage, looksLikeMhtml, looksLikePdf, looksLikeText, looksLikeZip, type Probe } from "./signatures.js";
 
 export interface FormatEntry<K extends string = string> {
   kind: K;
@@ -59,6 +59,8 @@ export const FORMATS = [
   entry({ kind: "image", format: "pdf", sniff: looksLikeImage, extract: async () => (await import("./image.js")).extractImage, ocr: true, placesPdf: async () => async (bytes, o) => (await import("./image.js")).imageAsPdf(bytes, Date.now() + o.limits.timeoutMs) }),
   // A web page saved with its pictures (a browser's .mhtml, Word's .mht, served as .doc): read as its page, so its record says html.
   entry({ kind: "mhtml", format: "html", sniff: looksLikeMhtml, extract: async () => (await import("./mhtml.js")).extractMhtml, readInThread: async () => (await import("./mhtml.js")).readMhtml, ocr: true, placesPdf: async () => (await import("./mhtml.js")).mhtmlPicturesPdf }),
+  // Rich Text, as Word and WPS save it: converted to DOCX by LibreOffice, before text (it is text).
+  entry({ kind: "rtf", format: "docx", sniff: isRichText, extract: async () => (await import("./legacy-word.js")).extractRichText, ocr: true, placesPdf: async () => (await import("./legacy-word.js")).richTextPicturesPdf }),
   // A page whose tables are pictures it holds (data: URIs) is read by OCR (extractors/html.ts).
   entry({ kind: "html", format: "html", sniff: looksLikeHtml, extract: async () => (await import("./html.js")).extractHtml, readInThread: async () => (await import("./html.js")).readHtml, ocr: holdsDataUri, placesPdf: async () => (await import("./html.js")).htmlPicturesPdf }),
   entry({ kind: "text", format: "text", sniff: looksLikeText, extract: async () => (await import("./text.js")).extractText, readInThread: async () => (await import("./text.js")).readText }),

@@ -1,4 +1,4 @@
-// Legacy Word (.doc), WPS (.wps) and OpenDocument text (.odt) files: converted to DOCX
+// Legacy Word (.doc), WPS (.wps), OpenDocument text (.odt) and Rich Text (.rtf) files: converted to DOCX
 // by LibreOffice, then read by the DOCX extractor, so every format gives the same tables.
 //
 // Each call gets a fresh temp folder holding its own LibreOffice profile (two soffice
@@ -48,6 +48,7 @@ interface Converted {
 const DOC: Converted = { input: "input.doc", what: "legacy Word binary file", ole: true };
 const WPS: Converted = { input: "input.wps", what: "legacy WPS binary file", ole: true };
 const ODT: Converted = { input: "input.odt", what: "OpenDocument text (.odt)", ole: false };
+const RTF: Converted = { input: "input.rtf", what: "Rich Text Format (.rtf)", ole: false };
 
 const legacy = (options: ExtractOptions) => (/\.wps$/i.test(options.name) ? WPS : DOC);
 
@@ -55,9 +56,12 @@ export const extractLegacyWord: Extractor = (bytes, options) => convertAndRead(b
 
 export const extractOpenDocument: Extractor = (bytes, options) => convertAndRead(bytes, options, ODT);
 
+export const extractRichText: Extractor = (bytes, options) => convertAndRead(bytes, options, RTF);
+
 /** The PDF the converted DOCX's table pictures are read as (docxPicturesPdf), for the review page. */
 export const legacyPicturesPdf = (bytes: Uint8Array, options: ExtractOptions) => convertThen(bytes, options, legacy(options), (docx) => docxPicturesPdf(docx, options));
 export const openDocumentPicturesPdf = (bytes: Uint8Array, options: ExtractOptions) => convertThen(bytes, options, ODT, (docx) => docxPicturesPdf(docx, options));
+export const richTextPicturesPdf = (bytes: Uint8Array, options: ExtractOptions) => convertThen(bytes, options, RTF, (docx) => docxPicturesPdf(docx, options));
 
 const convertAndRead = (bytes: Uint8Array, options: ExtractOptions, as: Converted) =>
   convertThen(bytes, options, as, async (docx) => {

@@ -46,6 +46,13 @@ export function isOpenDocumentText(probe: Probe): boolean {
   return probe.head.startsWith("pk\x03\x04") && probe.head.includes("mimetypeapplication/vnd.oasis.opendocument.text");
 }
 
+/**
+ * Rich Text Format (.rtf, as Word, WPS and LibreOffice save it): text that opens with the
+ * group `{\rtf` (a UTF-8 BOM and white space before it allowed). Read as text, its control
+ * words and hex-escaped GBK would be no report.
+ */
+export const isRichText = (probe: Probe): boolean => /^(?:\xef\xbb\xbf)?\s*\{\\rtf/.test(probe.head);
+
 const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
 /** The OLE compound-file signature of legacy .doc and .wps (and encrypted DOCX). */

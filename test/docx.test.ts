@@ -347,6 +347,34 @@ describe("legacy .doc and .wps through LibreOffice", () => {
     }
   }, 300_000);
 
+  it("a Rich Text file (.rtf, as Word and WPS save it) is sniffed as such, converted by LibreOffice, and reads as its DOCX does", async () => {
+    // Before, it was read as plain text: its control words and escapes, no report (not-a-report).
+    const work = mkdtempSync(join(tmpdir(), "xxgk-rtf-test-"));
+    try {
+      const profile = `-env:UserInstallation=file://${join(work, "profile")}`;
+      execFileSync("soffice", [profile, "--headless", "--convert-to", "rtf", "--outdir", work, "test/fixtures/generated/g01-2021.lo.docx"], { stdio: "pipe", timeout: 120_000 });
+      const rtf = readFileSync(join(work, "g01-2021.lo.rtf"));
+      expect(rtf.subarray(0, 5).toString("latin1")).toBe("{\\rtf");
+      const { sniff } = await import("../extractors/index.js");
+      expect(sniff(rtf, "report.doc").kind).toBe("rtf");
+      const { parseReport } = await import("../src/pipeline.js");
+      const out = await parseReport({ bytes: rtf, name: "g01-2021.rtf" });
+      if (!out.ok) throw new Error(`${out.code}: ${out.message}`);
+      const exp = JSON.parse(readFileSync("test/fixtures/generated/g01-2021.expected.json", "utf8"));
+      expect(out.record.source.format).toBe("docx");
+      expect(out.record.diagnostics.find((d) => d.code === "docx.converted")?.message).toContain("Rich Text Format");
+      expect({ organ: out.record.organ, year: out.record.year, active: out.record.active, requests: out.record.requests, reviews: out.record.reviews }).toEqual({
+        organ: exp.organ,
+        year: exp.year,
+        active: exp.active,
+        requests: exp.requests,
+        reviews: exp.reviews,
+      });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 300_000);
+
   it("without LibreOffice, fails with the reason to install it", async () => {
     process.env.XXGK_SOFFICE = "/nonexistent";
     const e = await failure(legacy(read("lo-template.doc")));

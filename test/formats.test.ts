@@ -24,6 +24,14 @@ describe("format registry", () => {
     expect(sniff(bytes("一、总体情况\n本年度……"), "report").kind).toBe("text");
   });
 
+  it("Rich Text is an .rtf whatever its name (a BOM or white space before it allowed); text that only mentions it is text", () => {
+    const enc = (s: string) => new TextEncoder().encode(s);
+    expect(sniff(enc("{\\rtf1\\ansi\\ansicpg936 {\\fonttbl}}"), "report.doc").kind).toBe("rtf");
+    expect(sniff(enc("\ufeff\n {\\rtf1}"), "x.txt").kind).toBe("rtf");
+    expect(sniff(enc("某某局2024年政府信息公开工作年度报告 {\\rtf1}"), "x.txt").kind).toBe("text");
+    expect(recordFormat("rtf")).toBe("docx");
+  });
+
   it("a zip is read as DOCX", () => {
     const zip = makeZip([{ name: "word/document.xml", data: "<w:document/>" }]);
     expect(sniff(zip, "x.bin").kind).toBe("docx");

@@ -48,7 +48,7 @@ const SENTENCE = /[，。；！？,;]/;
 /** What a table cell with content adds beyond its text: tables are the report's substance. */
 const CELL_BONUS = 2;
 
-export const ATTACHMENT_HREF = /\.(?:docx?|wps|pdf|xlsx?|zip)(?:$|[?#&;])/i;
+export const ATTACHMENT_HREF = /\.(?:docx?|wps|odt|rtf|pdf|xlsx?|zip)(?:$|[?#&;])/i;
 
 export function isAttachmentLink(el: Element): boolean {
   const href = el.attribs.href;

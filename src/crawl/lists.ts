@@ -170,7 +170,7 @@ export function jsonPageUrl(cfg: JsonList, n: number): string {
   return u.href;
 }
 
-export const ATTACHMENT_EXT = /\.(?:docx|doc|wps|pdf)$/i;
+export const ATTACHMENT_EXT = /\.(?:docx|doc|wps|odt|rtf|pdf)$/i;
 
 export function isAttachmentUrl(url: string): boolean {
   try {
