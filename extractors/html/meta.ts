@@ -188,6 +188,9 @@ export function documentAddress(url: string): string {
   }
 }
 
+/** An address that may be a PDF viewer's (documentAddress): its document is named in its query. */
+const VIEWER = /viewer\.html?|\/pdfjs?\//i;
+
 /**
  * Documents a subtree links or shows: `<a>` to .doc/.docx/.wps/.pdf/.xls/.xlsx/.zip, and
  * `<iframe>`, `<embed>`, `<object>` showing one (a PDF embedded in the article, often through
@@ -199,6 +202,10 @@ export function findAttachments(region: ParentNode, dropped: Set<Element>, base:
   const seen = new Set<string>();
   const add = (href: string, n: Element, text: () => string) => {
     if (!href || /^(?:javascript|mailto|data):/i.test(href)) return false;
+    // Resolving is the costly part (a URL object a link, a page's hundreds of menu links):
+    // only an address that names a document or a viewer can resolve to one.
+    const bare = href.replace(/[\t\n\r]/g, "");
+    if (!ATTACHMENT_HREF.test(bare) && !VIEWER.test(bare)) return false;
     const url = documentAddress(resolve(href, base));
     if (!ATTACHMENT_HREF.test(url)) return false;
     if (!seen.has(url)) {
