@@ -626,6 +626,46 @@ class RowMapper {
     d.map.set(d.key, nullRow(raw.cells.length, raw.place, { code: "row.ambiguous", message }));
   }
 
+  /** Where table 4's row was kept: the step, whether from an exact grid, the document table. */
+  private reviewsKept: { step: number; exact: boolean; table: number | undefined } | null = null;
+
+  /**
+   * Table 4's row read at the step before from the same table of text, and now a second
+   * row of numbers whose every number stands under one of its numbers: the numbers of
+   * narrow cells wrapped onto a second line (１ / ２ / ０, 17 / 9), which the reader could not
+   * join where several columns wrap at once. Joined where the template's arithmetic holds
+   * in every group (upheld + corrected + other + pending = total) and does not without
+   * them; where neither reading holds, the row is null: the first line's digits are never
+   * taken for the numbers. Undefined: not such a pair (a table printed twice).
+   */
+  private wrappedReviews(o: OpenRow, second: RawRow): RawRow | undefined {
+    const kept = this.reviewsKept;
+    const first = this.reviewsRaw!;
+    if (!kept || kept.exact || o.exact || this.steps - kept.step !== 1 || first.reason || second.reason) return undefined;
+    if (o.refs.find((r) => r)?.table !== kept.table) return undefined;
+    const digits = (c: string | null) => (c ?? "").replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/\s+/g, "");
+    const n = first.cells.length;
+    if (second.cells.length !== n || n !== REVIEW_COLUMNS.length * REVIEW_GROUPS.length) return undefined;
+    const lower = second.cells.map(digits);
+    const upper = first.cells.map(digits);
+    if (!lower.some((c) => c !== "") || lower.some((c, i) => c !== "" && (!/^\d+$/.test(c) || !/^\d+$/.test(upper[i])))) return undefined;
+    const joined = upper.map((u, i) => u + lower[i]);
+    const holds = (cells: string[]) =>
+      REVIEW_GROUPS.every((_, g) => {
+        const v = cells.slice(g * REVIEW_COLUMNS.length, (g + 1) * REVIEW_COLUMNS.length).map((c) => (/^\d+$/.test(c) ? Number(c) : NaN));
+        return v.every((x) => !Number.isNaN(x)) && v[0] + v[1] + v[2] + v[3] === v[4];
+      });
+    if (holds(upper)) return undefined; // the first row stands as printed: the second is a table printed again
+    const where = `${placeText(first.place)}${placeText(o.place)}`;
+    if (!holds(joined)) {
+      const message = `reviews: a second line of numbers ("${second.cells.filter((c): c is string => c !== null && !isBlank(c)).join(" ")}") stands under table 4's numbers${where}, each under one of them: numbers wrapped in narrow cells, or another row; the template's arithmetic confirms neither, so the row is read as null`;
+      return nullRow(n, first.place, { code: "row.wrapped", message });
+    }
+    this.notes.add("table.wrappedJoined", "info", `table 4: numbers wrapped onto a second line in their cells${where} joined (${first.cells.map((c, i) => (lower[i] ? `${upper[i]}+${lower[i]}` : null)).filter(Boolean).join(", ")}), as every group's total confirms`, { place: rowPlace(first.place) });
+    const refs = first.refs.map((r, i) => (r && lower[i] ? { ...r, cell: { ...r.cell, text: joined[i], read: { status: "split" as const } } } : r));
+    return { cells: joined.map((c, i) => (lower[i] ? c : first.cells[i])), refs, place: first.place };
+  }
+
   /** A template row's cells, once; printed twice with different values, its cells are null. */
   private keep(o: OpenRow, raw: RawRow): void {
     this.rowsFound++;
@@ -646,8 +686,13 @@ class RowMapper {
       raw = nullRow(raw.cells.length, raw.place, { code: "row.lineOrder", message });
     }
     if (t.table === "reviews") {
-      if (this.reviewsRaw) this.notes.add("table.printedTwice", "warning", `table 4 printed twice${placeText(o.place)}: the first one is kept`, { place: rowPlace(o.place) });
-      else this.reviewsRaw = raw;
+      const wrapped = this.reviewsRaw ? this.wrappedReviews(o, raw) : undefined;
+      if (wrapped) this.reviewsRaw = wrapped;
+      else if (this.reviewsRaw) this.notes.add("table.printedTwice", "warning", `table 4 printed twice${placeText(o.place)}: the first one is kept`, { place: rowPlace(o.place) });
+      else {
+        this.reviewsRaw = raw;
+        this.reviewsKept = { step: this.steps, exact: o.exact, table: o.refs.find((r) => r)?.table };
+      }
       return;
     }
     const map = t.table === "active" ? this.activeRaw : this.requestRaw;

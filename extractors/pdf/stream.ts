@@ -349,21 +349,26 @@ function readableValues(lines: Line[], notes: string[]): ReturnType<typeof value
 /**
  * The cells a run of digits that was not read stands over (readableValues): in the row
  * whose label shares its line (else the nearest label within reach), every value column
- * it crosses that holds no number is unread, not blank.
+ * it crosses that holds no number is unread, not blank. In the row whose label shares its
+ * line, a column that took a number from another line loses it too: the unread run stands
+ * where that cell's number is printed (14374 wrapped in a narrow cell as 1437 / 4, the
+ * 1437 over two columns' width: the 4 alone was read as the total).
  */
 function unsettleRuns(runs: { p: Piece; line: number }[], lines: Line[], labels: Labels, bands: Span[], claimed: Claimed, unsettled: Unsettled, size: number): void {
   for (const { p, line } of runs) {
     const f: Frag = { text: p.str, x0: p.x0, x1: p.x1, y: lines[line].y, size: p.size, line };
-    const label =
-      labels.rowLabels.find((l) => l.frags.some((x) => x.line === line)) ??
-      labels.rowLabels.filter((l) => distance(f, l) <= size * REACH).sort((a, b) => distance(f, a) - distance(f, b))[0];
+    const own = labels.rowLabels.find((l) => l.frags.some((x) => x.line === line));
+    const label = own ?? labels.rowLabels.filter((l) => distance(f, l) <= size * REACH).sort((a, b) => distance(f, a) - distance(f, b))[0];
     if (!label) continue;
     const vs = claimed.get(label)!;
     bands.forEach((b, k) => {
-      if (!vs[k] && crosses(p, b)) {
-        if (!unsettled.has(label)) unsettled.set(label, new Set());
-        unsettled.get(label)!.add(k);
-      }
+      if (!crosses(p, b)) return;
+      // A number the row took keeps its cell unless the run is on the row's own label line
+      // and the number is from another line (a row within reach owns its own numbers).
+      if (vs[k] && (!own || vs[k]!.line === line)) return;
+      vs[k] = undefined;
+      if (!unsettled.has(label)) unsettled.set(label, new Set());
+      unsettled.get(label)!.add(k);
     });
   }
 }
