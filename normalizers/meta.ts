@@ -103,6 +103,9 @@ function cleanOrgan(s: string): string | null {
   return ORGAN_SUFFIX.test(matched(t)) ? t : null;
 }
 
+/** Division names one after another (武汉市, 湖北省武汉市): what may stand before a body's name in its fuller form. */
+const PLACES = /^(?:\p{Script=Han}{1,10}?(?:自治区|自治州|自治县|省|市|州|盟|地区|区|县|旗))+$/u;
+
 /** A year, or a report title's own words: never part of a body's name. */
 const REPORT_WORDS = /\d{4}\s*年|[〇零一二三四五六七八九OＯ]{4}年|工作年度|年度报告|信息公开工作/;
 
@@ -231,13 +234,38 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   if (year !== null && yearAt === titleAt) {
     const period = execPrinted(PERIOD, compact(body));
     const covered = period && (!period[2] || period[2] === period[1]) ? Number(period[1]) : null;
-    if (covered !== null && covered !== year)
-      notes.add(
-        "meta.yearConflict",
-        "warning",
-        `year: the title reads ${year} ("${(titleAt?.text ?? "").slice(0, 60)}"), the statistics period ${covered} ("${period![0]}"); the title's year is kept`,
-        { key: "year", ...(titleAt?.place ? { place: rowPlace(titleAt.place) } : {}) },
-      );
+    if (covered !== null && covered !== year) {
+      // Unless the lines read as the title hold numbers after it (a date, another line of
+      // the page run into it: 环翠区统计局2022年政府信息公开工作年度报告2023-01-发布时间：2025-01-20,
+      // a list of other years' reports printed beside the article): then they were not the
+      // title alone, and the period's year is taken.
+      const printedTitle = compact(titleAt?.text ?? "");
+      const m = execPrinted(TITLE, printedTitle);
+      const joined = m !== null && /\d/.test(printedTitle.slice((m.index ?? 0) + m[0].length));
+      const said = `year: the title reads ${year} ("${(titleAt?.text ?? "").slice(0, 60)}"), the statistics period ${covered} ("${period![0]}")`;
+      const at = texts.findIndex((t) => compact(t).includes(period![0]));
+      if (joined) {
+        notes.add("meta.yearConflict", "warning", `${said}; the lines read as the title run on into other text with numbers, so the period's year is taken`, { key: "year", ...(at >= 0 && placeOf(at) ? { place: rowPlace(placeOf(at)) } : {}) });
+        year = covered;
+        yearAt = { text: period![0], place: at >= 0 ? placeOf(at) : undefined };
+      } else notes.add("meta.yearConflict", "warning", `${said}; the title's year is kept`, { key: "year", ...(titleAt?.place ? { place: rowPlace(titleAt.place) } : {}) });
+    }
+  }
+
+  // The file's own title (a PDF's Info title, a page's <title>) naming the same year and a
+  // body whose name is the text's with more before it (创新局 from 硚口区经济信息化和科技创新局),
+  // or the text's with other words than places before it (路街道办事金水区文化路街道办事处 from a
+  // list of other years' reports printed beside the article): the lines read as the title
+  // were cut or run into others, and the file's title names the body whole.
+  if (organ && organAt === titleAt && doc.meta.title && titleAt?.text !== doc.meta.title) {
+    const own = execPrinted(TITLE, compact(cleanText(doc.meta.title)));
+    const named = own && chineseNumber(own[2]) === year ? (cleanOrgan(own[1]) ?? cleanOrgan(own[3])) : null;
+    const before = named && organ.endsWith(named) ? organ.slice(0, organ.length - named.length) : null;
+    if (named && named !== organ && (named.endsWith(organ) || (before && !PLACES.test(before)))) {
+      notes.add("meta.organFromFileTitle", "info", `organ: the lines read as the title give "${organ}", the file's own title "${named}" ("${doc.meta.title}"): the file's title is taken`, { key: "organ" });
+      organ = named;
+      organAt = { text: doc.meta.title };
+    }
   }
 
   // ---- publishedOn: the date printed at the end (a signature block) ----

@@ -732,10 +732,22 @@ class RowMapper {
 
   /**
    * The labels of two template rows in one label text (1.属于国家秘密2.其他法律行政法规禁止公开),
-   * cut at the item numbers inside it; null when it holds one (a group label and its row:
+   * cut at the item numbers inside it, or one a line (行政处罚 / 行政强制); null when it holds one (a group label and its row:
    * （三）不予公开1.属于国家秘密, （六）其他处理1.申请人…).
    */
   private twoRowLabels(label: string): string[] | null {
+    // Lines of one label cell that each name a row of their own (行政处罚 / 行政强制): two
+    // rows' labels in one cell, where a page's rule between them was not seen (chromium's
+    // landscape print of a page whose row under it is blank).
+    const lines = label.split("\n").map((l) => l.trim()).filter((l) => l.length >= 2);
+    if (lines.length >= 2) {
+      const named = new Map<string, string>();
+      for (const l of lines) {
+        const m = this.target(l);
+        if (m && m.score >= SURE && !named.has(describe(m.target))) named.set(describe(m.target), l);
+      }
+      if (named.size >= 2) return [...named.values()];
+    }
     if (!INNER_ITEM.test(label)) return null;
     const parts = label.split(ITEM_CUT).filter((p) => p.length >= 4);
     if (parts.length < 2) return null;

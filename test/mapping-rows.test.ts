@@ -295,6 +295,19 @@ describe("rows the template does not expect", () => {
     expect(codes(wrapped, "row.ambiguous")).toEqual([]);
   });
 
+  it("one label cell whose lines each name a row (行政处罚 / 行政强制, a rule between them not seen): whose number it is cannot be told", () => {
+    // As chromium's landscape print of a page gave it, the row under 行政处罚 blank.
+    const r = mapTables(doc(table(true, ["信息内容", "本年处理决定数量"], ["行政处罚\n行政强制", "76"])), 2024);
+    expect(r.active.penalties).toEqual({ decisions: null });
+    expect(r.active.coercion).toEqual({ decisions: null });
+    expect(codes(r, "row.ambiguous").map((d) => d.message)).toEqual([
+      'numbers "76" stand beside the labels of two rows ("行政处罚", "行政强制"); which row they belong to cannot be told, so they were not read (document table 1, row 2)',
+    ]);
+    // A label wrapped over lines names one row: read.
+    const wrapped = mapTables(doc(table(true, ["信息内容", "本年处理决定数量"], ["行政\n处罚", "76"])), 2024);
+    expect(wrapped.active.penalties).toEqual({ decisions: 76 });
+  });
+
   it("a row's numbers wrapped over three lines of text are one row", () => {
     const v = seven(60);
     const r = mapTables(doc(table(false, ["（一）予以公开", ...v.slice(0, 3)], v.slice(3, 5), v.slice(5))), 2024);

@@ -236,6 +236,26 @@ describe("a title in a page's text, with the page's lines around it (real pages)
     expect(codes(readMeta(doc("某某局2023年政府信息公开工作年度报告", "本报告所列数据统计期限为2023年1月1日至2023年12月31日。", "一、总体情况")))).not.toContain("meta.yearConflict");
   });
 
+  it("a title run on into a date and another line (a narrow print of a portal page) that the statistics period contradicts: the period's year", () => {
+    const m = readMeta(doc("环翠区统计局2022年政府信息公开工作年度报告2023-01-发布时间：2025-01-20 来", "依据《条例》编制本报告。所列统计数据时间范围为2024年1月1日至2024年12月31日。", "一、总体情况"));
+    expect(m.year).toBe(2024);
+    expect(m.diagnostics.find((d) => d.code === "meta.yearConflict")?.message).toContain("the period's year is taken");
+    expect(m.provenance.year.text).toBe("时间范围为2024年1月1日至2024年12月31日");
+  });
+
+  it("the file's own title names the body whole where the lines read as the title cut it or ran others into it", () => {
+    const withTitle = (title: string, ...texts: string[]): Document => ({ ...doc(...texts), meta: { title } });
+    const fileTitle = "硚口区经济信息化和科技创新局2024年政府信息公开工作年度报告_硚口区人民政府";
+    const cut = readMeta(withTitle(fileTitle, "创新局2024年政府信息公开工作年度报告", "一、总体情况"));
+    expect(cut.organ).toBe("硚口区经济信息化和科技创新局");
+    expect(codes(cut)).toContain("meta.organFromFileTitle");
+    const run = readMeta(withTitle("金水区文化路街道办事处2019年政府信息公开工作年度报告_金水区人民政府", "路街道办事 金水区文化路街道办事处2019年政府信息公开工作年度报告", "一、总体情况"));
+    expect(run.organ).toBe("金水区文化路街道办事处");
+    // A fuller name by its places (武汉市…) is the text's own: kept. Another year's file title says nothing.
+    expect(readMeta(withTitle("硚口区商务局2024年政府信息公开工作年度报告", "武汉市硚口区商务局2024年政府信息公开工作年度报告", "一、总体情况")).organ).toBe("武汉市硚口区商务局");
+    expect(readMeta(withTitle("硚口区经济信息化和科技创新局2023年政府信息公开工作年度报告", "创新局2024年政府信息公开工作年度报告", "一、总体情况")).organ).toBe("创新局");
+  });
+
   it("a title broken over two lines is still one title", () => {
     expect(fromText("某某市工业和信息化局", "2020年政府信息公开工作年度报告", "一、总体情况")).toMatchObject({ organ: "某某市工业和信息化局", year: 2020 });
   });
