@@ -425,6 +425,7 @@ class RowMapper {
       return;
     }
     this.finish();
+    if (this.continueWrapped(values, refs, row)) return;
     const nonBlank = values.filter((v) => !isBlank(v)).length;
     const inReviews = row.section === 4 || (row.section === null && this.reviewContext);
     if (inReviews && row.reviewGroup !== undefined && values.length === REVIEW_COLUMNS.length && !this.reviewParts.has(row.reviewGroup)) {
@@ -479,6 +480,9 @@ class RowMapper {
     }
     const last = labels[labels.length - 1];
     const m = this.resolve([last, labels.join(""), ...this.pendingCandidates(labels)]);
+    // The rest of the row above cut by a page break: its label's last words (已获取信息) and
+    // the digits of its numbers wrapped there.
+    if ((!m || m.score < SURE) && values.some((v) => !isBlank(v)) && this.continueWrapped(values, refs, row)) return;
     if ((!m || m.score < SURE) && values.every(isBlank) && !refs.some(unsettled)) {
       // No template row (or only a similar one), and no numbers: the first part of a
       // label cut off from its numbers (wrapped onto a row of its own, or a row split by
@@ -626,44 +630,61 @@ class RowMapper {
     d.map.set(d.key, nullRow(raw.cells.length, raw.place, { code: "row.ambiguous", message }));
   }
 
-  /** Where table 4's row was kept: the step, whether from an exact grid, the document table. */
-  private reviewsKept: { step: number; exact: boolean; table: number | undefined } | null = null;
+  /** The table 3 or 4 row kept last: its target, key, step, whether from an exact grid, its document table and page. */
+  private lastRow: { target: Target; key: string; step: number; exact: boolean; table: number | undefined; page: number | undefined } | null = null;
 
   /**
-   * Table 4's row read at the step before from the same table of text, and now a second
-   * row of numbers whose every number stands under one of its numbers: the numbers of
-   * narrow cells wrapped onto a second line (１ / ２ / ０, 17 / 9), which the reader could not
-   * join where several columns wrap at once. Joined where the template's arithmetic holds
-   * in every group (upheld + corrected + other + pending = total) and does not without
-   * them; where neither reading holds, the row is null: the first line's digits are never
-   * taken for the numbers. Undefined: not such a pair (a table printed twice).
+   * Numbers without a label at once after a table 3 or 4 row, each standing under one of
+   * its numbers: the rest of numbers wrapped in their cells (table 4's narrow cells: １ / ２ / ０,
+   * 17 / 9; a row cut by a page break: 18 on one page, 5 on the next), which the reader
+   * gave a row of their own. In a ruled grid only across a page break (inside a page a
+   * ruled cell keeps its lines). Joined where the template's arithmetic holds for the
+   * joined numbers and not for the first line alone (table 3: the row's total; table 4:
+   * each group's); where neither holds, the row is null (row.wrapped): the first line's
+   * digits are never taken for the numbers. False: not such numbers, or the first line
+   * holds alone (read as before).
    */
-  private wrappedReviews(o: OpenRow, second: RawRow): RawRow | undefined {
-    const kept = this.reviewsKept;
-    const first = this.reviewsRaw!;
-    if (!kept || kept.exact || o.exact || this.steps - kept.step !== 1 || first.reason || second.reason) return undefined;
-    if (o.refs.find((r) => r)?.table !== kept.table) return undefined;
-    const digits = (c: string | null) => (c ?? "").replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/\s+/g, "");
+  private continueWrapped(values: string[], refs: CellRef[], row: RowView): boolean {
+    const last = this.lastRow;
+    if (!last || this.steps - last.step !== 1 || refs.find((r) => r)?.table !== last.table) return false;
+    if ((row.exact || last.exact) && !(row.place.page !== undefined && last.page !== undefined && row.place.page !== last.page)) return false;
+    const t = last.target;
+    const map = t.table === "requests" ? this.requestRaw : null;
+    const first = t.table === "requests" ? map!.get(last.key) : t.table === "reviews" ? this.reviewsRaw : undefined;
+    if (!first || first.reason) return false;
     const n = first.cells.length;
-    if (second.cells.length !== n || n !== REVIEW_COLUMNS.length * REVIEW_GROUPS.length) return undefined;
-    const lower = second.cells.map(digits);
+    const digits = (c: string | null) => (c ?? "").replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/\s+/g, "");
+    const lower = values.map(digits);
     const upper = first.cells.map(digits);
-    if (!lower.some((c) => c !== "") || lower.some((c, i) => c !== "" && (!/^\d+$/.test(c) || !/^\d+$/.test(upper[i])))) return undefined;
-    const joined = upper.map((u, i) => u + lower[i]);
-    const holds = (cells: string[]) =>
-      REVIEW_GROUPS.every((_, g) => {
-        const v = cells.slice(g * REVIEW_COLUMNS.length, (g + 1) * REVIEW_COLUMNS.length).map((c) => (/^\d+$/.test(c) ? Number(c) : NaN));
-        return v.every((x) => !Number.isNaN(x)) && v[0] + v[1] + v[2] + v[3] === v[4];
+    if (lower.length !== n || !lower.some((c) => c !== "") || lower.some((c, i) => c !== "" && (!/^\d+$/.test(c) || !/^\d+$/.test(upper[i])))) return false;
+    const num = (c: string) => (c === "" ? 0 : /^\d+$/.test(c) ? Number(c) : NaN);
+    const holds = (cells: string[]) => {
+      const v = cells.map(num);
+      if (v.some(Number.isNaN)) return false;
+      if (t.table === "requests") return v[0] + v[1] + v[2] + v[3] + v[4] + v[5] === v[6];
+      return REVIEW_GROUPS.every((_, g) => {
+        const w = v.slice(g * REVIEW_COLUMNS.length, (g + 1) * REVIEW_COLUMNS.length);
+        return w[0] + w[1] + w[2] + w[3] === w[4];
       });
-    if (holds(upper)) return undefined; // the first row stands as printed: the second is a table printed again
-    const where = `${placeText(first.place)}${placeText(o.place)}`;
+    };
+    if (holds(upper)) return false;
+    const joined = upper.map((u, i) => u + lower[i]);
+    const name = describe(t);
+    const where = `${placeText(first.place)}${placeText(row.place)}`;
+    let raw: RawRow;
     if (!holds(joined)) {
-      const message = `reviews: a second line of numbers ("${second.cells.filter((c): c is string => c !== null && !isBlank(c)).join(" ")}") stands under table 4's numbers${where}, each under one of them: numbers wrapped in narrow cells, or another row; the template's arithmetic confirms neither, so the row is read as null`;
-      return nullRow(n, first.place, { code: "row.wrapped", message });
+      const message = `${name}: a line of numbers ("${values.filter((c) => !isBlank(c)).join(" ")}") stands under its numbers${where}, each under one of them: numbers wrapped in their cells, or another row's; the template's arithmetic confirms neither, so the row is read as null`;
+      raw = nullRow(n, first.place, { code: "row.wrapped", message });
+    } else {
+      this.notes.add("table.wrappedJoined", "info", `${name}: numbers wrapped onto a line of their own${where} joined (${upper.map((u, i) => (lower[i] ? `${u}+${lower[i]}` : null)).filter(Boolean).join(", ")}), as the template's arithmetic confirms`, { place: rowPlace(first.place) });
+      const joinedRefs = first.refs.map((r, i) => (r && lower[i] ? { ...r, cell: { ...r.cell, text: joined[i], read: { status: "split" as const } } } : r));
+      raw = { cells: joined.map((c, i) => (lower[i] ? c : first.cells[i])), refs: joinedRefs, place: first.place };
     }
-    this.notes.add("table.wrappedJoined", "info", `table 4: numbers wrapped onto a second line in their cells${where} joined (${first.cells.map((c, i) => (lower[i] ? `${upper[i]}+${lower[i]}` : null)).filter(Boolean).join(", ")}), as every group's total confirms`, { place: rowPlace(first.place) });
-    const refs = first.refs.map((r, i) => (r && lower[i] ? { ...r, cell: { ...r.cell, text: joined[i], read: { status: "split" as const } } } : r));
-    return { cells: joined.map((c, i) => (lower[i] ? c : first.cells[i])), refs, place: first.place };
+    if (map) map.set(last.key, raw);
+    else this.reviewsRaw = raw;
+    this.lastRow = null;
+    this.pending = [];
+    return true;
   }
 
   /** A template row's cells, once; printed twice with different values, its cells are null. */
@@ -686,18 +707,17 @@ class RowMapper {
       raw = nullRow(raw.cells.length, raw.place, { code: "row.lineOrder", message });
     }
     if (t.table === "reviews") {
-      const wrapped = this.reviewsRaw ? this.wrappedReviews(o, raw) : undefined;
-      if (wrapped) this.reviewsRaw = wrapped;
-      else if (this.reviewsRaw) this.notes.add("table.printedTwice", "warning", `table 4 printed twice${placeText(o.place)}: the first one is kept`, { place: rowPlace(o.place) });
+      if (this.reviewsRaw) this.notes.add("table.printedTwice", "warning", `table 4 printed twice${placeText(o.place)}: the first one is kept`, { place: rowPlace(o.place) });
       else {
         this.reviewsRaw = raw;
-        this.reviewsKept = { step: this.steps, exact: o.exact, table: o.refs.find((r) => r)?.table };
+        this.lastRow = { target: t, key: "", step: this.steps, exact: o.exact, table: o.refs.find((r) => r)?.table, page: o.place.page };
       }
       return;
     }
     const map = t.table === "active" ? this.activeRaw : this.requestRaw;
     const key = t.table === "active" ? t.def.key : t.key;
     const prev = map.get(key);
+    this.lastRow = t.table === "requests" && !prev ? { target: t, key, step: this.steps, exact: o.exact, table: o.refs.find((r) => r)?.table, page: o.place.page } : null;
     if (!prev) {
       map.set(key, raw);
       if (spread && t.table === "requests") this.spread.add(key);
