@@ -2,7 +2,7 @@
 // The page compares itself with the last one: a snapshot is kept in the meta table,
 // when the database can be written (a read-only one is reported on all the same).
 import type { Store } from "./store.js";
-import { buildReportRows, type FailureRow, type QualityData } from "./report/data.js";
+import { buildReportRows, documentKey, type FailureRow, type QualityData } from "./report/data.js";
 import { renderQualityReport, snapshotOf } from "./report/html.js";
 import type { ReportRecord } from "../model/record.js";
 import { ATTACHMENTS_ONLY } from "../model/document.js";
@@ -16,10 +16,19 @@ export const RULES = CHECK_RULES.map((r) => r.rule);
 const SNAPSHOT = "quality.snapshot";
 
 export function qualityData(store: Store): QualityData {
-  const records: { id: number; record: ReportRecord; ingestedAt: string }[] = [];
-  // With corrections on top: the page's checks are those of the corrected values.
-  // One row per report (its copies read together), corrections on top.
-  for (const { id, record, parsedAt } of withCorrections(store, reportsOf(store.records({ byReport: true })))) records.push({ id, record, ingestedAt: parsedAt });
+  const records: { id: number; record: ReportRecord; ingestedAt: string; key: string }[] = [];
+  // One row per report (its copies read together), corrections on top: the page's checks
+  // are those of the corrected values. A report is known across runs by its report key
+  // (body and year), else by its document's bytes: never by its store id, which a
+  // re-parse or a better copy changes.
+  const keys = new Map<number, string>();
+  const reports = (function* () {
+    for (const r of reportsOf(store.records({ byReport: true }))) {
+      keys.set(r.id, r.reportKey !== null ? `report ${r.reportKey}` : documentKey(r.record));
+      yield r;
+    }
+  })();
+  for (const { id, record, parsedAt } of withCorrections(store, reports)) records.push({ id, record, ingestedAt: parsedAt, key: keys.get(id)! });
   const prev = store.getMeta(SNAPSHOT);
   const failures = store.currentFailures().map(
     (f): FailureRow => ({

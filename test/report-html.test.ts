@@ -15,6 +15,8 @@ const EVIL = `<script>alert("x")</script> & 局`;
 
 function row(p: Partial<ReportRow> & { id: number }): ReportRow {
   return {
+    key: `report body${p.id}|2024`,
+    digest: `values${p.id}`,
     organ: `机关${p.id}`,
     year: 2024,
     template: "2021",
@@ -191,21 +193,39 @@ describe("quality report page (pure)", () => {
     expect($("#changes .change").length).toBe(0);
   });
 
-  it("shows changes since the last report", () => {
-    // before: 1..5 and 99 existed; 2 and 5 and 99 failed
-    const previous = { generatedAt: "2025-02-01T08:00:00.000Z", reportIds: [1, 2, 3, 4, 5, 99], failingReportIds: [2, 5, 99] };
-    const $c = cheerio.load(renderQualityReport({ ...DATA, previous }));
+  it("shows changes since the last report, reports known by their key", () => {
+    // before: 1..5 and a report since gone existed; 2, 5 and the gone one failed; 4's values were others
+    const key = (id: number) => ROWS.find((r) => r.id === id)!.key;
+    const reports: Record<string, string> = Object.fromEntries([1, 2, 3, 4, 5].map((id) => [key(id), `values${id}`]));
+    reports[key(4)] = "other values";
+    reports["report gone|2020"] = "x";
+    const previous = { generatedAt: "2025-02-01T08:00:00.000Z", reports, failing: [key(2), key(5), "report gone|2020"] };
+    // Store ids are not what a report is: the same reports under new ids (a re-parse) are no news.
+    const renumbered = ROWS.map((r) => ({ ...r, id: r.id + 1000 }));
+    const $c = cheerio.load(renderQualityReport({ ...DATA, reports: renumbered, previous }));
     expect($c("#first-report").length).toBe(0);
-    const ids = (cls: string) => $c(`#changes .change.${cls} li[data-id]`).map((_, el) => Number($c(el).attr("data-id"))).get();
-    const before = new Set(previous.reportIds);
-    const failedBefore = new Set(previous.failingReportIds);
+    const ids = (cls: string) => $c(`#changes .change.${cls} li[data-id]`).map((_, el) => Number($c(el).attr("data-id")) - 1000).get();
+    const before = new Set([1, 2, 3, 4, 5]);
+    const failedBefore = new Set([2, 5]);
     expect(ids("added")).toEqual(ROWS.filter((r) => !before.has(r.id)).map((r) => r.id));
     expect(ids("added")).toEqual([6, 7, 8]);
     expect(ids("failing")).toEqual(ROWS.filter((r) => before.has(r.id) && !failedBefore.has(r.id) && failing(r)).map((r) => r.id));
     expect(ids("failing")).toEqual([3]);
     expect(ids("passing")).toEqual([5]); // 5 has null cells but no failed check
+    expect(ids("changed")).toEqual([4]);
     expect($c("#changes .change.added .count").text()).toBe("3");
     expect($c("#changes").text()).toContain("2025-02-01 08:00 UTC");
+    expect($c("#changes").text()).toContain("1 report(s) of that one are no longer in the store");
+  });
+
+  it("compares a snapshot of an older xxgk (store ids, no values) by id", () => {
+    const previous = { generatedAt: "2025-02-01T08:00:00.000Z", reportIds: [1, 2, 3, 4, 5, 99], failingReportIds: [2, 5, 99] };
+    const $c = cheerio.load(renderQualityReport({ ...DATA, previous }));
+    const ids = (cls: string) => $c(`#changes .change.${cls} li[data-id]`).map((_, el) => Number($c(el).attr("data-id"))).get();
+    expect(ids("added")).toEqual([6, 7, 8]);
+    expect(ids("failing")).toEqual([3]);
+    expect(ids("passing")).toEqual([5]);
+    expect($c("#changes .change.changed").length).toBe(0); // it kept no values to compare
     expect($c("#changes").text()).toContain("1 report(s) of that one are no longer in the store");
   });
 
@@ -213,12 +233,12 @@ describe("quality report page (pure)", () => {
     const s = snapshotOf(DATA);
     expect(s).toEqual({
       generatedAt: DATA.generatedAt,
-      reportIds: [1, 2, 3, 4, 5, 6, 7, 8],
-      failingReportIds: ROWS.filter(failing).map((r) => r.id),
+      reports: Object.fromEntries(ROWS.map((r) => [r.key, r.digest])),
+      failing: ROWS.filter(failing).map((r) => r.key),
     });
     // feeding the snapshot back: nothing changed
     const $s = cheerio.load(renderQualityReport({ ...DATA, previous: s }));
-    expect($s("#changes .count").map((_, el) => $s(el).text()).get()).toEqual(["0", "0", "0"]);
+    expect($s("#changes .count").map((_, el) => $s(el).text()).get()).toEqual(["0", "0", "0", "0"]);
   });
 
   it("renders an empty store", () => {
@@ -275,6 +295,8 @@ describe("buildReportRows", () => {
     const [r] = buildReportRows([{ id: 42, record, ingestedAt: "2025-03-01T00:00:00Z" }]);
     expect(r).toEqual({
       id: 42,
+      key: `document ${"a".repeat(64)}`, // no report key given: the document, by its bytes
+      digest: expect.stringMatching(/^[0-9a-f]{16}$/),
       organ: "硚口区商务局",
       year: 2024,
       template: "2021",
@@ -291,6 +313,19 @@ describe("buildReportRows", () => {
       nullCells: 3 + 1 + 7 + 1, // active 3, requests 1 + 7, reviews 1
       ingestedAt: "2025-03-01T00:00:00Z",
     });
+  });
+
+  it("digests what the report says: a cell, the body or the year changes it; notes, checks and places do not", () => {
+    const digest = (rec: ReportRecord) => buildReportRows([{ id: 1, record: rec, ingestedAt: "t", key: "report k" }])[0].digest;
+    const base = digest(record);
+    expect(buildReportRows([{ id: 1, record, ingestedAt: "t", key: "report k" }])[0].key).toBe("report k");
+    const cell = structuredClone(record);
+    cell.requests["denied.stateSecret"][2] = 4;
+    expect(digest(cell)).not.toBe(base);
+    expect(digest({ ...record, organ: "硚口区商务局办公室" })).not.toBe(base);
+    expect(digest({ ...record, year: 2023 })).not.toBe(base);
+    expect(digest({ ...record, checks: [], diagnostics: [], provenance: {} })).toBe(base);
+    expect(digest({ ...record, source: { ...record.source, sha256: "b".repeat(64) } })).toBe(base);
   });
 
   it("leaves the region empty when the record has none", () => {

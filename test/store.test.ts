@@ -17,6 +17,9 @@ import { IngestService } from "../src/ingest-service.js";
 import { MIGRATIONS } from "../src/migrations.js";
 import type { ReportRecord } from "../model/record.js";
 import { makeZip } from "./helpers/zip.js";
+import * as cheerio from "cheerio";
+import { keepSnapshot, qualityData, qualityPage } from "../src/quality.js";
+import { changesSince } from "../src/report/html.js";
 
 const SAMPLE = readFileSync("data/samples/2024-硚口区商务局.txt", "utf8");
 let dir: string;
@@ -339,6 +342,34 @@ describe("store", () => {
     expect(count(`SELECT count(*) AS n FROM reports WHERE is_current = 1 AND parser_version = '${service.parser}'`)).toBe(2);
     expect(count("SELECT count(*) AS n FROM reports WHERE is_current = 0")).toBe(2);
     expect(await service.reparse()).toEqual([]);
+  });
+
+  it("the quality page's changes since the last one: a re-parse is no news, a changed value is", async () => {
+    await service.ingestOne({ bytes: Buffer.from(SAMPLE), path: "a.txt" });
+    await service.ingestOne({ bytes: readFileSync("data/samples/2024-环翠区商务局.txt"), path: "b.txt" });
+    const first = qualityPage(store);
+    expect(first.html).toContain('id="first-report"');
+    keepSnapshot(store, first.snapshot);
+    // A newer build re-reads both (new store ids); one of them it reads differently.
+    store.db.prepare("UPDATE reports SET parser_version = '0.0.1'").run();
+    const idsBefore = qualityData(store).reports.map((r) => r.id);
+    const reread = new IngestService(store, {
+      parse: async (input) => {
+        const out = await parseReport(input);
+        if (out.ok && out.record.organ === "环翠区商务局") out.record.requests.granted[0] = 7;
+        return out;
+      },
+    });
+    expect(await reread.reparse()).toHaveLength(2);
+    const data = qualityData(store);
+    expect(data.reports.map((r) => r.id).some((id) => idsBefore.includes(id))).toBe(false);
+    const changes = changesSince(data)!;
+    expect(changes.added).toEqual([]);
+    expect(changes.removed).toEqual([]);
+    expect(changes.changed!.map((r) => r.organ)).toEqual(["环翠区商务局"]);
+    const $ = cheerio.load(qualityPage(store).html);
+    expect($("#changes .change.added .count").text()).toBe("0");
+    expect($("#changes .change.changed li").text()).toContain("环翠区商务局");
   });
 
   it("links a body's years and checks them against each other", async () => {

@@ -1,10 +1,19 @@
 // What the quality report page is drawn from. The store fills QualityData from SQLite
 // (src/quality.ts); buildReportRows turns stored records into the rows the page reads.
 import type { ReportRecord } from "../../model/record.js";
+import { sha256 } from "../../model/hash.js";
 import { diagnosticsOf } from "../record-access.js";
 
 export interface ReportRow {
-  id: number; // report id in the store
+  id: number; // report id in the store (a re-parse or a new copy gives the report another)
+  /**
+   * What the report is across runs: its report key (body and year) where both were read,
+   * else its document's bytes (`document <sha256>`). Re-parsing, or a better copy arriving,
+   * keeps it; "changes since the last report" compare by it.
+   */
+  key: string;
+  /** A digest of what the report says (body, year, date and every cell): tells a report whose values changed. */
+  digest: string;
   organ: string | null;
   year: number | null;
   template: "2021" | "2019";
@@ -40,7 +49,29 @@ export interface QualityData {
   /** Portal pages whose report is in their attachments (`attachments-only`): not failures, listed apart. */
   containers?: FailureRow[];
   rules: string[]; // every rule that is evaluated (so a rule that never fails still shows 100%)
-  previous?: { generatedAt: string; reportIds: number[]; failingReportIds: number[] } | null; // the last report's snapshot
+  previous?: Snapshot | null; // the last report's snapshot
+}
+
+/**
+ * What a quality page keeps for the next one to compare with: each report's key and the
+ * digest of its values, and the keys of the reports that failed a check. A snapshot kept
+ * by an older xxgk holds store ids instead (`reportIds`, `failingReportIds`).
+ */
+export interface Snapshot {
+  generatedAt: string;
+  reports?: Record<string, string>;
+  failing?: string[];
+  reportIds?: number[];
+  failingReportIds?: number[];
+}
+
+/** The key of a report whose body and year were not read: its document, by its bytes. */
+export const documentKey = (record: ReportRecord): string => `document ${record.source.sha256}`;
+
+/** What a report says, digested: its body, year, date and cells (not its places, notes or checks). */
+export function valuesDigest(r: ReportRecord): string {
+  const said = JSON.stringify([r.organ, r.year, r.publishedOn, r.template, r.active, r.requests, r.reviews]);
+  return sha256(Buffer.from(said, "utf8")).slice(0, 16);
 }
 
 /** Null leaves under a value: objects and arrays are walked, numbers and strings are cells. */
@@ -61,11 +92,13 @@ export function countNullCells(value: unknown): number {
 
 /** One row per stored record, in the order given. */
 export function buildReportRows(
-  records: { id: number; record: ReportRecord; ingestedAt: string }[],
+  records: { id: number; record: ReportRecord; ingestedAt: string; key?: string }[],
   zipMemberOf: (path: string) => { archive: string; member: string } | null = () => null,
 ): ReportRow[] {
-  return records.map(({ id, record: r, ingestedAt }) => ({
+  return records.map(({ id, record: r, ingestedAt, key }) => ({
     id,
+    key: key ?? documentKey(r),
+    digest: valuesDigest(r),
     organ: r.organ,
     year: r.year,
     template: r.template,

@@ -2,7 +2,7 @@
 // script, nothing fetched) showing where the dataset is weak. Every text that comes from
 // the data (organ names, messages, paths, URLs) is untrusted and escaped.
 import { pathToFileURL } from "node:url";
-import type { FailureRow, QualityData, ReportRow } from "./data.js";
+import type { FailureRow, QualityData, ReportRow, Snapshot } from "./data.js";
 
 export interface RenderOptions {
   /** Rows of the "needs a look" and failed-files tables; the rest is counted, not listed. */
@@ -12,11 +12,11 @@ export interface RenderOptions {
 }
 
 /** The snapshot the next page compares itself with. */
-export function snapshotOf(data: QualityData): { generatedAt: string; reportIds: number[]; failingReportIds: number[] } {
+export function snapshotOf(data: QualityData): Required<Pick<Snapshot, "generatedAt" | "reports" | "failing">> {
   return {
     generatedAt: data.generatedAt,
-    reportIds: data.reports.map((r) => r.id).sort((a, b) => a - b),
-    failingReportIds: data.reports.filter(isFailing).map((r) => r.id).sort((a, b) => a - b),
+    reports: Object.fromEntries(data.reports.map((r) => [r.key, r.digest])),
+    failing: data.reports.filter(isFailing).map((r) => r.key),
   };
 }
 
@@ -89,24 +89,36 @@ export function rulePassShares(data: QualityData): RulePass[] {
 export interface Changes {
   previousAt: string;
   added: ReportRow[];
-  removed: number[];
+  /** Reports of the last page no longer in the store (their keys, or ids for an older snapshot). */
+  removed: string[];
   newlyFailing: ReportRow[];
   nowPassing: ReportRow[];
+  /** Reports of the last page whose values differ now (re-read by a newer build, corrected, a better copy); null for an older snapshot, which kept no values. */
+  changed: ReportRow[] | null;
 }
 
-/** What changed since the snapshot: new reports, gone ones, and reports whose pass/fail flipped. */
+/**
+ * What changed since the snapshot: new reports, gone ones, reports whose pass/fail flipped,
+ * and reports whose values changed. Reports are compared by their key (body and year, or
+ * their document's bytes), so re-parsing the store shows no report as new; a snapshot of an
+ * older xxgk, which kept store ids, is compared by id.
+ */
 export function changesSince(data: QualityData): Changes | null {
   const prev = data.previous;
   if (!prev) return null;
-  const before = new Set(prev.reportIds);
-  const failedBefore = new Set(prev.failingReportIds);
-  const now = new Set(data.reports.map((r) => r.id));
+  const byKey = prev.reports !== undefined;
+  const keyOf = (r: ReportRow) => (byKey ? r.key : String(r.id));
+  const before = new Map<string, string | null>(byKey ? Object.entries(prev.reports!) : (prev.reportIds ?? []).map((id) => [String(id), null]));
+  const failedBefore = new Set(byKey ? (prev.failing ?? []) : (prev.failingReportIds ?? []).map(String));
+  const now = new Set(data.reports.map(keyOf));
+  const seen = (r: ReportRow) => before.has(keyOf(r));
   return {
     previousAt: prev.generatedAt,
-    added: data.reports.filter((r) => !before.has(r.id)),
-    removed: prev.reportIds.filter((id) => !now.has(id)),
-    newlyFailing: data.reports.filter((r) => before.has(r.id) && !failedBefore.has(r.id) && isFailing(r)),
-    nowPassing: data.reports.filter((r) => before.has(r.id) && failedBefore.has(r.id) && !isFailing(r)),
+    added: data.reports.filter((r) => !seen(r)),
+    removed: [...before.keys()].filter((k) => !now.has(k)),
+    newlyFailing: data.reports.filter((r) => seen(r) && !failedBefore.has(keyOf(r)) && isFailing(r)),
+    nowPassing: data.reports.filter((r) => seen(r) && failedBefore.has(keyOf(r)) && !isFailing(r)),
+    changed: byKey ? data.reports.filter((r) => seen(r) && before.get(r.key) !== r.digest) : null,
   };
 }
 
@@ -423,6 +435,7 @@ function changesSection(data: QualityData, max: number): string {
     changeList("New reports", "added", ch.added, max) +
     changeList("Newly failing", "failing", ch.newlyFailing, max) +
     changeList("Now passing", "passing", ch.nowPassing, max) +
+    (ch.changed ? changeList("Values changed", "changed", ch.changed, max) : "") +
     `</div>`
   );
 }
