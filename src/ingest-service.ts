@@ -159,6 +159,7 @@ export class IngestService {
       // The region the document gives, from what was just stored (not read back out of its JSON).
       this.keyOrgan(result.reportId, outcome.ok ? ((extrasOf(outcome)?.form?.head ?? outcome.record).region?.code ?? null) : undefined);
       if (at.input.hints?.region && outcome.ok && outcome.region.by === "hint" && !outcome.region.contradiction) this.placeSiblings(result.reportId, at.input.hints.region);
+      if (this.store.isCopyOfStoredReport(result.reportId)) result.copy = true;
       const crossYear = this.refreshCrossYear(result.reportId);
       // The report (and the next year's, whose cross-year checks may have changed) consolidated again.
       const me = this.store.keyYearOf(result.reportId);

@@ -17,7 +17,10 @@ import { imageType } from "../extractors/signatures.js";
 export { readBounded };
 
 export interface BatchSummary {
+  /** Documents read and stored. */
   ingested: number;
+  /** Of those, copies of a report already stored (another document gives the same body's report for the same year). */
+  copies: number;
   /** Bytes stored before as a report: nothing added. */
   present: number;
   /**
@@ -145,7 +148,7 @@ export interface BatchOptions {
 }
 
 export function emptySummary(): BatchSummary {
-  return { ingested: 0, present: 0, failed: [], containers: [], skipped: [], checks: {}, reportsWithFailedChecks: 0, interrupted: false };
+  return { ingested: 0, copies: 0, present: 0, failed: [], containers: [], skipped: [], checks: {}, reportsWithFailedChecks: 0, interrupted: false };
 }
 
 /**
@@ -165,6 +168,7 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
   const record = (path: string, r: IngestResult) => {
     if (r.status === "ingested") {
       summary.ingested++;
+      if (r.copy) summary.copies++;
       if (r.failedRules?.length) summary.reportsWithFailedChecks++;
       for (const rule of new Set(r.failedRules ?? [])) summary.checks[rule] = (summary.checks[rule] ?? 0) + 1;
     } else if (r.status === "present" && r.code === undefined) summary.present++;
@@ -321,7 +325,7 @@ const SKIPPED_LISTED = 5;
 /** The summary a person reads after `xxgk ingest`. */
 export function describeSummary(s: BatchSummary, db: string): string {
   const lines = [
-    `${s.ingested} ingested, ${s.present} already present, ${s.failed.length} failed` +
+    `${s.ingested} ingested${s.copies ? ` (${s.copies} of them ${s.copies === 1 ? "a copy" : "copies"} of a report already stored: the same body and year)` : ""}, ${s.present} already present, ${s.failed.length} failed` +
       `${s.containers.length ? `, ${s.containers.length} page(s) pointing to attachments` : ""}${s.interrupted ? " (interrupted: the rest was not read)" : ""} → ${printable(db)}`,
   ];
   if (s.error) lines.push(`stopped early: ${printable(s.error)} (the rest was not read)`);

@@ -69,6 +69,13 @@ export interface IngestResult {
   checksFailed?: number;
   /** Rule of every failed check, when ingested. */
   failedRules?: string[];
+  /**
+   * When ingested: true where another document already stored gives the same body's report
+   * for the same year (a portal page and its attachment, a re-upload), so this one is a new
+   * copy of a stored report rather than a new report. Not set for a report whose body or
+   * year was not read.
+   */
+  copy?: boolean;
   /** The contract record, when ingested. */
   record?: ReportRecord;
   /** Links to attachments found on an HTML page (the crawler follows them). */
@@ -814,6 +821,19 @@ export class Store {
   /** A report's organ key and year. */
   keyYearOf(reportId: number): { organKey: string | null; year: number | null } {
     return this.sql("SELECT organ_key AS organKey, year FROM reports WHERE id = ?").get(reportId) as never;
+  }
+
+  /**
+   * Whether another current document gives the same body's report for the same year as
+   * this one (its organ key and year): this document is then a copy of a stored report (a
+   * portal page and its attachment, a re-upload), not a new report.
+   */
+  isCopyOfStoredReport(reportId: number): boolean {
+    return (
+      this.sql(
+        "SELECT 1 FROM reports r JOIN reports me ON me.id = ? WHERE me.organ_key IS NOT NULL AND me.year IS NOT NULL AND r.organ_key = me.organ_key AND r.year = me.year AND r.id <> me.id AND r.is_current = 1 LIMIT 1",
+      ).get(reportId) !== undefined
+    );
   }
 
   /** The id of the latest current report of a body for a year, or null (no record read: most years have no neighbour to compare). */

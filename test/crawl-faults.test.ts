@@ -209,6 +209,32 @@ describe("one PDF served under two attachment URLs in one crawl", () => {
   });
 });
 
+describe("one report as a PDF and a DOCX attachment", () => {
+  it("is one new report and one new copy, and the summary says which is which", async () => {
+    const s = await serve();
+    const pdf = readFileSync(join(root, "test/fixtures/generated/g01-2021.lo.pdf"));
+    const docx = readFileSync(join(root, "test/fixtures/generated/g01-2021.lo.docx"));
+    s.routes.set("/list.html", html(list(["/a.html"])));
+    s.routes.set("/a.html", html(attachmentsPage("某局2021年政府信息公开工作年度报告", [{ href: "/f/nb.pdf", text: "年报.pdf" }, { href: "/f/nb.docx", text: "年报.docx" }])));
+    s.routes.set("/f/nb.pdf", (_q, res) => res.writeHead(200, { "content-type": "application/pdf" }).end(pdf));
+    s.routes.set("/f/nb.docx", (_q, res) => res.writeHead(200, { "content-type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document" }).end(docx));
+    const db = join(tmp("copies"), "x.sqlite");
+    const sum = await runCrawl({ config: config(s.base, { concurrency: 1 }), db });
+    await s.close();
+    const p = sum.portals[0];
+    expect([p.reports.new, p.reports.copies]).toEqual([1, 1]);
+    expect(p.newReports).toHaveLength(1);
+    expect(p.newCopies).toHaveLength(1);
+    const urls = [p.newReports[0].url, p.newCopies[0].url].map((u) => u.replace(s.base, "")).sort();
+    expect(urls).toEqual(["/f/nb.docx", "/f/nb.pdf"]);
+    expect(rows(db, "SELECT count(*) AS n FROM reports WHERE is_current = 1")).toEqual([{ n: 2 }]); // both documents kept
+    const out = describeCrawl(sum);
+    expect(out).toMatch(/: 1 new report, 1 new copy of reports stored, /);
+    expect(out).toContain(`  copy    ${p.newCopies[0].url}  (`);
+    expect(out).toMatch(/crawl finished in [\d.]+ s: 1 portal, 1 new report, /);
+  });
+});
+
 // ---- bounded work ----------------------------------------------------------------------
 
 describe("caps on links per list page and documents per run", () => {
@@ -399,14 +425,16 @@ describe("control characters in what is printed", () => {
       ok: false, db: "x.sqlite", startedAt: "", finishedAt: "", durationMs: 0, requests: 1,
       portals: [{
         portal: "p", listPages: { fetched: 1, notModified: 0, failed: 0 }, documents: { fetched: 1, unchanged: 0, resumed: 0 },
-        reports: { new: 1, present: 0, containers: 0 }, left: { documents: 0, links: 0 }, requests: 1,
+        reports: { new: 1, copies: 1, present: 0, containers: 0 }, left: { documents: 0, links: 0 }, requests: 1,
         newReports: [{ url: "http://x/a", organ: "局\n  failed  forged" }],
+        newCopies: [{ url: "http://x/c", organ: "局\n  new  forged too", year: 2024 }],
         failed: [{ url: "http://x/b", kind: "article" as const, reason: "not read as a report: corrupt: bad \x1b]0;title\x07" }],
         skipped: [], robots: [],
       }],
     };
     const out = describeCrawl(sum);
     expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
-    expect(out.split("\n").filter((l) => l.includes("forged"))).toEqual(["  new     http://x/a  (局\\n  failed  forged ?)"]);
+    expect(out.split("\n").filter((l) => l.includes("forged"))).toEqual(["  new     http://x/a  (局\\n  failed  forged ?)", "  copy    http://x/c  (局\\n  new  forged too 2024)"]);
+    expect(out).toMatch(/^p: 1 new report, 1 new copy of reports stored, 0 already stored, /);
   });
 });

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore, STORE_SCHEMA_VERSION, type Store } from "../src/store.js";
 import { ReviewLedger } from "../src/review-ledger.js";
 import { cellsOf, wideColumns } from "../model/cells.js";
-import { ingestPaths, walk } from "../src/ingest.js";
+import { describeSummary, ingestPaths, walk } from "../src/ingest.js";
 import { csvField, csvText, exportRecords } from "../src/export.js";
 import { parseReport, type ParseOutcome } from "../src/pipeline.js";
 import { codeIdentity, PACKAGE_VERSION, parserIdentity } from "../src/version.js";
@@ -342,6 +342,27 @@ describe("store", () => {
     expect(count(`SELECT count(*) AS n FROM reports WHERE is_current = 1 AND parser_version = '${service.parser}'`)).toBe(2);
     expect(count("SELECT count(*) AS n FROM reports WHERE is_current = 0")).toBe(2);
     expect(await service.reparse()).toEqual([]);
+  });
+
+  it("tells a new report from a new copy of a stored one (the same body and year in other bytes)", async () => {
+    const a = await service.ingestOne({ bytes: Buffer.from(SAMPLE), path: "a.txt" });
+    expect(a.status).toBe("ingested");
+    expect(a.copy).toBeUndefined();
+    const again = await service.ingestOne({ bytes: Buffer.from(`${SAMPLE}\n（重新上传）\n`), path: "a-reuploaded.txt" });
+    expect(again.status).toBe("ingested");
+    expect(again.copy).toBe(true);
+    const other = await service.ingestOne({ bytes: readFileSync("data/samples/2024-环翠区商务局.txt"), path: "b.txt" });
+    expect(other.copy).toBeUndefined();
+    const lastYear = await service.ingestOne({ bytes: Buffer.from(SAMPLE.replaceAll("2024", "2023")), path: "a-2023.txt" });
+    expect(lastYear.copy).toBeUndefined();
+    // In a batch's summary: documents, and which of them are copies.
+    const files = join(dir, "batch");
+    mkdirSync(files);
+    writeFileSync(join(files, "1.txt"), SAMPLE.replaceAll("2024", "2022"));
+    writeFileSync(join(files, "2.txt"), `${SAMPLE.replaceAll("2024", "2022")}\n`);
+    const sum = await ingestPaths(service, [files]);
+    expect(sum).toMatchObject({ ingested: 2, copies: 1 });
+    expect(describeSummary(sum, "x.sqlite").split("\n")[0]).toMatch(/^2 ingested \(1 of them a copy of a report already stored: the same body and year\), 0 already present/);
   });
 
   it("the quality page's changes since the last one: a re-parse is no news, a changed value is", async () => {

@@ -66,6 +66,7 @@ export function describeCrawl(s: CrawlSummary): string {
   for (const p of s.portals) {
     const parts = [
       plural(p.reports.new, "new report"),
+      ...(p.reports.copies ? [`${plural(p.reports.copies, "new copy", "new copies")} of reports stored`] : []),
       `${p.reports.present} already stored`,
       `${p.documents.unchanged} unchanged`,
       `lists ${p.listPages.fetched} fetched, ${p.listPages.notModified} not modified`,
@@ -85,7 +86,9 @@ export function describeCrawl(s: CrawlSummary): string {
       lines.push(`  left    for the next run: ${what.join("; ")}`);
     }
     const t = printable;
-    for (const r of p.newReports) lines.push(`  new     ${t(r.url)}${r.organ || r.year ? `  (${t(r.organ ?? "?")} ${r.year ?? "?"})` : ""}`);
+    const who = (r: { organ?: string | null; year?: number | null }) => (r.organ || r.year ? `  (${t(r.organ ?? "?")} ${r.year ?? "?"})` : "");
+    for (const r of p.newReports) lines.push(`  new     ${t(r.url)}${who(r)}`);
+    for (const r of p.newCopies) lines.push(`  copy    ${t(r.url)}${who(r)}`);
     for (const f of p.failed) lines.push(`  failed  ${t(f.url)}  ${t(f.reason)}`);
     for (const k of p.skipped) lines.push(`  skipped ${t(k.url)}  ${t(k.reason)}`);
     for (const r of p.robots) lines.push(`  robots  ${t(r.host)}  ${t(r.note)}`);

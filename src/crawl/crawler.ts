@@ -48,8 +48,13 @@ export interface PortalSummary {
    * with their page, src/page-archive.ts).
    */
   documents: { fetched: number; unchanged: number; resumed: number; pictures: number };
-  /** Ingest outcomes of the documents fetched: new reports, bytes already in the store, pages whose report is in attachments. */
-  reports: { new: number; present: number; containers: number };
+  /**
+   * Ingest outcomes of the documents fetched: new reports; new copies of reports already
+   * stored (another document gives the same body's report for the same year: a page and
+   * its attachment, a re-upload); bytes already in the store; pages whose report is in
+   * attachments.
+   */
+  reports: { new: number; copies: number; present: number; containers: number };
   /**
    * Work left for the next run by the caps: documents not fetched once `maxDocuments` were
    * (`documents`), and new links on a list page past `maxLinksPerPage` (`links`). The next
@@ -59,6 +64,8 @@ export interface PortalSummary {
   /** HTTP requests made for this portal (retries, redirects and robots.txt included). */
   requests: number;
   newReports: { url: string; reportId?: number; organ?: string | null; year?: number | null }[];
+  /** The new copies of reports already stored (counted in `reports.copies`, not as new reports). */
+  newCopies: { url: string; reportId?: number; organ?: string | null; year?: number | null }[];
   failed: Failure[];
   skipped: { url: string; reason: string }[];
   robots: { host: string; note: string }[];
@@ -103,10 +110,11 @@ function newSummary(name: string): PortalSummary {
     portal: name,
     listPages: { fetched: 0, notModified: 0, failed: 0 },
     documents: { fetched: 0, unchanged: 0, resumed: 0, pictures: 0 },
-    reports: { new: 0, present: 0, containers: 0 },
+    reports: { new: 0, copies: 0, present: 0, containers: 0 },
     left: { documents: 0, links: 0 },
     requests: 0,
     newReports: [],
+    newCopies: [],
     failed: [],
     skipped: [],
     robots: [],
@@ -532,7 +540,10 @@ export class Crawler {
     // `present` with a code: these bytes failed before (this parser read them already): a failure still, not a report.
     const failedBefore = ing.status === "present" && ing.code !== undefined;
     const ingestError = ing.status === "failed" || failedBefore ? `${ing.code}: ${ing.message}` : null;
-    if (ing.status === "ingested") {
+    if (ing.status === "ingested" && ing.copy) {
+      s.reports.copies++;
+      s.newCopies.push({ url, reportId: ing.reportId, organ: ing.record?.organ ?? null, year: ing.record?.year ?? null });
+    } else if (ing.status === "ingested") {
       s.reports.new++;
       this.totals.newReports++;
       s.newReports.push({ url, reportId: ing.reportId, organ: ing.record?.organ ?? null, year: ing.record?.year ?? null });
