@@ -118,9 +118,50 @@ const NOT_A_BODY = /^(?:开发区|高新区|经开区|园区|管委会|管理委
 /** How a body refers to itself in its own report (我局, 我办, 本机关, 本单位, 该局), or to all of its kind (全省, 各县): no one's name. */
 const SELF_REFERENCE = /^(?:我|该|本(?!溪)|全(?=省|市|县|区|镇|乡)|各)/;
 
-/** What the caller knows beyond the document: the date beside its link on a portal's list page. */
+/**
+ * What the caller knows beyond the document: the date beside its link on a portal's list
+ * page; the names it was found under (its file name, the text of the link to it), which
+ * give its body and year only where the document itself names neither (see fromNames).
+ */
 export interface MetaHints {
   listedOn?: ListedOn | null;
+  names?: readonly string[];
+}
+
+/** A file's extension, and the labels portals put before an attachment's name (附件1：, 附件：). */
+const NAME_EXTENSION = /\.[A-Za-z0-9]{1,5}$/;
+const NAME_LABEL = /^附件\s*\d*\s*[:：.、\-_]?/;
+
+/**
+ * The body and year a name the document was found under gives, read as a report's title
+ * (湛江市人民政府地方志办公室2023年政府信息公开工作年度报告.pdf): null where it is not one,
+ * or names two years. The body is null where the title names none (2023年政府信息公开工作年度报告.docx).
+ */
+export function titleOfName(name: string): { organ: string | null; year: number } | null {
+  const t = removePrinted(compact(cleanText(name.trim().replace(NAME_EXTENSION, ""))), NAME_LABEL);
+  const m = execPrinted(TITLE, t);
+  if (!m) return null;
+  if (new Set([...halfDigits(t).matchAll(/(\d{4})\s*年(?!\s*\d{1,2}\s*月)/g)].map((y) => y[1])).size > 1) return null;
+  const year = chineseNumber(m[2]);
+  if (year === null) return null;
+  return { organ: cleanOrgan(m[1]) ?? cleanOrgan(m[3]), year };
+}
+
+/**
+ * For a document that names no body or no year: the first of the names it was found
+ * under that reads as a report's title agreeing with what the document does say (the same
+ * year where it states one, the same body where it names one), and what that name adds.
+ */
+function fromNames(names: readonly string[], organ: string | null, year: number | null): { name: string; organ: string | null; year: number | null } | null {
+  for (const name of names) {
+    const t = titleOfName(name);
+    if (!t) continue;
+    if (year !== null && t.year !== year) continue;
+    if (organ !== null && t.organ !== null && t.organ !== organ) continue;
+    const adds = { name, organ: organ === null ? t.organ : null, year: year === null ? t.year : null };
+    if (adds.organ !== null || adds.year !== null) return adds;
+  }
+  return null;
 }
 
 export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
@@ -203,7 +244,7 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
       organ = found.organ;
       organAt = { text: found.evidence, place: placeOf(found.index) };
       notes.add("meta.organFromBody", "info", `organ not named in the title; read from the body ("${found.evidence}")`, { key: "organ", place: rowPlace(placeOf(found.index)) });
-    } else notes.add("meta.noOrgan", "warning", "organ: the report does not name its issuing body in its title, beside it, or in its preamble or signature; null", { key: "organ" });
+    }
   } else organAt ??= titleAt;
   if (year !== null) yearAt = titleAt;
   if (year === null) {
@@ -224,8 +265,25 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
         year = overview.year;
         yearAt = { text: texts[overview.index], place: placeOf(overview.index) };
         notes.add("meta.yearFromOverview", "info", `year not in the title, the preamble or a statistics period; read from the overview's first sentence ("${texts[overview.index].slice(0, 30)}")`, { key: "year", place: rowPlace(placeOf(overview.index)) });
-      } else notes.add("meta.noYear", "warning", "year: the report does not state the year it covers in its title, its preamble, its statistics period or its overview's first sentence; null", { key: "year" });
+      }
     }
+  }
+  // A document that names no body, or states no year: the name it was found under (its
+  // file name, the link to it on a portal) where that reads as its title.
+  if (organ === null || year === null) {
+    const byName = fromNames(hints.names ?? [], organ, year);
+    if (byName?.organ) {
+      organ = byName.organ;
+      organAt = { text: byName.name };
+      notes.add("meta.organFromName", "info", `organ: the document does not name its body; read from the name it was found under ("${byName.name}")`, { key: "organ" });
+    }
+    if (byName?.year) {
+      year = byName.year;
+      yearAt = { text: byName.name };
+      notes.add("meta.yearFromName", "info", `year: the document does not state it; read from the name it was found under ("${byName.name}")`, { key: "year" });
+    }
+    if (organ === null) notes.add("meta.noOrgan", "warning", "organ: the report does not name its issuing body in its title, beside it, or in its preamble or signature; null", { key: "organ" });
+    if (year === null) notes.add("meta.noYear", "warning", "year: the report does not state the year it covers in its title, its preamble, its statistics period or its overview's first sentence; null", { key: "year" });
   }
 
   // The statistics period the preamble states is the year the report covers. A title that

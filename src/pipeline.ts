@@ -33,8 +33,34 @@ export interface ParseInput {
   limits?: Partial<Limits>;
   /** The bytes' sha256 where the caller has already computed it (hashing large PDFs again is waste). */
   sha256?: string;
-  /** What the caller knows beyond the document: a GB/T 2260 code from `--region` or a portal; the date beside its link on a list page. */
-  hints?: { region?: string | null; organ?: string | null; listedOn?: ListedOn | null };
+  /**
+   * What the caller knows beyond the document: a GB/T 2260 code from `--region` or a
+   * portal; the date beside its link on a list page; the text of the link it was found
+   * by (`linkText`: a portal's attachment link, 某局2023年政府信息公开工作年度报告.pdf).
+   */
+  hints?: { region?: string | null; organ?: string | null; listedOn?: ListedOn | null; linkText?: string | null };
+}
+
+/**
+ * The names a document was found under, for the body and year of one that names neither
+ * (normalizers/meta.ts fromNames): its file name (a zip member's own; a URL's last path
+ * segment, decoded), then the text of the link to it.
+ */
+export function namesOf(input: Pick<ParseInput, "path" | "url" | "hints">): string[] {
+  const names: string[] = [];
+  const file = input.path ? input.path.split(/[\\/]|!\//).pop() : null;
+  if (file) names.push(file);
+  else if (input.url) {
+    try {
+      const last = new URL(input.url).pathname.split("/").pop();
+      if (last) names.push(decodeURIComponent(last));
+    } catch {
+      /* not a URL, or a segment that does not decode: no name */
+    }
+  }
+  const link = input.hints?.linkText?.trim();
+  if (link) names.push(link);
+  return names;
 }
 
 export type ParseOutcome =
@@ -148,7 +174,7 @@ export function buildRecord(doc: Document, input: ParseInput, format: Format): P
 /** The outcome, or (where the record fails the fast check) what gives it once zod's schema is loaded. */
 function build(doc: Document, input: ParseInput, format: Format): ParseOutcome | NeedsSchema {
   const attachments = doc.meta.attachments ?? [];
-  const meta = readMeta(doc, { listedOn: input.hints?.listedOn ?? null });
+  const meta = readMeta(doc, { listedOn: input.hints?.listedOn ?? null, names: namesOf(input) });
   // The cells' provenance goes into the metadata's map, after its entries: the record's
   // key order (metadata, then tables 2-4) without copying some 200 keys into a new object.
   const tables = mapTables(doc, meta.year, meta.provenance);

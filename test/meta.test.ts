@@ -86,6 +86,35 @@ describe("organ, year, date and sections", () => {
 
 describe("organ and year where the title does not give them (forms seen on real portals)", () => {
 
+  it("a document that names no body, or states no year: the name it was found under, where that reads as its title and agrees", () => {
+    const bare = () => doc("2024年政府信息公开工作年度报告", "一、总体情况", "2024年，我局认真贯彻落实《条例》。");
+    // A file name, a portal's attachment label before it, an extension after it.
+    const m = readMeta(bare(), { names: ["附件1：武汉市硚口区商务局2024年度政府信息公开工作年度报告.pdf"] });
+    expect(m).toMatchObject({ organ: "武汉市硚口区商务局", year: 2024 });
+    expect(m.diagnostics.find((d) => d.key === "organ")).toMatchObject({ code: "meta.organFromName", severity: "info" });
+    expect(m.provenance.organ).toMatchObject({ text: "附件1：武汉市硚口区商务局2024年度政府信息公开工作年度报告.pdf" });
+    expect(codes(m)).not.toContain("meta.noOrgan");
+    // A name of another year is another report's: not taken.
+    const other = readMeta(bare(), { names: ["硚口区商务局2023年政府信息公开工作年度报告.docx"] });
+    expect(other.organ).toBeNull();
+    expect(codes(other)).toContain("meta.noOrgan");
+    // Names that are no title (a portal's file id, the sample's own naming) give nothing; the next one is tried.
+    expect(readMeta(bare(), { names: ["P020250120391845.pdf", "2024-硚口区商务局.txt", "某县教育局2024年政府信息公开工作年度报告"] }).organ).toBe("某县教育局");
+    // A name naming two years (a list of reports run together) gives nothing.
+    expect(readMeta(bare(), { names: ["某县教育局2023年政府信息公开工作年度报告某县教育局2024年政府信息公开工作年度报告"] }).organ).toBeNull();
+    // A document that names its body (here in its signature) keeps it; a name only adds the year it does not state.
+    const signed = () => doc("政府信息公开工作年度报告", "一、总体情况", "本年度工作平稳。", "某县教育局", "2023年1月5日");
+    const named = readMeta(signed(), { names: ["某县教育局2022年政府信息公开工作年度报告.pdf"] });
+    expect(named).toMatchObject({ organ: "某县教育局", year: 2022 });
+    expect(named.diagnostics.find((d) => d.key === "year")).toMatchObject({ code: "meta.yearFromName", severity: "info" });
+    // ... and never from a name of another body.
+    const another = readMeta(signed(), { names: ["某县财政局2022年政府信息公开工作年度报告.pdf"] });
+    expect(another).toMatchObject({ organ: "某县教育局", year: null });
+    expect(codes(another)).toContain("meta.noYear");
+    // Without names: as before.
+    expect(readMeta(bare()).organ).toBeNull();
+  });
+
   it("a portal's label over the article is not part of the title, whether on its own line or joined to it", () => {
     expect(readMeta(doc("正文", "某某市 2025 年政府信息公开工作年度报告", "一、总体情况"))).toMatchObject({ organ: "某某市", year: 2025 });
     expect(readMeta(doc("正文某某市 2025 年政府信息公开工作年度报告", "一、总体情况"))).toMatchObject({ organ: "某某市", year: 2025 });
