@@ -7,6 +7,7 @@
 // A row is written only after what it records is committed (the blob on disk, the ingest
 // in the store), so a run killed at any moment leaves rows that are all true; a URL that
 // was in progress has no new row and is simply fetched again by the next run.
+import type { ListedOn } from "../model/provenance.js";
 import type Database from "better-sqlite3";
 
 export type UrlKind = "list" | "article" | "attachment";
@@ -48,6 +49,8 @@ export type UrlUpdate = Partial<UrlRow> & Pick<UrlRow, "url" | "portal" | "kind"
 export interface LinkOut {
   url: string;
   text?: string | null;
+  /** The date the list page printed beside the link to the page that links this (an attachment's is its page's). */
+  listedOn?: ListedOn | null;
 }
 
 /** One HTTP exchange (its retries and redirects counted in `requests`). */
@@ -182,13 +185,20 @@ export class CrawlLedger {
   }
 
   private insertLinks(parent: string, children: readonly LinkOut[]): void {
-    const ins = this.sql("INSERT OR IGNORE INTO crawl_links (parent_url, child_url, text) VALUES (?, ?, ?)");
-    for (const c of children) ins.run(parent, c.url, c.text ?? null);
+    const ins = this.sql("INSERT OR IGNORE INTO crawl_links (parent_url, child_url, text, listed_on) VALUES (?, ?, ?, ?)");
+    for (const c of children) ins.run(parent, c.url, c.text ?? null, c.listedOn ? JSON.stringify(c.listedOn) : null);
+  }
+
+  /** The first recorded link to a URL (its text, its page's list date), or null. */
+  linkTo(child: string): { text: string | null; listedOn: ListedOn | null } | null {
+    const r = this.sql("SELECT text, listed_on FROM crawl_links WHERE child_url = ? ORDER BY rowid LIMIT 1").get(child) as { text: string | null; listed_on: string | null } | undefined;
+    return r ? { text: r.text, listedOn: r.listed_on ? (JSON.parse(r.listed_on) as ListedOn) : null } : null;
   }
 
   /** The links recorded from a page, in the order first found. */
-  linksFrom(parent: string): { url: string; text: string | null }[] {
-    return this.sql("SELECT child_url AS url, text FROM crawl_links WHERE parent_url = ? ORDER BY rowid").all(parent) as { url: string; text: string | null }[];
+  linksFrom(parent: string): { url: string; text: string | null; listedOn: ListedOn | null }[] {
+    const rows = this.sql("SELECT child_url AS url, text, listed_on FROM crawl_links WHERE parent_url = ? ORDER BY rowid").all(parent) as { url: string; text: string | null; listed_on: string | null }[];
+    return rows.map((r) => ({ url: r.url, text: r.text, listedOn: r.listed_on ? (JSON.parse(r.listed_on) as ListedOn) : null }));
   }
 
   /**

@@ -431,7 +431,8 @@ export class IngestService {
       if (!bytes) c = { locator: d.locator, from: d.parser, changed: false, notes: ["bytes not kept; cannot re-run"] };
       else {
         const before = d.reportId !== null ? this.store.recordOf(d.reportId) : null;
-        const input = { bytes, path: d.path, url: d.url, contentType: d.contentType ?? undefined };
+        // Read as the ingest read it: with the list page's date and the link's text it was found by.
+        const input = { bytes, path: d.path, url: d.url, contentType: d.contentType ?? undefined, ...(d.hints ? { hints: d.hints } : {}) };
         const outcome = await this.parse({ ...input, name: d.locator, sha256: d.sha256 });
         this.save(outcome, { sha: d.sha256, locator: d.locator, input, replace: true });
         const notes = diffRecords(before, d.failure, outcome);

@@ -638,6 +638,14 @@ export const MIGRATIONS: readonly { to: number; why: string; sql: string }[] = [
   { to: 8, why: "document_corrections: a person's organ, year, publishedOn of a document, by its bytes", sql: V8_DOCUMENT_CORRECTIONS },
   { to: 9, why: "v_reports: the URL and list-page date of any of a report's documents (as the exports cite it); published_on_source", sql: V9_REPORTS_CITED },
   { to: 10, why: "a report of one document is that document, not a copy (record_json NULL; consolidated_cells/checks; report_cells/checks views)", sql: V10_ONE_DOCUMENT_REPORTS },
+  {
+    to: 11,
+    why: "versions.found_as: what the caller knew of a version beyond its bytes (list-page date, link text), so reparse reads it as ingest did; crawl_links.listed_on, so a resumed run gives attachments their page's list date",
+    sql: `
+      ALTER TABLE versions ADD COLUMN found_as TEXT;      -- JSON {listedOn?, linkText?}: the hints it was read with
+      ALTER TABLE crawl_links ADD COLUMN listed_on TEXT;  -- JSON ListedOn: the date the list page printed beside the parent's link
+    `,
+  },
 ];
 
 /** The schema version this code writes (`PRAGMA user_version`). */

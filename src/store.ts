@@ -38,7 +38,7 @@ export interface IngestInput {
    * What the caller knows beyond the document, e.g. `{ region: "420104" }` from `--region` or a
    * portal; `listedOn`: the date printed beside its link on a portal's list page.
    */
-  hints?: { region?: string | null; organ?: string | null; listedOn?: ListedOn | null };
+  hints?: { region?: string | null; organ?: string | null; listedOn?: ListedOn | null; linkText?: string | null };
   /** A member of a zip archive: the archive's path and the member's name (`path` is `archive!/member`). */
   member?: { archive: string; name: string };
   /** When the bytes were fetched (ISO 8601), for crawled bytes. */
@@ -107,6 +107,19 @@ export interface StaleDocument {
   reportId: number | null;
   failure: string | null;
   parser: string;
+  /** What the ingest knew beyond the bytes (the list page's date, the link's text): given to the parse again. */
+  hints: FoundAs | null;
+}
+
+/** The hints a version was read with that the document's reading depends on (versions.found_as). */
+export type FoundAs = { listedOn?: ListedOn; linkText?: string };
+
+/** versions.found_as of an input: the hints its reading depends on, as JSON; null where it has none. */
+function foundAs(input: IngestInput): string | null {
+  const h: FoundAs = {};
+  if (input.hints?.listedOn) h.listedOn = input.hints.listedOn;
+  if (input.hints?.linkText) h.linkText = input.hints.linkText;
+  return h.listedOn || h.linkText ? JSON.stringify(h) : null;
 }
 
 export interface StoreOptions {
@@ -326,9 +339,9 @@ export class Store {
     const t = now();
     const moved = this.sql(
       `UPDATE versions SET last_seen = ?, retrieved_at = coalesce(?, retrieved_at), http_last_modified = coalesce(?, http_last_modified),
-         listed_on = coalesce(?, listed_on)
+         listed_on = coalesce(?, listed_on), found_as = coalesce(found_as, ?)
        WHERE sha256 = ? AND source_id = (SELECT id FROM sources WHERE locator = ?)`,
-    ).run(t, input.retrievedAt ?? null, input.lastModified ?? null, input.hints?.listedOn?.date ?? null, sha, locator);
+    ).run(t, input.retrievedAt ?? null, input.lastModified ?? null, input.hints?.listedOn?.date ?? null, foundAs(input), sha, locator);
     if (moved.changes > 0) return;
     this.transaction(() => this.versionOf(locator, input, sha, t));
   }
@@ -400,10 +413,11 @@ export class Store {
     const sourceId = (this.sql("SELECT id FROM sources WHERE locator = ?").get(locator) as { id: number }).id;
     // Met again (a re-run, a re-fetch): the place's last sighting moves; its first stays.
     this.sql(
-      `INSERT INTO versions (source_id, sha256, size, content_type, seen_at, last_seen, retrieved_at, http_last_modified, listed_on) VALUES (?,?,?,?,?,?,?,?,?)
+      `INSERT INTO versions (source_id, sha256, size, content_type, seen_at, last_seen, retrieved_at, http_last_modified, listed_on, found_as) VALUES (?,?,?,?,?,?,?,?,?,?)
        ON CONFLICT(source_id, sha256) DO UPDATE SET last_seen = CASE WHEN ? THEN excluded.last_seen ELSE last_seen END, retrieved_at = coalesce(excluded.retrieved_at, retrieved_at),
-         http_last_modified = coalesce(excluded.http_last_modified, http_last_modified), listed_on = coalesce(excluded.listed_on, listed_on)`,
-    ).run(sourceId, sha, input.bytes.length, input.contentType ?? null, t, t, input.retrievedAt ?? null, input.lastModified ?? null, input.hints?.listedOn?.date ?? null, seen ? 1 : 0);
+         http_last_modified = coalesce(excluded.http_last_modified, http_last_modified), listed_on = coalesce(excluded.listed_on, listed_on),
+         found_as = coalesce(found_as, excluded.found_as)`,
+    ).run(sourceId, sha, input.bytes.length, input.contentType ?? null, t, t, input.retrievedAt ?? null, input.lastModified ?? null, input.hints?.listedOn?.date ?? null, foundAs(input), seen ? 1 : 0);
     const versionId = (this.sql("SELECT id FROM versions WHERE source_id = ? AND sha256 = ?").get(sourceId, sha) as { id: number }).id;
     return { versionId, sourceId };
   }
@@ -900,9 +914,9 @@ export class Store {
    * identity: one row per sha256 (the place it was first seen), in the order stored.
    */
   staleDocuments(parser: string): StaleDocument[] {
-    return this.sql(
+    const rows = this.sql(
       `SELECT d.sha256, d.report_id AS reportId, d.failure, d.parser,
-              s.locator, s.path, s.url, v.content_type AS contentType
+              s.locator, s.path, s.url, v.content_type AS contentType, v.found_as AS hints
        FROM (SELECT sha256, id AS report_id, NULL AS failure, parser_version AS parser, version_id FROM reports WHERE is_current = 1
              UNION ALL
              SELECT sha256, NULL, code, parser_version, version_id FROM failures
@@ -911,7 +925,8 @@ export class Store {
        JOIN versions v ON v.id = d.version_id JOIN sources s ON s.id = v.source_id
        WHERE d.parser != ?
        ORDER BY v.id`,
-    ).all(parser) as StaleDocument[];
+    ).all(parser) as (Omit<StaleDocument, "hints"> & { hints: string | null })[];
+    return rows.map((r) => ({ ...r, hints: r.hints ? (JSON.parse(r.hints) as FoundAs) : null }));
   }
 
   /**

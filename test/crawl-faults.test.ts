@@ -5,7 +5,7 @@
 // node:http server on 127.0.0.1 (a handler per path, set by the test) and a real store.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +20,8 @@ import { BlobStore } from "../src/blobs.js";
 import { printable } from "../src/printable.js";
 import { describeSummary, emptySummary, ingestPaths } from "../src/ingest.js";
 import { openStore } from "../src/store.js";
+import { IngestService } from "../src/ingest-service.js";
+import { parseReport } from "../src/pipeline.js";
 import { reportHtml, listPage, attachmentsPage } from "./fixtures/portal/pages.js";
 import type { Ingestor } from "../src/crawl/crawler.js";
 
@@ -233,6 +235,52 @@ describe("one report as a PDF and a DOCX attachment", () => {
     expect(out).toContain(`  copy    ${p.newCopies[0].url}  (`);
     expect(out).toMatch(/crawl finished in [\d.]+ s: 1 portal, 1 new report, /);
   });
+});
+
+describe("an attachment that names its body only in its link", () => {
+  it("is read with the link's text and its page's list date, on the run that fetches it, on a later run that retries it, and on reparse", async () => {
+    // A report printed to PDF (LibreOffice, from its page) that names no body and prints no date.
+    const dir = tmp("named");
+    const page = reportHtml("2024-硚口区商务局.txt", { title: "2024年政府信息公开工作年度报告", charsetMeta: "utf-8", swap: ["硚口区商务局2024年政府", "2024年政府"] })
+      .replace("硚口区商务局党政办公室，地址：硚口区沿河大道518号", "本局办公室")
+      .replaceAll("区商务局", "我局")
+      .replaceAll("硚口", "")
+      .replace("2025年1月13日", "");
+    writeFileSync(join(dir, "nb.html"), page);
+    execFileSync("soffice", [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--infilter=HTML (StarWriter)", "--convert-to", "pdf:writer_pdf_Export", "--outdir", dir, join(dir, "nb.html")], { stdio: "pipe", timeout: 120_000 });
+    const pdf = readFileSync(join(dir, "nb.pdf"));
+    const alone = await parseReport({ bytes: pdf, name: "nb.pdf" });
+    expect(alone.ok && [alone.record.organ, alone.record.publishedOn]).toEqual([null, null]);
+
+    const s = await serve();
+    const label = "武汉市硚口区商务局2024年政府信息公开工作年度报告.pdf";
+    s.routes.set("/list.html", html(list(["/a.html"])));
+    s.routes.set("/a.html", html(attachmentsPage("政府信息公开工作年度报告", [{ href: "/f/P020250120.pdf", text: label }])));
+    // Down for the first run (every retry), there for the next.
+    s.routes.set("/f/P020250120.pdf", (_q, res, n) => (n <= 3 ? res.writeHead(503).end() : res.writeHead(200, { "content-type": "application/pdf" }).end(pdf)));
+    const db = join(dir, "x.sqlite");
+    const first = await runCrawl({ config: config(s.base, { retries: 2 }), db });
+    expect(first.portals[0].failed.map((f) => f.url.replace(s.base, ""))).toEqual(["/f/P020250120.pdf"]);
+    const second = await runCrawl({ config: config(s.base, { retries: 2 }), db });
+    await s.close();
+    expect(second.portals[0].newReports.map((r) => [r.url.replace(s.base, ""), r.organ, r.year])).toEqual([["/f/P020250120.pdf", "武汉市硚口区商务局", 2024]]);
+    const store = openStore(db);
+    try {
+      const id = second.portals[0].newReports[0].reportId!;
+      const r = store.recordOf(id)!;
+      expect([r.organ, r.year, r.publishedOn]).toEqual(["武汉市硚口区商务局", 2024, "2025-01-20"]);
+      expect(r.diagnostics.find((d) => d.key === "organ")).toMatchObject({ code: "meta.organFromName", severity: "info" });
+      expect(r.provenance.organ?.text).toBe(label);
+      // A newer build reads the kept bytes again as the crawl read them: the same body and date.
+      store.db.prepare("UPDATE reports SET parser_version = '0.0.1'").run();
+      const changes = await new IngestService(store).reparse();
+      expect(changes.map((c) => [c.changed, c.notes])).toEqual([[false, []]]);
+      const again = [...store.records()].map((x) => [x.record.organ, x.record.publishedOn]);
+      expect(again).toEqual([["武汉市硚口区商务局", "2025-01-20"]]);
+    } finally {
+      store.close();
+    }
+  }, 180_000);
 });
 
 // ---- bounded work ----------------------------------------------------------------------

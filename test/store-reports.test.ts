@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openStore, type Store } from "../src/store.js";
+import { openStore, STORE_SCHEMA_VERSION, type Store } from "../src/store.js";
 import { ingestPaths } from "../src/ingest.js";
 import { organKey } from "../normalizers/organ.js";
 import Database from "better-sqlite3";
@@ -109,11 +109,15 @@ describe("report tables written as documents are saved", () => {
     for (const m of MIGRATIONS.filter((m) => m.to <= 9)) v9.exec(m.sql);
     v9.pragma("user_version = 9");
     v9.exec(`ATTACH '${join(tmp, "v10.sqlite")}' AS cur`);
-    for (const t of ["sources", "versions", "reports", "cells", "sections", "checks", "diagnostics"]) v9.exec(`INSERT INTO main.${t} SELECT * FROM cur.${t}`);
+    for (const t of ["sources", "versions", "reports", "cells", "sections", "checks", "diagnostics"]) {
+      // The columns schema 9 has (a later schema adds some).
+      const cols = (v9.prepare(`SELECT name FROM pragma_table_info('${t}')`).all() as { name: string }[]).map((c) => c.name).join(", ");
+      v9.exec(`INSERT INTO main.${t} (${cols}) SELECT ${cols} FROM cur.${t}`);
+    }
     v9.exec("DETACH cur");
     v9.close();
     const migrated = openStore(p9);
-    expect(migrated.schemaVersion()).toBe(10);
+    expect(migrated.schemaVersion()).toBe(STORE_SCHEMA_VERSION);
     expect(views(migrated.db)).toEqual(want);
     expect((migrated.db.prepare("SELECT count(*) AS n FROM report_records WHERE record_json IS NULL").get() as { n: number }).n).toBe(2);
     migrated.close();

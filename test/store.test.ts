@@ -344,6 +344,24 @@ describe("store", () => {
     expect(await service.reparse()).toEqual([]);
   });
 
+  it("a report that names no body anywhere takes it from its file name where that is its title (a zip member's own name too)", async () => {
+    const bare = SAMPLE.replace("硚口区商务局2024年政府\n信息公开工作年度报告", "2024年政府信息公开工作年度报告")
+      .replace("硚口区商务局党政办公室，地址：硚口区沿河大道518号", "本局办公室")
+      .replaceAll("区商务局", "我局").replaceAll("硚口", "");
+    const files = join(dir, "named");
+    mkdirSync(files);
+    writeFileSync(join(files, "硚口区商务局2024年政府信息公开工作年度报告.txt"), bare);
+    writeFileSync(join(files, "r.zip"), makeZip([{ name: "附件2：环翠区商务局2024年度政府信息公开工作年度报告.txt", data: Buffer.from(`${bare}\n`) }]));
+    writeFileSync(join(files, "plain.txt"), `${bare}\n\n`);
+    await ingestPaths(service, [files]);
+    const byFile = Object.fromEntries([...store.records()].map((r) => [r.record.source.path!.split(/[/!]/).pop(), r.record.organ]));
+    expect(byFile).toEqual({
+      "硚口区商务局2024年政府信息公开工作年度报告.txt": "硚口区商务局",
+      "附件2：环翠区商务局2024年度政府信息公开工作年度报告.txt": "环翠区商务局",
+      "plain.txt": null,
+    });
+  });
+
   it("tells a new report from a new copy of a stored one (the same body and year in other bytes)", async () => {
     const a = await service.ingestOne({ bytes: Buffer.from(SAMPLE), path: "a.txt" });
     expect(a.status).toBe("ingested");

@@ -213,14 +213,16 @@ export class Crawler {
   }
 
   /** Queues one document, waiting while the portal's queue is full (a list of 100,000 links is never held as 100,000 tasks). */
-  private async enqueue(ctx: PortalCtx, url: string, kind: "article" | "attachment", listedOn?: ListedOn): Promise<void> {
+  private async enqueue(ctx: PortalCtx, url: string, kind: "article" | "attachment", found: FoundBy = {}): Promise<void> {
     await ctx.work.onSizeLessThan(ctx.work.concurrency);
-    void ctx.work.add(() => this.claim(ctx, url, kind, listedOn));
+    void ctx.work.add(() => this.claim(ctx, url, kind, found));
   }
 
   private async crawlPortal(ctx: PortalCtx): Promise<void> {
     // Documents an earlier run left unfinished (killed, or a transient failure).
-    for (const row of this.state.unfinished(ctx.portal.name)) await this.enqueue(ctx, row.url, row.kind === "attachment" ? "attachment" : "article");
+    // An attachment left unfinished is found again as its page's link found it (its text, the page's list date).
+    for (const row of this.state.unfinished(ctx.portal.name))
+      await this.enqueue(ctx, row.url, row.kind === "attachment" ? "attachment" : "article", row.kind === "attachment" ? this.foundAsLinked(row.url) : {});
     const visited = new Set<string>();
     const chains: Promise<void>[] = [];
     for (const start of ctx.portal.startUrls) {
@@ -230,7 +232,7 @@ export class Crawler {
           for (let n = 0; url && n < ctx.portal.maxPages && !visited.has(url); n++) {
             visited.add(url);
             const page = await this.listPage(ctx, url, "html");
-            for (const l of page.links) await this.enqueue(ctx, l.url, "article", l.listedOn);
+            for (const l of page.links) await this.enqueue(ctx, l.url, "article", l.listedOn ? { listedOn: l.listedOn } : {});
             url = page.next;
           }
         })(),
@@ -246,7 +248,7 @@ export class Crawler {
             if (visited.has(url)) break;
             visited.add(url);
             const page = await this.listPage(ctx, url, "json");
-            for (const l of page.links) await this.enqueue(ctx, l.url, "article", l.listedOn);
+            for (const l of page.links) await this.enqueue(ctx, l.url, "article", l.listedOn ? { listedOn: l.listedOn } : {});
             if (page.found === 0 || page.failed) break;
           }
         })(),
@@ -444,12 +446,12 @@ export class Crawler {
 
   // ---- documents ------------------------------------------------------------------
 
-  private claim(ctx: PortalCtx, url: string, kind: "article" | "attachment", listedOn?: ListedOn): Promise<void> {
+  private claim(ctx: PortalCtx, url: string, kind: "article" | "attachment", found: FoundBy = {}): Promise<void> {
     this.state.meet(url, ctx.portal.name);
     let p = this.claims.get(url);
     if (!p) {
       this.inFlight++;
-      p = this.document(ctx, url, kind, listedOn)
+      p = this.document(ctx, url, kind, found)
         .catch((e: unknown) => this.fail(ctx, { url, kind, reason: `crawler error: ${(e as Error).message ?? String(e)}` }))
         .finally(() => {
           this.inFlight--;
@@ -460,8 +462,9 @@ export class Crawler {
     return p;
   }
 
-  /** `listedOn`: the date the list page prints beside the link (an attachment gets its page's: the page links it). */
-  private async document(ctx: PortalCtx, url: string, kind: "article" | "attachment", listedOn?: ListedOn): Promise<void> {
+  /** `found`: how the link to it was found (the list page's date beside it; an attachment's link text). */
+  private async document(ctx: PortalCtx, url: string, kind: "article" | "attachment", found: FoundBy = {}): Promise<void> {
+    const { listedOn } = found;
     const { s } = ctx;
     const name = ctx.portal.name;
     const row = this.state.url(url);
@@ -524,7 +527,7 @@ export class Crawler {
     this.totals.documents++;
     let ing: IngestResult;
     try {
-      const hints = ctx.hints || listedOn ? { ...ctx.hints, ...(listedOn ? { listedOn } : {}) } : undefined;
+      const hints = ctx.hints || listedOn || found.linkText ? { ...ctx.hints, ...(listedOn ? { listedOn } : {}), ...(found.linkText ? { linkText: found.linkText } : {}) } : undefined;
       ing = await this.ingest({
         bytes: archived ?? res.bytes, sha256: blob.sha256, url: res.finalUrl, ...(archived ? {} : { contentType: res.contentType }), ...(hints ? { hints } : {}),
         retrievedAt: t, lastModified: res.lastModified ?? null,
@@ -560,7 +563,7 @@ export class Crawler {
       this.state.saveUrl(full);
       return;
     }
-    this.state.saveUrlWithLinks({ ...full, status: "fetched" }, children);
+    this.state.saveUrlWithLinks({ ...full, status: "fetched" }, listedOn ? children.map((c) => ({ ...c, listedOn })) : children);
     await this.children(ctx, url, children, listedOn);
     this.state.saveUrl({ url, portal: name, kind, status: "done" });
   }
@@ -613,9 +616,26 @@ export class Crawler {
     return [...out.values()].slice(0, cap);
   }
 
-  private async children(ctx: PortalCtx, parent: string, links: { url: string }[], listedOn?: ListedOn): Promise<void> {
-    await Promise.all(links.map((l) => (l.url === parent ? Promise.resolve() : this.claim(ctx, l.url, "attachment", listedOn))));
+  /** How the first page that links an attachment found it (crawl_links): its link text and that page's list date. */
+  private foundAsLinked(url: string): FoundBy {
+    const l = this.state.linkTo(url);
+    return { ...(l?.listedOn ? { listedOn: l.listedOn } : {}), ...(l?.text ? { linkText: l.text } : {}) };
+  }
+
+  /** A page's attachments, each with the page's list date and its own link text (kept in crawl_links, so a resumed run gives the same). */
+  private async children(ctx: PortalCtx, parent: string, links: { url: string; text?: string | null; listedOn?: ListedOn | null }[], listedOn?: ListedOn): Promise<void> {
+    await Promise.all(
+      links.map((l) =>
+        l.url === parent ? Promise.resolve() : this.claim(ctx, l.url, "attachment", { listedOn: l.listedOn ?? listedOn, ...(l.text ? { linkText: l.text } : {}) }),
+      ),
+    );
   }
 }
 
 export type { UrlRow };
+
+/** How the link to a document was found: the date the list page printed beside it (an attachment's is its page's), an attachment's link text. */
+interface FoundBy {
+  listedOn?: ListedOn;
+  linkText?: string;
+}
