@@ -89,6 +89,9 @@ function cleanOrgan(s: string): string | null {
     .replace(/\s+/g, "")
     // A viewer's page label printed before the title (Page 2 - 省交通运输厅…).
     .replace(/^(?:Page|P\.)\d+[-—–:：]/i, "")
+    // A portal's home or contents link run into the title (首页硚口区商务局…, 目录首页…, a
+    // column of links printed beside the article): no body's name opens with one.
+    .replace(/^(?:(?:(?:网站|返回)?首页|主页|目录)[|｜>＞»/·]*)+/, "")
     .replace(/^[#《“"]+|[》”"：:，,]+$/g, "");
   const t = removePrinted(removePrinted(named, /^关于|关于$/g), /的$/);
   if (t.length < 2 || t.length > 40) return null;
@@ -191,6 +194,8 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
     // A page number or running page line (第2页 共5页), or a page's label over the article
     // (正文, 【全文】), is not part of the title.
     if (PAGE_NUMBER.test(matched(halfDigits(texts[i]))) || ARTICLE_LABEL.test(matched(compact(texts[i])))) continue;
+    // A portal's navigation link alone on its line (首页, a page saved as Word or PDF with its menu) is not part of the title either.
+    if (NAV_ALONE.test(matched(compact(texts[i])))) continue;
     if (firstTitleLine < 0) firstTitleLine = i;
     joined = joinWrapped(joined, texts[i].replace(/^#+\s*/, ""));
     titleCandidates.push(joined);
@@ -708,6 +713,12 @@ export function chromeBeforeBody(texts: string[]): boolean {
 function isChrome(t: string): boolean {
   return CHROME.test(matched(t));
 }
+/**
+ * A line that is nothing but a portal's home and access links (首页, 网站首页 | English,
+ * 返回首页). Not 政府信息公开 alone: that may be the middle of a title wrapped on three lines.
+ */
+const NAV_ALONE = /^(?:(?:网站|返回)?首页|主页|目录|English|无障碍|长者模式|[|｜>＞»/·\s])+$/;
+
 const CHROME =
   /当前位置|您的位置|首页\s*[>＞»/]|[>＞»]\s*\S|登录|注册|无障碍|字号|打印|关闭|分享|浏览次数|来源[:：]|上一篇|下一篇|相关(?:文章|链接|阅读)|\|/;
 

@@ -186,6 +186,45 @@ describe("a PDF whose table LibreOffice set wider than the page", () => {
   });
 });
 
+describe("a report inside a table used for layout, saved as DOCX by LibreOffice", () => {
+  // Word users put a report in a one-cell table (a box around it), and a portal page saved
+  // as Word keeps its column of links beside the article. The body's title, date and
+  // sections then stand in a table's cell: read as the body's, the links beside it not.
+  const page = "test/fixtures/generated/g01-2021.portal-utf-8.html";
+  const truth = "test/fixtures/generated/g01-2021.expected.json";
+  const files: { file: string; truth: string }[] = [];
+  beforeAll(() => {
+    const dir = join(out, "layout");
+    execFileSync("mkdir", ["-p", dir]);
+    const source = readFileSync(page, "utf8");
+    const start = source.indexOf('<div class="TRS_Editor" id="zoom">');
+    const end = source.indexOf('<div class="share">');
+    expect(start).toBeGreaterThan(0);
+    expect(end).toBeGreaterThan(start);
+    const article = source.slice(start, end);
+    const wrap = (table: string) => `<!DOCTYPE html><html><head><meta charset="utf-8"><title>x</title></head><body>${table}</body></html>`;
+    writeFileSync(join(dir, "boxed.html"), wrap(`<table border="1" width="100%"><tr><td>${article}</td></tr></table>`));
+    writeFileSync(join(dir, "beside.html"), wrap(`<table border="0" width="100%"><tr><td width="12%"><p>目录</p><p>首页</p><p>政务公开</p></td><td>${article}</td></tr></table>`));
+    const profile = `-env:UserInstallation=file://${join(dir, "profile")}`;
+    execFileSync("soffice", [profile, "--headless", "--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML", "--outdir", dir, join(dir, "boxed.html"), join(dir, "beside.html")], { stdio: "pipe", timeout: 240_000 });
+    files.push({ file: join(dir, "boxed.docx"), truth }, { file: join(dir, "beside.docx"), truth });
+  }, 300_000);
+
+  it("reads every value, and the title, date and body from inside the table; the links beside it are not read", async () => {
+    const c = await judge(files);
+    expect(c.found).toEqual([]);
+    expect(c.read).toBe(c.printed);
+    expect(c.records).toHaveLength(2);
+    const want = JSON.parse(readFileSync(truth, "utf8")) as ReportRecord;
+    for (const r of c.records) {
+      expect([r.organ, r.year, r.publishedOn]).toEqual([want.organ, want.year, want.publishedOn]);
+      expect(r.sections.map((x) => x.number)).toEqual(want.sections.map((x) => x.number));
+      expect(r.diagnostics.find((d) => d.code === "docx.layoutTable")).toMatchObject({ severity: "info" });
+    }
+    expect(c.records[1].diagnostics.find((d) => d.code === "docx.layoutTable")!.message).toContain("1 short cell(s) beside the article's");
+  });
+});
+
 describe("a table LibreOffice breaks across pages inside a group of rows", () => {
   // A real report set by LibreOffice (HTML → PDF) broke table 3 after 1.属于国家秘密 inside
   // （三）不予公开, and the next page opened with 2.其他法律行政法规禁止公开, a row of blanks: the

@@ -86,6 +86,16 @@ describe("organ, year, date and sections", () => {
 
 describe("organ and year where the title does not give them (forms seen on real portals)", () => {
 
+  it("a portal's home or contents link over the title, or run into it, is not part of the body's name (a page saved as Word or PDF with its menu)", () => {
+    expect(readMeta(doc("首页", "硚口区商务局2024年政府", "信息公开工作年度报告", "一、总体情况"))).toMatchObject({ organ: "硚口区商务局", year: 2024 });
+    expect(readMeta(doc("网站首页 | English", "硚口区商务局2024年政府信息公开工作年度报告", "一、总体情况"))).toMatchObject({ organ: "硚口区商务局", year: 2024 });
+    // A column of links printed beside the article: its words on the title's first line.
+    expect(readMeta(doc("目录首页硚口区商务局2024年政府信息公开工作年度报告", "一、总体情况")).organ).toBe("硚口区商务局");
+    expect(readMeta(doc("首页>硚口区商务局2024年政府信息公开工作年度报告", "一、总体情况")).organ).toBe("硚口区商务局");
+    // 政府信息公开 alone is the middle of a title wrapped on three lines, not navigation.
+    expect(readMeta(doc("硚口区商务局2024年", "政府信息公开", "工作年度报告", "一、总体情况"))).toMatchObject({ organ: "硚口区商务局", year: 2024 });
+  });
+
   it("a document that names no body, or states no year: the name it was found under, where that reads as its title and agrees", () => {
     const bare = () => doc("2024年政府信息公开工作年度报告", "一、总体情况", "2024年，我局认真贯彻落实《条例》。");
     // A file name, a portal's attachment label before it, an extension after it.

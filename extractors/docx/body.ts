@@ -58,7 +58,7 @@ export class BodyReader {
       } else if (it.kind === "picture") {
         this.pictures.push({ rid: it.rid, at: this.blocks.length });
       } else {
-        this.emitTable(it.node);
+        this.emitTableOrLayout(it.node);
       }
     }
     this.summarise();
@@ -262,6 +262,55 @@ export class BodyReader {
 
   // ---------------------------------------------------------------- tables
 
+  /**
+   * A table used for layout (isLayoutTable: a border box around the report, a column of
+   * links beside the article) is no table: its cells' paragraphs, pictures and tables are
+   * read in order as the body's, so the title, the dates and the sections inside it are
+   * read as the report's. Any other table is a table.
+   */
+  private emitTableOrLayout(node: XNode): void {
+    if (!isLayoutTable(node)) return this.emitTable(node);
+    // The cell holding most text is the article's; short cells beside it in its row (a
+    // column of links, 目录) are the page's, not the report's. Rows above and below it (a
+    // title row) are read.
+    const rows = rowsOf(kids(node)).map((tr) => cellsOf(kids(tr)));
+    let main: XNode | null = null;
+    let most = -1;
+    for (const row of rows)
+      for (const tc of row) {
+        const n = textLength(tc);
+        if (n > most) [main, most] = [tc, n];
+      }
+    let beside = 0;
+    const read: XNode[] = [];
+    for (const row of rows)
+      for (const tc of row) {
+        if (tc !== main && main && row.includes(main) && !holdsTable(tc) && textLength(tc) <= LAYOUT_TEXT) {
+          if (textLength(tc) > 0) beside++;
+          continue;
+        }
+        read.push(tc);
+      }
+    this.diagnostics.push({
+      severity: "info",
+      source: "docx:layout-table",
+      message:
+        "a table holding the report's text (a box around it, or a column beside it): its cells are read as the body" +
+        (beside ? `; ${beside} short cell(s) beside the article's (links, a menu) are not read` : ""),
+    });
+    for (const tc of read) {
+      const items: Item[] = [];
+      this.withOwnFields(() => this.walkBlocks(kids(tc), items));
+      for (const it of items) {
+        if (it.kind === "p") {
+          const text = it.text.trim();
+          if (text) this.blocks.push(paragraph(text));
+        } else if (it.kind === "picture") this.pictures.push({ rid: it.rid, at: this.blocks.length });
+        else this.emitTableOrLayout(it.node);
+      }
+    }
+  }
+
   /** A table, then the tables nested in its cells (each followed by its own nested ones). */
   private emitTable(node: XNode): void {
     const index = this.tableIndex++;
@@ -277,7 +326,7 @@ export class BodyReader {
         message: `${nested.length} table(s) nested in the cells of table ${index}: each follows it as its own table`,
         place: { table: index },
       });
-    for (const n of nested) this.emitTable(n);
+    for (const n of nested) this.emitTableOrLayout(n);
   }
 
   private buildGrid(node: XNode, table: Table, index: number, nested: XNode[]): void {
@@ -425,6 +474,51 @@ function unwrapped(tag: "w:tr" | "w:tc", list: XNode[]): XNode[] {
 
 /** Rows of a table. */
 const rowsOf = (list: XNode[]) => unwrapped("w:tr", list);
+
+/** A cell's own text past which, beside a table in it, the cell is a page's frame rather than a table's cell (as extractors/html/blocks.ts). */
+const LAYOUT_TEXT = 200;
+
+/**
+ * A table used for page layout rather than data (the rule of the HTML reader's
+ * isLayoutTable): a single cell holding a table, or several paragraphs, or more than
+ * LAYOUT_TEXT characters (a border box around the report); or a cell holding a table
+ * together with such text (the article beside a column of links). A data table whose cell
+ * holds a small table (a header split in two) stays a table.
+ */
+function isLayoutTable(tbl: XNode): boolean {
+  const cells: XNode[] = [];
+  for (const tr of rowsOf(kids(tbl))) cells.push(...cellsOf(kids(tr)));
+  if (cells.length === 0) return false;
+  for (const tc of cells) {
+    let tables = 0;
+    let paragraphs = 0;
+    let chars = 0;
+    for (const n of kids(tc)) {
+      const tag = tagOf(n);
+      if (tag === "w:tbl") tables++;
+      else if (tag === "w:p") {
+        const length = textLength(n);
+        if (length > 0) paragraphs++;
+        chars += length;
+      }
+    }
+    const framed = paragraphs >= 3 || chars > LAYOUT_TEXT;
+    if (cells.length === 1 && (tables > 0 || framed)) return true;
+    if (tables > 0 && framed) return true;
+  }
+  return false;
+}
+
+/** Whether a cell holds a table. */
+const holdsTable = (tc: XNode) => kids(tc).some((n) => tagOf(n) === "w:tbl");
+
+/** Characters of text (w:t) anywhere under a node. */
+function textLength(n: XNode): number {
+  if (tagOf(n) === "w:t") return textOf(n).length;
+  let total = 0;
+  for (const c of kids(n)) total += textLength(c);
+  return total;
+}
 /** Cells of a row. */
 const cellsOf = (list: XNode[]) => unwrapped("w:tc", list);
 
