@@ -87,6 +87,10 @@ const ORGAN_SUFFIX = /(?:局|委员会|委|办公室|办|人民政府|政府|办
 function cleanOrgan(s: string): string | null {
   const named = cleanText(s)
     .replace(/\s+/g, "")
+    // A symbol font's bullet (U+F0B7 from Symbol, a list of links printed beside the title),
+    // or any character of the private use area: no part of a name.
+    .replace(/\p{Co}/gu, "")
+    .replace(/^[•·▪◆◇●○■□►▶→※\-—*]+/, "")
     // A viewer's page label printed before the title (Page 2 - 省交通运输厅…).
     .replace(/^(?:Page|P\.)\d+[-—–:：]/i, "")
     // A portal's home or contents link run into the title (首页硚口区商务局…, 目录首页…, a
@@ -439,7 +443,10 @@ function organFromBody(texts: string[], named: PreambleName | null): { organ: st
     if (full) return full;
     return { organ: named.organ, evidence: named.evidence, index: named.index };
   }
-  const first = texts.slice(0, 6).map((t) => squeezeHan(halfDigits(t)));
+  // The report's opening: its first lines, or, in a page saved or printed with the site's
+  // navigation before the article, the lines from just before its preamble or first section.
+  const from = chromeBeforeBody(texts) ? Math.max(0, bodyStart(texts) - 1) : 0;
+  const first = texts.slice(from, from + 6).map((t) => squeezeHan(halfDigits(t)));
   const head = first.join("\n");
   // 请与某某局联系, 可与某某局联系, or 请联系：某某局办公室；联系电话… (the name ends at the next mark).
   const contact = /(?:[请可]与\s*([^\s，,。；（(]{2,40}?)\s*联系|请联系\s*[：:]\s*([^\s，,。；;（(:：]{2,40}?)\s*(?=[；;，,。（(]|联系电话|电话))/;
@@ -459,7 +466,7 @@ function organFromBody(texts: string[], named: PreambleName | null): { organ: st
       const organ = (re === contact ? bodyOfOffice(cleanText(name).replace(/\s+/g, "")) : null) ?? cleanOrgan(name);
       // The overview's subject named relatively (区统计局, 县卫健局: the district's) gives way to a fuller name further on.
       if (re === patterns[0] && organ && RELATIVE_NAME.test(matched(organ))) continue;
-      if (organ) return { organ, evidence: m[0].trim(), index: lineOf(first, m.index) };
+      if (organ) return { organ, evidence: m[0].trim(), index: from + lineOf(first, m.index) };
     }
   }
   // A signature line before the closing date.
@@ -700,6 +707,15 @@ export function withoutRepeatedHead(t: string): string {
 }
 
 /** Whether lines of a site's navigation stand before the report's body. */
+/** The index of the first line that opens the report's body (its preamble or first section), or 0. */
+function bodyStart(texts: string[]): number {
+  for (let i = 0; i < Math.min(texts.length, 200); i++) {
+    const t = texts[i].replace(/^#+\s*/, "");
+    if (sectionHeading(t) || PREAMBLE.test(matched(t))) return i;
+  }
+  return 0;
+}
+
 export function chromeBeforeBody(texts: string[]): boolean {
   for (let i = 0; i < Math.min(texts.length, 200); i++) {
     const t = texts[i].replace(/^#+\s*/, "");

@@ -186,6 +186,41 @@ describe("a PDF whose table LibreOffice set wider than the page", () => {
   });
 });
 
+describe("portal pages saved as Word by LibreOffice, and those files printed to PDF", () => {
+  // An archive's report may be the whole portal page kept as a DOCX or a PDF: its site
+  // name, menus, breadcrumb, a list of related links (drawn with a Symbol font's bullet,
+  // U+F0B7, in the PDF) and footer stand around the article. Before: organ 首页硚口区商务局
+  // (the home link joined to the title), U+F0B7 opening 环翠区统计局, and no organ for a page
+  // whose contact sentence stood past the first lines (the menus before it).
+  const pages = [
+    ["test/fixtures/generated/g01-2021.portal-utf-8.html", "test/fixtures/generated/g01-2021.expected.json"],
+    ["test/fixtures/generated/g09-2021-notitle.portal-utf-8.html", "test/fixtures/generated/g09-2021-notitle.expected.json"],
+    ["test/fixtures/reports/rmixed.portal.html", "test/fixtures/reports/rmixed.expected.json"],
+    ["test/fixtures/reports/r2019.portal.html", "test/fixtures/reports/r2019.expected.json"],
+  ];
+  const files: { file: string; truth: string }[] = [];
+  beforeAll(() => {
+    const dir = join(out, "saved-pages");
+    execFileSync("mkdir", ["-p", dir]);
+    const profile = `-env:UserInstallation=file://${join(dir, "profile")}`;
+    execFileSync("soffice", [profile, "--headless", "--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML", "--outdir", dir, ...pages.map(([p]) => p)], { stdio: "pipe", timeout: 240_000 });
+    const docx = pages.map(([p]) => join(dir, basename(p).replace(/\.html$/, ".docx")));
+    execFileSync("soffice", [profile, "--headless", "--convert-to", "pdf", "--outdir", dir, ...docx], { stdio: "pipe", timeout: 240_000 });
+    pages.forEach(([, truth], i) => files.push({ file: docx[i], truth }, { file: docx[i].replace(/\.docx$/, ".pdf"), truth }));
+  }, 480_000);
+
+  it("read every value, and the body, year and date of the report, not of the page around it", async () => {
+    const c = await judge(files);
+    expect(c.found).toEqual([]);
+    expect(c.read).toBe(c.printed);
+    expect(c.records).toHaveLength(8);
+    for (const [i, r] of c.records.entries()) {
+      const want = JSON.parse(readFileSync(files[i].truth, "utf8")) as ReportRecord;
+      expect([basename(files[i].file), r.organ, r.year, r.publishedOn]).toEqual([basename(files[i].file), want.organ, want.year, want.publishedOn]);
+    }
+  });
+});
+
 describe("a report inside a table used for layout, saved as DOCX by LibreOffice", () => {
   // Word users put a report in a one-cell table (a box around it), and a portal page saved
   // as Word keeps its column of links beside the article. The body's title, date and
