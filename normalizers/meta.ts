@@ -446,7 +446,15 @@ function organFromBody(texts: string[], named: PreambleName | null): { organ: st
   // The report's opening: its first lines, or, in a page saved or printed with the site's
   // navigation before the article, the lines from just before its preamble or first section.
   const from = chromeBeforeBody(texts) ? Math.max(0, bodyStart(texts) - 1) : 0;
-  const first = texts.slice(from, from + 6).map((t) => squeezeHan(halfDigits(t)));
+  // Six lines, or (where the lines are a PDF's, not joined into paragraphs) up to the
+  // overview's first lines after the first section heading, at most OPENING_LINES.
+  let to = from + 6;
+  for (let i = from; i < Math.min(texts.length, from + OPENING_LINES); i++)
+    if (sectionHeading(texts[i].replace(/^#+\s*/, ""))) {
+      to = Math.min(from + OPENING_LINES, Math.max(to, i + 3));
+      break;
+    }
+  const first = texts.slice(from, to).map((t) => squeezeHan(halfDigits(t)));
   const head = first.join("\n");
   // 请与某某局联系, 可与某某局联系, or 请联系：某某局办公室；联系电话… (the name ends at the next mark).
   const contact = /(?:[请可]与\s*([^\s，,。；（(]{2,40}?)\s*联系|请联系\s*[：:]\s*([^\s，,。；;（(:：]{2,40}?)\s*(?=[；;，,。（(]|联系电话|电话))/;
@@ -707,6 +715,9 @@ export function withoutRepeatedHead(t: string): string {
 }
 
 /** Whether lines of a site's navigation stand before the report's body. */
+/** How many lines a report's opening (title, preamble, the overview's first lines) may take where they are not joined into paragraphs. */
+const OPENING_LINES = 16;
+
 /** The index of the first line that opens the report's body (its preamble or first section), or 0. */
 function bodyStart(texts: string[]): number {
   for (let i = 0; i < Math.min(texts.length, 200); i++) {

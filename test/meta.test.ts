@@ -96,6 +96,29 @@ describe("organ and year where the title does not give them (forms seen on real 
     expect(readMeta(doc("硚口区商务局2024年", "政府信息公开", "工作年度报告", "一、总体情况"))).toMatchObject({ organ: "硚口区商务局", year: 2024 });
   });
 
+  it("a PDF's preamble not joined into paragraphs: the body from its contact sentence, lines further down", () => {
+    const lines = [
+      "目录首页",
+      "2024年政府信息公开工作年度报告",
+      "根据《中华人民共和国政府信息公开条例》（国务院令第711",
+      "号，以下简称《条例》）和《中华人民共和国政府信息公开工作年度报告格式》（国办公开办",
+      "函〔2021〕30号）要求，编制发布本报告。",
+      "本报告内容包括：总体情况、主动公开政府信息情况、收到",
+      "和处理政府信息公开申请情况、政府信息公开行政复议及行政诉讼情况、存在的主要问题及改进情",
+      "况、其他事项。本报告的电子版可在人民政府门户网站（",
+      "http://www.example.gov.cn）下载。如对本报告有疑问，请与环翠区商务局联系（地址：威",
+      "海市文化中路59号）。",
+      "一、总体情况",
+      "本年度工作平稳。",
+    ];
+    const m = readMeta(doc(...lines));
+    expect(m).toMatchObject({ organ: "环翠区商务局", year: 2024 });
+    expect(m.diagnostics.find((d) => d.key === "organ")).toMatchObject({ code: "meta.organFromBody" });
+    // Past the overview's first lines nothing is looked at: a body named in the sections' prose is not the report's.
+    const late = readMeta(doc("2024年政府信息公开工作年度报告", "根据《条例》要求，编制本报告。", "一、总体情况", "本年度工作平稳。", "没有变化。", "仍无变化。", "二、主动公开政府信息情况", "无。", "三、收到和处理政府信息公开申请情况", "如有疑问，请与某某区财政局联系。"));
+    expect(late.organ).toBeNull();
+  });
+
   it("a document that names no body, or states no year: the name it was found under, where that reads as its title and agrees", () => {
     const bare = () => doc("2024年政府信息公开工作年度报告", "一、总体情况", "2024年，我局认真贯彻落实《条例》。");
     // A file name, a portal's attachment label before it, an extension after it.
