@@ -325,9 +325,10 @@ const SKIPPED_LISTED = 5;
 /** The summary a person reads after `xxgk ingest`. */
 export function describeSummary(s: BatchSummary, db: string): string {
   const lines = [
-    `${s.ingested} ingested${s.copies ? ` (${s.copies} of them ${s.copies === 1 ? "a copy" : "copies"} of a report already stored: the same body and year)` : ""}, ${s.present} already present, ${s.failed.length} failed` +
+    `${s.ingested} ingested, ${s.present} already present, ${s.failed.length} failed` +
       `${s.containers.length ? `, ${s.containers.length} page(s) pointing to attachments` : ""}${s.interrupted ? " (interrupted: the rest was not read)" : ""} → ${printable(db)}`,
   ];
+  if (s.copies) lines.push(`${s.copies} of the documents ingested ${s.copies === 1 ? "is a copy" : "are copies"} of a report already stored (the same body and year): not new reports`);
   if (s.error) lines.push(`stopped early: ${printable(s.error)} (the rest was not read)`);
   if (s.reportsWithFailedChecks) {
     lines.push(`${s.reportsWithFailedChecks} report(s) with failed checks (findings about the documents; stored with them):`);
