@@ -242,8 +242,23 @@ describe("a report inside a table used for layout, saved as DOCX by LibreOffice"
     writeFileSync(join(dir, "beside.html"), wrap(`<table border="0" width="100%"><tr><td width="12%"><p>目录</p><p>首页</p><p>政务公开</p></td><td>${article}</td></tr></table>`));
     const profile = `-env:UserInstallation=file://${join(dir, "profile")}`;
     execFileSync("soffice", [profile, "--headless", "--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML", "--outdir", dir, join(dir, "boxed.html"), join(dir, "beside.html")], { stdio: "pipe", timeout: 240_000 });
+    execFileSync("soffice", [profile, "--headless", "--convert-to", "pdf", "--outdir", dir, join(dir, "boxed.docx"), join(dir, "beside.docx")], { stdio: "pipe", timeout: 240_000 });
     files.push({ file: join(dir, "boxed.docx"), truth }, { file: join(dir, "beside.docx"), truth });
+    prints.push({ file: join(dir, "boxed.pdf"), truth }, { file: join(dir, "beside.pdf"), truth });
   }, 300_000);
+  const prints: { file: string; truth: string }[] = [];
+
+  it("printed to PDF: the box's grid holds the title, preamble and sections as running text, read as the body's; every value read", async () => {
+    const c = await judge(prints);
+    expect(c.found).toEqual([]);
+    expect(c.read).toBe(c.printed);
+    expect(c.records).toHaveLength(2);
+    const want = JSON.parse(readFileSync(truth, "utf8")) as ReportRecord;
+    for (const r of c.records) {
+      expect([r.organ, r.year, r.publishedOn]).toEqual([want.organ, want.year, want.publishedOn]);
+      expect(r.sections.map((x) => x.number)).toEqual(want.sections.map((x) => x.number));
+    }
+  });
 
   it("reads every value, and the title, date and body from inside the table; the links beside it are not read", async () => {
     const c = await judge(files);

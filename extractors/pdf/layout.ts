@@ -11,7 +11,10 @@
 //     covers is a merge. A grid whose cells hold several columns' numbers (a frame, lines
 //     under the rows) is not the table's: its text is left to the stream reader.
 //  3. Pieces inside a lattice go to their cell; the rest become lines (baselines grouped
-//     with a tolerance: digits sit up to ~1 pt off their label's baseline).
+//     with a tolerance: digits sit up to ~1 pt off their label's baseline). A cell alone
+//     across its rows that holds running text (a box drawn around the report, its tables
+//     touching it) is the page's text: its pieces become lines and the grid is cut there
+//     (withoutProse).
 //  4. Running headers/footers (a line at the same place on most pages, digits ignored)
 //     and page numbers (a lone number that is its page's last line) are dropped.
 // Then the lines between lattice tables, run on over page breaks (the next page's lines
@@ -24,6 +27,7 @@
 import type { Block, Cell, Diagnostic, Place, Table } from "../../model/document.js";
 import type { PageData, Segment } from "./read.js";
 import { apply } from "./page-frame.js";
+import { sectionHeading } from "../../model/sections.js";
 import { cellText, gapBetween, isCjk, pieces, positions, toLines, type CellArea, type Line, type Part, type PartCell, type Piece } from "./geometry.js";
 import { isNumber, MARKER, streamTables } from "./stream.js";
 
@@ -172,6 +176,49 @@ function dropSliverRows(p: Part): void {
   }
 }
 
+/** A cell across a whole grid holding at least this many lines of text, or PROSE_CHARS characters, holds prose, not a table's cell. */
+const PROSE_LINES = 3;
+const PROSE_CHARS = 200;
+/** How a line of running text ends (a table's title or group label does not). */
+const PROSE_END = /[。；！？]$/;
+
+/**
+ * A grid's cells across its whole width that hold running text (a box drawn around the
+ * report, or around its pages' text, with the tables inside touching it: the title, the
+ * preamble and the sections became one cell) are the page's text: their pieces go to the
+ * page's lines, and the grid is cut at their rows. What is left between them is a table
+ * where it has a cell narrower than the grid; a part of full-width cells alone (a heading
+ * in the box between two tables) is text too.
+ */
+function withoutProse(l: Lattice, loose: Piece[]): Lattice[] {
+  const R = l.ys.length - 1;
+  // A cell alone across its rows: no other cell with text starts or runs in them (it spans
+  // the grid, or beside it stands only the empty frame right of a narrower table).
+  const alone = (c: Lattice["cells"][number]) => l.cells.every((o) => o === c || o.pieces.length === 0 || o.r + o.rs <= c.r || o.r >= c.r + c.rs);
+  const prose = new Set<number>();
+  for (const c of l.cells) {
+    if (!alone(c)) continue;
+    const text = toLines(c.pieces, 0).map((x) => x.text.trim()).filter(Boolean);
+    const chars = text.reduce((n, x) => n + x.length, 0);
+    // Running text: long, or opening with one of the report's section headings, or sentences.
+    const isProse = text.length >= PROSE_LINES || chars >= PROSE_CHARS || (text.length > 0 && (sectionHeading(text[0]) !== null || PROSE_END.test(text[text.length - 1])));
+    if (!isProse) continue;
+    for (let r = c.r; r < c.r + c.rs; r++) prose.add(r);
+  }
+  if (!prose.size) return [l];
+  const out: Lattice[] = [];
+  let from = 0;
+  for (let r = 0; r <= R; r++) {
+    if (r < R && !prose.has(r)) continue;
+    const cells = l.cells.filter((c) => c.r >= from && c.r + c.rs <= r);
+    if (r > from && cells.some((c) => !alone(c))) out.push({ xs: l.xs, ys: l.ys.slice(from, r + 1), owner: [], cells: cells.map((c) => ({ ...c, r: c.r - from })) });
+    else for (const c of cells) loose.push(...c.pieces);
+    from = r + 1;
+  }
+  for (const c of l.cells) if (prose.has(c.r)) loose.push(...c.pieces);
+  return out;
+}
+
 // ---------------------------------------------------------------- per page
 
 interface PageLayout {
@@ -216,7 +263,7 @@ function layoutPage(p: PageData): PageLayout {
     if (crowded) loose.push(...l.cells.flatMap((c) => c.pieces));
     return !crowded;
   });
-  const blocks: PageBlock[] = ruled.map((l) => {
+  const blocks: PageBlock[] = ruled.flatMap((l) => withoutProse(l, loose)).map((l) => {
     const part: Part = {
       page: p.page,
       xs: l.xs,
