@@ -107,8 +107,14 @@ function cleanOrgan(s: string): string | null {
   // The body speaking of itself (我局, 本单位, 该委) names no one (本溪 is a city).
   if (SELF_REFERENCE.test(matched(t))) return null;
   if (NOT_A_BODY.test(matched(t))) return null;
+  // Latin letters with marks or signs (³~口区商务局: 硚 in GBK read by a converter as GB2312)
+  // are in no Chinese body's name: the name was garbled, and is not read.
+  if (GARBLED_NAME.test(t)) return null;
   return ORGAN_SUFFIX.test(matched(t)) ? t : null;
 }
+
+/** Characters of the Latin-1 supplement and Latin extensions, and replacement marks: a converter's wrong charset, never a Chinese name's. */
+const GARBLED_NAME = /[\u0080-\u02ff\ufffd]/;
 
 /** Division names one after another (武汉市, 湖北省武汉市): what may stand before a body's name in its fuller form. */
 const PLACES = /^(?:\p{Script=Han}{1,10}?(?:自治区|自治州|自治县|省|市|州|盟|地区|区|县|旗))+$/u;
@@ -118,9 +124,9 @@ const REPORT_WORDS = /\d{4}\s*年|[〇零一二三四五六七八九OＯ]{4}年|
 
 /**
  * Words that end as a body's name does but name no body: a kind of body alone (开发区,
- * 管委会: a zone's report speaking of itself), or 部署 (决策部署落实情况: a deployment, not a 署).
+ * 管委会, 街道办事处: a zone's or a subdistrict's report speaking of itself), or 部署 (决策部署落实情况: a deployment, not a 署).
  */
-const NOT_A_BODY = /^(?:开发区|高新区|经开区|园区|管委会|管理委员会|街道|社区)$|部署$/;
+const NOT_A_BODY = /^(?:开发区|高新区|经开区|园区|管委会|管理委员会|街道|街道办事处|街道办|办事处|社区)$|部署$/;
 
 /** How a body refers to itself in its own report (我局, 我办, 本机关, 本单位, 该局), or to all of its kind (全省, 各县): no one's name. */
 const SELF_REFERENCE = /^(?:我|该|本(?!溪)|全(?=省|市|县|区|镇|乡)|各)/;
@@ -291,7 +297,10 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
       yearAt = { text: byName.name };
       notes.add("meta.yearFromName", "info", `year: the document does not state it; read from the name it was found under ("${byName.name}")`, { key: "year" });
     }
-    if (organ === null) notes.add("meta.noOrgan", "warning", "organ: the report does not name its issuing body in its title, beside it, or in its preamble or signature; null", { key: "organ" });
+    const garbled = organ === null ? texts.slice(0, OPENING_LINES).find((t) => GARBLED_NAME.test(t) && /\p{Script=Han}/u.test(t)) : undefined;
+    if (garbled !== undefined)
+      notes.add("meta.organGarbled", "warning", `organ: the report's opening holds characters no Chinese name has ("${garbled.slice(0, 40)}": a converter read its text in a wrong charset); its body is not read: null`, { key: "organ" });
+    else if (organ === null) notes.add("meta.noOrgan", "warning", "organ: the report does not name its issuing body in its title, beside it, or in its preamble or signature; null", { key: "organ" });
     if (year === null) notes.add("meta.noYear", "warning", "year: the report does not state the year it covers in its title, its preamble, its statistics period or its overview's first sentence; null", { key: "year" });
   }
 
@@ -446,15 +455,7 @@ function organFromBody(texts: string[], named: PreambleName | null): { organ: st
   // The report's opening: its first lines, or, in a page saved or printed with the site's
   // navigation before the article, the lines from just before its preamble or first section.
   const from = chromeBeforeBody(texts) ? Math.max(0, bodyStart(texts) - 1) : 0;
-  // Six lines, or (where the lines are a PDF's, not joined into paragraphs) up to the
-  // overview's first lines after the first section heading, at most OPENING_LINES.
-  let to = from + 6;
-  for (let i = from; i < Math.min(texts.length, from + OPENING_LINES); i++)
-    if (sectionHeading(texts[i].replace(/^#+\s*/, ""))) {
-      to = Math.min(from + OPENING_LINES, Math.max(to, i + 3));
-      break;
-    }
-  const first = texts.slice(from, to).map((t) => squeezeHan(halfDigits(t)));
+  const first = texts.slice(from, from + 6).map((t) => squeezeHan(halfDigits(t)));
   const head = first.join("\n");
   // 请与某某局联系, 可与某某局联系, or 请联系：某某局办公室；联系电话… (the name ends at the next mark).
   const contact = /(?:[请可]与\s*([^\s，,。；（(]{2,40}?)\s*联系|请联系\s*[：:]\s*([^\s，,。；;（(:：]{2,40}?)\s*(?=[；;，,。（(]|联系电话|电话))/;
@@ -476,6 +477,22 @@ function organFromBody(texts: string[], named: PreambleName | null): { organ: st
       if (re === patterns[0] && organ && RELATIVE_NAME.test(matched(organ))) continue;
       if (organ) return { organ, evidence: m[0].trim(), index: from + lineOf(first, m.index) };
     }
+  }
+  // A preamble whose lines are a PDF's, not joined into paragraphs: its contact sentence
+  // (only that: the overview's loose patterns would take a relative name, 区经科局) further
+  // down, up to the first section heading, at most OPENING_LINES.
+  let to = from + 6;
+  for (let i = from; i < Math.min(texts.length, from + OPENING_LINES); i++)
+    if (sectionHeading(texts[i].replace(/^#+\s*/, ""))) {
+      to = Math.min(from + OPENING_LINES, i);
+      break;
+    }
+  if (to > from + 6) {
+    const opening = texts.slice(from, to).map((t) => squeezeHan(halfDigits(t)));
+    const m = execPrinted(contact, opening.join(""));
+    const name = m ? (m[1] ?? m[2]) : null;
+    const organ = name ? (bodyOfOffice(cleanText(name).replace(/\s+/g, "")) ?? cleanOrgan(name)) : null;
+    if (organ && m) return { organ, evidence: m[0].trim(), index: from + openingLine(opening, m.index) };
   }
   // A signature line before the closing date.
   for (let i = texts.length - 1; i >= Math.max(0, texts.length - 4); i--) {
@@ -715,6 +732,16 @@ export function withoutRepeatedHead(t: string): string {
 }
 
 /** Whether lines of a site's navigation stand before the report's body. */
+/** The line of `lines` (joined without separators) an offset falls in. */
+function openingLine(lines: string[], offset: number): number {
+  let at = 0;
+  for (let i = 0; i < lines.length; i++) {
+    at += lines[i].length;
+    if (offset < at) return i;
+  }
+  return lines.length - 1;
+}
+
 /** How many lines a report's opening (title, preamble, the overview's first lines) may take where they are not joined into paragraphs. */
 const OPENING_LINES = 16;
 

@@ -221,6 +221,30 @@ describe("portal pages saved as Word by LibreOffice, and those files printed to 
   });
 });
 
+describe("a GBK portal page saved as Word by LibreOffice, which decodes it as GB2312", () => {
+  // 硚 is not in GB2312: LibreOffice writes its two GBK bytes as ³~, so the DOCX itself
+  // names ³~口区商务局. Such a name is no Chinese body's: null and said, never a join key.
+  const page = "test/fixtures/reports/r2021.portal-gbk.html";
+  const truth = "test/fixtures/reports/r2021.expected.json";
+  let docx = "";
+  beforeAll(() => {
+    const dir = join(out, "gbk-page");
+    execFileSync("mkdir", ["-p", dir]);
+    execFileSync("soffice", [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML", "--outdir", dir, page], { stdio: "pipe", timeout: 240_000 });
+    docx = join(dir, "r2021.portal-gbk.docx");
+  }, 300_000);
+
+  it("reads every value; the garbled body's name is null with its reason", async () => {
+    const c = await judge([{ file: docx, truth }]);
+    expect(c.read).toBe(c.printed);
+    expect(c.found.filter((f) => !/organ\/year\/date\/region \[null,2024,/.test(f))).toEqual([]);
+    const r = c.records[0];
+    expect(r.organ).toBeNull();
+    expect(r.diagnostics.find((d) => d.key === "organ")).toMatchObject({ code: "meta.organGarbled", severity: "warning" });
+    expect(r.diagnostics.find((d) => d.key === "organ")!.message).toContain("³~");
+  });
+});
+
 describe("a report inside a table used for layout, saved as DOCX by LibreOffice", () => {
   // Word users put a report in a one-cell table (a box around it), and a portal page saved
   // as Word keeps its column of links beside the article. The body's title, date and

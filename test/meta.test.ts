@@ -119,6 +119,14 @@ describe("organ and year where the title does not give them (forms seen on real 
     expect(late.organ).toBeNull();
   });
 
+  it("a body's name a converter garbled (³~ for 硚, a symbol bullet) is not read, and the reason said", () => {
+    const m = readMeta(doc("³~口区商务局2024年政府信息公开工作年度报告", "一、总体情况", "2024年，³~口区商务局认真贯彻落实《条例》。"));
+    expect(m).toMatchObject({ organ: null, year: 2024 });
+    expect(m.diagnostics.find((d) => d.key === "organ")).toMatchObject({ code: "meta.organGarbled", severity: "warning" });
+    expect(readMeta(doc("\uf0b7环翠区统计局2022年政府信息公开工作年度报告", "一、总体情况")).organ).toBe("环翠区统计局");
+    expect(readMeta(doc("2019年政府信息公开工作年度报告", "一、总体情况", "2019年，街道办事处认真贯彻落实《条例》。")).organ).toBeNull();
+  });
+
   it("a document that names no body, or states no year: the name it was found under, where that reads as its title and agrees", () => {
     const bare = () => doc("2024年政府信息公开工作年度报告", "一、总体情况", "2024年，我局认真贯彻落实《条例》。");
     // A file name, a portal's attachment label before it, an extension after it.

@@ -195,9 +195,11 @@ function withoutProse(l: Lattice, loose: Piece[]): Lattice[] {
   // A cell alone across its rows: no other cell with text starts or runs in them (it spans
   // the grid, or beside it stands only the empty frame right of a narrower table).
   const alone = (c: Lattice["cells"][number]) => l.cells.every((o) => o === c || o.pieces.length === 0 || o.r + o.rs <= c.r || o.r >= c.r + c.rs);
+  const C = l.xs.length - 1;
   const prose = new Set<number>();
   for (const c of l.cells) {
-    if (!alone(c)) continue;
+    // Across the grid, or from its left edge over half its columns with only an empty frame beside (never a table's narrow label cell).
+    if (!(c.cs === C || (c.c === 0 && c.cs * 2 >= C)) || !alone(c)) continue;
     const text = toLines(c.pieces, 0).map((x) => x.text.trim()).filter(Boolean);
     const chars = text.reduce((n, x) => n + x.length, 0);
     // Running text: long, or opening with one of the report's section headings, or sentences.
