@@ -283,6 +283,35 @@ describe("an attachment that names its body only in its link", () => {
   }, 180_000);
 });
 
+describe("a report page that names its body only in the list's link to it", () => {
+  it("is read with the list link's text and date, on the run that finds it and on a later run that retries it", async () => {
+    const page = reportHtml("2024-硚口区商务局.txt", { title: "政府信息公开", charsetMeta: "utf-8", swap: ["硚口区商务局2024年政府", "2024年政府"] })
+      .replace("硚口区商务局党政办公室，地址：硚口区沿河大道518号", "本局办公室")
+      .replaceAll("区商务局", "我局")
+      .replaceAll("硚口", "")
+      .replace("2025年1月13日", "");
+    const alone = await parseReport({ bytes: Buffer.from(page), name: "a.html" });
+    expect(alone.ok && [alone.record.organ, alone.record.publishedOn]).toEqual([null, null]);
+    for (const retried of [false, true]) {
+      const s = await serve();
+      s.routes.set("/list.html", html(listPage([{ href: "/a.html", text: "武汉市硚口区商务局2024年政府信息公开工作年度报告" }], null)));
+      s.routes.set("/a.html", (_q, res, n) => (retried && n <= 3 ? res.writeHead(503).end() : res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(page)));
+      const db = join(tmp("listed"), "x.sqlite");
+      if (retried) expect((await runCrawl({ config: config(s.base, { retries: 2 }), db })).portals[0].newReports).toEqual([]);
+      const sum = await runCrawl({ config: config(s.base, { retries: 2 }), db });
+      await s.close();
+      expect(sum.portals[0].newReports.map((r) => [r.organ, r.year])).toEqual([["武汉市硚口区商务局", 2024]]);
+      const store = openStore(db);
+      try {
+        const r = store.recordOf(sum.portals[0].newReports[0].reportId!)!;
+        expect([r.organ, r.publishedOn]).toEqual(["武汉市硚口区商务局", "2025-01-20"]);
+      } finally {
+        store.close();
+      }
+    }
+  }, 60_000);
+});
+
 // ---- bounded work ----------------------------------------------------------------------
 
 describe("caps on links per list page and documents per run", () => {

@@ -391,11 +391,12 @@ describe("xxgk crawl against a fake portal", () => {
     const fresh = join(tmp("fake"), "x.sqlite");
     const s = await runCrawl({ config: portalConfig(portal.base), db: fresh, ingestor: fake });
     const a2 = seen.find((i) => i.url === u("/zwgk/nb/a2.html"))!;
-    // The portal's region, and the date its list page prints beside the link.
-    expect(a2.hints).toEqual({ region: "371002", listedOn: { date: "2025-01-20", text: "2025-01-20", page: u("/zwgk/nb/index.html") } });
+    // The portal's region, the date its list page prints beside the link, and the link's text.
+    expect(a2.hints).toEqual({ region: "371002", listedOn: { date: "2025-01-20", text: "2025-01-20", page: u("/zwgk/nb/index.html") }, linkText: "硚口区商务局2024年政府信息公开工作年度报告" });
     expect(a2.contentType).toBe("text/html");
     expect(a2.retrievedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    expect(seen.find((i) => i.url === u("/zwgk/json/j1.html"))!.hints).toBeUndefined();
+    // A JSON list's entry gives its title, no date, and the portal no region.
+    expect(seen.find((i) => i.url === u("/zwgk/json/j1.html"))!.hints).toEqual({ linkText: "环翠区教育局2024年政府信息公开工作年度报告" });
     // The fake gives no attachment list: the crawler finds them on the page itself.
     expect(seen.some((i) => i.url === u("/files/report-2023.docx"))).toBe(true);
     // Every document fetched went to ingest, once.

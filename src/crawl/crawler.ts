@@ -220,9 +220,8 @@ export class Crawler {
 
   private async crawlPortal(ctx: PortalCtx): Promise<void> {
     // Documents an earlier run left unfinished (killed, or a transient failure).
-    // An attachment left unfinished is found again as its page's link found it (its text, the page's list date).
-    for (const row of this.state.unfinished(ctx.portal.name))
-      await this.enqueue(ctx, row.url, row.kind === "attachment" ? "attachment" : "article", row.kind === "attachment" ? this.foundAsLinked(row.url) : {});
+    // Each is found again as the link to it was (its text, the list page's date: kept in crawl_links).
+    for (const row of this.state.unfinished(ctx.portal.name)) await this.enqueue(ctx, row.url, row.kind === "attachment" ? "attachment" : "article", this.foundAsLinked(row.url));
     const visited = new Set<string>();
     const chains: Promise<void>[] = [];
     for (const start of ctx.portal.startUrls) {
@@ -232,7 +231,7 @@ export class Crawler {
           for (let n = 0; url && n < ctx.portal.maxPages && !visited.has(url); n++) {
             visited.add(url);
             const page = await this.listPage(ctx, url, "html");
-            for (const l of page.links) await this.enqueue(ctx, l.url, "article", l.listedOn ? { listedOn: l.listedOn } : {});
+            for (const l of page.links) await this.enqueue(ctx, l.url, "article", foundOnList(l));
             url = page.next;
           }
         })(),
@@ -248,7 +247,7 @@ export class Crawler {
             if (visited.has(url)) break;
             visited.add(url);
             const page = await this.listPage(ctx, url, "json");
-            for (const l of page.links) await this.enqueue(ctx, l.url, "article", l.listedOn ? { listedOn: l.listedOn } : {});
+            for (const l of page.links) await this.enqueue(ctx, l.url, "article", foundOnList(l));
             if (page.found === 0 || page.failed) break;
           }
         })(),
@@ -616,7 +615,7 @@ export class Crawler {
     return [...out.values()].slice(0, cap);
   }
 
-  /** How the first page that links an attachment found it (crawl_links): its link text and that page's list date. */
+  /** How the first recorded link to a URL found it (crawl_links): its text, and the list page's date (an attachment's is its page's). */
   private foundAsLinked(url: string): FoundBy {
     const l = this.state.linkTo(url);
     return { ...(l?.listedOn ? { listedOn: l.listedOn } : {}), ...(l?.text ? { linkText: l.text } : {}) };
@@ -633,6 +632,9 @@ export class Crawler {
 }
 
 export type { UrlRow };
+
+/** How a list page's link found an article: the date beside it and its text (a report's title, 某局2024年政府信息公开工作年度报告). */
+const foundOnList = (l: Link): FoundBy => ({ ...(l.listedOn ? { listedOn: l.listedOn } : {}), ...(l.text ? { linkText: l.text } : {}) });
 
 /** How the link to a document was found: the date the list page printed beside it (an attachment's is its page's), an attachment's link text. */
 interface FoundBy {
