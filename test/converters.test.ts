@@ -18,6 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseReport } from "../src/pipeline.js";
 import type { ReportRecord } from "../model/record.js";
 import { printedRead, problems, type TruthOptions } from "./helpers/truth.js";
+import { reportHtml } from "./fixtures/portal/pages.js";
+import { cellsOf } from "../model/cells.js";
 
 interface Entry { file: string; format: string; layout: string; expected: string | null }
 const sets = [
@@ -289,6 +291,24 @@ describe("a report inside a table used for layout, saved as DOCX by LibreOffice"
   it("printed to PDF: the box's grid holds the title, preamble and sections as running text, read as the body's; every value read", async () => {
     await readWhole(prints);
   });
+
+  it("printed to PDF, a box running over a page break with a section heading at the top of the next page: every section read", async () => {
+    // A real report's text (the bundled sample), in a one-cell table, saved as DOCX and printed.
+    const dir = join(out, "layout-sample");
+    execFileSync("mkdir", ["-p", dir]);
+    const page = reportHtml("2024-环翠区商务局.txt", { title: "x", charsetMeta: "utf-8" });
+    const body = page.slice(page.indexOf("<body>") + 6, page.indexOf("</body>"));
+    writeFileSync(join(dir, "sample.html"), `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><table border="1" width="100%"><tr><td>${body}</td></tr></table></body></html>`);
+    const profile = `-env:UserInstallation=file://${join(dir, "profile")}`;
+    execFileSync("soffice", [profile, "--headless", "--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML", "--outdir", dir, join(dir, "sample.html")], { stdio: "pipe", timeout: 240_000 });
+    execFileSync("soffice", [profile, "--headless", "--convert-to", "pdf", "--outdir", dir, join(dir, "sample.docx")], { stdio: "pipe", timeout: 240_000 });
+    const text = await parseReport({ bytes: readFileSync("data/samples/2024-环翠区商务局.txt"), name: "sample.txt" });
+    const pdf = await parseReport({ bytes: readFileSync(join(dir, "sample.pdf")), name: "sample.pdf" });
+    if (!text.ok || !pdf.ok) throw new Error("not read");
+    expect(pdf.record.organ).toBe(text.record.organ);
+    expect(pdf.record.sections.map((x) => x.number)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect([...cellsOf(pdf.record)]).toEqual([...cellsOf(text.record)]);
+  }, 300_000);
 
   it("reads every value, and the title, date and body from inside the table; the links beside it are not read", async () => {
     const records = await readWhole(files);

@@ -202,8 +202,8 @@ function withoutProse(l: Lattice, loose: Piece[]): Lattice[] {
     if (!(c.cs === C || (c.c === 0 && c.cs * 2 >= C)) || !alone(c)) continue;
     const text = toLines(c.pieces, 0).map((x) => x.text.trim()).filter(Boolean);
     const chars = text.reduce((n, x) => n + x.length, 0);
-    // Running text: long, or opening with one of the report's section headings, or sentences.
-    const isProse = text.length >= PROSE_LINES || chars >= PROSE_CHARS || (text.length > 0 && (sectionHeading(text[0]) !== null || PROSE_END.test(text[text.length - 1])));
+    // Running text: long, or holding one of the report's section headings, or sentences.
+    const isProse = text.length >= PROSE_LINES || chars >= PROSE_CHARS || (text.length > 0 && (text.some((t) => sectionHeading(t) !== null) || PROSE_END.test(text[text.length - 1])));
     if (!isProse) continue;
     for (let r = c.r; r < c.r + c.rs; r++) prose.add(r);
   }
