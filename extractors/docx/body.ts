@@ -51,17 +51,19 @@ export class BodyReader {
     const items: Item[] = [];
     this.walkBlocks(kids(body), items);
     this.endFields();
+    this.emitItems(items);
+    this.summarise();
+  }
+
+  /** Paragraphs (non-empty), pictures where they stand, and tables (or layout tables' contents), in order. */
+  private emitItems(items: Item[]): void {
     for (const it of items) {
       if (it.kind === "p") {
         const text = it.text.trim();
         if (text) this.blocks.push(paragraph(text));
-      } else if (it.kind === "picture") {
-        this.pictures.push({ rid: it.rid, at: this.blocks.length });
-      } else {
-        this.emitTableOrLayout(it.node);
-      }
+      } else if (it.kind === "picture") this.pictures.push({ rid: it.rid, at: this.blocks.length });
+      else this.emitTableOrLayout(it.node);
     }
-    this.summarise();
   }
 
   // ---------------------------------------------------------------- block level
@@ -274,19 +276,16 @@ export class BodyReader {
     // column of links, 目录) are the page's, not the report's. Rows above and below it (a
     // title row) are read.
     const rows = rowsOf(kids(node)).map((tr) => cellsOf(kids(tr)));
+    const length = new Map(rows.flat().map((tc) => [tc, textLength(tc)]));
     let main: XNode | null = null;
-    let most = -1;
-    for (const row of rows)
-      for (const tc of row) {
-        const n = textLength(tc);
-        if (n > most) [main, most] = [tc, n];
-      }
+    for (const [tc, n] of length) if (main === null || n > length.get(main)!) main = tc;
     let beside = 0;
     const read: XNode[] = [];
     for (const row of rows)
       for (const tc of row) {
-        if (tc !== main && main && row.includes(main) && !holdsTable(tc) && textLength(tc) <= LAYOUT_TEXT) {
-          if (textLength(tc) > 0) beside++;
+        const n = length.get(tc)!;
+        if (tc !== main && row.includes(main!) && !holdsTable(tc) && n <= LAYOUT_TEXT) {
+          if (n > 0) beside++;
           continue;
         }
         read.push(tc);
@@ -301,13 +300,7 @@ export class BodyReader {
     for (const tc of read) {
       const items: Item[] = [];
       this.withOwnFields(() => this.walkBlocks(kids(tc), items));
-      for (const it of items) {
-        if (it.kind === "p") {
-          const text = it.text.trim();
-          if (text) this.blocks.push(paragraph(text));
-        } else if (it.kind === "picture") this.pictures.push({ rid: it.rid, at: this.blocks.length });
-        else this.emitTableOrLayout(it.node);
-      }
+      this.emitItems(items);
     }
   }
 
@@ -488,23 +481,20 @@ const LAYOUT_TEXT = 200;
 function isLayoutTable(tbl: XNode): boolean {
   const cells: XNode[] = [];
   for (const tr of rowsOf(kids(tbl))) cells.push(...cellsOf(kids(tr)));
-  if (cells.length === 0) return false;
+  // Only a one-cell table or a cell holding a table can be layout: a data table's text is never counted.
   for (const tc of cells) {
-    let tables = 0;
+    const tables = holdsTable(tc);
+    if (cells.length !== 1 && !tables) continue;
+    if (tables && cells.length === 1) return true;
     let paragraphs = 0;
     let chars = 0;
     for (const n of kids(tc)) {
-      const tag = tagOf(n);
-      if (tag === "w:tbl") tables++;
-      else if (tag === "w:p") {
-        const length = textLength(n);
-        if (length > 0) paragraphs++;
-        chars += length;
-      }
+      if (tagOf(n) !== "w:p") continue;
+      const length = textLength(n);
+      if (length > 0) paragraphs++;
+      chars += length;
     }
-    const framed = paragraphs >= 3 || chars > LAYOUT_TEXT;
-    if (cells.length === 1 && (tables > 0 || framed)) return true;
-    if (tables > 0 && framed) return true;
+    if (paragraphs >= 3 || chars > LAYOUT_TEXT) return true;
   }
   return false;
 }
