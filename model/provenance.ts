@@ -45,6 +45,22 @@ export interface ListedOn {
   page?: string;
 }
 
+/**
+ * How a document's link was found, which its reading may depend on (a body or date the
+ * document does not print): the list page's date beside it (an attachment's is its
+ * page's) and the link's text. Kept by the crawler for each link (crawl_links) and by the
+ * store for each version it read (versions.found_as), so later reads give the same.
+ */
+export interface FoundAs {
+  listedOn?: ListedOn;
+  linkText?: string;
+}
+
+/** A FoundAs holding only what is known (no empty keys). */
+export function foundAs(listedOn?: ListedOn | null, linkText?: string | null): FoundAs {
+  return { ...(listedOn ? { listedOn } : {}), ...(linkText ? { linkText } : {}) };
+}
+
 export const ProvenanceEntry = z.strictObject({
   /** The cell exactly as printed (whitespace collapsed); "" for a blank or a missing cell. */
   text: z.string(),

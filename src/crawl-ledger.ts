@@ -7,7 +7,7 @@
 // A row is written only after what it records is committed (the blob on disk, the ingest
 // in the store), so a run killed at any moment leaves rows that are all true; a URL that
 // was in progress has no new row and is simply fetched again by the next run.
-import type { ListedOn } from "../model/provenance.js";
+import { foundAs, type FoundAs, type ListedOn } from "../model/provenance.js";
 import type Database from "better-sqlite3";
 
 export type UrlKind = "list" | "article" | "attachment";
@@ -49,9 +49,13 @@ export type UrlUpdate = Partial<UrlRow> & Pick<UrlRow, "url" | "portal" | "kind"
 export interface LinkOut {
   url: string;
   text?: string | null;
-  /** The date the list page printed beside the link to the page that links this (an attachment's is its page's). */
+  /** The date the list page printed beside the link (for an attachment: beside the link to its page). */
   listedOn?: ListedOn | null;
 }
+
+/** A crawl_links row as read. */
+type LinkRow = { url: string; text: string | null; listed_on: string | null };
+const linkOf = (r: LinkRow) => ({ url: r.url, text: r.text, listedOn: r.listed_on ? (JSON.parse(r.listed_on) as ListedOn) : null });
 
 /** One HTTP exchange (its retries and redirects counted in `requests`). */
 export interface FetchLog {
@@ -189,16 +193,15 @@ export class CrawlLedger {
     for (const c of children) ins.run(parent, c.url, c.text ?? null, c.listedOn ? JSON.stringify(c.listedOn) : null);
   }
 
-  /** The first recorded link to a URL (its text, its page's list date), or null. */
-  linkTo(child: string): { text: string | null; listedOn: ListedOn | null } | null {
-    const r = this.sql("SELECT text, listed_on FROM crawl_links WHERE child_url = ? ORDER BY rowid LIMIT 1").get(child) as { text: string | null; listed_on: string | null } | undefined;
-    return r ? { text: r.text, listedOn: r.listed_on ? (JSON.parse(r.listed_on) as ListedOn) : null } : null;
+  /** How the first recorded link to a URL found it (its text, the list page's date), empty where none is recorded. */
+  linkTo(child: string): FoundAs {
+    const r = this.sql("SELECT child_url AS url, text, listed_on FROM crawl_links WHERE child_url = ? ORDER BY rowid LIMIT 1").get(child) as LinkRow | undefined;
+    return r ? foundAs(linkOf(r).listedOn, r.text) : {};
   }
 
   /** The links recorded from a page, in the order first found. */
   linksFrom(parent: string): { url: string; text: string | null; listedOn: ListedOn | null }[] {
-    const rows = this.sql("SELECT child_url AS url, text, listed_on FROM crawl_links WHERE parent_url = ? ORDER BY rowid").all(parent) as { url: string; text: string | null; listed_on: string | null }[];
-    return rows.map((r) => ({ url: r.url, text: r.text, listedOn: r.listed_on ? (JSON.parse(r.listed_on) as ListedOn) : null }));
+    return (this.sql("SELECT child_url AS url, text, listed_on FROM crawl_links WHERE parent_url = ? ORDER BY rowid").all(parent) as LinkRow[]).map(linkOf);
   }
 
   /**

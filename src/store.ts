@@ -14,7 +14,7 @@ import { CrawlLedger } from "./crawl-ledger.js";
 import type { ParseOutcome } from "./pipeline.js";
 import { cellsOf } from "../model/cells.js";
 import type { Check, DocumentPlace, Region, ReportRecord } from "../model/record.js";
-import type { ListedOn } from "../model/provenance.js";
+import { foundAs, type FoundAs, type ListedOn } from "../model/provenance.js";
 import { consolidate } from "../normalizers/copies.js";
 import { checkSchema, migrate, NewerSchemaError, schemaVersionOf, STORE_SCHEMA_VERSION } from "./migrations.js";
 import { placeColumns, provenanceOf } from "./record-access.js";
@@ -111,14 +111,9 @@ export interface StaleDocument {
   hints: FoundAs | null;
 }
 
-/** The hints a version was read with that the document's reading depends on (versions.found_as). */
-export type FoundAs = { listedOn?: ListedOn; linkText?: string };
-
 /** versions.found_as of an input: the hints its reading depends on, as JSON; null where it has none. */
-function foundAs(input: IngestInput): string | null {
-  const h: FoundAs = {};
-  if (input.hints?.listedOn) h.listedOn = input.hints.listedOn;
-  if (input.hints?.linkText) h.linkText = input.hints.linkText;
+function foundAsJson(input: IngestInput): string | null {
+  const h = foundAs(input.hints?.listedOn, input.hints?.linkText);
   return h.listedOn || h.linkText ? JSON.stringify(h) : null;
 }
 
@@ -341,7 +336,7 @@ export class Store {
       `UPDATE versions SET last_seen = ?, retrieved_at = coalesce(?, retrieved_at), http_last_modified = coalesce(?, http_last_modified),
          listed_on = coalesce(?, listed_on), found_as = coalesce(found_as, ?)
        WHERE sha256 = ? AND source_id = (SELECT id FROM sources WHERE locator = ?)`,
-    ).run(t, input.retrievedAt ?? null, input.lastModified ?? null, input.hints?.listedOn?.date ?? null, foundAs(input), sha, locator);
+    ).run(t, input.retrievedAt ?? null, input.lastModified ?? null, input.hints?.listedOn?.date ?? null, foundAsJson(input), sha, locator);
     if (moved.changes > 0) return;
     this.transaction(() => this.versionOf(locator, input, sha, t));
   }
@@ -417,7 +412,7 @@ export class Store {
        ON CONFLICT(source_id, sha256) DO UPDATE SET last_seen = CASE WHEN ? THEN excluded.last_seen ELSE last_seen END, retrieved_at = coalesce(excluded.retrieved_at, retrieved_at),
          http_last_modified = coalesce(excluded.http_last_modified, http_last_modified), listed_on = coalesce(excluded.listed_on, listed_on),
          found_as = coalesce(found_as, excluded.found_as)`,
-    ).run(sourceId, sha, input.bytes.length, input.contentType ?? null, t, t, input.retrievedAt ?? null, input.lastModified ?? null, input.hints?.listedOn?.date ?? null, foundAs(input), seen ? 1 : 0);
+    ).run(sourceId, sha, input.bytes.length, input.contentType ?? null, t, t, input.retrievedAt ?? null, input.lastModified ?? null, input.hints?.listedOn?.date ?? null, foundAsJson(input), seen ? 1 : 0);
     const versionId = (this.sql("SELECT id FROM versions WHERE source_id = ? AND sha256 = ?").get(sourceId, sha) as { id: number }).id;
     return { versionId, sourceId };
   }

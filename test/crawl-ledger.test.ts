@@ -105,8 +105,8 @@ describe("links", () => {
     ledger.addLinks("page", [{ url: "r.pdf", text: "某局2024年政府信息公开工作年度报告.pdf", listedOn }]);
     ledger.addLinks("page2", [{ url: "r.pdf", text: "again" }]);
     expect(ledger.linksFrom("page")).toEqual([{ url: "r.pdf", text: "某局2024年政府信息公开工作年度报告.pdf", listedOn }]);
-    expect(ledger.linkTo("r.pdf")).toEqual({ text: "某局2024年政府信息公开工作年度报告.pdf", listedOn });
-    expect(ledger.linkTo("never.pdf")).toBeNull();
+    expect(ledger.linkTo("r.pdf")).toEqual({ linkText: "某局2024年政府信息公开工作年度报告.pdf", listedOn });
+    expect(ledger.linkTo("never.pdf")).toEqual({});
   });
 
   it("and a page's state are written together, or neither", () => {

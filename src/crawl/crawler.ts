@@ -2,7 +2,7 @@
 // attachments; each document kept as a blob, ingested, and recorded in crawl_urls only
 // once both are committed. Portals run side by side; every request goes through the
 // host scheduler, so one slow portal never holds up the others.
-import type { ListedOn } from "../../model/provenance.js";
+import { foundAs, type FoundAs, type ListedOn } from "../../model/provenance.js";
 import PQueue from "p-queue";
 import { portalHosts, userAgentOf, type CrawlConfig, type Portal } from "./config.js";
 import { Fetcher, hostAllowed, type FetchOutcome } from "./fetch.js";
@@ -213,7 +213,7 @@ export class Crawler {
   }
 
   /** Queues one document, waiting while the portal's queue is full (a list of 100,000 links is never held as 100,000 tasks). */
-  private async enqueue(ctx: PortalCtx, url: string, kind: "article" | "attachment", found: FoundBy = {}): Promise<void> {
+  private async enqueue(ctx: PortalCtx, url: string, kind: "article" | "attachment", found: FoundAs = {}): Promise<void> {
     await ctx.work.onSizeLessThan(ctx.work.concurrency);
     void ctx.work.add(() => this.claim(ctx, url, kind, found));
   }
@@ -221,7 +221,7 @@ export class Crawler {
   private async crawlPortal(ctx: PortalCtx): Promise<void> {
     // Documents an earlier run left unfinished (killed, or a transient failure).
     // Each is found again as the link to it was (its text, the list page's date: kept in crawl_links).
-    for (const row of this.state.unfinished(ctx.portal.name)) await this.enqueue(ctx, row.url, row.kind === "attachment" ? "attachment" : "article", this.foundAsLinked(row.url));
+    for (const row of this.state.unfinished(ctx.portal.name)) await this.enqueue(ctx, row.url, row.kind === "attachment" ? "attachment" : "article", this.state.linkTo(row.url));
     const visited = new Set<string>();
     const chains: Promise<void>[] = [];
     for (const start of ctx.portal.startUrls) {
@@ -231,7 +231,7 @@ export class Crawler {
           for (let n = 0; url && n < ctx.portal.maxPages && !visited.has(url); n++) {
             visited.add(url);
             const page = await this.listPage(ctx, url, "html");
-            for (const l of page.links) await this.enqueue(ctx, l.url, "article", foundOnList(l));
+            for (const l of page.links) await this.enqueue(ctx, l.url, "article", foundAs(l.listedOn, l.text));
             url = page.next;
           }
         })(),
@@ -247,7 +247,7 @@ export class Crawler {
             if (visited.has(url)) break;
             visited.add(url);
             const page = await this.listPage(ctx, url, "json");
-            for (const l of page.links) await this.enqueue(ctx, l.url, "article", foundOnList(l));
+            for (const l of page.links) await this.enqueue(ctx, l.url, "article", foundAs(l.listedOn, l.text));
             if (page.found === 0 || page.failed) break;
           }
         })(),
@@ -445,7 +445,7 @@ export class Crawler {
 
   // ---- documents ------------------------------------------------------------------
 
-  private claim(ctx: PortalCtx, url: string, kind: "article" | "attachment", found: FoundBy = {}): Promise<void> {
+  private claim(ctx: PortalCtx, url: string, kind: "article" | "attachment", found: FoundAs = {}): Promise<void> {
     this.state.meet(url, ctx.portal.name);
     let p = this.claims.get(url);
     if (!p) {
@@ -462,7 +462,7 @@ export class Crawler {
   }
 
   /** `found`: how the link to it was found (the list page's date beside it; an attachment's link text). */
-  private async document(ctx: PortalCtx, url: string, kind: "article" | "attachment", found: FoundBy = {}): Promise<void> {
+  private async document(ctx: PortalCtx, url: string, kind: "article" | "attachment", found: FoundAs = {}): Promise<void> {
     const { listedOn } = found;
     const { s } = ctx;
     const name = ctx.portal.name;
@@ -526,7 +526,7 @@ export class Crawler {
     this.totals.documents++;
     let ing: IngestResult;
     try {
-      const hints = ctx.hints || listedOn || found.linkText ? { ...ctx.hints, ...(listedOn ? { listedOn } : {}), ...(found.linkText ? { linkText: found.linkText } : {}) } : undefined;
+      const hints = ctx.hints || listedOn || found.linkText ? { ...ctx.hints, ...found } : undefined;
       ing = await this.ingest({
         bytes: archived ?? res.bytes, sha256: blob.sha256, url: res.finalUrl, ...(archived ? {} : { contentType: res.contentType }), ...(hints ? { hints } : {}),
         retrievedAt: t, lastModified: res.lastModified ?? null,
@@ -562,8 +562,10 @@ export class Crawler {
       this.state.saveUrl(full);
       return;
     }
-    this.state.saveUrlWithLinks({ ...full, status: "fetched" }, listedOn ? children.map((c) => ({ ...c, listedOn })) : children);
-    await this.children(ctx, url, children, listedOn);
+    // Each attachment is found with its page's list date and its own link text, kept with the link for a later run.
+    const linked = children.map((c) => ({ ...c, listedOn: listedOn ?? null }));
+    this.state.saveUrlWithLinks({ ...full, status: "fetched" }, linked);
+    await this.children(ctx, url, linked);
     this.state.saveUrl({ url, portal: name, kind, status: "done" });
   }
 
@@ -615,29 +617,10 @@ export class Crawler {
     return [...out.values()].slice(0, cap);
   }
 
-  /** How the first recorded link to a URL found it (crawl_links): its text, and the list page's date (an attachment's is its page's). */
-  private foundAsLinked(url: string): FoundBy {
-    const l = this.state.linkTo(url);
-    return { ...(l?.listedOn ? { listedOn: l.listedOn } : {}), ...(l?.text ? { linkText: l.text } : {}) };
-  }
-
-  /** A page's attachments, each with the page's list date and its own link text (kept in crawl_links, so a resumed run gives the same). */
-  private async children(ctx: PortalCtx, parent: string, links: { url: string; text?: string | null; listedOn?: ListedOn | null }[], listedOn?: ListedOn): Promise<void> {
-    await Promise.all(
-      links.map((l) =>
-        l.url === parent ? Promise.resolve() : this.claim(ctx, l.url, "attachment", { listedOn: l.listedOn ?? listedOn, ...(l.text ? { linkText: l.text } : {}) }),
-      ),
-    );
+  /** A page's attachments, each found as its link was (kept in crawl_links, so a resumed run gives the same). */
+  private async children(ctx: PortalCtx, parent: string, links: { url: string; text?: string | null; listedOn?: ListedOn | null }[]): Promise<void> {
+    await Promise.all(links.map((l) => (l.url === parent ? Promise.resolve() : this.claim(ctx, l.url, "attachment", foundAs(l.listedOn, l.text)))));
   }
 }
 
 export type { UrlRow };
-
-/** How a list page's link found an article: the date beside it and its text (a report's title, 某局2024年政府信息公开工作年度报告). */
-const foundOnList = (l: Link): FoundBy => ({ ...(l.listedOn ? { listedOn: l.listedOn } : {}), ...(l.text ? { linkText: l.text } : {}) });
-
-/** How the link to a document was found: the date the list page printed beside it (an attachment's is its page's), an attachment's link text. */
-interface FoundBy {
-  listedOn?: ListedOn;
-  linkText?: string;
-}
