@@ -84,6 +84,11 @@ export function readDate(printed: string): string | null {
 const TITLE = /^(.*?)(?:关于)?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*((?:(?!(?:\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年)[^])*?)(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:情况)?\s*(?:的)?\s*(?:年度|年)?\s*(?:工作)?\s*(?:报\s*告|年\s*报)/;
 const ORGAN_SUFFIX = /(?:局|委员会|委|办公室|办|人民政府|政府|办事处|街道|中心|院|所|处|厅|部|会|署|站|队|镇|乡|苏木|馆|公司|管理区|区|县|市|州|盟|旗|省|自治区|大学|学院|学校)$/;
 
+/** A portal's home and contents links (首页, 网站首页, 返回首页, 主页, 目录). */
+const NAV_WORDS = "(?:网站|返回)?首页|主页|目录";
+/** Such links run into the front of a name, with the marks between them. */
+const NAV_BEFORE_NAME = new RegExp(`^(?:(?:${NAV_WORDS})[|｜>＞»/·]*)+`);
+
 function cleanOrgan(s: string): string | null {
   const named = cleanText(s)
     .replace(/\s+/g, "")
@@ -95,7 +100,7 @@ function cleanOrgan(s: string): string | null {
     .replace(/^(?:Page|P\.)\d+[-—–:：]/i, "")
     // A portal's home or contents link run into the title (首页硚口区商务局…, 目录首页…, a
     // column of links printed beside the article): no body's name opens with one.
-    .replace(/^(?:(?:(?:网站|返回)?首页|主页|目录)[|｜>＞»/·]*)+/, "")
+    .replace(NAV_BEFORE_NAME, "")
     .replace(/^[#《“"]+|[》”"：:，,]+$/g, "");
   const t = removePrinted(removePrinted(named, /^关于|关于$/g), /的$/);
   if (t.length < 2 || t.length > 40) return null;
@@ -141,6 +146,9 @@ export interface MetaHints {
   names?: readonly string[];
 }
 
+/** Whether a text names two different years (not dates: a header's 2019年12月3日): two titles run together. */
+const namesTwoYears = (t: string): boolean => new Set([...halfDigits(t).matchAll(/(\d{4})\s*年(?!\s*\d{1,2}\s*月)/g)].map((y) => y[1])).size > 1;
+
 /** A file's extension, and the labels portals put before an attachment's name (附件1：, 附件：). */
 const NAME_EXTENSION = /\.[A-Za-z0-9]{1,5}$/;
 const NAME_LABEL = /^附件\s*\d*\s*[:：.、\-_]?/;
@@ -150,11 +158,11 @@ const NAME_LABEL = /^附件\s*\d*\s*[:：.、\-_]?/;
  * (湛江市人民政府地方志办公室2023年政府信息公开工作年度报告.pdf): null where it is not one,
  * or names two years. The body is null where the title names none (2023年政府信息公开工作年度报告.docx).
  */
-export function titleOfName(name: string): { organ: string | null; year: number } | null {
+function titleOfName(name: string): { organ: string | null; year: number } | null {
   const t = removePrinted(compact(cleanText(name.trim().replace(NAME_EXTENSION, ""))), NAME_LABEL);
   const m = execPrinted(TITLE, t);
   if (!m) return null;
-  if (new Set([...halfDigits(t).matchAll(/(\d{4})\s*年(?!\s*\d{1,2}\s*月)/g)].map((y) => y[1])).size > 1) return null;
+  if (namesTwoYears(t)) return null;
   const year = chineseNumber(m[2]);
   if (year === null) return null;
   return { organ: cleanOrgan(m[1]) ?? cleanOrgan(m[3]), year };
@@ -220,7 +228,7 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
     // Two years (not dates: a page header's 2019年12月3日 may run before a title) in the
     // lines taken for a title: two titles run together (a portal page printed with its list
     // of other years' reports beside the article), neither of which these lines give whole.
-    if (new Set([...halfDigits(printed).matchAll(/(\d{4})\s*年(?!\s*\d{1,2}\s*月)/g)].map((y) => y[1])).size > 1) continue;
+    if (namesTwoYears(printed)) continue;
     titleFound = true;
     title = t;
     titleAt = { text: t, place: k < fromText ? placeOf(firstTitleLine) : undefined };
@@ -454,7 +462,8 @@ function organFromBody(texts: string[], named: PreambleName | null): { organ: st
   }
   // The report's opening: its first lines, or, in a page saved or printed with the site's
   // navigation before the article, the lines from just before its preamble or first section.
-  const from = chromeBeforeBody(texts) ? Math.max(0, bodyStart(texts) - 1) : 0;
+  const start = bodyStart(texts);
+  const from = start > 0 && chromeBeforeBody(texts, start) ? start - 1 : 0;
   const first = texts.slice(from, from + 6).map((t) => squeezeHan(halfDigits(t)));
   const head = first.join("\n");
   // 请与某某局联系, 可与某某局联系, or 请联系：某某局办公室；联系电话… (the name ends at the next mark).
@@ -492,7 +501,7 @@ function organFromBody(texts: string[], named: PreambleName | null): { organ: st
     const m = execPrinted(contact, opening.join(""));
     const name = m ? (m[1] ?? m[2]) : null;
     const organ = name ? (bodyOfOffice(cleanText(name).replace(/\s+/g, "")) ?? cleanOrgan(name)) : null;
-    if (organ && m) return { organ, evidence: m[0].trim(), index: from + openingLine(opening, m.index) };
+    if (organ && m) return { organ, evidence: m[0].trim(), index: from + lineOf(opening, m.index, 0) };
   }
   // A signature line before the closing date.
   for (let i = texts.length - 1; i >= Math.max(0, texts.length - 4); i--) {
@@ -664,10 +673,10 @@ function bodyOfOffice(name: string): string | null {
 }
 
 /** Which of the first texts (joined with "\n") holds the character at `offset`. */
-function lineOf(texts: string[], offset: number): number {
+function lineOf(texts: string[], offset: number, separator = 1): number {
   let at = 0;
   for (let i = 0; i < texts.length; i++) {
-    at += texts[i].length + 1;
+    at += texts[i].length + separator;
     if (offset < at) return i;
   }
   return texts.length - 1;
@@ -731,36 +740,24 @@ export function withoutRepeatedHead(t: string): string {
   return t;
 }
 
-/** Whether lines of a site's navigation stand before the report's body. */
-/** The line of `lines` (joined without separators) an offset falls in. */
-function openingLine(lines: string[], offset: number): number {
-  let at = 0;
-  for (let i = 0; i < lines.length; i++) {
-    at += lines[i].length;
-    if (offset < at) return i;
-  }
-  return lines.length - 1;
-}
-
 /** How many lines a report's opening (title, preamble, the overview's first lines) may take where they are not joined into paragraphs. */
 const OPENING_LINES = 16;
 
-/** The index of the first line that opens the report's body (its preamble or first section), or 0. */
+/** The lines looked through for the report's body and the navigation before it. */
+const HEAD_LINES = 200;
+
+/** The index of the first line that opens the report's body (its preamble or first section) in the first HEAD_LINES, or -1. */
 function bodyStart(texts: string[]): number {
-  for (let i = 0; i < Math.min(texts.length, 200); i++) {
+  for (let i = 0; i < Math.min(texts.length, HEAD_LINES); i++) {
     const t = texts[i].replace(/^#+\s*/, "");
     if (sectionHeading(t) || PREAMBLE.test(matched(t))) return i;
   }
-  return 0;
+  return -1;
 }
 
-export function chromeBeforeBody(texts: string[]): boolean {
-  for (let i = 0; i < Math.min(texts.length, 200); i++) {
-    const t = texts[i].replace(/^#+\s*/, "");
-    if (sectionHeading(t) || PREAMBLE.test(matched(t))) return false;
-    if (isChrome(t)) return true;
-  }
-  return false;
+/** Whether lines of a site's navigation stand before the report's body. */
+export function chromeBeforeBody(texts: string[], start = bodyStart(texts)): boolean {
+  return texts.slice(0, start < 0 ? HEAD_LINES : start).some((t) => isChrome(t.replace(/^#+\s*/, "")));
 }
 
 /** Navigation, breadcrumbs, login links, font-size switches: not a title. */
@@ -771,7 +768,7 @@ function isChrome(t: string): boolean {
  * A line that is nothing but a portal's home and access links (首页, 网站首页 | English,
  * 返回首页). Not 政府信息公开 alone: that may be the middle of a title wrapped on three lines.
  */
-const NAV_ALONE = /^(?:(?:网站|返回)?首页|主页|目录|English|无障碍|长者模式|[|｜>＞»/·\s])+$/;
+const NAV_ALONE = new RegExp(`^(?:${NAV_WORDS}|English|无障碍|长者模式|[|｜>＞»/·\\s])+$`);
 
 const CHROME =
   /当前位置|您的位置|首页\s*[>＞»/]|[>＞»]\s*\S|登录|注册|无障碍|字号|打印|关闭|分享|浏览次数|来源[:：]|上一篇|下一篇|相关(?:文章|链接|阅读)|\|/;
