@@ -21,13 +21,8 @@ export function qualityData(store: Store): QualityData {
   // are those of the corrected values. A report is known across runs by its report key
   // (body and year), else by its document's bytes: never by its store id, which a
   // re-parse or a better copy changes.
-  const keys = new Map<number, string>();
-  const reports = (function* () {
-    for (const r of reportsOf(store.records({ byReport: true }))) {
-      keys.set(r.id, r.reportKey !== null ? `report ${r.reportKey}` : documentKey(r.record));
-      yield r;
-    }
-  })();
+  const reports = [...reportsOf(store.records({ byReport: true }))];
+  const keys = new Map(reports.map((r) => [r.id, r.reportKey !== null ? `report ${r.reportKey}` : documentKey(r.record)]));
   for (const { id, record, parsedAt } of withCorrections(store, reports)) records.push({ id, record, ingestedAt: parsedAt, key: keys.get(id)! });
   const prev = store.getMeta(SNAPSHOT);
   const failures = store.currentFailures().map(

@@ -176,29 +176,28 @@ function dropSliverRows(p: Part): void {
   }
 }
 
-/** A cell across a whole grid holding at least this many lines of text, or PROSE_CHARS characters, holds prose, not a table's cell. */
+/** A wide cell alone across its rows holding at least this many lines, or PROSE_CHARS characters, holds prose, not a table's cell (withoutProse). */
 const PROSE_LINES = 3;
 const PROSE_CHARS = 200;
 /** How a line of running text ends (a table's title or group label does not). */
 const PROSE_END = /[。；！？]$/;
 
 /**
- * A grid's cells across its whole width that hold running text (a box drawn around the
- * report, or around its pages' text, with the tables inside touching it: the title, the
- * preamble and the sections became one cell) are the page's text: their pieces go to the
- * page's lines, and the grid is cut at their rows. What is left between them is a table
- * where it has a cell narrower than the grid; a part of full-width cells alone (a heading
- * in the box between two tables) is text too.
+ * A grid's wide cells that hold running text (a box drawn around the report, or around its
+ * pages' text, with the tables inside touching it: the title, the preamble and the
+ * sections became cells) are the page's text: their pieces go to the page's lines, and the
+ * grid is cut at their rows. A wide cell spans the grid, or starts at its left edge and
+ * spans half its columns, and is alone across its rows (beside it at most the empty frame
+ * right of a narrower table); never a table's narrow label cell. What is left between such
+ * rows is a table where it has a cell that is not alone; else it is text too (a heading
+ * in the box between two tables).
  */
 function withoutProse(l: Lattice, loose: Piece[]): Lattice[] {
   const R = l.ys.length - 1;
-  // A cell alone across its rows: no other cell with text starts or runs in them (it spans
-  // the grid, or beside it stands only the empty frame right of a narrower table).
-  const alone = (c: Lattice["cells"][number]) => l.cells.every((o) => o === c || o.pieces.length === 0 || o.r + o.rs <= c.r || o.r >= c.r + c.rs);
   const C = l.xs.length - 1;
+  const alone = (c: Lattice["cells"][number]) => l.cells.every((o) => o === c || o.pieces.length === 0 || o.r + o.rs <= c.r || o.r >= c.r + c.rs);
   const prose = new Set<number>();
   for (const c of l.cells) {
-    // Across the grid, or from its left edge over half its columns with only an empty frame beside (never a table's narrow label cell).
     if (!(c.cs === C || (c.c === 0 && c.cs * 2 >= C)) || !alone(c)) continue;
     const text = toLines(c.pieces, 0).map((x) => x.text.trim()).filter(Boolean);
     const chars = text.reduce((n, x) => n + x.length, 0);
