@@ -11,7 +11,7 @@
 // read (null, warned); the rest are. And as pdftotext writes it without -layout (cells in
 // its reading order): every record read says so (text.cellOrder), no null unexplained.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,6 +59,18 @@ async function judge(files: { file: string; truth: string }[], opts: TruthOption
   return { found, printed, read, records };
 }
 
+/** A folder of its own under this file's temporary folder. */
+function workDir(name: string): string {
+  const dir = join(out, name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** LibreOffice headless, with a profile of its own in `dir` (another LibreOffice running does not take the call); `args` name `--outdir`. */
+function soffice(dir: string, args: string[]): void {
+  execFileSync("soffice", [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", ...args], { stdio: "pipe", timeout: 240_000 });
+}
+
 /** A metadata difference where every value read is the report's and the others are null (lost with the PDF's layout, not wrong). */
 function metadataOnlyLost(problem: string): boolean {
   const m = /organ\/year\/date\/region (\[.*\]), the report says (\[.*\])$/.exec(problem);
@@ -79,10 +91,8 @@ function pdftotext(dir: string, args: string[]): { file: string; truth: string }
 let out = "";
 beforeAll(() => {
   out = mkdtempSync(join(tmpdir(), "xxgk-convert-"));
-  // Its own profile: a LibreOffice another test (or a person) runs does not take the call.
-  const profile = `-env:UserInstallation=file://${join(out, "profile")}`;
   for (const to of ["html", "txt:Text (encoded):UTF8"])
-    execFileSync("soffice", [profile, "--headless", "--convert-to", to, "--outdir", out, ...docx.map((e) => e.file)], { stdio: "pipe", timeout: 240_000 });
+    soffice(out, ["--convert-to", to, "--outdir", out, ...docx.map((e) => e.file)]);
 }, 300_000);
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -165,15 +175,13 @@ describe("a PDF whose table LibreOffice set wider than the page", () => {
   const truth = "test/fixtures/generated/g01-2021.expected.json";
   let pdf = "";
   beforeAll(() => {
-    const dir = join(out, "wide");
+    const dir = workDir("wide");
     const html = join(dir, "wide.html");
-    execFileSync("mkdir", ["-p", dir]);
     const source = readFileSync(page, "utf8");
     expect(source).toContain('width="100%"');
     writeFileSync(html, source.replaceAll('width="100%"', 'width="740"'));
-    const profile = `-env:UserInstallation=file://${join(dir, "profile")}`;
-    execFileSync("soffice", [profile, "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir", dir, html], { stdio: "pipe", timeout: 120_000 });
-    execFileSync("soffice", [profile, "--headless", "--convert-to", "pdf", "--outdir", dir, join(dir, "wide.docx")], { stdio: "pipe", timeout: 120_000 });
+    soffice(dir, ["--convert-to", "docx:MS Word 2007 XML", "--outdir", dir, html]);
+    soffice(dir, ["--convert-to", "pdf", "--outdir", dir, join(dir, "wide.docx")]);
     pdf = join(dir, "wide.pdf");
   }, 300_000);
 
@@ -202,12 +210,10 @@ describe("portal pages saved as Word by LibreOffice, and those files printed to 
   ];
   const files: { file: string; truth: string }[] = [];
   beforeAll(() => {
-    const dir = join(out, "saved-pages");
-    execFileSync("mkdir", ["-p", dir]);
-    const profile = `-env:UserInstallation=file://${join(dir, "profile")}`;
-    execFileSync("soffice", [profile, "--headless", "--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML", "--outdir", dir, ...pages.map(([p]) => p)], { stdio: "pipe", timeout: 240_000 });
+    const dir = workDir("saved-pages");
+    soffice(dir, ["--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML", "--outdir", dir, ...pages.map(([p]) => p)]);
     const docx = pages.map(([p]) => join(dir, basename(p).replace(/\.html$/, ".docx")));
-    execFileSync("soffice", [profile, "--headless", "--convert-to", "pdf", "--outdir", dir, ...docx], { stdio: "pipe", timeout: 240_000 });
+    soffice(dir, ["--convert-to", "pdf", "--outdir", dir, ...docx]);
     pages.forEach(([, truth], i) => files.push({ file: docx[i], truth }, { file: docx[i].replace(/\.docx$/, ".pdf"), truth }));
   }, 480_000);
 
@@ -230,9 +236,8 @@ describe("a GBK portal page saved as Word by LibreOffice, which decodes it as GB
   const truth = "test/fixtures/reports/r2021.expected.json";
   let docx = "";
   beforeAll(() => {
-    const dir = join(out, "gbk-page");
-    execFileSync("mkdir", ["-p", dir]);
-    execFileSync("soffice", [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML", "--outdir", dir, page], { stdio: "pipe", timeout: 240_000 });
+    const dir = workDir("gbk-page");
+    soffice(dir, ["--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML", "--outdir", dir, page]);
     docx = join(dir, "r2021.portal-gbk.docx");
   }, 300_000);
 
@@ -255,8 +260,7 @@ describe("a report inside a table used for layout, saved as DOCX by LibreOffice"
   const truth = "test/fixtures/generated/g01-2021.expected.json";
   const files: { file: string; truth: string }[] = [];
   beforeAll(() => {
-    const dir = join(out, "layout");
-    execFileSync("mkdir", ["-p", dir]);
+    const dir = workDir("layout");
     const source = readFileSync(page, "utf8");
     const start = source.indexOf('<div class="TRS_Editor" id="zoom">');
     const end = source.indexOf('<div class="share">');
@@ -266,9 +270,8 @@ describe("a report inside a table used for layout, saved as DOCX by LibreOffice"
     const wrap = (table: string) => `<!DOCTYPE html><html><head><meta charset="utf-8"><title>x</title></head><body>${table}</body></html>`;
     writeFileSync(join(dir, "boxed.html"), wrap(`<table border="1" width="100%"><tr><td>${article}</td></tr></table>`));
     writeFileSync(join(dir, "beside.html"), wrap(`<table border="0" width="100%"><tr><td width="12%"><p>目录</p><p>首页</p><p>政务公开</p></td><td>${article}</td></tr></table>`));
-    const profile = `-env:UserInstallation=file://${join(dir, "profile")}`;
-    execFileSync("soffice", [profile, "--headless", "--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML", "--outdir", dir, join(dir, "boxed.html"), join(dir, "beside.html")], { stdio: "pipe", timeout: 240_000 });
-    execFileSync("soffice", [profile, "--headless", "--convert-to", "pdf", "--outdir", dir, join(dir, "boxed.docx"), join(dir, "beside.docx")], { stdio: "pipe", timeout: 240_000 });
+    soffice(dir, ["--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML", "--outdir", dir, join(dir, "boxed.html"), join(dir, "beside.html")]);
+    soffice(dir, ["--convert-to", "pdf", "--outdir", dir, join(dir, "boxed.docx"), join(dir, "beside.docx")]);
     files.push({ file: join(dir, "boxed.docx"), truth }, { file: join(dir, "beside.docx"), truth });
     prints.push({ file: join(dir, "boxed.pdf"), truth }, { file: join(dir, "beside.pdf"), truth });
   }, 300_000);
@@ -294,14 +297,12 @@ describe("a report inside a table used for layout, saved as DOCX by LibreOffice"
 
   it("printed to PDF, a box running over a page break with a section heading at the top of the next page: every section read", async () => {
     // A real report's text (the bundled sample), in a one-cell table, saved as DOCX and printed.
-    const dir = join(out, "layout-sample");
-    execFileSync("mkdir", ["-p", dir]);
+    const dir = workDir("layout-sample");
     const page = reportHtml("2024-环翠区商务局.txt", { title: "x", charsetMeta: "utf-8" });
     const body = page.slice(page.indexOf("<body>") + 6, page.indexOf("</body>"));
     writeFileSync(join(dir, "sample.html"), `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><table border="1" width="100%"><tr><td>${body}</td></tr></table></body></html>`);
-    const profile = `-env:UserInstallation=file://${join(dir, "profile")}`;
-    execFileSync("soffice", [profile, "--headless", "--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML", "--outdir", dir, join(dir, "sample.html")], { stdio: "pipe", timeout: 240_000 });
-    execFileSync("soffice", [profile, "--headless", "--convert-to", "pdf", "--outdir", dir, join(dir, "sample.docx")], { stdio: "pipe", timeout: 240_000 });
+    soffice(dir, ["--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML", "--outdir", dir, join(dir, "sample.html")]);
+    soffice(dir, ["--convert-to", "pdf", "--outdir", dir, join(dir, "sample.docx")]);
     const text = await parseReport({ bytes: readFileSync("data/samples/2024-环翠区商务局.txt"), name: "sample.txt" });
     const pdf = await parseReport({ bytes: readFileSync(join(dir, "sample.pdf")), name: "sample.pdf" });
     if (!text.ok || !pdf.ok) throw new Error("not read");
@@ -329,8 +330,7 @@ describe("a table LibreOffice breaks across pages inside a group of rows", () =>
   const labels = ["2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益", "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项"];
   const files: { file: string; truth: string }[] = [];
   beforeAll(() => {
-    const dir = join(out, "breaks");
-    execFileSync("mkdir", ["-p", dir]);
+    const dir = workDir("breaks");
     let html = readFileSync(page, "utf8");
     for (const l of labels) {
       const row = new RegExp(`(<td>${l}</td>)(?:<td>\\d+</td>){7}`);
@@ -347,8 +347,7 @@ describe("a table LibreOffice breaks across pages inside a group of rows", () =>
       writeFileSync(name, html.slice(0, at) + "<p>&nbsp;</p>".repeat(k) + html.slice(at));
       names.push(name);
     }
-    const profile = `-env:UserInstallation=file://${join(dir, "profile")}`;
-    execFileSync("soffice", [profile, "--headless", "--infilter=HTML (StarWriter)", "--convert-to", "pdf:writer_pdf_Export", "--outdir", dir, ...names], { stdio: "pipe", timeout: 240_000 });
+    soffice(dir, ["--infilter=HTML (StarWriter)", "--convert-to", "pdf:writer_pdf_Export", "--outdir", dir, ...names]);
     for (const n of names) files.push({ file: n.replace(/\.html$/, ".pdf"), truth: join(dir, "truth.json") });
   }, 300_000);
 
@@ -371,14 +370,12 @@ describe("a PDF whose font maps ideographs to their radical look-alikes", () => 
   const radicals: [string, string][] = [["一", "\u2f00"], ["二", "\u2f06"], ["人", "\u2f08"], ["民", "\u2ea0"], ["门", "\u2ed4"], ["行", "\u2f8f"], ["工", "\u2f2f"], ["户", "\u2f3e"]];
   let pdf = "";
   beforeAll(() => {
-    const dir = join(out, "radicals");
-    execFileSync("mkdir", ["-p", dir]);
+    const dir = workDir("radicals");
     let html = readFileSync(page, "utf8");
     for (const [ideograph, radical] of radicals) html = html.replaceAll(ideograph, radical);
     expect(html).toContain("\u2f00、本年新收政府信息公开申请数量");
     writeFileSync(join(dir, "radicals.html"), html);
-    const profile = `-env:UserInstallation=file://${join(dir, "profile")}`;
-    execFileSync("soffice", [profile, "--headless", "--infilter=HTML (StarWriter)", "--convert-to", "pdf:writer_pdf_Export", "--outdir", dir, join(dir, "radicals.html")], { stdio: "pipe", timeout: 120_000 });
+    soffice(dir, ["--infilter=HTML (StarWriter)", "--convert-to", "pdf:writer_pdf_Export", "--outdir", dir, join(dir, "radicals.html")]);
     pdf = join(dir, "radicals.pdf");
   }, 300_000);
 
