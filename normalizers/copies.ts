@@ -135,9 +135,9 @@ export function consolidate(copies: Copy[]): Consolidated {
     record.region ??= c.record.region;
   }
   // The template's arithmetic again, on the values the report now holds. Cross-year findings
-  // are about the body's series: the ingest service keeps them current on each year's newest
-  // document (an older copy may hold ones a later year or copy has made stale), so they are
-  // taken from the newest copy, whichever copy is best.
+  // are about the body's series: the ingest service works them out on the consolidated
+  // reports of two years and keeps them on each year's newest document (an older copy holds
+  // none), so they are taken from the newest copy, whichever copy is best.
   const newest = copies.reduce((a, b) => (b.id > a.id ? b : a));
   const crossYear = newest.record.checks.filter(isCrossYear);
   record.checks = [...runRecordRules({ requests: record.requests, reviews: record.reviews, sections: record.sections }), ...crossYear, ...disagreements];

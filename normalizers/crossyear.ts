@@ -57,3 +57,14 @@ export function checkInForce(previous: ReportRecord, current: ReportRecord): Che
   }
   return checks;
 }
+
+/**
+ * A report's checks with its cross-year findings replaced by `crossYear`, in the order a
+ * consolidated record keeps them: the template's own, then the cross-year ones, then
+ * what its copies disagree on (`copies.*`).
+ */
+export function withCrossYear<T extends { rule: string }>(checks: readonly T[], crossYear: readonly T[]): T[] {
+  const own = checks.filter((c) => !c.rule.startsWith("crossYear."));
+  const at = own.findIndex((c) => c.rule.startsWith("copies."));
+  return at < 0 ? [...own, ...crossYear] : [...own.slice(0, at), ...crossYear, ...own.slice(at)];
+}

@@ -160,10 +160,11 @@ export class IngestService {
       this.keyOrgan(result.reportId, outcome.ok ? ((extrasOf(outcome)?.form?.head ?? outcome.record).region?.code ?? null) : undefined);
       if (at.input.hints?.region && outcome.ok && outcome.region.by === "hint" && !outcome.region.contradiction) this.placeSiblings(result.reportId, at.input.hints.region);
       if (this.store.isCopyOfStoredReport(result.reportId)) result.copy = true;
-      const crossYear = this.refreshCrossYear(result.reportId);
-      // The report (and the next year's, whose cross-year checks may have changed) consolidated again.
+      // The report consolidated again, then its cross-year checks and the next year's run on
+      // the reports as consolidated (a value one copy could not read is read from another).
       const me = this.store.keyYearOf(result.reportId);
-      this.store.syncReports(me.organKey && me.year !== null ? [Store.unitOf(me.organKey, me.year), Store.unitOf(me.organKey, me.year + 1)] : [], { upTo: REPORT_COPIES_AT_ONCE });
+      this.store.syncReports(me.organKey && me.year !== null ? [Store.unitOf(me.organKey, me.year)] : [], { upTo: REPORT_COPIES_AT_ONCE });
+      const crossYear = me.organKey && me.year !== null ? (this.refreshCrossYear(me.organKey, [me.year, me.year + 1]).get(me.year) ?? []) : [];
       const rules = [...(result.failedRules ?? []), ...crossYear.map((c) => c.rule)];
       // Set on the result, not spread into a new one: spreading would read its record (see withRecordOf).
       result.checksFailed = rules.length;
@@ -266,25 +267,19 @@ export class IngestService {
         units.push(b.key && b.year !== null ? Store.unitOf(b.key, b.year) : `doc:${id}`);
         if (a) units.push(a.key && a.year !== null ? Store.unitOf(a.key, a.year) : `doc:${id}`);
       }
-      for (const key of touched) units.push(...this.refreshBody(key));
+      for (const key of touched) units.push(...this.unitsOfBody(key));
       this.store.syncReports(units);
+      // Every year of a body whose series changed is checked against its year before again.
+      for (const key of touched) this.refreshCrossYear(key, this.unitsOfBody(key).map((u) => Number(u.slice(u.lastIndexOf("|") + 1))));
       return { moves, notes };
     });
   }
 
-  /** Re-runs the cross-year checks of every year of one body's series; returns the units (key|year) refreshed. */
-  refreshBody(key: string): string[] {
+  /** The units (key|year) of every year of one body's series. */
+  private unitsOfBody(key: string): string[] {
     const years = new Set<number>();
     for (const [, u] of this.store.documentUnits()) if (u.key === key && u.year !== null) years.add(u.year);
-    const units: string[] = [];
-    for (const year of [...years].sort()) {
-      const cur = this.store.latestOfYear(key, year);
-      if (!cur) continue;
-      const prev = this.store.latestOfYear(key, year - 1);
-      this.store.replaceCrossYearChecks(cur.id, prev ? crossYearChecks(prev.record, cur.record) : []);
-      units.push(Store.unitOf(key, year));
-    }
-    return units;
+    return [...years].sort().map((year) => Store.unitOf(key, year));
   }
 
   /**
@@ -334,25 +329,23 @@ export class IngestService {
   }
 
   /**
-   * Re-runs the cross-year checks a new report touches: its own (against the year before)
-   * and the next year's (against it). Other years' checks are left as they are. Returns
-   * those on the report.
+   * Runs the cross-year checks of a body's reports for these years again, each against the
+   * body's report for the year before, both as the dataset holds them (consolidated from
+   * their copies), and keeps them on the reports (Store.setReportCrossYearChecks). The
+   * caller has consolidated the reports whose documents changed. Returns the findings by
+   * year. Other years' checks are left as they are.
    */
-  private refreshCrossYear(reportId: number): Check[] {
-    const me = this.store.keyYearOf(reportId);
-    if (!me.organKey || me.year === null) return [];
-    const key = me.organKey;
-    let mine: Check[] = [];
-    for (const year of [me.year, me.year + 1]) {
+  private refreshCrossYear(key: string, years: number[]): Map<number, Check[]> {
+    const found = new Map<number, Check[]>();
+    for (const year of [...new Set(years)].sort((a, b) => a - b)) {
       // Ids first: a record (~30 KB of JSON) is read only when both years are there to compare.
-      const cur = this.store.latestIdOfYear(key, year);
-      if (cur === null) continue;
-      const prev = this.store.latestIdOfYear(key, year - 1);
-      const found = prev !== null ? crossYearChecks(this.store.recordOf(prev)!, this.store.recordOf(cur)!) : [];
-      this.store.replaceCrossYearChecks(cur, found);
-      if (cur === reportId) mine = found;
+      if (this.store.latestIdOfYear(key, year) === null) continue;
+      const both = this.store.latestIdOfYear(key, year - 1) !== null;
+      const checks = both ? crossYearChecks(this.store.reportOfYear(key, year - 1)!, this.store.reportOfYear(key, year)!) : [];
+      this.store.setReportCrossYearChecks(key, year, checks);
+      found.set(year, checks);
     }
-    return mine;
+    return found;
   }
 
   // ---- a person's metadata of a document (serve: corrections.ts correctDocument) ----
@@ -401,19 +394,13 @@ export class IngestService {
       this.documentMetadata(cur.id, sha);
       this.store.setOrganKey(cur.id, null);
       this.keyOrgan(cur.id);
-      this.refreshCrossYear(cur.id);
-      // The body-year it left: its next year is compared with what remains there.
-      if (before.organKey && before.year !== null)
-        for (const year of [before.year, before.year + 1]) {
-          const at = this.store.latestOfYear(before.organKey, year);
-          if (!at) continue;
-          const prev = this.store.latestOfYear(before.organKey, year - 1);
-          this.store.replaceCrossYearChecks(at.id, prev ? crossYearChecks(prev.record, at.record) : []);
-        }
-      if (before.organKey === null || before.year === null) {
-        const now = this.store.keyYearOf(cur.id);
-        if (now.organKey === null || now.year === null) this.store.replaceCrossYearChecks(cur.id, []);
-      }
+      // The reports it left and joined consolidated again (the reports' triggers marked
+      // them), then checked against their years before, and their next years against them.
+      this.store.syncReports();
+      const now = this.store.keyYearOf(cur.id);
+      if (now.organKey === null || now.year === null) this.store.replaceCrossYearChecks(cur.id, []);
+      else this.refreshCrossYear(now.organKey, [now.year, now.year + 1]);
+      if (before.organKey && before.year !== null) this.refreshCrossYear(before.organKey, [before.year, before.year + 1]);
       return { reportId: cur.id };
     });
   }

@@ -16,6 +16,7 @@ import { cellsOf } from "../model/cells.js";
 import type { Check, DocumentPlace, Region, ReportRecord } from "../model/record.js";
 import { foundAs, type FoundAs, type ListedOn } from "../model/provenance.js";
 import { consolidate } from "../normalizers/copies.js";
+import { withCrossYear } from "../normalizers/crossyear.js";
 import { checkSchema, migrate, NewerSchemaError, schemaVersionOf, STORE_SCHEMA_VERSION } from "./migrations.js";
 import { placeColumns, provenanceOf } from "./record-access.js";
 import { CELL_COLUMNS, CHECK_COLUMNS, checkRules, DIAGNOSTIC_COLUMNS, SECTION_COLUMNS, storedForm, withRecordOf, type StoredForm } from "./stored-form.js";
@@ -859,6 +860,39 @@ export class Store {
       organKey, year,
     ) as { id: number; record_json: string } | undefined;
     return row ? { id: row.id, record: JSON.parse(row.record_json) as ReportRecord } : null;
+  }
+
+  /**
+   * A body's report for a year as the dataset holds it: the consolidated record where two
+   * or more documents carry it, else its one document's. Null when the body has no current
+   * document for that year. (A report left marked for consolidation is read as last
+   * consolidated, or, never consolidated, as its newest document.)
+   */
+  reportOfYear(bodyKey: string, year: number): ReportRecord | null {
+    const row = this.sql(
+      "SELECT COALESCE(rr.record_json, r.record_json) AS record_json FROM report_records rr JOIN reports r ON r.id = rr.report_id WHERE rr.unit = ?",
+    ).get(Store.unitOf(bodyKey, year)) as { record_json: string } | undefined;
+    return row ? (JSON.parse(row.record_json) as ReportRecord) : (this.latestOfYear(bodyKey, year)?.record ?? null);
+  }
+
+  /**
+   * Sets the cross-year checks of a body's report for a year. They are the report's: kept on
+   * its newest current document (the one consolidation takes them from; an older copy
+   * keeps none, so none goes stale), and, for a report consolidated from two or more
+   * documents, in its consolidated record and checks as well.
+   */
+  setReportCrossYearChecks(bodyKey: string, year: number, checks: Check[]): void {
+    const docs = this.sql("SELECT id FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1 ORDER BY id").all(bodyKey, year) as { id: number }[];
+    docs.forEach((d, i) => this.replaceCrossYearChecks(d.id, i === docs.length - 1 ? checks : []));
+    const rr = this.sql("SELECT report_id, record_json FROM report_records WHERE unit = ?").get(Store.unitOf(bodyKey, year)) as
+      | { report_id: number; record_json: string | null }
+      | undefined;
+    if (!rr || rr.record_json === null) return;
+    const record = JSON.parse(rr.record_json) as ReportRecord;
+    record.checks = withCrossYear(record.checks, checks);
+    this.sql("UPDATE report_records SET record_json = ? WHERE report_id = ?").run(JSON.stringify(record), rr.report_id);
+    this.sql("DELETE FROM consolidated_checks WHERE report_id = ?").run(rr.report_id);
+    this.insertMany("consolidated_checks", CHECK_COLUMNS, rr.report_id, record.checks.flatMap((k) => [k.rule, k.severity, k.message, k.where]));
   }
 
   /** Replaces a report's cross-year checks (`crossYear.*`) with these. */

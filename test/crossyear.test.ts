@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseReport } from "../src/pipeline.js";
-import { crossYearChecks } from "../normalizers/crossyear.js";
+import { crossYearChecks, withCrossYear } from "../normalizers/crossyear.js";
 import type { ReportRecord } from "../model/record.js";
 
 async function sample(): Promise<ReportRecord> {
@@ -35,5 +35,13 @@ describe("cross-year checks", () => {
     prev.year = 2022;
     prev.requests.carriedForward = [9, 9, 9, 9, 9, 9, 54];
     expect(crossYearChecks(prev, cur)).toEqual([]);
+  });
+
+  it("replaces a report's cross-year findings in place: after the template's own, before what its copies disagree on", () => {
+    const k = (rule: string) => ({ rule });
+    const old = [k("requests.balance"), k("crossYear.inForce"), k("copies.disagree"), k("crossYear.carriedOver")];
+    expect(withCrossYear(old, [k("crossYear.carriedOver")]).map((c) => c.rule)).toEqual(["requests.balance", "crossYear.carriedOver", "copies.disagree"]);
+    expect(withCrossYear(old, []).map((c) => c.rule)).toEqual(["requests.balance", "copies.disagree"]);
+    expect(withCrossYear([k("reviews.total")], [k("crossYear.inForce")]).map((c) => c.rule)).toEqual(["reviews.total", "crossYear.inForce"]);
   });
 });

@@ -54,6 +54,48 @@ describe("report tables written as documents are saved", () => {
     store.close();
   });
 
+  it("check a body's years against each other as the reports are consolidated from their copies, and keep no finding on an older copy", async () => {
+    const input = join(tmp, "cross-year");
+    mkdirSync(input);
+    const [text] = SAMPLES;
+    // 2024 twice: the newer copy's 结转下年度继续办理 row cannot be read (its 0s are read from the older copy).
+    const at = text.indexOf("四、结转下年度继续办理");
+    writeFileSync(join(input, "a-2024.txt"), text);
+    writeFileSync(join(input, "b-2024-copy.txt"), text.slice(0, at) + text.slice(at).replace("\t0\n", "\t0O\n"));
+    // 2025 carries over 3 requests of natural persons that 2024 did not carry forward.
+    writeFileSync(join(input, "c-2025.txt"), text.replaceAll("2024", "2025").replace(/二、上年结转政府信息公开申请数量\n\t0/, "二、上年结转政府信息公开申请数量\n\t3"));
+    const store = openStore(join(tmp, "cross-year.sqlite"));
+    const s = await ingestPaths(store, [input]);
+    expect(s.ingested).toBe(3);
+    const findings = () => store.db.prepare("SELECT year, rule, \"where\" FROM v_checks WHERE rule LIKE 'crossYear.%' ORDER BY year").all();
+    // The report of 2024 holds its 0s (from the older copy); the newer copy alone, whose row is null, shows no disagreement.
+    expect(store.db.prepare("SELECT value, document_id FROM v_cells WHERE year = 2024 AND key = 'requests.carriedForward.naturalPerson'").get()).toEqual({ value: 0, document_id: 1 });
+    expect(findings()).toEqual([{ year: 2025, rule: "crossYear.carriedOver", where: "requests.carriedOver.naturalPerson" }]);
+    expect(s.checks["crossYear.carriedOver"]).toBe(1);
+    // The same after a full consolidation from the database.
+    const asSaved = reportRows(store);
+    store.rebuildReports();
+    expect(reportRows(store)).toEqual(asSaved);
+    store.close();
+
+    // The other way round: 2025 first, then the copies of 2024, the readable one last. The
+    // finding comes when 2024's report first holds the value; the older copy keeps none.
+    const reverse = join(tmp, "cross-year-reverse");
+    mkdirSync(reverse);
+    writeFileSync(join(reverse, "a-2025.txt"), readFileSync(join(input, "c-2025.txt")));
+    writeFileSync(join(reverse, "b-2024-copy.txt"), readFileSync(join(input, "b-2024-copy.txt")));
+    const other = openStore(join(tmp, "cross-year-reverse.sqlite"));
+    await ingestPaths(other, [reverse]);
+    expect(other.db.prepare("SELECT count(*) AS n FROM v_checks WHERE rule LIKE 'crossYear.%'").get()).toEqual({ n: 0 });
+    await ingestPaths(other, [join(input, "a-2024.txt")]);
+    expect(other.db.prepare("SELECT year, rule, \"where\" FROM v_checks WHERE rule LIKE 'crossYear.%'").all()).toEqual([
+      { year: 2025, rule: "crossYear.carriedOver", where: "requests.carriedOver.naturalPerson" },
+    ]);
+    // Kept on each year's newest document only: 2025's.
+    expect(other.db.prepare("SELECT r.year, count(*) AS n FROM checks c JOIN reports r ON r.id = c.report_id WHERE c.rule LIKE 'crossYear.%' GROUP BY r.year").all()).toEqual([{ year: 2025, n: 1 }]);
+    other.close();
+  });
+
   it("keep a report of one document as that document, not a copy; a second copy makes it consolidated, and its going undoes that", async () => {
     const input = join(tmp, "copies");
     mkdirSync(input);
