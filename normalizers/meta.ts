@@ -149,6 +149,9 @@ export interface MetaHints {
 /** Whether a text names two different years (not dates: a header's 2019年12月3日): two titles run together. */
 const namesTwoYears = (t: string): boolean => new Set([...halfDigits(t).matchAll(/(\d{4})\s*年(?!\s*\d{1,2}\s*月)/g)].map((y) => y[1])).size > 1;
 
+/** A title gathering several bodies' reports (某区2024年各部门政府信息公开工作年度报告, …汇总): no one body's name. */
+const GATHERED = /各(?:部门|单位|乡镇|街道|镇街|委办局|级)|汇总|合集|汇编/;
+
 /** A file's extension, and the labels portals put before an attachment's name (附件1：, 附件：). */
 const NAME_EXTENSION = /\.[A-Za-z0-9]{1,5}$/;
 const NAME_LABEL = /^附件\s*\d*\s*[:：.、\-_]?/;
@@ -162,7 +165,7 @@ function titleOfName(name: string): { organ: string | null; year: number } | nul
   const t = removePrinted(compact(cleanText(name.trim().replace(NAME_EXTENSION, ""))), NAME_LABEL);
   const m = execPrinted(TITLE, t);
   if (!m) return null;
-  if (namesTwoYears(t)) return null;
+  if (namesTwoYears(t) || GATHERED.test(matched(t))) return null;
   const year = chineseNumber(m[2]);
   if (year === null) return null;
   return { organ: cleanOrgan(m[1]) ?? cleanOrgan(m[3]), year };

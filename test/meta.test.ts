@@ -143,6 +143,9 @@ describe("organ and year where the title does not give them (forms seen on real 
     expect(readMeta(bare(), { names: ["P020250120391845.pdf", "2024-硚口区商务局.txt", "某县教育局2024年政府信息公开工作年度报告"] }).organ).toBe("某县教育局");
     // A name naming two years (a list of reports run together) gives nothing.
     expect(readMeta(bare(), { names: ["某县教育局2023年政府信息公开工作年度报告某县教育局2024年政府信息公开工作年度报告"] }).organ).toBeNull();
+    // A title gathering several bodies' reports names no one body (nor the year of this one).
+    for (const gathered of ["武汉市硚口区2024年各部门政府信息公开工作年度报告", "某县各乡镇2024年政府信息公开工作年度报告.pdf", "某市2024年政府信息公开工作年度报告汇总"])
+      expect(codes(readMeta(bare(), { names: [gathered] }))).toEqual(expect.arrayContaining(["meta.noOrgan"]));
     // A document that names its body (here in its signature) keeps it; a name only adds the year it does not state.
     const signed = () => doc("政府信息公开工作年度报告", "一、总体情况", "本年度工作平稳。", "某县教育局", "2023年1月5日");
     const named = readMeta(signed(), { names: ["某县教育局2022年政府信息公开工作年度报告.pdf"] });
