@@ -48,17 +48,20 @@ export interface ListedOn {
 /**
  * How a document's link was found, which its reading may depend on (a body or date the
  * document does not print): the list page's date beside it (an attachment's is its
- * page's) and the link's text. Kept by the crawler for each link (crawl_links) and by the
- * store for each version it read (versions.found_as), so later reads give the same.
+ * page's), the link's text, and for an attachment the title of the page that links it
+ * (某局2024年政府信息公开工作年度报告 over 附件1). Kept by the crawler for each link
+ * (crawl_links) and by the store for each version it read (versions.found_as), so later
+ * reads give the same.
  */
 export interface FoundAs {
   listedOn?: ListedOn;
   linkText?: string;
+  pageTitle?: string;
 }
 
 /** A FoundAs holding only what is known (no empty keys). */
-export function foundAs(listedOn?: ListedOn | null, linkText?: string | null): FoundAs {
-  return { ...(listedOn ? { listedOn } : {}), ...(linkText ? { linkText } : {}) };
+export function foundAs(h: { listedOn?: ListedOn | null; linkText?: string | null; pageTitle?: string | null }): FoundAs {
+  return { ...(h.listedOn ? { listedOn: h.listedOn } : {}), ...(h.linkText ? { linkText: h.linkText } : {}), ...(h.pageTitle ? { pageTitle: h.pageTitle } : {}) };
 }
 
 export const ProvenanceEntry = z.strictObject({

@@ -51,11 +51,13 @@ export interface LinkOut {
   text?: string | null;
   /** The date the list page printed beside the link (for an attachment: beside the link to its page). */
   listedOn?: ListedOn | null;
+  /** An attachment's: the title of the page that links it (as read, else as listed). */
+  pageTitle?: string | null;
 }
 
 /** A crawl_links row as read. */
-type LinkRow = { url: string; text: string | null; listed_on: string | null };
-const linkOf = (r: LinkRow) => ({ url: r.url, text: r.text, listedOn: r.listed_on ? (JSON.parse(r.listed_on) as ListedOn) : null });
+type LinkRow = { url: string; text: string | null; listed_on: string | null; page_title: string | null };
+const linkOf = (r: LinkRow) => ({ url: r.url, text: r.text, listedOn: r.listed_on ? (JSON.parse(r.listed_on) as ListedOn) : null, pageTitle: r.page_title });
 
 /** One HTTP exchange (its retries and redirects counted in `requests`). */
 export interface FetchLog {
@@ -189,19 +191,21 @@ export class CrawlLedger {
   }
 
   private insertLinks(parent: string, children: readonly LinkOut[]): void {
-    const ins = this.sql("INSERT OR IGNORE INTO crawl_links (parent_url, child_url, text, listed_on) VALUES (?, ?, ?, ?)");
-    for (const c of children) ins.run(parent, c.url, c.text ?? null, c.listedOn ? JSON.stringify(c.listedOn) : null);
+    const ins = this.sql("INSERT OR IGNORE INTO crawl_links (parent_url, child_url, text, listed_on, page_title) VALUES (?, ?, ?, ?, ?)");
+    for (const c of children) ins.run(parent, c.url, c.text ?? null, c.listedOn ? JSON.stringify(c.listedOn) : null, c.pageTitle ?? null);
   }
 
-  /** How the first recorded link to a URL found it (its text, the list page's date), empty where none is recorded. */
+  /** How the first recorded link to a URL found it (its text, the list page's date, its page's title), empty where none is recorded. */
   linkTo(child: string): FoundAs {
-    const r = this.sql("SELECT child_url AS url, text, listed_on FROM crawl_links WHERE child_url = ? ORDER BY rowid LIMIT 1").get(child) as LinkRow | undefined;
-    return r ? foundAs(linkOf(r).listedOn, r.text) : {};
+    const r = this.sql("SELECT child_url AS url, text, listed_on, page_title FROM crawl_links WHERE child_url = ? ORDER BY rowid LIMIT 1").get(child) as LinkRow | undefined;
+    if (!r) return {};
+    const l = linkOf(r);
+    return foundAs({ listedOn: l.listedOn, linkText: l.text, pageTitle: l.pageTitle });
   }
 
   /** The links recorded from a page, in the order first found. */
-  linksFrom(parent: string): { url: string; text: string | null; listedOn: ListedOn | null }[] {
-    return (this.sql("SELECT child_url AS url, text, listed_on FROM crawl_links WHERE parent_url = ? ORDER BY rowid").all(parent) as LinkRow[]).map(linkOf);
+  linksFrom(parent: string): ReturnType<typeof linkOf>[] {
+    return (this.sql("SELECT child_url AS url, text, listed_on, page_title FROM crawl_links WHERE parent_url = ? ORDER BY rowid").all(parent) as LinkRow[]).map(linkOf);
   }
 
   /**

@@ -646,6 +646,13 @@ export const MIGRATIONS: readonly { to: number; why: string; sql: string }[] = [
       ALTER TABLE crawl_links ADD COLUMN listed_on TEXT;  -- JSON ListedOn: the date the list page printed beside the parent's link
     `,
   },
+  {
+    to: 12,
+    why: "crawl_links.page_title: an attachment's page title (as read, else as listed), a name that gives the body and year of an attachment that prints neither (a table alone, a scan)",
+    sql: `
+      ALTER TABLE crawl_links ADD COLUMN page_title TEXT;  -- an attachment link's: the title of the page that links it
+    `,
+  },
 ];
 
 /** The schema version this code writes (`PRAGMA user_version`). */

@@ -33,18 +33,22 @@ export interface ParseInput {
   limits?: Partial<Limits>;
   /** The bytes' sha256 where the caller has already computed it (hashing large PDFs again is waste). */
   sha256?: string;
-  /**
-   * What the caller knows beyond the document: a GB/T 2260 code from `--region` or a
-   * portal; the date beside its link on a list page; the text of the link it was found
-   * by (`linkText`: a portal's attachment link, 某局2023年政府信息公开工作年度报告.pdf).
-   */
-  hints?: { region?: string | null; organ?: string | null; listedOn?: ListedOn | null; linkText?: string | null };
+  hints?: ParseHints;
 }
+
+/**
+ * What the caller knows beyond the document: a GB/T 2260 code from `--region` or a
+ * portal; the date beside its link on a list page; the text of the link it was found
+ * by (`linkText`: a portal's attachment link, 某局2023年政府信息公开工作年度报告.pdf); for
+ * an attachment, the title of the page that links it (`pageTitle`).
+ */
+export type ParseHints = { region?: string | null; organ?: string | null; listedOn?: ListedOn | null; linkText?: string | null; pageTitle?: string | null };
 
 /**
  * The names a document was found under, for the body and year of one that names neither
  * (normalizers/meta.ts fromNames): its file name (a zip member's own; a URL's last path
- * segment, decoded), then the text of the link to it.
+ * segment, decoded), then the text of the link to it, then the title of the page that
+ * links it.
  */
 export function namesOf(input: Pick<ParseInput, "path" | "url" | "hints">): string[] {
   const names: string[] = [];
@@ -58,8 +62,7 @@ export function namesOf(input: Pick<ParseInput, "path" | "url" | "hints">): stri
       /* not a URL, or a segment that does not decode: no name */
     }
   }
-  const link = input.hints?.linkText?.trim();
-  if (link) names.push(link);
+  for (const name of [input.hints?.linkText, input.hints?.pageTitle]) if (name?.trim()) names.push(name.trim());
   return names;
 }
 
@@ -72,7 +75,14 @@ export type ParseOutcome =
       /** How the region was decided and how sure it is (the store keeps it beside the record). */
       region: RegionDecision;
     }
-  | { ok: false; code: string; message: string; attachments?: { url: string; text: string }[] };
+  | {
+      ok: false;
+      code: string;
+      message: string;
+      attachments?: { url: string; text: string }[];
+      /** A page of attachments (`attachments-only`): its title as read, which names the report its attachments carry. */
+      title?: string;
+    };
 
 /** Parses one report. Never throws for bad input: a failure comes back as { ok: false }. */
 export async function parseReport(input: ParseInput): Promise<ParseOutcome> {
@@ -188,6 +198,7 @@ function build(doc: Document, input: ParseInput, format: Format): ParseOutcome |
         code: ATTACHMENTS_ONLY,
         message: `the page has no report tables; the report is in ${attachments.length} attachment(s): ${attachments.map((a) => a.url).join(", ")}`,
         attachments,
+        ...(meta.title ? { title: meta.title } : {}),
       };
     if (!titled) return { ok: false, code: "not-a-report", message: "not an annual report: no report title, sections or template tables found" };
     // The reader's own note says what it found instead (pictures, and whether the file holds them).

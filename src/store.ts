@@ -11,7 +11,7 @@ import { mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { BlobStore } from "./blobs.js";
 import { CrawlLedger } from "./crawl-ledger.js";
-import type { ParseOutcome } from "./pipeline.js";
+import type { ParseHints, ParseOutcome } from "./pipeline.js";
 import { cellsOf } from "../model/cells.js";
 import type { Check, DocumentPlace, Region, ReportRecord } from "../model/record.js";
 import { foundAs, type FoundAs, type ListedOn } from "../model/provenance.js";
@@ -35,11 +35,8 @@ export interface IngestInput {
   url?: string | null;
   /** HTTP Content-Type where the bytes came over HTTP (helps sniff the format). */
   contentType?: string;
-  /**
-   * What the caller knows beyond the document, e.g. `{ region: "420104" }` from `--region` or a
-   * portal; `listedOn`: the date printed beside its link on a portal's list page.
-   */
-  hints?: { region?: string | null; organ?: string | null; listedOn?: ListedOn | null; linkText?: string | null };
+  /** What the caller knows beyond the document (ParseInput's hints: `--region`, a portal's list date, link text, linking page's title). */
+  hints?: ParseHints;
   /** A member of a zip archive: the archive's path and the member's name (`path` is `archive!/member`). */
   member?: { archive: string; name: string };
   /** When the bytes were fetched (ISO 8601), for crawled bytes. */
@@ -81,6 +78,8 @@ export interface IngestResult {
   record?: ReportRecord;
   /** Links to attachments found on an HTML page (the crawler follows them). */
   attachments?: { url: string; text: string }[];
+  /** A page of attachments (`attachments-only`): its title as read (the crawler names its attachments with it). */
+  title?: string;
   /** What a region hint did to a stored report's body (placed it), in words. */
   note?: string;
   /** A region hint not applied (it contradicts the document, or a person's decision), in words. */
@@ -114,8 +113,8 @@ export interface StaleDocument {
 
 /** versions.found_as of an input: the hints its reading depends on, as JSON; null where it has none. */
 function foundAsJson(input: IngestInput): string | null {
-  const h = foundAs(input.hints?.listedOn, input.hints?.linkText);
-  return h.listedOn || h.linkText ? JSON.stringify(h) : null;
+  const h = foundAs(input.hints ?? {});
+  return Object.keys(h).length ? JSON.stringify(h) : null;
 }
 
 export interface StoreOptions {
@@ -378,8 +377,9 @@ export class Store {
           `INSERT INTO failures (version_id, locator, sha256, code, message, parser_version, at) VALUES (?,?,?,?,?,?,?)
            ON CONFLICT (sha256) WHERE is_current = 1 AND sha256 IS NOT NULL DO NOTHING`,
         ).run(versionId, locator, sha, outcome.code, outcome.message, parser, t);
-        if (ins.changes === 0) return { status: "present", sha256: sha, code: outcome.code, message: outcome.message, attachments: outcome.attachments };
-        return { status: "failed", sha256: sha, code: outcome.code, message: outcome.message, attachments: outcome.attachments };
+        const page = { attachments: outcome.attachments, ...(outcome.title ? { title: outcome.title } : {}) };
+        if (ins.changes === 0) return { status: "present", sha256: sha, code: outcome.code, message: outcome.message, ...page };
+        return { status: "failed", sha256: sha, code: outcome.code, message: outcome.message, ...page };
       }
       if (at.replace) this.sql("UPDATE reports SET is_current = 0 WHERE sha256 = ? AND is_current = 1").run(sha);
       // Made by the parse worker where there was one; here otherwise.

@@ -312,6 +312,70 @@ describe("a report page that names its body only in the list's link to it", () =
   }, 60_000);
 });
 
+describe("an attachment that names its body and year only in the title of the page that links it", () => {
+  // The report's tables alone (no title, no preamble) as a DOCX by LibreOffice: a statistics attachment.
+  let tables: Buffer | undefined;
+  const tablesDocx = (): Buffer => {
+    if (tables) return tables;
+    const dir = tmp("page-title");
+    const page = reportHtml("2024-硚口区商务局.txt", { title: "统计表", charsetMeta: "utf-8" });
+    const parts = [...page.matchAll(/<p>[二三四]、[^<]{0,30}<\/p>|<table[\s\S]*?<\/table>/g)].map((m) => m[0]);
+    writeFileSync(join(dir, "tables.html"), `<!DOCTYPE html><html><head><meta charset="utf-8"><title>统计表</title></head><body>${parts.join("\n")}</body></html>`);
+    execFileSync("soffice", [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML", "--outdir", dir, join(dir, "tables.html")], { stdio: "pipe", timeout: 120_000 });
+    return (tables = readFileSync(join(dir, "tables.docx")));
+  };
+  const DOCX_TYPE = { "content-type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document" };
+
+  it("is read with that title, on the run that fetches it, on a later run that retries it, and on reparse", async () => {
+    const docx = tablesDocx();
+    const alone = await parseReport({ bytes: docx, name: "tables.docx" });
+    expect(alone.ok && [alone.record.organ, alone.record.year, alone.record.requests.newReceived.at(-1)]).toEqual([null, null, 1]);
+
+    const title = "武汉市硚口区商务局2024年政府信息公开工作年度报告";
+    for (const retried of [false, true]) {
+      const s = await serve();
+      // The list's link says only 年度报告; the page's own title names the body and year; the attachment's link says 附件1.
+      s.routes.set("/list.html", html(listPage([{ href: "/a.html", text: "年度报告" }], null)));
+      s.routes.set("/a.html", html(attachmentsPage(title, [{ href: "/f/P020250120555.docx", text: "附件1" }])));
+      s.routes.set("/f/P020250120555.docx", (_q, res, n) => (retried && n <= 3 ? res.writeHead(503).end() : res.writeHead(200, DOCX_TYPE).end(docx)));
+      const db = join(tmp("page-title-db"), "x.sqlite");
+      if (retried) expect((await runCrawl({ config: config(s.base, { retries: 2 }), db })).portals[0].newReports).toEqual([]);
+      const sum = await runCrawl({ config: config(s.base, { retries: 2 }), db });
+      await s.close();
+      expect(sum.portals[0].newReports.map((r) => [r.url.replace(s.base, ""), r.organ, r.year])).toEqual([["/f/P020250120555.docx", "武汉市硚口区商务局", 2024]]);
+      const store = openStore(db);
+      try {
+        const r = store.recordOf(sum.portals[0].newReports[0].reportId!)!;
+        expect([r.organ, r.year, r.publishedOn]).toEqual(["武汉市硚口区商务局", 2024, "2025-01-20"]);
+        expect(r.diagnostics.filter((d) => d.key === "organ" || d.key === "year").map((d) => [d.code, d.severity])).toEqual([
+          ["meta.organFromName", "info"],
+          ["meta.yearFromName", "info"],
+        ]);
+        expect(r.provenance.organ?.text).toBe(title);
+        // A newer build reads the kept bytes again as the crawl read them.
+        store.db.prepare("UPDATE reports SET parser_version = '0.0.1'").run();
+        const changes = await new IngestService(store).reparse();
+        expect(changes.map((c) => [c.changed, c.notes])).toEqual([[false, []]]);
+        expect([...store.records()].map((x) => [x.record.organ, x.record.year])).toEqual([["武汉市硚口区商务局", 2024]]);
+      } finally {
+        store.close();
+      }
+    }
+  }, 180_000);
+
+  it("is not given the title of a page that links several attachments (a page may gather several bodies' reports)", async () => {
+    const s = await serve();
+    s.routes.set("/list.html", html(listPage([{ href: "/a.html", text: "年度报告" }], null)));
+    s.routes.set("/a.html", html(attachmentsPage("武汉市硚口区2024年各部门政府信息公开工作年度报告", [{ href: "/f/1.docx", text: "附件1" }, { href: "/f/2.docx", text: "附件2" }])));
+    s.routes.set("/f/1.docx", (_q, res) => res.writeHead(200, DOCX_TYPE).end(tablesDocx()));
+    s.routes.set("/f/2.docx", (_q, res) => res.writeHead(200, DOCX_TYPE).end(readFileSync(join(root, "test/fixtures/generated/g01-2021.lo.docx"))));
+    const sum = await runCrawl({ config: config(s.base), db: join(tmp("page-title-several"), "x.sqlite") });
+    await s.close();
+    const tablesOnly = sum.portals[0].newReports.find((r) => r.url.endsWith("/f/1.docx"));
+    expect(tablesOnly && [tablesOnly.organ, tablesOnly.year]).toEqual([null, null]);
+  }, 180_000);
+});
+
 // ---- bounded work ----------------------------------------------------------------------
 
 describe("caps on links per list page and documents per run", () => {

@@ -96,23 +96,27 @@ describe("links", () => {
     ledger.addLinks("L", [{ url: "b", text: "B" }, { url: "a" }]);
     ledger.addLinks("L", [{ url: "b", text: "changed" }, { url: "c", text: "C" }]);
     ledger.addLinks("other", [{ url: "z", text: "Z" }]);
-    expect(ledger.linksFrom("L")).toEqual([{ url: "b", text: "B", listedOn: null }, { url: "a", text: null, listedOn: null }, { url: "c", text: "C", listedOn: null }]);
+    expect(ledger.linksFrom("L")).toEqual([
+      { url: "b", text: "B", listedOn: null, pageTitle: null },
+      { url: "a", text: null, listedOn: null, pageTitle: null },
+      { url: "c", text: "C", listedOn: null, pageTitle: null },
+    ]);
     expect(ledger.linksFrom("nowhere")).toEqual([]);
   });
 
-  it("keep the list date of the page that links them, and the first link to a URL answers linkTo", () => {
+  it("keep the list date and the title of the page that links them, and the first link to a URL answers linkTo", () => {
     const listedOn = { date: "2025-01-20", text: "2025-01-20", page: "http://p/list.html" };
-    ledger.addLinks("page", [{ url: "r.pdf", text: "某局2024年政府信息公开工作年度报告.pdf", listedOn }]);
+    ledger.addLinks("page", [{ url: "r.pdf", text: "附件1", listedOn, pageTitle: "某局2024年政府信息公开工作年度报告" }]);
     ledger.addLinks("page2", [{ url: "r.pdf", text: "again" }]);
-    expect(ledger.linksFrom("page")).toEqual([{ url: "r.pdf", text: "某局2024年政府信息公开工作年度报告.pdf", listedOn }]);
-    expect(ledger.linkTo("r.pdf")).toEqual({ linkText: "某局2024年政府信息公开工作年度报告.pdf", listedOn });
+    expect(ledger.linksFrom("page")).toEqual([{ url: "r.pdf", text: "附件1", listedOn, pageTitle: "某局2024年政府信息公开工作年度报告" }]);
+    expect(ledger.linkTo("r.pdf")).toEqual({ linkText: "附件1", listedOn, pageTitle: "某局2024年政府信息公开工作年度报告" });
     expect(ledger.linkTo("never.pdf")).toEqual({});
   });
 
   it("and a page's state are written together, or neither", () => {
     ledger.saveUrlWithLinks({ url: "P", portal: "p", kind: "article", status: "fetched" }, [{ url: "x.pdf", text: "x" }]);
     expect(ledger.url("P")!.status).toBe("fetched");
-    expect(ledger.linksFrom("P")).toEqual([{ url: "x.pdf", text: "x", listedOn: null }]);
+    expect(ledger.linksFrom("P")).toEqual([{ url: "x.pdf", text: "x", listedOn: null, pageTitle: null }]);
     // A state the table refuses (the status CHECK): the links found with it are not kept either.
     expect(() => ledger.saveUrlWithLinks({ url: "Q", portal: "p", kind: "article", status: "bogus" as never }, [{ url: "y.pdf" }])).toThrow();
     expect(ledger.url("Q")).toBeUndefined();

@@ -10,7 +10,7 @@ import { DEFAULT_LIMITS } from "../../model/limits.js";
 import { HostScheduler } from "./queue.js";
 import { robotsVerdict, verdictOf, type HostRobots } from "./robots.js";
 import { BlobStore } from "../blobs.js";
-import type { CrawlLedger, UrlKind, UrlRow, UrlStatus } from "../crawl-ledger.js";
+import type { CrawlLedger, LinkOut, UrlKind, UrlRow, UrlStatus } from "../crawl-ledger.js";
 import {
   attachmentLinks,
   decodeHtml,
@@ -231,7 +231,7 @@ export class Crawler {
           for (let n = 0; url && n < ctx.portal.maxPages && !visited.has(url); n++) {
             visited.add(url);
             const page = await this.listPage(ctx, url, "html");
-            for (const l of page.links) await this.enqueue(ctx, l.url, "article", foundAs(l.listedOn, l.text));
+            for (const l of page.links) await this.enqueue(ctx, l.url, "article", foundAs({ listedOn: l.listedOn, linkText: l.text }));
             url = page.next;
           }
         })(),
@@ -247,7 +247,7 @@ export class Crawler {
             if (visited.has(url)) break;
             visited.add(url);
             const page = await this.listPage(ctx, url, "json");
-            for (const l of page.links) await this.enqueue(ctx, l.url, "article", foundAs(l.listedOn, l.text));
+            for (const l of page.links) await this.enqueue(ctx, l.url, "article", foundAs({ listedOn: l.listedOn, linkText: l.text }));
             if (page.found === 0 || page.failed) break;
           }
         })(),
@@ -526,7 +526,7 @@ export class Crawler {
     this.totals.documents++;
     let ing: IngestResult;
     try {
-      const hints = ctx.hints || listedOn || found.linkText ? { ...ctx.hints, ...found } : undefined;
+      const hints = ctx.hints || Object.keys(found).length ? { ...ctx.hints, ...found } : undefined;
       ing = await this.ingest({
         bytes: archived ?? res.bytes, sha256: blob.sha256, url: res.finalUrl, ...(archived ? {} : { contentType: res.contentType }), ...(hints ? { hints } : {}),
         retrievedAt: t, lastModified: res.lastModified ?? null,
@@ -562,8 +562,12 @@ export class Crawler {
       this.state.saveUrl(full);
       return;
     }
-    // Each attachment is found with its page's list date and its own link text, kept with the link for a later run.
-    const linked = children.map((c) => ({ ...c, listedOn: listedOn ?? null }));
+    // Each attachment is found with its page's list date and its own link text, kept with the
+    // link for a later run; the only attachment of a page also with the page's title (as a
+    // page of attachments reads, else as its list link says). A page of several may gather
+    // several bodies' reports under one title (某县2024年各部门政府信息公开工作年度报告).
+    const pageTitle = children.length === 1 ? (ing.title ?? found.linkText ?? null) : null;
+    const linked = children.map((c) => ({ ...c, listedOn: listedOn ?? null, pageTitle }));
     this.state.saveUrlWithLinks({ ...full, status: "fetched" }, linked);
     await this.children(ctx, url, linked);
     this.state.saveUrl({ url, portal: name, kind, status: "done" });
@@ -618,8 +622,8 @@ export class Crawler {
   }
 
   /** A page's attachments, each found as its link was (kept in crawl_links, so a resumed run gives the same). */
-  private async children(ctx: PortalCtx, parent: string, links: { url: string; text?: string | null; listedOn?: ListedOn | null }[]): Promise<void> {
-    await Promise.all(links.map((l) => (l.url === parent ? Promise.resolve() : this.claim(ctx, l.url, "attachment", foundAs(l.listedOn, l.text)))));
+  private async children(ctx: PortalCtx, parent: string, links: LinkOut[]): Promise<void> {
+    await Promise.all(links.map((l) => (l.url === parent ? Promise.resolve() : this.claim(ctx, l.url, "attachment", foundAs({ listedOn: l.listedOn, linkText: l.text, pageTitle: l.pageTitle })))));
   }
 }
 
