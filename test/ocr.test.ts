@@ -12,7 +12,7 @@ import { closePdfWorkers, extractPdf } from "../extractors/pdf.js";
 import { guardLabels, OCR_DPI, UNSURE } from "../extractors/pdf/ocr.js";
 import { inkedBlanks } from "../extractors/pdf/ocr-blanks.js";
 import { confirmDates } from "../extractors/pdf/ocr-dates.js";
-import { binarize, eraseRules, heaviestBand, marks, MAX_SKEW_DEG, otsu, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "../extractors/pdf/scan-image.js";
+import { binarize, eraseRules, heaviestBand, marks, MAX_SKEW_DEG, otsu, quarterTurn, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "../extractors/pdf/scan-image.js";
 import { run } from "../extractors/pdf/scan-tools.js";
 import { cellsOf } from "../model/cells.js";
 import { cell, type Diagnostic, type Document, type Table } from "../model/document.js";
@@ -24,7 +24,7 @@ import { failure } from "./helpers/document.js";
 const dir = "test/fixtures/scans";
 /** Scanned fixtures whose signature date is read (each read date must be the printed one). */
 const DATES_READ = 6;
-interface Scan { file: string; source: string; template: string; expected: string; dpi: number; rotation: number; tables: "ruled" | "borderless"; textPages?: number[] }
+interface Scan { file: string; source: string; template: string; expected: string; dpi: number; rotation: number; tables: "ruled" | "borderless"; turns?: number[]; textPages?: number[] }
 const scans = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Scan[];
 /** Scans (every page a picture) of ruled tables; mixed PDFs (some pages text) apart. */
 const ruled = scans.filter((s) => s.tables === "ruled" && !s.textPages);
@@ -89,6 +89,9 @@ describe("scanned report fixtures", () => {
       expect([w.publishedOn, null]).toContain(r.publishedOn);
       if (r.publishedOn !== null) totals.dates++;
       expect(r.diagnostics.some((x) => x.code === "ocr.read" && x.message.includes("read by OCR"))).toBe(true);
+      // Pages fed to the scanner on their side or upside down are said to be read turned upright, and no other.
+      const turned = (s.turns ?? []).flatMap((t, k) => (t ? [{ page: k + 1, by: (4 - t) * 90 }] : []));
+      expect(r.diagnostics.filter((x) => x.code === "ocr.turned").map((x) => ({ page: x.place?.page, by: Number(/turned (\d+)°/.exec(x.message)?.[1]) }))).toEqual(turned);
       // Values read from the image say so; names read from it are flagged as OCR'd text.
       for (const [k, p] of Object.entries(r.provenance)) if (p.status === "ocr" && k.includes(".")) expect(p.confidence, k).toBeGreaterThan(0);
       // (The title is on page 1: printed text where that page has a text layer, in a mixed PDF.)
@@ -333,6 +336,16 @@ describe("a scan turned further than the reader looks", () => {
 });
 
 describe("the page picture", () => {
+  it("turns by quarter turns pixel for pixel, clockwise", () => {
+    // 3 wide, 2 high: 1 2 3 / 4 5 6.
+    const g: Gray = { width: 3, height: 2, px: Uint8Array.from([1, 2, 3, 4, 5, 6]) };
+    expect(quarterTurn(g, 1)).toEqual({ width: 2, height: 3, px: Uint8Array.from([4, 1, 5, 2, 6, 3]) });
+    expect(quarterTurn(g, 2)).toEqual({ width: 3, height: 2, px: Uint8Array.from([6, 5, 4, 3, 2, 1]) });
+    expect(quarterTurn(g, 3)).toEqual({ width: 2, height: 3, px: Uint8Array.from([3, 6, 2, 5, 1, 4]) });
+    expect(quarterTurn(quarterTurn(g, 1), 3)).toEqual(g);
+    expect(quarterTurn(g, 4)).toBe(g);
+  });
+
   /** A white page with a ruled 3×3 grid whose middle row's two right cells are merged. */
   function grid(): Gray {
     const width = 800, height = 600, px = new Uint8Array(width * height).fill(255);

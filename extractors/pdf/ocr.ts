@@ -5,7 +5,10 @@
 //    writes plain pixels this module reads without an image library (pdfjs would need a
 //    canvas package in Node), at OCR_DPI. At most limits.maxOcrPages pages; the whole
 //    document within limits.ocrTimeoutMs, every child process killed at that deadline.
-// 2. Per page (scan-image.ts): the skew found and undone (up to 8°; a page found at that
+// 2. Per page: a page whose reading looks like print read on its side or upside down
+//    (uprightPage: Chinese found, little of it read with confidence) is turned upright by
+//    Tesseract's orientation detection and read again, and kept so only where the turned
+//    reading is surely better (`ocr:turned`). Then (scan-image.ts): the skew found and undone (up to 8°; a page found at that
 //    edge may be turned further, and none of its numbers is read), the ruling lines
 //    found as long runs of ink (one shorter than 1.5 in only from wall to wall: bars of
 //    characters at one height are no rule), then painted white so Tesseract reads only text.
@@ -39,7 +42,7 @@ import { inkedBlanks } from "./ocr-blanks.js";
 import { confirmDates, type DateWord } from "./ocr-dates.js";
 import { rereadLines } from "./ocr-lines.js";
 import type { PageData, Segment, TextRun } from "./read.js";
-import { crop, eraseRules, heaviestBand, MAX_SKEW_DEG, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "./scan-image.js";
+import { crop, eraseRules, heaviestBand, MAX_SKEW_DEG, quarterTurn, readPgm, rotate, rules, skewAngle, writePgm, type Gray } from "./scan-image.js";
 import { MissingTool, OCR_PACKAGES, pdfinfoCommand, pdftoppmCommand, run, tesseract, tesseractCommand, type OcrWord } from "./scan-tools.js";
 
 /** Resolution pages are rendered at for OCR (scans are mostly 150–300 dpi). */
@@ -157,8 +160,16 @@ export async function ocrPdf(bytes: Uint8Array, limits: Limits, mixed?: MixedPdf
     for (const f of files) {
       const img = readPgm(await readFile(join(dir, f)));
       await rm(join(dir, f));
-      const page = await ocrPage(img, pageNo(f), dir, deadline);
-      const text = mixed?.pictured?.find((p) => p.page === page.page);
+      const text = mixed?.pictured?.find((p) => p.page === pageNo(f));
+      // A page with a text layer is drawn upright: its picture is not turned.
+      const { page, turns } = text ? { page: await ocrPage(img, pageNo(f), dir, deadline), turns: 0 } : await uprightPage(img, pageNo(f), dir, deadline);
+      if (turns)
+        diagnostics.push({
+          severity: "info",
+          source: "ocr:turned",
+          message: `page ${page.page} was scanned ${turns === 2 ? "upside down" : "on its side"}: it was read turned ${turns * 90}° clockwise (its places are on the page so turned)`,
+          place: { page: page.page },
+        });
       pages.push(text ? withTextOutsidePicture(page, text) : page);
     }
     const doc = toDocument(pages, diagnostics, numPages, mixed?.text);
@@ -205,6 +216,64 @@ function withTextOutsidePicture(ocrd: OcrPage, text: PageData): OcrPage {
     // Doubts are boxes with the origin top-left.
     unsure: ocrd.unsure.filter((u) => inPicture((u.box.x0 + u.box.x1) / 2, H - (u.box.y0 + u.box.y1) / 2)),
   };
+}
+
+/**
+ * Of the Chinese characters OCR read on a page, how many, and how many with confidence
+ * (60 or more). Upright scanned fixture pages: 66–92% of 100–500 characters; the same
+ * pages on their side or upside down: at most 5%.
+ */
+function cjkReading(p: OcrPage): { all: number; sure: number } {
+  let all = 0, sure = 0;
+  for (const r of p.data.runs as (TextRun & { conf?: number })[]) {
+    let n = 0;
+    for (const ch of r.str) if (isCjk(ch)) n++;
+    all += n;
+    if ((r.conf ?? 0) >= 60) sure += n;
+  }
+  return { all, sure };
+}
+
+/** A reading that looks like print read on its side or upside down: Chinese found, little of it sure. */
+const looksTurned = (r: { all: number; sure: number }) => r.all >= 20 && r.sure < r.all * 0.25;
+
+/**
+ * How many quarter turns clockwise set a page upright, as Tesseract's orientation and
+ * script detection (--psm 0, osd.traineddata) sees it; 0 where it sees the page upright,
+ * null where it cannot tell (too little text, no osd data).
+ */
+async function orientationTurns(img: Gray, dir: string, page: number, deadline: number): Promise<number | null> {
+  const file = join(dir, `osd-${page}.pgm`);
+  await writeFile(file, writePgm(img));
+  try {
+    const out = (await run(tesseractCommand(), [file, "-", "--psm", "0"], deadline)).toString("utf8");
+    const m = /^Rotate:\s*(0|90|180|270)\s*$/m.exec(out);
+    return m ? Number(m[1]) / 90 : null;
+  } catch (e) {
+    if (e instanceof ExtractError) throw e; // out of time
+    return null;
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+/**
+ * A page read upright: as scanned, or, where that reading looks like print on its side or
+ * upside down, turned as orientation detection says (upside down where it sees the page
+ * upright: what it tells least well apart) and read again. The turned reading is kept
+ * only where it is surely better (half its Chinese sure, and more than before); else the
+ * first stands. One more Tesseract reading at most, for such pages only.
+ */
+async function uprightPage(img: Gray, page: number, dir: string, deadline: number): Promise<{ page: OcrPage; turns: number }> {
+  const first = await ocrPage(img, page, dir, deadline);
+  const before = cjkReading(first);
+  if (!looksTurned(before)) return { page: first, turns: 0 };
+  const seen = await orientationTurns(img, dir, page, deadline);
+  if (seen === null) return { page: first, turns: 0 };
+  const turns = seen === 0 ? 2 : seen;
+  const turned = await ocrPage(quarterTurn(img, turns), page, dir, deadline);
+  const after = cjkReading(turned);
+  return after.sure >= after.all * 0.5 && after.sure > before.sure ? { page: turned, turns } : { page: first, turns: 0 };
 }
 
 /** One page picture → words, rules and runs. */

@@ -42,6 +42,25 @@ export function writePgm(g: Gray): Uint8Array {
   return out;
 }
 
+/**
+ * The picture turned clockwise by `turns` quarter turns, pixel for pixel (a page scanned
+ * lying on its side, or upside down, set upright).
+ */
+export function quarterTurn(g: Gray, turns: number): Gray {
+  const q = ((turns % 4) + 4) % 4;
+  if (q === 0) return g;
+  const { width: w, height: h } = g;
+  const width = q === 2 ? w : h, height = q === 2 ? h : w;
+  const px = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      // Where the pixel (x, y) goes: clockwise 90° maps it to (h-1-y, x); 180° to (w-1-x, h-1-y); 270° to (y, w-1-x).
+      const [nx, ny] = q === 1 ? [h - 1 - y, x] : q === 2 ? [w - 1 - x, h - 1 - y] : [y, w - 1 - x];
+      px[ny * width + nx] = g.px[y * w + x];
+    }
+  return { width, height, px };
+}
+
 /** Dark enough to be ink: below this grey level (noise and JPEG halo stay above it). */
 export const INK = 140;
 
