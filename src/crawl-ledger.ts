@@ -9,6 +9,7 @@
 // was in progress has no new row and is simply fetched again by the next run.
 import { foundAs, type FoundAs, type ListedOn } from "../model/provenance.js";
 import type Database from "better-sqlite3";
+import { Statements } from "./statements.js";
 
 export type UrlKind = "list" | "article" | "attachment";
 
@@ -94,15 +95,15 @@ const BLANK: Omit<UrlRow, "url" | "portal" | "kind" | "status"> = {
  * crawl at a time holds it (the crawl lock); `runId` is the run being recorded.
  */
 export class CrawlLedger {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements: Statements;
   private currentRun: number | null = null;
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {
+    this.statements = new Statements(db);
+  }
 
   private sql(text: string): Database.Statement {
-    let st = this.statements.get(text);
-    if (!st) this.statements.set(text, (st = this.db.prepare(text)));
-    return st;
+    return this.statements.get(text);
   }
 
   /** The run being recorded (from `startRun`), or null before. */

@@ -11,6 +11,7 @@ import { bareName, isAbbreviationOf, organKey, printedName } from "../normalizer
 import { describeRegion, hintContradicts, isKnownRegionCode, regionByCode, resolveRegion } from "../normalizers/region.js";
 import { parserIdentity } from "./version.js";
 import { Store, type CommitGroup, type IngestInput, type IngestResult } from "./store.js";
+import { ReportLedger } from "./report-ledger.js";
 import { extrasOf, type WorkerInput } from "./worker-outcome.js";
 
 /**
@@ -163,7 +164,7 @@ export class IngestService {
       // The report consolidated again, then its cross-year checks and the next year's run on
       // the reports as consolidated (a value one copy could not read is read from another).
       const me = this.store.keyYearOf(result.reportId);
-      this.store.syncReports(me.organKey && me.year !== null ? [Store.unitOf(me.organKey, me.year)] : [], { upTo: REPORT_COPIES_AT_ONCE });
+      this.store.reports.sync(me.organKey && me.year !== null ? [ReportLedger.unitOf(me.organKey, me.year)] : [], { upTo: REPORT_COPIES_AT_ONCE });
       const crossYear = me.organKey && me.year !== null ? (this.refreshCrossYear(me.organKey, [me.year, me.year + 1]).get(me.year) ?? []) : [];
       const rules = [...(result.failedRules ?? []), ...crossYear.map((c) => c.rule)];
       // Set on the result, not spread into a new one: spreading would read its record (see withRecordOf).
@@ -223,7 +224,7 @@ export class IngestService {
    */
   rekeyBodies(): { moves: { from: string; to: string; year: number }[]; notes: string[] } {
     return this.store.transaction(() => {
-      this.store.syncReports();
+      this.store.reports.sync();
       const before = this.store.documentUnits();
       this.store.clearOrganKeys();
       for (const id of this.store.currentDocumentIds()) this.keyOrgan(id);
@@ -259,16 +260,16 @@ export class IngestService {
         for (const d of m.superseded) notes.push(`${target} ${year} ${d.cellKey}: two corrections met; the newer stays, correction ${d.id} is superseded`);
       }
       // Only the reports whose documents moved (clearing the keys marked every one).
-      this.store.forgetDirtyReports();
+      this.store.reports.forgetDirty();
       const units: string[] = [];
       for (const [id, b] of before) {
         const a = after.get(id);
         if (a && b.key === a.key) continue;
-        units.push(b.key && b.year !== null ? Store.unitOf(b.key, b.year) : `doc:${id}`);
-        if (a) units.push(a.key && a.year !== null ? Store.unitOf(a.key, a.year) : `doc:${id}`);
+        units.push(b.key && b.year !== null ? ReportLedger.unitOf(b.key, b.year) : `doc:${id}`);
+        if (a) units.push(a.key && a.year !== null ? ReportLedger.unitOf(a.key, a.year) : `doc:${id}`);
       }
       for (const key of touched) units.push(...this.unitsOfBody(key));
-      this.store.syncReports(units);
+      this.store.reports.sync(units);
       // Every year of a body whose series changed is checked against its year before again.
       for (const key of touched) this.refreshCrossYear(key, this.unitsOfBody(key).map((u) => Number(u.slice(u.lastIndexOf("|") + 1))));
       return { moves, notes };
@@ -279,7 +280,7 @@ export class IngestService {
   private unitsOfBody(key: string): string[] {
     const years = new Set<number>();
     for (const [, u] of this.store.documentUnits()) if (u.key === key && u.year !== null) years.add(u.year);
-    return [...years].sort().map((year) => Store.unitOf(key, year));
+    return [...years].sort().map((year) => ReportLedger.unitOf(key, year));
   }
 
   /**
@@ -331,7 +332,7 @@ export class IngestService {
   /**
    * Runs the cross-year checks of a body's reports for these years again, each against the
    * body's report for the year before, both as the dataset holds them (consolidated from
-   * their copies), and keeps them on the reports (Store.setReportCrossYearChecks). The
+   * their copies), and keeps them on the reports (ReportLedger.setCrossYearChecks). The
    * caller has consolidated the reports whose documents changed. Returns the findings by
    * year. Other years' checks are left as they are.
    */
@@ -341,8 +342,8 @@ export class IngestService {
       // Ids first: a record (~30 KB of JSON) is read only when both years are there to compare.
       if (this.store.latestIdOfYear(key, year) === null) continue;
       const both = this.store.latestIdOfYear(key, year - 1) !== null;
-      const checks = both ? crossYearChecks(this.store.reportOfYear(key, year - 1)!, this.store.reportOfYear(key, year)!) : [];
-      this.store.setReportCrossYearChecks(key, year, checks);
+      const checks = both ? crossYearChecks(this.store.reports.ofYear(key, year - 1)!, this.store.reports.ofYear(key, year)!) : [];
+      this.store.reports.setCrossYearChecks(key, year, checks);
       found.set(year, checks);
     }
     return found;
@@ -396,7 +397,7 @@ export class IngestService {
       this.keyOrgan(cur.id);
       // The reports it left and joined consolidated again (the reports' triggers marked
       // them), then checked against their years before, and their next years against them.
-      this.store.syncReports();
+      this.store.reports.sync();
       const now = this.store.keyYearOf(cur.id);
       if (now.organKey === null || now.year === null) this.store.replaceCrossYearChecks(cur.id, []);
       else this.refreshCrossYear(now.organKey, [now.year, now.year + 1]);

@@ -4,6 +4,7 @@
 // the Store constructs one on its own connection (store.ledger). The rules about what a
 // correction may be and how it applies are the domain's (src/corrections.ts), not here.
 import type Database from "better-sqlite3";
+import { Statements } from "./statements.js";
 import type { Check, Region, ReportRecord } from "../model/record.js";
 
 export type CorrectionStatus = "active" | "review" | "superseded" | "withdrawn";
@@ -128,13 +129,13 @@ export function parseReportKey(k: string | null): ReportKey | null {
 }
 
 export class ReviewLedger {
-  private readonly statements = new Map<string, Database.Statement>();
-  constructor(private readonly db: Database.Database) {}
+  private readonly statements: Statements;
+  constructor(private readonly db: Database.Database) {
+    this.statements = new Statements(db);
+  }
 
   private sql(text: string): Database.Statement {
-    let st = this.statements.get(text);
-    if (!st) this.statements.set(text, (st = this.db.prepare(text)));
-    return st;
+    return this.statements.get(text);
   }
 
   private tx<T>(fn: () => T): T {

@@ -15,13 +15,13 @@ import type { ParseHints, ParseOutcome } from "./pipeline.js";
 import { cellsOf } from "../model/cells.js";
 import type { Check, DocumentPlace, Region, ReportRecord } from "../model/record.js";
 import { foundAs, type FoundAs, type ListedOn } from "../model/provenance.js";
-import { consolidate } from "../normalizers/copies.js";
-import { withCrossYear } from "../normalizers/crossyear.js";
 import { checkSchema, migrate, NewerSchemaError, schemaVersionOf, STORE_SCHEMA_VERSION } from "./migrations.js";
 import { placeColumns, provenanceOf } from "./record-access.js";
 import { CELL_COLUMNS, CHECK_COLUMNS, checkRules, DIAGNOSTIC_COLUMNS, SECTION_COLUMNS, storedForm, withRecordOf, type StoredForm } from "./stored-form.js";
 import { extrasOf } from "./worker-outcome.js";
 import { ReviewLedger } from "./review-ledger.js";
+import { ReportLedger } from "./report-ledger.js";
+import { Statements } from "./statements.js";
 
 export { STORE_SCHEMA_VERSION, NewerSchemaError };
 
@@ -127,7 +127,6 @@ export interface StoreOptions {
 }
 
 const now = () => new Date().toISOString();
-const BATCH = 50;
 
 /**
  * A batch commits every COMMIT_GROUP.docs documents, or COMMIT_GROUP.ms after its first
@@ -239,18 +238,23 @@ export class Store {
   readonly readonly: boolean;
   private blobStore: BlobStore | null = null;
   private crawlLedger: CrawlLedger | null = null;
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements: Statements;
 
-  /** A prepared statement, compiled once per store (preparing costs more than running). */
+  /** A prepared statement, compiled once per connection (preparing costs more than running). */
   private sql(text: string): Database.Statement {
-    let st = this.statements.get(text);
-    if (!st) this.statements.set(text, (st = this.db.prepare(text)));
-    return st;
+    return this.statements.get(text);
   }
 
   constructor(readonly path: string, opts: StoreOptions = {}) {
     this.readonly = opts.readonly ?? false;
     this.db = this.readonly ? openReadOnly(path) : openWritable(path);
+    this.statements = new Statements(this.db);
+  }
+
+  private reportLedger: ReportLedger | null = null;
+  /** Reports: one per body and year, consolidated from their documents, with their cross-year checks (src/report-ledger.ts). */
+  get reports(): ReportLedger {
+    return (this.reportLedger ??= new ReportLedger(this.statements, this));
   }
 
   private reviewLedger: ReviewLedger | null = null;
@@ -277,10 +281,10 @@ export class Store {
   /** Closes the database. Every finished document is already committed. */
   close(): void {
     if (!this.db.open) return;
-    // Reports left marked (large ones, see syncReports) are consolidated before closing.
+    // Reports left marked (large ones, see ReportLedger.sync) are consolidated before closing.
     if (!this.readonly) {
       try {
-        this.syncReports();
+        this.reports.sync();
       } catch {
         // Left marked: the next writing open consolidates them.
       }
@@ -435,44 +439,11 @@ export class Store {
       );
     if (info.changes === 0) return null;
     const id = Number(info.lastInsertRowid);
-    this.insertMany("cells", CELL_COLUMNS, id, form.cells);
-    this.insertMany("sections", SECTION_COLUMNS, id, form.sections);
-    this.insertMany("checks", CHECK_COLUMNS, id, form.checks);
-    this.insertMany("diagnostics", DIAGNOSTIC_COLUMNS, id, form.diagnostics);
+    this.statements.insertRows("cells", CELL_COLUMNS, id, form.cells);
+    this.statements.insertRows("sections", SECTION_COLUMNS, id, form.sections);
+    this.statements.insertRows("checks", CHECK_COLUMNS, id, form.checks);
+    this.statements.insertRows("diagnostics", DIAGNOSTIC_COLUMNS, id, form.diagnostics);
     return id;
-  }
-
-  /**
-   * Inserts rows of one report: `values` holds cols.length values per row, flat; each row
-   * is stored with report_id = `id` first. BATCH rows go per statement (one call per row
-   * was half of a save), the leftover rows one by one.
-   */
-  private insertMany(table: string, cols: readonly string[], id: number, values: readonly (string | number | null)[]): void {
-    const width = cols.length;
-    const n = values.length / width;
-    const one = `(${Array(width + 1).fill("?").join(",")})`;
-    const head = `INSERT INTO ${table} (report_id, ${cols.join(", ")}) VALUES `;
-    let i = 0;
-    if (n >= BATCH) {
-      const many = this.sql(head + Array(BATCH).fill(one).join(","));
-      const args: (string | number | null)[] = new Array(BATCH * (width + 1));
-      for (; i + BATCH <= n; i += BATCH) {
-        for (let r = 0, a = 0, v = i * width; r < BATCH; r++) {
-          args[a++] = id;
-          for (let c = 0; c < width; c++) args[a++] = values[v++];
-        }
-        many.run(args);
-      }
-    }
-    if (i < n) {
-      const single = this.sql(head + one);
-      const args: (string | number | null)[] = new Array(width + 1);
-      args[0] = id;
-      for (; i < n; i++) {
-        for (let c = 0; c < width; c++) args[c + 1] = values[i * width + c];
-        single.run(args);
-      }
-    }
   }
 
   // ---- organ keys (the service decides them; the store keeps them) ----
@@ -677,155 +648,6 @@ export class Store {
     return [...out.values()];
   }
 
-  // ---- reports: one per body and year, as normalizers/copies.ts consolidates its documents ----
-
-  /**
-   * Brings report_records up to date: every report one of whose documents came, went or
-   * changed body or year since (the triggers of reports mark them in report_dirty), and
-   * the `also` units (their documents' checks changed), are consolidated again. With
-   * `upTo`, a report of more documents than that stays marked (consolidating every copy
-   * of a report at each new copy is quadratic: 400 copies of one report in a batch); the
-   * marked ones are consolidated when the store is closed, or on the next writing open
-   * after a crash.
-   */
-  syncReports(also: Iterable<string> = [], opts: { upTo?: number } = {}): void {
-    const dirty = new Set<string>(also);
-    for (const r of this.sql("SELECT unit FROM report_dirty").all() as { unit: string }[]) dirty.add(r.unit);
-    if (!dirty.size) return;
-    this.transaction(() => {
-      // Counted no further than upTo + 1: whether a report is over the bound is all that is
-      // asked, and counting all 600 copies of one report at every save was quadratic.
-      const count = this.sql("SELECT count(*) AS n FROM (SELECT 1 FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1 LIMIT ?)");
-      for (const u of dirty) {
-        const bar = u.lastIndexOf("|");
-        if (opts.upTo !== undefined && !u.startsWith("doc:") && (count.get(u.slice(0, bar), Number(u.slice(bar + 1)), opts.upTo + 1) as { n: number }).n > opts.upTo) {
-          this.sql("INSERT OR IGNORE INTO report_dirty (unit) VALUES (?)").run(u);
-          continue;
-        }
-        this.refreshUnit(u);
-        this.sql("DELETE FROM report_dirty WHERE unit = ?").run(u);
-      }
-    });
-  }
-
-  /** Whether some reports wait to be consolidated (marked, not yet refreshed). */
-  hasDirtyReports(): boolean {
-    return this.sql("SELECT 1 FROM report_dirty LIMIT 1").get() !== undefined;
-  }
-
-  /** Forgets which reports were marked to consolidate again (the caller refreshes what it knows changed). */
-  forgetDirtyReports(): void {
-    this.sql("DELETE FROM report_dirty").run();
-  }
-
-  /** Consolidates every report again (after a migration, or when asked). */
-  rebuildReports(): void {
-    this.transaction(() => {
-      for (const t of ["report_records", "report_documents", "consolidated_cells", "consolidated_checks"]) this.db.exec(`DELETE FROM ${t}`);
-      this.db.exec(`INSERT OR IGNORE INTO report_dirty (unit) SELECT CASE WHEN organ_key IS NOT NULL AND year IS NOT NULL THEN organ_key || '|' || year ELSE 'doc:' || id END
-                    FROM reports WHERE is_current = 1`);
-      this.syncReports();
-      this.setMeta("report_records", "fresh");
-    });
-  }
-
-  /** The unit of a body's year. */
-  static unitOf(bodyKey: string, year: number): string {
-    return `${bodyKey}|${year}`;
-  }
-
-  private refreshUnit(unit: string): void {
-    const old = this.sql("SELECT report_id FROM report_records WHERE unit = ?").get(unit) as { report_id: number } | undefined;
-    if (old) this.dropReport(old.report_id);
-    let docs: { id: number; year: number | null }[];
-    if (unit.startsWith("doc:")) docs = this.sql("SELECT id, year FROM reports WHERE id = ? AND is_current = 1 AND (organ_key IS NULL OR year IS NULL)").all(Number(unit.slice(4))) as never;
-    else {
-      const bar = unit.lastIndexOf("|");
-      docs = this.sql("SELECT id, year FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1 ORDER BY id").all(unit.slice(0, bar), Number(unit.slice(bar + 1))) as never;
-    }
-    if (!docs.length) return;
-    // A report of one document (most reports) is that document: its record, cells and
-    // checks are the document's own rows, not copies (record_json NULL, migration 10).
-    if (docs.length === 1) return this.writeReport(unit, { id: docs[0].id, documents: [docs[0].id], year: docs[0].year, consolidated: null });
-    const checks = this.sql("SELECT rule, severity, message, where_ AS \"where\" FROM checks WHERE report_id = ? ORDER BY rowid");
-    const copies = docs.map((d) => {
-      const record = this.recordOf(d.id) as ReportRecord;
-      record.checks = checks.all(d.id) as Check[];
-      return { id: d.id, record };
-    });
-    let c: { record: ReportRecord; best: number; documents: number[]; filled: Map<string, number> };
-    // consolidated_cells values, flat: the stored form's cell columns, then document_id.
-    let rows: (string | number | null)[] | null = null;
-    try {
-      c = consolidate(copies);
-      const r = c.record;
-      rows = [];
-      for (const [tbl, row, col, v] of cellsOf(r)) {
-        const k = `${tbl}.${row}.${col}`;
-        const p = provenanceOf(r, k);
-        rows.push(tbl, row, col, v, p?.status ?? null, p?.text ?? null, ...placeColumns(p?.place), c.filled.get(k) ?? c.best);
-      }
-    } catch {
-      // A record stored by an older xxgk in a shape the consolidation cannot read: the
-      // report is its newest document as stored (its cells rows), not a guess.
-      const newest = copies[copies.length - 1];
-      c = { record: newest.record, best: newest.id, documents: copies.map((d) => d.id).reverse(), filled: new Map() };
-    }
-    const found = Array.isArray(c.record.checks) ? c.record.checks : [];
-    this.writeReport(unit, { id: c.best, documents: c.documents, year: c.record.year ?? null, consolidated: { json: JSON.stringify(c.record), checks: found, cells: rows } });
-  }
-
-  /**
-   * Writes one report's rows: report_records and report_documents, and for a report
-   * consolidated from two or more documents its record_json, consolidated_cells (`cells`:
-   * flat values of CELL_COLUMNS and document_id; null: the cells of its best document as
-   * stored) and consolidated_checks. `consolidated` null: a report of one document, which
-   * is that document's rows (the report_cells and report_checks views read them).
-   * `year` is used for a report of one unplaced document.
-   */
-  private writeReport(
-    unit: string,
-    r: { id: number; documents: number[]; year: number | null; consolidated: { json: string; checks: Check[]; cells: (string | number | null)[] | null } | null },
-  ): void {
-    const id = r.id;
-    // Another unit's row may still name this document as its best (re-keyed between units): it is stale.
-    const clash = this.sql("SELECT unit FROM report_records WHERE report_id = ?").get(id) as { unit: string } | undefined;
-    if (clash) this.dropReport(id);
-    const key = unit.startsWith("doc:") ? null : unit.slice(0, unit.lastIndexOf("|"));
-    const year = unit.startsWith("doc:") ? r.year : Number(unit.slice(unit.lastIndexOf("|") + 1));
-    const c = r.consolidated;
-    this.sql("INSERT INTO report_records (report_id, unit, body_key, year, documents, record_json, refreshed_at) VALUES (?,?,?,?,?,?,?)").run(
-      id, unit, key, year, r.documents.length, c?.json ?? null, now(),
-    );
-    this.insertMany("report_documents", ["document_id", "rank"], id, r.documents.flatMap((d, i) => [d, i + 1]));
-    if (!c) return;
-    if (c.cells) this.insertMany("consolidated_cells", [...CELL_COLUMNS, "document_id"], id, c.cells);
-    else
-      this.sql(`INSERT INTO consolidated_cells (report_id, ${CELL_COLUMNS.join(", ")}, document_id) SELECT report_id, ${CELL_COLUMNS.join(", ")}, report_id FROM cells WHERE report_id = ?`).run(id);
-    this.insertMany("consolidated_checks", CHECK_COLUMNS, id, c.checks.flatMap((k) => [k.rule, k.severity, k.message, k.where]));
-  }
-
-  private dropReport(reportId: number): void {
-    for (const t of ["report_records", "report_documents", "consolidated_cells", "consolidated_checks"]) this.sql(`DELETE FROM ${t} WHERE report_id = ?`).run(reportId);
-  }
-
-  /**
-   * One record per report (consolidated; a one-document report's is its document's, with
-   * the checks stored on it), grouped like records({ byReport }) would be after reportsOf.
-   */
-  *reportRecords(): Generator<{ id: number; record: ReportRecord; parsedAt: string; reportKey: string | null }> {
-    const checks = this.sql("SELECT rule, severity, message, where_ AS \"where\" FROM checks WHERE report_id = ? ORDER BY rowid");
-    for (const row of this.sql(
-      `SELECT rr.report_id AS id, COALESCE(rr.record_json, r.record_json) AS record_json, rr.record_json IS NULL AS own, r.parsed_at, rr.body_key, rr.year
-       FROM report_records rr JOIN reports r ON r.id = rr.report_id
-       ORDER BY rr.body_key IS NULL, rr.body_key, rr.year, rr.report_id`,
-    ).iterate() as Iterable<{ id: number; record_json: string; own: number; parsed_at: string; body_key: string | null; year: number | null }>) {
-      const record = JSON.parse(row.record_json) as ReportRecord;
-      if (row.own) record.checks = checks.all(row.id) as Check[];
-      yield { id: row.id, record, parsedAt: row.parsed_at, reportKey: row.body_key !== null && row.year !== null ? `${row.body_key}|${row.year}` : null };
-    }
-  }
-
   // ---- cross-year checks (computed by the service, kept here) ----
 
   /** A report's organ key and year. */
@@ -860,39 +682,6 @@ export class Store {
       organKey, year,
     ) as { id: number; record_json: string } | undefined;
     return row ? { id: row.id, record: JSON.parse(row.record_json) as ReportRecord } : null;
-  }
-
-  /**
-   * A body's report for a year as the dataset holds it: the consolidated record where two
-   * or more documents carry it, else its one document's. Null when the body has no current
-   * document for that year. (A report left marked for consolidation is read as last
-   * consolidated, or, never consolidated, as its newest document.)
-   */
-  reportOfYear(bodyKey: string, year: number): ReportRecord | null {
-    const row = this.sql(
-      "SELECT COALESCE(rr.record_json, r.record_json) AS record_json FROM report_records rr JOIN reports r ON r.id = rr.report_id WHERE rr.unit = ?",
-    ).get(Store.unitOf(bodyKey, year)) as { record_json: string } | undefined;
-    return row ? (JSON.parse(row.record_json) as ReportRecord) : (this.latestOfYear(bodyKey, year)?.record ?? null);
-  }
-
-  /**
-   * Sets the cross-year checks of a body's report for a year. They are the report's: kept on
-   * its newest current document (the one consolidation takes them from; an older copy
-   * keeps none, so none goes stale), and, for a report consolidated from two or more
-   * documents, in its consolidated record and checks as well.
-   */
-  setReportCrossYearChecks(bodyKey: string, year: number, checks: Check[]): void {
-    const docs = this.sql("SELECT id FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1 ORDER BY id").all(bodyKey, year) as { id: number }[];
-    docs.forEach((d, i) => this.replaceCrossYearChecks(d.id, i === docs.length - 1 ? checks : []));
-    const rr = this.sql("SELECT report_id, record_json FROM report_records WHERE unit = ?").get(Store.unitOf(bodyKey, year)) as
-      | { report_id: number; record_json: string | null }
-      | undefined;
-    if (!rr || rr.record_json === null) return;
-    const record = JSON.parse(rr.record_json) as ReportRecord;
-    record.checks = withCrossYear(record.checks, checks);
-    this.sql("UPDATE report_records SET record_json = ? WHERE report_id = ?").run(JSON.stringify(record), rr.report_id);
-    this.sql("DELETE FROM consolidated_checks WHERE report_id = ?").run(rr.report_id);
-    this.insertMany("consolidated_checks", CHECK_COLUMNS, rr.report_id, record.checks.flatMap((k) => [k.rule, k.severity, k.message, k.where]));
   }
 
   /** Replaces a report's cross-year checks (`crossYear.*`) with these. */
@@ -1148,7 +937,7 @@ function openReadOnly(path: string): Database.Database {
 export function openStore(dbPath: string, opts: StoreOptions = {}): Store {
   const store = new Store(dbPath, opts);
   // A database migrated to report_records: its reports are consolidated once, on the first writing open.
-  if (!store.readonly && store.getMeta("report_records") === "stale") store.rebuildReports();
-  else if (!store.readonly && store.hasDirtyReports()) store.syncReports();
+  if (!store.readonly && store.getMeta("report_records") === "stale") store.reports.rebuild();
+  else if (!store.readonly && store.reports.hasDirty()) store.reports.sync();
   return store;
 }

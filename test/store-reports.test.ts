@@ -49,7 +49,7 @@ describe("report tables written as documents are saved", () => {
     const asSaved = reportRows(store);
     expect(asSaved.report_records.length).toBe(9);
     expect(asSaved.report_checks.some((r) => r.includes("crossYear."))).toBe(true);
-    store.rebuildReports();
+    store.reports.rebuild();
     expect(reportRows(store)).toEqual(asSaved);
     store.close();
   });
@@ -74,7 +74,7 @@ describe("report tables written as documents are saved", () => {
     expect(s.checks["crossYear.carriedOver"]).toBe(1);
     // The same after a full consolidation from the database.
     const asSaved = reportRows(store);
-    store.rebuildReports();
+    store.reports.rebuild();
     expect(reportRows(store)).toEqual(asSaved);
     store.close();
 
@@ -110,7 +110,7 @@ describe("report tables written as documents are saved", () => {
     expect(one("SELECT count(*) AS n FROM v_cells")).toBe(one("SELECT count(*) AS n FROM cells"));
     expect(one("SELECT count(*) AS n FROM v_checks")).toBe(one("SELECT count(*) AS n FROM checks"));
     expect(one("SELECT count(*) AS n FROM v_cells WHERE document_id != report_id")).toBe(0);
-    const byReport = new Map([...store.reportRecords()].map((r) => [r.id, r.record]));
+    const byReport = new Map([...store.reports.records()].map((r) => [r.id, r.record]));
     for (const d of store.records()) expect(byReport.get(d.id)).toEqual(d.record);
 
     // A second copy of the first report: consolidated, with its own rows.
@@ -129,7 +129,7 @@ describe("report tables written as documents are saved", () => {
     expect(one("SELECT count(*) AS n FROM report_records WHERE record_json IS NULL")).toBe(4);
     expect(one("SELECT count(*) AS n FROM consolidated_cells")).toBe(0);
     const asSaved = reportRows(store);
-    store.rebuildReports();
+    store.reports.rebuild();
     expect(reportRows(store)).toEqual(asSaved);
     store.close();
   });
