@@ -271,7 +271,7 @@ export class IngestService {
       for (const key of touched) units.push(...this.unitsOfBody(key));
       this.store.reports.sync(units);
       // Every year of a body whose series changed is checked against its year before again.
-      for (const key of touched) this.refreshCrossYear(key, this.unitsOfBody(key).map((u) => Number(u.slice(u.lastIndexOf("|") + 1))));
+      for (const key of touched) this.refreshCrossYear(key, this.unitsOfBody(key).map((u) => Number(u.slice(u.lastIndexOf("|") + 1))), { everyCopy: true });
       return { moves, notes };
     });
   }
@@ -336,14 +336,14 @@ export class IngestService {
    * caller has consolidated the reports whose documents changed. Returns the findings by
    * year. Other years' checks are left as they are.
    */
-  private refreshCrossYear(key: string, years: number[]): Map<number, Check[]> {
+  private refreshCrossYear(key: string, years: number[], opts: { everyCopy?: boolean } = {}): Map<number, Check[]> {
     const found = new Map<number, Check[]>();
     for (const year of [...new Set(years)].sort((a, b) => a - b)) {
       // Ids first: a record (~30 KB of JSON) is read only when both years are there to compare.
       if (this.store.latestIdOfYear(key, year) === null) continue;
       const both = this.store.latestIdOfYear(key, year - 1) !== null;
       const checks = both ? crossYearChecks(this.store.reports.ofYear(key, year - 1)!, this.store.reports.ofYear(key, year)!) : [];
-      this.store.reports.setCrossYearChecks(key, year, checks);
+      this.store.reports.setCrossYearChecks(key, year, checks, opts);
       found.set(year, checks);
     }
     return found;
@@ -400,8 +400,8 @@ export class IngestService {
       this.store.reports.sync();
       const now = this.store.keyYearOf(cur.id);
       if (now.organKey === null || now.year === null) this.store.replaceCrossYearChecks(cur.id, []);
-      else this.refreshCrossYear(now.organKey, [now.year, now.year + 1]);
-      if (before.organKey && before.year !== null) this.refreshCrossYear(before.organKey, [before.year, before.year + 1]);
+      else this.refreshCrossYear(now.organKey, [now.year, now.year + 1], { everyCopy: true });
+      if (before.organKey && before.year !== null) this.refreshCrossYear(before.organKey, [before.year, before.year + 1], { everyCopy: true });
       return { reportId: cur.id };
     });
   }

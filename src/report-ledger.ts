@@ -198,13 +198,33 @@ export class ReportLedger {
    * keeps none, so none goes stale), and, for a report consolidated from two or more
    * documents, in its consolidated record and checks as well.
    */
-  setCrossYearChecks(bodyKey: string, year: number, checks: Check[]): void {
-    const docs = this.sql.get("SELECT id FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1 ORDER BY id").all(bodyKey, year) as { id: number }[];
-    docs.forEach((d, i) => this.documents.replaceCrossYearChecks(d.id, i === docs.length - 1 ? checks : []));
+  setCrossYearChecks(bodyKey: string, year: number, checks: Check[], opts: { everyCopy?: boolean } = {}): void {
+    const newest = this.sql.get("SELECT id FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1 ORDER BY id DESC LIMIT 1").get(bodyKey, year) as
+      | { id: number }
+      | undefined;
+    if (!newest) return;
+    // Written only where they change: most saves find none and hold none (no year before),
+    // and rewriting a consolidated record (~30 KB of JSON) at each new copy of a report
+    // made a batch of copies quadratic.
+    const same = (held: Check[]) => held.length === checks.length && held.every((k, i) => k.rule === checks[i].rule && k.message === checks[i].message && k.where === checks[i].where && k.severity === checks[i].severity);
+    const CROSS_YEAR = "rule LIKE 'crossYear.%'";
+    if (!same(this.sql.get(`SELECT rule, severity, message, where_ AS "where" FROM checks WHERE report_id = ? AND ${CROSS_YEAR} ORDER BY rowid`).all(newest.id) as Check[]))
+      this.documents.replaceCrossYearChecks(newest.id, checks);
+    // An older copy holds none. Kept so, only the document that was the newest before can
+    // hold some, and only its rows are looked at (every copy's rows, at each new copy, made
+    // a batch of copies quadratic); `everyCopy` where documents joined the report from
+    // another (re-keying, a person's correction of a document's body or year).
+    if (opts.everyCopy)
+      this.sql.get(`DELETE FROM checks WHERE ${CROSS_YEAR} AND report_id IN (SELECT id FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1 AND id <> ?)`).run(bodyKey, year, newest.id);
+    else {
+      const before = this.sql.get("SELECT id FROM reports WHERE organ_key = ? AND year = ? AND is_current = 1 AND id < ? ORDER BY id DESC LIMIT 1").get(bodyKey, year, newest.id) as { id: number } | undefined;
+      if (before) this.sql.get(`DELETE FROM checks WHERE report_id = ? AND ${CROSS_YEAR}`).run(before.id);
+    }
     const rr = this.sql.get("SELECT report_id, record_json FROM report_records WHERE unit = ?").get(ReportLedger.unitOf(bodyKey, year)) as
       | { report_id: number; record_json: string | null }
       | undefined;
     if (!rr || rr.record_json === null) return;
+    if (same(this.sql.get(`SELECT rule, severity, message, where_ AS "where" FROM consolidated_checks WHERE report_id = ? AND ${CROSS_YEAR} ORDER BY rowid`).all(rr.report_id) as Check[])) return;
     const record = JSON.parse(rr.record_json) as ReportRecord;
     record.checks = withCrossYear(record.checks, checks);
     this.sql.get("UPDATE report_records SET record_json = ? WHERE report_id = ?").run(JSON.stringify(record), rr.report_id);
