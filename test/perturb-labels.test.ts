@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseReport } from "../src/pipeline.js";
 import { cellsOf } from "../model/cells.js";
+import { generator, type Rng } from "./helpers/random.js";
 
 const dir = "test/fixtures/reports";
 interface Entry { file: string; layout: string; expected: string }
@@ -17,17 +18,6 @@ const fixtures = (JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) a
 const SEEDS = process.env.PERTURB_SEEDS ? process.env.PERTURB_SEEDS.split(",").map(Number) : [1, 2];
 const PER_FIXTURE = 40;
 
-/** mulberry32. */
-function generator(seed: number) {
-  let s = seed | 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, pick: <T>(a: readonly T[]): T => a[Math.floor(next() * a.length)] };
-}
 
 const HAN = /[\u4e00-\u9fff]/;
 const NUMBER = /^\s*\d[\d.]*\s*$/;
@@ -46,7 +36,7 @@ type Kind = "leftOut" | "swapped" | "charLost" | "charChanged" | "charAdded" | "
 const KINDS: Kind[] = ["leftOut", "swapped", "charLost", "charChanged", "charAdded", "extraRow", "printedTwice"];
 
 /** One change to the text: the changed text, what it did, and the lines (1-based, as the fixture prints them) whose values it takes away. */
-function change(text: string, kind: Kind, r: ReturnType<typeof generator>): { text: string; what: string; gone: number[] } | null {
+function change(text: string, kind: Kind, r: Rng): { text: string; what: string; gone: number[] } | null {
   const lines = text.split("\n");
   const rows = rowLines(lines);
   const at = r.pick(rows);

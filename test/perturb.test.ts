@@ -27,6 +27,7 @@ import { cellsOf } from "../model/cells.js";
 import { openZip } from "../model/zip.js";
 import { DEFAULT_LIMITS } from "../model/limits.js";
 import { makeZip } from "./helpers/zip.js";
+import { generator, type Rng } from "./helpers/random.js";
 import { problems } from "./helpers/truth.js";
 import { closePdfWorkers } from "../extractors/pdf.js";
 import iconv from "iconv-lite";
@@ -42,18 +43,6 @@ const all: Entry[] = sets.flatMap(({ dir, manifest }) =>
 // Text pdftotext reordered is read tolerantly even unchanged (fixtures-records.test.ts); the rest exactly.
 const base = (format: string) => all.filter((e) => e.format === format && e.expected && !e.file.endsWith(".pdftext.txt") && e.layout !== "legacy-doc");
 
-/** mulberry32: a small seeded generator. */
-function generator(seed: number) {
-  let s = seed | 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, pick: <T>(a: readonly T[]): T => a[Math.floor(next() * a.length)] };
-}
-type Rng = ReturnType<typeof generator>;
 const wide = (d: string) => String.fromCharCode(d.charCodeAt(0) + 0xfee0);
 
 const TEXT: Record<string, (t: string, r: Rng) => string> = {
