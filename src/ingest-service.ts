@@ -268,19 +268,20 @@ export class IngestService {
         units.push(b.key && b.year !== null ? ReportLedger.unitOf(b.key, b.year) : `doc:${id}`);
         if (a) units.push(a.key && a.year !== null ? ReportLedger.unitOf(a.key, a.year) : `doc:${id}`);
       }
-      for (const key of touched) units.push(...this.unitsOfBody(key));
+      const series = this.yearsOfBodies(touched);
+      for (const [key, years] of series) units.push(...years.map((year) => ReportLedger.unitOf(key, year)));
       this.store.reports.sync(units);
       // Every year of a body whose series changed is checked against its year before again.
-      for (const key of touched) this.refreshCrossYear(key, this.unitsOfBody(key).map((u) => Number(u.slice(u.lastIndexOf("|") + 1))), { everyCopy: true });
+      for (const [key, years] of series) this.refreshCrossYear(key, years, { everyCopy: true });
       return { moves, notes };
     });
   }
 
-  /** The units (key|year) of every year of one body's series. */
-  private unitsOfBody(key: string): string[] {
-    const years = new Set<number>();
-    for (const [, u] of this.store.documentUnits()) if (u.key === key && u.year !== null) years.add(u.year);
-    return [...years].sort().map((year) => ReportLedger.unitOf(key, year));
+  /** The years of each of these bodies' series, in order (one pass over the current documents). */
+  private yearsOfBodies(keys: Set<string>): Map<string, number[]> {
+    const years = new Map<string, Set<number>>([...keys].map((k) => [k, new Set<number>()]));
+    for (const [, u] of this.store.documentUnits()) if (u.key !== null && u.year !== null) years.get(u.key)?.add(u.year);
+    return new Map([...years].map(([k, ys]) => [k, [...ys].sort((a, b) => a - b)]));
   }
 
   /**
