@@ -93,6 +93,15 @@ describe("report tables written as documents are saved", () => {
     ]);
     // Kept on each year's newest document only: 2025's.
     expect(other.db.prepare("SELECT r.year, count(*) AS n FROM checks c JOIN reports r ON r.id = c.report_id WHERE c.rule LIKE 'crossYear.%' GROUP BY r.year").all()).toEqual([{ year: 2025, n: 1 }]);
+    // A second copy of 2025 (other bytes): the finding moves to it; the copy that held it keeps none, and the report holds it once.
+    const again = join(tmp, "cross-year-copy");
+    mkdirSync(again);
+    writeFileSync(join(again, "a-2025-copy.txt"), `${readFileSync(join(input, "c-2025.txt"), "utf8")}\n附注：另一份。\n`);
+    await ingestPaths(other, [again]);
+    const held = other.db.prepare("SELECT c.report_id AS id FROM checks c JOIN reports r ON r.id = c.report_id WHERE c.rule LIKE 'crossYear.%'").all() as { id: number }[];
+    const newest = other.db.prepare("SELECT max(id) AS id FROM reports WHERE year = 2025 AND is_current = 1").get() as { id: number };
+    expect(held).toEqual([newest]);
+    expect(other.db.prepare("SELECT year, rule FROM v_checks WHERE rule LIKE 'crossYear.%'").all()).toEqual([{ year: 2025, rule: "crossYear.carriedOver" }]);
     other.close();
   });
 
