@@ -368,7 +368,7 @@ function parsePlain(lines: string[], columned: boolean, isPipeRow: (line: string
         continue;
       }
     }
-    if (section !== null && section >= 2 && section <= 4 && !isProse(g.lines)) {
+    if (section !== null && section >= 2 && section <= 4 && !isProse(g.lines) && !isSignature(g.lines)) {
       table ??= { kind: "table", rows: [], exactGrid: false, ...(columned ? {} : { converterOrder: true }), place: { line: g.start } };
       const rows = g.lines.map((l, k) => splitSpaced(l).map((t) => (columned ? cell(t, 1, 1, { line: g.start + k }) : { ...cell(t, 1, 1, { line: g.start + k }), block: gi })));
       if (columned) unsettleOffsetNumbers(rows);
@@ -409,6 +409,15 @@ const notWrapped = (line: string, next: string) => line.length <= 20 && next.len
 
 /** A report's title on a line of its own (…2022年政府信息公开工作年度报告, …信息公开年报). */
 const isTitleLine = (t: string) => t.length <= 60 && /(?:19|20)\d\d\s*年/.test(t) && /信息公开.{0,10}(?:报告|年报)$/.test(simplifiedView(t));
+
+/**
+ * A signature block: the body's name (a line or two) over the date, nothing else. After a
+ * table in section 二–四 (a report without 五 and 六, or text that lost their headings) it is
+ * the report's end, not the table's cells: a date is no value of the template's.
+ */
+const isSignature = (lines: string[]) =>
+  lines.length <= 3 && SIGNATURE_DATE.test(lines[lines.length - 1].trim()) && lines.slice(0, -1).every((l) => /^\p{Script=Han}{2,30}$/u.test(l.trim()));
+const SIGNATURE_DATE = /^(?:\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$/;
 
 /** A line that could be one table cell: short, no sentence in it. */
 const cellLike = (l: string) => l.trim().length <= 30 && !/[。！？；]/.test(l);

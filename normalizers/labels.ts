@@ -43,6 +43,18 @@ export class LabelMatcher<K extends string> {
   }
 
   private compute(printed: string): LabelMatch<K> | null {
+    const whole = this.best(printed);
+    if (whole) return whole;
+    // A note in brackets after the label (规章(设区的市人民政府提供), 其他对外管理服务事项(指行政许可以外的事项)):
+    // the label before it, as sure as a label with a note after it (0.9), where the note
+    // itself names no row.
+    const note = TRAILING_NOTE.exec(printed);
+    if (!note || this.best(note[2])) return null;
+    const head = this.best(note[1]);
+    return head ? { ...head, score: Math.min(head.score, 0.9) } : null;
+  }
+
+  private best(printed: string): LabelMatch<K> | null {
     const label = foldLabel(printed);
     if (!label) return null;
     let best: LabelMatch<K> | null = null;
@@ -67,6 +79,9 @@ export class LabelMatcher<K extends string> {
     return best && !tie ? best : null;
   }
 }
+
+/** A label, then a note in brackets closing it: the label (two Han characters or more) and the note. */
+const TRAILING_NOTE = /^(.*\p{Script=Han}.*\p{Script=Han}.*?)\s*[（(]([^（）()]{2,})[)）]\s*$/u;
 
 function score(label: string, v: string): number {
   if (label === v) return 1;

@@ -82,6 +82,38 @@ export function readDate(printed: string): string | null {
  * (天津市蓟州区人民政府 2019年12月3日星期二 … 天津市蓟州区2021年…报告) is not the report's year.
  */
 const TITLE = /^(.*?)(?:关于)?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*((?:(?!(?:\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年)[^])*?)(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:情况)?\s*(?:的)?\s*(?:年度|年)?\s*(?:工作)?\s*(?:报\s*告|年\s*报)/;
+/**
+ * The title's other order, the year after the words (示例县民政局政府信息公开工作年度报告（2023年度）,
+ * …政府信息公开工作2023年度报告): the same groups as TITLE, group 3 empty.
+ */
+const TITLE_YEAR_AFTER = [
+  /^(.*?)(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*(?:情况)?\s*(?:的)?\s*(?:年度|年)?\s*(?:工作)?\s*(?:报\s*告|年\s*报)\s*[（(]\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*()[)）]/,
+  /^(.*?)(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*工作\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*()年度\s*(?:报\s*告|年\s*报)/,
+];
+
+/**
+ * A line read as a report's title alone (a heading, not a sentence citing one): its body and
+ * year, null where it is not one. What follows the title's words may only be its year in
+ * brackets or a closing mark.
+ */
+export function titleLine(line: string): { organ: string | null; year: number | null } | null {
+  const t = compact(cleanText(line));
+  if (t === "" || t.length > 80 || /^《/.test(t)) return null;
+  const m = matchTitle(t);
+  if (!m || !/^[（(]?(?:\d{4}年度?)?[)）]?[。.]?$/.test(t.slice(m[0].length))) return null;
+  return { organ: cleanOrgan(m[1]) ?? cleanOrgan(m[3]), year: chineseNumber(m[2]) };
+}
+
+/** A report's title read from the start of `t` (as printed: Traditional text folded where matched): TITLE, else the year-after forms. */
+function matchTitle(t: string): RegExpExecArray | null {
+  const m = execPrinted(TITLE, t);
+  if (m) return m;
+  for (const re of TITLE_YEAR_AFTER) {
+    const after = execPrinted(re, t);
+    if (after) return after;
+  }
+  return null;
+}
 const ORGAN_SUFFIX = /(?:局|委员会|委|办公室|办|人民政府|政府|办事处|街道|中心|院|所|处|厅|部|会|署|站|队|镇|乡|苏木|馆|公司|管理区|区|县|市|州|盟|旗|省|自治区|大学|学院|学校)$/;
 
 /** A portal's home and contents links (首页, 网站首页, 返回首页, 主页, 目录). */
@@ -163,7 +195,7 @@ const NAME_LABEL = /^附件\s*\d*\s*[:：.、\-_]?/;
  */
 function titleOfName(name: string): { organ: string | null; year: number } | null {
   const t = removePrinted(compact(cleanText(name.trim().replace(NAME_EXTENSION, ""))), NAME_LABEL);
-  const m = execPrinted(TITLE, t);
+  const m = matchTitle(t);
   if (!m) return null;
   if (namesTwoYears(t) || GATHERED.test(matched(t))) return null;
   const year = chineseNumber(m[2]);
@@ -226,7 +258,7 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   if (doc.meta.title) titleCandidates.push(cleanText(doc.meta.title));
   for (const [k, t] of titleCandidates.entries()) {
     const printed = withoutRepeatedHead(removePrinted(removePrinted(removePrinted(compact(t), PRINT_STAMP), ARTICLE_LABEL_BEFORE), TITLE_LABEL));
-    const m = execPrinted(TITLE, printed);
+    const m = matchTitle(printed);
     if (!m) continue;
     // Two years (not dates: a page header's 2019年12月3日 may run before a title) in the
     // lines taken for a title: two titles run together (a portal page printed with its list
@@ -327,7 +359,7 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
       // a list of other years' reports printed beside the article): then they were not the
       // title alone, and the period's year is taken.
       const printedTitle = compact(titleAt?.text ?? "");
-      const m = execPrinted(TITLE, printedTitle);
+      const m = matchTitle(printedTitle);
       const joined = m !== null && /\d/.test(printedTitle.slice((m.index ?? 0) + m[0].length));
       const said = `year: the title reads ${year} ("${(titleAt?.text ?? "").slice(0, 60)}"), the statistics period ${covered} ("${period![0]}")`;
       const at = texts.findIndex((t) => compact(t).includes(period![0]));
@@ -345,7 +377,7 @@ export function readMeta(doc: Document, hints: MetaHints = {}): Meta {
   // list of other years' reports printed beside the article): the lines read as the title
   // were cut or run into others, and the file's title names the body whole.
   if (organ && organAt === titleAt && doc.meta.title && titleAt?.text !== doc.meta.title) {
-    const own = execPrinted(TITLE, compact(cleanText(doc.meta.title)));
+    const own = matchTitle(compact(cleanText(doc.meta.title)));
     const named = own && chineseNumber(own[2]) === year ? (cleanOrgan(own[1]) ?? cleanOrgan(own[3])) : null;
     const before = named && organ.endsWith(named) ? organ.slice(0, organ.length - named.length) : null;
     if (named && named !== organ && (named.endsWith(organ) || (before && !PLACES.test(before)))) {
@@ -625,7 +657,7 @@ const PERIOD =
 function organLine(t: string): string | null {
   // A body's name alone is Han characters only: a page title's tail (_政府信息公开年报_…管委会)
   // or a line of chrome is not one.
-  if (t.length > 30 || !ALL_HAN.test(compact(t)) || TITLE.test(matched(compact(t)))) return null;
+  if (t.length > 30 || !ALL_HAN.test(compact(t)) || matchTitle(compact(t)) !== null) return null;
   return cleanOrgan(t);
 }
 const ALL_HAN = /^\p{Script=Han}+$/u;
@@ -637,7 +669,7 @@ const ALL_HAN = /^\p{Script=Han}+$/u;
  */
 function organAfterTitle(rest: string, year: number | null): string | null {
   if (!rest) return null;
-  const again = execPrinted(TITLE, rest);
+  const again = matchTitle(rest);
   if (!again) return organLine(rest);
   if (chineseNumber(again[2]) !== year) return null;
   return cleanOrgan(again[1]) ?? cleanOrgan(again[3]);
@@ -696,7 +728,7 @@ const PREAMBLE = /^(根据|依据|按照|本报告|本年度报告)/;
  */
 export function titleAfterChrome(texts: string[]): { title: string; year: number | null; organ: string; index: number } | null {
   for (const { text: t, index } of titleLinesAfterChrome(texts)) {
-    const m = execPrinted(TITLE, compact(t));
+    const m = matchTitle(compact(t));
     if (!m) continue;
     const organ = cleanOrgan(m[1]) ?? cleanOrgan(m[3]);
     if (organ) return { title: t, year: chineseNumber(m[2]), organ, index };

@@ -12,6 +12,7 @@ import { NeedsFullReader, type ExtractOptions, type SyncExtractor } from "../ext
 import { mapTables } from "../normalizers/tables.js";
 import { rowPlace } from "../normalizers/assemble.js";
 import { readMeta } from "../normalizers/meta.js";
+import { secondReport } from "../normalizers/second-report.js";
 import { runRecordRules } from "../normalizers/rules.js";
 import { resolveRegion, type RegionDecision } from "../normalizers/region.js";
 import type { ListedOn, ProvenanceEntry, RecordDiagnostic } from "../model/provenance.js";
@@ -182,7 +183,8 @@ export function buildRecord(doc: Document, input: ParseInput, format: Format): P
 }
 
 /** The outcome, or (where the record fails the fast check) what gives it once zod's schema is loaded. */
-function build(doc: Document, input: ParseInput, format: Format): ParseOutcome | NeedsSchema {
+function build(whole: Document, input: ParseInput, format: Format): ParseOutcome | NeedsSchema {
+  const doc = firstReportOf(whole);
   const attachments = doc.meta.attachments ?? [];
   const meta = readMeta(doc, { listedOn: input.hints?.listedOn ?? null, names: namesOf(input) });
   // The cells' provenance goes into the metadata's map, after its entries: the record's
@@ -262,6 +264,22 @@ function build(doc: Document, input: ParseInput, format: Format): ParseOutcome |
       return { ok: false, code: "internal", message: `record failed the contract (a parser bug): ${parsed.error.message.slice(0, 500)}` };
     return { ok: true, record: orderKeys(parsed.data), diagnostics: doc.diagnostics, attachments, region };
   };
+}
+
+/**
+ * The document up to where a second report begins (normalizers/second-report.ts), said as
+ * a warning: the first report's record never takes the second's rows.
+ */
+function firstReportOf(doc: Document): Document {
+  const second = secondReport(doc);
+  if (!second) return doc;
+  const note: Diagnostic = {
+    severity: "warning",
+    source: "meta:second-report",
+    message: `the document holds another report after this one, from "${second.text.slice(0, 60)}": only the first is read (its tables would otherwise take the second's rows); the second is not in this record`,
+    ...(second.place ? { place: second.place } : {}),
+  };
+  return { ...doc, blocks: doc.blocks.slice(0, second.index), diagnostics: [...doc.diagnostics, note] };
 }
 
 /**

@@ -14,6 +14,16 @@ describe("organ, year, date and sections", () => {
     expect(readMeta(doc("# 某某镇人民政府2020年度政府信息公开工作报告"))).toMatchObject({ organ: "某某镇人民政府", year: 2020 });
   });
 
+  it("reads titles that print the year after the words (real report titles)", () => {
+    const m = readMeta(doc("示例县民政局政府信息公开工作年度报告（2023年度）", "一、总体情况"));
+    expect(m).toMatchObject({ organ: "示例县民政局", year: 2023, title: "示例县民政局政府信息公开工作年度报告（2023年度）" });
+    expect(codes(m)).not.toContain("meta.noTitle");
+    expect(readMeta(doc("示例县民政局政府信息公开工作年度报告(2021年)"))).toMatchObject({ organ: "示例县民政局", year: 2021 });
+    expect(readMeta(doc("示例县民政局政府信息公开工作2022年度报告"))).toMatchObject({ organ: "示例县民政局", year: 2022 });
+    // Words in the brackets other than the year are no title's year.
+    expect(readMeta(doc("示例县民政局政府信息公开工作年度报告（征求意见稿）")).year).toBeNull();
+  });
+
   it("takes no common noun for a body, nor 政府 into a body's name (real report openings)", () => {
     // 现向社会公布2021年石家庄市教育局政府信息公开工作年度报告: the body ends at 局, 政府 opens 政府信息公开.
     expect(readMeta(doc("石家庄市教育局", "根据《中华人民共和国政府信息公开条例》的有关规定，现向社会公布2021年石家庄市教育局政府信息公开工作年度报告。")).organ).toBe("石家庄市教育局");

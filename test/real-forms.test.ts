@@ -352,3 +352,79 @@ describe("a page saved or printed with its chrome, then turned into text", () =>
     expect(r.organ ?? "").not.toContain("管委会");
   });
 });
+
+describe("a fifth round of real report shapes (2026-12-07, evening)", () => {
+  const G = "test/fixtures/generated";
+  const tabs = (g: string) => readFileSync(join(G, `${g}.tabs.txt`), "utf8");
+  const codesOf = (r: ReportRecord) => r.diagnostics.map((d) => d.code);
+
+  it("a page holding the body's report and, below it, the year before's: the first is read whole, none of the second's rows taken", async () => {
+    // g01 is 硚口区商务局's report on 2024, g10 the same body's on 2022: their rows print other numbers.
+    const r = await read(`${tabs("g01-2021")}\n\n${tabs("g10-2021-results")}`);
+    expectFixture(r, "generated/g01-2021.expected.json");
+    expect(r.publishedOn).toBe("2025-01-13");
+    const note = r.diagnostics.find((d) => d.code === "meta.secondReport");
+    expect(note).toMatchObject({ severity: "warning" });
+    expect(note!.message).toContain("硚口区商务局 2022 年政府信息公开工作年度报告");
+    // The place is the second title's line.
+    const lines = `${tabs("g01-2021")}\n\n${tabs("g10-2021-results")}`.split("\n");
+    expect(lines[note!.place!.line! - 1]).toContain("2022 年政府信息公开工作年度报告");
+  });
+
+  it("a gathering of two bodies' reports, the first without a title: the first's tables alone", async () => {
+    const r = await read(`${tabs("g09-2021-notitle")}\n\n${tabs("g06-2021-balance")}`);
+    const exp = json(join(G, "g09-2021-notitle.expected.json"));
+    expect(values(r)).toEqual({ active: exp.active, requests: exp.requests, reviews: exp.reviews });
+    expect(codesOf(r)).toContain("meta.secondReport");
+  });
+
+  it("the report's own title printed again inside it (a page's running header) is no second report", async () => {
+    const text = tabs("g01-2021");
+    const title = " 硚口区商务局 2024 年政府信息公开工作年度报告";
+    expect(text).toContain(title);
+    const repeated = text.replace("三、收到和处理政府信息公开申请情况", `${title}\n\n三、收到和处理政府信息公开申请情况`).replace("一、总体情况", `一、总体情况\n\n${title}`);
+    const r = await read(repeated);
+    expectFixture(r, "generated/g01-2021.expected.json");
+    expect(codesOf(r)).not.toContain("meta.secondReport");
+  });
+
+  it("row labels carrying the template's note in brackets are read as their rows (规章(设区的市…), 其他对外管理服务事项(指…))", async () => {
+    const text = [
+      "示例市生态环境局2020年政府信息公开工作年度报告",
+      "二、主动公开政府信息情况",
+      "第二十条第(一)项 | | | |",
+      "信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |",
+      "规章(设区的市人民政府提供) | 1 | 2 | 3 |",
+      "规范性文件(决定、公告、通告) | 4 | 5 | 6 |",
+      "第二十条第(五)项 | | | |",
+      "信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |",
+      "行政许可 | 7 | 8 | 9 |",
+      "其他对外管理服务事项(指行政许可以外的事项) | 11 | 12 | 13 |",
+    ].join("\n");
+    const r = await read(text);
+    expect(r.active).toMatchObject({
+      regulations: { newlyMade: 1, newlyPublished: 2, totalPublished: 3 },
+      normativeDocuments: { newlyMade: 4, newlyPublished: 5, totalPublished: 6 },
+      licensing: { previousYear: 7, change: 8, decisions: 9 },
+      otherServices: { previousYear: 11, change: 12, decisions: 13 },
+    });
+    expect(codesOf(r)).not.toContain("row.unmatched");
+  });
+
+  it("a signature straight after a table (no sections 五 and 六) is the report's end, not the table's cells", async () => {
+    const text = [
+      "示例县民政局2023年政府信息公开工作年度报告",
+      "二、主动公开政府信息情况",
+      "第二十条第(一)项 | | | |",
+      "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |",
+      "规章 | 0 | 0 | 0 |",
+      "行政规范性文件 | 3 | 1 | 9 |",
+      "",
+      "示例县民政局",
+      "2024年1月20日",
+    ].join("\n");
+    const r = await read(text);
+    expect({ organ: r.organ, year: r.year, publishedOn: r.publishedOn }).toEqual({ organ: "示例县民政局", year: 2023, publishedOn: "2024-01-20" });
+    expect(codesOf(r)).not.toContain("text.cellOrder");
+  });
+});
