@@ -46,6 +46,18 @@ describe("organ, year, date and sections", () => {
     expect(readMeta(doc("欢迎访问浑南区国资局，", preamble)).organ).toBe("区政府国资局");
   });
 
+  it("reads the body from the overview's first sentence after its sub-heading, with or without a comma (a real page store's excerpt)", () => {
+    const period = "本报告数据统计期限为2022年1月1日至2022年12月31日。";
+    const m = readMeta(doc("一、总体情况", period, "(一)主动公开情况。2022年示例市教育局全面推进政府信息公开工作,全年公开各类信息120条。"));
+    expect(m.organ).toBe("示例市教育局");
+    expect(codes(m)).toContain("meta.organFromBody");
+    expect(readMeta(doc("一、总体情况", "2022年，示例县统计局认真贯彻落实《条例》。")).organ).toBe("示例县统计局");
+    // The body speaking of itself, or relatively, names no one there.
+    expect(readMeta(doc("一、总体情况", period, "(一)主动公开情况。2022年我局全面推进政府信息公开工作。")).organ).toBeNull();
+    expect(readMeta(doc("一、总体情况", period, "(一)主动公开情况。2022年全市深入推进政府信息公开工作。")).organ).toBeNull();
+    expect(readMeta(doc("一、总体情况", period, "(一)主动公开情况。2022年上半年全面推进政府信息公开工作。")).organ).toBeNull();
+  });
+
   it("reads the body from contact sentences worded 请联系： and 可与…联系 (real report openings)", () => {
     const preamble = "根据《中华人民共和国政府信息公开条例》要求，编制本年度报告。";
     const m = readMeta(doc(preamble, "本报告中所列数据统计期限为2023年1月1日至12月31日。如对本年度报告有疑问，请联系：杭州市滨江区人民政府长河街道办事处；联系电话：0571-86624908。"));
