@@ -512,7 +512,12 @@ function organFromBody(texts: string[], named: PreambleName | null): { organ: st
     /结合\s*\d{4}\s*年度?\s*([^\s，,。；]{2,40}?)(?:单位)?(?:政府)?信息公开工作实际/,
     /[，,。]\s*([^\s，,。；《》]{2,30}?)\s*(?:认真|严格|深入)?(?:贯彻|落实)/,
   ];
+  // The signature (the body's name over the closing date) is the body itself; a contact
+  // sentence may name another office that answers for it (the district's 政务公开办公室
+  // for every department): taken after the overview's subject, before the contact.
+  const signed = signatureName(texts);
   for (const re of patterns) {
+    if (re === contact && signed) return signed;
     const m = execPrinted(re, head);
     if (m) {
       // A contact sentence names an office of the body (…镇人民政府党政办公室): the body is the one it belongs to.
@@ -539,7 +544,11 @@ function organFromBody(texts: string[], named: PreambleName | null): { organ: st
     const organ = name ? (bodyOfOffice(cleanText(name).replace(/\s+/g, "")) ?? cleanOrgan(name)) : null;
     if (organ && m) return { organ, evidence: m[0].trim(), index: from + lineOf(opening, m.index, 0) };
   }
-  // A signature line before the closing date.
+  return signed;
+}
+
+/** The body's name on the line before the closing date (a signature), among the last lines. */
+function signatureName(texts: string[]): { organ: string; evidence: string; index: number } | null {
   for (let i = texts.length - 1; i >= Math.max(0, texts.length - 4); i--) {
     const organ = cleanOrgan(texts[i]);
     if (organ && texts[i].length <= 30 && readDate(texts[i + 1] ?? "")) return { organ, evidence: texts[i], index: i };

@@ -58,6 +58,15 @@ describe("organ, year, date and sections", () => {
     expect(readMeta(doc("一、总体情况", period, "(一)主动公开情况。2022年上半年全面推进政府信息公开工作。")).organ).toBeNull();
   });
 
+  it("takes the signature's body over a contact sentence naming the office that answers for it (a district's 政务公开办公室)", () => {
+    const preamble = "根据《中华人民共和国政府信息公开条例》要求，编制本报告。如对本报告有疑问，请联系：硚口区人民政府政务公开办公室，电话：027-83426505。";
+    const m = readMeta(doc("2024年政府信息公开工作年度报告", preamble, "一、总体情况", "全年主动公开信息67条。", "硚口区商务局", "2025年1月13日"));
+    expect(m.organ).toBe("硚口区商务局");
+    expect(m.provenance.organ.text).toBe("硚口区商务局");
+    // Without a signature the contact sentence still names the body it belongs to.
+    expect(readMeta(doc("2024年政府信息公开工作年度报告", preamble, "一、总体情况", "全年主动公开信息67条。")).organ).toBe("硚口区人民政府");
+  });
+
   it("reads the body from contact sentences worded 请联系： and 可与…联系 (real report openings)", () => {
     const preamble = "根据《中华人民共和国政府信息公开条例》要求，编制本年度报告。";
     const m = readMeta(doc(preamble, "本报告中所列数据统计期限为2023年1月1日至12月31日。如对本年度报告有疑问，请联系：杭州市滨江区人民政府长河街道办事处；联系电话：0571-86624908。"));
