@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/store.test.ts", "test/store-api.test.ts", "test/store-reports.test.ts", "test/report-ledger.test.ts", "test/crawl-ledger.test.ts"],
+    include: ["test/store.test.ts", "test/store-api.test.ts", "test/store-reports.test.ts", "test/report-ledger.test.ts", "test/dataset-export.test.ts", "test/crawl-ledger.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
