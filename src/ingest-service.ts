@@ -35,6 +35,15 @@ export interface ReparseChange {
   notes: string[];
 }
 
+/** The note on a scan counted as another document's copy by its values (IngestService.matchByValues). */
+const MATCHED_BY_VALUES = "copies.matchedByValues";
+/** Values not 0 a scan and a document read from text must both print, equal, to be one report's copies. */
+const TWIN_NONZERO = 12;
+/** Of the values a scan read, the share the other document must have read too. */
+const TWIN_OVERLAP = 0.8;
+/** The latest documents printing the same 本年新收 total looked at, at most (a bound on each save's work: copies are a handful, and usually come together). */
+const TWIN_CANDIDATES = 200;
+
 /** A report of more documents than this is consolidated when the store closes, not at each save. */
 const REPORT_COPIES_AT_ONCE = 8;
 
@@ -159,6 +168,7 @@ export class IngestService {
       this.documentMetadata(result.reportId, at.sha);
       // The region the document gives, from what was just stored (not read back out of its JSON).
       this.keyOrgan(result.reportId, outcome.ok ? ((extrasOf(outcome)?.form?.head ?? outcome.record).region?.code ?? null) : undefined);
+      this.copiesByValues(result.reportId);
       if (at.input.hints?.region && outcome.ok && outcome.region.by === "hint" && !outcome.region.contradiction) this.placeSiblings(result.reportId, at.input.hints.region);
       if (this.store.isCopyOfStoredReport(result.reportId)) result.copy = true;
       // The report consolidated again, then its cross-year checks and the next year's run on
@@ -214,6 +224,84 @@ export class IngestService {
     }
   }
 
+  // ---- a scan counted with the copy whose values it prints ----
+
+  /**
+   * After a document is keyed: a scan is matched against the documents printing its
+   * values, and a document read from text gives the scans printing its values their report.
+   */
+  private copiesByValues(reportId: number): void {
+    if (this.store.readByOcr(reportId)) return this.matchByValues(reportId);
+    const total = this.store.newReceivedTotal(reportId);
+    if (total === null || total <= 0) return;
+    for (const d of this.store.documentsWithNewReceivedTotal(total, reportId, true, TWIN_CANDIDATES)) this.matchByValues(d.id);
+  }
+
+  /**
+   * A document read by OCR whose body or year the page image gave wrong or not at all (硚口
+   * read 研口; a title OCR broke apart) is keyed as nobody else's, so its report was counted
+   * twice. Where documents read from text of exactly one report print every value it read,
+   * the same, at least TWIN_NONZERO of them not 0, and read most of what it read, it is a
+   * copy of that report: counted there (its key and year columns; its record keeps what it
+   * read), and said (`copies.matchedByValues`). Only a scan that reads no year, or whose
+   * body no other document has: one that reads its body's key does not move. A person's
+   * reading of the document comes first. Where no copy matches any more, it is counted as
+   * it reads again.
+   */
+  private matchByValues(reportId: number): void {
+    if (!this.store.readByOcr(reportId)) return;
+    const sha = this.store.shaOfReport(reportId);
+    const corrected = sha ? this.store.ledger.documentCorrection(sha) : null;
+    if (corrected?.organ || corrected?.year) return;
+    const own = this.store.recordOf(reportId);
+    if (!own) return;
+    const matched = this.store.hasDiagnostic(reportId, MATCHED_BY_VALUES);
+    const now = this.store.keyYearOf(reportId);
+    const weak = matched || own.year === null || now.organKey === null || !this.store.bodyHasOtherDocuments(now.organKey, reportId);
+    const total = this.store.newReceivedTotal(reportId);
+    const twin = weak && total !== null && total > 0 ? this.twinOf(reportId, total, own.year) : null;
+    if (twin) {
+      this.store.setDocumentUnit(reportId, twin.key, twin.year);
+      const organ = this.store.organOf(twin.id).organ ?? twin.key;
+      this.store.replaceDiagnostic(reportId, MATCHED_BY_VALUES, {
+        severity: "info",
+        message: `counted as a copy of ${organ}'s report on ${twin.year} (document ${twin.id}, read from its text): the ${twin.both} values both read are equal, ${twin.nonzero} of them not 0; OCR read this document's organ as ${own.organ ?? "nothing"} and its year as ${own.year ?? "nothing"}`,
+      });
+      return;
+    }
+    if (!matched) return;
+    // A copy it was matched with is gone or changed: counted as it reads.
+    this.store.replaceDiagnostic(reportId, MATCHED_BY_VALUES, null);
+    this.store.setDocumentUnit(reportId, null, own.year);
+    this.keyOrgan(reportId);
+  }
+
+  /** The one report whose documents read from text print every value this scan read (see matchByValues), or null. */
+  private twinOf(reportId: number, total: number, year: number | null): { id: number; key: string; year: number; both: number; nonzero: number } | null {
+    const mine = [...this.store.cellValues(reportId)].filter((e): e is [string, number] => e[1] !== null);
+    const units = new Map<string, { id: number; key: string; year: number; both: number; nonzero: number }>();
+    for (const d of this.store.documentsWithNewReceivedTotal(total, reportId, false, TWIN_CANDIDATES)) {
+      if (d.key === null || d.year === null || (year !== null && d.year !== year)) continue;
+      const theirs = this.store.cellValues(d.id);
+      let both = 0;
+      let nonzero = 0;
+      let differ = false;
+      for (const [k, v] of mine) {
+        const t = theirs.get(k);
+        if (t === null || t === undefined) continue;
+        if (t !== v) {
+          differ = true;
+          break;
+        }
+        both++;
+        if (v !== 0) nonzero++;
+      }
+      if (differ || nonzero < TWIN_NONZERO || both < mine.length * TWIN_OVERLAP) continue;
+      units.set(`${d.key}|${d.year}`, { id: d.id, key: d.key, year: d.year, both, nonzero });
+    }
+    return units.size === 1 ? [...units.values()][0] : null;
+  }
+
   /**
    * Keys every current report again (after a person's decision about a body): the
    * corrections and review mark of a body's year follow its documents to their new key,
@@ -228,6 +316,8 @@ export class IngestService {
       const before = this.store.documentUnits();
       this.store.clearOrganKeys();
       for (const id of this.store.currentDocumentIds()) this.keyOrgan(id);
+      // After every name is keyed: a scan's copy may stand later in the list.
+      for (const id of this.store.ocrDocumentIds()) this.matchByValues(id);
       const after = this.store.documentUnits();
       const touched = new Set<string>();
       const goes = new Map<string, Set<string | null>>(); // old key|year → new keys of its documents
@@ -396,6 +486,7 @@ export class IngestService {
       this.documentMetadata(cur.id, sha);
       this.store.setOrganKey(cur.id, null);
       this.keyOrgan(cur.id);
+      this.copiesByValues(cur.id);
       // The reports it left and joined consolidated again (the reports' triggers marked
       // them), then checked against their years before, and their next years against them.
       this.store.reports.sync();

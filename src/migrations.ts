@@ -653,6 +653,14 @@ export const MIGRATIONS: readonly { to: number; why: string; sql: string }[] = [
       ALTER TABLE crawl_links ADD COLUMN page_title TEXT;  -- an attachment link's: the title of the page that links it
     `,
   },
+  {
+    to: 13,
+    why: "indexes of each document's 本年新收 total and of the documents read by OCR, so a scan whose body or year OCR misread finds the copies whose values it prints",
+    sql: `
+      CREATE INDEX cells_new_received_total ON cells (value) WHERE tbl = 'requests' AND row = 'newReceived' AND col = 'total';
+      CREATE INDEX diagnostics_ocr ON diagnostics (report_id) WHERE code = 'ocr.read';
+    `,
+  },
 ];
 
 /** The schema version this code writes (`PRAGMA user_version`). */

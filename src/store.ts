@@ -640,6 +640,11 @@ export class Store {
         b = { key: r.key, name, names: [], aliases: aliases.filter((a) => a.canonical === name).map((a) => a.name), regionCode: r.regionCode, regionName: place || r.regionName, years: [], reports: 0, documents: 0 };
         out.set(r.key, b);
       }
+      // A document that places its body nowhere (a scan counted with its copy) gives way to one that does.
+      if (b.regionCode === null && r.regionCode !== null) {
+        b.regionCode = r.regionCode;
+        b.regionName = [r.province, r.city && r.city !== r.province ? r.city : null, r.county].filter(Boolean).join("") || r.regionName;
+      }
       if (r.organ && !b.names.includes(r.organ)) b.names.push(r.organ);
       if (r.year !== null && !b.years.includes(r.year)) b.years.push(r.year);
       b.documents++;
@@ -666,6 +671,71 @@ export class Store {
         "SELECT 1 FROM reports r JOIN reports me ON me.id = ? WHERE me.organ_key IS NOT NULL AND me.year IS NOT NULL AND r.organ_key = me.organ_key AND r.year = me.year AND r.id <> me.id AND r.is_current = 1 LIMIT 1",
       ).get(reportId) !== undefined
     );
+  }
+
+  // ---- copies told by their values (a scan whose body or year OCR could not read) ----
+
+  /** Whether a document was read by OCR (its record says `ocr.read`). */
+  readByOcr(reportId: number): boolean {
+    return this.sql("SELECT 1 FROM diagnostics WHERE report_id = ? AND code = 'ocr.read' LIMIT 1").get(reportId) !== undefined;
+  }
+
+  /** Its 本年新收 total (requests.newReceived.total), or null where not read: the value copies are first looked up by. */
+  newReceivedTotal(reportId: number): number | null {
+    const row = this.sql("SELECT value FROM cells WHERE report_id = ? AND tbl = 'requests' AND row = 'newReceived' AND col = 'total'").get(reportId) as { value: number | null } | undefined;
+    return row?.value ?? null;
+  }
+
+  /**
+   * The latest current documents (at most `limit`) other than `exceptId` printing this 本年新收
+   * total (migration 13's partial index), with their key and year and whether OCR read them
+   * (its partial index of OCR'd documents): `ocr` true for scans only, false for documents
+   * read from text only.
+   */
+  documentsWithNewReceivedTotal(value: number, exceptId: number, ocr: boolean, limit: number): { id: number; key: string | null; year: number | null }[] {
+    return this.sql(
+      `SELECT r.id, r.organ_key AS key, r.year
+       FROM cells c JOIN reports r ON r.id = c.report_id
+       WHERE c.tbl = 'requests' AND c.row = 'newReceived' AND c.col = 'total' AND c.value = ? AND r.is_current = 1 AND r.id <> ?
+         AND EXISTS (SELECT 1 FROM diagnostics d WHERE d.report_id = r.id AND d.code = 'ocr.read') = ?
+       ORDER BY c.report_id DESC LIMIT ?`,
+    ).all(value, exceptId, ocr ? 1 : 0, limit) as never;
+  }
+
+  /** A document's cells, by key (tbl.row.col), null where not read. */
+  cellValues(reportId: number): Map<string, number | null> {
+    const out = new Map<string, number | null>();
+    for (const c of this.sql("SELECT tbl, row, col, value FROM cells WHERE report_id = ?").all(reportId) as { tbl: string; row: string; col: string; value: number | null }[])
+      out.set(`${c.tbl}.${c.row}.${c.col}`, c.value);
+    return out;
+  }
+
+  /** Current documents read by OCR. */
+  ocrDocumentIds(): number[] {
+    return this.sql("SELECT DISTINCT d.report_id FROM diagnostics d JOIN reports r ON r.id = d.report_id AND r.is_current = 1 WHERE d.code = 'ocr.read' ORDER BY d.report_id")
+      .all()
+      .map((r) => (r as { report_id: number }).report_id);
+  }
+
+  /** Whether another current document than this one is keyed to this body. */
+  bodyHasOtherDocuments(key: string, exceptId: number): boolean {
+    return this.sql("SELECT 1 FROM reports WHERE organ_key = ? AND id <> ? AND is_current = 1 LIMIT 1").get(key, exceptId) !== undefined;
+  }
+
+  /** Whether a document holds a note of this code. */
+  hasDiagnostic(reportId: number, code: string): boolean {
+    return this.sql("SELECT 1 FROM diagnostics WHERE report_id = ? AND code = ? LIMIT 1").get(reportId, code) !== undefined;
+  }
+
+  /** Sets the report a document is counted in (its key and year columns; what it read stays in its record). */
+  setDocumentUnit(reportId: number, key: string | null, year: number | null): void {
+    this.sql("UPDATE reports SET organ_key = ?, year = ? WHERE id = ? AND (organ_key IS NOT ? OR year IS NOT ?)").run(key, year, reportId, key, year);
+  }
+
+  /** Replaces a document's machine notes of one code (a note the ingest service adds after the parse). */
+  replaceDiagnostic(reportId: number, code: string, note: { severity: "info" | "warning"; key?: string | null; message: string } | null): void {
+    this.sql("DELETE FROM diagnostics WHERE report_id = ? AND code = ?").run(reportId, code);
+    if (note) this.sql("INSERT INTO diagnostics (report_id, code, severity, key, message) VALUES (?,?,?,?,?)").run(reportId, code, note.severity, note.key ?? null, note.message);
   }
 
   /** The id of the latest current report of a body for a year, or null (no record read: most years have no neighbour to compare). */

@@ -1,0 +1,95 @@
+// A scan and a copy of the same report read from text are one report, though OCR misread
+// the scan's body (硚口 as 研口) and lost its year: the scan is counted with the copy whose
+// values it prints (IngestService.matchByValues), in either order of arrival, through a
+// re-keying, and never with a report whose values differ. The scan is OCR'd once (a
+// real Tesseract run on the committed fixture) and its outcome handed to every store.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openStore, type Store } from "../src/store.js";
+import { IngestService } from "../src/ingest-service.js";
+import { ingestPaths } from "../src/ingest.js";
+import { parseReport, type ParseOutcome } from "../src/pipeline.js";
+import { sha256 } from "../model/hash.js";
+
+const tmp = mkdtempSync(join(tmpdir(), "xxgk-scan-copies-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const SCAN = "test/fixtures/scans/r2021.chromium.scan200.pdf";
+const TEXT = readFileSync("test/fixtures/reports/r2021.tabs.txt", "utf8");
+const parsed = new Map<string, ParseOutcome>();
+
+beforeAll(async () => {
+  const bytes = readFileSync(SCAN);
+  const out = await parseReport({ bytes, name: SCAN });
+  if (!out.ok) throw new Error(`${out.code}: ${out.message}`);
+  // What makes the scan a report of nobody's: its body misread, its year not read.
+  expect(out.record.organ).not.toBe("硚口区商务局");
+  expect(out.record.year).toBeNull();
+  parsed.set(sha256(bytes), out);
+}, 180_000);
+
+/** An ingest service whose parse gives the scan's one OCR reading. */
+const serviceOf = (store: Store) => new IngestService(store, { parse: async (input) => parsed.get(input.sha256 ?? sha256(input.bytes)) ?? parseReport(input) });
+
+const units = (store: Store) => store.db.prepare("SELECT unit, documents FROM report_records ORDER BY unit").all() as { unit: string; documents: number }[];
+const notes = (store: Store) => store.db.prepare("SELECT report_id, message FROM diagnostics WHERE code = 'copies.matchedByValues'").all() as { report_id: number; message: string }[];
+
+function folder(name: string, files: Record<string, string | { copy: string }>): string {
+  const dir = join(tmp, name);
+  mkdirSync(dir, { recursive: true });
+  for (const [f, c] of Object.entries(files)) typeof c === "string" ? writeFileSync(join(dir, f), c) : copyFileSync(c.copy, join(dir, f));
+  return dir;
+}
+
+describe("a scan whose body and year OCR could not read", () => {
+  it("is counted with the copy read from text that prints its values, not with another body's report of the same total", async () => {
+    const store = openStore(join(tmp, "scan-first.sqlite"));
+    const service = serviceOf(store);
+    await ingestPaths(service, [folder("a", { "scan.pdf": { copy: SCAN } })]);
+    expect(units(store)).toEqual([{ unit: "doc:1", documents: 1 }]);
+
+    // Another body's report printing the same 本年新收 total, one value otherwise: no copy.
+    const decoy = TEXT.replaceAll("硚口区商务局", "硚口区经科局").replace(/(三、本年度办理结果[^\n]*\n(?:[^\n]*\n){0,3}?[^\n]*?)\t(\d+)\t/, (m, a, n) => `${a}\t${Number(n) + 1}\t`);
+    expect(decoy).not.toBe(TEXT.replaceAll("硚口区商务局", "硚口区经科局"));
+    await ingestPaths(service, [folder("b", { "decoy.txt": decoy })]);
+    expect(units(store).map((u) => u.unit)).toEqual(["420104:经科局|2024", "doc:1"]);
+    expect(notes(store)).toEqual([]);
+
+    // The report's copy read from text: the scan joins it.
+    const s = await ingestPaths(service, [folder("c", { "report.txt": TEXT })]);
+    expect(s.ingested).toBe(1);
+    expect(units(store)).toEqual([
+      { unit: "420104:商务局|2024", documents: 2 },
+      { unit: "420104:经科局|2024", documents: 1 },
+    ]);
+    const [note] = notes(store);
+    expect(note.report_id).toBe(1);
+    expect(note.message).toContain("硚口区商务局's report on 2024");
+    // Its record keeps what OCR read.
+    expect(store.recordOf(1)!.year).toBeNull();
+
+    // A re-keying (a person's decision about another body) keeps it there.
+    store.setAlias("经信局", "经济和信息化局", "test");
+    service.rekeyBodies();
+    expect(units(store)).toEqual([
+      { unit: "420104:商务局|2024", documents: 2 },
+      { unit: "420104:经科局|2024", documents: 1 },
+    ]);
+    expect(store.keyYearOf(1)).toEqual({ organKey: "420104:商务局", year: 2024 });
+    store.close();
+  });
+
+  it("arriving after its copy, joins it at once: the ingest says it is a copy, not a new report", async () => {
+    const store = openStore(join(tmp, "text-first.sqlite"));
+    const service = serviceOf(store);
+    await ingestPaths(service, [folder("d", { "report.txt": TEXT })]);
+    const s = await ingestPaths(service, [folder("e", { "scan.pdf": { copy: SCAN } })]);
+    expect(s.ingested).toBe(1);
+    expect(s.copies).toBe(1);
+    expect(units(store)).toEqual([{ unit: "420104:商务局|2024", documents: 2 }]);
+    expect(notes(store).length).toBe(1);
+    store.close();
+  });
+});
