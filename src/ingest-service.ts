@@ -35,7 +35,9 @@ export interface ReparseChange {
   notes: string[];
 }
 
-/** The note on a scan counted as another document's copy by its values (IngestService.matchByValues). */
+/** The key of a body no division places. */
+const UNPLACED = "unplaced:";
+/** The note on a document counted as another report's copy by its values (IngestService.matchByValues). */
 const MATCHED_BY_VALUES = "copies.matchedByValues";
 /** Values not 0 a scan and a document read from text must both print, equal, to be one report's copies. */
 const TWIN_NONZERO = 12;
@@ -224,64 +226,71 @@ export class IngestService {
     }
   }
 
-  // ---- a scan counted with the copy whose values it prints ----
+  // ---- a copy counted with the report whose values it prints ----
 
   /**
-   * After a document is keyed: a scan is matched against the documents printing its
-   * values, and a document read from text gives the scans printing its values their report.
+   * After a document is keyed: matched against the documents printing its values where
+   * nothing else tells its report (matchByValues); and, where it tells its own, it gives
+   * the documents printing its values that tell nothing their report.
    */
   private copiesByValues(reportId: number): void {
-    if (this.store.readByOcr(reportId)) return this.matchByValues(reportId);
+    if (this.matchByValues(reportId) !== "strong") return;
     const total = this.store.newReceivedTotal(reportId);
     if (total === null || total <= 0) return;
-    for (const d of this.store.documentsWithNewReceivedTotal(total, reportId, true, TWIN_CANDIDATES)) this.matchByValues(d.id);
+    for (const d of this.store.documentsWithNewReceivedTotal(total, reportId, TWIN_CANDIDATES))
+      if (d.ocr || d.key === null || d.year === null || d.key.startsWith(UNPLACED)) this.matchByValues(d.id);
   }
 
   /**
-   * A document read by OCR whose body or year the page image gave wrong or not at all (硚口
-   * read 研口; a title OCR broke apart) is keyed as nobody else's, so its report was counted
-   * twice. Where documents read from text of exactly one report print every value it read,
-   * the same, at least TWIN_NONZERO of them not 0, and read most of what it read, it is a
-   * copy of that report: counted there (its key and year columns; its record keeps what it
-   * read), and said (`copies.matchedByValues`). Only a scan that reads no year, or whose
-   * body no other document has: one that reads its body's key does not move. A person's
-   * reading of the document comes first. Where no copy matches any more, it is counted as
-   * it reads again.
+   * A document that does not tell which report it is a copy of is counted as a report of
+   * its own (or, unplaced, with every same-named body): no year read; no body read; a body
+   * no division places (鼓楼区商务局, in four cities; an attachment whose page alone names
+   * the city); read by OCR, a body no other document has (硚口 read 研口). Where the
+   * documents of exactly one placed report, read from text, print every value it read, the
+   * same, at least TWIN_NONZERO of them not 0, and read most of what it read, it is a copy
+   * of that report: counted there (its key and year columns; its record keeps what it
+   * read), and said (`copies.matchedByValues`). A person's reading of the document comes
+   * first. Where no copy matches any more, it is counted as it reads again. Returns whether
+   * the document tells its report itself ("strong").
    */
-  private matchByValues(reportId: number): void {
-    if (!this.store.readByOcr(reportId)) return;
+  private matchByValues(reportId: number): "strong" | "weak" | "person" {
+    const now = this.store.keyYearOf(reportId);
+    const ocr = this.store.readByOcr(reportId);
+    const matched = this.store.hasDiagnostic(reportId, MATCHED_BY_VALUES);
+    const weak =
+      matched || now.year === null || now.organKey === null || now.organKey.startsWith(UNPLACED) || (ocr && !this.store.bodyHasOtherDocuments(now.organKey, reportId));
+    if (!weak) return "strong";
     const sha = this.store.shaOfReport(reportId);
     const corrected = sha ? this.store.ledger.documentCorrection(sha) : null;
-    if (corrected?.organ || corrected?.year) return;
+    if (corrected?.organ || corrected?.year) return "person";
     const own = this.store.recordOf(reportId);
-    if (!own) return;
-    const matched = this.store.hasDiagnostic(reportId, MATCHED_BY_VALUES);
-    const now = this.store.keyYearOf(reportId);
-    const weak = matched || own.year === null || now.organKey === null || !this.store.bodyHasOtherDocuments(now.organKey, reportId);
+    if (!own) return "weak";
     const total = this.store.newReceivedTotal(reportId);
-    const twin = weak && total !== null && total > 0 ? this.twinOf(reportId, total, own.year) : null;
+    const twin = total !== null && total > 0 ? this.twinOf(reportId, total, own.year) : null;
     if (twin) {
-      this.store.setDocumentUnit(reportId, twin.key, twin.year);
+      this.store.countWith(reportId, twin.id);
       const organ = this.store.organOf(twin.id).organ ?? twin.key;
       this.store.replaceDiagnostic(reportId, MATCHED_BY_VALUES, {
         severity: "info",
-        message: `counted as a copy of ${organ}'s report on ${twin.year} (document ${twin.id}, read from its text): the ${twin.both} values both read are equal, ${twin.nonzero} of them not 0; OCR read this document's organ as ${own.organ ?? "nothing"} and its year as ${own.year ?? "nothing"}`,
+        message: `counted as a copy of ${organ}'s report on ${twin.year} (document ${twin.id}, read from its text): the ${twin.both} values both read are equal, ${twin.nonzero} of them not 0; ${ocr ? "OCR read" : "it reads"} this document's organ as ${own.organ ?? "nothing"}, its place as ${own.region?.name ?? "nothing"} and its year as ${own.year ?? "nothing"}`,
       });
-      return;
+      return "weak";
     }
-    if (!matched) return;
+    if (!matched) return "weak";
     // A copy it was matched with is gone or changed: counted as it reads.
     this.store.replaceDiagnostic(reportId, MATCHED_BY_VALUES, null);
-    this.store.setDocumentUnit(reportId, null, own.year);
+    this.store.setDocumentYear(reportId, own.year);
     this.keyOrgan(reportId);
+    return "weak";
   }
 
-  /** The one report whose documents read from text print every value this scan read (see matchByValues), or null. */
+  /** The one placed report whose documents read from text print every value this one read (see matchByValues), or null. */
   private twinOf(reportId: number, total: number, year: number | null): { id: number; key: string; year: number; both: number; nonzero: number } | null {
     const mine = [...this.store.cellValues(reportId)].filter((e): e is [string, number] => e[1] !== null);
     const units = new Map<string, { id: number; key: string; year: number; both: number; nonzero: number }>();
-    for (const d of this.store.documentsWithNewReceivedTotal(total, reportId, false, TWIN_CANDIDATES)) {
-      if (d.key === null || d.year === null || (year !== null && d.year !== year)) continue;
+    for (const d of this.store.documentsWithNewReceivedTotal(total, reportId, TWIN_CANDIDATES)) {
+      if (d.ocr || d.key === null || d.year === null || d.key.startsWith(UNPLACED) || (year !== null && d.year !== year)) continue;
+      if (this.store.hasDiagnostic(d.id, MATCHED_BY_VALUES)) continue;
       const theirs = this.store.cellValues(d.id);
       let both = 0;
       let nonzero = 0;
@@ -317,7 +326,7 @@ export class IngestService {
       this.store.clearOrganKeys();
       for (const id of this.store.currentDocumentIds()) this.keyOrgan(id);
       // After every name is keyed: a scan's copy may stand later in the list.
-      for (const id of this.store.ocrDocumentIds()) this.matchByValues(id);
+      for (const id of this.store.weakDocumentIds()) this.matchByValues(id);
       const after = this.store.documentUnits();
       const touched = new Set<string>();
       const goes = new Map<string, Set<string | null>>(); // old key|year → new keys of its documents

@@ -689,17 +689,15 @@ export class Store {
   /**
    * The latest current documents (at most `limit`) other than `exceptId` printing this 本年新收
    * total (migration 13's partial index), with their key and year and whether OCR read them
-   * (its partial index of OCR'd documents): `ocr` true for scans only, false for documents
-   * read from text only.
+   * (its partial index of OCR'd documents).
    */
-  documentsWithNewReceivedTotal(value: number, exceptId: number, ocr: boolean, limit: number): { id: number; key: string | null; year: number | null }[] {
+  documentsWithNewReceivedTotal(value: number, exceptId: number, limit: number): { id: number; key: string | null; year: number | null; ocr: number }[] {
     return this.sql(
-      `SELECT r.id, r.organ_key AS key, r.year
+      `SELECT r.id, r.organ_key AS key, r.year, EXISTS (SELECT 1 FROM diagnostics d WHERE d.report_id = r.id AND d.code = 'ocr.read') AS ocr
        FROM cells c JOIN reports r ON r.id = c.report_id
        WHERE c.tbl = 'requests' AND c.row = 'newReceived' AND c.col = 'total' AND c.value = ? AND r.is_current = 1 AND r.id <> ?
-         AND EXISTS (SELECT 1 FROM diagnostics d WHERE d.report_id = r.id AND d.code = 'ocr.read') = ?
        ORDER BY c.report_id DESC LIMIT ?`,
-    ).all(value, exceptId, ocr ? 1 : 0, limit) as never;
+    ).all(value, exceptId, limit) as never;
   }
 
   /** A document's cells, by key (tbl.row.col), null where not read. */
@@ -710,11 +708,14 @@ export class Store {
     return out;
   }
 
-  /** Current documents read by OCR. */
-  ocrDocumentIds(): number[] {
-    return this.sql("SELECT DISTINCT d.report_id FROM diagnostics d JOIN reports r ON r.id = d.report_id AND r.is_current = 1 WHERE d.code = 'ocr.read' ORDER BY d.report_id")
+  /** Current documents that may not tell their report themselves: read by OCR, no year or body read, unplaced, or matched by values before. */
+  weakDocumentIds(): number[] {
+    return this.sql(
+      `SELECT id FROM reports r WHERE is_current = 1 AND (year IS NULL OR organ_key IS NULL OR organ_key LIKE 'unplaced:%'
+         OR EXISTS (SELECT 1 FROM diagnostics d WHERE d.report_id = r.id AND d.code IN ('ocr.read', 'copies.matchedByValues'))) ORDER BY id`,
+    )
       .all()
-      .map((r) => (r as { report_id: number }).report_id);
+      .map((r) => (r as { id: number }).id);
   }
 
   /** Whether another current document than this one is keyed to this body. */
@@ -727,9 +728,23 @@ export class Store {
     return this.sql("SELECT 1 FROM diagnostics WHERE report_id = ? AND code = ? LIMIT 1").get(reportId, code) !== undefined;
   }
 
-  /** Sets the report a document is counted in (its key and year columns; what it read stays in its record). */
-  setDocumentUnit(reportId: number, key: string | null, year: number | null): void {
-    this.sql("UPDATE reports SET organ_key = ?, year = ? WHERE id = ? AND (organ_key IS NOT ? OR year IS NOT ?)").run(key, year, reportId, key, year);
+  /**
+   * Counts a document in the report another document is counted in (a copy told by its
+   * values): its key, year, bare name and region are that document's, the region said to
+   * come from the copy (`region_by` = `copy`); what it read stays in its record.
+   */
+  countWith(reportId: number, twinId: number): void {
+    this.sql(
+      `UPDATE reports SET (organ_key, year, organ_bare, region_code, region_name, province, city, county, region_by, region_confidence) =
+         (SELECT t.organ_key, t.year, t.organ_bare, t.region_code, t.region_name, t.province, t.city, t.county, CASE WHEN t.region_code IS NULL THEN NULL ELSE 'copy' END, t.region_confidence
+          FROM reports t WHERE t.id = @twin)
+       WHERE id = @id AND (organ_key, year, organ_bare, region_code) IS NOT (SELECT organ_key, year, organ_bare, region_code FROM reports WHERE id = @twin)`,
+    ).run({ id: reportId, twin: twinId });
+  }
+
+  /** Sets a document's year column (its key is the service's to work out again). */
+  setDocumentYear(reportId: number, year: number | null): void {
+    this.sql("UPDATE reports SET year = ? WHERE id = ? AND year IS NOT ?").run(year, reportId, year);
   }
 
   /** Replaces a document's machine notes of one code (a note the ingest service adds after the parse). */

@@ -93,3 +93,38 @@ describe("a scan whose body and year OCR could not read", () => {
     store.close();
   });
 });
+
+describe("a copy read from text that does not tell its report", () => {
+  it("an unplaced body's copy and a copy without its year join the placed report printing their values; one printing one value otherwise does not", async () => {
+    const placed = TEXT.replace("硚口区商务局2024年", "福州市鼓楼区商务局2024年").replaceAll("硚口区", "鼓楼区");
+    const unplaced = TEXT.replaceAll("硚口区", "鼓楼区");
+    const noYear = unplaced.replace("鼓楼区商务局2024年政府信息公开工作年度报告", "鼓楼区商务局政府信息公开工作年度报告");
+    const other = unplaced.replace(/国家秘密\t(\d+)\t/, (_, n) => `国家秘密\t${Number(n) + 1}\t`);
+    expect(other).not.toBe(unplaced);
+    const store = openStore(join(tmp, "text.sqlite"));
+    const service = serviceOf(store);
+    // The copies first: they wait, unplaced, until the placed report comes.
+    await ingestPaths(service, [folder("f", { "unplaced.txt": unplaced, "other.txt": other })]);
+    expect(units(store).map((u) => u.unit)).toEqual(["unplaced:鼓楼区商务局|2024"]);
+    await ingestPaths(service, [folder("g", { "placed.txt": placed, "noyear.txt": noYear })]);
+    const byFile = store.db
+      .prepare("SELECT s.path AS path, r.organ_key AS key, r.year, r.region_code AS region, r.region_by AS by FROM reports r JOIN versions v ON v.id = r.version_id JOIN sources s ON s.id = v.source_id ORDER BY s.path")
+      .all()
+      .map((r) => ({ ...(r as { path: string }), path: (r as { path: string }).path.replace(/.*\//, "") }))
+      .sort((a, b) => (a.path < b.path ? -1 : 1));
+    expect(byFile).toEqual([
+      { path: "noyear.txt", key: "350102:商务局", year: 2024, region: "350102", by: "copy" },
+      { path: "other.txt", key: "unplaced:鼓楼区商务局", year: 2024, region: null, by: null },
+      { path: "placed.txt", key: "350102:商务局", year: 2024, region: "350102", by: "organ" },
+      { path: "unplaced.txt", key: "350102:商务局", year: 2024, region: "350102", by: "copy" },
+    ]);
+    expect(units(store)).toEqual([
+      { unit: "350102:商务局|2024", documents: 3 },
+      { unit: "unplaced:鼓楼区商务局|2024", documents: 1 },
+    ]);
+    // A later unplaced document of the same name is not keyed with the copies by its name alone.
+    await ingestPaths(service, [folder("h", { "other-again.txt": `${other}\n附注：又一份。\n` })]);
+    expect(units(store).find((u) => u.unit === "unplaced:鼓楼区商务局|2024")?.documents).toBe(2);
+    store.close();
+  });
+});
