@@ -43,6 +43,8 @@ const MATCHED_BY_VALUES = "copies.matchedByValues";
 const TWIN_NONZERO = 12;
 /** Of the values a scan read, the share the other document must have read too. */
 const TWIN_OVERLAP = 0.8;
+/** Totals compared before a candidate's every cell is read (requests: 予以公开, 办理结果总计, 结转下年度). */
+const PRECHECK = new Set(["requests.granted.total", "requests.total.total", "requests.carriedForward.total", "requests.carriedOver.total"]);
 /** The latest documents printing the same 本年新收 total looked at, at most (a bound on each save's work: copies are a handful, and usually come together). */
 const TWIN_CANDIDATES = 200;
 
@@ -237,8 +239,40 @@ export class IngestService {
     if (this.matchByValues(reportId) !== "strong") return;
     const total = this.store.newReceivedTotal(reportId);
     if (total === null || total <= 0) return;
-    for (const d of this.store.documentsWithNewReceivedTotal(total, reportId, TWIN_CANDIDATES))
-      if (d.ocr || d.key === null || d.year === null || d.key.startsWith(UNPLACED)) this.matchByValues(d.id);
+    let mine: Map<string, number | null> | null = null;
+    for (const d of this.store.documentsWithNewReceivedTotal(total, reportId, TWIN_CANDIDATES)) {
+      if (!(d.ocr || d.key === null || d.year === null || d.key.startsWith(UNPLACED))) continue;
+      // Only where this document is its copy by values is the other matched again (matchByValues then looks at all its candidates).
+      mine ??= this.store.cellValues(reportId);
+      if (this.agreement([...this.store.cellValues(d.id)].filter((e): e is [string, number] => e[1] !== null), d.id, mine)) this.matchByValues(d.id);
+    }
+  }
+
+  /**
+   * Whether a document's read values (`read`) are all printed the same by the document
+   * `theirId` (its cells `theirs`, loaded here where not given), at least TWIN_NONZERO of
+   * them not 0, and TWIN_OVERLAP of them read there too: the counts, or null. A few totals
+   * are compared first, one look-up each, so most candidates cost no more.
+   */
+  private agreement(read: [string, number][], theirId: number, theirs?: Map<string, number | null>): { both: number; nonzero: number } | null {
+    if (!theirs) {
+      for (const [k, v] of read) {
+        if (!PRECHECK.has(k)) continue;
+        const t = this.store.cellValue(theirId, k);
+        if (t !== null && t !== v) return null;
+      }
+      theirs = this.store.cellValues(theirId);
+    }
+    let both = 0;
+    let nonzero = 0;
+    for (const [k, v] of read) {
+      const t = theirs.get(k);
+      if (t === null || t === undefined) continue;
+      if (t !== v) return null;
+      both++;
+      if (v !== 0) nonzero++;
+    }
+    return nonzero < TWIN_NONZERO || both < read.length * TWIN_OVERLAP ? null : { both, nonzero };
   }
 
   /**
@@ -251,12 +285,14 @@ export class IngestService {
    * of that report: counted there (its key and year columns; its record keeps what it
    * read), and said (`copies.matchedByValues`). A person's reading of the document comes
    * first. Where no copy matches any more, it is counted as it reads again. Returns whether
-   * the document tells its report itself ("strong").
+   * the document tells its report itself ("strong"). `matchedBefore`: it was counted with a
+   * copy before a re-keying gave it its own key back.
    */
-  private matchByValues(reportId: number): "strong" | "weak" | "person" {
-    const now = this.store.keyYearOf(reportId);
+  private matchByValues(reportId: number, matchedBefore = false): "strong" | "weak" | "person" {
+    const now = this.store.unitOf(reportId);
+    // Counted with a copy before (a re-keying gave it its own region back since: matchedBefore).
+    const matched = now.copy || matchedBefore;
     const ocr = this.store.readByOcr(reportId);
-    const matched = this.store.hasDiagnostic(reportId, MATCHED_BY_VALUES);
     const weak =
       matched || now.year === null || now.organKey === null || now.organKey.startsWith(UNPLACED) || (ocr && !this.store.bodyHasOtherDocuments(now.organKey, reportId));
     if (!weak) return "strong";
@@ -289,24 +325,9 @@ export class IngestService {
     const mine = [...this.store.cellValues(reportId)].filter((e): e is [string, number] => e[1] !== null);
     const units = new Map<string, { id: number; key: string; year: number; both: number; nonzero: number }>();
     for (const d of this.store.documentsWithNewReceivedTotal(total, reportId, TWIN_CANDIDATES)) {
-      if (d.ocr || d.key === null || d.year === null || d.key.startsWith(UNPLACED) || (year !== null && d.year !== year)) continue;
-      if (this.store.hasDiagnostic(d.id, MATCHED_BY_VALUES)) continue;
-      const theirs = this.store.cellValues(d.id);
-      let both = 0;
-      let nonzero = 0;
-      let differ = false;
-      for (const [k, v] of mine) {
-        const t = theirs.get(k);
-        if (t === null || t === undefined) continue;
-        if (t !== v) {
-          differ = true;
-          break;
-        }
-        both++;
-        if (v !== 0) nonzero++;
-      }
-      if (differ || nonzero < TWIN_NONZERO || both < mine.length * TWIN_OVERLAP) continue;
-      units.set(`${d.key}|${d.year}`, { id: d.id, key: d.key, year: d.year, both, nonzero });
+      if (d.ocr || d.copy || d.key === null || d.year === null || d.key.startsWith(UNPLACED) || (year !== null && d.year !== year)) continue;
+      const agreed = this.agreement(mine, d.id);
+      if (agreed) units.set(`${d.key}|${d.year}`, { id: d.id, key: d.key, year: d.year, ...agreed });
     }
     return units.size === 1 ? [...units.values()][0] : null;
   }
@@ -326,7 +347,7 @@ export class IngestService {
       this.store.clearOrganKeys();
       for (const id of this.store.currentDocumentIds()) this.keyOrgan(id);
       // After every name is keyed: a scan's copy may stand later in the list.
-      for (const id of this.store.weakDocumentIds()) this.matchByValues(id);
+      for (const d of this.store.weakDocuments()) this.matchByValues(d.id, d.matched);
       const after = this.store.documentUnits();
       const touched = new Set<string>();
       const goes = new Map<string, Set<string | null>>(); // old key|year → new keys of its documents

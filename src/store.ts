@@ -660,6 +660,12 @@ export class Store {
     return this.sql("SELECT organ_key AS organKey, year FROM reports WHERE id = ?").get(reportId) as never;
   }
 
+  /** A document's key and year, and whether it is counted with another report's copy by its values (region_by `copy`). */
+  unitOf(reportId: number): { organKey: string | null; year: number | null; copy: boolean } {
+    const r = this.sql("SELECT organ_key AS organKey, year, region_by IS 'copy' AS copy FROM reports WHERE id = ?").get(reportId) as { organKey: string | null; year: number | null; copy: number };
+    return { ...r, copy: r.copy === 1 };
+  }
+
   /**
    * Whether another current document gives the same body's report for the same year as
    * this one (its organ key and year): this document is then a copy of a stored report (a
@@ -691,13 +697,20 @@ export class Store {
    * total (migration 13's partial index), with their key and year and whether OCR read them
    * (its partial index of OCR'd documents).
    */
-  documentsWithNewReceivedTotal(value: number, exceptId: number, limit: number): { id: number; key: string | null; year: number | null; ocr: number }[] {
+  documentsWithNewReceivedTotal(value: number, exceptId: number, limit: number): { id: number; key: string | null; year: number | null; ocr: number; copy: number }[] {
     return this.sql(
-      `SELECT r.id, r.organ_key AS key, r.year, EXISTS (SELECT 1 FROM diagnostics d WHERE d.report_id = r.id AND d.code = 'ocr.read') AS ocr
+      `SELECT r.id, r.organ_key AS key, r.year, EXISTS (SELECT 1 FROM diagnostics d WHERE d.report_id = r.id AND d.code = 'ocr.read') AS ocr, r.region_by IS 'copy' AS copy
        FROM cells c JOIN reports r ON r.id = c.report_id
        WHERE c.tbl = 'requests' AND c.row = 'newReceived' AND c.col = 'total' AND c.value = ? AND r.is_current = 1 AND r.id <> ?
        ORDER BY c.report_id DESC LIMIT ?`,
     ).all(value, exceptId, limit) as never;
+  }
+
+  /** One cell of a document by its key (tbl.row.col), null where not read or not there. */
+  cellValue(reportId: number, key: string): number | null {
+    const [tbl, row, col] = [key.slice(0, key.indexOf(".")), key.slice(key.indexOf(".") + 1, key.lastIndexOf(".")), key.slice(key.lastIndexOf(".") + 1)];
+    const r = this.sql("SELECT value FROM cells WHERE report_id = ? AND tbl = ? AND row = ? AND col = ?").get(reportId, tbl, row, col) as { value: number | null } | undefined;
+    return r?.value ?? null;
   }
 
   /** A document's cells, by key (tbl.row.col), null where not read. */
@@ -708,24 +721,20 @@ export class Store {
     return out;
   }
 
-  /** Current documents that may not tell their report themselves: read by OCR, no year or body read, unplaced, or matched by values before. */
-  weakDocumentIds(): number[] {
-    return this.sql(
-      `SELECT id FROM reports r WHERE is_current = 1 AND (year IS NULL OR organ_key IS NULL OR organ_key LIKE 'unplaced:%'
-         OR EXISTS (SELECT 1 FROM diagnostics d WHERE d.report_id = r.id AND d.code IN ('ocr.read', 'copies.matchedByValues'))) ORDER BY id`,
-    )
-      .all()
-      .map((r) => (r as { id: number }).id);
+  /** Current documents that may not tell their report themselves (read by OCR, no year or body read, unplaced), and those counted with a copy by their values before. */
+  weakDocuments(): { id: number; matched: boolean }[] {
+    return (
+      this.sql(
+        `SELECT id, EXISTS (SELECT 1 FROM diagnostics d WHERE d.report_id = r.id AND d.code = 'copies.matchedByValues') AS matched
+         FROM reports r WHERE is_current = 1 AND (year IS NULL OR organ_key IS NULL OR organ_key LIKE 'unplaced:%' OR region_by IS 'copy'
+           OR EXISTS (SELECT 1 FROM diagnostics d WHERE d.report_id = r.id AND d.code IN ('ocr.read', 'copies.matchedByValues'))) ORDER BY id`,
+      ).all() as { id: number; matched: number }[]
+    ).map((r) => ({ id: r.id, matched: r.matched === 1 }));
   }
 
   /** Whether another current document than this one is keyed to this body. */
   bodyHasOtherDocuments(key: string, exceptId: number): boolean {
     return this.sql("SELECT 1 FROM reports WHERE organ_key = ? AND id <> ? AND is_current = 1 LIMIT 1").get(key, exceptId) !== undefined;
-  }
-
-  /** Whether a document holds a note of this code. */
-  hasDiagnostic(reportId: number, code: string): boolean {
-    return this.sql("SELECT 1 FROM diagnostics WHERE report_id = ? AND code = ? LIMIT 1").get(reportId, code) !== undefined;
   }
 
   /**
