@@ -91,12 +91,17 @@ const TITLE_YEAR_AFTER = [
   /^(.*?)(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*工作\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*()年度\s*(?:报\s*告|年\s*报)/,
 ];
 
+/** A report's last word, in either script, spaced or not: a title has it. */
+const REPORT_WORD = /[报報]\s*告|年\s*[报報]/;
+
 /**
  * A line read as a report's title alone (a heading, not a sentence citing one): its body and
  * year, null where it is not one. What follows the title's words may only be its year in
  * brackets or a closing mark.
  */
 export function titleLine(line: string): { organ: string | null; year: number | null } | null {
+  // Asked of every paragraph: most name no report (报告, 年报; 報 in Traditional text) and end here.
+  if (line.length > 160 || !REPORT_WORD.test(line)) return null;
   const t = compact(cleanText(line));
   if (t === "" || t.length > 80 || /^《/.test(t)) return null;
   const m = matchTitle(t);
