@@ -210,7 +210,11 @@ export class IngestService {
     if (decided && code !== docRegion) this.store.setReportRegion(reportId, region, decided.source);
     else if (o.regionCode !== docRegion) this.store.setReportRegion(reportId, docR, "document");
     const name = canonical ?? o.organ;
-    const bare = name ? bareName(name, region ? [region.province, region.city, region.county] : []) : null;
+    // Without the places the document prints in front (its own region's names) and the
+    // region it is keyed in, where a person placed it elsewhere: 武汉市硚口区商务局 and
+    // 硚口区商务局 stay one body wherever it is placed.
+    const places = [...(docR && code !== docRegion ? [docR.province, docR.city, docR.county] : []), ...(region ? [region.province, region.city, region.county] : [])];
+    const bare = name ? bareName(name, places) : null;
     this.store.setOrganBare(reportId, bare);
     const known = this.store.knownOrganKey(code, bare, reportId);
     if (known) return this.store.setOrganKey(reportId, known);

@@ -146,6 +146,18 @@ describe("xxgk bodies", () => {
     ]);
   });
 
+  it("region: a body placed elsewhere than its names print stays one body, whichever prefix its copies print", () => {
+    const db = join(dir, "elsewhere.sqlite");
+    const body = SAMPLE.slice(SAMPLE.indexOf("\n"));
+    const files = ["硚口区商务局", "湖北省武汉市硚口区商务局", "武汉市硚口区商务局"].map((name, i) => write(`elsewhere/${i}.txt`, `${name}2024年政府信息公开工作年度报告\n${body}`));
+    expect(run("ingest", "--db", db, ...files).status).toBe(0);
+    expect(sql(db, "SELECT count(*) AS n FROM v_reports")).toEqual([{ n: 1 }]);
+    const set = run("bodies", "region", "硚口区商务局", "350102", "--db", db);
+    expect(set.status, set.stderr).toBe(0);
+    expect(new Set(keys(db).map((k) => k.organ_key))).toEqual(new Set(["350102:商务局"]));
+    expect(sql(db, "SELECT count(*) AS n FROM v_reports")).toEqual([{ n: 1 }]);
+  });
+
   it("unalias and unplace undo the decisions: keys, corrections and cross-year checks as before them; nothing to undo is one line", () => {
     const db = join(dir, "undo.sqlite");
     const a = write("undo/2023.txt", report("平潭县人民政府", 2023, 3));
