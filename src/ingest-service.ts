@@ -43,6 +43,8 @@ const MATCHED_BY_VALUES = "copies.matchedByValues";
 const TWIN_NONZERO = 12;
 /** Of the values a scan read, the share the other document must have read too. */
 const TWIN_OVERLAP = 0.8;
+/** The cell copies are first looked up by (its partial index, migration 13): 本年新收's total. */
+const NEW_RECEIVED_TOTAL = "requests.newReceived.total";
 /** Totals compared before a candidate's every cell is read (requests: 予以公开, 办理结果总计, 结转下年度). */
 const PRECHECK = new Set(["requests.granted.total", "requests.total.total", "requests.carriedForward.total", "requests.carriedOver.total"]);
 /** The latest documents printing the same 本年新收 total looked at, at most (a bound on each save's work: copies are a handful, and usually come together). */
@@ -241,13 +243,21 @@ export class IngestService {
    */
   private copiesByValues(reportId: number): void {
     if (this.matchByValues(reportId) !== "strong") return;
-    const total = this.store.newReceivedTotal(reportId);
+    const total = this.store.cellValue(reportId, NEW_RECEIVED_TOTAL);
     if (total === null || total <= 0) return;
     let mine: Map<string, number | null> | null = null;
     for (const d of this.store.documentsWithNewReceivedTotal(total, reportId, TWIN_CANDIDATES)) {
       if (!(d.ocr || d.key === null || d.year === null || d.key.startsWith(UNPLACED))) continue;
       // Only where this document is its copy by values is the other matched again (matchByValues then looks at all its candidates).
       mine ??= this.store.cellValues(reportId);
+      // Its totals first, one look-up each: most candidates printing the same 本年新收 differ there.
+      const own = mine;
+      const differs = (k: string) => {
+        const w = this.store.cellValue(d.id, k);
+        const m = own.get(k);
+        return w !== null && m != null && w !== m;
+      };
+      if ([...PRECHECK].some(differs)) continue;
       if (this.agreement([...this.store.cellValues(d.id)].filter((e): e is [string, number] => e[1] !== null), d.id, mine)) this.matchByValues(d.id);
     }
   }
@@ -305,7 +315,7 @@ export class IngestService {
     if (corrected?.organ || corrected?.year) return "person";
     const own = this.store.recordOf(reportId);
     if (!own) return "weak";
-    const total = this.store.newReceivedTotal(reportId);
+    const total = this.store.cellValue(reportId, NEW_RECEIVED_TOTAL);
     const twin = total !== null && total > 0 ? this.twinOf(reportId, total, own.year) : null;
     if (twin) {
       this.store.countWith(reportId, twin.id);

@@ -686,11 +686,7 @@ export class Store {
     return this.sql("SELECT 1 FROM diagnostics WHERE report_id = ? AND code = 'ocr.read' LIMIT 1").get(reportId) !== undefined;
   }
 
-  /** Its 本年新收 total (requests.newReceived.total), or null where not read: the value copies are first looked up by. */
-  newReceivedTotal(reportId: number): number | null {
-    const row = this.sql("SELECT value FROM cells WHERE report_id = ? AND tbl = 'requests' AND row = 'newReceived' AND col = 'total'").get(reportId) as { value: number | null } | undefined;
-    return row?.value ?? null;
-  }
+
 
   /**
    * The latest current documents (at most `limit`) other than `exceptId` printing this 本年新收
