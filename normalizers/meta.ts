@@ -627,17 +627,25 @@ const YEAR_STATED =
   /(?:现将|现就|特将|汇报|报告|向社会公布|(?:现|特|现予)(?:公布|公开|发布))\s*(?:本单位|本机关|我单位|我(?:局|委|办|镇|乡|街道|区|县|市|中心|院|厅))?\s*(\d{4}|[〇零一二三四五六七八九OＯ]{4})\s*年度?\s*(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*工作/;
 
 /**
+ * The overview's heading with its numeral lost (总体情况, 、总体情况: a scan's reading, where
+ * the numeral 一 may stand on a line of its own, LONE_NUMERAL, skipped).
+ */
+const OVERVIEW_UNNUMBERED = /^[、.．]?总体情况$/;
+const LONE_NUMERAL = /^[一二三四五六七八九十][、.．]?$/;
+
+/**
  * The year the overview (一、总体情况) opens with, as reports write its first sentence:
  * 2022年，我单位全年主动公开…, 2023年,官洲街道办事处认真贯彻… (under a sub-heading such as
  * （一）主动公开情况 too). Only a year followed at once by a comma: 2022年以来 and
  * 2023年1月 say something else. The weakest evidence of the year, taken last.
  */
 function yearOfOverview(texts: string[]): { year: number; index: number } | null {
-  const at = texts.findIndex((t) => sectionHeading(t)?.number === 1);
+  const at = texts.findIndex((t) => sectionHeading(t)?.number === 1 || OVERVIEW_UNNUMBERED.test(compact(t)));
   if (at < 0) return null;
   for (let i = at + 1; i < Math.min(texts.length, at + 4); i++) {
     const t = matched(halfDigits(texts[i])).trim();
     if (sectionHeading(t)) return null;
+    if (LONE_NUMERAL.test(t)) continue;
     // A sub-heading run into its first sentence ((一)主动公开情况2022年,…) opens it too.
     const m = /^(?:[（(][一二三四五六七八九十]+[)）][^，,。；\d]{0,12})?(\d{4})\s*年度?\s*[，,]/.exec(t);
     if (m) return { year: Number(m[1]), index: i };

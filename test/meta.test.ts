@@ -90,6 +90,11 @@ describe("organ, year, date and sections", () => {
     expect(readMeta(doc(preamble, "一、总体情况", "本年度工作平稳。", "2021年，我局完成了网站改版。")).year).toBeNull();
     // A statistics period wins over it.
     expect(readMeta(doc(preamble, "本报告所列数据统计期为2023年1月1日至2023年12月31日。", "一、总体情况", "2022年，我局坚持公开。")).year).toBe(2023);
+     // A scan's reading that lost the heading's numeral (总体情况, 、总体情况 with 一 on a line of its own).
+    expect(readMeta(doc(preamble, "总体情况", "2024年，本机关认真贯彻落实条例。")).year).toBe(2024);
+    expect(readMeta(doc(preamble, "、总体情况", "一", "2020年，本机关认真贯彻落实条例。")).year).toBe(2020);
+    // Another section's heading without its numeral is no overview.
+    expect(readMeta(doc(preamble, "主动公开政府信息情况", "2024年，本机关主动公开。")).year).toBeNull();
   });
 
   it("reads the closing date in digits or Chinese numerals, past a page number", () => {
