@@ -96,3 +96,36 @@ describe("the same pages printed narrow (110 mm) or landscape, as print dialogs 
       expect(read).toBeGreaterThanOrEqual(shown - 2); // 190/191 and 187/189 landscape (the two rows in one cell unread)
     }, 120_000);
 });
+
+describe("a real page whose tables have no borders and columns blank in every row, printed by chromium", () => {
+  // 2019年上海市人民政府办公厅政府信息公开工作年度报告 (2019 template), its tables 3 and 4 as the
+  // portal printed them: border="0", blank cells, 科研机构 and 社会公益组织 blank in every
+  // row. Its rows stand apart as tall as its padded cells make them, so the column heads
+  // stood further above the first row than prose's line gap, and were not taken as the
+  // table's head: without them the two blank columns could not be placed, and every value
+  // of table 3 was null (row.unfit, 5 value cells where 7 are expected).
+  const html = readFileSync("test/fixtures/printed/sh2019-unruled.html", "utf8");
+  it("reads table 3 as the page prints it, and leaves table 4's unplaceable cells null with a diagnostic", async () => {
+    const o = await parseReport({ bytes: printed(html, "sh2019-unruled"), name: "sh2019-unruled.pdf" });
+    if (!o.ok) throw new Error(`${o.code}: ${o.message}`);
+    const r = o.record;
+    // As printed (pdftotext -layout shows each number under its column's head).
+    expect(r.requests.newReceived).toEqual([821, 35, null, null, 2, 1, 859]);
+    expect(r.requests.carriedOver).toEqual([18, null, null, null, null, null, 18]);
+    expect(r.requests.granted).toEqual([258, 12, null, null, 1, 1, null]);
+    expect(r.requests.total).toEqual([767, 35, null, null, 2, 1, 805]);
+    expect(r.requests.carriedForward).toEqual([72, null, null, null, null, null, 72]);
+    // Every row of table 3 as the page itself reads (the same file as HTML).
+    const page = await parseReport({ bytes: new TextEncoder().encode(html), name: "sh2019-unruled.html" });
+    if (!page.ok) throw new Error(`${page.code}: ${page.message}`);
+    expect(r.requests).toEqual(page.record.requests);
+    // Table 4's heads run together (结果维持结果纠正…): its 6 numbers in 15 columns cannot be
+    // placed, so its cells are null, each with a warning keyed by its cell.
+    for (const [group, row] of Object.entries(r.reviews))
+      for (const [col, v] of Object.entries(row as Record<string, number | null>)) {
+        const key = `reviews.${group}.${col}`;
+        expect([key, v]).toEqual([key, null]);
+        expect([key, r.diagnostics.some((d) => d.key === key && d.severity !== "info")]).toEqual([key, true]);
+      }
+  }, 120_000);
+});

@@ -65,6 +65,8 @@ const T = {
   alignedShare: 0.6,
   /** Lines looked back over for a table's head. */
   lookBackLines: 6,
+  /** A head's line may stand this many times the table's row pitch above the next line. */
+  headerPitch: 1.15,
   /** Slack at edges: overlaps, the label area's end, merged spans. */
   edgeSlackPt: 0.5,
   /** A text's top, bottom and middle from its baseline. */
@@ -189,11 +191,16 @@ export function streamTables(lines: Line[], textWidth: number): { at: number; en
       continue;
     }
     // Header lines: up to 6 non-data lines just before, when they have chunks in the table's columns.
+    // A header row stands as far from the next as the table's rows stand from each other
+    // (tall rows, cells with padding), however wide that is beside prose's line gap; a
+    // line of several chunks (column heads) as far as a tabular line may below (tableGapEm).
+    const pitch = rowPitch(info.slice(i, lastData + 1).map((x) => x.l));
     let start = i;
     while (start > 0 && i - start < T.lookBackLines) {
       const prev = info[start - 1];
       const gap = prev.l.y - info[start].l.y;
-      if (gap > prev.l.size * T.proseGapEm || SENTENCE.test(prev.l.text) || (prev.cs.length === 1 && (prev.l.x1 - prev.l.x0 > textWidth * T.proseLineWidth || SECTION.test(prev.l.text)))) break;
+      const reach = prev.cs.length >= 2 ? prev.l.size * T.tableGapEm : Math.max(prev.l.size * T.proseGapEm, pitch * T.headerPitch);
+      if (gap > reach || SENTENCE.test(prev.l.text) || (prev.cs.length === 1 && (prev.l.x1 - prev.l.x0 > textWidth * T.proseLineWidth || SECTION.test(prev.l.text)))) break;
       if (prev.cs.length < 2 && prev.l.x1 - prev.l.x0 > textWidth * T.shortLineWidth) break;
       start--;
     }
@@ -206,6 +213,12 @@ export function streamTables(lines: Line[], textWidth: number): { at: number; en
     i = lastData + 1;
   }
   return out;
+}
+
+/** The most common distance between one line of a table and the next (the median; 0 for one line). */
+function rowPitch(lines: Line[]): number {
+  const gaps = lines.slice(1).map((l, k) => lines[k].y - l.y).filter((g) => g > 0);
+  return gaps.length ? median(gaps) : 0;
 }
 
 // ---------------------------------------------------------------- one table
