@@ -6,13 +6,21 @@
 // of the picture and read again alone as one line (--psm 7): where that reading gives the
 // same date, with each number the page read, the two readings agree and the numbers stand.
 // A line whose second reading differs, or is unsure, keeps its "?": the date stays unread.
+//
+// A year the title or the overview prints (…商务局2024年政府信息公开工作年度报告, 本2024年，…)
+// is met the same way: its four digits left unsure, the year of the report unread, the
+// report counted apart from its other copies. Its line is read again too, and the year
+// stands where the second reading prints the same year before 年. Only the year's own
+// number stands so; another number on that line keeps its "?".
 import { join } from "node:path";
 import { writeFile } from "node:fs/promises";
 import { crop, writePgm, type Gray } from "./scan-image.js";
-import { readList, type OcrWord } from "./scan-tools.js";
+import { joinWords, readListWords, type OcrWord } from "./scan-tools.js";
 
 /** A date as a line prints it, each number a group: 2025年1月13日. */
 const DATE = /(\d{4})年(\d{1,2})月(\d{1,2})日/;
+/** A word that is a year's four digits (read before 年 on its line). */
+const YEAR = /^(?:19|20)\d{2}$/;
 
 /** A word of the page's reading on a date line: its text as read, and whether it stands yet. */
 export interface DateWord {
@@ -34,7 +42,7 @@ export async function confirmDates(img: Gray, words: DateWord[], agreed: number,
   for (const d of words) lines.set(d.w.line, [...(lines.get(d.w.line) ?? []), d]);
   const candidates = [...lines.values()]
     .map((ws) => ws.sort((a, b) => a.w.left - b.w.left))
-    .filter((ws) => ws.some((d) => d.unsure) && DATE.test(ws.map((d) => d.read).join("")));
+    .filter((ws) => ws.some((d) => d.unsure) && (DATE.test(joined(ws)) || unsureYears(ws).length > 0));
   const out = new Map<DateWord, number>();
   if (!candidates.length) return out;
   const files: string[] = [];
@@ -48,14 +56,39 @@ export async function confirmDates(img: Gray, words: DateWord[], agreed: number,
     await writeFile(f, writePgm(crop(img, x0, y0, x1, y1, 12)));
     files.push(f);
   }
-  const again = await readList(files, "chi_sim", 7, deadline, join(dir, `dates-${page}.txt`));
+  const again = await readListWords(files, "chi_sim", 7, deadline, join(dir, `dates-${page}.txt`));
   candidates.forEach((ws, i) => {
-    const first = DATE.exec(ws.map((d) => d.read).join(""));
-    const second = again[i] && DATE.exec(again[i]!.text.replace(/\s+/g, ""));
-    if (!first || !second || first[0] !== second[0]) return;
-    const both = 1 - (1 - Math.min(...ws.map((d) => d.conf)) / 100) * (1 - again[i]!.conf / 100);
-    if (both < agreed) return;
-    for (const d of ws) if (d.unsure) out.set(d, 100 * both);
+    const reading = joinWords(again[i]);
+    if (!reading) return;
+    const together = (first: number, second: number) => 1 - (1 - first / 100) * (1 - second / 100);
+    const first = DATE.exec(joined(ws));
+    const date = DATE.exec(reading.text.replace(/\s+/g, ""));
+    if (first && date && first[0] === date[0]) {
+      // A date: the line's every word read alike, sure together.
+      const both = together(Math.min(...ws.map((d) => d.conf)), reading.conf);
+      if (both >= agreed) for (const d of ws) if (d.unsure) out.set(d, 100 * both);
+      return;
+    }
+    // A year: its own word in the second reading, the same digits before 年, sure together.
+    for (const d of unsureYears(ws)) {
+      const seen = yearWord(again[i], d.read);
+      if (!seen) continue;
+      const both = together(d.conf, seen.conf);
+      if (both >= agreed) out.set(d, 100 * both);
+    }
   });
   return out;
+}
+
+/** The word of a line's reading that is `year` printed before 年 (2024 then 年…, or 2024年… as one word). */
+function yearWord(ws: OcrWord[], year: string): OcrWord | undefined {
+  return ws.find((w, k) => w.text === year ? (ws[k + 1]?.text.startsWith("年") ?? false) : w.text.startsWith(`${year}年`));
+}
+
+/** A line's words as the page read them, numbers left unsure included. */
+const joined = (ws: DateWord[]) => ws.map((d) => d.read).join("");
+
+/** The unsure words of a line that are a year printed before 年 (the next word starts with it). */
+function unsureYears(ws: DateWord[]): DateWord[] {
+  return ws.filter((d, k) => d.unsure && YEAR.test(d.read) && (ws[k + 1]?.read.startsWith("年") ?? false));
 }

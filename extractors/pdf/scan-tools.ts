@@ -107,19 +107,21 @@ export interface ListReading {
  * as printed: with no space between Chinese characters, with one between other words.
  */
 export async function readList(files: string[], lang: string, psm: number, deadline: number, listFile: string, config: string[] = []): Promise<(ListReading | undefined)[]> {
-  const words = await readListWords(files, lang, psm, deadline, listFile, config);
+  return (await readListWords(files, lang, psm, deadline, listFile, config)).map(joinWords);
+}
+
+/** A picture's words as one reading (see readList); undefined where there are none. */
+export function joinWords(ws: OcrWord[]): ListReading | undefined {
+  if (!ws.length) return undefined;
   const cjk = (s: string) => /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/.test(s);
-  return words.map((ws) => {
-    if (!ws.length) return undefined;
-    let text = "", prev: OcrWord | undefined;
-    for (const w of ws) {
-      if (prev) text += prev.line !== w.line ? "\n" : cjk(prev.text.slice(-1)) || cjk(w.text[0]) ? "" : " ";
-      text += w.text;
-      prev = w;
-    }
-    const chars = ws.reduce((n, w) => n + [...w.text].length, 0);
-    return { text, conf: Math.min(...ws.map((w) => w.conf)), mean: ws.reduce((n, w) => n + w.conf * [...w.text].length, 0) / chars };
-  });
+  let text = "", prev: OcrWord | undefined;
+  for (const w of ws) {
+    if (prev) text += prev.line !== w.line ? "\n" : cjk(prev.text.slice(-1)) || cjk(w.text[0]) ? "" : " ";
+    text += w.text;
+    prev = w;
+  }
+  const chars = ws.reduce((n, w) => n + [...w.text].length, 0);
+  return { text, conf: Math.min(...ws.map((w) => w.conf)), mean: ws.reduce((n, w) => n + w.conf * [...w.text].length, 0) / chars };
 }
 
 /**
