@@ -1,5 +1,5 @@
 // A scan and a copy of the same report read from text are one report, though OCR misread
-// the scan's body (硚口 as 研口) and lost its year: the scan is counted with the copy whose
+// the scan's body (硚口 as 研口, a district nowhere: the body unplaced): the scan is counted with the copy whose
 // values it prints (IngestService.matchByValues), in either order of arrival, through a
 // re-keying, and never with a report whose values differ. The scan is OCR'd once (a
 // real Tesseract run on the committed fixture) and its outcome handed to every store.
@@ -24,9 +24,9 @@ beforeAll(async () => {
   const bytes = readFileSync(SCAN);
   const out = await parseReport({ bytes, name: SCAN });
   if (!out.ok) throw new Error(`${out.code}: ${out.message}`);
-  // What makes the scan a report of nobody's: its body misread, its year not read.
-  expect(out.record.organ).not.toBe("硚口区商务局");
-  expect(out.record.year).toBeNull();
+  // What makes the scan a report of nobody's: its body misread (its year is read, 2024).
+  expect(out.record.organ).toBe("研口区商务局");
+  expect(out.record.year).toBe(2024);
   parsed.set(sha256(bytes), out);
 }, 180_000);
 
@@ -43,18 +43,18 @@ function folder(name: string, files: Record<string, string | { copy: string }>):
   return dir;
 }
 
-describe("a scan whose body and year OCR could not read", () => {
+describe("a scan whose body OCR misread", () => {
   it("is counted with the copy read from text that prints its values, not with another body's report of the same total", async () => {
     const store = openStore(join(tmp, "scan-first.sqlite"));
     const service = serviceOf(store);
     await ingestPaths(service, [folder("a", { "scan.pdf": { copy: SCAN } })]);
-    expect(units(store)).toEqual([{ unit: "doc:1", documents: 1 }]);
+    expect(units(store)).toEqual([{ unit: "unplaced:研口区商务局|2024", documents: 1 }]);
 
     // Another body's report printing the same 本年新收 total, one value otherwise: no copy.
     const decoy = TEXT.replaceAll("硚口区商务局", "硚口区经科局").replace(/(三、本年度办理结果[^\n]*\n(?:[^\n]*\n){0,3}?[^\n]*?)\t(\d+)\t/, (m, a, n) => `${a}\t${Number(n) + 1}\t`);
     expect(decoy).not.toBe(TEXT.replaceAll("硚口区商务局", "硚口区经科局"));
     await ingestPaths(service, [folder("b", { "decoy.txt": decoy })]);
-    expect(units(store).map((u) => u.unit)).toEqual(["420104:经科局|2024", "doc:1"]);
+    expect(units(store).map((u) => u.unit)).toEqual(["420104:经科局|2024", "unplaced:研口区商务局|2024"]);
     expect(notes(store)).toEqual([]);
 
     // The report's copy read from text: the scan joins it.
@@ -68,7 +68,7 @@ describe("a scan whose body and year OCR could not read", () => {
     expect(note.report_id).toBe(1);
     expect(note.message).toContain("硚口区商务局's report on 2024");
     // Its record keeps what OCR read.
-    expect(store.recordOf(1)!.year).toBeNull();
+    expect(store.recordOf(1)!.organ).toBe("研口区商务局");
 
     // A re-keying (a person's decision about another body) keeps it there.
     store.setAlias("经信局", "经济和信息化局", "test");
