@@ -229,6 +229,40 @@ describe("portal pages saved as Word by LibreOffice, and those files printed to 
   });
 });
 
+describe("an unruled table 2 printed by LibreOffice, its amount's unit drawn as a word of its own", () => {
+  // A real page's table 2 (区发改局 2020, 2019 template) with border="0", saved as Word by
+  // LibreOffice and printed to PDF: 184719元 is drawn as 184719 and 元 apart (the digits in
+  // one font, 元 in another). 元 was taken for a word after the row's numbers, so the row
+  // was no data line: 政府集中采购 "not found" and its two values null. The unit is now the
+  // number's, as the cell prints it; in 万元 it must stay with its number (18.47 万元 read as
+  // 18.47 元 would be wrong).
+  const page = readFileSync("test/fixtures/printed/fgj2020-unruled.html", "utf8");
+  const variants = { yuan: page, wanyuan: page.replace("184719元", "18.47万元") };
+  const pdfs: Record<string, string> = {};
+  beforeAll(() => {
+    const dir = workDir("unruled-units");
+    const html = Object.entries(variants).map(([name, text]) => {
+      const f = join(dir, `${name}.html`);
+      writeFileSync(f, text);
+      return f;
+    });
+    soffice(dir, ["--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML", "--outdir", dir, ...html]);
+    soffice(dir, ["--convert-to", "pdf", "--outdir", dir, ...html.map((f) => f.replace(/\.html$/, ".docx"))]);
+    for (const name of Object.keys(variants)) pdfs[name] = join(dir, `${name}.pdf`);
+  }, 480_000);
+
+  it("reads table 2 as the page itself does, the amount with its unit", async () => {
+    for (const [name, text] of Object.entries(variants)) {
+      const o = await parseReport({ bytes: readFileSync(pdfs[name]), name: `${name}.pdf` });
+      const h = await parseReport({ bytes: new TextEncoder().encode(text), name: `${name}.html` });
+      if (!o.ok || !h.ok) throw new Error(`${name}: not read`);
+      expect([name, o.record.active.procurement.projects]).toEqual([name, 22]);
+      expect([name, o.record.active]).toEqual([name, h.record.active]);
+      expect(o.record.provenance["active.procurement.amountYuan"].text).toBe(name === "yuan" ? "184719元" : "18.47万元");
+    }
+  });
+});
+
 describe("a GBK portal page saved as Word by LibreOffice, which decodes it as GB2312", () => {
   // 硚 is not in GB2312: LibreOffice writes its two GBK bytes as ³~, so the DOCX itself
   // names ³~口区商务局. Such a name is no Chinese body's: null and said, never a join key.

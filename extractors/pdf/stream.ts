@@ -21,6 +21,8 @@ import { gapBetween, positions, spaced, type CellArea, type Line, type Part, typ
 // A count may carry its unit (3件, 12.5万元); 无 and dashes print "none"; "?" (one a digit)
 // holds the place of a value that could not be read (cut at the page's edge: build.ts).
 const NUMERIC = /^[-+]?(?:\d[\d,，]*(?:\.\d+)?|\.\d+)(?:%|件|个|项|条|次|家|人|份|宗|起|万元|元)?$|^(?:[—–\-/／]|无|空|暂无|\?+)$/;
+/** A count's or an amount's unit, as NUMERIC allows it after the digits. */
+const UNIT = /^(?:%|件|个|项|条|次|家|人|份|宗|起|万元|元)$/;
 /** A value as printed: a number (full-width digits too) or a dash or slash for none. */
 export const isNumber = (s: string) => NUMERIC.test(ASCII.test(s) ? s : simplifiedView(s.normalize("NFKC")));
 const ASCII = /^[\x20-\x7e]*$/;
@@ -122,11 +124,19 @@ export function chunks(l: Line): Piece[] {
     const last = out[out.length - 1];
     // Two numbers are two values however close (narrow columns); other pieces under an em apart are one chunk.
     const numbers = last && (isNumber(p.str) || isNumber(last.str)) && p.x0 - last.x1 > l.size * T.numbersApartEm;
-    if (last && !numbers && p.x0 - last.x1 < l.size * T.chunkGapEm) out[out.length - 1] = merge(last, p);
+    if (last && joinsUnit(last, p, l.size)) out[out.length - 1] = withUnit(last, p);
+    else if (last && !numbers && p.x0 - last.x1 < l.size * T.chunkGapEm) out[out.length - 1] = merge(last, p);
     else out.push({ ...p });
   }
   return out;
 }
+
+/**
+ * A unit drawn as a word of its own just after its number, within a chunk's gap (184719 元,
+ * 18.5 万元): the number's, as a cell printing 184719元 holds it, so the value keeps its unit.
+ */
+const joinsUnit = (last: Piece, p: Piece, size: number) => UNIT.test(p.str) && /\d$/.test(last.str) && isNumber(last.str) && p.x0 - last.x1 < size * T.chunkGapEm;
+const withUnit = (a: Piece, unit: Piece): Piece => ({ ...a, str: a.str + unit.str, x1: Math.max(a.x1, unit.x1) });
 
 const merge = (a: Piece, b: Piece): Piece => ({ ...a, str: a.str + (spaced(a, b) ? " " : "") + b.str, x1: Math.max(a.x1, b.x1), track: Math.max(a.track ?? 0, b.track ?? 0) });
 
@@ -955,7 +965,8 @@ function touching(ps: Piece[]): Piece[] {
     const last = out[out.length - 1];
     // A run that opens an item (2. / （二）) starts its own cell even touching the text before
     // it (cells with no padding, text set right).
-    if (last && gapBetween(last, p) < p.size * T.touchEm && !(isNumber(p.str) && isNumber(last.str)) && !MARKER.test(p.str)) out[out.length - 1] = merge(last, p);
+    if (last && joinsUnit(last, p, p.size)) out[out.length - 1] = withUnit(last, p);
+    else if (last && gapBetween(last, p) < p.size * T.touchEm && !(isNumber(p.str) && isNumber(last.str)) && !MARKER.test(p.str)) out[out.length - 1] = merge(last, p);
     else out.push(p);
   }
   return out;
