@@ -3,9 +3,14 @@
 // mangles every label, so decode in a fixed order: a byte-order mark, then a declared
 // charset, then strict UTF-8, then GB18030 (or Big5 where the bytes read as a report only so).
 import { isUtf8 } from "node:buffer";
+import { createRequire } from "node:module";
 import { TextDecoder } from "node:util";
-import iconv from "iconv-lite";
 import { simplifiedView } from "./traditional.js";
+
+type Iconv = typeof import("iconv-lite");
+let iconvLib: Iconv | undefined;
+/** iconv-lite, loaded on first use (a CommonJS package, so synchronously): a file in UTF-8, as most are, never pays its load. */
+const iconv = (): Iconv => (iconvLib ??= createRequire(import.meta.url)("iconv-lite") as Iconv);
 
 export interface Decoded {
   text: string;
@@ -23,7 +28,7 @@ function canonical(label: string): string | null {
   if (["gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"].includes(l)) return "gb18030";
   if (l === "big5" || l === "big5-hkscs") return "big5";
   if (l === "utf-16le" || l === "utf-16be" || l === "utf-16") return l === "utf-16" ? "utf-16le" : l;
-  return iconv.encodingExists(l) ? l : null;
+  return iconv().encodingExists(l) ? l : null;
 }
 
 /**
@@ -44,7 +49,7 @@ export function decodeWith(bytes: Uint8Array, encoding: string): string {
     const fast = decodeGb18030Native(bytes);
     if (fast !== null) return fast;
   }
-  return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding);
+  return iconv().decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding);
 }
 
 /**
