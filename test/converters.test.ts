@@ -230,14 +230,15 @@ describe("portal pages saved as Word by LibreOffice, and those files printed to 
 });
 
 describe("an unruled table 2 printed by LibreOffice, its amount's unit drawn as a word of its own", () => {
-  // A real page's table 2 (区发改局 2020, 2019 template) with border="0", saved as Word by
-  // LibreOffice and printed to PDF: 184719元 is drawn as 184719 and 元 apart (the digits in
+  // A real page's table 2 (a district bureau's 2020 report, 2019 template; its numbers times
+  // 3) with border="0", saved as Word by LibreOffice and printed to PDF: 554157元 is drawn
+  // as 554157 and 元 apart (the digits in
   // one font, 元 in another). 元 was taken for a word after the row's numbers, so the row
   // was no data line: 政府集中采购 "not found" and its two values null. The unit is now the
   // number's, as the cell prints it; in 万元 it must stay with its number (18.47 万元 read as
   // 18.47 元 would be wrong).
   const page = readFileSync("test/fixtures/printed/fgj2020-unruled.html", "utf8");
-  const variants = { yuan: page, wanyuan: page.replace("184719元", "18.47万元") };
+  const variants = { yuan: page, wanyuan: page.replace("554157元", "18.47万元") };
   const pdfs: Record<string, string> = {};
   beforeAll(() => {
     const dir = workDir("unruled-units");
@@ -256,9 +257,9 @@ describe("an unruled table 2 printed by LibreOffice, its amount's unit drawn as 
       const o = await parseReport({ bytes: readFileSync(pdfs[name]), name: `${name}.pdf` });
       const h = await parseReport({ bytes: new TextEncoder().encode(text), name: `${name}.html` });
       if (!o.ok || !h.ok) throw new Error(`${name}: not read`);
-      expect([name, o.record.active.procurement.projects]).toEqual([name, 22]);
+      expect([name, o.record.active.procurement.projects]).toEqual([name, 66]);
       expect([name, o.record.active]).toEqual([name, h.record.active]);
-      expect(o.record.provenance["active.procurement.amountYuan"].text).toBe(name === "yuan" ? "184719元" : "18.47万元");
+      expect(o.record.provenance["active.procurement.amountYuan"].text).toBe(name === "yuan" ? "554157元" : "18.47万元");
     }
   });
 });

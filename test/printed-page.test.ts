@@ -98,9 +98,10 @@ describe("the same pages printed narrow (110 mm) or landscape, as print dialogs 
 });
 
 describe("a real page whose tables have no borders and columns blank in every row, printed by chromium", () => {
-  // 2019年上海市人民政府办公厅政府信息公开工作年度报告 (2019 template), its tables 3 and 4 as the
-  // portal printed them: border="0", blank cells, 科研机构 and 社会公益组织 blank in every
-  // row. Its rows stand apart as tall as its padded cells make them, so the column heads
+  // A real portal page's tables 3 and 4 (a city government office's 2019 report, 2019
+  // template) in the shape the portal printed them: border="0", blank cells, 科研机构 and
+  // 社会公益组织 blank in every row (the body renamed, every number times 3: the fixture is
+  // the page's shape, not its report). Its rows stand apart as tall as its padded cells make them, so the column heads
   // stood further above the first row than prose's line gap, and were not taken as the
   // table's head: without them the two blank columns could not be placed, and every value
   // of table 3 was null (row.unfit, 5 value cells where 7 are expected).
@@ -110,11 +111,11 @@ describe("a real page whose tables have no borders and columns blank in every ro
     if (!o.ok) throw new Error(`${o.code}: ${o.message}`);
     const r = o.record;
     // As printed (pdftotext -layout shows each number under its column's head).
-    expect(r.requests.newReceived).toEqual([821, 35, null, null, 2, 1, 859]);
-    expect(r.requests.carriedOver).toEqual([18, null, null, null, null, null, 18]);
-    expect(r.requests.granted).toEqual([258, 12, null, null, 1, 1, null]);
-    expect(r.requests.total).toEqual([767, 35, null, null, 2, 1, 805]);
-    expect(r.requests.carriedForward).toEqual([72, null, null, null, null, null, 72]);
+    expect(r.requests.newReceived).toEqual([2463, 105, null, null, 6, 3, 2577]);
+    expect(r.requests.carriedOver).toEqual([54, null, null, null, null, null, 54]);
+    expect(r.requests.granted).toEqual([774, 36, null, null, 3, 3, null]);
+    expect(r.requests.total).toEqual([2301, 105, null, null, 6, 3, 2415]);
+    expect(r.requests.carriedForward).toEqual([216, null, null, null, null, null, 216]);
     // Every row of table 3 as the page itself reads (the same file as HTML).
     const page = await parseReport({ bytes: new TextEncoder().encode(html), name: "sh2019-unruled.html" });
     if (!page.ok) throw new Error(`${page.code}: ${page.message}`);
