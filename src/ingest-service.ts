@@ -385,7 +385,14 @@ export class IngestService {
         const year = Number(k.slice(bar + 1));
         const target = [...to][0];
         if (to.size !== 1 || target === null || stays.has(k)) {
-          notes.push(`${from} ${year}: its corrections and review mark stay under ${from} (its documents now belong to ${[...to].map((t) => t ?? "no body").join(", ")}${stays.has(k) ? ` and to ${from}` : ""})`);
+          // Split: each body its documents went to takes back the corrections made under it
+          // (a merge undone); the others stay.
+          for (const t of to) {
+            if (t === null || t === from) continue;
+            const back = this.store.returnCorrections(from, year, t);
+            if (back) notes.push(`${from} ${year} → ${t}: ${back} correction(s) made under ${t} went back with its documents`);
+          }
+          notes.push(`${from} ${year}: its other corrections and its review mark stay under ${from} (its documents now belong to ${[...to].map((t) => t ?? "no body").join(", ")}${stays.has(k) ? ` and to ${from}` : ""})`);
           continue;
         }
         const m = this.store.moveBodyYear(from, year, target);

@@ -661,6 +661,14 @@ export const MIGRATIONS: readonly { to: number; why: string; sql: string }[] = [
       CREATE INDEX diagnostics_ocr ON diagnostics (report_id) WHERE code = 'ocr.read';
     `,
   },
+  {
+    to: 14,
+    why: "each correction keeps the body it was made under (made_under), so undoing a bodies decision that merged two bodies' reports gives each its own corrections back",
+    sql: `
+      ALTER TABLE corrections ADD COLUMN made_under TEXT;
+      UPDATE corrections SET made_under = body_key;
+    `,
+  },
 ];
 
 /** The schema version this code writes (`PRAGMA user_version`). */

@@ -205,8 +205,8 @@ export class ReviewLedger {
         c.bodyKey, c.year, c.cellKey,
       );
       const info = this.sql(
-        "INSERT INTO corrections (body_key, year, cell_key, value, why, by, created_at, machine_value, status) VALUES (?,?,?,?,?,?,?,?, 'active')",
-      ).run(c.bodyKey, c.year, c.cellKey, c.value, c.why, c.by, c.createdAt, c.machineValue);
+        "INSERT INTO corrections (body_key, made_under, year, cell_key, value, why, by, created_at, machine_value, status) VALUES (?,?,?,?,?,?,?,?,?, 'active')",
+      ).run(c.bodyKey, c.bodyKey, c.year, c.cellKey, c.value, c.why, c.by, c.createdAt, c.machineValue);
       return this.correction(Number(info.lastInsertRowid))!;
     });
   }

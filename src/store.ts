@@ -623,6 +623,34 @@ export class Store {
     return { moved, superseded: dup };
   }
 
+  /**
+   * Gives a body's year back the corrections made under it that a merge had moved to
+   * `fromKey` (a bodies decision undone, its documents keyed `toKey` again while others stay
+   * under `fromKey`). On both keys each cell's newest correction not withdrawn is then the
+   * current one, as before the merge: one superseded by the merge is current again.
+   */
+  returnCorrections(fromKey: string, year: number, toKey: string): number {
+    const moved = this.sql("UPDATE corrections SET body_key = ? WHERE body_key = ? AND year = ? AND made_under = ?").run(toKey, fromKey, year, toKey).changes;
+    if (moved) for (const key of [fromKey, toKey]) this.settleCorrections(key, year);
+    return moved;
+  }
+
+  /** Each cell's newest correction not withdrawn is current (active, or review as it was); the others superseded. */
+  private settleCorrections(key: string, year: number): void {
+    const rows = this.sql("SELECT id, cell_key AS cellKey, status FROM corrections WHERE body_key = ? AND year = ? AND status <> 'withdrawn' ORDER BY id DESC").all(key, year) as {
+      id: number;
+      cellKey: string;
+      status: string;
+    }[];
+    const seen = new Set<string>();
+    for (const r of rows) {
+      const current = !seen.has(r.cellKey);
+      seen.add(r.cellKey);
+      if (current && r.status === "superseded") this.sql("UPDATE corrections SET status = 'active' WHERE id = ?").run(r.id);
+      else if (!current && r.status !== "superseded") this.sql("UPDATE corrections SET status = 'superseded' WHERE id = ?").run(r.id);
+    }
+  }
+
   /** The bodies: one row per organ key, with names, region, years and counts (reports and documents). */
   bodies(regionPrefix?: string): { key: string; name: string; names: string[]; aliases: string[]; regionCode: string | null; regionName: string | null; years: number[]; reports: number; documents: number }[] {
     const rows = this.sql(

@@ -193,6 +193,40 @@ describe("xxgk bodies", () => {
     expect(none.stderr).toMatch(/^xxgk: 海坛管理委员会: no region was decided for it; its documents place it \(unplaced:海坛管理委员会\)\n$/);
   });
 
+  it("unalias gives each body back the corrections made under it, though the merge had superseded one of them", () => {
+    // Two bodies' reports of one year, each corrected on the same cell; an alias merges them
+    // (the older correction superseded: one report, one value), and undoing it gives each
+    // report its own person's value again (before, the older stayed superseded under the
+    // merged key and its report showed the machine's value).
+    const db = join(dir, "undo-both.sqlite");
+    const a = write("undo-both/a.txt", report("平潭县人民政府", 2024));
+    const b = write("undo-both/b.txt", report("平潭综合实验区", 2024));
+    expect(run("ingest", "--db", db, a, b).status).toBe(0);
+    const cell = "requests.newReceived.naturalPerson";
+    expect(run("correct", "平潭县人民政府", "2024", cell, "111", "--why", "a", "--db", db).status).toBe(0);
+    expect(run("correct", "平潭综合实验区", "2024", cell, "222", "--why", "b", "--db", db).status).toBe(0);
+    const corrected = () =>
+      sql<{ organ: string; value: number }>(db, "SELECT organ, value FROM v_cells_corrected WHERE \"table\" = 'requests' AND row = 'newReceived' AND \"column\" = 'naturalPerson' ORDER BY organ");
+    const before = corrected();
+    expect(before.map((r) => r.value).sort()).toEqual([111, 222]);
+
+    expect(run("bodies", "alias", "平潭县人民政府", "平潭综合实验区", "--db", db).status).toBe(0);
+    expect(corrected().map((r) => r.value)).toEqual([222]);
+    expect(sql(db, "SELECT value, status FROM corrections ORDER BY id")).toEqual([
+      { value: 111, status: "superseded" },
+      { value: 222, status: "active" },
+    ]);
+
+    const undo = run("bodies", "unalias", "平潭县人民政府", "--db", db);
+    expect(undo.status, undo.stderr).toBe(0);
+    expect(undo.stdout).toMatch(/1 correction\(s\) made under 350128:人民政府 went back with its documents/);
+    expect(corrected()).toEqual(before);
+    expect(sql(db, "SELECT body_key, value, status FROM corrections ORDER BY id")).toEqual([
+      { body_key: "350128:人民政府", value: 111, status: "active" },
+      { body_key: "350128:平潭综合实验区", value: 222, status: "active" },
+    ]);
+  });
+
   it("a hint on stored bytes places an unplaced body; a contradicting hint warns and is not applied; a bad code is refused before anything is read", () => {
     const db = join(dir, "hints.sqlite");
     const a = write("hints/unplaced.txt", report("岚岛管理委员会", 2024));
