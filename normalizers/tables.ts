@@ -217,12 +217,15 @@ function splitRow(cells: string[]): { labels: string[]; values: string[]; start:
 
 /**
  * Fit printed value cells to the template's column count. Extra cells may only be
- * blanks at the ends (a shifted row, a merged label's placeholder, a spanned value);
+ * blanks at the ends (a shifted row, a merged label's placeholder, a spanned value), or,
+ * with `spans` (table 2), the copies of a spanned last value (writtenOut);
  * if more than one way of dropping them is possible and the ways disagree, the row
  * cannot be read.
  */
-export function fitValues(values: string[], expected: number): { cells: string[]; start: number } | { problem: string } {
+export function fitValues(values: string[], expected: number, spans = false): { cells: string[]; start: number; at?: number[] } | { problem: string } {
   if (values.length === expected) return { cells: values, start: 0 };
+  const spanned = spans ? writtenOut(values, expected) : null;
+  if (spanned) return spanned;
   if (values.length < expected)
     return { problem: `${values.length} value cell${values.length === 1 ? "" : "s"} where ${expected} are expected; which are missing cannot be told` };
   const excess = values.length - expected;
@@ -240,6 +243,25 @@ export function fitValues(values: string[], expected: number): { cells: string[]
   return {
     problem: `${values.length} cells where ${expected} are expected, with blanks at both ends; which blank is a value cannot be told`,
   };
+}
+
+/**
+ * A table 2 row's last value cell spanning columns (本年处理决定数量 over three, the 2019
+ * form's 采购总金额 over two), as converters that unmerge cells write it: its text again
+ * in every column it spans (docling's markdown, pandas' read_html, an unmerged
+ * spreadsheet: 行政许可 | 99 | 99 | 99). Where the row ends in a run of one text and, that
+ * run taken as one cell, has the template's count, the run is that cell. Only table 2,
+ * whose template spans value cells: a wide row of tables 3 and 4 ending in equal numbers
+ * (其他 and 总计 both 5) with a cell too many is no span.
+ */
+function writtenOut(values: string[], expected: number): { cells: string[]; start: number; at: number[] } | null {
+  const last = values[values.length - 1]?.trim() ?? "";
+  if (isBlank(last)) return null;
+  let run = 1;
+  while (run < values.length && values[values.length - 1 - run].trim() === last) run++;
+  const kept = values.length - run + 1;
+  if (run < 2 || kept !== expected) return null;
+  return { cells: values.slice(0, kept), start: 0, at: [...Array(kept).keys()] };
 }
 
 /** Where a template row's cells go, and how many it has. */
@@ -554,13 +576,14 @@ class RowMapper {
       return;
     }
     if (printed && o.target.table === "active") return this.keepByHeader(o, o.target.def, printed);
-    const fitted = fitValues(o.values, o.expected);
+    const fitted = fitValues(o.values, o.expected, o.target.table === "active");
     if ("problem" in fitted) {
       const reason = { code: "row.unfit", message: `${describe(o.target)}: ${fitted.problem}${placeText(o.place)}; the row is read as null` };
       this.keep(o, nullRow(o.expected, o.place, reason));
       return;
     }
-    this.keep(o, { cells: fitted.cells, refs: o.refs.slice(fitted.start, fitted.start + o.expected), place: o.place });
+    const refs = fitted.at ? fitted.at.map((i) => o.refs[i]) : o.refs.slice(fitted.start, fitted.start + o.expected);
+    this.keep(o, { cells: fitted.cells, refs, place: o.place });
   }
 
   /**
@@ -572,7 +595,7 @@ class RowMapper {
    */
   private keepByHeader(o: OpenRow, def: ActiveRowDef, printed: string[]): void {
     const row = `active.${def.key}`;
-    const fitted = fitValues(o.values, printed.length);
+    const fitted = fitValues(o.values, printed.length, true);
     if ("problem" in fitted) {
       const reason = { code: "row.unfit", message: `${row}: ${fitted.problem} by its block's header (${columnNames(printed)})${placeText(o.place)}; the row is read as null` };
       this.keep(o, nullRow(o.expected, o.place, reason));
@@ -583,7 +606,7 @@ class RowMapper {
     for (const c of def.columns) {
       const j = printed.indexOf(c);
       raw.cells.push(j === -1 ? null : fitted.cells[j]);
-      raw.refs.push(j === -1 ? undefined : o.refs[fitted.start + j]);
+      raw.refs.push(j === -1 ? undefined : o.refs[fitted.at ? fitted.at[j] : fitted.start + j]);
       raw.cellReasons!.push(
         j !== -1
           ? undefined

@@ -91,6 +91,18 @@ describe("fitting printed cells to the template's columns", () => {
     expect(fitValues(["", "1", "2", ""], 3)).toEqual({ problem: "4 cells where 3 are expected, with blanks at both ends; which blank is a value cannot be told" });
   });
 
+  it("table 2's spanned last value written out in every column it spans (an unmerging converter): the copies are one cell", () => {
+    // 行政许可 | 99 | 99 | 99 (本年处理决定数量 over three columns); 采购项目数量 | 采购总金额 over two.
+    expect(fitValues(["99", "99", "99"], 1, true)).toEqual({ cells: ["99"], start: 0, at: [0] });
+    expect(fitValues(["734", "-166", "-166"], 2, true)).toEqual({ cells: ["734", "-166"], start: 0, at: [0, 1] });
+    expect(fitValues(["", "5", "5"], 2, true)).toEqual({ cells: ["", "5"], start: 0, at: [0, 1] });
+    // Copies that differ are no span; nor a run that leaves too few cells.
+    expect(fitValues(["99", "98", "99"], 1, true)).toEqual({ problem: "3 value cells where 1 are expected, and the extra cells are not blank" });
+    expect(fitValues(["5", "5", "5"], 2, true)).toEqual({ problem: "3 value cells where 2 are expected, and the extra cells are not blank" });
+    // Only where asked (table 2): a wide row of table 3 ending in equal numbers, a cell too many, is no span.
+    expect(fitValues(["1", "0", "0", "0", "0", "0", "5", "5"], 7)).toEqual({ problem: "8 value cells where 7 are expected, and the extra cells are not blank" });
+  });
+
   it("a row that cannot be fitted is null, the warning naming the template row and where it stands", () => {
     const r = mapTables(
       doc(
