@@ -216,3 +216,40 @@ describe("opening a path that is not a database: one reason in words", () => {
     }
   });
 });
+
+describe("bodies and cells, as the ingest service keyed them", () => {
+  const text = SAMPLE.toString("utf8");
+  /** The sample as another body's report (its name everywhere), with a closing line making it other bytes. */
+  const as = (name: string, tail: string) => new TextEncoder().encode(`${text.replaceAll("硚口区商务局", name)}\n附注：${tail}。\n`);
+
+  it("bodies: one row per key, its names as printed, years, reports and documents, aliases and the region filter", async () => {
+    const { IngestService } = await import("../src/ingest-service.js");
+    const service = new IngestService(store);
+    for (const [i, bytes] of [as("硚口区商务局", "一"), as("硚口区商务局", "二"), as("硚口区经科局", "三"), as("硚口区经济信息化和科技创新局", "四"), as("硚口区民政局", "五")].entries())
+      expect((await service.ingestOne({ bytes, path: `${i}.txt` })).status).toBe("ingested");
+    store.setAlias("商务委", "商务局", "test");
+    const rows = store.bodies().sort((a, b) => (a.key < b.key ? -1 : 1));
+    const place = { regionCode: "420104", regionName: "湖北省武汉市硚口区", years: [2024], reports: 1 };
+    expect(rows.map((b) => ({ ...b, names: [...b.names].sort() }))).toEqual([
+      { key: "420104:商务局", name: "商务局", names: ["硚口区商务局"], aliases: ["商务委"], ...place, documents: 2 },
+      { key: "420104:民政局", name: "民政局", names: ["硚口区民政局"], aliases: [], ...place, documents: 1 },
+      // 经科局 is 经济信息化和科技创新局's short name: one body, both names as printed.
+      { key: "420104:经济信息化和科技创新局", name: "经济信息化和科技创新局", names: ["硚口区经济信息化和科技创新局", "硚口区经科局"], aliases: [], ...place, documents: 2 },
+    ]);
+    expect(store.bodies("4201").map((b) => b.key).sort()).toEqual(rows.map((b) => b.key));
+    expect(store.bodies("35")).toEqual([]);
+  });
+
+  it("cellValue: one cell by its key (rows of two parts included), as cellValues holds it; null for a cell or document not stored", async () => {
+    const saved = store.saveOutcome(outcome(sha("a")), { sha: sha("a"), locator: "a.txt", input: input("a.txt"), parser: "p" });
+    const id = saved.reportId!;
+    const all = store.cellValues(id);
+    expect(all.size).toBe(200);
+    expect(all.has("requests.denied.stateSecret.total")).toBe(true);
+    for (const [key, value] of all) expect([key, store.cellValue(id, key)]).toEqual([key, value]);
+    const printed = parsed.record.requests.newReceived as (number | null)[];
+    expect(store.cellValue(id, "requests.newReceived.total")).toBe(printed[printed.length - 1]);
+    expect(store.cellValue(id, "requests.newReceived.nothing")).toBeNull();
+    expect(store.cellValue(id + 1, "requests.newReceived.total")).toBeNull();
+  });
+});
