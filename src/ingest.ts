@@ -10,7 +10,7 @@ import { sha256 } from "../model/hash.js";
 import { Store, type IngestInput, type IngestResult } from "./store.js";
 import { IngestService } from "./ingest-service.js";
 import { printable } from "./printable.js";
-import { readArchive } from "../model/archive.js";
+import { noReports, readArchive } from "../model/archive.js";
 import { errText, readBounded } from "./read-file.js";
 import { imageType } from "../extractors/signatures.js";
 
@@ -292,6 +292,18 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
           continue;
         }
         if (members.docx === false) {
+          // An archive that gives nothing to read is said so, once, like any file not read.
+          if (!members.entries.length && !members.problems.length) {
+            const r = service.save({ ok: false, code: "no-reports", message: noReports(members.skipped) }, { sha: sha256(bytes), locator: path, input: { bytes, path } });
+            service.whenStored(r, () => record(path, r));
+            continue;
+          }
+          for (const name of members.skipped) summary.skipped.push({ path: `${path}!/${name}`, reason: "a member of the archive that is no report file (DOCX, DOC, WPS, PDF, HTML, text)" });
+          for (const p of members.problems) {
+            const locator = `${path}!/${p.name}`;
+            const r = service.save({ ok: false, code: p.code, message: p.message }, { sha: sha256(p.bytes), locator, input: { bytes: p.bytes, path: locator, member: { archive: path, name: p.name } } });
+            service.whenStored(r, () => record(locator, r));
+          }
           for (const m of members.entries) {
             if (opts.signal?.stop) {
               summary.interrupted = true;
