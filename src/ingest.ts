@@ -13,6 +13,7 @@ import { printable } from "./printable.js";
 import { noReports, readArchive } from "../model/archive.js";
 import { errText, readBounded } from "./read-file.js";
 import { imageType } from "../extractors/signatures.js";
+import iconv from "iconv-lite";
 
 export { readBounded };
 
@@ -50,7 +51,7 @@ export interface BatchSummary {
 /** One thing the walk found: a file to read, or a reason it is not read. */
 export type WalkEntry =
   /** `named`: the path was given itself, not found in a folder. */
-  | { kind: "file"; path: string; named?: true }
+  | { kind: "file"; path: string; named?: true; fsPath?: Buffer }
   | { kind: "skip"; path: string; reason: string }
   | { kind: "error"; path: string; code: string; message: string };
 
@@ -87,19 +88,42 @@ export function* walk(paths: string[]): Generator<WalkEntry> {
   }
 }
 
-function* walkDir(dir: string, root: string): Generator<WalkEntry> {
-  let names: string[];
+/**
+ * A name as the folder holds it: the string itself where its bytes are UTF-8; else (a
+ * GBK name from a Windows archive unpacked here) the bytes to open it by, and a name to
+ * show and store it under: GB18030 where the bytes read as that, else the UTF-8 with each
+ * byte that is none written %XX.
+ */
+function nameOf(raw: Buffer): { name: string; raw?: Buffer } {
+  const utf8 = raw.toString("utf8");
+  if (Buffer.from(utf8, "utf8").equals(raw)) return { name: utf8 };
+  const gbk = iconv.decode(raw, "gb18030");
+  if (!gbk.includes("\uFFFD") && iconv.encode(gbk, "gb18030").equals(raw)) return { name: gbk, raw };
+  let name = "";
+  for (const b of raw) name += b < 0x80 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
+  return { name, raw };
+}
+
+/** `dir` (shown) and `fsDir` (the bytes to open it by, where its name is no UTF-8). */
+function* walkDir(dir: string, root: string, fsDir?: Buffer): Generator<WalkEntry> {
+  let raws: Buffer[];
   try {
-    names = readdirSync(dir).filter((n) => !n.startsWith(".")).sort();
+    raws = readdirSync(fsDir ?? dir, { encoding: "buffer" });
   } catch (e) {
     yield { kind: "error", path: dir, code: "unreadable", message: `cannot list the folder: ${errText(e)}` };
     return;
   }
-  for (const name of names) {
+  const names = raws
+    .map(nameOf)
+    .filter((n) => !n.name.startsWith("."))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const { name, raw } of names) {
     const path = join(dir, name);
+    // Opened by its bytes where the folder or the name is not UTF-8.
+    const fsPath = fsDir || raw ? Buffer.concat([fsDir ?? Buffer.from(dir), Buffer.from(sep), raw ?? Buffer.from(name)]) : undefined;
     let st;
     try {
-      st = lstatSync(path);
+      st = lstatSync(fsPath ?? path);
     } catch (e) {
       yield { kind: "error", path, code: "unreadable", message: errText(e) };
       continue;
@@ -107,17 +131,17 @@ function* walkDir(dir: string, root: string): Generator<WalkEntry> {
     if (st.isSymbolicLink()) {
       let target: string;
       try {
-        target = realpathSync(path);
+        target = realpathSync(fsPath ?? path);
         st = statSync(target);
       } catch {
         yield { kind: "skip", path, reason: "broken symbolic link" };
         continue;
       }
       if (!inside(root, target)) yield { kind: "skip", path, reason: `symbolic link out of the tree (→ ${target})` };
-      else if (st.isFile()) yield { kind: "file", path };
+      else if (st.isFile()) yield { kind: "file", path, ...(fsPath ? { fsPath } : {}) };
       else yield { kind: "skip", path, reason: "symbolic link to a folder (not followed)" };
-    } else if (st.isDirectory()) yield* walkDir(path, root);
-    else if (st.isFile()) yield { kind: "file", path };
+    } else if (st.isDirectory()) yield* walkDir(path, root, fsPath);
+    else if (st.isFile()) yield { kind: "file", path, ...(fsPath ? { fsPath } : {}) };
     else yield { kind: "skip", path, reason: "not a regular file" };
   }
 }
@@ -267,7 +291,7 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
         service.whenStored(r, () => record(path, r));
         continue;
       }
-      const read = readBounded(path, max);
+      const read = readBounded(("fsPath" in entry && entry.fsPath) || path, max);
       if (!read.ok) {
         const r = service.recordFailure({ path, code: read.code, message: read.message });
         service.whenStored(r, () => record(path, r));

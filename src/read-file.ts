@@ -16,7 +16,7 @@ export const errText = (e: unknown) => {
  * Reads a whole file, refusing one over `max` bytes without reading it (the size is
  * taken from the open descriptor, and the read stops at max + 1 in case it grows).
  */
-export function readBounded(path: string, max: number): { ok: true; bytes: Buffer } | { ok: false; code: string; message: string } {
+export function readBounded(path: string | Buffer, max: number): { ok: true; bytes: Buffer } | { ok: false; code: string; message: string } {
   let fd: number;
   try {
     fd = openSync(path, "r");

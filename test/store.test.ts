@@ -252,6 +252,24 @@ describe("store", () => {
     expect([...walk([join(dir, "missing")])]).toMatchObject([{ kind: "error", code: "unreadable", message: "no such file or folder" }]);
   });
 
+  it("reads files whose names are not UTF-8 (GBK from a Windows archive, stray bytes), in folders named so too", async () => {
+    const root = Buffer.from(join(dir, "in"));
+    mkdirSync(root);
+    const gbkDir = Buffer.concat([root, Buffer.from("/"), iconv.encode("年报", "gbk")]);
+    mkdirSync(gbkDir);
+    writeFileSync(Buffer.concat([gbkDir, Buffer.from("/"), iconv.encode("硚口区商务局.txt", "gbk")]), SAMPLE);
+    writeFileSync(Buffer.concat([root, Buffer.from("/bad\xff\xfe.txt", "latin1")]), readFileSync("data/samples/2024-环翠区商务局.txt"));
+    const s = await ingestPaths(store, [join(dir, "in")]);
+    expect(s.failed).toEqual([]);
+    expect(s.ingested).toBe(2);
+    const locators = (store.db.prepare("SELECT locator FROM sources ORDER BY locator").all() as { locator: string }[]).map((r) => r.locator.slice(dir.length + 4));
+    expect(locators).toEqual(["bad%FF%FE.txt", "年报/硚口区商务局.txt"]);
+    // Again: the same places, nothing new.
+    const again = await ingestPaths(store, [join(dir, "in")]);
+    expect([again.ingested, again.present, again.failed.length]).toEqual([0, 2, 0]);
+    expect(count("SELECT count(*) AS n FROM sources")).toBe(2);
+  });
+
   it("leaves nothing half-written when a document's transaction fails", async () => {
     const out = await parseReport({ bytes: Buffer.from(SAMPLE), name: "x" });
     if (!out.ok) throw new Error(out.message);
