@@ -1,7 +1,7 @@
 // Reading one file whole, with a size bound, and saying in words why it cannot be read.
 // Its own module so that `xxgk extract` reads its file without loading the store and the
 // batch machinery (ingest.ts) in the thread that only hands the bytes to a parse worker.
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 
 /** Why a path cannot be read, in words. */
 export const errText = (e: unknown) => {
@@ -15,16 +15,21 @@ export const errText = (e: unknown) => {
 /**
  * Reads a whole file, refusing one over `max` bytes without reading it (the size is
  * taken from the open descriptor, and the read stops at max + 1 in case it grows).
+ * Opened without blocking and refused unless a regular file: a named pipe (or a link to
+ * one, or a device) where a file was expected would otherwise block the open, or the read,
+ * for ever, on the thread that stores every document.
  */
 export function readBounded(path: string | Buffer, max: number): { ok: true; bytes: Buffer } | { ok: false; code: string; message: string } {
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     return { ok: false, code: "unreadable", message: `cannot read: ${errText(e)}` };
   }
   try {
-    const size = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { ok: false, code: "unreadable", message: `cannot read: not a regular file (${st.isFIFO() ? "a named pipe" : st.isDirectory() ? "a folder" : st.isSocket() ? "a socket" : "a device"})` };
+    const size = st.size;
     if (size > max) return { ok: false, code: "too-large", message: `the file is ${size} bytes, over the ${max}-byte limit` };
     const buf = Buffer.allocUnsafe(Math.min(size, max) + 1);
     let at = 0;
