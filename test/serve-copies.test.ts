@@ -61,6 +61,13 @@ describe("copies of one report side by side", () => {
     expect(ids((await page("?rule=copies.disagree")).html).sort()).toEqual([cdb.ids.pdf, cdb.ids.html].sort());
   });
 
+  it("the counts at the top count reports, as the exports and the quality page do: two copies of one report are one", async () => {
+    // Three documents: the PDF and the page carry one report (2024), the headless text is a report of its own.
+    const { html } = await page("?status=all");
+    expect(html).toMatch(/need a look of 2 reports ·/);
+    expect(html).toMatch(/with warnings · .* 0 corrections/s);
+  });
+
   it("shows each disagreeing cell with every document's value, place and a link to its source", async () => {
     const { html } = await page(`report/${cdb.ids.html}`);
     const table = html.match(/<table class="copies">[\s\S]*?<\/table>/)![0];
@@ -105,6 +112,8 @@ describe("copies of one report side by side", () => {
     } finally {
       store.close();
     }
+    // One correction of one report: counted once, though both copies' rows carry it.
+    expect((await page("?status=all")).html).toMatch(/ 1 corrections<\/p>/);
   });
 });
 

@@ -237,16 +237,27 @@ export interface Queue {
 
 export function queue(data: ReviewData, f: QueueFilter): Queue {
   const all = queueRows(data);
-  const look = all.filter(needsLook);
+  // The rows are documents (each copy of a report is listed, with its own findings); the
+  // counts are of reports, as the exports and the quality page count them: a report of
+  // five copies is one report, its corrections (carried by every copy's row) counted once.
+  const byReport = new Map<string, QueueRow[]>();
+  for (const q of all) {
+    const unit = q.key ? reportKeyString(q.key) : `doc:${q.id}`;
+    const g = byReport.get(unit);
+    if (g) g.push(q);
+    else byReport.set(unit, [q]);
+  }
+  const reports = [...byReport.values()];
+  const looking = (g: QueueRow[], p: (q: QueueRow) => boolean) => g.some((q) => needsLook(q) && p(q));
   const counts = {
-    reports: all.length,
-    needLook: look.length,
-    toReview: look.filter((q) => !q.reviewed).length,
-    reviewed: all.filter((q) => q.reviewed).length,
-    errors: look.filter((q) => q.errors > 0).length,
-    warnings: look.filter((q) => q.warnings > 0).length,
-    nulls: look.filter((q) => q.nulls > 0).length,
-    corrections: all.reduce((n, q) => n + q.corrections, 0),
+    reports: reports.length,
+    needLook: reports.filter((g) => looking(g, () => true)).length,
+    toReview: reports.filter((g) => looking(g, (q) => !q.reviewed)).length,
+    reviewed: reports.filter((g) => g.some((q) => q.reviewed)).length,
+    errors: reports.filter((g) => looking(g, (q) => q.errors > 0)).length,
+    warnings: reports.filter((g) => looking(g, (q) => q.warnings > 0)).length,
+    nulls: reports.filter((g) => looking(g, (q) => q.nulls > 0)).length,
+    corrections: reports.reduce((n, g) => n + Math.max(...g.map((q) => q.corrections)), 0),
   };
   const status = f.status ?? "todo";
   const rows = all
