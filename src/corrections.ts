@@ -58,6 +58,9 @@ export function correctionProblem(cellKey: string, value: number | null): string
   if (value === null) return null;
   if (!Number.isFinite(value)) return `the value must be a number or null`;
   if (entry.type === "integer" && !Number.isInteger(value)) return `${cellKey} is a count: the value must be a whole number, not ${value}`;
+  if (entry.type === "integer" && value < 0) return `${cellKey} is a count: the value cannot be negative, not ${value}`;
+  // Past 2^53 a number is not kept as typed (9007199254740993 would be stored as …992).
+  if (Math.abs(value) > Number.MAX_SAFE_INTEGER) return `the value ${value} is too large to be stored exactly`;
   return null;
 }
 

@@ -16,6 +16,7 @@ import {
   flagChangedCorrections,
   importCorrections,
   listCorrections,
+  parseCorrectionValue,
   parseCsv,
   resolveBody,
   undoCorrection,
@@ -85,6 +86,10 @@ describe("the corrections store", () => {
     const k = bodyKey();
     expect(() => addCorrection(store, { bodyKey: k, year: 2022, cellKey: "requests.denied.nope.total", value: 1, why: "x" })).toThrow(/not a cell key/);
     expect(() => addCorrection(store, { bodyKey: k, year: 2022, cellKey: KEY, value: 1.5, why: "x" })).toThrow(/whole number/);
+    // A count is never negative, and a number past 2^53 would be stored as another number.
+    expect(() => addCorrection(store, { bodyKey: k, year: 2022, cellKey: KEY, value: -5, why: "x" })).toThrow(/cannot be negative/);
+    expect(() => addCorrection(store, { bodyKey: k, year: 2022, cellKey: KEY, value: parseCorrectionValue("9007199254740993")!, why: "x" })).toThrow(/too large/);
+    expect(() => addCorrection(store, { bodyKey: k, year: 2022, cellKey: KEY, value: parseCorrectionValue("99999999999999999999")!, why: "x" })).toThrow(/too large/);
     expect(() => addCorrection(store, { bodyKey: k, year: 2022, cellKey: KEY, value: 1, why: " " })).toThrow(/reason/);
     expect(() => addCorrection(store, { bodyKey: k, year: 2019, cellKey: KEY, value: 1, why: "x" })).toThrow(/no current report/);
     // 2019's table 2 row is not in a 2021 report.
