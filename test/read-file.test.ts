@@ -8,8 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
-const TSX = "node_modules/.bin/tsx";
-const script = (code: string) => spawnSync(TSX, ["-e", code], { encoding: "utf8", timeout: 30_000, killSignal: "SIGKILL" });
+// node itself with tsx's loader (not the tsx command, whose own child would outlive the kill).
+const script = (code: string) =>
+  spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], { encoding: "utf8", timeout: 30_000, killSignal: "SIGKILL" });
 
 describe("readBounded", () => {
   it("refuses a named pipe without waiting for a writer", () => {

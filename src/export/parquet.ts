@@ -2,9 +2,14 @@
 // file, for pandas, R (arrow) and DuckDB. hyparquet-writer is pure JavaScript (no native
 // build, no download) and writes row groups as it goes, so memory stays bounded by a row
 // group rather than the dataset. Written beside its target and renamed into place.
-import { renameSync, rmSync } from "node:fs";
+import { createReadStream, createWriteStream, renameSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { reportsTable, type DatasetTable, type FieldType, type StoredReport } from "../dataset/tables.js";
 import type { PathWriter } from "./writer.js";
+import { outputTarget } from "./sink.js";
 
 type BasicType = "INT32" | "DOUBLE" | "STRING";
 const PARQUET_TYPE: Record<FieldType, BasicType> = { integer: "INT32", number: "DOUBLE", string: "STRING", date: "STRING" };
@@ -13,7 +18,10 @@ const PARQUET_TYPE: Record<FieldType, BasicType> = { integer: "INT32", number: "
 export async function writeParquet(table: DatasetTable, reports: Iterable<StoredReport>, path: string): Promise<number> {
   // Loaded here, not at start-up: the CLI lists the export formats in its help.
   const { fileWriter, parquetWriteRows } = await import("hyparquet-writer");
-  const tmp = `${path}.tmp-${process.pid}`;
+  const target = outputTarget(path);
+  // A device or pipe is written in one pass at the end: the writer opens its file again for
+  // every chunk, which a pipe's reader would take as its end.
+  const tmp = target.tmp ?? join(tmpdir(), `xxgk-parquet-${process.pid}-${randomBytes(4).toString("hex")}`);
   let n = 0;
   function* rows() {
     for (const s of reports)
@@ -33,10 +41,10 @@ export async function writeParquet(table: DatasetTable, reports: Iterable<Stored
       rowGroupSize: 10_000,
       createdBy: "xxgk",
     });
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
+    if (target.tmp) renameSync(tmp, target.path);
+    else await pipeline(createReadStream(tmp), createWriteStream(target.path));
+  } finally {
+    rmSync(tmp, { force: true }); // gone already when renamed into place
   }
   return n;
 }

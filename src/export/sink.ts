@@ -1,5 +1,24 @@
 // Where an export goes: a file (written beside its target and renamed into place) or stdout.
-import { createWriteStream, renameSync, rmSync, type WriteStream } from "node:fs";
+import { createWriteStream, realpathSync, renameSync, rmSync, statSync, type WriteStream } from "node:fs";
+
+/**
+ * Where to write `path`: beside it and renamed into place (`tmp`), or straight into it.
+ * Only a regular file (or no file yet) is replaced by a rename: a device, a named pipe or a
+ * socket (`--out /dev/stdout`, `/dev/null`, a pipe a script reads) is written into, never
+ * replaced by a regular file; a link to a file stays a link (the file it names is replaced).
+ */
+export function outputTarget(path: string): { path: string; tmp: string | null } {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return { path, tmp: `${path}.tmp-${process.pid}` };
+  }
+  if (st.isDirectory()) throw new Error(`${path}: cannot write: is a folder`);
+  if (!st.isFile()) return { path, tmp: null };
+  const real = realpathSync(path);
+  return { path: real, tmp: `${real}.tmp-${process.pid}` };
+}
 
 /**
  * A sink that respects back-pressure and turns stream errors (a folder that does not
@@ -13,19 +32,22 @@ export class Sink {
     private readonly out: WriteStream | NodeJS.WriteStream,
     private readonly tmp: string | null,
     private readonly target: string | null,
+    /** Written straight into a device or pipe: nothing to rename, nothing to remove. */
+    private readonly direct = false,
   ) {
     out.on("error", (e: Error) => (this.error ??= e));
   }
 
   static async open(outPath?: string): Promise<Sink> {
     if (!outPath) return new Sink(process.stdout, null, null);
-    const tmp = `${outPath}.tmp-${process.pid}`;
-    const out = createWriteStream(tmp);
+    const target = outputTarget(outPath);
+    const tmp = target.tmp;
+    const out = createWriteStream(tmp ?? target.path);
     await new Promise<void>((resolve, reject) => {
       out.once("open", () => resolve());
       out.once("error", (e: NodeJS.ErrnoException) => reject(new Error(`${outPath}: cannot write: ${e.code === "ENOENT" ? "no such folder" : e.code ?? e.message}`)));
     });
-    return new Sink(out, tmp, outPath);
+    return new Sink(out, tmp, target.path, tmp === null);
   }
 
   async write(s: string): Promise<void> {
@@ -43,6 +65,16 @@ export class Sink {
   }
 
   async close(): Promise<void> {
+    if (this.direct) {
+      const out = this.out as WriteStream;
+      out.end();
+      await new Promise<void>((resolve, reject) => {
+        if (this.error) return reject(this.error);
+        out.once("finish", () => resolve());
+        out.once("error", reject);
+      });
+      return;
+    }
     if (!this.tmp || !this.target) return;
     const out = this.out as WriteStream;
     out.end();
@@ -55,6 +87,7 @@ export class Sink {
   }
 
   abort(): void {
+    if (this.direct) (this.out as WriteStream).destroy();
     if (!this.tmp) return;
     (this.out as WriteStream).destroy();
     rmSync(this.tmp, { force: true });
