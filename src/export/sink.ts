@@ -65,17 +65,14 @@ export class Sink {
   }
 
   async close(): Promise<void> {
-    if (this.direct) {
-      const out = this.out as WriteStream;
-      out.end();
-      await new Promise<void>((resolve, reject) => {
-        if (this.error) return reject(this.error);
-        out.once("finish", () => resolve());
-        out.once("error", reject);
-      });
-      return;
-    }
+    if (this.direct) return this.finish();
     if (!this.tmp || !this.target) return;
+    await this.finish();
+    renameSync(this.tmp, this.target);
+  }
+
+  /** Ends the file stream and waits until every byte is written (or its error). */
+  private async finish(): Promise<void> {
     const out = this.out as WriteStream;
     out.end();
     await new Promise<void>((resolve, reject) => {
@@ -83,7 +80,6 @@ export class Sink {
       out.once("finish", () => resolve());
       out.once("error", reject);
     });
-    renameSync(this.tmp, this.target);
   }
 
   abort(): void {
