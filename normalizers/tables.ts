@@ -222,7 +222,7 @@ function splitRow(cells: string[]): { labels: string[]; values: string[]; start:
  * if more than one way of dropping them is possible and the ways disagree, the row
  * cannot be read.
  */
-export function fitValues(values: string[], expected: number, spans = false): { cells: string[]; start: number; at?: number[] } | { problem: string } {
+export function fitValues(values: string[], expected: number, spans = false): { cells: string[]; start: number } | { problem: string } {
   if (values.length === expected) return { cells: values, start: 0 };
   const spanned = spans ? writtenOut(values, expected) : null;
   if (spanned) return spanned;
@@ -254,14 +254,15 @@ export function fitValues(values: string[], expected: number, spans = false): { 
  * whose template spans value cells: a wide row of tables 3 and 4 ending in equal numbers
  * (其他 and 总计 both 5) with a cell too many is no span.
  */
-function writtenOut(values: string[], expected: number): { cells: string[]; start: number; at: number[] } | null {
+function writtenOut(values: string[], expected: number): { cells: string[]; start: number } | null {
   const last = values[values.length - 1]?.trim() ?? "";
   if (isBlank(last)) return null;
   let run = 1;
   while (run < values.length && values[values.length - 1 - run].trim() === last) run++;
   const kept = values.length - run + 1;
   if (run < 2 || kept !== expected) return null;
-  return { cells: values.slice(0, kept), start: 0, at: [...Array(kept).keys()] };
+  // The run's first cell is the value's own: the cells kept stand where they are printed.
+  return { cells: values.slice(0, kept), start: 0 };
 }
 
 /** Where a template row's cells go, and how many it has. */
@@ -582,8 +583,7 @@ class RowMapper {
       this.keep(o, nullRow(o.expected, o.place, reason));
       return;
     }
-    const refs = fitted.at ? fitted.at.map((i) => o.refs[i]) : o.refs.slice(fitted.start, fitted.start + o.expected);
-    this.keep(o, { cells: fitted.cells, refs, place: o.place });
+    this.keep(o, { cells: fitted.cells, refs: o.refs.slice(fitted.start, fitted.start + o.expected), place: o.place });
   }
 
   /**
@@ -606,7 +606,7 @@ class RowMapper {
     for (const c of def.columns) {
       const j = printed.indexOf(c);
       raw.cells.push(j === -1 ? null : fitted.cells[j]);
-      raw.refs.push(j === -1 ? undefined : o.refs[fitted.at ? fitted.at[j] : fitted.start + j]);
+      raw.refs.push(j === -1 ? undefined : o.refs[fitted.start + j]);
       raw.cellReasons!.push(
         j !== -1
           ? undefined

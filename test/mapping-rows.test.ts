@@ -93,9 +93,9 @@ describe("fitting printed cells to the template's columns", () => {
 
   it("table 2's spanned last value written out in every column it spans (an unmerging converter): the copies are one cell", () => {
     // 行政许可 | 99 | 99 | 99 (本年处理决定数量 over three columns); 采购项目数量 | 采购总金额 over two.
-    expect(fitValues(["99", "99", "99"], 1, true)).toEqual({ cells: ["99"], start: 0, at: [0] });
-    expect(fitValues(["734", "-166", "-166"], 2, true)).toEqual({ cells: ["734", "-166"], start: 0, at: [0, 1] });
-    expect(fitValues(["", "5", "5"], 2, true)).toEqual({ cells: ["", "5"], start: 0, at: [0, 1] });
+    expect(fitValues(["99", "99", "99"], 1, true)).toEqual({ cells: ["99"], start: 0 });
+    expect(fitValues(["734", "-166", "-166"], 2, true)).toEqual({ cells: ["734", "-166"], start: 0 });
+    expect(fitValues(["", "5", "5"], 2, true)).toEqual({ cells: ["", "5"], start: 0 });
     // Copies that differ are no span; nor a run that leaves too few cells.
     expect(fitValues(["99", "98", "99"], 1, true)).toEqual({ problem: "3 value cells where 1 are expected, and the extra cells are not blank" });
     expect(fitValues(["5", "5", "5"], 2, true)).toEqual({ problem: "3 value cells where 2 are expected, and the extra cells are not blank" });
