@@ -20,9 +20,11 @@ import { gapBetween, positions, spaced, type CellArea, type Line, type Part, typ
 
 // A count may carry its unit (3件, 12.5万元); 无 and dashes print "none"; "?" (one a digit)
 // holds the place of a value that could not be read (cut at the page's edge: build.ts).
-const NUMERIC = /^[-+]?(?:\d[\d,，]*(?:\.\d+)?|\.\d+)(?:%|件|个|项|条|次|家|人|份|宗|起|万元|元)?$|^(?:[—–\-/／]|无|空|暂无|\?+)$/;
-/** A count's or an amount's unit, as NUMERIC allows it after the digits. */
-const UNIT = /^(?:%|件|个|项|条|次|家|人|份|宗|起|万元|元)$/;
+/** The units a count or an amount may carry after its digits. */
+const UNITS = "%|件|个|项|条|次|家|人|份|宗|起|万元|元";
+const NUMERIC = new RegExp(`^[-+]?(?:\\d[\\d,，]*(?:\\.\\d+)?|\\.\\d+)(?:${UNITS})?$|^(?:[—–\\-/／]|无|空|暂无|\\?+)$`);
+/** A unit alone (drawn as a word of its own after its number: joinsUnit). */
+const UNIT = new RegExp(`^(?:${UNITS})$`);
 /** A value as printed: a number (full-width digits too) or a dash or slash for none. */
 export const isNumber = (s: string) => NUMERIC.test(ASCII.test(s) ? s : simplifiedView(s.normalize("NFKC")));
 const ASCII = /^[\x20-\x7e]*$/;
