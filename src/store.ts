@@ -613,14 +613,10 @@ export class Store {
    */
   moveBodyYear(fromKey: string, year: number, toKey: string): { moved: number; superseded: { id: number; cellKey: string }[] } {
     const moved = this.sql("UPDATE corrections SET body_key = ? WHERE body_key = ? AND year = ?").run(toKey, fromKey, year).changes;
-    const dup = this.sql(
-      `SELECT id, cell_key AS cellKey FROM corrections k WHERE body_key = ? AND year = ? AND status IN ('active', 'review')
-         AND id < (SELECT max(id) FROM corrections j WHERE j.body_key = k.body_key AND j.year = k.year AND j.cell_key = k.cell_key AND j.status IN ('active', 'review'))`,
-    ).all(toKey, year) as { id: number; cellKey: string }[];
-    for (const d of dup) this.sql("UPDATE corrections SET status = 'superseded' WHERE id = ?").run(d.id);
+    const superseded = this.settleCorrections(toKey, year);
     this.sql("UPDATE OR IGNORE review_marks SET body_key = ? WHERE body_key = ? AND year = ?").run(toKey, fromKey, year);
     this.sql("DELETE FROM review_marks WHERE body_key = ? AND year = ?").run(fromKey, year);
-    return { moved, superseded: dup };
+    return { moved, superseded };
   }
 
   /**
@@ -635,20 +631,30 @@ export class Store {
     return moved;
   }
 
-  /** Each cell's newest correction not withdrawn is current (active, or review as it was); the others superseded. */
-  private settleCorrections(key: string, year: number): void {
+  /**
+   * Each cell's newest correction not withdrawn is current (active, or review as it was);
+   * the others superseded. Returns the corrections it superseded. (Every write keeps this
+   * so: a new correction supersedes the cell's current one, a withdrawn one gives way to the
+   * one it superseded; only moving corrections between keys needs it done again.)
+   */
+  private settleCorrections(key: string, year: number): { id: number; cellKey: string }[] {
     const rows = this.sql("SELECT id, cell_key AS cellKey, status FROM corrections WHERE body_key = ? AND year = ? AND status <> 'withdrawn' ORDER BY id DESC").all(key, year) as {
       id: number;
       cellKey: string;
       status: string;
     }[];
     const seen = new Set<string>();
+    const superseded: { id: number; cellKey: string }[] = [];
     for (const r of rows) {
       const current = !seen.has(r.cellKey);
       seen.add(r.cellKey);
       if (current && r.status === "superseded") this.sql("UPDATE corrections SET status = 'active' WHERE id = ?").run(r.id);
-      else if (!current && r.status !== "superseded") this.sql("UPDATE corrections SET status = 'superseded' WHERE id = ?").run(r.id);
+      else if (!current && r.status !== "superseded") {
+        this.sql("UPDATE corrections SET status = 'superseded' WHERE id = ?").run(r.id);
+        superseded.push({ id: r.id, cellKey: r.cellKey });
+      }
     }
+    return superseded;
   }
 
   /** The bodies: one row per organ key, with names, region, years and counts (reports and documents). */
@@ -713,8 +719,6 @@ export class Store {
   readByOcr(reportId: number): boolean {
     return this.sql("SELECT 1 FROM diagnostics WHERE report_id = ? AND code = 'ocr.read' LIMIT 1").get(reportId) !== undefined;
   }
-
-
 
   /**
    * The latest current documents (at most `limit`) other than `exceptId` printing this 本年新收
