@@ -184,6 +184,27 @@ describe("the queue and a report", () => {
     expect([...byBody.html.matchAll(/data-href="\/report\/(\d+)"/g)].map((m) => Number(m[1]))).toEqual([rdb.ids.balance]);
   });
 
+  it("refuses a field that is not text (an object would be stored as [object Object]) and stores nothing", async () => {
+    const key = "requests.carriedForward.researchInstitution";
+    const before = new Database(rdb.db, { readonly: true });
+    const count = () => (before.prepare("SELECT (SELECT count(*) FROM corrections) + (SELECT count(*) FROM document_corrections) n").get() as { n: number }).n;
+    const n = count();
+    for (const [path, body, field] of [
+      [`api/report/${rdb.ids.balance}/correct`, { key, value: "491", why: "x", by: { name: "a" } }, "by"],
+      [`api/report/${rdb.ids.balance}/correct`, { key, value: "491", why: ["x"] }, "why"],
+      [`api/report/${rdb.ids.balance}/correct`, { key: { k: key }, value: "491", why: "x" }, "key"],
+      [`api/report/${rdb.ids.balance}/reviewed`, { reviewed: true, by: [1] }, "by"],
+      [`api/report/${rdb.ids.balance}/document`, { organ: "某局", why: "x", by: { a: 1 } }, "by"],
+    ] as const) {
+      const res = await post(path, body);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error).toBe(`${field} must be text`);
+    }
+    expect(count()).toBe(n);
+    expect((before.prepare("SELECT count(*) n FROM review_marks WHERE by = '[object Object]' OR by = '1'").get() as { n: number }).n).toBe(0);
+    before.close();
+  });
+
   it("a correction re-runs the checks; undo puts the machine's value back; marking reviewed moves the report off the queue", async () => {
     const key = "requests.carriedForward.researchInstitution";
     const bad = await post(`api/report/${rdb.ids.balance}/correct`, { key, value: "4.5", why: "x" });

@@ -251,6 +251,11 @@ export function reviewApp(data: ReviewData, opts: { host: string; token: string 
       return {};
     }
   };
+  /** 400 naming the first field of `b` among `names` that is there but is not text: stored, it would read "[object Object]". */
+  const notText = (c: Context, b: Record<string, unknown>, names: readonly string[]) => {
+    const bad = names.find((k) => b[k] !== undefined && b[k] !== null && typeof b[k] !== "string" && typeof b[k] !== "number" && typeof b[k] !== "boolean");
+    return bad === undefined ? null : c.json({ error: `${bad} must be text` }, 400);
+  };
 
   app.post("/api/report/:id/correct", async (c) => {
     const id = idOf(c);
@@ -258,6 +263,8 @@ export function reviewApp(data: ReviewData, opts: { host: string; token: string 
     if (!r) return c.json({ error: "no such report" }, 404);
     if (!r.key) return c.json({ error: "this report has no body or year read: it cannot be corrected yet" }, 400);
     const b = await body(c);
+    const refused = notText(c, b, ["key", "value", "why", "by"]);
+    if (refused) return refused;
     const value = parseCorrectionValue(String(b.value ?? ""));
     if (value === undefined) return c.json({ error: "the value must be a number or null" }, 400);
     try {
@@ -275,6 +282,8 @@ export function reviewApp(data: ReviewData, opts: { host: string; token: string 
     if (!r) return c.json({ error: "no such report" }, 404);
     if (!r.key) return c.json({ error: "this report has no body or year read: it cannot be corrected yet" }, 400);
     const b = await body(c);
+    const refused = notText(c, b, ["key", "document", "why", "by"]);
+    if (refused) return refused;
     const key = String(b.key ?? "");
     const copies = data.copies(r.key);
     const cell = copies?.cells.find((x) => x.key === key);
@@ -297,6 +306,8 @@ export function reviewApp(data: ReviewData, opts: { host: string; token: string 
     const r = id === null ? null : data.report(id);
     if (!r) return c.json({ error: "no such report" }, 404);
     const b = await body(c);
+    const refused = notText(c, b, ["organ", "year", "publishedOn", "why", "by"]);
+    if (refused) return refused;
     const text = (k: string) => (typeof b[k] === "string" && b[k].trim() ? (b[k] as string).trim() : null);
     const year = text("year");
     if (year !== null && !/^\d{4}$/.test(year)) return c.json({ error: `the year must be four digits, not ${year}` }, 400);
@@ -329,6 +340,8 @@ export function reviewApp(data: ReviewData, opts: { host: string; token: string 
     const r = id === null ? null : data.report(id);
     if (!r || !r.key) return c.json({ error: "no such report" }, 404);
     const b = await body(c);
+    const refused = notText(c, b, ["key"]);
+    if (refused) return refused;
     const undone = undoCorrection(data.rw, r.key, String(b.key ?? ""));
     if (!undone) return c.json({ error: "no correction to undo on this cell" }, 400);
     return c.json({ ok: true, ...fragments(r.id) });
@@ -339,6 +352,8 @@ export function reviewApp(data: ReviewData, opts: { host: string; token: string 
     const r = id === null ? null : data.report(id);
     if (!r || !r.key) return c.json({ error: "no such report" }, 404);
     const b = await body(c);
+    const refused = notText(c, b, ["by"]);
+    if (refused) return refused;
     markReviewed(data.rw, r.key, b.reviewed !== false, b.by ? String(b.by) : null);
     return c.json({ ok: true, reviewed: b.reviewed !== false, next: nextAfter(r.id) });
   });
