@@ -19,6 +19,8 @@ import { isKnownRegionCode } from "../normalizers/region.js";
 import { printable } from "./printable.js";
 
 const DEFAULT_DB = "data/xxgk.sqlite";
+/** The signals that stop a long run (ingest, serve) the way Ctrl-C does: finished work kept, a summary printed. */
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 // Exit codes: 0 done (failed checks are findings, not failures; a file failing again as
 // it failed before is listed but not new); 1 a file failed or the work could not be done; 2 usage (bad arguments, a path or database that does not
@@ -142,8 +144,8 @@ program
       bar?.stop();
       process.stderr.write("\nxxgk: stopping after the current document (Ctrl-C again to quit now; finished documents are kept)\n");
     };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
+    // SIGHUP: the terminal went away (a closed window, a dropped ssh session); stop the same way.
+    for (const sig of STOP_SIGNALS) process.on(sig, stop);
     if (process.stderr.isTTY) {
       const { default: cliProgress } = await import("cli-progress");
       let total = 0;
@@ -520,8 +522,7 @@ program
       const s = await startServer({ db: opts.db, port, host: opts.host, token: opts.token });
       process.stdout.write(`xxgk serve: ${s.url}${s.generatedToken ? `\n  token (generated; give it once as ?token=): ${s.token}` : ""}\n`);
       const stop = () => void s.close().then(() => process.exit(0));
-      process.on("SIGINT", stop);
-      process.on("SIGTERM", stop);
+      for (const sig of STOP_SIGNALS) process.on(sig, stop);
     } catch (e) {
       fail((e as Error).message, 2);
     }

@@ -272,7 +272,7 @@ describe("xxgk CLI", () => {
     expect(resumed.stdout).toContain(`${N - stored} ingested, ${stored} already present, 0 failed`);
   });
 
-  it("stops cleanly on Ctrl-C: finishes the document in hand, prints what was done, exits 130", async () => {
+  it.each(["SIGINT", "SIGHUP"] as const)("stops cleanly on %s (Ctrl-C; SIGHUP: the terminal closed): finishes the document in hand, prints what was done, exits 130", async (signal) => {
     const db = join(mkdtempSync(join(tmpdir(), "xxgk-int-")), "x.sqlite");
     const child = spawn("node", [CLI, "ingest", batch, "--db", db], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -280,7 +280,7 @@ describe("xxgk CLI", () => {
     child.stdout!.on("data", (d) => (stdout += d));
     child.stderr!.on("data", (d) => (stderr += d));
     await whenStored(db, 10, child);
-    child.kill("SIGINT");
+    child.kill(signal);
     const code = await new Promise((r) => child.on("exit", (c) => r(c)));
     expect(code).toBe(130);
     expect(stderr).toContain("stopping after the current document");

@@ -15,7 +15,7 @@ import { isAllowed, parseRobots, rulesFor, verdictOf, robotsVerdict } from "../s
 import { Fetcher } from "../src/crawl/fetch.js";
 import { HostScheduler } from "../src/crawl/queue.js";
 import { parseListPage, parseJsonList, attachmentLinks } from "../src/crawl/lists.js";
-import { acquireLock } from "../src/crawl/lock.js";
+import { acquireLock, lockPathFor } from "../src/crawl/lock.js";
 import type { IngestInput, IngestResult, Ingestor } from "../src/crawl/crawler.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -530,6 +530,24 @@ describe("a URL two portals list", () => {
 });
 
 describe("two crawls on one database", () => {
+  it("a crawl whose terminal closes (SIGHUP) exits 129 and leaves no lock behind", async () => {
+    const portal = await startPortal({ delayMs: 150 });
+    const dir = tmp("hup");
+    const config = join(dir, "portals.json");
+    const db = join(dir, "xxgk.sqlite");
+    writeFileSync(config, JSON.stringify(portalConfig(portal.base)));
+    const run = startChild(config, db);
+    await new Promise<void>((r) => (portal.onRequest = () => r()));
+    portal.onRequest = undefined;
+    expect(existsSync(lockPathFor(db))).toBe(true);
+    run.child.kill("SIGHUP");
+    const done = await run.done;
+    expect(done.signal).toBeNull(); // it ended itself, exit handlers run, not killed by the signal
+    expect(done.code).toBe(129);
+    expect(existsSync(lockPathFor(db))).toBe(false);
+    await portal.close();
+  });
+
   it("the second refuses with a clear message while the first runs; a dead run's lock is taken over", async () => {
     const portal = await startPortal({ delayMs: 150 });
     const dir = tmp("lock");

@@ -128,6 +128,7 @@ export function registerCrawlCommand(program: Command): Command {
       const stop = (code: number) => () => process.exit(code);
       process.once("SIGINT", stop(130));
       process.once("SIGTERM", stop(143));
+      process.once("SIGHUP", stop(129));
       const onProgress = progressLine();
       let summary: CrawlSummary;
       const pool = new (await import("../parse-pool.js")).ParsePool({ jobs: opts.jobs });
