@@ -3,7 +3,7 @@
 // regular file; a link to a file stays a link. Before: every target was replaced by a rename
 // (as root, `--out /dev/null` replaced the device node).
 import { spawn, spawnSync } from "node:child_process";
-import { lstatSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -44,4 +44,35 @@ describe("export --out onto what is not a regular file", () => {
     expect(readlinkSync(join(dir, "latest.csv"))).toBe("v1.csv");
     expect(readFileSync(join(dir, "v1.csv"), "utf8")).toMatch(/^\uFEFF?report_id,/);
   });
+});
+
+// A full disk, for real: /dev/full refuses every write (ENOSPC); `ulimit -f` caps the size of
+// any file the export writes (EFBIG), so the datapackage's larger files fail part-way.
+describe("export onto a full disk", () => {
+  const cli = (args: string[], limitKb?: number) =>
+    spawnSync("bash", ["-c", `${limitKb ? `ulimit -f ${limitKb}; ` : ""}exec node dist/src/cli.js "$@"`, "bash", "export", "--db", join(dir, "x.sqlite"), ...args], { encoding: "utf8" });
+
+  for (const format of ["jsonl", "csv", "parquet"])
+    it(`${format}: one line naming the file and the reason, exit 1`, () => {
+      const r = cli(["--format", format, "--out", "/dev/full"]);
+      expect(r.stderr).toBe("xxgk: /dev/full: cannot write: no space left on the disk (ENOSPC)\n");
+      expect(r.status).toBe(1);
+    }, 30_000);
+
+  it("datapackage: a folder the export made is removed; a package already in the folder is left whole", () => {
+    const made = join(dir, "made");
+    const r = cli(["--format", "datapackage", "--out", join(made, "pkg")], 40);
+    expect(r.stderr).toBe(`xxgk: ${join(made, "pkg", "datapackage.json")}: cannot write: the file is larger than this system allows (EFBIG)\n`);
+    expect(r.status).toBe(1);
+    expect(existsSync(made)).toBe(false);
+
+    const old = join(dir, "old");
+    expect(cli(["--format", "datapackage", "--out", old]).status).toBe(0);
+    const before = new Map(readdirSync(old).map((f) => [f, readFileSync(join(old, f), "utf8")]));
+    expect(before.has("cells.csv") && before.has("datapackage.json")).toBe(true);
+    const again = cli(["--format", "datapackage", "--out", old, "--license", "CC-BY-4.0"], 40);
+    expect(again.status).toBe(1);
+    expect(readdirSync(old).sort()).toEqual([...before.keys()].sort());
+    for (const [f, text] of before) expect(readFileSync(join(old, f), "utf8"), f).toBe(text);
+  }, 60_000);
 });

@@ -5,15 +5,17 @@
 //
 // The CSVs are data for tools reading them through their schema: text is written as it
 // is (no spreadsheet formula guard, which would change the values), UTF-8 without a BOM,
-// RFC 4180 quoting. Each file is written beside its target and renamed into place, and
-// datapackage.json last, so an interrupted export never leaves a package that claims
-// files it does not have.
-import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+// RFC 4180 quoting. Every file is written beside its target first and all are renamed into
+// place only when all are whole, datapackage.json last: a failed or interrupted export (a
+// full disk) leaves the folder as it was (a folder it made is removed), never a package
+// mixing this export's files with an older one's or claiming files it does not have.
+import { createWriteStream, mkdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { once } from "node:events";
 import { checksTable, cellsTable, codebookTable, placesTable, reportsTable, type DatasetTable, type StoredReport } from "../dataset/tables.js";
 import { describeFilter, type ReportFilter } from "../dataset/filter.js";
 import type { PathWriter } from "./writer.js";
+import { cannotWrite } from "./sink.js";
 
 export interface DataPackageOptions {
   /** A licence id (Open Definition / SPDX, e.g. CC-BY-4.0) for the dataset; by default attribution to the sources. */
@@ -30,22 +32,38 @@ function csvField(v: unknown): string {
 }
 const csvLine = (values: unknown[]) => values.map(csvField).join(",") + "\r\n";
 
-/** Streams rows into DIR/NAME.csv (through a temporary file), honouring back-pressure. */
+/** Streams rows into a temporary file beside DIR/NAME.csv, honouring back-pressure; commit() puts it in place. */
 class CsvFile {
   private readonly out;
-  private readonly tmp: string;
-  constructor(private readonly path: string, header: string[]) {
+  readonly tmp: string;
+  private error: Error | null = null;
+  constructor(readonly path: string, header: string[]) {
     this.tmp = `${path}.tmp-${process.pid}`;
     this.out = createWriteStream(this.tmp);
+    // Kept, not thrown from an event: a full disk is one line naming the file, never a crash.
+    this.out.on("error", (e) => (this.error ??= cannotWrite(this.path, e)));
     this.out.write(csvLine(header));
   }
   async write(rows: unknown[][]): Promise<void> {
+    if (this.error) throw this.error;
     if (rows.length === 0) return;
-    if (!this.out.write(rows.map(csvLine).join(""))) await once(this.out, "drain");
+    if (!this.out.write(rows.map(csvLine).join(""))) await this.settled("drain");
   }
+  /** Every byte written to the temporary file (or the write's error). */
   async close(): Promise<void> {
     this.out.end();
-    await once(this.out, "finish");
+    await this.settled("finish");
+  }
+  private async settled(event: "drain" | "finish"): Promise<void> {
+    if (this.error) throw this.error;
+    try {
+      await once(this.out, event);
+    } catch (e) {
+      throw (this.error ??= cannotWrite(this.path, e));
+    }
+    if (this.error) throw this.error;
+  }
+  commit(): void {
     renameSync(this.tmp, this.path);
   }
   abort(): void {
@@ -67,24 +85,55 @@ function schemaOf(t: DatasetTable) {
 
 /** Writes the package into `dir` (created if missing); returns the number of reports. */
 export async function writeDataPackage(reports: Iterable<StoredReport>, dir: string, opts: DataPackageOptions = {}): Promise<number> {
-  mkdirSync(dir, { recursive: true });
+  let made: string | undefined;
+  try {
+    made = mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw cannotWrite(dir, e);
+  }
   const codebook = codebookTable();
   const tables = [reportsTable(), cellsTable(), checksTable(), placesTable()];
   const files = tables.map((t) => new CsvFile(join(dir, `${t.name}.csv`), t.fields.map((f) => f.name)));
   const book = new CsvFile(join(dir, "codebook.csv"), codebook.fields.map((f) => f.name));
+  const descriptorTmp = join(dir, `datapackage.json.tmp-${process.pid}`);
   let n = 0;
   try {
     await book.write(codebook.rows());
-    await book.close();
     for (const s of reports) {
       n++;
       for (let i = 0; i < tables.length; i++) await files[i].write(tables[i].rowsOf(s));
     }
-    for (const f of files) await f.close();
+    for (const f of [book, ...files]) await f.close();
+    try {
+      writeFileSync(descriptorTmp, JSON.stringify(descriptorOf(tables, codebook, opts), null, 2) + "\n");
+    } catch (e) {
+      throw cannotWrite(join(dir, "datapackage.json"), e);
+    }
   } catch (e) {
     for (const f of [...files, book]) f.abort();
+    rmSync(descriptorTmp, { force: true });
+    if (made) removeEmptyFolders(dir, made);
     throw e;
   }
+  // Renames within one folder: each one whole, the descriptor last.
+  for (const f of [book, ...files]) f.commit();
+  renameSync(descriptorTmp, join(dir, "datapackage.json"));
+  return n;
+}
+
+/** Removes `dir` and its parents up to `top` (the first folder this export made), each only while empty. */
+function removeEmptyFolders(dir: string, top: string): void {
+  const stop = dirname(resolve(top));
+  for (let d = resolve(dir); d !== stop && d.startsWith(resolve(top)); d = dirname(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return; // not empty (someone else's file) or gone: leave it
+    }
+  }
+}
+
+function descriptorOf(tables: DatasetTable[], codebook: DatasetTable, opts: DataPackageOptions) {
   const filter = describeFilter(opts.filter ?? {});
   const descriptor = {
     profile: "tabular-data-package",
@@ -120,10 +169,7 @@ export async function writeDataPackage(reports: Iterable<StoredReport>, dir: str
       schema: schemaOf(t),
     })),
   };
-  const tmp = join(dir, `datapackage.json.tmp-${process.pid}`);
-  writeFileSync(tmp, JSON.stringify(descriptor, null, 2) + "\n");
-  renameSync(tmp, join(dir, "datapackage.json"));
-  return n;
+  return descriptor;
 }
 
 export const datapackage: PathWriter = {

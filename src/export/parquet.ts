@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { reportsTable, type DatasetTable, type FieldType, type StoredReport } from "../dataset/tables.js";
 import type { PathWriter } from "./writer.js";
-import { outputTarget } from "./sink.js";
+import { cannotWrite, outputTarget } from "./sink.js";
 
 type BasicType = "INT32" | "DOUBLE" | "STRING";
 const PARQUET_TYPE: Record<FieldType, BasicType> = { integer: "INT32", number: "DOUBLE", string: "STRING", date: "STRING" };
@@ -43,6 +43,8 @@ export async function writeParquet(table: DatasetTable, reports: Iterable<Stored
     });
     if (target.tmp) renameSync(tmp, target.path);
     else await pipeline(createReadStream(tmp), createWriteStream(target.path));
+  } catch (e) {
+    throw cannotWrite(path, e);
   } finally {
     rmSync(tmp, { force: true }); // gone already when renamed into place
   }

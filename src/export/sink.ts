@@ -20,6 +20,24 @@ export function outputTarget(path: string): { path: string; tmp: string | null }
   return { path: real, tmp: `${real}.tmp-${process.pid}` };
 }
 
+const WHY: Record<string, string> = {
+  ENOSPC: "no space left on the disk",
+  EDQUOT: "the disk quota is used up",
+  EFBIG: "the file is larger than this system allows",
+  ENOENT: "no such folder",
+  EACCES: "permission denied",
+  EROFS: "the file system is read-only",
+  EPIPE: "the reader went away",
+};
+
+/** One line for a failed write: the path the user gave, and why, in words and by code (`fd/out.csv: cannot write: no space left on the disk (ENOSPC)`). */
+export function cannotWrite(path: string, e: unknown): Error {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (e instanceof Error && e.message.startsWith(`${path}: cannot write`)) return e;
+  const why = code ? (WHY[code] ? `${WHY[code]} (${code})` : code) : (e as Error)?.message ?? String(e);
+  return new Error(`${path}: cannot write: ${why}`);
+}
+
 /**
  * A sink that respects back-pressure and turns stream errors (a folder that does not
  * exist, a full disk) into rejected promises instead of uncaught 'error' events. A file
@@ -34,8 +52,10 @@ export class Sink {
     private readonly target: string | null,
     /** Written straight into a device or pipe: nothing to rename, nothing to remove. */
     private readonly direct = false,
+    /** The path the user gave, for messages. */
+    private readonly name = "stdout",
   ) {
-    out.on("error", (e: Error) => (this.error ??= e));
+    out.on("error", (e: Error) => (this.error ??= cannotWrite(this.name, e)));
   }
 
   static async open(outPath?: string): Promise<Sink> {
@@ -45,16 +65,16 @@ export class Sink {
     const out = createWriteStream(tmp ?? target.path);
     await new Promise<void>((resolve, reject) => {
       out.once("open", () => resolve());
-      out.once("error", (e: NodeJS.ErrnoException) => reject(new Error(`${outPath}: cannot write: ${e.code === "ENOENT" ? "no such folder" : e.code ?? e.message}`)));
+      out.once("error", (e: NodeJS.ErrnoException) => reject(cannotWrite(outPath, e)));
     });
-    return new Sink(out, tmp, target.path, tmp === null);
+    return new Sink(out, tmp, target.path, tmp === null, outPath);
   }
 
   async write(s: string): Promise<void> {
     if (this.error) throw this.error;
     if (!this.out.write(s)) {
       await new Promise<void>((resolve, reject) => {
-        const onErr = (e: Error) => reject(e);
+        const onErr = (e: Error) => reject(cannotWrite(this.name, e));
         this.out.once("error", onErr);
         this.out.once("drain", () => {
           this.out.off("error", onErr);
@@ -68,7 +88,11 @@ export class Sink {
     if (this.direct) return this.finish();
     if (!this.tmp || !this.target) return;
     await this.finish();
-    renameSync(this.tmp, this.target);
+    try {
+      renameSync(this.tmp, this.target);
+    } catch (e) {
+      throw cannotWrite(this.name, e);
+    }
   }
 
   /** Ends the file stream and waits until every byte is written (or its error). */
@@ -78,7 +102,7 @@ export class Sink {
     await new Promise<void>((resolve, reject) => {
       if (this.error) return reject(this.error);
       out.once("finish", () => resolve());
-      out.once("error", reject);
+      out.once("error", (e) => reject(cannotWrite(this.name, e)));
     });
   }
 
