@@ -4,6 +4,7 @@
 // old warning becomes a diagnostic with the code `note.legacy`.
 import type { ProvenanceEntry, RecordDiagnostic, RecordPlace } from "../model/provenance.js";
 import type { ReportRecord } from "../model/record.js";
+import { cellsOf } from "../model/cells.js";
 
 type AnyRecord = ReportRecord & { provenance?: Record<string, ProvenanceEntry>; diagnostics?: RecordDiagnostic[]; warnings?: string[] };
 
@@ -23,4 +24,20 @@ export function diagnosticsOf(r: ReportRecord): RecordDiagnostic[] {
 export function placeColumns(p: RecordPlace | undefined): [number | null, string | null, number | null, number | null, number | null, number | null] {
   if (!p) return [null, null, null, null, null, null];
   return [p.page ?? null, p.box ? JSON.stringify(p.box) : null, p.table ?? null, p.row ?? null, p.col ?? null, p.line ?? null];
+}
+
+/**
+ * The cells a record could not read: null, and not a cell the document prints blank (a
+ * blank is null too, with an `info` note: nothing is wrong). What "needs a look" counts,
+ * on the quality page and the review page alike.
+ */
+export function unreadCells(r: ReportRecord): string[] {
+  const prov = (r as AnyRecord).provenance;
+  const out: string[] = [];
+  for (const [t, row, c, v] of cellsOf(r)) {
+    if (v !== null) continue;
+    const key = `${t}.${row}.${c}`;
+    if (prov?.[key]?.status !== "blank") out.push(key);
+  }
+  return out;
 }

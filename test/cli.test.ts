@@ -252,7 +252,7 @@ describe("xxgk CLI", () => {
 
     const bad = run("export", "--db", db, "--format", "csv", "--out", join(dir, "no-such-folder", "x.csv"));
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toBe(`xxgk: ${join(dir, "no-such-folder", "x.csv")}: cannot write: no such folder\n`);
+    expect(bad.stderr).toBe(`xxgk: ${join(dir, "no-such-folder", "x.csv")}: cannot write: no such folder (ENOENT)\n`);
     expect(existsSync(join(dir, "no-such-folder"))).toBe(false);
     expect(readdirSync(dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
   });

@@ -29,7 +29,7 @@ function row(p: Partial<ReportRow> & { id: number }): ReportRow {
     sourceUrl: null,
     checks: [],
     warnings: [],
-    nullCells: 0,
+    unreadCells: 0,
     ingestedAt: "2025-03-01T10:00:00.000Z",
     ...p,
   };
@@ -43,10 +43,10 @@ const ROWS: ReportRow[] = [
   row({ id: 2, organ: "广州市司法局", province: "广东省", city: "广州市", regionCode: "440100", year: 2023, format: "pdf", checks: [err("requests.balance", "一+二≠七+四 <b>")] }),
   row({ id: 3, organ: EVIL, province: "浙江省", year: 2022, format: "html", checks: [warn("reviews.total")], warnings: ["cell '—' read as null"] }),
   row({ id: 4, organ: "武汉市财政局", province: "湖北省", city: "武汉市", year: 2019, template: "2019", format: "text", warnings: ["procurement.amountYuan: 251000元 → 251000"] }),
-  row({ id: 5, organ: "东城区民政局", province: "北京市", city: "北京市", county: "东城区", year: 2020, template: "2019", format: "docx", nullCells: 5 }),
+  row({ id: 5, organ: "东城区民政局", province: "北京市", city: "北京市", county: "东城区", year: 2020, template: "2019", format: "docx", unreadCells: 5 }),
   row({
     id: 6, organ: null, year: null, format: "pdf", sourcePath: null, sourceUrl: "https://example.gov.cn/xxgk/a?x=1&y=2",
-    checks: [err("requests.balance"), err("requests.rowTotal")], nullCells: 2,
+    checks: [err("requests.balance"), err("requests.rowTotal")], unreadCells: 2,
   }),
   row({ id: 7, organ: "深圳市教育局", province: "广东省", year: 2024, format: "html", sourcePath: "/data/报告 2024#1.docx" }),
   row({ id: 8, organ: "成都市人民政府", province: "四川省", year: 2021, format: "pdf", checks: [warn("narrative.requestsReceived")] }),
@@ -67,7 +67,7 @@ const DATA: QualityData = {
 };
 
 // Expectations, computed from the rows rather than written down.
-const needsLook = (r: ReportRow) => r.checks.length > 0 || r.warnings.length > 0 || r.nullCells > 0;
+const needsLook = (r: ReportRow) => r.checks.length > 0 || r.warnings.length > 0 || r.unreadCells > 0;
 const failing = (r: ReportRow) => r.checks.length > 0;
 const pct = (n: number, d: number) => (n === d ? "100%" : n === 0 ? "0%" : `${((n / d) * 100).toFixed(1)}%`);
 function tally<T>(xs: T[], key: (x: T) => string): Map<string, number> {
@@ -141,7 +141,7 @@ describe("quality report page (pure)", () => {
   it("lists the reports that need a look, most severe first", () => {
     const ids = $("#needs-look tbody tr").map((_, el) => Number($(el).attr("data-id"))).get();
     expect(new Set(ids)).toEqual(new Set(ROWS.filter(needsLook).map((r) => r.id)));
-    // errors (6 has two, 2 has one), then failed warning checks, then warnings only, then null cells only
+    // errors (6 has two, 2 has one), then failed warning checks, then warnings only, then unread cells only
     expect(ids).toEqual([6, 2, 3, 8, 4, 5]);
     const r6 = $('#needs-look tr[data-id="6"]');
     expect(r6.find("td.failed").text()).toContain("requests.rowTotal");
@@ -211,7 +211,7 @@ describe("quality report page (pure)", () => {
     expect(ids("added")).toEqual([6, 7, 8]);
     expect(ids("failing")).toEqual(ROWS.filter((r) => before.has(r.id) && !failedBefore.has(r.id) && failing(r)).map((r) => r.id));
     expect(ids("failing")).toEqual([3]);
-    expect(ids("passing")).toEqual([5]); // 5 has null cells but no failed check
+    expect(ids("passing")).toEqual([5]); // 5 has unread cells but no failed check
     expect(ids("changed")).toEqual([4]);
     expect($c("#changes .change.added .count").text()).toBe("3");
     expect($c("#changes").text()).toContain("2025-02-01 08:00 UTC");
@@ -284,14 +284,17 @@ describe("buildReportRows", () => {
     reviews: { administrativeReview: { ...group, pending: null }, litigationDirect: group, litigationAfterReview: group },
     sections: [{ number: 1, title: "总体情况", text: "" }],
     checks: [{ rule: "requests.balance", severity: "error", message: "m", where: "w" }],
-    provenance: { "active.licensing.decisions": { text: "—", status: "unreadable", place: { table: 1, row: 4, col: 2 } } },
+    provenance: {
+      "active.licensing.decisions": { text: "—", status: "unreadable", place: { table: 1, row: 4, col: 2 } },
+      "active.regulations.repealed": { text: "", status: "blank", place: { table: 1, row: 1, col: 3 } },
+    },
     diagnostics: [
       { code: "cell.notNumber", severity: "warning", key: "active.licensing.decisions", message: "licensing.decisions: '—' read as null" },
       { code: "cell.blank", severity: "info", key: "active.regulations.repealed", message: "blank; read as null" },
     ],
   });
 
-  it("takes ids, region, source, checks, warnings (diagnostics that are not info) and counts null cells", () => {
+  it("takes ids, region, source, checks, warnings (diagnostics that are not info) and counts unread cells (a cell printed blank is null but not unread)", () => {
     const [r] = buildReportRows([{ id: 42, record, ingestedAt: "2025-03-01T00:00:00Z" }]);
     expect(r).toEqual({
       id: 42,
@@ -310,7 +313,7 @@ describe("buildReportRows", () => {
       zipMember: null,
       checks: [{ rule: "requests.balance", severity: "error", message: "m", where: "w" }],
       warnings: ["licensing.decisions: '—' read as null"],
-      nullCells: 3 + 1 + 7 + 1, // active 3, requests 1 + 7, reviews 1
+      unreadCells: 2 + 1 + 7 + 1, // active 3 null, one of them printed blank (not unread); requests 1 + 7, reviews 1
       ingestedAt: "2025-03-01T00:00:00Z",
     });
   });

@@ -2,7 +2,7 @@
 // (src/quality.ts); buildReportRows turns stored records into the rows the page reads.
 import type { ReportRecord } from "../../model/record.js";
 import { sha256 } from "../../model/hash.js";
-import { diagnosticsOf } from "../record-access.js";
+import { diagnosticsOf, unreadCells } from "../record-access.js";
 
 export interface ReportRow {
   id: number; // report id in the store (a re-parse or a new copy gives the report another)
@@ -28,7 +28,8 @@ export interface ReportRow {
   zipMember?: { archive: string; member: string } | null;
   checks: { rule: string; severity: "error" | "warning"; message: string; where: string }[];
   warnings: string[];
-  nullCells: number; // cells that are null in active/requests/reviews
+  /** Cells the document shows that could not be read (null, not printed blank): src/record-access.ts unreadCells. */
+  unreadCells: number;
   ingestedAt: string; // ISO time
 }
 
@@ -74,22 +75,6 @@ export function valuesDigest(r: ReportRecord): string {
   return sha256(Buffer.from(said, "utf8")).slice(0, 16);
 }
 
-/** Null leaves under a value: objects and arrays are walked, numbers and strings are cells. */
-export function countNullCells(value: unknown): number {
-  if (value === null) return 1;
-  if (Array.isArray(value)) {
-    let n = 0;
-    for (const v of value) n += countNullCells(v);
-    return n;
-  }
-  if (typeof value === "object" && value !== undefined) {
-    let n = 0;
-    for (const v of Object.values(value as Record<string, unknown>)) n += countNullCells(v);
-    return n;
-  }
-  return 0;
-}
-
 /** One row per stored record, in the order given. */
 export function buildReportRows(
   records: { id: number; record: ReportRecord; ingestedAt: string; key?: string }[],
@@ -113,7 +98,7 @@ export function buildReportRows(
     checks: r.checks.map((c) => ({ rule: c.rule, severity: c.severity, message: c.message, where: c.where })),
     // The notes that need a look (a blank cell or an unprinted date is `info`: nothing is wrong).
     warnings: diagnosticsOf(r).filter((d) => d.severity !== "info").map((d) => d.message),
-    nullCells: countNullCells(r.active) + countNullCells(r.requests) + countNullCells(r.reviews),
+    unreadCells: unreadCells(r).length,
     ingestedAt,
   }));
 }

@@ -25,12 +25,12 @@ export function isFailing(r: ReportRow): boolean {
   return r.checks.length > 0;
 }
 
-/** A report needs a human look when a check failed, extraction warned, or a cell is null. */
+/** A report needs a human look when a check failed, extraction warned, or a cell the document shows could not be read. */
 export function needsLook(r: ReportRow): boolean {
-  return r.checks.length > 0 || r.warnings.length > 0 || r.nullCells > 0;
+  return r.checks.length > 0 || r.warnings.length > 0 || r.unreadCells > 0;
 }
 
-/** 3: an error check failed, 2: a warning check failed, 1: warnings only, 0: null cells only. */
+/** 3: an error check failed, 2: a warning check failed, 1: warnings only, 0: unread cells only. */
 export function severityRank(r: ReportRow): number {
   if (r.checks.some((c) => c.severity === "error")) return 3;
   if (r.checks.length > 0) return 2;
@@ -38,7 +38,7 @@ export function severityRank(r: ReportRow): number {
   return 0;
 }
 
-/** Most severe first; then more failed checks, more warnings, more null cells; then id. */
+/** Most severe first; then more failed checks, more warnings, more unread cells; then id. */
 export function compareBySeverity(a: ReportRow, b: ReportRow): number {
   const errs = (r: ReportRow) => r.checks.filter((c) => c.severity === "error").length;
   return (
@@ -46,7 +46,7 @@ export function compareBySeverity(a: ReportRow, b: ReportRow): number {
     errs(b) - errs(a) ||
     b.checks.length - a.checks.length ||
     b.warnings.length - a.warnings.length ||
-    b.nullCells - a.nullCells ||
+    b.unreadCells - a.unreadCells ||
     a.id - b.id
   );
 }
@@ -357,11 +357,11 @@ function whatFailed(r: ReportRow): string {
   );
   const warnings = r.warnings.map((w) => `<span class="sev note">note</span> ${esc(w)}`);
   const out = list(checks, 4, "failed checks") + list(warnings, checks.length ? 1 : 3, "warnings");
-  return out || `<span class="muted">only null cells</span>`;
+  return out || `<span class="muted">only unread cells</span>`;
 }
 
 function lookTable(rows: ReportRow[], maxRows: number): string {
-  if (rows.length === 0) return `<p class="ok">Nothing needs a look: every report passes every check, with no warnings and no null cells.</p>`;
+  if (rows.length === 0) return `<p class="ok">Nothing needs a look: every report passes every check, with no warnings and no unread cells.</p>`;
   const shown = rows.slice(0, maxRows);
   const body = shown
     .map((r) => {
@@ -376,14 +376,14 @@ function lookTable(rows: ReportRow[], maxRows: number): string {
         `<td class="region">${region(r)}</td>` +
         `<td class="failed">${whatFailed(r)}</td>` +
         `<td class="num">${r.warnings.length}</td>` +
-        `<td class="num">${r.nullCells}</td>` +
+        `<td class="num">${r.unreadCells}</td>` +
         `<td class="source">${sourceLinks(r.sourcePath, r.sourceUrl, r.zipMember)}</td></tr>`
       );
     })
     .join("");
   const more = rows.length > shown.length ? `<p class="muted">…and ${rows.length - shown.length} more not listed here (the store holds them all).</p>` : "";
   return (
-    `<table id="needs-look"><thead><tr><th>id</th><th>severity</th><th>organ</th><th>year</th><th>region</th><th>what failed</th><th>warn.</th><th>null cells</th><th>source</th></tr></thead><tbody>${body}</tbody></table>${more}`
+    `<table id="needs-look"><thead><tr><th>id</th><th>severity</th><th>organ</th><th>year</th><th>region</th><th>what failed</th><th>warn.</th><th>unread cells</th><th>source</th></tr></thead><tbody>${body}</tbody></table>${more}`
   );
 }
 
@@ -516,7 +516,7 @@ export function renderQualityReport(data: QualityData, opts: RenderOptions = {})
   const failing = reports.filter(isFailing).length;
   const withErrors = reports.filter((r) => severityRank(r) === 3).length;
   const withWarnings = reports.filter((r) => r.warnings.length > 0).length;
-  const withNulls = reports.filter((r) => r.nullCells > 0).length;
+  const withNulls = reports.filter((r) => r.unreadCells > 0).length;
 
   const provinces = countBy(reports, (r) => r.province ?? UNKNOWN).sort(byCountDesc);
   const years = countBy(reports, (r) => (r.year === null ? UNKNOWN : String(r.year))).sort((a, b) =>
@@ -570,7 +570,7 @@ ${card(failing, `reports failing a check <span class="muted">(${esc(formatPercen
 ${changesSection(data, maxChanges)}</section>
 
 <section class="panel" id="look"><h2>Reports that need a human look <span class="muted">(${look.length})</span></h2>
-<p class="muted">Most severe first: a failed error check, then a failed warning check, then extraction warnings, then null cells only. ${withErrors} with an error check failing · ${withWarnings} with warnings · ${withNulls} with null cells.</p>
+<p class="muted">Most severe first: a failed error check, then a failed warning check, then extraction warnings, then unread cells only. ${withErrors} with an error check failing · ${withWarnings} with warnings · ${withNulls} with unread cells.</p>
 ${lookTable(look, maxRows)}</section>
 
 <section class="panel" id="failed-files"><h2>Files that failed to ingest <span class="muted">(${data.failures.length})</span></h2>
@@ -578,7 +578,7 @@ ${failureCodes.length > 1 ? hbars("chart-failures", "Failed files by code", fail
 ${failureTable(data.failures, maxRows)}</section>
 ${containerSection(data.containers ?? [], maxRows)}
 
-<footer>Generated by xxgk. A failed check is a finding about the source document: the record keeps what the document prints. Null cells are blank or unreadable cells (see each record's warnings).</footer>
+<footer>Generated by xxgk. A failed check is a finding about the source document: the record keeps what the document prints. Unread cells are cells the document shows that could not be read (null, each with its diagnostic); a cell the document prints blank is null too and needs no look.</footer>
 </main>
 </body>
 </html>

@@ -12,8 +12,10 @@ import { cellMap, cellsOf } from "../../model/cells.js";
 import type { ReportRecord } from "../../model/record.js";
 import type { ProvenanceEntry, RecordDiagnostic } from "../../model/provenance.js";
 import { consolidate } from "../../normalizers/copies.js";
+import { unreadCells } from "../record-access.js";
 import { openStore, type Store } from "../store.js";
 import { IngestService } from "../ingest-service.js";
+import { reportsOf } from "../reports.js";
 import {
   correctionsByReport,
   reportKeyString,
@@ -85,6 +87,16 @@ export class ReviewData {
     return { bytes, format: row.format, name: row.locator };
   }
 
+  /**
+   * The report as the exports and the quality page see it: its documents read together
+   * (src/reports.ts reportsOf), corrections on top; null when it has no current document.
+   */
+  wholeReport(key: ReportKey): CorrectedReport | null {
+    const docs = [...this.ro.ledger.currentReports(this.ro.ledger.documentsOfReport(key))];
+    for (const r of withCorrections(this.ro, reportsOf(docs))) return r;
+    return null;
+  }
+
   /** The report's documents when it arrived as several whose values differ, read together (normalizers/copies.ts); else null. */
   copies(key: ReportKey): CopiesView | null {
     const ids = this.ro.ledger.documentsOfReport(key);
@@ -150,15 +162,6 @@ export interface QueueFilter {
   status?: "todo" | "reviewed" | "all";
 }
 
-/** Cells of a record the reader could not read: null, and not a blank the document prints. */
-export function nullCells(record: ReportRecord): string[] {
-  const prov = provenanceOf(record);
-  return cellsOf(record)
-    .filter(([, , , v]) => v === null)
-    .map(([t, r, c]) => `${t}.${r}.${c}`)
-    .filter((k) => prov[k]?.status !== "blank");
-}
-
 export function queueRowOf(r: CorrectedReport, reviewed: Set<string>): QueueRow {
   const checks = r.record.checks;
   const diags = diagnosticsOf(r.record);
@@ -171,7 +174,7 @@ export function queueRowOf(r: CorrectedReport, reviewed: Set<string>): QueueRow 
     format: r.record.source.format,
     errors: checks.filter((c) => c.severity === "error").length + diags.filter((d) => d.severity === "error").length,
     warnings: checks.filter((c) => c.severity === "warning").length + diags.filter((d) => d.severity === "warning").length,
-    nulls: nullCells(r.record).length,
+    nulls: unreadCells(r.record).length,
     corrections: r.corrected.size,
     toRecheck: [...r.corrected.values()].filter((c) => c.status === "review").length,
     rules: [...new Set(checks.map((c) => c.rule))],
@@ -240,28 +243,40 @@ export function queue(data: ReviewData, f: QueueFilter): Queue {
   // The rows are documents (each copy of a report is listed, with its own findings); the
   // counts are of reports, as the exports and the quality page count them: a report of
   // five copies is one report, its corrections (carried by every copy's row) counted once.
+  const unitOf = (q: QueueRow) => (q.key ? reportKeyString(q.key) : `doc:${q.id}`);
   const byReport = new Map<string, QueueRow[]>();
   for (const q of all) {
-    const unit = q.key ? reportKeyString(q.key) : `doc:${q.id}`;
+    const unit = unitOf(q);
     const g = byReport.get(unit);
     if (g) g.push(q);
     else byReport.set(unit, [q]);
   }
-  const reports = [...byReport.values()];
-  const looking = (g: QueueRow[], p: (q: QueueRow) => boolean) => g.some((q) => needsLook(q) && p(q));
+  // A report of several documents is judged as the quality page and the exports see it: its
+  // copies read together (a cell one copy could not read is another's), so a copy's own
+  // nulls or notes do not make a whole report "need a look". Its documents are listed as
+  // they are, and only while the report needs a look.
+  const reviewed = data.reviewed();
+  const whole = new Map<string, QueueRow>();
+  for (const [unit, g] of byReport) {
+    if (g.length < 2 || !g[0].key) continue;
+    const r = data.wholeReport(g[0].key);
+    if (r) whole.set(unit, queueRowOf(r, reviewed));
+  }
+  const reportRows = [...byReport].map(([unit, g]) => whole.get(unit) ?? g[0]);
   const counts = {
-    reports: reports.length,
-    needLook: reports.filter((g) => looking(g, () => true)).length,
-    toReview: reports.filter((g) => looking(g, (q) => !q.reviewed)).length,
-    reviewed: reports.filter((g) => g.some((q) => q.reviewed)).length,
-    errors: reports.filter((g) => looking(g, (q) => q.errors > 0)).length,
-    warnings: reports.filter((g) => looking(g, (q) => q.warnings > 0)).length,
-    nulls: reports.filter((g) => looking(g, (q) => q.nulls > 0)).length,
-    corrections: reports.reduce((n, g) => n + Math.max(...g.map((q) => q.corrections)), 0),
+    reports: reportRows.length,
+    needLook: reportRows.filter(needsLook).length,
+    toReview: reportRows.filter((q) => needsLook(q) && !q.reviewed).length,
+    reviewed: reportRows.filter((q) => q.reviewed).length,
+    errors: reportRows.filter((q) => q.errors > 0).length,
+    warnings: reportRows.filter((q) => q.warnings > 0).length,
+    nulls: reportRows.filter((q) => q.nulls > 0).length,
+    corrections: reportRows.reduce((n, q) => n + q.corrections, 0),
   };
+  const reportNeedsLook = (q: QueueRow) => needsLook(whole.get(unitOf(q)) ?? q);
   const status = f.status ?? "todo";
   const rows = all
-    .filter((q) => (status === "todo" ? needsLook(q) && !q.reviewed : status === "reviewed" ? q.reviewed : true))
+    .filter((q) => (status === "todo" ? needsLook(q) && reportNeedsLook(q) && !q.reviewed : status === "reviewed" ? q.reviewed : true))
     .filter((q) => f.year === undefined || q.year === f.year)
     .filter((q) => !f.region || (q.regionCode ?? "").startsWith(f.region))
     .filter((q) => !f.body || (q.organ ?? "").includes(f.body))

@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import { Hono, type Context } from "hono";
 import { serve, type ServerType } from "@hono/node-server";
 import { addCorrection, correctDocument, markReviewed, parseCorrectionValue, reportKeyString, undoCorrection, undoDocumentCorrection } from "../corrections.js";
-import { bySeverity, needsLook, queue, queueRows, ReviewData, type QueueFilter } from "./data.js";
+import { queue, ReviewData, type QueueFilter } from "./data.js";
 import { checksHtml, cellData, copiesHtml, documentHtml, messagePage, queuePage, reportPage, tablesHtml, textHtml, type ReportPageInput } from "./pages.js";
 import { looksLikePdf } from "../../extractors/signatures.js";
 import { DEFAULT_LIMITS } from "../../model/limits.js";
@@ -169,8 +169,8 @@ export function reviewApp(data: ReviewData, opts: { host: string; token: string 
 
   /** The next report to review after `id` (most severe first), or null. */
   const nextAfter = (id: number): number | null => {
-    const rows = queueRows(data).filter((q) => needsLook(q) && !q.reviewed && q.id !== id).sort(bySeverity);
-    return rows[0]?.id ?? null;
+    // The queue's own "to review" list (most severe first), so the next is one the queue shows.
+    return queue(data, {}).rows.find((q) => q.id !== id)?.id ?? null;
   };
 
   const idOf = (c: Context): number | null => {
