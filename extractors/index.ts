@@ -10,7 +10,7 @@ import { ExtractError } from "../model/document.js";
 import type { Format } from "../model/record.js";
 import type { ExtractOptions, Extractor, SyncExtractor } from "./types.js";
 import { looksBinary } from "./text.js";
-import { isOleCompound, isOpenDocumentText, isRichText, looksLikeHtml, looksLikeImage, looksLikeMhtml, looksLikePdf, looksLikeText, looksLikeZip, type Probe } from "./signatures.js";
+import { isOleCompound, isOpenDocumentText, isRichText, isSpreadsheetML, looksLikeHtml, looksLikeImage, looksLikeMhtml, looksLikePdf, looksLikeText, looksLikeZip, type Probe } from "./signatures.js";
 
 export interface FormatEntry<K extends string = string> {
   kind: K;
@@ -52,6 +52,8 @@ export const FORMATS = [
   entry({ kind: "pdf", format: "pdf", sniff: (p) => looksLikePdf(p.bytes), extract: async () => (await import("./pdf.js")).extractPdf, ocr: true, placesPdf: async () => async (bytes) => bytes }),
   // Before DOCX: an OpenDocument text is a zip too.
   entry({ kind: "odt", format: "docx", sniff: isOpenDocumentText, extract: async () => (await import("./legacy-word.js")).extractOpenDocument, ocr: true, placesPdf: async () => (await import("./legacy-word.js")).openDocumentPicturesPdf }),
+  // A workbook (…统计表.xlsx, linked beside a report): its sheets' cells, read as a Word file's tables are (the record says docx, as for .odt).
+  entry({ kind: "xlsx", format: "docx", sniff: isSpreadsheetML, extract: async () => (await import("./xlsx.js")).extractXlsx, readInThread: async () => (await import("./xlsx.js")).readXlsx }),
   // A DOCX whose tables are pictures is read by OCR (extractors/docx/pictures.ts).
   entry({ kind: "docx", format: "docx", sniff: (p) => looksLikeZip(p.bytes), extract: async () => (await import("./docx.js")).extractDocx, ocr: true, placesPdf: async () => (await import("./docx.js")).docxPicturesPdf }),
   entry({ kind: "legacy-word", format: "docx", sniff: (p) => isOleCompound(p.bytes), extract: async () => (await import("./legacy-word.js")).extractLegacyWord, ocr: true, placesPdf: async () => (await import("./legacy-word.js")).legacyPicturesPdf }),

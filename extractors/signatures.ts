@@ -47,6 +47,16 @@ export function isOpenDocumentText(probe: Probe): boolean {
 }
 
 /**
+ * An Office Open XML workbook (.xlsx, as Excel, WPS and LibreOffice save it): a zip whose
+ * central directory names xl/workbook.xml (and no word/document.xml: a Word file is read as one).
+ */
+export function isSpreadsheetML(probe: Probe): boolean {
+  if (!probe.head.startsWith("pk\x03\x04")) return false;
+  const b = Buffer.from(probe.bytes.buffer, probe.bytes.byteOffset, probe.bytes.byteLength);
+  return b.indexOf("xl/workbook.xml", 0, "latin1") >= 0 && b.indexOf("word/document.xml", 0, "latin1") < 0;
+}
+
+/**
  * Rich Text Format (.rtf, as Word, WPS and LibreOffice save it): text that opens with the
  * group `{\rtf` (a UTF-8 BOM and white space before it allowed). Read as text, its control
  * words and hex-escaped GBK would be no report.

@@ -170,7 +170,8 @@ export function jsonPageUrl(cfg: JsonList, n: number): string {
   return u.href;
 }
 
-export const ATTACHMENT_EXT = /\.(?:docx|doc|wps|odt|rtf|pdf)$/i;
+// Files a report may be: its text (Word, OpenDocument, RTF, PDF) or its tables as a workbook (.xlsx; a legacy .xls is not read).
+export const ATTACHMENT_EXT = /\.(?:docx|doc|wps|odt|rtf|pdf|xlsx)$/i;
 
 export function isAttachmentUrl(url: string): boolean {
   try {
