@@ -10,7 +10,7 @@ import { ExtractError } from "../model/document.js";
 import type { Format } from "../model/record.js";
 import type { ExtractOptions, Extractor, SyncExtractor } from "./types.js";
 import { looksBinary } from "./text.js";
-import { isOleCompound, isOpenDocumentText, isRichText, isSpreadsheetML, looksLikeHtml, looksLikeImage, looksLikeMhtml, looksLikePdf, looksLikeText, looksLikeZip, type Probe } from "./signatures.js";
+import { isLegacyWorkbook, isOleCompound, isOpenDocumentText, isRichText, isSpreadsheetML, looksLikeHtml, looksLikeImage, looksLikeMhtml, looksLikePdf, looksLikeText, looksLikeZip, type Probe } from "./signatures.js";
 
 export interface FormatEntry<K extends string = string> {
   kind: K;
@@ -56,6 +56,8 @@ export const FORMATS = [
   entry({ kind: "xlsx", format: "docx", sniff: isSpreadsheetML, extract: async () => (await import("./xlsx.js")).extractXlsx, readInThread: async () => (await import("./xlsx.js")).readXlsx }),
   // A DOCX whose tables are pictures is read by OCR (extractors/docx/pictures.ts).
   entry({ kind: "docx", format: "docx", sniff: (p) => looksLikeZip(p.bytes), extract: async () => (await import("./docx.js")).extractDocx, ocr: true, placesPdf: async () => (await import("./docx.js")).docxPicturesPdf }),
+  // A legacy workbook (.xls, .et): saved as XLSX by LibreOffice (with Calc), then read as one. Before legacy Word: both are OLE files.
+  entry({ kind: "legacy-excel", format: "docx", sniff: isLegacyWorkbook, extract: async () => (await import("./legacy-word.js")).extractLegacyWorkbook }),
   entry({ kind: "legacy-word", format: "docx", sniff: (p) => isOleCompound(p.bytes), extract: async () => (await import("./legacy-word.js")).extractLegacyWord, ocr: true, placesPdf: async () => (await import("./legacy-word.js")).legacyPicturesPdf }),
   // A picture of a report's pages (JPEG, PNG, TIFF, GIF, BMP): read by OCR as a PDF, so its record says pdf.
   entry({ kind: "image", format: "pdf", sniff: looksLikeImage, extract: async () => (await import("./image.js")).extractImage, ocr: true, placesPdf: async () => async (bytes, o) => (await import("./image.js")).imageAsPdf(bytes, Date.now() + o.limits.timeoutMs) }),

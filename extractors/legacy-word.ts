@@ -1,5 +1,6 @@
 // Legacy Word (.doc), WPS (.wps), OpenDocument text (.odt) and Rich Text (.rtf) files: converted to DOCX
-// by LibreOffice, then read by the DOCX extractor, so every format gives the same tables.
+// by LibreOffice, then read by the DOCX extractor, so every format gives the same tables; a
+// legacy Excel or WPS spreadsheet (.xls/.et) the same way to XLSX, read by extractors/xlsx.ts.
 //
 // Each call gets a fresh temp folder holding its own LibreOffice profile (two soffice
 // processes on one profile collide), the input under a fixed safe name and the output.
@@ -16,6 +17,7 @@ import { ExtractError } from "../model/document.js";
 import type { ExtractOptions, Extractor } from "./types.js";
 import { docxPicturesPdf, extractDocx } from "./docx.js";
 import { isOleCompound } from "./signatures.js";
+import { readXlsx } from "./xlsx.js";
 
 /** The soffice to run: env XXGK_SOFFICE, else soffice (or libreoffice) on PATH; null when none is there. */
 export async function findSoffice(): Promise<string | null> {
@@ -44,8 +46,13 @@ interface Converted {
   input: string;
   what: string;
   ole: boolean;
+  /** What LibreOffice makes of it: Word's DOCX unless said. */
+  to?: { filter: string; file: string; name: string };
 }
+const TO_DOCX = { filter: "docx:MS Word 2007 XML", file: "input.docx", name: "DOCX" };
+const TO_XLSX = { filter: "xlsx:Calc MS Excel 2007 XML", file: "input.xlsx", name: "XLSX" };
 const DOC: Converted = { input: "input.doc", what: "legacy Word binary file", ole: true };
+const XLS: Converted = { input: "input.xls", what: "legacy Excel binary file (.xls/.et)", ole: true, to: TO_XLSX };
 const WPS: Converted = { input: "input.wps", what: "legacy WPS binary file", ole: true };
 const ODT: Converted = { input: "input.odt", what: "OpenDocument text (.odt)", ole: false };
 const RTF: Converted = { input: "input.rtf", what: "Rich Text Format (.rtf)", ole: false };
@@ -57,6 +64,14 @@ export const extractLegacyWord: Extractor = (bytes, options) => convertAndRead(b
 export const extractOpenDocument: Extractor = (bytes, options) => convertAndRead(bytes, options, ODT);
 
 export const extractRichText: Extractor = (bytes, options) => convertAndRead(bytes, options, RTF);
+
+/** A legacy workbook: LibreOffice (with Calc) saves it as XLSX, read as any workbook. */
+export const extractLegacyWorkbook: Extractor = (bytes, options) =>
+  convertThen(bytes, options, XLS, async (xlsx) => {
+    const doc = readXlsx(new Uint8Array(xlsx), options);
+    doc.diagnostics.unshift({ severity: "info", source: "xlsx:converted", message: `${XLS.what} converted to XLSX by LibreOffice before reading` });
+    return doc;
+  });
 
 /** The PDF the converted DOCX's table pictures are read as (docxPicturesPdf), for the review page. */
 export const legacyPicturesPdf = (bytes: Uint8Array, options: ExtractOptions) => convertThen(bytes, options, legacy(options), (docx) => docxPicturesPdf(docx, options));
@@ -74,8 +89,9 @@ const convertAndRead = (bytes: Uint8Array, options: ExtractOptions, as: Converte
     return doc;
   });
 
-/** The file converted to DOCX by LibreOffice, then `then` of that DOCX (in the conversion's temporary folder's life). */
-const convertThen = async <T>(bytes: Uint8Array, options: ExtractOptions, as: Converted, then: (docx: Buffer) => Promise<T>): Promise<T> => {
+/** The file converted by LibreOffice (to DOCX, or what `as.to` names), then `then` of the result (in the conversion's temporary folder's life). */
+const convertThen = async <T>(bytes: Uint8Array, options: ExtractOptions, as: Converted, then: (converted: Buffer) => Promise<T>): Promise<T> => {
+  const to = as.to ?? TO_DOCX;
   const { name, limits } = options;
   if (bytes.byteLength === 0) throw new ExtractError(`the file is empty`, "empty");
   if (bytes.byteLength > limits.maxFileBytes)
@@ -97,25 +113,25 @@ const convertThen = async <T>(bytes: Uint8Array, options: ExtractOptions, as: Co
       "--norestore",
       "--nolockcheck",
       "--convert-to",
-      "docx:MS Word 2007 XML",
+      to.filter,
       "--outdir",
       out,
       input,
     ];
     const run = await runBounded(soffice, args, dir, limits.timeoutMs);
     if (run.timedOut) throw new ExtractError(`LibreOffice did not convert the file within ${limits.timeoutMs} ms (limits.timeoutMs)`, "timeout");
-    let docx: Buffer;
+    let converted: Buffer;
     try {
-      docx = await readFile(join(out, "input.docx"));
+      converted = await readFile(join(out, to.file));
     } catch {
       const why = run.stderr.trim().split("\n").pop() || `exit code ${run.code}`;
       throw new ExtractError(
-        `LibreOffice could not convert the file to DOCX (${why})${!as.ole || isOleCompound(bytes) ? "" : "; the bytes are not an OLE compound (.doc/.wps) file"}`,
+        `LibreOffice could not convert the file to ${to.name} (${why})${!as.ole || isOleCompound(bytes) ? "" : "; the bytes are not an OLE compound (.doc/.wps) file"}`,
         "convert-failed",
       );
     }
-    if (docx.length === 0) throw new ExtractError(`LibreOffice wrote an empty DOCX`, "convert-failed");
-    return await then(docx);
+    if (converted.length === 0) throw new ExtractError(`LibreOffice wrote an empty ${to.name}`, "convert-failed");
+    return await then(converted);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -70,6 +70,21 @@ export function isOleCompound(bytes: Uint8Array): boolean {
   return bytes.length >= OLE.length && OLE.every((b, i) => bytes[i] === b);
 }
 
+const utf16 = (s: string) => Buffer.from(s, "utf16le");
+const WORKBOOK_STREAMS = [utf16("Workbook"), utf16("Book\0")];
+const WORD_STREAM = utf16("WordDocument");
+
+/**
+ * A legacy workbook (.xls, WPS's .et): an OLE compound file whose directory names a
+ * Workbook (BIFF8) or Book (BIFF5) stream and no WordDocument stream (a Word file holding
+ * an Excel object names both: it is a Word file).
+ */
+export function isLegacyWorkbook(probe: Probe): boolean {
+  if (!isOleCompound(probe.bytes)) return false;
+  const b = Buffer.from(probe.bytes.buffer, probe.bytes.byteOffset, probe.bytes.byteLength);
+  return WORKBOOK_STREAMS.some((s) => b.indexOf(s) >= 0) && b.indexOf(WORD_STREAM) < 0;
+}
+
 /** Tags that open an HTML page, or a fragment of one (an article's HTML saved alone). */
 const HTML_HEAD = /<(?:!doctype\s+html|html|head|body|meta|table|div|article)[\s>]/;
 const FRAGMENT_START = /^(?:\ufeff|\xef\xbb\xbf)?\s*<(?:p|span|h[1-6]|font|center|section|br|strong|b|ul|ol|li|tbody|tr|td|style|img|a|o:p)[\s>/]/i;

@@ -142,8 +142,8 @@ describe("list parsing", () => {
     const links = parseJsonList(JSON.stringify({ data: { rows: [{ link: "/1.html", t: "2024年度报告" }, { link: "/2.html", t: "通知" }] } }), cfg, "https://x.gov.cn/api");
     expect(links).toEqual([{ url: "https://x.gov.cn/1.html", text: "2024年度报告" }]);
     const att = attachmentLinks(`<a href="/f/1.PDF">1</a><a href="2.docx#p">2</a><a href="/dl.jsp?file=3.wps">3</a><a href="4.xls">4</a><a href="5.rtf">5</a><a href="6.odt">6</a><a href="7.XLSX">7</a>`, "https://x.gov.cn/a/b.html");
-    // A workbook (a report's tables) is fetched; a legacy .xls is not (xxgk does not read it).
-    expect(att.map((a) => a.url)).toEqual(["https://x.gov.cn/f/1.PDF", "https://x.gov.cn/a/2.docx", "https://x.gov.cn/dl.jsp?file=3.wps", "https://x.gov.cn/a/5.rtf", "https://x.gov.cn/a/6.odt", "https://x.gov.cn/a/7.XLSX"]);
+    // Workbooks (a report's tables) are fetched too.
+    expect(att.map((a) => a.url)).toEqual(["https://x.gov.cn/f/1.PDF", "https://x.gov.cn/a/2.docx", "https://x.gov.cn/dl.jsp?file=3.wps", "https://x.gov.cn/a/4.xls", "https://x.gov.cn/a/5.rtf", "https://x.gov.cn/a/6.odt", "https://x.gov.cn/a/7.XLSX"]);
   });
 });
 

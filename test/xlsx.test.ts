@@ -79,6 +79,35 @@ describe("workbooks LibreOffice Calc saved from report pages", () => {
   });
 });
 
+describe("legacy workbooks (.xls) LibreOffice Calc saved", () => {
+  const pages = ["g01-2021.portal-utf-8.html", "g04-2019-blanks.portal-utf-8.html"];
+  const dir = join(out, "xls");
+  beforeAll(() => {
+    execFileSync("mkdir", ["-p", dir]);
+    execFileSync("soffice", [`-env:UserInstallation=file://${join(out, "profile")}`, "--headless", "--infilter=HTML (StarCalc)", "--convert-to", "xls", "--outdir", dir, ...pages.map((p) => join("test/fixtures/generated", p))], {
+      stdio: "pipe",
+      timeout: 240_000,
+    });
+  }, 300_000);
+
+  it("are told from Word's binary files by their streams, converted to XLSX and read exactly", async () => {
+    for (const p of pages) {
+      const file = join(dir, p.replace(/\.html$/, ".xls"));
+      const bytes = new Uint8Array(readFileSync(file));
+      expect(sniff(bytes, basename(file)).kind).toBe("legacy-excel");
+      const o = await parseReport({ bytes, name: basename(file), path: file });
+      expect(o.ok, o.ok ? "" : o.message).toBe(true);
+      if (!o.ok) continue;
+      const want = JSON.parse(readFileSync(truthOf(p), "utf8")) as ReportRecord;
+      expect(problems(o.record, want)).toEqual([]);
+      expect(printedRead(o.record, want).read).toBe(printedRead(o.record, want).printed);
+      expect(o.record.diagnostics.map((d) => d.code)).toContain("xlsx.converted");
+    }
+    // A legacy Word file is still one.
+    expect(sniff(new Uint8Array(readFileSync("test/fixtures/generated/g03-2019.lo.doc")), "g03.doc").kind).toBe("legacy-word");
+  }, 120_000);
+});
+
 // ---- a workbook's parts, written as a spreadsheet program writes them -------------------------
 
 const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';

@@ -170,8 +170,8 @@ export function jsonPageUrl(cfg: JsonList, n: number): string {
   return u.href;
 }
 
-// Files a report may be: its text (Word, OpenDocument, RTF, PDF) or its tables as a workbook (.xlsx; a legacy .xls is not read).
-export const ATTACHMENT_EXT = /\.(?:docx|doc|wps|odt|rtf|pdf|xlsx)$/i;
+// Files a report may be: its text (Word, WPS, OpenDocument, RTF, PDF) or its tables as a workbook (.xlsx, .xls, WPS's .et).
+export const ATTACHMENT_EXT = /\.(?:docx|doc|wps|odt|rtf|pdf|xlsx|xls|et)$/i;
 
 export function isAttachmentUrl(url: string): boolean {
   try {
