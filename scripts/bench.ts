@@ -6,6 +6,8 @@
 //        (and in this thread, no pool); RSS sampled to show memory stays flat. Floor: the
 //        same documents parsed, and their rows written by better-sqlite3 alone, one
 //        transaction a document (bench-ingest-floor.ts).
+// xlsx:  the generated report pages saved as workbooks by LibreOffice Calc, parsed as the
+//        fixtures are; floor: their sheets unzipped and parsed by fast-xml-parser.
 // docx, html, pdf, doc: the fixtures test/fixtures/manifest.json lists for that format,
 //        parsed `--repeat` times (default 20) after one warm-up, in this thread. Floors:
 //        HTML beside htmlparser2 parsing the same pages; DOCX beside unzipping
@@ -221,7 +223,14 @@ const docxScannerFloor = (bytes: Uint8Array) => {
   if (!main) throw new Error("no word/document.xml");
   return parseXml(utf8.decode(zip.read(main)), main.name, DEFAULT_LIMITS.maxNestingDepth);
 };
+/** XLSX: unzip its sheets and shared strings, and parse each with fast-xml-parser (what extractors/xlsx.ts starts from, through its own scanner). */
+const xlsxFloor = (bytes: Uint8Array) => {
+  const zip = openZip(bytes, DEFAULT_LIMITS);
+  const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: "", trimValues: false, parseTagValue: false });
+  return zip.entries.filter((e) => /^xl\/(worksheets\/[^/]+\.xml|sharedStrings\.xml|workbook\.xml)$/.test(e.name)).map((e) => parser.parse(utf8.decode(zip.read(e))));
+};
 const FLOORS: Record<string, [string, (bytes: Uint8Array) => unknown][]> = {
+  xlsx: [["unzip the sheets, shared strings and workbook + fast-xml-parser", xlsxFloor]],
   html: [["htmlparser2 parseDocument", htmlFloor]],
   docx: [
     ["unzip word/document.xml + fast-xml-parser", docxFloor],
@@ -230,8 +239,7 @@ const FLOORS: Record<string, [string, (bytes: Uint8Array) => unknown][]> = {
 };
 
 /** Parses each fixture REPEAT times; only fixtures that parse are timed, the others are named. */
-async function benchFixtures(format: string): Promise<void> {
-  const files = fixtures(format);
+async function benchFixtures(format: string, files = fixtures(format)): Promise<void> {
   const label = format.padEnd(6);
   if (!files.length) return console.log(`${label} no fixtures in test/fixtures/manifest.json`);
   const ok: { file: string; bytes: Uint8Array }[] = [];
@@ -296,6 +304,21 @@ function spread(ratios: number[]): string {
 
 const benchDocx = () => benchFixtures("docx");
 const benchHtml = () => benchFixtures("html");
+// Workbooks: the generated report pages saved as XLSX by LibreOffice Calc (no committed
+// fixtures: the tests make them the same way), beside their floor.
+const benchXlsx = async () => {
+  const pages = readdirSync("test/fixtures/generated").filter((f) => /^g\d+-.*\.portal-utf-8\.html$/.test(f)).map((f) => join("test/fixtures/generated", f));
+  const dir = mkdtempSync(join(tmpdir(), "xxgk-bench-xlsx-"));
+  try {
+    execFileSync("soffice", [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--infilter=HTML (StarCalc)", "--convert-to", "xlsx", "--outdir", dir, ...pages], { stdio: "ignore", timeout: 300_000 });
+  } catch {
+    /* LibreOffice or its Calc missing: said below */
+  }
+  const files = readdirSync(dir).filter((f) => f.endsWith(".xlsx")).map((f) => join(dir, f));
+  if (!files.length) console.log("xlsx   no workbooks: LibreOffice Calc (libreoffice-calc-nogui) makes them from the generated pages");
+  else await benchFixtures("xlsx", files);
+  rmSync(dir, { recursive: true, force: true });
+};
 // Legacy .doc goes through LibreOffice (seconds per file): once over, not repeated.
 const benchDoc = async () => {
   const files = fixtures("doc");
@@ -464,6 +487,7 @@ const BENCHES: [string, () => Promise<void>][] = [
   ["text", benchText],
   ["docx", benchDocx],
   ["html", benchHtml],
+  ["xlsx", benchXlsx],
   ["pdf", benchPdf],
   ["doc", benchDoc],
   ["crawl", () => benchCrawl(Math.min(N, 3000))],
