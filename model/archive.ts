@@ -29,7 +29,10 @@ export type ArchiveRead =
     }
   | { ok: false; code: string; message: string };
 
-const REPORT_FILE = /\.(docx?|wps|pdf|html?|txt|md)$/i;
+/** Members read as reports, by name: the formats the readers take (extractors/index.ts), pictures aside. */
+const REPORT_FILE = /\.(docx?|wps|odt|rtf|pdf|html?|mht|mhtml|txt|md|xlsx|xls|et)$/i;
+/** What REPORT_FILE takes, for the line that says a member was skipped. */
+export const REPORT_FILES_TEXT = "DOCX, DOC, WPS, ODT, RTF, PDF, HTML, MHTML, text, XLSX, XLS, ET";
 const ARCHIVE_FILE = /\.zip$/i;
 /** How deep zips inside zips are opened (the archive itself is level 1). */
 export const MAX_NESTED_ARCHIVES = 3;
@@ -51,8 +54,8 @@ type Level = { entries: { name: string; bytes: Uint8Array }[]; skipped: string[]
 
 function readLevel(bytes: Uint8Array, limits: Pick<Limits, "maxZipEntryBytes" | "maxZipTotalBytes" | "maxZipEntries">, budget: { left: number }, depth: number): Level | { ok: true; docx: true } {
   const zip = openZip(bytes, { ...limits, maxZipTotalBytes: budget.left });
-  // A .docx renamed .zip is a report, not an archive.
-  if (zip.find("word/document.xml")) return { ok: true, docx: true };
+  // A .docx (or a workbook) renamed .zip is a report, not an archive.
+  if (zip.find("word/document.xml") || zip.find("xl/workbook.xml")) return { ok: true, docx: true };
   const out: Level = { entries: [], skipped: [], problems: [] };
   const unsafe: string[] = [];
   const take = (e: (typeof zip.entries)[number]) => {
@@ -101,5 +104,5 @@ function readLevel(bytes: Uint8Array, limits: Pick<Limits, "maxZipEntryBytes" | 
 export function noReports(skipped: readonly string[]): string {
   if (!skipped.length) return "the archive holds no files";
   const shown = skipped.slice(0, 5).join(", ");
-  return `the archive holds no report file (DOCX, DOC, WPS, PDF, HTML, text): ${skipped.length} other member(s): ${shown}${skipped.length > 5 ? ", …" : ""}`;
+  return `the archive holds no report file (${REPORT_FILES_TEXT}): ${skipped.length} other member(s): ${shown}${skipped.length > 5 ? ", …" : ""}`;
 }

@@ -174,7 +174,8 @@ program
     if (flagged.length) process.stdout.write(`${flagged.length} correction(s) to review: the machine now reads their cells differently (xxgk corrections)\n`);
     // A failure already recorded for the same bytes and parser is listed, not a new failure:
     // a scheduled run over the same folder exits 0 until something new goes wrong.
-    const fresh = summary.failed.filter((f) => !f.before).length;
+    // New failures only: one failed in an earlier run, or a second file of the same bytes as one listed, is no news.
+    const fresh = summary.failed.filter((f) => !f.before && !f.sameAs).length;
     process.exit(summary.interrupted ? 130 : fresh || summary.error ? 1 : 0);
   });
 

@@ -10,7 +10,7 @@ import { sha256 } from "../model/hash.js";
 import { Store, type IngestInput, type IngestResult } from "./store.js";
 import { IngestService } from "./ingest-service.js";
 import { printable } from "./printable.js";
-import { noReports, readArchive } from "../model/archive.js";
+import { noReports, readArchive, REPORT_FILES_TEXT } from "../model/archive.js";
 import { errText, readBounded } from "./read-file.js";
 import { imageType } from "../extractors/signatures.js";
 import iconv from "iconv-lite";
@@ -26,9 +26,10 @@ export interface BatchSummary {
   present: number;
   /**
    * Files not read as a report, each with its reason. `before: true` when these bytes
-   * had already failed the same way (the failure is stored once, and listed every run).
+   * had already failed the same way in an earlier run (the failure is stored once, and
+   * listed every run); `sameAs`: the first file of this run with the same bytes (its failure, again).
    */
-  failed: { path: string; code: string; message: string; before?: boolean }[];
+  failed: { path: string; code: string; message: string; before?: boolean; sameAs?: string }[];
   /**
    * Portal pages that are not reports themselves: the report is in the files they link
    * (`attachments-only`). Not failures: listed, so a page whose attachments were never
@@ -189,7 +190,13 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
   const summary = opts.summary ?? emptySummary();
   const hints = opts.region ? { region: opts.region } : undefined;
   const max = opts.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes;
-  const record = (path: string, r: IngestResult) => {
+  /**
+   * sha256 → the first file of this run (in walk order) with those bytes: a second file of
+   * the same bytes that fails is that file's failure again, not an earlier run's (results
+   * are recorded as they are stored, which need not be walk order).
+   */
+  const firstOf = new Map<string, string>();
+  const record = (path: string, r: IngestResult, sha: string) => {
     if (r.status === "ingested") {
       summary.ingested++;
       if (r.copy) summary.copies++;
@@ -197,7 +204,11 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
       for (const rule of new Set(r.failedRules ?? [])) summary.checks[rule] = (summary.checks[rule] ?? 0) + 1;
     } else if (r.status === "present" && r.code === undefined) summary.present++;
     else if (r.code === ATTACHMENTS_ONLY) summary.containers.push({ path, message: r.message ?? "" });
-    else summary.failed.push({ path, code: r.code ?? "failed", message: r.message ?? "", ...(r.status === "present" ? { before: true } : {}) });
+    else {
+      const first = firstOf.get(sha);
+      const sameAs = first !== undefined && first !== path ? first : undefined;
+      summary.failed.push({ path, code: r.code ?? "failed", message: r.message ?? "", ...(sameAs ? { sameAs } : r.status === "present" ? { before: true } : {}) });
+    }
     if (r.note || r.warning) (summary.hints ??= []).push({ path, message: (r.warning ?? r.note)!, warning: !!r.warning });
     opts.onResult?.(path, r);
   };
@@ -218,9 +229,10 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
   let storeError: unknown;
   const ingest = async (locator: string, input: IngestInput) => {
     const sha = sha256(input.bytes);
+    if (!firstOf.has(sha)) firstOf.set(sha, locator);
     if (inHand === 1) {
       const r = await service.ingestOne({ ...input, sha256: sha });
-      service.whenStored(r, () => record(locator, r));
+      service.whenStored(r, () => record(locator, r, sha));
       return;
     }
     // The same bytes twice at once: the store keeps one (its unique index), but the second
@@ -234,7 +246,7 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
       async (r) => {
         await before;
         // Told (summary, progress) once committed: never a document the database does not hold.
-        service.whenStored(r, () => record(locator, r));
+        service.whenStored(r, () => record(locator, r, sha));
       },
       (e) => {
         storeError ??= e;
@@ -288,13 +300,13 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
       }
       if (entry.kind === "error") {
         const r = service.recordFailure({ path, code: entry.code, message: entry.message });
-        service.whenStored(r, () => record(path, r));
+        service.whenStored(r, () => record(path, r, `unread:${path}`));
         continue;
       }
       const read = readBounded(("fsPath" in entry && entry.fsPath) || path, max);
       if (!read.ok) {
         const r = service.recordFailure({ path, code: read.code, message: read.message });
-        service.whenStored(r, () => record(path, r));
+        service.whenStored(r, () => record(path, r, `unread:${path}`));
         continue;
       }
       let bytes: Uint8Array = read.bytes;
@@ -311,22 +323,25 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
       if (extname(path).toLowerCase() === ".zip") {
         const members = readArchive(bytes);
         if (!members.ok) {
-          const r = service.save({ ok: false, code: members.code, message: members.message }, { sha: sha256(bytes), locator: path, input: { bytes, path } });
-          service.whenStored(r, () => record(path, r));
+          const sha = sha256(bytes);
+          const r = service.save({ ok: false, code: members.code, message: members.message }, { sha, locator: path, input: { bytes, path } });
+          service.whenStored(r, () => record(path, r, sha));
           continue;
         }
         if (members.docx === false) {
           // An archive that gives nothing to read is said so, once, like any file not read.
           if (!members.entries.length && !members.problems.length) {
-            const r = service.save({ ok: false, code: "no-reports", message: noReports(members.skipped) }, { sha: sha256(bytes), locator: path, input: { bytes, path } });
-            service.whenStored(r, () => record(path, r));
+            const sha = sha256(bytes);
+            const r = service.save({ ok: false, code: "no-reports", message: noReports(members.skipped) }, { sha, locator: path, input: { bytes, path } });
+            service.whenStored(r, () => record(path, r, sha));
             continue;
           }
-          for (const name of members.skipped) summary.skipped.push({ path: `${path}!/${name}`, reason: "a member of the archive that is no report file (DOCX, DOC, WPS, PDF, HTML, text)" });
+          for (const name of members.skipped) summary.skipped.push({ path: `${path}!/${name}`, reason: `a member of the archive that is no report file (${REPORT_FILES_TEXT})` });
           for (const p of members.problems) {
             const locator = `${path}!/${p.name}`;
-            const r = service.save({ ok: false, code: p.code, message: p.message }, { sha: sha256(p.bytes), locator, input: { bytes: p.bytes, path: locator, member: { archive: path, name: p.name } } });
-            service.whenStored(r, () => record(locator, r));
+            const sha = sha256(p.bytes);
+            const r = service.save({ ok: false, code: p.code, message: p.message }, { sha, locator, input: { bytes: p.bytes, path: locator, member: { archive: path, name: p.name } } });
+            service.whenStored(r, () => record(locator, r, sha));
           }
           for (const m of members.entries) {
             if (opts.signal?.stop) {
@@ -373,7 +388,7 @@ export function describeSummary(s: BatchSummary, db: string): string {
   for (const h of s.hints ?? []) lines.push(`${h.warning ? "warning" : "region"}: ${printable(h.path)} — ${printable(h.message)}`);
   if (s.failed.length) {
     lines.push("failed:");
-    for (const f of s.failed) lines.push(`  ${printable(f.path)} — ${printable(f.code)}: ${printable(f.message)}${f.before ? " (as before: same bytes, same parser)" : ""}`);
+    for (const f of s.failed) lines.push(`  ${printable(f.path)} — ${printable(f.code)}: ${printable(f.message)}${f.sameAs ? ` (the same bytes as ${printable(f.sameAs)})` : f.before ? " (as before: same bytes, same parser)" : ""}`);
   }
   if (s.containers.length) {
     lines.push("pages whose report is in their attachments (read those files; the crawler follows the links):");

@@ -172,6 +172,27 @@ describe("xxgk CLI", () => {
     expect(run("ingest", input, "--db", join(dir, "x.sqlite")).status).toBe(1);
   });
 
+  it("two files of the same bytes failing in one run: the second is that failure again, not an earlier run's; no news the run after", () => {
+    const dir = mkdtempSync(join(tmpdir(), "xxgk-cli-"));
+    const input = join(dir, "in");
+    mkdirSync(input);
+    const broken = Buffer.from("PK\u0003\u0004 this is not really a zip");
+    writeFileSync(join(input, "a-broken.docx"), broken);
+    writeFileSync(join(input, "b-broken.docx"), broken);
+    const out = run("ingest", input, "--db", join(dir, "x.sqlite"));
+    expect(out.status).toBe(1);
+    expect(out.stdout).toContain("0 ingested, 0 already present, 2 failed");
+    const lines = out.stdout.split("\n");
+    expect(lines.find((l) => l.includes("a-broken.docx —"))).not.toMatch(/as before|same bytes/);
+    expect(lines.find((l) => l.includes("b-broken.docx —"))).toMatch(new RegExp(`\\(the same bytes as ${join(input, "a-broken.docx").replace(/[.]/g, "\\.")}\\)$`));
+    expect(out.stdout).not.toContain("as before");
+    // Next run: both known; neither is news (exit 0).
+    const again = run("ingest", input, "--db", join(dir, "x.sqlite"));
+    expect(again.stdout).toMatch(/a-broken\.docx — .*\(as before: same bytes, same parser\)/);
+    expect(again.stdout).toMatch(/b-broken\.docx — .*\(the same bytes as .*a-broken\.docx\)/);
+    expect(again.status).toBe(0);
+  });
+
   it("a portal page whose report is in its attachments is listed apart, not failed: exit 0; the quality page says the same", () => {
     const dir = mkdtempSync(join(tmpdir(), "xxgk-cli-"));
     mkdirSync(join(dir, "in"));

@@ -302,7 +302,7 @@ describe("store", () => {
   it("reads a zip inside a zip, and names an archive that gives nothing to read instead of passing it in silence", async () => {
     const inner = makeZip([{ name: "硚口区商务局.txt", data: SAMPLE }]);
     writeFileSync(join(dir, "nested.zip"), makeZip([{ name: "inner.zip", data: inner }]));
-    writeFileSync(join(dir, "sheets.zip"), makeZip([{ name: "a.xlsx", data: "x" }]));
+    writeFileSync(join(dir, "sheets.zip"), makeZip([{ name: "a.csv", data: "x" }]));
     writeFileSync(join(dir, "mixed.zip"), makeZip([{ name: "bad.zip", data: "not a zip" }, { name: "b.txt", data: readFileSync("data/samples/2024-环翠区商务局.txt") }]));
     const s = await ingestPaths(store, [dir]);
     expect(s.ingested).toBe(2);
@@ -310,7 +310,7 @@ describe("store", () => {
     expect(locators).toContain("nested.zip!/inner.zip!/硚口区商务局.txt");
     const codes = Object.fromEntries(s.failed.map((f) => [f.path.slice(dir.length + 1), f.code]));
     expect(codes).toEqual({ "sheets.zip": "no-reports", "mixed.zip!/bad.zip": "corrupt-zip" });
-    expect(s.failed.find((f) => f.code === "no-reports")?.message).toContain("a.xlsx");
+    expect(s.failed.find((f) => f.code === "no-reports")?.message).toContain("a.csv");
     expect(count("SELECT count(*) AS n FROM failures WHERE is_current = 1")).toBe(2);
   });
 

@@ -17,6 +17,8 @@ import { DEFAULT_LIMITS } from "../model/limits.js";
 import type { Table } from "../model/document.js";
 import type { ReportRecord } from "../model/record.js";
 import { printedRead, problems } from "./helpers/truth.js";
+import { openStore } from "../src/store.js";
+import { ingestPaths } from "../src/ingest.js";
 import { makeZip } from "./helpers/zip.js";
 
 const out = mkdtempSync(join(tmpdir(), "xxgk-xlsx-"));
@@ -106,6 +108,25 @@ describe("legacy workbooks (.xls) LibreOffice Calc saved", () => {
     // A legacy Word file is still one.
     expect(sniff(new Uint8Array(readFileSync("test/fixtures/generated/g03-2019.lo.doc")), "g03.doc").kind).toBe("legacy-word");
   }, 120_000);
+});
+
+describe("workbooks in archives", () => {
+  it("a .zip holding a workbook reads it (before: skipped as no report file); a workbook renamed .zip is a report", async () => {
+    const dir = join(out, "zips");
+    execFileSync("mkdir", ["-p", dir]);
+    const book = readFileSync(join(out, "g01-2021.portal-utf-8.xlsx"));
+    writeFileSync(join(dir, "reports.zip"), makeZip([{ name: "统计表/硚口区商务局2024年统计表.xlsx", data: book }, { name: "说明.png", data: "x" }]));
+    writeFileSync(join(dir, "renamed.zip"), readFileSync(join(out, "g09-2021-notitle.portal-utf-8.xlsx")));
+    const store = openStore(join(dir, "x.sqlite"));
+    try {
+      const s = await ingestPaths(store, [join(dir, "reports.zip"), join(dir, "renamed.zip")]);
+      expect([s.ingested, s.failed.length]).toEqual([2, 0]);
+      expect(s.skipped.map((k) => k.path)).toEqual([`${join(dir, "reports.zip")}!/说明.png`]);
+      expect(s.skipped[0].reason).toContain("XLSX");
+    } finally {
+      store.close();
+    }
+  });
 });
 
 // ---- a workbook's parts, written as a spreadsheet program writes them -------------------------
