@@ -22,6 +22,7 @@ import { extrasOf } from "./worker-outcome.js";
 import { ReviewLedger } from "./review-ledger.js";
 import { ReportLedger } from "./report-ledger.js";
 import { Statements } from "./statements.js";
+import { printedName } from "../normalizers/organ.js";
 
 export { STORE_SCHEMA_VERSION, NewerSchemaError };
 
@@ -664,6 +665,13 @@ export class Store {
        FROM reports WHERE is_current = 1 AND organ_key IS NOT NULL ORDER BY organ_key, year, id`,
     ).all() as { key: string; organ: string | null; regionCode: string | null; regionName: string | null; province: string | null; city: string | null; county: string | null; year: number | null }[];
     const aliases = this.sql("SELECT name, canonical FROM body_aliases ORDER BY name").all() as { name: string; canonical: string }[];
+    // An alias is a name as printed: it is listed under the bodies whose documents print it
+    // (硚口区经信局 under 硚口区's body, not under every region's body of the canonical name);
+    // one no document prints yet, under every body of its canonical name (it is waiting for them).
+    const printedIn = new Map<string, Set<string>>();
+    for (const a of aliases) printedIn.set(a.name, new Set());
+    for (const r of rows) if (r.organ) printedIn.get(printedName(r.organ))?.add(r.key);
+    const listed = (a: { name: string; canonical: string }, key: string, name: string) => a.canonical === name && (printedIn.get(a.name)!.size === 0 || printedIn.get(a.name)!.has(key));
     const out = new Map<string, { key: string; name: string; names: string[]; aliases: string[]; regionCode: string | null; regionName: string | null; years: number[]; reports: number; documents: number }>();
     for (const r of rows) {
       if (regionPrefix && !(r.regionCode ?? "").startsWith(regionPrefix)) continue;
@@ -671,7 +679,7 @@ export class Store {
       if (!b) {
         const name = r.key.slice(r.key.indexOf(":") + 1);
         const place = [r.province, r.city && r.city !== r.province ? r.city : null, r.county].filter(Boolean).join("");
-        b = { key: r.key, name, names: [], aliases: aliases.filter((a) => a.canonical === name).map((a) => a.name), regionCode: r.regionCode, regionName: place || r.regionName, years: [], reports: 0, documents: 0 };
+        b = { key: r.key, name, names: [], aliases: aliases.filter((a) => listed(a, r.key, name)).map((a) => a.name), regionCode: r.regionCode, regionName: place || r.regionName, years: [], reports: 0, documents: 0 };
         out.set(r.key, b);
       }
       // A document that places its body nowhere (a scan counted with its copy) gives way to one that does.

@@ -112,6 +112,23 @@ describe("xxgk bodies", () => {
     expect(bad.stderr.trimEnd().split("\n")).toEqual(["xxgk: no body named 不存在的局 in the database (xxgk bodies lists them)"]);
   });
 
+  it("alias is listed under the body whose documents print it, not under every region's body of the canonical name", () => {
+    const db = join(dir, "alias-listed.sqlite");
+    const a = write("alias-listed/ja-2023.txt", report("江岸区商务委", 2023));
+    const b = write("alias-listed/ja-2024.txt", report("江岸区商务局", 2024));
+    const c = write("alias-listed/hc-2024.txt", report("环翠区商务局", 2024));
+    expect(run("ingest", "--db", db, a, b, c).status).toBe(0);
+    const out = run("bodies", "alias", "江岸区商务委", "江岸区商务局", "--db", db);
+    expect(out.status, out.stderr).toBe(0);
+    const bodies = run("bodies", "--db", db, "--json").stdout.trim().split("\n").map((l) => JSON.parse(l) as { key: string; aliases: string[] });
+    expect(bodies.map((x) => [x.key, x.aliases]).sort()).toEqual([
+      ["371002:商务局", []],
+      ["420102:商务局", ["江岸区商务委"]],
+    ]);
+    // The table too: 环翠区's body shows no other name.
+    expect(run("bodies", "--db", db).stdout).toMatch(/371002:商务局 +商务局 +环翠区商务局 +371002/);
+  });
+
   it("region: places an unplaced body (re-keyed, merged with its key there, cross-year re-run); an unknown code is refused with one line", () => {
     const db = join(dir, "region.sqlite");
     const a = write("region/2023.txt", report("岚岛管理委员会", 2023, 2));
