@@ -37,6 +37,10 @@ export interface ReparseChange {
 
 /** The key of a body no division places. */
 const UNPLACED = "unplaced:";
+/** Between an unplaced body's key and the number of a body of its name kept apart from it (keepApart): unplaced:城关镇人民政府#2. */
+const KEPT_APART = "#";
+/** The note on a document of an unplaced body kept apart from the documents of its name and year (IngestService.keepApart). */
+const KEPT_APART_NOTE = "copies.keptApart";
 /** The note on a document counted as another report's copy by its values (IngestService.matchByValues). */
 const MATCHED_BY_VALUES = "copies.matchedByValues";
 /** Values not 0 a scan and a document read from text must both print, equal, to be one report's copies. */
@@ -219,7 +223,11 @@ export class IngestService {
     const bare = name ? bareName(name, places) : null;
     this.store.setOrganBare(reportId, bare);
     const known = this.store.knownOrganKey(code, bare, reportId);
-    if (known) return this.store.setOrganKey(reportId, known);
+    if (known) {
+      this.store.setOrganKey(reportId, known);
+      if (code === null) this.keepApart(reportId, known);
+      return;
+    }
     // A name new to its region: its own key, and the keys of the names that abbreviate it
     // (a full name arriving after its abbreviation links both). No other name's key can
     // change (a key depends only on the longer names a name abbreviates), so only those are
@@ -232,6 +240,49 @@ export class IngestService {
       const key = organKey(code, n, names);
       if (keys.get(n)?.every((k) => k === key) !== true) this.store.setRegionOrganKey(code, n, key);
     }
+    if (code === null && bare !== null) this.keepApart(reportId, organKey(code, bare, names));
+  }
+
+  /**
+   * A body no division places is known by its name alone, and one name is many bodies
+   * (城关镇人民政府: a town in many counties). Two of its documents on one year are one
+   * report's copies only where their values say so (agreement: every value both read equal,
+   * at least TWIN_NONZERO of them not 0); otherwise the later document (by id: the same
+   * whichever order documents are keyed in, at ingest or re-keying all) is kept apart, under
+   * `KEY#n` (the first such key whose documents of that year it agrees with, or a new one),
+   * and said (`copies.keptApart`): a report counted twice can be seen and merged (placing
+   * the body, `xxgk bodies region`); two towns' reports counted as one could not.
+   */
+  private keepApart(reportId: number, base: string): void {
+    const { year } = this.store.keyYearOf(reportId);
+    let key = base;
+    const apartFrom: number[] = [];
+    if (year !== null) {
+      for (let n = 1; ; n++) {
+        key = n === 1 ? base : `${base}${KEPT_APART}${n}`;
+        const others = this.store.documentsOfKeyYear(key, year, reportId);
+        const differ = others.filter((id) => !this.sameReport(reportId, id));
+        if (!differ.length) break;
+        if (n === 1) apartFrom.push(...differ);
+      }
+    }
+    this.store.setOrganKey(reportId, key);
+    this.store.replaceDiagnostic(
+      reportId,
+      KEPT_APART_NOTE,
+      apartFrom.length
+        ? {
+            severity: "warning",
+            message: `not counted with document${apartFrom.length > 1 ? "s" : ""} ${apartFrom.join(", ")} of ${base.slice(UNPLACED.length)} on ${year}: no place is read for the name, which many bodies may bear, and their values do not show one report (they differ, or fewer than ${TWIN_NONZERO} equal values are not 0); counted as ${key}. If they are one body's copies, place it: xxgk bodies region ${key} CODE`,
+          }
+        : null,
+    );
+  }
+
+  /** Whether two documents print one report's values (agreement, either way round: one may have read less). */
+  private sameReport(a: number, b: number): boolean {
+    const read = (id: number) => [...this.store.cellValues(id)].filter((e): e is [string, number] => e[1] !== null);
+    return this.agreement(read(a), b) !== null || this.agreement(read(b), a) !== null;
   }
 
   // ---- a copy counted with the report whose values it prints ----

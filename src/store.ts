@@ -459,9 +459,9 @@ export class Store {
     this.sql("UPDATE reports SET organ_bare = ? WHERE id = ?").run(bare, reportId);
   }
 
-  /** The organ key another report of the region already has under this bare name, if any. */
+  /** The organ key another report of the region already has under this bare name, if any (a body kept apart, KEPT_APART, is not its name's). */
   knownOrganKey(regionCode: string | null, bare: string | null, exceptId: number): string | null {
-    const row = this.sql("SELECT organ_key FROM reports WHERE region_code IS ? AND organ_bare = ? AND id != ? AND organ_key IS NOT NULL LIMIT 1").get(
+    const row = this.sql("SELECT organ_key FROM reports WHERE region_code IS ? AND organ_bare = ? AND id != ? AND organ_key IS NOT NULL AND organ_key NOT GLOB '*#[0-9]*' LIMIT 1").get(
       regionCode, bare, exceptId,
     ) as { organ_key: string } | undefined;
     return row?.organ_key ?? null;
@@ -489,9 +489,14 @@ export class Store {
     return out;
   }
 
-  /** Sets the organ key of every report of a region with this bare name. */
+  /** Sets the organ key of every report of a region with this bare name (but those kept apart from its body: KEPT_APART). */
   setRegionOrganKey(regionCode: string | null, bare: string, key: string): void {
-    this.sql("UPDATE reports SET organ_key = ? WHERE organ_bare = ? AND region_code IS ?").run(key, bare, regionCode);
+    this.sql("UPDATE reports SET organ_key = ? WHERE organ_bare = ? AND region_code IS ? AND (organ_key IS NULL OR organ_key NOT GLOB '*#[0-9]*')").run(key, bare, regionCode);
+  }
+
+  /** The current documents of one body's year stored before a document (ids below `beforeId`). */
+  documentsOfKeyYear(key: string, year: number, beforeId: number): number[] {
+    return (this.sql("SELECT id FROM reports WHERE organ_key = ? AND year = ? AND id < ? AND is_current = 1 ORDER BY id").all(key, year, beforeId) as { id: number }[]).map((r) => r.id);
   }
 
   // ---- bodies: decisions people made (src/bodies.ts, the ingest service consults them) ----
@@ -677,7 +682,7 @@ export class Store {
       if (regionPrefix && !(r.regionCode ?? "").startsWith(regionPrefix)) continue;
       let b = out.get(r.key);
       if (!b) {
-        const name = r.key.slice(r.key.indexOf(":") + 1);
+        const name = r.key.slice(r.key.indexOf(":") + 1).replace(/#\d+$/, "");
         const place = [r.province, r.city && r.city !== r.province ? r.city : null, r.county].filter(Boolean).join("");
         b = { key: r.key, name, names: [], aliases: aliases.filter((a) => listed(a, r.key, name)).map((a) => a.name), regionCode: r.regionCode, regionName: place || r.regionName, years: [], reports: 0, documents: 0 };
         out.set(r.key, b);

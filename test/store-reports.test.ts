@@ -12,6 +12,11 @@ import { ingestPaths } from "../src/ingest.js";
 import { organKey } from "../normalizers/organ.js";
 import Database from "better-sqlite3";
 import { MIGRATIONS } from "../src/migrations.js";
+import { IngestService } from "../src/ingest-service.js";
+import { reportsOf } from "../src/reports.js";
+import { sha256 } from "../model/hash.js";
+import { makeReport } from "../scripts/report-fixtures/model.js";
+import { tabRows } from "../scripts/report-fixtures/render.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "xxgk-store-reports-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -187,6 +192,60 @@ describe("report tables written as documents are saved", () => {
     const bare = rows.map((r) => r.bare);
     for (const r of rows) expect(r.key).toBe(organKey(r.code, r.bare, bare));
     expect(new Set(rows.map((r) => r.key)).size).toBeLessThan(names.length); // some names did link
+    store.close();
+  });
+});
+
+describe("bodies no division places: a name alone is not one body", () => {
+  /** A report of 城关镇人民政府 (a town in many counties) that names no county: distinct values from `seed`, or all 0. */
+  const town = (organ: string, seed: number, zero = false) => {
+    const r = makeReport({ id: "t", template: "2021", otherForm: "three", organ, year: 2024, publishedOn: "2025-01-15", seed, region: { code: "", name: "", province: "", city: "", county: "" } });
+    if (zero) {
+      const z = (o: Record<string, unknown>) => {
+        for (const [k, v] of Object.entries(o)) {
+          if (Array.isArray(v)) o[k] = v.map((x) => (x === null ? null : 0));
+          else if (v && typeof v === "object") z(v as Record<string, unknown>);
+          else if (typeof v === "number") o[k] = 0;
+        }
+      };
+      for (const part of [r.active, r.requests, r.reviews]) z(part as Record<string, unknown>);
+    }
+    return tabRows(r);
+  };
+
+  it("two towns' reports of one name and year, neither placed, are two reports (each with its own copies) and stay so when re-keyed; it is said", async () => {
+    const input = join(tmp, "towns");
+    mkdirSync(input);
+    const files: Record<string, string> = {
+      "x.txt": town("城关镇人民政府", 11),
+      "y.txt": town("城关镇人民政府", 53),
+      "x-copy.txt": `${town("城关镇人民政府", 11)}\n附注：另一份。\n`,
+      "y-copy.txt": `${town("城关镇人民政府", 53)}\n附注：另一份。\n`,
+      // Two towns whose reports are all 0: nothing tells them apart but nothing shows one report either.
+      "p.txt": town("石桥镇人民政府", 0, true),
+      "q.txt": `${town("石桥镇人民政府", 0, true)}\n附注：另一镇。\n`,
+    };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(input, name), text);
+    const store = openStore(join(tmp, "towns.sqlite"));
+    const service = new IngestService(store);
+    await ingestPaths(service, [input]);
+    const fileOf = new Map(Object.entries(files).map(([name, text]) => [sha256(new TextEncoder().encode(text)), name]));
+    /** Each report's files, as the exports count them. */
+    const reports = () =>
+      [...reportsOf(store.records({ byReport: true }))].map((d) => (d.shas ?? [d.record.source.sha256]).map((s) => fileOf.get(s)).sort().join(" + ")).sort();
+    const want = ["p.txt", "q.txt", "x-copy.txt + x.txt", "y-copy.txt + y.txt"];
+    expect(reports()).toEqual(want);
+    expect((store.db.prepare("SELECT count(*) AS n FROM report_records").get() as { n: number }).n).toBe(4);
+    // The later of each pair kept apart says so, naming the documents it is not counted with.
+    const notes = store.db.prepare("SELECT r.organ_key AS key, d.message FROM diagnostics d JOIN reports r ON r.id = d.report_id WHERE d.code = 'copies.keptApart' ORDER BY r.organ_key").all() as { key: string; message: string }[];
+    expect(notes.map((n) => n.key)).toEqual(["unplaced:石桥镇人民政府#2", "unplaced:城关镇人民政府#2", "unplaced:城关镇人民政府#2"].sort());
+    for (const n of notes) expect(n.message).toMatch(/xxgk bodies region unplaced:\S+#2 CODE/);
+    // Keyed again (after any decision about a body): the same reports, nothing moved.
+    const keys = () => store.db.prepare("SELECT id, organ_key FROM reports WHERE is_current = 1 ORDER BY id").all();
+    const before = keys();
+    expect(service.rekeyBodies()).toEqual({ moves: [], notes: [] });
+    expect(keys()).toEqual(before);
+    expect(reports()).toEqual(want);
     store.close();
   });
 });
