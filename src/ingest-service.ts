@@ -349,7 +349,10 @@ export class IngestService {
    * same, at least TWIN_NONZERO of them not 0, and read most of what it read, it is a copy
    * of that report: counted there (its key and year columns; its record keeps what it
    * read), and said (`copies.matchedByValues`). A person's reading of the document comes
-   * first. Where no copy matches any more, it is counted as it reads again. Returns whether
+   * first. So is a placed, dated document of a name no other document has (a body renamed:
+   * 卫生和计划生育委员会 → 卫生健康委员会 in one year's copies; a short name standing for two
+   * names, 经信局, so linked to neither), where exactly one report of its region and year
+   * prints its values so. Where no copy matches any more, it is counted as it reads again. Returns whether
    * the document tells its report itself ("strong"). `matchedBefore`: it was counted with a
    * copy before a re-keying gave it its own key back.
    */
@@ -358,16 +361,25 @@ export class IngestService {
     // Counted with a copy before (a re-keying gave it its own region back since: matchedBefore).
     const matched = now.copy || matchedBefore;
     const ocr = this.store.readByOcr(reportId);
-    const weak =
-      matched || now.year === null || now.organKey === null || now.organKey.startsWith(UNPLACED) || (ocr && !this.store.bodyHasOtherDocuments(now.organKey, reportId));
-    if (!weak) return "strong";
+    const untold = now.year === null || now.organKey === null || now.organKey.startsWith(UNPLACED) || (ocr && !this.store.bodyHasOtherDocuments(now.organKey, reportId));
+    // A placed body no other document names (a body renamed, 卫生和计划生育委员会 → 卫生健康委员会;
+    // a short name standing for two, 经信局): its report may be another name's of its region.
+    const newName = !untold && !this.store.bodyHasOtherDocuments(now.organKey!, reportId);
+    if (!matched && !untold && !newName) return "strong";
     const sha = this.store.shaOfReport(reportId);
     const corrected = sha ? this.store.ledger.documentCorrection(sha) : null;
-    if (corrected?.organ || corrected?.year) return "person";
+    if (corrected?.organ || corrected?.year) return untold || matched ? "person" : "strong";
+    const total = this.store.cellValue(reportId, NEW_RECEIVED_TOTAL);
+    if (!untold && !matched) {
+      // A new name, placed and dated: looked for among its region's reports of its year only.
+      const twin = total !== null && total > 0 ? this.twinOf(reportId, total, now.year, now.organKey!.slice(0, now.organKey!.indexOf(":") + 1)) : null;
+      if (!twin) return "strong";
+    }
     const own = this.store.recordOf(reportId);
     if (!own) return "weak";
-    const total = this.store.cellValue(reportId, NEW_RECEIVED_TOTAL);
-    const twin = total !== null && total > 0 ? this.twinOf(reportId, total, own.year) : null;
+    // Placed and dated (by its own key, or by the copy it was counted with): its region's reports only.
+    const region = untold ? null : now.organKey!.slice(0, now.organKey!.indexOf(":") + 1);
+    const twin = total !== null && total > 0 ? this.twinOf(reportId, total, own.year, region) : null;
     if (twin) {
       this.store.countWith(reportId, twin.id);
       const organ = this.store.organOf(twin.id).organ ?? twin.key;
@@ -377,7 +389,7 @@ export class IngestService {
       });
       return "weak";
     }
-    if (!matched) return "weak";
+    if (!matched) return untold ? "weak" : "strong";
     // A copy it was matched with is gone or changed: counted as it reads.
     this.store.replaceDiagnostic(reportId, MATCHED_BY_VALUES, null);
     this.store.setDocumentYear(reportId, own.year);
@@ -386,11 +398,12 @@ export class IngestService {
   }
 
   /** The one placed report whose documents read from text print every value this one read (see matchByValues), or null. */
-  private twinOf(reportId: number, total: number, year: number | null): { id: number; key: string; year: number; both: number; nonzero: number } | null {
+  private twinOf(reportId: number, total: number, year: number | null, region: string | null = null): { id: number; key: string; year: number; both: number; nonzero: number } | null {
     const mine = [...this.store.cellValues(reportId)].filter((e): e is [string, number] => e[1] !== null);
     const units = new Map<string, { id: number; key: string; year: number; both: number; nonzero: number }>();
     for (const d of this.store.documentsWithNewReceivedTotal(total, reportId, TWIN_CANDIDATES)) {
       if (d.ocr || d.copy || d.key === null || d.year === null || d.key.startsWith(UNPLACED) || (year !== null && d.year !== year)) continue;
+      if (region !== null && !d.key.startsWith(region)) continue;
       const agreed = this.agreement(mine, d.id);
       if (agreed) units.set(`${d.key}|${d.year}`, { id: d.id, key: d.key, year: d.year, ...agreed });
     }

@@ -249,3 +249,43 @@ describe("bodies no division places: a name alone is not one body", () => {
     store.close();
   });
 });
+
+describe("a placed body's name no other document prints", () => {
+  const report = (organ: string, year: number, seed: number, zero = false) => {
+    const r = makeReport({ id: "n", template: "2021", otherForm: "three", organ, year, publishedOn: `${year + 1}-01-15`, seed, region: { code: "", name: "", province: "", city: "", county: "" } });
+    if (zero) for (const rows of [r.requests]) for (const k of Object.keys(rows)) rows[k] = rows[k].map(() => 0);
+    return tabRows(r);
+  };
+
+  it("is counted with the one report of its region and year printing its values (a body renamed, a short name standing for two), never with another region's, never by zeros", async () => {
+    const input = join(tmp, "new-names");
+    mkdirSync(input);
+    const files: Record<string, string> = {
+      // Renamed: one year's report printed under its old name and its new one.
+      "wj-old.txt": report("江岸区卫生和计划生育委员会", 2024, 17),
+      "wj-new.txt": report("江岸区卫生健康委员会", 2024, 17),
+      // The same values in another district: not its copy (another region's report).
+      "wj-elsewhere.txt": report("环翠区卫生健康委员会", 2024, 17),
+      // 经信局 stands for both the 2023 name and the 2024 one, so its name links to neither.
+      "jx-2023.txt": report("江岸区经济和信息化局", 2023, 71),
+      "jx-2024.txt": report("江岸区经济信息化和科技创新局", 2024, 97),
+      "jx-short.txt": report("江岸区经信局", 2024, 97),
+      // Two bodies whose requests are all 0: too little to tell one report.
+      "da-1.txt": report("江岸区档案局", 2024, 131, true),
+      "da-2.txt": report("江岸区档案馆", 2024, 131, true),
+    };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(input, name), text);
+    const store = openStore(join(tmp, "new-names.sqlite"));
+    const service = new IngestService(store);
+    await ingestPaths(service, [input]);
+    const fileOf = new Map(Object.entries(files).map(([name, text]) => [sha256(new TextEncoder().encode(text)), name]));
+    const reports = () =>
+      [...reportsOf(store.records({ byReport: true }))].map((d) => (d.shas ?? [d.record.source.sha256]).map((s) => fileOf.get(s)).sort().join(" + ")).sort();
+    const want = ["da-1.txt", "da-2.txt", "jx-2023.txt", "jx-2024.txt + jx-short.txt", "wj-elsewhere.txt", "wj-new.txt + wj-old.txt"];
+    expect(reports()).toEqual(want);
+    expect((store.db.prepare("SELECT count(*) AS n FROM diagnostics WHERE code = 'copies.matchedByValues'").get() as { n: number }).n).toBe(2);
+    expect(service.rekeyBodies().moves).toEqual([]);
+    expect(reports()).toEqual(want);
+    store.close();
+  });
+});
