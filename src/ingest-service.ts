@@ -256,24 +256,25 @@ export class IngestService {
   private keepApart(reportId: number, base: string): void {
     const { year } = this.store.keyYearOf(reportId);
     let key = base;
-    const apartFrom: number[] = [];
+    let apartFrom: number | null = null;
     if (year !== null) {
+      // Each key's year is its first document's report: the others joined it by agreeing
+      // with that one, so it is the one compared (not every copy: 400 copies would be quadratic).
       for (let n = 1; ; n++) {
         key = n === 1 ? base : `${base}${KEPT_APART}${n}`;
-        const others = this.store.documentsOfKeyYear(key, year, reportId);
-        const differ = others.filter((id) => !this.sameReport(reportId, id));
-        if (!differ.length) break;
-        if (n === 1) apartFrom.push(...differ);
+        const first = this.store.firstDocumentOfKeyYear(key, year, reportId);
+        if (first === null || this.sameReport(reportId, first)) break;
+        apartFrom ??= first;
       }
     }
     this.store.setOrganKey(reportId, key);
     this.store.replaceDiagnostic(
       reportId,
       KEPT_APART_NOTE,
-      apartFrom.length
+      apartFrom !== null
         ? {
             severity: "warning",
-            message: `not counted with document${apartFrom.length > 1 ? "s" : ""} ${apartFrom.join(", ")} of ${base.slice(UNPLACED.length)} on ${year}: no place is read for the name, which many bodies may bear, and their values do not show one report (they differ, or fewer than ${TWIN_NONZERO} equal values are not 0); counted as ${key}. If they are one body's copies, place it: xxgk bodies region ${key} CODE`,
+            message: `not counted with document ${apartFrom} of ${base.slice(UNPLACED.length)} on ${year}: no place is read for the name, which many bodies may bear, and their values do not show one report (they differ, or fewer than ${TWIN_NONZERO} equal values are not 0); counted as ${key}. If they are one body's copies, place it: xxgk bodies region ${key} CODE`,
           }
         : null,
     );

@@ -494,9 +494,10 @@ export class Store {
     this.sql("UPDATE reports SET organ_key = ? WHERE organ_bare = ? AND region_code IS ? AND (organ_key IS NULL OR organ_key NOT GLOB '*#[0-9]*')").run(key, bare, regionCode);
   }
 
-  /** The current documents of one body's year stored before a document (ids below `beforeId`). */
-  documentsOfKeyYear(key: string, year: number, beforeId: number): number[] {
-    return (this.sql("SELECT id FROM reports WHERE organ_key = ? AND year = ? AND id < ? AND is_current = 1 ORDER BY id").all(key, year, beforeId) as { id: number }[]).map((r) => r.id);
+  /** The first current document of one body's year stored before a document (its id below `beforeId`), or null. */
+  firstDocumentOfKeyYear(key: string, year: number, beforeId: number): number | null {
+    const row = this.sql("SELECT id FROM reports WHERE organ_key = ? AND year = ? AND id < ? AND is_current = 1 ORDER BY id LIMIT 1").get(key, year, beforeId) as { id: number } | undefined;
+    return row?.id ?? null;
   }
 
   // ---- bodies: decisions people made (src/bodies.ts, the ingest service consults them) ----
