@@ -402,9 +402,8 @@ export class IngestService {
   private twinOf(reportId: number, total: number, year: number | null, region: string | null = null): { id: number; key: string; year: number; both: number; nonzero: number } | null {
     const mine = [...this.store.cellValues(reportId)].filter((e): e is [string, number] => e[1] !== null);
     const units = new Map<string, { id: number; key: string; year: number; both: number; nonzero: number }>();
-    for (const d of this.store.documentsWithNewReceivedTotal(total, reportId, TWIN_CANDIDATES)) {
+    for (const d of this.store.documentsWithNewReceivedTotal(total, reportId, TWIN_CANDIDATES, region)) {
       if (d.ocr || d.copy || d.key === null || d.year === null || d.key.startsWith(UNPLACED) || (year !== null && d.year !== year)) continue;
-      if (region !== null && !d.key.startsWith(region)) continue;
       const agreed = this.agreement(mine, d.id);
       if (agreed) units.set(`${d.key}|${d.year}`, { id: d.id, key: d.key, year: d.year, ...agreed });
     }

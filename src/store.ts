@@ -739,13 +739,20 @@ export class Store {
    * total (migration 13's partial index), with their key and year and whether OCR read them
    * (its partial index of OCR'd documents).
    */
-  documentsWithNewReceivedTotal(value: number, exceptId: number, limit: number): { id: number; key: string | null; year: number | null; ocr: number; copy: number }[] {
+  documentsWithNewReceivedTotal(
+    value: number,
+    exceptId: number,
+    limit: number,
+    /** Only documents whose body key starts so (a region's `420104:`): filtered before the limit, not after it. */
+    keyPrefix: string | null = null,
+  ): { id: number; key: string | null; year: number | null; ocr: number; copy: number }[] {
     return this.sql(
       `SELECT r.id, r.organ_key AS key, r.year, EXISTS (SELECT 1 FROM diagnostics d WHERE d.report_id = r.id AND d.code = 'ocr.read') AS ocr, r.region_by IS 'copy' AS copy
        FROM cells c JOIN reports r ON r.id = c.report_id
-       WHERE c.tbl = 'requests' AND c.row = 'newReceived' AND c.col = 'total' AND c.value = ? AND r.is_current = 1 AND r.id <> ?
-       ORDER BY c.report_id DESC LIMIT ?`,
-    ).all(value, exceptId, limit) as never;
+       WHERE c.tbl = 'requests' AND c.row = 'newReceived' AND c.col = 'total' AND c.value = @value AND r.is_current = 1 AND r.id <> @exceptId
+         AND (@keyPrefix IS NULL OR substr(r.organ_key, 1, length(@keyPrefix)) = @keyPrefix)
+       ORDER BY c.report_id DESC LIMIT @limit`,
+    ).all({ value, exceptId, keyPrefix, limit }) as never;
   }
 
   /** One cell of a document by its key (tbl.row.col), null where not read or not there. */
