@@ -48,7 +48,9 @@ export class LabelMatcher<K extends string> {
     // A note in brackets after the label (规章(设区的市人民政府提供), 其他对外管理服务事项(指行政许可以外的事项)):
     // the label before it, as sure as a label with a note after it (0.9), where the note
     // itself names no row.
-    const note = TRAILING_NOTE.exec(printed);
+    // Or a definition after a colon (`规章：地方行政规章指…`, a real 2020 report glossing
+    // its rows), likewise where the definition itself names no row.
+    const note = TRAILING_NOTE.exec(printed) ?? GLOSS.exec(printed);
     if (!note || this.best(note[2])) return null;
     const head = this.best(note[1]);
     return head ? { ...head, score: Math.min(head.score, 0.9) } : null;
@@ -82,6 +84,11 @@ export class LabelMatcher<K extends string> {
 
 /** A label, then a note in brackets closing it: the label (two Han characters or more) and the note. */
 const TRAILING_NOTE = /^(.*\p{Script=Han}.*\p{Script=Han}.*?)\s*[（(]([^（）()]{2,})[)）]\s*$/u;
+/**
+ * A label, a colon, then a gloss on it: the label (two Han characters or more, no colon)
+ * and the gloss, which holds no digit (`行政许可：全年办理1523件` is a sentence, not a row).
+ */
+const GLOSS = /^([^:：]*\p{Script=Han}[^:：]*\p{Script=Han}[^:：]*?)\s*[:：]\s*([^\s\d０-９][^\d０-９]+)$/u;
 
 function score(label: string, v: string): number {
   if (label === v) return 1;

@@ -428,3 +428,49 @@ describe("a fifth round of real report shapes (2026-12-07, evening)", () => {
     expect(codesOf(r)).not.toContain("text.cellOrder");
   });
 });
+
+describe("a sixth round of real report shapes (2026-12-08)", () => {
+  const codesOf = (r: ReportRecord) => r.diagnostics.map((d) => d.code);
+  /** Cells one after another, each followed by a pipe on a line of its own, as a page store renders a table. */
+  const separated = (rows: string[][]) => rows.flatMap((row) => [...row.flatMap((c) => [`${c} |`]), "|"]).join("\n");
+
+  it("row labels glossed after a colon (规章：地方行政规章指…) are read as their rows", async () => {
+    const text = [
+      "示例开发区教育文化局2020年政府信息公开工作年度报告",
+      "二、主动公开政府信息情况",
+      separated([
+        ["第二十条第(一)项"],
+        ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"],
+        ["规章：地方政府规章，是指省、自治区、直辖市和设区的市的人民政府依照法定权限制定的规范。其名称一般称“规定”“办法”。", "2", "3", "5"],
+        ["规范性文件：是指行政机关依照法定权限和程序制定并公开发布，涉及公民、法人和其他组织权利义务，在一定期限内反复适用的公文。", "4", "6", "7"],
+        ["第二十条第(五)项"],
+        ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+        ["行政许可", "31", "2", "58"],
+      ]),
+    ].join("\n");
+    const r = await read(text);
+    expect(r.active).toMatchObject({
+      regulations: { newlyMade: 2, newlyPublished: 3, totalPublished: 5 },
+      normativeDocuments: { newlyMade: 4, newlyPublished: 6, totalPublished: 7 },
+      licensing: { previousYear: 31, change: 2, decisions: 58 },
+    });
+    expect(r.diagnostics.filter((d) => d.key?.startsWith("active.regulations") || d.key?.startsWith("active.normativeDocuments"))).toEqual([]);
+  });
+
+  it("a text after a colon that holds a number is a sentence, not a gloss: no row is read from it", async () => {
+    const text = [
+      "示例开发区教育文化局2020年政府信息公开工作年度报告",
+      "二、主动公开政府信息情况",
+      "第二十条第(一)项 | | | |",
+      "信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |",
+      "规章 | 2 | 3 | 5 |",
+      "规范性文件：本年共制作12件 | 4 | 6 | 7 |",
+    ].join("\n");
+    const r = await read(text);
+    expect(r.active).toMatchObject({
+      regulations: { newlyMade: 2, newlyPublished: 3, totalPublished: 5 },
+      normativeDocuments: { newlyMade: null, newlyPublished: null, totalPublished: null },
+    });
+    expect(r.diagnostics.find((d) => d.key === "active.normativeDocuments.newlyMade")?.code).toBe("row.missing");
+  });
+});
