@@ -511,8 +511,9 @@ function organFromBody(texts: string[], named: PreambleName | null): { organ: st
   const patterns = [
     // The overview's first sentence with the body as its subject (2023年,云和县人民政府办公室以…;
     // after its sub-heading, without the comma: (一)主动公开情况。2022年宜城市教育局全面推进…):
-    // before the contact sentence, which may name another office (…信息公开中心).
-    /(?:^|\n)\s*(?:[（(][一二三四五六七八九十]+[)）][^，,。；\d\n]{0,12}[。.：:]?\s*)?\d{4}\s*年度?\s*[，,]?\s*([^\s，,。；《》]{2,30}?)\s*(?:以|按照|坚持|认真|严格|深入|全面|紧紧|始终|围绕|持续|扎实|积极)/,
+    // before the contact sentence, which may name another office (…信息公开中心). The year
+    // may be said as 本年度 (本年度,兴发乡严格依照《条例》…, a real township report).
+    /(?:^|\n)\s*(?:[（(][一二三四五六七八九十]+[)）][^，,。；\d\n]{0,12}[。.：:]?\s*)?(?:\d{4}\s*年度?|本年度?)\s*[，,]?\s*([^\s，,。；《》]{2,30}?)\s*(?:以|按照|依照|坚持|认真|严格|深入|全面|紧紧|始终|围绕|持续|扎实|积极)/,
     contact,
     /结合\s*\d{4}\s*年度?\s*([^\s，,。；]{2,40}?)(?:单位)?(?:政府)?信息公开工作实际/,
     /[，,。]\s*([^\s，,。；《》]{2,30}?)\s*(?:认真|严格|深入)?(?:贯彻|落实)/,

@@ -46,6 +46,15 @@ describe("organ, year, date and sections", () => {
     expect(readMeta(doc("欢迎访问浑南区国资局，", preamble)).organ).toBe("区政府国资局");
   });
 
+  it("reads the body from the overview's first sentence that says the year as 本年度 (a real township report's excerpt)", () => {
+    const m = readMeta(doc("一、总体情况", "本年度,示例乡严格依照《中华人民共和国政府信息公开条例》,扎实推进政府信息公开工作。"));
+    expect(m.organ).toBe("示例乡");
+    expect(codes(m)).toContain("meta.organFromBody");
+    // The body speaking of itself, or the whole county, names no one there.
+    expect(readMeta(doc("一、总体情况", "本年度，我乡严格依照《条例》推进公开。")).organ).toBeNull();
+    expect(readMeta(doc("一、总体情况", "本年度，全县严格落实《条例》。")).organ).toBeNull();
+  });
+
   it("reads the body from the overview's first sentence after its sub-heading, with or without a comma (a real page store's excerpt)", () => {
     const period = "本报告数据统计期限为2022年1月1日至2022年12月31日。";
     const m = readMeta(doc("一、总体情况", period, "(一)主动公开情况。2022年示例市教育局全面推进政府信息公开工作,全年公开各类信息120条。"));
