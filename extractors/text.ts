@@ -76,15 +76,25 @@ const PIPE_RULE = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 export function parseText(text: string): Document {
   let lines = text.replace(/\r\n?/g, "\n").split("\n").map(cleanText);
   const diagnostics: Document["diagnostics"] = [];
-  const separated = rowsFromSeparatedCells(lines);
+  const spaced = cellsBetweenBlankLines(lines);
+  const separated = rowsFromSeparatedCells(spaced ? spaced.lines : lines);
   if (separated.runs) {
     lines = separated.lines;
-    diagnostics.push({
-      severity: "info",
-      message: "table cells one after another, each followed by a pipe (a page store's rendering): rows rebuilt in the page's order, a row starting at each label",
-      source: SEPARATED_CELLS,
-      place: { line: separated.first + 1 },
-    });
+    diagnostics.push(
+      spaced
+        ? {
+            severity: "info",
+            message: "a page's text with a blank line after every table cell, paragraphs saved whole (not broken at a page's width, as pdftotext breaks them): rows rebuilt in the page's order, a row starting at each label",
+            source: DOUBLE_SPACED,
+            place: { line: spaced.first + 1 },
+          }
+        : {
+            severity: "info",
+            message: "table cells one after another, each followed by a pipe (a page store's rendering): rows rebuilt in the page's order, a row starting at each label",
+            source: SEPARATED_CELLS,
+            place: { line: separated.first + 1 },
+          },
+    );
   }
   const runOn = lines.findIndex(isRunOn);
   if (runOn !== -1) {
@@ -118,6 +128,52 @@ export function parseText(text: string): Document {
     });
   }
   return { blocks, meta: {}, diagnostics };
+}
+
+// ---- cells one after another, a blank line after each ---------------------------
+
+/** The source of the note saying a page's text had a blank line after every cell (see cellsBetweenBlankLines). */
+export const DOUBLE_SPACED = "text:double-spaced";
+
+/** Han characters on a line, at least, for the line to be a paragraph saved whole (no PDF text line is that long). */
+const WHOLE_PARAGRAPH_HAN = 80;
+
+/**
+ * A page's text as some page stores save it: every paragraph on a line of its own and every
+ * table cell too, a blank line after each (`规章`, ``, `34`, ``, `4`, …). Read as pdftotext
+ * writes a PDF (blank lines part blocks, whose order may not be the rows'), each number is a
+ * block of its own and a row whose numbers differ is null (`row.lineOrder`). Such text keeps
+ * the page's order, so its tables are read as a page store's cells between pipes are: the
+ * blank line after each cell of sections 二 to 四 becomes a pipe alone, and
+ * rowsFromSeparatedCells rebuilds the rows. Only where the text cannot be pdftotext's: a
+ * paragraph is saved whole on one line (WHOLE_PARAGRAPH_HAN Han characters or more: pdftotext
+ * breaks lines at the page's width), no two lines of those sections stand together, and no
+ * two blank lines do (a second blank line could be a blank cell or a gap between tables:
+ * which one cannot be told, so such text is left as it is). A blank line after a sentence
+ * (…。) or a heading parts prose, not cells, and stays.
+ */
+function cellsBetweenBlankLines(lines: string[]): { lines: string[]; first: number } | null {
+  if (lines.some((l) => l.includes("|") || l.includes("\t"))) return null;
+  if (!lines.some((l) => (l.match(/\p{Script=Han}/gu)?.length ?? 0) >= WHOLE_PARAGRAPH_HAN)) return null;
+  const from = lines.findIndex((l) => sectionHeading(l)?.number === 2);
+  if (from < 0) return null;
+  let to = lines.findIndex((l, i) => i > from && (sectionHeading(l)?.number ?? 0) >= 5);
+  if (to < 0) to = lines.length;
+  while (to > from && lines[to - 1].trim() === "") to--;
+  let filled = 0;
+  for (let i = from; i < to; i++) {
+    const blank = lines[i].trim() === "";
+    if (!blank) filled++;
+    if (i + 1 < to && blank === (lines[i + 1].trim() === "")) return null;
+  }
+  if (filled < SEPARATED_RUN_AT_LEAST * 2) return null;
+  const out = [...lines];
+  // Up to the blank line after the last cell, where there is one (before 五's heading).
+  for (let i = from + 1; i <= to && i < lines.length; i++) {
+    const before = lines[i - 1].trim();
+    if (lines[i].trim() === "" && !/[。！？!?]$/.test(before) && !sectionHeading(before)) out[i] = "|";
+  }
+  return { lines: out, first: from + 1 };
 }
 
 // ---- cells one after another, each followed by a pipe --------------------------

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import * as cheerio from "cheerio";
 import { parseReport } from "../src/pipeline.js";
 import type { ReportRecord } from "../model/record.js";
 
@@ -472,5 +473,113 @@ describe("a sixth round of real report shapes (2026-12-08)", () => {
       normativeDocuments: { newlyMade: null, newlyPublished: null, totalPublished: null },
     });
     expect(r.diagnostics.find((d) => d.key === "active.normativeDocuments.newlyMade")?.code).toBe("row.missing");
+  });
+});
+
+describe("a page's text with a blank line after every table cell, its paragraphs whole (a page store's rendering)", () => {
+  const codesOf = (r: ReportRecord) => r.diagnostics.map((d) => d.code);
+  const overview =
+    "2020年，示例镇政务公开工作深入贯彻落实上级关于深化“放管服”改革的总体要求，围绕稳就业、保民生发布政策解读，涉及教育、医疗、卫生、农业等领域信息，全镇累计主动公开政府信息131条，其中通过政府网站公开信息86条，机构职能类信息5条，政务动态类信息41条。";
+  const cells = [
+    "第二十条第(一)项", "信息内容", "本年新", "制作数量", "本年新", "公开数量", "对外公开总数量",
+    "规章(设区的市、自治州人民政府应提供相关数据)", "0", "0", "0",
+    "规范性文件(行政机关制定发布的决定、公告、通告、意见、通知)", "27", "5", "61",
+    "第二十条第(五)项", "信息内容", "上一年项目数量", "本年增/减", "处理决定数量",
+    "行政许可", "14", "+2", "305",
+    "其他对外管理服务事项", "8", "0", "42",
+    "第二十条第(六)项", "信息内容", "上一年项目数量", "本年增/减", "处理决定数量",
+    "行政处罚", "19", "-3", "7",
+    "行政强制", "0", "0", "0",
+  ];
+  const page = (cellLines: string[], paragraph = overview) =>
+    [
+      "示例镇2020年政府信息公开工作年度报告",
+      "发布时间:2021-01-22 10:05 来源:示例镇",
+      "",
+      "一、总体情况",
+      "",
+      paragraph,
+      "",
+      "二、主动公开政府信息情况",
+      "",
+      ...cellLines.flatMap((c) => [c, ""]),
+      "五、存在的主要问题及改进情况",
+      "",
+      "信息公开工作人员业务水平有待提高。",
+    ].join("\n");
+
+  it("reads the rows in the page's order, numbers that differ included", async () => {
+    const r = await read(page(cells));
+    expect(r.active).toMatchObject({
+      regulations: { newlyMade: 0, newlyPublished: 0, totalPublished: 0 },
+      normativeDocuments: { newlyMade: 27, newlyPublished: 5, totalPublished: 61 },
+      licensing: { previousYear: 14, change: 2, decisions: 305 },
+      otherServices: { previousYear: 8, change: 0, decisions: 42 },
+      penalties: { previousYear: 19, change: -3, decisions: 7 },
+      coercion: { previousYear: 0, change: 0, decisions: 0 },
+    });
+    expect(codesOf(r)).toContain("text.doubleSpaced");
+    expect(codesOf(r)).not.toContain("row.lineOrder");
+    expect({ organ: r.organ, year: r.year }).toEqual({ organ: "示例镇", year: 2020 });
+    // A place is the text's own line: the row's label stands there.
+    const line = r.provenance["active.licensing.decisions"]?.place?.line;
+    expect(page(cells).split("\n")[line! - 1]).toBe("行政许可");
+  });
+
+  /** A portal page's text as such a store saves it: each paragraph and each table cell on a line of its own, a blank line after each. */
+  const pageText = (html: string) => {
+    const $ = cheerio.load(html);
+    const lines: string[] = [];
+    const walk = (el: Parameters<typeof $>[0]) =>
+      $(el)
+        .children()
+        .each((_, n) => {
+          const tag = n.tagName.toLowerCase();
+          if (tag === "script" || tag === "style") return;
+          if (tag === "td" || tag === "th") lines.push($(n).text().replace(/\s+/g, ""));
+          else if (["p", "h1", "h2", "h3", "h4", "div", "li"].includes(tag) && !$(n).find("table,p,div").length) {
+            const t = $(n).text().trim();
+            if (t) lines.push(t);
+          } else walk(n);
+        });
+    walk("body");
+    return lines.map((l) => `${l}\n`).join("\n");
+  };
+  const manifest: { file: string; expected: string | null }[] = json("test/fixtures/manifest.json");
+  const pages = manifest.filter((e) => /generated\/g\d\d-[^/]*\.portal-utf-8\.html$/.test(e.file) && e.expected);
+
+  it("has portal pages to render", () => expect(pages.length).toBeGreaterThanOrEqual(8));
+
+  for (const e of pages)
+    it(`${e.file} as that text: its expected values, or (a blank cell printed) no value that is not the page's`, async () => {
+      const text = pageText(readFileSync(join("test/fixtures", e.file), "utf8"));
+      const r = await read(text);
+      const exp = json(join("test/fixtures", e.expected!));
+      if (!/\n\n\n\n/.test(text.slice(text.indexOf("二、主动公开政府信息情况")))) {
+        expectFixture(r, e.expected!);
+        expect(codesOf(r)).toContain("text.doubleSpaced");
+      } else {
+        expect(codesOf(r)).not.toContain("text.doubleSpaced");
+        const got = values(r) as Record<string, Record<string, unknown>>;
+        for (const part of ["active", "requests", "reviews"] as const)
+          for (const [k, v] of Object.entries(got[part]))
+            for (const [c, x] of Object.entries(Array.isArray(v) ? { ...v } : (v as object)))
+              if (x !== null) expect(x, `${part}.${k}.${c}`).toEqual((exp[part][k] as Record<string, unknown>)[c]);
+      }
+    });
+
+  it("text whose paragraphs are broken at a page's width (pdftotext's) is read with suspicion, as before", async () => {
+    const wrapped = overview.match(/.{1,40}/gu)!.join("\n");
+    const r = await read(page(cells, wrapped));
+    expect(codesOf(r)).not.toContain("text.doubleSpaced");
+    expect(r.active.normativeDocuments).toEqual({ newlyMade: null, newlyPublished: null, totalPublished: null });
+    expect(r.diagnostics.find((d) => d.key === "active.normativeDocuments.newlyMade")?.code).toBe("row.lineOrder");
+  });
+
+  it("two blank lines in a table (a blank cell, or a gap between tables: which, the text cannot say) leave the text as it is", async () => {
+    const gap = [...cells.slice(0, 12), "", ...cells.slice(12)];
+    const r = await read(page(gap));
+    expect(codesOf(r)).not.toContain("text.doubleSpaced");
+    expect(r.active.normativeDocuments).toEqual({ newlyMade: null, newlyPublished: null, totalPublished: null });
   });
 });
