@@ -3,6 +3,7 @@
 import { ExtractError, type Diagnostic, type Document } from "../../model/document.js";
 import { namesDisclosure } from "../../model/text.js";
 import { layout } from "./layout.js";
+import { isNumber } from "./stream.js";
 import { readPdf, type PageData, type ReadResult } from "./read.js";
 
 const hasText = (p: PageData) => p.runs.some((t) => t.str.trim());
@@ -146,14 +147,33 @@ export function readDiagnostics(r: ReadResult, layersSetAside = false): Diagnost
  * How near a page's left or right edge a number's run may end before it counts as cut
  * there (points). Real layouts keep a margin; a table set wider than the page (LibreOffice
  * saving an HTML table wider than A4) has its last column's digits past the edge, where
- * no viewer shows them and pdfjs returns only those inside (14069 read as 140).
+ * no viewer shows them and pdfjs returns only those inside (14069 read as 140). The same
+ * at the edge of the rectangle the text is clipped to: a browser prints a page wider than
+ * the paper clipped to the printable area and leaves out the glyphs past it (14374 printed
+ * as 143, the 3 reaching 2 pt past the clip).
  */
 const PAGE_EDGE_PT = 2;
 /**
- * Numbers whose run reaches the page's left or right edge: their digits past it are cut,
- * so the number at that end of the run (its last word at the right edge, its first at the
- * left; a run may hold several cells' numbers) becomes an unread value, each digit a "?"
- * (the run keeps its length, so the other words keep their places): null with a
+ * How near a clip's edge a number's run may end before it counts as cut there, in font
+ * sizes (or PAGE_EDGE_PT, whichever is more): a glyph is left out where it lies wholly past
+ * the clip, and a digit's ink starts up to a quarter of an em after its origin (a
+ * full-width digit's, centred in its em), so the run before it may end that far inside.
+ * A number whose last digit crosses the edge is shown in part: null too.
+ */
+const CLIP_EDGE_EM = 0.3;
+/**
+ * A clip cuts text only where some text on the page runs past its edge by more than this
+ * (points): a table squeezed to the printable area's width ends at its edge, its last
+ * column's numbers flush with it and whole (2577 ending 0.5 pt inside).
+ */
+const CLIP_CROSS_PT = 0.2;
+/**
+ * Numbers whose run reaches the page's left or right edge, or the edge of a clip text is
+ * shown in (a run that starts inside the clip, at its height) where text on the page runs
+ * past that edge: their digits past it are
+ * cut, so the number at that end of the run (its last word at the right edge, its first at
+ * the left; a run may hold several cells' numbers) becomes an unread value, each digit a
+ * "?" (the run keeps its length, so the other words keep their places): null with a
  * diagnostic, never the digits left inside the page. Changes the pages' runs; returns the
  * pages where it did, with counts.
  */
@@ -161,14 +181,20 @@ export function cutAtPageEdge(pages: PageData[]): { page: number; count: number 
   const out: { page: number; count: number }[] = [];
   for (const p of pages) {
     let count = 0;
+    const inClip = (t: { x: number; y: number }, c: { x0: number; y0: number; x1: number; y1: number }) => t.y >= c.y0 && t.y <= c.y1 && t.x >= c.x0 - PAGE_EDGE_PT && t.x < c.x1;
+    const cutting = (p.textClips ?? []).filter((c) => p.runs.some((t) => t.str.trim() !== "" && inClip(t, c) && t.x + t.w > c.x1 + CLIP_CROSS_PT));
     for (const t of p.runs) {
-      if (!/\d/.test(t.str)) continue;
-      const right = t.x + t.w > p.box.x1 - PAGE_EDGE_PT;
+      if (!DIGIT.test(t.str)) continue;
+      const end = t.x + t.w;
+      const words = t.str.split(/(\s+)/);
+      const last = words.findLastIndex((w) => w.trim() !== "");
+      // A clip's edge cuts only where the run ends in a number (a line of prose reaches the printable area's edge).
+      const clipped = last !== -1 && isNumber(words[last]) && cutting.some((c) => inClip(t, c) && end > c.x1 - Math.max(PAGE_EDGE_PT, t.size * CLIP_EDGE_EM));
+      const right = end > p.box.x1 - PAGE_EDGE_PT || clipped;
       const left = t.x < p.box.x0 + PAGE_EDGE_PT;
       if (!right && !left) continue;
-      const words = t.str.split(/(\s+)/);
-      const at = right ? words.findLastIndex((w) => w.trim() !== "") : words.findIndex((w) => w.trim() !== "");
-      if (at === -1 || !/\d/.test(words[at])) continue;
+      const at = right ? last : words.findIndex((w) => w.trim() !== "");
+      if (at === -1 || !DIGIT.test(words[at])) continue;
       words[at] = words[at].replace(/./gu, "?");
       t.str = words.join("");
       count++;
@@ -177,6 +203,9 @@ export function cutAtPageEdge(pages: PageData[]): { page: number; count: number 
   }
   return out;
 }
+
+/** A digit, ASCII or full-width (１４６８６). */
+const DIGIT = /[0-9０-９]/;
 
 export function buildDocument(r: ReadResult): Document {
   const withText = withTextLayer(r);

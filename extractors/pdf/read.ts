@@ -68,6 +68,12 @@ export interface PageData {
    * with no text and hundreds of these has its text "converted to curves" (build.ts).
    */
   shapes?: number;
+  /**
+   * The clipping rectangles text was shown in (user space, or the reading frame), where
+   * one is set: a browser's print clips the page's content to its printable area and
+   * leaves out the glyphs past it (build.ts `cutAtPageEdge`).
+   */
+  textClips?: { x0: number; y0: number; x1: number; y1: number }[];
 }
 
 export interface ReadResult {
@@ -210,7 +216,7 @@ const SKIPPED = 0, SEEN = 1, READ = 2;
 /** Operator number → SKIPPED, SEEN or READ: the operators readPage's switch handles, and how. */
 const OPERATOR_USE = (OPS: Pdfjs["OPS"]) => {
   const seen = [
-    OPS.save, OPS.restore, OPS.paintFormXObjectEnd,
+    OPS.save, OPS.restore, OPS.paintFormXObjectEnd, OPS.clip, OPS.eoClip,
     OPS.showText, OPS.showSpacedText, OPS.nextLineShowText, OPS.nextLineSetSpacingShowText,
     OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject, OPS.paintImageXObjectRepeat, OPS.paintImageMaskXObjectRepeat, OPS.paintSolidColorImageMask,
   ];
@@ -410,13 +416,17 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
   let renderMode = 0;
   let hiddenText = 0;
   let shownText = 0;
-  const stack: { ctm: M; lineWidth: number; renderMode: number }[] = [];
+  // The clip in effect (its bounding box; null: the whole page) and whether the next path sets it (W, W*).
+  let clip: Box | null = null;
+  let clipNext = false;
+  const textClips = new Map<string, Box>();
+  const stack: { ctm: M; lineWidth: number; renderMode: number; clip: Box | null }[] = [];
   // Only the operators OPERATOR_USE lists arrive, with arguments only where it says READ
   // (the port leaves the rest out): a case added here needs its operator listed there.
-  const save = () => stack.push({ ctm, lineWidth, renderMode });
+  const save = () => stack.push({ ctm, lineWidth, renderMode, clip });
   const restore = () => {
     const s = stack.pop();
-    if (s) ({ ctm, lineWidth, renderMode } = s);
+    if (s) ({ ctm, lineWidth, renderMode, clip } = s);
   };
   const { fnArray, argsArray } = ops;
   for (let i = 0; i < fnArray.length; i++) {
@@ -432,12 +442,17 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
       case OPS.setTextRenderingMode:
         renderMode = args[0] as number;
         break;
+      case OPS.clip:
+      case OPS.eoClip:
+        clipNext = true;
+        break;
       case OPS.showText:
       case OPS.showSpacedText:
       case OPS.nextLineShowText:
       case OPS.nextLineSetSpacingShowText:
         if (renderMode === 3 || renderMode === 7) hiddenText++;
         else shownText++;
+        if (clip) textClips.set(`${clip.x0.toFixed(1)} ${clip.y0.toFixed(1)} ${clip.x1.toFixed(1)} ${clip.y1.toFixed(1)}`, clip);
         break;
       case OPS.transform:
         ctm = mul(ctm, args as unknown as M);
@@ -474,6 +489,11 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
       case OPS.constructPath: {
         const paint = args[0] as number;
         const path = (args[1] as (Float32Array | null)[])?.[0];
+        if (clipNext && path) {
+          const b = pathBox(path, ctm);
+          if (b) clip = clip ? { x0: Math.max(clip.x0, b.x0), y0: Math.max(clip.y0, b.y0), x1: Math.min(clip.x1, b.x1), y1: Math.min(clip.y1, b.y1) } : b;
+        }
+        clipNext = false;
         if (!path || paint === OPS.endPath) break;
         const stroke = paint === OPS.stroke || paint === OPS.closeStroke || paint === OPS.fillStroke || paint === OPS.eoFillStroke || paint === OPS.closeFillStroke || paint === OPS.closeEOFillStroke;
         const fill = paint === OPS.fill || paint === OPS.eoFill || paint === OPS.fillStroke || paint === OPS.eoFillStroke || paint === OPS.closeFillStroke || paint === OPS.closeEOFillStroke;
@@ -484,7 +504,37 @@ async function readPage(lib: Pdfjs, page: PdfPage, number: number): Promise<Page
   }
   const box = frame ? frame.box : { x0: Math.min(vx0, vx1), y0: Math.min(vy0, vy1), x1: Math.max(vx0, vx1), y1: Math.max(vy0, vy1) };
   const turned = frame ? { show: frame.show, rotate: frame.rotate, turned: frame.turned } : {};
-  return { page: number, box, ...turned, runs, h, v, images, largestImage, ...(largestImageBox ? { largestImageBox } : {}), hiddenText, shownText, ...(shapes ? { shapes } : {}) };
+  return {
+    page: number, box, ...turned, runs, h, v, images, largestImage, ...(largestImageBox ? { largestImageBox } : {}), hiddenText, shownText, ...(shapes ? { shapes } : {}),
+    ...(textClips.size ? { textClips: [...textClips.values()] } : {}),
+  };
+}
+
+type Box = { x0: number; y0: number; x1: number; y1: number };
+
+/** The bounding box of a path's points (curves by their end points) in the frame ctm maps to; undefined for an empty path. */
+function pathBox(path: Float32Array, ctm: M): Box | undefined {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const at = (x: number, y: number) => {
+    const [px, py] = apply(ctm, x, y);
+    xs.push(px);
+    ys.push(py);
+  };
+  for (let i = 0; i < path.length; ) {
+    const op = path[i++];
+    if (op === 0 || op === 1) {
+      at(path[i], path[i + 1]);
+      i += 2;
+    } else if (op === 2) {
+      at(path[i + 4], path[i + 5]);
+      i += 6;
+    } else if (op === 3) {
+      at(path[i + 2], path[i + 3]);
+      i += 4;
+    } else if (op !== 4) break;
+  }
+  return xs.length ? { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) } : undefined;
 }
 
 const AXIS = 0.6;
