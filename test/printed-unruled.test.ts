@@ -110,3 +110,23 @@ describe("a page wider than the paper, printed at full scale: chromium clips it 
     expect(pdf.requests.newReceived.slice(0, 2)).toEqual(page.requests.newReceived.slice(0, 2));
   }, 120_000);
 });
+
+describe("full-width digits wrapped in a narrow unruled cell", () => {
+  // ２４４ (full-width, as some editors type) breaks between any two digits: printed as ２４ on
+  // the row's line and ４ under it (or ２４ above and ４ on it). The widths prove no wrap (the
+  // column's widest number, 10442, is wider than ２４), so the two were not joined, and the
+  // row kept the ４ on or nearest its line: 予以公开 / 自然人 read as 4.
+  for (const [name, s] of [
+    ["centred, A4, 14 px, header and footer", { pad: 4, font: 14, width: 1200, align: "center", format: "A4", scale: 1, headerFooter: true }],
+    ["set left, Letter, 12 px", { pad: 1, font: 12, width: 600, align: "left", format: "Letter", scale: 1 }],
+  ] as [string, Print][])
+    it(`leaves the cell unread, never the digits of one line (${name})`, async () => {
+      const { pdf, page } = await records("g01-2021", s);
+      const r = against(pdf, page);
+      expect(r.wrong).toEqual([]);
+      expect(r.silent).toEqual([]);
+      expect(pdf.requests.granted[0]).toBeNull();
+      expect(pdf.diagnostics.some((d) => d.key === "requests.granted.naturalPerson" && d.severity === "warning")).toBe(true);
+      expect(pdf.requests.granted.slice(1)).toEqual(page.requests.granted.slice(1));
+    }, 120_000);
+});

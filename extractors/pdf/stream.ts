@@ -105,6 +105,8 @@ const T = {
   /** Two lines a line apart: at least this far, at most this many pitches. */
   lineApartMinEm: 0.6,
   lineApartMaxPitch: 1.15,
+  /** A number no row owns, a line of this many font sizes (or a line pitch) from a row's number in its column, makes that number doubtful. */
+  strayLineEm: 1.4,
   /** A wrapped number's two pieces are wider than the column's widest content by this. */
   wrapExcessEm: 0.5,
   /** One fit clearly better than the next by this much. */
@@ -721,7 +723,23 @@ function assignValues(split: Split, labels: Labels, B: number, size: number, not
     const fit = (x: Near) => Math.min(Math.abs(rowLine(x) - (x.a.y + n.y) / 2), Math.abs(rowLine(x) - Math.max(x.a.y, n.y)));
     const widest = widestIn(split, n.band);
     const fits = near.filter((x) => (x.a.y > n.y ? couldWrap(x.a, n, widest) : couldWrap(n, x.a, widest))).sort((p, q) => fit(p) - fit(q));
-    if (!fits.length) continue;
+    if (!fits.length) {
+      // Stacked on a row's number, a line apart, and no row owns it: the widths do not prove
+      // a wrap, yet nothing else explains it (full-width digits break anywhere: ２４ / ４ for
+      // ２４４, the row's line holding the ４). The row's number may be the rest of it. A
+      // line apart by the font's size too: the cells' line pitch may be misjudged.
+      const stacked = [...claimed]
+        .map(([b, vs]) => ({ b, vs, a: vs[n.band] }))
+        .filter((x): x is Near => !!x.a && (lineApart(x.a.y - n.y, linePitch, size) || lineApart(x.a.y - n.y, size * T.strayLineEm, size)) && Math.min(x.a.x1, n.x1) - Math.max(x.a.x0, n.x0) > 0);
+      if (!stacked.length) continue;
+      loose.splice(loose.indexOf(n), 1);
+      for (const x of stacked) {
+        x.vs[n.band] = undefined;
+        unsettle(x.b, n.band);
+      }
+      notes.push(`"${n.text}" stands a line apart from "${stacked.map((x) => x.a.text).join('", "')}" in its column, and no row owns it: part of that number wrapped in its cell or another row's, the layout cannot tell; the cell is left unread`);
+      continue;
+    }
     loose.splice(loose.indexOf(n), 1);
     const { b, vs, a } = fits[0];
     const [upper, lower] = a.y > n.y ? [a, n] : [n, a];
