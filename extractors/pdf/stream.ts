@@ -82,6 +82,8 @@ const T = {
   /** A band joins a column this many times nearer than the next one, plus this many points. */
   nearestRatio: 2,
   nearestPt: 2,
+  /** A head over no band has room for a column of its own where the space beside it is this many gaps between columns. */
+  roomGaps: 1.5,
   /** A label piece after a gap this wide (at a recurring start) opens a fragment. */
   labelStartEm: 0.15,
   /** Label starts this close are one start. */
@@ -437,7 +439,27 @@ function valueColumns(lines: Line[], isValueLine: boolean[], valuePieces: { p: P
     const joined: Span = [Math.min(...under.map((b) => b[0])), Math.max(...under.map((b) => b[1]))];
     bands = [...bands.filter((b) => !under.includes(b)), joined].sort((a, b) => a[0] - b[0]);
   }
-  const lonely = mergeSpans(leaves.filter((h) => !bands.some((b) => crosses(h, b))).map((h): Span => [h.x0, h.x1]));
+  // A head over no band is a column blank in every row, where there is room for one: set in
+  // the gap between two columns' contents, above their heads, with no more space beside it
+  // than one gap between columns holds, it spans columns (行政诉讼 centred over table 4's ten
+  // columns, between 总计 and 结果维持, in cells wider than their contents).
+  const extents = bands.map((b): Span => {
+    const hs = leaves.filter((h) => crosses(h, b));
+    return [Math.min(b[0], ...hs.map((h) => h.x0)), Math.max(b[1], ...hs.map((h) => h.x1))];
+  });
+  const gaps = extents.slice(1).map((e, k) => e[0] - extents[k][1]).filter((g) => g > 0);
+  // And it stands above its neighbours' heads, on a level of its own: a blank column's head
+  // shares a line with theirs (or is centred among their lines).
+  const spans = (h: Piece) => {
+    const k = extents.findLastIndex((e) => e[1] <= h.x0);
+    const left = extents[k];
+    const right = extents[k + 1];
+    if (!left || !right || right[0] < h.x1 || gaps.length < 2) return false;
+    const beside = heads.filter((u) => u !== h && (crosses(u, left) || crosses(u, right)));
+    if (!beside.length || beside.some((u) => u.y >= h.y - h.size * T.stackedEm)) return false;
+    return right[0] - left[1] - (h.x1 - h.x0) < median(gaps) * T.roomGaps;
+  };
+  const lonely = mergeSpans(leaves.filter((h) => !bands.some((b) => crosses(h, b)) && !spans(h)).map((h): Span => [h.x0, h.x1]));
   if (leaves.length) {
     type Column = { span: Span; bands: Span[] };
     const columns: Column[] = [
