@@ -98,7 +98,12 @@ interface OpenRow {
   leftover?: number;
   /** From a table whose cells stand in a converter's order (Table.converterOrder). */
   converterOrder: boolean;
+  /** A number printed against the row's label (`…申请数量541`: a cell set left with no padding), where the label ends in one. */
+  besideLabel?: string;
 }
+
+/** A number at the end of a row's label (digits, after NFKC folds full-width ones): the first cell's, printed against it. */
+const BESIDE_LABEL = /\p{Script=Han}\s*(\d+)\s*$/u;
 
 const ACTIVE_MATCHER = new LabelMatcher([...ACTIVE_2021, ...ACTIVE_2019.filter((d) => !ACTIVE_2021.some((e) => e.key === d.key))]);
 const REQUEST_MATCHER = new LabelMatcher(REQUEST_ROW_DEFS);
@@ -502,7 +507,10 @@ class RowMapper {
       return;
     }
     const last = labels[labels.length - 1];
-    const m = this.resolve([last, labels.join(""), ...this.pendingCandidates(labels)]);
+    // A number printed against the label (规章7, …申请数量541) is no part of it: the label without it is a candidate too.
+    const beside = BESIDE_LABEL.exec(last.normalize("NFKC"));
+    const bare = beside ? last.normalize("NFKC").slice(0, beside.index + beside[0].length - beside[1].length).trimEnd() : null;
+    const m = this.resolve([last, labels.join(""), ...this.pendingCandidates(labels), ...(bare ? [bare] : [])]);
     // The rest of the row above cut by a page break: its label's last words (已获取信息) and
     // the digits of its numbers wrapped there.
     if ((!m || m.score < SURE) && values.some((v) => !isBlank(v)) && this.continueWrapped(values, refs, row)) return;
@@ -524,6 +532,7 @@ class RowMapper {
       return;
     }
     this.open = this.opened(m.target, values, refs, row);
+    if (beside && m.target.table !== "reviews") this.open.besideLabel = beside[1];
     if (m.score < SURE)
       this.notes.add("row.similarLabel", "warning", `row label "${labels.join("")}" read as ${describe(m.target)} (similar, not equal)${placeText(row.place)}`, { place: rowPlace(row.place) });
     this.closeIfFull(row);
@@ -583,7 +592,37 @@ class RowMapper {
       this.keep(o, nullRow(o.expected, o.place, reason));
       return;
     }
-    this.keep(o, { cells: fitted.cells, refs: o.refs.slice(fitted.start, fitted.start + o.expected), place: o.place });
+    const raw: RawRow = { cells: fitted.cells, refs: o.refs.slice(fitted.start, fitted.start + o.expected), place: o.place };
+    if (o.besideLabel !== undefined && isBlank(raw.cells[0] ?? "x")) this.takeBesideLabel(o, raw, o.besideLabel);
+    this.keep(o, raw);
+  }
+
+  /**
+   * A row whose label ends in a number and whose first cell is blank: a cell set left with
+   * no padding prints its number against the label (`二、上年结转政府信息公开申请数量541`),
+   * and the cell reads blank. Never blank (nothing would say the page prints a number): a
+   * table 3 row's number is the first cell's where the row's total confirms it (the total
+   * less the other five columns, every one printed, is that number; status `split`), else
+   * that cell is null, unread, and said.
+   */
+  private takeBesideLabel(o: OpenRow, raw: RawRow, n: string): void {
+    const name = `${describe(o.target)}.${o.target.table === "active" ? o.target.def.columns[0] : REQUEST_COLUMNS[0]}`;
+    const ints = raw.cells.slice(1).map((c) => (c !== null && /^\d+$/.test(c.trim()) ? Number(c.trim()) : null));
+    const confirmed =
+      o.target.table === "requests" && raw.cells.length === REQUEST_COLUMNS.length && ints.every((v) => v !== null) && ints[ints.length - 1]! - ints.slice(0, -1).reduce((a, b) => a! + b!, 0)! === Number(n);
+    const ref = raw.refs[0];
+    if (confirmed) {
+      raw.cells[0] = n;
+      if (ref) raw.refs[0] = { ...ref, cell: { ...ref.cell, text: n, read: { status: "split" } } };
+      this.notes.add("cell.besideLabel", "info", `${name}: ${n}, printed against the row's label, is this cell's: the row's total less its other columns is ${n}${placeText(o.place)}`, { key: name, place: rowPlace(o.place) });
+      return;
+    }
+    raw.cells[0] = null;
+    raw.cellReasons = raw.cells.map((_, i) =>
+      i === 0
+        ? { code: "cell.besideLabel", message: `${name}: the row's label ends in ${n}, a number printed against it, and this cell reads blank; whether ${n} is this cell's cannot be told${o.target.table === "requests" ? " (the row's total does not confirm it)" : ""}${placeText(o.place)}; read as null` }
+        : undefined,
+    );
   }
 
   /**

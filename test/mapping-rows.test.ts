@@ -353,3 +353,40 @@ describe("rows the template does not expect", () => {
     expect(r.diagnostics.filter((d) => d.key === "active.regulations.issued").map((d) => d.code)).toEqual(["row.printedTwice"]);
   });
 });
+
+describe("a number printed against its row's label", () => {
+  // A cell set left with no padding (a browser's print of a borderless page) prints its
+  // number against the label: 二、上年结转政府信息公开申请数量541 | (blank) | 544 | … The cell
+  // read blank ("nothing is wrong") where the page prints 541.
+  const row = (label: string, first: string, rest: string[]) => doc(paragraph("三、收到和处理政府信息公开申请情况"), table(true, [label, first, ...rest]));
+  const rest = (a: number) => [a + 3, a + 7, a + 1, a + 2, a + 5].map(String);
+  const total = (a: number, first: number) => String(first + [a + 3, a + 7, a + 1, a + 2, a + 5].reduce((x, y) => x + y, 0));
+
+  it("is the first cell's where the row's total confirms it (status split, said)", () => {
+    const r = mapTables(row("二、上年结转政府信息公开申请数量541", "", [...rest(500), total(500, 541)]), 2024);
+    expect(r.requests.carriedOver).toEqual([541, 503, 507, 501, 502, 505, 541 + 503 + 507 + 501 + 502 + 505]);
+    expect(r.provenance["requests.carriedOver.naturalPerson"]).toMatchObject({ text: "541", status: "split" });
+    expect(codes(r, "cell.besideLabel")).toMatchObject([{ severity: "info", key: "requests.carriedOver.naturalPerson" }]);
+    // Full-width digits too.
+    expect(mapTables(row("二、上年结转政府信息公开申请数量５４１", "", [...rest(500), total(500, 541)]), 2024).requests.carriedOver[0]).toBe(541);
+  });
+
+  it("is unread, never blank, where the total does not confirm it or the row has none", () => {
+    const r = mapTables(row("二、上年结转政府信息公开申请数量540", "", [...rest(500), total(500, 541)]), 2024);
+    expect(r.requests.carriedOver[0]).toBeNull();
+    expect(r.requests.carriedOver.slice(1)).toEqual([503, 507, 501, 502, 505, 541 + 503 + 507 + 501 + 502 + 505]);
+    expect(r.provenance["requests.carriedOver.naturalPerson"].status).toBe("unreadable");
+    expect(codes(r, "cell.besideLabel")).toMatchObject([{ severity: "warning", key: "requests.carriedOver.naturalPerson" }]);
+    expect(codes(r, "cell.blank").filter((d) => d.key === "requests.carriedOver.naturalPerson")).toEqual([]);
+    // Table 2 has no total: unread.
+    const a = mapTables(doc(table(true, ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章7", "", "2", "9"])), 2024);
+    expect(a.active.regulations).toEqual({ issued: null, repealed: 2, inForce: 9 });
+    expect(a.diagnostics.find((d) => d.key === "active.regulations.issued")).toMatchObject({ code: "cell.besideLabel", severity: "warning" });
+  });
+
+  it("a label ending in a number beside a first cell that prints one is read as printed", () => {
+    const r = mapTables(row("二、上年结转政府信息公开申请数量2", "541", [...rest(500), total(500, 541)]), 2024);
+    expect(r.requests.carriedOver[0]).toBe(541);
+    expect(codes(r, "cell.besideLabel")).toEqual([]);
+  });
+});
