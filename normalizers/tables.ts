@@ -601,15 +601,22 @@ class RowMapper {
    * A row whose label ends in a number and whose first cell is blank: a cell set left with
    * no padding prints its number against the label (`二、上年结转政府信息公开申请数量541`),
    * and the cell reads blank. Never blank (nothing would say the page prints a number): a
-   * table 3 row's number is the first cell's where the row's total confirms it (the total
-   * less the other five columns, every one printed, is that number; status `split`), else
+   * table 3 row's number is the first cell's where the row's printed total confirms it (the
+   * total less the other five columns, a blank one 0, is that number; status `split`), else
    * that cell is null, unread, and said.
    */
   private takeBesideLabel(o: OpenRow, raw: RawRow, n: string): void {
     const name = `${describe(o.target)}.${o.target.table === "active" ? o.target.def.columns[0] : REQUEST_COLUMNS[0]}`;
-    const ints = raw.cells.slice(1).map((c) => (c !== null && /^\d+$/.test(c.trim()) ? Number(c.trim()) : null));
+    // The other five columns (a blank one counts 0: the row's own arithmetic holds so) and a printed total.
+    const ints = raw.cells.slice(1).map((c) => (c !== null && /^\d+$/.test(c.trim()) ? Number(c.trim()) : c !== null && isBlank(c) ? 0 : null));
+    const total = raw.cells[raw.cells.length - 1];
     const confirmed =
-      o.target.table === "requests" && raw.cells.length === REQUEST_COLUMNS.length && ints.every((v) => v !== null) && ints[ints.length - 1]! - ints.slice(0, -1).reduce((a, b) => a! + b!, 0)! === Number(n);
+      o.target.table === "requests" &&
+      raw.cells.length === REQUEST_COLUMNS.length &&
+      total !== null &&
+      !isBlank(total) &&
+      ints.every((v) => v !== null) &&
+      ints[ints.length - 1]! - ints.slice(0, -1).reduce((a, b) => a! + b!, 0)! === Number(n);
     const ref = raw.refs[0];
     if (confirmed) {
       raw.cells[0] = n;

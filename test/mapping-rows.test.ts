@@ -367,6 +367,9 @@ describe("a number printed against its row's label", () => {
     expect(r.requests.carriedOver).toEqual([541, 503, 507, 501, 502, 505, 541 + 503 + 507 + 501 + 502 + 505]);
     expect(r.provenance["requests.carriedOver.naturalPerson"]).toMatchObject({ text: "541", status: "split" });
     expect(codes(r, "cell.besideLabel")).toMatchObject([{ severity: "info", key: "requests.carriedOver.naturalPerson" }]);
+    // Blank columns count 0 in the row's arithmetic (科研机构 and 社会公益组织 printed blank).
+    const blanks = mapTables(row("二、上年结转政府信息公开申请数量541", "", ["503", "", "", "502", "505", String(541 + 503 + 502 + 505)]), 2024);
+    expect(blanks.requests.carriedOver).toEqual([541, 503, null, null, 502, 505, 541 + 503 + 502 + 505]);
     // Full-width digits too.
     expect(mapTables(row("二、上年结转政府信息公开申请数量５４１", "", [...rest(500), total(500, 541)]), 2024).requests.carriedOver[0]).toBe(541);
   });
@@ -378,6 +381,8 @@ describe("a number printed against its row's label", () => {
     expect(r.provenance["requests.carriedOver.naturalPerson"].status).toBe("unreadable");
     expect(codes(r, "cell.besideLabel")).toMatchObject([{ severity: "warning", key: "requests.carriedOver.naturalPerson" }]);
     expect(codes(r, "cell.blank").filter((d) => d.key === "requests.carriedOver.naturalPerson")).toEqual([]);
+    // A blank total confirms nothing.
+    expect(mapTables(row("二、上年结转政府信息公开申请数量541", "", [...rest(500), ""]), 2024).requests.carriedOver[0]).toBeNull();
     // Table 2 has no total: unread.
     const a = mapTables(doc(table(true, ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章7", "", "2", "9"])), 2024);
     expect(a.active.regulations).toEqual({ issued: null, repealed: 2, inForce: 9 });
