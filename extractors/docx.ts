@@ -18,8 +18,9 @@ import type { ExtractOptions, Extractor } from "./types.js";
 import { BodyReader } from "./docx/body.js";
 import { heldPictures, readPictures } from "./docx/pictures.js";
 import { picturesPdf } from "./pictures.js";
-import { child, decodeXml, find, parseXml, tagOf, textOf, type XNode } from "./docx/xml.js";
+import { child, decodeXml, parseXml, tagOf, type XNode } from "./docx/xml.js";
 import { relationshipsOf } from "./docx/rels.js";
+import { coreTitle } from "./docx/core.js";
 
 const OFFICE_DOCUMENT = /\/officeDocument$/;
 const CORE_PROPERTIES = /\/metadata\/core-properties$/;
@@ -87,7 +88,7 @@ function readBody(bytes: Uint8Array, options: ExtractOptions) {
   diagnostics.push(...reader.diagnostics);
 
   const meta: DocumentMeta = {};
-  const title = coreTitle(zip, rels.core, limits, diagnostics);
+  const title = coreTitle(zip, rels.core, limits, diagnostics, "docx:core");
   if (title) meta.title = title;
 
   const tables = reader.blocks.filter((b): b is Table => b.kind === "table");
@@ -119,17 +120,3 @@ function findBody(tree: XNode[]): XNode | undefined {
   return doc && child(doc, "w:body");
 }
 
-function coreTitle(zip: ZipArchive, named: string | undefined, limits: Limits, diagnostics: Diagnostic[]): string | undefined {
-  const entry = (named && zip.find(named)) || zip.find("docProps/core.xml");
-  if (!entry) return undefined;
-  try {
-    const tree = parseXml(decodeXml(zip.read(entry)), entry.name, limits.maxNestingDepth);
-    const t = find(tree, "dc:title");
-    const title = t ? textOf(t).replace(/\s+/g, " ").trim() : "";
-    return title || undefined;
-  } catch (e) {
-    if (e instanceof ExtractError && (e.code === "zip-bomb" || e.code === "corrupt-zip")) throw e;
-    diagnostics.push({ severity: "warning", source: "docx:core", message: `docProps/core.xml is unreadable: ${(e as Error).message}` });
-    return undefined;
-  }
-}

@@ -22,8 +22,9 @@ import { sectionHeading } from "../model/sections.js";
 import { openZip, type ZipArchive } from "../model/zip.js";
 import { looksLikeZip } from "./signatures.js";
 import type { Extractor, ExtractOptions, SyncExtractor } from "./types.js";
-import { attr, child, decodeXml, find, kids, parseXml, tagOf, textOf, type XNode } from "./docx/xml.js";
+import { attr, child, decodeXml, kids, parseXml, tagOf, textOf, type XNode } from "./docx/xml.js";
 import { relationshipsOf } from "./docx/rels.js";
+import { coreTitle } from "./docx/core.js";
 
 /** A sheet's used range is bounded: a report's tables fill a few hundred rows; a hostile merge could name a million. */
 export const SHEET_BOUNDS = { maxRows: 5000, maxCols: 200 } as const;
@@ -72,7 +73,7 @@ export const readXlsx: SyncExtractor = (bytes, options) => {
   }
   if (!blocks.some((b) => b.kind === "table")) diagnostics.push({ severity: "warning", source: "xlsx:no-tables", message: `the workbook has no table: no sheet holds rows of several cells` });
   const meta: DocumentMeta = {};
-  const title = coreTitle(zip, limits);
+  const title = coreTitle(zip, undefined, limits, diagnostics, "xlsx:core");
   if (title) meta.title = title;
   return { blocks, meta, diagnostics };
 };
@@ -137,16 +138,6 @@ function shownBy(code: string): Shown {
   return "number";
 }
 
-function coreTitle(zip: ZipArchive, limits: Limits): string | undefined {
-  const entry = zip.find("docProps/core.xml");
-  if (!entry) return undefined;
-  try {
-    const t = find(parseXml(decodeXml(zip.read(entry)), entry.name, limits.maxNestingDepth), "dc:title");
-    return (t ? textOf(t).replace(/\s+/g, " ").trim() : "") || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 // ---- one sheet -------------------------------------------------------------------------
 
