@@ -196,7 +196,7 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
    * are recorded as they are stored, which need not be walk order).
    */
   const firstOf = new Map<string, string>();
-  const record = (path: string, r: IngestResult, sha: string) => {
+  const record = (path: string, r: IngestResult, sha?: string) => {
     if (r.status === "ingested") {
       summary.ingested++;
       if (r.copy) summary.copies++;
@@ -205,7 +205,7 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
     } else if (r.status === "present" && r.code === undefined) summary.present++;
     else if (r.code === ATTACHMENTS_ONLY) summary.containers.push({ path, message: r.message ?? "" });
     else {
-      const first = firstOf.get(sha);
+      const first = sha === undefined ? undefined : firstOf.get(sha);
       const sameAs = first !== undefined && first !== path ? first : undefined;
       summary.failed.push({ path, code: r.code ?? "failed", message: r.message ?? "", ...(sameAs ? { sameAs } : r.status === "present" ? { before: true } : {}) });
     }
@@ -300,13 +300,13 @@ async function ingestBatch(service: IngestService, paths: string[], opts: BatchO
       }
       if (entry.kind === "error") {
         const r = service.recordFailure({ path, code: entry.code, message: entry.message });
-        service.whenStored(r, () => record(path, r, `unread:${path}`));
+        service.whenStored(r, () => record(path, r));
         continue;
       }
       const read = readBounded(("fsPath" in entry && entry.fsPath) || path, max);
       if (!read.ok) {
         const r = service.recordFailure({ path, code: read.code, message: read.message });
-        service.whenStored(r, () => record(path, r, `unread:${path}`));
+        service.whenStored(r, () => record(path, r));
         continue;
       }
       let bytes: Uint8Array = read.bytes;
