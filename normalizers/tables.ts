@@ -608,15 +608,15 @@ class RowMapper {
   private takeBesideLabel(o: OpenRow, raw: RawRow, n: string): void {
     const name = `${describe(o.target)}.${o.target.table === "active" ? o.target.def.columns[0] : REQUEST_COLUMNS[0]}`;
     // The other five columns (a blank one counts 0: the row's own arithmetic holds so) and a printed total.
-    const ints = raw.cells.slice(1).map((c) => (c !== null && /^\d+$/.test(c.trim()) ? Number(c.trim()) : c !== null && isBlank(c) ? 0 : null));
-    const total = raw.cells[raw.cells.length - 1];
+    const whole = (c: string | null) => (c !== null && /^\d+$/.test(c.trim()) ? Number(c.trim()) : null);
+    const others = raw.cells.slice(1, -1).map((c) => (c !== null && isBlank(c) ? 0 : whole(c)));
+    const total = whole(raw.cells[raw.cells.length - 1]);
     const confirmed =
       o.target.table === "requests" &&
       raw.cells.length === REQUEST_COLUMNS.length &&
       total !== null &&
-      !isBlank(total) &&
-      ints.every((v) => v !== null) &&
-      ints[ints.length - 1]! - ints.slice(0, -1).reduce((a, b) => a! + b!, 0)! === Number(n);
+      others.every((v) => v !== null) &&
+      total - others.reduce((a: number, b) => a + b!, 0) === Number(n);
     const ref = raw.refs[0];
     if (confirmed) {
       raw.cells[0] = n;
